@@ -1,0 +1,1 @@
+# completions: sources owned by this directory

@@ -1,0 +1,1 @@
+# conf: sources owned by this directory

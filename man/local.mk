@@ -1,0 +1,1 @@
+# man: sources owned by this directory

@@ -1,0 +1,155 @@
+/* The command-line layer: the command table generated from commands.def, the
+ * per-command option parser, and what every command handler receives.  */
+#ifndef GALLEY_CLI_H
+#define GALLEY_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "state/paths.h"
+#include "util/error.h"
+
+enum cli_arg
+{
+  ARG_NONE,
+  ARG_BOOL,
+  ARG_REQUIRED,
+};
+
+enum cli_command_flags
+{
+  CMD_HIDDEN = 1 << 0,
+  CMD_INTERSPERSED = 1 << 1,
+  CMD_GROUP = 1 << 2,
+};
+
+#define CMD(id, name, usage, flags, summary) CMD_##id,
+#define OPT(cmd, id, name, short_, arg, metavar, help)
+#define ALIAS(name, target)
+enum cli_command_id
+{
+#include "cli/commands.def"
+  CMD__COUNT
+};
+#undef CMD
+#undef OPT
+#undef ALIAS
+
+#define CMD(id, name, usage, flags, summary)
+#define OPT(cmd, id, name, short_, arg, metavar, help) OPT_##cmd##_##id,
+#define ALIAS(name, target)
+enum cli_option_id
+{
+  OPT__FIRST = 256,
+#include "cli/commands.def"
+  OPT__END
+};
+#undef CMD
+#undef OPT
+#undef ALIAS
+
+struct cli_option
+{
+  enum cli_command_id cmd;
+  int id;
+  const char *name;
+  int short_name;
+  enum cli_arg arg;
+  const char *metavar;
+  const char *help;
+};
+
+struct cli_context;
+typedef int (*cli_handler) (struct cli_context *ctx, int argc, char **argv, galley_error_t *err);
+
+struct cli_command
+{
+  enum cli_command_id id;
+  const char *name;
+  const char *usage;
+  int flags;
+  const char *summary;
+  cli_handler handler;
+  const struct cli_option *options; /* points into cli_options */
+  size_t n_options;
+};
+
+/* What every handler receives: the command, the global options.  */
+struct cli_context
+{
+  const struct cli_command *cmd;
+  struct galley_paths paths; /* resolved from --root/--runroot and the environment */
+};
+
+#define CMD(id, name, usage, flags, summary) \
+  int cli_cmd_##id (struct cli_context *ctx, int argc, char **argv, galley_error_t *err);
+#define OPT(cmd, id, name, short_, arg, metavar, help)
+#define ALIAS(name, target)
+#include "cli/commands.def"
+#undef CMD
+#undef OPT
+#undef ALIAS
+
+/* The table.  */
+extern struct cli_command cli_commands[CMD__COUNT];
+const struct cli_command *cli_command_find (const char *name);
+/* Look up "argv[0]" or "argv[0] argv[1]" (subcommands and aliases); *used is 1 or 2.  */
+const struct cli_command *cli_command_lookup (int argc, char **argv, int *used);
+
+/* Option parsing over a command's table with getopt_long.
+ *
+ *     struct cli_parser p;
+ *     const char *arg;
+ *     int opt;
+ *     cli_parser_init (&p, ctx->cmd, argc, argv);
+ *     while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+ *       switch (opt) { case OPT_pull_quiet: ...; }
+ *     if (opt < 0) return -1;
+ *     // positionals: argv[p.optind .. argc-1]
+ *
+ * Errors (unknown option, missing argument, bad boolean) come back as -1 with
+ * one clear message.  --help never reaches a handler: main() answers it.  */
+struct cli_parser
+{
+  const struct cli_command *cmd;
+  int argc;
+  char **argv;
+  int optind;
+  void *longopts; /* struct option[], owned */
+  char *shortopts;
+};
+
+/* Returned by cli_parser_next for --help (only main() sees it).  */
+#define CLI_OPT_HELP 1
+
+void cli_parser_init (struct cli_parser *p, const struct cli_command *cmd, int argc, char **argv);
+int cli_parser_next (struct cli_parser *p, const char **arg, galley_error_t *err);
+void cli_parser_release (struct cli_parser *p);
+#define _cleanup_cli_parser_ __attribute__ ((cleanup (cli_parser_release)))
+
+/* Value helpers.  ARG_BOOL: NULL means true.  */
+int cli_bool (const struct cli_parser *p, const char *arg, bool *out, galley_error_t *err);
+int cli_uint (const struct cli_parser *p, const char *arg, unsigned long long max,
+              unsigned long long *out, galley_error_t *err);
+/* Fail unless the number of positionals is within [min, max] (max < 0: any).  */
+int cli_positionals (const struct cli_parser *p, int min, int max, galley_error_t *err);
+
+/* The handler of a CMD_GROUP command ("image", "network"): reached only
+ * without a valid subcommand; prints the group's help and fails.  Define a
+ * group's handler as  CLI_GROUP_HANDLER (image)  in its command file.  */
+int cli_group_dispatch (struct cli_context *ctx, int argc, char **argv, galley_error_t *err);
+#define CLI_GROUP_HANDLER(id)                                                              \
+  int cli_cmd_##id (struct cli_context *ctx, int argc, char **argv, galley_error_t *err) \
+  {                                                                                       \
+    return cli_group_dispatch (ctx, argc, argv, err);                                     \
+  }
+
+/* Help text and man pages, from the table.  */
+void cli_print_help (FILE *out, const struct cli_command *cmd);
+void cli_print_man (FILE *out, const struct cli_command *cmd);
+/* Records shared between commands (version is part of info).  */
+struct json_object *cli_version_record (void);
+
+const struct cli_option *cli_option_by_id (const struct cli_command *cmd, int id);
+
+#endif

@@ -1,0 +1,220 @@
+/* `galley __complete WORDS...`: completion candidates for the last word of a
+ * command line, from the command table.  The bash, zsh and fish scripts in
+ * completions/ are thin shims around it.  An empty answer means "complete
+ * file names".  */
+#include "config.h"
+
+#include <string.h>
+
+#include "cli/cli.h"
+
+static bool
+has_prefix (const char *s, const char *prefix)
+{
+  return strncmp (s, prefix, strlen (prefix)) == 0;
+}
+
+static const struct cli_option *
+find_long (const struct cli_command *cmd, const char *word)
+{
+  size_t i;
+
+  if (! has_prefix (word, "--"))
+    return NULL;
+  for (i = 0; i < cmd->n_options; i++)
+    if (strcmp (cmd->options[i].name, word + 2) == 0)
+      return &cmd->options[i];
+  return NULL;
+}
+
+static const struct cli_option *
+find_short (const struct cli_command *cmd, const char *word)
+{
+  size_t i;
+  size_t n = strlen (word);
+
+  /* The last letter of a cluster ("-it") decides whether a value follows.  */
+  if (n < 2 || word[0] != '-' || word[1] == '-')
+    return NULL;
+  for (i = 0; i < cmd->n_options; i++)
+    if (cmd->options[i].short_name == word[n - 1])
+      return &cmd->options[i];
+  return NULL;
+}
+
+/* Does `word` (an option of cmd) consume the next word?  */
+static bool
+takes_value (const struct cli_command *cmd, const char *word)
+{
+  const struct cli_option *o;
+
+  if (strchr (word, '=') != NULL)
+    return false;
+  o = find_long (cmd, word);
+  if (o == NULL)
+    o = find_short (cmd, word);
+  return o != NULL && o->arg == ARG_REQUIRED;
+}
+
+static void
+print_options (const struct cli_command *cmd, const char *cur)
+{
+  size_t i;
+
+  for (i = 0; i < cmd->n_options; i++)
+    {
+      const struct cli_option *o = &cmd->options[i];
+      if (o->short_name && has_prefix ("-", cur) && cur[1] == '\0')
+        printf ("-%c\n", o->short_name);
+      if (has_prefix (o->name, cur[0] == '-' && cur[1] == '-' ? cur + 2 : "")
+          || strcmp (cur, "-") == 0)
+        printf ("--%s\n", o->name);
+    }
+  printf ("--help\n");
+}
+
+static void
+print_commands (const char *group, const char *cur)
+{
+  size_t i, glen = group ? strlen (group) : 0;
+
+  for (i = 0; i < CMD__COUNT; i++)
+    {
+      const struct cli_command *c = &cli_commands[i];
+      const char *name = c->name;
+      if (c->flags & CMD_HIDDEN)
+        continue;
+      if (group == NULL)
+        {
+          if (strchr (name, ' ') != NULL)
+            continue;
+        }
+      else
+        {
+          if (strncmp (name, group, glen) != 0 || name[glen] != ' ')
+            continue;
+          name += glen + 1;
+        }
+      if (has_prefix (name, cur))
+        printf ("%s\n", name);
+    }
+}
+
+/* Values for a METAVAR or positional kind.  Only fixed vocabularies are
+ * known here; store-backed kinds (IMAGE, CONTAINER) join as they land.  */
+static void
+print_values (const char *kind, const char *cur)
+{
+  static const struct
+  {
+    const char *kind;
+    const char *values[8];
+  } vocab[] = {
+    { "LEVEL", { "trace", "debug", "info", "warn", "error", NULL } },
+    { "FORMAT", { "json", NULL } },
+    { "COMMAND", { NULL } },
+  };
+  size_t i, j;
+
+  if (kind == NULL)
+    return;
+  if (strcmp (kind, "COMMAND") == 0)
+    {
+      print_commands (NULL, cur);
+      return;
+    }
+  for (i = 0; i < sizeof vocab / sizeof vocab[0]; i++)
+    if (strcmp (vocab[i].kind, kind) == 0)
+      for (j = 0; vocab[i].values[j] != NULL; j++)
+        if (has_prefix (vocab[i].values[j], cur))
+          printf ("%s\n", vocab[i].values[j]);
+}
+
+static const struct cli_option *
+value_option (const struct cli_command *cmd, const char *prev)
+{
+  const struct cli_option *o = find_long (cmd, prev);
+  if (o == NULL)
+    o = find_short (cmd, prev);
+  return (o != NULL && o->arg == ARG_REQUIRED) ? o : NULL;
+}
+
+/* The kind of a command's first positional: the first upper-case word of
+ * its usage ("[options] IMAGE [COMMAND]" -> IMAGE).  */
+static void
+positional_kind (const struct cli_command *cmd, char *buf, size_t len)
+{
+  const char *u = cmd->usage;
+  size_t n = 0;
+
+  buf[0] = '\0';
+  while (*u && ! (*u >= 'A' && *u <= 'Z'))
+    u++;
+  while (*u && ((*u >= 'A' && *u <= 'Z') || *u == '_') && n + 1 < len)
+    buf[n++] = *u++;
+  buf[n] = '\0';
+}
+
+int
+cli_cmd_complete (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  const struct cli_command *global = &cli_commands[CMD_global];
+  const struct cli_command *cmd = NULL;
+  const char *cur;
+  int i = 1, last, used = 0;
+  char kind[32];
+
+  if (argc < 2)
+    {
+      print_commands (NULL, "");
+      return 0;
+    }
+  last = argc - 1;
+  cur = argv[last];
+
+  /* Global options before the command.  */
+  while (i < last && argv[i][0] == '-')
+    i += takes_value (global, argv[i]) ? 2 : 1;
+  if (i >= last)
+    {
+      const struct cli_option *o = last > 1 ? value_option (global, argv[last - 1]) : NULL;
+      if (o != NULL)
+        print_values (o->metavar, cur);
+      else if (cur[0] == '-')
+        print_options (global, cur);
+      else
+        print_commands (NULL, cur);
+      return 0;
+    }
+  cmd = cli_command_lookup (last - i, argv + i, &used);
+  if (cmd == NULL)
+    {
+      /* Maybe a group whose subcommand is being typed.  */
+      const struct cli_command *g = cli_command_find (argv[i]);
+      if (g != NULL && (g->flags & CMD_GROUP) && i + 1 == last)
+        print_commands (g->name, cur);
+      return 0;
+    }
+  if ((cmd->flags & CMD_GROUP) && i + used == last)
+    {
+      print_commands (cmd->name, cur);
+      return 0;
+    }
+  if (last - 1 >= i + used)
+    {
+      const struct cli_option *o = value_option (cmd, argv[last - 1]);
+      if (o != NULL)
+        {
+          print_values (o->metavar, cur);
+          return 0;
+        }
+    }
+  if (cur[0] == '-')
+    {
+      print_options (cmd, cur);
+      return 0;
+    }
+  positional_kind (cmd, kind, sizeof kind);
+  print_values (kind, cur);
+  return 0;
+}

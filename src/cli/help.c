@@ -1,0 +1,211 @@
+/* --help, `galley help`, and man pages (roff), all rendered from the command
+ * table so that they cannot drift from what the parser accepts.  */
+#include "config.h"
+
+#include <string.h>
+
+#include "cli/cli.h"
+
+static void
+option_label (const struct cli_option *o, char *buf, size_t len)
+{
+  const char *meta = o->arg == ARG_REQUIRED ? (o->metavar ? o->metavar : "VALUE") : NULL;
+
+  if (o->short_name)
+    snprintf (buf, len, "-%c, --%s%s%s", o->short_name, o->name, meta ? " " : "", meta ? meta : "");
+  else
+    snprintf (buf, len, "    --%s%s%s", o->name, meta ? " " : "", meta ? meta : "");
+}
+
+/* Commands listed under cmd: every visible top-level command for the
+ * global pseudo-command, "group sub" commands for a group.  */
+static bool
+is_listed_under (const struct cli_command *parent, const struct cli_command *c)
+{
+  size_t n;
+
+  if (c->flags & CMD_HIDDEN)
+    return false;
+  if (parent->id == CMD_global)
+    return strchr (c->name, ' ') == NULL;
+  n = strlen (parent->name);
+  return strncmp (c->name, parent->name, n) == 0 && c->name[n] == ' ';
+}
+
+static const char *
+display_name (const struct cli_command *cmd)
+{
+  return cmd->id == CMD_global ? "" : cmd->name;
+}
+
+void
+cli_print_help (FILE *out, const struct cli_command *cmd)
+{
+  size_t i;
+  bool any = false;
+
+  fprintf (out, "%s\n\nUsage:\n  galley%s%s %s\n", cmd->summary, cmd->id == CMD_global ? "" : " ",
+           display_name (cmd), cmd->usage);
+  for (i = 0; i < CMD__COUNT; i++)
+    if (is_listed_under (cmd, &cli_commands[i]))
+      {
+        const char *name = cli_commands[i].name;
+        if (! any)
+          fprintf (out, "\nAvailable Commands:\n");
+        any = true;
+        if (cmd->id != CMD_global)
+          name += strlen (cmd->name) + 1;
+        fprintf (out, "  %-12s %s\n", name, cli_commands[i].summary);
+      }
+  fprintf (out, "\nOptions:\n");
+  for (i = 0; i < cmd->n_options; i++)
+    {
+      char label[128];
+      option_label (&cmd->options[i], label, sizeof label);
+      fprintf (out, "  %-32s %s\n", label, cmd->options[i].help);
+    }
+  fprintf (out, "  %-32s %s\n", "-h, --help", "Show this help");
+}
+
+/* Escape roff's special characters at the start of lines and backslashes.  */
+static void
+roff_text (FILE *out, const char *s)
+{
+  if (*s == '.' || *s == '\'')
+    fputs ("\\&", out);
+  for (; *s; s++)
+    {
+      if (*s == '\\')
+        fputs ("\\e", out);
+      else if (*s == '-')
+        fputs ("\\-", out);
+      else
+        fputc (*s, out);
+    }
+}
+
+static void
+man_page_name (const struct cli_command *cmd, char *buf, size_t len)
+{
+  size_t i;
+
+  snprintf (buf, len, "galley%s%s", cmd->id == CMD_global ? "" : "-",
+            cmd->id == CMD_global ? "" : cmd->name);
+  for (i = 0; buf[i]; i++)
+    if (buf[i] == ' ')
+      buf[i] = '-';
+}
+
+void
+cli_print_man (FILE *out, const struct cli_command *cmd)
+{
+  char page[128];
+  size_t i;
+
+  man_page_name (cmd, page, sizeof page);
+  fprintf (out, ".TH \"%s\" \"1\" \"\" \"galley %s\" \"User Commands\"\n", page, PACKAGE_VERSION);
+  fprintf (out, ".SH NAME\n");
+  roff_text (out, page);
+  fprintf (out, " \\- ");
+  roff_text (out, cmd->summary);
+  fprintf (out, "\n.SH SYNOPSIS\n.B galley%s", cmd->id == CMD_global ? "" : " ");
+  roff_text (out, display_name (cmd));
+  fprintf (out, "\n");
+  roff_text (out, cmd->usage);
+  fprintf (out, "\n.SH DESCRIPTION\n");
+  roff_text (out, cmd->summary);
+  fprintf (out, ".\n");
+  if (cmd->id == CMD_global)
+    {
+      fprintf (out, ".SH COMMANDS\n");
+      for (i = 0; i < CMD__COUNT; i++)
+        if (is_listed_under (cmd, &cli_commands[i]))
+          {
+            man_page_name (&cli_commands[i], page, sizeof page);
+            fprintf (out, ".TP\n.BR %s (1)\n", page);
+            roff_text (out, cli_commands[i].summary);
+            fprintf (out, "\n");
+          }
+    }
+  fprintf (out, ".SH OPTIONS\n");
+  for (i = 0; i < cmd->n_options; i++)
+    {
+      const struct cli_option *o = &cmd->options[i];
+      fprintf (out, ".TP\n");
+      if (o->short_name)
+        fprintf (out, "\\fB\\-%c\\fR, ", o->short_name);
+      fprintf (out, "\\fB\\-\\-");
+      roff_text (out, o->name);
+      fprintf (out, "\\fR");
+      if (o->arg == ARG_REQUIRED)
+        {
+          fprintf (out, " \\fI");
+          roff_text (out, o->metavar ? o->metavar : "VALUE");
+          fprintf (out, "\\fR");
+        }
+      else if (o->arg == ARG_BOOL)
+        fprintf (out, "[=\\fItrue\\fR|\\fIfalse\\fR]");
+      fprintf (out, "\n");
+      roff_text (out, o->help);
+      fprintf (out, "\n");
+    }
+  fprintf (out, ".TP\n\\fB\\-\\-help\\fR\nShow the help of this command.\n");
+  fprintf (out, ".SH EXIT STATUS\n125 when galley itself fails; 126 when the container command cannot be "
+                "invoked; 127 when it is not found; otherwise the container's own status.\n");
+  fprintf (out, ".SH SEE ALSO\n.BR galley (1)\n");
+}
+
+static const struct cli_command *
+lookup_words (int argc, char **argv, galley_error_t *err)
+{
+  const struct cli_command *c;
+  int used = 0;
+
+  if (argc == 0)
+    return &cli_commands[CMD_global];
+  c = cli_command_lookup (argc, argv, &used);
+  if (c == NULL || used != argc)
+    {
+      galley_error_make (err, 0, "unknown help topic \"%s\"", argv[0]);
+      return NULL;
+    }
+  return c;
+}
+
+int
+cli_cmd_help (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  const struct cli_command *c = lookup_words (argc - 1, argv + 1, err);
+
+  if (c == NULL)
+    return -1;
+  cli_print_help (stdout, c);
+  return 0;
+}
+
+int
+cli_cmd_man (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  const struct cli_command *c = lookup_words (argc - 1, argv + 1, err);
+
+  if (c == NULL)
+    return -1;
+  cli_print_man (stdout, c);
+  return 0;
+}
+
+int
+cli_cmd_global (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  cli_print_help (stdout, ctx->cmd);
+  return 0;
+}
+
+int
+cli_group_dispatch (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  if (argc > 1)
+    return galley_error_make (err, 0, "unrecognized command `galley %s %s`", ctx->cmd->name, argv[1]);
+  cli_print_help (stderr, ctx->cmd);
+  return galley_error_make (err, 0, "missing command 'galley %s COMMAND'", ctx->cmd->name);
+}

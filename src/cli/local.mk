@@ -1,0 +1,5 @@
+# src/cli: one file per command (thin: parse, call the core, print)
+libgalley_a_SOURCES += \
+	src/cli/cli.h src/cli/commands.def \
+	src/cli/table.c src/cli/parse.c src/cli/help.c src/cli/complete.c \
+	src/cli/version.c src/cli/info.c

@@ -1,0 +1,1 @@
+# src/image: sources owned by this directory

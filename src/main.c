@@ -1,0 +1,120 @@
+/* galley: global options, command dispatch, and the one place where an error
+ * becomes a message on stderr and an exit code.  */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "util/log.h"
+
+static int
+report (galley_error_t *err)
+{
+  int code = (*err)->exit_code;
+
+  fflush (stdout);
+  fprintf (stderr, "Error: %s\n", (*err)->msg);
+  galley_error_release (err);
+  return code;
+}
+
+/* Answer --help before the handler runs, and reject bad options early so that
+ * every command fails the same way on them.  Returns 1 if help was printed.  */
+static int
+precheck_options (const struct cli_command *cmd, int argc, char **argv, galley_error_t *err)
+{
+  _cleanup_cli_parser_ struct cli_parser p;
+  const char *arg;
+  int opt;
+
+  cli_parser_init (&p, cmd, argc, argv);
+  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+    if (opt == CLI_OPT_HELP)
+      {
+        cli_print_help (stdout, cmd);
+        return 1;
+      }
+  return opt < 0 ? -1 : 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  _cleanup_error_ galley_error_t err = NULL;
+  const struct cli_command *global = &cli_commands[CMD_global];
+  const struct cli_command *cmd;
+  const char *root = NULL, *runroot = NULL, *arg;
+  struct cli_context ctx = { 0 };
+  int opt, used = 0, ret;
+
+  log_set_level (LOG_LEVEL_WARN);
+  {
+    _cleanup_cli_parser_ struct cli_parser p;
+
+    cli_parser_init (&p, global, argc, argv);
+    while ((opt = cli_parser_next (&p, &arg, &err)) > 0)
+      switch (opt)
+        {
+        case CLI_OPT_HELP:
+          cli_print_help (stdout, global);
+          return 0;
+        case OPT_global_root:
+          root = arg;
+          break;
+        case OPT_global_runroot:
+          runroot = arg;
+          break;
+        case OPT_global_log_level:
+          ret = log_level_parse (arg);
+          if (ret < 0)
+            {
+              galley_error_make (&err, 0, "invalid log level \"%s\" (trace, debug, info, warn, error)", arg);
+              return report (&err);
+            }
+          log_set_level ((enum log_level) ret);
+          break;
+        case OPT_global_version:
+          printf ("galley version %s\n", PACKAGE_VERSION);
+          return 0;
+        }
+    if (opt < 0)
+      return report (&err);
+    argc -= p.optind;
+    argv += p.optind;
+  }
+
+  if (argc == 0)
+    {
+      cli_print_help (stderr, global);
+      galley_error_make (&err, 0, "missing command 'galley COMMAND'");
+      return report (&err);
+    }
+  cmd = cli_command_lookup (argc, argv, &used);
+  if (cmd == NULL)
+    {
+      galley_error_make (&err, 0, "unrecognized command `galley %s` (see 'galley --help')", argv[0]);
+      return report (&err);
+    }
+  /* The handler sees argv[0] = the command name, as getopt expects.  */
+  argc -= used - 1;
+  argv += used - 1;
+
+  ret = precheck_options (cmd, argc, argv, &err);
+  if (ret != 0)
+    return ret > 0 ? 0 : report (&err);
+
+  ctx.cmd = cmd;
+  if (paths_resolve (&ctx.paths, root, runroot, &err) < 0)
+    return report (&err);
+  ret = cmd->handler (&ctx, argc, argv, &err);
+  paths_release (&ctx.paths);
+  if (fflush (stdout) != 0 && ret >= 0)
+    galley_error_make (&err, 0, "writing to standard output failed");
+  if (err != NULL)
+    return report (&err);
+  /* A handler returns 0 for success or a positive exit status of its own
+   * (a container's, `image exists`' 1).  */
+  return ret;
+}

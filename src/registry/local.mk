@@ -1,0 +1,1 @@
+# src/registry: sources owned by this directory

@@ -1,0 +1,1 @@
+# src/runtime: sources owned by this directory

@@ -1,0 +1,3 @@
+# src/state: paths, locks, container records
+libgalley_a_SOURCES += \
+	src/state/paths.c src/state/paths.h

@@ -1,0 +1,43 @@
+/* Where galley keeps things for the calling user (DESIGN.md, "Where things
+ * live"): storage root, runtime state, configuration.  */
+#ifndef GALLEY_PATHS_H
+#define GALLEY_PATHS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "util/error.h"
+
+struct galley_paths
+{
+  uid_t uid;
+  gid_t gid;
+  bool rootless;
+  char *home;
+  char *config_home;  /* $XDG_CONFIG_HOME or ~/.config */
+  char *root;         /* storage root */
+  const char *root_source;    /* "--root", "GALLEY_ROOT", "XDG_DATA_HOME", "default" */
+  char *runroot;      /* volatile state */
+  const char *runroot_source; /* "--runroot", "GALLEY_RUNROOT", "XDG_RUNTIME_DIR", "fallback: ..." */
+  char *xdg_runtime_dir;      /* NULL when unset or unusable */
+};
+
+/* Compute the paths from the options (may be NULL) and the environment.
+ * Nothing is created.  */
+int paths_resolve (struct galley_paths *p, const char *root_opt, const char *runroot_opt,
+                   galley_error_t *err);
+
+/* Create the runroot if missing (0700) and check that it is a directory
+ * owned by the user and not writable by anyone else.  */
+int paths_ensure_runroot (const struct galley_paths *p, galley_error_t *err);
+
+/* Create the storage root if missing (0700).  */
+int paths_ensure_root (const struct galley_paths *p, galley_error_t *err);
+
+/* Check that an existing directory is ours and private (owner uid, no group
+ * or other write).  */
+int paths_check_private_dir (const char *path, uid_t uid, galley_error_t *err);
+
+void paths_release (struct galley_paths *p);
+
+#endif

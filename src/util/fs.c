@@ -1,0 +1,223 @@
+/* Atomic writes, whole-file reads, directory creation and removal.  */
+#include "config.h"
+#include "util/fs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+
+static int
+write_all (int fd, const void *data, size_t len)
+{
+  const char *p = data;
+
+  while (len > 0)
+    {
+      ssize_t n = write (fd, p, len);
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return -1;
+        }
+      p += n;
+      len -= (size_t) n;
+    }
+  return 0;
+}
+
+int
+fs_write_atomic (int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+                 galley_error_t *err)
+{
+  _cleanup_free_ char *tmp = NULL;
+  _cleanup_free_ char *dir = NULL;
+  _cleanup_close_ int fd = -1;
+  _cleanup_close_ int dfd = -1;
+  const char *slash = strrchr (name, '/');
+
+  if (asprintf (&tmp, "%s.tmp-%d", name, (int) getpid ()) < 0)
+    return galley_error_make (err, errno, "allocating");
+  fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+  if (fd < 0)
+    return galley_error_make (err, errno, "creating %s", tmp);
+  if (write_all (fd, data, len) < 0 || fsync (fd) < 0)
+    {
+      int e = errno;
+      unlinkat (dirfd, tmp, 0);
+      return galley_error_make (err, e, "writing %s", tmp);
+    }
+  if (renameat (dirfd, tmp, dirfd, name) < 0)
+    {
+      int e = errno;
+      unlinkat (dirfd, tmp, 0);
+      return galley_error_make (err, e, "renaming %s to %s", tmp, name);
+    }
+  /* Make the rename itself durable.  */
+  if (slash != NULL)
+    {
+      dir = strndup (name, (size_t) (slash - name));
+      if (dir == NULL)
+        return galley_error_make (err, errno, "allocating");
+      dfd = openat (dirfd, dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    }
+  else
+    dfd = dirfd == AT_FDCWD ? open (".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                            : fcntl (dirfd, F_DUPFD_CLOEXEC, 0);
+  if (dfd >= 0)
+    fsync (dfd);
+  return 0;
+}
+
+int
+fs_read_file (int dirfd, const char *name, size_t max_size, char **out, size_t *len_out,
+              galley_error_t *err)
+{
+  _cleanup_close_ int fd = -1;
+  _cleanup_free_ char *buf = NULL;
+  size_t len = 0, cap = 0;
+  struct stat st;
+
+  fd = openat (dirfd, name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return galley_error_make (err, errno, "opening %s", name);
+  if (fstat (fd, &st) < 0)
+    return galley_error_make (err, errno, "stat %s", name);
+  if (! S_ISREG (st.st_mode))
+    return galley_error_make (err, EINVAL, "%s is not a regular file", name);
+  if (max_size && (size_t) st.st_size > max_size)
+    return galley_error_make (err, EFBIG, "%s is larger than %zu bytes", name, max_size);
+  for (;;)
+    {
+      ssize_t n;
+      if (cap - len < 4096)
+        {
+          char *nbuf;
+          cap = cap ? cap * 2 : (size_t) st.st_size + 4096;
+          nbuf = realloc (buf, cap + 1);
+          if (nbuf == NULL)
+            return galley_error_make (err, errno, "reading %s", name);
+          buf = nbuf;
+        }
+      n = read (fd, buf + len, cap - len);
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return galley_error_make (err, errno, "reading %s", name);
+        }
+      if (n == 0)
+        break;
+      len += (size_t) n;
+      if (max_size && len > max_size)
+        return galley_error_make (err, EFBIG, "%s is larger than %zu bytes", name, max_size);
+    }
+  buf[len] = '\0';
+  if (len_out)
+    *len_out = len;
+  *out = steal_pointer (&buf);
+  return 0;
+}
+
+int
+fs_mkdir_p (const char *path, mode_t mode, galley_error_t *err)
+{
+  _cleanup_free_ char *copy = strdup (path);
+  char *p;
+
+  if (copy == NULL)
+    return galley_error_make (err, errno, "allocating");
+  for (p = copy + 1; *p; p++)
+    {
+      if (*p != '/')
+        continue;
+      *p = '\0';
+      if (mkdir (copy, mode) < 0 && errno != EEXIST)
+        return galley_error_make (err, errno, "creating directory %s", copy);
+      *p = '/';
+    }
+  if (mkdir (copy, mode) < 0 && errno != EEXIST)
+    return galley_error_make (err, errno, "creating directory %s", copy);
+  return 0;
+}
+
+static int
+remove_children (int dfd, struct stat *parent, galley_error_t *err)
+{
+  _cleanup_closedir_ DIR *d = NULL;
+  struct dirent *de;
+  int fd2 = fcntl (dfd, F_DUPFD_CLOEXEC, 0);
+
+  if (fd2 < 0)
+    return galley_error_make (err, errno, "dup");
+  d = fdopendir (fd2);
+  if (d == NULL)
+    {
+      close (fd2);
+      return galley_error_make (err, errno, "opendir");
+    }
+  while ((de = readdir (d)) != NULL)
+    {
+      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+        continue;
+      if (unlinkat (dfd, de->d_name, 0) == 0 || errno == ENOENT)
+        continue;
+      if (errno != EISDIR && errno != EPERM)
+        return galley_error_make (err, errno, "removing %s", de->d_name);
+      {
+        struct stat st;
+        _cleanup_close_ int child = -1;
+
+        if (fstatat (dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+          return galley_error_make (err, errno, "stat %s", de->d_name);
+        if (! S_ISDIR (st.st_mode) || st.st_dev != parent->st_dev)
+          return galley_error_make (err, EBUSY, "refusing to remove %s", de->d_name);
+        child = openat (dfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (child < 0)
+          {
+            /* A directory without search permission: make it ours first.  */
+            if (fchmodat (dfd, de->d_name, 0700, 0) < 0)
+              return galley_error_make (err, errno, "opening %s", de->d_name);
+            child = openat (dfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (child < 0)
+              return galley_error_make (err, errno, "opening %s", de->d_name);
+          }
+        fchmod (child, 0700);
+        if (remove_children (child, &st, err) < 0)
+          return galley_error_wrap (err, "%s", de->d_name);
+        if (unlinkat (dfd, de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+          return galley_error_make (err, errno, "removing %s", de->d_name);
+      }
+    }
+  return 0;
+}
+
+int
+fs_remove_tree (int dirfd, const char *name, galley_error_t *err)
+{
+  _cleanup_close_ int fd = -1;
+  struct stat st;
+
+  if (fstatat (dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+    return errno == ENOENT ? 0 : galley_error_make (err, errno, "stat %s", name);
+  if (! S_ISDIR (st.st_mode))
+    {
+      if (unlinkat (dirfd, name, 0) < 0 && errno != ENOENT)
+        return galley_error_make (err, errno, "removing %s", name);
+      return 0;
+    }
+  fd = openat (dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return galley_error_make (err, errno, "opening %s", name);
+  if (remove_children (fd, &st, err) < 0)
+    return galley_error_wrap (err, "removing %s", name);
+  if (unlinkat (dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+    return galley_error_make (err, errno, "removing %s", name);
+  return 0;
+}

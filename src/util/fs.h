@@ -1,0 +1,28 @@
+/* Filesystem helpers shared by the store, the state records and the runtime:
+ * atomic writes, directory creation, whole-file reads.  */
+#ifndef GALLEY_FS_H
+#define GALLEY_FS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "util/error.h"
+
+/* Write data to dirfd/name atomically: a temporary name in the same
+ * directory, fsync, rename, fsync of the directory.  dirfd may be AT_FDCWD.  */
+int fs_write_atomic (int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+                     galley_error_t *err);
+
+/* Read a whole (regular) file, at most max_size bytes (0: no limit).  The
+ * result is NUL-terminated; *len_out (if not NULL) excludes the NUL.  */
+int fs_read_file (int dirfd, const char *name, size_t max_size, char **out, size_t *len_out,
+                  galley_error_t *err);
+
+/* mkdir -p with the given mode for each created component.  */
+int fs_mkdir_p (const char *path, mode_t mode, galley_error_t *err);
+
+/* rm -rf of dirfd/name; never follows symlinks, never crosses mount points.
+ * A missing name is not an error.  */
+int fs_remove_tree (int dirfd, const char *name, galley_error_t *err);
+
+#endif

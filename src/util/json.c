@@ -1,0 +1,67 @@
+/* json-c wrapped once: strict parsing with galley errors, atomic writes.  */
+#include "config.h"
+#include "util/json.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "util/fs.h"
+
+int
+json_parse_strict (const char *data, size_t len, const char *what, json_object **out,
+                   galley_error_t *err)
+{
+  json_tokener *tok;
+  json_object *obj;
+  enum json_tokener_error jerr;
+  size_t used;
+
+  if (len > (size_t) 0x7fffffff)
+    return galley_error_make (err, EFBIG, "%s: document too large", what);
+  tok = json_tokener_new ();
+  if (tok == NULL)
+    return galley_error_make (err, ENOMEM, "%s: allocating parser", what);
+  json_tokener_set_flags (tok, JSON_TOKENER_STRICT);
+  obj = json_tokener_parse_ex (tok, data, (int) len);
+  jerr = json_tokener_get_error (tok);
+  used = json_tokener_get_parse_end (tok);
+  json_tokener_free (tok);
+  if (obj == NULL || jerr != json_tokener_success)
+    {
+      if (obj)
+        json_object_put (obj);
+      return galley_error_make (err, 0, "%s: invalid JSON: %s", what,
+                                jerr == json_tokener_continue ? "unexpected end of input"
+                                                              : json_tokener_error_desc (jerr));
+    }
+  /* Only white space may follow the document.  */
+  for (; used < len; used++)
+    if (strchr (" \t\r\n", data[used]) == NULL)
+      {
+        json_object_put (obj);
+        return galley_error_make (err, 0, "%s: invalid JSON: trailing data", what);
+      }
+  *out = obj;
+  return 0;
+}
+
+const char *
+json_get_string (json_object *obj, const char *key)
+{
+  json_object *v;
+
+  if (obj == NULL || ! json_object_object_get_ex (obj, key, &v) || ! json_object_is_type (v, json_type_string))
+    return NULL;
+  return json_object_get_string (v);
+}
+
+int
+json_write_atomic (int dirfd, const char *name, json_object *obj, galley_error_t *err)
+{
+  size_t len;
+  const char *s = json_object_to_json_string_length (obj, JSON_C_TO_STRING_PLAIN, &len);
+
+  if (s == NULL)
+    return galley_error_make (err, ENOMEM, "serializing %s", name);
+  return fs_write_atomic (dirfd, name, s, len, 0600, err);
+}

@@ -1,0 +1,28 @@
+/* The json-c boundary: cleanup type and the few helpers every module wants.  */
+#ifndef GALLEY_JSON_H
+#define GALLEY_JSON_H
+
+#include <json-c/json.h>
+
+#include "util/error.h"
+
+static inline void
+cleanup_jsonp (json_object **o)
+{
+  if (*o != NULL)
+    json_object_put (*o);
+}
+#define _cleanup_json_ __attribute__ ((cleanup (cleanup_jsonp)))
+
+/* Parse exactly len bytes as one JSON document (no trailing garbage).
+ * `what` names the document in the error.  */
+int json_parse_strict (const char *data, size_t len, const char *what, json_object **out,
+                       galley_error_t *err);
+
+/* The string member `key` of obj, or NULL if absent or not a string.  */
+const char *json_get_string (json_object *obj, const char *key);
+
+/* Serialize and write atomically (see fs_write_atomic).  */
+int json_write_atomic (int dirfd, const char *name, json_object *obj, galley_error_t *err);
+
+#endif

@@ -1,0 +1,8 @@
+# src/util: errors, logging, cleanup attributes, fs helpers, json, format templates
+libgalley_a_SOURCES += \
+	src/util/cleanup.h \
+	src/util/error.c src/util/error.h \
+	src/util/fs.c src/util/fs.h \
+	src/util/json.c src/util/json.h \
+	src/util/log.c src/util/log.h \
+	src/util/format.c src/util/format.h
