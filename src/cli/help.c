@@ -186,8 +186,31 @@ cli_cmd_help (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
 int
 cli_cmd_man (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
-  const struct cli_command *c = lookup_words (argc - 1, argv + 1, err);
+  _cleanup_cli_parser_ struct cli_parser p;
+  const struct cli_command *c;
+  const char *arg;
+  bool list = false;
+  int opt;
+  size_t i;
 
+  cli_parser_init (&p, ctx->cmd, argc, argv);
+  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+    if (opt == OPT_man_list)
+      list = true;
+  if (opt < 0)
+    return -1;
+  if (list)
+    {
+      char page[128];
+      for (i = 0; i < CMD__COUNT; i++)
+        if (i == CMD_global || ! (cli_commands[i].flags & CMD_HIDDEN))
+          {
+            man_page_name (&cli_commands[i], page, sizeof page);
+            printf ("%s\n", page);
+          }
+      return 0;
+    }
+  c = lookup_words (argc - p.optind, argv + p.optind, err);
   if (c == NULL)
     return -1;
   cli_print_man (stdout, c);
