@@ -1,0 +1,165 @@
+/* The content store (DESIGN.md, "Storage layout"): blobs, extracted layers,
+ * image records and the name index, versioned, crash-safe and shared by
+ * concurrent invocations.
+ *
+ *   storage/version                  store format version ("1")
+ *   storage/blobs/sha256/<hex>       manifests and configs
+ *   storage/layers/<hex>/diff/       extracted layer (chain id sha256:<hex>)
+ *   storage/layers/<hex>/layer.json  diff_id, parent, size, state
+ *   storage/layers/<hex>/extracting  held (OFD lock) by the extracting process
+ *   storage/images/<id>/image.json   one image record
+ *   storage/images.json              name -> image id index
+ *   storage/lock                     the store lock
+ *
+ * Writers take the store lock (store_lock) for short critical sections;
+ * every file is replaced atomically, so readers (store_image_list,
+ * store_image_find, store_blob_get) never take the lock and never wait.
+ * Functions documented "locks" take the lock themselves; do not call them
+ * with the lock held.  All functions are safe to call from several threads
+ * sharing one struct store.  */
+#ifndef GALLEY_STORE_H
+#define GALLEY_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "state/paths.h"
+#include "util/error.h"
+
+#define STORE_VERSION 1
+
+struct store;
+
+/* Create the layout if missing, refuse a store written by a newer galley,
+ * migrate an older one (takes the lock only when it has to write).  */
+int store_open (const struct galley_paths *p, struct store **out, galley_error_t *err);
+void store_close (struct store *s);
+static inline void
+cleanup_storep (struct store **s)
+{
+  if (*s != NULL)
+    store_close (*s);
+}
+#define _cleanup_store_ __attribute__ ((cleanup (cleanup_storep)))
+
+const char *store_root (const struct store *s);
+/* An O_PATH-free directory fd on the storage root, owned by the store.  */
+int store_root_fd (const struct store *s);
+
+/* The store lock: a process-wide mutex plus an OFD write lock on
+ * storage/lock (fcntl F_OFD_SETLKW).  Not recursive.  */
+int store_lock (struct store *s, galley_error_t *err);
+void store_unlock (struct store *s);
+
+/* ---- validation (before anything touches a path) ---- */
+/* 64 lower-case hex digits.  */
+bool store_valid_hex_id (const char *id);
+/* "sha256:" + 64 hex; *hex_out (optional) points into digest.  */
+bool store_valid_digest (const char *digest, const char **hex_out);
+
+/* ---- blobs: manifests and configs ---- */
+/* Verifies that sha256(data) == digest, then writes atomically (no lock
+ * needed: the content decides the name).  */
+int store_blob_put (struct store *s, const char *digest, const void *data, size_t len,
+                    galley_error_t *err);
+/* At most max bytes (0: 4 MiB); *data is NUL-terminated.  ENOENT when missing.  */
+int store_blob_get (struct store *s, const char *digest, size_t max, char **data, size_t *len,
+                    galley_error_t *err);
+bool store_blob_exists (struct store *s, const char *digest);
+
+/* ---- layers ----
+ * begin (locks): returns 1 if the layer is already ready (nothing to do);
+ * 0 with *diff_dir (an empty directory to extract into) after marking the
+ * layer incomplete; the caller then extracts and calls commit or abort.  If
+ * another process is extracting the same layer, begin waits for it (without
+ * holding the store lock) and returns 1 when it succeeded.  An incomplete
+ * layer whose extractor died is removed and begun afresh.  */
+int store_layer_begin (struct store *s, const char *chain_id, const char *diff_id,
+                       const char *parent_chain_id, char **diff_dir, galley_error_t *err);
+/* Marks the layer ready (locks).  size = bytes of the uncompressed diff.  */
+int store_layer_commit (struct store *s, const char *chain_id, uint64_t size,
+                        galley_error_t *err);
+/* Removes the incomplete layer (locks).  */
+int store_layer_abort (struct store *s, const char *chain_id, galley_error_t *err);
+
+struct store_layer
+{
+  char *chain_id; /* sha256:<hex> */
+  char *diff_id;
+  char *parent;   /* chain id or NULL */
+  uint64_t size;
+  bool ready;
+};
+/* Read layers/<hex>/layer.json (no lock).  ENOENT when missing.  */
+int store_layer_get (struct store *s, const char *chain_id, struct store_layer **out,
+                     galley_error_t *err);
+void store_layer_free (struct store_layer *l);
+/* Absolute path of a ready layer's diff/ (an overlay lower).  */
+int store_layer_diff_dir (struct store *s, const char *chain_id, char **diff_dir,
+                          galley_error_t *err);
+
+/* ---- images ----
+ * id = hex of the config digest (as podman); names are full references
+ * "registry/repository:tag" (or "...@sha256:..." never: digests go in
+ * `digests`).  */
+struct store_image
+{
+  char *id;
+  char **names;          /* NULL-terminated (may be empty): from images.json */
+  char **names_history;  /* NULL-terminated: every name it ever had, newest first */
+  char **digests;        /* NULL-terminated manifest digests (index and instance) */
+  char *manifest_digest; /* digest of the image manifest, may be NULL */
+  char *manifest_media_type;
+  char *config_digest;   /* sha256:<id> */
+  char **layers;         /* chain ids, bottom first, NULL-terminated */
+  char *created;         /* RFC 3339, from the config */
+  char *added;           /* RFC 3339, when the record was written (set by add) */
+  uint64_t size;         /* sum of the layer sizes (add computes it when 0) */
+};
+
+/* Add or update an image (locks).  The config blob (and manifest, if
+ * manifest_digest is set) must already be in the store and every layer
+ * ready.  Names are merged with the existing record's; a name held by
+ * another image moves here (that image may become dangling).  */
+int store_image_add (struct store *s, const struct store_image *img, galley_error_t *err);
+
+/* Look up (no lock): full name; short name ("busybox", "busybox:1",
+ * "library/busybox", "name@sha256:...") matched against the end of the
+ * stored names as podman does; full id; or unique id prefix.  ENOENT
+ * ("image not known") when absent, EINVAL when ambiguous.  */
+int store_image_find (struct store *s, const char *name_or_id, struct store_image **out,
+                      galley_error_t *err);
+/* Every image (no lock), oldest first.  */
+int store_image_list (struct store *s, struct store_image ***out, size_t *n, galley_error_t *err);
+void store_image_free (struct store_image *img);
+void store_image_list_free (struct store_image **imgs, size_t n);
+static inline void
+cleanup_store_imagep (struct store_image **img)
+{
+  if (*img != NULL)
+    store_image_free (*img);
+}
+#define _cleanup_store_image_ __attribute__ ((cleanup (cleanup_store_imagep)))
+
+/* Add a name to the image with this id (locks); the name moves.  */
+int store_image_tag (struct store *s, const char *id, const char *name, galley_error_t *err);
+/* Remove a name from the image with this id (locks).  ENOENT when the
+ * image does not have it.  */
+int store_image_untag (struct store *s, const char *id, const char *name, galley_error_t *err);
+/* Remove the image record and the layers no other image uses (locks).  */
+int store_image_remove (struct store *s, const char *id, galley_error_t *err);
+
+/* The image's config (and manifest) documents, parsed; max 4 MiB.  */
+struct json_object;
+int store_image_config (struct store *s, const struct store_image *img, struct json_object **out,
+                        galley_error_t *err);
+int store_image_manifest (struct store *s, const struct store_image *img, struct json_object **out,
+                          galley_error_t *err);
+
+/* Remove leftovers of crashed writers: incomplete layers nobody extracts,
+ * image directories without image.json, temporary files (locks).  Every
+ * writer calls it; exposed for tests and `system prune`.  */
+int store_cleanup_leftovers (struct store *s, galley_error_t *err);
+
+#endif
