@@ -1,0 +1,27 @@
+/* --device HOST[:CONTAINER][:PERMS]: parsing, and the rootless
+ * implementation: a bind mount of the host node (mknod is not allowed in a
+ * user namespace).  */
+#ifndef GALLEY_RUNTIME_DEVICES_H
+#define GALLEY_RUNTIME_DEVICES_H
+
+#include <stddef.h>
+
+#include "util/error.h"
+
+struct device_spec
+{
+  char *host_path;      /* absolute */
+  char *container_path; /* absolute; = host_path when not given */
+  char perms[4];        /* subset of "rwm", default "rwm" */
+};
+
+int device_parse (const char *spec, struct device_spec *out, galley_error_t *err);
+void device_spec_clear (struct device_spec *d);
+
+/* In the container's mount namespace, after /dev is mounted and before
+ * pivot_root: create each container_path inside rootfs_fd (resolved in the
+ * root, parents created) and bind the host node over it; read-only when the
+ * perms have no 'w'.  */
+int devices_bind (int rootfs_fd, const struct device_spec *devs, size_t n, galley_error_t *err);
+
+#endif

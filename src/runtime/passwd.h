@@ -1,0 +1,35 @@
+/* `--user user[:group]` resolved against the image's /etc/passwd and
+ * /etc/group, read safely inside the (untrusted) rootfs.  */
+#ifndef GALLEY_RUNTIME_PASSWD_H
+#define GALLEY_RUNTIME_PASSWD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "util/error.h"
+
+struct passwd_user
+{
+  uid_t uid;
+  gid_t gid;
+  char *name;       /* the passwd entry's name, NULL if none matched */
+  char *home;       /* from passwd, "/" when there is no entry */
+  gid_t *groups;    /* supplementary groups (named users only), malloc'ed */
+  size_t n_groups;
+};
+
+/* Resolve spec ("", NULL -> root; "1000", "bob", "bob:staff", "1000:1000",
+ * ":wheel" is an error) with rootfs_fd the container's root directory (files
+ * are opened with RESOLVE_IN_ROOT and size-capped).  Numeric ids need no
+ * entry.  Errors as podman's: "unable to find user foo: no matching entries
+ * in passwd file".  */
+int passwd_resolve_user (int rootfs_fd, const char *spec, struct passwd_user *out,
+                         galley_error_t *err);
+void passwd_user_clear (struct passwd_user *u);
+
+/* true when spec means root (NULL, "", "root", "0", "0:...", "root:...").
+ * Cheap and without the rootfs: for caps_compute before the rootfs exists.  */
+bool passwd_spec_is_root (const char *spec);
+
+#endif
