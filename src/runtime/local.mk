@@ -1,4 +1,5 @@
 # src/runtime: sources owned by this directory
+libgalley_a_SOURCES += src/runtime/helpers.c src/runtime/helpers.h
 libgalley_a_SOURCES += \
 	src/runtime/idmap.c src/runtime/idmap.h \
 	src/runtime/userns.c src/runtime/userns.h
