@@ -1,4 +1,10 @@
 # src/image: sources owned by this directory (one entry per line)
 libgalley_a_SOURCES += \
 	src/image/digest.c src/image/digest.h \
-	src/image/reference.c src/image/reference.h
+	src/image/store.c src/image/store.h src/image/store_internal.h \
+	src/image/store_layers.c \
+	src/image/store_images.c src/image/store_images_write.c \
+	src/image/reference.c src/image/reference.h \
+	src/image/whiteout.c src/image/whiteout.h \
+	src/image/layer_fs.c src/image/layer_fs.h \
+	src/image/layer_extract.c src/image/layer_extract.h

@@ -1,0 +1,482 @@
+/* Writing image records under the store lock: add, tag, untag, remove, and
+ * the cleanup of half-written or half-removed images.  The write order
+ * (new owner's image.json, images.json, old owner's image.json) is what lets
+ * readers go without the lock; see store_images.c.  */
+#include "config.h"
+#include "image/store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "image/store_internal.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/json.h"
+#include "util/log.h"
+
+static int
+strv_append (char ***v, const char *s)
+{
+  size_t n = store_strv_len (*v);
+  char **grown = realloc (*v, (n + 2) * sizeof **v);
+
+  if (grown == NULL)
+    return -1;
+  *v = grown;
+  grown[n] = strdup (s);
+  grown[n + 1] = NULL;
+  return grown[n] ? 0 : -1;
+}
+
+/* Move s to the front (newest first), adding it if missing.  */
+static int
+strv_push_front_unique (char ***v, const char *s)
+{
+  size_t n = store_strv_len (*v), i, k = 0;
+  char **grown;
+  char *copy = strdup (s);
+
+  if (copy == NULL)
+    return -1;
+  for (i = 0; i < n; i++)
+    if (strcmp ((*v)[i], s) == 0)
+      free ((*v)[i]);
+    else
+      (*v)[k++] = (*v)[i];
+  grown = realloc (*v, (k + 2) * sizeof **v);
+  if (grown == NULL)
+    {
+      free (copy);
+      (*v)[k] = NULL;
+      return -1;
+    }
+  memmove (grown + 1, grown, k * sizeof *grown);
+  grown[0] = copy;
+  grown[k + 1] = NULL;
+  *v = grown;
+  return 0;
+}
+
+static void
+strv_remove (char **v, const char *s)
+{
+  size_t i, k = 0;
+
+  for (i = 0; v && v[i]; i++)
+    if (strcmp (v[i], s) == 0)
+      free (v[i]);
+    else
+      v[k++] = v[i];
+  if (v)
+    v[k] = NULL;
+}
+
+static int
+image_write_locked (struct store *s, const struct store_image *img, galley_error_t *err)
+{
+  _cleanup_json_ json_object *rec = store_image_to_json (img);
+  _cleanup_free_ char *dir = NULL, *rel = NULL;
+
+  if (asprintf (&dir, "images/%s", img->id) < 0 || asprintf (&rel, "images/%s/image.json", img->id) < 0)
+    return galley_error_make (err, ENOMEM, "allocating");
+  if (mkdirat (s->root_fd, dir, 0700) < 0 && errno != EEXIST)
+    return galley_error_make (err, errno, "creating %s", dir);
+  if (json_write_atomic (s->root_fd, rel, rec, err) < 0)
+    return galley_error_wrap (err, "writing image %s", img->id);
+  return 0;
+}
+
+/* A name must be a full reference without digest; checked before it is
+ * stored (it never becomes a path, but it is printed and matched).  */
+static int
+validate_name (const char *name, galley_error_t *err)
+{
+  const char *p, *slash = strrchr (name, '/');
+
+  if (name[0] == '\0' || strlen (name) > 255 + 1 + 128)
+    return galley_error_make (err, EINVAL, "invalid image name \"%s\"", name);
+  for (p = name; *p; p++)
+    if (*p <= ' ' || *p == 0x7f || *p == '@' || *p == '"' || *p == '\\')
+      return galley_error_make (err, EINVAL, "invalid image name \"%s\"", name);
+  if (slash == NULL || strchr (slash, ':') == NULL)
+    return galley_error_make (err, EINVAL, "invalid image name \"%s\": not \"registry/repository:tag\"", name);
+  return 0;
+}
+
+/* Give img (already holding its other names) the names in `names`: write
+ * its record, then point the index at it, then rewrite the records of the
+ * images the names came from.  */
+static int
+attach_names_locked (struct store *s, struct store_image *img, json_object *index, char *const *names,
+                     galley_error_t *err)
+{
+  _cleanup_strv_ char **previous = calloc (1, sizeof (char *));
+  size_t i;
+
+  if (previous == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  for (i = 0; names && names[i]; i++)
+    {
+      const char *owner = store_index_lookup (index, names[i]);
+
+      if (validate_name (names[i], err) < 0)
+        return -1;
+      if (! store_strv_contains (img->names, names[i]) && strv_append (&img->names, names[i]) < 0)
+        return galley_error_make (err, ENOMEM, "allocating");
+      if (strv_push_front_unique (&img->names_history, names[i]) < 0)
+        return galley_error_make (err, ENOMEM, "allocating");
+      if (owner && strcmp (owner, img->id) != 0 && ! store_strv_contains (previous, owner)
+          && strv_append (&previous, owner) < 0)
+        return galley_error_make (err, ENOMEM, "allocating");
+    }
+  if (image_write_locked (s, img, err) < 0)
+    return -1;
+  for (i = 0; names && names[i]; i++)
+    json_object_object_add (index, names[i], json_object_new_string (img->id));
+  if (store_index_write (s, index, err) < 0)
+    return galley_error_wrap (err, "writing the image index");
+  for (i = 0; previous[i]; i++)
+    {
+      struct store_image *old = NULL;
+      int r;
+
+      if (! store_valid_hex_id (previous[i]) || store_image_read (s, previous[i], index, &old, err) < 0)
+        {
+          galley_error_release (err);
+          continue; /* the index pointed at a missing image: nothing to update */
+        }
+      r = image_write_locked (s, old, err);
+      store_image_free (old);
+      if (r < 0)
+        return -1;
+    }
+  return 0;
+}
+
+/* Fill what add computes: created (from the config) and size.  */
+static int
+complete_record_locked (struct store *s, struct store_image *img, galley_error_t *err)
+{
+  size_t i;
+
+  if (img->created == NULL)
+    {
+      _cleanup_json_ json_object *config = NULL;
+      const char *created;
+
+      if (store_image_config (s, img, &config, err) < 0)
+        return -1;
+      created = json_get_string (config, "created");
+      img->created = strdup (created ? created : "1970-01-01T00:00:00Z");
+    }
+  if (img->added == NULL)
+    img->added = store_now_rfc3339 ();
+  if (img->created == NULL || img->added == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  for (i = 0; img->layers[i]; i++)
+    {
+      struct store_layer *l = NULL;
+      bool ready;
+
+      if (store_layer_get (s, img->layers[i], &l, err) < 0)
+        return -1;
+      ready = l->ready;
+      store_layer_free (l);
+      if (! ready)
+        return galley_error_make (err, EINVAL, "layer %s is not ready", img->layers[i]);
+    }
+  return 0;
+}
+
+static uint64_t
+sum_layer_sizes (struct store *s, char *const *layers)
+{
+  uint64_t sum = 0;
+  size_t i;
+
+  for (i = 0; layers[i]; i++)
+    {
+      _cleanup_error_ galley_error_t ignored = NULL;
+      struct store_layer *l = NULL;
+
+      if (store_layer_get (s, layers[i], &l, &ignored) == 0)
+        sum += l->size;
+      store_layer_free (l);
+    }
+  return sum;
+}
+
+/* A copy of the caller's record, merged with what is stored for the same id.  */
+static int
+merge_record (const struct store_image *in, struct store_image *old, struct store_image **out,
+              galley_error_t *err)
+{
+  struct store_image *m = calloc (1, sizeof *m);
+  char *const empty[] = { NULL };
+  size_t i;
+  bool oom = m == NULL;
+
+  if (oom)
+    return galley_error_make (err, ENOMEM, "allocating");
+  m->id = strdup (in->id);
+  m->config_digest = strdup (in->config_digest);
+  m->manifest_digest = in->manifest_digest ? strdup (in->manifest_digest)
+                       : old && old->manifest_digest ? strdup (old->manifest_digest) : NULL;
+  m->manifest_media_type = in->manifest_media_type ? strdup (in->manifest_media_type)
+                           : old && old->manifest_media_type ? strdup (old->manifest_media_type) : NULL;
+  m->created = in->created ? strdup (in->created) : NULL;
+  m->added = old && old->added ? strdup (old->added) : NULL;
+  m->size = in->size;
+  m->names = calloc (1, sizeof (char *));
+  m->names_history = calloc (1, sizeof (char *));
+  m->digests = calloc (1, sizeof (char *));
+  m->layers = calloc (1, sizeof (char *));
+  oom = m->id == NULL || m->config_digest == NULL || m->names == NULL || m->names_history == NULL
+        || m->digests == NULL || m->layers == NULL;
+  for (i = 0; ! oom && old && old->names[i]; i++)
+    oom = strv_append (&m->names, old->names[i]) < 0;
+  for (i = 0; ! oom && old && old->names_history[i]; i++)
+    oom = strv_append (&m->names_history, old->names_history[i]) < 0;
+  for (i = 0; ! oom && in->digests && in->digests[i]; i++)
+    oom = strv_append (&m->digests, in->digests[i]) < 0;
+  if (! oom && in->manifest_digest && ! store_strv_contains (m->digests, in->manifest_digest))
+    oom = strv_append (&m->digests, in->manifest_digest) < 0;
+  for (i = 0; ! oom && old && old->digests[i]; i++)
+    if (! store_strv_contains (m->digests, old->digests[i]))
+      oom = strv_append (&m->digests, old->digests[i]) < 0;
+  for (i = 0; ! oom && (in->layers ? in->layers : empty)[i]; i++)
+    oom = strv_append (&m->layers, in->layers[i]) < 0;
+  if (oom)
+    {
+      store_image_free (m);
+      return galley_error_make (err, ENOMEM, "allocating");
+    }
+  *out = m;
+  return 0;
+}
+
+static int
+image_add_locked (struct store *s, const struct store_image *in, galley_error_t *err)
+{
+  _cleanup_json_ json_object *index = NULL;
+  _cleanup_store_image_ struct store_image *old = NULL;
+  _cleanup_store_image_ struct store_image *img = NULL;
+  const char *hex;
+  size_t i;
+
+  if (! store_valid_hex_id (in->id))
+    return galley_error_make (err, EINVAL, "invalid image id \"%s\"", in->id ? in->id : "");
+  if (! store_valid_digest (in->config_digest, &hex) || strcmp (hex, in->id) != 0)
+    return galley_error_make (err, EINVAL, "image id %s is not the hex of its config digest", in->id);
+  if (in->manifest_digest && ! store_valid_digest (in->manifest_digest, NULL))
+    return galley_error_make (err, EINVAL, "invalid manifest digest \"%s\"", in->manifest_digest);
+  for (i = 0; in->digests && in->digests[i]; i++)
+    if (! store_valid_digest (in->digests[i], NULL))
+      return galley_error_make (err, EINVAL, "invalid manifest digest \"%s\"", in->digests[i]);
+  for (i = 0; in->layers && in->layers[i]; i++)
+    if (! store_valid_digest (in->layers[i], NULL))
+      return galley_error_make (err, EINVAL, "invalid layer id \"%s\"", in->layers[i]);
+  if (! store_blob_exists (s, in->config_digest))
+    return galley_error_make (err, ENOENT, "config %s is not in the store", in->config_digest);
+  if (store_index_read (s, &index, err) < 0)
+    return -1;
+  if (store_image_read (s, in->id, index, &old, err) < 0)
+    {
+      if (galley_error_errno (err) != ENOENT)
+        return -1;
+      galley_error_release (err);
+    }
+  if (merge_record (in, old, &img, err) < 0 || complete_record_locked (s, img, err) < 0)
+    return -1;
+  if (img->size == 0)
+    img->size = sum_layer_sizes (s, img->layers);
+  return attach_names_locked (s, img, index, in->names, err);
+}
+
+int
+store_image_add (struct store *s, const struct store_image *img, galley_error_t *err)
+{
+  int ret;
+
+  if (store_lock (s, err) < 0)
+    return -1;
+  ret = image_add_locked (s, img, err);
+  store_unlock (s);
+  return ret < 0 ? galley_error_wrap (err, "storing image %.12s", img->id ? img->id : "") : 0;
+}
+
+int
+store_image_tag (struct store *s, const char *id, const char *name, galley_error_t *err)
+{
+  _cleanup_json_ json_object *index = NULL;
+  _cleanup_store_image_ struct store_image *img = NULL;
+  char *names[] = { (char *) name, NULL };
+  int ret = -1;
+
+  if (store_lock (s, err) < 0)
+    return -1;
+  if (store_index_read (s, &index, err) == 0 && store_image_read (s, id, index, &img, err) == 0)
+    ret = attach_names_locked (s, img, index, names, err);
+  store_unlock (s);
+  return ret;
+}
+
+int
+store_image_untag (struct store *s, const char *id, const char *name, galley_error_t *err)
+{
+  _cleanup_json_ json_object *index = NULL;
+  _cleanup_store_image_ struct store_image *img = NULL;
+  const char *owner;
+  int ret = -1;
+
+  if (store_lock (s, err) < 0)
+    return -1;
+  if (store_index_read (s, &index, err) < 0 || store_image_read (s, id, index, &img, err) < 0)
+    goto out;
+  owner = store_index_lookup (index, name);
+  if (owner == NULL || strcmp (owner, id) != 0)
+    {
+      galley_error_make (err, ENOENT, "%s: tag not known", name);
+      goto out;
+    }
+  json_object_object_del (index, name);
+  if (store_index_write (s, index, err) < 0)
+    goto out;
+  strv_remove (img->names, name);
+  ret = image_write_locked (s, img, err);
+out:
+  store_unlock (s);
+  return ret;
+}
+
+static int
+image_remove_locked (struct store *s, const char *id, galley_error_t *err)
+{
+  _cleanup_json_ json_object *index = NULL;
+  _cleanup_store_image_ struct store_image *img = NULL;
+  _cleanup_close_ int dfd = -1;
+  struct store_image **all = NULL;
+  size_t n = 0, i, j;
+  int ret = -1;
+
+  if (store_index_read (s, &index, err) < 0 || store_image_read (s, id, index, &img, err) < 0)
+    return -1;
+  /* Names first: once the index forgets them, the image is unnamed.  */
+  if (img->names[0] != NULL)
+    {
+      for (i = 0; img->names[i]; i++)
+        json_object_object_del (index, img->names[i]);
+      if (store_index_write (s, index, err) < 0)
+        return -1;
+    }
+  dfd = store_open_dir (s, "images", err);
+  if (dfd < 0)
+    return -1;
+  if (store_remove_owned_tree (s, dfd, id, err) < 0)
+    return -1;
+  if (store_image_list_with_index (s, index, &all, &n, err) < 0)
+    return -1;
+  for (i = 0; img->layers[i]; i++)
+    {
+      bool used = false;
+
+      for (j = 0; j < n && ! used; j++)
+        used = store_strv_contains (all[j]->layers, img->layers[i]);
+      if (! used && store_layer_remove_locked (s, img->layers[i], err) < 0)
+        goto out;
+    }
+  ret = 0;
+out:
+  store_image_list_free (all, n);
+  return ret;
+}
+
+int
+store_image_remove (struct store *s, const char *id, galley_error_t *err)
+{
+  int ret;
+
+  if (! store_valid_hex_id (id))
+    return galley_error_make (err, EINVAL, "invalid image id \"%s\"", id ? id : "");
+  if (store_lock (s, err) < 0)
+    return -1;
+  ret = image_remove_locked (s, id, err);
+  store_unlock (s);
+  return ret < 0 ? galley_error_wrap (err, "removing image %.12s", id) : 0;
+}
+
+/* images/.removing-* (interrupted removals), image directories without
+ * image.json (interrupted adds: add writes image.json last in the
+ * directory) and index entries that point at no image.  */
+int
+store_images_cleanup_locked (struct store *s, galley_error_t *err)
+{
+  _cleanup_close_ int dfd = store_open_dir (s, "images", err);
+  _cleanup_closedir_ DIR *d = NULL;
+  _cleanup_json_ json_object *index = NULL;
+  struct dirent *de;
+  bool index_changed = false;
+
+  if (dfd < 0)
+    return -1;
+  d = fdopendir (dfd);
+  if (d == NULL)
+    return galley_error_make (err, errno, "listing images");
+  dfd = -1;
+  while ((de = readdir (d)) != NULL)
+    {
+      char rel[300];
+
+      if (strncmp (de->d_name, ".removing-", 10) == 0)
+        {
+          if (fs_remove_tree (dirfd (d), de->d_name, err) < 0)
+            return -1;
+          continue;
+        }
+      if (! store_valid_hex_id (de->d_name))
+        continue;
+      snprintf (rel, sizeof rel, "%s/image.json", de->d_name);
+      if (faccessat (dirfd (d), rel, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+        continue;
+      log_debug ("removing incomplete image %s", de->d_name);
+      if (fs_remove_tree (dirfd (d), de->d_name, err) < 0)
+        return -1;
+    }
+  if (store_index_read (s, &index, err) < 0)
+    return -1;
+  {
+    struct json_object_iterator it = json_object_iter_begin (index);
+    struct json_object_iterator end = json_object_iter_end (index);
+    _cleanup_strv_ char **stale = calloc (1, sizeof (char *));
+
+    if (stale == NULL)
+      return galley_error_make (err, ENOMEM, "allocating");
+    for (; ! json_object_iter_equal (&it, &end); json_object_iter_next (&it))
+      {
+        const char *id = json_object_get_string (json_object_iter_peek_value (&it));
+        char rel[96];
+
+        if (store_valid_hex_id (id))
+          {
+            snprintf (rel, sizeof rel, "images/%s/image.json", id);
+            if (faccessat (s->root_fd, rel, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+              continue;
+          }
+        if (strv_append (&stale, json_object_iter_peek_name (&it)) < 0)
+          return galley_error_make (err, ENOMEM, "allocating");
+      }
+    for (size_t i = 0; stale[i]; i++)
+      {
+        json_object_object_del (index, stale[i]);
+        index_changed = true;
+      }
+  }
+  if (index_changed && store_index_write (s, index, err) < 0)
+    return -1;
+  return 0;
+}

@@ -1,0 +1,73 @@
+/* What the store's own files share (store.c, store_layers.c,
+ * store_images*.c): the struct and the helpers that run under the lock.
+ * Not for use outside src/image/store*.c.  */
+#ifndef GALLEY_STORE_INTERNAL_H
+#define GALLEY_STORE_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include <json-c/json.h>
+
+#include "image/store.h"
+
+/* Documents kept in the store (manifests, configs, records) are small.  */
+#define STORE_DOC_MAX (4u << 20)
+
+/* A layer this process is extracting: the fd holding its `extracting` lock.  */
+struct store_extraction
+{
+  char hex[65];
+  int fd;
+};
+
+struct store
+{
+  char *root;
+  int root_fd;
+  int lock_fd;
+  pthread_mutex_t lock_mutex;   /* serialises threads; the OFD lock serialises processes */
+  bool locked;
+  bool leftovers_cleaned;       /* once per process, by the first writer */
+  pthread_mutex_t state_mutex;  /* guards extractions and blob writes */
+  struct store_extraction *extractions;
+  size_t n_extractions;
+};
+
+/* Subdirectory fds (O_DIRECTORY) relative to the root.  */
+int store_open_dir (struct store *s, const char *rel, galley_error_t *err);
+
+/* rm -rf dirfd/name for trees whose files may belong to subordinate ids
+ * (layers): the seam where removal moves into the user namespace.  The tree
+ * is first renamed to ".removing-<name>" so that a crash in the middle
+ * leaves something the next writer recognises and finishes.  */
+int store_remove_owned_tree (struct store *s, int dirfd, const char *name, galley_error_t *err);
+
+/* Removing leftovers needs the lock; called by store_lock's first caller.  */
+int store_cleanup_leftovers_locked (struct store *s, galley_error_t *err);
+int store_layers_cleanup_locked (struct store *s, galley_error_t *err);
+int store_images_cleanup_locked (struct store *s, galley_error_t *err);
+
+/* Remove layer <hex> (under the lock).  */
+int store_layer_remove_locked (struct store *s, const char *chain_id, galley_error_t *err);
+
+/* Image records and the name index (store_images.c).  index is the "names"
+ * object of images.json (name -> id).  */
+int store_index_read (struct store *s, json_object **out, galley_error_t *err);
+int store_index_write (struct store *s, json_object *names, galley_error_t *err);
+const char *store_index_lookup (json_object *index, const char *name);
+/* index NULL: keep the names of image.json as they are.  */
+int store_image_read (struct store *s, const char *id, json_object *index, struct store_image **out,
+                      galley_error_t *err);
+json_object *store_image_to_json (const struct store_image *img);
+int store_image_list_with_index (struct store *s, json_object *index, struct store_image ***out,
+                                 size_t *n, galley_error_t *err);
+
+/* json helpers for records.  */
+char **store_json_strv (json_object *obj, const char *key);
+json_object *store_strv_json (char *const *v);
+size_t store_strv_len (char *const *v);
+bool store_strv_contains (char *const *v, const char *s);
+char *store_now_rfc3339 (void);
+
+#endif
