@@ -5,4 +5,5 @@ libgalley_a_SOURCES += \
 	src/util/fs.c src/util/fs.h \
 	src/util/json.c src/util/json.h \
 	src/util/log.c src/util/log.h \
-	src/util/format.c src/util/format.h
+	src/util/format.c src/util/format.h \
+	src/util/toml.c src/util/toml.h
