@@ -60,9 +60,10 @@ helper_find (const char *name)
   return find_in_list ("/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", name);
 }
 
-/* Run argv with stdout captured (stderr and stdin to /dev/null); first line.  */
+/* Run argv with stdout captured (stderr and stdin to /dev/null); the first
+ * line that mentions `prefer` (when not NULL), else the first line.  */
 static char *
-first_line_of (char *const argv[])
+line_of (char *const argv[], const char *prefer)
 {
   int pipefd[2];
   pid_t pid;
@@ -106,8 +107,17 @@ first_line_of (char *const argv[])
   if (! WIFEXITED (status) || WEXITSTATUS (status) != 0 || total == 0)
     return NULL;
   buf[total] = '\0';
-  buf[strcspn (buf, "\n")] = '\0';
-  return buf[0] ? strdup (buf) : NULL;
+  {
+    char *line = buf, *hit = prefer ? strstr (buf, prefer) : NULL;
+    if (hit != NULL)
+      {
+        while (hit > buf && hit[-1] != '\n')
+          hit--;
+        line = hit;
+      }
+    line[strcspn (line, "\n")] = '\0';
+    return line[0] ? strdup (line) : NULL;
+  }
 }
 
 char *
@@ -118,14 +128,14 @@ helper_version (const char *path)
   _cleanup_free_ char *query = NULL;
 
   /* newuidmap and newgidmap have no --version (they print usage and fail).  */
-  line = first_line_of (version_argv);
+  line = line_of (version_argv, strrchr (path, '/') ? strrchr (path, '/') + 1 : path);
   if (line != NULL && strstr (line, "sage") == NULL)
     return line;
   free (line);
   if (access ("/usr/bin/dpkg-query", X_OK) == 0)
     {
       char *const search_argv[] = { (char *) "/usr/bin/dpkg", (char *) "-S", (char *) path, NULL };
-      _cleanup_free_ char *owner = first_line_of (search_argv);
+      _cleanup_free_ char *owner = line_of (search_argv, NULL);
       char *colon;
 
       if (owner == NULL || (colon = strchr (owner, ':')) == NULL)
@@ -134,7 +144,7 @@ helper_version (const char *path)
       {
         char *const ver_argv[] = { (char *) "/usr/bin/dpkg-query", (char *) "-W",
                                    (char *) "-f=${Package} ${Version}", owner, NULL };
-        return first_line_of (ver_argv);
+        return line_of (ver_argv, NULL);
       }
     }
   return NULL;
