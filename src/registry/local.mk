@@ -1,1 +1,9 @@
-# src/registry: sources owned by this directory
+# src/registry: the libcurl client (http.c is the one libcurl boundary)
+libgalley_a_SOURCES += \
+	src/registry/authfile.c src/registry/authfile.h \
+	src/registry/challenge.c src/registry/challenge.h \
+	src/registry/client.c src/registry/client.h \
+	src/registry/endpoints.c src/registry/endpoints.h \
+	src/registry/http.c src/registry/http.h \
+	src/registry/session.c src/registry/session.h \
+	src/registry/tls.c src/registry/tls.h
