@@ -6,3 +6,13 @@ tests_unit_test_reference_SOURCES = tests/unit/test-reference.c
 tests_unit_test_reference_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_reference_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-layer-extract tests/unit/test-whiteout
+TESTS += tests/unit/test-layer-extract tests/unit/test-whiteout
+tests_unit_test_layer_extract_SOURCES = tests/unit/test-layer-extract.c tests/unit/layer-tar.h
+tests_unit_test_layer_extract_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_layer_extract_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_whiteout_SOURCES = tests/unit/test-whiteout.c tests/unit/layer-tar.h
+tests_unit_test_whiteout_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_whiteout_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+endif
