@@ -77,7 +77,8 @@ bool store_blob_exists (struct store *s, const char *digest);
  * layer whose extractor died is removed and begun afresh.  */
 int store_layer_begin (struct store *s, const char *chain_id, const char *diff_id,
                        const char *parent_chain_id, char **diff_dir, galley_error_t *err);
-/* Marks the layer ready (locks).  size = bytes of the uncompressed diff.  */
+/* Marks the layer ready (locks).  size = bytes of the uncompressed layer
+ * tar stream (podman's UncompressedSize; image sizes are summed from it).  */
 int store_layer_commit (struct store *s, const char *chain_id, uint64_t size,
                         galley_error_t *err);
 /* Removes the incomplete layer (locks).  */
@@ -115,7 +116,7 @@ struct store_image
   char **layers;         /* chain ids, bottom first, NULL-terminated */
   char *created;         /* RFC 3339, from the config */
   char *added;           /* RFC 3339, when the record was written (set by add) */
-  uint64_t size;         /* sum of the layer sizes (add computes it when 0) */
+  uint64_t size;         /* as podman: layer tar sizes + config + 2 x manifest (add computes it when 0) */
 };
 
 /* Add or update an image (locks).  The config blob (and manifest, if

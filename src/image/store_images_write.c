@@ -211,6 +211,27 @@ sum_layer_sizes (struct store *s, char *const *layers)
   return sum;
 }
 
+/* podman counts the config and (twice: by name and by digest) the manifest
+ * into an image's size; so do we, so that the SIZE columns agree.  */
+static uint64_t
+documents_size (struct store *s, const struct store_image *img)
+{
+  uint64_t sum = 0;
+  struct stat st;
+  char rel[96];
+
+  snprintf (rel, sizeof rel, "blobs/sha256/%s", img->id);
+  if (fstatat (s->root_fd, rel, &st, 0) == 0)
+    sum += (uint64_t) st.st_size;
+  if (img->manifest_digest && store_valid_digest (img->manifest_digest, NULL))
+    {
+      snprintf (rel, sizeof rel, "blobs/sha256/%s", img->manifest_digest + 7);
+      if (fstatat (s->root_fd, rel, &st, 0) == 0)
+        sum += 2 * (uint64_t) st.st_size;
+    }
+  return sum;
+}
+
 /* A copy of the caller's record, merged with what is stored for the same id.  */
 static int
 merge_record (const struct store_image *in, struct store_image *old, struct store_image **out,
@@ -294,7 +315,7 @@ image_add_locked (struct store *s, const struct store_image *in, galley_error_t 
   if (merge_record (in, old, &img, err) < 0 || complete_record_locked (s, img, err) < 0)
     return -1;
   if (img->size == 0)
-    img->size = sum_layer_sizes (s, img->layers);
+    img->size = sum_layer_sizes (s, img->layers) + documents_size (s, img);
   return attach_names_locked (s, img, index, in->names, err);
 }
 

@@ -16,3 +16,10 @@ tests_unit_test_whiteout_SOURCES = tests/unit/test-whiteout.c tests/unit/layer-t
 tests_unit_test_whiteout_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_whiteout_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-store
+TESTS += tests/unit/test-store
+tests_unit_test_store_SOURCES = tests/unit/test-store.c
+tests_unit_test_store_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_store_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+endif

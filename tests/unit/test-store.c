@@ -1,0 +1,503 @@
+/* Unit tests of the content store: layout and versioning, blobs, layers
+ * (including crash leftovers and concurrent extractors), image records,
+ * name moves, lookups, removal, and refusal of invalid names and ids.  */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "image/digest.h"
+#include "image/store.h"
+#include "state/lock.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+struct fixture
+{
+  char dir[64];
+  struct galley_paths paths;
+  struct store *store;
+};
+
+static int
+setup (void **state)
+{
+  struct fixture *f = calloc (1, sizeof *f);
+  galley_error_t err = NULL;
+
+  strcpy (f->dir, "/tmp/test-store-XXXXXX");
+  assert_non_null (mkdtemp (f->dir));
+  f->paths.uid = getuid ();
+  f->paths.gid = getgid ();
+  assert_true (asprintf (&f->paths.root, "%s/storage", f->dir) > 0);
+  assert_int_equal (store_open (&f->paths, &f->store, &err), 0);
+  *state = f;
+  return 0;
+}
+
+static int
+teardown (void **state)
+{
+  struct fixture *f = *state;
+  galley_error_t err = NULL;
+
+  store_close (f->store);
+  fs_remove_tree (AT_FDCWD, f->dir, &err);
+  galley_error_release (&err);
+  free (f->paths.root);
+  free (f);
+  return 0;
+}
+
+static bool
+exists (struct fixture *f, const char *rel)
+{
+  char path[512];
+
+  snprintf (path, sizeof path, "%s/%s", f->paths.root, rel);
+  return access (path, F_OK) == 0;
+}
+
+/* A config blob whose digest becomes an image id.  */
+static char *
+put_config (struct fixture *f, const char *text, char digest[DIGEST_SHA256_BUFSIZE])
+{
+  galley_error_t err = NULL;
+
+  assert_int_equal (digest_sha256_hex (text, strlen (text), digest), 0);
+  assert_int_equal (store_blob_put (f->store, digest, text, strlen (text), &err), 0);
+  return digest + 7;
+}
+
+/* A ready layer with one file.  */
+static void
+make_layer (struct fixture *f, const char *chain, const char *parent)
+{
+  galley_error_t err = NULL;
+  _cleanup_free_ char *diff = NULL, *file = NULL;
+  int r;
+
+  r = store_layer_begin (f->store, chain, chain, parent, &diff, &err);
+  assert_int_equal (r, 0);
+  assert_true (asprintf (&file, "%s/hello", diff) > 0);
+  assert_int_equal (fs_write_atomic (AT_FDCWD, file, "hi", 2, 0644, &err), 0);
+  assert_int_equal (store_layer_commit (f->store, chain, 2, &err), 0);
+}
+
+#define LAYER_A "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define LAYER_B "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+#define LAYER_C "sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
+
+static void
+add_image (struct fixture *f, const char *config, char **layers, char **names, char *id_out)
+{
+  char digest[DIGEST_SHA256_BUFSIZE];
+  struct store_image img = { 0 };
+  galley_error_t err = NULL;
+
+  img.id = put_config (f, config, digest);
+  img.config_digest = digest;
+  img.layers = layers;
+  img.names = names;
+  img.created = (char *) "2024-01-02T03:04:05Z";
+  if (store_image_add (f->store, &img, &err) < 0)
+    fail_msg ("store_image_add: %s", err->msg);
+  strcpy (id_out, img.id);
+}
+
+static void
+test_layout_and_version (void **state)
+{
+  struct fixture *f = *state;
+  struct store *again = NULL;
+  galley_error_t err = NULL;
+  _cleanup_free_ char *v = NULL;
+
+  assert_true (exists (f, "blobs/sha256"));
+  assert_true (exists (f, "layers"));
+  assert_true (exists (f, "images"));
+  assert_true (exists (f, "containers"));
+  assert_true (exists (f, "volumes"));
+  assert_true (exists (f, "lock"));
+  assert_int_equal (fs_read_file (store_root_fd (f->store), "version", 0, &v, NULL, &err), 0);
+  assert_string_equal (v, "1\n");
+
+  /* Newer: refused with a clear message.  */
+  assert_int_equal (fs_write_atomic (store_root_fd (f->store), "version", "7\n", 2, 0600, &err), 0);
+  assert_int_equal (store_open (&f->paths, &again, &err), -1);
+  assert_non_null (strstr (err->msg, "newer"));
+  galley_error_release (&err);
+
+  /* Older (no version file): migrated.  */
+  assert_int_equal (unlinkat (store_root_fd (f->store), "version", 0), 0);
+  assert_int_equal (store_open (&f->paths, &again, &err), 0);
+  store_close (again);
+  free (v);
+  v = NULL;
+  assert_int_equal (fs_read_file (store_root_fd (f->store), "version", 0, &v, NULL, &err), 0);
+  assert_string_equal (v, "1\n");
+
+  /* Garbage: refused.  */
+  assert_int_equal (fs_write_atomic (store_root_fd (f->store), "version", "x", 1, 0600, &err), 0);
+  assert_int_equal (store_open (&f->paths, &again, &err), -1);
+  galley_error_release (&err);
+}
+
+static void
+test_blobs (void **state)
+{
+  struct fixture *f = *state;
+  char digest[DIGEST_SHA256_BUFSIZE];
+  galley_error_t err = NULL;
+  _cleanup_free_ char *data = NULL;
+  size_t len;
+
+  put_config (f, "{\"a\":1}", digest);
+  assert_true (store_blob_exists (f->store, digest));
+  assert_int_equal (store_blob_get (f->store, digest, 0, &data, &len, &err), 0);
+  assert_string_equal (data, "{\"a\":1}");
+  /* Content that does not match its digest never lands.  */
+  assert_int_equal (store_blob_put (f->store, LAYER_A, "x", 1, &err), -1);
+  galley_error_release (&err);
+  assert_false (store_blob_exists (f->store, LAYER_A));
+  /* A digest that would escape the directory is refused before use.  */
+  assert_int_equal (store_blob_put (f->store, "sha256:../../etc/passwd", "x", 1, &err), -1);
+  galley_error_release (&err);
+  assert_int_equal (store_blob_get (f->store, "sha256:ABC", 0, &data, &len, &err), -1);
+  galley_error_release (&err);
+}
+
+static void
+test_layers (void **state)
+{
+  struct fixture *f = *state;
+  galley_error_t err = NULL;
+  _cleanup_free_ char *diff = NULL;
+  struct store_layer *l = NULL;
+
+  make_layer (f, LAYER_A, NULL);
+  assert_int_equal (store_layer_begin (f->store, LAYER_A, LAYER_A, NULL, &diff, &err), 1);
+  assert_int_equal (store_layer_get (f->store, LAYER_A, &l, &err), 0);
+  assert_true (l->ready);
+  assert_int_equal (l->size, 2);
+  assert_null (l->parent);
+  store_layer_free (l);
+  assert_false (exists (f, "layers/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/extracting"));
+  assert_int_equal (store_layer_diff_dir (f->store, LAYER_A, &diff, &err), 0);
+  assert_non_null (strstr (diff, "/layers/aaaa"));
+
+  /* Abort removes everything.  */
+  free (diff);
+  diff = NULL;
+  assert_int_equal (store_layer_begin (f->store, LAYER_B, LAYER_B, LAYER_A, &diff, &err), 0);
+  assert_true (exists (f, "layers/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/layer.json"));
+  assert_int_equal (store_layer_abort (f->store, LAYER_B, &err), 0);
+  assert_false (exists (f, "layers/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"));
+
+  /* Invalid ids are refused before they touch a path.  */
+  assert_int_equal (store_layer_begin (f->store, "sha256:..", LAYER_A, NULL, &diff, &err), -1);
+  galley_error_release (&err);
+  assert_int_equal (store_layer_begin (f->store, "aaaa", LAYER_A, NULL, &diff, &err), -1);
+  galley_error_release (&err);
+  assert_int_equal (store_layer_begin (f->store, LAYER_B, "sha256:zz", NULL, &diff, &err), -1);
+  galley_error_release (&err);
+  assert_int_equal (store_layer_commit (f->store, LAYER_C, 1, &err), -1);
+  galley_error_release (&err);
+}
+
+/* What kill -9 in the middle of an extraction leaves behind.  */
+static void
+make_crashed_layer (struct fixture *f, const char *hex)
+{
+  char path[512];
+  galley_error_t err = NULL;
+  char json[256];
+
+  snprintf (path, sizeof path, "%s/layers/%s/diff/partial", f->paths.root, hex);
+  assert_int_equal (fs_mkdir_p (path, 0700, &err), 0);
+  snprintf (path, sizeof path, "%s/layers/%s/extracting", f->paths.root, hex);
+  assert_int_equal (fs_write_atomic (AT_FDCWD, path, "", 0, 0600, &err), 0);
+  snprintf (path, sizeof path, "%s/layers/%s/layer.json", f->paths.root, hex);
+  snprintf (json, sizeof json, "{\"id\":\"sha256:%s\",\"diff_id\":\"sha256:%s\",\"state\":\"incomplete\"}", hex, hex);
+  assert_int_equal (fs_write_atomic (AT_FDCWD, path, json, strlen (json), 0600, &err), 0);
+}
+
+static void
+test_crash_leftovers (void **state)
+{
+  struct fixture *f = *state;
+  struct store *next = NULL;
+  galley_error_t err = NULL;
+  const char *b = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+  const char *c = "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc";
+  char path[512];
+  _cleanup_close_ int busy = -1;
+
+  make_layer (f, LAYER_A, NULL);
+  make_crashed_layer (f, b);
+  /* c is being extracted right now by someone else: its lock is held.  */
+  make_crashed_layer (f, c);
+  snprintf (path, sizeof path, "%s/layers/%s/extracting", f->paths.root, c);
+  busy = open (path, O_RDWR | O_CLOEXEC);
+  assert_true (busy >= 0);
+  assert_int_equal (lock_try (busy, LOCK_EXCLUSIVE, &err), 0);
+  /* Half-removed and half-added things.  */
+  snprintf (path, sizeof path, "%s/layers/.removing-%s/diff", f->paths.root, b);
+  assert_int_equal (fs_mkdir_p (path, 0700, &err), 0);
+  snprintf (path, sizeof path, "%s/images/dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd", f->paths.root);
+  assert_int_equal (fs_mkdir_p (path, 0700, &err), 0);
+  snprintf (path, sizeof path, "%s/blobs/sha256/x.tmp-999999999", f->paths.root);
+  assert_int_equal (fs_write_atomic (AT_FDCWD, path, "", 0, 0600, &err), 0);
+
+  /* Readers touch nothing.  */
+  assert_int_equal (store_open (&f->paths, &next, &err), 0);
+  assert_true (exists (f, "layers/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"));
+  /* The next writer cleans up, but leaves the live extraction alone.  */
+  assert_int_equal (store_cleanup_leftovers (next, &err), 0);
+  assert_false (exists (f, "layers/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"));
+  assert_false (exists (f, "layers/.removing-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"));
+  assert_false (exists (f, "images/dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"));
+  assert_false (exists (f, "blobs/sha256/x.tmp-999999999"));
+  assert_true (exists (f, "layers/cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc/diff/partial"));
+  assert_true (exists (f, "layers/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/diff/hello"));
+
+  /* Once its extractor dies, begin starts afresh.  */
+  close (busy);
+  busy = -1;
+  {
+    _cleanup_free_ char *diff = NULL;
+    assert_int_equal (store_layer_begin (next, LAYER_C, LAYER_C, NULL, &diff, &err), 0);
+    assert_false (exists (f, "layers/cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc/diff/partial"));
+    assert_int_equal (store_layer_commit (next, LAYER_C, 0, &err), 0);
+  }
+  store_close (next);
+}
+
+/* A second extractor waits for the first and then finds the layer ready.  */
+static void
+test_concurrent_begin (void **state)
+{
+  struct fixture *f = *state;
+  galley_error_t err = NULL;
+  _cleanup_free_ char *diff = NULL;
+  int pipefd[2], status;
+  pid_t pid;
+  char c;
+
+  assert_int_equal (pipe (pipefd), 0);
+  pid = fork ();
+  assert_true (pid >= 0);
+  if (pid == 0)
+    {
+      struct store *child = NULL;
+      char *d = NULL;
+      if (store_open (&f->paths, &child, &err) < 0
+          || store_layer_begin (child, LAYER_B, LAYER_B, NULL, &d, &err) != 0)
+        _exit (1);
+      write (pipefd[1], "x", 1);
+      usleep (200 * 1000);
+      _exit (store_layer_commit (child, LAYER_B, 5, &err) < 0 ? 2 : 0);
+    }
+  close (pipefd[1]);
+  assert_int_equal (read (pipefd[0], &c, 1), 1);
+  close (pipefd[0]);
+  assert_int_equal (store_layer_begin (f->store, LAYER_B, LAYER_B, NULL, &diff, &err), 1);
+  assert_int_equal (waitpid (pid, &status, 0), pid);
+  assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+}
+
+static void
+test_images_and_names (void **state)
+{
+  struct fixture *f = *state;
+  galley_error_t err = NULL;
+  char id1[65], id2[65], prefix[8];
+  char *layers1[] = { (char *) LAYER_A, NULL };
+  char *layers2[] = { (char *) LAYER_A, (char *) LAYER_B, NULL };
+  char *names1[] = { (char *) "docker.io/library/busybox:latest", (char *) "localhost/mine:1", NULL };
+  char *names2[] = { (char *) "docker.io/library/busybox:latest", NULL };
+  struct store_image *img = NULL, **all = NULL;
+  size_t n;
+
+  make_layer (f, LAYER_A, NULL);
+  make_layer (f, LAYER_B, LAYER_A);
+  add_image (f, "{\"created\":\"2024-01-01T00:00:00Z\"}", layers1, names1, id1);
+  assert_int_equal (store_image_find (f->store, "busybox", &img, &err), 0);
+  assert_string_equal (img->id, id1);
+  assert_int_equal (img->size, 2 + strlen ("{\"created\":\"2024-01-01T00:00:00Z\"}"));
+  assert_string_equal (img->names[0], "docker.io/library/busybox:latest");
+  assert_string_equal (img->names[1], "localhost/mine:1");
+  assert_non_null (img->added);
+  store_image_free (img);
+
+  /* Short names, full names, ids, prefixes.  */
+  const char *hits[] = { "busybox:latest", "library/busybox", "docker.io/library/busybox:latest", "mine:1",
+                         "localhost/mine:1", NULL };
+  for (size_t i = 0; hits[i]; i++)
+    {
+      if (store_image_find (f->store, hits[i], &img, &err) < 0)
+        fail_msg ("%s: %s", hits[i], err->msg);
+      assert_string_equal (img->id, id1);
+      store_image_free (img);
+    }
+  memcpy (prefix, id1, 6);
+  prefix[6] = '\0';
+  assert_int_equal (store_image_find (f->store, prefix, &img, &err), 0);
+  store_image_free (img);
+  {
+    char full[72];
+    snprintf (full, sizeof full, "sha256:%s", id1);
+    assert_int_equal (store_image_find (f->store, full, &img, &err), 0);
+    store_image_free (img);
+  }
+  const char *misses[] = { "busybox:2", "mine", "usybox", "ox:latest", "../../etc", "", NULL };
+  for (size_t i = 0; misses[i]; i++)
+    {
+      assert_int_equal (store_image_find (f->store, misses[i], &img, &err), -1);
+      galley_error_release (&err);
+    }
+  assert_int_equal (store_image_find (f->store, "busybox:2", &img, &err), -1);
+  assert_int_equal (galley_error_errno (&err), ENOENT);
+  assert_non_null (strstr (err->msg, "image not known"));
+  galley_error_release (&err);
+
+  /* The name moves to the new image; the old one keeps its other name.  */
+  add_image (f, "{\"created\":\"2024-02-01T00:00:00Z\"}", layers2, names2, id2);
+  assert_int_equal (store_image_find (f->store, "busybox", &img, &err), 0);
+  assert_string_equal (img->id, id2);
+  assert_int_equal (img->size, 4 + strlen ("{\"created\":\"2024-02-01T00:00:00Z\"}"));
+  store_image_free (img);
+  assert_int_equal (store_image_find (f->store, id1, &img, &err), 0);
+  assert_string_equal (img->names[0], "localhost/mine:1");
+  assert_null (img->names[1]);
+  assert_string_equal (img->names_history[0], "localhost/mine:1");
+  store_image_free (img);
+
+  /* Untag the last name: dangling, still listed.  */
+  assert_int_equal (store_image_untag (f->store, id1, "localhost/mine:1", &err), 0);
+  assert_int_equal (store_image_untag (f->store, id1, "localhost/mine:1", &err), -1);
+  assert_int_equal (galley_error_errno (&err), ENOENT);
+  galley_error_release (&err);
+  assert_int_equal (store_image_list (f->store, &all, &n, &err), 0);
+  assert_int_equal (n, 2);
+  assert_string_equal (all[0]->id, id1);
+  assert_null (all[0]->names[0]);
+  store_image_list_free (all, n);
+
+  /* Tag and bad names.  */
+  assert_int_equal (store_image_tag (f->store, id1, "localhost/other:x", &err), 0);
+  assert_int_equal (store_image_find (f->store, "other:x", &img, &err), 0);
+  assert_string_equal (img->id, id1);
+  store_image_free (img);
+  assert_int_equal (store_image_tag (f->store, id1, "has space:1", &err), -1);
+  galley_error_release (&err);
+  assert_int_equal (store_image_tag (f->store, id1, "notag", &err), -1);
+  galley_error_release (&err);
+  assert_int_equal (store_image_tag (f->store, "../../x", "localhost/a:b", &err), -1);
+  galley_error_release (&err);
+
+  /* Removal keeps layers another image uses.  */
+  assert_int_equal (store_image_remove (f->store, id1, &err), 0);
+  assert_true (exists (f, "layers/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/diff/hello"));
+  assert_int_equal (store_image_find (f->store, "other:x", &img, &err), -1);
+  galley_error_release (&err);
+  assert_int_equal (store_image_remove (f->store, id2, &err), 0);
+  assert_false (exists (f, "layers/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+  assert_false (exists (f, "layers/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"));
+  assert_int_equal (store_image_list (f->store, &all, &n, &err), 0);
+  assert_int_equal (n, 0);
+  store_image_list_free (all, n);
+  assert_int_equal (store_image_remove (f->store, id2, &err), -1);
+  assert_int_equal (galley_error_errno (&err), ENOENT);
+  galley_error_release (&err);
+}
+
+static void
+test_image_add_refuses (void **state)
+{
+  struct fixture *f = *state;
+  galley_error_t err = NULL;
+  char digest[DIGEST_SHA256_BUFSIZE];
+  char *layers[] = { (char *) LAYER_C, NULL };
+  struct store_image img = { 0 };
+
+  img.id = put_config (f, "{}", digest);
+  img.config_digest = digest;
+  img.layers = layers; /* not in the store */
+  assert_int_equal (store_image_add (f->store, &img, &err), -1);
+  galley_error_release (&err);
+  img.layers = NULL;
+  img.id = (char *) "0000000000000000000000000000000000000000000000000000000000000000";
+  assert_int_equal (store_image_add (f->store, &img, &err), -1);
+  galley_error_release (&err);
+  img.id = (char *) "../x";
+  assert_int_equal (store_image_add (f->store, &img, &err), -1);
+  galley_error_release (&err);
+}
+
+static void
+test_ambiguous_prefix (void **state)
+{
+  struct fixture *f = *state;
+  galley_error_t err = NULL;
+  struct store_image *img = NULL;
+  static int seen[4096];
+  char digest[DIGEST_SHA256_BUFSIZE], conf[64], id[65], p[4];
+  int i;
+
+  /* Two configs whose digests share their first three hex digits.  */
+  for (i = 1;; i++)
+    {
+      int k;
+      snprintf (conf, sizeof conf, "{\"n\":%d}", i);
+      digest_sha256_hex (conf, strlen (conf), digest);
+      k = (int) strtol ((char[4]){ digest[7], digest[8], digest[9], 0 }, NULL, 16);
+      if (seen[k])
+        break;
+      seen[k] = i;
+    }
+  add_image (f, conf, NULL, NULL, id);
+  memcpy (p, id, 3);
+  p[3] = '\0';
+  assert_int_equal (store_image_find (f->store, p, &img, &err), 0);
+  store_image_free (img);
+  snprintf (conf, sizeof conf, "{\"n\":%d}", seen[strtol (p, NULL, 16)]);
+  add_image (f, conf, NULL, NULL, id);
+  assert_int_equal (store_image_find (f->store, p, &img, &err), -1);
+  assert_int_equal (galley_error_errno (&err), EINVAL);
+  assert_non_null (strstr (err->msg, "ambiguous"));
+  galley_error_release (&err);
+  /* Two hex digits are too short to be an id prefix.  */
+  p[2] = '\0';
+  assert_int_equal (store_image_find (f->store, p, &img, &err), -1);
+  assert_int_equal (galley_error_errno (&err), ENOENT);
+  galley_error_release (&err);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown (test_layout_and_version, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_blobs, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_layers, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_crash_leftovers, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_concurrent_begin, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_images_and_names, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_image_add_refuses, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_ambiguous_prefix, setup, teardown),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
