@@ -1,6 +1,10 @@
 # src/image: sources owned by this directory (one entry per line)
 libgalley_a_SOURCES += \
 	src/image/digest.c src/image/digest.h \
+	src/image/duplicate_keys.c \
+	src/image/image_config.c \
+	src/image/manifest.c src/image/manifest.h \
+	src/image/platform.c src/image/platform.h \
 	src/image/store.c src/image/store.h src/image/store_internal.h \
 	src/image/store_layers.c \
 	src/image/store_images.c src/image/store_images_write.c \

@@ -185,8 +185,8 @@ static int
 invalid_format (galley_error_t *err, const char *what, const char *input)
 {
   if (what == NULL)
-    return galley_error_make (err, EINVAL, "invalid reference format: \"%s\"", input);
-  return galley_error_make (err, EINVAL, "invalid reference format: %s: \"%s\"", what, input);
+    return galley_error_make (err, 0, "invalid reference format: \"%s\"", input);
+  return galley_error_make (err, 0, "invalid reference format: %s: \"%s\"", what, input);
 }
 
 /* Does the name start with a domain, as distribution's splitDockerDomain
@@ -262,7 +262,7 @@ parse_into (const char *s, struct image_ref *out, galley_error_t *err)
   if (s[0] == '\0')
     return invalid_format (err, "repository name must have at least one component", s);
   if (is_64_hex (s))
-    return galley_error_make (err, EINVAL,
+    return galley_error_make (err, 0,
                               "invalid repository name (%s), cannot specify 64-byte hexadecimal "
                               "strings",
                               s);
@@ -370,7 +370,7 @@ image_ref_set_tag (struct image_ref *r, const char *tag, galley_error_t *err)
   if (tag != NULL)
     {
       if (! image_ref_tag_is_valid (tag))
-        return galley_error_make (err, EINVAL, "invalid tag \"%s\"", tag);
+        return galley_error_make (err, 0, "invalid tag \"%s\"", tag);
       if ((copy = strdup (tag)) == NULL)
         return galley_error_make (err, ENOMEM, "setting tag");
     }

@@ -5,6 +5,18 @@ TESTS += tests/unit/test-reference
 tests_unit_test_reference_SOURCES = tests/unit/test-reference.c
 tests_unit_test_reference_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_reference_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+check_PROGRAMS += tests/unit/test-manifest
+TESTS += tests/unit/test-manifest
+tests_unit_test_manifest_SOURCES = tests/unit/test-manifest.c
+tests_unit_test_manifest_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_manifest_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-store
+TESTS += tests/unit/test-store
+tests_unit_test_store_SOURCES = tests/unit/test-store.c
+tests_unit_test_store_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_store_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-layer-extract tests/unit/test-whiteout
@@ -15,11 +27,4 @@ tests_unit_test_layer_extract_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_whiteout_SOURCES = tests/unit/test-whiteout.c tests/unit/layer-tar.h
 tests_unit_test_whiteout_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_whiteout_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
-endif
-if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test-store
-TESTS += tests/unit/test-store
-tests_unit_test_store_SOURCES = tests/unit/test-store.c
-tests_unit_test_store_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_store_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif

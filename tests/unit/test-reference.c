@@ -147,6 +147,18 @@ test_errors (void **state)
 }
 
 static void
+test_error_message_exact (void **state)
+{
+  struct image_ref r;
+  galley_error_t err = NULL;
+
+  assert_int_equal (image_ref_parse ("Busy", &r, &err), -1);
+  assert_string_equal (err->msg,
+                       "invalid reference format: repository name must be lowercase: \"Busy\"");
+  galley_error_release (&err);
+}
+
+static void
 test_limits (void **state)
 {
   char name[300], tag[200], ref[600];
@@ -251,6 +263,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_normalisation), cmocka_unit_test (test_short_names),
     cmocka_unit_test (test_path_components), cmocka_unit_test (test_errors),
+    cmocka_unit_test (test_error_message_exact),
     cmocka_unit_test (test_limits), cmocka_unit_test (test_copy_set_tag),
     cmocka_unit_test (test_digests),
   };
