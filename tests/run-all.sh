@@ -1,0 +1,234 @@
+#!/bin/bash
+# galley's whole test suite, as root on a fresh Debian 12 machine:
+#
+#   tests/run-all.sh
+#
+#  1. tests/setup-host.sh: packages, devices, test users, local registries,
+#     test images (stopped again at the end, whatever happens)
+#  2. a -Werror build (VPATH, in a directory the test users can read),
+#     `make check` (cmocka unit tests) and `make install` into a private prefix
+#  3. a second build with --enable-sanitizers (ASan + UBSan) and its
+#     `make check`
+#  4. valgrind --leak-check=full over every unit test program
+#     (the -Werror build: valgrind and ASan do not mix)
+#  5. the bats system tests as galley-t1 (subordinate ids) and as galley-t2
+#     (none), against the installed binary, without XDG_RUNTIME_DIR
+#  6. clang-format --dry-run over src/ when a .clang-format exists
+#
+# The last line is the summary "N passed, M failed, K skipped"; the exit
+# status is non-zero when anything failed.
+#
+# Environment: GALLEY_BUILD_DIR (default /var/tmp/galley-build),
+# GALLEY_TEST_JOBS (make -j, default the number of CPUs), GALLEY_TEST_SKIP
+# (space-separated stages to leave out: werror sanitizers valgrind system
+# format distcheck), GALLEY_TEST_DISTCHECK=1 to add `make distcheck`.
+set -uo pipefail
+
+SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${GALLEY_BUILD_DIR:-/var/tmp/galley-build}
+JOBS=${GALLEY_TEST_JOBS:-$(nproc 2> /dev/null || echo 2)}
+SKIP=" ${GALLEY_TEST_SKIP:-} "
+STATE=${GALLEY_TEST_STATE:-/var/tmp/galley-test}
+TEST_USERS=(galley-t1 galley-t2)
+
+PASSED=0
+FAILED=0
+SKIPPED=0
+FAILURES=()
+
+say () { printf '\n=== %s\n' "$*"; }
+
+# add_counts SUITE PASSED FAILED SKIPPED
+add_counts () {
+  PASSED=$((PASSED + $2))
+  FAILED=$((FAILED + $3))
+  SKIPPED=$((SKIPPED + $4))
+  printf '%s: %d passed, %d failed, %d skipped\n' "$1" "$2" "$3" "$4"
+  [ "$3" -eq 0 ] || FAILURES+=("$1")
+}
+
+# A step that is not itself a test (configure, make) counts as one test, so
+# that a broken build can never look like a green run.
+step () {
+  local name=$1
+  shift
+  if "$@"; then
+    add_counts "$name" 1 0 0
+    return 0
+  fi
+  echo "run-all: FAILED: $name" >&2
+  add_counts "$name" 0 1 0
+  return 1
+}
+
+skipped_stage () { [[ $SKIP == *" $1 "* ]]; }
+
+# Counts from automake's TAP driver: the "# PASS:" ... lines of `make check`.
+make_check () {
+  local name=$1 dir=$2 log=$2/make-check.out rc pass fail skip
+  (cd "$dir" && make -j"$JOBS" check) > "$log" 2>&1
+  rc=$?
+  pass=$(sed -n -E 's/^# (PASS|XFAIL): +([0-9]+)$/\2/p' "$log" | awk '{ s += $1 } END { print s + 0 }')
+  fail=$(sed -n -E 's/^# (FAIL|XPASS|ERROR): +([0-9]+)$/\2/p' "$log" | awk '{ s += $1 } END { print s + 0 }')
+  skip=$(sed -n -E 's/^# SKIP: +([0-9]+)$/\1/p' "$log" | awk '{ s += $1 } END { print s + 0 }')
+  grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP|XFAIL):|^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' "$log" |
+    grep -vE '^(PASS|SKIP|XFAIL):' || true
+  if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then
+    # make itself failed (a compile error): show why and count it.
+    tail -n 40 "$log"
+    fail=1
+  fi
+  if [ "$fail" -ne 0 ] && [ -f "$dir/test-suite.log" ]; then
+    sed -n '/^FAIL\|^ERROR/,/^$/p' "$dir/test-suite.log" | head -n 200
+    grep -h -B2 -A20 -E '^not ok' "$dir"/tests/unit/*.log 2> /dev/null | head -n 200
+  fi
+  add_counts "$name" "$pass" "$fail" "$skip"
+}
+
+# build NAME DIR CONFIGURE-ARGS...
+build () {
+  local name=$1 dir=$2
+  shift 2
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  step "$name: configure" bash -c 'cd "$1" && shift && "$@" > configure.out 2>&1 || { tail -n 30 configure.out; exit 1; }' \
+    _ "$dir" "$SRCDIR/configure" "$@" || return 1
+  step "$name: make" bash -c 'cd "$1" && make -j"$2" > make.out 2>&1 || { grep -E "error|warning" make.out | head -n 60; tail -n 20 make.out; exit 1; }' \
+    _ "$dir" "$JOBS" || return 1
+}
+
+unit_programs () {
+  find "$1/tests/unit" -maxdepth 1 -type f -name 'test-*' -perm -u+x 2> /dev/null | sort
+}
+
+run_valgrind () {
+  local dir=$1 prog pass=0 fail=0 log
+  for prog in $(unit_programs "$dir"); do
+    log=$prog.valgrind
+    if (cd "$dir" && GALLEY_SRCDIR=$SRCDIR CMOCKA_MESSAGE_OUTPUT=TAP \
+          valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
+          --errors-for-leak-kinds=definite,indirect --error-exitcode=1 \
+          --track-fds=no "$prog") > "$log" 2>&1; then
+      pass=$((pass + 1))
+    else
+      fail=$((fail + 1))
+      echo "valgrind: FAILED: ${prog#"$dir"/}"
+      grep -E '^==[0-9]+==|^not ok' "$log" | head -n 60
+    fi
+  done
+  add_counts "valgrind" "$pass" "$fail" 0
+}
+
+# Bats as USER with a minimal environment, as over ssh: no XDG_RUNTIME_DIR.
+run_system_tests () {
+  local user=$1 home log=$BUILD/bats-$1.tap pass fail skip rc
+  home=$(getent passwd "$user" | cut -d: -f6)
+  (cd / && runuser -u "$user" -- env -i HOME="$home" USER="$user" LOGNAME="$user" \
+    PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 CI="${CI:-}" \
+    GALLEY="$BUILD/prefix/bin/galley" GALLEY_TEST_ENV="$STATE/env" \
+    GALLEY_TEST_MANDIR="$BUILD/prefix/share/man/man1" \
+    GALLEY_TEST_COMPLETIONSDIR="$BUILD/prefix/share/bash-completion/completions" \
+    bats --tap "$BUILD/tests/system") > "$log" 2>&1
+  rc=$?
+  pass=$(grep -cE '^ok [0-9]+' "$log" | tr -d ' ')
+  skip=$(grep -cE '^ok [0-9]+ .*# [Ss][Kk][Ii][Pp]' "$log" | tr -d ' ')
+  fail=$(grep -cE '^not ok [0-9]+' "$log" | tr -d ' ')
+  pass=$((pass - skip))
+  # Print the failures with their diagnostics (the "# " lines after them).
+  awk '/^not ok/ { on = 1; print; next } /^(ok|not ok) / { on = 0 } on && /^#/ { print }' "$log" | head -n 400
+  if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then
+    tail -n 30 "$log"
+    fail=1
+  fi
+  add_counts "system tests as $user" "$pass" "$fail" "$skip"
+}
+
+check_format () {
+  local files
+  mapfile -t files < <(cd "$SRCDIR" && git ls-files -- 'src/*.c' 'src/*.h' 'tests/unit/*.c' 'tests/fuzz/*.c' 2> /dev/null)
+  [ ${#files[@]} -gt 0 ] || return 0
+  (cd "$SRCDIR" && clang-format --dry-run --Werror "${files[@]}") 2>&1 | head -n 60
+  return "${PIPESTATUS[0]}"
+}
+
+cleanup () {
+  "$SRCDIR/tests/setup-host.sh" --stop || true
+}
+
+main () {
+  [ "$(id -u)" = 0 ] || { echo "run-all: run me as root (see tests/setup-host.sh)" >&2; exit 1; }
+  local start=$SECONDS
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM
+
+  say "host setup"
+  step "host setup" "$SRCDIR/tests/setup-host.sh" || {
+    echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+    exit 1
+  }
+
+  say "autogen"
+  step "autogen" bash -c 'cd "$1" && ./autogen.sh > /dev/null 2>&1 || { cd "$1" && ./autogen.sh; exit 1; }' _ "$SRCDIR"
+
+  mkdir -p "$BUILD"
+  chmod 0755 "$BUILD"
+
+  if ! skipped_stage werror; then
+    say "build with -Werror, make check, make install"
+    if build "werror" "$BUILD/werror" --enable-werror --prefix="$BUILD/prefix"; then
+      make_check "unit tests" "$BUILD/werror"
+      rm -rf "$BUILD/prefix"
+      step "make install" bash -c 'cd "$1" && make install > make-install.out 2>&1 || { tail -n 30 make-install.out; exit 1; }' _ "$BUILD/werror"
+    fi
+  fi
+
+  if ! skipped_stage sanitizers; then
+    say "build with ASan and UBSan, make check"
+    if build "sanitizers" "$BUILD/sanitizers" --enable-werror --enable-sanitizers; then
+      ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        make_check "unit tests (ASan+UBSan)" "$BUILD/sanitizers"
+    fi
+  fi
+
+  if ! skipped_stage valgrind && [ -d "$BUILD/werror/tests/unit" ]; then
+    say "valgrind over the unit tests"
+    run_valgrind "$BUILD/werror"
+  fi
+
+  if ! skipped_stage system; then
+    say "system tests"
+    rm -rf "$BUILD/tests"
+    mkdir -p "$BUILD/tests"
+    cp -a "$SRCDIR/tests/system" "$BUILD/tests/"
+    chmod -R a+rX "$BUILD"
+    if [ -x "$BUILD/prefix/bin/galley" ]; then
+      local user
+      for user in "${TEST_USERS[@]}"; do
+        run_system_tests "$user"
+      done
+    else
+      echo "run-all: no installed galley; system tests not run" >&2
+      add_counts "system tests" 0 1 0
+    fi
+  fi
+
+  if ! skipped_stage format && [ -f "$SRCDIR/.clang-format" ]; then
+    say "clang-format"
+    step "clang-format" check_format
+  fi
+
+  if [ "${GALLEY_TEST_DISTCHECK:-0}" = 1 ] && ! skipped_stage distcheck && [ -f "$BUILD/werror/Makefile" ]; then
+    say "make distcheck"
+    step "make distcheck" bash -c 'cd "$1" && make -j"$2" distcheck > distcheck.out 2>&1 || { tail -n 40 distcheck.out; exit 1; }' \
+      _ "$BUILD/werror" "$JOBS"
+  fi
+
+  say "summary ($((SECONDS - start)) s)"
+  if [ ${#FAILURES[@]} -gt 0 ]; then
+    printf 'failed: %s\n' "${FAILURES[@]}"
+  fi
+  echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+  [ "$FAILED" -eq 0 ]
+}
+
+main "$@"

@@ -1,0 +1,182 @@
+#!/usr/bin/env bats
+# The command line itself: help, version, and how bad input fails (exit 125,
+# one "Error: ..." line on stderr, nothing on stdout).
+
+load helpers
+
+@test "galley --help lists the commands and global options" {
+  run_galley_raw --help
+  assert_output_contains "Usage:"
+  assert_output_contains "galley [options] COMMAND"
+  assert_output_contains "Available Commands:"
+  for opt in --root --runroot --log-level --version --help; do
+    assert_output_contains "$opt"
+  done
+  for cmd in $(visible_commands); do
+    grep -qE "^  $cmd +[^ ]" <<< "$output" ||
+      { echo "FAIL: galley --help does not list $cmd" >&2; return 1; }
+  done
+  assert_stderr_empty
+}
+
+@test "galley -h is galley --help" {
+  run_galley_raw --help
+  local long=$output
+  run_galley_raw -h
+  assert_output_equals "$long"
+}
+
+@test "galley without a command: usage and exit 125" {
+  run_galley_raw 125
+  assert_output_equals ""
+  assert_stderr_contains "Usage:"
+  assert_stderr_contains "missing command"
+}
+
+@test "galley --version and -v print the version" {
+  run_galley_raw --version
+  assert_output_matches "^galley version [0-9]+\.[0-9]+\.[0-9]+"
+  assert_line_count 1
+  local v=$output
+  run_galley_raw -v
+  assert_output_equals "$v"
+}
+
+@test "galley version shows the same version" {
+  run_galley_raw --version
+  local v=${output#galley version }
+  run_galley version
+  assert_output_contains "$v"
+}
+
+@test "galley version --format json is JSON with Client.Version" {
+  run_galley_raw --version
+  local v=${output#galley version }
+  run_galley version --format json
+  run jq -r .Client.Version <<< "$output"
+  assert_success
+  assert_output_equals "$v"
+}
+
+# needs: Go templates in `version --format` (issue 2).
+@test "galley version --format with a Go template" {
+  run_galley_raw --version
+  local v=${output#galley version }
+  run_galley version --format '{{.Client.Version}}'
+  assert_output_equals "$v"
+}
+
+@test "unknown command: exit 125, one error line naming it" {
+  run_galley 125 nosuchcommand
+  assert_output_equals ""
+  assert_stderr_contains "nosuchcommand"
+  assert_equal "${#stderr_lines[@]}" 1 "stderr lines"
+}
+
+@test "unknown global option: exit 125, one error line naming it" {
+  run_galley_raw 125 --no-such-flag version
+  assert_output_equals ""
+  assert_stderr_contains "--no-such-flag"
+  assert_equal "${#stderr_lines[@]}" 1 "stderr lines"
+}
+
+@test "unknown short global option: exit 125, one error line" {
+  run_galley_raw 125 -Z version
+  assert_output_equals ""
+  assert_equal "${#stderr_lines[@]}" 1 "stderr lines"
+}
+
+@test "unknown command option: exit 125, one error line naming it" {
+  local cmd
+  for cmd in $(visible_commands); do
+    run_galley 125 "$cmd" --no-such-flag
+    assert_output_equals ""
+    assert_stderr_contains "--no-such-flag"
+    assert_equal "${#stderr_lines[@]}" 1 "stderr lines"
+  done
+}
+
+@test "missing option argument: exit 125, one error line naming the option" {
+  run_galley_raw 125 --root
+  assert_stderr_contains "--root"
+  assert_equal "${#stderr_lines[@]}" 1 "stderr lines"
+
+  run_galley_raw 125 --runroot
+  assert_stderr_contains "--runroot"
+
+  run_galley 125 version --format
+  assert_output_equals ""
+  assert_stderr_contains "--format"
+  assert_equal "${#stderr_lines[@]}" 1 "stderr lines"
+
+  run_galley 125 info -f
+  assert_output_equals ""
+  assert_equal "${#stderr_lines[@]}" 1 "stderr lines"
+}
+
+@test "invalid --log-level: exit 125, one error line" {
+  run_galley 125 --log-level loud version
+  assert_stderr_contains "loud"
+  assert_equal "${#stderr_lines[@]}" 1 "stderr lines"
+}
+
+@test "valid --log-level values are accepted" {
+  local level
+  for level in trace debug info warn error; do
+    run_galley --log-level "$level" version --format json
+  done
+}
+
+@test "--root and --runroot must be usable paths" {
+  run_galley_raw 125 --root "" info
+  run_galley_raw 125 --runroot "" info
+}
+
+@test "every visible command has --help" {
+  local cmd
+  for cmd in $(visible_commands); do
+    run_galley "$cmd" --help
+    assert_output_contains "Usage:"
+    assert_output_contains "galley $cmd"
+    assert_stderr_empty
+  done
+}
+
+@test "galley help CMD is galley CMD --help" {
+  local cmd
+  for cmd in $(visible_commands); do
+    run_galley "$cmd" --help
+    local want=$output
+    run_galley help "$cmd"
+    assert_output_equals "$want"
+  done
+}
+
+@test "galley help with no command is galley --help" {
+  run_galley_raw --help
+  local want=$output
+  run_galley help
+  assert_output_equals "$want"
+}
+
+@test "galley help of an unknown command: exit 125" {
+  run_galley 125 help nosuchcommand
+  assert_output_equals ""
+  assert_stderr_contains "nosuchcommand"
+}
+
+@test "--help wins over other arguments" {
+  run_galley version --format json --help
+  assert_output_contains "Usage:"
+}
+
+@test "an option given as --opt=value works" {
+  run_galley version --format=json
+  run jq -e .Client <<< "$output"
+  assert_success
+}
+
+@test "a failure writes nothing to stdout even with a pipe" {
+  run --separate-stderr bash -c '"$GALLEY" nosuchcommand | cat'
+  assert_equal "$output" "" "stdout"
+}
