@@ -252,7 +252,8 @@ write_authfile (const char *path, json_object *doc, galley_error_t *err)
         return -1;
     }
   s = json_object_to_json_string_length (
-      doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_PRETTY_TAB | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+      doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_PRETTY_TAB | JSON_C_TO_STRING_SPACED
+                | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
   if (s == NULL)
     return galley_error_make (err, ENOMEM, "serializing %s", path);
   {

@@ -166,7 +166,22 @@ session_ping (struct registry_client *c, struct endpoint *ep, galley_error_t *er
           r = 0;
         }
       else
-        galley_error_wrap (err, "(over http: %s)", http_err->msg);
+        {
+          /* Both answers matter: say "https failed; http failed".  */
+          char *both = NULL;
+          if (asprintf (&both, "%s; and over http: %s", (*err)->msg, http_err->msg) > 0)
+            {
+              free ((*err)->msg);
+              (*err)->msg = both;
+            }
+        }
+    }
+  if (r < 0 && ! ep->insecure && failure == HTTP_FAIL_TLS && strstr ((*err)->msg, "wrong version number") != NULL)
+    {
+      /* OpenSSL's words for a plain-http server: say it as podman does.  */
+      galley_error_release (err);
+      galley_error_make (err, 0, "GET https://%s/v2/: http: server gave HTTP response to HTTPS client", ep->host);
+      (*err)->errno_ = EPROTO;
     }
   if (r < 0)
     galley_error_wrap (err, "pinging container registry %s", ep->auth_key);
@@ -216,8 +231,8 @@ response_error (const struct endpoint *ep, const struct http_response *rs, bool 
   if (rs->status == 401)
     {
       if (had_credentials)
-        galley_error_make (err, 0, "authentication failed for %s: %s (HTTP 401)", ep->auth_key,
-                           message ? message : "invalid username/password");
+        galley_error_make (err, 0, "authentication failed for %s: invalid username/password (HTTP 401)",
+                           ep->auth_key);
       else
         galley_error_make (err, 0, "authentication required for %s (HTTP 401)", ep->auth_key);
       errno_ = EACCES;
