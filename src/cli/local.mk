@@ -4,3 +4,4 @@ libgalley_a_SOURCES += \
 	src/cli/table.c src/cli/parse.c src/cli/help.c src/cli/complete.c \
 	src/cli/version.c src/cli/info.c \
 	src/cli/login.c src/cli/logout.c src/cli/search.c
+libgalley_a_SOURCES += src/cli/run.c

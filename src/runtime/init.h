@@ -1,0 +1,35 @@
+/* The container init: the child cloned into the container's namespaces.
+ * It assembles the rootfs and mounts, pivots into it, drops privileges in
+ * the documented order and executes the container's command (or, with
+ * --init, forks it and stays as a minimal reaper).  Internal to the runtime:
+ * the monitor (runtime/process.c) is its only caller.
+ *
+ * Talks to the monitor over a SOCK_SEQPACKET channel:
+ *   monitor -> init  "G"                 maps written, go
+ *   init -> monitor  "T" + SCM_RIGHTS    the pty master (with -t)
+ *   init -> monitor  "E", then an error  (runtime/userns.h wire format)
+ *   EOF                                  the command was executed
+ */
+#ifndef GALLEY_RUNTIME_INIT_H
+#define GALLEY_RUNTIME_INIT_H
+
+#include <seccomp.h>
+#include <signal.h>
+
+#include "runtime/spec.h"
+
+struct init_args
+{
+  const struct run_spec *spec;
+  int channel;            /* the init's end of the channel */
+  scmp_filter_ctx seccomp; /* NULL: unconfined */
+  sigset_t saved_mask;    /* the signal mask to restore before exec */
+};
+
+_Noreturn void container_init_main (const struct init_args *a);
+
+/* Send a pty master or an error over the channel.  */
+int init_channel_send_fd (int channel, int fd);
+void init_channel_send_error (int channel, const galley_error_t *err);
+
+#endif

@@ -1,0 +1,409 @@
+/* Mounting inside the container's mount namespace (see mounts.h).  */
+#include "config.h"
+#include "runtime/mounts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+
+int
+mounts_open_in_root (int rootfd, const char *path, int flags, unsigned long long resolve)
+{
+  struct open_how how = { .flags = (unsigned long long) flags | O_CLOEXEC,
+                          .resolve = RESOLVE_IN_ROOT | resolve };
+  const char *rel = path;
+
+  while (*rel == '/')
+    rel++;
+  if (*rel == '\0')
+    rel = ".";
+  return (int) syscall (SYS_openat2, rootfd, rel, &how, sizeof how);
+}
+
+/* Lexically clean an absolute container path into a relative one without
+ * ".", ".." or empty components (".." at the top stays at the top, as the
+ * kernel does for RESOLVE_IN_ROOT).  */
+static char *
+clean_relative (const char *path)
+{
+  char *out = malloc (strlen (path) + 2);
+  size_t len = 0;
+  const char *p = path;
+
+  if (out == NULL)
+    return NULL;
+  while (*p != '\0')
+    {
+      size_t n;
+      while (*p == '/')
+        p++;
+      n = strcspn (p, "/");
+      if (n == 0 || (n == 1 && p[0] == '.'))
+        ;
+      else if (n == 2 && p[0] == '.' && p[1] == '.')
+        {
+          while (len > 0 && out[len - 1] != '/')
+            len--;
+          if (len > 0)
+            len--;
+        }
+      else
+        {
+          if (len > 0)
+            out[len++] = '/';
+          memcpy (out + len, p, n);
+          len += n;
+        }
+      p += n;
+    }
+  out[len] = '\0';
+  return out;
+}
+
+static int
+resolve_clean (int rootfd, const char *rel, bool dir, int depth, galley_error_t *err)
+{
+  _cleanup_close_ int parent = -1;
+  const char *slash, *base;
+  _cleanup_free_ char *parent_path = NULL;
+  int fd;
+
+  fd = mounts_open_in_root (rootfd, rel, O_PATH, RESOLVE_NO_MAGICLINKS);
+  if (fd >= 0 || errno != ENOENT)
+    {
+      if (fd < 0)
+        return galley_error_make (err, errno, "resolving /%s in the container", rel);
+      return fd;
+    }
+  if (depth > 64)
+    return galley_error_make (err, ELOOP, "resolving /%s in the container", rel);
+  slash = strrchr (rel, '/');
+  base = slash ? slash + 1 : rel;
+  parent_path = strndup (rel, slash ? (size_t) (slash - rel) : 0);
+  if (parent_path == NULL)
+    return galley_error_make (err, errno, "allocating");
+  parent = resolve_clean (rootfd, parent_path, true, depth + 1, err);
+  if (parent < 0)
+    return -1;
+  if (dir)
+    {
+      if (mkdirat (parent, base, 0755) < 0 && errno != EEXIST)
+        return galley_error_make (err, errno, "creating /%s in the container", rel);
+    }
+  else
+    {
+      int f = openat (parent, base, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
+      if (f < 0 && errno != EEXIST)
+        return galley_error_make (err, errno, "creating /%s in the container", rel);
+      if (f >= 0)
+        close (f);
+    }
+  fd = mounts_open_in_root (rootfd, rel, O_PATH, RESOLVE_NO_MAGICLINKS);
+  if (fd < 0)
+    return galley_error_make (err, errno, "resolving /%s in the container", rel);
+  return fd;
+}
+
+int
+mounts_resolve_target (int rootfd, const char *path, bool dir, galley_error_t *err)
+{
+  _cleanup_free_ char *rel = clean_relative (path);
+
+  if (rel == NULL)
+    return galley_error_make (err, errno, "allocating");
+  return resolve_clean (rootfd, rel, dir, 0, err);
+}
+
+/* The kernel explains fsconfig failures in the fs context's log.  */
+static int
+fs_error (int fsfd, const char *fstype, const char *what, galley_error_t *err)
+{
+  int e = errno;
+  char log[256];
+  ssize_t n = fsfd >= 0 ? read (fsfd, log, sizeof log - 1) : -1;
+
+  if (n > 2)
+    {
+      log[n] = '\0';
+      log[strcspn (log, "\n")] = '\0';
+      return galley_error_make (err, e, "mounting %s: %s (%s)", fstype, what, log + 2);
+    }
+  return galley_error_make (err, e, "mounting %s: %s", fstype, what);
+}
+
+static int
+move_onto (int mfd, int target_fd, const char *what, galley_error_t *err)
+{
+  if (move_mount (mfd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return galley_error_make (err, errno, "attaching the %s mount", what);
+  return 0;
+}
+
+int
+mounts_fs_at (const char *fstype, const char *options, unsigned attrs, int target_fd,
+              galley_error_t *err)
+{
+  _cleanup_close_ int fsfd = fsopen (fstype, FSOPEN_CLOEXEC);
+  _cleanup_close_ int mfd = -1;
+  _cleanup_free_ char *opts = options ? strdup (options) : NULL;
+  char *opt, *save = NULL;
+
+  if (fsfd < 0)
+    return galley_error_make (err, errno, "mounting %s", fstype);
+  for (opt = opts ? strtok_r (opts, ",", &save) : NULL; opt; opt = strtok_r (NULL, ",", &save))
+    {
+      char *value = strchr (opt, '=');
+      int r;
+      if (value != NULL)
+        {
+          *value++ = '\0';
+          r = fsconfig (fsfd, FSCONFIG_SET_STRING, opt, value, 0);
+        }
+      else
+        r = fsconfig (fsfd, FSCONFIG_SET_FLAG, opt, NULL, 0);
+      if (r < 0)
+        return fs_error (fsfd, fstype, opt, err);
+    }
+  if (fsconfig (fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    return fs_error (fsfd, fstype, "creating", err);
+  mfd = fsmount (fsfd, FSMOUNT_CLOEXEC, attrs);
+  if (mfd < 0)
+    return fs_error (fsfd, fstype, "fsmount", err);
+  return move_onto (mfd, target_fd, fstype, err);
+}
+
+int
+mounts_bind_at (const char *source, bool recursive, unsigned attrs, int target_fd,
+                galley_error_t *err)
+{
+  _cleanup_close_ int tfd = -1;
+
+  tfd = (int) open_tree (AT_FDCWD, source,
+                         OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+  if (tfd < 0)
+    return galley_error_make (err, errno, "bind mounting %s", source);
+  if (attrs != 0)
+    {
+      struct mount_attr a = { .attr_set = attrs };
+      if (mount_setattr (tfd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof a) < 0)
+        return galley_error_make (err, errno, "setting the attributes of the bind mount of %s",
+                                  source);
+    }
+  return move_onto (tfd, target_fd, source, err);
+}
+
+static int
+fs_at_path (int rootfd, const char *path, const char *fstype, const char *options,
+            unsigned attrs, galley_error_t *err)
+{
+  _cleanup_close_ int fd = mounts_resolve_target (rootfd, path, true, err);
+
+  if (fd < 0 || mounts_fs_at (fstype, options, attrs, fd, err) < 0)
+    return galley_error_wrap (err, "mounting %s", path);
+  return 0;
+}
+
+static int
+setup_dev (int rootfd, const struct run_spec *spec, galley_error_t *err)
+{
+  static const char *const nodes[] = { "null", "zero", "full", "tty", "random", "urandom" };
+  static const char *const links[][2] = {
+    { "fd", "/proc/self/fd" },         { "stdin", "/proc/self/fd/0" },
+    { "stdout", "/proc/self/fd/1" },   { "stderr", "/proc/self/fd/2" },
+    { "ptmx", "pts/ptmx" },            { "core", "/proc/kcore" },
+  };
+  _cleanup_close_ int devfd = -1;
+  char host[32];
+  size_t i;
+  bool gid5 = spec->map.source == IDMAP_SOURCE_ROOT || idmap_to_host (spec->map.gid, spec->map.n_gid, 5) >= 0;
+
+  if (fs_at_path (rootfd, "/dev", "tmpfs", "mode=755,size=65536k",
+                  MOUNT_ATTR_NOSUID | MOUNT_ATTR_STRICTATIME, err) < 0)
+    return -1;
+  /* A fresh tmpfs: nothing in it can be a symlink planted by the image.  */
+  devfd = mounts_open_in_root (rootfd, "/dev", O_PATH | O_DIRECTORY, RESOLVE_NO_SYMLINKS);
+  if (devfd < 0)
+    return galley_error_make (err, errno, "opening the container's /dev");
+  for (i = 0; i < sizeof nodes / sizeof nodes[0]; i++)
+    {
+      _cleanup_close_ int node = -1;
+      int f = openat (devfd, nodes[i], O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
+      if (f < 0)
+        return galley_error_make (err, errno, "creating /dev/%s", nodes[i]);
+      close (f);
+      node = openat (devfd, nodes[i], O_PATH | O_CLOEXEC | O_NOFOLLOW);
+      snprintf (host, sizeof host, "/dev/%s", nodes[i]);
+      if (node < 0)
+        return galley_error_make (err, errno, "opening /dev/%s", nodes[i]);
+      if (mounts_bind_at (host, false, 0, node, err) < 0)
+        return -1;
+    }
+  for (i = 0; i < sizeof links / sizeof links[0]; i++)
+    if (symlinkat (links[i][1], devfd, links[i][0]) < 0)
+      return galley_error_make (err, errno, "creating /dev/%s", links[i][0]);
+  if (mkdirat (devfd, "pts", 0755) < 0 || mkdirat (devfd, "shm", 01777) < 0
+      || mkdirat (devfd, "mqueue", 0755) < 0)
+    return galley_error_make (err, errno, "creating directories in /dev");
+  if (fs_at_path (rootfd, "/dev/pts", "devpts",
+                  gid5 ? "newinstance,ptmxmode=0666,mode=0620,gid=5" : "newinstance,ptmxmode=0666,mode=0620",
+                  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, err) < 0
+      || fs_at_path (rootfd, "/dev/shm", "tmpfs", "mode=1777,size=65536k",
+                     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err) < 0
+      || fs_at_path (rootfd, "/dev/mqueue", "mqueue", NULL,
+                     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+setup_sys (int rootfd, const struct run_spec *spec, galley_error_t *err)
+{
+  _cleanup_close_ int fd = mounts_resolve_target (rootfd, "/sys", true, err);
+  unsigned attrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+
+  if (fd < 0)
+    return -1;
+  /* sysfs can be mounted only by the owner of the network namespace; with
+   * the host's network the host's /sys is the right view anyway.  */
+  if (spec->network != NETWORK_HOST)
+    {
+      galley_error_t local = NULL;
+      if (mounts_fs_at ("sysfs", NULL, attrs, fd, &local) == 0)
+        return 0;
+      galley_error_release (&local);
+    }
+  if (mounts_bind_at ("/sys", true, MOUNT_ATTR_RDONLY, fd, err) < 0)
+    return galley_error_wrap (err, "mounting /sys");
+  return 0;
+}
+
+int
+mounts_standard (int rootfd, const struct run_spec *spec, galley_error_t *err)
+{
+  if (fs_at_path (rootfd, "/proc", "proc", NULL,
+                  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err) < 0
+      || setup_dev (rootfd, spec, err) < 0 || setup_sys (rootfd, spec, err) < 0)
+    return -1;
+  return 0;
+}
+
+static unsigned
+attrs_of (const struct mount_spec *m)
+{
+  unsigned a = 0;
+
+  if (m->readonly)
+    a |= MOUNT_ATTR_RDONLY;
+  if (m->flags & MS_NOSUID)
+    a |= MOUNT_ATTR_NOSUID;
+  if (m->flags & MS_NODEV)
+    a |= MOUNT_ATTR_NODEV;
+  if (m->flags & MS_NOEXEC)
+    a |= MOUNT_ATTR_NOEXEC;
+  return a;
+}
+
+static bool
+user_mounts_over (const struct run_spec *spec, const char *dst)
+{
+  size_t i;
+
+  for (i = 0; i < spec->n_mounts; i++)
+    {
+      _cleanup_free_ char *a = clean_relative (spec->mounts[i].destination);
+      _cleanup_free_ char *b = clean_relative (dst);
+      if (a != NULL && b != NULL && strcmp (a, b) == 0)
+        return true;
+    }
+  return false;
+}
+
+static int
+bind_state_file (int rootfd, const struct run_spec *spec, const char *name, const char *dst,
+                 galley_error_t *err)
+{
+  _cleanup_free_ char *src = NULL;
+  _cleanup_close_ int fd = -1;
+
+  if (spec->state_dir == NULL || user_mounts_over (spec, dst))
+    return 0;
+  if (asprintf (&src, "%s/%s", spec->state_dir, name) < 0)
+    return galley_error_make (err, errno, "allocating");
+  if (access (src, F_OK) < 0)
+    return 0;
+  fd = mounts_resolve_target (rootfd, dst, false, err);
+  if (fd < 0 || mounts_bind_at (src, false, 0, fd, err) < 0)
+    return galley_error_wrap (err, "mounting %s", dst);
+  return 0;
+}
+
+static int
+user_mount (int rootfd, const struct mount_spec *m, galley_error_t *err)
+{
+  _cleanup_close_ int fd = -1;
+  struct stat st;
+  bool dir = true;
+
+  if (m->kind == MOUNT_KIND_BIND)
+    {
+      if (stat (m->source, &st) < 0)
+        return galley_error_make (err, errno, "statfs %s", m->source);
+      dir = S_ISDIR (st.st_mode);
+    }
+  fd = mounts_resolve_target (rootfd, m->destination, dir, err);
+  if (fd < 0)
+    return galley_error_wrap (err, "mounting %s", m->destination);
+  if (m->kind == MOUNT_KIND_TMPFS)
+    {
+      if (mounts_fs_at ("tmpfs", m->data, attrs_of (m), fd, err) < 0)
+        return galley_error_wrap (err, "mounting tmpfs on %s", m->destination);
+      return 0;
+    }
+  if (mounts_bind_at (m->source, m->recursive, attrs_of (m), fd, err) < 0)
+    return galley_error_wrap (err, "mounting %s on %s", m->source, m->destination);
+  return 0;
+}
+
+int
+mounts_user (int rootfd, const struct run_spec *spec, galley_error_t *err)
+{
+  static const char *const ro_tmpfs[][2] = { { "/run", "mode=755" },
+                                             { "/tmp", "mode=1777" },
+                                             { "/var/tmp", "mode=1777" } };
+  size_t i;
+
+  if (spec->read_only)
+    for (i = 0; i < sizeof ro_tmpfs / sizeof ro_tmpfs[0]; i++)
+      if (! user_mounts_over (spec, ro_tmpfs[i][0])
+          && fs_at_path (rootfd, ro_tmpfs[i][0], "tmpfs", ro_tmpfs[i][1],
+                         MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, err) < 0)
+        return -1;
+  if (bind_state_file (rootfd, spec, "hosts", "/etc/hosts", err) < 0
+      || bind_state_file (rootfd, spec, "resolv.conf", "/etc/resolv.conf", err) < 0
+      || bind_state_file (rootfd, spec, "hostname", "/etc/hostname", err) < 0
+      || bind_state_file (rootfd, spec, ".containerenv", "/run/.containerenv", err) < 0)
+    return -1;
+  for (i = 0; i < spec->n_mounts; i++)
+    if (user_mount (rootfd, &spec->mounts[i], err) < 0)
+      return -1;
+  return 0;
+}
+
+int
+mounts_root_readonly (int rootfd, galley_error_t *err)
+{
+  struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
+
+  if (mount_setattr (rootfd, "", AT_EMPTY_PATH, &a, sizeof a) < 0)
+    return galley_error_make (err, errno, "making the root filesystem read-only");
+  return 0;
+}

@@ -1,0 +1,297 @@
+/* The foreground monitor (see process.h).  */
+#include "config.h"
+#include "runtime/process.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runtime/init.h"
+#include "runtime/seccomp.h"
+#include "runtime/terminal.h"
+#include "runtime/userns.h"
+#include "util/cleanup.h"
+
+static const int relayed_signals[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+
+static int
+clone_flags (const struct run_spec *spec)
+{
+  int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
+
+  if (spec->map.source != IDMAP_SOURCE_ROOT)
+    flags |= CLONE_NEWUSER;
+  if (spec->network == NETWORK_NONE)
+    flags |= CLONE_NEWNET;
+  return flags;
+}
+
+/* Internal fds above the preserved ones, so that neither side clobbers them.  */
+static int
+move_above (int fd, int min)
+{
+  int n;
+
+  if (fd >= min)
+    return fd;
+  n = fcntl (fd, F_DUPFD_CLOEXEC, min);
+  close (fd);
+  return n;
+}
+
+static int
+load_seccomp (const struct run_spec *spec, scmp_filter_ctx *out, galley_error_t *err)
+{
+  *out = NULL;
+  if (spec->privileged || (spec->seccomp_profile && strcmp (spec->seccomp_profile, "unconfined") == 0))
+    return 0;
+  if (seccomp_profile_load (spec->seccomp_profile, spec->caps.bounding, out, err) < 0)
+    return galley_error_wrap (err, "loading the seccomp profile");
+  return 0;
+}
+
+/* Until the init executes the command: its pty master, or its error.
+ * Returns 0 when the command runs, -1 with *err otherwise.  */
+static int
+await_start (int channel, int *master, galley_error_t *err)
+{
+  for (;;)
+    {
+      char byte = 0;
+      struct iovec iov = { &byte, 1 };
+      union
+      {
+        char buf[CMSG_SPACE (sizeof (int))];
+        struct cmsghdr align;
+      } u;
+      struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                            .msg_controllen = sizeof u.buf };
+      struct cmsghdr *c;
+      ssize_t r = recvmsg (channel, &msg, MSG_CMSG_CLOEXEC);
+
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        return galley_error_make (err, errno, "reading from the container init");
+      if (r == 0)
+        return 0;
+      if (byte == 'E')
+        {
+          if (userns_receive_error (channel, err) == 0)
+            galley_error_make (err, 0, "the container init failed");
+          return -1;
+        }
+      c = CMSG_FIRSTHDR (&msg);
+      if (byte == 'T' && c != NULL && c->cmsg_type == SCM_RIGHTS)
+        memcpy (master, CMSG_DATA (c), sizeof (int));
+    }
+}
+
+struct relay
+{
+  pid_t pid;
+  int sigfd;
+  struct terminal term;
+  bool interactive;
+  int status;
+  bool exited;
+};
+
+static void
+handle_signal (struct relay *r)
+{
+  struct signalfd_siginfo si;
+
+  while (read (r->sigfd, &si, sizeof si) == sizeof si)
+    {
+      if ((int) si.ssi_signo == SIGCHLD)
+        {
+          if (! r->exited && waitpid (r->pid, &r->status, WNOHANG) == r->pid)
+            r->exited = true;
+        }
+      else if ((int) si.ssi_signo == SIGWINCH && r->term.master >= 0)
+        terminal_sync_size (&r->term);
+      else
+        kill (r->pid, (int) si.ssi_signo);
+    }
+}
+
+static void
+drain_master (struct relay *r)
+{
+  int flags = fcntl (r->term.master, F_GETFL);
+
+  fcntl (r->term.master, F_SETFL, flags | O_NONBLOCK);
+  while (terminal_copy (r->term.master, 1) > 0)
+    ;
+}
+
+static int
+relay_loop (struct relay *r, galley_error_t *err)
+{
+  while (! r->exited)
+    {
+      struct pollfd p[3];
+      nfds_t n = 0;
+      int i_master = -1, i_stdin = -1;
+
+      p[n++] = (struct pollfd){ r->sigfd, POLLIN, 0 };
+      if (r->term.master >= 0)
+        {
+          i_master = (int) n;
+          p[n++] = (struct pollfd){ r->term.master, POLLIN, 0 };
+          if (r->interactive && r->term.stdin_open)
+            {
+              i_stdin = (int) n;
+              p[n++] = (struct pollfd){ 0, POLLIN, 0 };
+            }
+        }
+      if (poll (p, n, -1) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return galley_error_make (err, errno, "poll");
+        }
+      if (p[0].revents)
+        handle_signal (r);
+      if (i_master >= 0 && (p[i_master].revents & (POLLIN | POLLHUP | POLLERR)))
+        if (terminal_copy (r->term.master, 1) <= 0)
+          {
+            /* hangup: the session is gone, the exit follows */
+            close (r->term.master);
+            r->term.master = -1;
+          }
+      if (i_stdin >= 0 && (p[i_stdin].revents & (POLLIN | POLLHUP | POLLERR)))
+        if (terminal_copy (0, r->term.master) <= 0)
+          {
+            /* EOF on stdin: pass ^D as a terminal would.  */
+            if (write (r->term.master, "\x04", 1) < 0)
+              {
+              }
+            r->term.stdin_open = false;
+          }
+    }
+  if (r->term.master >= 0)
+    drain_master (r);
+  return 0;
+}
+
+static int
+block_signals (sigset_t *saved, int *sigfd, galley_error_t *err)
+{
+  sigset_t set;
+  size_t i;
+
+  sigemptyset (&set);
+  for (i = 0; i < sizeof relayed_signals / sizeof relayed_signals[0]; i++)
+    sigaddset (&set, relayed_signals[i]);
+  sigaddset (&set, SIGCHLD);
+  if (sigprocmask (SIG_BLOCK, &set, saved) < 0)
+    return galley_error_make (err, errno, "blocking signals");
+  *sigfd = signalfd (-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (*sigfd < 0)
+    return galley_error_make (err, errno, "signalfd");
+  return 0;
+}
+
+static int
+wait_init (pid_t pid, int *status)
+{
+  while (waitpid (pid, status, 0) < 0)
+    if (errno != EINTR)
+      return -1;
+  return 0;
+}
+
+int
+container_run_foreground (const struct run_spec *spec, galley_error_t *err)
+{
+  _cleanup_seccomp_ scmp_filter_ctx filter = NULL;
+  int sv[2] = { -1, -1 }, min_fd = 3 + spec->preserve_fds, ret = -1;
+  struct relay r = { .pid = -1, .sigfd = -1, .term = { .master = -1, .stdin_open = true } };
+  struct init_args a = { .spec = spec };
+  sigset_t saved;
+
+  sigprocmask (SIG_SETMASK, NULL, &saved);
+  if (load_seccomp (spec, &filter, err) < 0)
+    return -1;
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+    return galley_error_make (err, errno, "socketpair");
+  sv[0] = move_above (sv[0], min_fd);
+  sv[1] = move_above (sv[1], min_fd);
+  if (block_signals (&saved, &r.sigfd, err) < 0)
+    goto out;
+  r.sigfd = move_above (r.sigfd, min_fd);
+  a.channel = sv[1];
+  a.seccomp = filter;
+  a.saved_mask = saved;
+  fflush (stdout);
+  fflush (stderr);
+  r.pid = userns_clone (clone_flags (spec));
+  if (r.pid < 0)
+    {
+      galley_error_make (err, errno, "creating the container's namespaces");
+      goto out;
+    }
+  if (r.pid == 0)
+    {
+      close (sv[0]);
+      close (r.sigfd);
+      container_init_main (&a);
+    }
+  close (sv[1]);
+  sv[1] = -1;
+  if (userns_write_maps (r.pid, &spec->map, err) < 0 || send (sv[0], "G", 1, MSG_NOSIGNAL) != 1)
+    {
+      if (*err == NULL)
+        galley_error_make (err, errno, "starting the container init");
+      kill (r.pid, SIGKILL);
+      wait_init (r.pid, &r.status);
+      goto out;
+    }
+  if (await_start (sv[0], &r.term.master, err) < 0)
+    {
+      wait_init (r.pid, &r.status);
+      goto out;
+    }
+  close (sv[0]);
+  sv[0] = -1;
+  r.interactive = spec->interactive;
+  if (r.term.master >= 0)
+    {
+      terminal_sync_size (&r.term);
+      if (spec->interactive)
+        terminal_make_raw (&r.term);
+    }
+  /* The init may have exited before the loop looked.  */
+  if (waitpid (r.pid, &r.status, WNOHANG) == r.pid)
+    r.exited = true;
+  if (relay_loop (&r, err) < 0)
+    {
+      kill (r.pid, SIGKILL);
+      wait_init (r.pid, &r.status);
+      goto out;
+    }
+  ret = run_exit_status (r.status);
+out:
+  terminal_restore (&r.term);
+  if (r.term.master >= 0)
+    close (r.term.master);
+  if (r.sigfd >= 0)
+    close (r.sigfd);
+  if (sv[0] >= 0)
+    close (sv[0]);
+  if (sv[1] >= 0)
+    close (sv[1]);
+  sigprocmask (SIG_SETMASK, &saved, NULL);
+  return ret;
+}

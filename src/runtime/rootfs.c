@@ -1,0 +1,361 @@
+/* Choosing and mounting the container's root filesystem (see rootfs.h).
+ *
+ * The store writes opaque directories as user.overlay.opaque (see
+ * image/whiteout.h), so the native overlay is always mounted with
+ * "userxattr", which is also what an unprivileged overlay mount requires.  */
+#include "config.h"
+#include "runtime/rootfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runtime/helpers.h"
+#include "runtime/mounts.h"
+#include "runtime/userns.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+#define CACHE_NAME "rootfs-method"
+
+const char *
+rootfs_method_name (enum rootfs_method m)
+{
+  switch (m)
+    {
+    case ROOTFS_METHOD_NATIVE:
+      return "native";
+    case ROOTFS_METHOD_FUSE:
+      return "fuse-overlayfs";
+    case ROOTFS_METHOD_COPY:
+      return "copy";
+    case ROOTFS_METHOD_DIR:
+      return "rootfs-dir";
+    }
+  return "unknown";
+}
+
+static int
+method_from_name (const char *name, enum rootfs_method *out)
+{
+  if (strcmp (name, "native") == 0 || strcmp (name, "overlay") == 0)
+    *out = ROOTFS_METHOD_NATIVE;
+  else if (strcmp (name, "fuse-overlayfs") == 0 || strcmp (name, "fuse") == 0)
+    *out = ROOTFS_METHOD_FUSE;
+  else if (strcmp (name, "copy") == 0 || strcmp (name, "vfs") == 0)
+    *out = ROOTFS_METHOD_COPY;
+  else
+    return -1;
+  return 0;
+}
+
+/* Mount an overlay of lowers (bottom first) at target_fd.  */
+static int
+overlay_mount (char *const *lowers, const char *upper, const char *work, int target_fd,
+               galley_error_t *err)
+{
+  _cleanup_close_ int fsfd = fsopen ("overlay", FSOPEN_CLOEXEC);
+  _cleanup_close_ int mfd = -1;
+  size_t n = 0, i;
+  bool plus = true;
+
+  if (fsfd < 0)
+    return galley_error_make (err, errno, "overlay is not available");
+  while (lowers[n] != NULL)
+    n++;
+  /* lowerdir+ (Linux 6.8) takes one layer at a time, top first: no length
+   * limit and no escaping of ':' or ','.  */
+  for (i = n; i > 0 && plus; i--)
+    if (fsconfig (fsfd, FSCONFIG_SET_STRING, "lowerdir+", lowers[i - 1], 0) < 0)
+      {
+        if (i != n)
+          return galley_error_make (err, errno, "overlay: adding the layer %s", lowers[i - 1]);
+        plus = false;
+      }
+  if (! plus)
+    {
+      _cleanup_free_ char *joined = NULL;
+      size_t len = 1;
+      for (i = 0; i < n; i++)
+        len += strlen (lowers[i]) + 1;
+      joined = calloc (1, len);
+      if (joined == NULL)
+        return galley_error_make (err, errno, "allocating");
+      for (i = n; i > 0; i--)
+        {
+          if (strpbrk (lowers[i - 1], ":,") != NULL)
+            return galley_error_make (err, EINVAL, "overlay: unsupported layer path %s",
+                                      lowers[i - 1]);
+          strcat (joined, lowers[i - 1]);
+          if (i > 1)
+            strcat (joined, ":");
+        }
+      if (fsconfig (fsfd, FSCONFIG_SET_STRING, "lowerdir", joined, 0) < 0)
+        return galley_error_make (err, errno, "overlay: setting lowerdir");
+    }
+  if (fsconfig (fsfd, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0
+      || fsconfig (fsfd, FSCONFIG_SET_STRING, "workdir", work, 0) < 0
+      || fsconfig (fsfd, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0
+      || fsconfig (fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    return galley_error_make (err, errno, "mounting the overlay");
+  mfd = fsmount (fsfd, FSMOUNT_CLOEXEC, 0);
+  if (mfd < 0)
+    return galley_error_make (err, errno, "mounting the overlay");
+  if (move_mount (mfd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return galley_error_make (err, errno, "attaching the overlay");
+  return 0;
+}
+
+struct probe
+{
+  char *dir;
+};
+
+static int
+probe_in_userns (void *arg, galley_error_t *err)
+{
+  struct probe *p = arg;
+  _cleanup_free_ char *l = NULL, *u = NULL, *w = NULL, *m = NULL;
+  _cleanup_close_ int mfd = -1;
+  char *lowers[2] = { NULL, NULL };
+
+  if (asprintf (&l, "%s/l", p->dir) < 0 || asprintf (&u, "%s/u", p->dir) < 0
+      || asprintf (&w, "%s/w", p->dir) < 0 || asprintf (&m, "%s/m", p->dir) < 0)
+    return galley_error_make (err, errno, "allocating");
+  mfd = open (m, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (mfd < 0)
+    return galley_error_make (err, errno, "opening %s", m);
+  lowers[0] = l;
+  if (overlay_mount (lowers, u, w, mfd, err) < 0)
+    return -1;
+  umount2 (m, MNT_DETACH);
+  return 0;
+}
+
+/* Try a native overlay mount in a throwaway user namespace.  */
+static bool
+probe_native (const struct galley_paths *paths, const struct idmap *map, char **why)
+{
+  _cleanup_free_ char *dir = NULL;
+  galley_error_t err = NULL;
+  struct probe p;
+  bool ok;
+  static const char *const subdirs[] = { "l", "u", "w", "m" };
+  size_t i;
+
+  if (asprintf (&dir, "%s/overlay-probe-XXXXXX", paths->runroot) < 0 || mkdtemp (dir) == NULL)
+    {
+      if (asprintf (why, "cannot create a probe directory in %s: %s", paths->runroot,
+                    strerror (errno)) < 0)
+        *why = NULL;
+      return false;
+    }
+  for (i = 0; i < 4; i++)
+    {
+      _cleanup_free_ char *sub = NULL;
+      if (asprintf (&sub, "%s/%s", dir, subdirs[i]) >= 0)
+        mkdir (sub, 0700);
+    }
+  p.dir = dir;
+  ok = userns_run (map, CLONE_NEWNS, probe_in_userns, &p, &err) == 0;
+  if (! ok && asprintf (why, "native overlay mount failed: %s", err ? err->msg : "?") < 0)
+    *why = NULL;
+  galley_error_release (&err);
+  fs_remove_tree (AT_FDCWD, dir, &err);
+  galley_error_release (&err);
+  return ok;
+}
+
+static bool
+fuse_usable (char **why)
+{
+  _cleanup_free_ char *bin = helper_find ("fuse-overlayfs");
+  int fd;
+
+  if (bin == NULL)
+    {
+      *why = strdup ("fuse-overlayfs is not installed");
+      return false;
+    }
+  fd = open ("/dev/fuse", O_RDWR | O_CLOEXEC);
+  if (fd < 0)
+    {
+      if (asprintf (why, "/dev/fuse: %s", strerror (errno)) < 0)
+        *why = NULL;
+      return false;
+    }
+  close (fd);
+  return true;
+}
+
+static char cached_why[512];
+
+int
+rootfs_method_choose (const struct galley_paths *p, const struct idmap *map,
+                      enum rootfs_method *out, const char **why, galley_error_t *err)
+{
+  _cleanup_free_ char *cache = NULL, *native_why = NULL, *fuse_why = NULL;
+  _cleanup_close_ int runfd = -1;
+  char *nl;
+
+  const char *env = getenv ("GALLEY_ROOTFS_METHOD");
+  if (env != NULL && *env != '\0')
+    {
+      if (method_from_name (env, out) < 0)
+        return galley_error_make (err, 0, "GALLEY_ROOTFS_METHOD: unknown method \"%s\" "
+                                          "(native, fuse-overlayfs, copy)", env);
+      snprintf (cached_why, sizeof cached_why, "set by GALLEY_ROOTFS_METHOD");
+      goto done;
+    }
+  if (paths_ensure_runroot (p, err) < 0)
+    return -1;
+  runfd = open (p->runroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (runfd >= 0 && fs_read_file (runfd, CACHE_NAME, 4096, &cache, NULL, NULL) == 0)
+    {
+      nl = strchr (cache, '\n');
+      if (nl != NULL)
+        *nl = '\0';
+      if (method_from_name (cache, out) == 0)
+        {
+          snprintf (cached_why, sizeof cached_why, "%s", nl ? nl + 1 : "cached");
+          cached_why[strcspn (cached_why, "\n")] = '\0';
+          goto done;
+        }
+    }
+  if (probe_native (p, map, &native_why))
+    {
+      *out = ROOTFS_METHOD_NATIVE;
+      snprintf (cached_why, sizeof cached_why,
+                "the kernel mounts overlay in a user namespace (probed)");
+    }
+  else if (fuse_usable (&fuse_why))
+    {
+      *out = ROOTFS_METHOD_FUSE;
+      snprintf (cached_why, sizeof cached_why, "%s; fuse-overlayfs and /dev/fuse are usable",
+                native_why ? native_why : "native overlay unavailable");
+    }
+  else
+    {
+      *out = ROOTFS_METHOD_COPY;
+      snprintf (cached_why, sizeof cached_why, "%s; %s",
+                native_why ? native_why : "native overlay unavailable",
+                fuse_why ? fuse_why : "fuse-overlayfs unusable");
+    }
+  if (runfd >= 0)
+    {
+      _cleanup_free_ char *text = NULL;
+      galley_error_t ignore = NULL;
+      if (asprintf (&text, "%s\n%s\n", rootfs_method_name (*out), cached_why) >= 0)
+        fs_write_atomic (runfd, CACHE_NAME, text, strlen (text), 0600, &ignore);
+      galley_error_release (&ignore);
+    }
+done:
+  if (why != NULL)
+    *why = cached_why;
+  return 0;
+}
+
+const char *
+rootfs_method_explain (const struct galley_paths *p, const struct idmap *map)
+{
+  static char text[640];
+  galley_error_t err = NULL;
+  enum rootfs_method m;
+  const char *why = NULL;
+
+  if (rootfs_method_choose (p, map, &m, &why, &err) < 0)
+    {
+      snprintf (text, sizeof text, "unknown (%s)", err->msg);
+      galley_error_release (&err);
+      return text;
+    }
+  snprintf (text, sizeof text, "%s (%s)", rootfs_method_name (m), why);
+  return text;
+}
+
+/* fuse-overlayfs forks its daemon once the mount is in place; the first
+ * process exits then.  */
+static int
+fuse_mount (const struct run_spec *spec, galley_error_t *err)
+{
+  _cleanup_free_ char *bin = helper_find ("fuse-overlayfs");
+  _cleanup_free_ char *opts = NULL;
+  size_t n = 0, i, len;
+  pid_t pid;
+  int status;
+
+  if (bin == NULL)
+    return galley_error_make (err, 0, "fuse-overlayfs not found: install the fuse-overlayfs package");
+  while (spec->lower_dirs[n] != NULL)
+    n++;
+  len = 64 + strlen (spec->upper_dir) + strlen (spec->work_dir);
+  for (i = 0; i < n; i++)
+    len += strlen (spec->lower_dirs[i]) + 1;
+  opts = calloc (1, len);
+  if (opts == NULL)
+    return galley_error_make (err, errno, "allocating");
+  strcpy (opts, "lowerdir=");
+  for (i = n; i > 0; i--)
+    {
+      strcat (opts, spec->lower_dirs[i - 1]);
+      if (i > 1)
+        strcat (opts, ":");
+    }
+  strcat (opts, ",upperdir=");
+  strcat (opts, spec->upper_dir);
+  strcat (opts, ",workdir=");
+  strcat (opts, spec->work_dir);
+  pid = fork ();
+  if (pid < 0)
+    return galley_error_make (err, errno, "forking fuse-overlayfs");
+  if (pid == 0)
+    {
+      execl (bin, "fuse-overlayfs", "-o", opts, spec->mountpoint, (char *) NULL);
+      _exit (127);
+    }
+  while (waitpid (pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return galley_error_make (err, errno, "waiting for fuse-overlayfs");
+  if (! WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    return galley_error_make (err, 0, "fuse-overlayfs failed to mount the rootfs (status %d)",
+                              WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status));
+  return 0;
+}
+
+int
+rootfs_mount (const struct run_spec *spec, galley_error_t *err)
+{
+  _cleanup_close_ int target = -1;
+  int fd;
+
+  target = open (spec->mountpoint, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (target < 0)
+    return galley_error_make (err, errno, "opening %s", spec->mountpoint);
+  switch (spec->rootfs_method)
+    {
+    case ROOTFS_METHOD_NATIVE:
+      if (overlay_mount (spec->lower_dirs, spec->upper_dir, spec->work_dir, target, err) < 0)
+        return galley_error_wrap (err, "mounting the rootfs");
+      break;
+    case ROOTFS_METHOD_FUSE:
+      if (fuse_mount (spec, err) < 0)
+        return -1;
+      break;
+    case ROOTFS_METHOD_COPY:
+    case ROOTFS_METHOD_DIR:
+      if (mounts_bind_at (spec->rootfs_dir, true, 0, target, err) < 0)
+        return galley_error_wrap (err, "mounting the rootfs");
+      break;
+    }
+  fd = open (spec->mountpoint, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return galley_error_make (err, errno, "opening the mounted rootfs");
+  return fd;
+}

@@ -1,0 +1,33 @@
+/* The container's root filesystem: choosing how to assemble it (native
+ * overlay in the user namespace, fuse-overlayfs, or a copy), probed once and
+ * cached in the runroot, and mounting it in the container init.  */
+#ifndef GALLEY_RUNTIME_ROOTFS_H
+#define GALLEY_RUNTIME_ROOTFS_H
+
+#include "runtime/idmap.h"
+#include "runtime/spec.h"
+#include "state/paths.h"
+#include "util/error.h"
+
+/* "native", "fuse-overlayfs", "copy", "rootfs-dir".  */
+const char *rootfs_method_name (enum rootfs_method m);
+
+/* The method for image-based containers.  Order: the config override
+ * ([storage] rootfs_method in galley.conf, when set), else the cached probe
+ * result ($runroot/rootfs-method), else a probe: a native overlay mount in a
+ * throwaway user namespace, else fuse-overlayfs when it is installed and
+ * /dev/fuse is usable, else copy.  *why (may be NULL) gets a static or
+ * cached explanation; valid until the next call.  */
+int rootfs_method_choose (const struct galley_paths *p, const struct idmap *map,
+                          enum rootfs_method *out, const char **why, galley_error_t *err);
+
+/* For `galley info`: "native (overlay mounts in a user namespace work on this kernel)"...
+ * Never fails (an explanation of the failure instead).  Static storage.  */
+const char *rootfs_method_explain (const struct galley_paths *p, const struct idmap *map);
+
+/* In the container init (root in the user namespace, own mount namespace):
+ * assemble the rootfs of spec at spec->mountpoint and return an O_PATH fd
+ * of its root.  */
+int rootfs_mount (const struct run_spec *spec, galley_error_t *err);
+
+#endif

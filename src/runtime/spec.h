@@ -1,0 +1,102 @@
+/* What a container is started with: the complete, already validated
+ * configuration the monitor hands to the container init (rootfs, mounts,
+ * process, security).  Filled by the CLI (run/create/start), consumed by
+ * runtime/process.c and runtime/init.c.  Also the -v/--mount/--tmpfs option
+ * parsers, which are pure and unit-tested.  */
+#ifndef GALLEY_RUNTIME_SPEC_H
+#define GALLEY_RUNTIME_SPEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "runtime/caps.h"
+#include "runtime/devices.h"
+#include "runtime/envfile.h"
+#include "runtime/idmap.h"
+#include "runtime/ulimit.h"
+#include "util/error.h"
+
+enum rootfs_method
+{
+  ROOTFS_METHOD_NATIVE,   /* kernel overlay inside the user namespace */
+  ROOTFS_METHOD_FUSE,     /* fuse-overlayfs */
+  ROOTFS_METHOD_COPY,     /* the layers copied into the container's dir */
+  ROOTFS_METHOD_DIR,      /* --rootfs DIR: an exploded rootfs used as is */
+};
+
+enum mount_kind
+{
+  MOUNT_KIND_BIND,
+  MOUNT_KIND_TMPFS,
+};
+
+struct mount_spec
+{
+  enum mount_kind kind;
+  char *source;      /* bind: absolute host path */
+  char *destination; /* absolute container path */
+  bool readonly;
+  bool recursive;    /* rbind (the default) or bind */
+  unsigned long flags; /* MS_NOSUID|MS_NODEV|MS_NOEXEC asked for */
+  char *data;        /* tmpfs: "size=...,mode=..." */
+};
+
+enum network_mode
+{
+  NETWORK_NONE,
+  NETWORK_HOST,
+};
+
+struct run_spec
+{
+  char *id;       /* 64 hex */
+  char *name;
+  struct idmap map;
+
+  /* rootfs */
+  enum rootfs_method rootfs_method;
+  char *rootfs_dir;    /* ROOTFS_METHOD_DIR / COPY: the directory */
+  char **lower_dirs;   /* overlay lowers, bottom first, NULL-terminated */
+  char *upper_dir, *work_dir;
+  char *mountpoint;    /* where the init mounts the rootfs (in the runroot) */
+  char *state_dir;     /* per-container volatile dir: hosts, resolv.conf, hostname */
+
+  /* process */
+  char **argv;         /* entrypoint + cmd, NULL-terminated, non-empty */
+  char **image_env;    /* "NAME=value", NULL-terminated, may be NULL */
+  struct env_list user_env; /* -e/--env-file, command-line order */
+  char *user;          /* --user or the image's User; NULL = root */
+  char *workdir;       /* absolute; NULL = "/" */
+  char *hostname;
+  bool tty, interactive, init, read_only, privileged, no_new_privs;
+  int preserve_fds;
+  enum network_mode network;
+
+  struct mount_spec *mounts;
+  size_t n_mounts;
+  struct ulimit *ulimits;
+  size_t n_ulimits;
+  struct device_spec *devices;
+  size_t n_devices;
+  struct caps_set caps;
+  char *seccomp_profile; /* NULL: the default; "unconfined": none */
+};
+
+void run_spec_clear (struct run_spec *s);
+void mount_spec_clear (struct mount_spec *m);
+
+/* -v/--volume SRC:DST[:OPTS] (OPTS: ro, rw, z, Z, rbind, bind, nosuid,
+ * nodev, noexec, suid, dev, exec, ...).  Only host paths (named volumes come
+ * with the volumes issue: an error for now).  A relative SRC is an error as
+ * in podman.  */
+int mount_parse_volume (const char *arg, struct mount_spec *out, galley_error_t *err);
+/* --mount type=bind,source=,target=[,ro|readonly[=true|false]][,bind-propagation=..]
+ * or type=tmpfs,target=[,tmpfs-size=,tmpfs-mode=].  */
+int mount_parse_mount (const char *arg, struct mount_spec *out, galley_error_t *err);
+/* --tmpfs DST[:OPTS] (podman's defaults: rw,noexec,nosuid,nodev).  */
+int mount_parse_tmpfs (const char *arg, struct mount_spec *out, galley_error_t *err);
+
+/* The container exit status for a waitpid status: the code, or 128+N.  */
+int run_exit_status (int wait_status);
+
+#endif
