@@ -52,13 +52,6 @@ struct layer_extract_result
   unsigned devices_skipped;
 };
 
-enum layer_compression
-{
-  LAYER_COMPRESSION_NONE,
-  LAYER_COMPRESSION_GZIP,
-  LAYER_COMPRESSION_ZSTD,
-};
-
 /* Read a blob from input_fd to EOF and extract it into diff_dir (an empty
  * directory).  r may be NULL.  */
 int layer_extract_fd (int input_fd, const char *diff_dir, const struct layer_extract_options *o,
@@ -66,8 +59,8 @@ int layer_extract_fd (int input_fd, const char *diff_dir, const struct layer_ext
 
 /* Push mode.  start spawns the extraction thread; write is a
  * registry_sink (ctx = the stream); finish signals the end of the blob,
- * waits and verifies; abort (also after a failed finish: it frees) stops
- * the thread and discards its result.  */
+ * waits and verifies; free (always, finished or not) stops the thread if
+ * needed and discards its result.  */
 struct layer_stream;
 int layer_stream_start (const char *diff_dir, const struct layer_extract_options *o,
                         struct layer_stream **out, galley_error_t *err);

@@ -11,4 +11,6 @@ libgalley_a_SOURCES += \
 	src/image/reference.c src/image/reference.h \
 	src/image/whiteout.c src/image/whiteout.h \
 	src/image/layer_fs.c src/image/layer_fs.h \
-	src/image/layer_extract.c src/image/layer_extract.h
+	src/image/layer_extract.c src/image/layer_extract.h \
+	src/image/pull.c src/image/pull.h \
+	src/image/pull_progress.c src/image/pull_progress.h

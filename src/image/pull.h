@@ -3,11 +3,11 @@
  * missing layers (several at once, each streamed straight into its diff
  * directory inside the user namespace), then record the image.
  *
- * Crash safety: a layer is claimed under a per-layer lock file
- * (layers/<chainid>.lock, an OFD lock held while it is extracted), so a
- * second puller of the same layer waits for the first and then finds it
- * ready; a layer left incomplete by a killed puller is removed by the next
- * one (store_layer_begin).  */
+ * Crash safety comes from the store (store_layer_begin): a layer being
+ * extracted is claimed with an OFD lock, so a second puller of the same
+ * layer waits for the first and then finds it ready; a layer left
+ * incomplete by a killed puller is removed by the next one.  The image
+ * record is written last, after its layers and blobs.  */
 #ifndef GALLEY_PULL_H
 #define GALLEY_PULL_H
 
@@ -27,6 +27,7 @@ struct pull_options
   /* registry access */
   const char *authfile;
   const char *creds;
+  const char *cert_dir;
   int tls_verify; /* -1 default, 0, 1 */
   bool all_tags;
   /* progress on `progress` (stderr as podman): NULL for none (-q) */
@@ -35,7 +36,8 @@ struct pull_options
 };
 
 /* Pull `name` (as typed by the user); *image_id gets the image id (hex of
- * the config digest).  */
+ * the config digest).  With o->all_tags, name is a repository and every
+ * tag is pulled; *image_id is then the last one's.  */
 int pull_image (const struct galley_paths *paths, const char *name, const struct pull_options *o,
                 char **image_id, galley_error_t *err);
 
