@@ -6,3 +6,5 @@ libgalley_a_SOURCES += \
 	src/cli/login.c src/cli/logout.c src/cli/search.c \
 	src/cli/pull.c
 libgalley_a_SOURCES += src/cli/run.c
+libgalley_a_SOURCES += src/cli/images.c src/cli/rmi.c src/cli/tag.c src/cli/image_inspect.c \
+	src/cli/image_prune.c src/cli/history.c

@@ -8,6 +8,7 @@ libgalley_a_SOURCES += \
 	src/image/store.c src/image/store.h src/image/store_internal.h \
 	src/image/store_layers.c \
 	src/image/store_images.c src/image/store_images_write.c \
+	src/image/image_info.c src/image/image_info.h \
 	src/image/reference.c src/image/reference.h \
 	src/image/whiteout.c src/image/whiteout.h \
 	src/image/layer_fs.c src/image/layer_fs.h \

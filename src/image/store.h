@@ -131,6 +131,10 @@ int store_image_add (struct store *s, const struct store_image *img, galley_erro
  * ("image not known") when absent, EINVAL when ambiguous.  */
 int store_image_find (struct store *s, const char *name_or_id, struct store_image **out,
                       galley_error_t *err);
+/* store_image_find that also says which stored name matched (*matched_name
+ * NULL when the input matched the id or an id prefix).  */
+int store_image_lookup (struct store *s, const char *name_or_id, struct store_image **out,
+                        char **matched_name, galley_error_t *err);
 /* Every image (no lock), oldest first.  */
 int store_image_list (struct store *s, struct store_image ***out, size_t *n, galley_error_t *err);
 void store_image_free (struct store_image *img);

@@ -333,7 +333,7 @@ all_hex (const char *s)
 
 static int
 find_in_list (struct store_image **imgs, size_t n, const char *input, ssize_t *found,
-              galley_error_t *err)
+              const char **matched, galley_error_t *err)
 {
   _cleanup_free_ char *want = NULL;
   const char *digest;
@@ -348,6 +348,7 @@ find_in_list (struct store_image **imgs, size_t n, const char *input, ssize_t *f
   for (i = 0; i < n; i++)
     {
       int score = 0;
+      const char *name = NULL;
 
       if (digest && ! store_strv_contains (imgs[i]->digests, digest))
         continue;
@@ -355,7 +356,10 @@ find_in_list (struct store_image **imgs, size_t n, const char *input, ssize_t *f
         {
           int sc = name_match (imgs[i]->names[j], want, digest != NULL);
           if (sc > score)
-            score = sc;
+            {
+              score = sc;
+              name = imgs[i]->names[j];
+            }
         }
       /* An image pulled by digest only has no name but the digest.  */
       if (digest && score == 0 && imgs[i]->names[0] == NULL)
@@ -369,6 +373,7 @@ find_in_list (struct store_image **imgs, size_t n, const char *input, ssize_t *f
         {
           best_score = score;
           best = (ssize_t) i;
+          *matched = name;
           tie = false;
         }
       else if (score > 0 && score == best_score)
@@ -392,21 +397,24 @@ find_in_list (struct store_image **imgs, size_t n, const char *input, ssize_t *f
   if (prefix >= 0)
     {
       *found = prefix;
+      *matched = NULL;
       return 0;
     }
   return galley_error_make (err, ENOENT, "%s: image not known", input);
 }
 
 int
-store_image_find (struct store *s, const char *name_or_id, struct store_image **out,
-                  galley_error_t *err)
+store_image_lookup (struct store *s, const char *name_or_id, struct store_image **out,
+                    char **matched_name, galley_error_t *err)
 {
   _cleanup_json_ json_object *index = NULL;
   struct store_image **imgs = NULL;
   size_t n = 0;
   ssize_t found = -1;
-  const char *id_part;
+  const char *id_part, *matched = NULL;
 
+  if (matched_name)
+    *matched_name = NULL;
   if (name_or_id == NULL || name_or_id[0] == '\0')
     return galley_error_make (err, EINVAL, "empty image name");
   if (store_index_read (s, &index, err) < 0)
@@ -423,15 +431,27 @@ store_image_find (struct store *s, const char *name_or_id, struct store_image **
     }
   if (store_image_list_with_index (s, index, &imgs, &n, err) < 0)
     return -1;
-  if (find_in_list (imgs, n, name_or_id, &found, err) < 0)
+  if (find_in_list (imgs, n, name_or_id, &found, &matched, err) < 0)
     {
       store_image_list_free (imgs, n);
       return -1;
+    }
+  if (matched_name && matched && (*matched_name = strdup (matched)) == NULL)
+    {
+      store_image_list_free (imgs, n);
+      return galley_error_make (err, ENOMEM, "allocating");
     }
   *out = imgs[found];
   imgs[found] = NULL;
   store_image_list_free (imgs, n);
   return 0;
+}
+
+int
+store_image_find (struct store *s, const char *name_or_id, struct store_image **out,
+                  galley_error_t *err)
+{
+  return store_image_lookup (s, name_or_id, out, NULL, err);
 }
 
 /* ---- documents ---- */

@@ -1,0 +1,188 @@
+/* galley rmi: remove images as podman does.  A name of an image with other
+ * names is only untagged; an id (or the last name) removes the image and
+ * the layers no other image uses.  All "Untagged:" lines come before the
+ * "Deleted:" lines; errors are collected and reported at the end (exit 1
+ * when every failure was an unknown image, as podman).  */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "image/store.h"
+#include "util/cleanup.h"
+
+struct rmi_report
+{
+  char **untagged, **deleted, **errors;
+  size_t n_untagged, n_deleted, n_errors;
+  bool other_error;
+};
+
+static void
+push (char ***v, size_t *n, char *s)
+{
+  char **grown = realloc (*v, (*n + 1) * sizeof **v);
+
+  if (grown == NULL || s == NULL)
+    {
+      free (s);
+      return;
+    }
+  *v = grown;
+  grown[(*n)++] = s;
+}
+
+static void
+report_error (struct rmi_report *r, galley_error_t *err)
+{
+  if (galley_error_errno (err) != ENOENT)
+    r->other_error = true;
+  push (&r->errors, &r->n_errors, strdup ((*err)->msg));
+  galley_error_release (err);
+}
+
+static int
+remove_one (struct store *s, const char *input, bool force, bool all, struct rmi_report *r)
+{
+  _cleanup_error_ galley_error_t err = NULL;
+  _cleanup_store_image_ struct store_image *img = NULL;
+  _cleanup_free_ char *matched = NULL;
+  size_t i;
+
+  if (store_image_lookup (s, input, &img, &matched, &err) < 0)
+    {
+      if (force && galley_error_errno (&err) == ENOENT)
+        return 0;
+      report_error (r, &err);
+      return -1;
+    }
+  if (! all && matched && img->names[0] && img->names[1])
+    {
+      if (store_image_untag (s, img->id, matched, &err) < 0)
+        {
+          report_error (r, &err);
+          return -1;
+        }
+      push (&r->untagged, &r->n_untagged, strdup (matched));
+      return 0;
+    }
+  if (! all && ! force && ! matched && img->names[0] && img->names[1])
+    {
+      size_t len = 3;
+      _cleanup_free_ char *list = NULL;
+      for (i = 0; img->names[i]; i++)
+        len += strlen (img->names[i]) + 1;
+      list = calloc (1, len);
+      for (i = 0; list && img->names[i]; i++)
+        {
+          strcat (list, i ? " " : "[");
+          strcat (list, img->names[i]);
+        }
+      if (list)
+        strcat (list, "]");
+      galley_error_make (&err, EBUSY,
+                         "unable to delete image \"%s\" by ID with more than one tag (%s): please force removal",
+                         img->id, list ? list : "");
+      report_error (r, &err);
+      return -1;
+    }
+  if (store_image_remove (s, img->id, &err) < 0)
+    {
+      report_error (r, &err);
+      return -1;
+    }
+  for (i = 0; img->names[i]; i++)
+    push (&r->untagged, &r->n_untagged, strdup (img->names[i]));
+  push (&r->deleted, &r->n_deleted, strdup (img->id));
+  return 0;
+}
+
+static void
+free_strings (char **v, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    free (v[i]);
+  free (v);
+}
+
+int
+cli_cmd_rmi (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  _cleanup_cli_parser_ struct cli_parser p;
+  _cleanup_store_ struct store *s = NULL;
+  struct rmi_report r = { 0 };
+  bool all = false, force = false, ignore = false;
+  const char *arg;
+  size_t i;
+  int opt, ret = 0;
+
+  cli_parser_init (&p, ctx->cmd, argc, argv);
+  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+    switch (opt)
+      {
+      case OPT_rmi_all:
+        all = true;
+        break;
+      case OPT_rmi_force:
+        force = true;
+        break;
+      case OPT_rmi_ignore:
+        ignore = true;
+        break;
+      }
+  if (opt < 0)
+    return -1;
+  if (all && p.optind < argc)
+    return galley_error_make (err, 0, "when using the --all switch, you may not pass any images names or IDs");
+  if (! all && p.optind >= argc)
+    return galley_error_make (err, 0, "image name or ID must be specified");
+  if (store_open (&ctx->paths, &s, err) < 0)
+    return -1;
+  if (all)
+    {
+      struct store_image **imgs = NULL;
+      size_t n = 0;
+
+      if (store_image_list (s, &imgs, &n, err) < 0)
+        return -1;
+      for (i = n; i-- > 0;)
+        remove_one (s, imgs[i]->id, true, true, &r);
+      store_image_list_free (imgs, n);
+    }
+  else
+    for (i = (size_t) p.optind; i < (size_t) argc; i++)
+      remove_one (s, argv[i], force || ignore, false, &r);
+  for (i = 0; i < r.n_untagged; i++)
+    printf ("Untagged: %s\n", r.untagged[i]);
+  for (i = 0; i < r.n_deleted; i++)
+    printf ("Deleted: %s\n", r.deleted[i]);
+  if (r.n_errors == 1)
+    ret = galley_error_make_exit (err, r.other_error ? GALLEY_EXIT_FAILURE : 1, 0, "%s", r.errors[0]);
+  else if (r.n_errors > 1)
+    {
+      size_t len = 64;
+      _cleanup_free_ char *msg = NULL;
+      for (i = 0; i < r.n_errors; i++)
+        len += strlen (r.errors[i]) + 4;
+      msg = malloc (len);
+      if (msg)
+        {
+          snprintf (msg, len, "%zu errors occurred:", r.n_errors);
+          for (i = 0; i < r.n_errors; i++)
+            {
+              strcat (msg, "\n\t* ");
+              strcat (msg, r.errors[i]);
+            }
+        }
+      ret = galley_error_make_exit (err, r.other_error ? GALLEY_EXIT_FAILURE : 1, 0, "%s", msg ? msg : "errors occurred");
+    }
+  free_strings (r.untagged, r.n_untagged);
+  free_strings (r.deleted, r.n_deleted);
+  free_strings (r.errors, r.n_errors);
+  return ret;
+}

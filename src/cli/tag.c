@@ -1,0 +1,99 @@
+/* galley tag / untag: add and remove names of a stored image.  New names
+ * are normalised as podman's: a short name lives under "localhost/", the
+ * tag defaults to "latest", digests are refused.  */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "image/reference.h"
+#include "image/store.h"
+#include "util/cleanup.h"
+
+static int
+normalize_name (const char *input, char **out, galley_error_t *err)
+{
+  _cleanup_image_ref_ struct image_ref ref = { 0 };
+
+  if (image_ref_parse (input, &ref, err) < 0)
+    return galley_error_wrap (err, "normalizing name \"%s\"", input);
+  if (ref.digest)
+    return galley_error_make (err, 0, "normalizing name \"%s\": tagging by digest is not supported", input);
+  if (asprintf (out, "%s/%s:%s", ref.registry ? ref.registry : "localhost", ref.repository,
+                ref.tag ? ref.tag : "latest")
+      < 0)
+    return galley_error_make (err, ENOMEM, "allocating");
+  return 0;
+}
+
+int
+cli_cmd_tag (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  _cleanup_cli_parser_ struct cli_parser p;
+  _cleanup_store_ struct store *s = NULL;
+  _cleanup_store_image_ struct store_image *img = NULL;
+  const char *arg;
+  int opt, i;
+
+  cli_parser_init (&p, ctx->cmd, argc, argv);
+  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+    ;
+  if (opt < 0 || cli_positionals (&p, 2, -1, err) < 0)
+    return -1;
+  if (store_open (&ctx->paths, &s, err) < 0 || store_image_find (s, argv[p.optind], &img, err) < 0)
+    return -1;
+  for (i = p.optind + 1; i < argc; i++)
+    {
+      _cleanup_free_ char *name = NULL;
+
+      if (normalize_name (argv[i], &name, err) < 0 || store_image_tag (s, img->id, name, err) < 0)
+        return -1;
+    }
+  return 0;
+}
+
+int
+cli_cmd_untag (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  _cleanup_cli_parser_ struct cli_parser p;
+  _cleanup_store_ struct store *s = NULL;
+  _cleanup_store_image_ struct store_image *img = NULL;
+  const char *arg;
+  int opt, i;
+  size_t k;
+
+  cli_parser_init (&p, ctx->cmd, argc, argv);
+  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+    ;
+  if (opt < 0 || cli_positionals (&p, 1, -1, err) < 0)
+    return -1;
+  if (store_open (&ctx->paths, &s, err) < 0 || store_image_find (s, argv[p.optind], &img, err) < 0)
+    return -1;
+  /* No names: remove them all.  */
+  if (p.optind + 1 == argc)
+    {
+      for (k = 0; img->names[k]; k++)
+        if (store_image_untag (s, img->id, img->names[k], err) < 0)
+          return -1;
+      return 0;
+    }
+  for (i = p.optind + 1; i < argc; i++)
+    {
+      _cleanup_free_ char *name = NULL, *matched = NULL;
+      _cleanup_store_image_ struct store_image *owner = NULL;
+      _cleanup_error_ galley_error_t ignored = NULL;
+
+      if (normalize_name (argv[i], &name, err) < 0)
+        return -1;
+      /* The name as stored: "busybox" may be docker.io/library/busybox:latest.  */
+      if (store_image_lookup (s, argv[i], &owner, &matched, &ignored) < 0 || matched == NULL
+          || strcmp (owner->id, img->id) != 0)
+        return galley_error_make (err, ENOENT, "%s: tag not known", name);
+      if (store_image_untag (s, img->id, matched, err) < 0)
+        return -1;
+    }
+  return 0;
+}
