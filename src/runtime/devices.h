@@ -19,9 +19,12 @@ int device_parse (const char *spec, struct device_spec *out, galley_error_t *err
 void device_spec_clear (struct device_spec *d);
 
 /* In the container's mount namespace, after /dev is mounted and before
- * pivot_root: create each container_path inside rootfs_fd (resolved in the
- * root, parents created) and bind the host node over it; read-only when the
- * perms have no 'w'.  */
+ * pivot_root (it needs the host's device paths and /proc/self/fd): create
+ * each container_path inside rootfs_fd (resolved in the root, missing parent
+ * directories created; a symlink on the way resolves inside the root) and
+ * bind the host node over it.  The perms are parsed but not enforced: only a
+ * device cgroup could, and rootless podman does not have one either (a
+ * read-only mount does not stop writes to a device node).  */
 int devices_bind (int rootfs_fd, const struct device_spec *devs, size_t n, galley_error_t *err);
 
 #endif

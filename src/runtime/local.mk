@@ -9,7 +9,13 @@ libgalley_a_SOURCES += \
 	src/runtime/init.c src/runtime/init.h \
 	src/runtime/reaper.c src/runtime/reaper.h \
 	src/runtime/terminal.c src/runtime/terminal.h \
-	src/runtime/process.c src/runtime/process.h
+	src/runtime/process.c src/runtime/process.h \
+	src/runtime/cgroup.c src/runtime/cgroup.h
 libgalley_a_SOURCES += src/runtime/seccomp.c src/runtime/seccomp.h
 libgalley_a_SOURCES += src/runtime/caps.c src/runtime/caps.h
 libgalley_a_SOURCES += src/runtime/info.c src/runtime/info.h
+libgalley_a_SOURCES += src/runtime/masks.c src/runtime/masks.h
+libgalley_a_SOURCES += src/runtime/passwd.c src/runtime/passwd.h
+libgalley_a_SOURCES += src/runtime/ulimit.c src/runtime/ulimit.h
+libgalley_a_SOURCES += src/runtime/envfile.c src/runtime/envfile.h
+libgalley_a_SOURCES += src/runtime/devices.c src/runtime/devices.h

@@ -19,16 +19,19 @@ struct passwd_user
   size_t n_groups;
 };
 
-/* Resolve spec ("", NULL -> root; "1000", "bob", "bob:staff", "1000:1000",
- * ":wheel" is an error) with rootfs_fd the container's root directory (files
- * are opened with RESOLVE_IN_ROOT and size-capped).  Numeric ids need no
- * entry.  Errors as podman's: "unable to find user foo: no matching entries
- * in passwd file".  */
+/* Resolve spec (NULL or "" -> uid 0; "1000", "bob", "bob:staff",
+ * "1000:1000", ":wheel" = uid 0 with group wheel) with rootfs_fd the
+ * container's root directory (files are opened with RESOLVE_IN_ROOT and
+ * size-capped).  Numeric ids need no entry; a numeric uid without one gets
+ * gid 0.  The passwd entry matched (by name, or by uid) brings the
+ * supplementary groups listing it, unless a group was given.  Errors as
+ * podman's: "unable to find user foo: no matching entries in passwd file".  */
 int passwd_resolve_user (int rootfs_fd, const char *spec, struct passwd_user *out,
                          galley_error_t *err);
 void passwd_user_clear (struct passwd_user *u);
 
-/* true when spec means root (NULL, "", "root", "0", "0:...", "root:...").
+/* true when spec means root (NULL, "", "root", "0", "0:...", "root:...",
+ * ":group"), podman's test for the capability rule.
  * Cheap and without the rootfs: for caps_compute before the rootfs exists.  */
 bool passwd_spec_is_root (const char *spec);
 
