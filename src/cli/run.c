@@ -1,22 +1,43 @@
-/* galley run, create, start: one code path (see run_options.h).  */
+/* galley run: create a container and run it in the foreground (the same
+ * path as create + start -a; see run_options.h).  */
 #include "config.h"
 
+#include <stdio.h>
+
 #include "cli/cli.h"
+#include "cli/run_options.h"
+#include "state/container.h"
+#include "util/json.h"
 
 int
 cli_cmd_run (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
-  return galley_error_make (err, 0, "run: not implemented yet");
-}
+  _cleanup_json_ json_object *config = NULL;
+  struct run_spec spec = { 0 };
+  galley_error_t ignore = NULL;
+  char id[65];
+  int status;
 
-int
-cli_cmd_create (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
-{
-  return galley_error_make (err, 0, "create: not implemented yet");
-}
-
-int
-cli_cmd_start (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
-{
-  return galley_error_make (err, 0, "start: not implemented yet");
+  if (run_parse_options (ctx, argc, argv, &config, err) < 0
+      || run_resolve_image (ctx, config, err) < 0 || container_new_id (id, err) < 0)
+    return -1;
+  /* Validate everything before the record exists.  */
+  if (run_build_spec (ctx, config, id, &spec, err) < 0
+      || run_create_record (ctx, config, id, err) < 0)
+    {
+      run_spec_clear (&spec);
+      return -1;
+    }
+  status = run_execute (ctx, config, &spec, err);
+  if (status < 0)
+    {
+      /* A container that never started is not kept (podman keeps it in
+       * "created"; --rm would remove it anyway).  */
+      json_object *rm = json_object_object_get (config, "Rm");
+      if (rm == NULL || ! json_object_get_boolean (rm))
+        container_record_exit (&ctx->paths, id, (*err)->exit_code, &ignore);
+      galley_error_release (&ignore);
+    }
+  run_spec_clear (&spec);
+  return status;
 }

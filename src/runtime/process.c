@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "runtime/cgroup.h"
 #include "runtime/init.h"
 #include "runtime/seccomp.h"
 #include "runtime/terminal.h"
@@ -250,7 +251,8 @@ container_run_foreground (const struct run_spec *spec, galley_error_t *err)
     }
   close (sv[1]);
   sv[1] = -1;
-  if (userns_write_maps (r.pid, &spec->map, err) < 0 || send (sv[0], "G", 1, MSG_NOSIGNAL) != 1)
+  if (userns_write_maps (r.pid, &spec->map, err) < 0
+      || cgroup_apply (&spec->limits, spec->id, r.pid, err) < 0 || send (sv[0], "G", 1, MSG_NOSIGNAL) != 1)
     {
       if (*err == NULL)
         galley_error_make (err, errno, "starting the container init");

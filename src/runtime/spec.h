@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "runtime/caps.h"
+#include "runtime/cgroup.h"
 #include "runtime/devices.h"
 #include "runtime/envfile.h"
 #include "runtime/idmap.h"
@@ -80,6 +81,7 @@ struct run_spec
   size_t n_devices;
   struct caps_set caps;
   char *seccomp_profile; /* NULL: the default; "unconfined": none */
+  struct cgroup_limits limits;
 };
 
 void run_spec_clear (struct run_spec *s);

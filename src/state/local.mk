@@ -2,3 +2,4 @@
 libgalley_a_SOURCES += \
 	src/state/paths.c src/state/paths.h \
 	src/state/lock.c src/state/lock.h
+libgalley_a_SOURCES += src/state/container.c src/state/container.h

@@ -1,0 +1,30 @@
+/* galley create: validate and record a container; print its id.  */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "cli/run_options.h"
+#include "state/container.h"
+#include "util/json.h"
+
+int
+cli_cmd_create (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  _cleanup_json_ json_object *config = NULL;
+  struct run_spec spec = { 0 };
+  char id[65];
+  int ret = -1;
+
+  if (run_parse_options (ctx, argc, argv, &config, err) < 0
+      || run_resolve_image (ctx, config, err) < 0 || container_new_id (id, err) < 0)
+    return -1;
+  if (run_build_spec (ctx, config, id, &spec, err) == 0
+      && run_create_record (ctx, config, id, err) == 0)
+    {
+      printf ("%s\n", id);
+      ret = 0;
+    }
+  run_spec_clear (&spec);
+  return ret;
+}

@@ -1,0 +1,509 @@
+/* Container configuration -> runtime spec -> a container in the foreground
+ * (see run_options.h).  */
+#include "config.h"
+#include "cli/run_options.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "image/pull.h"
+#include "image/store.h"
+#include "runtime/cgroup.h"
+#include "runtime/passwd.h"
+#include "runtime/process.h"
+#include "runtime/rootfs.h"
+#include "state/container.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/json.h"
+#include "util/log.h"
+
+static const char *
+cfg_string (json_object *c, const char *key)
+{
+  return json_get_string (c, key);
+}
+
+static bool
+cfg_bool (json_object *c, const char *key)
+{
+  json_object *v;
+  return json_object_object_get_ex (c, key, &v) && json_object_get_boolean (v);
+}
+
+static size_t
+cfg_len (json_object *c, const char *key)
+{
+  json_object *v;
+  return json_object_object_get_ex (c, key, &v) && json_object_is_type (v, json_type_array)
+             ? json_object_array_length (v)
+             : 0;
+}
+
+static const char *
+cfg_item (json_object *c, const char *key, size_t i)
+{
+  json_object *v;
+  json_object_object_get_ex (c, key, &v);
+  return json_object_get_string (json_object_array_get_idx (v, i));
+}
+
+/* A NULL-terminated copy of a JSON array of strings (NULL when absent).  */
+static char **
+strv_from_json (json_object *arr)
+{
+  size_t n, i;
+  char **v;
+
+  if (arr == NULL || ! json_object_is_type (arr, json_type_array))
+    return NULL;
+  n = json_object_array_length (arr);
+  v = calloc (n + 1, sizeof *v);
+  if (v == NULL)
+    abort ();
+  for (i = 0; i < n; i++)
+    {
+      const char *s = json_object_get_string (json_object_array_get_idx (arr, i));
+      v[i] = strdup (s ? s : "");
+    }
+  return v;
+}
+
+int
+run_resolve_image (struct cli_context *ctx, json_object *config, galley_error_t *err)
+{
+  _cleanup_store_ struct store *s = NULL;
+  _cleanup_store_image_ struct store_image *img = NULL;
+  _cleanup_free_ char *id = NULL;
+  const char *name = cfg_string (config, "Image");
+  const char *policy = cfg_string (config, "Pull");
+  struct pull_options po = { .tls_verify = -1, .progress = stderr };
+  galley_error_t local = NULL;
+
+  if (cfg_bool (config, "Rootfs"))
+    return 0;
+  if (policy == NULL)
+    policy = "missing";
+  if (strcmp (policy, "missing") != 0 && strcmp (policy, "always") != 0
+      && strcmp (policy, "never") != 0 && strcmp (policy, "newer") != 0)
+    return galley_error_make (err, 0, "invalid pull policy \"%s\" (always, missing, never, newer)",
+                              policy);
+  if (cfg_bool (config, "Quiet"))
+    po.progress = NULL;
+  if (store_open (&ctx->paths, &s, err) < 0)
+    return -1;
+  if (strcmp (policy, "always") != 0 && store_image_find (s, name, &img, &local) == 0)
+    {
+      set_id:
+      json_object_object_add (config, "ImageID", json_object_new_string (img->id));
+      return 0;
+    }
+  if (local != NULL && galley_error_errno (&local) != ENOENT)
+    {
+      *err = local;
+      return -1;
+    }
+  galley_error_release (&local);
+  if (strcmp (policy, "never") == 0)
+    return galley_error_make (err, 0, "%s: image not known", name);
+  if (pull_image (&ctx->paths, name, &po, &id, err) < 0)
+    return -1;
+  if (store_image_find (s, id, &img, err) < 0)
+    return -1;
+  goto set_id;
+}
+
+/* Image defaults: Env, Entrypoint, Cmd, WorkingDir, User; and the lowers.  */
+static int
+spec_from_image (struct cli_context *ctx, json_object *config, struct run_spec *spec,
+                 json_object **image_cfg, galley_error_t *err)
+{
+  _cleanup_store_ struct store *s = NULL;
+  _cleanup_store_image_ struct store_image *img = NULL;
+  _cleanup_json_ json_object *doc = NULL;
+  json_object *inner = NULL;
+  size_t n = 0, i;
+
+  if (store_open (&ctx->paths, &s, err) < 0
+      || store_image_find (s, cfg_string (config, "ImageID"), &img, err) < 0
+      || store_image_config (s, img, &doc, err) < 0)
+    return galley_error_wrap (err, "image %s", cfg_string (config, "Image"));
+  while (img->layers != NULL && img->layers[n] != NULL)
+    n++;
+  spec->lower_dirs = calloc (n + 1, sizeof (char *));
+  if (spec->lower_dirs == NULL)
+    return galley_error_make (err, errno, "allocating");
+  for (i = 0; i < n; i++)
+    if (store_layer_diff_dir (s, img->layers[i], &spec->lower_dirs[i], err) < 0)
+      return -1;
+  if (n == 0)
+    return galley_error_make (err, 0, "image %s has no layers", cfg_string (config, "Image"));
+  if (json_object_object_get_ex (doc, "config", &inner))
+    *image_cfg = json_object_get (inner);
+  return 0;
+}
+
+static int
+build_argv (json_object *config, json_object *image_cfg, struct run_spec *spec, galley_error_t *err)
+{
+  json_object *ep = NULL, *cmd = NULL, *v;
+  _cleanup_strv_ char **a = NULL, **b = NULL;
+  size_t na = 0, nb = 0, i;
+
+  if (json_object_object_get_ex (config, "Entrypoint", &v))
+    ep = v;
+  else if (image_cfg && json_object_object_get_ex (image_cfg, "Entrypoint", &v))
+    ep = v;
+  if (cfg_len (config, "Command") > 0)
+    json_object_object_get_ex (config, "Command", &cmd);
+  else if (! json_object_object_get_ex (config, "Entrypoint", &v) && image_cfg
+           && json_object_object_get_ex (image_cfg, "Cmd", &v))
+    cmd = v;
+  a = strv_from_json (ep);
+  b = strv_from_json (cmd);
+  while (a && a[na])
+    na++;
+  while (b && b[nb])
+    nb++;
+  if (na + nb == 0)
+    return galley_error_make (err, 0, "no command or entrypoint provided, and no CMD or "
+                                      "ENTRYPOINT from image");
+  spec->argv = calloc (na + nb + 1, sizeof (char *));
+  if (spec->argv == NULL)
+    return galley_error_make (err, errno, "allocating");
+  for (i = 0; i < na; i++)
+    spec->argv[i] = steal_pointer (&a[i]);
+  for (i = 0; i < nb; i++)
+    spec->argv[na + i] = steal_pointer (&b[i]);
+  return 0;
+}
+
+static int
+parse_mounts (json_object *config, struct run_spec *spec, galley_error_t *err)
+{
+  static const char *const keys[] = { "Volumes", "Mounts", "Tmpfs" };
+  size_t total = 0, k, i;
+
+  for (k = 0; k < 3; k++)
+    total += cfg_len (config, keys[k]);
+  spec->mounts = calloc (total + 1, sizeof *spec->mounts);
+  if (spec->mounts == NULL)
+    return galley_error_make (err, errno, "allocating");
+  for (k = 0; k < 3; k++)
+    for (i = 0; i < cfg_len (config, keys[k]); i++)
+      {
+        const char *arg = cfg_item (config, keys[k], i);
+        struct mount_spec *m = &spec->mounts[spec->n_mounts];
+        int r = k == 0 ? mount_parse_volume (arg, m, err)
+                : k == 1 ? mount_parse_mount (arg, m, err)
+                         : mount_parse_tmpfs (arg, m, err);
+        struct stat st;
+        if (r < 0)
+          return -1;
+        spec->n_mounts++;
+        if (m->kind == MOUNT_KIND_BIND && stat (m->source, &st) < 0)
+          return galley_error_make (err, errno, "statfs %s", m->source);
+      }
+  return 0;
+}
+
+static int
+parse_limits_and_devices (json_object *config, struct run_spec *spec, galley_error_t *err)
+{
+  size_t i, n;
+  const char *v;
+
+  n = cfg_len (config, "Ulimits");
+  spec->ulimits = calloc (n + 1, sizeof *spec->ulimits);
+  for (i = 0; i < n; i++, spec->n_ulimits++)
+    if (ulimit_parse (cfg_item (config, "Ulimits", i), &spec->ulimits[i], err) < 0)
+      return -1;
+  n = cfg_len (config, "Devices");
+  spec->devices = calloc (n + 1, sizeof *spec->devices);
+  for (i = 0; i < n; i++, spec->n_devices++)
+    if (device_parse (cfg_item (config, "Devices", i), &spec->devices[i], err) < 0)
+      return -1;
+  if ((v = cfg_string (config, "Memory")) && cgroup_parse_memory (v, &spec->limits.memory, err) < 0)
+    return -1;
+  if ((v = cfg_string (config, "Cpus")) && cgroup_parse_cpus (v, &spec->limits.cpu_quota, err) < 0)
+    return -1;
+  if ((v = cfg_string (config, "PidsLimit")))
+    {
+      char *end = NULL;
+      long long p = strtoll (v, &end, 10);
+      if (*v == '\0' || *end != '\0' || p < -1)
+        return galley_error_make (err, 0, "invalid --pids-limit \"%s\"", v);
+      spec->limits.pids = p == 0 ? -1 : p;
+    }
+  return cgroup_check_limits (&spec->limits, err);
+}
+
+static int
+parse_security (json_object *config, struct run_spec *spec, bool user_is_root, galley_error_t *err)
+{
+  _cleanup_strv_ char **add = NULL, **drop = NULL;
+  json_object *v = NULL;
+  size_t i;
+
+  spec->privileged = cfg_bool (config, "Privileged");
+  for (i = 0; i < cfg_len (config, "SecurityOpt"); i++)
+    {
+      const char *o = cfg_item (config, "SecurityOpt", i);
+      if (strncmp (o, "seccomp=", 8) == 0 || strncmp (o, "seccomp:", 8) == 0)
+        {
+          free (spec->seccomp_profile);
+          spec->seccomp_profile = strdup (o + 8);
+        }
+      else if (strcmp (o, "no-new-privileges") == 0 || strcmp (o, "no-new-privileges=true") == 0
+               || strcmp (o, "no-new-privileges:true") == 0)
+        spec->no_new_privs = true;
+      else if (strcmp (o, "no-new-privileges=false") == 0)
+        spec->no_new_privs = false;
+      else if (strncmp (o, "label=", 6) == 0 || strncmp (o, "apparmor=", 9) == 0)
+        log_warn ("--security-opt %s: SELinux and AppArmor are not supported, ignored", o);
+      else
+        return galley_error_make (err, 0, "invalid --security-opt \"%s\"", o);
+    }
+  if (json_object_object_get_ex (config, "CapAdd", &v))
+    add = strv_from_json (v);
+  if (json_object_object_get_ex (config, "CapDrop", &v))
+    drop = strv_from_json (v);
+  return caps_compute ((const char *const *) add, (const char *const *) drop, spec->privileged,
+                       user_is_root, &spec->caps, err);
+}
+
+static int
+parse_userns (json_object *config, struct run_spec *spec, galley_error_t *err)
+{
+  const char *mode = cfg_string (config, "UserNS");
+  unsigned long uid = getuid (), gid = getgid ();
+  struct idmap base;
+
+  if (idmap_for_current_user (&spec->map, err) < 0)
+    return -1;
+  if (mode == NULL || *mode == '\0' || strcmp (mode, "host") == 0)
+    return 0;
+  if (strncmp (mode, "keep-id", 7) != 0 || (mode[7] != '\0' && mode[7] != ':'))
+    return galley_error_make (err, 0, "--userns %s: supported modes are keep-id[:uid=U,gid=G]",
+                              mode);
+  if (mode[7] == ':')
+    {
+      _cleanup_free_ char *opts = strdup (mode + 8);
+      char *o, *save = NULL;
+      for (o = strtok_r (opts, ",", &save); o; o = strtok_r (NULL, ",", &save))
+        {
+          char *end = NULL;
+          if (strncmp (o, "uid=", 4) == 0)
+            uid = strtoul (o + 4, &end, 10);
+          else if (strncmp (o, "gid=", 4) == 0)
+            gid = strtoul (o + 4, &end, 10);
+          if (end == NULL || *end != '\0' || uid > 0xfffffffeUL || gid > 0xfffffffeUL)
+            return galley_error_make (err, 0, "--userns %s: invalid option \"%s\"", mode, o);
+        }
+    }
+  base = spec->map;
+  if (idmap_keep_id (&base, (uint32_t) uid, (uint32_t) gid, &spec->map, err) < 0)
+    return -1;
+  if (spec->user == NULL && asprintf (&spec->user, "%lu:%lu", uid, gid) < 0)
+    return galley_error_make (err, errno, "allocating");
+  return 0;
+}
+
+static int
+write_state_files (const struct run_spec *spec, galley_error_t *err)
+{
+  _cleanup_free_ char *hosts = NULL, *resolv = NULL;
+  _cleanup_close_ int dfd = -1;
+  galley_error_t local = NULL;
+  _cleanup_free_ char *host_resolv = NULL;
+  const char *containerenv = "engine=\"galley\"\n";
+
+  if (fs_mkdir_p (spec->mountpoint, 0700, err) < 0)
+    return -1;
+  dfd = open (spec->state_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return galley_error_make (err, errno, "opening %s", spec->state_dir);
+  if (asprintf (&hosts, "127.0.0.1\tlocalhost localhost.localdomain\n"
+                        "::1\tlocalhost localhost.localdomain\n"
+                        "127.0.1.1\t%s\n",
+                spec->hostname) < 0)
+    return galley_error_make (err, errno, "allocating");
+  if (fs_read_file (AT_FDCWD, "/etc/resolv.conf", 1 << 16, &host_resolv, NULL, &local) < 0)
+    galley_error_release (&local);
+  if (host_resolv == NULL)
+    host_resolv = strdup ("");
+  {
+    _cleanup_free_ char *hn = NULL;
+    if (asprintf (&hn, "%s\n", spec->hostname) < 0)
+      return galley_error_make (err, errno, "allocating");
+    if (fs_write_atomic (dfd, "hosts", hosts, strlen (hosts), 0644, err) < 0
+        || fs_write_atomic (dfd, "resolv.conf", host_resolv, strlen (host_resolv), 0644, err) < 0
+        || fs_write_atomic (dfd, "hostname", hn, strlen (hn), 0644, err) < 0
+        || fs_write_atomic (dfd, ".containerenv", containerenv, strlen (containerenv), 0644, err)
+               < 0)
+      return -1;
+  }
+  (void) resolv;
+  return 0;
+}
+
+static int
+choose_rootfs (struct cli_context *ctx, json_object *config, const char *id,
+               struct run_spec *spec, json_object **image_cfg, galley_error_t *err)
+{
+  _cleanup_free_ char *cdir = NULL;
+  const char *why = NULL;
+
+  if (cfg_bool (config, "Rootfs"))
+    {
+      char real[PATH_MAX];
+      struct stat st;
+      if (realpath (cfg_string (config, "Image"), real) == NULL || stat (real, &st) < 0)
+        return galley_error_make (err, errno, "rootfs %s", cfg_string (config, "Image"));
+      if (! S_ISDIR (st.st_mode))
+        return galley_error_make (err, ENOTDIR, "rootfs %s", real);
+      spec->rootfs_method = ROOTFS_METHOD_DIR;
+      spec->rootfs_dir = strdup (real);
+      return 0;
+    }
+  if (spec_from_image (ctx, config, spec, image_cfg, err) < 0)
+    return -1;
+  if (rootfs_method_choose (&ctx->paths, &spec->map, &spec->rootfs_method, &why, err) < 0)
+    return -1;
+  if (spec->rootfs_method == ROOTFS_METHOD_COPY)
+    return galley_error_make (err, 0,
+                              "neither a native overlay nor fuse-overlayfs is usable here (%s); "
+                              "the copy method is not implemented yet",
+                              why ? why : "?");
+  cdir = container_dir (&ctx->paths, id);
+  if (cdir == NULL || asprintf (&spec->upper_dir, "%s/upper", cdir) < 0
+      || asprintf (&spec->work_dir, "%s/work", cdir) < 0)
+    return galley_error_make (err, errno, "allocating");
+  return 0;
+}
+
+int
+run_build_spec (struct cli_context *ctx, json_object *config, const char *id,
+                struct run_spec *spec, galley_error_t *err)
+{
+  _cleanup_json_ json_object *image_cfg = NULL;
+  const char *v, *network = cfg_string (config, "Network");
+  json_object *env = NULL;
+  size_t i;
+
+  memset (spec, 0, sizeof *spec);
+  spec->id = strdup (id);
+  if ((v = cfg_string (config, "Name")))
+    spec->name = strdup (v);
+  if ((v = cfg_string (config, "User")))
+    spec->user = strdup (v);
+  if (parse_userns (config, spec, err) < 0)
+    return -1;
+  if (choose_rootfs (ctx, config, id, spec, &image_cfg, err) < 0)
+    return -1;
+  if (build_argv (config, image_cfg, spec, err) < 0)
+    return -1;
+  if (image_cfg && json_object_object_get_ex (image_cfg, "Env", &env))
+    spec->image_env = strv_from_json (env);
+  for (i = 0; i < cfg_len (config, "Env"); i++)
+    {
+      const char *e = cfg_item (config, "Env", i), *eq = strchr (e, '=');
+      _cleanup_free_ char *name = eq ? strndup (e, (size_t) (eq - e)) : NULL;
+      if (name == NULL || env_set (&spec->user_env, name, eq + 1, err) < 0)
+        return -1;
+    }
+  if (spec->user == NULL && image_cfg && (v = json_get_string (image_cfg, "User")) && *v)
+    spec->user = strdup (v);
+  v = cfg_string (config, "WorkingDir");
+  if (v == NULL && image_cfg)
+    v = json_get_string (image_cfg, "WorkingDir");
+  if (v != NULL && *v != '\0')
+    {
+      if (v[0] != '/')
+        return galley_error_make (err, 0, "workdir \"%s\" must be an absolute path", v);
+      spec->workdir = strdup (v);
+    }
+  v = cfg_string (config, "Hostname");
+  spec->hostname = v ? strdup (v) : strndup (id, 12);
+  spec->tty = cfg_bool (config, "Tty");
+  spec->interactive = cfg_bool (config, "Interactive");
+  spec->init = cfg_bool (config, "Init");
+  spec->read_only = cfg_bool (config, "ReadOnly");
+  {
+    json_object *pf;
+    if (json_object_object_get_ex (config, "PreserveFDs", &pf))
+      spec->preserve_fds = json_object_get_int (pf);
+  }
+  if (network == NULL || strcmp (network, "none") == 0)
+    spec->network = NETWORK_NONE;
+  else if (strcmp (network, "host") == 0)
+    spec->network = NETWORK_HOST;
+  else
+    return galley_error_make (err, 0,
+                              "--network %s: only none (the default) and host are supported yet",
+                              network);
+  if (parse_mounts (config, spec, err) < 0 || parse_limits_and_devices (config, spec, err) < 0
+      || parse_security (config, spec,
+                         passwd_spec_is_root (spec->user) && cfg_string (config, "UserNS") == NULL,
+                         err) < 0)
+    return -1;
+  spec->state_dir = container_run_dir (&ctx->paths, id);
+  if (spec->state_dir == NULL || asprintf (&spec->mountpoint, "%s/rootfs", spec->state_dir) < 0)
+    return galley_error_make (err, errno, "allocating");
+  return 0;
+}
+
+int
+run_create_record (struct cli_context *ctx, json_object *config, const char *id,
+                   galley_error_t *err)
+{
+  _cleanup_free_ char *name = NULL;
+  const char *given = cfg_string (config, "Name");
+
+  if (paths_ensure_root (&ctx->paths, err) < 0)
+    return -1;
+  if (given == NULL && container_generate_name (&ctx->paths, &name, err) < 0)
+    return -1;
+  return container_create (&ctx->paths, id, given ? given : name, config, err);
+}
+
+int
+run_execute (struct cli_context *ctx, json_object *config, struct run_spec *spec,
+             galley_error_t *err)
+{
+  galley_error_t local = NULL;
+  int status;
+
+  if (paths_ensure_runroot (&ctx->paths, err) < 0 || write_state_files (spec, err) < 0)
+    return -1;
+  status = container_run_foreground (spec, err);
+  if (status >= 0 && container_record_exit (&ctx->paths, spec->id, status, &local) < 0)
+    {
+      log_warn ("recording the exit of %s: %s", spec->id, local->msg);
+      galley_error_release (&local);
+    }
+  if (cfg_bool (config, "Rm") && container_remove (&ctx->paths, &spec->map, spec->id, &local) < 0)
+    {
+      log_warn ("%s", local->msg);
+      galley_error_release (&local);
+    }
+  return status;
+}
+
+int
+run_start_foreground (struct cli_context *ctx, json_object *config, galley_error_t *err)
+{
+  struct run_spec spec;
+  int status = -1;
+
+  if (run_build_spec (ctx, config, cfg_string (config, "Id"), &spec, err) == 0)
+    status = run_execute (ctx, config, &spec, err);
+  run_spec_clear (&spec);
+  return status;
+}

@@ -1,0 +1,47 @@
+/* galley start: run a created container.  In the foreground (-a) it shares
+ * run's path; detached starts come with the containers issue (a monitor
+ * that outlives the command).  */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "cli/run_options.h"
+#include "state/container.h"
+#include "util/json.h"
+
+int
+cli_cmd_start (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  _cleanup_cli_parser_ struct cli_parser p;
+  _cleanup_json_ json_object *config = NULL;
+  bool attach = false, interactive = false;
+  const char *arg;
+  int opt;
+
+  cli_parser_init (&p, ctx->cmd, argc, argv);
+  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+    switch (opt)
+      {
+      case OPT_start_attach:
+        if (cli_bool (&p, arg, &attach, err) < 0)
+          return -1;
+        break;
+      case OPT_start_interactive:
+        if (cli_bool (&p, arg, &interactive, err) < 0)
+          return -1;
+        break;
+      }
+  if (opt < 0 || cli_positionals (&p, 1, 1, err) < 0)
+    return -1;
+  if (! attach)
+    return galley_error_make (err, 0,
+                              "start: detached start is not supported yet; use --attach (-a)");
+  if (container_load (&ctx->paths, argv[p.optind], &config, err) < 0)
+    return -1;
+  /* -i on start keeps stdin attached, as podman's.  */
+  if (interactive)
+    json_object_object_add (config, "Interactive", json_object_new_boolean (true));
+  return run_start_foreground (ctx, config, err);
+}
