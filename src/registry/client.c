@@ -96,27 +96,45 @@ check_ref (const struct image_ref *ref, galley_error_t *err)
   return 0;
 }
 
-/* Try call on every endpoint of registry in order (mirrors, then the
- * registry itself); the last endpoint's error wins.  prepare() runs before
- * each attempt (for the resume offset).  */
-static int
-call_endpoints (struct registry_client *c, const char *registry, bool by_digest, struct registry_call *call,
-                struct http_response *rs, void (*prepare) (struct registry_call *, void *), void *prep_ctx,
-                galley_error_t *err)
+/* Counts what reaches the caller's sink, so that the next source or
+ * attempt resumes after it.  */
+struct counting_sink
 {
-  struct endpoint *eps[ENDPOINTS_MAX];
-  size_t n, i;
+  registry_sink sink;
+  void *ctx;
+  uint64_t start;
+  uint64_t count;
+  bool failed; /* the caller's sink refused: no other source can fix it */
+};
 
-  if (registry_endpoints (c, registry, by_digest, eps, &n, err) < 0)
+/* Try call on every source of ref in order (mirrors, then the registry
+ * itself) for "<repository>/<what>"; the last source's error wins.  */
+static int
+call_sources (struct registry_client *c, const struct image_ref *ref, const char *what, struct registry_call *call,
+              struct http_response *rs, struct counting_sink *cs, galley_error_t *err)
+{
+  _cleanup_registry_sources_ struct registry_sources sources = { 0 };
+  size_t i;
+
+  if (registry_sources_for (c, ref, &sources, err) < 0)
     return -1;
-  for (i = 0; i < n; i++)
+  for (i = 0; i < sources.n; i++)
     {
-      if (prepare)
-        prepare (call, prep_ctx);
-      if (session_call (c, eps[i], call, rs, err) == 0)
+      _cleanup_free_ char *path = NULL, *scope = NULL;
+      const struct registry_source *src = &sources.items[i];
+      if (asprintf (&path, "%s/%s", src->repository, what) < 0
+          || asprintf (&scope, "repository:%s:pull", src->repository) < 0)
+        return galley_error_make (err, ENOMEM, "allocating");
+      call->repository = src->repository;
+      call->path = path;
+      call->scope = scope;
+      if (cs != NULL)
+        call->offset = cs->start + cs->count;
+      if (session_call (c, src->ep, call, rs, err) == 0)
         return 0;
-      if (i + 1 < n)
-        galley_error_release (err);
+      if (i + 1 == sources.n || (cs != NULL && cs->failed))
+        return -1;
+      galley_error_release (err);
     }
   return -1;
 }
@@ -142,20 +160,16 @@ registry_fetch_manifest (struct registry_client *c, const struct image_ref *ref,
                          char **media_type, char **digest, galley_error_t *err)
 {
   _cleanup_http_response_ struct http_response rs = { 0 };
-  _cleanup_free_ char *shown = NULL, *path = NULL, *scope = NULL;
+  _cleanup_free_ char *shown = NULL, *what = NULL;
   char computed[DIGEST_SHA256_BUFSIZE];
   struct registry_call call = { .accept = MANIFEST_ACCEPT, .max_body = REGISTRY_MAX_MANIFEST_SIZE };
 
   if (check_ref (ref, err) < 0)
     return -1;
   shown = ref_display (ref);
-  if (shown == NULL || asprintf (&path, "%s/manifests/%s", ref->repository, ref->digest ? ref->digest : ref->tag) < 0
-      || asprintf (&scope, "repository:%s:pull", ref->repository) < 0)
+  if (shown == NULL || asprintf (&what, "manifests/%s", ref->digest ? ref->digest : ref->tag) < 0)
     return galley_error_make (err, ENOMEM, "allocating");
-  call.repository = ref->repository;
-  call.scope = scope;
-  call.path = path;
-  if (call_endpoints (c, ref->registry, ref->digest != NULL, &call, &rs, NULL, NULL, err) < 0)
+  if (call_sources (c, ref, what, &call, &rs, NULL, err) < 0)
     return galley_error_wrap (err, "pulling manifest %s", shown);
   if (rs.body == NULL && (rs.body = strdup ("")) == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
@@ -185,33 +199,18 @@ registry_fetch_manifest (struct registry_client *c, const struct image_ref *ref,
   return 0;
 }
 
-/* Count what reaches the caller's sink, so that the next endpoint or
- * attempt resumes after it.  */
-struct counting_sink
-{
-  registry_sink sink;
-  void *ctx;
-  uint64_t start;
-  uint64_t count;
-};
-
 static int
 counting_sink_write (void *ctx, const void *buf, size_t len, galley_error_t *err)
 {
   struct counting_sink *cs = ctx;
 
   if (cs->sink (cs->ctx, buf, len, err) < 0)
-    return -1;
+    {
+      cs->failed = true;
+      return -1;
+    }
   cs->count += len;
   return 0;
-}
-
-static void
-counting_sink_prepare (struct registry_call *call, void *ctx)
-{
-  struct counting_sink *cs = ctx;
-
-  call->offset = cs->start + cs->count;
 }
 
 int
@@ -219,7 +218,7 @@ registry_fetch_blob (struct registry_client *c, const struct image_ref *ref, con
                      uint64_t offset, registry_sink sink, void *ctx, galley_error_t *err)
 {
   _cleanup_http_response_ struct http_response rs = { 0 };
-  _cleanup_free_ char *path = NULL, *scope = NULL, *name = NULL;
+  _cleanup_free_ char *what = NULL, *name = NULL;
   struct counting_sink cs = { .sink = sink, .ctx = ctx, .start = offset };
   struct registry_call call = { .sink = counting_sink_write, .sink_ctx = &cs };
   struct image_ref by_digest = { 0 };
@@ -231,14 +230,9 @@ registry_fetch_blob (struct registry_client *c, const struct image_ref *ref, con
   by_digest.digest = (char *) digest;
   if (check_ref (&by_digest, err) < 0)
     return -1;
-  if (asprintf (&path, "%s/blobs/%s", ref->repository, digest) < 0
-      || asprintf (&scope, "repository:%s:pull", ref->repository) < 0
-      || (name = image_ref_name (ref)) == NULL)
+  if (asprintf (&what, "blobs/%s", digest) < 0 || (name = image_ref_name (ref)) == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
-  call.repository = ref->repository;
-  call.scope = scope;
-  call.path = path;
-  if (call_endpoints (c, ref->registry, true, &call, &rs, counting_sink_prepare, &cs, err) < 0)
+  if (call_sources (c, &by_digest, what, &call, &rs, &cs, err) < 0)
     return galley_error_wrap (err, "pulling blob %s of %s", digest, name);
   return 0;
 }
@@ -328,13 +322,13 @@ list_paginated (struct registry_client *c, const char *registry, struct registry
 {
   _cleanup_strv_ char **v = calloc (1, sizeof *v);
   _cleanup_free_ char *next = NULL;
-  struct endpoint *eps[ENDPOINTS_MAX];
-  size_t n = 0, count;
+  struct endpoint *ep = registry_location (c, registry, err);
+  size_t n = 0;
 
+  if (ep == NULL)
+    return -1;
   if (v == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
-  if (registry_endpoints (c, registry, false, eps, &count, err) < 0)
-    return -1;
   call->max_body = REGISTRY_MAX_MANIFEST_SIZE;
   call->accept = "application/json";
   for (;;)
@@ -342,7 +336,7 @@ list_paginated (struct registry_client *c, const char *registry, struct registry
       _cleanup_http_response_ struct http_response rs = { 0 };
       _cleanup_json_ json_object *doc = NULL;
       /* The registry itself: mirrors do not answer for the catalog.  */
-      if (session_call (c, eps[count - 1], call, &rs, err) < 0)
+      if (session_call (c, ep, call, &rs, err) < 0)
         return -1;
       if (json_parse_strict (rs.body ? rs.body : "", rs.body_len, member, &doc, err) < 0
           || append_strings (doc, member, &v, &n, limit, err) < 0)
@@ -354,8 +348,7 @@ list_paginated (struct registry_client *c, const char *registry, struct registry
         break;
       {
         _cleanup_free_ char *base = NULL;
-        if (call->url == NULL && asprintf (&base, "%s://%s/v2/%s", eps[count - 1]->scheme, eps[count - 1]->host,
-                                           call->path) < 0)
+        if (call->url == NULL && asprintf (&base, "%s://%s/v2/%s", ep->scheme, ep->host, call->path) < 0)
           return galley_error_make (err, ENOMEM, "allocating");
         free (next);
         next = http_link_next (rs.link, call->url ? call->url : base);
@@ -406,10 +399,9 @@ registry_check_login (struct registry_client *c, const char *registry, const cha
   _cleanup_http_response_ struct http_response rs = { 0 };
   struct auth_credentials cr = { .username = (char *) username, .password = (char *) password };
   struct registry_call call = { .path = "", .creds = &cr };
-  struct endpoint *eps[ENDPOINTS_MAX];
-  size_t n;
+  struct endpoint *ep = registry_location (c, registry, err);
 
-  if (registry_endpoints (c, registry, false, eps, &n, err) < 0)
+  if (ep == NULL)
     return -1;
-  return session_call (c, eps[n - 1], &call, &rs, err);
+  return session_call (c, ep, &call, &rs, err);
 }

@@ -2,7 +2,11 @@
 #include "config.h"
 #include "registry/endpoints.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "image/reference.h"
 
 const char *
 registry_api_host (const char *registry)
@@ -20,17 +24,51 @@ insecure_for (const struct registry_client *c, bool conf_insecure)
   return conf_insecure;
 }
 
-int
-registry_endpoints (struct registry_client *c, const char *registry, bool by_digest,
-                    struct endpoint *eps[ENDPOINTS_MAX], size_t *n, galley_error_t *err)
+static int
+add_source (struct registry_client *c, struct registry_sources *s, const char *registry, const char *repository,
+            bool insecure, bool is_mirror, galley_error_t *err)
 {
-  bool conf_insecure = false;
+  struct registry_source *src;
 
-  *n = 0;
-  (void) by_digest; /* mirrors: registries.conf integration pending */
-  eps[*n] = session_endpoint (c, registry_api_host (registry), registry, insecure_for (c, conf_insecure), err);
-  if (eps[*n] == NULL)
+  if (s->n == ENDPOINTS_MAX)
+    return 0;
+  src = &s->items[s->n];
+  src->ep = session_endpoint (c, registry_api_host (registry), registry, insecure_for (c, insecure), err);
+  if (src->ep == NULL)
     return -1;
-  (*n)++;
+  src->repository = strdup (repository);
+  if (src->repository == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  src->is_mirror = is_mirror;
+  s->n++;
   return 0;
+}
+
+int
+registry_sources_for (struct registry_client *c, const struct image_ref *ref, struct registry_sources *out,
+                      galley_error_t *err)
+{
+  memset (out, 0, sizeof *out);
+  if (add_source (c, out, ref->registry, ref->repository, false, false, err) < 0)
+    {
+      registry_sources_release (out);
+      return -1;
+    }
+  return 0;
+}
+
+void
+registry_sources_release (struct registry_sources *s)
+{
+  size_t i;
+
+  for (i = 0; i < s->n; i++)
+    free (s->items[i].repository);
+  s->n = 0;
+}
+
+struct endpoint *
+registry_location (struct registry_client *c, const char *registry, galley_error_t *err)
+{
+  return session_endpoint (c, registry_api_host (registry), registry, insecure_for (c, false), err);
 }

@@ -1,1 +1,22 @@
 # unit tests of src/registry (cmocka; add to check_PROGRAMS and TESTS inside if HAVE_CMOCKA)
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-registry-challenge
+TESTS += tests/unit/test-registry-challenge
+tests_unit_test_registry_challenge_SOURCES = tests/unit/test-registry-challenge.c
+tests_unit_test_registry_challenge_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_registry_challenge_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-registry-authfile
+TESTS += tests/unit/test-registry-authfile
+tests_unit_test_registry_authfile_SOURCES = tests/unit/test-registry-authfile.c
+tests_unit_test_registry_authfile_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_registry_authfile_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-registry-client
+TESTS += tests/unit/test-registry-client
+tests_unit_test_registry_client_SOURCES = tests/unit/test-registry-client.c
+tests_unit_test_registry_client_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_registry_client_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+endif
