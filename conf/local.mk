@@ -1,1 +1,3 @@
 # conf: sources owned by this directory
+galleydatadir = $(datadir)/galley
+dist_galleydata_DATA = conf/seccomp.json
