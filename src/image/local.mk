@@ -9,7 +9,10 @@ libgalley_a_SOURCES += \
 	src/image/store_layers.c \
 	src/image/store_images.c src/image/store_images_write.c \
 	src/image/image_info.c src/image/image_info.h \
+	src/image/image_load.c src/image/image_load.h \
 	src/image/reference.c src/image/reference.h \
+	src/image/registries_conf.c src/image/registries_conf.h \
+	src/image/short_names.c \
 	src/image/whiteout.c src/image/whiteout.h \
 	src/image/layer_fs.c src/image/layer_fs.h \
 	src/image/layer_extract.c src/image/layer_extract.h \

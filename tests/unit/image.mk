@@ -10,6 +10,11 @@ TESTS += tests/unit/test-manifest
 tests_unit_test_manifest_SOURCES = tests/unit/test-manifest.c
 tests_unit_test_manifest_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_manifest_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+check_PROGRAMS += tests/unit/test-registries-conf
+TESTS += tests/unit/test-registries-conf
+tests_unit_test_registries_conf_SOURCES = tests/unit/test-registries-conf.c
+tests_unit_test_registries_conf_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_registries_conf_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-store
