@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "image/reference.h"
+#include "image/registries_conf.h"
 #include "registry/authfile.h"
 #include "registry/client.h"
 #include "util/cleanup.h"
@@ -147,12 +148,16 @@ parse_login (struct cli_context *ctx, int argc, char **argv, struct login_option
   return 0;
 }
 
-/* The auth.json key and the host of what the user typed (host or host/repo).  */
+/* The auth.json key and the host of what the user typed (host or host/repo);
+ * without one, podman's default: the first unqualified-search registry.  */
 static int
-login_target (const char *registry, char **key, char **host, galley_error_t *err)
+login_target (const struct registries_conf *conf, const char *registry, char **key, char **host,
+              galley_error_t *err)
 {
+  if (registry == NULL && conf->search != NULL)
+    registry = conf->search[0];
   if (registry == NULL)
-    return galley_error_make (err, 0, "please provide a registry to log in to");
+    return galley_error_make (err, 0, "no registries found in registries.conf, a registry must be provided");
   *key = authfile_normalize_key (registry);
   if (*key == NULL || (*host = strndup (*key, strcspn (*key, "/"))) == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
@@ -209,19 +214,22 @@ int
 cli_cmd_login (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
   struct login_options o = { .tls_verify = -1 };
+  _cleanup_registries_conf_ struct registries_conf *conf = NULL;
   _cleanup_registry_client_ struct registry_client *c = NULL;
   _cleanup_free_ char *key = NULL, *host = NULL, *user = NULL, *pass = NULL, *path = NULL;
   const char *registry = NULL;
   struct registry_options ro = { 0 };
   int r;
 
-  if (parse_login (ctx, argc, argv, &o, &registry, err) < 0 || login_target (registry, &key, &host, err) < 0)
+  if (parse_login (ctx, argc, argv, &o, &registry, err) < 0 || registries_conf_load (&ctx->paths, &conf, err) < 0
+      || login_target (conf, registry, &key, &host, err) < 0)
     return -1;
   if (o.get_login)
     return print_login (ctx, &o, key, host, err);
   ro.authfile = o.authfile;
   ro.certs_dir = o.cert_dir;
   ro.tls_verify = o.tls_verify;
+  ro.conf = conf;
   if (registry_client_new (&ctx->paths, &ro, &c, err) < 0)
     return -1;
   if (o.username == NULL && o.password == NULL)

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "image/reference.h"
+#include "image/registries_conf.h"
 #include "registry/client.h"
 #include "util/cleanup.h"
 #include "util/format.h"
@@ -16,7 +17,6 @@
 #include "util/log.h"
 
 #define SEARCH_DEFAULT_LIMIT 25
-#define DESCRIPTION_TRUNC 44
 
 struct search_options
 {
@@ -140,37 +140,74 @@ search_tags (struct registry_client *c, const char *registry, const char *reposi
   return 0;
 }
 
-/* One registry, or every search registry; an error of one registry only
- * fails the command if no registry answered.  */
 static int
-run_search (struct cli_context *ctx, const char *term, const struct search_options *o, json_object *results,
-            galley_error_t *err)
+search_one (struct registry_client *c, const char *registry, const char *term, const char *rest,
+            const struct search_options *o, json_object *results, galley_error_t *err)
 {
-  struct registry_options ro = { .authfile = o->authfile, .creds = o->creds, .tls_verify = o->tls_verify,
-                                 .certs_dir = o->cert_dir };
-  _cleanup_registry_client_ struct registry_client *c = NULL;
-  _cleanup_free_ char *registry = NULL, *repository = NULL;
-  const char *rest;
+  _cleanup_free_ char *repository = NULL;
 
-  if (split_term (term, &registry, &rest, err) < 0)
-    return -1;
-  if (registry == NULL)
-    return galley_error_make (err, 0,
-                              "no registry in \"%s\" and no unqualified-search-registries configured: "
-                              "use REGISTRY/TERM",
-                              term);
-  if (registry_client_new (&ctx->paths, &ro, &c, err) < 0)
-    return -1;
   if (! o->list_tags)
     return search_catalog (c, registry, rest, o, results, err);
   if (strpbrk (rest, ":@") != NULL)
     return galley_error_make (err, 0, "reference \"%s\" must not have a tag or digest with --list-tags", term);
-  repository = strcmp (registry, "docker.io") == 0 && strchr (rest, '/') == NULL
-                   ? (asprintf (&repository, "library/%s", rest) < 0 ? NULL : repository)
-                   : strdup (rest);
+  if (strcmp (registry, "docker.io") == 0 && strchr (rest, '/') == NULL)
+    {
+      if (asprintf (&repository, "library/%s", rest) < 0)
+        repository = NULL;
+    }
+  else
+    repository = strdup (rest);
   if (repository == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
   return search_tags (c, registry, repository, o, results, err);
+}
+
+/* The registry in TERM, or every unqualified-search registry; an error of
+ * one registry only fails the command if no registry answered.  */
+static int
+run_search (struct cli_context *ctx, const char *term, const struct search_options *o, json_object *results,
+            galley_error_t *err)
+{
+  _cleanup_registries_conf_ struct registries_conf *conf = NULL;
+  _cleanup_registry_client_ struct registry_client *c = NULL;
+  _cleanup_free_ char *registry = NULL;
+  _cleanup_error_ galley_error_t first = NULL;
+  struct registry_options ro = { .authfile = o->authfile, .creds = o->creds, .tls_verify = o->tls_verify,
+                                 .certs_dir = o->cert_dir };
+  const char *single[2] = { NULL, NULL };
+  const char *const *registries;
+  const char *rest;
+  size_t i, ok = 0;
+
+  if (split_term (term, &registry, &rest, err) < 0 || registries_conf_load (&ctx->paths, &conf, err) < 0)
+    return -1;
+  single[0] = registry;
+  registries = registry ? single : (const char *const *) conf->search;
+  if (registries == NULL || registries[0] == NULL)
+    return galley_error_make (err, 0,
+                              "no registry in \"%s\" and no unqualified-search-registries in %s: use REGISTRY/TERM",
+                              term, conf->sources ? conf->sources : "registries.conf");
+  ro.conf = conf;
+  if (registry_client_new (&ctx->paths, &ro, &c, err) < 0)
+    return -1;
+  for (i = 0; registries[i] != NULL; i++)
+    {
+      _cleanup_error_ galley_error_t one = NULL;
+      if (search_one (c, registries[i], term, rest, o, results, &one) == 0)
+        ok++;
+      else if (first == NULL)
+        first = steal_pointer (&one);
+      else
+        log_warn ("%s", one->msg);
+    }
+  if (ok == 0)
+    {
+      *err = steal_pointer (&first);
+      return -1;
+    }
+  if (first != NULL)
+    log_warn ("%s", first->msg);
+  return 0;
 }
 
 int

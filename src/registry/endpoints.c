@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "image/reference.h"
+#include "image/registries_conf.h"
 
 const char *
 registry_api_host (const char *registry)
@@ -48,13 +49,30 @@ int
 registry_sources_for (struct registry_client *c, const struct image_ref *ref, struct registry_sources *out,
                       galley_error_t *err)
 {
+  struct pull_source *sources = NULL;
+  size_t n = 0, i;
+
   memset (out, 0, sizeof *out);
-  if (add_source (c, out, ref->registry, ref->repository, false, false, err) < 0)
+  if (c->conf == NULL)
     {
-      registry_sources_release (out);
-      return -1;
+      if (add_source (c, out, ref->registry, ref->repository, false, false, err) < 0)
+        goto fail;
+      return 0;
     }
+  if (registries_conf_pull_sources (c->conf, ref, &sources, &n, err) < 0)
+    return -1;
+  /* Keep the location (the last source) even when there are too many mirrors.  */
+  for (i = n > ENDPOINTS_MAX ? n - ENDPOINTS_MAX : 0; i < n; i++)
+    if (add_source (c, out, sources[i].ref.registry, sources[i].ref.repository, sources[i].insecure,
+                    sources[i].is_mirror, err)
+        < 0)
+      goto fail;
+  pull_sources_free (sources, n);
   return 0;
+fail:
+  pull_sources_free (sources, n);
+  registry_sources_release (out);
+  return -1;
 }
 
 void
@@ -70,5 +88,7 @@ registry_sources_release (struct registry_sources *s)
 struct endpoint *
 registry_location (struct registry_client *c, const char *registry, galley_error_t *err)
 {
-  return session_endpoint (c, registry_api_host (registry), registry, insecure_for (c, false), err);
+  const struct registry_entry *e = c->conf ? registries_conf_match (c->conf, registry) : NULL;
+
+  return session_endpoint (c, registry_api_host (registry), registry, insecure_for (c, e && e->insecure), err);
 }
