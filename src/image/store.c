@@ -5,6 +5,7 @@
 #include "image/store.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,19 @@
 static const char *const store_subdirs[] = {
   "blobs", "blobs/sha256", "layers", "images", "containers", "volumes", NULL,
 };
+
+int
+store_error_kind (galley_error_t *err, int errno_, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  galley_error_makev (err, 0, fmt, ap);
+  va_end (ap);
+  if (*err != NULL)
+    (*err)->errno_ = errno_;
+  return -1;
+}
 
 bool
 store_valid_hex_id (const char *id)
@@ -300,14 +314,26 @@ remove_stale_temporaries (struct store *s, const char *rel, galley_error_t *err)
   while ((de = readdir (d)) != NULL)
     {
       const char *tmp = strstr (de->d_name, ".tmp-");
+      bool is_dir = false;
       long pid;
 
+      /* `load` unpacks into tmp-load-<pid>-XXXXXX (image_load.c).  */
+      if (tmp == NULL && strncmp (de->d_name, "tmp-load-", 9) == 0)
+        {
+          tmp = de->d_name + 4;
+          is_dir = true;
+        }
       if (tmp == NULL)
         continue;
       pid = strtol (tmp + 5, NULL, 10);
       if (pid > 0 && (pid == (long) getpid () || kill ((pid_t) pid, 0) == 0 || errno == EPERM))
         continue;
-      if (unlinkat (dirfd (d), de->d_name, 0) < 0 && errno != ENOENT)
+      if (is_dir)
+        {
+          if (fs_remove_tree (dirfd (d), de->d_name, err) < 0)
+            return -1;
+        }
+      else if (unlinkat (dirfd (d), de->d_name, 0) < 0 && errno != ENOENT)
         return galley_error_make (err, errno, "removing %s/%s", rel, de->d_name);
     }
   return 0;
@@ -346,7 +372,7 @@ store_blob_put (struct store *s, const char *digest, const void *data, size_t le
   int ret;
 
   if (! store_valid_digest (digest, &hex))
-    return galley_error_make (err, EINVAL, "invalid blob digest \"%s\"", digest ? digest : "");
+    return store_error_kind (err, EINVAL, "invalid blob digest \"%s\"", digest ? digest : "");
   if (digest_verify (digest, data, len, err) < 0)
     return -1;
   dfd = store_open_dir (s, "blobs/sha256", err);
@@ -369,7 +395,7 @@ store_blob_get (struct store *s, const char *digest, size_t max, char **data, si
   const char *hex;
 
   if (! store_valid_digest (digest, &hex))
-    return galley_error_make (err, EINVAL, "invalid blob digest \"%s\"", digest ? digest : "");
+    return store_error_kind (err, EINVAL, "invalid blob digest \"%s\"", digest ? digest : "");
   if (asprintf (&rel, "blobs/sha256/%s", hex) < 0)
     return galley_error_make (err, ENOMEM, "allocating");
   if (fs_read_file (s->root_fd, rel, max ? max : STORE_DOC_MAX, data, len, err) < 0)

@@ -143,7 +143,7 @@ store_image_read (struct store *s, const char *id, json_object *index, struct st
   size_t len;
 
   if (! store_valid_hex_id (id))
-    return galley_error_make (err, EINVAL, "invalid image id \"%s\"", id);
+    return store_error_kind (err, EINVAL, "invalid image id \"%s\"", id);
   if (asprintf (&rel, "images/%s/image.json", id) < 0)
     return galley_error_make (err, ENOMEM, "allocating");
   if (fs_read_file (s->root_fd, rel, STORE_DOC_MAX, &text, &len, err) < 0)
@@ -152,7 +152,7 @@ store_image_read (struct store *s, const char *id, json_object *index, struct st
     return -1;
   rec_id = json_get_string (rec, "id");
   if (rec_id == NULL || strcmp (rec_id, id) != 0 || ! store_valid_digest (json_get_string (rec, "config_digest"), NULL))
-    return galley_error_make (err, EINVAL, "%s: inconsistent image record", rel);
+    return store_error_kind (err, EINVAL, "%s: inconsistent image record", rel);
   *out = image_from_json (rec, index);
   if (*out == NULL)
     return galley_error_make (err, ENOMEM, "reading %s", rel);
@@ -380,7 +380,7 @@ find_in_list (struct store_image **imgs, size_t n, const char *input, ssize_t *f
         tie = true;
     }
   if (best >= 0 && tie)
-    return galley_error_make (err, EINVAL, "%s: ambiguous name: several images match", input);
+    return store_error_kind (err, EINVAL, "%s: ambiguous name: several images match", input);
   if (best >= 0)
     {
       *found = best;
@@ -391,7 +391,7 @@ find_in_list (struct store_image **imgs, size_t n, const char *input, ssize_t *f
       if (strncmp (imgs[i]->id, id_part, strlen (id_part)) == 0)
         {
           if (prefix >= 0)
-            return galley_error_make (err, EINVAL, "%s: ambiguous image id prefix: several images match", input);
+            return store_error_kind (err, EINVAL, "%s: ambiguous image id prefix: several images match", input);
           prefix = (ssize_t) i;
         }
   if (prefix >= 0)
@@ -400,7 +400,7 @@ find_in_list (struct store_image **imgs, size_t n, const char *input, ssize_t *f
       *matched = NULL;
       return 0;
     }
-  return galley_error_make (err, ENOENT, "%s: image not known", input);
+  return store_error_kind (err, ENOENT, "%s: image not known", input);
 }
 
 int
@@ -416,7 +416,7 @@ store_image_lookup (struct store *s, const char *name_or_id, struct store_image 
   if (matched_name)
     *matched_name = NULL;
   if (name_or_id == NULL || name_or_id[0] == '\0')
-    return galley_error_make (err, EINVAL, "empty image name");
+    return store_error_kind (err, EINVAL, "empty image name");
   if (store_index_read (s, &index, err) < 0)
     return -1;
   /* A full id needs no listing.  */
@@ -463,7 +463,7 @@ read_doc (struct store *s, const char *digest, const char *what, json_object **o
   size_t len;
 
   if (digest == NULL)
-    return galley_error_make (err, ENOENT, "no %s recorded", what);
+    return store_error_kind (err, ENOENT, "no %s recorded", what);
   if (store_blob_get (s, digest, STORE_DOC_MAX, &text, &len, err) < 0)
     return -1;
   return json_parse_strict (text, len, what, out, err);
