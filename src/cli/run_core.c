@@ -315,6 +315,18 @@ parse_userns (json_object *config, struct run_spec *spec, galley_error_t *err)
   return 0;
 }
 
+/* The runroot is volatile: no fsync, no rename (the directory is new).  */
+static int
+write_volatile (int dfd, const char *name, const char *text, galley_error_t *err)
+{
+  _cleanup_close_ int fd = openat (dfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+  size_t len = strlen (text);
+
+  if (fd < 0 || write (fd, text, len) != (ssize_t) len)
+    return galley_error_make (err, errno, "writing %s", name);
+  return 0;
+}
+
 static int
 write_state_files (const struct run_spec *spec, galley_error_t *err)
 {
@@ -342,11 +354,10 @@ write_state_files (const struct run_spec *spec, galley_error_t *err)
     _cleanup_free_ char *hn = NULL;
     if (asprintf (&hn, "%s\n", spec->hostname) < 0)
       return galley_error_make (err, errno, "allocating");
-    if (fs_write_atomic (dfd, "hosts", hosts, strlen (hosts), 0644, err) < 0
-        || fs_write_atomic (dfd, "resolv.conf", host_resolv, strlen (host_resolv), 0644, err) < 0
-        || fs_write_atomic (dfd, "hostname", hn, strlen (hn), 0644, err) < 0
-        || fs_write_atomic (dfd, ".containerenv", containerenv, strlen (containerenv), 0644, err)
-               < 0)
+    if (write_volatile (dfd, "hosts", hosts, err) < 0
+        || write_volatile (dfd, "resolv.conf", host_resolv, err) < 0
+        || write_volatile (dfd, "hostname", hn, err) < 0
+        || write_volatile (dfd, ".containerenv", containerenv, err) < 0)
       return -1;
   }
   (void) resolv;
@@ -482,7 +493,7 @@ run_execute (struct cli_context *ctx, json_object *config, struct run_spec *spec
 
   if (paths_ensure_runroot (&ctx->paths, err) < 0 || write_state_files (spec, err) < 0)
     return -1;
-  status = container_run_foreground (spec, err);
+  status = container_run_foreground (&ctx->paths, spec, err);
   if (status >= 0 && container_record_exit (&ctx->paths, spec->id, status, &local) < 0)
     {
       log_warn ("recording the exit of %s: %s", spec->id, local->msg);

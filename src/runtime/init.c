@@ -35,7 +35,7 @@
 #include "runtime/passwd.h"
 #include "runtime/reaper.h"
 #include "runtime/rootfs.h"
-#include "runtime/seccomp.h"
+#include "runtime/seccomp_cache.h"
 #include "runtime/ulimit.h"
 #include "runtime/userns.h"
 #include "util/cleanup.h"
@@ -226,7 +226,7 @@ drop_privileges (const struct init_args *a, const struct passwd_user *pu, galley
   if (ulimit_apply (spec->ulimits, spec->n_ulimits, err) < 0
       || caps_apply_before_setuid (&spec->caps, err) < 0)
     return -1;
-  if (a->seccomp != NULL && ! spec->no_new_privs && seccomp_profile_apply (a->seccomp, err) < 0)
+  if (a->seccomp != NULL && ! spec->no_new_privs && seccomp_program_install (a->seccomp, err) < 0)
     return -1;
   if (switch_user (spec, pu, err) < 0 || caps_apply_after_setuid (&spec->caps, err) < 0)
     return -1;
@@ -235,7 +235,7 @@ drop_privileges (const struct init_args *a, const struct passwd_user *pu, galley
   prctl (PR_SET_DUMPABLE, 0);
   if (spec->no_new_privs && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return galley_error_make (err, errno, "setting no_new_privs");
-  if (a->seccomp != NULL && spec->no_new_privs && seccomp_profile_apply (a->seccomp, err) < 0)
+  if (a->seccomp != NULL && spec->no_new_privs && seccomp_program_install (a->seccomp, err) < 0)
     return -1;
   return 0;
 }
@@ -368,12 +368,14 @@ container_init_main (const struct init_args *a)
   ssize_t r;
 
   prctl (PR_SET_PDEATHSIG, SIGKILL);
-  prctl (PR_SET_DUMPABLE, 0);
   do
     r = recv (channel, &go, 1, 0);
   while (r < 0 && errno == EINTR);
   if (r != 1 || go != 'G')
     _exit (GALLEY_EXIT_FAILURE);
+  /* Only now: the monitor (unprivileged) had to open our /proc/PID/uid_map and gid_map,
+   * which a non-dumpable process's owner cannot.  */
+  prctl (PR_SET_DUMPABLE, 0);
   init_steps (a, &channel, &err);
   if (err == NULL)
     galley_error_make (&err, 0, "starting the container failed");

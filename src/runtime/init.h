@@ -13,16 +13,16 @@
 #ifndef GALLEY_RUNTIME_INIT_H
 #define GALLEY_RUNTIME_INIT_H
 
-#include <seccomp.h>
 #include <signal.h>
 
+#include "runtime/seccomp_cache.h"
 #include "runtime/spec.h"
 
 struct init_args
 {
   const struct run_spec *spec;
   int channel;            /* the init's end of the channel */
-  scmp_filter_ctx seccomp; /* NULL: unconfined */
+  const struct seccomp_program *seccomp; /* NULL: unconfined */
   sigset_t saved_mask;    /* the signal mask to restore before exec */
 };
 

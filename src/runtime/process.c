@@ -17,7 +17,7 @@
 
 #include "runtime/cgroup.h"
 #include "runtime/init.h"
-#include "runtime/seccomp.h"
+#include "runtime/seccomp_cache.h"
 #include "runtime/terminal.h"
 #include "runtime/userns.h"
 #include "util/cleanup.h"
@@ -49,14 +49,18 @@ move_above (int fd, int min)
   return n;
 }
 
+/* NULL in *out: unconfined.  */
 static int
-load_seccomp (const struct run_spec *spec, scmp_filter_ctx *out, galley_error_t *err)
+load_seccomp (const struct galley_paths *paths, const struct run_spec *spec,
+              struct seccomp_program *prog, const struct seccomp_program **out,
+              galley_error_t *err)
 {
   *out = NULL;
   if (spec->privileged || (spec->seccomp_profile && strcmp (spec->seccomp_profile, "unconfined") == 0))
     return 0;
-  if (seccomp_profile_load (spec->seccomp_profile, spec->caps.bounding, out, err) < 0)
-    return galley_error_wrap (err, "loading the seccomp profile");
+  if (seccomp_program_get (paths, spec->seccomp_profile, spec->caps.bounding, prog, err) < 0)
+    return -1;
+  *out = prog;
   return 0;
 }
 
@@ -214,19 +218,24 @@ wait_init (pid_t pid, int *status)
 }
 
 int
-container_run_foreground (const struct run_spec *spec, galley_error_t *err)
+container_run_foreground (const struct galley_paths *paths, const struct run_spec *spec,
+                          galley_error_t *err)
 {
-  _cleanup_seccomp_ scmp_filter_ctx filter = NULL;
+  struct seccomp_program prog = { 0 };
+  const struct seccomp_program *filter = NULL;
   int sv[2] = { -1, -1 }, min_fd = 3 + spec->preserve_fds, ret = -1;
   struct relay r = { .pid = -1, .sigfd = -1, .term = { .master = -1, .stdin_open = true } };
   struct init_args a = { .spec = spec };
   sigset_t saved;
 
   sigprocmask (SIG_SETMASK, NULL, &saved);
-  if (load_seccomp (spec, &filter, err) < 0)
+  if (load_seccomp (paths, spec, &prog, &filter, err) < 0)
     return -1;
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-    return galley_error_make (err, errno, "socketpair");
+    {
+      galley_error_make (err, errno, "socketpair");
+      goto out;
+    }
   sv[0] = move_above (sv[0], min_fd);
   sv[1] = move_above (sv[1], min_fd);
   if (block_signals (&saved, &r.sigfd, err) < 0)
@@ -295,5 +304,6 @@ out:
   if (sv[1] >= 0)
     close (sv[1]);
   sigprocmask (SIG_SETMASK, &saved, NULL);
+  seccomp_program_clear (&prog);
   return ret;
 }
