@@ -494,6 +494,35 @@ test_v1_format (void **state)
   free (main_path);
 }
 
+/* The example shipped in conf/ must stay valid.  */
+static void
+test_example_file (void **state)
+{
+  const char *srcdir = getenv ("GALLEY_SRCDIR");
+  struct registries_conf *c = NULL;
+  galley_error_t err = NULL;
+  char *path = NULL;
+  struct image_ref ref;
+  struct pull_source *s;
+  size_t n;
+
+  if (srcdir == NULL)
+    skip ();
+  assert_true (asprintf (&path, "%s/conf/registries.conf", srcdir) > 0);
+  if (registries_conf_load_files (path, true, NULL, &c, &err) < 0)
+    fail_msg ("%s", err->msg);
+  assert_int_equal (c->n_search, 2);
+  assert_resolves (c, "busybox", false,
+                   (const char *[]){ "docker.io/library/busybox:latest", NULL });
+  assert_true (registries_conf_match (c, "localhost:5000/x")->insecure);
+  assert_int_equal (image_ref_parse ("a.untrusted.example/x", &ref, &err), 0);
+  assert_int_equal (registries_conf_pull_sources (c, &ref, &s, &n, &err), -1);
+  galley_error_release (&err);
+  image_ref_release (&ref);
+  registries_conf_free (c);
+  free (path);
+}
+
 int
 main (void)
 {
@@ -502,6 +531,7 @@ main (void)
     cmocka_unit_test (test_resolve),     cmocka_unit_test (test_no_search_registries),
     cmocka_unit_test (test_dropins),     cmocka_unit_test (test_load_environment),
     cmocka_unit_test (test_malformed),   cmocka_unit_test (test_v1_format),
+    cmocka_unit_test (test_example_file),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
 }

@@ -1,0 +1,92 @@
+/* Fuzz target for the image reference parser: any input must either parse
+ * or fail with one error line, never crash or leak; what parses must format
+ * to a string that parses again to the same reference (normalisation is
+ * idempotent) and whose digest, if any, is valid.
+ *
+ *   clang -g -fsanitize=fuzzer,address,undefined -I src -I BUILD \
+ *     tests/fuzz/fuzz-reference.c src/image/reference.c src/image/digest.c \
+ *     src/util/error.c $(pkg-config --cflags --libs libcrypto) -o fuzz-reference
+ *
+ * Seeds: one reference per file (busybox, docker.io/library/busybox:1.36,
+ * localhost:5000/a/b@sha256:...).  Without libFuzzer, add -DFUZZ_REPLAY_MAIN
+ * to get a main() that replays the files named on the command line.  */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image/reference.h"
+
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  galley_error_t err = NULL;
+  struct image_ref r, again;
+  char *s, *formatted, *reformatted;
+
+  if (size > 4096)
+    return 0;
+  s = malloc (size + 1);
+  if (s == NULL)
+    return 0;
+  memcpy (s, data, size);
+  s[size] = '\0';
+  (void) digest_is_valid (s);
+
+  if (image_ref_parse (s, &r, &err) < 0)
+    {
+      if (err == NULL || strchr (err->msg, '\n') != NULL || r.repository != NULL)
+        abort ();
+      galley_error_release (&err);
+      free (s);
+      return 0;
+    }
+  if (r.repository == NULL || (r.tag == NULL && r.digest == NULL)
+      || (r.digest != NULL && ! digest_is_valid (r.digest))
+      || (r.tag != NULL && ! image_ref_tag_is_valid (r.tag))
+      || ! image_ref_path_is_valid (r.repository)
+      || (r.registry != NULL && ! image_ref_domain_is_valid (r.registry)))
+    abort ();
+  formatted = image_ref_format (&r);
+  if (formatted == NULL)
+    abort ();
+  if (image_ref_parse (formatted, &again, &err) < 0)
+    abort ();
+  reformatted = image_ref_format (&again);
+  if (reformatted == NULL || strcmp (formatted, reformatted) != 0)
+    abort ();
+  free (reformatted);
+  free (formatted);
+  image_ref_release (&again);
+  image_ref_release (&r);
+  free (s);
+  return 0;
+}
+
+#ifdef FUZZ_REPLAY_MAIN
+int
+main (int argc, char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      FILE *f = fopen (argv[i], "rb");
+      char buf[8192];
+      size_t n;
+
+      if (f == NULL)
+        {
+          perror (argv[i]);
+          return 1;
+        }
+      n = fread (buf, 1, sizeof buf, f);
+      fclose (f);
+      LLVMFuzzerTestOneInput ((const uint8_t *) buf, n);
+    }
+  return 0;
+}
+#endif
