@@ -21,6 +21,7 @@
 #include "image/manifest.h"
 #include "image/pull_progress.h"
 #include "image/reference.h"
+#include "image/registries_conf.h"
 #include "image/store.h"
 #include "registry/client.h"
 #include "runtime/idmap.h"
@@ -103,6 +104,9 @@ pull_one_layer (struct layers_job *job, struct pull_layer *l, galley_error_t *er
       pull_progress_set_state (job->progress, l->progress_row, PULL_BLOB_SKIPPED);
       return 0;
     }
+  /* One line per download: tests count them to check that concurrent
+   * pulls fetch each layer once.  */
+  log_debug ("fetching blob %s", l->desc->d.digest);
   o.blob_digest = l->desc->d.digest;
   o.diff_id = l->diff_id;
   o.fold_owners = job->fold_owners;
@@ -481,26 +485,16 @@ struct pull_candidates
 static int
 pull_resolve (const struct galley_paths *paths, const char *name, struct pull_candidates *c, galley_error_t *err)
 {
-  c->refs = calloc (1, sizeof *c->refs);
-  if (c->refs == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
-  if (image_ref_parse (name, &c->refs[0], err) < 0)
+  if (registries_conf_load (paths, &c->conf, err) < 0)
     return -1;
-  c->n = 1;
-  if (c->refs[0].registry == NULL)
-    return galley_error_make (err, 0, "short-name \"%s\" did not resolve to an alias and no unqualified-search "
-                              "registries are defined in registries.conf", name);
-  return 0;
+  return image_ref_resolve (c->conf, name, &c->refs, &c->n, err);
 }
 
 static void
 pull_candidates_release (struct pull_candidates *c)
 {
-  size_t i;
-
-  for (i = 0; i < c->n; i++)
-    image_ref_release (&c->refs[i]);
-  free (c->refs);
+  image_ref_candidates_free (c->refs, c->n);
+  registries_conf_free (c->conf);
 }
 
 int
