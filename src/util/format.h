@@ -19,21 +19,41 @@
 struct template;
 
 /* Template engine (Go text/template subset):
- *   {{.A.B}}  {{.}}  {{json .X}}  {{range .L}}...{{end}}  {{if .X}}...{{else}}...{{end}}
- *   functions: join LIST SEP, json X, lower S, upper S, truncate S N, pad S N
+ *   {{.A.B}}  {{.}}  {{json .X}}  {{range .L}}...{{else}}...{{end}}  {{with .X}}...{{end}}
+ *   {{if .X}}...{{else if .Y}}...{{else}}...{{end}}  comments, {{- trimming -}}
+ *   literals: "str" `raw` 12 1.5 true false nil; parenthesized pipelines
+ *   functions: join LIST SEP, json X, lower S, upper S, title S, truncate S N,
+ *     pad S PREFIX SUFFIX (podman's) or pad S WIDTH, split S SEP, printf FMT ARGS...,
+ *     print, println, len, index, eq, ne, lt, le, gt, ge, and, or, not
  *   pipelines: {{.Names | join ","}}; escapes \t and \n in the text as podman does.
+ * Missing fields print "<no value>" as Go does; values print as Go's %v.
+ * Errors: "template: format:LINE:COL: what is wrong".
  */
 int template_parse (const char *text, struct template **out, galley_error_t *err);
 int template_render (const struct template *t, json_object *data, FILE *out, galley_error_t *err);
 void template_free (struct template *t);
 
+static inline void
+cleanup_templatep (struct template **t)
+{
+  template_free (*t);
+}
+#define _cleanup_template_ __attribute__ ((cleanup (cleanup_templatep)))
+
+/* "json", "{{json .}}" or "{{ json }}" (podman's report.IsJSON).  */
+bool format_is_json (const char *format);
+
 /* Print records.
  *   format NULL or "": use default_format.
  *   "json": items as a JSON array (or the single object when items is not an array), indented as podman's.
- *   "table {{.A}}\t{{.B}}": a header row (unless noheading) then one row per item, columns aligned.
- *   anything else: the template rendered once per item, each followed by a newline.
- * headers maps a field name ("ID") to its column title ("CONTAINER ID"); may be NULL,
- * then the title is the field name upper-cased.  */
+ *   "table {{.A}}\t{{.B}}": a header row (unless noheading) then one row per item, columns aligned
+ *     as podman's (Go tabwriter: minimum width 12, padding 2); blanks in the text separate columns.
+ *   "table": "table " + default_format.
+ *   anything else: the template rendered once per item, each followed by a newline (unless it
+ *     ends with one); a template with its own {{range .}} gets the whole list once.
+ * headers maps a field name ("ID") to its column title ("CONTAINER ID"); may be NULL.
+ * A column's title is that of the first field its action uses: headers[field], else the
+ * field name split where its case changes and upper-cased (CreatedAt -> CREATED AT).  */
 int format_print (FILE *out, const char *format, const char *default_format, json_object *items,
                   json_object *headers, bool noheading, galley_error_t *err);
 

@@ -1,8 +1,19 @@
 # unit tests of src/util (cmocka; add to check_PROGRAMS and TESTS inside if HAVE_CMOCKA)
 if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test-toml
-TESTS += tests/unit/test-toml
+check_PROGRAMS += tests/unit/test-toml tests/unit/test-template tests/unit/test-format \
+	tests/unit/test-config
+TESTS += tests/unit/test-toml tests/unit/test-template tests/unit/test-format \
+	tests/unit/test-config
 tests_unit_test_toml_SOURCES = tests/unit/test-toml.c
 tests_unit_test_toml_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_toml_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_template_SOURCES = tests/unit/test-template.c
+tests_unit_test_template_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_template_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_format_SOURCES = tests/unit/test-format.c
+tests_unit_test_format_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_format_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_config_SOURCES = tests/unit/test-config.c
+tests_unit_test_config_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_config_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
