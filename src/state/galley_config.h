@@ -1,0 +1,58 @@
+/* galley's own configuration, galley.conf (named galley_config.h, not
+ * config.h, which is autoconf's): a TOML file with the sections of
+ * containers.conf ([engine], [storage], [network], [containers]).  The first
+ * file found wins:
+ *
+ *   $GALLEY_CONF (must exist when set)
+ *   $XDG_CONFIG_HOME/galley/galley.conf   (paths->config_home)
+ *   $(sysconfdir)/galley/galley.conf, then /etc/galley/galley.conf
+ *
+ * Keys not given keep their defaults (documented in conf/galley.conf).
+ * Unknown keys are warnings; a key of the wrong type or value is an error
+ * naming the file and the key.  */
+#ifndef GALLEY_STATE_GALLEY_CONFIG_H
+#define GALLEY_STATE_GALLEY_CONFIG_H
+
+#include <stdint.h>
+
+#include "state/paths.h"
+#include "util/error.h"
+
+struct galley_config
+{
+  char *path; /* the file loaded, NULL when none was found (all defaults) */
+
+  /* [engine] */
+  char **helper_binaries_dir; /* NULL-terminated; searched before the built-in list */
+
+  /* [storage] */
+  char *rootfs_method; /* "auto" (probe), "native", "fuse-overlayfs" or "copy" */
+
+  /* [network] */
+  char *default_network; /* "slirp4netns", "host" or "none" */
+
+  /* [containers] */
+  int64_t log_size_max;   /* bytes; -1 = unlimited */
+  char **default_ulimits; /* NULL-terminated "name=soft[:hard]" */
+};
+
+/* Load the configuration for the user of p (see above for the search).  */
+int galley_config_load (const struct galley_paths *p, struct galley_config **out,
+                        galley_error_t *err);
+
+/* Load one file, which must exist.  */
+int galley_config_load_file (const char *path, struct galley_config **out, galley_error_t *err);
+
+/* The built-in defaults, as if no file existed.  */
+struct galley_config *galley_config_new_defaults (void);
+
+void galley_config_free (struct galley_config *c);
+
+static inline void
+cleanup_galley_configp (struct galley_config **c)
+{
+  galley_config_free (*c);
+}
+#define _cleanup_galley_config_ __attribute__ ((cleanup (cleanup_galley_configp)))
+
+#endif
