@@ -1,6 +1,7 @@
 /* Digests through libcrypto's EVP interface, never hand-written hashing.  */
 #include "config.h"
 #include "image/digest.h"
+#include "image/error_text.h"
 
 #include <errno.h>
 #include <string.h>
@@ -94,7 +95,7 @@ digest_init (struct digester *d, const char *algorithm, galley_error_t *err)
   else if (strcmp (algorithm, "sha512") == 0)
     md = EVP_sha512 (), d->algorithm = "sha512";
   else
-    return galley_error_make (err, 0, "unsupported digest algorithm \"%s\"", algorithm);
+    return error_untrusted (err, "unsupported digest algorithm \"%s\"", algorithm);
   ctx = EVP_MD_CTX_new ();
   if (ctx == NULL)
     return galley_error_make (err, ENOMEM, "allocating a %s context", algorithm);
@@ -150,7 +151,7 @@ digest_verify (const char *expected, const void *buf, size_t len, galley_error_t
   size_t alen;
 
   if (! digest_is_valid (expected))
-    return galley_error_make (err, 0, "invalid digest \"%s\"", expected);
+    return error_untrusted (err, "invalid digest \"%s\"", expected);
   alen = (size_t) (strchr (expected, ':') - expected);
   memcpy (algorithm, expected, alen);
   algorithm[alen] = '\0';

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "image/manifest.h"
+#include "image/error_text.h"
 #include "util/cleanup.h"
 
 #define MAX_DEPTH 128
@@ -37,7 +38,7 @@ skip_ws (struct scanner *sc)
 static int
 malformed (struct scanner *sc)
 {
-  return galley_error_make (sc->err, 0, "%s: invalid JSON", sc->what);
+  return error_untrusted (sc->err, "%s: invalid JSON", sc->what);
 }
 
 /* At an opening quote; leaves p after the closing one.  */
@@ -120,7 +121,7 @@ check_unique (struct scanner *sc, struct key *keys, size_t n)
   qsort (keys, n, sizeof *keys, compare_keys);
   for (size_t i = 1; i < n; i++)
     if (compare_keys (&keys[i - 1], &keys[i]) == 0)
-      return galley_error_make (sc->err, 0, "%s: duplicate key \"%.*s\"", sc->what,
+      return error_untrusted (sc->err, "%s: duplicate key \"%.*s\"", sc->what,
                                 (int) (keys[i].len > 64 ? 64 : keys[i].len), keys[i].s);
   return 0;
 }
@@ -222,7 +223,7 @@ scan_value (struct scanner *sc, int depth)
   bool escaped;
 
   if (depth > MAX_DEPTH)
-    return galley_error_make (sc->err, 0, "%s: JSON nested too deeply", sc->what);
+    return error_untrusted (sc->err, "%s: JSON nested too deeply", sc->what);
   skip_ws (sc);
   if (sc->p >= sc->end)
     return malformed (sc);

@@ -8,6 +8,7 @@
 
 #include "image/digest.h"
 #include "image/manifest.h"
+#include "image/error_text.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -21,7 +22,7 @@ dup_string_member (json_object *obj, const char *key, const char *what, char **o
   if (obj == NULL || ! json_object_object_get_ex (obj, key, &v) || v == NULL)
     return 0;
   if (! json_object_is_type (v, json_type_string))
-    return galley_error_make (err, 0, "%s: \"%s\" is not a string", what, key);
+    return error_untrusted (err, "%s: \"%s\" is not a string", what, key);
   if ((*out = strdup (json_object_get_string (v))) == NULL)
     return galley_error_make (err, ENOMEM, "%s", what);
   return 0;
@@ -42,7 +43,7 @@ dup_string_array (json_object *obj, const char *key, const char *what, char ***o
   if (obj == NULL || ! json_object_object_get_ex (obj, key, &v) || v == NULL)
     return 0;
   if (! json_object_is_type (v, json_type_array))
-    return galley_error_make (err, 0, "%s: \"%s\" is not an array of strings", what, key);
+    return error_untrusted (err, "%s: \"%s\" is not an array of strings", what, key);
   n = json_object_array_length (v);
   if ((list = calloc (n + 1, sizeof *list)) == NULL)
     return galley_error_make (err, ENOMEM, "%s", what);
@@ -51,7 +52,7 @@ dup_string_array (json_object *obj, const char *key, const char *what, char ***o
     {
       json_object *s = json_object_array_get_idx (v, i);
       if (! json_object_is_type (s, json_type_string))
-        return galley_error_make (err, 0, "%s: \"%s\" is not an array of strings", what, key);
+        return error_untrusted (err, "%s: \"%s\" is not an array of strings", what, key);
       if ((list[i] = strdup (json_object_get_string (s))) == NULL)
         return galley_error_make (err, ENOMEM, "%s", what);
     }
@@ -73,7 +74,7 @@ dup_object_keys (json_object *obj, const char *key, const char *what, char ***ou
   if (obj == NULL || ! json_object_object_get_ex (obj, key, &v) || v == NULL)
     return 0;
   if (! json_object_is_type (v, json_type_object))
-    return galley_error_make (err, 0, "%s: \"%s\" is not an object", what, key);
+    return error_untrusted (err, "%s: \"%s\" is not an object", what, key);
   if ((list = calloc ((size_t) json_object_object_length (v) + 1, sizeof *list)) == NULL)
     return galley_error_make (err, ENOMEM, "%s", what);
   *out = list;
@@ -94,7 +95,7 @@ parse_labels (json_object *cfg, struct image_config *c, galley_error_t *err)
   if (cfg == NULL || ! json_object_object_get_ex (cfg, "Labels", &v) || v == NULL)
     return 0;
   if (! json_object_is_type (v, json_type_object))
-    return galley_error_make (err, 0, "config: \"Labels\" is not an object");
+    return error_untrusted (err, "config: \"Labels\" is not an object");
   c->labels = calloc ((size_t) json_object_object_length (v) + 1, sizeof *c->labels);
   if (c->labels == NULL)
     return galley_error_make (err, ENOMEM, "config");
@@ -103,7 +104,7 @@ parse_labels (json_object *cfg, struct image_config *c, galley_error_t *err)
     struct image_label *l = &c->labels[c->n_labels];
 
     if (! json_object_is_type (val, json_type_string))
-      return galley_error_make (err, 0, "config: label \"%s\" is not a string", k);
+      return error_untrusted (err, "config: label \"%s\" is not a string", k);
     l->key = strdup (k);
     l->value = strdup (json_object_get_string (val));
     c->n_labels++;
@@ -121,7 +122,7 @@ parse_runtime_config (json_object *cfg, struct image_config *c, galley_error_t *
   if (cfg == NULL)
     return 0;
   if (! json_object_is_type (cfg, json_type_object))
-    return galley_error_make (err, 0, "%s is not an object", what);
+    return error_untrusted (err, "%s is not an object", what);
   if (dup_string_member (cfg, "User", what, &c->user, err) < 0
       || dup_string_array (cfg, "Env", what, &c->env, NULL, err) < 0
       || dup_string_array (cfg, "Entrypoint", what, &c->entrypoint, NULL, err) < 0
@@ -142,18 +143,18 @@ parse_rootfs (json_object *root, struct image_config *c, galley_error_t *err)
 
   if (! json_object_object_get_ex (root, "rootfs", &rootfs)
       || ! json_object_is_type (rootfs, json_type_object))
-    return galley_error_make (err, 0, "config: missing \"rootfs\"");
+    return error_untrusted (err, "config: missing \"rootfs\"");
   type = json_get_string (rootfs, "type");
   if (type == NULL || strcmp (type, "layers") != 0)
-    return galley_error_make (err, 0, "config: rootfs type must be \"layers\"");
+    return error_untrusted (err, "config: rootfs type must be \"layers\"");
   if (! json_object_object_get_ex (rootfs, "diff_ids", NULL))
-    return galley_error_make (err, 0, "config: missing \"rootfs.diff_ids\"");
+    return error_untrusted (err, "config: missing \"rootfs.diff_ids\"");
   if (dup_string_array (rootfs, "diff_ids", "config: rootfs", &c->diff_ids, &c->n_diff_ids, err)
       < 0)
     return -1;
   for (size_t i = 0; i < c->n_diff_ids; i++)
     if (! digest_is_valid (c->diff_ids[i]))
-      return galley_error_make (err, 0, "config: rootfs.diff_ids[%zu]: invalid digest \"%.80s\"",
+      return error_untrusted (err, "config: rootfs.diff_ids[%zu]: invalid digest \"%.80s\"",
                                 i, c->diff_ids[i]);
   return 0;
 }
@@ -167,7 +168,7 @@ parse_history (json_object *root, struct image_config *c, galley_error_t *err)
   if (! json_object_object_get_ex (root, "history", &list) || list == NULL)
     return 0;
   if (! json_object_is_type (list, json_type_array))
-    return galley_error_make (err, 0, "config: \"history\" is not an array");
+    return error_untrusted (err, "config: \"history\" is not an array");
   n = json_object_array_length (list);
   if ((c->history = calloc (n ? n : 1, sizeof *c->history)) == NULL)
     return galley_error_make (err, ENOMEM, "config");
@@ -179,7 +180,7 @@ parse_history (json_object *root, struct image_config *c, galley_error_t *err)
 
       c->n_history = i + 1;
       if (! json_object_is_type (h, json_type_object))
-        return galley_error_make (err, 0, "config: history[%zu] is not an object", i);
+        return error_untrusted (err, "config: history[%zu] is not an object", i);
       if (dup_string_member (h, "created", what, &e->created, err) < 0
           || dup_string_member (h, "created_by", what, &e->created_by, err) < 0
           || dup_string_member (h, "author", what, &e->author, err) < 0
@@ -188,7 +189,7 @@ parse_history (json_object *root, struct image_config *c, galley_error_t *err)
       if (json_object_object_get_ex (h, "empty_layer", &empty) && empty != NULL)
         {
           if (! json_object_is_type (empty, json_type_boolean))
-            return galley_error_make (err, 0, "config: history[%zu].empty_layer is not a boolean",
+            return error_untrusted (err, "config: history[%zu].empty_layer is not a boolean",
                                       i);
           e->empty_layer = json_object_get_boolean (empty);
         }
@@ -203,13 +204,13 @@ image_config_parse_into (const void *buf, size_t len, struct image_config *c,
   json_object *root, *cfg = NULL;
 
   if (len > MANIFEST_MAX_SIZE)
-    return galley_error_make (err, 0, "config of %zu bytes exceeds the limit of %d bytes",
+    return error_untrusted (err, "config of %zu bytes exceeds the limit of %d bytes",
                               len, MANIFEST_MAX_SIZE);
   if (json_parse_strict (buf, len, "config", &c->raw, err) < 0)
     return -1;
   root = c->raw;
   if (! json_object_is_type (root, json_type_object))
-    return galley_error_make (err, 0, "config: not a JSON object");
+    return error_untrusted (err, "config: not a JSON object");
   if (json_check_duplicate_keys (buf, len, "config", err) < 0)
     return -1;
   if (dup_string_member (root, "architecture", "config", &c->architecture, err) < 0
@@ -219,7 +220,7 @@ image_config_parse_into (const void *buf, size_t len, struct image_config *c,
       || dup_string_member (root, "author", "config", &c->author, err) < 0)
     return -1;
   if (c->architecture == NULL || c->os == NULL)
-    return galley_error_make (err, 0, "config: missing \"architecture\" or \"os\"");
+    return error_untrusted (err, "config: missing \"architecture\" or \"os\"");
   if (json_object_object_get_ex (root, "config", &cfg) && parse_runtime_config (cfg, c, err) < 0)
     return -1;
   if (parse_rootfs (root, c, err) < 0)
@@ -244,7 +245,7 @@ image_config_check (const struct image_config *c, const struct manifest *m,
                     const struct platform *want, galley_error_t *err)
 {
   if (c->n_diff_ids != m->n_layers)
-    return galley_error_make (err, 0,
+    return error_untrusted (err,
                               "config %s has %zu diff_ids but the manifest has %zu layers",
                               m->config.digest ? m->config.digest : "", c->n_diff_ids,
                               m->n_layers);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "image/digest.h"
+#include "image/error_text.h"
 #include "util/cleanup.h"
 
 static const char *const generic_content_types[] = {
@@ -105,10 +106,10 @@ media_type_layer_compression (const char *media_type, enum layer_compression *ou
         return 0;
       }
   if (in_list (foreign_layer_types, media_type))
-    return galley_error_make (err, 0,
+    return error_untrusted (err,
                               "foreign (non-distributable) layers are not supported: \"%s\"",
                               media_type);
-  return galley_error_make (err, 0, "unsupported layer media type \"%s\"", media_type);
+  return error_untrusted (err, "unsupported layer media type \"%s\"", media_type);
 }
 
 bool
@@ -120,7 +121,7 @@ manifest_is_index (const struct manifest *m)
 static int
 schema1_error (galley_error_t *err, const char *media_type)
 {
-  return galley_error_make (err, 0,
+  return error_untrusted (err,
                             "unsupported manifest format: Docker schema 1 (%s) is deprecated; "
                             "push the image again with a current tool",
                             media_type);
@@ -162,7 +163,7 @@ get_optional_string (json_object *obj, const char *key, const char *what, const 
   if (! json_object_object_get_ex (obj, key, &v) || v == NULL)
     return 0;
   if (! json_object_is_type (v, json_type_string))
-    return galley_error_make (err, 0, "%s: \"%s\" is not a string", what, key);
+    return error_untrusted (err, "%s: \"%s\" is not a string", what, key);
   *out = json_object_get_string (v);
   return 0;
 }
@@ -174,22 +175,22 @@ parse_descriptor (json_object *obj, const char *what, struct descriptor *d, gall
   json_object *size;
 
   if (! json_object_is_type (obj, json_type_object))
-    return galley_error_make (err, 0, "%s: not an object", what);
+    return error_untrusted (err, "%s: not an object", what);
   if (get_optional_string (obj, "mediaType", what, &media_type, err) < 0
       || get_optional_string (obj, "digest", what, &digest, err) < 0)
     return -1;
   if (media_type == NULL)
-    return galley_error_make (err, 0, "%s: missing \"mediaType\"", what);
+    return error_untrusted (err, "%s: missing \"mediaType\"", what);
   if (digest == NULL)
-    return galley_error_make (err, 0, "%s: missing \"digest\"", what);
+    return error_untrusted (err, "%s: missing \"digest\"", what);
   if (! digest_is_valid (digest))
-    return galley_error_make (err, 0, "%s: invalid digest \"%.80s\"", what, digest);
+    return error_untrusted (err, "%s: invalid digest \"%.80s\"", what, digest);
   if (! json_object_object_get_ex (obj, "size", &size) || ! json_object_is_type (size, json_type_int))
-    return galley_error_make (err, 0, "%s: \"size\" is missing or not an integer", what);
+    return error_untrusted (err, "%s: \"size\" is missing or not an integer", what);
   errno = 0;
   d->size = json_object_get_int64 (size);
   if (d->size < 0 || errno != 0)
-    return galley_error_make (err, 0, "%s: invalid size", what);
+    return error_untrusted (err, "%s: invalid size", what);
   d->media_type = strdup (media_type);
   d->digest = strdup (digest);
   if (d->media_type == NULL || d->digest == NULL)
@@ -215,13 +216,13 @@ parse_entry_platform (json_object *obj, const char *what, struct index_entry *e,
   if (! json_object_object_get_ex (obj, "platform", &p) || p == NULL)
     return 0;
   if (! json_object_is_type (p, json_type_object))
-    return galley_error_make (err, 0, "%s: \"platform\" is not an object", what);
+    return error_untrusted (err, "%s: \"platform\" is not an object", what);
   if (get_optional_string (p, "os", what, &os, err) < 0
       || get_optional_string (p, "architecture", what, &arch, err) < 0
       || get_optional_string (p, "variant", what, &variant, err) < 0)
     return -1;
   if (os == NULL || arch == NULL)
-    return galley_error_make (err, 0, "%s: platform without \"os\" and \"architecture\"", what);
+    return error_untrusted (err, "%s: platform without \"os\" and \"architecture\"", what);
   e->platform.os = strdup (os);
   e->platform.architecture = strdup (arch);
   e->platform.variant = variant && *variant ? strdup (variant) : NULL;
@@ -240,7 +241,7 @@ parse_index (json_object *root, struct manifest *m, galley_error_t *err)
   size_t n;
 
   if (! json_object_is_type (list, json_type_array))
-    return galley_error_make (err, 0, "\"manifests\" is not an array");
+    return error_untrusted (err, "\"manifests\" is not an array");
   n = json_object_array_length (list);
   m->entries = calloc (n ? n : 1, sizeof *m->entries);
   if (m->entries == NULL)
@@ -259,10 +260,10 @@ parse_index (json_object *root, struct manifest *m, galley_error_t *err)
       if (media_type_is_schema1 (e->d.media_type))
         return schema1_error (err, e->d.media_type);
       if (m->kind == MANIFEST_DOCKER_LIST && ! media_type_is_image_manifest (e->d.media_type))
-        return galley_error_make (err, 0, "%s: unexpected media type \"%s\" in a manifest list",
+        return error_untrusted (err, "%s: unexpected media type \"%s\" in a manifest list",
                                   what, e->d.media_type);
       if (m->kind == MANIFEST_DOCKER_LIST && ! e->has_platform)
-        return galley_error_make (err, 0, "%s: missing \"platform\"", what);
+        return error_untrusted (err, "%s: missing \"platform\"", what);
     }
   return 0;
 }
@@ -278,13 +279,13 @@ parse_image_manifest (json_object *root, struct manifest *m, galley_error_t *err
     return -1;
   if (strcmp (m->config.media_type, MEDIA_TYPE_OCI_CONFIG) != 0
       && strcmp (m->config.media_type, MEDIA_TYPE_DOCKER_CONFIG) != 0)
-    return galley_error_make (err, 0, "not a container image: config media type \"%s\"",
+    return error_untrusted (err, "not a container image: config media type \"%s\"",
                               m->config.media_type);
   if (m->config.size > MANIFEST_MAX_SIZE)
-    return galley_error_make (err, 0, "config %s: size %lld exceeds the limit of %d bytes",
+    return error_untrusted (err, "config %s: size %lld exceeds the limit of %d bytes",
                               m->config.digest, (long long) m->config.size, MANIFEST_MAX_SIZE);
   if (! json_object_is_type (layers, json_type_array))
-    return galley_error_make (err, 0, "\"layers\" is not an array");
+    return error_untrusted (err, "\"layers\" is not an array");
   n = json_object_array_length (layers);
   m->layers = calloc (n ? n : 1, sizeof *m->layers);
   if (m->layers == NULL)
@@ -325,19 +326,19 @@ manifest_classify (json_object *root, const char *content_type, enum manifest_ki
   if (media_type != NULL && media_type_is_schema1 (media_type))
     return schema1_error (err, media_type);
   if (! json_object_object_get_ex (root, "schemaVersion", &v) || ! json_object_is_type (v, json_type_int))
-    return galley_error_make (err, 0, "manifest: missing or invalid \"schemaVersion\"");
+    return error_untrusted (err, "manifest: missing or invalid \"schemaVersion\"");
   if (json_object_get_int64 (v) == 1)
     return schema1_error (err, MEDIA_TYPE_DOCKER_SCHEMA1_SIGNED);
   if (json_object_get_int64 (v) != 2)
-    return galley_error_make (err, 0, "manifest: unsupported schemaVersion %lld",
+    return error_untrusted (err, "manifest: unsupported schemaVersion %lld",
                               (long long) json_object_get_int64 (v));
 
   if (has_manifests && (has_layers || has_config))
-    return galley_error_make (err, 0, "ambiguous manifest: it has both \"manifests\" and \"%s\"",
+    return error_untrusted (err, "ambiguous manifest: it has both \"manifests\" and \"%s\"",
                               has_layers ? "layers" : "config");
   if (media_type != NULL && ct != NULL && strcmp (media_type, ct) != 0
       && manifest_kind_of (ct) >= 0)
-    return galley_error_make (err, 0,
+    return error_untrusted (err,
                               "ambiguous manifest: mediaType \"%s\" disagrees with Content-Type "
                               "\"%s\"",
                               media_type, ct);
@@ -345,7 +346,7 @@ manifest_classify (json_object *root, const char *content_type, enum manifest_ki
   if (media_type != NULL)
     {
       if ((k = manifest_kind_of (media_type)) < 0)
-        return galley_error_make (err, 0, "unsupported manifest media type \"%s\"",
+        return error_untrusted (err, "unsupported manifest media type \"%s\"",
                                   media_type);
     }
   else if (ct != NULL && (k = manifest_kind_of (ct)) >= 0)
@@ -355,13 +356,13 @@ manifest_classify (json_object *root, const char *content_type, enum manifest_ki
   else if (has_config && has_layers)
     k = MANIFEST_OCI_IMAGE;
   else
-    return galley_error_make (err, 0, "manifest: neither an index nor an image manifest");
+    return error_untrusted (err, "manifest: neither an index nor an image manifest");
 
   if ((k == MANIFEST_OCI_INDEX || k == MANIFEST_DOCKER_LIST) && ! has_manifests)
-    return galley_error_make (err, 0, "ambiguous manifest: %s without \"manifests\"",
+    return error_untrusted (err, "ambiguous manifest: %s without \"manifests\"",
                               media_type_of_kind ((enum manifest_kind) k));
   if ((k == MANIFEST_OCI_IMAGE || k == MANIFEST_DOCKER_V2) && (! has_config || ! has_layers))
-    return galley_error_make (err, 0, "ambiguous manifest: %s without \"config\" and \"layers\"",
+    return error_untrusted (err, "ambiguous manifest: %s without \"config\" and \"layers\"",
                               media_type_of_kind ((enum manifest_kind) k));
   *kind = (enum manifest_kind) k;
   return 0;
@@ -374,12 +375,12 @@ manifest_parse_into (const void *buf, size_t len, const char *content_type, stru
   _cleanup_json_ json_object *root = NULL;
 
   if (len > MANIFEST_MAX_SIZE)
-    return galley_error_make (err, 0, "manifest of %zu bytes exceeds the limit of %d bytes",
+    return error_untrusted (err, "manifest of %zu bytes exceeds the limit of %d bytes",
                               len, MANIFEST_MAX_SIZE);
   if (json_parse_strict (buf, len, "manifest", &root, err) < 0)
     return -1;
   if (! json_object_is_type (root, json_type_object))
-    return galley_error_make (err, 0, "manifest: not a JSON object");
+    return error_untrusted (err, "manifest: not a JSON object");
   if (json_check_duplicate_keys (buf, len, "manifest", err) < 0)
     return -1;
   if (manifest_classify (root, content_type, &m->kind, err) < 0)
@@ -456,7 +457,7 @@ manifest_select_platform (const struct manifest *index, const struct platform *w
   if (best != NULL)
     return best;
   offered = describe_platforms (index);
-  galley_error_make (err, 0,
+  error_untrusted (err,
                      "no image found in %s for architecture \"%s\", variant \"%s\", OS \"%s\" "
                      "(available: %s)",
                      index->kind == MANIFEST_DOCKER_LIST ? "manifest list" : "image index",

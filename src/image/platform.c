@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "image/error_text.h"
 #include "util/cleanup.h"
 
 /* Variants that run on a given one, most preferred first.  */
@@ -184,7 +185,7 @@ platform_from_options (const char *platform, const char *os, const char *arch,
       char *first, *second, *third = NULL;
 
       if (os != NULL || arch != NULL)
-        return galley_error_make (err, 0,
+        return error_untrusted (err,
                                   "--platform option can not be specified with --arch or --os");
       if ((copy = strdup (platform)) == NULL)
         return galley_error_make (err, ENOMEM, "parsing --platform");
@@ -199,7 +200,7 @@ platform_from_options (const char *platform, const char *os, const char *arch,
         }
       if (second == NULL || ! platform_word_is_valid (first) || ! platform_word_is_valid (second)
           || (third != NULL && ! platform_word_is_valid (third)))
-        return galley_error_make (err, 0,
+        return error_untrusted (err,
                                   "invalid platform syntax for --platform=\"%s\": expected "
                                   "OS/ARCH[/VARIANT]",
                                   platform);
@@ -209,11 +210,11 @@ platform_from_options (const char *platform, const char *os, const char *arch,
         variant = third;
     }
   if (os != NULL && ! platform_word_is_valid (os))
-    return galley_error_make (err, 0, "invalid --os \"%s\"", os);
+    return error_untrusted (err, "invalid --os \"%s\"", os);
   if (arch != NULL && ! platform_word_is_valid (arch))
-    return galley_error_make (err, 0, "invalid --arch \"%s\"", arch);
+    return error_untrusted (err, "invalid --arch \"%s\"", arch);
   if (variant != NULL && variant[0] != '\0' && ! platform_word_is_valid (variant))
-    return galley_error_make (err, 0, "invalid --variant \"%s\"", variant);
+    return error_untrusted (err, "invalid --variant \"%s\"", variant);
 
   if (platform_host (&host, err) < 0)
     return -1;

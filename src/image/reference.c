@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "image/error_text.h"
 #include "util/cleanup.h"
 
 #define DEFAULT_DOMAIN "docker.io"
@@ -185,8 +186,8 @@ static int
 invalid_format (galley_error_t *err, const char *what, const char *input)
 {
   if (what == NULL)
-    return galley_error_make (err, 0, "invalid reference format: \"%s\"", input);
-  return galley_error_make (err, 0, "invalid reference format: %s: \"%s\"", what, input);
+    return error_untrusted (err, "invalid reference format: \"%s\"", input);
+  return error_untrusted (err, "invalid reference format: %s: \"%s\"", what, input);
 }
 
 /* Does the name start with a domain, as distribution's splitDockerDomain
@@ -262,7 +263,7 @@ parse_into (const char *s, struct image_ref *out, galley_error_t *err)
   if (s[0] == '\0')
     return invalid_format (err, "repository name must have at least one component", s);
   if (is_64_hex (s))
-    return galley_error_make (err, 0,
+    return error_untrusted (err,
                               "invalid repository name (%s), cannot specify 64-byte hexadecimal "
                               "strings",
                               s);
@@ -370,7 +371,7 @@ image_ref_set_tag (struct image_ref *r, const char *tag, galley_error_t *err)
   if (tag != NULL)
     {
       if (! image_ref_tag_is_valid (tag))
-        return galley_error_make (err, 0, "invalid tag \"%s\"", tag);
+        return error_untrusted (err, "invalid tag \"%s\"", tag);
       if ((copy = strdup (tag)) == NULL)
         return galley_error_make (err, ENOMEM, "setting tag");
     }

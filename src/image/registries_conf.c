@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "image/error_text.h"
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/log.h"
@@ -90,7 +91,7 @@ member_typed (json_object *obj, const char *key, json_type type, const char *typ
   if (! json_object_object_get_ex (obj, key, &v) || v == NULL)
     return 0;
   if (! json_object_is_type (v, type))
-    return galley_error_make (err, 0, "%s: \"%s\" must be %s", ctx, key, type_name);
+    return error_untrusted (err, "%s: \"%s\" must be %s", ctx, key, type_name);
   *out = v;
   return 0;
 }
@@ -131,7 +132,7 @@ trimmed_location (const char *s, const char *ctx, const char *what, char **out,
   while (n > 0 && s[n - 1] == '/')
     n--;
   if (strncmp (s, "http://", 7) == 0 || strncmp (s, "https://", 8) == 0)
-    return galley_error_make (err, 0, "%s: %s \"%s\": URI schemes are not supported", ctx, what,
+    return error_untrusted (err, "%s: %s \"%s\": URI schemes are not supported", ctx, what,
                               s);
   if ((*out = strndup (s, n)) == NULL)
     return oom (err);
@@ -182,17 +183,17 @@ parse_mirror (json_object *obj, const char *ctx, struct registry_mirror *m, gall
   const char *location, *pull_from;
 
   if (! json_object_is_type (obj, json_type_object))
-    return galley_error_make (err, 0, "%s: not a table", ctx);
+    return error_untrusted (err, "%s: not a table", ctx);
   if (member_string (obj, "location", ctx, &location, err) < 0
       || member_bool (obj, "insecure", ctx, &m->insecure, err) < 0
       || member_string (obj, "pull-from-mirror", ctx, &pull_from, err) < 0)
     return -1;
   if (location == NULL || location[0] == '\0')
-    return galley_error_make (err, 0, "%s: mirror location is unset", ctx);
+    return error_untrusted (err, "%s: mirror location is unset", ctx);
   if (trimmed_location (location, ctx, "location", &m->location, err) < 0)
     return -1;
   if (! location_is_valid (m->location, false))
-    return galley_error_make (err, 0, "%s: location \"%s\" is not a valid host[:port][/path]",
+    return error_untrusted (err, "%s: location \"%s\" is not a valid host[:port][/path]",
                               ctx, location);
   if (pull_from == NULL || pull_from[0] == '\0' || strcmp (pull_from, "all") == 0)
     m->pull_from = MIRROR_PULL_ALL;
@@ -201,7 +202,7 @@ parse_mirror (json_object *obj, const char *ctx, struct registry_mirror *m, gall
   else if (strcmp (pull_from, "tag-only") == 0)
     m->pull_from = MIRROR_PULL_TAG_ONLY;
   else
-    return galley_error_make (err, 0, "%s: unsupported pull-from-mirror value \"%s\"", ctx,
+    return error_untrusted (err, "%s: unsupported pull-from-mirror value \"%s\"", ctx,
                               pull_from);
   return 0;
 }
@@ -220,13 +221,13 @@ parse_registry_locations (json_object *obj, const char *ctx, struct registry_ent
       if (trimmed_location (location, ctx, "location", &e->location, err) < 0)
         return -1;
       if (! location_is_valid (e->location, false))
-        return galley_error_make (err, 0, "%s: location \"%s\" is not a valid host[:port][/path]",
+        return error_untrusted (err, "%s: location \"%s\" is not a valid host[:port][/path]",
                                   ctx, location);
     }
   if (prefix == NULL || prefix[0] == '\0')
     {
       if (e->location == NULL)
-        return galley_error_make (err, 0, "%s: both location and prefix are unset", ctx);
+        return error_untrusted (err, "%s: both location and prefix are unset", ctx);
       if ((e->prefix = strdup (e->location)) == NULL)
         return oom (err);
       return 0;
@@ -236,17 +237,17 @@ parse_registry_locations (json_object *obj, const char *ctx, struct registry_ent
   if (prefix_is_wildcard (e->prefix))
     {
       if (strpbrk (e->prefix, "/@:") != NULL || ! image_ref_domain_is_valid (e->prefix + 2))
-        return galley_error_make (err, 0,
+        return error_untrusted (err,
                                   "%s: wildcarded prefix should be in the format *.example.com, "
                                   "not \"%s\"",
                                   ctx, prefix);
       return 0;
     }
   if (! location_is_valid (e->prefix, true))
-    return galley_error_make (err, 0, "%s: prefix \"%s\" is not a valid host[:port][/path]", ctx,
+    return error_untrusted (err, "%s: prefix \"%s\" is not a valid host[:port][/path]", ctx,
                               prefix);
   if (e->location == NULL)
-    return galley_error_make (err, 0,
+    return error_untrusted (err,
                               "%s: location is unset and prefix is not in the format "
                               "*.example.com",
                               ctx);
@@ -260,7 +261,7 @@ parse_registry (json_object *obj, const char *ctx, struct registry_entry *e, gal
   const char *pull_from;
 
   if (! json_object_is_type (obj, json_type_object))
-    return galley_error_make (err, 0, "%s: not a table", ctx);
+    return error_untrusted (err, "%s: not a table", ctx);
   if (parse_registry_locations (obj, ctx, e, err) < 0
       || member_bool (obj, "insecure", ctx, &e->insecure, err) < 0
       || member_bool (obj, "blocked", ctx, &e->blocked, err) < 0
@@ -271,7 +272,7 @@ parse_registry (json_object *obj, const char *ctx, struct registry_entry *e, gal
              < 0)
     return -1;
   if (pull_from != NULL && pull_from[0] != '\0')
-    return galley_error_make (err, 0, "%s: pull-from-mirror must not be set for a non-mirror "
+    return error_untrusted (err, "%s: pull-from-mirror must not be set for a non-mirror "
                                       "registry", ctx);
   if (mirrors == NULL)
     return 0;
@@ -289,7 +290,7 @@ parse_registry (json_object *obj, const char *ctx, struct registry_entry *e, gal
       if (parse_mirror (json_object_array_get_idx (mirrors, i), mctx, &e->mirrors[i], err) < 0)
         return -1;
       if (e->mirror_by_digest_only && e->mirrors[i].pull_from != MIRROR_PULL_ALL)
-        return galley_error_make (err, 0,
+        return error_untrusted (err,
                                   "%s: cannot set mirror-by-digest-only for the registry and "
                                   "pull-from-mirror for a mirror at the same time",
                                   mctx);
@@ -317,7 +318,7 @@ check_registries (struct conf_file *f, galley_error_t *err)
         if (strcmp (registry_key (a), registry_key (b)) != 0)
           continue;
         if (a->insecure != b->insecure || a->blocked != b->blocked)
-          return galley_error_make (err, 0,
+          return error_untrusted (err,
                                     "%s: registry \"%s\" is defined multiple times with "
                                     "conflicting '%s' setting",
                                     f->path, registry_key (b),
@@ -375,12 +376,12 @@ parse_search (json_object *list, const char *ctx, struct conf_file *f, galley_er
       json_object *v = json_object_array_get_idx (list, i);
 
       if (! json_object_is_type (v, json_type_string))
-        return galley_error_make (err, 0, "%s: entries must be strings", ctx);
+        return error_untrusted (err, "%s: entries must be strings", ctx);
       if (trimmed_location (json_object_get_string (v), ctx, "entry", &f->search[i], err) < 0)
         return -1;
       f->n_search = i + 1;
       if (! image_ref_domain_is_valid (f->search[i]))
-        return galley_error_make (err, 0, "%s: invalid entry \"%s\" (expected host[:port])", ctx,
+        return error_untrusted (err, "%s: invalid entry \"%s\" (expected host[:port])", ctx,
                                   json_object_get_string (v));
     }
   return 0;
@@ -395,7 +396,7 @@ parse_alias (const char *path, const char *name, json_object *v, struct registry
   const char *s;
 
   if (! json_object_is_type (v, json_type_string))
-    return galley_error_make (err, 0, "%s: [aliases] \"%s\": the value must be a string", path,
+    return error_untrusted (err, "%s: [aliases] \"%s\": the value must be a string", path,
                               name);
   s = json_object_get_string (v);
   if ((a->name = strdup (name)) == NULL || (a->origin = strdup (path)) == NULL)
@@ -403,29 +404,29 @@ parse_alias (const char *path, const char *name, json_object *v, struct registry
   if (strpbrk (name, ":@") != NULL || image_ref_parse (name, &key, err) < 0)
     {
       galley_error_release (err);
-      return galley_error_make (err, 0,
+      return error_untrusted (err,
                                 "%s: [aliases] \"%s\": the name must be a short name without tag "
                                 "or digest",
                                 path, name);
     }
   if (key.registry != NULL)
-    return galley_error_make (err, 0, "%s: [aliases] \"%s\": the name must be a short name "
+    return error_untrusted (err, "%s: [aliases] \"%s\": the name must be a short name "
                                       "(no registry)", path, name);
   if (s[0] == '\0')
     return (a->value = strdup ("")) ? 0 : oom (err);
   if (strchr (s, '@') != NULL || image_ref_parse (s, &value, err) < 0)
     {
       galley_error_release (err);
-      return galley_error_make (err, 0,
+      return error_untrusted (err,
                                 "%s: [aliases] \"%s\": \"%s\" is not a valid image name", path,
                                 name, s);
     }
   if (value.registry == NULL)
-    return galley_error_make (err, 0,
+    return error_untrusted (err,
                               "%s: [aliases] \"%s\": \"%s\" must include a registry", path, name,
                               s);
   if (strrchr (s, ':') != NULL && strrchr (s, ':') > strrchr (s, '/'))
-    return galley_error_make (err, 0, "%s: [aliases] \"%s\": \"%s\" must not contain a tag", path,
+    return error_untrusted (err, "%s: [aliases] \"%s\": \"%s\" must not contain a tag", path,
                               name, s);
   if ((a->value = image_ref_name (&value)) == NULL)
     return oom (err);
@@ -485,7 +486,7 @@ convert_v1 (json_object *v1, struct conf_file *f, galley_error_t *err)
           char *location;
 
           if (! json_object_is_type (v, json_type_string))
-            return galley_error_make (err, 0, "%s: entries must be strings", ctx);
+            return error_untrusted (err, "%s: entries must be strings", ctx);
           if (trimmed_location (json_object_get_string (v), ctx, "entry", &location, err) < 0)
             return -1;
           for (size_t j = 0; j < f->n_registries; j++)
@@ -532,7 +533,7 @@ parse_mode (const char *s, const char *path, struct conf_file *f, galley_error_t
   else if (strcmp (s, "disabled") == 0)
     f->mode = SHORT_NAME_MODE_DISABLED;
   else
-    return galley_error_make (err, 0,
+    return error_untrusted (err,
                               "%s: invalid short-name-mode \"%s\" (enforcing, permissive or "
                               "disabled)",
                               path, s);
@@ -573,10 +574,10 @@ parse_tree (json_object *root, bool is_dropin, struct conf_file *f, galley_error
   if (v1 != NULL)
     {
       if (is_dropin)
-        return galley_error_make (err, 0, "%s: drop-in files must use the v2 format, not "
+        return error_untrusted (err, "%s: drop-in files must use the v2 format, not "
                                           "[registries.*]", f->path);
       if (has_v2)
-        return galley_error_make (err, 0, "%s: mixing the v1 ([registries.*]) and v2 formats is "
+        return error_untrusted (err, "%s: mixing the v1 ([registries.*]) and v2 formats is "
                                           "not supported", f->path);
       return convert_v1 (v1, f, err);
     }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "image/registries_conf.h"
+#include "image/error_text.h"
 #include "util/cleanup.h"
 
 /* "*.example.com" matches "a.example.com/...", "a.b.example.com:5000/...":
@@ -85,7 +86,7 @@ add_source (struct pull_source *list, size_t *n, const struct image_ref *ref, co
     }
   matched = match_prefix (full, prefix);
   if (matched < 0)
-    return galley_error_make (err, 0, "invalid prefix \"%s\" for reference \"%s\"", prefix, full);
+    return error_untrusted (err, "invalid prefix \"%s\" for reference \"%s\"", prefix, full);
   if (asprintf (&rewritten, "%s%s", location, full + matched) < 0)
     return galley_error_make (err, ENOMEM, "rewriting %s", full);
   if (image_ref_parse (rewritten, &s->ref, err) < 0)
@@ -114,7 +115,7 @@ registries_conf_pull_sources (const struct registries_conf *c, const struct imag
   if (e != NULL && e->blocked)
     {
       free (list);
-      return galley_error_make (err, 0, "registry %s is blocked in %s", e->prefix,
+      return error_untrusted (err, "registry %s is blocked in %s", e->prefix,
                                 c->sources ? c->sources : "registries.conf");
     }
   for (size_t i = 0; e != NULL && i < e->n_mirrors; i++)
@@ -184,16 +185,16 @@ static int
 no_search_registries (const struct registries_conf *c, const char *input, galley_error_t *err)
 {
   if (c != NULL && c->search_origin != NULL)
-    return galley_error_make (err, 0,
+    return error_untrusted (err,
                               "short-name \"%s\" did not resolve to an alias and no "
                               "unqualified-search registries are defined in \"%s\"",
                               input, c->search_origin);
   if (c != NULL && c->found)
-    return galley_error_make (err, 0,
+    return error_untrusted (err,
                               "short-name \"%s\" did not resolve to an alias and no "
                               "unqualified-search registries are defined in \"%s\"",
                               input, c->sources);
-  return galley_error_make (err, 0,
+  return error_untrusted (err,
                             "short-name \"%s\" did not resolve to an alias and no "
                             "containers-registries.conf(5) was found",
                             input);
@@ -230,7 +231,7 @@ image_ref_resolve_tty (const struct registries_conf *c, const char *input, bool 
   if (c == NULL || c->n_search == 0)
     return no_search_registries (c, input, err);
   if (c->n_search > 1 && c->short_name_mode == SHORT_NAME_MODE_ENFORCING && ! tty)
-    return galley_error_make (err, 0,
+    return error_untrusted (err,
                               "short-name resolution enforced but cannot prompt without a TTY "
                               "(short-name \"%s\", %zu unqualified-search registries in \"%s\")",
                               input, c->n_search, c->search_origin);

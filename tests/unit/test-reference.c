@@ -156,6 +156,21 @@ test_error_message_exact (void **state)
   assert_string_equal (err->msg,
                        "invalid reference format: repository name must be lowercase: \"Busy\"");
   galley_error_release (&err);
+
+  /* Untrusted text never breaks the message into lines, nor makes it huge.  */
+  assert_int_equal (image_ref_parse ("busy\nbox", &r, &err), -1);
+  assert_null (strchr (err->msg, '\n'));
+  assert_non_null (strstr (err->msg, "\"busy?box\""));
+  galley_error_release (&err);
+  {
+    char *huge = malloc (100001);
+    memset (huge, 'a', 100000);
+    huge[100000] = '\0';
+    assert_int_equal (image_ref_parse (huge, &r, &err), -1);
+    assert_true (strlen (err->msg) <= 1024);
+    galley_error_release (&err);
+    free (huge);
+  }
 }
 
 static void
