@@ -89,6 +89,24 @@ static const struct name_value cmp_names[] = {
   { NULL, 0 },
 };
 
+/* s as it may appear in a one-line error: control and non-ASCII bytes as
+ * '?', cut after 64 characters.  */
+static const char *
+printable (const char *s, char *buf, size_t size)
+{
+  size_t i;
+
+  for (i = 0; s[i] != '\0' && i + 4 < size; i++)
+    buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+  if (s[i] != '\0')
+    {
+      memcpy (buf + i, "...", 3);
+      i += 3;
+    }
+  buf[i] = '\0';
+  return buf;
+}
+
 static bool
 lookup (const struct name_value *table, const char *name, uint32_t *out)
 {
@@ -190,7 +208,12 @@ parse_action (const struct profile_ctx *pc, const char *entry, const char *name,
   else if (strcmp (name, "SCMP_ACT_NOTIFY") == 0)
     return galley_error_make (err, 0, "%s: %s: SCMP_ACT_NOTIFY is not supported", pc->what, entry);
   else
-    return galley_error_make (err, 0, "%s: %s: unknown action \"%s\"", pc->what, entry, name);
+    {
+      char shown[72];
+
+      return galley_error_make (err, 0, "%s: %s: unknown action \"%s\"", pc->what, entry,
+                                printable (name, shown, sizeof shown));
+    }
   return 0;
 }
 
@@ -366,8 +389,12 @@ parse_args (const struct profile_ctx *pc, const char *entry, json_object *args,
                                   pc->what, entry, i);
       op = json_get_string (a, "op");
       if (op == NULL || ! lookup (cmp_names, op, &cmp))
-        return galley_error_make (err, 0, "%s: %s: args[%zu]: unknown op \"%s\"", pc->what, entry, i,
-                                  op == NULL ? "" : op);
+        {
+          char shown[72];
+
+          return galley_error_make (err, 0, "%s: %s: args[%zu]: unknown op \"%s\"", pc->what, entry, i,
+                                    printable (op == NULL ? "" : op, shown, sizeof shown));
+        }
       cmps[i].arg = (unsigned int) index;
       cmps[i].op = (enum scmp_compare) cmp;
       cmps[i].datum_a = value;
@@ -462,14 +489,14 @@ static int
 add_arch (scmp_filter_ctx ctx, const struct profile_ctx *pc, const char *where, json_object *name_obj,
           galley_error_t *err)
 {
+  const char *name = json_object_is_type (name_obj, json_type_string) ? json_object_get_string (name_obj) : "";
+  char shown[72];
   uint32_t arch;
   int r;
 
-  if (! json_object_is_type (name_obj, json_type_string)
-      || ! lookup (arch_names, json_object_get_string (name_obj), &arch))
+  if (! lookup (arch_names, name, &arch))
     return galley_error_make (err, 0, "%s: %s: unknown architecture \"%s\"", pc->what, where,
-                              json_object_is_type (name_obj, json_type_string)
-                                  ? json_object_get_string (name_obj) : "");
+                              printable (name, shown, sizeof shown));
   r = seccomp_arch_add (ctx, arch);
   if (r < 0 && r != -EEXIST)
     return galley_error_make (err, -r, "%s: %s: adding architecture %s", pc->what, where,
@@ -501,8 +528,12 @@ load_arches (scmp_filter_ctx ctx, const struct profile_ctx *pc, json_object *roo
         return galley_error_make (err, 0, "%s: %s: must be an object", pc->what, where);
       arch_name = json_get_string (e, "architecture");
       if (arch_name == NULL || ! lookup (arch_names, arch_name, &arch))
-        return galley_error_make (err, 0, "%s: %s: unknown architecture \"%s\"", pc->what, where,
-                                  arch_name == NULL ? "" : arch_name);
+        {
+          char shown[72];
+
+          return galley_error_make (err, 0, "%s: %s: unknown architecture \"%s\"", pc->what, where,
+                                    printable (arch_name == NULL ? "" : arch_name, shown, sizeof shown));
+        }
       if (get_array (pc, where, e, "subArchitectures", &subs, err) < 0)
         return -1;
       if (arch != pc->native_arch || subs == NULL)
@@ -538,7 +569,12 @@ load_flags (scmp_filter_ctx ctx, const struct profile_ctx *pc, json_object *root
       else if (strcmp (name, "SECCOMP_FILTER_FLAG_TSYNC") == 0)
         r = seccomp_attr_set (ctx, SCMP_FLTATR_CTL_TSYNC, 1);
       else
-        return galley_error_make (err, 0, "%s: flags[%zu]: unknown flag \"%s\"", pc->what, i, name);
+        {
+          char shown[72];
+
+          return galley_error_make (err, 0, "%s: flags[%zu]: unknown flag \"%s\"", pc->what, i,
+                                    printable (name, shown, sizeof shown));
+        }
       if (r < 0)
         return galley_error_make (err, -r, "%s: flags[%zu]: setting %s", pc->what, i, name);
     }
