@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,48 @@ ulimit_parse (const char *spec, struct ulimit *out, galley_error_t *err)
                                 soft, hard);
     }
   return 0;
+}
+
+/* podman's define.RLimitDefaultValue */
+#define ULIMIT_PODMAN_DEFAULT ((rlim_t) 1048576)
+
+static bool
+has_limit (const struct ulimit *limits, size_t n, int resource)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (limits[i].resource == resource)
+      return true;
+  return false;
+}
+
+size_t
+ulimit_add_defaults (struct ulimit *limits, size_t n, int rootless)
+{
+  static const int resources[] = { RLIMIT_NOFILE, RLIMIT_NPROC };
+  size_t i;
+
+  for (i = 0; i < sizeof resources / sizeof resources[0]; i++)
+    {
+      struct ulimit u = { resources[i], ULIMIT_PODMAN_DEFAULT, ULIMIT_PODMAN_DEFAULT };
+      struct rlimit cur;
+
+      if (has_limit (limits, n, resources[i]))
+        continue;
+      if (rootless && getrlimit (resources[i], &cur) == 0)
+        {
+          if (cur.rlim_max < u.hard)
+            u.hard = cur.rlim_max;
+          /* podman raises its own nofile soft limit to the hard one first */
+          if (resources[i] == RLIMIT_NOFILE)
+            u.soft = u.hard;
+          else if (cur.rlim_cur < u.soft)
+            u.soft = cur.rlim_cur;
+        }
+      limits[n++] = u;
+    }
+  return n;
 }
 
 int

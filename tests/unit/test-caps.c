@@ -44,6 +44,12 @@ test_names (void **state)
       snprintf (want, sizeof want, "unknown capability \"%s\"", bad[i]);
       assert_string_equal (err->msg, want);
     }
+  {
+    _cleanup_error_ galley_error_t err = NULL;
+
+    assert_int_equal (caps_from_name ("NET\nADMIN\x01", &cap, &err), -1);
+    assert_string_equal (err->msg, "unknown capability \"NET?ADMIN?\"");
+  }
   assert_true (caps_is_all ("all") && caps_is_all ("ALL") && ! caps_is_all ("CAP_ALL"));
   assert_string_equal (caps_to_name (CAP_CHOWN), "CAP_CHOWN");
   assert_string_equal (caps_to_name (CAP_SYS_CHROOT), "CAP_SYS_CHROOT");

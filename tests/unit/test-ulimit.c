@@ -112,6 +112,27 @@ test_apply (void **state)
   assert_int_equal (WEXITSTATUS (status), 0);
 }
 
+static void
+test_defaults (void **state)
+{
+  struct ulimit u[4] = { { RLIMIT_NOFILE, 10, 20 } };
+  struct rlimit cur;
+  size_t n;
+
+  n = ulimit_add_defaults (u, 1, 0);
+  assert_int_equal (n, 2);
+  assert_true (u[0].soft == 10 && u[0].hard == 20);
+  assert_int_equal (u[1].resource, RLIMIT_NPROC);
+  assert_true (u[1].soft == 1048576 && u[1].hard == 1048576);
+
+  assert_int_equal (getrlimit (RLIMIT_NOFILE, &cur), 0);
+  n = ulimit_add_defaults (u, 0, 1);
+  assert_int_equal (n, 2);
+  assert_int_equal (u[0].resource, RLIMIT_NOFILE);
+  assert_true (u[0].hard <= 1048576 && u[0].hard <= cur.rlim_max && u[0].soft == u[0].hard);
+  assert_true (u[1].soft <= u[1].hard);
+}
+
 int
 main (void)
 {
@@ -119,6 +140,7 @@ main (void)
     cmocka_unit_test (test_parse),
     cmocka_unit_test (test_parse_errors),
     cmocka_unit_test (test_apply),
+    cmocka_unit_test (test_defaults),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
