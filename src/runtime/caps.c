@@ -35,7 +35,7 @@ printable (const char *s, char *buf, size_t size)
 static int
 caps_count (void)
 {
-  int n = (int) cap_max_bits ();
+  int n = (int)cap_max_bits ();
 
   return n > 64 ? 64 : n;
 }
@@ -43,10 +43,9 @@ caps_count (void)
 uint64_t
 caps_default (void)
 {
-  return CAPS_BIT (CAP_CHOWN) | CAPS_BIT (CAP_DAC_OVERRIDE) | CAPS_BIT (CAP_FOWNER)
-         | CAPS_BIT (CAP_FSETID) | CAPS_BIT (CAP_KILL) | CAPS_BIT (CAP_NET_BIND_SERVICE)
-         | CAPS_BIT (CAP_SETFCAP) | CAPS_BIT (CAP_SETGID) | CAPS_BIT (CAP_SETPCAP)
-         | CAPS_BIT (CAP_SETUID) | CAPS_BIT (CAP_SYS_CHROOT);
+  return CAPS_BIT (CAP_CHOWN) | CAPS_BIT (CAP_DAC_OVERRIDE) | CAPS_BIT (CAP_FOWNER) | CAPS_BIT (CAP_FSETID)
+         | CAPS_BIT (CAP_KILL) | CAPS_BIT (CAP_NET_BIND_SERVICE) | CAPS_BIT (CAP_SETFCAP)
+         | CAPS_BIT (CAP_SETGID) | CAPS_BIT (CAP_SETPCAP) | CAPS_BIT (CAP_SETUID) | CAPS_BIT (CAP_SYS_CHROOT);
 }
 
 /* podman's "all" is the caller's bounding set: what the process can still
@@ -58,7 +57,7 @@ caps_all (void)
   int cap, n = caps_count ();
 
   for (cap = 0; cap < n; cap++)
-    if (cap_get_bound ((cap_value_t) cap) > 0)
+    if (cap_get_bound ((cap_value_t)cap) > 0)
       all |= CAPS_BIT (cap);
   return all;
 }
@@ -72,7 +71,7 @@ caps_to_name (int cap)
     return NULL;
   if (names[cap] == NULL)
     {
-      char *lower = cap_to_name ((cap_value_t) cap), *upper;
+      char *lower = cap_to_name ((cap_value_t)cap), *upper;
       size_t i;
 
       if (lower == NULL)
@@ -82,7 +81,7 @@ caps_to_name (int cap)
       if (upper == NULL)
         return NULL;
       for (i = 0; upper[i] != '\0'; i++)
-        upper[i] = (char) toupper ((unsigned char) upper[i]);
+        upper[i] = (char)toupper ((unsigned char)upper[i]);
       names[cap] = upper;
     }
   return names[cap];
@@ -168,8 +167,8 @@ parse_list (const char *const *names, uint64_t *out, bool *has_all, galley_error
 }
 
 int
-caps_compute (const char *const *cap_add, const char *const *cap_drop, bool privileged,
-              bool user_is_root, struct caps_set *out, galley_error_t *err)
+caps_compute (const char *const *cap_add, const char *const *cap_drop, bool privileged, bool user_is_root,
+              struct caps_set *out, galley_error_t *err)
 {
   uint64_t add, drop, base, all = caps_all (), both;
   bool add_all, drop_all;
@@ -215,9 +214,9 @@ caps_apply_before_setuid (const struct caps_set *set, galley_error_t *err)
     {
       if (set->bounding & CAPS_BIT (cap))
         continue;
-      if (cap_get_bound ((cap_value_t) cap) <= 0)
+      if (cap_get_bound ((cap_value_t)cap) <= 0)
         continue;
-      if (cap_drop_bound ((cap_value_t) cap) < 0)
+      if (cap_drop_bound ((cap_value_t)cap) < 0)
         return galley_error_make (err, errno, "dropping %s from the bounding set", caps_to_name (cap));
     }
   if (CAP_AMBIENT_SUPPORTED () && cap_reset_ambient () < 0)
@@ -237,7 +236,7 @@ caps_apply_after_setuid (const struct caps_set *set, galley_error_t *err)
     return galley_error_make (err, errno, "cap_init");
   for (cap = 0; cap < n; cap++)
     {
-      cap_value_t v = (cap_value_t) cap;
+      cap_value_t v = (cap_value_t)cap;
 
       if ((set->effective & CAPS_BIT (cap))
           && (cap_set_flag (caps, CAP_PERMITTED, 1, &v, CAP_SET) < 0
@@ -251,7 +250,7 @@ caps_apply_after_setuid (const struct caps_set *set, galley_error_t *err)
   if (cap_set_proc (caps) < 0)
     return galley_error_make (err, errno, "setting the capabilities");
   for (cap = 0; cap < n; cap++)
-    if ((set->ambient & CAPS_BIT (cap)) && cap_set_ambient ((cap_value_t) cap, CAP_SET) < 0)
+    if ((set->ambient & CAPS_BIT (cap)) && cap_set_ambient ((cap_value_t)cap, CAP_SET) < 0)
       return galley_error_make (err, errno, "raising ambient capability %s", caps_to_name (cap));
   if (prctl (PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
     return galley_error_make (err, errno, "prctl (PR_SET_KEEPCAPS)");

@@ -54,8 +54,8 @@ char *caps_format (uint64_t caps);
  * passwd_spec_is_root), then effective = bounding; otherwise effective =
  * ambient = only the --cap-add'ed ones.  Lists are NULL-terminated and may
  * be NULL.  Bad names: 'unknown capability "CAP_FOO"'.  */
-int caps_compute (const char *const *cap_add, const char *const *cap_drop, bool privileged,
-                  bool user_is_root, struct caps_set *out, galley_error_t *err);
+int caps_compute (const char *const *cap_add, const char *const *cap_drop, bool privileged, bool user_is_root,
+                  struct caps_set *out, galley_error_t *err);
 
 /* In the container init, BEFORE the uid/gid switch, as (namespaced) root:
  * drops everything not in set->bounding from the bounding set, clears the

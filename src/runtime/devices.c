@@ -87,7 +87,8 @@ device_parse (const char *spec, struct device_spec *out, galley_error_t *err)
         dst = parts[1];
     }
   if (parts[0][0] != '/')
-    return galley_error_make (err, 0, "invalid device specification: %s: the host path must be absolute", spec);
+    return galley_error_make (err, 0, "invalid device specification: %s: the host path must be absolute",
+                              spec);
   out->host_path = strdup (parts[0]);
   out->container_path = strdup (dst != NULL ? dst : parts[0]);
   if (out->host_path == NULL || out->container_path == NULL)
@@ -103,13 +104,13 @@ static int
 open_in_root (int root_fd, const char *path, int flags)
 {
   struct open_how how = {
-    .flags = (uint64_t) (flags | O_CLOEXEC),
+    .flags = (uint64_t)(flags | O_CLOEXEC),
     .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
   };
 
   while (*path == '/')
     path++;
-  return (int) syscall (SYS_openat2, root_fd, *path ? path : ".", &how, sizeof how);
+  return (int)syscall (SYS_openat2, root_fd, *path ? path : ".", &how, sizeof how);
 }
 
 /* mkdir -p of the parent of path inside root_fd; returns an O_PATH fd of the

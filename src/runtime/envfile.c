@@ -38,7 +38,7 @@ env_find (const struct env_list *env, const char *name, size_t name_len)
 
   for (i = 0; i < env->n; i++)
     if (strncmp (env->entries[i], name, name_len) == 0 && env->entries[i][name_len] == '=')
-      return (ssize_t) i;
+      return (ssize_t)i;
   return -1;
 }
 
@@ -103,7 +103,7 @@ env_put (struct env_list *env, const char *entry, galley_error_t *err)
 
   if (eq == NULL || eq == entry)
     return 0;
-  return env_set_n (env, entry, (size_t) (eq - entry), eq + 1, err);
+  return env_set_n (env, entry, (size_t)(eq - entry), eq + 1, err);
 }
 
 int
@@ -117,7 +117,7 @@ env_parse_option (struct env_list *env, const char *arg, char *const *host_envir
     host_environ = environ;
   /* podman trims the front of a name, nothing else */
   name += strspn (name, " \t");
-  name_len = eq != NULL ? (size_t) (eq - name) : strlen (name);
+  name_len = eq != NULL ? (size_t)(eq - name) : strlen (name);
   if (name_len == 0)
     return galley_error_make (err, 0, "invalid variable: \"%s\"", arg);
   if (eq != NULL)

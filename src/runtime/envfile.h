@@ -29,13 +29,11 @@ const char *env_get (const struct env_list *env, const char *name);
 /* One -e argument, podman's rules: "NAME=value"; "NAME" takes the value from
  * host_environ (omitted if unset); "PREFIX*" takes every host variable with
  * that prefix.  host_environ NULL means environ.  */
-int env_parse_option (struct env_list *env, const char *arg, char *const *host_environ,
-                      galley_error_t *err);
+int env_parse_option (struct env_list *env, const char *arg, char *const *host_environ, galley_error_t *err);
 
 /* --env-file: one -e per line; leading whitespace ignored; blank lines and
  * lines starting with '#' skipped.  Errors name the file and line.  */
-int env_parse_file (struct env_list *env, const char *path, char *const *host_environ,
-                    galley_error_t *err);
+int env_parse_file (struct env_list *env, const char *path, char *const *host_environ, galley_error_t *err);
 
 /* The final environment of the container process, in podman's order:
  * defaults (PATH, TERM=xterm), then image_env ("NAME=value" strings, NULL-

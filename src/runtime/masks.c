@@ -21,9 +21,18 @@
 #include "util/log.h"
 
 const char *const masks_masked_paths[] = {
-  "/proc/acpi",         "/proc/kcore",      "/proc/keys",       "/proc/latency_stats",
-  "/proc/sched_debug",  "/proc/scsi",       "/proc/timer_list", "/proc/timer_stats",
-  "/proc/interrupts",   "/sys/firmware",    "/sys/fs/selinux",  "/sys/devices/virtual/powercap",
+  "/proc/acpi",
+  "/proc/kcore",
+  "/proc/keys",
+  "/proc/latency_stats",
+  "/proc/sched_debug",
+  "/proc/scsi",
+  "/proc/timer_list",
+  "/proc/timer_stats",
+  "/proc/interrupts",
+  "/sys/firmware",
+  "/sys/fs/selinux",
+  "/sys/devices/virtual/powercap",
   NULL,
 };
 
@@ -43,7 +52,7 @@ open_in_root (int root_fd, const char *path)
 
   while (*path == '/')
     path++;
-  return (int) syscall (SYS_openat2, root_fd, *path ? path : ".", &how, sizeof how);
+  return (int)syscall (SYS_openat2, root_fd, *path ? path : ".", &how, sizeof how);
 }
 
 static void

@@ -52,7 +52,7 @@ read_in_root (int rootfs_fd, const char *relpath, char **out, galley_error_t *er
     .flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
     .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
   };
-  _cleanup_close_ int fd = (int) syscall (SYS_openat2, rootfs_fd, relpath, &how, sizeof how);
+  _cleanup_close_ int fd = (int)syscall (SYS_openat2, rootfs_fd, relpath, &how, sizeof how);
   _cleanup_free_ char *buf = NULL;
   struct stat st;
   size_t len = 0;
@@ -71,12 +71,12 @@ read_in_root (int rootfs_fd, const char *relpath, char **out, galley_error_t *er
     return galley_error_make (err, 0, "/%s in the container is not a regular file", relpath);
   if (st.st_size > PASSWD_MAX_SIZE)
     return galley_error_make (err, 0, "/%s in the container is too large", relpath);
-  buf = malloc ((size_t) st.st_size + 1);
+  buf = malloc ((size_t)st.st_size + 1);
   if (buf == NULL)
     return galley_error_make (err, ENOMEM, "reading /%s", relpath);
-  while (len < (size_t) st.st_size)
+  while (len < (size_t)st.st_size)
     {
-      ssize_t r = read (fd, buf + len, (size_t) st.st_size - len);
+      ssize_t r = read (fd, buf + len, (size_t)st.st_size - len);
 
       if (r < 0 && errno == EINTR)
         continue;
@@ -84,7 +84,7 @@ read_in_root (int rootfs_fd, const char *relpath, char **out, galley_error_t *er
         return galley_error_make (err, errno, "reading /%s in the container", relpath);
       if (r == 0)
         break;
-      len += (size_t) r;
+      len += (size_t)r;
     }
   buf[len] = '\0';
   *out = steal_pointer (&buf);
@@ -122,7 +122,7 @@ parse_id (const char *s, uint32_t *out)
   v = strtoull (s, &end, 10);
   if (errno != 0 || *end != '\0' || v >= UINT32_MAX)
     return -1;
-  *out = (uint32_t) v;
+  *out = (uint32_t)v;
   return 0;
 }
 
@@ -191,8 +191,8 @@ member_of (char *members, const char *name)
 /* Either find group_name's gid (group_name != NULL) or collect the groups
  * listing member as a member.  */
 static int
-scan_groups (char *text, const char *group_name, const char *member, gid_t *gid_out,
-             struct passwd_user *u, galley_error_t *err)
+scan_groups (char *text, const char *group_name, const char *member, gid_t *gid_out, struct passwd_user *u,
+             galley_error_t *err)
 {
   char *cursor = text, *line;
 

@@ -13,9 +13,9 @@ struct passwd_user
 {
   uid_t uid;
   gid_t gid;
-  char *name;       /* the passwd entry's name, NULL if none matched */
-  char *home;       /* from passwd, "/" when there is no entry */
-  gid_t *groups;    /* supplementary groups (named users only), malloc'ed */
+  char *name;    /* the passwd entry's name, NULL if none matched */
+  char *home;    /* from passwd, "/" when there is no entry */
+  gid_t *groups; /* supplementary groups (named users only), malloc'ed */
   size_t n_groups;
 };
 
@@ -26,8 +26,7 @@ struct passwd_user
  * gid 0.  The passwd entry matched (by name, or by uid) brings the
  * supplementary groups listing it, unless a group was given.  Errors as
  * podman's: "unable to find user foo: no matching entries in passwd file".  */
-int passwd_resolve_user (int rootfs_fd, const char *spec, struct passwd_user *out,
-                         galley_error_t *err);
+int passwd_resolve_user (int rootfs_fd, const char *spec, struct passwd_user *out, galley_error_t *err);
 void passwd_user_clear (struct passwd_user *u);
 
 /* true when spec means root (NULL, "", "root", "0", "0:...", "root:...",

@@ -31,10 +31,10 @@
 /* What the loader needs to know while walking the entries.  */
 struct profile_ctx
 {
-  const char *what;       /* the file, for errors */
-  uint64_t caps;          /* the container's capabilities */
-  uint32_t native_arch;   /* SCMP_ARCH_* */
-  const char *arch_name;  /* Go's name of the native architecture ("amd64") */
+  const char *what;      /* the file, for errors */
+  uint64_t caps;         /* the container's capabilities */
+  uint32_t native_arch;  /* SCMP_ARCH_* */
+  const char *arch_name; /* Go's name of the native architecture ("amd64") */
   int kernel_major, kernel_minor;
   uint32_t default_action;
 };
@@ -71,20 +71,34 @@ static const struct name_value arch_names[] = {
 /* The architecture names of "includes"/"excludes" "arches" are Go's
  * (runtime.GOARCH) plus the sub-architectures' short names.  */
 static const struct name_value arch_go_names[] = {
-  { "amd64", SCMP_ARCH_X86_64 },   { "x86", SCMP_ARCH_X86 },        { "386", SCMP_ARCH_X86 },
-  { "x32", SCMP_ARCH_X32 },        { "arm64", SCMP_ARCH_AARCH64 },  { "arm", SCMP_ARCH_ARM },
-  { "mips", SCMP_ARCH_MIPS },      { "mips64", SCMP_ARCH_MIPS64 },  { "mips64n32", SCMP_ARCH_MIPS64N32 },
-  { "mipsle", SCMP_ARCH_MIPSEL },  { "mips64le", SCMP_ARCH_MIPSEL64 },
+  { "amd64", SCMP_ARCH_X86_64 },
+  { "x86", SCMP_ARCH_X86 },
+  { "386", SCMP_ARCH_X86 },
+  { "x32", SCMP_ARCH_X32 },
+  { "arm64", SCMP_ARCH_AARCH64 },
+  { "arm", SCMP_ARCH_ARM },
+  { "mips", SCMP_ARCH_MIPS },
+  { "mips64", SCMP_ARCH_MIPS64 },
+  { "mips64n32", SCMP_ARCH_MIPS64N32 },
+  { "mipsle", SCMP_ARCH_MIPSEL },
+  { "mips64le", SCMP_ARCH_MIPSEL64 },
   { "mips64len32", SCMP_ARCH_MIPSEL64N32 },
-  { "ppc", SCMP_ARCH_PPC },        { "ppc64", SCMP_ARCH_PPC64 },    { "ppc64le", SCMP_ARCH_PPC64LE },
-  { "s390", SCMP_ARCH_S390 },      { "s390x", SCMP_ARCH_S390X },    { "riscv64", SCMP_ARCH_RISCV64 },
+  { "ppc", SCMP_ARCH_PPC },
+  { "ppc64", SCMP_ARCH_PPC64 },
+  { "ppc64le", SCMP_ARCH_PPC64LE },
+  { "s390", SCMP_ARCH_S390 },
+  { "s390x", SCMP_ARCH_S390X },
+  { "riscv64", SCMP_ARCH_RISCV64 },
   { NULL, 0 },
 };
 
 static const struct name_value cmp_names[] = {
-  { "SCMP_CMP_NE", SCMP_CMP_NE },   { "SCMP_CMP_LT", SCMP_CMP_LT },
-  { "SCMP_CMP_LE", SCMP_CMP_LE },   { "SCMP_CMP_EQ", SCMP_CMP_EQ },
-  { "SCMP_CMP_GE", SCMP_CMP_GE },   { "SCMP_CMP_GT", SCMP_CMP_GT },
+  { "SCMP_CMP_NE", SCMP_CMP_NE },
+  { "SCMP_CMP_LT", SCMP_CMP_LT },
+  { "SCMP_CMP_LE", SCMP_CMP_LE },
+  { "SCMP_CMP_EQ", SCMP_CMP_EQ },
+  { "SCMP_CMP_GE", SCMP_CMP_GE },
+  { "SCMP_CMP_GT", SCMP_CMP_GT },
   { "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
   { NULL, 0 },
 };
@@ -167,8 +181,8 @@ parse_kernel_version (const char *s, int *major, int *minor)
       if (end == s || errno != 0 || min < 0 || min > 1000)
         return -1;
     }
-  *major = (int) maj;
-  *minor = (int) min;
+  *major = (int)maj;
+  *minor = (int)min;
   return 0;
 }
 
@@ -188,8 +202,8 @@ parse_action (const struct profile_ctx *pc, const char *entry, const char *name,
       v = json_object_get_int64 (errno_ret);
       if (v < 0 || v > SECCOMP_ERRNO_MAX)
         return galley_error_make (err, 0, "%s: %s: errnoRet %lld out of range", pc->what, entry,
-                                  (long long) v);
-      errno_value = (uint32_t) v;
+                                  (long long)v);
+      errno_value = (uint32_t)v;
     }
   if (strcmp (name, "SCMP_ACT_ALLOW") == 0)
     *out = SCMP_ACT_ALLOW;
@@ -366,8 +380,8 @@ get_u64 (json_object *obj, const char *key, uint64_t *out)
 
 /* "args" into comparisons; *n_out of them.  */
 static int
-parse_args (const struct profile_ctx *pc, const char *entry, json_object *args,
-            struct scmp_arg_cmp *cmps, size_t max, size_t *n_out, galley_error_t *err)
+parse_args (const struct profile_ctx *pc, const char *entry, json_object *args, struct scmp_arg_cmp *cmps,
+            size_t max, size_t *n_out, galley_error_t *err)
 {
   size_t i, n = args == NULL ? 0 : json_object_array_length (args);
 
@@ -385,8 +399,8 @@ parse_args (const struct profile_ctx *pc, const char *entry, json_object *args,
       if (get_u64 (a, "index", &index) < 0 || index > 5)
         return galley_error_make (err, 0, "%s: %s: args[%zu]: index must be 0 to 5", pc->what, entry, i);
       if (get_u64 (a, "value", &value) < 0 || get_u64 (a, "valueTwo", &value_two) < 0)
-        return galley_error_make (err, 0, "%s: %s: args[%zu]: value must be a non-negative number",
-                                  pc->what, entry, i);
+        return galley_error_make (err, 0, "%s: %s: args[%zu]: value must be a non-negative number", pc->what,
+                                  entry, i);
       op = json_get_string (a, "op");
       if (op == NULL || ! lookup (cmp_names, op, &cmp))
         {
@@ -395,8 +409,8 @@ parse_args (const struct profile_ctx *pc, const char *entry, json_object *args,
           return galley_error_make (err, 0, "%s: %s: args[%zu]: unknown op \"%s\"", pc->what, entry, i,
                                     printable (op == NULL ? "" : op, shown, sizeof shown));
         }
-      cmps[i].arg = (unsigned int) index;
-      cmps[i].op = (enum scmp_compare) cmp;
+      cmps[i].arg = (unsigned int)index;
+      cmps[i].op = (enum scmp_compare)cmp;
       cmps[i].datum_a = value;
       cmps[i].datum_b = value_two;
     }
@@ -426,7 +440,7 @@ add_rule (scmp_filter_ctx ctx, const struct profile_ctx *pc, const char *entry, 
     if (++counts[cmps[i].arg] > 1)
       per_arg = true;
   if (! per_arg)
-    r = seccomp_rule_add_array (ctx, action, nr, (unsigned int) n_cmps, cmps);
+    r = seccomp_rule_add_array (ctx, action, nr, (unsigned int)n_cmps, cmps);
   else
     for (i = 0, r = 0; i < n_cmps && (r == 0 || r == -EEXIST); i++)
       r = seccomp_rule_add_array (ctx, action, nr, 1, &cmps[i]);
@@ -461,13 +475,15 @@ load_entry (scmp_filter_ctx ctx, const struct profile_ctx *pc, json_object *call
    * containers-common).  */
   if (parse_action (pc, entry, action_name, errno_ret, EPERM, &action, err) < 0)
     return -1;
-  if (get_array (pc, entry, call, "names", &names, err) < 0 || get_array (pc, entry, call, "args", &args, err) < 0)
+  if (get_array (pc, entry, call, "names", &names, err) < 0
+      || get_array (pc, entry, call, "args", &args, err) < 0)
     return -1;
   if (parse_args (pc, entry, args, cmps, sizeof cmps / sizeof cmps[0], &n_cmps, err) < 0)
     return -1;
   /* The old format had one "name" per entry.  */
-  if (names == NULL && (! json_object_object_get_ex (call, "name", &name_obj)
-                        || ! json_object_is_type (name_obj, json_type_string)))
+  if (names == NULL
+      && (! json_object_object_get_ex (call, "name", &name_obj)
+          || ! json_object_is_type (name_obj, json_type_string)))
     return galley_error_make (err, 0, "%s: %s: missing \"names\"", pc->what, entry);
   if (! applies || action == pc->default_action)
     return 0;
@@ -489,7 +505,8 @@ static int
 add_arch (scmp_filter_ctx ctx, const struct profile_ctx *pc, const char *where, json_object *name_obj,
           galley_error_t *err)
 {
-  const char *name = json_object_is_type (name_obj, json_type_string) ? json_object_get_string (name_obj) : "";
+  const char *name =
+      json_object_is_type (name_obj, json_type_string) ? json_object_get_string (name_obj) : "";
   char shown[72];
   uint32_t arch;
   int r;
@@ -617,8 +634,9 @@ seccomp_profile_load_data (const char *data, size_t len, const char *what, uint6
     return galley_error_make (err, 0, "%s: missing \"defaultAction\"", what);
   /* Without defaultErrnoRet an ERRNO default means EPERM (as runc).  */
   json_object_object_get_ex (root, "defaultErrnoRet", &default_errno_obj);
-  if (parse_action (&pc, "defaultAction", default_action_name, default_errno_obj, EPERM,
-                    &pc.default_action, err) < 0)
+  if (parse_action (&pc, "defaultAction", default_action_name, default_errno_obj, EPERM, &pc.default_action,
+                    err)
+      < 0)
     return -1;
   ctx = seccomp_init (pc.default_action);
   if (ctx == NULL)

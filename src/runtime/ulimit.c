@@ -18,11 +18,14 @@ static const struct
   const char *name;
   int resource;
 } ulimit_names[] = {
-  { "core", RLIMIT_CORE },         { "cpu", RLIMIT_CPU },         { "data", RLIMIT_DATA },
-  { "fsize", RLIMIT_FSIZE },       { "locks", RLIMIT_LOCKS },     { "memlock", RLIMIT_MEMLOCK },
-  { "msgqueue", RLIMIT_MSGQUEUE }, { "nice", RLIMIT_NICE },       { "nofile", RLIMIT_NOFILE },
-  { "nproc", RLIMIT_NPROC },       { "rss", RLIMIT_RSS },         { "rtprio", RLIMIT_RTPRIO },
-  { "rttime", RLIMIT_RTTIME },     { "sigpending", RLIMIT_SIGPENDING }, { "stack", RLIMIT_STACK },
+  { "core", RLIMIT_CORE },         { "cpu", RLIMIT_CPU },
+  { "data", RLIMIT_DATA },         { "fsize", RLIMIT_FSIZE },
+  { "locks", RLIMIT_LOCKS },       { "memlock", RLIMIT_MEMLOCK },
+  { "msgqueue", RLIMIT_MSGQUEUE }, { "nice", RLIMIT_NICE },
+  { "nofile", RLIMIT_NOFILE },     { "nproc", RLIMIT_NPROC },
+  { "rss", RLIMIT_RSS },           { "rtprio", RLIMIT_RTPRIO },
+  { "rttime", RLIMIT_RTTIME },     { "sigpending", RLIMIT_SIGPENDING },
+  { "stack", RLIMIT_STACK },
 };
 
 const char *
@@ -51,7 +54,7 @@ parse_value (const char *s, size_t len, rlim_t *out)
   v = strtoll (buf, &end, 10);
   if (errno != 0 || *end != '\0' || v < -1 || (buf[0] != '-' && (buf[0] < '0' || buf[0] > '9')))
     return -1;
-  *out = v == -1 ? RLIM_INFINITY : (rlim_t) v;
+  *out = v == -1 ? RLIM_INFINITY : (rlim_t)v;
   return 0;
 }
 
@@ -61,7 +64,7 @@ format_value (char *buf, size_t size, rlim_t v)
   if (v == RLIM_INFINITY)
     snprintf (buf, size, "unlimited");
   else
-    snprintf (buf, size, "%" PRIu64, (uint64_t) v);
+    snprintf (buf, size, "%" PRIu64, (uint64_t)v);
 }
 
 int
@@ -72,15 +75,15 @@ ulimit_parse (const char *spec, struct ulimit *out, galley_error_t *err)
 
   if (eq == NULL)
     return galley_error_make (err, 0, "invalid ulimit argument: %s", spec);
-  name_len = (size_t) (eq - spec);
+  name_len = (size_t)(eq - spec);
   out->resource = -1;
   for (i = 0; i < sizeof ulimit_names / sizeof ulimit_names[0]; i++)
     if (strlen (ulimit_names[i].name) == name_len && strncmp (ulimit_names[i].name, spec, name_len) == 0)
       out->resource = ulimit_names[i].resource;
   if (out->resource < 0)
-    return galley_error_make (err, 0, "invalid ulimit type: %.*s", (int) name_len, spec);
+    return galley_error_make (err, 0, "invalid ulimit type: %.*s", (int)name_len, spec);
   colon = strchr (eq + 1, ':');
-  if (parse_value (eq + 1, colon != NULL ? (size_t) (colon - eq - 1) : strlen (eq + 1), &out->soft) < 0
+  if (parse_value (eq + 1, colon != NULL ? (size_t)(colon - eq - 1) : strlen (eq + 1), &out->soft) < 0
       || (colon != NULL && parse_value (colon + 1, strlen (colon + 1), &out->hard) < 0))
     return galley_error_make (err, 0, "invalid ulimit argument: %s", spec);
   if (colon == NULL)
@@ -99,7 +102,7 @@ ulimit_parse (const char *spec, struct ulimit *out, galley_error_t *err)
 }
 
 /* podman's define.RLimitDefaultValue */
-#define ULIMIT_PODMAN_DEFAULT ((rlim_t) 1048576)
+#define ULIMIT_PODMAN_DEFAULT ((rlim_t)1048576)
 
 static bool
 has_limit (const struct ulimit *limits, size_t n, int resource)

@@ -28,11 +28,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   galley_error_t err = NULL;
   scmp_filter_ctx ctx = NULL;
-  uint64_t caps = caps_default () ^ ((uint64_t) size * UINT64_C (0x9E3779B97F4A7C15));
+  uint64_t caps = caps_default () ^ ((uint64_t)size * UINT64_C (0x9E3779B97F4A7C15));
 
-  if (seccomp_profile_load_data ((const char *) data, size, "fuzz.json", caps, &ctx, &err) < 0)
+  if (seccomp_profile_load_data ((const char *)data, size, "fuzz.json", caps, &ctx, &err) < 0)
     {
-      if (ctx != NULL || err == NULL || strchr (err->msg, '\n') != NULL || strstr (err->msg, "fuzz.json") == NULL)
+      if (ctx != NULL || err == NULL || strchr (err->msg, '\n') != NULL
+          || strstr (err->msg, "fuzz.json") == NULL)
         abort ();
       galley_error_release (&err);
       return 0;
@@ -63,7 +64,7 @@ main (int argc, char **argv)
           galley_error_release (&err);
           return 1;
         }
-      LLVMFuzzerTestOneInput ((const uint8_t *) data, len);
+      LLVMFuzzerTestOneInput ((const uint8_t *)data, len);
       free (data);
     }
   return 0;

@@ -240,7 +240,7 @@ test_apply_non_root_user (void **state)
           || status_caps ("CapBnd") != set.bounding)
         _exit (5);
       /* ambient survives execve for a non-root user: check in the new image */
-      execl ("/bin/sh", "sh", "-c", "grep -q '^CapAmb:.*0000000000002000$' /proc/self/status", (char *) NULL);
+      execl ("/bin/sh", "sh", "-c", "grep -q '^CapAmb:.*0000000000002000$' /proc/self/status", (char *)NULL);
       _exit (6);
     }
   assert_int_equal (wait_child (pid), 0);

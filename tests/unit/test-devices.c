@@ -113,7 +113,8 @@ child_checks (void)
     return 11;
   galley_error_release (&err);
   snprintf (path, sizeof path, "%s/dev/mynull", rootfs);
-  if (stat ("/dev/null", &host) < 0 || stat (path, &st) < 0 || ! S_ISCHR (st.st_mode) || st.st_rdev != host.st_rdev)
+  if (stat ("/dev/null", &host) < 0 || stat (path, &st) < 0 || ! S_ISCHR (st.st_mode)
+      || st.st_rdev != host.st_rdev)
     return 3;
   fd = open (path, O_WRONLY);
   if (fd < 0 || write (fd, "x", 1) != 1)
@@ -126,7 +127,7 @@ child_checks (void)
   if (access (path, F_OK) == 0)
     return 7;
   /* not a device */
-  devs[0].host_path = (char *) "/etc/hostname";
+  devs[0].host_path = (char *)"/etc/hostname";
   if (devices_bind (root_fd, devs, 1, &err) == 0 || strcmp (err->msg, "/etc/hostname is not a device") != 0)
     return 9;
   return 0;

@@ -76,7 +76,7 @@ write_temp (const char *text)
   int fd = mkstemp (path);
 
   assert_true (fd >= 0);
-  assert_int_equal (write (fd, text, strlen (text)), (ssize_t) strlen (text));
+  assert_int_equal (write (fd, text, strlen (text)), (ssize_t)strlen (text));
   close (fd);
   return path;
 }
@@ -165,11 +165,8 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_options),
-    cmocka_unit_test (test_option_errors),
-    cmocka_unit_test (test_file),
-    cmocka_unit_test (test_file_errors),
-    cmocka_unit_test (test_build),
+    cmocka_unit_test (test_options),     cmocka_unit_test (test_option_errors), cmocka_unit_test (test_file),
+    cmocka_unit_test (test_file_errors), cmocka_unit_test (test_build),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -130,7 +130,8 @@ child_checks (bool privileged)
       return 1;
     }
   if (privileged)
-    return read_at ("proc/kcore", buf, sizeof buf) == 6 && open_errno ("proc/sys/knob", O_WRONLY) == 0 ? 0 : 2;
+    return read_at ("proc/kcore", buf, sizeof buf) == 6 && open_errno ("proc/sys/knob", O_WRONLY) == 0 ? 0
+                                                                                                       : 2;
   if (read_at ("proc/kcore", buf, sizeof buf) != 0)
     return 3;
   if (read_at ("proc/acpi/x", buf, sizeof buf) != -ENOENT)

@@ -240,12 +240,9 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_named_user_with_groups),
-    cmocka_unit_test (test_numeric_and_default),
-    cmocka_unit_test (test_explicit_group),
-    cmocka_unit_test (test_errors),
-    cmocka_unit_test (test_hostile_rootfs),
-    cmocka_unit_test (test_spec_is_root),
+    cmocka_unit_test (test_named_user_with_groups), cmocka_unit_test (test_numeric_and_default),
+    cmocka_unit_test (test_explicit_group),         cmocka_unit_test (test_errors),
+    cmocka_unit_test (test_hostile_rootfs),         cmocka_unit_test (test_spec_is_root),
   };
 
   return cmocka_run_group_tests (tests, setup, teardown);

@@ -70,7 +70,7 @@ test_default_profile_allows_and_denies (void **state)
   /* allowed: the kernel answers */
   assert_int_equal (errno_under_filter (ctx, SYS_read, -1, 0, 0, 0), EBADF);
   assert_int_equal (errno_under_filter (ctx, SYS_getpid, 0, 0, 0, 0), 0);
-  assert_int_equal (errno_under_filter (ctx, SYS_chroot, (long) "/nonexistent-dir", 0, 0, 0), ENOENT);
+  assert_int_equal (errno_under_filter (ctx, SYS_chroot, (long)"/nonexistent-dir", 0, 0, 0), ENOENT);
   /* not listed: the default action, ENOSYS */
   assert_int_equal (errno_under_filter (ctx, SYS_add_key, 0, 0, 0, 0), ENOSYS);
   assert_int_equal (errno_under_filter (ctx, SYS_request_key, 0, 0, 0, 0), ENOSYS);
@@ -100,7 +100,7 @@ test_caps_select_entries (void **state)
   _cleanup_seccomp_ scmp_filter_ctx ctx = load_default (caps);
 
   /* without CAP_SYS_CHROOT the profile denies chroot */
-  assert_int_equal (errno_under_filter (ctx, SYS_chroot, (long) "/nonexistent-dir", 0, 0, 0), EPERM);
+  assert_int_equal (errno_under_filter (ctx, SYS_chroot, (long)"/nonexistent-dir", 0, 0, 0), EPERM);
   /* with CAP_SYS_ADMIN bpf reaches the kernel (which says EFAULT or EPERM, not ENOSYS) */
   assert_int_not_equal (errno_under_filter (ctx, SYS_bpf, 0, 0, 0, 0), ENOSYS);
 }
@@ -129,17 +129,18 @@ test_custom_profile_semantics (void **state)
   /* unknown syscall names skipped; includes by arch and minKernel; several
    * conditions on one argument are alternatives; errnoRet; ERRNO without
    * errnoRet is EPERM.  */
-  const char *text
-      = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
-        "{\"names\":[\"no_such_syscall_at_all\",\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":5},"
-        "{\"names\":[\"getpgrp\"],\"action\":\"SCMP_ACT_ERRNO\",\"includes\":{\"arches\":[\"s390x\"]}},"
-        "{\"names\":[\"getsid\"],\"action\":\"SCMP_ACT_ERRNO\",\"includes\":{\"minKernel\":\"99.0\"}},"
-        "{\"names\":[\"getpriority\"],\"action\":\"SCMP_ACT_ERRNO\",\"includes\":{\"minKernel\":\"3.0\"}},"
-        "{\"names\":[\"getuid\"],\"action\":\"SCMP_ACT_ERRNO\",\"excludes\":{\"caps\":[\"CAP_SETUID\"]}},"
-        "{\"names\":[\"getgid\"],\"action\":\"SCMP_ACT_ERRNO\",\"excludes\":{\"caps\":[\"CAP_SYS_ADMIN\"]}},"
-        "{\"names\":[\"dup\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":7,\"args\":["
-        "{\"index\":0,\"value\":100,\"op\":\"SCMP_CMP_EQ\"},{\"index\":0,\"value\":101,\"op\":\"SCMP_CMP_EQ\"}]}"
-        "]}";
+  const char *text =
+      "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
+      "{\"names\":[\"no_such_syscall_at_all\",\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":5},"
+      "{\"names\":[\"getpgrp\"],\"action\":\"SCMP_ACT_ERRNO\",\"includes\":{\"arches\":[\"s390x\"]}},"
+      "{\"names\":[\"getsid\"],\"action\":\"SCMP_ACT_ERRNO\",\"includes\":{\"minKernel\":\"99.0\"}},"
+      "{\"names\":[\"getpriority\"],\"action\":\"SCMP_ACT_ERRNO\",\"includes\":{\"minKernel\":\"3.0\"}},"
+      "{\"names\":[\"getuid\"],\"action\":\"SCMP_ACT_ERRNO\",\"excludes\":{\"caps\":[\"CAP_SETUID\"]}},"
+      "{\"names\":[\"getgid\"],\"action\":\"SCMP_ACT_ERRNO\",\"excludes\":{\"caps\":[\"CAP_SYS_ADMIN\"]}},"
+      "{\"names\":[\"dup\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":7,\"args\":["
+      "{\"index\":0,\"value\":100,\"op\":\"SCMP_CMP_EQ\"},{\"index\":0,\"value\":101,\"op\":\"SCMP_CMP_EQ\"}]"
+      "}"
+      "]}";
   _cleanup_seccomp_ scmp_filter_ctx ctx = NULL;
   _cleanup_error_ galley_error_t err = NULL;
 
@@ -179,34 +180,43 @@ test_bad_profiles (void **state)
   expect_error ("{}", "missing \"defaultAction\"");
   expect_error ("{\"defaultAction\":\"SCMP_ACT_NOPE\"}", "unknown action \"SCMP_ACT_NOPE\"");
   expect_error ("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":-1}", "errnoRet -1 out of range");
-  expect_error ("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":\"x\"}", "errnoRet must be a number");
+  expect_error ("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":\"x\"}",
+                "errnoRet must be a number");
   expect_error ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":{}}", "\"syscalls\" must be an array");
   expect_error ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[1]}", "syscalls[0]: must be an object");
   expect_error ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"]}]}",
                 "syscalls[0]: missing \"action\"");
   expect_error ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{},{\"action\":\"SCMP_ACT_LOG\"}]}",
                 "syscalls[0]: missing \"action\"");
-  expect_error ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_LOG\"},"
+  expect_error ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_"
+                "ACT_LOG\"},"
                 "{\"action\":\"SCMP_ACT_LOG\"}]}",
                 "syscalls[1]: missing \"names\"");
-  expect_error ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[3],\"action\":\"SCMP_ACT_LOG\"}]}",
-                "names[0] must be a string");
-  expect_error ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_LOG\","
-                "\"args\":[{\"index\":6,\"value\":1,\"op\":\"SCMP_CMP_EQ\"}]}]}",
-                "index must be 0 to 5");
-  expect_error ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_LOG\","
-                "\"args\":[{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_SOMETIMES\"}]}]}",
-                "unknown op \"SCMP_CMP_SOMETIMES\"");
-  expect_error ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_LOG\","
-                "\"args\":[{\"index\":0,\"value\":-4,\"op\":\"SCMP_CMP_EQ\"}]}]}",
-                "value must be a non-negative number");
-  expect_error ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_LOG\","
-                "\"includes\":{\"caps\":[\"CAP_FLY\"]}}]}",
-                "unknown capability \"CAP_FLY\"");
-  expect_error ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_LOG\","
-                "\"includes\":{\"minKernel\":\"new\"}}]}",
-                "invalid minKernel");
-  expect_error ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
+  expect_error (
+      "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[3],\"action\":\"SCMP_ACT_LOG\"}]}",
+      "names[0] must be a string");
+  expect_error (
+      "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_LOG\","
+      "\"args\":[{\"index\":6,\"value\":1,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+      "index must be 0 to 5");
+  expect_error (
+      "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_LOG\","
+      "\"args\":[{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_SOMETIMES\"}]}]}",
+      "unknown op \"SCMP_CMP_SOMETIMES\"");
+  expect_error (
+      "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_LOG\","
+      "\"args\":[{\"index\":0,\"value\":-4,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+      "value must be a non-negative number");
+  expect_error (
+      "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_LOG\","
+      "\"includes\":{\"caps\":[\"CAP_FLY\"]}}]}",
+      "unknown capability \"CAP_FLY\"");
+  expect_error (
+      "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_LOG\","
+      "\"includes\":{\"minKernel\":\"new\"}}]}",
+      "invalid minKernel");
+  expect_error ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_"
+                "ACT_NOTIFY\"}]}",
                 "SCMP_ACT_NOTIFY is not supported");
   expect_error ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"archMap\":[{\"architecture\":\"SCMP_ARCH_Z80\"}]}",
                 "archMap[0]: unknown architecture \"SCMP_ARCH_Z80\"");

@@ -22,7 +22,7 @@ write_proc_file (const char *path, const char *text)
     return -1;
   r = write (fd, text, strlen (text));
   close (fd);
-  return r == (ssize_t) strlen (text) ? 0 : -1;
+  return r == (ssize_t)strlen (text) ? 0 : -1;
 }
 
 static inline int
@@ -34,12 +34,12 @@ enter_userns_and_mountns (void)
 
   if (unshare (CLONE_NEWUSER | CLONE_NEWNS) < 0)
     return -1;
-  snprintf (map, sizeof map, "0 %u 1\n", (unsigned) uid);
+  snprintf (map, sizeof map, "0 %u 1\n", (unsigned)uid);
   if (write_proc_file ("/proc/self/uid_map", map) < 0)
     return -1;
   if (write_proc_file ("/proc/self/setgroups", "deny") < 0)
     return -1;
-  snprintf (map, sizeof map, "0 %u 1\n", (unsigned) gid);
+  snprintf (map, sizeof map, "0 %u 1\n", (unsigned)gid);
   if (write_proc_file ("/proc/self/gid_map", map) < 0)
     return -1;
   return mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
