@@ -25,6 +25,7 @@ struct login_options
   const char *cert_dir;
   int tls_verify;
   bool get_login;
+  bool verbose;
 };
 
 /* One line from stdin without its newline; the prompt (if any) goes to stdout
@@ -136,6 +137,7 @@ parse_login (struct cli_context *ctx, int argc, char **argv, struct login_option
         o->get_login = true;
         break;
       case OPT_login_verbose:
+        o->verbose = true;
         break;
       }
   if (opt < 0 || cli_positionals (&p, 0, 1, err) < 0)
@@ -255,6 +257,8 @@ cli_cmd_login (struct cli_context *ctx, int argc, char **argv, galley_error_t *e
     return galley_error_make (err, ENOMEM, "allocating");
   if (authfile_store (path, key, o.username ? o.username : user, o.password ? o.password : pass, err) < 0)
     return galley_error_wrap (err, "storing the credentials for %s", key);
+  if (o.verbose)
+    printf ("Used: %s\n", path);
   printf ("Login Succeeded!\n");
   return 0;
 }

@@ -25,6 +25,7 @@
 
 #include "image/digest.h"
 #include "image/reference.h"
+#include "image/registries_conf.h"
 #include "registry/client.h"
 #include "registry/http.h"
 #include "util/cleanup.h"
@@ -581,6 +582,78 @@ test_error_messages (void **state)
   server_stop (&s);
 }
 
+/* Mirrors ------------------------------------------------------------- */
+
+/* The mirror has only "mirrorpath/foo:mirrored"; the location has everything.  */
+static void
+mirror_handler (struct server *s, const struct request_log *rq, int fd)
+{
+  if (strcmp (rq->target, "/v2/") == 0)
+    return respond (fd, 200, NULL, "{}", 2);
+  if (strcmp (rq->target, "/v2/mirrorpath/foo/manifests/mirrored") == 0)
+    return respond (fd, 200, OCI_MANIFEST_TYPE, MANIFEST, strlen (MANIFEST));
+  respond_str (fd, 404, NULL, "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}");
+}
+
+static void
+location_handler (struct server *s, const struct request_log *rq, int fd)
+{
+  if (strcmp (rq->target, "/v2/") == 0)
+    return respond (fd, 200, NULL, "{}", 2);
+  respond (fd, 200, OCI_MANIFEST_TYPE, MANIFEST, strlen (MANIFEST));
+}
+
+static void
+test_mirrors_first_then_location (void **state)
+{
+  _cleanup_error_ galley_error_t err = NULL;
+  _cleanup_registries_conf_ struct registries_conf *conf = NULL;
+  _cleanup_registry_client_ struct registry_client *c = NULL;
+  char conf_path[] = "/tmp/galley-mirrors-XXXXXX";
+  const char *no_dropins[] = { NULL };
+  struct registry_options o = { .tls_verify = -1, .authfile = "/nonexistent/auth.json" };
+  struct server mirror, location;
+  struct request_log last;
+  struct image_ref ref;
+  char *body = NULL;
+  size_t len;
+  FILE *f;
+  int fd;
+
+  server_start (&mirror, mirror_handler);
+  server_start (&location, location_handler);
+  fd = mkstemp (conf_path);
+  assert_true (fd >= 0);
+  f = fdopen (fd, "w");
+  /* insecure = true: plain http is allowed without --tls-verify=false.  */
+  fprintf (f,
+           "[[registry]]\nlocation = \"127.0.0.1:%d\"\ninsecure = true\n"
+           "[[registry.mirror]]\nlocation = \"127.0.0.1:%d/mirrorpath\"\ninsecure = true\n",
+           location.port, mirror.port);
+  fclose (f);
+  if (registries_conf_load_files (conf_path, true, no_dropins, &conf, &err) < 0)
+    fail_msg ("registries.conf: %s", err->msg);
+  unlink (conf_path);
+  o.conf = conf;
+  assert_int_equal (registry_client_new (&test_paths, &o, &c, &err), 0);
+
+  make_ref (&ref, &location, "foo", "mirrored");
+  if (registry_fetch_manifest (c, &ref, &body, &len, NULL, NULL, &err) < 0)
+    fail_msg ("mirrored: %s", err->msg);
+  free (body);
+  assert_int_equal (count_requests (&location, "/v2/foo/", NULL), 0);
+
+  /* Not on the mirror: the location answers.  */
+  make_ref (&ref, &location, "foo", "latest");
+  if (registry_fetch_manifest (c, &ref, &body, &len, NULL, NULL, &err) < 0)
+    fail_msg ("latest: %s", err->msg);
+  free (body);
+  assert_int_equal (count_requests (&mirror, "/v2/mirrorpath/foo/manifests/latest", &last), 1);
+  assert_int_equal (count_requests (&location, "/v2/foo/manifests/latest", NULL), 1);
+  server_stop (&mirror);
+  server_stop (&location);
+}
+
 /* Pure helpers -------------------------------------------------------- */
 
 static void
@@ -614,6 +687,7 @@ main (void)
     cmocka_unit_test (test_resume_after_dropped_connection),
     cmocka_unit_test (test_retry_on_5xx_bounded),
     cmocka_unit_test (test_error_messages),
+    cmocka_unit_test (test_mirrors_first_then_location),
   };
   /* No proxy may stand between the client and the loopback servers.  */
   unsetenv ("http_proxy");
