@@ -336,12 +336,19 @@ fn_fail (char **msg, const char *fmt, ...)
 static bool
 get_int (const struct tpl_value *v, int64_t *out)
 {
+  double d;
+
   if (is_type (v, json_type_int))
-    *out = json_object_get_int64 (v->obj);
-  else if (is_type (v, json_type_double) && json_object_get_double (v->obj) == floor (json_object_get_double (v->obj)))
-    *out = (int64_t) json_object_get_double (v->obj);
-  else
+    {
+      *out = json_object_get_int64 (v->obj);
+      return true;
+    }
+  if (! is_type (v, json_type_double))
     return false;
+  d = json_object_get_double (v->obj);
+  if (d != floor (d) || d < -9.2e18 || d > 9.2e18)
+    return false;
+  *out = (int64_t) d;
   return true;
 }
 
@@ -835,12 +842,20 @@ fn_printf (struct tpl_value *args, size_t nargs, struct tpl_value *out, char **m
       spec[0] = '%';
       while (p[1] && strchr ("+- #0123456789.", p[1]) && speclen < 20)
         spec[speclen++] = *++p;
+      spec[speclen] = '\0';
       if (p[1] == '\0')
         {
           fputs ("%!(NOVERB)", f);
           break;
         }
       p++;
+      if (strtol (spec + strspn (spec, "%+- #0"), NULL, 10) > 4096
+          || (strchr (spec, '.') && strtol (strchr (spec, '.') + 1, NULL, 10) > 4096))
+        {
+          fputs ("%!(BADWIDTH)", f);
+          next++;
+          continue;
+        }
       if (next >= nargs)
         fprintf (f, "%%!%c(MISSING)", *p);
       else

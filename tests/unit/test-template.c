@@ -177,6 +177,7 @@ test_functions (void **state)
          "upper-42-upper|upper|ff \"upper\" [web db] %");
   check ("{{printf \"%.2f %s\" .Float}}", DATA, "1.50 %!s(MISSING)");
   check ("{{printf \"%d\" .Str}}", DATA, "%!d(string=Hello World)");
+  check ("{{printf \"%99999s|%.99999f\" .Case .Float}}", DATA, "%!(BADWIDTH)|%!(BADWIDTH)");
   check ("{{len .Names}} {{len .Str}} {{len .Labels}}", DATA, "2 11 2");
   check ("{{index .Names 1}} {{index .Labels \"a\"}} {{index .Ports 0 \"proto\"}}", DATA, "db 1 tcp");
   check ("{{range split \"a:b:c\" \":\"}}<{{.}}>{{end}}", DATA, "<a><b><c>");
