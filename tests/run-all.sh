@@ -7,12 +7,13 @@
 #     test images (stopped again at the end, whatever happens)
 #  2. a -Werror build (VPATH, in a directory the test users can read),
 #     `make check` (cmocka unit tests) and `make install` into a private prefix
-#  3. a second build with --enable-sanitizers (ASan + UBSan) and its
-#     `make check`
+#  3. a second build with --enable-sanitizers (ASan + UBSan), its
+#     `make check` and `make install` into a second prefix
 #  4. valgrind --leak-check=full over every unit test program
 #     (the -Werror build: valgrind and ASan do not mix)
 #  5. the bats system tests as galley-t1 (subordinate ids) and as galley-t2
-#     (none), against the installed binary, without XDG_RUNTIME_DIR
+#     (none), against the installed binary, without XDG_RUNTIME_DIR; then
+#     once more as galley-t1 against the ASan+UBSan build
 #  6. clang-format --dry-run over src/ when a .clang-format exists
 #
 # The last line is the summary "N passed, M failed, K skipped"; the exit
@@ -30,13 +31,15 @@ JOBS=${GALLEY_TEST_JOBS:-$(nproc 2> /dev/null || echo 2)}
 SKIP=" ${GALLEY_TEST_SKIP:-} "
 STATE=${GALLEY_TEST_STATE:-/var/tmp/galley-test}
 TEST_USERS=(galley-t1 galley-t2)
+SAN_ASAN=detect_leaks=1:abort_on_error=1
+SAN_UBSAN=print_stacktrace=1:halt_on_error=1
 
 PASSED=0
 FAILED=0
 SKIPPED=0
 FAILURES=()
 
-say () { printf '\n=== %s\n' "$*"; }
+say () { printf '\n=== %s (at %d s)\n' "$*" "$SECONDS"; }
 
 # add_counts SUITE PASSED FAILED SKIPPED
 add_counts () {
@@ -132,15 +135,18 @@ run_valgrind () {
 }
 
 # Bats as USER with a minimal environment, as over ssh: no XDG_RUNTIME_DIR.
+# run_system_tests LABEL USER PREFIX [VAR=VALUE...]
 run_system_tests () {
-  local user=$1 home log=$BUILD/bats-$1.tap pass fail skip rc
+  local label=$1 user=$2 prefix=$3 home log pass fail skip rc
+  shift 3
+  log=$BUILD/bats-${label// /-}.tap
   home=$(getent passwd "$user" | cut -d: -f6)
   (cd / && runuser -u "$user" -- env -i HOME="$home" USER="$user" LOGNAME="$user" \
     PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 CI="${CI:-}" \
-    GALLEY="$BUILD/prefix/bin/galley" GALLEY_TEST_ENV="$STATE/env" \
-    GALLEY_TEST_MANDIR="$BUILD/prefix/share/man/man1" \
-    GALLEY_TEST_COMPLETIONSDIR="$BUILD/prefix/share/bash-completion/completions" \
-    bats --tap "$BUILD/tests/system") > "$log" 2>&1
+    GALLEY="$prefix/bin/galley" GALLEY_TEST_ENV="$STATE/env" \
+    GALLEY_TEST_MANDIR="$prefix/share/man/man1" \
+    GALLEY_TEST_COMPLETIONSDIR="$prefix/share/bash-completion/completions" \
+    "$@" bats --tap "$BUILD/tests/system") > "$log" 2>&1
   rc=$?
   pass=$(grep -cE '^ok [0-9]+' "$log" | tr -d ' ')
   skip=$(grep -cE '^ok [0-9]+ .*# [Ss][Kk][Ii][Pp]' "$log" | tr -d ' ')
@@ -152,7 +158,7 @@ run_system_tests () {
     tail -n 30 "$log"
     fail=1
   fi
-  add_counts "system tests as $user" "$pass" "$fail" "$skip"
+  add_counts "system tests $label" "$pass" "$fail" "$skip"
 }
 
 check_format () {
@@ -201,9 +207,10 @@ main () {
 
   if ! skipped_stage sanitizers; then
     say "build with ASan and UBSan, make check"
-    if build "sanitizers" "$BUILD/sanitizers" --enable-werror --enable-sanitizers; then
-      ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        make_check "unit tests (ASan+UBSan)" "$BUILD/sanitizers"
+    if build "sanitizers" "$BUILD/sanitizers" --enable-werror --enable-sanitizers --prefix="$BUILD/prefix-san"; then
+      ASAN_OPTIONS=$SAN_ASAN UBSAN_OPTIONS=$SAN_UBSAN make_check "unit tests (ASan+UBSan)" "$BUILD/sanitizers"
+      rm -rf "$BUILD/prefix-san"
+      step "make install (ASan+UBSan)" bash -c 'cd "$1" && make install > make-install.out 2>&1 || { tail -n 30 make-install.out; exit 1; }' _ "$BUILD/sanitizers"
     fi
   fi
 
@@ -221,11 +228,17 @@ main () {
     if [ -x "$BUILD/prefix/bin/galley" ]; then
       local user
       for user in "${TEST_USERS[@]}"; do
-        run_system_tests "$user"
+        run_system_tests "as $user" "$user" "$BUILD/prefix"
       done
     else
       echo "run-all: no installed galley; system tests not run" >&2
       add_counts "system tests" 0 1 0
+    fi
+    # The real binary under ASan and UBSan too (once, as the user with
+    # subordinate ids): helpers.bash fails a test on any sanitizer report.
+    if [ -x "$BUILD/prefix-san/bin/galley" ]; then
+      run_system_tests "(ASan+UBSan) as ${TEST_USERS[0]}" "${TEST_USERS[0]}" "$BUILD/prefix-san" \
+        ASAN_OPTIONS="$SAN_ASAN" UBSAN_OPTIONS="$SAN_UBSAN"
     fi
   fi
 
