@@ -50,11 +50,12 @@ format_is_json (const char *format)
   return p == end;
 }
 
-/* Go's json.MarshalIndent (v, "", "    ").  */
+/* Go's json.MarshalIndent (v, "", step spaces); step 0 is json.Marshal.  */
 static void
-print_json_indented (FILE *out, json_object *o, int indent)
+print_json_indented (FILE *out, json_object *o, int indent, int step)
 {
   const int flags = JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE;
+  const char *nl = step ? "\n" : "";
 
   if (json_object_is_type (o, json_type_object))
     {
@@ -64,14 +65,15 @@ print_json_indented (FILE *out, json_object *o, int indent)
           fputs ("{}", out);
           return;
         }
-      fputs ("{\n", out);
+      fprintf (out, "{%s", nl);
       json_object_object_foreach (o, key, val)
       {
         json_object *k = json_object_new_string (key);
-        fprintf (out, "%*s%s: ", indent + 4, "", json_object_to_json_string_ext (k, flags));
+        fprintf (out, "%*s%s:%s", indent + step, "", json_object_to_json_string_ext (k, flags),
+                 step ? " " : "");
         json_object_put (k);
-        print_json_indented (out, val, indent + 4);
-        fputs (++i < n ? ",\n" : "\n", out);
+        print_json_indented (out, val, indent + step, step);
+        fprintf (out, "%s%s", ++i < n ? "," : "", nl);
       }
       fprintf (out, "%*s}", indent, "");
     }
@@ -83,17 +85,24 @@ print_json_indented (FILE *out, json_object *o, int indent)
           fputs ("[]", out);
           return;
         }
-      fputs ("[\n", out);
+      fprintf (out, "[%s", nl);
       for (size_t i = 0; i < n; i++)
         {
-          fprintf (out, "%*s", indent + 4, "");
-          print_json_indented (out, json_object_array_get_idx (o, i), indent + 4);
-          fputs (i + 1 < n ? ",\n" : "\n", out);
+          fprintf (out, "%*s", indent + step, "");
+          print_json_indented (out, json_object_array_get_idx (o, i), indent + step, step);
+          fprintf (out, "%s%s", i + 1 < n ? "," : "", nl);
         }
       fprintf (out, "%*s]", indent, "");
     }
   else
     fputs (o == NULL ? "null" : json_object_to_json_string_ext (o, flags), out);
+}
+
+void
+format_print_json (FILE *out, json_object *value, int indent)
+{
+  print_json_indented (out, value, 0, indent < 0 ? 0 : indent);
+  fputc ('\n', out);
 }
 
 /* Go's text/tabwriter with podman's settings, over a finished buffer.  */
@@ -317,8 +326,7 @@ format_print (FILE *out, const char *format, const char *default_format, json_ob
     }
   if (format_is_json (format))
     {
-      print_json_indented (out, items, 0);
-      fputc ('\n', out);
+      format_print_json (out, items, 4);
     }
   else if (strncmp (format, "table ", 6) == 0)
     {

@@ -40,6 +40,12 @@ cleanup_templatep (struct template **t)
 }
 #define _cleanup_template_ __attribute__ ((cleanup (cleanup_templatep)))
 
+/* A value as JSON and a newline, indented by `indent` spaces per level as
+ * Go's json.MarshalIndent; 0 prints it compact on one line.  podman differs
+ * per command: 4 for ps/images (what format_print uses), 2 for info, 5 for
+ * inspect, compact for version.  No HTML or slash escaping.  */
+void format_print_json (FILE *out, json_object *value, int indent);
+
 /* "json", "{{json .}}" or "{{ json }}" (podman's report.IsJSON).  */
 bool format_is_json (const char *format);
 

@@ -102,6 +102,30 @@ test_json_output (void **state)
 }
 
 static void
+test_json_indents (void **state)
+{
+  _cleanup_error_ galley_error_t err = NULL;
+  _cleanup_json_ json_object *v = NULL;
+  const char *text = "{\"a\": [1, {\"b\": null}], \"c\": {}, \"d\": \"x/y\"}";
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f;
+
+  assert_int_equal (json_parse_strict (text, strlen (text), "v", &v, &err), 0);
+  f = open_memstream (&buf, &len);
+  format_print_json (f, v, 0);
+  format_print_json (f, v, 2);
+  format_print_json (f, v, 5);
+  fclose (f);
+  assert_string_equal (buf, "{\"a\":[1,{\"b\":null}],\"c\":{},\"d\":\"x/y\"}\n"
+                            "{\n  \"a\": [\n    1,\n    {\n      \"b\": null\n    }\n  ],\n"
+                            "  \"c\": {},\n  \"d\": \"x/y\"\n}\n"
+                            "{\n     \"a\": [\n          1,\n          {\n               \"b\": null\n"
+                            "          }\n     ],\n     \"c\": {},\n     \"d\": \"x/y\"\n}\n");
+  free (buf);
+}
+
+static void
 test_format_is_json (void **state)
 {
   assert_true (format_is_json ("json"));
@@ -215,7 +239,8 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_json_output),   cmocka_unit_test (test_format_is_json),
+    cmocka_unit_test (test_json_output),   cmocka_unit_test (test_json_indents),
+    cmocka_unit_test (test_format_is_json),
     cmocka_unit_test (test_plain_template), cmocka_unit_test (test_table),
     cmocka_unit_test (test_table_headers), cmocka_unit_test (test_table_default),
     cmocka_unit_test (test_tabwriter_rules), cmocka_unit_test (test_errors),
