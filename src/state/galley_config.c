@@ -20,10 +20,10 @@ static const char *const network_modes[] = { "slirp4netns", "host", "none", NULL
 
 enum key_kind
 {
-  KEY_CHOICE,       /* a string from `choices` */
-  KEY_PATH_LIST,    /* array of non-empty strings */
-  KEY_INT,          /* integer */
-  KEY_ULIMIT_LIST,  /* array of "name=soft[:hard]" */
+  KEY_CHOICE,      /* a string from `choices` */
+  KEY_PATH_LIST,   /* array of non-empty strings */
+  KEY_INT,         /* integer */
+  KEY_ULIMIT_LIST, /* array of "name=soft[:hard]" */
 };
 
 struct key_spec
@@ -136,8 +136,8 @@ read_string_list (const char *file, const struct key_spec *k, json_object *v, ch
   char **list;
 
   if (! json_object_is_type (v, json_type_array))
-    return galley_error_make (err, 0, "%s: key %s.%s: expected an array of strings", file,
-                              k->section, k->key);
+    return galley_error_make (err, 0, "%s: key %s.%s: expected an array of strings", file, k->section,
+                              k->key);
   n = json_object_array_length (v);
   list = calloc (n + 1, sizeof *list);
   if (list == NULL)
@@ -148,8 +148,8 @@ read_string_list (const char *file, const struct key_spec *k, json_object *v, ch
       if (! json_object_is_type (e, json_type_string) || json_object_get_string_len (e) == 0)
         {
           strv_free (list);
-          return galley_error_make (err, 0, "%s: key %s.%s: expected an array of non-empty strings",
-                                    file, k->section, k->key);
+          return galley_error_make (err, 0, "%s: key %s.%s: expected an array of non-empty strings", file,
+                                    k->section, k->key);
         }
       if (k->kind == KEY_ULIMIT_LIST)
         {
@@ -170,7 +170,7 @@ static int
 apply_key (struct galley_config *c, const char *file, const struct key_spec *k, json_object *v,
            galley_error_t *err)
 {
-  void *field = (char *) c + k->offset;
+  void *field = (char *)c + k->offset;
 
   switch (k->kind)
     {
@@ -178,24 +178,22 @@ apply_key (struct galley_config *c, const char *file, const struct key_spec *k, 
       {
         const char *s;
         if (! json_object_is_type (v, json_type_string))
-          return galley_error_make (err, 0, "%s: key %s.%s: expected a string", file, k->section,
-                                    k->key);
+          return galley_error_make (err, 0, "%s: key %s.%s: expected a string", file, k->section, k->key);
         s = json_object_get_string (v);
         if (! in_list (k->choices, s))
           {
             _cleanup_free_ char *choices = join_list (k->choices);
-            return galley_error_make (err, 0, "%s: key %s.%s: \"%s\" is not one of %s", file,
-                                      k->section, k->key, s, choices);
+            return galley_error_make (err, 0, "%s: key %s.%s: \"%s\" is not one of %s", file, k->section,
+                                      k->key, s, choices);
           }
-        free (*(char **) field);
-        *(char **) field = xstrdup (s);
+        free (*(char **)field);
+        *(char **)field = xstrdup (s);
         return 0;
       }
     case KEY_INT:
       if (! json_object_is_type (v, json_type_int))
-        return galley_error_make (err, 0, "%s: key %s.%s: expected an integer", file, k->section,
-                                  k->key);
-      *(int64_t *) field = json_object_get_int64 (v) < 0 ? -1 : json_object_get_int64 (v);
+        return galley_error_make (err, 0, "%s: key %s.%s: expected an integer", file, k->section, k->key);
+      *(int64_t *)field = json_object_get_int64 (v) < 0 ? -1 : json_object_get_int64 (v);
       return 0;
     case KEY_PATH_LIST:
     case KEY_ULIMIT_LIST:
@@ -203,8 +201,8 @@ apply_key (struct galley_config *c, const char *file, const struct key_spec *k, 
         char **list = NULL;
         if (read_string_list (file, k, v, &list, err) < 0)
           return -1;
-        strv_free (*(char ***) field);
-        *(char ***) field = list;
+        strv_free (*(char ***)field);
+        *(char ***)field = list;
         return 0;
       }
     }

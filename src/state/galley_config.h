@@ -37,8 +37,7 @@ struct galley_config
 };
 
 /* Load the configuration for the user of p (see above for the search).  */
-int galley_config_load (const struct galley_paths *p, struct galley_config **out,
-                        galley_error_t *err);
+int galley_config_load (const struct galley_paths *p, struct galley_config **out, galley_error_t *err);
 
 /* Load one file, which must exist.  */
 int galley_config_load_file (const char *path, struct galley_config **out, galley_error_t *err);

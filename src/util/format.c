@@ -25,10 +25,10 @@ format_is_json (const char *format)
 
   if (format == NULL)
     return false;
-  while (isspace ((unsigned char) *p))
+  while (isspace ((unsigned char)*p))
     p++;
   end = p + strlen (p);
-  while (end > p && isspace ((unsigned char) end[-1]))
+  while (end > p && isspace ((unsigned char)end[-1]))
     end--;
   if (end - p == 4 && memcmp (p, "json", 4) == 0)
     return true;
@@ -36,16 +36,16 @@ format_is_json (const char *format)
   if (end - p < 8 || memcmp (p, "{{", 2) != 0 || memcmp (end - 2, "}}", 2) != 0)
     return false;
   p += 2, end -= 2;
-  while (p < end && isspace ((unsigned char) *p))
+  while (p < end && isspace ((unsigned char)*p))
     p++;
   if (end - p < 4 || memcmp (p, "json", 4) != 0)
     return false;
   p += 4;
-  while (p < end && isspace ((unsigned char) *p))
+  while (p < end && isspace ((unsigned char)*p))
     p++;
   if (p < end && *p == '.')
     p++;
-  while (p < end && isspace ((unsigned char) *p))
+  while (p < end && isspace ((unsigned char)*p))
     p++;
   return p == end;
 }
@@ -59,7 +59,7 @@ print_json_indented (FILE *out, json_object *o, int indent, int step)
 
   if (json_object_is_type (o, json_type_object))
     {
-      size_t i = 0, n = (size_t) json_object_object_length (o);
+      size_t i = 0, n = (size_t)json_object_object_length (o);
       if (n == 0)
         {
           fputs ("{}", out);
@@ -135,7 +135,7 @@ utf8_width (const char *s, size_t n)
   size_t w = 0;
 
   for (size_t i = 0; i < n; i++)
-    if (((unsigned char) s[i] & 0xc0) != 0x80)
+    if (((unsigned char)s[i] & 0xc0) != 0x80)
       w++;
   return w;
 }
@@ -189,7 +189,7 @@ tw_write_lines (struct tabwriter *tw, size_t line0, size_t line1)
         {
           fwrite (line->cells[j].text, 1, line->cells[j].len, tw->out);
           if (j < tw->nwidths)
-            fprintf (tw->out, "%*s", (int) (tw->widths[j] - line->cells[j].width), "");
+            fprintf (tw->out, "%*s", (int)(tw->widths[j] - line->cells[j].width), "");
         }
       if (line->newline)
         fputc ('\n', tw->out);
@@ -203,7 +203,7 @@ tw_format (struct tabwriter *tw, size_t line0, size_t line1)
 {
   size_t column = tw->nwidths;
 
-  for (size_t this = line0; this < line1; this++)
+  for (size_t this = line0; this < line1; this ++)
     {
       size_t width = TABLE_MIN_WIDTH;
 
@@ -211,7 +211,7 @@ tw_format (struct tabwriter *tw, size_t line0, size_t line1)
         continue;
       tw_write_lines (tw, line0, this);
       line0 = this;
-      for (; this < line1 && column + 1 < tw->lines[this].n; this++)
+      for (; this < line1 && column + 1 < tw->lines[this].n; this ++)
         if (tw->lines[this].cells[column].width + TABLE_PADDING > width)
           width = tw->lines[this].cells[column].width + TABLE_PADDING;
       tw->widths[tw->nwidths++] = width;
@@ -256,8 +256,8 @@ with_final_newline (const char *text)
 }
 
 static int
-print_table (FILE *out, const char *body, json_object *items, json_object *headers,
-             bool noheading, galley_error_t *err)
+print_table (FILE *out, const char *body, json_object *items, json_object *headers, bool noheading,
+             galley_error_t *err)
 {
   _cleanup_template_ struct template *t = NULL;
   _cleanup_free_ char *text = with_final_newline (body);

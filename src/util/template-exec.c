@@ -76,13 +76,20 @@ type_name (const struct tpl_value *v)
     return "nil";
   switch (json_object_get_type (v->obj))
     {
-    case json_type_boolean: return "bool";
-    case json_type_int: return "int64";
-    case json_type_double: return "float64";
-    case json_type_string: return "string";
-    case json_type_array: return "[]interface {}";
-    case json_type_object: return "map[string]interface {}";
-    default: return "nil";
+    case json_type_boolean:
+      return "bool";
+    case json_type_int:
+      return "int64";
+    case json_type_double:
+      return "float64";
+    case json_type_string:
+      return "string";
+    case json_type_array:
+      return "[]interface {}";
+    case json_type_object:
+      return "map[string]interface {}";
+    default:
+      return "nil";
     }
 }
 
@@ -105,13 +112,20 @@ truthy (const struct tpl_value *v)
     return false;
   switch (json_object_get_type (v->obj))
     {
-    case json_type_boolean: return json_object_get_boolean (v->obj);
-    case json_type_int: return json_object_get_int64 (v->obj) != 0;
-    case json_type_double: return json_object_get_double (v->obj) != 0.0;
-    case json_type_string: return json_object_get_string_len (v->obj) > 0;
-    case json_type_array: return json_object_array_length (v->obj) > 0;
-    case json_type_object: return json_object_object_length (v->obj) > 0;
-    default: return false;
+    case json_type_boolean:
+      return json_object_get_boolean (v->obj);
+    case json_type_int:
+      return json_object_get_int64 (v->obj) != 0;
+    case json_type_double:
+      return json_object_get_double (v->obj) != 0.0;
+    case json_type_string:
+      return json_object_get_string_len (v->obj) > 0;
+    case json_type_array:
+      return json_object_array_length (v->obj) > 0;
+    case json_type_object:
+      return json_object_object_length (v->obj) > 0;
+    default:
+      return false;
     }
 }
 
@@ -172,7 +186,7 @@ tpl_print_double (FILE *out, double d)
       p++;
     }
   for (; *p && *p != 'e'; p++)
-    if (isdigit ((unsigned char) *p))
+    if (isdigit ((unsigned char)*p))
       digits[nd++] = *p;
   while (nd > 1 && digits[nd - 1] == '0')
     nd--;
@@ -204,7 +218,7 @@ tpl_print_double (FILE *out, double d)
 static int
 compare_keys (const void *a, const void *b)
 {
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
+  return strcmp (*(const char *const *)a, *(const char *const *)b);
 }
 
 static void print_json_value (FILE *out, json_object *o, bool nested);
@@ -229,7 +243,7 @@ print_json_value (FILE *out, json_object *o, bool nested)
       tpl_print_double (out, json_object_get_double (o));
       break;
     case json_type_string:
-      fwrite (json_object_get_string (o), 1, (size_t) json_object_get_string_len (o), out);
+      fwrite (json_object_get_string (o), 1, (size_t)json_object_get_string_len (o), out);
       break;
     case json_type_array:
       {
@@ -247,13 +261,13 @@ print_json_value (FILE *out, json_object *o, bool nested)
     case json_type_object:
       {
         /* Go prints maps with sorted keys.  */
-        size_t n = (size_t) json_object_object_length (o), i = 0;
+        size_t n = (size_t)json_object_object_length (o), i = 0;
         _cleanup_free_ const char **keys = calloc (n ? n : 1, sizeof *keys);
         if (keys == NULL)
           abort ();
         json_object_object_foreach (o, key, val)
         {
-          (void) val;
+          (void)val;
           keys[i++] = key;
         }
         qsort (keys, n, sizeof *keys, compare_keys);
@@ -271,7 +285,7 @@ print_json_value (FILE *out, json_object *o, bool nested)
     default:
       fputs ("<nil>", out);
     }
-  (void) nested;
+  (void)nested;
 }
 
 void
@@ -306,7 +320,7 @@ value_string (const struct tpl_value *v)
   if (v->missing)
     ; /* functions see a missing value as empty, not as "<no value>" */
   else if (is_type (v, json_type_string))
-    fwrite (json_object_get_string (v->obj), 1, (size_t) json_object_get_string_len (v->obj), f);
+    fwrite (json_object_get_string (v->obj), 1, (size_t)json_object_get_string_len (v->obj), f);
   else
     tpl_print_value (f, v);
   fclose (f);
@@ -316,7 +330,7 @@ value_string (const struct tpl_value *v)
 static struct tpl_value
 string_value (const char *s, size_t n)
 {
-  return value_take (json_object_new_string_len (s, (int) n));
+  return value_take (json_object_new_string_len (s, (int)n));
 }
 
 static int fn_fail (char **msg, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
@@ -348,7 +362,7 @@ get_int (const struct tpl_value *v, int64_t *out)
   d = json_object_get_double (v->obj);
   if (d != floor (d) || d < -9.2e18 || d > 9.2e18)
     return false;
-  *out = (int64_t) d;
+  *out = (int64_t)d;
   return true;
 }
 
@@ -424,12 +438,13 @@ map_string (struct tpl_value *args, struct tpl_value *out, int (*map) (int), boo
     {
       if (title)
         {
-          if (word_start && islower ((unsigned char) *c))
-            *c = (char) toupper ((unsigned char) *c);
-          word_start = ! isalnum ((unsigned char) *c) && ! ((unsigned char) *c & 0x80) && *c != '_' && *c != '\'';
+          if (word_start && islower ((unsigned char)*c))
+            *c = (char)toupper ((unsigned char)*c);
+          word_start =
+              ! isalnum ((unsigned char)*c) && ! ((unsigned char)*c & 0x80) && *c != '_' && *c != '\'';
         }
-      else if (! ((unsigned char) *c & 0x80))
-        *c = (char) map ((unsigned char) *c);
+      else if (! ((unsigned char)*c & 0x80))
+        *c = (char)map ((unsigned char)*c);
     }
   *out = string_value (s, strlen (s));
   return 0;
@@ -465,7 +480,7 @@ fn_truncate (struct tpl_value *args, size_t nargs, struct tpl_value *out, char *
   if (! get_int (len, &n) || n < 0)
     return fn_fail (msg, "expected a length, got %s", type_name (len));
   s = value_string (src);
-  *out = string_value (s, strlen (s) < (size_t) n ? strlen (s) : (size_t) n);
+  *out = string_value (s, strlen (s) < (size_t)n ? strlen (s) : (size_t)n);
   return 0;
 }
 
@@ -497,9 +512,9 @@ fn_pad (struct tpl_value *args, size_t nargs, struct tpl_value *out, char **msg)
   if (f == NULL)
     abort ();
   if (nnums == 2 && len > 0)
-    fprintf (f, "%*s%s%*s", (int) nums[0], "", s, (int) nums[1], "");
+    fprintf (f, "%*s%s%*s", (int)nums[0], "", s, (int)nums[1], "");
   else if (nnums == 1)
-    fprintf (f, "%s%*s", s, (int) ((size_t) nums[0] > len ? (size_t) nums[0] - len : 0), "");
+    fprintf (f, "%s%*s", s, (int)((size_t)nums[0] > len ? (size_t)nums[0] - len : 0), "");
   else
     fputs (s, f);
   fclose (f);
@@ -526,7 +541,7 @@ fn_split (struct tpl_value *args, size_t nargs, struct tpl_value *out, char **ms
     {
       while ((hit = strstr (p, sep)) != NULL)
         {
-          json_object_array_add (arr, json_object_new_string_len (p, (int) (hit - p)));
+          json_object_array_add (arr, json_object_new_string_len (p, (int)(hit - p)));
           p = hit + seplen;
         }
       json_object_array_add (arr, json_object_new_string (p));
@@ -544,7 +559,7 @@ fn_len (struct tpl_value *args, size_t nargs, struct tpl_value *out, char **msg)
   if (is_type (v, json_type_string))
     n = json_object_get_string_len (v->obj);
   else if (is_type (v, json_type_array))
-    n = (int64_t) json_object_array_length (v->obj);
+    n = (int64_t)json_object_array_length (v->obj);
   else if (is_type (v, json_type_object))
     n = json_object_object_length (v->obj);
   else
@@ -565,9 +580,9 @@ fn_index (struct tpl_value *args, size_t nargs, struct tpl_value *out, char **ms
         {
           if (! get_int (&args[i], &idx))
             return fn_fail (msg, "cannot index slice with %s", type_name (&args[i]));
-          if (idx < 0 || (size_t) idx >= json_object_array_length (cur.obj))
+          if (idx < 0 || (size_t)idx >= json_object_array_length (cur.obj))
             return fn_fail (msg, "index out of range: %" PRId64, idx);
-          cur.obj = json_object_array_get_idx (cur.obj, (size_t) idx);
+          cur.obj = json_object_array_get_idx (cur.obj, (size_t)idx);
         }
       else if (is_type (&cur, json_type_object))
         {
@@ -763,7 +778,12 @@ printf_one (FILE *f, char *spec, size_t speclen, char verb, const struct tpl_val
           return;
         }
       break;
-    case 'f': case 'e': case 'g': case 'F': case 'E': case 'G':
+    case 'f':
+    case 'e':
+    case 'g':
+    case 'F':
+    case 'E':
+    case 'G':
       if (is_number (v))
         {
           char full[48];
@@ -772,7 +792,9 @@ printf_one (FILE *f, char *spec, size_t speclen, char verb, const struct tpl_val
           return;
         }
       break;
-    case 'x': case 'X': case 'o':
+    case 'x':
+    case 'X':
+    case 'o':
       if (get_int (v, &i))
         {
           char full[48];
@@ -785,11 +807,13 @@ printf_one (FILE *f, char *spec, size_t speclen, char verb, const struct tpl_val
       {
         _cleanup_free_ char *s = value_string (v);
         json_object *js = json_object_new_string (s);
-        fputs (json_object_to_json_string_ext (js, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE), f);
+        fputs (json_object_to_json_string_ext (js, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+               f);
         json_object_put (js);
         return;
       }
-    case 's': case 'v':
+    case 's':
+    case 'v':
       {
         _cleanup_free_ char *s = NULL;
         char full[48];
@@ -878,13 +902,13 @@ fn_printf (struct tpl_value *args, size_t nargs, struct tpl_value *out, char **m
 }
 
 static const struct tpl_function functions[] = {
-  { "and", 1, -1, fn_and },         { "eq", 2, -1, fn_eq },         { "ge", 2, 2, fn_ge },
-  { "gt", 2, 2, fn_gt },            { "index", 1, -1, fn_index },   { "join", 2, 2, fn_join },
-  { "json", 1, 1, fn_json },        { "le", 2, 2, fn_le },          { "len", 1, 1, fn_len },
-  { "lower", 1, 1, fn_lower },      { "lt", 2, 2, fn_lt },          { "ne", 2, 2, fn_ne },
-  { "not", 1, 1, fn_not },          { "or", 1, -1, fn_or },         { "pad", 2, 3, fn_pad },
-  { "print", 0, -1, fn_print },     { "printf", 1, -1, fn_printf }, { "println", 0, -1, fn_println },
-  { "split", 2, 2, fn_split },      { "title", 1, 1, fn_title },    { "truncate", 2, 2, fn_truncate },
+  { "and", 1, -1, fn_and },     { "eq", 2, -1, fn_eq },         { "ge", 2, 2, fn_ge },
+  { "gt", 2, 2, fn_gt },        { "index", 1, -1, fn_index },   { "join", 2, 2, fn_join },
+  { "json", 1, 1, fn_json },    { "le", 2, 2, fn_le },          { "len", 1, 1, fn_len },
+  { "lower", 1, 1, fn_lower },  { "lt", 2, 2, fn_lt },          { "ne", 2, 2, fn_ne },
+  { "not", 1, 1, fn_not },      { "or", 1, -1, fn_or },         { "pad", 2, 3, fn_pad },
+  { "print", 0, -1, fn_print }, { "printf", 1, -1, fn_printf }, { "println", 0, -1, fn_println },
+  { "split", 2, 2, fn_split },  { "title", 1, 1, fn_title },    { "truncate", 2, 2, fn_truncate },
   { "upper", 1, 1, fn_upper },
 };
 
@@ -903,8 +927,7 @@ static int eval_pipeline (struct render_ctx *ctx, const struct tpl_pipeline *pip
                           const struct tpl_value *dot, struct tpl_value *out);
 
 static int
-eval_fields (struct render_ctx *ctx, const struct tpl_arg *a, struct tpl_value base,
-             struct tpl_value *out)
+eval_fields (struct render_ctx *ctx, const struct tpl_arg *a, struct tpl_value base, struct tpl_value *out)
 {
   _cleanup_value_ struct tpl_value cur = base;
 
@@ -933,8 +956,7 @@ eval_fields (struct render_ctx *ctx, const struct tpl_arg *a, struct tpl_value b
 }
 
 static int
-eval_arg (struct render_ctx *ctx, const struct tpl_arg *a, const struct tpl_value *dot,
-          struct tpl_value *out)
+eval_arg (struct render_ctx *ctx, const struct tpl_arg *a, const struct tpl_value *dot, struct tpl_value *out)
 {
   switch (a->kind)
     {
@@ -1032,12 +1054,11 @@ eval_pipeline (struct render_ctx *ctx, const struct tpl_pipeline *pipe, const st
   return 0;
 }
 
-static int render_list (struct render_ctx *ctx, const struct tpl_list *list,
-                        const struct tpl_value *dot, FILE *out);
+static int render_list (struct render_ctx *ctx, const struct tpl_list *list, const struct tpl_value *dot,
+                        FILE *out);
 
 static int
-render_range (struct render_ctx *ctx, const struct tpl_node *n, const struct tpl_value *v,
-              FILE *out)
+render_range (struct render_ctx *ctx, const struct tpl_node *n, const struct tpl_value *v, FILE *out)
 {
   if (is_type (v, json_type_array) && json_object_array_length (v->obj) > 0)
     {
@@ -1051,13 +1072,13 @@ render_range (struct render_ctx *ctx, const struct tpl_node *n, const struct tpl
     }
   if (is_type (v, json_type_object) && json_object_object_length (v->obj) > 0)
     {
-      size_t count = (size_t) json_object_object_length (v->obj), i = 0;
+      size_t count = (size_t)json_object_object_length (v->obj), i = 0;
       _cleanup_free_ const char **keys = calloc (count, sizeof *keys);
       if (keys == NULL)
         abort ();
       json_object_object_foreach (v->obj, key, val)
       {
-        (void) val;
+        (void)val;
         keys[i++] = key;
       }
       qsort (keys, count, sizeof *keys, compare_keys);
@@ -1095,8 +1116,7 @@ render_node (struct render_ctx *ctx, const struct tpl_node *n, const struct tpl_
     case TPL_NODE_IF:
       return render_list (ctx, truthy (&v) ? &n->body : &n->else_body, dot, out);
     case TPL_NODE_WITH:
-      return truthy (&v) ? render_list (ctx, &n->body, &v, out)
-                         : render_list (ctx, &n->else_body, dot, out);
+      return truthy (&v) ? render_list (ctx, &n->body, &v, out) : render_list (ctx, &n->else_body, dot, out);
     case TPL_NODE_RANGE:
       return render_range (ctx, n, &v, out);
     default:
@@ -1150,14 +1170,13 @@ print_field_title (FILE *out, const char *name)
 
   for (size_t i = 0; i < n; i++)
     {
-      unsigned char c = (unsigned char) name[i];
+      unsigned char c = (unsigned char)name[i];
       if (i > 0)
         {
-          unsigned char p = (unsigned char) name[i - 1];
-          unsigned char nx = i + 1 < n ? (unsigned char) name[i + 1] : 0;
+          unsigned char p = (unsigned char)name[i - 1];
+          unsigned char nx = i + 1 < n ? (unsigned char)name[i + 1] : 0;
           bool boundary = (islower (p) && isupper (c)) || (isalpha (p) && isdigit (c))
-                          || (isdigit (p) && isalpha (c))
-                          || (isupper (p) && isupper (c) && islower (nx));
+                          || (isdigit (p) && isalpha (c)) || (isupper (p) && isupper (c) && islower (nx));
           if (boundary)
             fputc (' ', out);
         }
@@ -1197,8 +1216,7 @@ print_header_title (FILE *out, const struct tpl_arg *field, json_object *headers
 }
 
 static int
-render_header_list (struct render_ctx *ctx, const struct tpl_list *list, json_object *headers,
-                    FILE *out)
+render_header_list (struct render_ctx *ctx, const struct tpl_list *list, json_object *headers, FILE *out)
 {
   for (size_t i = 0; i < list->n; i++)
     {

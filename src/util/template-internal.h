@@ -18,7 +18,7 @@ struct tpl_function;
 
 enum tpl_arg_kind
 {
-  TPL_ARG_FIELD,    /* .A.B; "." when nfields == 0 */
+  TPL_ARG_FIELD, /* .A.B; "." when nfields == 0 */
   TPL_ARG_STRING,
   TPL_ARG_INT,
   TPL_ARG_FLOAT,
@@ -117,8 +117,7 @@ enum
   TEMPLATE_PARSE_TABLE = 1 << 0,
 };
 
-int template_parse_flags (const char *text, unsigned flags, struct template **out,
-                          galley_error_t *err);
+int template_parse_flags (const char *text, unsigned flags, struct template **out, galley_error_t *err);
 
 /* The function called `name`, or NULL.  */
 const struct tpl_function *tpl_function_lookup (const char *name, size_t len);
@@ -129,8 +128,7 @@ void tpl_position (const struct template *t, size_t pos, int *line, int *col);
 /* Render the header row of a table: literal text as is, each action as the
  * title of the first field it uses (headers[field] or the field name split
  * at case changes and upper-cased: CreatedAt -> CREATED AT).  */
-int template_render_header (const struct template *t, json_object *headers, FILE *out,
-                            galley_error_t *err);
+int template_render_header (const struct template *t, json_object *headers, FILE *out, galley_error_t *err);
 
 /* Whether the template iterates over the whole input itself ({{range .}}),
  * in which case a list is given to it once instead of item by item.  */

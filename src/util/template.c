@@ -78,7 +78,7 @@ tpl_position (const struct template *t, size_t pos, int *line, int *col)
         (*line)++;
         line_start = i + 1;
       }
-  *col = (int) (pos - line_start) + 1;
+  *col = (int)(pos - line_start) + 1;
 }
 
 static int
@@ -93,8 +93,7 @@ parse_fail (struct parser *ps, size_t pos, const char *fmt, ...)
     msg = NULL;
   va_end (ap);
   tpl_position (ps->t, pos, &line, &col);
-  return galley_error_make (ps->err, 0, "template: format:%d:%d: %s", line, col,
-                            msg ? msg : "out of memory");
+  return galley_error_make (ps->err, 0, "template: format:%d:%d: %s", line, col, msg ? msg : "out of memory");
 }
 
 /* A short, one-line quotation of source text for messages.  */
@@ -105,11 +104,11 @@ quote_snippet (const char *s, size_t n, char *buf, size_t size)
 
   for (size_t i = 0; i < n && o + 5 < size; i++)
     {
-      unsigned char c = (unsigned char) s[i];
+      unsigned char c = (unsigned char)s[i];
       if (c < 0x20 || c == 0x7f)
-        o += (size_t) snprintf (buf + o, size - o, "\\x%02x", c);
+        o += (size_t)snprintf (buf + o, size - o, "\\x%02x", c);
       else
-        buf[o++] = (char) c;
+        buf[o++] = (char)c;
     }
   buf[o] = '\0';
 }
@@ -223,7 +222,7 @@ is_space (char c)
 static bool
 is_ident_char (char c)
 {
-  return isalnum ((unsigned char) c) || c == '_';
+  return isalnum ((unsigned char)c) || c == '_';
 }
 
 static int
@@ -242,8 +241,8 @@ lex_quoted (struct parser *ps, struct token *tok)
         i = ps->len;
     }
   if (i >= ps->len)
-    return parse_fail (ps, ps->pos, quote == '"' ? "unterminated quoted string"
-                                                 : "unterminated raw quoted string");
+    return parse_fail (ps, ps->pos,
+                       quote == '"' ? "unterminated quoted string" : "unterminated raw quoted string");
   tok->type = quote == '"' ? TOK_STRING : TOK_RAW_STRING;
   tok->start = ps->pos;
   tok->len = i + 1 - ps->pos;
@@ -301,7 +300,8 @@ next_token (struct parser *ps, struct token *tok)
     case '`':
       return lex_quoted (ps, tok);
     case '.':
-      if (ps->pos + 1 < ps->len && is_ident_char (s[ps->pos + 1]) && ! isdigit ((unsigned char) s[ps->pos + 1]))
+      if (ps->pos + 1 < ps->len && is_ident_char (s[ps->pos + 1])
+          && ! isdigit ((unsigned char)s[ps->pos + 1]))
         {
           size_t i = ps->pos;
           while (i < ps->len && s[i] == '.' && i + 1 < ps->len && is_ident_char (s[i + 1]))
@@ -315,7 +315,7 @@ next_token (struct parser *ps, struct token *tok)
           ps->pos = i;
           return 0;
         }
-      if (ps->pos + 1 < ps->len && isdigit ((unsigned char) s[ps->pos + 1]))
+      if (ps->pos + 1 < ps->len && isdigit ((unsigned char)s[ps->pos + 1]))
         break;
       tok->type = TOK_DOT;
       ps->pos++;
@@ -325,20 +325,21 @@ next_token (struct parser *ps, struct token *tok)
     default:
       break;
     }
-  if (isdigit ((unsigned char) s[ps->pos]) || s[ps->pos] == '.'
+  if (isdigit ((unsigned char)s[ps->pos]) || s[ps->pos] == '.'
       || ((s[ps->pos] == '-' || s[ps->pos] == '+') && ps->pos + 1 < ps->len
-          && (isdigit ((unsigned char) s[ps->pos + 1]) || s[ps->pos + 1] == '.')))
+          && (isdigit ((unsigned char)s[ps->pos + 1]) || s[ps->pos + 1] == '.')))
     {
       size_t i = ps->pos + 1;
-      while (i < ps->len && (is_ident_char (s[i]) || s[i] == '.'
-                             || ((s[i] == '-' || s[i] == '+') && (s[i - 1] == 'e' || s[i - 1] == 'E'))))
+      while (i < ps->len
+             && (is_ident_char (s[i]) || s[i] == '.'
+                 || ((s[i] == '-' || s[i] == '+') && (s[i - 1] == 'e' || s[i - 1] == 'E'))))
         i++;
       tok->type = TOK_NUMBER;
       tok->len = i - ps->pos;
       ps->pos = i;
       return 0;
     }
-  if (isalpha ((unsigned char) s[ps->pos]) || s[ps->pos] == '_')
+  if (isalpha ((unsigned char)s[ps->pos]) || s[ps->pos] == '_')
     {
       size_t i = ps->pos;
       while (i < ps->len && is_ident_char (s[i]))
@@ -404,44 +405,70 @@ unquote (struct parser *ps, const struct token *tok, char **out, size_t *out_len
       i++;
       switch (s[i])
         {
-        case 'n': buf[o++] = '\n'; continue;
-        case 't': buf[o++] = '\t'; continue;
-        case 'r': buf[o++] = '\r'; continue;
-        case 'a': buf[o++] = '\a'; continue;
-        case 'b': buf[o++] = '\b'; continue;
-        case 'f': buf[o++] = '\f'; continue;
-        case 'v': buf[o++] = '\v'; continue;
-        case '\\': buf[o++] = '\\'; continue;
-        case '"': buf[o++] = '"'; continue;
-        case '\'': buf[o++] = '\''; continue;
-        case 'x': digits = 2; break;
-        case 'u': digits = 4; break;
-        case 'U': digits = 8; break;
+        case 'n':
+          buf[o++] = '\n';
+          continue;
+        case 't':
+          buf[o++] = '\t';
+          continue;
+        case 'r':
+          buf[o++] = '\r';
+          continue;
+        case 'a':
+          buf[o++] = '\a';
+          continue;
+        case 'b':
+          buf[o++] = '\b';
+          continue;
+        case 'f':
+          buf[o++] = '\f';
+          continue;
+        case 'v':
+          buf[o++] = '\v';
+          continue;
+        case '\\':
+          buf[o++] = '\\';
+          continue;
+        case '"':
+          buf[o++] = '"';
+          continue;
+        case '\'':
+          buf[o++] = '\'';
+          continue;
+        case 'x':
+          digits = 2;
+          break;
+        case 'u':
+          digits = 4;
+          break;
+        case 'U':
+          digits = 8;
+          break;
         default:
           return parse_fail (ps, tok->start + i, "invalid escape sequence in string");
         }
-      if (i + (size_t) digits >= n)
+      if (i + (size_t)digits >= n)
         return parse_fail (ps, tok->start + 1 + i, "invalid escape sequence in string");
-      memcpy (hex, s + i + 1, (size_t) digits);
+      memcpy (hex, s + i + 1, (size_t)digits);
       hex[digits] = '\0';
       cp = strtoul (hex, &end, 16);
-      if (*end != '\0' || ! isxdigit ((unsigned char) hex[0]))
+      if (*end != '\0' || ! isxdigit ((unsigned char)hex[0]))
         return parse_fail (ps, tok->start + 1 + i, "invalid escape sequence in string");
-      i += (size_t) digits;
+      i += (size_t)digits;
       if (digits == 2)
-        buf[o++] = (char) cp;
+        buf[o++] = (char)cp;
       else if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
         return parse_fail (ps, tok->start + 1 + i, "invalid escape sequence in string");
       else if (cp < 0x80)
-        buf[o++] = (char) cp;
+        buf[o++] = (char)cp;
       else if (cp < 0x800)
-        buf[o++] = (char) (0xc0 | (cp >> 6)), buf[o++] = (char) (0x80 | (cp & 0x3f));
+        buf[o++] = (char)(0xc0 | (cp >> 6)), buf[o++] = (char)(0x80 | (cp & 0x3f));
       else if (cp < 0x10000)
-        buf[o++] = (char) (0xe0 | (cp >> 12)), buf[o++] = (char) (0x80 | ((cp >> 6) & 0x3f)),
-        buf[o++] = (char) (0x80 | (cp & 0x3f));
+        buf[o++] = (char)(0xe0 | (cp >> 12)), buf[o++] = (char)(0x80 | ((cp >> 6) & 0x3f)),
+        buf[o++] = (char)(0x80 | (cp & 0x3f));
       else
-        buf[o++] = (char) (0xf0 | (cp >> 18)), buf[o++] = (char) (0x80 | ((cp >> 12) & 0x3f)),
-        buf[o++] = (char) (0x80 | ((cp >> 6) & 0x3f)), buf[o++] = (char) (0x80 | (cp & 0x3f));
+        buf[o++] = (char)(0xf0 | (cp >> 18)), buf[o++] = (char)(0x80 | ((cp >> 12) & 0x3f)),
+        buf[o++] = (char)(0x80 | ((cp >> 6) & 0x3f)), buf[o++] = (char)(0x80 | (cp & 0x3f));
     }
   buf[o] = '\0';
   *out_len = o;
@@ -457,7 +484,7 @@ parse_number (struct parser *ps, const struct token *tok, struct tpl_arg *a)
 
   errno = 0;
   a->i = strtoll (text, &end, 0);
-  if (*end == '\0' && errno == 0 && ! (text[0] == '0' && isdigit ((unsigned char) text[1])))
+  if (*end == '\0' && errno == 0 && ! (text[0] == '0' && isdigit ((unsigned char)text[1])))
     {
       a->kind = TPL_ARG_INT;
       return 0;
@@ -572,22 +599,21 @@ check_arity (struct parser *ps, const struct tpl_command *cmd, bool piped)
       return 0;
     }
   fn = cmd->args[0].fn;
-  got = (int) cmd->nargs - 1 + (piped ? 1 : 0);
+  got = (int)cmd->nargs - 1 + (piped ? 1 : 0);
   if (got < fn->min_args || (fn->max_args >= 0 && got > fn->max_args))
     {
       if (fn->min_args == fn->max_args)
         return parse_fail (ps, cmd->pos, "wrong number of args for %s: want %d got %d", fn->name,
                            fn->min_args, got);
-      return parse_fail (ps, cmd->pos, "wrong number of args for %s: want at least %d got %d",
-                         fn->name, fn->min_args, got);
+      return parse_fail (ps, cmd->pos, "wrong number of args for %s: want at least %d got %d", fn->name,
+                         fn->min_args, got);
     }
   return 0;
 }
 
 /* Commands separated by '|' up to `closing` (}} or ")").  */
 static int
-parse_pipeline (struct parser *ps, enum token_type closing, const char *context,
-                struct tpl_pipeline **out)
+parse_pipeline (struct parser *ps, enum token_type closing, const char *context, struct tpl_pipeline **out)
 {
   struct tpl_pipeline *pipe = calloc (1, sizeof *pipe);
   struct tpl_command *cmd = NULL;
@@ -646,8 +672,7 @@ fail:
 /* Literal text between actions.  */
 
 static void
-add_text (struct parser *ps, struct tpl_list *list, size_t start, size_t end, bool trim_left,
-          bool trim_right)
+add_text (struct parser *ps, struct tpl_list *list, size_t start, size_t end, bool trim_left, bool trim_right)
 {
   _cleanup_free_ char *buf = malloc (end - start + 1);
   size_t n = 0, b = 0;
@@ -692,7 +717,7 @@ skip_comment (struct parser *ps, size_t open)
       }
   if (close == NULL)
     return parse_fail (ps, open, "unclosed comment");
-  ps->pos = (size_t) (close - ps->src) + 2;
+  ps->pos = (size_t)(close - ps->src) + 2;
   if (ps->pos + 4 <= ps->len && memcmp (ps->src + ps->pos, " -}}", 4) == 0)
     {
       ps->pos += 4;
@@ -708,8 +733,7 @@ skip_comment (struct parser *ps, size_t open)
   return parse_fail (ps, open, "comment ends before closing delimiter");
 }
 
-static int parse_list (struct parser *ps, struct tpl_list *list, enum terminator *term,
-                       size_t *term_pos);
+static int parse_list (struct parser *ps, struct tpl_list *list, enum terminator *term, size_t *term_pos);
 
 static int
 expect_action_end (struct parser *ps, const char *what)
@@ -781,8 +805,8 @@ fail:
 
 /* One action after "{{": a keyword, a comment or a pipeline.  */
 static int
-parse_action (struct parser *ps, struct tpl_list *list, size_t open, enum terminator *term,
-              size_t *term_pos, bool *done)
+parse_action (struct parser *ps, struct tpl_list *list, size_t open, enum terminator *term, size_t *term_pos,
+              bool *done)
 {
   struct token tok;
   struct tpl_node *node = NULL;
@@ -825,7 +849,7 @@ parse_action (struct parser *ps, struct tpl_list *list, size_t open, enum termin
   if (tok.type == TOK_IDENT
       && (token_is (ps, &tok, "define") || token_is (ps, &tok, "template") || token_is (ps, &tok, "block")
           || token_is (ps, &tok, "break") || token_is (ps, &tok, "continue")))
-    return parse_fail (ps, tok.start, "{{%.*s}} is not supported", (int) tok.len, ps->src + tok.start);
+    return parse_fail (ps, tok.start, "{{%.*s}} is not supported", (int)tok.len, ps->src + tok.start);
   push_back (ps, &tok);
   node = node_new (TPL_NODE_ACTION, open);
   if (parse_pipeline (ps, TOK_ACTION_END, "command", &node->pipe) < 0)
@@ -860,7 +884,7 @@ parse_list (struct parser *ps, struct tpl_list *list, enum terminator *term, siz
           *term_pos = ps->len;
           return 0;
         }
-      open_pos = (size_t) (open - ps->src);
+      open_pos = (size_t)(open - ps->src);
       if (open_pos + 3 < ps->len && open[2] == '-' && is_space (open[3]))
         trim_right = true;
       add_text (ps, list, ps->pos, open_pos, trim_left, trim_right);

@@ -59,13 +59,13 @@ struct text_buf
 static unsigned
 flags_of (json_object *o)
 {
-  return (unsigned) (uintptr_t) json_object_get_userdata (o);
+  return (unsigned)(uintptr_t)json_object_get_userdata (o);
 }
 
 static void
 set_flags (json_object *o, unsigned flags)
 {
-  json_object_set_userdata (o, (void *) (uintptr_t) flags, NULL);
+  json_object_set_userdata (o, (void *)(uintptr_t)flags, NULL);
 }
 
 static int parse_fail (struct toml_parser *ps, int line, const char *fmt, ...)
@@ -81,8 +81,7 @@ parse_fail (struct toml_parser *ps, int line, const char *fmt, ...)
   if (vasprintf (&msg, fmt, ap) < 0)
     msg = NULL;
   va_end (ap);
-  return galley_error_make (ps->err, 0, "%s:%d: %s", ps->filename, line,
-                            msg ? msg : "out of memory");
+  return galley_error_make (ps->err, 0, "%s:%d: %s", ps->filename, line, msg ? msg : "out of memory");
 }
 
 static void
@@ -112,8 +111,8 @@ key_path_join (const struct key_path *k, size_t upto)
       if (i)
         fputc ('.', f);
       for (const char *c = k->parts[i]; *c; c++)
-        if ((unsigned char) *c < 0x20 || *c == 0x7f)
-          fprintf (f, "\\x%02x", (unsigned char) *c);
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+          fprintf (f, "\\x%02x", (unsigned char)*c);
         else
           fputc (*c, f);
     }
@@ -162,7 +161,7 @@ static bool
 looking_at (const struct toml_parser *ps, const char *s)
 {
   size_t n = strlen (s);
-  return (size_t) (ps->end - ps->p) >= n && memcmp (ps->p, s, n) == 0;
+  return (size_t)(ps->end - ps->p) >= n && memcmp (ps->p, s, n) == 0;
 }
 
 static bool
@@ -214,7 +213,7 @@ skip_filler (struct toml_parser *ps)
 static const char *
 char_name (char c, char buf[8])
 {
-  unsigned char u = (unsigned char) c;
+  unsigned char u = (unsigned char)c;
   if (u >= 0x20 && u < 0x7f)
     snprintf (buf, 8, "'%c'", c);
   else
@@ -237,15 +236,14 @@ expect_line_end (struct toml_parser *ps, const char *after)
       return 0;
     }
   char c[8];
-  return parse_fail (ps, ps->line, "unexpected %s after %s, expected end of line",
-                     char_name (*ps->p, c), after);
+  return parse_fail (ps, ps->line, "unexpected %s after %s, expected end of line", char_name (*ps->p, c),
+                     after);
 }
 
 static bool
 is_bare_key_char (char c)
 {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'
-         || c == '-';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
 static void
@@ -255,15 +253,15 @@ utf8_encode (struct text_buf *b, uint32_t cp)
   size_t n;
 
   if (cp < 0x80)
-    out[0] = (char) cp, n = 1;
+    out[0] = (char)cp, n = 1;
   else if (cp < 0x800)
-    out[0] = (char) (0xc0 | (cp >> 6)), out[1] = (char) (0x80 | (cp & 0x3f)), n = 2;
+    out[0] = (char)(0xc0 | (cp >> 6)), out[1] = (char)(0x80 | (cp & 0x3f)), n = 2;
   else if (cp < 0x10000)
-    out[0] = (char) (0xe0 | (cp >> 12)), out[1] = (char) (0x80 | ((cp >> 6) & 0x3f)),
-    out[2] = (char) (0x80 | (cp & 0x3f)), n = 3;
+    out[0] = (char)(0xe0 | (cp >> 12)), out[1] = (char)(0x80 | ((cp >> 6) & 0x3f)),
+    out[2] = (char)(0x80 | (cp & 0x3f)), n = 3;
   else
-    out[0] = (char) (0xf0 | (cp >> 18)), out[1] = (char) (0x80 | ((cp >> 12) & 0x3f)),
-    out[2] = (char) (0x80 | ((cp >> 6) & 0x3f)), out[3] = (char) (0x80 | (cp & 0x3f)), n = 4;
+    out[0] = (char)(0xf0 | (cp >> 18)), out[1] = (char)(0x80 | ((cp >> 12) & 0x3f)),
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), out[3] = (char)(0x80 | (cp & 0x3f)), n = 4;
   buf_add (b, out, n);
 }
 
@@ -287,7 +285,7 @@ parse_escape (struct toml_parser *ps, struct text_buf *b)
     }
   if (*ps->p != 'u' && *ps->p != 'U')
     {
-      if ((unsigned char) *ps->p < 0x20)
+      if ((unsigned char)*ps->p < 0x20)
         return parse_fail (ps, ps->line, "invalid escape sequence in string");
       return parse_fail (ps, ps->line, "invalid escape sequence \"\\%c\" in string", *ps->p);
     }
@@ -303,10 +301,11 @@ parse_escape (struct toml_parser *ps, struct text_buf *b)
       if (v < 0)
         return parse_fail (ps, ps->line, "invalid escape sequence: \\%c needs %d hex digits",
                            digits == 4 ? 'u' : 'U', digits);
-      cp = cp * 16 + (uint32_t) v;
+      cp = cp * 16 + (uint32_t)v;
     }
   if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-    return parse_fail (ps, ps->line, "invalid escape sequence: U+%04" PRIX32 " is not a Unicode scalar value", cp);
+    return parse_fail (ps, ps->line, "invalid escape sequence: U+%04" PRIX32 " is not a Unicode scalar value",
+                       cp);
   utf8_encode (b, cp);
   return 0;
 }
@@ -314,7 +313,7 @@ parse_escape (struct toml_parser *ps, struct text_buf *b)
 static bool
 is_bad_control (char c)
 {
-  unsigned char u = (unsigned char) c;
+  unsigned char u = (unsigned char)c;
   return (u < 0x20 && c != '\t') || u == 0x7f;
 }
 
@@ -341,8 +340,7 @@ parse_single_line_string (struct toml_parser *ps, struct text_buf *b)
           continue;
         }
       if (is_bad_control (*ps->p))
-        return parse_fail (ps, ps->line, "control character 0x%02x in string",
-                           (unsigned char) *ps->p);
+        return parse_fail (ps, ps->line, "control character 0x%02x in string", (unsigned char)*ps->p);
       buf_addc (b, *ps->p++);
     }
 }
@@ -403,8 +401,7 @@ parse_multi_line_string (struct toml_parser *ps, struct text_buf *b)
           continue;
         }
       if (is_bad_control (*ps->p))
-        return parse_fail (ps, ps->line, "control character 0x%02x in string",
-                           (unsigned char) *ps->p);
+        return parse_fail (ps, ps->line, "control character 0x%02x in string", (unsigned char)*ps->p);
       buf_addc (b, *ps->p++);
     }
 }
@@ -449,7 +446,7 @@ parse_key (struct toml_parser *ps, struct key_path *k)
               char c[8];
               return parse_fail (ps, ps->line, "invalid character %s in key", char_name (*ps->p, c));
             }
-          buf_add (&b, start, (size_t) (ps->p - start));
+          buf_add (&b, start, (size_t)(ps->p - start));
         }
       parts = realloc (k->parts, (k->n + 1) * sizeof *parts);
       if (parts == NULL)
@@ -481,7 +478,7 @@ freeze (json_object *v)
       set_flags (v, flags_of (v) | TABLE_FROZEN);
       json_object_object_foreach (v, key, child)
       {
-        (void) key;
+        (void)key;
         freeze (child);
       }
     }
@@ -494,8 +491,7 @@ static int parse_value (struct toml_parser *ps, json_object **out);
 /* Walk `key` below `table` for a key/value pair, creating the tables that
  * dotted keys name, and return the table that receives the last part.  */
 static int
-dotted_key_parent (struct toml_parser *ps, json_object *table, const struct key_path *k,
-                   json_object **parent)
+dotted_key_parent (struct toml_parser *ps, json_object *table, const struct key_path *k, json_object **parent)
 {
   for (size_t i = 0; i + 1 < k->n; i++)
     {
@@ -579,8 +575,7 @@ parse_array (struct toml_parser *ps, json_object **out)
       if (*ps->p != ']')
         {
           char c[8];
-          return parse_fail (ps, ps->line, "expected ',' or ']' in array, found %s",
-                             char_name (*ps->p, c));
+          return parse_fail (ps, ps->line, "expected ',' or ']' in array, found %s", char_name (*ps->p, c));
         }
       break;
     }
@@ -641,7 +636,7 @@ valid_digits (const char *s, size_t n, int base)
   for (size_t i = 0; i < n; i++)
     {
       char c = s[i];
-      bool digit = base == 16   ? ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))
+      bool digit = base == 16  ? ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))
                    : base == 8 ? (c >= '0' && c <= '7')
                    : base == 2 ? (c == '0' || c == '1')
                                : (c >= '0' && c <= '9');
@@ -713,15 +708,15 @@ valid_float (const char *s, size_t n)
     return false;
   if (dot && e && dot > e)
     return false;
-  int_len = (size_t) ((dot ? dot : e) - s);
+  int_len = (size_t)((dot ? dot : e) - s);
   if (! valid_decimal (s, int_len))
     return false;
-  if (dot && ! valid_digits (dot + 1, (size_t) ((e ? e : s + n) - dot - 1), 10))
+  if (dot && ! valid_digits (dot + 1, (size_t)((e ? e : s + n) - dot - 1), 10))
     return false;
   if (e)
     {
       const char *x = e + 1;
-      size_t xn = (size_t) (s + n - x);
+      size_t xn = (size_t)(s + n - x);
       if (xn > 0 && (*x == '+' || *x == '-'))
         x++, xn--;
       if (! valid_digits (x, xn, 10))
@@ -739,15 +734,15 @@ parse_number_or_date (struct toml_parser *ps, json_object **out)
 
   while (! at_end (ps) && (is_bare_key_char (*ps->p) || strchr ("+.:", *ps->p)))
     ps->p++;
-  n = (size_t) (ps->p - start);
+  n = (size_t)(ps->p - start);
   /* "1979-05-27 07:32:00": a space may separate date and time.  */
-  if (n == 10 && is_datetime_like (start, n) && ps->end - ps->p >= 3 && ps->p[0] == ' '
-      && ps->p[1] >= '0' && ps->p[1] <= '9' && ps->p[2] >= '0' && ps->p[2] <= '9')
+  if (n == 10 && is_datetime_like (start, n) && ps->end - ps->p >= 3 && ps->p[0] == ' ' && ps->p[1] >= '0'
+      && ps->p[1] <= '9' && ps->p[2] >= '0' && ps->p[2] <= '9')
     {
       ps->p++;
       while (! at_end (ps) && (is_bare_key_char (*ps->p) || strchr ("+.:", *ps->p)))
         ps->p++;
-      n = (size_t) (ps->p - start);
+      n = (size_t)(ps->p - start);
     }
   if (n == 0)
     {
@@ -757,7 +752,7 @@ parse_number_or_date (struct toml_parser *ps, json_object **out)
 
   if (is_datetime_like (start, n) && valid_datetime (start, n))
     {
-      *out = json_object_new_string_len (start, (int) n);
+      *out = json_object_new_string_len (start, (int)n);
       return 0;
     }
   {
@@ -777,13 +772,13 @@ parse_number_or_date (struct toml_parser *ps, json_object **out)
         int base = s[1] == 'x' ? 16 : s[1] == 'o' ? 8 : 2;
         unsigned long long v;
         if (! valid_digits (s + 2, m - 2, base))
-          return parse_fail (ps, ps->line, "invalid number \"%.*s\"", (int) n, start);
+          return parse_fail (ps, ps->line, "invalid number \"%.*s\"", (int)n, start);
         clean = strip_underscores (s + 2, m - 2);
         errno = 0;
         v = strtoull (clean, NULL, base);
         if (errno == ERANGE || v > INT64_MAX)
-          return parse_fail (ps, ps->line, "integer \"%.*s\" out of range", (int) n, start);
-        *out = json_object_new_int64 ((int64_t) v);
+          return parse_fail (ps, ps->line, "integer \"%.*s\" out of range", (int)n, start);
+        *out = json_object_new_int64 ((int64_t)v);
         return 0;
       }
   }
@@ -794,7 +789,7 @@ parse_number_or_date (struct toml_parser *ps, json_object **out)
       errno = 0;
       v = strtoll (clean, NULL, 10);
       if (errno == ERANGE)
-        return parse_fail (ps, ps->line, "integer \"%.*s\" out of range", (int) n, start);
+        return parse_fail (ps, ps->line, "integer \"%.*s\" out of range", (int)n, start);
       *out = json_object_new_int64 (v);
       return 0;
     }
@@ -804,7 +799,7 @@ parse_number_or_date (struct toml_parser *ps, json_object **out)
       *out = json_object_new_double (strtod (clean, NULL));
       return 0;
     }
-  return parse_fail (ps, ps->line, "invalid value \"%.*s\"", (int) n, start);
+  return parse_fail (ps, ps->line, "invalid value \"%.*s\"", (int)n, start);
 }
 
 static bool
@@ -826,7 +821,7 @@ parse_value (struct toml_parser *ps, json_object **out)
       _cleanup_buf_ struct text_buf b = { 0 };
       if (parse_string (ps, &b) < 0)
         return -1;
-      *out = json_object_new_string_len (b.data ? b.data : "", (int) b.len);
+      *out = json_object_new_string_len (b.data ? b.data : "", (int)b.len);
       return 0;
     }
   if (looking_at_word (ps, "true") || looking_at_word (ps, "false"))
@@ -847,8 +842,7 @@ parse_value (struct toml_parser *ps, json_object **out)
 
 /* The table that receives the parts of a [header] before the last one.  */
 static int
-header_parent (struct toml_parser *ps, json_object *root, const struct key_path *k,
-               json_object **parent)
+header_parent (struct toml_parser *ps, json_object *root, const struct key_path *k, json_object **parent)
 {
   json_object *table = root;
 
@@ -861,8 +855,7 @@ header_parent (struct toml_parser *ps, json_object *root, const struct key_path 
           child = new_table (TABLE_IMPLICIT);
           json_object_object_add (table, k->parts[i], child);
         }
-      else if (json_object_is_type (child, json_type_array)
-               && (flags_of (child) & ARRAY_OF_TABLES))
+      else if (json_object_is_type (child, json_type_array) && (flags_of (child) & ARRAY_OF_TABLES))
         child = json_object_array_get_idx (child, json_object_array_length (child) - 1);
       else if (! json_object_is_type (child, json_type_object) || (flags_of (child) & TABLE_FROZEN))
         {
@@ -904,8 +897,7 @@ parse_header (struct toml_parser *ps, json_object *root, json_object **current)
           set_flags (existing, ARRAY_OF_TABLES);
           json_object_object_add (parent, k.parts[k.n - 1], existing);
         }
-      else if (! json_object_is_type (existing, json_type_array)
-               || ! (flags_of (existing) & ARRAY_OF_TABLES))
+      else if (! json_object_is_type (existing, json_type_array) || ! (flags_of (existing) & ARRAY_OF_TABLES))
         return parse_fail (ps, ps->line, "cannot define array of tables [[%s]]: key already defined",
                            name ? name : "?");
       table = new_table (TABLE_DEFINED);
@@ -916,19 +908,16 @@ parse_header (struct toml_parser *ps, json_object *root, json_object **current)
       table = new_table (TABLE_DEFINED);
       json_object_object_add (parent, k.parts[k.n - 1], table);
     }
-  else if (json_object_is_type (existing, json_type_object)
-           && flags_of (existing) == TABLE_IMPLICIT)
+  else if (json_object_is_type (existing, json_type_object) && flags_of (existing) == TABLE_IMPLICIT)
     {
       table = existing;
       set_flags (table, TABLE_DEFINED);
     }
   else if (json_object_is_type (existing, json_type_object)
-           || (json_object_is_type (existing, json_type_array)
-               && (flags_of (existing) & ARRAY_OF_TABLES)))
+           || (json_object_is_type (existing, json_type_array) && (flags_of (existing) & ARRAY_OF_TABLES)))
     return parse_fail (ps, ps->line, "redefinition of table [%s]", name ? name : "?");
   else
-    return parse_fail (ps, ps->line, "cannot define table [%s]: key already has a value",
-                       name ? name : "?");
+    return parse_fail (ps, ps->line, "cannot define table [%s]: key already has a value", name ? name : "?");
   *current = table;
   return expect_line_end (ps, "table header");
 }
@@ -941,7 +930,7 @@ clear_flags (json_object *v)
       json_object_set_userdata (v, NULL, NULL);
       json_object_object_foreach (v, key, child)
       {
-        (void) key;
+        (void)key;
         clear_flags (child);
       }
     }
@@ -955,11 +944,14 @@ clear_flags (json_object *v)
 }
 
 int
-toml_parse_string (const char *text, size_t len, const char *filename, json_object **out,
-                   galley_error_t *err)
+toml_parse_string (const char *text, size_t len, const char *filename, json_object **out, galley_error_t *err)
 {
   struct toml_parser ps = {
-    .p = text, .end = text + len, .filename = filename ? filename : "<string>", .line = 1, .err = err,
+    .p = text,
+    .end = text + len,
+    .filename = filename ? filename : "<string>",
+    .line = 1,
+    .err = err,
   };
   _cleanup_json_ json_object *root = new_table (TABLE_DEFINED);
   json_object *current = root;

@@ -21,10 +21,10 @@
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
-static const char records[]
-    = "[{\"ID\": \"4f2a9c1b7d3e\", \"Names\": [\"web\", \"db\"], \"Num\": 42, \"F\": 1.5e300,"
-      " \"T\": true, \"Null\": null, \"host\": {\"kernel\": \"6.1\"}, \"Labels\": {\"a\": \"1\"},"
-      " \"Ports\": [{\"host\": 8080}], \"Str\": \"h\\u00e9llo\"}, {}]";
+static const char records[] =
+    "[{\"ID\": \"4f2a9c1b7d3e\", \"Names\": [\"web\", \"db\"], \"Num\": 42, \"F\": 1.5e300,"
+    " \"T\": true, \"Null\": null, \"host\": {\"kernel\": \"6.1\"}, \"Labels\": {\"a\": \"1\"},"
+    " \"Ports\": [{\"host\": 8080}], \"Str\": \"h\\u00e9llo\"}, {}]";
 
 static void
 check_error (galley_error_t *err)
@@ -45,7 +45,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
   if (size > 4096)
     return 0;
-  text = strndup ((const char *) data, size); /* templates are C strings */
+  text = strndup ((const char *)data, size); /* templates are C strings */
   if (text == NULL || json_parse_strict (records, strlen (records), "records", &items, &err) < 0)
     abort ();
   headers = json_object_new_object ();
@@ -89,7 +89,7 @@ main (int argc, char **argv)
           galley_error_release (&err);
           return 1;
         }
-      LLVMFuzzerTestOneInput ((const uint8_t *) data, len);
+      LLVMFuzzerTestOneInput ((const uint8_t *)data, len);
       free (data);
     }
   return 0;

@@ -26,7 +26,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   galley_error_t err = NULL;
   json_object *doc = NULL;
 
-  if (toml_parse_string ((const char *) data, size, "fuzz.conf", &doc, &err) < 0)
+  if (toml_parse_string ((const char *)data, size, "fuzz.conf", &doc, &err) < 0)
     {
       if (err == NULL || strchr (err->msg, '\n') != NULL || strncmp (err->msg, "fuzz.conf:", 10) != 0)
         abort ();
@@ -59,7 +59,7 @@ main (int argc, char **argv)
           galley_error_release (&err);
           return 1;
         }
-      LLVMFuzzerTestOneInput ((const uint8_t *) data, len);
+      LLVMFuzzerTestOneInput ((const uint8_t *)data, len);
       free (data);
     }
   return 0;

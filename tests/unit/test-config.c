@@ -225,7 +225,8 @@ test_search_order (void **state)
   /* A broken user file is an error, not a reason to fall back.  */
   write_conf ("galley/galley.conf", "[network\n");
   assert_int_equal (galley_config_load (&p, &c, &err), -1);
-  snprintf (expected, sizeof expected, "%s/galley/galley.conf:1: expected ']' to close the table header", tmpdir);
+  snprintf (expected, sizeof expected, "%s/galley/galley.conf:1: expected ']' to close the table header",
+            tmpdir);
   assert_string_equal (err->msg, expected);
 }
 

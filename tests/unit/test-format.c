@@ -17,15 +17,15 @@
 #include "util/format.h"
 #include "util/json.h"
 
-#define IMAGES                                                                                   \
-  "[{\"Repository\": \"localhost/x\", \"Tag\": \"latest\", \"ID\": \"d5d785d08dd7\","            \
-  "  \"Size\": \"1.99 MB\", \"Names\": [\"a\", \"b\"], \"CreatedAt\": \"2026-11-28\"},"          \
-  " {\"Repository\": \"localhost/averyveryverylongname/busybox\", \"Tag\": \"v1\","              \
+#define IMAGES                                                                          \
+  "[{\"Repository\": \"localhost/x\", \"Tag\": \"latest\", \"ID\": \"d5d785d08dd7\","   \
+  "  \"Size\": \"1.99 MB\", \"Names\": [\"a\", \"b\"], \"CreatedAt\": \"2026-11-28\"}," \
+  " {\"Repository\": \"localhost/averyveryverylongname/busybox\", \"Tag\": \"v1\","     \
   "  \"ID\": \"24649dce3479\", \"Size\": \"1.99 MB\", \"Names\": [], \"CreatedAt\": \"2026-11-27\"}]"
 
 static char *
-print_ex (const char *format, const char *default_format, const char *items_json,
-          const char *headers_json, bool noheading, char **msg)
+print_ex (const char *format, const char *default_format, const char *items_json, const char *headers_json,
+          bool noheading, char **msg)
 {
   _cleanup_error_ galley_error_t err = NULL;
   _cleanup_json_ json_object *items = NULL;
@@ -74,8 +74,9 @@ check (const char *format, const char *items, const char *expected)
 static void
 test_json_output (void **state)
 {
-  check ("json", "[{\"Id\": \"abc\", \"Names\": [\"a\", \"b\"], \"Labels\": {}, \"Ports\": [],"
-                 " \"Size\": 12, \"Path\": \"/usr/bin\", \"Null\": null, \"Nested\": {\"x\": true}}]",
+  check ("json",
+         "[{\"Id\": \"abc\", \"Names\": [\"a\", \"b\"], \"Labels\": {}, \"Ports\": [],"
+         " \"Size\": 12, \"Path\": \"/usr/bin\", \"Null\": null, \"Nested\": {\"x\": true}}]",
          "[\n"
          "    {\n"
          "        \"Id\": \"abc\",\n"
@@ -167,8 +168,8 @@ test_table (void **state)
               "d5d785d08dd7  latest\n"
               "24649dce3479  v1\n");
   /* An empty list prints the header only.  */
-  check_full ("table {{.ID}}\\t{{.Image}}\\t{{.Command}}", NULL, "[]",
-              "{\"ID\": \"CONTAINER ID\"}", false, "CONTAINER ID  IMAGE       COMMAND\n");
+  check_full ("table {{.ID}}\\t{{.Image}}\\t{{.Command}}", NULL, "[]", "{\"ID\": \"CONTAINER ID\"}", false,
+              "CONTAINER ID  IMAGE       COMMAND\n");
   check_full ("table {{.ID}}", NULL, "[]", NULL, true, "");
 }
 
@@ -184,8 +185,9 @@ test_table_headers (void **state)
          "LOCALHOST/X:lit                              latest\n"
          "LOCALHOST/AVERYVERYVERYLONGNAME/BUSYBOX:lit  v1\n");
   check_full ("table {{.Host.Kernel}}\\t{{.IPAddress}}\\t{{.Host2}}", NULL, "{}",
-              "{\"Kernel\": \"KERNEL VERSION\"}", false, "KERNEL VERSION  IP ADDRESS  HOST 2\n"
-                                                       "<no value>      <no value>  <no value>\n");
+              "{\"Kernel\": \"KERNEL VERSION\"}", false,
+              "KERNEL VERSION  IP ADDRESS  HOST 2\n"
+              "<no value>      <no value>  <no value>\n");
 }
 
 static void
@@ -204,13 +206,15 @@ static void
 test_tabwriter_rules (void **state)
 {
   /* Width is counted in characters, not bytes.  */
-  check ("table {{.A}}\\t{{.B}}", "[{\"A\": \"\xc3\xa9t\xc3\xa9\", \"B\": 1}, {\"A\": \"abcdefghijkl\", \"B\": 2}]",
+  check ("table {{.A}}\\t{{.B}}",
+         "[{\"A\": \"\xc3\xa9t\xc3\xa9\", \"B\": 1}, {\"A\": \"abcdefghijkl\", \"B\": 2}]",
          "A             B\n"
          "\xc3\xa9t\xc3\xa9           1\n"
          "abcdefghijkl  2\n");
   /* A line without a tab ends a column block (text/tabwriter's rule).  */
-  check ("table {{.A}}\\t{{.B}}\\n{{.C}}", "[{\"A\": \"x\", \"B\": \"y\", \"C\": \"a-long-long-line\"},"
-                                          " {\"A\": \"averyverylongcell\", \"B\": \"z\", \"C\": \"c\"}]",
+  check ("table {{.A}}\\t{{.B}}\\n{{.C}}",
+         "[{\"A\": \"x\", \"B\": \"y\", \"C\": \"a-long-long-line\"},"
+         " {\"A\": \"averyverylongcell\", \"B\": \"z\", \"C\": \"c\"}]",
          "A           B\n"
          "C\n"
          "x           y\n"
@@ -239,11 +243,11 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_json_output),   cmocka_unit_test (test_json_indents),
-    cmocka_unit_test (test_format_is_json),
-    cmocka_unit_test (test_plain_template), cmocka_unit_test (test_table),
-    cmocka_unit_test (test_table_headers), cmocka_unit_test (test_table_default),
-    cmocka_unit_test (test_tabwriter_rules), cmocka_unit_test (test_errors),
+    cmocka_unit_test (test_json_output),    cmocka_unit_test (test_json_indents),
+    cmocka_unit_test (test_format_is_json), cmocka_unit_test (test_plain_template),
+    cmocka_unit_test (test_table),          cmocka_unit_test (test_table_headers),
+    cmocka_unit_test (test_table_default),  cmocka_unit_test (test_tabwriter_rules),
+    cmocka_unit_test (test_errors),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -15,13 +15,13 @@
 #include "util/format.h"
 #include "util/json.h"
 
-#define DATA                                                                                     \
-  "{\"ID\": \"4f2a9c1b7d3e\", \"Names\": [\"web\", \"db\"], \"Empty\": [], \"Zero\": 0,"          \
-  " \"Num\": 42, \"Neg\": -7, \"Float\": 1.5, \"Big\": 1000000.0, \"Tiny\": 0.00001,"            \
-  " \"T\": true, \"F\": false, \"Null\": null, \"Str\": \"Hello World\", \"EmptyStr\": \"\","    \
-  " \"host\": {\"kernel\": \"6.1.0\", \"os\": \"linux\"},"                                       \
-  " \"Labels\": {\"b\": \"2\", \"a\": \"1\"}, \"EmptyMap\": {},"                                 \
-  " \"Ports\": [{\"host\": 8080, \"proto\": \"tcp\"}, {\"host\": 53, \"proto\": \"udp\"}],"      \
+#define DATA                                                                                  \
+  "{\"ID\": \"4f2a9c1b7d3e\", \"Names\": [\"web\", \"db\"], \"Empty\": [], \"Zero\": 0,"      \
+  " \"Num\": 42, \"Neg\": -7, \"Float\": 1.5, \"Big\": 1000000.0, \"Tiny\": 0.00001,"         \
+  " \"T\": true, \"F\": false, \"Null\": null, \"Str\": \"Hello World\", \"EmptyStr\": \"\"," \
+  " \"host\": {\"kernel\": \"6.1.0\", \"os\": \"linux\"},"                                    \
+  " \"Labels\": {\"b\": \"2\", \"a\": \"1\"}, \"EmptyMap\": {},"                              \
+  " \"Ports\": [{\"host\": 8080, \"proto\": \"tcp\"}, {\"host\": 53, \"proto\": \"udp\"}],"   \
   " \"Path\": \"/usr/bin\", \"Case\": \"upper\", \"case\": \"lower\"}"
 
 /* Render text against data (JSON) and return the output (caller frees), or
@@ -154,8 +154,7 @@ test_if_with (void **state)
   check ("{{if .F}}a{{else if .Zero}}b{{else}}d{{end}}", DATA, "d");
   check ("{{with .host}}{{.kernel}}{{end}}", DATA, "6.1.0");
   check ("{{with .Missing}}x{{else}}nothing{{end}}", DATA, "nothing");
-  check ("{{if and .T .Num}}both{{end}}{{if or .F .Zero}}x{{else}}neither{{end}}", DATA,
-         "bothneither");
+  check ("{{if and .T .Num}}both{{end}}{{if or .F .Zero}}x{{else}}neither{{end}}", DATA, "bothneither");
   check ("{{if not .F}}not{{end}}", DATA, "not");
 }
 
@@ -165,11 +164,9 @@ test_functions (void **state)
   check ("{{.Names | join \",\"}}", DATA, "web,db");
   check ("{{join .Names \", \"}}", DATA, "web, db");
   check ("{{join .Empty \",\"}}|{{join .Missing \",\"}}", DATA, "|");
-  check ("{{lower .Str}} {{upper .Str}} {{.Str | upper}}", DATA,
-         "hello world HELLO WORLD HELLO WORLD");
+  check ("{{lower .Str}} {{upper .Str}} {{.Str | upper}}", DATA, "hello world HELLO WORLD HELLO WORLD");
   check ("{{title \"hello big world\"}}", DATA, "Hello Big World");
-  check ("{{truncate .ID 4}} {{.ID | truncate 6}} {{truncate .ID 100}}", DATA,
-         "4f2a 4f2a9c 4f2a9c1b7d3e");
+  check ("{{truncate .ID 4}} {{.ID | truncate 6}} {{truncate .ID 100}}", DATA, "4f2a 4f2a9c 4f2a9c1b7d3e");
   check ("[{{pad .Case 1 2}}] [{{pad .EmptyStr 1 2}}] [{{.Case | pad 2 0}}]", DATA,
          "[ upper  ] [] [  upper]");
   check ("[{{pad .Case 8}}]", DATA, "[upper   ]");
@@ -183,8 +180,7 @@ test_functions (void **state)
   check ("{{range split \"a:b:c\" \":\"}}<{{.}}>{{end}}", DATA, "<a><b><c>");
   check ("{{if eq .Num 42}}eq{{end}}{{if ne .Case \"x\"}}ne{{end}}{{if eq .Case \"x\" \"upper\"}}any{{end}}",
          DATA, "eqneany");
-  check ("{{if lt .Neg .Num}}lt{{end}}{{if ge .Num 42}}ge{{end}}{{if gt .Float 2}}gt{{end}}", DATA,
-         "ltge");
+  check ("{{if lt .Neg .Num}}lt{{end}}{{if ge .Num 42}}ge{{end}}{{if gt .Float 2}}gt{{end}}", DATA, "ltge");
   check ("{{print .Num .Neg}} {{print \"a\" \"b\"}}", DATA, "42 -7 ab");
   check ("{{println .Case}}", DATA, "upper\n");
   check ("{{upper (index .Names 1)}}", DATA, "DB");
@@ -231,8 +227,7 @@ test_parse_errors (void **state)
   check_error ("{{\"abc}}", NULL, "template: format:1:3: unterminated quoted string");
   check_error ("{{\"\\q\"}}", NULL, "template: format:1:4: invalid escape sequence in string");
   check_error ("{{/* open", NULL, "template: format:1:1: unclosed comment");
-  check_error ("{{ (upper .A }}", NULL,
-               "template: format:1:14: unexpected \"}}\" in parenthesized pipeline");
+  check_error ("{{ (upper .A }}", NULL, "template: format:1:14: unexpected \"}}\" in parenthesized pipeline");
   check_error ("{{template \"x\"}}", NULL, "template: format:1:3: {{template}} is not supported");
   check_error ("{{1x}}", NULL, "template: format:1:3: bad number syntax: \"1x\"");
   check_error ("{{.A}}{{if .B}}{{else}}{{else}}{{end}}", NULL,
@@ -250,7 +245,8 @@ test_exec_errors (void **state)
                "template: format:1:3: error calling join: expected a list, got int64");
   check_error ("{{truncate .Str \"x\"}}", DATA,
                "template: format:1:3: error calling truncate: expected a length, got string");
-  check_error ("{{index .Names 5}}", DATA, "template: format:1:3: error calling index: index out of range: 5");
+  check_error ("{{index .Names 5}}", DATA,
+               "template: format:1:3: error calling index: index out of range: 5");
   check_error ("{{if lt .Str 1}}{{end}}", DATA,
                "template: format:1:6: error calling lt: incompatible types for comparison");
 }
@@ -273,11 +269,16 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_fields),          cmocka_unit_test (test_value_printing),
-    cmocka_unit_test (test_json),            cmocka_unit_test (test_range),
-    cmocka_unit_test (test_if_with),         cmocka_unit_test (test_functions),
-    cmocka_unit_test (test_literals_and_text), cmocka_unit_test (test_parse_errors),
-    cmocka_unit_test (test_exec_errors),     cmocka_unit_test (test_deep_nesting),
+    cmocka_unit_test (test_fields),
+    cmocka_unit_test (test_value_printing),
+    cmocka_unit_test (test_json),
+    cmocka_unit_test (test_range),
+    cmocka_unit_test (test_if_with),
+    cmocka_unit_test (test_functions),
+    cmocka_unit_test (test_literals_and_text),
+    cmocka_unit_test (test_parse_errors),
+    cmocka_unit_test (test_exec_errors),
+    cmocka_unit_test (test_deep_nesting),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -26,9 +26,9 @@ check_doc (const char *text, const char *expected_json)
 
   if (ret < 0)
     fail_msg ("unexpected error for <<%s>>: %s", text, err->msg);
-  assert_string_equal (json_object_to_json_string_ext (doc, JSON_C_TO_STRING_PLAIN
-                                                                | JSON_C_TO_STRING_NOSLASHESCAPE),
-                       expected_json);
+  assert_string_equal (
+      json_object_to_json_string_ext (doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+      expected_json);
 }
 
 static void
@@ -51,7 +51,9 @@ test_empty (void **state)
 {
   check_doc ("", "{}");
   check_doc ("\n\n# only a comment\n   \t\n", "{}");
-  check_doc ("\xef\xbb\xbf" "a = 1", "{\"a\":1}");
+  check_doc ("\xef\xbb\xbf"
+             "a = 1",
+             "{\"a\":1}");
 }
 
 static void
@@ -132,8 +134,7 @@ test_keys (void **state)
 static void
 test_tables (void **state)
 {
-  check_doc ("top = 1\n[a]\nx = 1\n[b]\ny = \"z\"\n",
-             "{\"top\":1,\"a\":{\"x\":1},\"b\":{\"y\":\"z\"}}");
+  check_doc ("top = 1\n[a]\nx = 1\n[b]\ny = \"z\"\n", "{\"top\":1,\"a\":{\"x\":1},\"b\":{\"y\":\"z\"}}");
   check_doc ("[a.b.c]\nx = 1\n[a]\ny = 2\n", "{\"a\":{\"b\":{\"c\":{\"x\":1}},\"y\":2}}");
   check_doc ("[ a . \"b c\" ]  # comment\nx = 1", "{\"a\":{\"b c\":{\"x\":1}}}");
   check_doc ("[a]\n[a.b]\n[a.c]\n", "{\"a\":{\"b\":{},\"c\":{}}}");
@@ -156,8 +157,7 @@ static void
 test_arrays (void **state)
 {
   check_doc ("a = []\nb = [1, 2, 3]\nc = [\"x\", 'y']", "{\"a\":[],\"b\":[1,2,3],\"c\":[\"x\",\"y\"]}");
-  check_doc ("a = [\n  \"one\",  # first\n  # a comment line\n  \"two\",\n]\n",
-             "{\"a\":[\"one\",\"two\"]}");
+  check_doc ("a = [\n  \"one\",  # first\n  # a comment line\n  \"two\",\n]\n", "{\"a\":[\"one\",\"two\"]}");
   check_doc ("a = [[1, 2], [\"x\"], []]", "{\"a\":[[1,2],[\"x\"],[]]}");
   check_doc ("a = [1, \"mixed\", true, {x = 1}]", "{\"a\":[1,\"mixed\",true,{\"x\":1}]}");
   check_doc ("default_ulimits = [\n \"nofile=1280:2560\",\n]",
@@ -237,8 +237,7 @@ test_errors_strings (void **state)
   check_error ("a = '''abc", "t.conf:1: unterminated multi-line string");
   check_error ("a = \"bad \\q escape\"", "t.conf:1: invalid escape sequence \"\\q\" in string");
   check_error ("a = \"\\u12\"", "t.conf:1: invalid escape sequence: \\u needs 4 hex digits");
-  check_error ("a = \"\\uD800\"",
-               "t.conf:1: invalid escape sequence: U+D800 is not a Unicode scalar value");
+  check_error ("a = \"\\uD800\"", "t.conf:1: invalid escape sequence: U+D800 is not a Unicode scalar value");
   check_error ("a = \"\\U00110000\"",
                "t.conf:1: invalid escape sequence: U+110000 is not a Unicode scalar value");
   check_error ("a = \"ctl\x01\"", "t.conf:1: control character 0x01 in string");
@@ -326,7 +325,7 @@ test_parse_file (void **state)
   int fd = mkstemp (path);
 
   assert_true (fd >= 0);
-  assert_int_equal (write (fd, text, strlen (text)), (int) strlen (text));
+  assert_int_equal (write (fd, text, strlen (text)), (int)strlen (text));
   close (fd);
   assert_int_equal (toml_parse_file (path, &doc, &err), -1);
   {
