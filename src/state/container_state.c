@@ -1,0 +1,396 @@
+/* Container runtime state and its reconciliation (see container_state.h).  */
+#include "config.h"
+#include "state/container_state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "state/container.h"
+#include "state/lock.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/json.h"
+
+static const char *const status_names[] = { "created", "running", "paused", "stopping", "exited" };
+
+const char *
+container_status_name (enum container_status s)
+{
+  return (unsigned) s < sizeof status_names / sizeof status_names[0] ? status_names[s] : "unknown";
+}
+
+int
+container_status_parse (const char *name, enum container_status *out)
+{
+  size_t i;
+
+  for (i = 0; i < sizeof status_names / sizeof status_names[0]; i++)
+    if (strcmp (name, status_names[i]) == 0)
+      {
+        *out = (enum container_status) i;
+        return 0;
+      }
+  /* podman's other names for the same states */
+  if (strcmp (name, "stopped") == 0 || strcmp (name, "configured") == 0)
+    {
+      *out = name[0] == 's' ? CONTAINER_STATUS_EXITED : CONTAINER_STATUS_CREATED;
+      return 0;
+    }
+  return -1;
+}
+
+int64_t
+time_now_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_REALTIME, &ts);
+  return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void
+time_format_rfc3339 (int64_t ns, char *buf, size_t len)
+{
+  time_t secs = (time_t) (ns / 1000000000);
+  struct tm tm;
+  char date[32];
+
+  gmtime_r (&secs, &tm);
+  strftime (date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf (buf, len, "%s.%09ldZ", date, (long) (ns % 1000000000));
+}
+
+int64_t
+time_parse_rfc3339 (const char *text)
+{
+  struct tm tm = { 0 };
+  const char *p;
+  int64_t frac = 0, scale = 100000000, offset = 0;
+  time_t secs;
+
+  if (text == NULL || (p = strptime (text, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
+    return -1;
+  if (*p == '.')
+    for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
+      frac += (*p - '0') * scale;
+  if (*p == '+' || *p == '-')
+    {
+      int h = 0, m = 0;
+      if (sscanf (p + 1, "%2d:%2d", &h, &m) != 2)
+        return -1;
+      offset = (h * 3600 + m * 60) * (*p == '-' ? -1 : 1);
+    }
+  else if (*p != 'Z')
+    return -1;
+  secs = timegm (&tm);
+  return ((int64_t) secs - offset) * 1000000000 + frac;
+}
+
+uint64_t
+proc_start_time (pid_t pid)
+{
+  char path[64], buf[1024], *p;
+  _cleanup_close_ int fd = -1;
+  ssize_t n;
+  int field;
+
+  if (pid <= 0)
+    return 0;
+  snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return 0;
+  n = read (fd, buf, sizeof buf - 1);
+  if (n <= 0)
+    return 0;
+  buf[n] = '\0';
+  /* comm may hold spaces and parentheses: fields restart after the last ')' */
+  p = strrchr (buf, ')');
+  if (p == NULL || p[1] != ' ')
+    return 0;
+  p += 2;
+  /* p is field 3 (state); a zombie has finished running */
+  if (*p == 'Z' || *p == 'X')
+    return 0;
+  for (field = 3; field < 22 && p != NULL; field++)
+    {
+      p = strchr (p, ' ');
+      if (p != NULL)
+        p++;
+    }
+  return p != NULL ? strtoull (p, NULL, 10) : 0;
+}
+
+bool
+proc_is (pid_t pid, uint64_t start)
+{
+  return pid > 0 && start != 0 && proc_start_time (pid) == start;
+}
+
+const char *
+boot_id (void)
+{
+  static char id[40];
+  galley_error_t ignore = NULL;
+  _cleanup_free_ char *text = NULL;
+
+  if (id[0] != '\0')
+    return id;
+  if (fs_read_file (AT_FDCWD, "/proc/sys/kernel/random/boot_id", 128, &text, NULL, &ignore) < 0)
+    {
+      galley_error_release (&ignore);
+      return "";
+    }
+  snprintf (id, sizeof id, "%.36s", text);
+  return id;
+}
+
+static int64_t
+get_int64 (json_object *o, const char *key)
+{
+  json_object *v;
+  return json_object_object_get_ex (o, key, &v) ? json_object_get_int64 (v) : 0;
+}
+
+static void
+from_json (json_object *o, struct container_state *st)
+{
+  json_object *v;
+  const char *s;
+
+  memset (st, 0, sizeof *st);
+  s = json_get_string (o, "Status");
+  if (s == NULL || container_status_parse (s, &st->status) < 0)
+    st->status = CONTAINER_STATUS_CREATED;
+  st->pid = (pid_t) get_int64 (o, "Pid");
+  st->pid_start = (uint64_t) get_int64 (o, "PidStartTime");
+  st->monitor_pid = (pid_t) get_int64 (o, "MonitorPid");
+  st->monitor_start = (uint64_t) get_int64 (o, "MonitorStartTime");
+  if ((s = json_get_string (o, "BootID")))
+    snprintf (st->boot_id, sizeof st->boot_id, "%s", s);
+  st->has_exit_code = json_object_object_get_ex (o, "ExitCode", &v);
+  st->exit_code = st->has_exit_code ? json_object_get_int (v) : 0;
+  st->started_at = time_parse_rfc3339 (json_get_string (o, "StartedAt"));
+  st->finished_at = time_parse_rfc3339 (json_get_string (o, "FinishedAt"));
+  if (st->started_at < 0)
+    st->started_at = 0;
+  if (st->finished_at < 0)
+    st->finished_at = 0;
+  st->restart_count = (int) get_int64 (o, "RestartCount");
+  st->stopped_by_user = json_object_object_get_ex (o, "StoppedByUser", &v)
+                        && json_object_get_boolean (v);
+}
+
+static json_object *
+to_json (const struct container_state *st)
+{
+  json_object *o = json_object_new_object ();
+  char t[64];
+
+  json_object_object_add (o, "Status", json_object_new_string (container_status_name (st->status)));
+  json_object_object_add (o, "Pid", json_object_new_int64 (st->pid));
+  json_object_object_add (o, "PidStartTime", json_object_new_int64 ((int64_t) st->pid_start));
+  json_object_object_add (o, "MonitorPid", json_object_new_int64 (st->monitor_pid));
+  json_object_object_add (o, "MonitorStartTime", json_object_new_int64 ((int64_t) st->monitor_start));
+  json_object_object_add (o, "BootID", json_object_new_string (st->boot_id));
+  if (st->has_exit_code)
+    json_object_object_add (o, "ExitCode", json_object_new_int (st->exit_code));
+  if (st->started_at > 0)
+    {
+      time_format_rfc3339 (st->started_at, t, sizeof t);
+      json_object_object_add (o, "StartedAt", json_object_new_string (t));
+    }
+  if (st->finished_at > 0)
+    {
+      time_format_rfc3339 (st->finished_at, t, sizeof t);
+      json_object_object_add (o, "FinishedAt", json_object_new_string (t));
+    }
+  json_object_object_add (o, "RestartCount", json_object_new_int (st->restart_count));
+  json_object_object_add (o, "StoppedByUser", json_object_new_boolean (st->stopped_by_user));
+  return o;
+}
+
+/* No state file: what the create-time record says (a foreground run
+ * records its exit there).  */
+static int
+state_from_record (const struct galley_paths *p, const char *id, struct container_state *out,
+                   galley_error_t *err)
+{
+  _cleanup_free_ char *dir = container_dir (p, id), *text = NULL;
+  _cleanup_json_ json_object *rec = NULL;
+  _cleanup_close_ int dfd = -1;
+  json_object *state;
+  size_t len;
+
+  memset (out, 0, sizeof *out);
+  if (dir == NULL)
+    return galley_error_make (err, errno, "allocating");
+  dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return galley_error_make (err, errno == ENOENT ? ENOENT : errno,
+                              "no container with ID \"%s\" found", id);
+  if (fs_read_file (dfd, "container.json", 4 << 20, &text, &len, err) < 0
+      || json_parse_strict (text, len, "container.json", &rec, err) < 0)
+    return -1;
+  if (json_object_object_get_ex (rec, "State", &state))
+    from_json (state, out);
+  return 0;
+}
+
+/* The recorded process is gone or is not ours any more.  */
+static bool
+lost (const struct galley_paths *p, const char *id, const struct container_state *st)
+{
+  _cleanup_free_ char *run = container_run_dir (p, id);
+  struct stat sb;
+
+  if (strcmp (st->boot_id, boot_id ()) != 0)
+    return true;
+  if (run != NULL && stat (run, &sb) < 0 && errno == ENOENT)
+    return true; /* the runroot was wiped */
+  if (st->monitor_pid > 0 && ! proc_is (st->monitor_pid, st->monitor_start))
+    return true;
+  return st->pid > 0 && ! proc_is (st->pid, st->pid_start);
+}
+
+static int
+read_file (int dfd, struct container_state *out, bool *missing, galley_error_t *err)
+{
+  _cleanup_free_ char *text = NULL;
+  _cleanup_json_ json_object *o = NULL;
+  galley_error_t local = NULL;
+  size_t len;
+
+  *missing = false;
+  if (fs_read_file (dfd, "state.json", 1 << 20, &text, &len, &local) < 0)
+    {
+      if (galley_error_errno (&local) == ENOENT)
+        {
+          galley_error_release (&local);
+          *missing = true;
+          return 0;
+        }
+      *err = local;
+      return -1;
+    }
+  if (json_parse_strict (text, len, "state.json", &o, err) < 0)
+    return -1;
+  from_json (o, out);
+  return 0;
+}
+
+int
+container_state_read (const struct galley_paths *p, const char *id, struct container_state *out,
+                      galley_error_t *err)
+{
+  _cleanup_free_ char *dir = container_dir (p, id);
+  _cleanup_close_ int dfd = -1;
+  bool missing;
+  int tries;
+
+  if (dir == NULL)
+    return galley_error_make (err, errno, "allocating");
+  dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return galley_error_make (err, errno, "no container with ID \"%s\" found", id);
+  for (tries = 0;; tries++)
+    {
+      if (read_file (dfd, out, &missing, err) < 0)
+        return -1;
+      if (missing)
+        return state_from_record (p, id, out, err);
+      if (out->status != CONTAINER_STATUS_RUNNING && out->status != CONTAINER_STATUS_PAUSED
+          && out->status != CONTAINER_STATUS_STOPPING)
+        return 0;
+      if (! lost (p, id, out))
+        return 0;
+      /* The init is gone but its monitor lives: it is recording the exit
+       * right now; give it a moment to tell the real exit code.  */
+      if (tries < 50 && out->monitor_pid > 0 && proc_is (out->monitor_pid, out->monitor_start)
+          && strcmp (out->boot_id, boot_id ()) == 0)
+        {
+          struct timespec ts = { 0, 10 * 1000 * 1000 };
+          nanosleep (&ts, NULL);
+          continue;
+        }
+      break;
+    }
+  /* Killed with its monitor (the init dies with SIGKILL when the monitor
+   * goes), or lost to a reboot.  */
+  out->status = CONTAINER_STATUS_EXITED;
+  if (! out->has_exit_code)
+    {
+      out->exit_code = 128 + SIGKILL;
+      out->has_exit_code = true;
+    }
+  if (out->finished_at == 0)
+    out->finished_at = time_now_ns ();
+  out->pid = 0;
+  out->monitor_pid = 0;
+  out->reconciled = true;
+  return 0;
+}
+
+int
+container_state_write (const struct galley_paths *p, const char *id,
+                       const struct container_state *st, galley_error_t *err)
+{
+  _cleanup_free_ char *dir = container_dir (p, id);
+  _cleanup_json_ json_object *o = to_json (st);
+  _cleanup_close_ int dfd = -1;
+
+  if (dir == NULL)
+    return galley_error_make (err, errno, "allocating");
+  dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return galley_error_make (err, errno, "no container with ID \"%s\" found", id);
+  return json_write_atomic (dfd, "state.json", o, err);
+}
+
+int
+container_lock (const struct galley_paths *p, const char *id, galley_error_t *err)
+{
+  _cleanup_free_ char *dir = container_dir (p, id);
+  _cleanup_close_ int dfd = -1, fd = -1;
+  struct stat sb;
+
+  if (dir == NULL)
+    return galley_error_make (err, errno, "allocating");
+  dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return galley_error_make (err, errno, "no container with ID \"%s\" found", id);
+  fd = lock_open (dfd, "lock", err);
+  if (fd < 0 || lock_acquire (fd, LOCK_EXCLUSIVE, err) < 0)
+    return -1;
+  /* A remover held the lock before us: the directory is gone.  */
+  if (fstatat (dfd, "container.json", &sb, 0) < 0)
+    return galley_error_make (err, ENOENT, "no container with ID \"%s\" found", id);
+  return steal_fd (&fd);
+}
+
+int
+container_state_pidfd (const struct container_state *st, galley_error_t *err)
+{
+  int fd;
+
+  if (st->pid <= 0)
+    return galley_error_make (err, ESRCH, "the container is not running");
+  fd = (int) syscall (SYS_pidfd_open, st->pid, 0);
+  if (fd < 0)
+    return galley_error_make (err, errno, "opening the container's process");
+  /* Checked after the open: the pidfd now pins the process it names.  */
+  if (! proc_is (st->pid, st->pid_start))
+    {
+      close (fd);
+      return galley_error_make (err, ESRCH, "the container's process is gone");
+    }
+  return fd;
+}
