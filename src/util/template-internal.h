@@ -1,6 +1,7 @@
 /* The parsed form of a Go text/template subset, shared by the parser
- * (template.c), the evaluator (template-exec.c) and the record printer
- * (format.c).  Not for use outside src/util.  */
+ * (template.c), the evaluator (template-exec.c), its functions
+ * (template-funcs.c) and the record printer (format.c).  Not for use
+ * outside src/util.  */
 #ifndef GALLEY_TEMPLATE_INTERNAL_H
 #define GALLEY_TEMPLATE_INTERNAL_H
 
@@ -98,6 +99,46 @@ struct tpl_value
   bool missing;
   json_object *obj;
 };
+
+static inline struct tpl_value
+tpl_value_missing (void)
+{
+  return (struct tpl_value){ .missing = true, .obj = NULL };
+}
+
+/* Takes over the reference held on o.  */
+static inline struct tpl_value
+tpl_value_take (json_object *o)
+{
+  return (struct tpl_value){ .missing = false, .obj = o };
+}
+
+static inline struct tpl_value
+tpl_value_borrow (json_object *o)
+{
+  return (struct tpl_value){ .missing = false, .obj = json_object_get (o) };
+}
+
+static inline void
+tpl_value_release (struct tpl_value *v)
+{
+  if (v->obj)
+    json_object_put (v->obj);
+  v->obj = NULL;
+}
+#define _cleanup_tpl_value_ __attribute__ ((cleanup (tpl_value_release)))
+
+static inline bool
+tpl_is_type (const struct tpl_value *v, json_type type)
+{
+  return ! v->missing && v->obj != NULL && json_object_is_type (v->obj, type);
+}
+
+/* Go's truthiness: false, 0, "", empty list or map, nil and missing are false.  */
+bool tpl_truthy (const struct tpl_value *v);
+
+/* Go's name of the value's type, for messages ("string", "int64", ...).  */
+const char *tpl_type_name (const struct tpl_value *v);
 
 typedef int (*tpl_function_impl) (struct tpl_value *args, size_t nargs, struct tpl_value *out,
                                   char **error_msg);
