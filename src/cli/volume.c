@@ -1,0 +1,429 @@
+/* galley volume create/ls/inspect/rm/prune/exists: podman-compatible
+ * commands over the named volumes of src/state/volume.h.  */
+#include "config.h"
+
+#include <errno.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "state/volume.h"
+#include "util/cleanup.h"
+#include "util/format.h"
+#include "util/json.h"
+
+/* --label/--opt KEY=VALUE (a bare KEY means an empty value, as podman).  */
+static int
+add_key_value (json_object *map, const char *arg)
+{
+  const char *eq = strchr (arg, '=');
+  _cleanup_free_ char *key = eq ? strndup (arg, (size_t) (eq - arg)) : strdup (arg);
+
+  if (key == NULL)
+    return -1;
+  json_object_object_add (map, key, json_object_new_string (eq ? eq + 1 : ""));
+  return 0;
+}
+
+int
+cli_cmd_volume_create (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  _cleanup_cli_parser_ struct cli_parser p;
+  _cleanup_json_ json_object *labels = json_object_new_object ();
+  _cleanup_json_ json_object *options = json_object_new_object ();
+  _cleanup_free_ char *name = NULL;
+  struct volume_create_options o = { 0 };
+  const char *arg;
+  int opt;
+
+  cli_parser_init (&p, ctx->cmd, argc, argv);
+  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+    switch (opt)
+      {
+      case OPT_volume_create_driver:
+        if (strcmp (arg, "local") != 0)
+          return galley_error_make (err, 0, "volume driver %s is not supported (only \"local\")", arg);
+        break;
+      case OPT_volume_create_ignore:
+        o.ignore_existing = true;
+        break;
+      case OPT_volume_create_label:
+        add_key_value (labels, arg);
+        break;
+      case OPT_volume_create_opt:
+        add_key_value (options, arg);
+        break;
+      }
+  if (opt < 0 || cli_positionals (&p, 0, 1, err) < 0)
+    return -1;
+  o.name = p.optind < argc ? argv[p.optind] : NULL;
+  o.labels = labels;
+  o.options = options;
+  if (volume_create (&ctx->paths, &o, &name, err) < 0)
+    return -1;
+  printf ("%s\n", name);
+  return 0;
+}
+
+struct volume_filters
+{
+  char **items; /* KEY=VALUE */
+  size_t n;
+};
+
+static int
+filters_add (struct volume_filters *f, const char *arg, galley_error_t *err)
+{
+  char **grown;
+
+  if (strchr (arg, '=') == NULL)
+    return galley_error_make (err, 0, "invalid volume filter %s: must be KEY=VALUE", arg);
+  grown = realloc (f->items, (f->n + 1) * sizeof *grown);
+  if (grown == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  f->items = grown;
+  f->items[f->n++] = (char *) arg;
+  return 0;
+}
+
+static bool
+label_matches (json_object *record, const char *want)
+{
+  const char *eq = strchr (want, '=');
+  _cleanup_free_ char *key = eq ? strndup (want, (size_t) (eq - want)) : strdup (want);
+  json_object *labels, *v;
+
+  if (key == NULL || ! json_object_object_get_ex (record, "Labels", &labels)
+      || ! json_object_object_get_ex (labels, key, &v))
+    return false;
+  return eq == NULL || strcmp (json_object_get_string (v), eq + 1) == 0;
+}
+
+static int
+parse_bool_filter (const char *v, bool *out, galley_error_t *err)
+{
+  if (strcmp (v, "true") == 0 || strcmp (v, "1") == 0)
+    *out = true;
+  else if (strcmp (v, "false") == 0 || strcmp (v, "0") == 0)
+    *out = false;
+  else
+    return galley_error_make (err, 0, "%s is not a valid value for the \"dangling\" filter - must be true or false", v);
+  return 0;
+}
+
+/* Does the volume pass every filter?  Filters of one key are OR-ed, keys
+ * AND-ed, as podman's.  */
+static int
+volume_selected (const struct cli_context *ctx, json_object *record, const struct volume_filters *f,
+                 bool *selected, galley_error_t *err)
+{
+  static const char *const keys[] = { "name", "label", "dangling", "driver", "scope" };
+  const char *name = json_get_string (record, "Name");
+  size_t k, i;
+
+  *selected = true;
+  for (i = 0; i < f->n; i++)
+    {
+      size_t klen = (size_t) (strchr (f->items[i], '=') - f->items[i]);
+      for (k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        if (strlen (keys[k]) == klen && strncmp (f->items[i], keys[k], klen) == 0)
+          break;
+      if (k == sizeof keys / sizeof keys[0])
+        return galley_error_make (err, 0, "%.*s is an invalid volume filter", (int) klen, f->items[i]);
+    }
+  for (k = 0; k < sizeof keys / sizeof keys[0]; k++)
+    {
+      bool any = false, hit = false;
+      for (i = 0; i < f->n; i++)
+        {
+          const char *v = strchr (f->items[i], '=') + 1;
+          if (strncmp (f->items[i], keys[k], strlen (keys[k])) != 0 || f->items[i][strlen (keys[k])] != '=')
+            continue;
+          any = true;
+          if (k == 0)
+            {
+              regex_t re;
+              if (regcomp (&re, v, REG_EXTENDED | REG_NOSUB) != 0)
+                return galley_error_make (err, 0, "invalid name filter %s: not a regular expression", v);
+              hit = hit || regexec (&re, name, 0, NULL, 0) == 0;
+              regfree (&re);
+            }
+          else if (k == 1)
+            hit = hit || label_matches (record, v);
+          else if (k == 2)
+            {
+              _cleanup_strv_ char **users = NULL;
+              bool want = false;
+              if (parse_bool_filter (v, &want, err) < 0 || volume_users (&ctx->paths, name, &users, err) < 0)
+                return -1;
+              hit = hit || want == (users[0] == NULL);
+            }
+          else
+            hit = hit || strcmp (v, "local") == 0;
+        }
+      if (any && ! hit)
+        {
+          *selected = false;
+          return 0;
+        }
+    }
+  return 0;
+}
+
+/* The inspect records of the volumes that pass the filters.  */
+static int
+collect_volumes (const struct cli_context *ctx, const struct volume_filters *f, json_object **out,
+                 galley_error_t *err)
+{
+  _cleanup_json_ json_object *records = json_object_new_array ();
+  _cleanup_strv_ char **names = NULL;
+  size_t i;
+
+  if (volume_list (&ctx->paths, &names, err) < 0)
+    return -1;
+  for (i = 0; names[i]; i++)
+    {
+      _cleanup_json_ json_object *record = NULL;
+      _cleanup_error_ galley_error_t gone = NULL;
+      bool selected;
+
+      if (volume_load (&ctx->paths, names[i], &record, &gone) < 0)
+        continue; /* removed meanwhile */
+      if (volume_selected (ctx, record, f, &selected, err) < 0)
+        return -1;
+      if (selected)
+        json_object_array_add (records, volume_inspect_record (record));
+    }
+  *out = steal_pointer (&records);
+  return 0;
+}
+
+int
+cli_cmd_volume_ls (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  _cleanup_cli_parser_ struct cli_parser p;
+  _cleanup_json_ json_object *records = NULL;
+  _cleanup_json_ json_object *headers = json_object_new_object ();
+  _cleanup_free_ char **filter_items = NULL;
+  struct volume_filters f = { 0 };
+  const char *format = NULL, *arg;
+  bool quiet = false, noheading = false;
+  int opt, r;
+
+  cli_parser_init (&p, ctx->cmd, argc, argv);
+  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+    switch (opt)
+      {
+      case OPT_volume_ls_filter:
+        r = filters_add (&f, arg, err);
+        filter_items = f.items;
+        if (r < 0)
+          return -1;
+        break;
+      case OPT_volume_ls_format:
+        format = arg;
+        break;
+      case OPT_volume_ls_noheading:
+        noheading = true;
+        break;
+      case OPT_volume_ls_quiet:
+        quiet = true;
+        break;
+      }
+  if (opt < 0 || cli_positionals (&p, 0, 0, err) < 0)
+    return -1;
+  if (collect_volumes (ctx, &f, &records, err) < 0)
+    return -1;
+  if (quiet && format == NULL)
+    format = "{{.Name}}";
+  json_object_object_add (headers, "Name", json_object_new_string ("VOLUME NAME"));
+  return format_print (stdout, format, "table {{.Driver}}\t{{.Name}}", records, headers, noheading, err);
+}
+
+int
+cli_cmd_volume_inspect (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  _cleanup_cli_parser_ struct cli_parser p;
+  _cleanup_json_ json_object *records = NULL;
+  _cleanup_error_ galley_error_t missing = NULL;
+  struct volume_filters none = { 0 };
+  const char *format = NULL, *arg;
+  bool all = false;
+  int opt, i;
+
+  cli_parser_init (&p, ctx->cmd, argc, argv);
+  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+    if (opt == OPT_volume_inspect_format)
+      format = arg;
+    else if (opt == OPT_volume_inspect_all)
+      all = true;
+  if (opt < 0 || cli_positionals (&p, all ? 0 : 1, all ? 0 : -1, err) < 0)
+    return -1;
+  if (all)
+    {
+      if (collect_volumes (ctx, &none, &records, err) < 0)
+        return -1;
+    }
+  else
+    records = json_object_new_array ();
+  for (i = p.optind; i < argc; i++)
+    {
+      _cleanup_json_ json_object *record = NULL;
+      if (volume_load (&ctx->paths, argv[i], &record, err) < 0)
+        {
+          if (galley_error_errno (err) != ENOENT)
+            return -1;
+          galley_error_release (err);
+          /* podman prints what it found, then fails on the first unknown.  */
+          if (missing == NULL)
+            galley_error_make (&missing, 0, "no such volume %.256s", argv[i]);
+          continue;
+        }
+      json_object_array_add (records, volume_inspect_record (record));
+    }
+  if (format_print (stdout, format && *format ? format : "json", NULL, records, NULL, true, err) < 0)
+    return -1;
+  if (missing)
+    {
+      *err = steal_pointer (&missing);
+      return galley_error_wrap (err, "inspecting object");
+    }
+  return 0;
+}
+
+/* Remove volumes by name; podman's exit codes: 1 when a volume is unknown,
+ * 2 when one is in use (the last error is printed, earlier ones too).  */
+int
+cli_cmd_volume_rm (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  _cleanup_cli_parser_ struct cli_parser p;
+  _cleanup_strv_ char **names = NULL;
+  _cleanup_error_ galley_error_t last = NULL;
+  const char *arg;
+  bool all = false, force = false;
+  int opt, status = 0;
+  size_t i;
+
+  cli_parser_init (&p, ctx->cmd, argc, argv);
+  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+    if (opt == OPT_volume_rm_all)
+      all = true;
+    else if (opt == OPT_volume_rm_force)
+      force = true;
+  if (opt < 0)
+    return -1;
+  if (all == (p.optind < argc))
+    return galley_error_make (err, 0, all ? "--all and specific volume names cannot be combined"
+                                          : "you must provide at least one volume name");
+  if (all && volume_list (&ctx->paths, &names, err) < 0)
+    return -1;
+  for (i = 0; all ? names[i] != NULL : p.optind + (int) i < argc; i++)
+    {
+      const char *name = all ? names[i] : argv[p.optind + i];
+      _cleanup_error_ galley_error_t e = NULL;
+
+      if (volume_remove (&ctx->paths, name, false, &e) == 0)
+        {
+          printf ("%s\n", name);
+          continue;
+        }
+      if (galley_error_errno (&e) == ENOENT && (force || all))
+        continue;
+      if (galley_error_errno (&e) == EBUSY && all)
+        continue;
+      status = galley_error_errno (&e) == ENOENT ? 1 : galley_error_errno (&e) == EBUSY ? 2 : 125;
+      if (last)
+        fprintf (stderr, "Error: %s\n", last->msg);
+      galley_error_release (&last);
+      last = steal_pointer (&e);
+    }
+  fflush (stdout);
+  if (last == NULL)
+    return 0;
+  if (status == 125)
+    {
+      *err = steal_pointer (&last);
+      return -1;
+    }
+  fprintf (stderr, "Error: %s\n", last->msg);
+  return status;
+}
+
+int
+cli_cmd_volume_prune (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  _cleanup_cli_parser_ struct cli_parser p;
+  _cleanup_json_ json_object *records = NULL;
+  _cleanup_free_ char **filter_items = NULL;
+  struct volume_filters f = { 0 };
+  const char *arg;
+  bool force = false;
+  int opt, r;
+  size_t i;
+
+  cli_parser_init (&p, ctx->cmd, argc, argv);
+  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+    if (opt == OPT_volume_prune_force)
+      force = true;
+    else if (opt == OPT_volume_prune_filter)
+      {
+        if (strncmp (arg, "label=", 6) != 0)
+          return galley_error_make (err, 0, "%s is an invalid volume prune filter (label=KEY[=VALUE])", arg);
+        r = filters_add (&f, arg, err);
+        filter_items = f.items;
+        if (r < 0)
+          return -1;
+      }
+  if (opt < 0 || cli_positionals (&p, 0, 0, err) < 0)
+    return -1;
+  if (! force)
+    {
+      char answer[16] = "";
+      fprintf (stderr, "WARNING! This will remove all volumes not used by at least one container. "
+                       "The following volumes will be removed:\n");
+      if (collect_volumes (ctx, &f, &records, err) < 0)
+        return -1;
+      for (i = 0; i < json_object_array_length (records); i++)
+        fprintf (stderr, "%s\n", json_get_string (json_object_array_get_idx (records, i), "Name"));
+      fprintf (stderr, "Are you sure you want to continue? [y/N] ");
+      if (fgets (answer, sizeof answer, stdin) == NULL || (answer[0] != 'y' && answer[0] != 'Y'))
+        return 0;
+      json_object_put (records);
+      records = NULL;
+    }
+  if (collect_volumes (ctx, &f, &records, err) < 0)
+    return -1;
+  for (i = 0; i < json_object_array_length (records); i++)
+    {
+      const char *name = json_get_string (json_object_array_get_idx (records, i), "Name");
+      _cleanup_error_ galley_error_t e = NULL;
+
+      if (volume_remove (&ctx->paths, name, false, &e) == 0)
+        printf ("%s\n", name);
+      else if (galley_error_errno (&e) != EBUSY && galley_error_errno (&e) != ENOENT)
+        {
+          *err = steal_pointer (&e);
+          return -1;
+        }
+    }
+  return 0;
+}
+
+int
+cli_cmd_volume_exists (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  _cleanup_cli_parser_ struct cli_parser p;
+  const char *arg;
+  int opt;
+
+  cli_parser_init (&p, ctx->cmd, argc, argv);
+  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+    ;
+  if (opt < 0 || cli_positionals (&p, 1, 1, err) < 0)
+    return -1;
+  return volume_exists (&ctx->paths, argv[p.optind]) ? 0 : 1;
+}
+
+CLI_GROUP_HANDLER (volume)
