@@ -7,4 +7,3 @@ libgalley_a_SOURCES += src/state/galley_config.c src/state/galley_config.h
 libgalley_a_SOURCES += src/state/container_state.c src/state/container_state.h \
 	src/state/container_log.c src/state/container_log.h
 libgalley_a_SOURCES += src/state/volume.c src/state/volume.h
-libgalley_a_SOURCES += src/state/volume.c src/state/volume.h
