@@ -93,6 +93,8 @@ struct cli_context
 /* The table.  */
 extern struct cli_command cli_commands[CMD__COUNT];
 const struct cli_command *cli_command_find (const char *name);
+/* The i-th alias ("image ls") and its command; NULL past the last.  */
+const char *cli_alias_at (size_t i, const struct cli_command **target);
 /* Look up "argv[0]" or "argv[0] argv[1]" (subcommands and aliases); *used is 1 or 2.  */
 const struct cli_command *cli_command_lookup (int argc, char **argv, int *used);
 

@@ -4,9 +4,15 @@
  * file names".  */
 #include "config.h"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/json.h"
 
 static bool
 has_prefix (const char *s, const char *prefix)
@@ -100,10 +106,90 @@ print_commands (const char *group, const char *cur)
     }
 }
 
-/* Values for a METAVAR or positional kind.  Only fixed vocabularies are
- * known here; store-backed kinds (IMAGE, CONTAINER) join as they land.  */
+/* Print candidate once (the names of one image overlap).  */
 static void
-print_values (const char *kind, const char *cur)
+print_unique (char ***seen, size_t *n, const char *candidate, size_t len)
+{
+  char **grown;
+  size_t i;
+
+  for (i = 0; i < *n; i++)
+    if (strlen ((*seen)[i]) == len && strncmp ((*seen)[i], candidate, len) == 0)
+      return;
+  printf ("%.*s\n", (int) len, candidate);
+  grown = realloc (*seen, (*n + 1) * sizeof *grown);
+  if (grown == NULL || (grown[*n] = strndup (candidate, len)) == NULL)
+    {
+      if (grown)
+        *seen = grown;
+      return;
+    }
+  *seen = grown;
+  (*n)++;
+}
+
+/* Image names from images.json and short ids from images/, read without
+ * opening the store (no lock, nothing created).  As podman: full names
+ * for an empty word; otherwise also every shorter name ("httpd:latest",
+ * "httpd" for "registry.example.org/f29/httpd:latest").  */
+static void
+print_images (const struct cli_context *ctx, const char *cur)
+{
+  _cleanup_free_ char *text = NULL;
+  _cleanup_json_ json_object *doc = NULL;
+  _cleanup_closedir_ DIR *d = NULL;
+  _cleanup_close_ int root = -1;
+  _cleanup_error_ galley_error_t err = NULL;
+  json_object *names;
+  char **seen = NULL;
+  size_t len, n_seen = 0, i, cur_len = strlen (cur);
+  int images;
+
+  if (ctx->paths.root == NULL || (root = open (ctx->paths.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+    return;
+  if (fs_read_file (root, "images.json", 64u << 20, &text, &len, &err) == 0
+      && json_parse_strict (text, len, "images.json", &doc, &err) == 0
+      && json_object_object_get_ex (doc, "names", &names) && json_object_is_type (names, json_type_object))
+    {
+      json_object_object_foreach (names, name, id)
+      {
+        const char *p = name;
+        (void) id;
+        if (cur_len == 0)
+          {
+            print_unique (&seen, &n_seen, name, strlen (name));
+            continue;
+          }
+        for (; p != NULL; p = strchr (p, '/') ? strchr (p, '/') + 1 : NULL)
+          {
+            const char *colon = strrchr (p, ':');
+            if (has_prefix (p, cur))
+              print_unique (&seen, &n_seen, p, strlen (p));
+            if (colon && strchr (colon, '/') == NULL && (size_t) (colon - p) >= cur_len
+                && strncmp (p, cur, cur_len) == 0)
+              print_unique (&seen, &n_seen, p, (size_t) (colon - p));
+          }
+      }
+    }
+  images = openat (root, "images", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (cur_len > 0 && images >= 0 && (d = fdopendir (images)) != NULL)
+    {
+      struct dirent *de;
+      while ((de = readdir (d)) != NULL)
+        if (strlen (de->d_name) == 64 && has_prefix (de->d_name, cur))
+          print_unique (&seen, &n_seen, de->d_name, 12);
+    }
+  else if (images >= 0)
+    close (images);
+  for (i = 0; i < n_seen; i++)
+    free (seen[i]);
+  free (seen);
+}
+
+/* Values for a METAVAR or positional kind: fixed vocabularies, and the
+ * store-backed kinds (IMAGE; CONTAINER joins when containers land).  */
+static void
+print_values (const struct cli_context *ctx, const char *kind, const char *cur)
 {
   static const struct
   {
@@ -121,6 +207,11 @@ print_values (const char *kind, const char *cur)
   if (strcmp (kind, "COMMAND") == 0)
     {
       print_commands (NULL, cur);
+      return;
+    }
+  if (strcmp (kind, "IMAGE") == 0)
+    {
+      print_images (ctx, cur);
       return;
     }
   for (i = 0; i < sizeof vocab / sizeof vocab[0]; i++)
@@ -179,7 +270,7 @@ cli_cmd_complete (struct cli_context *ctx, int argc, char **argv, galley_error_t
     {
       const struct cli_option *o = last > 1 ? value_option (global, argv[last - 1]) : NULL;
       if (o != NULL)
-        print_values (o->metavar, cur);
+        print_values (ctx, o->metavar, cur);
       else if (cur[0] == '-')
         print_options (global, cur);
       else
@@ -205,7 +296,7 @@ cli_cmd_complete (struct cli_context *ctx, int argc, char **argv, galley_error_t
       const struct cli_option *o = value_option (cmd, argv[last - 1]);
       if (o != NULL)
         {
-          print_values (o->metavar, cur);
+          print_values (ctx, o->metavar, cur);
           return 0;
         }
     }
@@ -215,6 +306,6 @@ cli_cmd_complete (struct cli_context *ctx, int argc, char **argv, galley_error_t
       return 0;
     }
   positional_kind (cmd, kind, sizeof kind);
-  print_values (kind, cur);
+  print_values (ctx, kind, cur);
   return 0;
 }

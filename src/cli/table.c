@@ -100,6 +100,15 @@ cli_command_lookup (int argc, char **argv, int *used)
   return c;
 }
 
+const char *
+cli_alias_at (size_t i, const struct cli_command **target)
+{
+  if (i >= sizeof cli_aliases / sizeof cli_aliases[0] - 1)
+    return NULL;
+  *target = &cli_commands[cli_aliases[i].target];
+  return cli_aliases[i].name;
+}
+
 const struct cli_option *
 cli_option_by_id (const struct cli_command *cmd, int id)
 {

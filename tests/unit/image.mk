@@ -33,3 +33,10 @@ tests_unit_test_whiteout_SOURCES = tests/unit/test-whiteout.c tests/unit/layer-t
 tests_unit_test_whiteout_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_whiteout_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-layer-tar
+TESTS += tests/unit/test-layer-tar
+tests_unit_test_layer_tar_SOURCES = tests/unit/test-layer-tar.c tests/unit/layer-tar.h
+tests_unit_test_layer_tar_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_layer_tar_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+endif

@@ -1,0 +1,47 @@
+/* What image_save.c (planning, layer regeneration) hands to
+ * image_save_archive.c (the docker-archive and oci-archive layouts).  */
+#ifndef GALLEY_IMAGE_SAVE_INTERNAL_H
+#define GALLEY_IMAGE_SAVE_INTERNAL_H
+
+#include <stdio.h>
+
+#include "image/digest.h"
+#include "image/image_save.h"
+#include "image/layer_tar.h"
+#include "image/store.h"
+
+struct save_layer
+{
+  char *chain_id;
+  char *diff_dir;
+  int tmp_fd;                     /* the regenerated tar (gzip for OCI) */
+  struct layer_tar_result *result; /* in memory shared with the userns child */
+};
+
+struct save_image
+{
+  struct store_image *img;
+  char **tags;       /* RepoTags (docker-archive) / ref.name (oci-archive); NULL-terminated */
+  size_t *layers;    /* indexes into save_plan.layers, bottom first */
+  size_t n_layers;
+  char *config;      /* as written: the stored bytes, or rewritten with new diff_ids */
+  size_t config_len;
+  char config_digest[DIGEST_SHA256_BUFSIZE];
+};
+
+struct save_plan
+{
+  enum image_save_format format;
+  bool gzip; /* oci-archive layers compressed */
+  struct save_image *images;
+  size_t n_images;
+  struct save_layer *layers;
+  size_t n_layers;
+  FILE *progress;
+};
+
+/* Write the archive for a plan whose layers are regenerated and whose
+ * configs are final.  */
+int save_archive_write (const struct save_plan *plan, int output_fd, galley_error_t *err);
+
+#endif

@@ -1,0 +1,60 @@
+/* Regenerating a layer tar from an extracted layer directory (for `save`):
+ * the reverse of layer_extract.h.
+ *
+ * The store keeps no layer blobs, so the tar is written anew from diff/:
+ * a depth-first walk in byte order of the entry names as they appear in
+ * the tar, so the same directory always gives the same bytes (and a layer
+ * written by galley, loaded and saved again keeps its diff_id).  Entries
+ * carry type, permission bits, owner ids, mtime (seconds), link targets
+ * and the xattrs that extraction keeps; hardlinks within the layer become
+ * hardlink entries.  The extractor's whiteout forms (whiteout.h) go back to
+ * the OCI/docker form: a 0/0 character device NAME (or a kept ".wh.NAME"
+ * file) becomes an empty ".wh.NAME" file, an opaque directory gets a
+ * ".wh..wh..opq" entry right after its own.
+ *
+ * The walk reads every file, so it runs where the layer's owners are
+ * mapped: inside the user namespace (userns_run), where the ids it sees are
+ * already the container's.  */
+#ifndef GALLEY_LAYER_TAR_H
+#define GALLEY_LAYER_TAR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "image/layer_extract.h"
+#include "util/error.h"
+
+struct layer_tar_result
+{
+  char diff_id[LAYER_DIGEST_LEN];     /* sha256 of the tar */
+  char blob_digest[LAYER_DIGEST_LEN]; /* sha256 of what was written (= diff_id unless gzip) */
+  uint64_t size;                      /* bytes of the tar */
+  uint64_t blob_size;                 /* bytes written to out_fd */
+};
+
+/* Write the layer in the directory diff_dir_fd as a tar (gzip-compressed
+ * when gzip, with a fixed gzip header) to out_fd.  */
+int layer_tar_write (int diff_dir_fd, int out_fd, bool gzip, struct layer_tar_result *r,
+                     galley_error_t *err);
+
+/* ---- the pure pieces, exposed for the unit tests ---- */
+
+enum layer_tar_role
+{
+  LAYER_TAR_ENTRY,    /* an ordinary entry, written under its own name */
+  LAYER_TAR_WHITEOUT, /* written as the empty file ".wh.<target>" */
+  LAYER_TAR_OPAQUE,   /* the ".wh..wh..opq" file form: the directory is opaque */
+  LAYER_TAR_SKIP,     /* not part of the layer (sockets, aufs bookkeeping) */
+};
+
+/* What a directory entry `name` with lstat data st stands for; for
+ * LAYER_TAR_WHITEOUT, *target is the deleted name.  */
+enum layer_tar_role layer_tar_classify (const char *name, const struct stat *st,
+                                        const char **target);
+
+/* The name an entry gets in the tar (its sort key within its directory):
+ * ".wh.NAME" for a whiteout, the name itself otherwise.  Malloc'd.  */
+char *layer_tar_entry_name (const char *name, const struct stat *st);
+
+#endif
