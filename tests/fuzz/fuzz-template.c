@@ -2,8 +2,8 @@
  * must either render or fail with one error line, never crash or leak.
  *
  *   clang -g -fsanitize=fuzzer,address,undefined -I src -I BUILD \
- *     tests/fuzz/fuzz-template.c src/util/format.c src/util/template.c \
- *     src/util/template-exec.c src/util/error.c src/util/json.c src/util/fs.c \
+ *     tests/fuzz/fuzz-template.c src/util/format.c src/util/template*.c \
+ *     src/util/error.c src/util/json.c src/util/fs.c \
  *     $(pkg-config --cflags --libs json-c) -o fuzz-template
  *
  * Without libFuzzer, add -DFUZZ_REPLAY_MAIN to get a main() that replays the
