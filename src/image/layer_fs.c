@@ -301,12 +301,18 @@ layer_fs_mkdir (struct layer_fs *fs, const char *path, const struct layer_fs_met
       parent = parent_of (fs, clean, &base, err);
       if (parent < 0)
         return galley_error_wrap (err, "layer entry %s", path);
-      r = make_room (fs, parent, base, true, err);
-      if (r < 0)
-        return galley_error_wrap (err, "layer entry %s", path);
-      /* Owner-only until layer_fs_finish applies the archive's mode.  */
-      if (r == 0 && mkdirat (parent, base, 0700) < 0)
-        return galley_error_make (err, errno, "creating directory %s", clean);
+      /* Owner-only until layer_fs_finish applies the archive's mode.  An
+       * existing name is rare (a repeated entry): look only then.  */
+      if (mkdirat (parent, base, 0700) < 0)
+        {
+          if (errno != EEXIST)
+            return galley_error_make (err, errno, "creating directory %s", clean);
+          r = make_room (fs, parent, base, true, err);
+          if (r < 0)
+            return galley_error_wrap (err, "layer entry %s", path);
+          if (r == 0 && mkdirat (parent, base, 0700) < 0)
+            return galley_error_make (err, errno, "creating directory %s", clean);
+        }
     }
   if (fs->n_dirs == fs->dirs_alloc)
     {
@@ -334,9 +340,15 @@ layer_fs_create_file (struct layer_fs *fs, const char *path, galley_error_t *err
   if (clean_or_fail (path, &clean, err) < 0)
     return -1;
   parent = parent_of (fs, clean, &base, err);
-  if (parent < 0 || make_room (fs, parent, base, false, err) < 0)
+  if (parent < 0)
     return galley_error_wrap (err, "layer entry %s", path);
   fd = openat (parent, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0 && errno == EEXIST)
+    {
+      if (make_room (fs, parent, base, false, err) < 0)
+        return galley_error_wrap (err, "layer entry %s", path);
+      fd = openat (parent, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    }
   if (fd < 0)
     return galley_error_make (err, errno, "creating %s", clean);
   return fd;
@@ -367,11 +379,16 @@ layer_fs_symlink (struct layer_fs *fs, const char *path, const char *target, con
   if (clean_or_fail (path, &clean, err) < 0)
     return -1;
   parent = parent_of (fs, clean, &base, err);
-  if (parent < 0 || make_room (fs, parent, base, false, err) < 0)
+  if (parent < 0)
     return galley_error_wrap (err, "layer entry %s", path);
   /* The target is kept verbatim: it is only ever resolved inside a container.  */
-  if (symlinkat (target, parent, base) < 0)
-    return galley_error_make (err, errno, "creating symlink %s", clean);
+  if (symlinkat (target, parent, base) < 0
+      && (errno != EEXIST || make_room (fs, parent, base, false, err) < 0 || symlinkat (target, parent, base) < 0))
+    {
+      if (*err != NULL)
+        return galley_error_wrap (err, "layer entry %s", path);
+      return galley_error_make (err, errno, "creating symlink %s", clean);
+    }
   if (apply_meta (fs, -1, parent, base, m, true, err) < 0)
     return galley_error_wrap (err, "layer entry %s", path);
   return 0;
