@@ -94,6 +94,23 @@ resolve_clean (int rootfd, const char *rel, bool dir, int depth, galley_error_t 
   parent = resolve_clean (rootfd, parent_path, true, depth + 1, err);
   if (parent < 0)
     return -1;
+  {
+    /* A dangling symlink: create what it points to, inside the root.  */
+    struct stat st;
+    if (fstatat (parent, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK (st.st_mode))
+      {
+        char target[4096];
+        _cleanup_free_ char *joined = NULL, *next = NULL;
+        ssize_t n = readlinkat (parent, base, target, sizeof target - 1);
+        if (n < 0)
+          return galley_error_make (err, errno, "reading the symlink /%s in the container", rel);
+        target[n] = '\0';
+        if (asprintf (&joined, "%s/%s", target[0] == '/' ? "" : parent_path, target) < 0
+            || (next = clean_relative (joined)) == NULL)
+          return galley_error_make (err, errno, "allocating");
+        return resolve_clean (rootfd, next, dir, depth + 1, err);
+      }
+  }
   if (dir)
     {
       if (mkdirat (parent, base, 0755) < 0 && errno != EEXIST)

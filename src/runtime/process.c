@@ -200,6 +200,11 @@ block_signals (sigset_t *saved, int *sigfd, galley_error_t *err)
   for (i = 0; i < sizeof relayed_signals / sizeof relayed_signals[0]; i++)
     sigaddset (&set, relayed_signals[i]);
   sigaddset (&set, SIGCHLD);
+  /* A shell starts background jobs with SIGINT and SIGQUIT ignored; an
+   * ignored signal never reaches the signalfd, and the container would
+   * inherit the disposition (a shell there could not even trap it).  */
+  for (i = 0; i < sizeof relayed_signals / sizeof relayed_signals[0]; i++)
+    signal (relayed_signals[i], SIG_DFL);
   if (sigprocmask (SIG_BLOCK, &set, saved) < 0)
     return galley_error_make (err, errno, "blocking signals");
   *sigfd = signalfd (-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);

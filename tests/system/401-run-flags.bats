@@ -1,0 +1,109 @@
+#!/usr/bin/env bats
+# galley run: the flags of issue 4.
+
+load helpers
+load helpers-run
+
+setup () {
+  run_setup
+}
+
+teardown () {
+  basic_teardown
+}
+
+@test "run -e, --env-file: environment with podman's defaults" {
+  echo "FROMFILE=yes" > "$BATS_TEST_TMPDIR/env"
+  run_galley run --rm -e FOO=bar --env-file "$BATS_TEST_TMPDIR/env" $RUN_IMAGE \
+    sh -c 'echo $FOO $FROMFILE $container; echo $PATH'
+  assert_equal "${lines[0]}" "bar yes galley"
+  assert_output_contains "/usr/bin"
+}
+
+@test "run -w: the workdir is created inside the rootfs" {
+  run_galley run --rm -w /some/new/dir $RUN_IMAGE pwd
+  assert_output_equals "/some/new/dir"
+}
+
+@test "run -u: numeric ids and names from the image" {
+  run_galley run --rm -u 1000:1000 $RUN_IMAGE id -u
+  assert_output_equals "1000"
+  run_galley run --rm -u root $RUN_IMAGE id -u
+  assert_output_equals "0"
+  run_galley 125 run --rm -u nosuchuser $RUN_IMAGE true
+}
+
+@test "run --hostname, --entrypoint" {
+  run_galley run --rm --hostname myhost $RUN_IMAGE hostname
+  assert_output_equals "myhost"
+  run_galley run --rm --entrypoint echo $RUN_IMAGE a b
+  assert_output_equals "a b"
+  run_galley run --rm --entrypoint '["sh","-c"]' $RUN_IMAGE 'echo json'
+  assert_output_equals "json"
+}
+
+@test "run --read-only: the root is read-only, /tmp and /run are tmpfs" {
+  run_galley run --rm --read-only $RUN_IMAGE sh -c 'touch /x 2>/dev/null && echo root-writable; touch /tmp/x /run/x && echo tmp-ok'
+  assert_output_equals "tmp-ok"
+}
+
+@test "run -v and --mount type=bind: rw and ro" {
+  mkdir -p "$BATS_TEST_TMPDIR/vol"
+  echo data > "$BATS_TEST_TMPDIR/vol/f"
+  run_galley run --rm -v "$BATS_TEST_TMPDIR/vol:/data" $RUN_IMAGE sh -c 'cat /data/f; echo new > /data/g'
+  assert_output_equals "data"
+  [ "$(cat "$BATS_TEST_TMPDIR/vol/g")" = new ]
+  run_galley run --rm -v "$BATS_TEST_TMPDIR/vol:/data:ro" $RUN_IMAGE sh -c 'echo x > /data/h 2>/dev/null || echo denied'
+  assert_output_equals "denied"
+  run_galley run --rm --mount "type=bind,source=$BATS_TEST_TMPDIR/vol,target=/m,readonly" $RUN_IMAGE \
+    sh -c 'cat /m/f; echo x > /m/h 2>/dev/null || echo denied'
+  assert_equal "${lines[1]}" "denied"
+  run_galley 125 run --rm -v /does/not/exist:/x $RUN_IMAGE true
+}
+
+@test "run --tmpfs" {
+  run_galley run --rm --tmpfs /scratch:size=1m $RUN_IMAGE sh -c 'grep " /scratch " /proc/mounts'
+  assert_output_contains "tmpfs"
+  assert_output_contains "size=1024k"
+}
+
+@test "run --userns=keep-id: the user's own ids inside" {
+  run_galley run --rm --userns=keep-id $RUN_IMAGE sh -c 'id -u; id -g'
+  assert_equal "${lines[0]}" "$(id -u)"
+  assert_equal "${lines[1]}" "$(id -g)"
+}
+
+@test "run --ulimit" {
+  run_galley run --rm --ulimit nofile=100:200 $RUN_IMAGE sh -c 'ulimit -n'
+  assert_output_equals "100"
+}
+
+@test "run --init: a reaper as pid 1 forwards signals" {
+  run_galley run --rm --init $RUN_IMAGE sh -c 'echo $$'
+  assert_output_equals "2"
+}
+
+@test "run --preserve-fds: only the asked fds reach the container" {
+  run bash -c "$GALLEY --root $GALLEY_TEST_ROOT --runroot $GALLEY_TEST_RUNROOT run --rm --preserve-fds 1 $RUN_IMAGE ls /proc/self/fd 3</dev/null"
+  assert_success
+  assert_output_contains "3"
+  run bash -c "$GALLEY --root $GALLEY_TEST_ROOT --runroot $GALLEY_TEST_RUNROOT run --rm $RUN_IMAGE sh -c 'ls /proc/self/fd | wc -l' 3</dev/null 4</dev/null"
+  assert_success
+  # 0 1 2 and ls's own directory fd
+  assert_output_equals "4"
+}
+
+@test "run --network host and none" {
+  run_galley run --rm --network host $RUN_IMAGE true
+  run_galley run --rm --network none $RUN_IMAGE true
+}
+
+@test "run --memory/--cpus/--pids-limit: enforced or one clear error" {
+  run_galley '?' run --rm --memory 100m $RUN_IMAGE true
+  if [ "$status" -ne 0 ]; then
+    assert_status 125
+    assert_stderr_contains "resource limits cannot be enforced"
+  fi
+  run_galley '?' run --rm --pids-limit 10 $RUN_IMAGE true
+  [ "$status" -eq 0 ] || assert_stderr_contains "resource limits cannot be enforced"
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bats
+# galley run: signals sent to galley reach the container.
+
+load helpers
+load helpers-run
+
+setup () {
+  run_setup
+}
+
+teardown () {
+  basic_teardown
+}
+
+# Start a container in the background whose shell traps SIG and exits with
+# CODE, send SIG to galley, and check galley's exit status.
+relay () {
+  local sig=$1 code=$2 pid
+  "$GALLEY" --root "$GALLEY_TEST_ROOT" --runroot "$GALLEY_TEST_RUNROOT" run --rm $RUN_IMAGE \
+    sh -c "trap 'exit $code' $sig; echo ready; while :; do sleep 0.1; done" > "$BATS_TEST_TMPDIR/out" &
+  pid=$!
+  for _ in $(seq 100); do grep -q ready "$BATS_TEST_TMPDIR/out" 2>/dev/null && break; sleep 0.1; done
+  kill -$sig $pid
+  wait $pid || status=$?
+  assert_equal "${status:-0}" "$code" "exit status after SIG$sig"
+}
+
+@test "signals: TERM INT HUP QUIT USR1 USR2 are relayed" {
+  local s c=40
+  for s in TERM INT HUP QUIT USR1 USR2; do
+    status=0
+    relay $s $c
+    c=$((c + 1))
+  done
+}
+
+@test "signals: with --init an untrapped TERM ends the command (143)" {
+  "$GALLEY" --root "$GALLEY_TEST_ROOT" --runroot "$GALLEY_TEST_RUNROOT" run --rm --init $RUN_IMAGE sleep 60 &
+  local pid=$! status=0
+  sleep 1
+  kill -TERM $pid
+  wait $pid || status=$?
+  assert_equal "$status" "143"
+}
