@@ -177,9 +177,9 @@ plan_images (struct store *s, const struct image_save_options *o, struct save_pl
   size_t i;
 
   if (o->n_images == 0)
-    return galley_error_make (err, EINVAL, "need at least 1 argument");
+    return galley_error_make (err, 0, "need at least 1 argument");
   if (o->multi_image && o->n_images > 1 && o->format != IMAGE_SAVE_DOCKER_ARCHIVE)
-    return galley_error_make (err, EINVAL, "unsupported format \"%s\" for saving multiple images (only docker-archive)",
+    return galley_error_make (err, 0, "unsupported format \"%s\" for saving multiple images (only docker-archive)",
                               o->format == IMAGE_SAVE_OCI_ARCHIVE ? "oci-archive" : "?");
   if (! o->multi_image)
     {
