@@ -20,3 +20,4 @@ libgalley_a_SOURCES += src/runtime/passwd.c src/runtime/passwd.h
 libgalley_a_SOURCES += src/runtime/ulimit.c src/runtime/ulimit.h
 libgalley_a_SOURCES += src/runtime/envfile.c src/runtime/envfile.h
 libgalley_a_SOURCES += src/runtime/devices.c src/runtime/devices.h
+libgalley_a_SOURCES += src/runtime/lifecycle.c src/runtime/lifecycle.h

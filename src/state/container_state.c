@@ -220,6 +220,15 @@ to_json (const struct container_state *st)
 
 /* No state file: what the create-time record says (a foreground run
  * records its exit there).  */
+/* ENOENT as the kind of the error, without strerror's words.  */
+static int
+no_such_container (galley_error_t *err, const char *id)
+{
+  galley_error_make (err, 0, "no container with ID \"%s\" found: no such container", id);
+  (*err)->errno_ = ENOENT;
+  return -1;
+}
+
 static int
 state_from_record (const struct galley_paths *p, const char *id, struct container_state *out,
                    galley_error_t *err)
@@ -235,8 +244,8 @@ state_from_record (const struct galley_paths *p, const char *id, struct containe
     return galley_error_make (err, errno, "allocating");
   dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
-    return galley_error_make (err, errno == ENOENT ? ENOENT : errno,
-                              "no container with ID \"%s\" found", id);
+    return errno == ENOENT ? no_such_container (err, id)
+                           : galley_error_make (err, errno, "opening %s", dir);
   if (fs_read_file (dfd, "container.json", 4 << 20, &text, &len, err) < 0
       || json_parse_strict (text, len, "container.json", &rec, err) < 0)
     return -1;
@@ -300,7 +309,8 @@ container_state_read (const struct galley_paths *p, const char *id, struct conta
     return galley_error_make (err, errno, "allocating");
   dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
-    return galley_error_make (err, errno, "no container with ID \"%s\" found", id);
+    return errno == ENOENT ? no_such_container (err, id)
+                           : galley_error_make (err, errno, "opening %s", dir);
   for (tries = 0;; tries++)
     {
       if (read_file (dfd, out, &missing, err) < 0)
@@ -351,7 +361,8 @@ container_state_write (const struct galley_paths *p, const char *id,
     return galley_error_make (err, errno, "allocating");
   dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
-    return galley_error_make (err, errno, "no container with ID \"%s\" found", id);
+    return errno == ENOENT ? no_such_container (err, id)
+                           : galley_error_make (err, errno, "opening %s", dir);
   return json_write_atomic (dfd, "state.json", o, err);
 }
 
@@ -366,13 +377,14 @@ container_lock (const struct galley_paths *p, const char *id, galley_error_t *er
     return galley_error_make (err, errno, "allocating");
   dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
-    return galley_error_make (err, errno, "no container with ID \"%s\" found", id);
+    return errno == ENOENT ? no_such_container (err, id)
+                           : galley_error_make (err, errno, "opening %s", dir);
   fd = lock_open (dfd, "lock", err);
   if (fd < 0 || lock_acquire (fd, LOCK_EXCLUSIVE, err) < 0)
     return -1;
   /* A remover held the lock before us: the directory is gone.  */
   if (fstatat (dfd, "container.json", &sb, 0) < 0)
-    return galley_error_make (err, ENOENT, "no container with ID \"%s\" found", id);
+    return no_such_container (err, id);
   return steal_fd (&fd);
 }
 

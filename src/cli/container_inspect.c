@@ -1,0 +1,72 @@
+/* galley container inspect and container exists.  */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "cli/container_targets.h"
+#include "state/container_info.h"
+#include "util/format.h"
+#include "util/json.h"
+
+int
+cli_cmd_container_inspect (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  _cleanup_cli_parser_ struct cli_parser p;
+  _cleanup_json_ json_object *records = json_object_new_array ();
+  struct target_request r = { 0 };
+  struct container_target *t = NULL;
+  const char *arg, *format = NULL;
+  size_t n = 0, i;
+  int opt, ret;
+
+  cli_parser_init (&p, ctx->cmd, argc, argv);
+  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+    switch (opt)
+      {
+      case OPT_container_inspect_format: format = arg; break;
+      case OPT_container_inspect_latest: r.latest = true; break;
+      case OPT_container_inspect_size: break;
+      }
+  if (opt < 0)
+    return -1;
+  r.names = argv + p.optind;
+  r.n_names = argc - p.optind;
+  if (container_targets_collect (ctx, &r, &t, &n, err) < 0)
+    return -1;
+  for (i = 0; i < n; i++)
+    json_object_array_add (records, container_inspect_record (&ctx->paths, &t[i].entry));
+  container_targets_free (t, n);
+  if (format == NULL || format_is_json (format))
+    ret = format_print (stdout, "json", NULL, records, NULL, false, err);
+  else
+    ret = format_print (stdout, format, NULL, records, NULL, false, err);
+  return ret;
+}
+
+int
+cli_cmd_container_exists (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  _cleanup_cli_parser_ struct cli_parser p;
+  struct container_entry e;
+  const char *arg;
+  int opt;
+
+  cli_parser_init (&p, ctx->cmd, argc, argv);
+  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+    ;
+  if (opt < 0 || cli_positionals (&p, 1, 1, err) < 0)
+    return -1;
+  if (container_find (&ctx->paths, argv[p.optind], &e, err) < 0)
+    {
+      if (galley_error_errno (err) != ENOENT)
+        return -1;
+      galley_error_release (err);
+      return 1;
+    }
+  container_entry_clear (&e);
+  return 0;
+}
+
+CLI_GROUP_HANDLER (container)

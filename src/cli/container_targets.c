@@ -1,0 +1,117 @@
+/* Container targets of the lifecycle commands (see container_targets.h).  */
+#include "config.h"
+#include "cli/container_targets.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+void
+container_targets_free (struct container_target *t, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    {
+      container_entry_clear (&t[i].entry);
+      free (t[i].label);
+    }
+  free (t);
+}
+
+void
+container_target_report (galley_error_t *err)
+{
+  fflush (stdout);
+  fprintf (stderr, "Error: %s\n", (*err)->msg);
+  galley_error_release (err);
+}
+
+static int
+add_one (struct cli_context *ctx, const char *key, bool ignore_missing, struct container_target *t,
+         size_t *n, galley_error_t *err)
+{
+  if (container_find (&ctx->paths, key, &t[*n].entry, err) < 0)
+    {
+      if (ignore_missing && galley_error_errno (err) == ENOENT)
+        {
+          galley_error_release (err);
+          return 0;
+        }
+      return -1;
+    }
+  t[*n].label = strdup (key);
+  (*n)++;
+  return 0;
+}
+
+int
+container_targets_collect (struct cli_context *ctx, const struct target_request *r,
+                           struct container_target **out, size_t *n, galley_error_t *err)
+{
+  struct container_target *t = NULL;
+  size_t count = 0, i;
+
+  *out = NULL;
+  *n = 0;
+  if ((r->all || r->latest) && r->n_names > 0)
+    return galley_error_make (err, 0, "--all, --latest and containers cannot be used together");
+  if (r->all || r->latest)
+    {
+      struct container_entry *list = NULL;
+      size_t nl = 0;
+      if (container_list (&ctx->paths, &list, &nl, err) < 0)
+        return -1;
+      t = calloc (nl + 1, sizeof *t);
+      if (t == NULL)
+        {
+          container_list_free (list, nl);
+          return galley_error_make (err, errno, "allocating");
+        }
+      for (i = r->latest && nl > 0 ? nl - 1 : 0; i < nl; i++)
+        {
+          t[count].entry = list[i];
+          memset (&list[i], 0, sizeof list[i]);
+          t[count].label = strdup (t[count].entry.id);
+          count++;
+        }
+      container_list_free (list, nl);
+      *out = t;
+      *n = count;
+      return 0;
+    }
+  if (r->cidfile == NULL && r->n_names == 0)
+    return galley_error_make (err, 0, "you must provide at least one name or id");
+  t = calloc ((size_t) r->n_names + 2, sizeof *t);
+  if (t == NULL)
+    return galley_error_make (err, errno, "allocating");
+  if (r->cidfile != NULL)
+    {
+      _cleanup_free_ char *text = NULL;
+      if (fs_read_file (AT_FDCWD, r->cidfile, 4096, &text, NULL, err) < 0)
+        {
+          free (t);
+          return galley_error_wrap (err, "reading CIDFile");
+        }
+      text[strcspn (text, "\r\n")] = '\0';
+      if (add_one (ctx, text, r->ignore_missing, t, &count, err) < 0)
+        {
+          container_targets_free (t, count);
+          return -1;
+        }
+    }
+  for (i = 0; i < (size_t) r->n_names; i++)
+    if (add_one (ctx, r->names[i], r->ignore_missing, t, &count, err) < 0)
+      {
+        container_targets_free (t, count);
+        return -1;
+      }
+  *out = t;
+  *n = count;
+  return 0;
+}

@@ -1,0 +1,336 @@
+/* galley ps: list containers with podman's columns, filters and JSON.
+ * Reads the records and the reconciled state without any lock.  */
+#include "config.h"
+
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "state/container_list.h"
+#include "util/cleanup.h"
+#include "util/format.h"
+#include "util/json.h"
+
+struct ps_options
+{
+  bool all, latest, no_trunc, noheading, quiet, size;
+  long last;
+  const char *format, *sort;
+  char **filters;
+  size_t n_filters;
+};
+
+static bool
+label_matches (json_object *labels, const char *want)
+{
+  const char *eq = strchr (want, '=');
+  _cleanup_free_ char *key = eq ? strndup (want, (size_t) (eq - want)) : strdup (want);
+  json_object *v;
+
+  if (labels == NULL || ! json_object_object_get_ex (labels, key, &v))
+    return false;
+  return eq == NULL || strcmp (json_object_get_string (v), eq + 1) == 0;
+}
+
+static bool
+name_matches (const char *name, const char *pattern)
+{
+  regex_t re;
+  bool ok;
+
+  if (regcomp (&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
+    return strcmp (name, pattern) == 0;
+  ok = regexec (&re, name, 0, NULL, 0) == 0;
+  regfree (&re);
+  return ok;
+}
+
+/* One filter; filters with the same key are ORed, different keys ANDed
+ * (podman's rule).  */
+static int
+filter_one (const struct container_entry *e, const char *key, const char *value, bool *out,
+            galley_error_t *err)
+{
+  json_object *labels = NULL;
+
+  if (strcmp (key, "status") == 0)
+    {
+      enum container_status s;
+      if (container_status_parse (value, &s) < 0)
+        return galley_error_make (err, 0, "%s is not a valid status", value);
+      *out = e->state.status == s;
+    }
+  else if (strcmp (key, "name") == 0)
+    *out = name_matches (container_entry_name (e), value);
+  else if (strcmp (key, "id") == 0)
+    *out = strncmp (e->id, value, strlen (value)) == 0;
+  else if (strcmp (key, "ancestor") == 0)
+    {
+      const char *image = json_get_string (e->config, "Image");
+      const char *image_id = json_get_string (e->config, "ImageID");
+      *out = (image && (strcmp (image, value) == 0 || name_matches (image, value)))
+             || (image_id && strncmp (image_id, value, strlen (value)) == 0);
+    }
+  else if (strcmp (key, "label") == 0)
+    {
+      json_object_object_get_ex (e->config, "Labels", &labels);
+      *out = label_matches (labels, value);
+    }
+  else if (strcmp (key, "exited") == 0)
+    *out = e->state.status == CONTAINER_STATUS_EXITED && e->state.exit_code == atoi (value);
+  else
+    return galley_error_make (err, 0, "invalid filter \"%s\"", key);
+  return 0;
+}
+
+static int
+filters_match (const struct ps_options *o, const struct container_entry *e, bool *out,
+               galley_error_t *err)
+{
+  size_t i, j;
+
+  *out = true;
+  for (i = 0; i < o->n_filters; i++)
+    {
+      const char *f = o->filters[i], *eq = strchr (f, '=');
+      size_t klen = eq ? (size_t) (eq - f) : 0;
+      bool any = false, seen = false;
+
+      if (eq == NULL)
+        return galley_error_make (err, 0, "invalid filter \"%s\": expected KEY=VALUE", f);
+      /* evaluate each key once, at its first occurrence */
+      for (j = 0; j < i; j++)
+        if (strncmp (o->filters[j], f, klen + 1) == 0)
+          seen = true;
+      if (seen)
+        continue;
+      for (j = i; j < o->n_filters; j++)
+        if (strncmp (o->filters[j], f, klen + 1) == 0)
+          {
+            bool m = false;
+            _cleanup_free_ char *key = strndup (f, klen);
+            if (filter_one (e, key, o->filters[j] + klen + 1, &m, err) < 0)
+              return -1;
+            any = any || m;
+          }
+      if (! any)
+        {
+          *out = false;
+          return 0;
+        }
+    }
+  return 0;
+}
+
+static char *
+join_command (json_object *cmd)
+{
+  size_t i, n = json_object_array_length (cmd), len = 0;
+  char *s;
+
+  for (i = 0; i < n; i++)
+    len += strlen (json_object_get_string (json_object_array_get_idx (cmd, i))) + 1;
+  s = calloc (len + 1, 1);
+  for (i = 0; s != NULL && i < n; i++)
+    {
+      if (i > 0)
+        strcat (s, " ");
+      strcat (s, json_object_get_string (json_object_array_get_idx (cmd, i)));
+    }
+  return s;
+}
+
+/* podman's ps JSON record plus the template-only fields (ID, Names as a
+ * string, the human Status, CreatedHuman, ...).  */
+static json_object *
+ps_record (const struct ps_options *o, const struct container_entry *e)
+{
+  json_object *r = json_object_new_object (), *labels = NULL, *v;
+  json_object *cmd = container_command (e);
+  _cleanup_free_ char *cmdline = join_command (cmd);
+  char status[128], since[64], human[80];
+  int64_t now = time_now_ns ();
+  const char *image = json_get_string (e->config, "Image");
+  bool exited = e->state.status == CONTAINER_STATUS_EXITED;
+
+  container_status_human (&e->state, status, sizeof status);
+  human_duration (now - e->created, since, sizeof since);
+  snprintf (human, sizeof human, "%s ago", since);
+  json_object_object_add (r, "AutoRemove", json_object_new_boolean (
+                                               json_object_object_get_ex (e->config, "Rm", &v)
+                                               && json_object_get_boolean (v)));
+  json_object_object_add (r, "Command", cmd);
+  json_object_object_add (r, "CreatedAt", json_object_new_string (human));
+  json_object_object_add (r, "Exited", json_object_new_boolean (exited));
+  json_object_object_add (r, "ExitedAt", json_object_new_int64 (
+                                             e->state.finished_at ? e->state.finished_at / 1000000000
+                                                                  : -62135596800LL));
+  json_object_object_add (r, "ExitCode", json_object_new_int (exited ? e->state.exit_code : 0));
+  json_object_object_add (r, "Id", json_object_new_string (e->id));
+  json_object_object_add (r, "Image", json_object_new_string (image ? image : ""));
+  v = NULL;
+  json_object_object_add (r, "ImageID", json_object_new_string (
+                                            json_get_string (e->config, "ImageID")
+                                                ? json_get_string (e->config, "ImageID")
+                                                : ""));
+  json_object_object_add (r, "IsInfra", json_object_new_boolean (false));
+  if (json_object_object_get_ex (e->config, "Labels", &labels))
+    json_object_object_add (r, "Labels", json_object_get (labels));
+  else
+    json_object_object_add (r, "Labels", NULL);
+  json_object_object_add (r, "Mounts", json_object_new_array ());
+  {
+    json_object *names = json_object_new_array ();
+    json_object_array_add (names, json_object_new_string (container_entry_name (e)));
+    json_object_object_add (r, "Names", names);
+  }
+  json_object_object_add (r, "Namespaces", json_object_new_object ());
+  json_object_object_add (r, "Networks", json_object_new_array ());
+  json_object_object_add (r, "Pid", json_object_new_int (e->state.status == CONTAINER_STATUS_RUNNING
+                                                             || e->state.status
+                                                                    == CONTAINER_STATUS_PAUSED
+                                                             ? e->state.pid
+                                                             : 0));
+  json_object_object_add (r, "Pod", json_object_new_string (""));
+  json_object_object_add (r, "PodName", json_object_new_string (""));
+  json_object_object_add (r, "Ports", NULL);
+  json_object_object_add (r, "Size", NULL);
+  json_object_object_add (r, "StartedAt", json_object_new_int64 (
+                                              e->state.started_at ? e->state.started_at / 1000000000
+                                                                  : -62135596800LL));
+  json_object_object_add (r, "State", json_object_new_string (container_status_name (e->state.status)));
+  json_object_object_add (r, "Status", json_object_new_string (status));
+  json_object_object_add (r, "Created", json_object_new_int64 (e->created / 1000000000));
+  if (format_is_json (o->format ? o->format : ""))
+    return r;
+  /* template fields */
+  {
+    char id[65];
+    snprintf (id, sizeof id, "%.*s", o->no_trunc ? 64 : 12, e->id);
+    json_object_object_add (r, "ID", json_object_new_string (id));
+  }
+  if (! o->no_trunc && cmdline && strlen (cmdline) > 20)
+    strcpy (cmdline + 17, "...");
+  json_object_object_add (r, "Command", json_object_new_string (cmdline ? cmdline : ""));
+  json_object_object_add (r, "CreatedHuman", json_object_new_string (human));
+  json_object_object_add (r, "RunningFor", json_object_new_string (since));
+  json_object_object_add (r, "Names", json_object_new_string (container_entry_name (e)));
+  json_object_object_add (r, "Ports", json_object_new_string (""));
+  json_object_object_add (r, "Size", json_object_new_string ("0B (virtual 0B)"));
+  json_object_object_add (r, "Mounts", json_object_new_string (""));
+  json_object_object_add (r, "Networks", json_object_new_string (""));
+  return r;
+}
+
+static json_object *
+ps_headers (void)
+{
+  json_object *h = json_object_new_object ();
+  json_object_object_add (h, "ID", json_object_new_string ("CONTAINER ID"));
+  json_object_object_add (h, "CreatedHuman", json_object_new_string ("CREATED"));
+  json_object_object_add (h, "CreatedAt", json_object_new_string ("CREATED"));
+  json_object_object_add (h, "RunningFor", json_object_new_string ("CREATED"));
+  return h;
+}
+
+static int
+parse_ps (struct cli_context *ctx, int argc, char **argv, struct ps_options *o, galley_error_t *err)
+{
+  _cleanup_cli_parser_ struct cli_parser p;
+  const char *arg;
+  int opt;
+
+  cli_parser_init (&p, ctx->cmd, argc, argv);
+  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+    switch (opt)
+      {
+      case OPT_ps_all: o->all = true; break;
+      case OPT_ps_latest: o->latest = true; break;
+      case OPT_ps_no_trunc: o->no_trunc = true; break;
+      case OPT_ps_noheading: o->noheading = true; break;
+      case OPT_ps_quiet: o->quiet = true; break;
+      case OPT_ps_size: o->size = true; break;
+      case OPT_ps_format: o->format = arg; break;
+      case OPT_ps_sort: o->sort = arg; break;
+      case OPT_ps_last:
+        {
+          unsigned long long n;
+          if (cli_uint (&p, arg, 1u << 30, &n, err) < 0)
+            return -1;
+          o->last = (long) n;
+          break;
+        }
+      case OPT_ps_filter:
+        {
+          char **bigger = realloc (o->filters, (o->n_filters + 1) * sizeof *bigger);
+          if (bigger == NULL)
+            return galley_error_make (err, 0, "allocating");
+          o->filters = bigger;
+          o->filters[o->n_filters++] = (char *) arg;
+          break;
+        }
+      }
+  if (opt < 0)
+    return -1;
+  return cli_positionals (&p, 0, 0, err);
+}
+
+int
+cli_cmd_ps (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  struct ps_options o = { .last = -1 };
+  struct container_entry *list = NULL;
+  _cleanup_json_ json_object *rows = NULL, *hdr = ps_headers ();
+  size_t n = 0, i, first = 0;
+  bool status_filter = false;
+  int ret = -1;
+
+  if (parse_ps (ctx, argc, argv, &o, err) < 0)
+    goto out;
+  if (container_list (&ctx->paths, &list, &n, err) < 0)
+    goto out;
+  if (o.latest)
+    first = n > 0 ? n - 1 : 0;
+  else if (o.last >= 0 && (size_t) o.last < n)
+    first = n - (size_t) o.last;
+  for (i = 0; i < o.n_filters; i++)
+    status_filter = status_filter || strncmp (o.filters[i], "status=", 7) == 0
+                    || strncmp (o.filters[i], "exited=", 7) == 0;
+  rows = json_object_new_array ();
+  for (i = first; i < n; i++)
+    {
+      bool keep;
+      bool running = list[i].state.status == CONTAINER_STATUS_RUNNING
+                     || list[i].state.status == CONTAINER_STATUS_PAUSED
+                     || list[i].state.status == CONTAINER_STATUS_STOPPING;
+      if (! o.all && ! o.latest && o.last < 0 && ! status_filter && ! running)
+        continue;
+      if (filters_match (&o, &list[i], &keep, err) < 0)
+        goto out;
+      if (! keep)
+        continue;
+      if (o.quiet)
+        {
+          printf ("%.*s\n", o.no_trunc ? 64 : 12, list[i].id);
+          continue;
+        }
+      json_object_array_add (rows, ps_record (&o, &list[i]));
+    }
+  if (o.quiet)
+    ret = 0;
+  else if (o.format != NULL && format_is_json (o.format))
+    ret = format_print (stdout, "json", NULL, rows, NULL, false, err);
+  else
+    ret = format_print (stdout, o.format,
+                        o.size ? "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t"
+                                 "{{.Status}}\t{{.Ports}}\t{{.Names}}\t{{.Size}}"
+                               : "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t"
+                                 "{{.Status}}\t{{.Ports}}\t{{.Names}}",
+                        rows, hdr, o.noheading, err);
+out:
+  container_list_free (list, n);
+  free (o.filters);
+  return ret;
+}

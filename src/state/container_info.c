@@ -1,0 +1,223 @@
+/* The container inspect record (see container_info.h).  */
+#include "config.h"
+#include "state/container_info.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "state/container.h"
+#include "util/cleanup.h"
+#include "util/json.h"
+
+static json_object *
+string_or_empty (json_object *config, const char *key)
+{
+  const char *s = json_get_string (config, key);
+  return json_object_new_string (s ? s : "");
+}
+
+static json_object *
+copy_or (json_object *config, const char *key, json_object *fallback)
+{
+  json_object *v;
+  if (json_object_object_get_ex (config, key, &v) && v != NULL)
+    {
+      json_object_put (fallback);
+      return json_object_get (v);
+    }
+  return fallback;
+}
+
+static bool
+flag (json_object *config, const char *key)
+{
+  json_object *v;
+  return json_object_object_get_ex (config, key, &v) && json_object_get_boolean (v);
+}
+
+static json_object *
+time_or_zero (int64_t ns)
+{
+  char t[64];
+  if (ns <= 0)
+    return json_object_new_string ("0001-01-01T00:00:00Z");
+  time_format_rfc3339 (ns, t, sizeof t);
+  return json_object_new_string (t);
+}
+
+static json_object *
+state_object (const struct container_entry *e)
+{
+  const struct container_state *st = &e->state;
+  json_object *s = json_object_new_object ();
+  bool live = st->status == CONTAINER_STATUS_RUNNING || st->status == CONTAINER_STATUS_PAUSED
+              || st->status == CONTAINER_STATUS_STOPPING;
+  const char *status = container_status_name (st->status);
+
+  json_object_object_add (s, "OciVersion", json_object_new_string ("1.0.2"));
+  json_object_object_add (s, "Status", json_object_new_string (status));
+  json_object_object_add (s, "Running", json_object_new_boolean (live));
+  json_object_object_add (s, "Paused", json_object_new_boolean (st->status == CONTAINER_STATUS_PAUSED));
+  json_object_object_add (s, "Restarting", json_object_new_boolean (false));
+  json_object_object_add (s, "OOMKilled", json_object_new_boolean (false));
+  json_object_object_add (s, "Dead", json_object_new_boolean (false));
+  json_object_object_add (s, "Pid", json_object_new_int (live ? st->pid : 0));
+  json_object_object_add (s, "ConmonPid", json_object_new_int (live ? st->monitor_pid : 0));
+  json_object_object_add (s, "ExitCode", json_object_new_int (st->has_exit_code ? st->exit_code : 0));
+  json_object_object_add (s, "Error", json_object_new_string (""));
+  json_object_object_add (s, "StartedAt", time_or_zero (st->started_at));
+  json_object_object_add (s, "FinishedAt", time_or_zero (st->finished_at));
+  json_object_object_add (s, "CheckpointedAt", time_or_zero (0));
+  json_object_object_add (s, "RestoredAt", time_or_zero (0));
+  return s;
+}
+
+static json_object *
+config_object (const struct container_entry *e, json_object *cmd)
+{
+  json_object *c = json_object_new_object (), *config = e->config;
+  const char *hostname = json_get_string (config, "Hostname");
+  char short_id[13];
+
+  snprintf (short_id, sizeof short_id, "%.12s", e->id);
+  json_object_object_add (c, "Hostname", json_object_new_string (hostname ? hostname : short_id));
+  json_object_object_add (c, "Domainname", json_object_new_string (""));
+  json_object_object_add (c, "User", string_or_empty (config, "User"));
+  json_object_object_add (c, "AttachStdin", json_object_new_boolean (flag (config, "Interactive")));
+  json_object_object_add (c, "AttachStdout", json_object_new_boolean (! flag (config, "Detach")));
+  json_object_object_add (c, "AttachStderr", json_object_new_boolean (! flag (config, "Detach")));
+  json_object_object_add (c, "Tty", json_object_new_boolean (flag (config, "Tty")));
+  json_object_object_add (c, "OpenStdin", json_object_new_boolean (flag (config, "Interactive")));
+  json_object_object_add (c, "StdinOnce", json_object_new_boolean (false));
+  json_object_object_add (c, "Env", copy_or (config, "Env", json_object_new_array ()));
+  json_object_object_add (c, "Cmd", json_object_get (cmd));
+  json_object_object_add (c, "Image", string_or_empty (config, "Image"));
+  json_object_object_add (c, "Volumes", NULL);
+  json_object_object_add (c, "WorkingDir", json_object_new_string (
+                                               json_get_string (config, "WorkingDir")
+                                                   ? json_get_string (config, "WorkingDir")
+                                                   : "/"));
+  json_object_object_add (c, "Entrypoint", copy_or (config, "Entrypoint", json_object_new_string ("")));
+  json_object_object_add (c, "OnBuild", NULL);
+  json_object_object_add (c, "Labels", copy_or (config, "Labels", NULL));
+  json_object_object_add (c, "Annotations", json_object_new_object ());
+  json_object_object_add (c, "StopSignal", json_object_new_int (15));
+  json_object_object_add (c, "CreateCommand", copy_or (config, "CreateCommand", json_object_new_array ()));
+  json_object_object_add (c, "Umask", json_object_new_string ("0022"));
+  json_object_object_add (c, "Timeout", json_object_new_int (0));
+  json_object_object_add (c, "StopTimeout", json_object_new_int (10));
+  return c;
+}
+
+static json_object *
+host_config_object (const struct galley_paths *p, const struct container_entry *e)
+{
+  json_object *h = json_object_new_object (), *config = e->config, *log = json_object_new_object ();
+  json_object *restart = json_object_new_object ();
+  const char *policy = json_get_string (config, "Restart");
+  _cleanup_free_ char *dir = container_dir (p, e->id), *log_path = NULL;
+  json_object *v;
+  int retries = 0;
+
+  if (dir == NULL || asprintf (&log_path, "%s/ctr.log", dir) < 0)
+    log_path = NULL;
+  json_object_object_add (h, "Binds", copy_or (config, "Volumes", json_object_new_array ()));
+  json_object_object_add (h, "CgroupManager", json_object_new_string ("cgroupfs"));
+  json_object_object_add (h, "CgroupMode", json_object_new_string ("private"));
+  json_object_object_add (h, "ContainerIDFile", string_or_empty (config, "CIDFile"));
+  json_object_object_add (log, "Type", json_object_new_string ("k8s-file"));
+  json_object_object_add (log, "Config", NULL);
+  json_object_object_add (log, "Path", json_object_new_string (log_path ? log_path : ""));
+  json_object_object_add (log, "Tag", json_object_new_string (""));
+  json_object_object_add (log, "Size", json_object_new_string ("0B"));
+  json_object_object_add (h, "LogConfig", log);
+  json_object_object_add (h, "NetworkMode", json_object_new_string (
+                                                json_get_string (config, "Network")
+                                                    ? json_get_string (config, "Network")
+                                                    : "none"));
+  json_object_object_add (h, "PortBindings", json_object_new_object ());
+  if (policy != NULL && strncmp (policy, "on-failure:", 11) == 0)
+    retries = atoi (policy + 11);
+  {
+    _cleanup_free_ char *name = strndup (policy ? policy : "", policy ? strcspn (policy, ":") : 0);
+    json_object_object_add (restart, "Name", json_object_new_string (name ? name : ""));
+  }
+  json_object_object_add (restart, "MaximumRetryCount", json_object_new_int (retries));
+  json_object_object_add (h, "RestartPolicy", restart);
+  json_object_object_add (h, "AutoRemove", json_object_new_boolean (flag (config, "Rm")));
+  json_object_object_add (h, "CapAdd", copy_or (config, "CapAdd", json_object_new_array ()));
+  json_object_object_add (h, "CapDrop", copy_or (config, "CapDrop", json_object_new_array ()));
+  json_object_object_add (h, "Privileged", json_object_new_boolean (flag (config, "Privileged")));
+  json_object_object_add (h, "ReadonlyRootfs", json_object_new_boolean (flag (config, "ReadOnly")));
+  json_object_object_add (h, "SecurityOpt", copy_or (config, "SecurityOpt", json_object_new_array ()));
+  json_object_object_add (h, "Tmpfs", json_object_new_object ());
+  json_object_object_add (h, "UTSMode", json_object_new_string ("private"));
+  json_object_object_add (h, "UsernsMode", string_or_empty (config, "UserNS"));
+  json_object_object_add (h, "ShmSize", json_object_new_int64 (65536000));
+  json_object_object_add (h, "Runtime", json_object_new_string ("oci"));
+  json_object_object_add (h, "Init", json_object_new_boolean (flag (config, "Init")));
+  v = NULL;
+  (void) v;
+  return h;
+}
+
+json_object *
+container_inspect_record (const struct galley_paths *p, const struct container_entry *e)
+{
+  json_object *r = json_object_new_object (), *cmd = container_command (e);
+  _cleanup_free_ char *run = container_run_dir (p, e->id), *dir = container_dir (p, e->id);
+  char path[4096];
+  size_t n = json_object_array_length (cmd), i;
+  json_object *args = json_object_new_array ();
+
+  for (i = 1; i < n; i++)
+    json_object_array_add (args, json_object_get (json_object_array_get_idx (cmd, i)));
+  json_object_object_add (r, "Id", json_object_new_string (e->id));
+  json_object_object_add (r, "Created", string_or_empty (e->config, "Created"));
+  json_object_object_add (r, "Path", json_object_new_string (
+                                         n > 0 ? json_object_get_string (json_object_array_get_idx (cmd, 0))
+                                               : ""));
+  json_object_object_add (r, "Args", args);
+  json_object_object_add (r, "State", state_object (e));
+  json_object_object_add (r, "Image", string_or_empty (e->config, "ImageID"));
+  json_object_object_add (r, "ImageName", string_or_empty (e->config, "Image"));
+  json_object_object_add (r, "Rootfs", json_object_new_string (flag (e->config, "Rootfs")
+                                                                   ? json_get_string (e->config, "Image")
+                                                                   : ""));
+  json_object_object_add (r, "Pod", json_object_new_string (""));
+  snprintf (path, sizeof path, "%s/resolv.conf", run ? run : "");
+  json_object_object_add (r, "ResolvConfPath", json_object_new_string (path));
+  snprintf (path, sizeof path, "%s/hostname", run ? run : "");
+  json_object_object_add (r, "HostnamePath", json_object_new_string (path));
+  snprintf (path, sizeof path, "%s/hosts", run ? run : "");
+  json_object_object_add (r, "HostsPath", json_object_new_string (path));
+  json_object_object_add (r, "StaticDir", json_object_new_string (dir ? dir : ""));
+  json_object_object_add (r, "OCIRuntime", json_object_new_string ("galley"));
+  json_object_object_add (r, "Name", string_or_empty (e->config, "Name"));
+  json_object_object_add (r, "RestartCount", json_object_new_int (e->state.restart_count));
+  json_object_object_add (r, "Driver", json_object_new_string ("overlay"));
+  json_object_object_add (r, "MountLabel", json_object_new_string (""));
+  json_object_object_add (r, "ProcessLabel", json_object_new_string (""));
+  json_object_object_add (r, "AppArmorProfile", json_object_new_string (""));
+  json_object_object_add (r, "ExecIDs", json_object_new_array ());
+  {
+    json_object *gd = json_object_new_object (), *data = json_object_new_object ();
+    json_object_object_add (gd, "Name", json_object_new_string ("overlay"));
+    snprintf (path, sizeof path, "%s/upper", dir ? dir : "");
+    json_object_object_add (data, "UpperDir", json_object_new_string (path));
+    snprintf (path, sizeof path, "%s/work", dir ? dir : "");
+    json_object_object_add (data, "WorkDir", json_object_new_string (path));
+    json_object_object_add (gd, "Data", data);
+    json_object_object_add (r, "GraphDriver", gd);
+  }
+  json_object_object_add (r, "Mounts", json_object_new_array ());
+  json_object_object_add (r, "Dependencies", json_object_new_array ());
+  json_object_object_add (r, "NetworkSettings", json_object_new_object ());
+  json_object_object_add (r, "Namespace", json_object_new_string (""));
+  json_object_object_add (r, "IsInfra", json_object_new_boolean (false));
+  json_object_object_add (r, "Config", config_object (e, cmd));
+  json_object_object_add (r, "HostConfig", host_config_object (p, e));
+  json_object_put (cmd);
+  return r;
+}

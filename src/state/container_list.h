@@ -1,0 +1,50 @@
+/* Finding and listing containers with their reconciled state, for the
+ * lifecycle commands (ps, inspect, stop, rm, ...).  Reads without locks.  */
+#ifndef GALLEY_STATE_CONTAINER_LIST_H
+#define GALLEY_STATE_CONTAINER_LIST_H
+
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+#include "state/container_state.h"
+#include "state/paths.h"
+#include "util/error.h"
+
+struct container_entry
+{
+  char *id;
+  json_object *config;          /* container.json */
+  struct container_state state; /* reconciled */
+  int64_t created;              /* ns since the epoch */
+};
+
+void container_entry_clear (struct container_entry *e);
+
+/* Look a container up by name, full id or unique id prefix.  ENOENT:
+ * 'no container with name or ID "x" found: no such container'.  */
+int container_find (const struct galley_paths *p, const char *name_or_id,
+                    struct container_entry *out, galley_error_t *err);
+
+/* Every container, oldest first.  Containers removed while listing are
+ * skipped.  */
+int container_list (const struct galley_paths *p, struct container_entry **out, size_t *n,
+                    galley_error_t *err);
+void container_list_free (struct container_entry *list, size_t n);
+
+/* The container's name ("Name" of its record).  */
+const char *container_entry_name (const struct container_entry *e);
+
+/* podman's "Up 3 seconds", "Exited (0) 2 seconds ago", "Created", "Paused".  */
+void container_status_human (const struct container_state *st, char *buf, size_t len);
+/* Go's units.HumanDuration: "Less than a second", "3 seconds", "About a minute" ...  */
+void human_duration (int64_t ns, char *buf, size_t len);
+
+/* The container's command line (entrypoint + command) as a JSON array.  */
+json_object *container_command (const struct container_entry *e);
+
+/* Give a container a new name (unique, as at creation).  */
+int container_rename (const struct galley_paths *p, const char *id, const char *name,
+                      galley_error_t *err);
+
+#endif
