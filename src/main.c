@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "runtime/helpers.h"
 #include "util/log.h"
 
 static int
@@ -108,7 +109,15 @@ main (int argc, char **argv)
   ctx.cmd = cmd;
   if (paths_resolve (&ctx.paths, root, runroot, &err) < 0)
     return report (&err);
+  if (galley_config_load (&ctx.paths, &ctx.config, &err) < 0)
+    {
+      paths_release (&ctx.paths);
+      return report (&err);
+    }
+  helper_set_search_dirs ((const char *const *) ctx.config->helper_binaries_dir);
   ret = cmd->handler (&ctx, argc, argv, &err);
+  helper_set_search_dirs (NULL);
+  galley_config_free (ctx.config);
   paths_release (&ctx.paths);
   if (fflush (stdout) != 0 && ret >= 0)
     galley_error_make (&err, 0, "writing to standard output failed");

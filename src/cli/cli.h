@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "state/galley_config.h"
 #include "state/paths.h"
 #include "util/error.h"
 
@@ -79,6 +80,7 @@ struct cli_context
 {
   const struct cli_command *cmd;
   struct galley_paths paths; /* resolved from --root/--runroot and the environment */
+  struct galley_config *config; /* galley.conf (defaults when there is none) */
 };
 
 #define CMD(id, name, usage, flags, summary) \

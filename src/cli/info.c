@@ -214,5 +214,10 @@ cli_cmd_info (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
       print_yaml (stdout, rec, 0, false);
       return 0;
     }
+  if (format_is_json (format))
+    {
+      format_print_json (stdout, rec, 2); /* podman's info JSON is indented by two */
+      return 0;
+    }
   return format_print (stdout, format, NULL, rec, NULL, false, err);
 }

@@ -55,5 +55,11 @@ cli_cmd_version (struct cli_context *ctx, int argc, char **argv, galley_error_t 
   if (opt < 0 || cli_positionals (&p, 0, 0, err) < 0)
     return -1;
   rec = cli_version_record ();
+  /* podman prints version JSON on one line.  */
+  if (format != NULL && format_is_json (format))
+    {
+      format_print_json (stdout, rec, 0);
+      return 0;
+    }
   return format_print (stdout, format, VERSION_TEMPLATE, rec, NULL, false, err);
 }

@@ -43,14 +43,26 @@ find_in_list (const char *list, const char *name)
   return NULL;
 }
 
+static const char *const *config_dirs;
+
+void
+helper_set_search_dirs (const char *const *dirs)
+{
+  config_dirs = dirs;
+}
+
 char *
 helper_find (const char *name)
 {
   char *found;
   const char *env = getenv ("GALLEY_HELPER_DIR");
+  size_t i;
 
   if (env != NULL && (found = find_in_list (env, name)) != NULL)
     return found;
+  for (i = 0; config_dirs != NULL && config_dirs[i] != NULL; i++)
+    if ((found = find_in_list (config_dirs[i], name)) != NULL)
+      return found;
   found = find_in_list ("/usr/local/libexec/galley:/usr/libexec/galley:/usr/libexec/podman", name);
   if (found != NULL)
     return found;
