@@ -26,6 +26,7 @@
 
 #include <linux/close_range.h>
 #include <linux/openat2.h>
+#include <linux/securebits.h>
 
 #include "runtime/caps.h"
 #include "runtime/devices.h"
@@ -39,6 +40,7 @@
 #include "runtime/ulimit.h"
 #include "runtime/userns.h"
 #include "util/cleanup.h"
+#include "util/log.h"
 
 int
 init_channel_send_fd (int channel, int fd)
@@ -202,6 +204,31 @@ enter_workdir (const struct run_spec *spec, galley_error_t *err)
   return 0;
 }
 
+/* With a single-id map only one uid and gid exist in the namespace: an
+ * image's USER (or -u) that is not mapped runs as the mapped id instead —
+ * still without capabilities, as a non-root user would be — so that every
+ * image runs (issue 4), with a warning saying why.  */
+static bool
+fit_single_id_map (const struct run_spec *spec, struct passwd_user *pu)
+{
+  const struct idmap *m = &spec->map;
+  bool as_root = false;
+
+  if (m->source == IDMAP_SOURCE_ROOT || m->n_uid > 1)
+    return false;
+  if (idmap_to_host (m->uid, m->n_uid, pu->uid) < 0)
+    {
+      as_root = m->uid[0].container_id == 0;
+      log_warn ("the user has no subordinate ids (/etc/subuid): running as uid %u instead of %u",
+                (unsigned) m->uid[0].container_id, (unsigned) pu->uid);
+      pu->uid = m->uid[0].container_id;
+    }
+  if (idmap_to_host (m->gid, m->n_gid, pu->gid) < 0)
+    pu->gid = m->gid[0].container_id;
+  pu->n_groups = 0;
+  return as_root;
+}
+
 static int
 switch_user (const struct run_spec *spec, const struct passwd_user *pu, galley_error_t *err)
 {
@@ -219,10 +246,15 @@ switch_user (const struct run_spec *spec, const struct passwd_user *pu, galley_e
 }
 
 static int
-drop_privileges (const struct init_args *a, const struct passwd_user *pu, galley_error_t *err)
+drop_privileges (const struct init_args *a, const struct passwd_user *pu, bool noroot,
+                 galley_error_t *err)
 {
   const struct run_spec *spec = a->spec;
 
+  /* Standing in for a non-root user as uid 0: no capabilities from
+   * execve's root rules either.  */
+  if (noroot && prctl (PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED) < 0)
+    return galley_error_make (err, errno, "setting SECBIT_NOROOT");
   if (ulimit_apply (spec->ulimits, spec->n_ulimits, err) < 0
       || caps_apply_before_setuid (&spec->caps, err) < 0)
     return -1;
@@ -310,6 +342,7 @@ init_steps (const struct init_args *a, int *channel, galley_error_t *err)
   struct env_list env = { 0 };
   _cleanup_close_ int newroot = -1;
   int slave = -1, ret = -1;
+  bool noroot;
   pid_t child;
 
   if (spec->map.source != IDMAP_SOURCE_ROOT && userns_become_root (&spec->map, err) < 0)
@@ -325,13 +358,14 @@ init_steps (const struct init_args *a, int *channel, galley_error_t *err)
     return galley_error_make (err, errno, "opening /");
   if (passwd_resolve_user (newroot, spec->user, &pu, err) < 0)
     goto out;
+  noroot = fit_single_id_map (spec, &pu);
   if (env_build ((const char *const *) spec->image_env, &spec->user_env, spec->hostname, pu.home,
                  &env, err) < 0)
     goto out;
   close (newroot);
   newroot = -1;
   if (setup_stdio (spec, slave, &pu, err) < 0 || close_host_fds (spec, channel, err) < 0
-      || enter_workdir (spec, err) < 0 || drop_privileges (a, &pu, err) < 0)
+      || enter_workdir (spec, err) < 0 || drop_privileges (a, &pu, noroot, err) < 0)
     goto out;
   if (sigprocmask (SIG_SETMASK, &a->saved_mask, NULL) < 0)
     {

@@ -122,6 +122,11 @@ userns_write_maps (pid_t pid, const struct idmap *map, galley_error_t *err)
 int
 userns_become_root (const struct idmap *map, galley_error_t *err)
 {
+  /* keep-id over a single-id map leaves 0 unmapped: the process keeps the
+   * mapped ids, and its full capabilities in the new namespace.  */
+  if (map->source != IDMAP_SOURCE_ROOT
+      && (idmap_to_host (map->uid, map->n_uid, 0) < 0 || idmap_to_host (map->gid, map->n_gid, 0) < 0))
+    return 0;
   if (setresgid (0, 0, 0) < 0)
     return galley_error_make (err, errno, "setresgid(0) in the user namespace");
   /* With the single-id map setgroups is denied: the process keeps no

@@ -34,7 +34,9 @@ pid_t userns_clone (int flags);
 int userns_write_maps (pid_t pid, const struct idmap *map, galley_error_t *err);
 
 /* After the maps are written, in the child: become uid 0 / gid 0 (and clear
- * supplementary groups where setgroups is allowed).  */
+ * supplementary groups where setgroups is allowed).  When 0 is not mapped
+ * (keep-id over a single-id map) nothing changes: the child keeps its
+ * mapped ids and its capabilities in the namespace.  */
 int userns_become_root (const struct idmap *map, galley_error_t *err);
 
 /* Send *err (exit code, errno, message) over fd in one write; never fails

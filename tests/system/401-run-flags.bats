@@ -27,7 +27,13 @@ teardown () {
 
 @test "run -u: numeric ids and names from the image" {
   run_galley run --rm -u 1000:1000 $RUN_IMAGE id -u
-  assert_output_equals "1000"
+  if has_subids; then
+    assert_output_equals "1000"
+  else
+    # one id in the namespace: the image still runs, as that id, with a warning
+    assert_output_equals "0"
+    assert_stderr_contains "no subordinate ids"
+  fi
   run_galley run --rm -u root $RUN_IMAGE id -u
   assert_output_equals "0"
   run_galley 125 run --rm -u nosuchuser $RUN_IMAGE true
