@@ -35,3 +35,10 @@ tests_unit_test_masks_SOURCES = tests/unit/test-masks.c tests/unit/userns-child.
 tests_unit_test_masks_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_masks_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-network
+TESTS += tests/unit/test-network
+tests_unit_test_network_SOURCES = tests/unit/test-network.c
+tests_unit_test_network_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_network_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+endif
