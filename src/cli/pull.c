@@ -65,12 +65,21 @@ cli_cmd_pull (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
     }
   for (i = p.optind; i < argc; i++)
     {
-      _cleanup_free_ char *id = NULL;
+      _cleanup_strv_ char **names = NULL;
+      char *one[2] = { argv[i], NULL };
+      char **name;
 
-      if (pull_image (&ctx->paths, argv[i], &o, &id, err) < 0)
+      if (o.all_tags && pull_list_tags (&ctx->paths, argv[i], &o, &names, err) < 0)
         return -1;
-      printf ("%s\n", id);
-      fflush (stdout);
+      for (name = names ? names : one; *name != NULL; name++)
+        {
+          _cleanup_free_ char *id = NULL;
+
+          if (pull_image (&ctx->paths, *name, &o, &id, err) < 0)
+            return -1;
+          printf ("%s\n", id);
+          fflush (stdout);
+        }
     }
   return 0;
 }

@@ -540,3 +540,56 @@ out:
   pull_candidates_release (&cands);
   return ret;
 }
+
+int
+pull_list_tags (const struct galley_paths *paths, const char *name, const struct pull_options *o, char ***names,
+                galley_error_t *err)
+{
+  _cleanup_registry_client_ struct registry_client *c = NULL;
+  _cleanup_strv_ char **tags = NULL;
+  _cleanup_strv_ char **out = NULL;
+  struct pull_candidates cands = { 0 };
+  struct registry_options ropts = { 0 };
+  const char *last = strrchr (name, '/');
+  size_t n = 0, i;
+  int ret = -1;
+
+  last = last ? last + 1 : name;
+  if (strchr (last, ':') != NULL || strchr (last, '@') != NULL)
+    return galley_error_make (err, 0, "tag can't be used with --all-tags/-a");
+  if (pull_resolve (paths, name, &cands, err) < 0)
+    goto out;
+  if (cands.n == 0)
+    {
+      galley_error_make (err, ENOENT, "%s: no registry to search", name);
+      goto out;
+    }
+  ropts.authfile = o->authfile;
+  ropts.creds = o->creds;
+  ropts.certs_dir = o->cert_dir;
+  ropts.tls_verify = o->tls_verify;
+  ropts.conf = cands.conf;
+  if (registry_client_new (paths, &ropts, &c, err) < 0
+      || registry_list_tags (c, cands.refs[0].registry, cands.refs[0].repository, 0, &tags, err) < 0)
+    goto out;
+  while (tags[n] != NULL)
+    n++;
+  out = calloc (n + 1, sizeof *out);
+  if (out == NULL)
+    {
+      galley_error_make (err, ENOMEM, "allocating");
+      goto out;
+    }
+  for (i = 0; i < n; i++)
+    if (asprintf (&out[i], "%s/%s:%s", cands.refs[0].registry, cands.refs[0].repository, tags[i]) < 0)
+      {
+        out[i] = NULL;
+        galley_error_make (err, ENOMEM, "allocating");
+        goto out;
+      }
+  *names = steal_pointer (&out);
+  ret = 0;
+out:
+  pull_candidates_release (&cands);
+  return ret;
+}

@@ -36,9 +36,13 @@ struct pull_options
 };
 
 /* Pull `name` (as typed by the user); *image_id gets the image id (hex of
- * the config digest).  With o->all_tags, name is a repository and every
- * tag is pulled; *image_id is then the last one's.  */
+ * the config digest).  o->all_tags is not looked at: see pull_list_tags.  */
 int pull_image (const struct galley_paths *paths, const char *name, const struct pull_options *o,
                 char **image_id, galley_error_t *err);
+
+/* --all-tags: the full names ("registry/repository:tag", NULL-terminated)
+ * of every tag of the repository `name` (which must not carry a tag).  */
+int pull_list_tags (const struct galley_paths *paths, const char *name, const struct pull_options *o,
+                    char ***names, galley_error_t *err);
 
 #endif

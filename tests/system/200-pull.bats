@@ -144,3 +144,19 @@ layer_dirs () {
   run_galley pull -q "$IMAGE" "$registry/busybox-oci:latest"
   assert_line_count 2
 }
+
+@test "pull --all-tags pulls every tag of the repository" {
+  run_galley pull -q --all-tags "$registry/busybox"
+  assert_line_count 2
+  assert_equal "${lines[0]}" "${lines[1]}" "busybox:1.35 and :latest are the same image"
+  run_galley 125 pull -a "$registry/busybox:latest"
+  assert_stderr_contains "tag can't be used with --all-tags/-a"
+}
+
+@test "pull on a terminal draws per-layer progress bars" {
+  command -v script > /dev/null || skip "script(1) not installed"
+  script -qec "$GALLEY --root $GALLEY_TEST_ROOT --runroot $GALLEY_TEST_RUNROOT pull $registry/multilayer:latest" \
+    "$BATS_TEST_TMPDIR/typescript" > /dev/null
+  grep -q 'Copying blob [0-9a-f]\{12\} done' "$BATS_TEST_TMPDIR/typescript"
+  grep -q 'Writing manifest to image destination' "$BATS_TEST_TMPDIR/typescript"
+}
