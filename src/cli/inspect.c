@@ -59,7 +59,7 @@ inspect_container (struct inspect_state *st, const char *name, json_object **rec
   return 0;
 }
 
-/* The record for one name, or the error podman gives for it.  */
+/* 1 and *rec when name is something --type allows, 0 when it is not.  */
 static int
 inspect_one (struct inspect_state *st, enum inspect_type type, const char *name, json_object **rec,
              galley_error_t *err)
@@ -70,15 +70,22 @@ inspect_one (struct inspect_state *st, enum inspect_type type, const char *name,
     return r;
   if (type != INSPECT_CONTAINER && (r = inspect_image (st, name, rec, err)) != 0)
     return r;
+  return 0;
+}
+
+/* podman's words for a name that is none of the kinds looked at.  */
+static int
+not_found (enum inspect_type type, const char *name, galley_error_t *err)
+{
   switch (type)
     {
     case INSPECT_IMAGE:
-      return galley_error_make (err, ENOENT, "%s: image not known", name);
+      return galley_error_make (err, 0, "%s: image not known", name);
     case INSPECT_CONTAINER:
-      return galley_error_make (err, ENOENT, "no such container %s", name);
+      return galley_error_make (err, 0, "no such container %s", name);
     case INSPECT_ALL:
     default:
-      return galley_error_make (err, ENOENT, "no such object: \"%s\"", name);
+      return galley_error_make (err, 0, "no such object: \"%s\"", name);
     }
 }
 
@@ -118,19 +125,14 @@ cli_cmd_inspect (struct cli_context *ctx, int argc, char **argv, galley_error_t 
   for (i = p.optind; i < argc; i++)
     {
       json_object *rec = NULL;
+      int found = inspect_one (&st, type, argv[i], &rec, err);
 
-      if (inspect_one (&st, type, argv[i], &rec, err) < 0)
-        {
-          if (galley_error_errno (err) != ENOENT)
-            goto out;
-          /* podman prints what it found, then fails on the first unknown.  */
-          if (missing == NULL)
-            missing = steal_pointer (err);
-          else
-            galley_error_release (err);
-          continue;
-        }
-      json_object_array_add (records, rec);
+      if (found < 0)
+        goto out;
+      if (found > 0)
+        json_object_array_add (records, rec);
+      else if (missing == NULL)
+        not_found (type, argv[i], &missing); /* podman prints what it found, then fails on the first unknown */
     }
   if (format_print (stdout, format ? format : "json", NULL, records, NULL,
                     format != NULL && strcmp (format, "json") != 0, err)

@@ -187,7 +187,7 @@ write_legacy_layers (struct outer *o, const struct save_plan *plan, const struct
       const char *diff_id = layer_result (plan, im, i)->diff_id;
       bool top = i + 1 == im->n_layers;
       _cleanup_json_ json_object *for_id = NULL, *final = NULL;
-      _cleanup_free_ char *text = NULL, *name = NULL, *target = NULL;
+      _cleanup_free_ char *text = NULL, *version = NULL, *link = NULL, *json = NULL, *target = NULL;
       char id[DIGEST_SHA256_BUFSIZE];
 
       if (i == 0)
@@ -203,19 +203,13 @@ write_legacy_layers (struct outer *o, const struct save_plan *plan, const struct
       const char *id_text = json_object_to_json_string_ext (for_id, JSON_COMPACT);
       digest_sha256_hex (id_text, strlen (id_text), id);
       final = legacy_layer_config (config, top, parent, NULL, id + 7);
-      if (asprintf (&name, "%s/VERSION", id + 7) < 0 || asprintf (&target, "../%s.tar", diff_id + 7) < 0)
+      if (asprintf (&version, "%s/VERSION", id + 7) < 0 || asprintf (&link, "%s/layer.tar", id + 7) < 0
+          || asprintf (&json, "%s/json", id + 7) < 0 || asprintf (&target, "../%s.tar", diff_id + 7) < 0)
         return galley_error_make (err, ENOMEM, "allocating");
-      if (first_time (o, id + 7))
-        {
-          if (put_bytes (o, name, "1.0", 3, err) < 0)
-            return -1;
-          snprintf (name + strlen (id + 7), 16, "/layer.tar");
-          if (put_header (o, name, AE_IFLNK, 0, target, err) < 0)
-            return -1;
-          snprintf (name + strlen (id + 7), 16, "/json");
-          if (put_json (o, name, final, err) < 0)
-            return -1;
-        }
+      if (first_time (o, id + 7)
+          && (put_bytes (o, version, "1.0", 3, err) < 0 || put_header (o, link, AE_IFLNK, 0, target, err) < 0
+              || put_json (o, json, final, err) < 0))
+        return -1;
       snprintf (parent, sizeof parent, "%s", id + 7);
     }
   snprintf (top_id, 65, "%s", parent);

@@ -204,13 +204,13 @@ oci_layer_type () {
   run_galley inspect -t all --format '{{.Id}}' busybox
   assert_output_equals "$id"
   run_galley 125 inspect nosuch
-  assert_stderr_contains 'no such object: "nosuch"'
+  assert_equal "$stderr" 'Error: inspecting object: no such object: "nosuch"'
   run_galley 125 inspect --format '{{.Id}}' busybox nosuch
   assert_output_equals "$id"
   run_galley 125 inspect --type image nosuch
   assert_stderr_contains "nosuch: image not known"
   run_galley 125 inspect --type container busybox
-  assert_stderr_contains "no such container busybox"
+  assert_equal "$stderr" "Error: inspecting object: no such container busybox"
   run_galley 125 inspect --type bogus busybox
   assert_stderr_contains 'invalid type "bogus"'
 }
