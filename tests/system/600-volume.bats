@@ -1,0 +1,99 @@
+#!/usr/bin/env bats
+# galley volume create/ls/inspect/rm/prune/exists (podman's output and
+# exit codes), and removal of data written by subordinate ids.
+
+load helpers
+
+@test "volume create: prints the name, random 64-hex without one, --ignore" {
+  run_galley volume create --label app=web --opt o=x myvol
+  assert_output_equals "myvol"
+  run_galley volume create
+  assert_output_matches '^[0-9a-f]{64}$'
+  run_galley 125 volume create myvol
+  assert_stderr_contains "volume with name myvol already exists: volume already exists"
+  run_galley volume create --ignore myvol
+  assert_output_equals "myvol"
+  run_galley 125 volume create 'bad name'
+  assert_stderr_contains "names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"
+  run_galley 125 volume create ../escape
+  run_galley 125 volume create --driver nfs other
+}
+
+@test "volume inspect: podman's fields, --format, -a, unknown names" {
+  galley volume create --label app=web --opt o=x myvol > /dev/null
+  run_galley volume inspect myvol
+  [ "$(jq -r '.[0].Name' <<< "$output")" = myvol ]
+  [ "$(jq -r '.[0].Driver' <<< "$output")" = local ]
+  [ "$(jq -r '.[0].Scope' <<< "$output")" = local ]
+  [ "$(jq -r '.[0].Labels.app' <<< "$output")" = web ]
+  [ "$(jq -r '.[0].Options.o' <<< "$output")" = x ]
+  [ "$(jq -r '.[0].Mountpoint' <<< "$output")" = "$GALLEY_TEST_ROOT/volumes/myvol/_data" ]
+  [ "$(jq -r '.[0].MountCount' <<< "$output")" = 0 ]
+  [[ "$(jq -r '.[0].CreatedAt' <<< "$output")" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T ]]
+  [ -d "$GALLEY_TEST_ROOT/volumes/myvol/_data" ]
+  run_galley volume inspect --format '{{.Name}} {{.Labels}}' myvol
+  assert_output_equals "myvol map[app:web]"
+  galley volume create other > /dev/null
+  run_galley volume inspect -a --format '{{.Name}}'
+  assert_output_equals $'myvol\nother'
+  run_galley 125 volume inspect myvol nosuch
+  assert_stderr_contains "no such volume nosuch"
+  [ "$(jq -r '.[0].Name' <<< "$output")" = myvol ]
+}
+
+@test "volume ls: table, -q, --format json, filters" {
+  galley volume create --label app=web web > /dev/null
+  galley volume create db > /dev/null
+  run_galley volume ls
+  assert_equal "${lines[0]}" "DRIVER      VOLUME NAME"
+  assert_equal "${lines[1]}" "local       db"
+  assert_equal "${lines[2]}" "local       web"
+  run_galley volume ls -q
+  assert_output_equals $'db\nweb'
+  run_galley volume ls --noheading --format '{{.Name}}:{{.Driver}}'
+  assert_output_equals $'db:local\nweb:local'
+  run_galley volume ls --format json
+  [ "$(jq -r 'length' <<< "$output")" = 2 ]
+  run_galley volume ls -q --filter label=app=web
+  assert_output_equals "web"
+  run_galley volume ls -q --filter name=^d
+  assert_output_equals "db"
+  run_galley volume ls -q --filter dangling=true
+  assert_output_equals $'db\nweb'
+  run_galley 125 volume ls --filter bogus=1
+  run_galley volume list -q
+  assert_output_equals $'db\nweb'
+}
+
+@test "volume rm, exists, prune: podman's exit codes" {
+  galley volume create a > /dev/null
+  galley volume create b > /dev/null
+  run_galley volume exists a
+  run_galley 1 volume exists nosuch
+  run_galley 1 volume rm nosuch
+  assert_stderr_contains 'no volume with name "nosuch" found: no such volume'
+  run_galley volume rm -f nosuch
+  assert_output_equals ""
+  run_galley volume rm a
+  assert_output_equals "a"
+  run_galley 1 volume exists a
+  run_galley volume prune -f
+  assert_output_equals "b"
+  run_galley volume ls -q
+  assert_output_equals ""
+  galley volume create c > /dev/null
+  run_galley volume rm -a
+  assert_output_equals "c"
+  run_galley 125 volume rm
+}
+
+@test "volume rm: data owned by subordinate ids is removed" {
+  skip_if_no_subids
+  galley volume create owned > /dev/null
+  local data=$GALLEY_TEST_ROOT/volumes/owned/_data
+  unshare --map-auto --map-root-user sh -c "mkdir -p $data/d && touch $data/d/f && chown -R 100:100 $data/d && chmod 700 $data/d"
+  run_galley volume rm owned
+  assert_output_equals "owned"
+  [ ! -e "$GALLEY_TEST_ROOT/volumes/owned" ]
+  [ -z "$(ls -A "$GALLEY_TEST_ROOT/volumes" | grep -v '^\.lock$')" ]
+}
