@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,15 +26,143 @@ struct layer_fs_pending_dir
   struct layer_fs_meta meta;
 };
 
+#define MAX_SYMLINKS 40
+#define MAX_DEPTH 256
+
+static void
+close_stack (int *stack, size_t depth)
+{
+  while (depth-- > 0)
+    close (stack[depth]);
+}
+
+/* RESOLVE_IN_ROOT done by hand, one component at a time, for kernels
+ * before 5.6 and for valgrind, which do not know openat2: ".." stops at the
+ * root, and a symlink is expanded into the rest of the path (an absolute
+ * target restarts from the root).  The layer directory is ours alone while
+ * it is extracted, so nothing changes under the walk.  */
+static int
+confined_open_by_hand (int root_fd, const char *path, int flags)
+{
+  int stack[MAX_DEPTH];
+  size_t depth = 1, links = 0;
+  _cleanup_free_ char *rest = strdup (path);
+  char *p;
+  int fd, e;
+
+  if (rest == NULL)
+    return -1;
+  stack[0] = fcntl (root_fd, F_DUPFD_CLOEXEC, 0);
+  if (stack[0] < 0)
+    return -1;
+  p = rest;
+  for (;;)
+    {
+      char *name, *end;
+      bool last;
+      struct stat st;
+
+      while (*p == '/')
+        p++;
+      if (*p == '\0')
+        {
+          fd = openat (stack[depth - 1], ".", flags | O_CLOEXEC);
+          break;
+        }
+      name = p;
+      end = strchrnul (p, '/');
+      last = strspn (end, "/") == strlen (end);
+      p = *end ? end + 1 : end;
+      *end = '\0';
+      if (strcmp (name, ".") == 0)
+        continue;
+      if (strcmp (name, "..") == 0)
+        {
+          if (depth > 1)
+            close (stack[--depth]);
+          continue;
+        }
+      if (fstatat (stack[depth - 1], name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK (st.st_mode)
+          && ! (last && (flags & O_NOFOLLOW)))
+        {
+          char target[PATH_MAX];
+          ssize_t n = readlinkat (stack[depth - 1], name, target, sizeof target - 1);
+          char *joined = NULL;
+
+          if (n < 0 || ++links > MAX_SYMLINKS)
+            {
+              e = n < 0 ? errno : ELOOP;
+              close_stack (stack, depth);
+              errno = e;
+              return -1;
+            }
+          target[n] = '\0';
+          if (asprintf (&joined, "%s/%s", target, p) < 0)
+            {
+              close_stack (stack, depth);
+              errno = ENOMEM;
+              return -1;
+            }
+          if (target[0] == '/')
+            while (depth > 1)
+              close (stack[--depth]);
+          free (rest);
+          rest = joined;
+          p = rest;
+          continue;
+        }
+      if (last)
+        {
+          fd = openat (stack[depth - 1], name, flags | O_NOFOLLOW | O_CLOEXEC, 0600);
+          break;
+        }
+      if (depth == MAX_DEPTH)
+        {
+          close_stack (stack, depth);
+          errno = ENAMETOOLONG;
+          return -1;
+        }
+      stack[depth] = openat (stack[depth - 1], name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (stack[depth] < 0)
+        {
+          e = errno;
+          close_stack (stack, depth);
+          errno = e;
+          return -1;
+        }
+      depth++;
+    }
+  e = errno;
+  close_stack (stack, depth);
+  errno = e;
+  return fd;
+}
+
+static bool no_openat2;
+
+void
+layer_fs_use_openat2 (bool use)
+{
+  __atomic_store_n (&no_openat2, ! use, __ATOMIC_RELAXED);
+}
+
 /* glibc 2.36 has no openat2 wrapper.  */
 static int
 confined_open (int root_fd, const char *path, int flags)
 {
   struct open_how how = { 0 };
+  int fd;
 
-  how.flags = (uint64_t) (flags | O_CLOEXEC);
-  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-  return (int) syscall (SYS_openat2, root_fd, path, &how, sizeof how);
+  if (! __atomic_load_n (&no_openat2, __ATOMIC_RELAXED))
+    {
+      how.flags = (uint64_t) (flags | O_CLOEXEC);
+      how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+      fd = (int) syscall (SYS_openat2, root_fd, path, &how, sizeof how);
+      if (fd >= 0 || errno != ENOSYS)
+        return fd;
+      __atomic_store_n (&no_openat2, true, __ATOMIC_RELAXED);
+    }
+  return confined_open_by_hand (root_fd, path, flags);
 }
 
 int

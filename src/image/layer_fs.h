@@ -70,6 +70,10 @@ int layer_fs_set_xattr (struct layer_fs *fs, int fd, const char *path, const cha
 /* Whether an image xattr may be kept.  */
 bool layer_fs_xattr_allowed (const char *name);
 
+/* Resolve with openat2 (the default; falls back by itself where the kernel
+ * lacks it) or walk components by hand (tests of the fallback).  */
+void layer_fs_use_openat2 (bool use);
+
 /* Apply the directories' metadata, deepest first.  */
 int layer_fs_finish (struct layer_fs *fs, galley_error_t *err);
 
