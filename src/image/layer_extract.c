@@ -9,7 +9,6 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "image/digest.h"
 #include "image/layer_fs.h"
 #include "image/whiteout.h"
 #include "util/cleanup.h"
@@ -29,8 +29,8 @@ struct extract_state
   int input_fd;
   bool input_eof;
   unsigned char *input_buf;
-  EVP_MD_CTX *blob_md;
-  EVP_MD_CTX *tar_md;
+  struct digester blob_md;
+  struct digester tar_md;
   uint64_t blob_size, tar_size;
   struct archive *decompress; /* raw reader: blob -> tar bytes */
   unsigned char *tar_buf;
@@ -67,7 +67,7 @@ read_blob (struct archive *a, void *opaque, const void **buf)
     }
   if (n == 0)
     st->input_eof = true;
-  EVP_DigestUpdate (st->blob_md, st->input_buf, (size_t) n);
+  digest_update (&st->blob_md, st->input_buf, (size_t) n, NULL);
   st->blob_size += (uint64_t) n;
   *buf = st->input_buf;
   return n;
@@ -86,7 +86,7 @@ read_tar (struct archive *a, void *opaque, const void **buf)
                                                                : "decompression failed");
       return -1;
     }
-  EVP_DigestUpdate (st->tar_md, st->tar_buf, (size_t) n);
+  digest_update (&st->tar_md, st->tar_buf, (size_t) n, NULL);
   st->tar_size += (uint64_t) n;
   *buf = st->tar_buf;
   return n;
@@ -267,16 +267,14 @@ extract_entries (struct extract_state *st, struct layer_fs *fs, galley_error_t *
   return 0;
 }
 
-static void
-digest_hex (EVP_MD_CTX *md, char out[LAYER_DIGEST_LEN])
+/* Layers are addressed by sha256 everywhere we know of; anything else is
+ * refused up front rather than reported as a mismatch.  */
+static int
+check_algorithm (const char *what, const char *digest, galley_error_t *err)
 {
-  unsigned char bin[EVP_MAX_MD_SIZE];
-  unsigned int len = 0, i;
-
-  EVP_DigestFinal_ex (md, bin, &len);
-  strcpy (out, "sha256:");
-  for (i = 0; i < len && i < 32; i++)
-    sprintf (out + 7 + 2 * i, "%02x", bin[i]);
+  if (digest != NULL && strncmp (digest, "sha256:", 7) != 0)
+    return galley_error_make (err, 0, "%s %s: unsupported digest algorithm (only sha256)", what, digest);
+  return 0;
 }
 
 /* The rest of the blob that the readers never asked for, so that its
@@ -291,7 +289,7 @@ drain_input (struct extract_state *st)
         continue;
       if (n <= 0)
         break;
-      EVP_DigestUpdate (st->blob_md, st->input_buf, (size_t) n);
+      digest_update (&st->blob_md, st->input_buf, (size_t) n, NULL);
       st->blob_size += (uint64_t) n;
     }
   st->input_eof = true;
@@ -310,14 +308,14 @@ layer_extract_fd (int input_fd, const char *diff_dir, const struct layer_extract
 
   st.input_buf = malloc (READ_CHUNK);
   st.tar_buf = malloc (READ_CHUNK);
-  st.blob_md = EVP_MD_CTX_new ();
-  st.tar_md = EVP_MD_CTX_new ();
-  if (st.input_buf == NULL || st.tar_buf == NULL || st.blob_md == NULL || st.tar_md == NULL
-      || ! EVP_DigestInit_ex (st.blob_md, EVP_sha256 (), NULL) || ! EVP_DigestInit_ex (st.tar_md, EVP_sha256 (), NULL))
+  if (st.input_buf == NULL || st.tar_buf == NULL)
     {
       galley_error_make (err, ENOMEM, "allocating");
       goto out;
     }
+  if (check_algorithm ("blob", o->blob_digest, err) < 0 || check_algorithm ("diff_id", o->diff_id, err) < 0
+      || digest_init (&st.blob_md, "sha256", err) < 0 || digest_init (&st.tar_md, "sha256", err) < 0)
+    goto out;
   if (layer_fs_open (&fs, diff_dir, o->fold_owners, &extract_err) == 0)
     {
       extract_entries (&st, &fs, &extract_err);
@@ -328,8 +326,15 @@ layer_extract_fd (int input_fd, const char *diff_dir, const struct layer_extract
   if (st.decompress != NULL)
     archive_read_free (st.decompress);
   drain_input (&st);
-  digest_hex (st.blob_md, res.blob_digest);
-  digest_hex (st.tar_md, res.diff_id);
+  {
+    char blob[DIGEST_BUFSIZE], tar[DIGEST_BUFSIZE];
+
+    if (digest_final (&st.blob_md, blob, err) < 0 || digest_final (&st.tar_md, tar, err) < 0)
+      goto out;
+    /* sha256: always fits.  */
+    memcpy (res.blob_digest, blob, sizeof res.blob_digest - 1);
+    memcpy (res.diff_id, tar, sizeof res.diff_id - 1);
+  }
   res.blob_size = st.blob_size;
   res.size = st.tar_size;
   /* A corrupted blob usually breaks decompression too: name the cause.  */
@@ -354,8 +359,8 @@ layer_extract_fd (int input_fd, const char *diff_dir, const struct layer_extract
     *r = res;
   ret = 0;
 out:
-  EVP_MD_CTX_free (st.blob_md);
-  EVP_MD_CTX_free (st.tar_md);
+  digest_release (&st.blob_md);
+  digest_release (&st.tar_md);
   free (st.input_buf);
   free (st.tar_buf);
   return ret;

@@ -22,6 +22,7 @@
 
 #include <archive.h>
 
+#include "image/digest.h"
 #include "util/error.h"
 
 static inline void
@@ -32,8 +33,8 @@ cleanup_archive_readp (struct archive **a)
 }
 #define _cleanup_archive_read_ __attribute__ ((cleanup (cleanup_archive_readp)))
 
-/* "sha256:" + 64 hex + NUL */
-#define LAYER_DIGEST_LEN 72
+/* "sha256:" + 64 hex + NUL: layers are hashed with sha256 only */
+#define LAYER_DIGEST_LEN DIGEST_SHA256_BUFSIZE
 
 struct layer_extract_options
 {
