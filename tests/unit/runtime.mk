@@ -42,3 +42,10 @@ tests_unit_test_network_SOURCES = tests/unit/test-network.c
 tests_unit_test_network_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_network_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-volume
+TESTS += tests/unit/test-volume
+tests_unit_test_volume_SOURCES = tests/unit/test-volume.c
+tests_unit_test_volume_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_volume_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+endif
