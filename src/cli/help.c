@@ -124,32 +124,47 @@ roff_text (FILE *out, const char *s)
     }
 }
 
+/* "galley-image-ls" for the command (or alias) named `name`.  */
 static void
-man_page_name (const struct cli_command *cmd, char *buf, size_t len)
+man_page_file (const char *name, char *buf, size_t len)
 {
   size_t i;
 
-  snprintf (buf, len, "galley%s%s", cmd->id == CMD_global ? "" : "-",
-            cmd->id == CMD_global ? "" : cmd->name);
+  snprintf (buf, len, "galley%s%s", name[0] ? "-" : "", name);
   for (i = 0; buf[i]; i++)
     if (buf[i] == ' ')
       buf[i] = '-';
 }
 
-void
-cli_print_man (FILE *out, const struct cli_command *cmd)
+static void
+man_page_name (const struct cli_command *cmd, char *buf, size_t len)
+{
+  man_page_file (display_name (cmd), buf, len);
+}
+
+/* Aliases listed under a group ("image ls") get pages of their own, as
+ * podman's podman-image-list(1).  */
+static bool
+alias_has_page (const char *alias)
+{
+  return strchr (alias, ' ') != NULL;
+}
+
+/* The page of cmd, under the name it was asked for (an alias's name).  */
+static void
+print_man_as (FILE *out, const struct cli_command *cmd, const char *name)
 {
   char page[128];
   size_t i;
 
-  man_page_name (cmd, page, sizeof page);
+  man_page_file (name, page, sizeof page);
   fprintf (out, ".TH \"%s\" \"1\" \"\" \"galley %s\" \"User Commands\"\n", page, PACKAGE_VERSION);
   fprintf (out, ".SH NAME\n");
   roff_text (out, page);
   fprintf (out, " \\- ");
   roff_text (out, cmd->summary);
   fprintf (out, "\n.SH SYNOPSIS\n.B galley%s", cmd->id == CMD_global ? "" : " ");
-  roff_text (out, display_name (cmd));
+  roff_text (out, name);
   fprintf (out, "\n");
   roff_text (out, cmd->usage);
   fprintf (out, "\n.SH DESCRIPTION\n");
@@ -195,6 +210,12 @@ cli_print_man (FILE *out, const struct cli_command *cmd)
   fprintf (out, ".SH SEE ALSO\n.BR galley (1)\n");
 }
 
+void
+cli_print_man (FILE *out, const struct cli_command *cmd)
+{
+  print_man_as (out, cmd, display_name (cmd));
+}
+
 static const struct cli_command *
 lookup_words (int argc, char **argv, galley_error_t *err)
 {
@@ -227,8 +248,9 @@ int
 cli_cmd_man (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
   _cleanup_cli_parser_ struct cli_parser p;
-  const struct cli_command *c;
-  const char *arg;
+  const struct cli_command *c, *target;
+  const char *arg, *alias;
+  char words[130];
   bool list = false;
   int opt;
   size_t i;
@@ -248,12 +270,23 @@ cli_cmd_man (struct cli_context *ctx, int argc, char **argv, galley_error_t *err
             man_page_name (&cli_commands[i], page, sizeof page);
             printf ("%s\n", page);
           }
+      for (i = 0; (alias = cli_alias_at (i, &target)) != NULL; i++)
+        if (alias_has_page (alias))
+          {
+            man_page_file (alias, page, sizeof page);
+            printf ("%s\n", page);
+          }
       return 0;
     }
   c = lookup_words (argc - p.optind, argv + p.optind, err);
   if (c == NULL)
     return -1;
-  cli_print_man (stdout, c);
+  /* Asked for by an alias: the alias's page.  */
+  if (argc - p.optind == 2 && snprintf (words, sizeof words, "%s %s", argv[p.optind], argv[p.optind + 1]) > 0
+      && strcmp (words, c->name) != 0 && alias_has_page (words))
+    print_man_as (stdout, c, words);
+  else
+    cli_print_man (stdout, c);
   return 0;
 }
 
