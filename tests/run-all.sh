@@ -146,7 +146,7 @@ run_system_tests () {
     GALLEY="$prefix/bin/galley" GALLEY_TEST_ENV="$STATE/env" \
     GALLEY_TEST_MANDIR="$prefix/share/man/man1" \
     GALLEY_TEST_COMPLETIONSDIR="$prefix/share/bash-completion/completions" \
-    "$@" bats --tap "$BUILD/tests/system") > "$log" 2>&1
+    "$@" bats --tap --timing "$BUILD/tests/system") > "$log" 2>&1
   rc=$?
   pass=$(grep -cE '^ok [0-9]+' "$log" | tr -d ' ')
   skip=$(grep -cE '^ok [0-9]+ .*# [Ss][Kk][Ii][Pp]' "$log" | tr -d ' ')
@@ -221,9 +221,10 @@ main () {
 
   if ! skipped_stage system; then
     say "system tests"
+    # The test users may not be able to read the checkout (CI clones into
+    # root's directories): they get a copy of tests/.
     rm -rf "$BUILD/tests"
-    mkdir -p "$BUILD/tests"
-    cp -a "$SRCDIR/tests/system" "$BUILD/tests/"
+    cp -a "$SRCDIR/tests" "$BUILD/tests"
     chmod -R a+rX "$BUILD"
     if [ -x "$BUILD/prefix/bin/galley" ]; then
       local user
