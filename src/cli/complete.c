@@ -72,8 +72,7 @@ print_options (const struct cli_command *cmd, const char *cur)
       const struct cli_option *o = &cmd->options[i];
       if (o->short_name && has_prefix ("-", cur) && cur[1] == '\0')
         printf ("-%c\n", o->short_name);
-      if (has_prefix (o->name, cur[0] == '-' && cur[1] == '-' ? cur + 2 : "")
-          || strcmp (cur, "-") == 0)
+      if (has_prefix (o->name, cur[0] == '-' && cur[1] == '-' ? cur + 2 : "") || strcmp (cur, "-") == 0)
         printf ("--%s\n", o->name);
     }
   printf ("--help\n");
@@ -116,7 +115,7 @@ print_unique (char ***seen, size_t *n, const char *candidate, size_t len)
   for (i = 0; i < *n; i++)
     if (strlen ((*seen)[i]) == len && strncmp ((*seen)[i], candidate, len) == 0)
       return;
-  printf ("%.*s\n", (int) len, candidate);
+  printf ("%.*s\n", (int)len, candidate);
   grown = realloc (*seen, (*n + 1) * sizeof *grown);
   if (grown == NULL || (grown[*n] = strndup (candidate, len)) == NULL)
     {
@@ -154,7 +153,7 @@ print_images (const struct cli_context *ctx, const char *cur)
       json_object_object_foreach (names, name, id)
       {
         const char *p = name;
-        (void) id;
+        (void)id;
         if (cur_len == 0)
           {
             print_unique (&seen, &n_seen, name, strlen (name));
@@ -165,9 +164,9 @@ print_images (const struct cli_context *ctx, const char *cur)
             const char *colon = strrchr (p, ':');
             if (has_prefix (p, cur))
               print_unique (&seen, &n_seen, p, strlen (p));
-            if (colon && strchr (colon, '/') == NULL && (size_t) (colon - p) >= cur_len
+            if (colon && strchr (colon, '/') == NULL && (size_t)(colon - p) >= cur_len
                 && strncmp (p, cur, cur_len) == 0)
-              print_unique (&seen, &n_seen, p, (size_t) (colon - p));
+              print_unique (&seen, &n_seen, p, (size_t)(colon - p));
           }
       }
     }

@@ -42,7 +42,7 @@ struct listed
 static int
 compare_listed (const void *a, const void *b)
 {
-  return strcmp (((const struct listed *) a)->name, ((const struct listed *) b)->name);
+  return strcmp (((const struct listed *)a)->name, ((const struct listed *)b)->name);
 }
 
 /* A group's subcommands and aliases ("image ls" for images), sorted as
@@ -57,10 +57,10 @@ print_group_commands (FILE *out, const struct cli_command *group)
 
   for (i = 0; i < CMD__COUNT; i++)
     if (is_listed_under (group, &cli_commands[i]))
-      v[n++] = (struct listed) { cli_commands[i].name + glen + 1, cli_commands[i].summary };
+      v[n++] = (struct listed){ cli_commands[i].name + glen + 1, cli_commands[i].summary };
   for (i = 0; (alias = cli_alias_at (i, &target)) != NULL && n < sizeof v / sizeof v[0]; i++)
     if (strncmp (alias, group->name, glen) == 0 && alias[glen] == ' ')
-      v[n++] = (struct listed) { alias + glen + 1, target->summary };
+      v[n++] = (struct listed){ alias + glen + 1, target->summary };
   if (n == 0)
     return;
   qsort (v, n, sizeof v[0], compare_listed);

@@ -52,10 +52,10 @@ inspect_image (struct inspect_state *st, const char *name, json_object **rec, ga
 static int
 inspect_container (struct inspect_state *st, const char *name, json_object **rec, galley_error_t *err)
 {
-  (void) st;
-  (void) name;
-  (void) rec;
-  (void) err;
+  (void)st;
+  (void)name;
+  (void)rec;
+  (void)err;
   return 0;
 }
 
@@ -115,7 +115,8 @@ cli_cmd_inspect (struct cli_context *ctx, int argc, char **argv, galley_error_t 
         else if (strcmp (arg, "container") == 0)
           type = INSPECT_CONTAINER;
         else
-          return galley_error_make (err, 0, "invalid type \"%s\": must be \"image\", \"container\", or \"all\"", arg);
+          return galley_error_make (err, 0,
+                                    "invalid type \"%s\": must be \"image\", \"container\", or \"all\"", arg);
         break;
       case OPT_inspect_size:
         break; /* images always carry their size; containers will use it */
@@ -132,7 +133,8 @@ cli_cmd_inspect (struct cli_context *ctx, int argc, char **argv, galley_error_t 
       if (found > 0)
         json_object_array_add (records, rec);
       else if (missing == NULL)
-        not_found (type, argv[i], &missing); /* podman prints what it found, then fails on the first unknown */
+        not_found (type, argv[i],
+                   &missing); /* podman prints what it found, then fails on the first unknown */
     }
   if (format_print (stdout, format ? format : "json", NULL, records, NULL,
                     format != NULL && strcmp (format, "json") != 0, err)

@@ -33,7 +33,7 @@ open_output (const char *path, char **tmp_out, galley_error_t *err)
       return fd >= 0 ? fd : galley_error_make (err, errno, "opening %s", path);
     }
   if (slash == NULL ? asprintf (&tmp, ".%s.galley-XXXXXX", path) < 0
-                    : asprintf (&tmp, "%.*s/.%s.galley-XXXXXX", (int) (slash - path), path, slash + 1) < 0)
+                    : asprintf (&tmp, "%.*s/.%s.galley-XXXXXX", (int)(slash - path), path, slash + 1) < 0)
     return galley_error_make (err, ENOMEM, "allocating");
   fd = mkostemp (tmp, O_CLOEXEC);
   if (fd < 0)
@@ -79,7 +79,8 @@ cli_cmd_save (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
   if (argc - p.optind < 1)
     return galley_error_make (err, 0, "need at least 1 argument");
   if (strcmp (format, "oci-dir") == 0 || strcmp (format, "docker-dir") == 0)
-    return galley_error_make (err, 0, "format \"%s\" is not supported yet: use docker-archive or oci-archive", format);
+    return galley_error_make (err, 0, "format \"%s\" is not supported yet: use docker-archive or oci-archive",
+                              format);
   if (image_save_format_parse (format, &o.format) < 0)
     return galley_error_make (err, 0, "format value must be one of docker-archive oci-archive");
   if (output == NULL || output[0] == '\0')
@@ -94,7 +95,7 @@ cli_cmd_save (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
   else if ((fd = open_output (output, &tmp, err)) < 0)
     return -1;
   o.images = argv + p.optind;
-  o.n_images = (size_t) (argc - p.optind);
+  o.n_images = (size_t)(argc - p.optind);
   o.progress = quiet ? NULL : stderr;
   ret = image_save (&ctx->paths, &o, fd, err);
   if (ret == 0 && tmp && fsync (fd) < 0)

@@ -65,8 +65,8 @@ normalize_tag (const char *input, char **out, galley_error_t *err)
   if (image_ref_parse (input, &ref, &ignored) < 0)
     return 0;
   if (ref.tag == NULL)
-    return galley_error_make (err, 0, "invalid additional tag \"%s\": normalized to untagged \"%s/%s@%s\"", input,
-                              ref.registry ? ref.registry : "localhost", ref.repository, ref.digest);
+    return galley_error_make (err, 0, "invalid additional tag \"%s\": normalized to untagged \"%s/%s@%s\"",
+                              input, ref.registry ? ref.registry : "localhost", ref.repository, ref.digest);
   if (asprintf (out, "%s/%s:%s", ref.registry ? ref.registry : "localhost", ref.repository, ref.tag) < 0)
     return galley_error_make (err, ENOMEM, "allocating");
   return 0;
@@ -107,18 +107,18 @@ plan_layer (struct store *s, struct save_plan *plan, const char *chain_id, galle
 
   for (i = 0; i < plan->n_layers; i++)
     if (strcmp (plan->layers[i].chain_id, chain_id) == 0)
-      return (ssize_t) i;
+      return (ssize_t)i;
   grown = realloc (plan->layers, (plan->n_layers + 1) * sizeof *grown);
   if (grown == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
   plan->layers = grown;
-  grown[plan->n_layers] = (struct save_layer) { .chain_id = strdup (chain_id), .tmp_fd = -1 };
+  grown[plan->n_layers] = (struct save_layer){ .chain_id = strdup (chain_id), .tmp_fd = -1 };
   plan->n_layers++;
   if (grown[i].chain_id == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
   if (store_layer_diff_dir (s, chain_id, &grown[i].diff_dir, err) < 0)
     return -1;
-  return (ssize_t) i;
+  return (ssize_t)i;
 }
 
 /* One argument: the image it names (merged with an earlier argument naming
@@ -157,7 +157,7 @@ plan_image (struct store *s, struct save_plan *plan, const char *input, char **e
           ssize_t k = plan_layer (s, plan, img->layers[i], err);
           if (k < 0)
             return galley_error_wrap (err, "image %.12s", img->id);
-          im->layers[im->n_layers++] = (size_t) k;
+          im->layers[im->n_layers++] = (size_t)k;
         }
       im->img = steal_pointer (&img);
     }
@@ -179,7 +179,8 @@ plan_images (struct store *s, const struct image_save_options *o, struct save_pl
   if (o->n_images == 0)
     return galley_error_make (err, 0, "need at least 1 argument");
   if (o->multi_image && o->n_images > 1 && o->format != IMAGE_SAVE_DOCKER_ARCHIVE)
-    return galley_error_make (err, 0, "unsupported format \"%s\" for saving multiple images (only docker-archive)",
+    return galley_error_make (err, 0,
+                              "unsupported format \"%s\" for saving multiple images (only docker-archive)",
                               o->format == IMAGE_SAVE_OCI_ARCHIVE ? "oci-archive" : "?");
   if (! o->multi_image)
     {
@@ -215,7 +216,7 @@ open_tmpfile (struct store *s, galley_error_t *err)
     return fd;
   if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
     return galley_error_make (err, errno, "creating a temporary file in %s", store_root (s));
-  if (asprintf (&path, "%s/tmp-save-%d-XXXXXX", store_root (s), (int) getpid ()) < 0)
+  if (asprintf (&path, "%s/tmp-save-%d-XXXXXX", store_root (s), (int)getpid ()) < 0)
     return galley_error_make (err, ENOMEM, "allocating");
   fd = mkostemp (path, O_CLOEXEC);
   if (fd < 0)
@@ -258,15 +259,15 @@ regen_child (void *arg, galley_error_t *err)
 static int
 regenerate_layers (struct store *s, struct save_plan *plan, galley_error_t *err)
 {
-  struct regen_job job = { .plan = plan, .gzip = plan->gzip,
-                           .parent_pid = getpid () };
+  struct regen_job job = { .plan = plan, .gzip = plan->gzip, .parent_pid = getpid () };
   struct layer_tar_result *results;
   struct idmap map;
   size_t i;
 
   if (plan->n_layers == 0)
     return 0;
-  results = mmap (NULL, plan->n_layers * sizeof *results, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  results = mmap (NULL, plan->n_layers * sizeof *results, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                  -1, 0);
   if (results == MAP_FAILED)
     return galley_error_make (err, errno, "allocating");
   for (i = 0; i < plan->n_layers; i++)
@@ -300,10 +301,12 @@ final_config (struct store *s, const struct save_plan *plan, struct save_image *
     return galley_error_wrap (err, "image %.12s", im->img->id);
   if (json_parse_strict (stored, len, "image config", &doc, err) < 0)
     return -1;
-  if (! json_object_object_get_ex (doc, "rootfs", &rootfs) || ! json_object_object_get_ex (rootfs, "diff_ids", &diff_ids)
-      || ! json_object_is_type (diff_ids, json_type_array) || json_object_array_length (diff_ids) != im->n_layers)
-    return galley_error_make (err, 0, "image %.12s: config rootfs.diff_ids does not match its %zu layers", im->img->id,
-                              im->n_layers);
+  if (! json_object_object_get_ex (doc, "rootfs", &rootfs)
+      || ! json_object_object_get_ex (rootfs, "diff_ids", &diff_ids)
+      || ! json_object_is_type (diff_ids, json_type_array)
+      || json_object_array_length (diff_ids) != im->n_layers)
+    return galley_error_make (err, 0, "image %.12s: config rootfs.diff_ids does not match its %zu layers",
+                              im->img->id, im->n_layers);
   for (i = 0; i < im->n_layers; i++)
     {
       const char *old = json_object_get_string (json_object_array_get_idx (diff_ids, i));
@@ -336,7 +339,8 @@ image_save (const struct galley_paths *paths, const struct image_save_options *o
             galley_error_t *err)
 {
   _cleanup_store_ struct store *s = NULL;
-  struct save_plan plan = { .format = o->format, .progress = o->progress,
+  struct save_plan plan = { .format = o->format,
+                            .progress = o->progress,
                             .gzip = o->format == IMAGE_SAVE_OCI_ARCHIVE && ! o->uncompressed };
   size_t i;
   int ret = -1;

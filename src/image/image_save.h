@@ -35,7 +35,7 @@ int image_save_format_parse (const char *name, enum image_save_format *out);
 struct image_save_options
 {
   enum image_save_format format;
-  char **images;     /* names or ids as the user typed them */
+  char **images; /* names or ids as the user typed them */
   size_t n_images;
   bool multi_image;  /* -m: every argument is an image; otherwise images[1..]
                         are additional tags of images[0] (podman's rule) */

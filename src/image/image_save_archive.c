@@ -34,7 +34,8 @@ archive_fail (struct archive *a, galley_error_t *err, const char *what)
   const char *msg = archive_error_string (a);
   int e = archive_errno (a);
 
-  return galley_error_make (err, e > 0 ? e : 0, "writing %s: %s", what, msg ? msg : "unknown libarchive error");
+  return galley_error_make (err, e > 0 ? e : 0, "writing %s: %s", what,
+                            msg ? msg : "unknown libarchive error");
 }
 
 /* True (and remembered) the first time a member name is seen.  */
@@ -82,9 +83,9 @@ put_bytes (struct outer *o, const char *name, const void *data, size_t len, gall
 {
   if (! first_time (o, name))
     return 0;
-  if (put_header (o, name, AE_IFREG, (la_int64_t) len, NULL, err) < 0)
+  if (put_header (o, name, AE_IFREG, (la_int64_t)len, NULL, err) < 0)
     return -1;
-  if (len > 0 && archive_write_data (o->a, data, len) != (la_ssize_t) len)
+  if (len > 0 && archive_write_data (o->a, data, len) != (la_ssize_t)len)
     return archive_fail (o->a, err, name);
   return 0;
 }
@@ -100,19 +101,19 @@ put_fd (struct outer *o, const char *name, int fd, uint64_t size, galley_error_t
   buf = malloc (COPY_CHUNK);
   if (buf == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
-  if (put_header (o, name, AE_IFREG, (la_int64_t) size, NULL, err) < 0)
+  if (put_header (o, name, AE_IFREG, (la_int64_t)size, NULL, err) < 0)
     return -1;
   while (done < size)
     {
-      size_t want = size - done < COPY_CHUNK ? (size_t) (size - done) : COPY_CHUNK;
-      ssize_t n = pread (fd, buf, want, (off_t) done);
+      size_t want = size - done < COPY_CHUNK ? (size_t)(size - done) : COPY_CHUNK;
+      ssize_t n = pread (fd, buf, want, (off_t)done);
       if (n < 0 && errno == EINTR)
         continue;
       if (n <= 0)
         return galley_error_make (err, n < 0 ? errno : EIO, "reading the regenerated %s", name);
-      if (archive_write_data (o->a, buf, (size_t) n) != n)
+      if (archive_write_data (o->a, buf, (size_t)n) != n)
         return archive_fail (o->a, err, name);
-      done += (uint64_t) n;
+      done += (uint64_t)n;
     }
   return 0;
 }
@@ -152,20 +153,22 @@ layer_result (const struct save_plan *plan, const struct save_image *im, size_t 
 static json_object *
 legacy_layer_config (json_object *config, bool top, const char *parent, const char *layer_id, const char *id)
 {
-  static const char *const from_config[] = { "architecture", "config", "container", "container_config",
-                                             "created", "docker_version" };
+  static const char *const from_config[] = { "architecture",     "config",  "container",
+                                             "container_config", "created", "docker_version" };
   json_object *o = json_object_new_object (), *v;
   size_t i;
 
   for (i = 0; top && i < sizeof from_config / sizeof from_config[0]; i++)
     json_object_object_add (o, from_config[i],
-                            json_object_object_get_ex (config, from_config[i], &v) ? json_object_get (v) : NULL);
+                            json_object_object_get_ex (config, from_config[i], &v) ? json_object_get (v)
+                                                                                   : NULL);
   if (id)
     json_object_object_add (o, "id", json_object_new_string (id));
   if (layer_id)
     json_object_object_add (o, "layer_id", json_object_new_string (layer_id));
   if (top)
-    json_object_object_add (o, "os", json_object_object_get_ex (config, "os", &v) ? json_object_get (v) : NULL);
+    json_object_object_add (o, "os",
+                            json_object_object_get_ex (config, "os", &v) ? json_object_get (v) : NULL);
   if (parent[0])
     json_object_object_add (o, "parent", json_object_new_string (parent));
   return o;
@@ -243,7 +246,7 @@ add_repository (json_object *repos, const char *tag, const char *top_id)
 static int
 compare_keys (const void *a, const void *b)
 {
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
+  return strcmp (*(const char *const *)a, *(const char *const *)b);
 }
 
 /* A copy of obj with its keys sorted (two levels deep, as repositories).  */
@@ -251,14 +254,14 @@ static json_object *
 sorted_object (json_object *obj, int depth)
 {
   json_object *out = json_object_new_object ();
-  const char **keys = calloc ((size_t) json_object_object_length (obj) + 1, sizeof *keys);
+  const char **keys = calloc ((size_t)json_object_object_length (obj) + 1, sizeof *keys);
   size_t n = 0, i;
 
   if (keys == NULL)
     return out;
   json_object_object_foreach (obj, k, v)
   {
-    (void) v;
+    (void)v;
     keys[n++] = k;
   }
   qsort (keys, n, sizeof *keys, compare_keys);
@@ -348,8 +351,10 @@ write_oci (struct outer *o, const struct save_plan *plan, galley_error_t *err)
   f = open_memstream (&manifest, &len);
   if (f == NULL)
     return galley_error_make (err, errno, "allocating");
-  fprintf (f, "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"config\":{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%zu},"
-              "\"layers\":[",
+  fprintf (f,
+           "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"config\":{\"mediaType\":\"%s\",\"digest\":\"%s\","
+           "\"size\":%zu},"
+           "\"layers\":[",
            MEDIA_TYPE_OCI_MANIFEST, MEDIA_TYPE_OCI_CONFIG, im->config_digest, im->config_len);
   for (i = 0; i < im->n_layers; i++)
     {
@@ -357,8 +362,8 @@ write_oci (struct outer *o, const struct save_plan *plan, galley_error_t *err)
       _cleanup_free_ char *blob = NULL;
 
       fprintf (f, "%s{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%llu}", i ? "," : "",
-               plan->gzip ? MEDIA_TYPE_OCI_LAYER_GZIP : MEDIA_TYPE_OCI_LAYER,
-               r->blob_digest, (unsigned long long) r->blob_size);
+               plan->gzip ? MEDIA_TYPE_OCI_LAYER_GZIP : MEDIA_TYPE_OCI_LAYER, r->blob_digest,
+               (unsigned long long)r->blob_size);
       if (asprintf (&blob, "blobs/sha256/%s", r->blob_digest + 7) < 0)
         {
           fclose (f);
@@ -392,7 +397,7 @@ write_oci (struct outer *o, const struct save_plan *plan, galley_error_t *err)
   json_object_array_add (manifests, desc);
   json_object_object_add (desc, "mediaType", json_object_new_string (MEDIA_TYPE_OCI_MANIFEST));
   json_object_object_add (desc, "digest", json_object_new_string (manifest_digest));
-  json_object_object_add (desc, "size", json_object_new_int64 ((int64_t) len));
+  json_object_object_add (desc, "size", json_object_new_int64 ((int64_t)len));
   if (im->tags && im->tags[0])
     {
       json_object *ann = json_object_new_object ();
@@ -418,7 +423,8 @@ save_archive_write (const struct save_plan *plan, int output_fd, galley_error_t 
   archive_write_set_bytes_in_last_block (o.a, 1);
   if (archive_write_open_fd (o.a, output_fd) != ARCHIVE_OK)
     archive_fail (o.a, err, "the archive");
-  else if ((plan->format == IMAGE_SAVE_OCI_ARCHIVE ? write_oci (&o, plan, err) : write_docker (&o, plan, err)) == 0)
+  else if ((plan->format == IMAGE_SAVE_OCI_ARCHIVE ? write_oci (&o, plan, err) : write_docker (&o, plan, err))
+           == 0)
     {
       if (archive_write_close (o.a) != ARCHIVE_OK)
         archive_fail (o.a, err, "the archive");

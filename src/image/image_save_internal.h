@@ -14,17 +14,17 @@ struct save_layer
 {
   char *chain_id;
   char *diff_dir;
-  int tmp_fd;                     /* the regenerated tar (gzip for OCI) */
+  int tmp_fd;                      /* the regenerated tar (gzip for OCI) */
   struct layer_tar_result *result; /* in memory shared with the userns child */
 };
 
 struct save_image
 {
   struct store_image *img;
-  char **tags;       /* RepoTags (docker-archive) / ref.name (oci-archive); NULL-terminated */
-  size_t *layers;    /* indexes into save_plan.layers, bottom first */
+  char **tags;    /* RepoTags (docker-archive) / ref.name (oci-archive); NULL-terminated */
+  size_t *layers; /* indexes into save_plan.layers, bottom first */
   size_t n_layers;
-  char *config;      /* as written: the stored bytes, or rewritten with new diff_ids */
+  char *config; /* as written: the stored bytes, or rewritten with new diff_ids */
   size_t config_len;
   char config_digest[DIGEST_SHA256_BUFSIZE];
 };

@@ -119,7 +119,7 @@ write_out (struct tar_writer *w, struct archive *a, const void *buf, size_t len)
           archive_set_error (a, errno, "writing the layer: %s", strerror (errno));
           return -1;
         }
-      done += (size_t) n;
+      done += (size_t)n;
     }
   return 0;
 }
@@ -127,7 +127,7 @@ write_out (struct tar_writer *w, struct archive *a, const void *buf, size_t len)
 static la_ssize_t
 gz_write_cb (struct archive *a, void *opaque, const void *buf, size_t len)
 {
-  return write_out (opaque, a, buf, len) < 0 ? -1 : (la_ssize_t) len;
+  return write_out (opaque, a, buf, len) < 0 ? -1 : (la_ssize_t)len;
 }
 
 static la_ssize_t
@@ -138,14 +138,14 @@ tar_write_cb (struct archive *a, void *opaque, const void *buf, size_t len)
   EVP_DigestUpdate (w->tar_md, buf, len);
   w->tar_size += len;
   if (w->gz == NULL)
-    return write_out (w, a, buf, len) < 0 ? -1 : (la_ssize_t) len;
-  if (archive_write_data (w->gz, buf, len) != (la_ssize_t) len)
+    return write_out (w, a, buf, len) < 0 ? -1 : (la_ssize_t)len;
+  if (archive_write_data (w->gz, buf, len) != (la_ssize_t)len)
     {
       archive_set_error (a, archive_errno (w->gz), "compressing: %s",
                          archive_error_string (w->gz) ? archive_error_string (w->gz) : "failed");
       return -1;
     }
-  return (la_ssize_t) len;
+  return (la_ssize_t)len;
 }
 
 static int
@@ -245,7 +245,7 @@ writer_finish (struct tar_writer *w, struct layer_tar_result *r, galley_error_t 
 static int
 compare_names (const void *a, const void *b)
 {
-  return strcmp (((const struct walk_entry *) a)->out_name, ((const struct walk_entry *) b)->out_name);
+  return strcmp (((const struct walk_entry *)a)->out_name, ((const struct walk_entry *)b)->out_name);
 }
 
 static void
@@ -340,7 +340,7 @@ list_dir (int dirfd, const char *path, struct walk_entry **out, size_t *n_out, g
 static int
 compare_strings (const void *a, const void *b)
 {
-  return strcmp (*(char *const *) a, *(char *const *) b);
+  return strcmp (*(char *const *)a, *(char *const *)b);
 }
 
 /* The xattrs extraction keeps (layer_fs_xattr_allowed), in name order.  */
@@ -357,11 +357,11 @@ add_xattrs (struct archive_entry *e, int fd, const char *path, galley_error_t *e
     return 0; /* none, or a filesystem without xattrs */
   if (len > XATTR_LIST_MAX_BYTES)
     len = XATTR_LIST_MAX_BYTES;
-  list = malloc ((size_t) len + 1);
-  names = calloc ((size_t) len + 1, sizeof *names);
+  list = malloc ((size_t)len + 1);
+  names = calloc ((size_t)len + 1, sizeof *names);
   if (list == NULL || names == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
-  len = flistxattr (fd, list, (size_t) len);
+  len = flistxattr (fd, list, (size_t)len);
   if (len < 0)
     return errno == ERANGE ? galley_error_make (err, ERANGE, "layer entry %s: xattrs changed", path) : 0;
   list[len] = '\0';
@@ -379,7 +379,7 @@ add_xattrs (struct archive_entry *e, int fd, const char *path, galley_error_t *e
             continue;
           return galley_error_make (err, errno, "layer entry %s: reading xattr %s", path, names[i]);
         }
-      archive_entry_xattr_add_entry (e, names[i], value, (size_t) vlen);
+      archive_entry_xattr_add_entry (e, names[i], value, (size_t)vlen);
     }
   return 0;
 }
@@ -425,7 +425,7 @@ write_data (struct tar_writer *w, int fd, const char *path, uint64_t size, galle
 
   while (done < size)
     {
-      size_t want = size - done < DATA_CHUNK ? (size_t) (size - done) : DATA_CHUNK;
+      size_t want = size - done < DATA_CHUNK ? (size_t)(size - done) : DATA_CHUNK;
       ssize_t n = read (fd, w->data, want);
       if (n < 0 && errno == EINTR)
         continue;
@@ -433,9 +433,9 @@ write_data (struct tar_writer *w, int fd, const char *path, uint64_t size, galle
         return galley_error_make (err, errno, "reading layer file %s", path);
       if (n == 0)
         return galley_error_make (err, 0, "layer file %s: shrank while being read", path);
-      if (archive_write_data (w->tar, w->data, (size_t) n) != n)
+      if (archive_write_data (w->tar, w->data, (size_t)n) != n)
         return archive_fail (w->tar, err, path);
-      done += (uint64_t) n;
+      done += (uint64_t)n;
     }
   return 0;
 }
@@ -445,8 +445,8 @@ static int walk_dir (struct tar_writer *w, int dirfd, const char *prefix, unsign
 
 /* One entry (not a whiteout); recurses into directories.  */
 static int
-write_entry (struct tar_writer *w, int dirfd, const struct walk_entry *we, const char *path,
-             unsigned depth, galley_error_t *err)
+write_entry (struct tar_writer *w, int dirfd, const struct walk_entry *we, const char *path, unsigned depth,
+             galley_error_t *err)
 {
   struct archive_entry *e, *spare = NULL;
   _cleanup_close_ int fd = -1;
@@ -459,7 +459,8 @@ write_entry (struct tar_writer *w, int dirfd, const struct walk_entry *we, const
     return galley_error_make (err, ENOMEM, "allocating");
   if (S_ISREG (st->st_mode) || S_ISDIR (st->st_mode))
     {
-      fd = openat (dirfd, we->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (S_ISDIR (st->st_mode) ? O_DIRECTORY : 0));
+      fd = openat (dirfd, we->name,
+                   O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (S_ISDIR (st->st_mode) ? O_DIRECTORY : 0));
       if (fd < 0)
         {
           galley_error_make (err, errno, "opening layer entry %s", path);
@@ -498,7 +499,7 @@ write_entry (struct tar_writer *w, int dirfd, const struct walk_entry *we, const
     }
   /* A later name of a hardlinked file carries no data.  */
   if (S_ISREG (st->st_mode) && archive_entry_hardlink (e) == NULL
-      && write_data (w, fd, path, (uint64_t) st->st_size, err) < 0)
+      && write_data (w, fd, path, (uint64_t)st->st_size, err) < 0)
     goto out;
   if (S_ISDIR (st->st_mode))
     {
@@ -556,8 +557,7 @@ walk_dir (struct tar_writer *w, int dirfd, const char *prefix, unsigned depth, g
 }
 
 int
-layer_tar_write (int diff_dir_fd, int out_fd, bool gzip, struct layer_tar_result *r,
-                 galley_error_t *err)
+layer_tar_write (int diff_dir_fd, int out_fd, bool gzip, struct layer_tar_result *r, galley_error_t *err)
 {
   struct tar_writer w = { 0 };
   int ret;

@@ -35,8 +35,7 @@ struct layer_tar_result
 
 /* Write the layer in the directory diff_dir_fd as a tar (gzip-compressed
  * when gzip, with a fixed gzip header) to out_fd.  */
-int layer_tar_write (int diff_dir_fd, int out_fd, bool gzip, struct layer_tar_result *r,
-                     galley_error_t *err);
+int layer_tar_write (int diff_dir_fd, int out_fd, bool gzip, struct layer_tar_result *r, galley_error_t *err);
 
 /* ---- the pure pieces, exposed for the unit tests ---- */
 
@@ -50,8 +49,7 @@ enum layer_tar_role
 
 /* What a directory entry `name` with lstat data st stands for; for
  * LAYER_TAR_WHITEOUT, *target is the deleted name.  */
-enum layer_tar_role layer_tar_classify (const char *name, const struct stat *st,
-                                        const char **target);
+enum layer_tar_role layer_tar_classify (const char *name, const struct stat *st, const char **target);
 
 /* The name an entry gets in the tar (its sort key within its directory):
  * ".wh.NAME" for a whiteout, the name itself otherwise.  Malloc'd.  */

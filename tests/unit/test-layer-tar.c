@@ -32,7 +32,7 @@ test_classify (void **state)
   const char *target = NULL;
   char *name;
 
-  (void) state;
+  (void)state;
   assert_int_equal (layer_tar_classify ("foo", &reg, NULL), LAYER_TAR_ENTRY);
   assert_int_equal (layer_tar_classify ("foo", &dir, NULL), LAYER_TAR_ENTRY);
   assert_int_equal (layer_tar_classify ("tty", &tty, NULL), LAYER_TAR_ENTRY);
@@ -86,14 +86,14 @@ read_tar (int fd, struct read_entry *out, size_t max)
       snprintf (r->path, sizeof r->path, "%s", archive_entry_pathname (e));
       r->type = archive_entry_filetype (e);
       r->perm = archive_entry_perm (e);
-      r->uid = (unsigned) archive_entry_uid (e);
-      r->gid = (unsigned) archive_entry_gid (e);
+      r->uid = (unsigned)archive_entry_uid (e);
+      r->gid = (unsigned)archive_entry_gid (e);
       r->size = archive_entry_size (e);
       if (archive_entry_symlink (e))
         snprintf (r->link, sizeof r->link, "%s", archive_entry_symlink (e));
       if (archive_entry_hardlink (e))
         snprintf (r->link, sizeof r->link, "%s", archive_entry_hardlink (e));
-      if (r->size > 0 && r->size < (long long) sizeof r->data)
+      if (r->size > 0 && r->size < (long long)sizeof r->data)
         archive_read_data (a, r->data, sizeof r->data - 1);
     }
   archive_read_free (a);
@@ -192,13 +192,13 @@ test_round_trip (void **state)
   size_t n, i;
   int fd;
 
-  (void) state;
+  (void)state;
   extract_blob (&b, &l);
   free (b.data);
   fd = regenerate (l.dfd, false, &r);
   assert_string_equal (r.diff_id, r.blob_digest);
   assert_int_equal (r.size, r.blob_size);
-  assert_int_equal (lseek (fd, 0, SEEK_END), (off_t) r.size);
+  assert_int_equal (lseek (fd, 0, SEEK_END), (off_t)r.size);
   /* Two zero blocks at the end, no 10 KiB record padding.  */
   assert_int_equal (r.size % 512, 0);
   n = read_tar (fd, v, N (v));
@@ -250,13 +250,13 @@ test_fixed_point (void **state)
   struct test_blob again;
   int fd, gz;
 
-  (void) state;
+  (void)state;
   extract_blob (&b, &l1);
   free (b.data);
   fd = regenerate (l1.dfd, false, &r1);
-  again.len = (size_t) r1.size;
+  again.len = (size_t)r1.size;
   again.data = malloc (again.len);
-  assert_int_equal (pread (fd, again.data, again.len, 0), (ssize_t) again.len);
+  assert_int_equal (pread (fd, again.data, again.len, 0), (ssize_t)again.len);
   close (fd);
   sleep (1); /* a different extraction time must not matter */
   extract_blob (&again, &l2);
@@ -293,7 +293,7 @@ test_fallback_forms (void **state)
   int dfd, fd;
   size_t n;
 
-  (void) state;
+  (void)state;
   dfd = open (diff, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   assert_true (dfd >= 0);
   assert_int_equal (mkdirat (dfd, "d", 0755), 0);
@@ -329,7 +329,7 @@ test_owners_and_xattrs (void **state)
   struct archive_entry *e;
   int dfd, fd, f, seen = 0;
 
-  (void) state;
+  (void)state;
   dfd = open (diff, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   f = openat (dfd, "f", O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
   assert_true (f >= 0);
@@ -386,10 +386,8 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_classify),
-    cmocka_unit_test (test_round_trip),
-    cmocka_unit_test (test_fixed_point),
-    cmocka_unit_test (test_fallback_forms),
+    cmocka_unit_test (test_classify),          cmocka_unit_test (test_round_trip),
+    cmocka_unit_test (test_fixed_point),       cmocka_unit_test (test_fallback_forms),
     cmocka_unit_test (test_owners_and_xattrs),
   };
 
