@@ -18,6 +18,7 @@
 #include "runtime/passwd.h"
 #include "runtime/process.h"
 #include "runtime/rootfs.h"
+#include "runtime/volume_mounts.h"
 #include "state/container.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -185,7 +186,8 @@ build_argv (json_object *config, json_object *image_cfg, struct run_spec *spec, 
 }
 
 static int
-parse_mounts (json_object *config, struct run_spec *spec, galley_error_t *err)
+parse_mounts (const struct galley_paths *paths, json_object *config, struct run_spec *spec,
+              galley_error_t *err)
 {
   static const char *const keys[] = { "Volumes", "Mounts", "Tmpfs" };
   size_t total = 0, k, i;
@@ -200,10 +202,21 @@ parse_mounts (json_object *config, struct run_spec *spec, galley_error_t *err)
       {
         const char *arg = cfg_item (config, keys[k], i);
         struct mount_spec *m = &spec->mounts[spec->n_mounts];
-        int r = k == 0 ? mount_parse_volume (arg, m, err)
-                : k == 1 ? mount_parse_mount (arg, m, err)
-                         : mount_parse_tmpfs (arg, m, err);
+        _cleanup_free_ char *volume_arg = NULL;
+        struct volume_mount_info vol = { 0 };
         struct stat st;
+        int r;
+        /* A named volume is the bind mount of its _data.  */
+        if (volume_mount_rewrite (paths, keys[k], arg, &volume_arg, &vol, err) < 0)
+          return -1;
+        if (volume_arg)
+          arg = volume_arg;
+        r = k == 0 ? mount_parse_volume (arg, m, err)
+            : k == 1 ? mount_parse_mount (arg, m, err)
+                     : mount_parse_tmpfs (arg, m, err);
+        m->copy_up = vol.copy_up;
+        m->chown_to_user = vol.chown;
+        volume_mount_info_clear (&vol);
         if (r < 0)
           return -1;
         spec->n_mounts++;
@@ -328,12 +341,10 @@ write_volatile (int dfd, const char *name, const char *text, galley_error_t *err
 }
 
 static int
-write_state_files (const struct run_spec *spec, galley_error_t *err)
+write_state_files (const struct run_spec *spec, const char *name, galley_error_t *err)
 {
-  _cleanup_free_ char *hosts = NULL, *resolv = NULL;
   _cleanup_close_ int dfd = -1;
-  galley_error_t local = NULL;
-  _cleanup_free_ char *host_resolv = NULL;
+  _cleanup_free_ char *hn = NULL;
   const char *containerenv = "engine=\"galley\"\n";
 
   if (fs_mkdir_p (spec->mountpoint, 0700, err) < 0)
@@ -341,26 +352,13 @@ write_state_files (const struct run_spec *spec, galley_error_t *err)
   dfd = open (spec->state_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
     return galley_error_make (err, errno, "opening %s", spec->state_dir);
-  if (asprintf (&hosts, "127.0.0.1\tlocalhost localhost.localdomain\n"
-                        "::1\tlocalhost localhost.localdomain\n"
-                        "127.0.1.1\t%s\n",
-                spec->hostname) < 0)
+  if (asprintf (&hn, "%s\n", spec->hostname) < 0)
     return galley_error_make (err, errno, "allocating");
-  if (fs_read_file (AT_FDCWD, "/etc/resolv.conf", 1 << 16, &host_resolv, NULL, &local) < 0)
-    galley_error_release (&local);
-  if (host_resolv == NULL)
-    host_resolv = strdup ("");
-  {
-    _cleanup_free_ char *hn = NULL;
-    if (asprintf (&hn, "%s\n", spec->hostname) < 0)
-      return galley_error_make (err, errno, "allocating");
-    if (write_volatile (dfd, "hosts", hosts, err) < 0
-        || write_volatile (dfd, "resolv.conf", host_resolv, err) < 0
-        || write_volatile (dfd, "hostname", hn, err) < 0
-        || write_volatile (dfd, ".containerenv", containerenv, err) < 0)
-      return -1;
-  }
-  (void) resolv;
+  /* hosts and resolv.conf depend on the network (runtime/network.h).  */
+  if (network_write_files (&spec->net, dfd, spec->hostname, name ? name : spec->name, err) < 0
+      || write_volatile (dfd, "hostname", hn, err) < 0
+      || write_volatile (dfd, ".containerenv", containerenv, err) < 0)
+    return -1;
   return 0;
 }
 
@@ -451,19 +449,29 @@ run_build_spec (struct cli_context *ctx, json_object *config, const char *id,
     if (json_object_object_get_ex (config, "PreserveFDs", &pf))
       spec->preserve_fds = json_object_get_int (pf);
   }
-  if (network == NULL || strcmp (network, "none") == 0)
-    spec->network = NETWORK_NONE;
-  else if (strcmp (network, "host") == 0)
-    spec->network = NETWORK_HOST;
-  else
-    return galley_error_make (err, 0,
-                              "--network %s: only none (the default) and host are supported yet",
-                              network);
-  if (parse_mounts (config, spec, err) < 0 || parse_limits_and_devices (config, spec, err) < 0
+  if (network_resolve_ports (config, image_cfg, err) < 0
+      || network_spec_from_config (config, &spec->net, err) < 0)
+    return -1;
+  if (spec->net.opts.mode == NET_MODE_CONTAINER)
+    return galley_error_make (err, 0, "--network %s is not supported yet", network);
+  /* slirp4netns and none: a private network namespace.  */
+  spec->network = spec->net.opts.mode == NET_MODE_HOST ? NETWORK_HOST : NETWORK_NONE;
+  if (parse_limits_and_devices (config, spec, err) < 0
       || parse_security (config, spec,
                          passwd_spec_is_root (spec->user) && cfg_string (config, "UserNS") == NULL,
                          err) < 0)
     return -1;
+  /* Volumes last: creating them is the one step with effects.  */
+  if (volume_mounts_prepare (&ctx->paths, config, err) < 0)
+    return -1;
+  if (parse_mounts (&ctx->paths, config, spec, err) < 0)
+    {
+      galley_error_t ignored = NULL;
+      if (cfg_string (config, "Id") == NULL)
+        volume_remove_anonymous (&ctx->paths, config, &ignored);
+      galley_error_release (&ignored);
+      return -1;
+    }
   spec->state_dir = container_run_dir (&ctx->paths, id);
   if (spec->state_dir == NULL || asprintf (&spec->mountpoint, "%s/rootfs", spec->state_dir) < 0)
     return galley_error_make (err, errno, "allocating");
@@ -491,7 +499,7 @@ run_execute (struct cli_context *ctx, json_object *config, struct run_spec *spec
   galley_error_t local = NULL;
   int status;
 
-  if (paths_ensure_runroot (&ctx->paths, err) < 0 || write_state_files (spec, err) < 0)
+  if (paths_ensure_runroot (&ctx->paths, err) < 0 || write_state_files (spec, cfg_string (config, "Name"), err) < 0)
     return -1;
   status = container_run_foreground (&ctx->paths, spec, err);
   if (status >= 0 && container_record_exit (&ctx->paths, spec->id, status, &local) < 0)
@@ -500,6 +508,12 @@ run_execute (struct cli_context *ctx, json_object *config, struct run_spec *spec
       galley_error_release (&local);
     }
   if (cfg_bool (config, "Rm") && container_remove (&ctx->paths, &spec->map, spec->id, &local) < 0)
+    {
+      log_warn ("%s", local->msg);
+      galley_error_release (&local);
+    }
+  /* --rm takes the anonymous volumes along, as podman's.  */
+  else if (cfg_bool (config, "Rm") && volume_remove_anonymous (&ctx->paths, config, &local) < 0)
     {
       log_warn ("%s", local->msg);
       galley_error_release (&local);

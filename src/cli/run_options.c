@@ -83,6 +83,8 @@ apply_option (const struct cli_parser *p, const char *name, const char *arg, jso
     { "cap-add", "CapAdd" },   { "cap-drop", "CapDrop" },       { "device", "Devices" },
     { "mount", "Mounts" },     { "security-opt", "SecurityOpt" }, { "tmpfs", "Tmpfs" },
     { "ulimit", "Ulimits" },   { "volume", "Volumes" },
+    { "publish", "PublishPorts" }, { "dns", "Dns" },             { "dns-search", "DnsSearch" },
+    { "dns-option", "DnsOption" }, { "add-host", "AddHost" },
   }, strings[] = {
     { "cpus", "Cpus" },         { "hostname", "Hostname" },     { "memory", "Memory" },
     { "name", "Name" },         { "network", "Network" },       { "pids-limit", "PidsLimit" },
@@ -91,6 +93,7 @@ apply_option (const struct cli_parser *p, const char *name, const char *arg, jso
   }, bools[] = {
     { "init", "Init" },         { "interactive", "Interactive" }, { "privileged", "Privileged" },
     { "read-only", "ReadOnly" }, { "rm", "Rm" },                  { "tty", "Tty" },
+    { "publish-all", "PublishAll" },
   };
   size_t i;
 

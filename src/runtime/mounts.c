@@ -13,6 +13,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "runtime/passwd.h"
+#include "runtime/volume_mounts.h"
 #include "util/cleanup.h"
 
 int
@@ -363,8 +365,38 @@ bind_state_file (int rootfd, const struct run_spec *spec, const char *name, cons
   return 0;
 }
 
+/* A volume's first use: the image's content at the destination is copied
+ * in (when the volume is empty), and :U hands it to the container's user.
+ * Runs as root of the container's user namespace, so owners are kept.  */
 static int
-user_mount (int rootfd, const struct mount_spec *m, galley_error_t *err)
+prepare_volume (int rootfd, const struct run_spec *spec, const struct mount_spec *m, galley_error_t *err)
+{
+  _cleanup_close_ int vol = open (m->source, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+  if (vol < 0)
+    return galley_error_make (err, errno, "opening volume %s", m->source);
+  if (m->copy_up)
+    {
+      _cleanup_close_ int image_dir
+          = mounts_open_in_root (rootfd, m->destination, O_RDONLY | O_DIRECTORY, RESOLVE_NO_MAGICLINKS);
+      if (image_dir >= 0 && volume_copy_up (image_dir, vol, err) < 0)
+        return galley_error_wrap (err, "copying %s into its volume", m->destination);
+    }
+  if (m->chown_to_user)
+    {
+      struct passwd_user pu = { 0 };
+      int r = passwd_resolve_user (rootfd, spec->user, &pu, err);
+      if (r == 0)
+        r = volume_chown_tree (vol, pu.uid, pu.gid, err);
+      passwd_user_clear (&pu);
+      if (r < 0)
+        return galley_error_wrap (err, "chown of the volume at %s", m->destination);
+    }
+  return 0;
+}
+
+static int
+user_mount (int rootfd, const struct run_spec *spec, const struct mount_spec *m, galley_error_t *err)
 {
   _cleanup_close_ int fd = -1;
   struct stat st;
@@ -375,6 +407,8 @@ user_mount (int rootfd, const struct mount_spec *m, galley_error_t *err)
       if (stat (m->source, &st) < 0)
         return galley_error_make (err, errno, "statfs %s", m->source);
       dir = S_ISDIR (st.st_mode);
+      if ((m->copy_up || m->chown_to_user) && prepare_volume (rootfd, spec, m, err) < 0)
+        return -1;
     }
   fd = mounts_resolve_target (rootfd, m->destination, dir, err);
   if (fd < 0)
@@ -410,7 +444,7 @@ mounts_user (int rootfd, const struct run_spec *spec, galley_error_t *err)
       || bind_state_file (rootfd, spec, ".containerenv", "/run/.containerenv", err) < 0)
     return -1;
   for (i = 0; i < spec->n_mounts; i++)
-    if (user_mount (rootfd, &spec->mounts[i], err) < 0)
+    if (user_mount (rootfd, spec, &spec->mounts[i], err) < 0)
       return -1;
   return 0;
 }

@@ -191,6 +191,18 @@ network_resolve_ports (json_object *config, json_object *image_config, galley_er
       if (inet_pton (AF_INET, d, a) != 1 && inet_pton (AF_INET6, d, a) != 1 && strcmp (d, "none") != 0)
         return galley_error_make (err, 0, "%.64s is not an ip address", d);
     }
+  if (json_object_object_get_ex (config, "PortMappings", &all))
+    {
+      /* Resolved when the container was created: only check that the host
+       * ports are still free.  */
+      if (port_mappings_from_json (all, &ports, &n, err) < 0)
+        return -1;
+      for (i = 0; i < n; i++)
+        for (k = 0; k < ports[i].range; k++)
+          if (probe_port (ports[i].host_ip, ports[i].protocol, (uint16_t) (ports[i].host_port + k), NULL, err) < 0)
+            return -1;
+      return 0;
+    }
   for (i = 0; i < array_len (config, "PublishPorts"); i++)
     if (port_parse_publish (array_item (config, "PublishPorts", i), &ports, &n, err) < 0)
       return -1;

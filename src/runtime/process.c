@@ -17,6 +17,7 @@
 
 #include "runtime/cgroup.h"
 #include "runtime/init.h"
+#include "runtime/network.h"
 #include "runtime/seccomp_cache.h"
 #include "runtime/terminal.h"
 #include "runtime/userns.h"
@@ -231,6 +232,7 @@ container_run_foreground (const struct galley_paths *paths, const struct run_spe
   int sv[2] = { -1, -1 }, min_fd = 3 + spec->preserve_fds, ret = -1;
   struct relay r = { .pid = -1, .sigfd = -1, .term = { .master = -1, .stdin_open = true } };
   struct init_args a = { .spec = spec };
+  struct network_handle net = NETWORK_HANDLE_INIT;
   sigset_t saved;
 
   sigprocmask (SIG_SETMASK, NULL, &saved);
@@ -265,7 +267,10 @@ container_run_foreground (const struct galley_paths *paths, const struct run_spe
     }
   close (sv[1]);
   sv[1] = -1;
+  /* slirp4netns joins the init's namespaces once its maps are written, and
+   * the network is up before the init goes on.  */
   if (userns_write_maps (r.pid, &spec->map, err) < 0
+      || network_attach (&spec->net, r.pid, spec->state_dir, &net, err) < 0
       || cgroup_apply (&spec->limits, spec->id, r.pid, err) < 0 || send (sv[0], "G", 1, MSG_NOSIGNAL) != 1)
     {
       if (*err == NULL)
@@ -308,6 +313,7 @@ out:
     close (sv[0]);
   if (sv[1] >= 0)
     close (sv[1]);
+  network_teardown (&net);
   sigprocmask (SIG_SETMASK, &saved, NULL);
   seccomp_program_clear (&prog);
   return ret;

@@ -53,6 +53,7 @@ run_spec_clear (struct run_spec *s)
     device_spec_clear (&s->devices[i]);
   free (s->devices);
   free (s->seccomp_profile);
+  network_spec_clear (&s->net);
   memset (s, 0, sizeof *s);
 }
 
@@ -162,8 +163,8 @@ mount_parse_volume (const char *arg, struct mount_spec *out, galley_error_t *err
                               arg);
   if (fields[0][0] != '/')
     return galley_error_make (err, 0,
-                              "volume source \"%s\": named volumes are not supported yet; use an "
-                              "absolute host path",
+                              "volume source \"%s\": a host path must be absolute (a name without "
+                              "\"/\" or \".\" is a named volume)",
                               fields[0]);
   if (check_destination (fields[1], err) < 0)
     return -1;

@@ -14,6 +14,7 @@
 #include "runtime/devices.h"
 #include "runtime/envfile.h"
 #include "runtime/idmap.h"
+#include "runtime/network.h"
 #include "runtime/ulimit.h"
 #include "util/error.h"
 
@@ -40,6 +41,8 @@ struct mount_spec
   bool recursive;    /* rbind (the default) or bind */
   unsigned long flags; /* MS_NOSUID|MS_NODEV|MS_NOEXEC asked for */
   char *data;        /* tmpfs: "size=...,mode=..." */
+  bool copy_up;      /* a volume: fill it from the image at destination when empty */
+  bool chown_to_user; /* a volume with :U: chown it to the container's user */
 };
 
 enum network_mode
@@ -71,7 +74,8 @@ struct run_spec
   char *hostname;
   bool tty, interactive, init, read_only, privileged, no_new_privs;
   int preserve_fds;
-  enum network_mode network;
+  enum network_mode network; /* NETWORK_NONE: a private netns (slirp4netns or none, see net) */
+  struct network_spec net;
 
   struct mount_spec *mounts;
   size_t n_mounts;

@@ -28,7 +28,7 @@ teardown () {
 @test "run: 125 and one error line for a bad option or a missing image" {
   run_galley 125 run --rm --pull never localhost/no-such-image true
   run_galley 125 run --rm --network bridge0 $RUN_IMAGE true
-  run_galley 125 run --rm -v relative:/x $RUN_IMAGE true
+  run_galley 125 run --rm -v ./relative:/x $RUN_IMAGE true
 }
 
 @test "run: 128+N when the command is killed by signal N" {
