@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "runtime/helpers.h"
 #include "util/log.h"
 
 static int
@@ -114,9 +113,9 @@ main (int argc, char **argv)
       paths_release (&ctx.paths);
       return report (&err);
     }
-  helper_set_search_dirs ((const char *const *) ctx.config->helper_binaries_dir);
+  galley_config_set_current (ctx.config);
   ret = cmd->handler (&ctx, argc, argv, &err);
-  helper_set_search_dirs (NULL);
+  galley_config_set_current (NULL);
   galley_config_free (ctx.config);
   paths_release (&ctx.paths);
   if (fflush (stdout) != 0 && ret >= 0)

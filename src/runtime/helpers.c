@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "state/galley_config.h"
 #include "util/cleanup.h"
 
 static bool
@@ -43,19 +44,12 @@ find_in_list (const char *list, const char *name)
   return NULL;
 }
 
-static const char *const *config_dirs;
-
-void
-helper_set_search_dirs (const char *const *dirs)
-{
-  config_dirs = dirs;
-}
-
 char *
 helper_find (const char *name)
 {
   char *found;
   const char *env = getenv ("GALLEY_HELPER_DIR");
+  char *const *config_dirs = galley_config_current ()->helper_binaries_dir;
   size_t i;
 
   if (env != NULL && (found = find_in_list (env, name)) != NULL)

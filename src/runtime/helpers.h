@@ -3,11 +3,6 @@
 #ifndef GALLEY_HELPERS_H
 #define GALLEY_HELPERS_H
 
-/* Directories from galley.conf's [engine] helper_binaries_dir, searched
- * right after $GALLEY_HELPER_DIR.  The array is borrowed, not copied: pass
- * NULL before freeing it.  */
-void helper_set_search_dirs (const char *const *dirs);
-
 /* Search $GALLEY_HELPER_DIR, galley.conf's helper_binaries_dir, /usr/local/libexec/galley, /usr/libexec/galley,
  * /usr/libexec/podman, then $PATH (and /usr/sbin, /usr/bin when PATH lacks
  * them, as on minimal batch environments).  Returns a malloc'd absolute path

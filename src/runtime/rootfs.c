@@ -5,6 +5,7 @@
  * "userxattr", which is also what an unprivileged overlay mount requires.  */
 #include "config.h"
 #include "runtime/rootfs.h"
+#include "state/galley_config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -206,12 +207,22 @@ rootfs_method_choose (const struct galley_paths *p, const struct idmap *map,
   char *nl;
 
   const char *env = getenv ("GALLEY_ROOTFS_METHOD");
+  const struct galley_config *conf = galley_config_current ();
   if (env != NULL && *env != '\0')
     {
       if (method_from_name (env, out) < 0)
         return galley_error_make (err, 0, "GALLEY_ROOTFS_METHOD: unknown method \"%s\" "
                                           "(native, fuse-overlayfs, copy)", env);
       snprintf (cached_why, sizeof cached_why, "set by GALLEY_ROOTFS_METHOD");
+      goto done;
+    }
+  if (conf->rootfs_method != NULL && strcmp (conf->rootfs_method, "auto") != 0)
+    {
+      if (method_from_name (conf->rootfs_method, out) < 0)
+        return galley_error_make (err, 0, "%s: [storage] rootfs_method: unknown method \"%s\"",
+                                  conf->path ? conf->path : "galley.conf", conf->rootfs_method);
+      snprintf (cached_why, sizeof cached_why, "set by [storage] rootfs_method in %s",
+                conf->path ? conf->path : "galley.conf");
       goto done;
     }
   if (paths_ensure_runroot (p, err) < 0)

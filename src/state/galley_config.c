@@ -85,6 +85,26 @@ galley_config_new_defaults (void)
   return c;
 }
 
+static const struct galley_config *current_config;
+
+void
+galley_config_set_current (const struct galley_config *c)
+{
+  current_config = c;
+}
+
+const struct galley_config *
+galley_config_current (void)
+{
+  static struct galley_config *defaults;
+
+  if (current_config != NULL)
+    return current_config;
+  if (defaults == NULL)
+    defaults = galley_config_new_defaults ();
+  return defaults;
+}
+
 void
 galley_config_free (struct galley_config *c)
 {

@@ -47,6 +47,13 @@ struct galley_config *galley_config_new_defaults (void);
 
 void galley_config_free (struct galley_config *c);
 
+/* The configuration of this invocation, loaded once by main() and read by
+ * the modules it concerns (helper search, rootfs method, network default)
+ * as podman reads containers.conf.  Before main() sets one (unit tests),
+ * the built-in defaults.  The pointer is borrowed: set NULL before freeing.  */
+void galley_config_set_current (const struct galley_config *c);
+const struct galley_config *galley_config_current (void);
+
 static inline void
 cleanup_galley_configp (struct galley_config **c)
 {
