@@ -67,8 +67,8 @@ read_blob (struct archive *a, void *opaque, const void **buf)
     }
   if (n == 0)
     st->input_eof = true;
-  digest_update (&st->blob_md, st->input_buf, (size_t) n, NULL);
-  st->blob_size += (uint64_t) n;
+  digest_update (&st->blob_md, st->input_buf, (size_t)n, NULL);
+  st->blob_size += (uint64_t)n;
   *buf = st->input_buf;
   return n;
 }
@@ -86,8 +86,8 @@ read_tar (struct archive *a, void *opaque, const void **buf)
                                                                : "decompression failed");
       return -1;
     }
-  digest_update (&st->tar_md, st->tar_buf, (size_t) n, NULL);
-  st->tar_size += (uint64_t) n;
+  digest_update (&st->tar_md, st->tar_buf, (size_t)n, NULL);
+  st->tar_size += (uint64_t)n;
   *buf = st->tar_buf;
   return n;
 }
@@ -96,8 +96,8 @@ static void
 meta_from_entry (struct archive_entry *e, struct layer_fs_meta *m)
 {
   m->mode = archive_entry_perm (e);
-  m->uid = (uid_t) archive_entry_uid (e);
-  m->gid = (gid_t) archive_entry_gid (e);
+  m->uid = (uid_t)archive_entry_uid (e);
+  m->gid = (gid_t)archive_entry_gid (e);
   m->mtime.tv_sec = archive_entry_mtime (e);
   m->mtime.tv_nsec = archive_entry_mtime_nsec (e);
   if (archive_entry_atime_is_set (e))
@@ -123,7 +123,7 @@ write_all_at (int fd, const char *p, size_t len, off_t off)
         }
       p += n;
       off += n;
-      len -= (size_t) n;
+      len -= (size_t)n;
     }
   return 0;
 }
@@ -157,12 +157,12 @@ extract_file (struct layer_fs *fs, struct archive *tar, struct archive_entry *e,
   if (fd < 0)
     return -1;
   while ((r = archive_read_data_block (tar, &block, &size, &offset)) == ARCHIVE_OK)
-    if (write_all_at (fd, block, size, (off_t) offset) < 0)
+    if (write_all_at (fd, block, size, (off_t)offset) < 0)
       return galley_error_make (err, errno, "writing %s", path);
   if (r != ARCHIVE_EOF)
     return archive_fail (tar, err, path);
   meta_from_entry (e, &m);
-  if (layer_fs_file_done (fs, fd, path, &m, (uint64_t) archive_entry_size (e), err) < 0)
+  if (layer_fs_file_done (fs, fd, path, &m, (uint64_t)archive_entry_size (e), err) < 0)
     return -1;
   /* After chown, which drops security.capability.  */
   return set_xattrs (fs, e, fd, path, err);
@@ -204,7 +204,7 @@ extract_entry (struct layer_fs *fs, struct archive *tar, struct archive_entry *e
       return layer_fs_mknod (fs, path, S_IFBLK, archive_entry_rdev (e), &m, err);
     default:
       return galley_error_make (err, 0, "layer entry %s: unsupported file type 0%o", path,
-                                (unsigned) archive_entry_filetype (e));
+                                (unsigned)archive_entry_filetype (e));
     }
 }
 
@@ -259,7 +259,7 @@ extract_entries (struct extract_state *st, struct layer_fs *fs, galley_error_t *
    * included.  */
   {
     const void *unused;
-    while ((r = (int) read_tar (tar, st, &unused)) > 0)
+    while ((r = (int)read_tar (tar, st, &unused)) > 0)
       ;
     if (r < 0)
       return archive_fail (tar, err, "reading the layer");
@@ -289,8 +289,8 @@ drain_input (struct extract_state *st)
         continue;
       if (n <= 0)
         break;
-      digest_update (&st->blob_md, st->input_buf, (size_t) n, NULL);
-      st->blob_size += (uint64_t) n;
+      digest_update (&st->blob_md, st->input_buf, (size_t)n, NULL);
+      st->blob_size += (uint64_t)n;
     }
   st->input_eof = true;
 }
@@ -351,8 +351,8 @@ layer_extract_fd (int input_fd, const char *diff_dir, const struct layer_extract
     }
   if (o->diff_id != NULL && strcmp (o->diff_id, res.diff_id) != 0)
     {
-      galley_error_make (err, 0, "blob %s: uncompressed digest mismatch (expected diff_id %s, got %s)", blob_name,
-                         o->diff_id, res.diff_id);
+      galley_error_make (err, 0, "blob %s: uncompressed digest mismatch (expected diff_id %s, got %s)",
+                         blob_name, o->diff_id, res.diff_id);
       goto out;
     }
   if (r != NULL)
@@ -445,7 +445,7 @@ layer_stream_write (void *stream, const void *buf, size_t len, galley_error_t *e
           return galley_error_make (err, errno, "streaming the layer");
         }
       p += n;
-      len -= (size_t) n;
+      len -= (size_t)n;
     }
   return 0;
 }

@@ -47,8 +47,8 @@ struct layer_extract_result
 {
   char blob_digest[LAYER_DIGEST_LEN]; /* as computed */
   char diff_id[LAYER_DIGEST_LEN];
-  uint64_t blob_size; /* bytes of the blob */
-  uint64_t size;      /* bytes of the uncompressed tar */
+  uint64_t blob_size;       /* bytes of the blob */
+  uint64_t size;            /* bytes of the uncompressed tar */
   unsigned owners_unmapped; /* entries whose owner could not be kept */
   unsigned devices_skipped;
 };

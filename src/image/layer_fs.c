@@ -155,9 +155,9 @@ confined_open (int root_fd, const char *path, int flags)
 
   if (! __atomic_load_n (&no_openat2, __ATOMIC_RELAXED))
     {
-      how.flags = (uint64_t) (flags | O_CLOEXEC);
+      how.flags = (uint64_t)(flags | O_CLOEXEC);
       how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-      fd = (int) syscall (SYS_openat2, root_fd, path, &how, sizeof how);
+      fd = (int)syscall (SYS_openat2, root_fd, path, &how, sizeof how);
       if (fd >= 0 || errno != ENOSYS)
         return fd;
       __atomic_store_n (&no_openat2, true, __ATOMIC_RELAXED);
@@ -182,7 +182,7 @@ layer_path_clean (const char *name, char **out)
       while (*p == '/')
         p++;
       end = strchrnul (p, '/');
-      len = (size_t) (end - p);
+      len = (size_t)(end - p);
       if (len == 0 || (len == 1 && p[0] == '.'))
         {
           p = end;
@@ -338,7 +338,7 @@ parent_of (struct layer_fs *fs, const char *path, const char **base, galley_erro
   if (strcmp (path, ".") == 0)
     return galley_error_make (err, EINVAL, "layer entry for the root is not a directory");
   *base = slash ? slash + 1 : path;
-  dir = slash ? strndup (path, (size_t) (slash - path)) : strdup (".");
+  dir = slash ? strndup (path, (size_t)(slash - path)) : strdup (".");
   if (dir == NULL)
     return galley_error_make (err, errno, "allocating");
   if (fs->cached_parent != NULL && strcmp (fs->cached_parent, dir) == 0)
@@ -490,7 +490,7 @@ layer_fs_file_done (struct layer_fs *fs, int fd, const char *path, const struct 
   off_t end = lseek (fd, 0, SEEK_END);
 
   /* A sparse file whose last extent is a hole.  */
-  if (end >= 0 && (uint64_t) end < size && ftruncate (fd, (off_t) size) < 0)
+  if (end >= 0 && (uint64_t)end < size && ftruncate (fd, (off_t)size) < 0)
     return galley_error_make (err, errno, "writing %s", path);
   if (apply_meta (fs, fd, -1, path, m, false, err) < 0)
     return galley_error_wrap (err, "layer entry %s", path);
@@ -512,7 +512,8 @@ layer_fs_symlink (struct layer_fs *fs, const char *path, const char *target, con
     return galley_error_wrap (err, "layer entry %s", path);
   /* The target is kept verbatim: it is only ever resolved inside a container.  */
   if (symlinkat (target, parent, base) < 0
-      && (errno != EEXIST || make_room (fs, parent, base, false, err) < 0 || symlinkat (target, parent, base) < 0))
+      && (errno != EEXIST || make_room (fs, parent, base, false, err) < 0
+          || symlinkat (target, parent, base) < 0))
     {
       if (*err != NULL)
         return galley_error_wrap (err, "layer entry %s", path);
@@ -537,7 +538,7 @@ layer_fs_hardlink (struct layer_fs *fs, const char *path, const char *target, ga
     return 0;
   slash = strrchr (clean_target, '/');
   target_base = slash ? slash + 1 : clean_target;
-  target_dir = slash ? strndup (clean_target, (size_t) (slash - clean_target)) : strdup (".");
+  target_dir = slash ? strndup (clean_target, (size_t)(slash - clean_target)) : strdup (".");
   if (target_dir == NULL)
     return galley_error_make (err, errno, "allocating");
   if (strcmp (clean_target, ".") == 0)

@@ -65,8 +65,8 @@ int layer_fs_mknod (struct layer_fs *fs, const char *path, mode_t type, dev_t de
 int layer_fs_whiteout (struct layer_fs *fs, const char *path, galley_error_t *err);
 /* Set an xattr on an entry already created (best effort for what the
  * filesystem or the namespace refuses; overlay's own names are dropped).  */
-int layer_fs_set_xattr (struct layer_fs *fs, int fd, const char *path, const char *name,
-                        const void *value, size_t size, galley_error_t *err);
+int layer_fs_set_xattr (struct layer_fs *fs, int fd, const char *path, const char *name, const void *value,
+                        size_t size, galley_error_t *err);
 /* Whether an image xattr may be kept.  */
 bool layer_fs_xattr_allowed (const char *name);
 

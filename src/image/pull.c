@@ -78,9 +78,9 @@ blob_sink_write (void *ctx, const void *buf, size_t len, galley_error_t *err)
   struct blob_sink *s = ctx;
 
   s->received += len;
-  if (s->received > (uint64_t) s->layer->desc->d.size)
+  if (s->received > (uint64_t)s->layer->desc->d.size)
     return galley_error_make (err, 0, "blob %s: larger than the %lld bytes of its descriptor",
-                              s->layer->desc->d.digest, (long long) s->layer->desc->d.size);
+                              s->layer->desc->d.digest, (long long)s->layer->desc->d.size);
   pull_progress_update (s->job->progress, s->layer->progress_row, s->received);
   return layer_stream_write (s->stream, buf, len, err);
 }
@@ -121,8 +121,9 @@ pull_one_layer (struct layers_job *job, struct pull_layer *l, galley_error_t *er
     {
       pthread_mutex_lock (&job->lock);
       if (! job->warned_unmapped)
-        log_warn ("some file owners in layer %s are outside your subordinate ids: they are mapped to your user",
-                  l->desc->d.digest);
+        log_warn (
+            "some file owners in layer %s are outside your subordinate ids: they are mapped to your user",
+            l->desc->d.digest);
       job->warned_unmapped = true;
       pthread_mutex_unlock (&job->lock);
     }
@@ -263,11 +264,17 @@ warn_no_subids (void)
 
 /* Fetch every layer not yet in the store.  */
 static int
-pull_layers (const struct galley_paths *paths, const struct registry_options *ropts, const struct image_ref *ref,
-             struct pull_layer *layers, size_t n, struct pull_progress *progress, galley_error_t *err)
+pull_layers (const struct galley_paths *paths, const struct registry_options *ropts,
+             const struct image_ref *ref, struct pull_layer *layers, size_t n, struct pull_progress *progress,
+             galley_error_t *err)
 {
-  struct layers_job job = { .paths = paths, .ropts = ropts, .ref = ref, .layers = layers, .n_layers = n,
-                            .progress = progress, .parent_pid = getpid () };
+  struct layers_job job = { .paths = paths,
+                            .ropts = ropts,
+                            .ref = ref,
+                            .layers = layers,
+                            .n_layers = n,
+                            .progress = progress,
+                            .parent_pid = getpid () };
   static bool warned;
   struct idmap map;
   size_t i, missing = 0;
@@ -379,11 +386,11 @@ record_image (struct store *s, const struct image_ref *ref, struct pulled *p, ga
   if (p->list_digest)
     digests[nd++] = p->list_digest;
   digests[nd++] = p->digest;
-  img.id = (char *) digest_hex (p->m.config.digest);
+  img.id = (char *)digest_hex (p->m.config.digest);
   img.names = names;
   img.digests = digests;
   img.manifest_digest = p->digest;
-  img.manifest_media_type = p->media_type ? p->media_type : (char *) p->m.media_type;
+  img.manifest_media_type = p->media_type ? p->media_type : (char *)p->m.media_type;
   img.config_digest = p->m.config.digest;
   img.layers = layers;
   img.created = p->cfg.created;
@@ -392,8 +399,9 @@ record_image (struct store *s, const struct image_ref *ref, struct pulled *p, ga
 
 /* Pull from one candidate reference.  */
 static int
-pull_from (const struct galley_paths *paths, const struct registry_options *ropts, const struct image_ref *ref,
-           const struct pull_options *o, struct pull_progress *progress, char **image_id, galley_error_t *err)
+pull_from (const struct galley_paths *paths, const struct registry_options *ropts,
+           const struct image_ref *ref, const struct pull_options *o, struct pull_progress *progress,
+           char **image_id, galley_error_t *err)
 {
   _cleanup_registry_client_ struct registry_client *c = NULL;
   _cleanup_store_ struct store *s = NULL;
@@ -406,7 +414,8 @@ pull_from (const struct galley_paths *paths, const struct registry_options *ropt
     return -1;
   if (registry_client_new (paths, ropts, &c, err) < 0)
     return -1;
-  if (fetch_image_manifest (c, ref, o, &want, &p.body, &p.len, &p.media_type, &p.digest, &p.list_digest, &p.m, err)
+  if (fetch_image_manifest (c, ref, o, &want, &p.body, &p.len, &p.media_type, &p.digest, &p.list_digest, &p.m,
+                            err)
       < 0)
     goto out;
   if (p.m.config.size > MANIFEST_MAX_SIZE)
@@ -414,7 +423,8 @@ pull_from (const struct galley_paths *paths, const struct registry_options *ropt
       galley_error_make (err, 0, "config %s: larger than %d bytes", p.m.config.digest, MANIFEST_MAX_SIZE);
       goto out;
     }
-  if (registry_fetch_blob_buffer (c, ref, p.m.config.digest, MANIFEST_MAX_SIZE, &p.config, &p.config_len, err) < 0
+  if (registry_fetch_blob_buffer (c, ref, p.m.config.digest, MANIFEST_MAX_SIZE, &p.config, &p.config_len, err)
+          < 0
       || digest_verify (p.m.config.digest, p.config, p.config_len, err) < 0
       || image_config_parse (p.config, p.config_len, &p.cfg, err) < 0)
     {
@@ -448,8 +458,8 @@ pull_from (const struct galley_paths *paths, const struct registry_options *ropt
         p.layers[i].ready = l->ready;
       store_layer_free (l);
       galley_error_release (&ignored);
-      p.layers[i].progress_row = pull_progress_add_blob (progress, p.m.layers[i].d.digest,
-                                                         (uint64_t) p.m.layers[i].d.size);
+      p.layers[i].progress_row =
+          pull_progress_add_blob (progress, p.m.layers[i].d.digest, (uint64_t)p.m.layers[i].d.size);
       if (p.layers[i].ready)
         pull_progress_set_state (progress, p.layers[i].progress_row, PULL_BLOB_SKIPPED);
     }
@@ -483,7 +493,8 @@ struct pull_candidates
 };
 
 static int
-pull_resolve (const struct galley_paths *paths, const char *name, struct pull_candidates *c, galley_error_t *err)
+pull_resolve (const struct galley_paths *paths, const char *name, struct pull_candidates *c,
+              galley_error_t *err)
 {
   if (registries_conf_load (paths, &c->conf, err) < 0)
     return -1;
@@ -542,8 +553,8 @@ out:
 }
 
 int
-pull_list_tags (const struct galley_paths *paths, const char *name, const struct pull_options *o, char ***names,
-                galley_error_t *err)
+pull_list_tags (const struct galley_paths *paths, const char *name, const struct pull_options *o,
+                char ***names, galley_error_t *err)
 {
   _cleanup_registry_client_ struct registry_client *c = NULL;
   _cleanup_strv_ char **tags = NULL;

@@ -84,7 +84,7 @@ pull_progress_add_blob (struct pull_progress *p, const char *digest, uint64_t si
   if (rows != NULL)
     {
       p->rows = rows;
-      rows[p->n_rows] = (struct blob_row) { .digest = strdup (digest), .size = size };
+      rows[p->n_rows] = (struct blob_row){ .digest = strdup (digest), .size = size };
       p->n_rows++;
     }
   if (p->out != NULL && ! p->bars)
@@ -100,7 +100,7 @@ static void
 human_size (uint64_t n, char *buf, size_t len)
 {
   const char *units[] = { "b", "KiB", "MiB", "GiB", "TiB" };
-  double v = (double) n;
+  double v = (double)n;
   size_t u = 0;
 
   while (v >= 1024 && u + 1 < sizeof units / sizeof units[0])
@@ -109,7 +109,7 @@ human_size (uint64_t n, char *buf, size_t len)
       u++;
     }
   if (u == 0)
-    snprintf (buf, len, "%llub", (unsigned long long) n);
+    snprintf (buf, len, "%llub", (unsigned long long)n);
   else
     snprintf (buf, len, "%.1f%s", v, units[u]);
 }
@@ -135,7 +135,7 @@ draw_row (struct pull_progress *p, const struct blob_row *r)
       break;
     case PULL_BLOB_WAITING:
     case PULL_BLOB_COPYING:
-      fill = r->size ? (size_t) ((double) r->done / (double) r->size * BAR_WIDTH) : 0;
+      fill = r->size ? (size_t)((double)r->done / (double)r->size * BAR_WIDTH) : 0;
       if (fill > BAR_WIDTH)
         fill = BAR_WIDTH;
       for (i = 0; i < BAR_WIDTH; i++)

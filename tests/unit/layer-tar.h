@@ -70,7 +70,7 @@ test_make_layer (const struct test_entry *entries, size_t n, const char *filter)
         case T_FILE:
           archive_entry_set_filetype (e, AE_IFREG);
           archive_entry_set_perm (e, t->mode ? t->mode : 0644);
-          archive_entry_set_size (e, t->data ? (la_int64_t) strlen (t->data) : 0);
+          archive_entry_set_size (e, t->data ? (la_int64_t)strlen (t->data) : 0);
           break;
         case T_DIR:
           archive_entry_set_filetype (e, AE_IFDIR);
@@ -127,7 +127,7 @@ test_blob_fd (const struct test_blob *b)
 {
   int fd = memfd_create ("layer", MFD_CLOEXEC);
 
-  if (fd < 0 || write (fd, b->data, b->len) != (ssize_t) b->len || lseek (fd, 0, SEEK_SET) != 0)
+  if (fd < 0 || write (fd, b->data, b->len) != (ssize_t)b->len || lseek (fd, 0, SEEK_SET) != 0)
     abort ();
   return fd;
 }

@@ -238,7 +238,8 @@ test_hostile_dotdot (void **state)
 {
   const struct test_entry e[] = { { T_FILE, "../escaped", "x", 0644, 0, 0 } };
   const struct test_entry e2[] = { { T_FILE, "a/../../escaped", "x", 0644, 0, 0 } };
-  const struct test_entry e3[] = { { T_FILE, "ok", "x", 0644, 0, 0 }, { T_HARDLINK, "h", "../diff/ok", 0, 0, 0 } };
+  const struct test_entry e3[] = { { T_FILE, "ok", "x", 0644, 0, 0 },
+                                   { T_HARDLINK, "h", "../diff/ok", 0, 0, 0 } };
   const struct test_entry *all[] = { e, e2, e3 };
   size_t sizes[] = { N (e), N (e2), N (e3) }, i;
 
@@ -342,7 +343,8 @@ test_hardlink_outside (void **state)
   /* An absolute target is taken inside the layer, where it does not exist.  */
   const struct test_entry e[] = { { T_HARDLINK, "passwd", "/etc/passwd", 0, 0, 0 } };
   /* A target reached through a symlink to the host root stays inside too.  */
-  const struct test_entry e2[] = { { T_SYMLINK, "r", "/", 0, 0, 0 }, { T_HARDLINK, "passwd", "r/etc/passwd", 0, 0, 0 } };
+  const struct test_entry e2[] = { { T_SYMLINK, "r", "/", 0, 0, 0 },
+                                   { T_HARDLINK, "passwd", "r/etc/passwd", 0, 0, 0 } };
   const struct test_entry *all[] = { e, e2 };
   size_t sizes[] = { N (e), N (e2) }, i;
 
@@ -366,10 +368,13 @@ static void
 test_duplicates (void **state)
 {
   const struct test_entry e[] = {
-    { T_FILE, "a", "first", 0644, 0, 0 },        { T_FILE, "a", "second", 0644, 0, 0 },
-    { T_DIR, "d/", NULL, 0700, 0, 0 },           { T_FILE, "d/x", "x", 0644, 0, 0 },
-    { T_DIR, "d/", NULL, 0755, 0, 0 },           /* merges, keeps d/x */
-    { T_DIR, "f/", NULL, 0755, 0, 0 },           { T_FILE, "f/y", "y", 0644, 0, 0 },
+    { T_FILE, "a", "first", 0644, 0, 0 },
+    { T_FILE, "a", "second", 0644, 0, 0 },
+    { T_DIR, "d/", NULL, 0700, 0, 0 },
+    { T_FILE, "d/x", "x", 0644, 0, 0 },
+    { T_DIR, "d/", NULL, 0755, 0, 0 }, /* merges, keeps d/x */
+    { T_DIR, "f/", NULL, 0755, 0, 0 },
+    { T_FILE, "f/y", "y", 0644, 0, 0 },
     { T_FILE, "f", "file over dir", 0644, 0, 0 }, /* replaces the tree */
   };
   struct test_blob b = test_make_layer (e, N (e), "none");
@@ -431,8 +436,8 @@ static void
 test_path_clean (void **state)
 {
   const char *cases[][2] = {
-    { "a/b", "a/b" },   { "./a//b/", "a/b" }, { "/abs/x", "abs/x" }, { "./", "." },
-    { "/", "." },       { "a/./b", "a/b" },   { "...", "..." },      { "..a/b..", "..a/b.." },
+    { "a/b", "a/b" }, { "./a//b/", "a/b" }, { "/abs/x", "abs/x" }, { "./", "." },
+    { "/", "." },     { "a/./b", "a/b" },   { "...", "..." },      { "..a/b..", "..a/b.." },
   };
   const char *refused[] = { "..", "../x", "a/../b", "a/..", "/../x" };
   size_t i;
@@ -470,12 +475,17 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_path_clean),        cmocka_unit_test (test_compressions),
-    cmocka_unit_test (test_digest_mismatch),   cmocka_unit_test (test_truncated),
-    cmocka_unit_test (test_hostile_dotdot),    cmocka_unit_test (test_hostile_neutralised),
+    cmocka_unit_test (test_path_clean),
+    cmocka_unit_test (test_compressions),
+    cmocka_unit_test (test_digest_mismatch),
+    cmocka_unit_test (test_truncated),
+    cmocka_unit_test (test_hostile_dotdot),
+    cmocka_unit_test (test_hostile_neutralised),
     cmocka_unit_test (test_hostile_dangling),
-    cmocka_unit_test (test_hardlink_outside),  cmocka_unit_test (test_duplicates),
-    cmocka_unit_test (test_stream),            cmocka_unit_test (test_hostile_without_openat2),
+    cmocka_unit_test (test_hardlink_outside),
+    cmocka_unit_test (test_duplicates),
+    cmocka_unit_test (test_stream),
+    cmocka_unit_test (test_hostile_without_openat2),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

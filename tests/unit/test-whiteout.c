@@ -127,12 +127,9 @@ static void
 test_same_layer_order (void **state)
 {
   const struct test_entry e[] = {
-    { T_FILE, "before", "b", 0644, 0, 0 },
-    { T_FILE, ".wh.before", NULL, 0644, 0, 0 },
-    { T_FILE, ".wh.after", NULL, 0644, 0, 0 },
-    { T_FILE, "after", "a", 0644, 0, 0 },
-    { T_FILE, ".wh.dir", NULL, 0644, 0, 0 },
-    { T_DIR, "dir/", NULL, 0755, 0, 0 },
+    { T_FILE, "before", "b", 0644, 0, 0 },     { T_FILE, ".wh.before", NULL, 0644, 0, 0 },
+    { T_FILE, ".wh.after", NULL, 0644, 0, 0 }, { T_FILE, "after", "a", 0644, 0, 0 },
+    { T_FILE, ".wh.dir", NULL, 0644, 0, 0 },   { T_DIR, "dir/", NULL, 0755, 0, 0 },
   };
   galley_error_t err = NULL;
   struct layer_dir l;
