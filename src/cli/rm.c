@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/container_targets.h"
 #include "runtime/lifecycle.h"
+#include "runtime/volume_mounts.h"
 
 int
 cli_cmd_rm (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
@@ -15,7 +16,7 @@ cli_cmd_rm (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
   struct target_request r = { 0 };
   struct container_target *t = NULL;
   unsigned long long timeout = 10;
-  bool force = false;
+  bool force = false, volumes = false;
   size_t n = 0, i;
   const char *arg;
   int opt, failed = 0;
@@ -44,7 +45,8 @@ cli_cmd_rm (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
           return -1;
         break;
       case OPT_rm_volumes:
-        break; /* anonymous volumes come with the volumes issue */
+        volumes = true;
+        break;
       }
   if (opt < 0)
     return -1;
@@ -66,6 +68,12 @@ cli_cmd_rm (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
               failed = 1;
               continue;
             }
+        }
+      /* -v: the anonymous volumes go with the container (not named ones).  */
+      if (volumes && volume_remove_anonymous (&ctx->paths, t[i].entry.config, err) < 0)
+        {
+          container_target_report (err);
+          failed = 1;
         }
       printf ("%s\n", t[i].label);
     }
