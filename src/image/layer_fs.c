@@ -421,11 +421,14 @@ layer_fs_mkdir (struct layer_fs *fs, const char *path, const struct layer_fs_met
 {
   _cleanup_free_ char *clean = NULL;
   const char *base;
+  bool existed;
   int parent, r;
+  size_t i;
 
   if (clean_or_fail (path, &clean, err) < 0)
     return -1;
-  if (strcmp (clean, ".") != 0)
+  existed = strcmp (clean, ".") == 0;
+  if (! existed)
     {
       parent = parent_of (fs, clean, &base, err);
       if (parent < 0)
@@ -441,8 +444,16 @@ layer_fs_mkdir (struct layer_fs *fs, const char *path, const struct layer_fs_met
             return galley_error_wrap (err, "layer entry %s", path);
           if (r == 0 && mkdirat (parent, base, 0700) < 0)
             return galley_error_make (err, errno, "creating directory %s", clean);
+          existed = r == 1;
         }
     }
+  /* A repeated directory entry: the last one's metadata wins.  */
+  for (i = fs->n_dirs; existed && i-- > 0;)
+    if (strcmp (fs->dirs[i].path, clean) == 0)
+      {
+        fs->dirs[i].meta = *m;
+        return 0;
+      }
   if (fs->n_dirs == fs->dirs_alloc)
     {
       size_t n = fs->dirs_alloc ? fs->dirs_alloc * 2 : 64;

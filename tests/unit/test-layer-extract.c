@@ -389,6 +389,7 @@ test_duplicates (void **state)
   assert_string_equal (read_text (x.diff, "d/x"), "x");
   assert_string_equal (read_text (x.diff, "f"), "file over dir");
   assert_int_equal (lstat_in (x.diff, "d", &st), 0);
+  assert_int_equal (st.st_mode & 07777, 0755); /* the last entry's mode */
   extracted_release (&x);
   free (b.data);
 }
