@@ -1,5 +1,6 @@
 # man/: pages generated from the command table by the built binary
 # (`galley __man COMMAND`), so SYNOPSIS and OPTIONS cannot drift from --help.
+man1dir = $(mandir)/man1
 CLEANFILES += man/*.1 man/.pages
 
 # The list of pages depends on the table: ask the binary for it.

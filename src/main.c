@@ -101,13 +101,16 @@ main (int argc, char **argv)
   argc -= used - 1;
   argv += used - 1;
 
-  ret = precheck_options (cmd, argc, argv, &err);
+  ret = (cmd->flags & CMD_RAW_ARGS) ? 0 : precheck_options (cmd, argc, argv, &err);
   if (ret != 0)
     return ret > 0 ? 0 : report (&err);
 
   ctx.cmd = cmd;
   if (paths_resolve (&ctx.paths, root, runroot, &err) < 0)
-    return report (&err);
+    {
+      paths_release (&ctx.paths);
+      return report (&err);
+    }
   if (galley_config_load (&ctx.paths, &ctx.config, &err) < 0)
     {
       paths_release (&ctx.paths);

@@ -266,6 +266,7 @@ export GALLEY_TEST_AUTH_PASSWORD=$AUTH_PASSWORD
 export GALLEY_TEST_SCRATCH_REGISTRY=127.0.0.1:5002
 export GALLEY_TEST_SCRATCH_STORAGE=$STATE/registry/scratch
 export GALLEY_TEST_TLS_REGISTRY=127.0.0.1:5443
+export GALLEY_TEST_TOKEN_REGISTRY=127.0.0.1:5003
 export GALLEY_TEST_CA=$STATE/tls/ca.crt
 export GALLEY_TEST_CERTS_D=$STATE/tls/certs.d
 export GALLEY_TEST_IMAGES=$STATE/images
@@ -282,6 +283,7 @@ main () {
   [ "$(id -u)" = 0 ] || die "run me as root (I install packages and create users)"
   case ${1:-} in
     --stop)
+      "$SRCDIR/tests/registry/token/token.sh" stop "$STATE" || true
       stop_registries
       exit 0
       ;;
@@ -308,6 +310,9 @@ main () {
   done
   write_env
   GALLEY_TEST_STATE=$STATE "$SRCDIR/tests/images/build-all.sh"
+  # The token-auth registry copies its images from the plain one.
+  GALLEY_TEST_AUTH_USER=$AUTH_USER GALLEY_TEST_AUTH_PASSWORD=$AUTH_PASSWORD \
+    "$SRCDIR/tests/registry/token/token.sh" start "$STATE"
   # Test users read everything here but the private keys.
   chmod -R a+rX "$STATE/images" "$STATE/env" "$STATE/tls/certs.d" "$STATE/tls/ca.crt"
   log "ready; connection details in $STATE/env"

@@ -22,6 +22,7 @@ enum cli_command_flags
   CMD_HIDDEN = 1 << 0,
   CMD_INTERSPERSED = 1 << 1,
   CMD_GROUP = 1 << 2,
+  CMD_RAW_ARGS = 1 << 3, /* no option parsing at all: the handler gets the words as typed */
 };
 
 #define CMD(id, name, usage, flags, summary) CMD_##id,
@@ -122,6 +123,10 @@ struct cli_parser
   void *longopts; /* struct option[], owned */
   char *shortopts;
 };
+
+/* Whether -h means --help for cmd (it does unless cmd uses -h itself, as
+ * `run -h HOSTNAME`).  */
+bool cli_help_has_short (const struct cli_command *cmd);
 
 /* Returned by cli_parser_next for --help (only main() sees it).  */
 #define CLI_OPT_HELP 1

@@ -75,7 +75,10 @@ print_options (const struct cli_command *cmd, const char *cur)
       if (has_prefix (o->name, cur[0] == '-' && cur[1] == '-' ? cur + 2 : "") || strcmp (cur, "-") == 0)
         printf ("--%s\n", o->name);
     }
-  printf ("--help\n");
+  if (strcmp (cur, "-") == 0 && cli_help_has_short (cmd))
+    printf ("-h\n");
+  if (has_prefix ("help", cur[0] == '-' && cur[1] == '-' ? cur + 2 : "") || strcmp (cur, "-") == 0)
+    printf ("--help\n");
 }
 
 static void
@@ -287,7 +290,10 @@ cli_cmd_complete (struct cli_context *ctx, int argc, char **argv, galley_error_t
     }
   if ((cmd->flags & CMD_GROUP) && i + used == last)
     {
-      print_commands (cmd->name, cur);
+      if (cur[0] == '-')
+        print_options (cmd, cur);
+      else
+        print_commands (cmd->name, cur);
       return 0;
     }
   if (last - 1 >= i + used)

@@ -104,7 +104,7 @@ cli_print_help (FILE *out, const struct cli_command *cmd)
       option_label (&cmd->options[i], label, sizeof label);
       fprintf (out, "  %-32s %s\n", label, cmd->options[i].help);
     }
-  fprintf (out, "  %-32s %s\n", "-h, --help", "Show this help");
+  fprintf (out, "  %-32s %s\n", cli_help_has_short (cmd) ? "-h, --help" : "    --help", "Show this help");
 }
 
 /* Escape roff's special characters at the start of lines and backslashes.  */
@@ -204,7 +204,8 @@ print_man_as (FILE *out, const struct cli_command *cmd, const char *name)
       roff_text (out, o->help);
       fprintf (out, "\n");
     }
-  fprintf (out, ".TP\n\\fB\\-\\-help\\fR\nShow the help of this command.\n");
+  fprintf (out, ".TP\n%s\\fB\\-\\-help\\fR\nShow the help of this command.\n",
+           cli_help_has_short (cmd) ? "\\fB\\-h\\fR, " : "");
   fprintf (out, ".SH EXIT STATUS\n125 when galley itself fails; 126 when the container command cannot be "
                 "invoked; 127 when it is not found; otherwise the container's own status.\n");
   fprintf (out, ".SH SEE ALSO\n.BR galley (1)\n");

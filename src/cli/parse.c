@@ -21,6 +21,12 @@ short_taken (const struct cli_command *cmd, int c)
   return false;
 }
 
+bool
+cli_help_has_short (const struct cli_command *cmd)
+{
+  return ! short_taken (cmd, 'h');
+}
+
 void
 cli_parser_init (struct cli_parser *p, const struct cli_command *cmd, int argc, char **argv)
 {
