@@ -160,3 +160,14 @@ layer_dirs () {
   grep -q 'Copying blob [0-9a-f]\{12\} done' "$BATS_TEST_TMPDIR/typescript"
   grep -q 'Writing manifest to image destination' "$BATS_TEST_TMPDIR/typescript"
 }
+
+@test "pull: Basic auth with --creds, TLS with --cert-dir" {
+  skip_if_no_registry "$auth_registry"
+  run_galley 125 pull -q "$auth_registry/busybox:latest"
+  assert_stderr_contains "401"
+  run_galley pull -q --creds "$GALLEY_TEST_AUTH_USER:$GALLEY_TEST_AUTH_PASSWORD" "$auth_registry/busybox:latest"
+  assert_output_matches '^[0-9a-f]{64}$'
+  [ -n "${GALLEY_TEST_CERTS_D:-}" ] || skip "no TLS registry"
+  run_galley pull -q --cert-dir "$GALLEY_TEST_CERTS_D/$tls_registry" "$tls_registry/busybox:latest"
+  assert_output_matches '^[0-9a-f]{64}$'
+}
