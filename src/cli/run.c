@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli/run_options.h"
+#include "runtime/monitor.h"
 #include "state/container.h"
 #include "util/json.h"
 
@@ -22,20 +23,27 @@ cli_cmd_run (struct cli_context *ctx, int argc, char **argv, galley_error_t *err
       || run_resolve_image (ctx, config, err) < 0 || container_new_id (id, err) < 0)
     return -1;
   /* Validate everything before the record exists.  */
-  if (run_build_spec (ctx, config, id, &spec, err) < 0
-      || run_create_record (ctx, config, id, err) < 0)
+  if (run_check_detached_options (config, err) < 0 || run_build_spec (ctx, config, id, &spec, err) < 0
+      || run_create_record (ctx, config, id, err) < 0 || run_write_cidfile (config, id, err) < 0)
     {
       run_spec_clear (&spec);
       return -1;
     }
-  status = run_execute (ctx, config, &spec, err);
+  if (json_object_get_boolean (json_object_object_get (config, "Detach")))
+    {
+      status = run_start_detached (ctx, config, &spec, err);
+      if (status == 0)
+        printf ("%s\n", id);
+    }
+  else
+    status = run_execute (ctx, config, &spec, err);
   if (status < 0)
     {
       /* A container that never started is not kept (podman keeps it in
        * "created"; --rm would remove it anyway).  */
       json_object *rm = json_object_object_get (config, "Rm");
       if (rm == NULL || ! json_object_get_boolean (rm))
-        container_record_exit (&ctx->paths, id, (*err)->exit_code, &ignore);
+        monitor_record_exit (&ctx->paths, id, (*err)->exit_code, &ignore);
       galley_error_release (&ignore);
     }
   run_spec_clear (&spec);

@@ -16,6 +16,7 @@
 #include "image/store.h"
 #include "runtime/cgroup.h"
 #include "runtime/passwd.h"
+#include "runtime/monitor.h"
 #include "runtime/process.h"
 #include "runtime/rootfs.h"
 #include "runtime/volume_mounts.h"
@@ -418,6 +419,15 @@ run_build_spec (struct cli_context *ctx, json_object *config, const char *id,
     return -1;
   if (build_argv (config, image_cfg, spec, err) < 0)
     return -1;
+  /* What ps and inspect show: the resolved command line and stop signal.  */
+  {
+    json_object *args = json_object_new_array ();
+    for (i = 0; spec->argv[i] != NULL; i++)
+      json_object_array_add (args, json_object_new_string (spec->argv[i]));
+    json_object_object_add (config, "Args", args);
+    if (image_cfg && (v = json_get_string (image_cfg, "StopSignal")) && cfg_string (config, "StopSignal") == NULL)
+      json_object_object_add (config, "StopSignal", json_object_new_string (v));
+  }
   if (image_cfg && json_object_object_get_ex (image_cfg, "Env", &env))
     spec->image_env = strv_from_json (env);
   for (i = 0; i < cfg_len (config, "Env"); i++)
@@ -493,16 +503,42 @@ run_create_record (struct cli_context *ctx, json_object *config, const char *id,
 }
 
 int
+run_prepare_runtime (struct cli_context *ctx, json_object *config, const struct run_spec *spec,
+                     galley_error_t *err)
+{
+  if (paths_ensure_runroot (&ctx->paths, err) < 0
+      || write_state_files (spec, cfg_string (config, "Name"), err) < 0)
+    return -1;
+  return 0;
+}
+
+struct foreground
+{
+  const struct galley_paths *paths;
+  const char *id;
+};
+
+/* In the foreground this process is the container's monitor.  */
+static int
+foreground_started (void *arg, pid_t pid, galley_error_t *err)
+{
+  const struct foreground *f = arg;
+  return monitor_record_running (f->paths, f->id, pid, err);
+}
+
+int
 run_execute (struct cli_context *ctx, json_object *config, struct run_spec *spec,
              galley_error_t *err)
 {
   galley_error_t local = NULL;
+  struct foreground f = { &ctx->paths, spec->id };
+  struct container_hooks hooks = { foreground_started, &f };
   int status;
 
-  if (paths_ensure_runroot (&ctx->paths, err) < 0 || write_state_files (spec, cfg_string (config, "Name"), err) < 0)
+  if (run_prepare_runtime (ctx, config, spec, err) < 0)
     return -1;
-  status = container_run_foreground (&ctx->paths, spec, err);
-  if (status >= 0 && container_record_exit (&ctx->paths, spec->id, status, &local) < 0)
+  status = container_run_hooked (&ctx->paths, spec, &hooks, err);
+  if (status >= 0 && monitor_record_exit (&ctx->paths, spec->id, status, &local) < 0)
     {
       log_warn ("recording the exit of %s: %s", spec->id, local->msg);
       galley_error_release (&local);
@@ -519,6 +555,21 @@ run_execute (struct cli_context *ctx, json_object *config, struct run_spec *spec
       galley_error_release (&local);
     }
   return status;
+}
+
+int
+run_start_existing (struct cli_context *ctx, const char *id, galley_error_t *err)
+{
+  _cleanup_json_ json_object *config = NULL;
+  struct run_spec spec;
+  int ret = -1;
+
+  if (container_load (&ctx->paths, id, &config, err) < 0)
+    return -1;
+  if (run_build_spec (ctx, config, cfg_string (config, "Id"), &spec, err) == 0)
+    ret = run_start_detached (ctx, config, &spec, err);
+  run_spec_clear (&spec);
+  return ret;
 }
 
 int

@@ -81,17 +81,20 @@ apply_option (const struct cli_parser *p, const char *name, const char *arg, jso
     const char *option, *key;
   } arrays[] = {
     { "cap-add", "CapAdd" },   { "cap-drop", "CapDrop" },       { "device", "Devices" },
+    { "log-opt", "LogOpt" },
     { "mount", "Mounts" },     { "security-opt", "SecurityOpt" }, { "tmpfs", "Tmpfs" },
     { "ulimit", "Ulimits" },   { "volume", "Volumes" },
     { "publish", "PublishPorts" }, { "dns", "Dns" },             { "dns-search", "DnsSearch" },
     { "dns-option", "DnsOption" }, { "add-host", "AddHost" },
   }, strings[] = {
     { "cpus", "Cpus" },         { "hostname", "Hostname" },     { "memory", "Memory" },
+    { "cidfile", "CIDFile" },   { "restart", "Restart" },       { "stop-signal", "StopSignal" },
     { "name", "Name" },         { "network", "Network" },       { "pids-limit", "PidsLimit" },
     { "pull", "Pull" },         { "user", "User" },             { "userns", "UserNS" },
     { "workdir", "WorkingDir" },
   }, bools[] = {
     { "init", "Init" },         { "interactive", "Interactive" }, { "privileged", "Privileged" },
+    { "detach", "Detach" },
     { "read-only", "ReadOnly" }, { "rm", "Rm" },                  { "tty", "Tty" },
     { "publish-all", "PublishAll" },
   };
@@ -112,6 +115,19 @@ apply_option (const struct cli_parser *p, const char *name, const char *arg, jso
   for (i = 0; i < sizeof bools / sizeof bools[0]; i++)
     if (strcmp (name, bools[i].option) == 0)
       return set_bool (p, config, bools[i].key, arg, err);
+  if (strcmp (name, "label") == 0)
+    {
+      json_object *labels = NULL;
+      const char *eq = strchr (arg, '=');
+      _cleanup_free_ char *key = eq ? strndup (arg, (size_t) (eq - arg)) : strdup (arg);
+      if (! json_object_object_get_ex (config, "Labels", &labels))
+        {
+          labels = json_object_new_object ();
+          json_object_object_add (config, "Labels", labels);
+        }
+      json_object_object_add (labels, key, json_object_new_string (eq ? eq + 1 : ""));
+      return 0;
+    }
   if (strcmp (name, "env") == 0)
     return env_parse_option (env, arg, NULL, err);
   if (strcmp (name, "env-file") == 0)

@@ -34,6 +34,22 @@ int run_create_record (struct cli_context *ctx, json_object *config, const char 
 int run_execute (struct cli_context *ctx, json_object *config, struct run_spec *spec,
                  galley_error_t *err);
 
+/* The runroot part of a container (its run directory with hosts,
+ * resolv.conf, hostname): before any start.  */
+int run_prepare_runtime (struct cli_context *ctx, json_object *config, const struct run_spec *spec,
+                         galley_error_t *err);
+
+/* run_detach.c: validate --restart/--log-opt (and --rm with --restart);
+ * start a built spec under a detached monitor (returns once it runs);
+ * write --cidfile.  */
+int run_check_detached_options (json_object *config, galley_error_t *err);
+int run_start_detached (struct cli_context *ctx, json_object *config, struct run_spec *spec,
+                        galley_error_t *err);
+int run_write_cidfile (json_object *config, const char *id, galley_error_t *err);
+
+/* Start the existing container id detached (start, restart).  */
+int run_start_existing (struct cli_context *ctx, const char *id, galley_error_t *err);
+
 /* Run an existing container in the foreground, record its exit and remove
  * it when it was created with --rm.  Returns the container's exit status.  */
 int run_start_foreground (struct cli_context *ctx, json_object *config, galley_error_t *err);

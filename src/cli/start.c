@@ -7,9 +7,39 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "cli/container_targets.h"
 #include "cli/run_options.h"
 #include "state/container.h"
 #include "util/json.h"
+
+/* Each container under its own monitor; one running already is left
+ * alone, as podman's.  Errors are reported one by one.  */
+static int
+start_detached (struct cli_context *ctx, int n, char **names)
+{
+  int i, failed = 0;
+
+  for (i = 0; i < n; i++)
+    {
+      galley_error_t err = NULL;
+      struct container_entry e;
+      if (container_find (&ctx->paths, names[i], &e, &err) == 0)
+        {
+          bool live = e.state.status == CONTAINER_STATUS_RUNNING
+                      || e.state.status == CONTAINER_STATUS_PAUSED
+                      || e.state.status == CONTAINER_STATUS_STOPPING;
+          if (live || run_start_existing (ctx, e.id, &err) == 0)
+            printf ("%s\n", names[i]);
+          container_entry_clear (&e);
+        }
+      if (err != NULL)
+        {
+          container_target_report (&err);
+          failed = 1;
+        }
+    }
+  return failed ? GALLEY_EXIT_FAILURE : 0;
+}
 
 int
 cli_cmd_start (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
@@ -33,11 +63,10 @@ cli_cmd_start (struct cli_context *ctx, int argc, char **argv, galley_error_t *e
           return -1;
         break;
       }
-  if (opt < 0 || cli_positionals (&p, 1, 1, err) < 0)
+  if (opt < 0 || cli_positionals (&p, 1, attach ? 1 : -1, err) < 0)
     return -1;
   if (! attach)
-    return galley_error_make (err, 0,
-                              "start: detached start is not supported yet; use --attach (-a)");
+    return start_detached (ctx, argc - p.optind, argv + p.optind);
   if (container_load (&ctx->paths, argv[p.optind], &config, err) < 0)
     return -1;
   /* -i on start keeps stdin attached, as podman's.  */

@@ -224,6 +224,27 @@ container_stop (const struct galley_paths *p, struct container_entry *e, int tim
   return 0;
 }
 
+/* A monitor that outlived what its record says (the record was tampered
+ * with, or the exit could not be written): its container dies with it.  */
+static int
+end_stray_monitor (const struct container_state *st, bool force, galley_error_t *err)
+{
+  int i;
+
+  if (st->monitor_pid <= 0 || ! proc_is (st->monitor_pid, st->monitor_start))
+    return 0;
+  if (! force)
+    return galley_error_make (err, EBUSY, "the monitor of the container (pid %d) still runs; "
+                                          "use --force", (int) st->monitor_pid);
+  kill (st->monitor_pid, SIGKILL);
+  for (i = 0; i < 500 && proc_is (st->monitor_pid, st->monitor_start); i++)
+    {
+      struct timespec ts = { 0, 10 * 1000 * 1000 };
+      nanosleep (&ts, NULL);
+    }
+  return 0;
+}
+
 int
 container_rm (const struct galley_paths *p, struct container_entry *e, bool force,
               galley_error_t *err)
@@ -265,6 +286,8 @@ container_rm (const struct galley_paths *p, struct container_entry *e, bool forc
   if (is_live (e->state.status))
     return galley_error_make (err, EBUSY, "container %s was started again while being removed",
                               e->id);
+  if (end_stray_monitor (&e->state, force, err) < 0)
+    return -1;
   if (idmap_for_current_user (&map, err) < 0)
     return -1;
   return container_remove (p, &map, e->id, err);

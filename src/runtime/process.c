@@ -227,6 +227,13 @@ int
 container_run_foreground (const struct galley_paths *paths, const struct run_spec *spec,
                           galley_error_t *err)
 {
+  return container_run_hooked (paths, spec, NULL, err);
+}
+
+int
+container_run_hooked (const struct galley_paths *paths, const struct run_spec *spec,
+                      const struct container_hooks *hooks, galley_error_t *err)
+{
   struct seccomp_program prog = { 0 };
   const struct seccomp_program *filter = NULL;
   int sv[2] = { -1, -1 }, min_fd = 3 + spec->preserve_fds, ret = -1;
@@ -286,6 +293,12 @@ container_run_foreground (const struct galley_paths *paths, const struct run_spe
     }
   close (sv[0]);
   sv[0] = -1;
+  if (hooks != NULL && hooks->started != NULL && hooks->started (hooks->arg, r.pid, err) < 0)
+    {
+      kill (r.pid, SIGKILL);
+      wait_init (r.pid, &r.status);
+      goto out;
+    }
   r.interactive = spec->interactive;
   if (r.term.master >= 0)
     {

@@ -4,6 +4,8 @@
 #ifndef GALLEY_RUNTIME_PROCESS_H
 #define GALLEY_RUNTIME_PROCESS_H
 
+#include <sys/types.h>
+
 #include "runtime/spec.h"
 #include "state/paths.h"
 #include "util/error.h"
@@ -14,5 +16,19 @@
  * could not be invoked / was not found).  */
 int container_run_foreground (const struct galley_paths *paths, const struct run_spec *spec,
                               galley_error_t *err);
+
+/* What the caller learns while the container runs (runtime/monitor.c
+ * records the state).  */
+struct container_hooks
+{
+  /* The container's command runs; pid is its init (host pid).  A failure
+   * kills the container and becomes the result.  */
+  int (*started) (void *arg, pid_t pid, galley_error_t *err);
+  void *arg;
+};
+
+/* container_run_foreground with hooks (may be NULL).  */
+int container_run_hooked (const struct galley_paths *paths, const struct run_spec *spec,
+                          const struct container_hooks *hooks, galley_error_t *err);
 
 #endif

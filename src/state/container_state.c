@@ -296,9 +296,9 @@ read_file (int dfd, struct container_state *out, bool *missing, galley_error_t *
   return 0;
 }
 
-int
-container_state_read (const struct galley_paths *p, const char *id, struct container_state *out,
-                      galley_error_t *err)
+static int
+state_read (const struct galley_paths *p, const char *id, struct container_state *out,
+            bool reconcile, galley_error_t *err)
 {
   _cleanup_free_ char *dir = container_dir (p, id);
   _cleanup_close_ int dfd = -1;
@@ -317,6 +317,8 @@ container_state_read (const struct galley_paths *p, const char *id, struct conta
         return -1;
       if (missing)
         return state_from_record (p, id, out, err);
+      if (! reconcile)
+        return 0;
       if (out->status != CONTAINER_STATUS_RUNNING && out->status != CONTAINER_STATUS_PAUSED
           && out->status != CONTAINER_STATUS_STOPPING)
         return 0;
@@ -344,9 +346,24 @@ container_state_read (const struct galley_paths *p, const char *id, struct conta
   if (out->finished_at == 0)
     out->finished_at = time_now_ns ();
   out->pid = 0;
-  out->monitor_pid = 0;
+  /* monitor_pid stays: a monitor that lives on (its record tampered with)
+   * is still what rm must end.  */
   out->reconciled = true;
   return 0;
+}
+
+int
+container_state_read (const struct galley_paths *p, const char *id, struct container_state *out,
+                      galley_error_t *err)
+{
+  return state_read (p, id, out, true, err);
+}
+
+int
+container_state_load (const struct galley_paths *p, const char *id, struct container_state *out,
+                      galley_error_t *err)
+{
+  return state_read (p, id, out, false, err);
 }
 
 int

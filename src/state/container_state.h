@@ -61,6 +61,11 @@ int container_status_parse (const char *name, enum container_status *out);
 int container_state_read (const struct galley_paths *p, const char *id,
                           struct container_state *out, galley_error_t *err);
 
+/* The state as written, without reconciliation: for the monitor, which
+ * is the one that writes the truth about its own container.  */
+int container_state_load (const struct galley_paths *p, const char *id,
+                          struct container_state *out, galley_error_t *err);
+
 /* Write the state atomically; the caller holds the container's lock.  */
 int container_state_write (const struct galley_paths *p, const char *id,
                            const struct container_state *st, galley_error_t *err);

@@ -1,0 +1,107 @@
+#!/usr/bin/env bats
+# Many containers at once: 50 parallel `run --rm`; 20 parallel `run -d`
+# while ps, stop and rm -f loop over them.  Every container is accounted
+# for, none is lost or phantom, and nothing is left running or mounted.
+
+load helpers
+load helpers-run
+
+setup () {
+  run_setup
+}
+
+teardown () {
+  galley rm -af > /dev/null 2>&1 || true
+  basic_teardown
+}
+
+strays () {
+  local p
+  for p in /proc/[0-9]*; do
+    if tr '\0' ' ' 2> /dev/null < "$p/cmdline" | grep -qF -- "$GALLEY_TEST_ROOT"; then
+      echo "${p#/proc/}"
+    fi
+  done
+}
+
+assert_clean () {
+  local left=""
+  for _ in $(seq 100); do
+    left=$(strays)
+    [ -z "$left" ] && break
+    sleep 0.1
+  done
+  assert_equal "$left" "" "processes left behind"
+  run awk -v d="$BATS_TEST_TMPDIR" 'index ($5, d) == 1 { print $5 }' /proc/self/mountinfo
+  assert_equal "$output" "" "mounts left behind"
+}
+
+@test "50 parallel run --rm: all succeed, none left" {
+  local i pids=() failed=0
+  for i in $(seq 50); do
+    galley run --rm $RUN_IMAGE sh -c "echo $i" > "$BATS_TEST_TMPDIR/out.$i" 2>&1 &
+    pids+=($!)
+  done
+  for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" || failed=$((failed + 1))
+  done
+  assert_equal "$failed" 0 "failed runs"
+  for i in $(seq 50); do
+    assert_equal "$(cat "$BATS_TEST_TMPDIR/out.$i")" "$i" "output of run $i"
+  done
+  run_galley ps -aq
+  assert_output_equals ""
+  assert_clean
+}
+
+@test "20 parallel run -d with ps, stop and rm -f looping: every container accounted for" {
+  local i pids=() failed=0 stop_file=$BATS_TEST_TMPDIR/stop
+  # readers and removers running while containers start
+  (
+    while [ ! -e "$stop_file" ]; do
+      galley ps -a --format '{{.ID}} {{.State}}' > /dev/null || echo "ps failed" >> "$BATS_TEST_TMPDIR/errors"
+    done
+  ) &
+  local looper=$!
+  for i in $(seq 20); do
+    galley run -d --name c$i $RUN_IMAGE sleep 1000 > "$BATS_TEST_TMPDIR/id.$i" 2> "$BATS_TEST_TMPDIR/err.$i" &
+    pids+=($!)
+  done
+  for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" || failed=$((failed + 1))
+  done
+  assert_equal "$failed" 0 "failed run -d"
+  run_galley ps --format '{{.Names}}'
+  assert_line_count 20
+  # every id printed is a running container, no phantom
+  for i in $(seq 20); do
+    run_galley container inspect --format '{{.State.Status}}' "$(cat "$BATS_TEST_TMPDIR/id.$i")"
+    assert_output_equals "running"
+  done
+  # stop half, rm -f the other half, all in parallel, while ps loops
+  pids=()
+  for i in $(seq 10); do
+    galley stop -t 1 c$i > /dev/null &
+    pids+=($!)
+  done
+  for i in $(seq 11 20); do
+    galley rm -f c$i > /dev/null &
+    pids+=($!)
+  done
+  failed=0
+  for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" || failed=$((failed + 1))
+  done
+  touch "$stop_file"
+  wait $looper
+  assert_equal "$failed" 0 "failed stop/rm -f"
+  [ ! -e "$BATS_TEST_TMPDIR/errors" ]
+  run_galley ps -a --format '{{.Names}} {{.State}}'
+  assert_line_count 10
+  for i in $(seq 10); do
+    assert_output_contains "c$i exited"
+  done
+  run_galley rm -a
+  assert_line_count 10
+  assert_clean
+}
