@@ -1,7 +1,6 @@
 /* galley inspect: podman's type-agnostic inspect.  Each name is looked up
  * by the kinds --type allows (containers first, as podman), and the
- * records of whatever was found are printed together.  Containers are not
- * inspectable yet: their lookup is the one place to add them.  */
+ * records of whatever was found are printed together.  */
 #include "config.h"
 
 #include <errno.h>
@@ -11,6 +10,7 @@
 #include "cli/cli.h"
 #include "image/image_info.h"
 #include "image/store.h"
+#include "state/container_info.h"
 #include "util/cleanup.h"
 #include "util/format.h"
 #include "util/json.h"
@@ -52,11 +52,18 @@ inspect_image (struct inspect_state *st, const char *name, json_object **rec, ga
 static int
 inspect_container (struct inspect_state *st, const char *name, json_object **rec, galley_error_t *err)
 {
-  (void)st;
-  (void)name;
-  (void)rec;
-  (void)err;
-  return 0;
+  struct container_entry e;
+
+  if (container_find (&st->ctx->paths, name, &e, err) < 0)
+    {
+      if (galley_error_errno (err) != ENOENT)
+        return -1;
+      galley_error_release (err);
+      return 0;
+    }
+  *rec = container_inspect_record (&st->ctx->paths, &e);
+  container_entry_clear (&e);
+  return 1;
 }
 
 /* 1 and *rec when name is something --type allows, 0 when it is not.  */
