@@ -135,7 +135,7 @@ host_config_object (const struct galley_paths *p, const struct container_entry *
   json_object_object_add (h, "NetworkMode", json_object_new_string (
                                                 json_get_string (config, "Network")
                                                     ? json_get_string (config, "Network")
-                                                    : "none"));
+                                                    : "slirp4netns"));
   json_object_object_add (h, "PortBindings", json_object_new_object ());
   if (policy != NULL && strncmp (policy, "on-failure:", 11) == 0)
     retries = atoi (policy + 11);

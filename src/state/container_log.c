@@ -138,7 +138,7 @@ log_parse_record (const char *line, size_t len, struct log_record *out)
 
   memset (out, 0, sizeof *out);
   sp1 = memchr (line, ' ', len);
-  if (sp1 == NULL || end - sp1 < 10)
+  if (sp1 == NULL || end - sp1 < 9)
     return -1;
   out->stamp = line;
   out->stamp_len = (size_t) (sp1 - line);

@@ -1,0 +1,367 @@
+/* Unit tests of the container lifecycle pieces: the k8s-file log records,
+ * RFC 3339 times, signal names, restart policies, human statuses, and the
+ * state reconciliation (dead pid, recycled pid, wiped runroot).  */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "runtime/lifecycle.h"
+#include "runtime/monitor.h"
+#include "state/container.h"
+#include "state/container_list.h"
+#include "state/container_log.h"
+#include "state/container_state.h"
+#include "state/lock.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/json.h"
+
+static const char *const ID = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+static void
+test_log_records (void **state)
+{
+  char buf[256];
+  struct log_record r;
+  size_t n;
+
+  (void) state;
+  n = log_format_record (buf, sizeof buf, 1700000000123456789LL, true, false, "hello world", 11);
+  assert_string_equal (buf, "2023-11-14T22:13:20.123456789Z stderr F hello world\n");
+  assert_int_equal (log_parse_record (buf, n - 1, &r), 0);
+  assert_true (r.is_stderr);
+  assert_false (r.partial);
+  assert_int_equal (r.time, 1700000000123456789LL);
+  assert_int_equal (r.msg_len, 11);
+  assert_memory_equal (r.msg, "hello world", 11);
+  /* an empty line and a partial one */
+  assert_int_equal (log_parse_record ("2023-11-14T22:13:20Z stdout F", 29, &r), 0);
+  assert_int_equal (r.msg_len, 0);
+  assert_int_equal (log_parse_record ("2023-11-14T22:13:20Z stdout P ab", 32, &r), 0);
+  assert_true (r.partial);
+  /* podman's zone offsets */
+  assert_int_equal (log_parse_record ("2023-11-14T23:13:20.5+01:00 stdout F x", 38, &r), 0);
+  assert_int_equal (r.time, 1700000000500000000LL);
+  /* not records */
+  assert_int_equal (log_parse_record ("garbage", 7, &r), -1);
+  assert_int_equal (log_parse_record ("2023-11-14T22:13:20Z stdin F x", 30, &r), -1);
+  assert_int_equal (log_parse_record ("2023-11-14T22:13:20Z stdout X x", 31, &r), -1);
+}
+
+static void
+test_log_relay (void **state)
+{
+  char path[] = "/tmp/galley-test-log-XXXXXX";
+  int out[2], errp[2], fd;
+  galley_error_t err = NULL;
+  _cleanup_free_ char *text = NULL;
+  pid_t child;
+
+  (void) state;
+  fd = mkstemp (path);
+  assert_true (fd >= 0);
+  assert_int_equal (pipe (out), 0);
+  assert_int_equal (pipe (errp), 0);
+  child = fork ();
+  if (child == 0)
+    {
+      close (out[0]);
+      close (errp[0]);
+      assert_int_equal (write (out[1], "one\ntw", 6), 6);
+      assert_int_equal (write (errp[1], "bad\n", 4), 4);
+      usleep (10000);
+      assert_int_equal (write (out[1], "o\nlast", 6), 6);
+      _exit (0);
+    }
+  close (out[1]);
+  close (errp[1]);
+  assert_int_equal (log_relay_run (out[0], errp[0], fd, 0, &err), 0);
+  waitpid (child, NULL, 0);
+  assert_int_equal (fs_read_file (AT_FDCWD, path, 0, &text, NULL, &err), 0);
+  assert_non_null (strstr (text, "Z stdout F one\n"));
+  assert_non_null (strstr (text, "Z stdout F two\n"));
+  assert_non_null (strstr (text, "Z stderr F bad\n"));
+  assert_non_null (strstr (text, "Z stdout P last\n"));
+  close (fd);
+  unlink (path);
+}
+
+static void
+test_times (void **state)
+{
+  char buf[64];
+
+  (void) state;
+  assert_int_equal (time_parse_rfc3339 ("1970-01-01T00:00:01Z"), 1000000000LL);
+  assert_int_equal (time_parse_rfc3339 ("1970-01-01T00:00:01.25Z"), 1250000000LL);
+  assert_int_equal (time_parse_rfc3339 ("1970-01-01T01:00:00+01:00"), 0);
+  assert_int_equal (time_parse_rfc3339 ("yesterday"), -1);
+  assert_int_equal (time_parse_rfc3339 ("1970-01-01T00:00:01"), -1);
+  assert_int_equal (time_parse_rfc3339 (NULL), -1);
+  time_format_rfc3339 (1000000001LL, buf, sizeof buf);
+  assert_string_equal (buf, "1970-01-01T00:00:01.000000001Z");
+}
+
+static void
+test_signals (void **state)
+{
+  (void) state;
+  assert_int_equal (signal_parse ("TERM"), SIGTERM);
+  assert_int_equal (signal_parse ("SIGKILL"), SIGKILL);
+  assert_int_equal (signal_parse ("sigusr1"), SIGUSR1);
+  assert_int_equal (signal_parse ("9"), 9);
+  assert_int_equal (signal_parse ("RTMIN+1"), SIGRTMIN + 1);
+  assert_int_equal (signal_parse ("NOPE"), -1);
+  assert_int_equal (signal_parse ("0"), -1);
+  assert_int_equal (signal_parse ("999"), -1);
+  assert_int_equal (signal_parse (""), -1);
+  assert_int_equal (signal_parse ("9x"), -1);
+}
+
+static void
+test_restart_policies (void **state)
+{
+  enum restart_policy p;
+  galley_error_t err = NULL;
+  int n;
+
+  (void) state;
+  assert_int_equal (restart_policy_parse ("", &p, &n, &err), 0);
+  assert_int_equal (p, RESTART_NO);
+  assert_int_equal (restart_policy_parse ("always", &p, &n, &err), 0);
+  assert_int_equal (p, RESTART_ALWAYS);
+  assert_int_equal (restart_policy_parse ("on-failure:3", &p, &n, &err), 0);
+  assert_int_equal (p, RESTART_ON_FAILURE);
+  assert_int_equal (n, 3);
+  assert_int_equal (restart_policy_parse ("on-failure:x", &p, &n, &err), -1);
+  galley_error_release (&err);
+  assert_int_equal (restart_policy_parse ("on-failure:", &p, &n, &err), -1);
+  galley_error_release (&err);
+  assert_int_equal (restart_policy_parse ("sometimes", &p, &n, &err), -1);
+  galley_error_release (&err);
+  assert_true (restart_policy_wants (RESTART_ON_FAILURE, 3, 2, 1, false));
+  assert_false (restart_policy_wants (RESTART_ON_FAILURE, 3, 3, 1, false));
+  assert_false (restart_policy_wants (RESTART_ON_FAILURE, 0, 5, 0, false));
+  assert_true (restart_policy_wants (RESTART_ALWAYS, 0, 100, 0, false));
+  assert_false (restart_policy_wants (RESTART_ALWAYS, 0, 0, 0, true));
+  assert_false (restart_policy_wants (RESTART_NO, 0, 0, 1, false));
+}
+
+static void
+test_human (void **state)
+{
+  char buf[64];
+  struct container_state st = { 0 };
+
+  (void) state;
+  human_duration (500000000LL, buf, sizeof buf);
+  assert_string_equal (buf, "Less than a second");
+  human_duration (3000000000LL, buf, sizeof buf);
+  assert_string_equal (buf, "3 seconds");
+  human_duration (90LL * 1000000000, buf, sizeof buf);
+  assert_string_equal (buf, "About a minute");
+  human_duration (3LL * 3600 * 1000000000, buf, sizeof buf);
+  assert_string_equal (buf, "3 hours");
+  container_status_human (&st, buf, sizeof buf);
+  assert_string_equal (buf, "Created");
+  st.status = CONTAINER_STATUS_EXITED;
+  st.exit_code = 3;
+  st.finished_at = time_now_ns () - 5000000000LL;
+  container_status_human (&st, buf, sizeof buf);
+  assert_string_equal (buf, "Exited (3) 5 seconds ago");
+  st.status = CONTAINER_STATUS_RUNNING;
+  st.started_at = time_now_ns () - 2500000000LL;
+  container_status_human (&st, buf, sizeof buf);
+  assert_string_equal (buf, "Up 2 seconds");
+}
+
+struct fixture
+{
+  char dir[64];
+  struct galley_paths paths;
+};
+
+static int
+setup (void **state)
+{
+  struct fixture *f = calloc (1, sizeof *f);
+  _cleanup_free_ char *cdir = NULL, *rdir = NULL;
+  galley_error_t err = NULL;
+
+  strcpy (f->dir, "/tmp/galley-test-ctr-XXXXXX");
+  assert_non_null (mkdtemp (f->dir));
+  assert_true (asprintf (&f->paths.root, "%s/root", f->dir) > 0);
+  assert_true (asprintf (&f->paths.runroot, "%s/run", f->dir) > 0);
+  cdir = container_dir (&f->paths, ID);
+  rdir = container_run_dir (&f->paths, ID);
+  assert_int_equal (fs_mkdir_p (cdir, 0700, &err), 0);
+  assert_int_equal (fs_mkdir_p (rdir, 0700, &err), 0);
+  {
+    _cleanup_free_ char *rec = NULL;
+    assert_true (asprintf (&rec, "{\"Id\":\"%s\",\"Name\":\"c\",\"Created\":\"2023-11-14T22:13:20Z\"}", ID) > 0);
+    _cleanup_close_ int dfd = open (cdir, O_PATH | O_DIRECTORY);
+    assert_int_equal (fs_write_atomic (dfd, "container.json", rec, strlen (rec), 0600, &err), 0);
+  }
+  *state = f;
+  return 0;
+}
+
+static int
+teardown (void **state)
+{
+  struct fixture *f = *state;
+  galley_error_t err = NULL;
+
+  fs_remove_tree (AT_FDCWD, f->dir, &err);
+  galley_error_release (&err);
+  free (f->paths.root);
+  free (f->paths.runroot);
+  free (f);
+  return 0;
+}
+
+static struct container_state
+running_as_self (void)
+{
+  struct container_state st = { 0 };
+
+  st.status = CONTAINER_STATUS_RUNNING;
+  st.pid = getpid ();
+  st.pid_start = proc_start_time (getpid ());
+  st.monitor_pid = getpid ();
+  st.monitor_start = st.pid_start;
+  snprintf (st.boot_id, sizeof st.boot_id, "%s", boot_id ());
+  st.started_at = time_now_ns ();
+  return st;
+}
+
+static void
+test_state_roundtrip (void **state)
+{
+  struct fixture *f = *state;
+  struct container_state st = running_as_self (), back;
+  galley_error_t err = NULL;
+  _cleanup_close_ int lock = -1;
+
+  /* no state file: created */
+  assert_int_equal (container_state_read (&f->paths, ID, &back, &err), 0);
+  assert_int_equal (back.status, CONTAINER_STATUS_CREATED);
+  lock = container_lock (&f->paths, ID, &err);
+  assert_true (lock >= 0);
+  assert_int_equal (container_state_write (&f->paths, ID, &st, &err), 0);
+  assert_int_equal (container_state_read (&f->paths, ID, &back, &err), 0);
+  assert_int_equal (back.status, CONTAINER_STATUS_RUNNING);
+  assert_int_equal (back.pid, getpid ());
+  assert_true (back.pid_start != 0);
+  assert_false (back.reconciled);
+  /* the lock is exclusive: another open file description cannot take it */
+  {
+    _cleanup_free_ char *dir = container_dir (&f->paths, ID);
+    _cleanup_close_ int dfd = open (dir, O_PATH | O_DIRECTORY);
+    _cleanup_close_ int other = lock_open (dfd, "lock", &err);
+    assert_true (other >= 0);
+    assert_int_equal (lock_try (other, LOCK_EXCLUSIVE, &err), 1);
+    close (lock);
+    lock = -1;
+    assert_int_equal (lock_try (other, LOCK_EXCLUSIVE, &err), 0);
+  }
+}
+
+static void
+test_state_reconciles (void **state)
+{
+  struct fixture *f = *state;
+  struct container_state st = running_as_self (), back;
+  galley_error_t err = NULL;
+  _cleanup_free_ char *rdir = container_run_dir (&f->paths, ID);
+  pid_t child;
+  int status;
+
+  /* a recycled pid: same pid, another start time */
+  st.pid_start += 1;
+  assert_int_equal (container_state_write (&f->paths, ID, &st, &err), 0);
+  assert_int_equal (container_state_read (&f->paths, ID, &back, &err), 0);
+  /* after a grace period for the living monitor to record the exit */
+  assert_int_equal (back.status, CONTAINER_STATUS_EXITED);
+  /* a dead monitor: exited, 137 (the init dies with it) */
+  child = fork ();
+  if (child == 0)
+    _exit (0);
+  st = running_as_self ();
+  st.monitor_pid = child;
+  st.monitor_start = proc_start_time (child);
+  waitpid (child, &status, 0);
+  if (st.monitor_start == 0)
+    st.monitor_start = 1;
+  assert_int_equal (container_state_write (&f->paths, ID, &st, &err), 0);
+  assert_int_equal (container_state_read (&f->paths, ID, &back, &err), 0);
+  assert_int_equal (back.status, CONTAINER_STATUS_EXITED);
+  assert_int_equal (back.exit_code, 137);
+  assert_true (back.reconciled);
+  /* the raw view is what was written */
+  assert_int_equal (container_state_load (&f->paths, ID, &back, &err), 0);
+  assert_int_equal (back.status, CONTAINER_STATUS_RUNNING);
+  /* another boot */
+  st = running_as_self ();
+  strcpy (st.boot_id, "00000000-0000-0000-0000-000000000000");
+  assert_int_equal (container_state_write (&f->paths, ID, &st, &err), 0);
+  assert_int_equal (container_state_read (&f->paths, ID, &back, &err), 0);
+  assert_int_equal (back.status, CONTAINER_STATUS_EXITED);
+  /* a wiped runroot */
+  st = running_as_self ();
+  assert_int_equal (container_state_write (&f->paths, ID, &st, &err), 0);
+  assert_int_equal (rmdir (rdir), 0);
+  assert_int_equal (container_state_read (&f->paths, ID, &back, &err), 0);
+  assert_int_equal (back.status, CONTAINER_STATUS_EXITED);
+}
+
+static void
+test_state_missing (void **state)
+{
+  struct fixture *f = *state;
+  struct container_state back;
+  galley_error_t err = NULL;
+  struct container_entry e;
+
+  assert_int_equal (container_state_read (&f->paths, "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", &back, &err), -1);
+  assert_int_equal (galley_error_errno (&err), ENOENT);
+  assert_null (strstr (err->msg, "No such file"));
+  galley_error_release (&err);
+  assert_int_equal (container_find (&f->paths, "nope", &e, &err), -1);
+  assert_int_equal (galley_error_errno (&err), ENOENT);
+  galley_error_release (&err);
+  assert_int_equal (container_find (&f->paths, "c", &e, &err), 0);
+  assert_string_equal (e.id, ID);
+  container_entry_clear (&e);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_log_records),
+    cmocka_unit_test (test_log_relay),
+    cmocka_unit_test (test_times),
+    cmocka_unit_test (test_signals),
+    cmocka_unit_test (test_restart_policies),
+    cmocka_unit_test (test_human),
+    cmocka_unit_test_setup_teardown (test_state_roundtrip, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_state_reconciles, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_state_missing, setup, teardown),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
