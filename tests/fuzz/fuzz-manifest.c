@@ -12,7 +12,8 @@
  *
  * Seeds: manifests and configs fetched with `skopeo inspect --raw` and
  * `skopeo inspect --config --raw`, prefixed with one byte.  Without
- * libFuzzer, add -DFUZZ_REPLAY_MAIN to get a main() that replays files.  */
+ * libFuzzer, `make check` links it with tests/fuzz/replay.c and replays
+ * tests/fuzz/seeds/.  */
 #include "config.h"
 
 #include <stddef.h>
@@ -118,30 +119,3 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   fuzz_config ((const char *) data + 1, size - 1);
   return 0;
 }
-
-#ifdef FUZZ_REPLAY_MAIN
-#include <fcntl.h>
-
-#include "util/fs.h"
-
-int
-main (int argc, char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    {
-      galley_error_t err = NULL;
-      char *data = NULL;
-      size_t len;
-
-      if (fs_read_file (AT_FDCWD, argv[i], 0, &data, &len, &err) < 0)
-        {
-          fprintf (stderr, "%s\n", err->msg);
-          galley_error_release (&err);
-          return 1;
-        }
-      LLVMFuzzerTestOneInput ((const uint8_t *) data, len);
-      free (data);
-    }
-  return 0;
-}
-#endif

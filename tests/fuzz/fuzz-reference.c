@@ -8,8 +8,7 @@
  *     src/util/error.c $(pkg-config --cflags --libs libcrypto) -o fuzz-reference
  *
  * Seeds: one reference per file (busybox, docker.io/library/busybox:1.36,
- * localhost:5000/a/b@sha256:...).  Without libFuzzer, add -DFUZZ_REPLAY_MAIN
- * to get a main() that replays the files named on the command line.  */
+ * localhost:5000/a/b@sha256:...).  Without libFuzzer, `make check` links it with tests/fuzz/replay.c and replays tests/fuzz/seeds/.  */
 #include "config.h"
 
 #include <stddef.h>
@@ -67,26 +66,3 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   free (s);
   return 0;
 }
-
-#ifdef FUZZ_REPLAY_MAIN
-int
-main (int argc, char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    {
-      FILE *f = fopen (argv[i], "rb");
-      char buf[8192];
-      size_t n;
-
-      if (f == NULL)
-        {
-          perror (argv[i]);
-          return 1;
-        }
-      n = fread (buf, 1, sizeof buf, f);
-      fclose (f);
-      LLVMFuzzerTestOneInput ((const uint8_t *) buf, n);
-    }
-  return 0;
-}
-#endif

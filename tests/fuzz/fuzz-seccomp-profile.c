@@ -8,8 +8,7 @@
  *     src/util/error.c src/util/fs.c src/util/json.c src/util/log.c \
  *     $(pkg-config --cflags --libs json-c libseccomp libcap) -o fuzz-seccomp-profile
  *
- * Seeds: conf/seccomp.json.  Without libFuzzer, add -DFUZZ_REPLAY_MAIN to
- * get a main() that replays the files named on the command line.  */
+ * Seeds: conf/seccomp.json.  Without libFuzzer, `make check` links it with tests/fuzz/replay.c and replays tests/fuzz/seeds/.  */
 #include "config.h"
 
 #include <stddef.h>
@@ -43,30 +42,3 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   seccomp_release (ctx);
   return 0;
 }
-
-#ifdef FUZZ_REPLAY_MAIN
-#include <fcntl.h>
-
-#include "util/fs.h"
-
-int
-main (int argc, char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    {
-      galley_error_t err = NULL;
-      char *data = NULL;
-      size_t len;
-
-      if (fs_read_file (AT_FDCWD, argv[i], 0, &data, &len, &err) < 0)
-        {
-          fprintf (stderr, "%s\n", err->msg);
-          galley_error_release (&err);
-          return 1;
-        }
-      LLVMFuzzerTestOneInput ((const uint8_t *)data, len);
-      free (data);
-    }
-  return 0;
-}
-#endif

@@ -6,8 +6,7 @@
  *     src/util/error.c src/util/json.c src/util/fs.c \
  *     $(pkg-config --cflags --libs json-c) -o fuzz-template
  *
- * Without libFuzzer, add -DFUZZ_REPLAY_MAIN to get a main() that replays the
- * files named on the command line.  */
+ * Without libFuzzer, `make check` links it with tests/fuzz/replay.c and replays tests/fuzz/seeds/.  */
 #include "config.h"
 
 #include <stddef.h>
@@ -69,29 +68,3 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   json_object_put (items);
   return 0;
 }
-
-#ifdef FUZZ_REPLAY_MAIN
-#include "util/fs.h"
-#include <fcntl.h>
-
-int
-main (int argc, char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    {
-      galley_error_t err = NULL;
-      char *data = NULL;
-      size_t len;
-
-      if (fs_read_file (AT_FDCWD, argv[i], 0, &data, &len, &err) < 0)
-        {
-          fprintf (stderr, "%s\n", err->msg);
-          galley_error_release (&err);
-          return 1;
-        }
-      LLVMFuzzerTestOneInput ((const uint8_t *)data, len);
-      free (data);
-    }
-  return 0;
-}
-#endif

@@ -5,8 +5,7 @@
  *   clang -g -fsanitize=fuzzer,address,undefined -I src -I BUILD \
  *     tests/fuzz/fuzz-www-authenticate.c src/registry/challenge.c src/util/error.c -o fuzz-www-authenticate
  *
- * Without libFuzzer, add -DFUZZ_REPLAY_MAIN (and src/util/fs.c) to get a
- * main() that replays the files named on the command line.  */
+ * Without libFuzzer, `make check` links it with tests/fuzz/replay.c and replays tests/fuzz/seeds/.  */
 #include "config.h"
 
 #include <ctype.h>
@@ -65,29 +64,3 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   free (header);
   return 0;
 }
-
-#ifdef FUZZ_REPLAY_MAIN
-#include "util/fs.h"
-#include <fcntl.h>
-
-int
-main (int argc, char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    {
-      galley_error_t err = NULL;
-      char *data = NULL;
-      size_t len;
-
-      if (fs_read_file (AT_FDCWD, argv[i], 0, &data, &len, &err) < 0)
-        {
-          fprintf (stderr, "%s\n", err->msg);
-          galley_error_release (&err);
-          return 1;
-        }
-      LLVMFuzzerTestOneInput ((const uint8_t *) data, len);
-      free (data);
-    }
-  return 0;
-}
-#endif

@@ -1,0 +1,20 @@
+# tests/fuzz: libFuzzer targets, built for `make check` with a replay main
+# (tests/fuzz/replay.c) and run over the shared seeds in tests/fuzz/seeds/.
+FUZZ_TARGETS = tests/fuzz/fuzz-toml tests/fuzz/fuzz-template tests/fuzz/fuzz-reference \
+	tests/fuzz/fuzz-manifest tests/fuzz/fuzz-www-authenticate tests/fuzz/fuzz-seccomp-profile
+check_PROGRAMS += $(FUZZ_TARGETS)
+TESTS += tests/fuzz/replay-seeds.sh
+EXTRA_DIST += tests/fuzz/replay-seeds.sh tests/fuzz/seeds
+FUZZ_COMMON_LDADD = $(GALLEY_LIBS)
+tests_fuzz_fuzz_toml_SOURCES = tests/fuzz/fuzz-toml.c tests/fuzz/replay.c
+tests_fuzz_fuzz_toml_LDADD = $(FUZZ_COMMON_LDADD)
+tests_fuzz_fuzz_template_SOURCES = tests/fuzz/fuzz-template.c tests/fuzz/replay.c
+tests_fuzz_fuzz_template_LDADD = $(FUZZ_COMMON_LDADD)
+tests_fuzz_fuzz_reference_SOURCES = tests/fuzz/fuzz-reference.c tests/fuzz/replay.c
+tests_fuzz_fuzz_reference_LDADD = $(FUZZ_COMMON_LDADD)
+tests_fuzz_fuzz_manifest_SOURCES = tests/fuzz/fuzz-manifest.c tests/fuzz/replay.c
+tests_fuzz_fuzz_manifest_LDADD = $(FUZZ_COMMON_LDADD)
+tests_fuzz_fuzz_www_authenticate_SOURCES = tests/fuzz/fuzz-www-authenticate.c tests/fuzz/replay.c
+tests_fuzz_fuzz_www_authenticate_LDADD = $(FUZZ_COMMON_LDADD)
+tests_fuzz_fuzz_seccomp_profile_SOURCES = tests/fuzz/fuzz-seccomp-profile.c tests/fuzz/replay.c
+tests_fuzz_fuzz_seccomp_profile_LDADD = $(FUZZ_COMMON_LDADD)
