@@ -1,0 +1,68 @@
+/* galley cp: copy files between a container and the host (runtime/copy.h).  */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/run_options.h"
+#include "runtime/copy.h"
+#include "state/container_list.h"
+#include "util/cleanup.h"
+
+/* "CONTAINER:PATH" -> container and path; NULL for a host path.  */
+static char *
+container_part (const char *arg, const char **path)
+{
+  const char *colon = strchr (arg, ':');
+
+  if (colon == NULL || arg[0] == '/' || arg[0] == '.' || colon == arg)
+    return NULL;
+  *path = colon + 1;
+  return strndup (arg, (size_t) (colon - arg));
+}
+
+int
+cli_cmd_cp (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  _cleanup_cli_parser_ struct cli_parser p;
+  _cleanup_free_ char *src_ctr = NULL, *dst_ctr = NULL;
+  struct container_entry e = { 0 };
+  struct run_spec spec = { 0 };
+  const char *arg, *src_path = NULL, *dst_path = NULL, *ctr_path;
+  int opt, ret = -1;
+  bool to_container;
+
+  cli_parser_init (&p, ctx->cmd, argc, argv);
+  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+    ;
+  if (opt < 0 || cli_positionals (&p, 2, 2, err) < 0)
+    return -1;
+  src_ctr = container_part (argv[p.optind], &src_path);
+  dst_ctr = container_part (argv[p.optind + 1], &dst_path);
+  if ((src_ctr == NULL) == (dst_ctr == NULL))
+    return galley_error_make (err, 0, "copying %s: one of the source and the destination must be a "
+                                      "container path (CONTAINER:PATH)",
+                              src_ctr ? "between containers" : "between host paths");
+  if (strcmp (argv[p.optind], "-") == 0 || strcmp (argv[p.optind + 1], "-") == 0)
+    return galley_error_make (err, 0, "cp: tar streams on stdin/stdout are not supported yet");
+  to_container = dst_ctr != NULL;
+  ctr_path = to_container ? dst_path : src_path;
+  if (ctr_path[0] == '\0')
+    return galley_error_make (err, 0, "cp: empty container path");
+  if (container_find (&ctx->paths, to_container ? dst_ctr : src_ctr, &e, err) < 0)
+    return -1;
+  if (run_build_spec (ctx, e.config, e.id, &spec, err) == 0)
+    {
+      /* a stopped container's rootfs is mounted at its usual place */
+      if (e.state.status != CONTAINER_STATUS_RUNNING && e.state.status != CONTAINER_STATUS_PAUSED
+          && run_prepare_runtime (ctx, e.config, &spec, err) < 0)
+        goto out;
+      ret = container_copy (&ctx->paths, &spec, &e.state, to_container,
+                            to_container ? argv[p.optind] : argv[p.optind + 1], ctr_path, err);
+    }
+out:
+  run_spec_clear (&spec);
+  container_entry_clear (&e);
+  return ret;
+}

@@ -1,0 +1,26 @@
+/* galley cp: copying between the host and a container's filesystem.  Every
+ * container path is resolved inside the container's root with openat2
+ * RESOLVE_IN_ROOT (a symlink in the container can never point the copy at
+ * the host: the CVE-2018-15664 class), and the copy runs as root of the
+ * container's user namespace so that files of any mapped owner can be
+ * read and written.  A running container is reached through its init's
+ * root; a stopped one has its rootfs mounted for the copy in a private
+ * mount namespace.  */
+#ifndef GALLEY_RUNTIME_COPY_H
+#define GALLEY_RUNTIME_COPY_H
+
+#include <stdbool.h>
+
+#include "runtime/spec.h"
+#include "state/container_state.h"
+#include "state/paths.h"
+#include "util/error.h"
+
+/* to_container: host_path -> ctr_path; else ctr_path -> host_path.
+ * docker/podman semantics: an existing destination directory receives the
+ * source under its base name; "SRC/." copies the contents.  */
+int container_copy (const struct galley_paths *p, const struct run_spec *spec,
+                    const struct container_state *st, bool to_container, const char *host_path,
+                    const char *ctr_path, galley_error_t *err);
+
+#endif
