@@ -494,12 +494,26 @@ run_create_record (struct cli_context *ctx, json_object *config, const char *id,
 {
   _cleanup_free_ char *name = NULL;
   const char *given = cfg_string (config, "Name");
+  int tries;
 
   if (paths_ensure_root (&ctx->paths, err) < 0)
     return -1;
-  if (given == NULL && container_generate_name (&ctx->paths, &name, err) < 0)
-    return -1;
-  return container_create (&ctx->paths, id, given ? given : name, config, err);
+  if (given != NULL)
+    return container_create (&ctx->paths, id, given, config, err);
+  /* A generated name can be taken by a concurrent create between the
+   * choice and the creation: choose again.  */
+  for (tries = 0;; tries++)
+    {
+      free (name);
+      name = NULL;
+      if (container_generate_name (&ctx->paths, &name, err) < 0)
+        return -1;
+      if (container_create (&ctx->paths, id, name, config, err) == 0)
+        return 0;
+      if (galley_error_errno (err) != EEXIST || tries == 20)
+        return -1;
+      galley_error_release (err);
+    }
 }
 
 int

@@ -227,11 +227,15 @@ container_create (const struct galley_paths *p, const char *id, const char *name
   if (found < 0)
     return -1;
   if (found > 0)
-    return galley_error_make (err, 0,
-                              "creating container storage: the container name \"%s\" is already "
-                              "in use by %s. You have to remove that container to be able to "
-                              "reuse that name: that name is already in use",
-                              name, other);
+    {
+      galley_error_make (err, 0,
+                         "creating container storage: the container name \"%s\" is already "
+                         "in use by %s. You have to remove that container to be able to "
+                         "reuse that name: that name is already in use",
+                         name, other);
+      (*err)->errno_ = EEXIST; /* the kind, without strerror's words */
+      return -1;
+    }
   if (mkdirat (dfd, id, 0700) < 0)
     return galley_error_make (err, errno, "creating %s", dir);
   {
