@@ -382,7 +382,8 @@ prepare_volume (int rootfd, const struct run_spec *spec, const struct mount_spec
       if (image_dir >= 0 && volume_copy_up (image_dir, vol, err) < 0)
         return galley_error_wrap (err, "copying %s into its volume", m->destination);
     }
-  if (m->chown_to_user)
+  /* With a single-id map every file already belongs to the one id there is.  */
+  if (m->chown_to_user && spec->map.source != IDMAP_SOURCE_SINGLE)
     {
       struct passwd_user pu = { 0 };
       int r = passwd_resolve_user (rootfd, spec->user, &pu, err);

@@ -3,6 +3,7 @@
 # exit codes), and removal of data written by subordinate ids.
 
 load helpers
+load helpers-run
 
 @test "volume create: prints the name, random 64-hex without one, --ignore" {
   run_galley volume create --label app=web --opt o=x myvol
@@ -96,4 +97,56 @@ load helpers
   assert_output_equals "owned"
   [ ! -e "$GALLEY_TEST_ROOT/volumes/owned" ]
   [ -z "$(ls -A "$GALLEY_TEST_ROOT/volumes" | grep -v '^\.lock$')" ]
+}
+
+# ---------------------------------------------------------------- in containers
+
+@test "volume in a container: created on first use, data survives the container" {
+  run_setup
+  run_galley run --rm -v data:/data $RUN_IMAGE sh -c 'echo kept > /data/f'
+  run_galley volume ls -q
+  assert_output_equals "data"
+  run_galley run --name c1 -v data:/data $RUN_IMAGE cat /data/f
+  assert_output_equals "kept"
+  run_galley 2 volume rm data
+  assert_stderr_contains "volume is being used"
+  run_galley rm c1
+  run_galley 1 run --rm --mount type=volume,source=data,target=/d,ro $RUN_IMAGE sh -c 'cat /d/f; touch /d/g'
+  assert_output_equals "kept"
+  assert_stderr_contains "Read-only file system"
+  run_galley volume rm data
+}
+
+@test "volume in a container: filled from the image when empty, owners kept; :U" {
+  run_setup
+  run_galley run --rm -v etc:/etc $RUN_IMAGE sh -c 'ls -ln /etc/passwd'
+  assert_output_matches ' 0 +0 '
+  [ -s "$GALLEY_TEST_ROOT/volumes/etc/_data/passwd" ]
+  # not empty any more: nothing is copied over the user's data
+  run_galley run --rm -v etc:/etc $RUN_IMAGE sh -c 'echo mine > /etc/passwd'
+  run_galley run --rm -v etc:/etc $RUN_IMAGE cat /etc/passwd
+  assert_output_equals "mine"
+  run_galley run --rm -v nocp:/etc:nocopy $RUN_IMAGE ls /etc
+  assert_output_equals ""
+  run_galley run --rm --user 1000:1000 -v home:/home/u:U $RUN_IMAGE sh -c 'touch /home/u/x && stat -c "%u:%g" /home/u /home/u/x'
+  # (with a single-id map the container's only id owns everything already)
+  has_subids && assert_output_equals $'1000:1000\n1000:1000'
+  run_galley run --rm --user 1000:1000 -v home:/home/u:U $RUN_IMAGE touch /home/u/y
+}
+
+@test "volume in a container: anonymous volumes, --rm and rm -v remove them" {
+  run_setup
+  run_galley run --rm -v /anon $RUN_IMAGE touch /anon/x
+  run_galley volume ls -q
+  assert_output_equals ""
+  run_galley run --name keep -v /anon --mount type=volume,target=/anon2 $RUN_IMAGE true
+  run_galley volume ls -q
+  assert_line_count 2
+  run_galley rm -v keep
+  run_galley volume ls -q
+  assert_output_equals ""
+  run_galley 125 run --rm -v 'b@d:/x' $RUN_IMAGE true
+  assert_stderr_contains 'invalid volume name "b@d"'
+  run_galley volume ls -q
+  assert_output_equals ""
 }
