@@ -22,3 +22,6 @@ libgalley_a_SOURCES += \
 	src/image/layer_tar.c src/image/layer_tar.h \
 	src/image/pull.c src/image/pull.h \
 	src/image/pull_progress.c src/image/pull_progress.h
+if LAZY_LIBS
+libgalley_a_SOURCES += src/image/archive_lazy.c
+endif

@@ -7,3 +7,6 @@ libgalley_a_SOURCES += \
 	src/registry/http.c src/registry/http.h \
 	src/registry/session.c src/registry/session.h \
 	src/registry/tls.c src/registry/tls.h
+if LAZY_LIBS
+libgalley_a_SOURCES += src/registry/curl_lazy.c
+endif

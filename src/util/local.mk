@@ -9,3 +9,4 @@ libgalley_a_SOURCES += \
 	src/util/template.c src/util/template-exec.c src/util/template-funcs.c \
 	src/util/template-internal.h \
 	src/util/toml.c src/util/toml.h
+libgalley_a_SOURCES += src/util/lazylib.c src/util/lazylib.h

@@ -16,4 +16,9 @@ tests_unit_test_format_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_config_SOURCES = tests/unit/test-config.c
 tests_unit_test_config_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_config_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+check_PROGRAMS += tests/unit/test-lazylib
+TESTS += tests/unit/test-lazylib
+tests_unit_test_lazylib_SOURCES = tests/unit/test-lazylib.c
+tests_unit_test_lazylib_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_lazylib_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
