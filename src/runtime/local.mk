@@ -22,7 +22,8 @@ libgalley_a_SOURCES += src/runtime/envfile.c src/runtime/envfile.h
 libgalley_a_SOURCES += src/runtime/devices.c src/runtime/devices.h
 libgalley_a_SOURCES += src/runtime/monitor.c src/runtime/monitor.h
 libgalley_a_SOURCES += src/runtime/lifecycle.c src/runtime/lifecycle.h \
-	src/runtime/exec.c src/runtime/exec.h src/runtime/copy.c src/runtime/copy.h
+	src/runtime/exec.c src/runtime/exec.h src/runtime/copy.c src/runtime/copy.h \
+	src/runtime/export.c src/runtime/export.h
 libgalley_a_SOURCES += src/runtime/portspec.c src/runtime/portspec.h src/runtime/netconf.c src/runtime/netconf.h \
 	src/runtime/slirp.c src/runtime/slirp.h src/runtime/network.c src/runtime/network.h
 libgalley_a_SOURCES += src/runtime/volume_mounts.c src/runtime/volume_mounts.h

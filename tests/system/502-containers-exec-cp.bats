@@ -118,3 +118,29 @@ bar yes"
   run_galley 125 cp box:/does/not/exist "$BATS_TEST_TMPDIR/x"
   run_galley 125 cp nosuch:/etc/hostname "$BATS_TEST_TMPDIR/x"
 }
+
+@test "diff: added, changed, deleted; --format json" {
+  galley exec box sh -c 'echo x > /etc/newfile; rm /bin/ls'
+  run_galley diff box
+  assert_output_contains "A /etc/newfile"
+  assert_output_contains "C /etc"
+  assert_output_contains "D /bin/ls"
+  assert_output_contains "A /data/sub/f"
+  assert_output_not_contains "/etc/hostname"
+  run_galley diff --format json box
+  echo "$output" | jq -e '.added | index("/etc/newfile")'
+  echo "$output" | jq -e '.deleted == ["/bin/ls"]'
+}
+
+@test "export: the container's filesystem as a tar, -o or stdout" {
+  galley exec box sh -c 'echo x > /etc/newfile'
+  run_galley export -o "$BATS_TEST_TMPDIR/c.tar" box
+  tar -tf "$BATS_TEST_TMPDIR/c.tar" > "$BATS_TEST_TMPDIR/list"
+  grep -qx 'etc/newfile' "$BATS_TEST_TMPDIR/list"
+  grep -qx 'bin/busybox' "$BATS_TEST_TMPDIR/list"
+  grep -qx 'data/sub/f' "$BATS_TEST_TMPDIR/list"
+  # owners as the container sees them
+  tar -tvf "$BATS_TEST_TMPDIR/c.tar" etc/newfile | grep -q ' 0/0 '
+  galley export box > "$BATS_TEST_TMPDIR/d.tar"
+  tar -tf "$BATS_TEST_TMPDIR/d.tar" | grep -qx 'etc/newfile'
+}
