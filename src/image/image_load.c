@@ -72,8 +72,7 @@ struct load_job
 static int
 open_in (int dirfd, const char *path, galley_error_t *err)
 {
-  struct open_how how = { .flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-  int fd = (int) syscall (SYS_openat2, dirfd, path, &how, sizeof how);
+  int fd = fs_open_in_root (dirfd, path, O_RDONLY, RESOLVE_NO_MAGICLINKS);
 
   if (fd < 0)
     return galley_error_make (err, errno, "archive member %s", path);

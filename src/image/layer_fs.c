@@ -150,14 +150,11 @@ layer_fs_use_openat2 (bool use)
 static int
 confined_open (int root_fd, const char *path, int flags)
 {
-  struct open_how how = { 0 };
   int fd;
 
   if (! __atomic_load_n (&no_openat2, __ATOMIC_RELAXED))
     {
-      how.flags = (uint64_t)(flags | O_CLOEXEC);
-      how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-      fd = (int)syscall (SYS_openat2, root_fd, path, &how, sizeof how);
+      fd = fs_open_in_root (root_fd, path, flags, RESOLVE_NO_MAGICLINKS);
       if (fd >= 0 || errno != ENOSYS)
         return fd;
       __atomic_store_n (&no_openat2, true, __ATOMIC_RELAXED);

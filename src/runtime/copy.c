@@ -22,13 +22,12 @@
 #include "runtime/rootfs.h"
 #include "runtime/userns.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 static int
 open_in_root (int rootfd, const char *path, int flags)
 {
-  struct open_how how = { .flags = (uint64_t) (flags | O_CLOEXEC),
-                          .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-  return (int) syscall (SYS_openat2, rootfd, path, &how, sizeof how);
+  return fs_open_in_root (rootfd, path, flags, RESOLVE_NO_MAGICLINKS);
 }
 
 static int copy_entry (int sdir, const char *sname, int ddir, const char *dname, galley_error_t *err);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 void
 device_spec_clear (struct device_spec *d)
@@ -103,14 +104,7 @@ device_parse (const char *spec, struct device_spec *out, galley_error_t *err)
 static int
 open_in_root (int root_fd, const char *path, int flags)
 {
-  struct open_how how = {
-    .flags = (uint64_t)(flags | O_CLOEXEC),
-    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-  };
-
-  while (*path == '/')
-    path++;
-  return (int)syscall (SYS_openat2, root_fd, *path ? path : ".", &how, sizeof how);
+  return fs_open_in_root (root_fd, path, flags, RESOLVE_NO_MAGICLINKS);
 }
 
 /* mkdir -p of the parent of path inside root_fd; returns an O_PATH fd of the

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,6 +159,33 @@ read_libsubid (const char *user, bool uids, struct idmap_range *ranges, size_t *
 }
 #endif
 
+#ifdef HAVE_LIBSUBID
+/* libsubid is worth loading (with its pam/audit/selinux dependencies) only
+ * when nsswitch.conf names a subid source (sss, ldap, ...): without a
+ * "subid:" line it reads the same /etc/subuid and /etc/subgid we parse.  */
+static bool
+nsswitch_names_subid (void)
+{
+  _cleanup_free_ char *text = NULL;
+  galley_error_t ignore = NULL;
+  const char *line;
+
+  if (fs_read_file (AT_FDCWD, "/etc/nsswitch.conf", 1 << 20, &text, NULL, &ignore) < 0)
+    {
+      galley_error_release (&ignore);
+      return false;
+    }
+  for (line = text; line != NULL && *line; line = strchr (line, '\n') ? strchr (line, '\n') + 1 : NULL)
+    {
+      while (*line == ' ' || *line == '\t')
+        line++;
+      if (strncmp (line, "subid:", 6) == 0)
+        return true;
+    }
+  return false;
+}
+#endif
+
 static void
 set_single (struct idmap *out, uid_t uid, gid_t gid)
 {
@@ -188,7 +216,7 @@ idmap_for_current_user (struct idmap *out, galley_error_t *err)
   if (pw != NULL)
     user = strdup (pw->pw_name);
 #ifdef HAVE_LIBSUBID
-  if (user != NULL)
+  if (user != NULL && nsswitch_names_subid ())
     {
       out->source = IDMAP_SOURCE_LIBSUBID;
       if (read_libsubid (user, true, out->uid, &out->n_uid, err) < 0

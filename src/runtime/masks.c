@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/log.h"
 
 const char *const masks_masked_paths[] = {
@@ -45,14 +46,7 @@ const char *const masks_readonly_paths[] = {
 static int
 open_in_root (int root_fd, const char *path)
 {
-  struct open_how how = {
-    .flags = O_PATH | O_CLOEXEC,
-    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-  };
-
-  while (*path == '/')
-    path++;
-  return (int)syscall (SYS_openat2, root_fd, *path ? path : ".", &how, sizeof how);
+  return fs_open_in_root (root_fd, path, O_PATH, RESOLVE_NO_MAGICLINKS);
 }
 
 static void

@@ -16,19 +16,12 @@
 #include "runtime/passwd.h"
 #include "runtime/volume_mounts.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 int
 mounts_open_in_root (int rootfd, const char *path, int flags, unsigned long long resolve)
 {
-  struct open_how how = { .flags = (unsigned long long) flags | O_CLOEXEC,
-                          .resolve = RESOLVE_IN_ROOT | resolve };
-  const char *rel = path;
-
-  while (*rel == '/')
-    rel++;
-  if (*rel == '\0')
-    rel = ".";
-  return (int) syscall (SYS_openat2, rootfd, rel, &how, sizeof how);
+  return fs_open_in_root (rootfd, path, flags, resolve);
 }
 
 /* Lexically clean an absolute container path into a relative one without

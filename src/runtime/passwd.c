@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 /* Far above any real passwd file; bounds what an image can make us read.  */
 #define PASSWD_MAX_SIZE (8u << 20)
@@ -48,11 +49,8 @@ passwd_user_clear (struct passwd_user *u)
 static int
 read_in_root (int rootfs_fd, const char *relpath, char **out, galley_error_t *err)
 {
-  struct open_how how = {
-    .flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
-    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-  };
-  _cleanup_close_ int fd = (int)syscall (SYS_openat2, rootfs_fd, relpath, &how, sizeof how);
+  _cleanup_close_ int fd = fs_open_in_root (rootfs_fd, relpath, O_RDONLY | O_NOCTTY | O_NONBLOCK,
+                                            RESOLVE_NO_MAGICLINKS);
   _cleanup_free_ char *buf = NULL;
   struct stat st;
   size_t len = 0;

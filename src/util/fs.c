@@ -10,6 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+
 #include "util/cleanup.h"
 
 static int
@@ -123,6 +126,25 @@ fs_read_file (int dirfd, const char *name, size_t max_size, char **out, size_t *
     *len_out = len;
   *out = steal_pointer (&buf);
   return 0;
+}
+
+int
+fs_open_in_root (int rootfd, const char *path, int flags, unsigned long long resolve)
+{
+  struct open_how how = { .flags = (unsigned long long) (flags | O_CLOEXEC), .resolve = RESOLVE_IN_ROOT | resolve };
+  int fd, tries;
+
+  while (*path == '/')
+    path++;
+  if (*path == '\0')
+    path = ".";
+  for (tries = 0; tries < 128; tries++)
+    {
+      fd = (int) syscall (SYS_openat2, rootfd, path, &how, sizeof how);
+      if (fd >= 0 || errno != EAGAIN)
+        return fd;
+    }
+  return -1;
 }
 
 int

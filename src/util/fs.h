@@ -18,6 +18,14 @@ int fs_write_atomic (int dirfd, const char *name, const void *data, size_t len, 
 int fs_read_file (int dirfd, const char *name, size_t max_size, char **out, size_t *len_out,
                   galley_error_t *err);
 
+/* openat2(2) of path resolved inside rootfd as if rootfd were "/"
+ * (RESOLVE_IN_ROOT plus `resolve`, e.g. RESOLVE_NO_MAGICLINKS), O_CLOEXEC
+ * added; leading slashes are dropped and "" means rootfd itself.  The
+ * kernel answers EAGAIN when a rename or mount raced with the lookup: that
+ * is retried here, so callers only see real failures.  Returns the fd, or -1
+ * with errno set.  */
+int fs_open_in_root (int rootfd, const char *path, int flags, unsigned long long resolve);
+
 /* mkdir -p with the given mode for each created component.  */
 int fs_mkdir_p (const char *path, mode_t mode, galley_error_t *err);
 
