@@ -193,14 +193,14 @@ network_resolve_ports (json_object *config, json_object *image_config, galley_er
     }
   if (json_object_object_get_ex (config, "PortMappings", &all))
     {
-      /* Resolved when the container was created: only check that the host
-       * ports are still free.  */
+      /* Resolved when the container was created (start, exec): whether the
+       * ports are free is checked when the container starts
+       * (network_attach).  */
       if (port_mappings_from_json (all, &ports, &n, err) < 0)
         return -1;
-      for (i = 0; i < n; i++)
-        for (k = 0; k < ports[i].range; k++)
-          if (probe_port (ports[i].host_ip, ports[i].protocol, (uint16_t) (ports[i].host_port + k), NULL, err) < 0)
-            return -1;
+      if (n > 0 && mode != NET_MODE_SLIRP)
+        return galley_error_make (err, 0, "published ports need a slirp4netns network, not --network %s",
+                                  json_get_string (config, "Network"));
       return 0;
     }
   for (i = 0; i < array_len (config, "PublishPorts"); i++)
@@ -355,12 +355,19 @@ network_attach (const struct network_spec *n, pid_t pid, const char *state_dir, 
 {
   char gateway[16], dns[16], guest[16];
   size_t i;
+  uint16_t k;
 
   *h = (struct network_handle) NETWORK_HANDLE_INIT;
   if (n->opts.mode != NET_MODE_SLIRP)
     return 0;
   if (net_slirp_addresses (n->opts.cidr, gateway, dns, guest, err) < 0)
     return -1;
+  /* A clear error before anything runs when a host port is taken.  */
+  for (i = 0; i < n->n_ports; i++)
+    for (k = 0; k < n->ports[i].range; k++)
+      if (probe_port (n->ports[i].host_ip, n->ports[i].protocol, (uint16_t) (n->ports[i].host_port + k), NULL,
+                      err) < 0)
+        return -1;
   if (slirp_start (&n->opts, pid, state_dir, &h->slirp, err) < 0)
     return -1;
   for (i = 0; i < n->n_ports; i++)
