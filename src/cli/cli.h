@@ -20,7 +20,7 @@ enum cli_arg
 enum cli_command_flags
 {
   CMD_HIDDEN = 1 << 0,
-  CMD_INTERSPERSED = 1 << 1,
+  CMD_STOP_AT_ARG = 1 << 1, /* options end at the first argument (run IMAGE CMD --x) */
   CMD_GROUP = 1 << 2,
   CMD_RAW_ARGS = 1 << 3, /* no option parsing at all: the handler gets the words as typed */
 };

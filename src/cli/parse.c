@@ -38,7 +38,7 @@ cli_parser_init (struct cli_parser *p, const struct cli_command *cmd, int argc, 
     abort ();
   /* GNU permutation lets options follow arguments; '+' stops at the first
    * argument, as `run IMAGE CMD --flag` needs.  */
-  if (! (cmd->flags & CMD_INTERSPERSED))
+  if (cmd->flags & CMD_STOP_AT_ARG)
     so[n++] = '+';
   so[n++] = ':';
   for (i = 0; i < cmd->n_options; i++)

@@ -41,8 +41,9 @@ add_cgroup_fields (json_object *host)
   json_object_object_add (limits, "reason", json_object_new_string (dir ? "delegated cgroup v2 subtree is writable"
                                                                         : (why ? why : "no delegated cgroup v2 subtree")));
   json_object_object_add (host, "resourceLimits", limits);
-  /* pause/unpause use the freezer of that subtree, else SIGSTOP/SIGCONT.  */
-  json_object_object_add (host, "pauseMethod", json_object_new_string (dir ? "cgroup freezer" : "SIGSTOP/SIGCONT of every container process"));
+  /* pause/unpause stop and continue every process of the container's pid
+   * namespace: it works without any cgroup delegation.  */
+  json_object_object_add (host, "pauseMethod", json_object_new_string ("SIGSTOP/SIGCONT of every container process"));
 }
 
 static json_object *
