@@ -212,6 +212,20 @@ EOF
   no_slirp_left
 }
 
+@test "network: start of a created container whose host port is taken meanwhile" {
+  local port
+  port=$(free_port)
+  run_galley create --name later -p "$port:80" $RUN_IMAGE true
+  python3 -c "import socket,time; s=socket.socket(); s.bind(('0.0.0.0', $port)); s.listen(); time.sleep(60)" 3>&- &
+  BG_PIDS+=($!)
+  sleep 0.5
+  run_galley 125 start -a later
+  assert_stderr_contains "already in use"
+  no_slirp_left
+  run_galley port later
+  assert_output_equals "80/tcp -> 0.0.0.0:$port"
+}
+
 @test "network: slirp4netns exits with the container" {
   run_galley run --rm $RUN_IMAGE true
   no_slirp_left
