@@ -43,8 +43,12 @@ cli_cmd_port (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
     switch (opt)
       {
-      case OPT_port_all: r.all = true; break;
-      case OPT_port_latest: r.latest = true; break;
+      case OPT_port_all:
+        r.all = true;
+        break;
+      case OPT_port_latest:
+        r.latest = true;
+        break;
       }
   if (opt < 0)
     return -1;
@@ -64,7 +68,7 @@ cli_cmd_port (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
       size_t n_ports = 0;
       const char *filter = ! r.all && ! r.latest && argc - p.optind > 1 ? argv[p.optind + 1]
                            : (r.all || r.latest) && argc - p.optind > 0 ? argv[p.optind]
-                                                                         : NULL;
+                                                                        : NULL;
 
       json_object_object_get_ex (t[i].entry.config, "PortMappings", &mappings);
       if (port_mappings_from_json (mappings, &ports, &n_ports, err) < 0)
@@ -81,7 +85,7 @@ cli_cmd_port (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
           next = next ? next + 1 : line + strlen (line);
           if (r.all)
             printf ("%.12s\t", t[i].entry.id);
-          fwrite (line, 1, (size_t) (next - line), stdout);
+          fwrite (line, 1, (size_t)(next - line), stdout);
         }
     }
   container_targets_free (t, n);

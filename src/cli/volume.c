@@ -19,7 +19,7 @@ static int
 add_key_value (json_object *map, const char *arg)
 {
   const char *eq = strchr (arg, '=');
-  _cleanup_free_ char *key = eq ? strndup (arg, (size_t) (eq - arg)) : strdup (arg);
+  _cleanup_free_ char *key = eq ? strndup (arg, (size_t)(eq - arg)) : strdup (arg);
 
   if (key == NULL)
     return -1;
@@ -84,7 +84,7 @@ filters_add (struct volume_filters *f, const char *arg, galley_error_t *err)
   if (grown == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
   f->items = grown;
-  f->items[f->n++] = (char *) arg;
+  f->items[f->n++] = (char *)arg;
   return 0;
 }
 
@@ -92,7 +92,7 @@ static bool
 label_matches (json_object *record, const char *want)
 {
   const char *eq = strchr (want, '=');
-  _cleanup_free_ char *key = eq ? strndup (want, (size_t) (eq - want)) : strdup (want);
+  _cleanup_free_ char *key = eq ? strndup (want, (size_t)(eq - want)) : strdup (want);
   json_object *labels, *v;
 
   if (key == NULL || ! json_object_object_get_ex (record, "Labels", &labels)
@@ -109,7 +109,8 @@ parse_bool_filter (const char *v, bool *out, galley_error_t *err)
   else if (strcmp (v, "false") == 0 || strcmp (v, "0") == 0)
     *out = false;
   else
-    return galley_error_make (err, 0, "%s is not a valid value for the \"dangling\" filter - must be true or false", v);
+    return galley_error_make (
+        err, 0, "%s is not a valid value for the \"dangling\" filter - must be true or false", v);
   return 0;
 }
 
@@ -126,12 +127,12 @@ volume_selected (const struct cli_context *ctx, json_object *record, const struc
   *selected = true;
   for (i = 0; i < f->n; i++)
     {
-      size_t klen = (size_t) (strchr (f->items[i], '=') - f->items[i]);
+      size_t klen = (size_t)(strchr (f->items[i], '=') - f->items[i]);
       for (k = 0; k < sizeof keys / sizeof keys[0]; k++)
         if (strlen (keys[k]) == klen && strncmp (f->items[i], keys[k], klen) == 0)
           break;
       if (k == sizeof keys / sizeof keys[0])
-        return galley_error_make (err, 0, "%.*s is an invalid volume filter", (int) klen, f->items[i]);
+        return galley_error_make (err, 0, "%.*s is an invalid volume filter", (int)klen, f->items[i]);
     }
   for (k = 0; k < sizeof keys / sizeof keys[0]; k++)
     {
@@ -315,11 +316,12 @@ cli_cmd_volume_rm (struct cli_context *ctx, int argc, char **argv, galley_error_
   if (opt < 0)
     return -1;
   if (all == (p.optind < argc))
-    return galley_error_make (err, 0, all ? "--all and specific volume names cannot be combined"
-                                          : "you must provide at least one volume name");
+    return galley_error_make (err, 0,
+                              all ? "--all and specific volume names cannot be combined"
+                                  : "you must provide at least one volume name");
   if (all && volume_list (&ctx->paths, &names, err) < 0)
     return -1;
-  for (i = 0; all ? names[i] != NULL : p.optind + (int) i < argc; i++)
+  for (i = 0; all ? names[i] != NULL : p.optind + (int)i < argc; i++)
     {
       const char *name = all ? names[i] : argv[p.optind + i];
       _cleanup_error_ galley_error_t e = NULL;

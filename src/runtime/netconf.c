@@ -27,7 +27,8 @@ parse_bool_value (const char *key, const char *v, bool *out, galley_error_t *err
   else if (strcmp (v, "false") == 0)
     *out = false;
   else
-    return galley_error_make (err, 0, "invalid value of %s for slirp4netns: \"%.64s\" (true or false)", key, v);
+    return galley_error_make (err, 0, "invalid value of %s for slirp4netns: \"%.64s\" (true or false)", key,
+                              v);
   return 0;
 }
 
@@ -36,7 +37,7 @@ parse_slirp_option (struct net_options *o, const char *opt, galley_error_t *err)
 {
   const char *eq = strchr (opt, '=');
   const char *v = eq ? eq + 1 : "";
-  size_t klen = eq ? (size_t) (eq - opt) : strlen (opt);
+  size_t klen = eq ? (size_t)(eq - opt) : strlen (opt);
   char gw[16], dns[16], guest[16];
 
 #define KEY(k) (klen == strlen (k) && strncmp (opt, k, klen) == 0)
@@ -50,7 +51,7 @@ parse_slirp_option (struct net_options *o, const char *opt, galley_error_t *err)
       unsigned long m = strtoul (v, &end, 10);
       if (*v == '\0' || *end != '\0' || m < 68 || m > 65521)
         return galley_error_make (err, 0, "invalid mtu \"%.32s\" (68 to 65521)", v);
-      o->mtu = (unsigned) m;
+      o->mtu = (unsigned)m;
       return 0;
     }
   if (KEY ("cidr"))
@@ -115,7 +116,8 @@ net_options_parse (const char *value, struct net_options *out, galley_error_t *e
   else if (strncmp (value, "ns:", 3) == 0 || strcmp (value, "bridge") == 0 || strcmp (value, "pasta") == 0)
     return galley_error_make (err, 0, "--network %.64s is not supported yet", value);
   else
-    return galley_error_make (err, 0, "unable to find network with name or ID %.128s: network not found", value);
+    return galley_error_make (err, 0, "unable to find network with name or ID %.128s: network not found",
+                              value);
   return 0;
 }
 
@@ -131,14 +133,14 @@ net_slirp_addresses (const char *cidr, char gateway[16], char dns[16], char gues
 
   if (cidr == NULL)
     cidr = SLIRP_DEFAULT_CIDR, slash = strchr (cidr, '/');
-  if (slash == NULL || (size_t) (slash - cidr) >= sizeof addr)
+  if (slash == NULL || (size_t)(slash - cidr) >= sizeof addr)
     goto bad;
-  memcpy (addr, cidr, (size_t) (slash - cidr));
+  memcpy (addr, cidr, (size_t)(slash - cidr));
   addr[slash - cidr] = '\0';
   bits = strtoul (slash + 1, &end, 10);
   if (slash[1] == '\0' || *end != '\0' || bits < 1 || bits > 25 || inet_pton (AF_INET, addr, &in) != 1)
     goto bad;
-  base = ntohl (in.s_addr) & (uint32_t) (0xffffffffu << (32 - bits));
+  base = ntohl (in.s_addr) & (uint32_t)(0xffffffffu << (32 - bits));
   in.s_addr = htonl (base + 2);
   inet_ntop (AF_INET, &in, gateway, 16);
   in.s_addr = htonl (base + 3);
@@ -147,8 +149,7 @@ net_slirp_addresses (const char *cidr, char gateway[16], char dns[16], char gues
   inet_ntop (AF_INET, &in, guest, 16);
   return 0;
 bad:
-  return galley_error_make (err, 0, "invalid cidr \"%.64s\" for slirp4netns (A.B.C.D/N, N at most 25)",
-                            cidr);
+  return galley_error_make (err, 0, "invalid cidr \"%.64s\" for slirp4netns (A.B.C.D/N, N at most 25)", cidr);
 }
 
 bool
@@ -233,10 +234,10 @@ host_line (const char *host_text, const char *keyword)
       const char *eol = strchrnul (p, '\n');
       while (p < eol && (*p == ' ' || *p == '\t'))
         p++;
-      if ((size_t) (eol - p) > kl && strncmp (p, keyword, kl) == 0 && (p[kl] == ' ' || p[kl] == '\t'))
+      if ((size_t)(eol - p) > kl && strncmp (p, keyword, kl) == 0 && (p[kl] == ' ' || p[kl] == '\t'))
         {
           free (found);
-          found = strndup (p + kl + 1, (size_t) (eol - p) - kl - 1);
+          found = strndup (p + kl + 1, (size_t)(eol - p) - kl - 1);
         }
       p = *eol ? eol + 1 : eol;
     }
@@ -290,7 +291,7 @@ net_resolv_conf (const char *host_text, const struct dns_options *o, const char 
       while (*p)
         {
           const char *eol = strchrnul (p, '\n');
-          _cleanup_free_ char *line = strndup (p, (size_t) (eol - p));
+          _cleanup_free_ char *line = strndup (p, (size_t)(eol - p));
           char *save = NULL, *kw, *addr;
 
           p = *eol ? eol + 1 : eol;
@@ -335,7 +336,7 @@ split_add_host (const char *arg, char **name, char **ip, galley_error_t *err)
     return galley_error_make (err, 0, "bad format for add-host: \"%.128s\"", arg);
   if (name == NULL)
     return 0;
-  *name = strndup (arg, (size_t) (sep - arg));
+  *name = strndup (arg, (size_t)(sep - arg));
   *ip = strdup (sep + 1);
   if (*name == NULL || *ip == NULL)
     return galley_error_make (err, ENOMEM, "allocating");

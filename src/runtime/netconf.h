@@ -11,10 +11,10 @@
 
 enum net_mode
 {
-  NET_MODE_SLIRP,      /* private netns wired to the host by slirp4netns (rootless default) */
-  NET_MODE_NONE,       /* private netns with only lo */
-  NET_MODE_HOST,       /* the host's netns */
-  NET_MODE_CONTAINER,  /* another container's netns */
+  NET_MODE_SLIRP,     /* private netns wired to the host by slirp4netns (rootless default) */
+  NET_MODE_NONE,      /* private netns with only lo */
+  NET_MODE_HOST,      /* the host's netns */
+  NET_MODE_CONTAINER, /* another container's netns */
 };
 
 #define SLIRP_DEFAULT_MTU 65520
@@ -23,13 +23,13 @@ enum net_mode
 struct net_options
 {
   enum net_mode mode;
-  char *container;            /* NET_MODE_CONTAINER: the name or id given */
+  char *container; /* NET_MODE_CONTAINER: the name or id given */
   /* slirp4netns:allow_host_loopback=true,mtu=N,cidr=A.B.C.D/N,enable_ipv6=true,
    * outbound_addr=IP,port_handler=slirp4netns */
   bool allow_host_loopback;
   bool enable_ipv6;
   unsigned mtu;
-  char *cidr;                 /* NULL: SLIRP_DEFAULT_CIDR */
+  char *cidr; /* NULL: SLIRP_DEFAULT_CIDR */
   char *outbound_addr;
 };
 
@@ -46,9 +46,9 @@ int net_slirp_addresses (const char *cidr, char gateway[16], char dns[16], char 
 
 struct dns_options
 {
-  char **servers;   /* --dns (strv, may be NULL) */
-  char **search;    /* --dns-search; "." alone clears it */
-  char **options;   /* --dns-option */
+  char **servers; /* --dns (strv, may be NULL) */
+  char **search;  /* --dns-search; "." alone clears it */
+  char **options; /* --dns-option */
 };
 
 /* The container's resolv.conf from the host's text: --dns replaces the
@@ -66,9 +66,8 @@ bool net_is_loopback_address (const char *addr);
  * them), otherwise localhost lines; then --add-host entries ("name:ip" or
  * "name=ip"), then host.containers.internal (when host_gateway is set), then
  * "self_ip hostname name".  Errors for a malformed --add-host.  */
-int net_hosts_file (const char *host_text, char *const *add_hosts, const char *self_ip,
-                    const char *hostname, const char *name, const char *host_gateway, char **out,
-                    galley_error_t *err);
+int net_hosts_file (const char *host_text, char *const *add_hosts, const char *self_ip, const char *hostname,
+                    const char *name, const char *host_gateway, char **out, galley_error_t *err);
 
 /* Check one --add-host argument ("host:ip").  */
 int net_check_add_host (const char *arg, galley_error_t *err);

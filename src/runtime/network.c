@@ -58,13 +58,13 @@ static int
 probe_port (const char *host_ip, const char *protocol, uint16_t port, uint16_t *bound, galley_error_t *err)
 {
   struct sockaddr_storage ss = { 0 };
-  struct sockaddr_in *in4 = (struct sockaddr_in *) &ss;
-  struct sockaddr_in6 *in6 = (struct sockaddr_in6 *) &ss;
+  struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
+  struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
   const char *ip = host_ip[0] ? host_ip : "0.0.0.0";
   bool v6 = strchr (ip, ':') != NULL;
   socklen_t len = v6 ? sizeof *in6 : sizeof *in4;
-  _cleanup_close_ int fd = socket (v6 ? AF_INET6 : AF_INET,
-                                   (strcmp (protocol, "udp") == 0 ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+  _cleanup_close_ int fd = socket (
+      v6 ? AF_INET6 : AF_INET, (strcmp (protocol, "udp") == 0 ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
   int one = 1;
 
   if (fd < 0)
@@ -83,20 +83,22 @@ probe_port (const char *host_ip, const char *protocol, uint16_t port, uint16_t *
     }
   /* TIME_WAIT leftovers do not make a port busy; a listener does.  */
   setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (bind (fd, (struct sockaddr *) &ss, len) < 0)
+  if (bind (fd, (struct sockaddr *)&ss, len) < 0)
     {
       if (errno == EACCES && port < 1024)
-        return galley_error_make (err, 0, "cannot expose privileged port %u: an unprivileged user may only "
+        return galley_error_make (err, 0,
+                                  "cannot expose privileged port %u: an unprivileged user may only "
                                   "publish ports from net.ipv4.ip_unprivileged_port_start on (choose a port "
-                                  ">= 1024)", port);
+                                  ">= 1024)",
+                                  port);
       if (errno == EADDRINUSE)
-        return galley_error_make (err, 0, "cannot publish %s:%u/%s: the host port is already in use", ip, port,
-                                  protocol);
+        return galley_error_make (err, 0, "cannot publish %s:%u/%s: the host port is already in use", ip,
+                                  port, protocol);
       return galley_error_make (err, errno, "cannot publish %s:%u/%s", ip, port, protocol);
     }
   if (bound)
     {
-      if (getsockname (fd, (struct sockaddr *) &ss, &len) < 0)
+      if (getsockname (fd, (struct sockaddr *)&ss, &len) < 0)
         return galley_error_make (err, errno, "getsockname");
       *bound = ntohs (v6 ? in6->sin6_port : in4->sin_port);
     }
@@ -116,12 +118,12 @@ pick_host_ports (struct port_mapping *m, galley_error_t *err)
       bool ok = true;
       if (probe_port (m->host_ip, m->protocol, 0, &first, err) < 0)
         return -1;
-      if ((unsigned) first + m->range - 1 > 65535)
+      if ((unsigned)first + m->range - 1 > 65535)
         continue;
       for (k = 1; ok && k < m->range; k++)
         {
           _cleanup_error_ galley_error_t busy = NULL;
-          ok = probe_port (m->host_ip, m->protocol, (uint16_t) (first + k), NULL, &busy) == 0;
+          ok = probe_port (m->host_ip, m->protocol, (uint16_t)(first + k), NULL, &busy) == 0;
         }
       if (ok)
         {
@@ -143,26 +145,27 @@ add_exposed_ports (json_object *image_config, struct port_mapping **ports, size_
       || ! json_object_is_type (exposed, json_type_object))
     return 0;
   json_object_object_foreach (exposed, key, unused)
-    {
-      struct port_mapping m, *grown;
-      size_t i;
-      bool published = false;
+  {
+    struct port_mapping m, *grown;
+    size_t i;
+    bool published = false;
 
-      (void) unused;
-      if (port_parse_exposed (key, &m, err) < 0)
-        return -1;
-      for (i = 0; i < *n; i++)
-        published = published
-                    || (strcmp ((*ports)[i].protocol, m.protocol) == 0 && (*ports)[i].container_port <= m.container_port
-                        && m.container_port < (*ports)[i].container_port + (*ports)[i].range);
-      if (published)
-        continue;
-      grown = realloc (*ports, (*n + 1) * sizeof *grown);
-      if (grown == NULL)
-        return galley_error_make (err, ENOMEM, "allocating");
-      grown[(*n)++] = m;
-      *ports = grown;
-    }
+    (void)unused;
+    if (port_parse_exposed (key, &m, err) < 0)
+      return -1;
+    for (i = 0; i < *n; i++)
+      published =
+          published
+          || (strcmp ((*ports)[i].protocol, m.protocol) == 0 && (*ports)[i].container_port <= m.container_port
+              && m.container_port < (*ports)[i].container_port + (*ports)[i].range);
+    if (published)
+      continue;
+    grown = realloc (*ports, (*n + 1) * sizeof *grown);
+    if (grown == NULL)
+      return galley_error_make (err, ENOMEM, "allocating");
+    grown[(*n)++] = m;
+    *ports = grown;
+  }
   return 0;
 }
 
@@ -223,7 +226,8 @@ network_resolve_ports (json_object *config, json_object *image_config, galley_er
           continue;
         }
       for (k = 0; k < ports[i].range; k++)
-        if (probe_port (ports[i].host_ip, ports[i].protocol, (uint16_t) (ports[i].host_port + k), NULL, err) < 0)
+        if (probe_port (ports[i].host_ip, ports[i].protocol, (uint16_t)(ports[i].host_port + k), NULL, err)
+            < 0)
           return -1;
     }
   json_object_object_add (config, "PortMappings", port_mappings_to_json (ports, n));
@@ -257,7 +261,8 @@ network_spec_from_config (json_object *config, struct network_spec *out, galley_
   out->dns.search = strv_from_array (config, "DnsSearch");
   out->dns.options = strv_from_array (config, "DnsOption");
   out->add_hosts = strv_from_array (config, "AddHost");
-  if (out->dns.servers == NULL || out->dns.search == NULL || out->dns.options == NULL || out->add_hosts == NULL)
+  if (out->dns.servers == NULL || out->dns.search == NULL || out->dns.options == NULL
+      || out->add_hosts == NULL)
     {
       galley_error_make (err, ENOMEM, "allocating");
       goto fail;
@@ -294,7 +299,7 @@ host_address (char out[16])
   for (i = ifs; i && ! found; i = i->ifa_next)
     if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET && ! (i->ifa_flags & IFF_LOOPBACK)
         && (i->ifa_flags & IFF_UP))
-      found = inet_ntop (AF_INET, &((struct sockaddr_in *) i->ifa_addr)->sin_addr, out, 16) != NULL;
+      found = inet_ntop (AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, out, 16) != NULL;
   freeifaddrs (ifs);
   return found;
 }
@@ -305,7 +310,7 @@ write_file (int dirfd, const char *name, const char *text, galley_error_t *err)
   _cleanup_close_ int fd = openat (dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
   size_t len = strlen (text);
 
-  if (fd < 0 || write (fd, text, len) != (ssize_t) len)
+  if (fd < 0 || write (fd, text, len) != (ssize_t)len)
     return galley_error_make (err, errno, "writing %s", name);
   return 0;
 }
@@ -344,7 +349,8 @@ network_write_files (const struct network_spec *n, int state_dirfd, const char *
     return galley_error_make (err, ENOMEM, "allocating");
   if (net_hosts_file (host_hosts, n->add_hosts, self_ip, hostname, name, host_gateway, &hosts, err) < 0)
     return -1;
-  if (write_file (state_dirfd, "resolv.conf", resolv, err) < 0 || write_file (state_dirfd, "hosts", hosts, err) < 0)
+  if (write_file (state_dirfd, "resolv.conf", resolv, err) < 0
+      || write_file (state_dirfd, "hosts", hosts, err) < 0)
     return -1;
   return 0;
 }
@@ -357,7 +363,7 @@ network_attach (const struct network_spec *n, pid_t pid, const char *state_dir, 
   size_t i;
   uint16_t k;
 
-  *h = (struct network_handle) NETWORK_HANDLE_INIT;
+  *h = (struct network_handle)NETWORK_HANDLE_INIT;
   if (n->opts.mode != NET_MODE_SLIRP)
     return 0;
   if (net_slirp_addresses (n->opts.cidr, gateway, dns, guest, err) < 0)
@@ -365,8 +371,9 @@ network_attach (const struct network_spec *n, pid_t pid, const char *state_dir, 
   /* A clear error before anything runs when a host port is taken.  */
   for (i = 0; i < n->n_ports; i++)
     for (k = 0; k < n->ports[i].range; k++)
-      if (probe_port (n->ports[i].host_ip, n->ports[i].protocol, (uint16_t) (n->ports[i].host_port + k), NULL,
-                      err) < 0)
+      if (probe_port (n->ports[i].host_ip, n->ports[i].protocol, (uint16_t)(n->ports[i].host_port + k), NULL,
+                      err)
+          < 0)
         return -1;
   if (slirp_start (&n->opts, pid, state_dir, &h->slirp, err) < 0)
     return -1;

@@ -34,10 +34,10 @@
 struct network_spec
 {
   struct net_options opts;
-  struct port_mapping *ports;   /* resolved: every host_port != 0 */
+  struct port_mapping *ports; /* resolved: every host_port != 0 */
   size_t n_ports;
   struct dns_options dns;
-  char **add_hosts;             /* strv */
+  char **add_hosts; /* strv */
 };
 
 struct network_handle
@@ -45,7 +45,10 @@ struct network_handle
   struct slirp_process slirp;
 };
 
-#define NETWORK_HANDLE_INIT { .slirp = SLIRP_PROCESS_INIT }
+#define NETWORK_HANDLE_INIT     \
+  {                             \
+    .slirp = SLIRP_PROCESS_INIT \
+  }
 
 /* Validate the network options of config and record "PortMappings" with
  * every host port chosen (-P: the image's ExposedPorts, image_config may be
@@ -70,8 +73,8 @@ int network_write_files (const struct network_spec *n, int state_dirfd, const ch
 /* Wire the network namespace of pid (the container init, whose id maps are
  * written) to the host: slirp4netns and the published ports.  Nothing for
  * none and host.  On failure nothing is left running.  */
-int network_attach (const struct network_spec *n, pid_t pid, const char *state_dir,
-                    struct network_handle *h, galley_error_t *err);
+int network_attach (const struct network_spec *n, pid_t pid, const char *state_dir, struct network_handle *h,
+                    galley_error_t *err);
 void network_teardown (struct network_handle *h);
 
 #endif

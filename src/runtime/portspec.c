@@ -13,8 +13,8 @@
 /* "80" or "8000-8009": *first and *count (>= 1).  allow_zero: a host port
  * may be omitted ("" -> 0).  */
 static int
-parse_range (const char *text, size_t len, bool host, uint16_t *first, uint16_t *count,
-             const char *arg, galley_error_t *err)
+parse_range (const char *text, size_t len, bool host, uint16_t *first, uint16_t *count, const char *arg,
+             galley_error_t *err)
 {
   unsigned long a = 0, b;
   size_t i;
@@ -44,13 +44,14 @@ parse_range (const char *text, size_t len, bool host, uint16_t *first, uint16_t 
   if (b < a)
     return galley_error_make (err, 0, "invalid port range \"%s\" in \"%.128s\": the end is before the start",
                               buf, arg);
-  *first = (uint16_t) a;
-  *count = (uint16_t) (b - a + 1);
+  *first = (uint16_t)a;
+  *count = (uint16_t)(b - a + 1);
   return 0;
 bad:
-  return galley_error_make (err, 0, "invalid %s port \"%.*s\" in \"%.128s\": must be a number or a range "
-                            "between 1 and 65535", host ? "host" : "container", (int) (len > 32 ? 32 : len),
-                            text, arg);
+  return galley_error_make (err, 0,
+                            "invalid %s port \"%.*s\" in \"%.128s\": must be a number or a range "
+                            "between 1 and 65535",
+                            host ? "host" : "container", (int)(len > 32 ? 32 : len), text, arg);
 }
 
 /* Split "[ip:][host:]container" at the last colons; an IPv6 address is in
@@ -77,18 +78,18 @@ split_publish (const char *spec, const char *arg, char ip[46], const char **host
   if (prev == spec)
     {
       *host = spec;
-      *host_len = (size_t) (last - spec);
+      *host_len = (size_t)(last - spec);
       return 0;
     }
   /* "ip:host:ctr": prev points after the colon before host.  */
   *host = prev;
-  *host_len = (size_t) (last - prev);
+  *host_len = (size_t)(last - prev);
   {
     const char *ip_start = spec, *ip_end = prev - 1;
     size_t len;
     if (*ip_start == '[' && ip_end > ip_start && ip_end[-1] == ']')
       ip_start++, ip_end--;
-    len = (size_t) (ip_end - ip_start);
+    len = (size_t)(ip_end - ip_start);
     if (len == 0 || len >= 46)
       return galley_error_make (err, 0, "invalid IP address in \"%.128s\"", arg);
     memcpy (ip, ip_start, len);
@@ -134,9 +135,11 @@ port_parse_publish (const char *arg, struct port_mapping **ports, size_t *n, gal
       || parse_range (ctr, strlen (ctr), false, &m.container_port, &ctr_count, arg, err) < 0)
     return -1;
   if (m.host_port != 0 && host_count != 1 && host_count != ctr_count)
-    return galley_error_make (err, 0, "host and container port ranges have different lengths: %u vs %u in "
-                              "\"%.128s\"", host_count, ctr_count, arg);
-  if (m.host_port != 0 && (unsigned) m.host_port + ctr_count - 1 > 65535)
+    return galley_error_make (err, 0,
+                              "host and container port ranges have different lengths: %u vs %u in "
+                              "\"%.128s\"",
+                              host_count, ctr_count, arg);
+  if (m.host_port != 0 && (unsigned)m.host_port + ctr_count - 1 > 65535)
     return galley_error_make (err, 0, "host port range in \"%.128s\" goes beyond 65535", arg);
   m.range = ctr_count;
   if (*protos == '\0')
@@ -148,8 +151,10 @@ port_parse_publish (const char *arg, struct port_mapping **ports, size_t *n, gal
     for (proto = strtok_r (plist, ",", &save); proto; proto = strtok_r (NULL, ",", &save))
       {
         if (strcmp (proto, "tcp") != 0 && strcmp (proto, "udp") != 0)
-          return galley_error_make (err, 0, "unsupported protocol \"%.16s\" in \"%.128s\": only tcp and udp "
-                                    "can be published", proto, arg);
+          return galley_error_make (err, 0,
+                                    "unsupported protocol \"%.16s\" in \"%.128s\": only tcp and udp "
+                                    "can be published",
+                                    proto, arg);
         strcpy (m.protocol, proto);
         if (push_mapping (ports, n, &m, err) < 0)
           return -1;
@@ -166,8 +171,9 @@ port_parse_exposed (const char *key, struct port_mapping *out, galley_error_t *e
   uint16_t count;
 
   memset (out, 0, sizeof *out);
-  if (parse_range (key, slash ? (size_t) (slash - key) : strlen (key), false, &out->container_port, &count,
-                   key, err) < 0)
+  if (parse_range (key, slash ? (size_t)(slash - key) : strlen (key), false, &out->container_port, &count,
+                   key, err)
+      < 0)
     return galley_error_wrap (err, "exposed port");
   if (strcmp (proto, "tcp") != 0 && strcmp (proto, "udp") != 0)
     return galley_error_make (err, 0, "exposed port \"%.64s\": unsupported protocol", key);
@@ -197,12 +203,13 @@ port_check_conflicts (const struct port_mapping *ports, size_t n, galley_error_t
           continue;
         if (a->host_port != 0 && b->host_port != 0 && addresses_overlap (a->host_ip, b->host_ip)
             && a->host_port < b->host_port + b->range && b->host_port < a->host_port + a->range)
-          return galley_error_make (err, 0, "host port %u/%s is published twice", 
+          return galley_error_make (err, 0, "host port %u/%s is published twice",
                                     a->host_port > b->host_port ? a->host_port : b->host_port, a->protocol);
-        if (a->container_port < b->container_port + b->range && b->container_port < a->container_port + a->range)
-          return galley_error_make (err, 0, "container port %u/%s is published twice",
-                                    a->container_port > b->container_port ? a->container_port : b->container_port,
-                                    a->protocol);
+        if (a->container_port < b->container_port + b->range
+            && b->container_port < a->container_port + a->range)
+          return galley_error_make (
+              err, 0, "container port %u/%s is published twice",
+              a->container_port > b->container_port ? a->container_port : b->container_port, a->protocol);
       }
   return 0;
 }
@@ -237,7 +244,7 @@ json_port (json_object *o, const char *key, int min, uint16_t *out)
   x = json_object_get_int (v);
   if (x < min || x > 65535)
     return -1;
-  *out = (uint16_t) x;
+  *out = (uint16_t)x;
   return 0;
 }
 
@@ -262,9 +269,10 @@ port_mappings_from_json (json_object *arr, struct port_mapping **ports, size_t *
         ip = json_object_get_string (v);
       if (json_object_object_get_ex (o, "protocol", &v))
         proto = json_object_get_string (v);
-      if (json_port (o, "container_port", 1, &m.container_port) < 0 || json_port (o, "host_port", 0, &m.host_port) < 0
-          || json_port (o, "range", 1, &m.range) < 0 || proto == NULL
-          || (strcmp (proto, "tcp") != 0 && strcmp (proto, "udp") != 0) || (ip && strlen (ip) >= sizeof m.host_ip))
+      if (json_port (o, "container_port", 1, &m.container_port) < 0
+          || json_port (o, "host_port", 0, &m.host_port) < 0 || json_port (o, "range", 1, &m.range) < 0
+          || proto == NULL || (strcmp (proto, "tcp") != 0 && strcmp (proto, "udp") != 0)
+          || (ip && strlen (ip) >= sizeof m.host_ip))
         {
           free (*ports);
           *ports = NULL;
@@ -302,19 +310,20 @@ port_format_lines (const struct port_mapping *ports, size_t n, const char *filte
         char *grown;
         int l;
 
-        if (filter && (want_port != (unsigned long) (m->container_port + k)
-                       || (want_proto && strcmp (want_proto, m->protocol) != 0)))
+        if (filter
+            && (want_port != (unsigned long)(m->container_port + k)
+                || (want_proto && strcmp (want_proto, m->protocol) != 0)))
           continue;
         if (filter)
           l = snprintf (line, sizeof line, strchr (ip, ':') ? "[%s]:%u\n" : "%s:%u\n", ip, m->host_port + k);
         else
           l = snprintf (line, sizeof line, strchr (ip, ':') ? "%u/%s -> [%s]:%u\n" : "%u/%s -> %s:%u\n",
                         m->container_port + k, m->protocol, ip, m->host_port + k);
-        grown = realloc (*out, len + (size_t) l + 1);
+        grown = realloc (*out, len + (size_t)l + 1);
         if (grown == NULL)
           return lines;
-        memcpy (grown + len, line, (size_t) l + 1);
-        len += (size_t) l;
+        memcpy (grown + len, line, (size_t)l + 1);
+        len += (size_t)l;
         *out = grown;
         lines++;
       }

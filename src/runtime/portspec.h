@@ -16,16 +16,15 @@
 
 struct port_mapping
 {
-  char host_ip[46];        /* "" = every address */
-  uint16_t host_port;      /* 0 = pick a free port when the container is created */
+  char host_ip[46];   /* "" = every address */
+  uint16_t host_port; /* 0 = pick a free port when the container is created */
   uint16_t container_port;
-  uint16_t range;          /* >= 1: host_port.. and container_port.. */
-  char protocol[4];        /* "tcp" or "udp" */
+  uint16_t range;   /* >= 1: host_port.. and container_port.. */
+  char protocol[4]; /* "tcp" or "udp" */
 };
 
 /* Append the mappings of one -p argument to *ports (realloc'ed).  */
-int port_parse_publish (const char *arg, struct port_mapping **ports, size_t *n,
-                        galley_error_t *err);
+int port_parse_publish (const char *arg, struct port_mapping **ports, size_t *n, galley_error_t *err);
 
 /* A port of the image's ExposedPorts ("80/tcp", "53/udp", "8080"): the
  * mapping with host_port 0 (for -P).  */
@@ -38,8 +37,7 @@ int port_check_conflicts (const struct port_mapping *ports, size_t n, galley_err
 /* podman's PortMappings: [{"host_ip": "", "container_port": 80,
  * "host_port": 8080, "range": 1, "protocol": "tcp"}, ...].  */
 json_object *port_mappings_to_json (const struct port_mapping *ports, size_t n);
-int port_mappings_from_json (json_object *arr, struct port_mapping **ports, size_t *n,
-                             galley_error_t *err);
+int port_mappings_from_json (json_object *arr, struct port_mapping **ports, size_t *n, galley_error_t *err);
 
 /* `galley port` lines, one per port: "80/tcp -> 0.0.0.0:8080".  With
  * filter ("80", "80/udp") only that container port; NULL: all.  The lines

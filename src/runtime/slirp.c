@@ -26,8 +26,7 @@
 #define SLIRP_READY_TIMEOUT_MS 10000
 #define SLIRP_API_TIMEOUT_MS 5000
 
-static void
-push_arg (char ***argv, size_t *n, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
+static void push_arg (char ***argv, size_t *n, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
 
 static void
 push_arg (char ***argv, size_t *n, const char *fmt, ...)
@@ -83,7 +82,7 @@ slirp_build_argv (const char *binary, const struct net_options *o, pid_t target_
   if (api_socket)
     push_arg (&argv, &n, "--api-socket=%s", api_socket);
   push_arg (&argv, &n, "--netns-type=pid");
-  push_arg (&argv, &n, "%d", (int) target_pid);
+  push_arg (&argv, &n, "%d", (int)target_pid);
   push_arg (&argv, &n, "tap0");
   return argv;
 }
@@ -146,14 +145,14 @@ await_ready (struct slirp_process *s, int ready_rd, galley_error_t *err)
     return 0;
   {
     _cleanup_free_ char *tail = log_reason (s->state_dirfd);
-    return galley_error_make (err, 0, "slirp4netns failed to configure the network%s%s",
-                              tail ? ": " : "", tail ? tail : "");
+    return galley_error_make (err, 0, "slirp4netns failed to configure the network%s%s", tail ? ": " : "",
+                              tail ? tail : "");
   }
 }
 
 int
-slirp_start (const struct net_options *o, pid_t target_pid, const char *state_dir,
-             struct slirp_process *out, galley_error_t *err)
+slirp_start (const struct net_options *o, pid_t target_pid, const char *state_dir, struct slirp_process *out,
+             galley_error_t *err)
 {
   _cleanup_free_ char *binary = helper_find ("slirp4netns");
   _cleanup_strv_ char **argv = NULL;
@@ -161,7 +160,7 @@ slirp_start (const struct net_options *o, pid_t target_pid, const char *state_di
   int ready[2] = { -1, -1 }, exit_pipe[2] = { -1, -1 };
   pid_t pid;
 
-  *out = (struct slirp_process) SLIRP_PROCESS_INIT;
+  *out = (struct slirp_process)SLIRP_PROCESS_INIT;
   if (binary == NULL)
     return galley_error_make (err, ENOENT, "slirp4netns not found: install it or use --network none");
   out->state_dir = strdup (state_dir);
@@ -229,9 +228,9 @@ api_call (const struct slirp_process *s, json_object *request, galley_error_t *e
 
   /* Through the directory fd: the runroot path may not fit in sun_path.  */
   snprintf (addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/" SLIRP_SOCKET, s->state_dirfd);
-  if (fd < 0 || connect (fd, (struct sockaddr *) &addr, sizeof addr) < 0)
+  if (fd < 0 || connect (fd, (struct sockaddr *)&addr, sizeof addr) < 0)
     return galley_error_make (err, errno, "connecting to the slirp4netns API socket");
-  if (write (fd, text, strlen (text)) != (ssize_t) strlen (text))
+  if (write (fd, text, strlen (text)) != (ssize_t)strlen (text))
     return galley_error_make (err, errno, "writing to the slirp4netns API socket");
   shutdown (fd, SHUT_WR);
   for (;;)
@@ -245,7 +244,7 @@ api_call (const struct slirp_process *s, json_object *request, galley_error_t *e
         continue;
       if (r < 0)
         return galley_error_make (err, errno, "reading from the slirp4netns API socket");
-      if (r == 0 || (got += (size_t) r) == sizeof buf - 1)
+      if (r == 0 || (got += (size_t)r) == sizeof buf - 1)
         break;
     }
   buf[got] = '\0';
@@ -254,7 +253,7 @@ api_call (const struct slirp_process *s, json_object *request, galley_error_t *e
   if (json_object_object_get_ex (reply, "error", &e))
     return galley_error_make (err, 0, "%s",
                               json_object_object_get_ex (e, "desc", &desc) ? json_object_get_string (desc)
-                                                                            : json_object_get_string (e));
+                                                                           : json_object_get_string (e));
   return 0;
 }
 

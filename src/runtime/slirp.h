@@ -17,13 +17,16 @@
 
 struct slirp_process
 {
-  pid_t pid;          /* -1: not running */
-  int exit_fd;        /* write end of the exit pipe */
-  int state_dirfd;    /* the directory of the API socket */
+  pid_t pid;       /* -1: not running */
+  int exit_fd;     /* write end of the exit pipe */
+  int state_dirfd; /* the directory of the API socket */
   char *state_dir;
 };
 
-#define SLIRP_PROCESS_INIT { .pid = -1, .exit_fd = -1, .state_dirfd = -1, .state_dir = NULL }
+#define SLIRP_PROCESS_INIT                                         \
+  {                                                                \
+    .pid = -1, .exit_fd = -1, .state_dirfd = -1, .state_dir = NULL \
+  }
 
 /* Start slirp4netns for the network namespace of target_pid (joined with
  * its user namespace) and wait until it has configured tap0.  Its log and
@@ -32,15 +35,15 @@ int slirp_start (const struct net_options *o, pid_t target_pid, const char *stat
                  struct slirp_process *out, galley_error_t *err);
 
 /* Forward the host ports of one mapping (its whole range) to guest_addr.  */
-int slirp_add_forward (const struct slirp_process *s, const struct port_mapping *m,
-                       const char *guest_addr, galley_error_t *err);
+int slirp_add_forward (const struct slirp_process *s, const struct port_mapping *m, const char *guest_addr,
+                       galley_error_t *err);
 
 /* Close the exit fd and reap slirp4netns.  Idempotent.  */
 void slirp_stop (struct slirp_process *s);
 
 /* The argv of slirp4netns (NULL-terminated, malloc'ed strings), for the
  * tests and for slirp_start.  */
-char **slirp_build_argv (const char *binary, const struct net_options *o, pid_t target_pid,
-                         int ready_fd, int exit_fd, const char *api_socket);
+char **slirp_build_argv (const char *binary, const struct net_options *o, pid_t target_pid, int ready_fd,
+                         int exit_fd, const char *api_socket);
 
 #endif

@@ -39,7 +39,7 @@ split_volume_arg (const char *arg, char **name, bool *anonymous, const char **re
     }
   if (arg[0] == '/' || arg[0] == '.' || colon == arg)
     return 0;
-  *name = strndup (arg, (size_t) (colon - arg));
+  *name = strndup (arg, (size_t)(colon - arg));
   *rest = colon;
   return *name ? 0 : -1;
 }
@@ -50,8 +50,8 @@ struct mount_fields
   char **items;
   size_t n;
   bool is_volume;
-  int source;   /* index of source=/src=, -1 */
-  int target;   /* index of target=/destination=/dst=, -1 */
+  int source; /* index of source=/src=, -1 */
+  int target; /* index of target=/destination=/dst=, -1 */
 };
 
 static void
@@ -80,16 +80,16 @@ mount_fields_parse (const char *arg, struct mount_fields *f)
       if (grown == NULL)
         return -1;
       f->items = grown;
-      item = f->items[f->n] = strndup (p, (size_t) (end - p));
+      item = f->items[f->n] = strndup (p, (size_t)(end - p));
       if (item == NULL)
         return -1;
       if (strcmp (item, "type=volume") == 0)
         f->is_volume = true;
       else if (strncmp (item, "source=", 7) == 0 || strncmp (item, "src=", 4) == 0)
-        f->source = (int) f->n;
+        f->source = (int)f->n;
       else if (strncmp (item, "target=", 7) == 0 || strncmp (item, "destination=", 12) == 0
                || strncmp (item, "dst=", 4) == 0)
-        f->target = (int) f->n;
+        f->target = (int)f->n;
       f->n++;
       p = *end ? end + 1 : end;
     }
@@ -106,8 +106,8 @@ field_value (const char *item)
 static int
 invalid_volume_name (galley_error_t *err, const char *name)
 {
-  return galley_error_make (err, 0, "invalid volume name \"%.256s\": names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*",
-                            name);
+  return galley_error_make (
+      err, 0, "invalid volume name \"%.256s\": names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*", name);
 }
 
 /* Create the volume unless it exists; anonymous: a new random name.  */
@@ -233,7 +233,7 @@ filter_volume_options (const char *opts, struct volume_mount_info *info, char **
         ;
       else
         {
-          len += (size_t) sprintf (*kept + len, "%s%s", len ? "," : "", o);
+          len += (size_t)sprintf (*kept + len, "%s%s", len ? "," : "", o);
         }
     }
   return 0;
@@ -252,8 +252,8 @@ needs_copy_up (const struct galley_paths *p, const char *name, bool *out, galley
 }
 
 static int
-rewrite_volume_arg (const struct galley_paths *p, const char *arg, char **rewritten, struct volume_mount_info *info,
-                    galley_error_t *err)
+rewrite_volume_arg (const struct galley_paths *p, const char *arg, char **rewritten,
+                    struct volume_mount_info *info, galley_error_t *err)
 {
   _cleanup_free_ char *name = NULL, *data = NULL, *kept = NULL, *dst = NULL;
   const char *rest, *opts;
@@ -270,7 +270,7 @@ rewrite_volume_arg (const struct galley_paths *p, const char *arg, char **rewrit
   if (needs_copy_up (p, name, &info->copy_up, err) < 0)
     return -1;
   opts = strchr (rest + 1, ':');
-  dst = opts ? strndup (rest + 1, (size_t) (opts - rest - 1)) : strdup (rest + 1);
+  dst = opts ? strndup (rest + 1, (size_t)(opts - rest - 1)) : strdup (rest + 1);
   data = volume_data_dir (p, name);
   if (dst == NULL || data == NULL || filter_volume_options (opts ? opts + 1 : "", info, &kept) < 0)
     return galley_error_make (err, ENOMEM, "allocating");
@@ -281,8 +281,8 @@ rewrite_volume_arg (const struct galley_paths *p, const char *arg, char **rewrit
 }
 
 static int
-rewrite_mount_arg (const struct galley_paths *p, const char *arg, char **rewritten, struct volume_mount_info *info,
-                   galley_error_t *err)
+rewrite_mount_arg (const struct galley_paths *p, const char *arg, char **rewritten,
+                   struct volume_mount_info *info, galley_error_t *err)
 {
   struct mount_fields f;
   _cleanup_free_ char *data = NULL, *out = NULL;
@@ -315,21 +315,23 @@ rewrite_mount_arg (const struct galley_paths *p, const char *arg, char **rewritt
       galley_error_make (err, ENOMEM, "allocating");
       goto done;
     }
-  len = (size_t) sprintf (out, "type=bind,source=%s", data);
+  len = (size_t)sprintf (out, "type=bind,source=%s", data);
   for (i = 0; i < f.n; i++)
     {
       const char *it = f.items[i];
-      if ((int) i == f.source || strcmp (it, "type=volume") == 0)
+      if ((int)i == f.source || strcmp (it, "type=volume") == 0)
         continue;
-      if (strcmp (it, "volume-nocopy") == 0 || strcmp (it, "volume-nocopy=true") == 0 || strcmp (it, "nocopy") == 0)
+      if (strcmp (it, "volume-nocopy") == 0 || strcmp (it, "volume-nocopy=true") == 0
+          || strcmp (it, "nocopy") == 0)
         info->copy_up = false;
       else if (strcmp (it, "U") == 0 || strcmp (it, "U=true") == 0 || strcmp (it, "chown") == 0
                || strcmp (it, "chown=true") == 0)
         info->chown = true;
-      else if (strcmp (it, "U=false") == 0 || strcmp (it, "chown=false") == 0 || strcmp (it, "volume-nocopy=false") == 0)
+      else if (strcmp (it, "U=false") == 0 || strcmp (it, "chown=false") == 0
+               || strcmp (it, "volume-nocopy=false") == 0)
         ;
       else
-        len += (size_t) sprintf (out + len, ",%s", it);
+        len += (size_t)sprintf (out + len, ",%s", it);
     }
   if ((info->volume = strdup (name)) == NULL)
     {
@@ -408,7 +410,7 @@ copy_entry (int src, int dst, const char *name, int depth, galley_error_t *err)
       if (s < 0 || d < 0)
         return galley_error_make (err, errno, "copy-up: open %s", name);
       while ((r = read (s, buf, sizeof buf)) > 0)
-        if (write (d, buf, (size_t) r) != r)
+        if (write (d, buf, (size_t)r) != r)
           return galley_error_make (err, errno, "copy-up: write %s", name);
       if (r < 0)
         return galley_error_make (err, errno, "copy-up: read %s", name);
@@ -506,7 +508,8 @@ chown_tree (int dirfd, uid_t uid, gid_t gid, int depth, galley_error_t *err)
         return galley_error_make (err, errno, "chown %s", de->d_name);
       if (de->d_type == DT_DIR)
         {
-          _cleanup_close_ int sub = openat (dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+          _cleanup_close_ int sub =
+              openat (dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
           if (sub < 0 || chown_tree (sub, uid, gid, depth + 1, err) < 0)
             return *err ? -1 : galley_error_make (err, errno, "chown %s", de->d_name);
         }

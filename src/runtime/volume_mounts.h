@@ -30,9 +30,9 @@ int volume_mounts_prepare (const struct galley_paths *p, json_object *config, ga
 
 struct volume_mount_info
 {
-  char *volume;     /* the name, NULL when the argument is not a volume */
-  bool copy_up;     /* fill from the image when the volume is empty (podman's NeedsCopyUp) */
-  bool chown;       /* :U / U=true: chown the tree to the container's user */
+  char *volume; /* the name, NULL when the argument is not a volume */
+  bool copy_up; /* fill from the image when the volume is empty (podman's NeedsCopyUp) */
+  bool chown;   /* :U / U=true: chown the tree to the container's user */
 };
 
 void volume_mount_info_clear (struct volume_mount_info *i);
@@ -41,8 +41,8 @@ void volume_mount_info_clear (struct volume_mount_info *i);
  * *rewritten NULL.  A volume: *rewritten is the equivalent bind argument
  * ("/root/volumes/NAME/_data:/dst:opts" or "type=bind,source=...,...")
  * without the volume-only options (U, copy, nocopy, volume-nocopy).  */
-int volume_mount_rewrite (const struct galley_paths *p, const char *key, const char *arg,
-                          char **rewritten, struct volume_mount_info *info, galley_error_t *err);
+int volume_mount_rewrite (const struct galley_paths *p, const char *key, const char *arg, char **rewritten,
+                          struct volume_mount_info *info, galley_error_t *err);
 
 /* Copy the tree of src_dirfd into dst_dirfd when dst is empty: files,
  * directories, symlinks, owners, modes, times (cp -a, without devices).

@@ -71,8 +71,10 @@ error_kind (galley_error_t *err, int errno_, const char *fmt, ...)
 static int
 invalid_name (galley_error_t *err, const char *name)
 {
-  return error_kind (err, EINVAL, "invalid volume name \"%.256s\": names must match "
-                     "[a-zA-Z0-9][a-zA-Z0-9_.-]*", name ? name : "");
+  return error_kind (err, EINVAL,
+                     "invalid volume name \"%.256s\": names must match "
+                     "[a-zA-Z0-9][a-zA-Z0-9_.-]*",
+                     name ? name : "");
 }
 
 /* Open storage/volumes (created when create is set).  */
@@ -138,7 +140,7 @@ string_map_copy (json_object *in)
   if (in == NULL || out == NULL)
     return out;
   json_object_object_foreach (in, k, v)
-    json_object_object_add (out, k, json_object_new_string (json_object_get_string (v)));
+      json_object_object_add (out, k, json_object_new_string (json_object_get_string (v)));
   return out;
 }
 
@@ -192,8 +194,8 @@ create_locked (const struct galley_paths *p, int dirfd, const char *name,
 }
 
 int
-volume_create (const struct galley_paths *p, const struct volume_create_options *o,
-               char **name_out, galley_error_t *err)
+volume_create (const struct galley_paths *p, const struct volume_create_options *o, char **name_out,
+               galley_error_t *err)
 {
   _cleanup_close_ int dirfd = -1, lockfd = -1;
   char random_name[65];
@@ -274,7 +276,7 @@ volume_exists (const struct galley_paths *p, const char *name)
 static int
 compare_names (const void *a, const void *b)
 {
-  return strcmp (*(char *const *) a, *(char *const *) b);
+  return strcmp (*(char *const *)a, *(char *const *)b);
 }
 
 /* Append to a NULL-terminated strv.  */
@@ -331,7 +333,7 @@ volume_arg_name (const char *arg)
 
   if (colon == NULL || arg[0] == '/' || arg[0] == '.' || colon == arg)
     return NULL;
-  return strndup (arg, (size_t) (colon - arg));
+  return strndup (arg, (size_t)(colon - arg));
 }
 
 /* The source of a --mount type=volume,source=NAME argument.  */
@@ -481,8 +483,10 @@ volume_remove (const struct galley_paths *p, const char *name, bool force, galle
     return -1;
   if (users[0] && ! force)
     {
-      return error_kind (err, EBUSY, "volume %s is being used by the following container(s): %s: volume "
-                         "is being used", name, users[0]);
+      return error_kind (err, EBUSY,
+                         "volume %s is being used by the following container(s): %s: volume "
+                         "is being used",
+                         name, users[0]);
     }
   /* Renamed first: a crash in the middle leaves no half volume behind,
    * and the leftover is removed by the next removal.  */
@@ -522,8 +526,8 @@ volume_set_flag (const struct galley_paths *p, const char *name, const char *fie
 json_object *
 volume_inspect_record (json_object *record)
 {
-  static const char *const order[] = { "Name", "Driver", "Mountpoint", "CreatedAt", "Labels",
-                                       "Scope", "Options" };
+  static const char *const order[] = { "Name",   "Driver", "Mountpoint", "CreatedAt",
+                                       "Labels", "Scope",  "Options" };
   json_object *out = json_object_new_object (), *v;
   size_t i;
 

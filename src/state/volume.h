@@ -19,23 +19,22 @@ bool volume_valid_name (const char *name);
 
 struct volume_create_options
 {
-  const char *name;      /* NULL: a random 64-hex name (an anonymous volume) */
-  json_object *labels;   /* string -> string, may be NULL (not consumed) */
-  json_object *options;  /* string -> string, may be NULL (not consumed) */
-  bool ignore_existing;  /* --ignore: an existing volume is not an error */
-  bool anonymous;        /* created for `-v /path` (removed by rm -v) */
+  const char *name;     /* NULL: a random 64-hex name (an anonymous volume) */
+  json_object *labels;  /* string -> string, may be NULL (not consumed) */
+  json_object *options; /* string -> string, may be NULL (not consumed) */
+  bool ignore_existing; /* --ignore: an existing volume is not an error */
+  bool anonymous;       /* created for `-v /path` (removed by rm -v) */
 };
 
 /* Create the volume; *name_out (optional) receives its name.  An existing
  * name fails with EEXIST: 'volume with name x already exists: volume
  * already exists' (unless ignore_existing).  */
-int volume_create (const struct galley_paths *p, const struct volume_create_options *o,
-                   char **name_out, galley_error_t *err);
+int volume_create (const struct galley_paths *p, const struct volume_create_options *o, char **name_out,
+                   galley_error_t *err);
 
 /* The volume.json record.  ENOENT: 'no volume with name "x" found: no such
  * volume'.  */
-int volume_load (const struct galley_paths *p, const char *name, json_object **out,
-                 galley_error_t *err);
+int volume_load (const struct galley_paths *p, const char *name, json_object **out, galley_error_t *err);
 bool volume_exists (const struct galley_paths *p, const char *name);
 
 /* Names of all volumes, sorted (a NULL-terminated strv; empty when there is
@@ -46,8 +45,7 @@ int volume_list (const struct galley_paths *p, char ***names, galley_error_t *er
 char *volume_data_dir (const struct galley_paths *p, const char *name);
 
 /* Ids of the containers whose configuration uses the volume (a strv).  */
-int volume_users (const struct galley_paths *p, const char *name, char ***ids,
-                  galley_error_t *err);
+int volume_users (const struct galley_paths *p, const char *name, char ***ids, galley_error_t *err);
 
 /* Named volumes a container configuration refers to (-v NAME:/dst,
  * --mount type=volume,source=NAME and "AnonymousVolumes"): a strv.  Pure.  */
@@ -56,13 +54,12 @@ char **volume_names_in_config (json_object *config);
 /* Remove the volume.  Unless force, a volume used by a container fails
  * with EBUSY: 'volume x is being used by the following container(s): id:
  * volume is being used'.  ENOENT as volume_load.  */
-int volume_remove (const struct galley_paths *p, const char *name, bool force,
-                   galley_error_t *err);
+int volume_remove (const struct galley_paths *p, const char *name, bool force, galley_error_t *err);
 
 /* Set a boolean field of volume.json ("NeedsCopyUp", "NeedsChown") under
  * the lock.  */
-int volume_set_flag (const struct galley_paths *p, const char *name, const char *field,
-                     bool value, galley_error_t *err);
+int volume_set_flag (const struct galley_paths *p, const char *name, const char *field, bool value,
+                     galley_error_t *err);
 
 /* The `volume inspect` object (volume.json plus "MountCount" 0 and without
  * galley's private fields).  */
