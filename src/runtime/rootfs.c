@@ -291,6 +291,29 @@ rootfs_method_explain (const struct galley_paths *p, const struct idmap *map)
   return text;
 }
 
+/* In the child about to execute fuse-overlayfs: stdin /dev/null (the
+ * daemon must not read the container's input), and stdout/stderr open.  A
+ * descriptor 0-2 that is closed, or close-on-exec (galley's own fds land
+ * there when it was started with them closed), would otherwise be taken by
+ * fuse-overlayfs for a layer directory or /dev/fuse, which its
+ * daemonizing then replaces with /dev/null.  */
+static void
+give_helper_stdio (void)
+{
+  int null = open ("/dev/null", O_RDWR | O_CLOEXEC), fd;
+
+  if (null >= 0 && null < 3)
+    null = fcntl (null, F_DUPFD_CLOEXEC, 3); /* the process exits or executes: no leak */
+  if (null < 0)
+    return;
+  for (fd = 0; fd < 3; fd++)
+    {
+      int flags = fcntl (fd, F_GETFD);
+      if (fd == 0 || flags < 0 || (flags & FD_CLOEXEC))
+        dup3 (null, fd, 0);
+    }
+}
+
 /* fuse-overlayfs forks its daemon once the mount is in place; the first
  * process exits then.  */
 static int
@@ -328,6 +351,7 @@ fuse_mount (const struct run_spec *spec, galley_error_t *err)
     return galley_error_make (err, errno, "forking fuse-overlayfs");
   if (pid == 0)
     {
+      give_helper_stdio ();
       execl (bin, "fuse-overlayfs", "-o", opts, spec->mountpoint, (char *) NULL);
       _exit (127);
     }
@@ -358,6 +382,13 @@ rootfs_mount (const struct run_spec *spec, galley_error_t *err)
     case ROOTFS_METHOD_FUSE:
       if (fuse_mount (spec, err) < 0)
         return -1;
+      /* The daemon stays in this mount namespace; the container goes on in
+       * a copy.  Otherwise pivot_root would move the daemon's root and cwd
+       * too (it moves those of every process of the namespace), into its
+       * own mount: its next absolute path (/proc/self/fd/N) would wait on
+       * itself, and the container with it.  */
+      if (unshare (CLONE_NEWNS) < 0)
+        return galley_error_make (err, errno, "leaving the mount namespace of fuse-overlayfs");
       break;
     case ROOTFS_METHOD_COPY:
     case ROOTFS_METHOD_DIR:
