@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "runtime/netconf.h"
+#include "image/error_text.h"
 #include "util/cleanup.h"
 
 void
@@ -27,8 +28,7 @@ parse_bool_value (const char *key, const char *v, bool *out, galley_error_t *err
   else if (strcmp (v, "false") == 0)
     *out = false;
   else
-    return galley_error_make (err, 0, "invalid value of %s for slirp4netns: \"%.64s\" (true or false)", key,
-                              v);
+    return error_untrusted (err, "invalid value of %s for slirp4netns: \"%.64s\" (true or false)", key, v);
   return 0;
 }
 
@@ -50,7 +50,7 @@ parse_slirp_option (struct net_options *o, const char *opt, galley_error_t *err)
       char *end;
       unsigned long m = strtoul (v, &end, 10);
       if (*v == '\0' || *end != '\0' || m < 68 || m > 65521)
-        return galley_error_make (err, 0, "invalid mtu \"%.32s\" (68 to 65521)", v);
+        return error_untrusted (err, "invalid mtu \"%.32s\" (68 to 65521)", v);
       o->mtu = (unsigned)m;
       return 0;
     }
@@ -65,18 +65,18 @@ parse_slirp_option (struct net_options *o, const char *opt, galley_error_t *err)
     {
       unsigned char a[4];
       if (inet_pton (AF_INET, v, a) != 1)
-        return galley_error_make (err, 0, "invalid outbound_addr \"%.64s\": an IPv4 address is expected", v);
+        return error_untrusted (err, "invalid outbound_addr \"%.64s\": an IPv4 address is expected", v);
       free (o->outbound_addr);
       return (o->outbound_addr = strdup (v)) ? 0 : galley_error_make (err, ENOMEM, "allocating");
     }
   if (KEY ("port_handler"))
     {
       if (strcmp (v, "slirp4netns") != 0)
-        return galley_error_make (err, 0, "port_handler \"%.32s\" is not supported: only slirp4netns", v);
+        return error_untrusted (err, "port_handler \"%.32s\" is not supported: only slirp4netns", v);
       return 0;
     }
 #undef KEY
-  return galley_error_make (err, 0, "unknown option for slirp4netns: \"%.64s\"", opt);
+  return error_untrusted (err, "unknown option for slirp4netns: \"%.64s\"", opt);
 }
 
 int
@@ -93,7 +93,7 @@ net_options_parse (const char *value, struct net_options *out, galley_error_t *e
   else if (strncmp (value, "container:", 10) == 0)
     {
       if (value[10] == '\0')
-        return galley_error_make (err, 0, "--network container: needs a container name or id");
+        return error_untrusted (err, "--network container: needs a container name or id");
       out->mode = NET_MODE_CONTAINER;
       if ((out->container = strdup (value + 10)) == NULL)
         return galley_error_make (err, ENOMEM, "allocating");
@@ -114,10 +114,9 @@ net_options_parse (const char *value, struct net_options *out, galley_error_t *e
           }
     }
   else if (strncmp (value, "ns:", 3) == 0 || strcmp (value, "bridge") == 0 || strcmp (value, "pasta") == 0)
-    return galley_error_make (err, 0, "--network %.64s is not supported yet", value);
+    return error_untrusted (err, "--network %.64s is not supported yet", value);
   else
-    return galley_error_make (err, 0, "unable to find network with name or ID %.128s: network not found",
-                              value);
+    return error_untrusted (err, "unable to find network with name or ID %.128s: network not found", value);
   return 0;
 }
 
@@ -149,7 +148,7 @@ net_slirp_addresses (const char *cidr, char gateway[16], char dns[16], char gues
   inet_ntop (AF_INET, &in, guest, 16);
   return 0;
 bad:
-  return galley_error_make (err, 0, "invalid cidr \"%.64s\" for slirp4netns (A.B.C.D/N, N at most 25)", cidr);
+  return error_untrusted (err, "invalid cidr \"%.64s\" for slirp4netns (A.B.C.D/N, N at most 25)", cidr);
 }
 
 bool
@@ -328,12 +327,12 @@ split_add_host (const char *arg, char **name, char **ip, galley_error_t *err)
   if (sep == NULL)
     sep = strchr (arg, ':');
   if (sep == NULL || sep == arg || sep[1] == '\0')
-    return galley_error_make (err, 0, "bad format for add-host: \"%.128s\"", arg);
+    return error_untrusted (err, "bad format for add-host: \"%.128s\"", arg);
   if (inet_pton (AF_INET, sep + 1, a) != 1 && inet_pton (AF_INET6, sep + 1, a) != 1
       && strcmp (sep + 1, "host-gateway") != 0)
-    return galley_error_make (err, 0, "invalid IP address in add-host: \"%.128s\"", sep + 1);
+    return error_untrusted (err, "invalid IP address in add-host: \"%.128s\"", sep + 1);
   if (strpbrk (arg, " \t\n#") != NULL && strpbrk (arg, " \t\n#") < sep)
-    return galley_error_make (err, 0, "bad format for add-host: \"%.128s\"", arg);
+    return error_untrusted (err, "bad format for add-host: \"%.128s\"", arg);
   if (name == NULL)
     return 0;
   *name = strndup (arg, (size_t)(sep - arg));

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "runtime/network.h"
+#include "image/error_text.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -192,7 +193,7 @@ network_resolve_ports (json_object *config, json_object *image_config, galley_er
       unsigned char a[16];
       const char *d = array_item (config, "Dns", i);
       if (inet_pton (AF_INET, d, a) != 1 && inet_pton (AF_INET6, d, a) != 1 && strcmp (d, "none") != 0)
-        return galley_error_make (err, 0, "%.64s is not an ip address", d);
+        return error_untrusted (err, "%.64s is not an ip address", d);
     }
   if (json_object_object_get_ex (config, "PortMappings", &all))
     {
@@ -202,8 +203,8 @@ network_resolve_ports (json_object *config, json_object *image_config, galley_er
       if (port_mappings_from_json (all, &ports, &n, err) < 0)
         return -1;
       if (n > 0 && mode != NET_MODE_SLIRP)
-        return galley_error_make (err, 0, "published ports need a slirp4netns network, not --network %s",
-                                  json_get_string (config, "Network"));
+        return error_untrusted (err, "published ports need a slirp4netns network, not --network %s",
+                                json_get_string (config, "Network"));
       return 0;
     }
   for (i = 0; i < array_len (config, "PublishPorts"); i++)
@@ -213,8 +214,8 @@ network_resolve_ports (json_object *config, json_object *image_config, galley_er
       && add_exposed_ports (image_config, &ports, &n, err) < 0)
     return -1;
   if (n > 0 && mode != NET_MODE_SLIRP)
-    return galley_error_make (err, 0, "published ports need a slirp4netns network, not --network %s",
-                              json_get_string (config, "Network"));
+    return error_untrusted (err, "published ports need a slirp4netns network, not --network %s",
+                            json_get_string (config, "Network"));
   if (port_check_conflicts (ports, n, err) < 0)
     return -1;
   for (i = 0; i < n; i++)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "runtime/portspec.h"
+#include "image/error_text.h"
 #include "util/cleanup.h"
 
 /* "80" or "8000-8009": *first and *count (>= 1).  allow_zero: a host port
@@ -42,16 +43,16 @@ parse_range (const char *text, size_t len, bool host, uint16_t *first, uint16_t 
   if (a < 1 || a > 65535 || b < 1 || b > 65535)
     goto bad;
   if (b < a)
-    return galley_error_make (err, 0, "invalid port range \"%s\" in \"%.128s\": the end is before the start",
-                              buf, arg);
+    return error_untrusted (err, "invalid port range \"%s\" in \"%.128s\": the end is before the start", buf,
+                            arg);
   *first = (uint16_t)a;
   *count = (uint16_t)(b - a + 1);
   return 0;
 bad:
-  return galley_error_make (err, 0,
-                            "invalid %s port \"%.*s\" in \"%.128s\": must be a number or a range "
-                            "between 1 and 65535",
-                            host ? "host" : "container", (int)(len > 32 ? 32 : len), text, arg);
+  return error_untrusted (err,
+                          "invalid %s port \"%.*s\" in \"%.128s\": must be a number or a range "
+                          "between 1 and 65535",
+                          host ? "host" : "container", (int)(len > 32 ? 32 : len), text, arg);
 }
 
 /* Split "[ip:][host:]container" at the last colons; an IPv6 address is in
@@ -91,11 +92,11 @@ split_publish (const char *spec, const char *arg, char ip[46], const char **host
       ip_start++, ip_end--;
     len = (size_t)(ip_end - ip_start);
     if (len == 0 || len >= 46)
-      return galley_error_make (err, 0, "invalid IP address in \"%.128s\"", arg);
+      return error_untrusted (err, "invalid IP address in \"%.128s\"", arg);
     memcpy (ip, ip_start, len);
     ip[len] = '\0';
     if (inet_pton (AF_INET, ip, addr) != 1 && inet_pton (AF_INET6, ip, addr) != 1)
-      return galley_error_make (err, 0, "invalid IP address \"%s\" in \"%.128s\"", ip, arg);
+      return error_untrusted (err, "invalid IP address \"%s\" in \"%.128s\"", ip, arg);
   }
   return 0;
 }
@@ -135,15 +136,15 @@ port_parse_publish (const char *arg, struct port_mapping **ports, size_t *n, gal
       || parse_range (ctr, strlen (ctr), false, &m.container_port, &ctr_count, arg, err) < 0)
     return -1;
   if (m.host_port != 0 && host_count != 1 && host_count != ctr_count)
-    return galley_error_make (err, 0,
-                              "host and container port ranges have different lengths: %u vs %u in "
-                              "\"%.128s\"",
-                              host_count, ctr_count, arg);
+    return error_untrusted (err,
+                            "host and container port ranges have different lengths: %u vs %u in "
+                            "\"%.128s\"",
+                            host_count, ctr_count, arg);
   if (m.host_port != 0 && (unsigned)m.host_port + ctr_count - 1 > 65535)
-    return galley_error_make (err, 0, "host port range in \"%.128s\" goes beyond 65535", arg);
+    return error_untrusted (err, "host port range in \"%.128s\" goes beyond 65535", arg);
   m.range = ctr_count;
   if (*protos == '\0')
-    return galley_error_make (err, 0, "missing protocol after \"/\" in \"%.128s\"", arg);
+    return error_untrusted (err, "missing protocol after \"/\" in \"%.128s\"", arg);
   {
     _cleanup_free_ char *plist = strdup (protos);
     if (plist == NULL)
@@ -151,10 +152,10 @@ port_parse_publish (const char *arg, struct port_mapping **ports, size_t *n, gal
     for (proto = strtok_r (plist, ",", &save); proto; proto = strtok_r (NULL, ",", &save))
       {
         if (strcmp (proto, "tcp") != 0 && strcmp (proto, "udp") != 0)
-          return galley_error_make (err, 0,
-                                    "unsupported protocol \"%.16s\" in \"%.128s\": only tcp and udp "
-                                    "can be published",
-                                    proto, arg);
+          return error_untrusted (err,
+                                  "unsupported protocol \"%.16s\" in \"%.128s\": only tcp and udp "
+                                  "can be published",
+                                  proto, arg);
         strcpy (m.protocol, proto);
         if (push_mapping (ports, n, &m, err) < 0)
           return -1;
@@ -176,7 +177,7 @@ port_parse_exposed (const char *key, struct port_mapping *out, galley_error_t *e
       < 0)
     return galley_error_wrap (err, "exposed port");
   if (strcmp (proto, "tcp") != 0 && strcmp (proto, "udp") != 0)
-    return galley_error_make (err, 0, "exposed port \"%.64s\": unsupported protocol", key);
+    return error_untrusted (err, "exposed port \"%.64s\": unsupported protocol", key);
   out->range = count;
   strcpy (out->protocol, proto);
   return 0;
@@ -203,8 +204,8 @@ port_check_conflicts (const struct port_mapping *ports, size_t n, galley_error_t
           continue;
         if (a->host_port != 0 && b->host_port != 0 && addresses_overlap (a->host_ip, b->host_ip)
             && a->host_port < b->host_port + b->range && b->host_port < a->host_port + a->range)
-          return galley_error_make (err, 0, "host port %u/%s is published twice",
-                                    a->host_port > b->host_port ? a->host_port : b->host_port, a->protocol);
+          return error_untrusted (err, "host port %u/%s is published twice",
+                                  a->host_port > b->host_port ? a->host_port : b->host_port, a->protocol);
         if (a->container_port < b->container_port + b->range
             && b->container_port < a->container_port + a->range)
           return galley_error_make (
@@ -258,7 +259,7 @@ port_mappings_from_json (json_object *arr, struct port_mapping **ports, size_t *
   if (arr == NULL)
     return 0;
   if (! json_object_is_type (arr, json_type_array))
-    return galley_error_make (err, 0, "PortMappings: not an array");
+    return error_untrusted (err, "PortMappings: not an array");
   for (i = 0; i < json_object_array_length (arr); i++)
     {
       json_object *o = json_object_array_get_idx (arr, i), *v;
@@ -277,7 +278,7 @@ port_mappings_from_json (json_object *arr, struct port_mapping **ports, size_t *
           free (*ports);
           *ports = NULL;
           *n = 0;
-          return galley_error_make (err, 0, "PortMappings: invalid entry %zu", i);
+          return error_untrusted (err, "PortMappings: invalid entry %zu", i);
         }
       strcpy (m.protocol, proto);
       strcpy (m.host_ip, ip ? ip : "");

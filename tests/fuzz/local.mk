@@ -1,7 +1,8 @@
 # tests/fuzz: libFuzzer targets, built for `make check` with a replay main
 # (tests/fuzz/replay.c) and run over the shared seeds in tests/fuzz/seeds/.
 FUZZ_TARGETS = tests/fuzz/fuzz-toml tests/fuzz/fuzz-template tests/fuzz/fuzz-reference \
-	tests/fuzz/fuzz-manifest tests/fuzz/fuzz-www-authenticate tests/fuzz/fuzz-seccomp-profile
+	tests/fuzz/fuzz-manifest tests/fuzz/fuzz-www-authenticate tests/fuzz/fuzz-seccomp-profile \
+	tests/fuzz/fuzz-network
 check_PROGRAMS += $(FUZZ_TARGETS)
 TESTS += tests/fuzz/replay-seeds.sh
 EXTRA_DIST += tests/fuzz/replay-seeds.sh tests/fuzz/seeds
@@ -18,3 +19,5 @@ tests_fuzz_fuzz_www_authenticate_SOURCES = tests/fuzz/fuzz-www-authenticate.c te
 tests_fuzz_fuzz_www_authenticate_LDADD = $(FUZZ_COMMON_LDADD)
 tests_fuzz_fuzz_seccomp_profile_SOURCES = tests/fuzz/fuzz-seccomp-profile.c tests/fuzz/replay.c
 tests_fuzz_fuzz_seccomp_profile_LDADD = $(FUZZ_COMMON_LDADD)
+tests_fuzz_fuzz_network_SOURCES = tests/fuzz/fuzz-network.c tests/fuzz/replay.c
+tests_fuzz_fuzz_network_LDADD = $(FUZZ_COMMON_LDADD)
