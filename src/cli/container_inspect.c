@@ -25,15 +25,18 @@ cli_cmd_container_inspect (struct cli_context *ctx, int argc, char **argv, galle
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
     switch (opt)
       {
-      case OPT_container_inspect_format: format = arg; break;
-      case OPT_container_inspect_latest: r.latest = true; break;
-      case OPT_container_inspect_size: break;
+      case OPT_container_inspect_format:
+        format = arg;
+        break;
+      case OPT_container_inspect_latest:
+        r.latest = true;
+        break;
+      case OPT_container_inspect_size:
+        break;
       }
   if (opt < 0)
     return -1;
-  r.names = argv + p.optind;
-  r.n_names = argc - p.optind;
-  if (container_targets_collect (ctx, &r, &t, &n, err) < 0)
+  if (container_targets_collect_args (ctx, &r, &p, &t, &n, err) < 0)
     return -1;
   for (i = 0; i < n; i++)
     json_object_array_add (records, container_inspect_record (&ctx->paths, &t[i].entry));

@@ -33,8 +33,8 @@ container_target_report (galley_error_t *err)
 }
 
 static int
-add_one (struct cli_context *ctx, const char *key, bool ignore_missing, struct container_target *t,
-         size_t *n, galley_error_t *err)
+add_one (struct cli_context *ctx, const char *key, bool ignore_missing, struct container_target *t, size_t *n,
+         galley_error_t *err)
 {
   if (container_find (&ctx->paths, key, &t[*n].entry, err) < 0)
     {
@@ -87,7 +87,7 @@ container_targets_collect (struct cli_context *ctx, const struct target_request 
     }
   if (r->cidfile == NULL && r->n_names == 0)
     return galley_error_make (err, 0, "you must provide at least one name or id");
-  t = calloc ((size_t) r->n_names + 2, sizeof *t);
+  t = calloc ((size_t)r->n_names + 2, sizeof *t);
   if (t == NULL)
     return galley_error_make (err, errno, "allocating");
   if (r->cidfile != NULL)
@@ -105,7 +105,7 @@ container_targets_collect (struct cli_context *ctx, const struct target_request 
           return -1;
         }
     }
-  for (i = 0; i < (size_t) r->n_names; i++)
+  for (i = 0; i < (size_t)r->n_names; i++)
     if (add_one (ctx, r->names[i], r->ignore_missing, t, &count, err) < 0)
       {
         container_targets_free (t, count);
@@ -114,4 +114,38 @@ container_targets_collect (struct cli_context *ctx, const struct target_request 
   *out = t;
   *n = count;
   return 0;
+}
+
+int
+container_targets_collect_args (struct cli_context *ctx, struct target_request *r, const struct cli_parser *p,
+                                struct container_target **out, size_t *n, galley_error_t *err)
+{
+  r->names = p->argv + p->optind;
+  r->n_names = p->argc - p->optind;
+  return container_targets_collect (ctx, r, out, n, err);
+}
+
+int
+container_targets_run (struct cli_context *ctx, struct target_request *r, const struct cli_parser *p,
+                       container_target_fn fn, void *data, galley_error_t *err)
+{
+  struct container_target *t = NULL;
+  size_t n = 0, i;
+  int ret, failed = 0;
+
+  if (container_targets_collect_args (ctx, r, p, &t, &n, err) < 0)
+    return -1;
+  for (i = 0; i < n; i++)
+    {
+      ret = fn (ctx, &t[i], data, err);
+      if (ret < 0)
+        {
+          container_target_report (err);
+          failed = 1;
+        }
+      else if (ret != CONTAINER_TARGET_QUIET)
+        printf ("%s\n", t[i].label);
+    }
+  container_targets_free (t, n);
+  return failed ? GALLEY_EXIT_FAILURE : 0;
 }

@@ -12,14 +12,14 @@
 struct container_target
 {
   struct container_entry entry;
-  char *label;  /* what the command prints for it: the argument as given, or the full id */
+  char *label; /* what the command prints for it: the argument as given, or the full id */
 };
 
 struct target_request
 {
   bool all, latest, ignore_missing;
   const char *cidfile;
-  char **names;  /* positionals */
+  char **names; /* positionals */
   int n_names;
 };
 
@@ -28,6 +28,26 @@ struct target_request
 int container_targets_collect (struct cli_context *ctx, const struct target_request *r,
                                struct container_target **out, size_t *n, galley_error_t *err);
 void container_targets_free (struct container_target *t, size_t n);
+
+/* container_targets_collect with the positionals left after p's options
+ * as the names.  */
+int container_targets_collect_args (struct cli_context *ctx, struct target_request *r,
+                                    const struct cli_parser *p, struct container_target **out, size_t *n,
+                                    galley_error_t *err);
+
+/* What a command does to one target: 0 when done (the label is printed),
+ * CONTAINER_TARGET_QUIET when done with nothing to print (skipped, or it
+ * printed its own line), -1 with err filled on failure.  */
+#define CONTAINER_TARGET_QUIET 1
+typedef int (*container_target_fn) (struct cli_context *ctx, struct container_target *t, void *data,
+                                    galley_error_t *err);
+
+/* Resolve as container_targets_collect_args and run fn on each target,
+ * reporting each failure and going on.  Returns 0, GALLEY_EXIT_FAILURE
+ * when fn failed for some, or -1 when the request could not be
+ * resolved.  */
+int container_targets_run (struct cli_context *ctx, struct target_request *r, const struct cli_parser *p,
+                           container_target_fn fn, void *data, galley_error_t *err);
 
 /* Report one failure of a command that goes on with the next container
  * (podman prints each, exits 125 at the end).  */

@@ -20,7 +20,7 @@
 struct logs_options
 {
   bool follow, names, timestamps;
-  long long tail; /* -1: all */
+  long long tail;       /* -1: all */
   int64_t since, until; /* ns; 0 = unset */
 };
 
@@ -41,7 +41,7 @@ parse_when (const char *text, int64_t *out, galley_error_t *err)
     double secs = strtod (text, &end);
     if (end != text && *end == '\0')
       {
-        *out = (int64_t) (secs * 1e9);
+        *out = (int64_t)(secs * 1e9);
         return 0;
       }
   }
@@ -62,7 +62,7 @@ parse_when (const char *text, int64_t *out, galley_error_t *err)
         unit = 1000000000LL, end++;
       else
         return galley_error_make (err, 0, "invalid time \"%s\"", text);
-      total += (int64_t) (v * (double) unit);
+      total += (int64_t)(v * (double)unit);
       p = end;
     }
   *out = time_now_ns () - total;
@@ -70,8 +70,8 @@ parse_when (const char *text, int64_t *out, galley_error_t *err)
 }
 
 static void
-print_record (const struct logs_options *o, const struct container_entry *e,
-              const struct log_record *r, bool *at_line_start)
+print_record (const struct logs_options *o, const struct container_entry *e, const struct log_record *r,
+              bool *at_line_start)
 {
   FILE *out = r->is_stderr ? stderr : stdout;
 
@@ -84,7 +84,7 @@ print_record (const struct logs_options *o, const struct container_entry *e,
       if (o->names)
         fprintf (out, "%.12s ", e->id);
       if (o->timestamps)
-        fprintf (out, "%.*s ", (int) r->stamp_len, r->stamp);
+        fprintf (out, "%.*s ", (int)r->stamp_len, r->stamp);
     }
   fwrite (r->msg, 1, r->msg_len, out);
   if (! r->partial)
@@ -95,8 +95,8 @@ print_record (const struct logs_options *o, const struct container_entry *e,
 
 /* Print complete lines of buf; returns how many bytes were consumed.  */
 static size_t
-print_lines (const struct logs_options *o, const struct container_entry *e, const char *buf,
-             size_t len, long long skip, bool *at_line_start)
+print_lines (const struct logs_options *o, const struct container_entry *e, const char *buf, size_t len,
+             long long skip, bool *at_line_start)
 {
   size_t start = 0;
   const char *nl;
@@ -104,7 +104,7 @@ print_lines (const struct logs_options *o, const struct container_entry *e, cons
   while ((nl = memchr (buf + start, '\n', len - start)) != NULL)
     {
       struct log_record r;
-      size_t l = (size_t) (nl - (buf + start));
+      size_t l = (size_t)(nl - (buf + start));
       if (skip > 0)
         skip--;
       else if (log_parse_record (buf + start, l, &r) == 0)
@@ -136,8 +136,7 @@ still_running (struct cli_context *ctx, const char *id)
       galley_error_release (&ignore);
       return false;
     }
-  return st.status == CONTAINER_STATUS_RUNNING || st.status == CONTAINER_STATUS_PAUSED
-         || st.status == CONTAINER_STATUS_STOPPING;
+  return container_status_is_live (st.status);
 }
 
 static int
@@ -167,7 +166,7 @@ show_log (struct cli_context *ctx, const struct logs_options *o, const struct co
         return galley_error_make (err, errno, "reading %s", path);
       if (r > 0)
         {
-          len += (size_t) r;
+          len += (size_t)r;
           if (len == cap)
             {
               char *bigger = realloc (buf, cap * 2);
@@ -202,7 +201,7 @@ show_log (struct cli_context *ctx, const struct logs_options *o, const struct co
             while ((r = read (fd, buf + len, cap - len)) > 0)
               {
                 size_t used;
-                len += (size_t) r;
+                len += (size_t)r;
                 used = print_lines (o, e, buf, len, 0, &at_line_start);
                 memmove (buf, buf + used, len - used);
                 len -= used;
@@ -235,10 +234,18 @@ cli_cmd_logs (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
     switch (opt)
       {
-      case OPT_logs_follow: o.follow = true; break;
-      case OPT_logs_latest: r.latest = true; break;
-      case OPT_logs_names: o.names = true; break;
-      case OPT_logs_timestamps: o.timestamps = true; break;
+      case OPT_logs_follow:
+        o.follow = true;
+        break;
+      case OPT_logs_latest:
+        r.latest = true;
+        break;
+      case OPT_logs_names:
+        o.names = true;
+        break;
+      case OPT_logs_timestamps:
+        o.timestamps = true;
+        break;
       case OPT_logs_tail:
         {
           char *end = NULL;
@@ -258,11 +265,9 @@ cli_cmd_logs (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
       }
   if (opt < 0)
     return -1;
-  r.names = argv + p.optind;
-  r.n_names = argc - p.optind;
-  if (r.n_names > 1)
+  if (argc - p.optind > 1)
     o.names = true;
-  if (container_targets_collect (ctx, &r, &t, &n, err) < 0)
+  if (container_targets_collect_args (ctx, &r, &p, &t, &n, err) < 0)
     return -1;
   for (i = 0; i < n && ret == 0; i++)
     ret = show_log (ctx, &o, &t[i].entry, err);

@@ -8,16 +8,31 @@
 #include "cli/container_targets.h"
 #include "runtime/lifecycle.h"
 
+struct pause_action
+{
+  bool pause;
+  bool all; /* --all: only the ones in the status the action applies to */
+};
+
+static int
+pause_one (struct cli_context *ctx, struct container_target *t, void *data, galley_error_t *err)
+{
+  const struct pause_action *a = data;
+  enum container_status want = a->pause ? CONTAINER_STATUS_RUNNING : CONTAINER_STATUS_PAUSED;
+
+  if (a->all && t->entry.state.status != want)
+    return CONTAINER_TARGET_QUIET;
+  return container_pause (&ctx->paths, &t->entry, a->pause, err);
+}
+
 static int
 pause_command (struct cli_context *ctx, int argc, char **argv, bool pause, galley_error_t *err)
 {
   _cleanup_cli_parser_ struct cli_parser p;
   struct target_request r = { 0 };
-  struct container_target *t = NULL;
-  size_t n = 0, i;
+  struct pause_action a = { .pause = pause };
   const char *arg;
-  int opt, failed = 0;
-  enum container_status want = pause ? CONTAINER_STATUS_RUNNING : CONTAINER_STATUS_PAUSED;
+  int opt;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
@@ -30,24 +45,8 @@ pause_command (struct cli_context *ctx, int argc, char **argv, bool pause, galle
     }
   if (opt < 0)
     return -1;
-  r.names = argv + p.optind;
-  r.n_names = argc - p.optind;
-  if (container_targets_collect (ctx, &r, &t, &n, err) < 0)
-    return -1;
-  for (i = 0; i < n; i++)
-    {
-      if (r.all && t[i].entry.state.status != want)
-        continue;
-      if (container_pause (&ctx->paths, &t[i].entry, pause, err) < 0)
-        {
-          container_target_report (err);
-          failed = 1;
-          continue;
-        }
-      printf ("%s\n", t[i].label);
-    }
-  container_targets_free (t, n);
-  return failed ? GALLEY_EXIT_FAILURE : 0;
+  a.all = r.all;
+  return container_targets_run (ctx, &r, &p, pause_one, &a, err);
 }
 
 int

@@ -26,7 +26,7 @@ static bool
 label_matches (json_object *labels, const char *want)
 {
   const char *eq = strchr (want, '=');
-  _cleanup_free_ char *key = eq ? strndup (want, (size_t) (eq - want)) : strdup (want);
+  _cleanup_free_ char *key = eq ? strndup (want, (size_t)(eq - want)) : strdup (want);
   json_object *v;
 
   if (labels == NULL || ! json_object_object_get_ex (labels, key, &v))
@@ -86,8 +86,7 @@ filter_one (const struct container_entry *e, const char *key, const char *value,
 }
 
 static int
-filters_match (const struct ps_options *o, const struct container_entry *e, bool *out,
-               galley_error_t *err)
+filters_match (const struct ps_options *o, const struct container_entry *e, bool *out, galley_error_t *err)
 {
   size_t i, j;
 
@@ -95,7 +94,7 @@ filters_match (const struct ps_options *o, const struct container_entry *e, bool
   for (i = 0; i < o->n_filters; i++)
     {
       const char *f = o->filters[i], *eq = strchr (f, '=');
-      size_t klen = eq ? (size_t) (eq - f) : 0;
+      size_t klen = eq ? (size_t)(eq - f) : 0;
       bool any = false, seen = false;
 
       if (eq == NULL)
@@ -158,23 +157,23 @@ ps_record (const struct ps_options *o, const struct container_entry *e)
   container_status_human (&e->state, status, sizeof status);
   human_duration (now - e->created, since, sizeof since);
   snprintf (human, sizeof human, "%s ago", since);
-  json_object_object_add (r, "AutoRemove", json_object_new_boolean (
-                                               json_object_object_get_ex (e->config, "Rm", &v)
-                                               && json_object_get_boolean (v)));
+  json_object_object_add (r, "AutoRemove",
+                          json_object_new_boolean (json_object_object_get_ex (e->config, "Rm", &v)
+                                                   && json_object_get_boolean (v)));
   json_object_object_add (r, "Command", cmd);
   json_object_object_add (r, "CreatedAt", json_object_new_string (human));
   json_object_object_add (r, "Exited", json_object_new_boolean (exited));
-  json_object_object_add (r, "ExitedAt", json_object_new_int64 (
-                                             e->state.finished_at ? e->state.finished_at / 1000000000
-                                                                  : -62135596800LL));
+  json_object_object_add (
+      r, "ExitedAt",
+      json_object_new_int64 (e->state.finished_at ? e->state.finished_at / 1000000000 : -62135596800LL));
   json_object_object_add (r, "ExitCode", json_object_new_int (exited ? e->state.exit_code : 0));
   json_object_object_add (r, "Id", json_object_new_string (e->id));
   json_object_object_add (r, "Image", json_object_new_string (image ? image : ""));
   v = NULL;
-  json_object_object_add (r, "ImageID", json_object_new_string (
-                                            json_get_string (e->config, "ImageID")
-                                                ? json_get_string (e->config, "ImageID")
-                                                : ""));
+  json_object_object_add (r, "ImageID",
+                          json_object_new_string (json_get_string (e->config, "ImageID")
+                                                      ? json_get_string (e->config, "ImageID")
+                                                      : ""));
   json_object_object_add (r, "IsInfra", json_object_new_boolean (false));
   if (json_object_object_get_ex (e->config, "Labels", &labels))
     json_object_object_add (r, "Labels", json_object_get (labels));
@@ -188,18 +187,18 @@ ps_record (const struct ps_options *o, const struct container_entry *e)
   }
   json_object_object_add (r, "Namespaces", json_object_new_object ());
   json_object_object_add (r, "Networks", json_object_new_array ());
-  json_object_object_add (r, "Pid", json_object_new_int (e->state.status == CONTAINER_STATUS_RUNNING
-                                                             || e->state.status
-                                                                    == CONTAINER_STATUS_PAUSED
-                                                             ? e->state.pid
-                                                             : 0));
+  json_object_object_add (r, "Pid",
+                          json_object_new_int (e->state.status == CONTAINER_STATUS_RUNNING
+                                                       || e->state.status == CONTAINER_STATUS_PAUSED
+                                                   ? e->state.pid
+                                                   : 0));
   json_object_object_add (r, "Pod", json_object_new_string (""));
   json_object_object_add (r, "PodName", json_object_new_string (""));
   json_object_object_add (r, "Ports", NULL);
   json_object_object_add (r, "Size", NULL);
-  json_object_object_add (r, "StartedAt", json_object_new_int64 (
-                                              e->state.started_at ? e->state.started_at / 1000000000
-                                                                  : -62135596800LL));
+  json_object_object_add (
+      r, "StartedAt",
+      json_object_new_int64 (e->state.started_at ? e->state.started_at / 1000000000 : -62135596800LL));
   json_object_object_add (r, "State", json_object_new_string (container_status_name (e->state.status)));
   json_object_object_add (r, "Status", json_object_new_string (status));
   json_object_object_add (r, "Created", json_object_new_int64 (e->created / 1000000000));
@@ -246,20 +245,36 @@ parse_ps (struct cli_context *ctx, int argc, char **argv, struct ps_options *o, 
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
     switch (opt)
       {
-      case OPT_ps_all: o->all = true; break;
-      case OPT_ps_latest: o->latest = true; break;
-      case OPT_ps_no_trunc: o->no_trunc = true; break;
-      case OPT_ps_noheading: o->noheading = true; break;
-      case OPT_ps_quiet: o->quiet = true; break;
-      case OPT_ps_size: o->size = true; break;
-      case OPT_ps_format: o->format = arg; break;
-      case OPT_ps_sort: o->sort = arg; break;
+      case OPT_ps_all:
+        o->all = true;
+        break;
+      case OPT_ps_latest:
+        o->latest = true;
+        break;
+      case OPT_ps_no_trunc:
+        o->no_trunc = true;
+        break;
+      case OPT_ps_noheading:
+        o->noheading = true;
+        break;
+      case OPT_ps_quiet:
+        o->quiet = true;
+        break;
+      case OPT_ps_size:
+        o->size = true;
+        break;
+      case OPT_ps_format:
+        o->format = arg;
+        break;
+      case OPT_ps_sort:
+        o->sort = arg;
+        break;
       case OPT_ps_last:
         {
           unsigned long long n;
           if (cli_uint (&p, arg, 1u << 30, &n, err) < 0)
             return -1;
-          o->last = (long) n;
+          o->last = (long)n;
           break;
         }
       case OPT_ps_filter:
@@ -268,7 +283,7 @@ parse_ps (struct cli_context *ctx, int argc, char **argv, struct ps_options *o, 
           if (bigger == NULL)
             return galley_error_make (err, 0, "allocating");
           o->filters = bigger;
-          o->filters[o->n_filters++] = (char *) arg;
+          o->filters[o->n_filters++] = (char *)arg;
           break;
         }
       }
@@ -293,8 +308,8 @@ cli_cmd_ps (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
     goto out;
   if (o.latest)
     first = n > 0 ? n - 1 : 0;
-  else if (o.last >= 0 && (size_t) o.last < n)
-    first = n - (size_t) o.last;
+  else if (o.last >= 0 && (size_t)o.last < n)
+    first = n - (size_t)o.last;
   for (i = 0; i < o.n_filters; i++)
     status_filter = status_filter || strncmp (o.filters[i], "status=", 7) == 0
                     || strncmp (o.filters[i], "exited=", 7) == 0;
@@ -302,9 +317,7 @@ cli_cmd_ps (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
   for (i = first; i < n; i++)
     {
       bool keep;
-      bool running = list[i].state.status == CONTAINER_STATUS_RUNNING
-                     || list[i].state.status == CONTAINER_STATUS_PAUSED
-                     || list[i].state.status == CONTAINER_STATUS_STOPPING;
+      bool running = container_status_is_live (list[i].state.status);
       if (! o.all && ! o.latest && o.last < 0 && ! status_filter && ! running)
         continue;
       if (filters_match (&o, &list[i], &keep, err) < 0)

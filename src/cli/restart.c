@@ -8,11 +8,26 @@
 #include "cli/run_options.h"
 #include "runtime/lifecycle.h"
 
-static bool
-is_live (const struct container_entry *e)
+struct restart_action
 {
-  return e->state.status == CONTAINER_STATUS_RUNNING || e->state.status == CONTAINER_STATUS_PAUSED
-         || e->state.status == CONTAINER_STATUS_STOPPING;
+  bool running_only;
+  int timeout;
+};
+
+static int
+restart_one (struct cli_context *ctx, struct container_target *t, void *data, galley_error_t *err)
+{
+  const struct restart_action *a = data;
+  bool live = container_status_is_live (t->entry.state.status);
+
+  if (a->running_only && ! live)
+    return CONTAINER_TARGET_QUIET;
+  if ((live && container_stop (&ctx->paths, &t->entry, a->timeout, err) < 0)
+      || run_start_existing (ctx, t->entry.id, err) < 0)
+    return -1;
+  /* the full id, whatever name was given */
+  printf ("%s\n", t->entry.id);
+  return CONTAINER_TARGET_QUIET;
 }
 
 int
@@ -20,20 +35,24 @@ cli_cmd_restart (struct cli_context *ctx, int argc, char **argv, galley_error_t 
 {
   _cleanup_cli_parser_ struct cli_parser p;
   struct target_request r = { 0 };
-  struct container_target *t = NULL;
+  struct restart_action a = { 0 };
   unsigned long long timeout = 10;
-  bool running_only = false;
-  size_t n = 0, i;
   const char *arg;
-  int opt, failed = 0;
+  int opt;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
     switch (opt)
       {
-      case OPT_restart_all: r.all = true; break;
-      case OPT_restart_latest: r.latest = true; break;
-      case OPT_restart_running: running_only = true; break;
+      case OPT_restart_all:
+        r.all = true;
+        break;
+      case OPT_restart_latest:
+        r.latest = true;
+        break;
+      case OPT_restart_running:
+        a.running_only = true;
+        break;
       case OPT_restart_time:
         if (cli_uint (&p, arg, 1u << 30, &timeout, err) < 0)
           return -1;
@@ -41,23 +60,6 @@ cli_cmd_restart (struct cli_context *ctx, int argc, char **argv, galley_error_t 
       }
   if (opt < 0)
     return -1;
-  r.names = argv + p.optind;
-  r.n_names = argc - p.optind;
-  if (container_targets_collect (ctx, &r, &t, &n, err) < 0)
-    return -1;
-  for (i = 0; i < n; i++)
-    {
-      if (running_only && ! is_live (&t[i].entry))
-        continue;
-      if ((is_live (&t[i].entry) && container_stop (&ctx->paths, &t[i].entry, (int) timeout, err) < 0)
-          || run_start_existing (ctx, t[i].entry.id, err) < 0)
-        {
-          container_target_report (err);
-          failed = 1;
-          continue;
-        }
-      printf ("%s\n", t[i].entry.id);
-    }
-  container_targets_free (t, n);
-  return failed ? GALLEY_EXIT_FAILURE : 0;
+  a.timeout = (int)timeout;
+  return container_targets_run (ctx, &r, &p, restart_one, &a, err);
 }

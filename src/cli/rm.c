@@ -9,17 +9,41 @@
 #include "runtime/lifecycle.h"
 #include "runtime/volume_mounts.h"
 
+struct rm_action
+{
+  bool force, volumes, ignore_missing;
+  bool volume_failed; /* some -v removal failed (reported; the container is gone) */
+};
+
+static int
+rm_one (struct cli_context *ctx, struct container_target *t, void *data, galley_error_t *err)
+{
+  struct rm_action *a = data;
+
+  if (container_rm (&ctx->paths, &t->entry, a->force, err) < 0)
+    {
+      if (galley_error_errno (err) != ENOENT || ! a->ignore_missing)
+        return -1;
+      galley_error_release (err);
+    }
+  /* -v: the anonymous volumes go with the container (not named ones).  */
+  if (a->volumes && volume_remove_anonymous (&ctx->paths, t->entry.config, err) < 0)
+    {
+      container_target_report (err);
+      a->volume_failed = true;
+    }
+  return 0;
+}
+
 int
 cli_cmd_rm (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
   _cleanup_cli_parser_ struct cli_parser p;
   struct target_request r = { 0 };
-  struct container_target *t = NULL;
+  struct rm_action a = { 0 };
   unsigned long long timeout = 10;
-  bool force = false, volumes = false;
-  size_t n = 0, i;
   const char *arg;
-  int opt, failed = 0;
+  int opt, ret;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
@@ -32,7 +56,7 @@ cli_cmd_rm (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
         r.cidfile = arg;
         break;
       case OPT_rm_force:
-        force = true;
+        a.force = true;
         break;
       case OPT_rm_ignore:
         r.ignore_missing = true;
@@ -45,38 +69,14 @@ cli_cmd_rm (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
           return -1;
         break;
       case OPT_rm_volumes:
-        volumes = true;
+        a.volumes = true;
         break;
       }
   if (opt < 0)
     return -1;
-  r.names = argv + p.optind;
-  r.n_names = argc - p.optind;
   /* podman rm -f ignores missing containers */
-  r.ignore_missing = r.ignore_missing || force;
-  if (container_targets_collect (ctx, &r, &t, &n, err) < 0)
-    return -1;
-  for (i = 0; i < n; i++)
-    {
-      if (container_rm (&ctx->paths, &t[i].entry, force, err) < 0)
-        {
-          if (galley_error_errno (err) == ENOENT && r.ignore_missing)
-            galley_error_release (err);
-          else
-            {
-              container_target_report (err);
-              failed = 1;
-              continue;
-            }
-        }
-      /* -v: the anonymous volumes go with the container (not named ones).  */
-      if (volumes && volume_remove_anonymous (&ctx->paths, t[i].entry.config, err) < 0)
-        {
-          container_target_report (err);
-          failed = 1;
-        }
-      printf ("%s\n", t[i].label);
-    }
-  container_targets_free (t, n);
-  return failed ? GALLEY_EXIT_FAILURE : 0;
+  r.ignore_missing = r.ignore_missing || a.force;
+  a.ignore_missing = r.ignore_missing;
+  ret = container_targets_run (ctx, &r, &p, rm_one, &a, err);
+  return ret == 0 && a.volume_failed ? GALLEY_EXIT_FAILURE : ret;
 }

@@ -25,9 +25,7 @@ start_detached (struct cli_context *ctx, int n, char **names)
       struct container_entry e;
       if (container_find (&ctx->paths, names[i], &e, &err) == 0)
         {
-          bool live = e.state.status == CONTAINER_STATUS_RUNNING
-                      || e.state.status == CONTAINER_STATUS_PAUSED
-                      || e.state.status == CONTAINER_STATUS_STOPPING;
+          bool live = container_status_is_live (e.state.status);
           if (live || run_start_existing (ctx, e.id, &err) == 0)
             printf ("%s\n", names[i]);
           container_entry_clear (&e);

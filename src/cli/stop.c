@@ -9,11 +9,31 @@
 #include "cli/container_targets.h"
 #include "runtime/lifecycle.h"
 
-static bool
-is_live (const struct container_entry *e)
+struct stop_action
 {
-  return e->state.status == CONTAINER_STATUS_RUNNING || e->state.status == CONTAINER_STATUS_PAUSED
-         || e->state.status == CONTAINER_STATUS_STOPPING;
+  bool all;    /* --all: only the live ones */
+  int timeout; /* stop */
+  int signal;  /* kill */
+};
+
+static int
+stop_one (struct cli_context *ctx, struct container_target *t, void *data, galley_error_t *err)
+{
+  const struct stop_action *a = data;
+
+  if (a->all && ! container_status_is_live (t->entry.state.status))
+    return CONTAINER_TARGET_QUIET;
+  return container_stop (&ctx->paths, &t->entry, a->timeout, err);
+}
+
+static int
+kill_one (struct cli_context *ctx, struct container_target *t, void *data, galley_error_t *err)
+{
+  const struct stop_action *a = data;
+
+  if (a->all && ! container_status_is_live (t->entry.state.status))
+    return CONTAINER_TARGET_QUIET;
+  return container_signal (&ctx->paths, &t->entry, a->signal, true, err);
 }
 
 int
@@ -21,11 +41,10 @@ cli_cmd_stop (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
 {
   _cleanup_cli_parser_ struct cli_parser p;
   struct target_request r = { 0 };
-  struct container_target *t = NULL;
+  struct stop_action a;
   unsigned long long timeout = 10;
-  size_t n = 0, i;
   const char *arg;
-  int opt, failed = 0;
+  int opt;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
@@ -50,24 +69,8 @@ cli_cmd_stop (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
       }
   if (opt < 0)
     return -1;
-  r.names = argv + p.optind;
-  r.n_names = argc - p.optind;
-  if (container_targets_collect (ctx, &r, &t, &n, err) < 0)
-    return -1;
-  for (i = 0; i < n; i++)
-    {
-      if (r.all && ! is_live (&t[i].entry))
-        continue;
-      if (container_stop (&ctx->paths, &t[i].entry, (int) timeout, err) < 0)
-        {
-          container_target_report (err);
-          failed = 1;
-          continue;
-        }
-      printf ("%s\n", t[i].label);
-    }
-  container_targets_free (t, n);
-  return failed ? GALLEY_EXIT_FAILURE : 0;
+  a = (struct stop_action){ .all = r.all, .timeout = (int)timeout };
+  return container_targets_run (ctx, &r, &p, stop_one, &a, err);
 }
 
 int
@@ -75,10 +78,9 @@ cli_cmd_kill (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
 {
   _cleanup_cli_parser_ struct cli_parser p;
   struct target_request r = { 0 };
-  struct container_target *t = NULL;
-  size_t n = 0, i;
+  struct stop_action a = { .signal = SIGKILL };
   const char *arg;
-  int opt, sig = SIGKILL, failed = 0;
+  int opt;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
@@ -94,29 +96,13 @@ cli_cmd_kill (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
         r.latest = true;
         break;
       case OPT_kill_signal:
-        sig = signal_parse (arg);
-        if (sig <= 0)
+        a.signal = signal_parse (arg);
+        if (a.signal <= 0)
           return galley_error_make (err, 0, "invalid signal: %s", arg);
         break;
       }
   if (opt < 0)
     return -1;
-  r.names = argv + p.optind;
-  r.n_names = argc - p.optind;
-  if (container_targets_collect (ctx, &r, &t, &n, err) < 0)
-    return -1;
-  for (i = 0; i < n; i++)
-    {
-      if (r.all && ! is_live (&t[i].entry))
-        continue;
-      if (container_signal (&ctx->paths, &t[i].entry, sig, true, err) < 0)
-        {
-          container_target_report (err);
-          failed = 1;
-          continue;
-        }
-      printf ("%s\n", t[i].label);
-    }
-  container_targets_free (t, n);
-  return failed ? GALLEY_EXIT_FAILURE : 0;
+  a.all = r.all;
+  return container_targets_run (ctx, &r, &p, kill_one, &a, err);
 }

@@ -21,16 +21,33 @@ condition_mask (const char *text, unsigned *mask, galley_error_t *err)
   return 0;
 }
 
+/* Print the exit code of one container once its status is in *data (a
+ * mask of statuses).  */
+static int
+wait_one (struct cli_context *ctx, struct container_target *t, void *data, galley_error_t *err)
+{
+  const unsigned *mask = data;
+  struct container_state st;
+  int gone = container_wait_for (&ctx->paths, t->entry.id, *mask, -1, &st, err);
+
+  if (gone < 0)
+    return -1;
+  if (gone > 0)
+    /* removed (--rm) before we looked: podman reports -1 too */
+    printf ("-1\n");
+  else
+    printf ("%d\n", st.status == CONTAINER_STATUS_EXITED ? st.exit_code : -1);
+  return CONTAINER_TARGET_QUIET;
+}
+
 int
 cli_cmd_wait (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
   _cleanup_cli_parser_ struct cli_parser p;
   struct target_request r = { 0 };
-  struct container_target *t = NULL;
   unsigned mask = 0;
-  size_t n = 0, i;
   const char *arg;
-  int opt, failed = 0;
+  int opt;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
@@ -53,28 +70,5 @@ cli_cmd_wait (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
     return -1;
   if (mask == 0)
     mask = 1u << CONTAINER_STATUS_EXITED;
-  r.names = argv + p.optind;
-  r.n_names = argc - p.optind;
-  if (container_targets_collect (ctx, &r, &t, &n, err) < 0)
-    return -1;
-  for (i = 0; i < n; i++)
-    {
-      struct container_state st;
-      int gone = container_wait_for (&ctx->paths, t[i].entry.id, mask, -1, &st, err);
-      if (gone < 0)
-        {
-          container_target_report (err);
-          failed = 1;
-          continue;
-        }
-      if (gone > 0)
-        {
-          /* removed (--rm) before we looked: podman reports -1 too */
-          printf ("-1\n");
-          continue;
-        }
-      printf ("%d\n", st.status == CONTAINER_STATUS_EXITED ? st.exit_code : -1);
-    }
-  container_targets_free (t, n);
-  return failed ? GALLEY_EXIT_FAILURE : 0;
+  return container_targets_run (ctx, &r, &p, wait_one, &mask, err);
 }

@@ -26,14 +26,14 @@ static const struct
   const char *name;
   int number;
 } signal_names[] = {
-  { "HUP", SIGHUP },     { "INT", SIGINT },       { "QUIT", SIGQUIT },   { "ILL", SIGILL },
-  { "TRAP", SIGTRAP },   { "ABRT", SIGABRT },     { "IOT", SIGIOT },     { "BUS", SIGBUS },
-  { "FPE", SIGFPE },     { "KILL", SIGKILL },     { "USR1", SIGUSR1 },   { "SEGV", SIGSEGV },
-  { "USR2", SIGUSR2 },   { "PIPE", SIGPIPE },     { "ALRM", SIGALRM },   { "TERM", SIGTERM },
-  { "STKFLT", SIGSTKFLT }, { "CHLD", SIGCHLD },   { "CONT", SIGCONT },   { "STOP", SIGSTOP },
-  { "TSTP", SIGTSTP },   { "TTIN", SIGTTIN },     { "TTOU", SIGTTOU },   { "URG", SIGURG },
-  { "XCPU", SIGXCPU },   { "XFSZ", SIGXFSZ },     { "VTALRM", SIGVTALRM }, { "PROF", SIGPROF },
-  { "WINCH", SIGWINCH }, { "IO", SIGIO },         { "POLL", SIGPOLL },   { "PWR", SIGPWR },
+  { "HUP", SIGHUP },       { "INT", SIGINT },   { "QUIT", SIGQUIT },     { "ILL", SIGILL },
+  { "TRAP", SIGTRAP },     { "ABRT", SIGABRT }, { "IOT", SIGIOT },       { "BUS", SIGBUS },
+  { "FPE", SIGFPE },       { "KILL", SIGKILL }, { "USR1", SIGUSR1 },     { "SEGV", SIGSEGV },
+  { "USR2", SIGUSR2 },     { "PIPE", SIGPIPE }, { "ALRM", SIGALRM },     { "TERM", SIGTERM },
+  { "STKFLT", SIGSTKFLT }, { "CHLD", SIGCHLD }, { "CONT", SIGCONT },     { "STOP", SIGSTOP },
+  { "TSTP", SIGTSTP },     { "TTIN", SIGTTIN }, { "TTOU", SIGTTOU },     { "URG", SIGURG },
+  { "XCPU", SIGXCPU },     { "XFSZ", SIGXFSZ }, { "VTALRM", SIGVTALRM }, { "PROF", SIGPROF },
+  { "WINCH", SIGWINCH },   { "IO", SIGIO },     { "POLL", SIGPOLL },     { "PWR", SIGPWR },
   { "SYS", SIGSYS },
 };
 
@@ -46,29 +46,22 @@ signal_parse (const char *text)
 
   if (text == NULL || *text == '\0' || strlen (text) >= sizeof upper)
     return -1;
-  if (isdigit ((unsigned char) text[0]))
+  if (isdigit ((unsigned char)text[0]))
     {
       char *end = NULL;
       long n = strtol (text, &end, 10);
-      return *end == '\0' && n > 0 && n <= SIGRTMAX ? (int) n : -1;
+      return *end == '\0' && n > 0 && n <= SIGRTMAX ? (int)n : -1;
     }
   for (i = 0; text[i]; i++)
-    upper[i] = (char) toupper ((unsigned char) text[i]);
+    upper[i] = (char)toupper ((unsigned char)text[i]);
   upper[i] = '\0';
   s = strncmp (upper, "SIG", 3) == 0 ? upper + 3 : upper;
   for (i = 0; i < sizeof signal_names / sizeof signal_names[0]; i++)
     if (strcmp (s, signal_names[i].name) == 0)
       return signal_names[i].number;
-  if (strncmp (s, "RTMIN+", 6) == 0 && isdigit ((unsigned char) s[6]))
+  if (strncmp (s, "RTMIN+", 6) == 0 && isdigit ((unsigned char)s[6]))
     return SIGRTMIN + atoi (s + 6) <= SIGRTMAX ? SIGRTMIN + atoi (s + 6) : -1;
   return -1;
-}
-
-static bool
-is_live (enum container_status s)
-{
-  return s == CONTAINER_STATUS_RUNNING || s == CONTAINER_STATUS_PAUSED
-         || s == CONTAINER_STATUS_STOPPING;
 }
 
 static int
@@ -84,16 +77,17 @@ send_signal (const struct container_state *st, int sig, galley_error_t *err)
 }
 
 int
-container_signal (const struct galley_paths *p, struct container_entry *e, int sig,
-                  bool mark_stopped, galley_error_t *err)
+container_signal (const struct galley_paths *p, struct container_entry *e, int sig, bool mark_stopped,
+                  galley_error_t *err)
 {
   _cleanup_close_ int lock = container_lock (p, e->id, err);
 
   if (lock < 0 || container_state_read (p, e->id, &e->state, err) < 0)
     return -1;
-  if (! is_live (e->state.status))
-    return galley_error_make (err, 0, "can only kill running containers. %s is in state %s: "
-                                      "container state improper",
+  if (! container_status_is_live (e->state.status))
+    return galley_error_make (err, 0,
+                              "can only kill running containers. %s is in state %s: "
+                              "container state improper",
                               e->id, container_status_name (e->state.status));
   if (mark_stopped && ! e->state.stopped_by_user)
     {
@@ -118,7 +112,7 @@ monotonic_ms (void)
 {
   struct timespec ts;
   clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int
@@ -176,8 +170,7 @@ stop_signal (const struct container_entry *e)
 }
 
 int
-container_stop (const struct galley_paths *p, struct container_entry *e, int timeout,
-                galley_error_t *err)
+container_stop (const struct galley_paths *p, struct container_entry *e, int timeout, galley_error_t *err)
 {
   _cleanup_close_ int pidfd = -1;
   struct container_state st;
@@ -188,7 +181,7 @@ container_stop (const struct galley_paths *p, struct container_entry *e, int tim
     _cleanup_close_ int lock = container_lock (p, e->id, err);
     if (lock < 0 || container_state_read (p, e->id, &e->state, err) < 0)
       return -1;
-    if (! is_live (e->state.status))
+    if (! container_status_is_live (e->state.status))
       return 0;
     was_paused = e->state.status == CONTAINER_STATUS_PAUSED;
     e->state.stopped_by_user = true;
@@ -234,8 +227,10 @@ end_stray_monitor (const struct container_state *st, bool force, galley_error_t 
   if (st->monitor_pid <= 0 || ! proc_is (st->monitor_pid, st->monitor_start))
     return 0;
   if (! force)
-    return galley_error_make (err, EBUSY, "the monitor of the container (pid %d) still runs; "
-                                          "use --force", (int) st->monitor_pid);
+    return galley_error_make (err, EBUSY,
+                              "the monitor of the container (pid %d) still runs; "
+                              "use --force",
+                              (int)st->monitor_pid);
   kill (st->monitor_pid, SIGKILL);
   for (i = 0; i < 500 && proc_is (st->monitor_pid, st->monitor_start); i++)
     {
@@ -246,15 +241,14 @@ end_stray_monitor (const struct container_state *st, bool force, galley_error_t 
 }
 
 int
-container_rm (const struct galley_paths *p, struct container_entry *e, bool force,
-              galley_error_t *err)
+container_rm (const struct galley_paths *p, struct container_entry *e, bool force, galley_error_t *err)
 {
   _cleanup_close_ int lock = -1;
   struct idmap map;
 
   if (container_state_read (p, e->id, &e->state, err) < 0)
     return -1;
-  if (is_live (e->state.status))
+  if (container_status_is_live (e->state.status))
     {
       if (! force)
         return galley_error_make (err, 0,
@@ -283,9 +277,8 @@ container_rm (const struct galley_paths *p, struct container_entry *e, bool forc
     }
   if (container_state_read (p, e->id, &e->state, err) < 0)
     return -1;
-  if (is_live (e->state.status))
-    return galley_error_make (err, EBUSY, "container %s was started again while being removed",
-                              e->id);
+  if (container_status_is_live (e->state.status))
+    return galley_error_make (err, EBUSY, "container %s was started again while being removed", e->id);
   if (end_stray_monitor (&e->state, force, err) < 0)
     return -1;
   if (idmap_for_current_user (&map, err) < 0)
@@ -299,7 +292,7 @@ same_pid_ns (pid_t pid, const struct stat *ns)
   char path[64];
   struct stat st;
 
-  snprintf (path, sizeof path, "/proc/%d/ns/pid", (int) pid);
+  snprintf (path, sizeof path, "/proc/%d/ns/pid", (int)pid);
   return stat (path, &st) == 0 && st.st_ino == ns->st_ino && st.st_dev == ns->st_dev;
 }
 
@@ -313,9 +306,9 @@ container_pids (pid_t init, pid_t **out, size_t *n, galley_error_t *err)
   struct dirent *e;
   char path[64];
 
-  snprintf (path, sizeof path, "/proc/%d/ns/pid", (int) init);
+  snprintf (path, sizeof path, "/proc/%d/ns/pid", (int)init);
   if (stat (path, &ns) < 0)
-    return galley_error_make (err, errno, "reading the pid namespace of %d", (int) init);
+    return galley_error_make (err, errno, "reading the pid namespace of %d", (int)init);
   pids = malloc (cap * sizeof *pids);
   d = opendir ("/proc");
   if (pids == NULL || d == NULL)
@@ -323,7 +316,7 @@ container_pids (pid_t init, pid_t **out, size_t *n, galley_error_t *err)
   pids[count++] = init;
   while ((e = readdir (d)) != NULL)
     {
-      pid_t pid = (pid_t) atoi (e->d_name);
+      pid_t pid = (pid_t)atoi (e->d_name);
       if (pid <= 0 || pid == init || ! same_pid_ns (pid, &ns))
         continue;
       if (count == cap)
@@ -349,8 +342,7 @@ container_pause_method (void)
 }
 
 int
-container_pause (const struct galley_paths *p, struct container_entry *e, bool pause,
-                 galley_error_t *err)
+container_pause (const struct galley_paths *p, struct container_entry *e, bool pause, galley_error_t *err)
 {
   _cleanup_close_ int lock = container_lock (p, e->id, err);
   _cleanup_free_ pid_t *pids = NULL;
@@ -360,8 +352,8 @@ container_pause (const struct galley_paths *p, struct container_entry *e, bool p
   if (lock < 0 || container_state_read (p, e->id, &e->state, err) < 0)
     return -1;
   if (e->state.status != want)
-    return galley_error_make (err, 0, "%s is not %s, can't %s: container state improper",
-                              e->id, pause ? "running" : "paused", pause ? "pause" : "unpause");
+    return galley_error_make (err, 0, "%s is not %s, can't %s: container state improper", e->id,
+                              pause ? "running" : "paused", pause ? "pause" : "unpause");
   if (container_pids (e->state.pid, &pids, &n, err) < 0)
     return -1;
   /* Children first when pausing, so nothing is started behind our back by

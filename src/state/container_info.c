@@ -51,8 +51,7 @@ state_object (const struct container_entry *e)
 {
   const struct container_state *st = &e->state;
   json_object *s = json_object_new_object ();
-  bool live = st->status == CONTAINER_STATUS_RUNNING || st->status == CONTAINER_STATUS_PAUSED
-              || st->status == CONTAINER_STATUS_STOPPING;
+  bool live = container_status_is_live (st->status);
   const char *status = container_status_name (st->status);
 
   json_object_object_add (s, "OciVersion", json_object_new_string ("1.0.2"));
@@ -94,10 +93,10 @@ config_object (const struct container_entry *e, json_object *cmd)
   json_object_object_add (c, "Cmd", json_object_get (cmd));
   json_object_object_add (c, "Image", string_or_empty (config, "Image"));
   json_object_object_add (c, "Volumes", NULL);
-  json_object_object_add (c, "WorkingDir", json_object_new_string (
-                                               json_get_string (config, "WorkingDir")
-                                                   ? json_get_string (config, "WorkingDir")
-                                                   : "/"));
+  json_object_object_add (c, "WorkingDir",
+                          json_object_new_string (json_get_string (config, "WorkingDir")
+                                                      ? json_get_string (config, "WorkingDir")
+                                                      : "/"));
   json_object_object_add (c, "Entrypoint", copy_or (config, "Entrypoint", json_object_new_string ("")));
   json_object_object_add (c, "OnBuild", NULL);
   json_object_object_add (c, "Labels", copy_or (config, "Labels", NULL));
@@ -132,10 +131,10 @@ host_config_object (const struct galley_paths *p, const struct container_entry *
   json_object_object_add (log, "Tag", json_object_new_string (""));
   json_object_object_add (log, "Size", json_object_new_string ("0B"));
   json_object_object_add (h, "LogConfig", log);
-  json_object_object_add (h, "NetworkMode", json_object_new_string (
-                                                json_get_string (config, "Network")
-                                                    ? json_get_string (config, "Network")
-                                                    : "slirp4netns"));
+  json_object_object_add (h, "NetworkMode",
+                          json_object_new_string (json_get_string (config, "Network")
+                                                      ? json_get_string (config, "Network")
+                                                      : "slirp4netns"));
   json_object_object_add (h, "PortBindings", json_object_new_object ());
   if (policy != NULL && strncmp (policy, "on-failure:", 11) == 0)
     retries = atoi (policy + 11);
@@ -158,7 +157,7 @@ host_config_object (const struct galley_paths *p, const struct container_entry *
   json_object_object_add (h, "Runtime", json_object_new_string ("oci"));
   json_object_object_add (h, "Init", json_object_new_boolean (flag (config, "Init")));
   v = NULL;
-  (void) v;
+  (void)v;
   return h;
 }
 
@@ -175,16 +174,16 @@ container_inspect_record (const struct galley_paths *p, const struct container_e
     json_object_array_add (args, json_object_get (json_object_array_get_idx (cmd, i)));
   json_object_object_add (r, "Id", json_object_new_string (e->id));
   json_object_object_add (r, "Created", string_or_empty (e->config, "Created"));
-  json_object_object_add (r, "Path", json_object_new_string (
-                                         n > 0 ? json_object_get_string (json_object_array_get_idx (cmd, 0))
-                                               : ""));
+  json_object_object_add (
+      r, "Path",
+      json_object_new_string (n > 0 ? json_object_get_string (json_object_array_get_idx (cmd, 0)) : ""));
   json_object_object_add (r, "Args", args);
   json_object_object_add (r, "State", state_object (e));
   json_object_object_add (r, "Image", string_or_empty (e->config, "ImageID"));
   json_object_object_add (r, "ImageName", string_or_empty (e->config, "Image"));
-  json_object_object_add (r, "Rootfs", json_object_new_string (flag (e->config, "Rootfs")
-                                                                   ? json_get_string (e->config, "Image")
-                                                                   : ""));
+  json_object_object_add (
+      r, "Rootfs",
+      json_object_new_string (flag (e->config, "Rootfs") ? json_get_string (e->config, "Image") : ""));
   json_object_object_add (r, "Pod", json_object_new_string (""));
   snprintf (path, sizeof path, "%s/resolv.conf", run ? run : "");
   json_object_object_add (r, "ResolvConfPath", json_object_new_string (path));

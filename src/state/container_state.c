@@ -24,7 +24,13 @@ static const char *const status_names[] = { "created", "running", "paused", "sto
 const char *
 container_status_name (enum container_status s)
 {
-  return (unsigned) s < sizeof status_names / sizeof status_names[0] ? status_names[s] : "unknown";
+  return (unsigned)s < sizeof status_names / sizeof status_names[0] ? status_names[s] : "unknown";
+}
+
+bool
+container_status_is_live (enum container_status s)
+{
+  return s == CONTAINER_STATUS_RUNNING || s == CONTAINER_STATUS_PAUSED || s == CONTAINER_STATUS_STOPPING;
 }
 
 int
@@ -35,7 +41,7 @@ container_status_parse (const char *name, enum container_status *out)
   for (i = 0; i < sizeof status_names / sizeof status_names[0]; i++)
     if (strcmp (name, status_names[i]) == 0)
       {
-        *out = (enum container_status) i;
+        *out = (enum container_status)i;
         return 0;
       }
   /* podman's other names for the same states */
@@ -53,19 +59,19 @@ time_now_ns (void)
   struct timespec ts;
 
   clock_gettime (CLOCK_REALTIME, &ts);
-  return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 void
 time_format_rfc3339 (int64_t ns, char *buf, size_t len)
 {
-  time_t secs = (time_t) (ns / 1000000000);
+  time_t secs = (time_t)(ns / 1000000000);
   struct tm tm;
   char date[32];
 
   gmtime_r (&secs, &tm);
   strftime (date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf (buf, len, "%s.%09ldZ", date, (long) (ns % 1000000000));
+  snprintf (buf, len, "%s.%09ldZ", date, (long)(ns % 1000000000));
 }
 
 int64_t
@@ -91,7 +97,7 @@ time_parse_rfc3339 (const char *text)
   else if (*p != 'Z')
     return -1;
   secs = timegm (&tm);
-  return ((int64_t) secs - offset) * 1000000000 + frac;
+  return ((int64_t)secs - offset) * 1000000000 + frac;
 }
 
 uint64_t
@@ -104,7 +110,7 @@ proc_start_time (pid_t pid)
 
   if (pid <= 0)
     return 0;
-  snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
+  snprintf (path, sizeof path, "/proc/%d/stat", (int)pid);
   fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return 0;
@@ -170,10 +176,10 @@ from_json (json_object *o, struct container_state *st)
   s = json_get_string (o, "Status");
   if (s == NULL || container_status_parse (s, &st->status) < 0)
     st->status = CONTAINER_STATUS_CREATED;
-  st->pid = (pid_t) get_int64 (o, "Pid");
-  st->pid_start = (uint64_t) get_int64 (o, "PidStartTime");
-  st->monitor_pid = (pid_t) get_int64 (o, "MonitorPid");
-  st->monitor_start = (uint64_t) get_int64 (o, "MonitorStartTime");
+  st->pid = (pid_t)get_int64 (o, "Pid");
+  st->pid_start = (uint64_t)get_int64 (o, "PidStartTime");
+  st->monitor_pid = (pid_t)get_int64 (o, "MonitorPid");
+  st->monitor_start = (uint64_t)get_int64 (o, "MonitorStartTime");
   if ((s = json_get_string (o, "BootID")))
     snprintf (st->boot_id, sizeof st->boot_id, "%s", s);
   st->has_exit_code = json_object_object_get_ex (o, "ExitCode", &v);
@@ -184,9 +190,8 @@ from_json (json_object *o, struct container_state *st)
     st->started_at = 0;
   if (st->finished_at < 0)
     st->finished_at = 0;
-  st->restart_count = (int) get_int64 (o, "RestartCount");
-  st->stopped_by_user = json_object_object_get_ex (o, "StoppedByUser", &v)
-                        && json_object_get_boolean (v);
+  st->restart_count = (int)get_int64 (o, "RestartCount");
+  st->stopped_by_user = json_object_object_get_ex (o, "StoppedByUser", &v) && json_object_get_boolean (v);
 }
 
 static json_object *
@@ -197,9 +202,9 @@ to_json (const struct container_state *st)
 
   json_object_object_add (o, "Status", json_object_new_string (container_status_name (st->status)));
   json_object_object_add (o, "Pid", json_object_new_int64 (st->pid));
-  json_object_object_add (o, "PidStartTime", json_object_new_int64 ((int64_t) st->pid_start));
+  json_object_object_add (o, "PidStartTime", json_object_new_int64 ((int64_t)st->pid_start));
   json_object_object_add (o, "MonitorPid", json_object_new_int64 (st->monitor_pid));
-  json_object_object_add (o, "MonitorStartTime", json_object_new_int64 ((int64_t) st->monitor_start));
+  json_object_object_add (o, "MonitorStartTime", json_object_new_int64 ((int64_t)st->monitor_start));
   json_object_object_add (o, "BootID", json_object_new_string (st->boot_id));
   if (st->has_exit_code)
     json_object_object_add (o, "ExitCode", json_object_new_int (st->exit_code));
@@ -244,8 +249,7 @@ state_from_record (const struct galley_paths *p, const char *id, struct containe
     return galley_error_make (err, errno, "allocating");
   dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
-    return errno == ENOENT ? no_such_container (err, id)
-                           : galley_error_make (err, errno, "opening %s", dir);
+    return errno == ENOENT ? no_such_container (err, id) : galley_error_make (err, errno, "opening %s", dir);
   if (fs_read_file (dfd, "container.json", 4 << 20, &text, &len, err) < 0
       || json_parse_strict (text, len, "container.json", &rec, err) < 0)
     return -1;
@@ -297,8 +301,8 @@ read_file (int dfd, struct container_state *out, bool *missing, galley_error_t *
 }
 
 static int
-state_read (const struct galley_paths *p, const char *id, struct container_state *out,
-            bool reconcile, galley_error_t *err)
+state_read (const struct galley_paths *p, const char *id, struct container_state *out, bool reconcile,
+            galley_error_t *err)
 {
   _cleanup_free_ char *dir = container_dir (p, id);
   _cleanup_close_ int dfd = -1;
@@ -309,8 +313,7 @@ state_read (const struct galley_paths *p, const char *id, struct container_state
     return galley_error_make (err, errno, "allocating");
   dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
-    return errno == ENOENT ? no_such_container (err, id)
-                           : galley_error_make (err, errno, "opening %s", dir);
+    return errno == ENOENT ? no_such_container (err, id) : galley_error_make (err, errno, "opening %s", dir);
   for (tries = 0;; tries++)
     {
       if (read_file (dfd, out, &missing, err) < 0)
@@ -367,8 +370,8 @@ container_state_load (const struct galley_paths *p, const char *id, struct conta
 }
 
 int
-container_state_write (const struct galley_paths *p, const char *id,
-                       const struct container_state *st, galley_error_t *err)
+container_state_write (const struct galley_paths *p, const char *id, const struct container_state *st,
+                       galley_error_t *err)
 {
   _cleanup_free_ char *dir = container_dir (p, id);
   _cleanup_json_ json_object *o = to_json (st);
@@ -378,8 +381,7 @@ container_state_write (const struct galley_paths *p, const char *id,
     return galley_error_make (err, errno, "allocating");
   dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
-    return errno == ENOENT ? no_such_container (err, id)
-                           : galley_error_make (err, errno, "opening %s", dir);
+    return errno == ENOENT ? no_such_container (err, id) : galley_error_make (err, errno, "opening %s", dir);
   return json_write_atomic (dfd, "state.json", o, err);
 }
 
@@ -394,8 +396,7 @@ container_lock (const struct galley_paths *p, const char *id, galley_error_t *er
     return galley_error_make (err, errno, "allocating");
   dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
-    return errno == ENOENT ? no_such_container (err, id)
-                           : galley_error_make (err, errno, "opening %s", dir);
+    return errno == ENOENT ? no_such_container (err, id) : galley_error_make (err, errno, "opening %s", dir);
   fd = lock_open (dfd, "lock", err);
   if (fd < 0 || lock_acquire (fd, LOCK_EXCLUSIVE, err) < 0)
     return -1;
@@ -412,7 +413,7 @@ container_state_pidfd (const struct container_state *st, galley_error_t *err)
 
   if (st->pid <= 0)
     return galley_error_make (err, ESRCH, "the container is not running");
-  fd = (int) syscall (SYS_pidfd_open, st->pid, 0);
+  fd = (int)syscall (SYS_pidfd_open, st->pid, 0);
   if (fd < 0)
     return galley_error_make (err, errno, "opening the container's process");
   /* Checked after the open: the pidfd now pins the process it names.  */

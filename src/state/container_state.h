@@ -37,38 +37,41 @@ enum container_status
 struct container_state
 {
   enum container_status status;
-  pid_t pid;              /* the container init (host pid), 0 when not running */
-  uint64_t pid_start;     /* its start time in clock ticks since boot */
-  pid_t monitor_pid;      /* the process that waits for it */
+  pid_t pid;          /* the container init (host pid), 0 when not running */
+  uint64_t pid_start; /* its start time in clock ticks since boot */
+  pid_t monitor_pid;  /* the process that waits for it */
   uint64_t monitor_start;
   char boot_id[40];
-  int exit_code;          /* valid when status is exited and has_exit_code */
+  int exit_code; /* valid when status is exited and has_exit_code */
   bool has_exit_code;
-  int64_t started_at;     /* ns since the epoch; 0 = never */
-  int64_t finished_at;    /* ns since the epoch; 0 = never */
+  int64_t started_at;  /* ns since the epoch; 0 = never */
+  int64_t finished_at; /* ns since the epoch; 0 = never */
   int restart_count;
-  bool stopped_by_user;   /* stop/kill asked for the exit: no restart */
-  bool reconciled;        /* set by container_state_read when it corrected the file */
+  bool stopped_by_user; /* stop/kill asked for the exit: no restart */
+  bool reconciled;      /* set by container_state_read when it corrected the file */
 };
 
 /* "created", "running", "paused", "stopping", "exited".  */
 const char *container_status_name (enum container_status s);
 int container_status_parse (const char *name, enum container_status *out);
+/* Whether a container in status s has a process (running, paused or
+ * stopping): what stop, restart, start, ps and inspect call "running".  */
+bool container_status_is_live (enum container_status s);
 
 /* Read and reconcile the state of container id (a full id).  A container
  * without a state file is "created" (or "exited" when its record says so).
  * ENOENT when the container does not exist.  */
-int container_state_read (const struct galley_paths *p, const char *id,
-                          struct container_state *out, galley_error_t *err);
+int container_state_read (const struct galley_paths *p, const char *id, struct container_state *out,
+                          galley_error_t *err);
 
 /* The state as written, without reconciliation: for the monitor, which
  * is the one that writes the truth about its own container.  */
-int container_state_load (const struct galley_paths *p, const char *id,
-                          struct container_state *out, galley_error_t *err);
+int container_state_load (const struct galley_paths *p, const char *id, struct container_state *out,
+                          galley_error_t *err);
 
 /* Write the state atomically; the caller holds the container's lock.  */
-int container_state_write (const struct galley_paths *p, const char *id,
-                           const struct container_state *st, galley_error_t *err);
+int container_state_write (const struct galley_paths *p, const char *id, const struct container_state *st,
+                           galley_error_t *err);
 
 /* Take the container's lock (exclusive, waiting).  Returns the lock fd
  * (close it to release).  ENOENT when the container was removed meanwhile.  */
