@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "cli/run_options.h"
+#include "runtime/rootfs_copy.h"
 #include "state/container.h"
 #include "util/json.h"
 
@@ -20,7 +21,8 @@ cli_cmd_create (struct cli_context *ctx, int argc, char **argv, galley_error_t *
       || run_resolve_image (ctx, config, err) < 0 || container_new_id (id, err) < 0)
     return -1;
   if (run_check_detached_options (config, err) == 0 && run_build_spec (ctx, config, id, &spec, err) == 0
-      && run_create_record (ctx, config, id, err) == 0 && run_write_cidfile (config, id, err) == 0)
+      && run_create_record (ctx, config, id, err) == 0 && run_write_cidfile (config, id, err) == 0
+      && rootfs_copy_ensure (&spec, err) == 0)
     {
       printf ("%s\n", id);
       ret = 0;

@@ -19,6 +19,7 @@
 #include "runtime/monitor.h"
 #include "runtime/process.h"
 #include "runtime/rootfs.h"
+#include "runtime/rootfs_copy.h"
 #include "runtime/volume_mounts.h"
 #include "state/container.h"
 #include "util/cleanup.h"
@@ -386,15 +387,15 @@ choose_rootfs (struct cli_context *ctx, json_object *config, const char *id,
     return -1;
   if (rootfs_method_choose (&ctx->paths, &spec->map, &spec->rootfs_method, &why, err) < 0)
     return -1;
-  if (spec->rootfs_method == ROOTFS_METHOD_COPY)
-    return galley_error_make (err, 0,
-                              "neither a native overlay nor fuse-overlayfs is usable here (%s); "
-                              "the copy method is not implemented yet",
-                              why ? why : "?");
   cdir = container_dir (&ctx->paths, id);
   if (cdir == NULL || asprintf (&spec->upper_dir, "%s/upper", cdir) < 0
-      || asprintf (&spec->work_dir, "%s/work", cdir) < 0)
+      || asprintf (&spec->work_dir, "%s/work", cdir) < 0
+      || asprintf (&spec->rootfs_dir, "%s/rootfs", cdir) < 0)
     return galley_error_make (err, errno, "allocating");
+  /* A container whose copy exists keeps it (runtime/rootfs_copy.h), made
+   * by rootfs_copy_ensure at create or first start.  */
+  if (access (spec->rootfs_dir, F_OK) == 0)
+    spec->rootfs_method = ROOTFS_METHOD_COPY;
   return 0;
 }
 
@@ -521,7 +522,8 @@ run_prepare_runtime (struct cli_context *ctx, json_object *config, const struct 
                      galley_error_t *err)
 {
   if (paths_ensure_runroot (&ctx->paths, err) < 0
-      || write_state_files (spec, cfg_string (config, "Name"), err) < 0)
+      || write_state_files (spec, cfg_string (config, "Name"), err) < 0
+      || rootfs_copy_ensure (spec, err) < 0)
     return -1;
   return 0;
 }
