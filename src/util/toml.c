@@ -317,6 +317,22 @@ is_bad_control (char c)
   return (u < 0x20 && c != '\t') || u == 0x7f;
 }
 
+/* One piece of string content at ps->p (not the closing quote, not a
+ * newline): an escape sequence in a basic string, else one character.  */
+static int
+parse_string_char (struct toml_parser *ps, char quote, struct text_buf *b)
+{
+  if (quote == '"' && *ps->p == '\\')
+    {
+      ps->p++;
+      return parse_escape (ps, b);
+    }
+  if (is_bad_control (*ps->p))
+    return parse_fail (ps, ps->line, "control character 0x%02x in string", (unsigned char)*ps->p);
+  buf_addc (b, *ps->p++);
+  return 0;
+}
+
 /* Basic ("...") or literal ('...') single-line string; ps->p at the quote.  */
 static int
 parse_single_line_string (struct toml_parser *ps, struct text_buf *b)
@@ -332,17 +348,32 @@ parse_single_line_string (struct toml_parser *ps, struct text_buf *b)
           ps->p++;
           return 0;
         }
-      if (quote == '"' && *ps->p == '\\')
-        {
-          ps->p++;
-          if (parse_escape (ps, b) < 0)
-            return -1;
-          continue;
-        }
-      if (is_bad_control (*ps->p))
-        return parse_fail (ps, ps->line, "control character 0x%02x in string", (unsigned char)*ps->p);
-      buf_addc (b, *ps->p++);
+      if (parse_string_char (ps, quote, b) < 0)
+        return -1;
     }
+}
+
+/* A backslash at ps->p that ends its line (white space may follow it)
+ * eats the newline and the white space after it: skip all that and
+ * return true; else leave ps->p alone and return false.  */
+static bool
+skip_line_ending_backslash (struct toml_parser *ps)
+{
+  const char *q = ps->p + 1;
+
+  while (q < ps->end && (*q == ' ' || *q == '\t'))
+    q++;
+  if (q >= ps->end || ! (*q == '\n' || (*q == '\r' && q + 1 < ps->end && q[1] == '\n')))
+    return false;
+  ps->p = q;
+  while (! at_end (ps) && (*ps->p == ' ' || *ps->p == '\t' || at_newline (ps)))
+    {
+      if (at_newline (ps))
+        skip_newline (ps);
+      else
+        ps->p++;
+    }
+  return true;
 }
 
 /* """...""" or '''...'''; ps->p at the first of the three quotes.  */
@@ -377,32 +408,10 @@ parse_multi_line_string (struct toml_parser *ps, struct text_buf *b)
           buf_addc (b, '\n');
           continue;
         }
-      if (quote == '"' && *ps->p == '\\')
-        {
-          const char *q = ps->p + 1;
-          /* A line-ending backslash eats the newline and the following white space.  */
-          while (q < ps->end && (*q == ' ' || *q == '\t'))
-            q++;
-          if (q < ps->end && (*q == '\n' || (*q == '\r' && q + 1 < ps->end && q[1] == '\n')))
-            {
-              ps->p = q;
-              while (! at_end (ps) && (*ps->p == ' ' || *ps->p == '\t' || at_newline (ps)))
-                {
-                  if (at_newline (ps))
-                    skip_newline (ps);
-                  else
-                    ps->p++;
-                }
-              continue;
-            }
-          ps->p++;
-          if (parse_escape (ps, b) < 0)
-            return -1;
-          continue;
-        }
-      if (is_bad_control (*ps->p))
-        return parse_fail (ps, ps->line, "control character 0x%02x in string", (unsigned char)*ps->p);
-      buf_addc (b, *ps->p++);
+      if (quote == '"' && *ps->p == '\\' && skip_line_ending_backslash (ps))
+        continue;
+      if (parse_string_char (ps, quote, b) < 0)
+        return -1;
     }
 }
 
