@@ -30,17 +30,12 @@ static int render_fail (struct render_ctx *ctx, size_t pos, const char *fmt, ...
 static int
 render_fail (struct render_ctx *ctx, size_t pos, const char *fmt, ...)
 {
-  _cleanup_free_ char *msg = NULL;
   va_list ap;
-  int line, col;
 
   va_start (ap, fmt);
-  if (vasprintf (&msg, fmt, ap) < 0)
-    msg = NULL;
+  tpl_failv (ctx->t, pos, ctx->err, fmt, ap);
   va_end (ap);
-  tpl_position (ctx->t, pos, &line, &col);
-  return galley_error_make (ctx->err, 0, "template: format:%d:%d: %s", line, col,
-                            msg ? msg : "out of memory");
+  return -1;
 }
 
 const char *

@@ -5,6 +5,7 @@
 #ifndef GALLEY_TEMPLATE_INTERNAL_H
 #define GALLEY_TEMPLATE_INTERNAL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -163,8 +164,10 @@ int template_parse_flags (const char *text, unsigned flags, struct template **ou
 /* The function called `name`, or NULL.  */
 const struct tpl_function *tpl_function_lookup (const char *name, size_t len);
 
-/* "LINE:COL" of a byte offset in the source, for messages.  */
-void tpl_position (const struct template *t, size_t pos, int *line, int *col);
+/* Fill *err with "template: format:LINE:COL: " and the message, LINE:COL
+ * being where byte offset pos of the source is.  Returns -1.  */
+int tpl_failv (const struct template *t, size_t pos, galley_error_t *err, const char *fmt, va_list ap)
+    __attribute__ ((format (printf, 4, 0)));
 
 /* Render the header row of a table: literal text as is, each action as the
  * title of the first field it uses (headers[field] or the field name split

@@ -65,8 +65,8 @@ enum terminator
 static int parse_fail (struct parser *ps, size_t pos, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
 
-void
-tpl_position (const struct template *t, size_t pos, int *line, int *col)
+static void
+position (const struct template *t, size_t pos, int *line, int *col)
 {
   const char *s = t->source;
   size_t line_start = 0;
@@ -81,19 +81,27 @@ tpl_position (const struct template *t, size_t pos, int *line, int *col)
   *col = (int)(pos - line_start) + 1;
 }
 
+int
+tpl_failv (const struct template *t, size_t pos, galley_error_t *err, const char *fmt, va_list ap)
+{
+  _cleanup_free_ char *msg = NULL;
+  int line, col;
+
+  if (vasprintf (&msg, fmt, ap) < 0)
+    msg = NULL;
+  position (t, pos, &line, &col);
+  return galley_error_make (err, 0, "template: format:%d:%d: %s", line, col, msg ? msg : "out of memory");
+}
+
 static int
 parse_fail (struct parser *ps, size_t pos, const char *fmt, ...)
 {
-  _cleanup_free_ char *msg = NULL;
   va_list ap;
-  int line, col;
 
   va_start (ap, fmt);
-  if (vasprintf (&msg, fmt, ap) < 0)
-    msg = NULL;
+  tpl_failv (ps->t, pos, ps->err, fmt, ap);
   va_end (ap);
-  tpl_position (ps->t, pos, &line, &col);
-  return galley_error_make (ps->err, 0, "template: format:%d:%d: %s", line, col, msg ? msg : "out of memory");
+  return -1;
 }
 
 /* A short, one-line quotation of source text for messages.  */
