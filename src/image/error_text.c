@@ -27,7 +27,23 @@ error_untrusted (galley_error_t *err, const char *fmt, ...)
       len = ERROR_TEXT_MAX;
     }
   for (size_t i = 0; i < len; i++)
-    if ((unsigned char) msg[i] < 0x20 || msg[i] == 0x7f)
+    if ((unsigned char)msg[i] < 0x20 || msg[i] == 0x7f)
       msg[i] = '?';
   return -1;
+}
+
+const char *
+error_text_printable (const char *s, char *buf, size_t size)
+{
+  size_t i;
+
+  for (i = 0; s[i] != '\0' && i + 4 < size; i++)
+    buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+  if (s[i] != '\0')
+    {
+      memcpy (buf + i, "...", 3);
+      i += 3;
+    }
+  buf[i] = '\0';
+  return buf;
 }

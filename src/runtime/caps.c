@@ -11,25 +11,8 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include "image/error_text.h"
 #include "util/cleanup.h"
-
-/* s as it may appear in a one-line error: control and non-ASCII bytes as
- * '?', cut after 64 characters.  */
-static const char *
-printable (const char *s, char *buf, size_t size)
-{
-  size_t i;
-
-  for (i = 0; s[i] != '\0' && i + 4 < size; i++)
-    buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-  if (s[i] != '\0')
-    {
-      memcpy (buf + i, "...", 3);
-      i += 3;
-    }
-  buf[i] = '\0';
-  return buf;
-}
 
 /* The highest capability libcap knows about, bounded by our 64-bit sets.  */
 static int
@@ -114,7 +97,8 @@ caps_from_name (const char *name, int *cap_out, galley_error_t *err)
     }
   char shown[72];
 
-  return galley_error_make (err, 0, "unknown capability \"%s\"", printable (name, shown, sizeof shown));
+  return galley_error_make (err, 0, "unknown capability \"%s\"",
+                            error_text_printable (name, shown, sizeof shown));
 }
 
 char *

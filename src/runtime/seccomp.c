@@ -16,6 +16,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "image/error_text.h"
 #include "runtime/caps.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -102,24 +103,6 @@ static const struct name_value cmp_names[] = {
   { "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
   { NULL, 0 },
 };
-
-/* s as it may appear in a one-line error: control and non-ASCII bytes as
- * '?', cut after 64 characters.  */
-static const char *
-printable (const char *s, char *buf, size_t size)
-{
-  size_t i;
-
-  for (i = 0; s[i] != '\0' && i + 4 < size; i++)
-    buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-  if (s[i] != '\0')
-    {
-      memcpy (buf + i, "...", 3);
-      i += 3;
-    }
-  buf[i] = '\0';
-  return buf;
-}
 
 static bool
 lookup (const struct name_value *table, const char *name, uint32_t *out)
@@ -226,7 +209,7 @@ parse_action (const struct profile_ctx *pc, const char *entry, const char *name,
       char shown[72];
 
       return galley_error_make (err, 0, "%s: %s: unknown action \"%s\"", pc->what, entry,
-                                printable (name, shown, sizeof shown));
+                                error_text_printable (name, shown, sizeof shown));
     }
   return 0;
 }
@@ -407,7 +390,7 @@ parse_args (const struct profile_ctx *pc, const char *entry, json_object *args, 
           char shown[72];
 
           return galley_error_make (err, 0, "%s: %s: args[%zu]: unknown op \"%s\"", pc->what, entry, i,
-                                    printable (op == NULL ? "" : op, shown, sizeof shown));
+                                    error_text_printable (op == NULL ? "" : op, shown, sizeof shown));
         }
       cmps[i].arg = (unsigned int)index;
       cmps[i].op = (enum scmp_compare)cmp;
@@ -513,7 +496,7 @@ add_arch (scmp_filter_ctx ctx, const struct profile_ctx *pc, const char *where, 
 
   if (! lookup (arch_names, name, &arch))
     return galley_error_make (err, 0, "%s: %s: unknown architecture \"%s\"", pc->what, where,
-                              printable (name, shown, sizeof shown));
+                              error_text_printable (name, shown, sizeof shown));
   r = seccomp_arch_add (ctx, arch);
   if (r < 0 && r != -EEXIST)
     return galley_error_make (err, -r, "%s: %s: adding architecture %s", pc->what, where,
@@ -548,8 +531,9 @@ load_arches (scmp_filter_ctx ctx, const struct profile_ctx *pc, json_object *roo
         {
           char shown[72];
 
-          return galley_error_make (err, 0, "%s: %s: unknown architecture \"%s\"", pc->what, where,
-                                    printable (arch_name == NULL ? "" : arch_name, shown, sizeof shown));
+          return galley_error_make (
+              err, 0, "%s: %s: unknown architecture \"%s\"", pc->what, where,
+              error_text_printable (arch_name == NULL ? "" : arch_name, shown, sizeof shown));
         }
       if (get_array (pc, where, e, "subArchitectures", &subs, err) < 0)
         return -1;
@@ -590,7 +574,7 @@ load_flags (scmp_filter_ctx ctx, const struct profile_ctx *pc, json_object *root
           char shown[72];
 
           return galley_error_make (err, 0, "%s: flags[%zu]: unknown flag \"%s\"", pc->what, i,
-                                    printable (name, shown, sizeof shown));
+                                    error_text_printable (name, shown, sizeof shown));
         }
       if (r < 0)
         return galley_error_make (err, -r, "%s: flags[%zu]: setting %s", pc->what, i, name);
