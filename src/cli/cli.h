@@ -80,7 +80,7 @@ struct cli_command
 struct cli_context
 {
   const struct cli_command *cmd;
-  struct galley_paths paths; /* resolved from --root/--runroot and the environment */
+  struct galley_paths paths;    /* resolved from --root/--runroot and the environment */
   struct galley_config *config; /* galley.conf (defaults when there is none) */
 };
 
@@ -138,19 +138,22 @@ void cli_parser_release (struct cli_parser *p);
 
 /* Value helpers.  ARG_BOOL: NULL means true.  */
 int cli_bool (const struct cli_parser *p, const char *arg, bool *out, galley_error_t *err);
-int cli_uint (const struct cli_parser *p, const char *arg, unsigned long long max,
-              unsigned long long *out, galley_error_t *err);
+int cli_uint (const struct cli_parser *p, const char *arg, unsigned long long max, unsigned long long *out,
+              galley_error_t *err);
 /* Fail unless the number of positionals is within [min, max] (max < 0: any).  */
 int cli_positionals (const struct cli_parser *p, int min, int max, galley_error_t *err);
+/* Run p (initialised) over a command without options of its own, then
+ * cli_positionals (p, min, max).  */
+int cli_parse_no_options (struct cli_parser *p, int min, int max, galley_error_t *err);
 
 /* The handler of a CMD_GROUP command ("image", "network"): reached only
  * without a valid subcommand; prints the group's help and fails.  Define a
  * group's handler as  CLI_GROUP_HANDLER (image)  in its command file.  */
 int cli_group_dispatch (struct cli_context *ctx, int argc, char **argv, galley_error_t *err);
-#define CLI_GROUP_HANDLER(id)                                                              \
+#define CLI_GROUP_HANDLER(id)                                                            \
   int cli_cmd_##id (struct cli_context *ctx, int argc, char **argv, galley_error_t *err) \
-  {                                                                                       \
-    return cli_group_dispatch (ctx, argc, argv, err);                                     \
+  {                                                                                      \
+    return cli_group_dispatch (ctx, argc, argv, err);                                    \
   }
 
 /* Help text and man pages, from the table.  */

@@ -19,7 +19,7 @@ container_part (const char *arg, const char **path)
   if (colon == NULL || arg[0] == '/' || arg[0] == '.' || colon == arg)
     return NULL;
   *path = colon + 1;
-  return strndup (arg, (size_t) (colon - arg));
+  return strndup (arg, (size_t)(colon - arg));
 }
 
 int
@@ -29,20 +29,19 @@ cli_cmd_cp (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
   _cleanup_free_ char *src_ctr = NULL, *dst_ctr = NULL;
   struct container_entry e = { 0 };
   struct run_spec spec = { 0 };
-  const char *arg, *src_path = NULL, *dst_path = NULL, *ctr_path;
-  int opt, ret = -1;
+  const char *src_path = NULL, *dst_path = NULL, *ctr_path;
+  int ret = -1;
   bool to_container;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
-  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
-    ;
-  if (opt < 0 || cli_positionals (&p, 2, 2, err) < 0)
+  if (cli_parse_no_options (&p, 2, 2, err) < 0)
     return -1;
   src_ctr = container_part (argv[p.optind], &src_path);
   dst_ctr = container_part (argv[p.optind + 1], &dst_path);
   if ((src_ctr == NULL) == (dst_ctr == NULL))
-    return galley_error_make (err, 0, "copying %s: one of the source and the destination must be a "
-                                      "container path (CONTAINER:PATH)",
+    return galley_error_make (err, 0,
+                              "copying %s: one of the source and the destination must be a "
+                              "container path (CONTAINER:PATH)",
                               src_ctr ? "between containers" : "between host paths");
   if (strcmp (argv[p.optind], "-") == 0 || strcmp (argv[p.optind + 1], "-") == 0)
     return galley_error_make (err, 0, "cp: tar streams on stdin/stdout are not supported yet");

@@ -74,13 +74,9 @@ cli_cmd_image_exists (struct cli_context *ctx, int argc, char **argv, galley_err
   _cleanup_cli_parser_ struct cli_parser p;
   _cleanup_store_ struct store *s = NULL;
   _cleanup_store_image_ struct store_image *img = NULL;
-  const char *arg;
-  int opt;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
-  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
-    ;
-  if (opt < 0 || cli_positionals (&p, 1, 1, err) < 0)
+  if (cli_parse_no_options (&p, 1, 1, err) < 0)
     return -1;
   if (store_open (&ctx->paths, &s, err) < 0)
     return -1;

@@ -45,13 +45,13 @@ cli_parser_init (struct cli_parser *p, const struct cli_command *cmd, int argc, 
     {
       const struct cli_option *o = &cmd->options[i];
       lo[i].name = o->name;
-      lo[i].has_arg = o->arg == ARG_NONE ? no_argument
+      lo[i].has_arg = o->arg == ARG_NONE   ? no_argument
                       : o->arg == ARG_BOOL ? optional_argument
                                            : required_argument;
       lo[i].val = o->id;
       if (o->short_name)
         {
-          so[n++] = (char) o->short_name;
+          so[n++] = (char)o->short_name;
           if (o->arg == ARG_REQUIRED)
             so[n++] = ':';
         }
@@ -102,7 +102,7 @@ cli_parser_next (struct cli_parser *p, const char **arg, galley_error_t *err)
   int c, id;
 
   *arg = NULL;
-  c = getopt_long (p->argc, p->argv, p->shortopts, (const struct option *) p->longopts, NULL);
+  c = getopt_long (p->argc, p->argv, p->shortopts, (const struct option *)p->longopts, NULL);
   p->optind = optind;
   if (c == -1)
     return 0;
@@ -111,14 +111,12 @@ cli_parser_next (struct cli_parser *p, const char **arg, galley_error_t *err)
   if (c == '?')
     {
       if (optopt != 0)
-        return galley_error_make (err, 0, "%s: unknown shorthand flag: '%c' in -%c", cmd_display (p),
-                                  optopt, optopt);
-      return galley_error_make (err, 0, "%s: unknown flag: %s", cmd_display (p),
-                                p->argv[optind - 1]);
+        return galley_error_make (err, 0, "%s: unknown shorthand flag: '%c' in -%c", cmd_display (p), optopt,
+                                  optopt);
+      return galley_error_make (err, 0, "%s: unknown flag: %s", cmd_display (p), p->argv[optind - 1]);
     }
   if (c == ':')
-    return galley_error_make (err, 0, "%s: flag needs an argument: %s", cmd_display (p),
-                              p->argv[optind - 1]);
+    return galley_error_make (err, 0, "%s: flag needs an argument: %s", cmd_display (p), p->argv[optind - 1]);
   id = c >= OPT__FIRST ? c : short_to_id (p->cmd, c);
   if (id < 0)
     return galley_error_make (err, 0, "%s: unknown flag: -%c", cmd_display (p), c);
@@ -146,8 +144,8 @@ cli_bool (const struct cli_parser *p, const char *arg, bool *out, galley_error_t
 }
 
 int
-cli_uint (const struct cli_parser *p, const char *arg, unsigned long long max,
-          unsigned long long *out, galley_error_t *err)
+cli_uint (const struct cli_parser *p, const char *arg, unsigned long long max, unsigned long long *out,
+          galley_error_t *err)
 {
   char *end = NULL;
   unsigned long long v;
@@ -157,8 +155,7 @@ cli_uint (const struct cli_parser *p, const char *arg, unsigned long long max,
     return galley_error_make (err, 0, "%s: invalid number \"%s\"", cmd_display (p), arg ? arg : "");
   v = strtoull (arg, &end, 10);
   if (errno != 0 || *end != '\0' || v > max)
-    return galley_error_make (err, 0, "%s: invalid number \"%s\" (0 to %llu)", cmd_display (p),
-                              arg, max);
+    return galley_error_make (err, 0, "%s: invalid number \"%s\" (0 to %llu)", cmd_display (p), arg, max);
   *out = v;
   return 0;
 }
@@ -170,16 +167,27 @@ cli_positionals (const struct cli_parser *p, int min, int max, galley_error_t *e
 
   if (n < min)
     return galley_error_make (err, 0, "%s requires at least %d argument%s (usage: galley %s %s)",
-                              cmd_display (p), min, min == 1 ? "" : "s", p->cmd->name,
-                              p->cmd->usage);
+                              cmd_display (p), min, min == 1 ? "" : "s", p->cmd->name, p->cmd->usage);
   if (max >= 0 && n > max)
     {
       if (max == 0)
-        return galley_error_make (err, 0, "%s takes no arguments (usage: galley %s %s)",
-                                  cmd_display (p), p->cmd->name, p->cmd->usage);
+        return galley_error_make (err, 0, "%s takes no arguments (usage: galley %s %s)", cmd_display (p),
+                                  p->cmd->name, p->cmd->usage);
       return galley_error_make (err, 0, "%s accepts at most %d argument%s (usage: galley %s %s)",
-                                cmd_display (p), max, max == 1 ? "" : "s", p->cmd->name,
-                                p->cmd->usage);
+                                cmd_display (p), max, max == 1 ? "" : "s", p->cmd->name, p->cmd->usage);
     }
   return 0;
+}
+
+int
+cli_parse_no_options (struct cli_parser *p, int min, int max, galley_error_t *err)
+{
+  const char *arg;
+  int opt;
+
+  while ((opt = cli_parser_next (p, &arg, err)) > 0)
+    ;
+  if (opt < 0)
+    return -1;
+  return cli_positionals (p, min, max, err);
 }

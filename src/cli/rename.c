@@ -14,13 +14,10 @@ cli_cmd_rename (struct cli_context *ctx, int argc, char **argv, galley_error_t *
 {
   _cleanup_cli_parser_ struct cli_parser p;
   struct container_entry e;
-  const char *arg;
-  int opt, ret;
+  int ret;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
-  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
-    ;
-  if (opt < 0 || cli_positionals (&p, 2, 2, err) < 0)
+  if (cli_parse_no_options (&p, 2, 2, err) < 0)
     return -1;
   if (container_find (&ctx->paths, argv[p.optind], &e, err) < 0)
     return -1;

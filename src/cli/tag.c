@@ -35,13 +35,10 @@ cli_cmd_tag (struct cli_context *ctx, int argc, char **argv, galley_error_t *err
   _cleanup_cli_parser_ struct cli_parser p;
   _cleanup_store_ struct store *s = NULL;
   _cleanup_store_image_ struct store_image *img = NULL;
-  const char *arg;
-  int opt, i;
+  int i;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
-  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
-    ;
-  if (opt < 0 || cli_positionals (&p, 2, -1, err) < 0)
+  if (cli_parse_no_options (&p, 2, -1, err) < 0)
     return -1;
   if (store_open (&ctx->paths, &s, err) < 0 || store_image_find (s, argv[p.optind], &img, err) < 0)
     return -1;
@@ -61,14 +58,11 @@ cli_cmd_untag (struct cli_context *ctx, int argc, char **argv, galley_error_t *e
   _cleanup_cli_parser_ struct cli_parser p;
   _cleanup_store_ struct store *s = NULL;
   _cleanup_store_image_ struct store_image *img = NULL;
-  const char *arg;
-  int opt, i;
+  int i;
   size_t k;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
-  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
-    ;
-  if (opt < 0 || cli_positionals (&p, 1, -1, err) < 0)
+  if (cli_parse_no_options (&p, 1, -1, err) < 0)
     return -1;
   if (store_open (&ctx->paths, &s, err) < 0 || store_image_find (s, argv[p.optind], &img, err) < 0)
     return -1;
