@@ -46,7 +46,7 @@ template_fields (const struct history_options *o, json_object *row)
     snprintf (buf, sizeof buf, "%s", by);
   json_object_object_add (row, "CreatedBy", json_object_new_string (o->no_trunc ? by : buf));
   json_object_object_get_ex (row, "size", &size_obj);
-  image_human_size ((uint64_t) json_object_get_int64 (size_obj), buf, sizeof buf);
+  image_human_size ((uint64_t)json_object_get_int64 (size_obj), buf, sizeof buf);
   json_object_object_add (row, "Size", json_object_new_string (buf));
   json_object_object_add (row, "Comment", json_object_new_string (comment ? comment : ""));
   if (! json_object_object_get_ex (row, "tags", &tags))
@@ -55,19 +55,15 @@ template_fields (const struct history_options *o, json_object *row)
     json_object_object_add (row, "Tags", json_object_get (tags));
 }
 
-static json_object *
-headers (void)
-{
-  json_object *h = json_object_new_object ();
-
-  json_object_object_add (h, "ID", json_object_new_string ("ID"));
-  json_object_object_add (h, "Created", json_object_new_string ("CREATED"));
-  json_object_object_add (h, "CreatedAt", json_object_new_string ("CREATED AT"));
-  json_object_object_add (h, "CreatedBy", json_object_new_string ("CREATED BY"));
-  json_object_object_add (h, "Size", json_object_new_string ("SIZE"));
-  json_object_object_add (h, "Comment", json_object_new_string ("COMMENT"));
-  return h;
-}
+static const struct format_header history_headers[] = {
+  { "ID", "ID" },
+  { "Created", "CREATED" },
+  { "CreatedAt", "CREATED AT" },
+  { "CreatedBy", "CREATED BY" },
+  { "Size", "SIZE" },
+  { "Comment", "COMMENT" },
+  { NULL, NULL },
+};
 
 int
 cli_cmd_history (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
@@ -76,7 +72,7 @@ cli_cmd_history (struct cli_context *ctx, int argc, char **argv, galley_error_t 
   _cleanup_store_ struct store *s = NULL;
   _cleanup_store_image_ struct store_image *img = NULL;
   _cleanup_json_ json_object *rows = NULL;
-  _cleanup_json_ json_object *hdr = headers ();
+  _cleanup_json_ json_object *hdr = format_headers (history_headers);
   struct history_options o = { .human = true };
   struct store_image **all = NULL;
   const char *arg;
@@ -121,6 +117,7 @@ cli_cmd_history (struct cli_context *ctx, int argc, char **argv, galley_error_t 
         printf ("%s\n", json_get_string (json_object_array_get_idx (rows, i), "ID"));
       return 0;
     }
-  return format_print (stdout, o.format, "table {{.ID}}\t{{.Created}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}", rows, hdr,
+  return format_print (stdout, o.format,
+                       "table {{.ID}}\t{{.Created}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}", rows, hdr,
                        false, err);
 }

@@ -51,7 +51,7 @@ reference_matches (const struct store_image *img, const char *pattern)
         {
           if (fnmatch (pattern, p + 1, 0) == 0)
             return true;
-          if (repo && (size_t) (p - name) < strlen (repo) && fnmatch (pattern, repo + (p - name) + 1, 0) == 0)
+          if (repo && (size_t)(p - name) < strlen (repo) && fnmatch (pattern, repo + (p - name) + 1, 0) == 0)
             return true;
         }
     }
@@ -63,7 +63,7 @@ label_matches (json_object *config, const char *want)
 {
   _cleanup_json_ json_object *labels = image_config_labels (config);
   const char *eq = strchr (want, '=');
-  _cleanup_free_ char *key = eq ? strndup (want, (size_t) (eq - want)) : strdup (want);
+  _cleanup_free_ char *key = eq ? strndup (want, (size_t)(eq - want)) : strdup (want);
   json_object *v;
 
   if (labels == NULL || key == NULL || ! json_object_object_get_ex (labels, key, &v))
@@ -85,8 +85,8 @@ reference_time (struct store *s, const char *ref, time_t *out, galley_error_t *e
 }
 
 static int
-entry_selected (struct store *s, const struct images_options *o, const struct image_entry *e,
-                bool *selected, galley_error_t *err)
+entry_selected (struct store *s, const struct images_options *o, const struct image_entry *e, bool *selected,
+                galley_error_t *err)
 {
   bool any_reference = false, reference_hit = false;
   size_t i;
@@ -102,7 +102,7 @@ entry_selected (struct store *s, const struct images_options *o, const struct im
   for (i = 0; i < o->n_filters; i++)
     {
       const char *f = o->filters[i], *v = strchr (f, '=');
-      size_t klen = v ? (size_t) (v - f) : strlen (f);
+      size_t klen = v ? (size_t)(v - f) : strlen (f);
       time_t t;
 
       if (v == NULL)
@@ -134,7 +134,7 @@ entry_selected (struct store *s, const struct images_options *o, const struct im
             return 0;
         }
       else
-        return galley_error_make (err, 0, "invalid image filter \"%.*s\"", (int) klen, f);
+        return galley_error_make (err, 0, "invalid image filter \"%.*s\"", (int)klen, f);
     }
   if (any_reference && ! reference_hit)
     return 0;
@@ -167,16 +167,17 @@ json_record (const struct image_entry *e)
   json_object_object_add (r, "ParentId", json_object_new_string (""));
   json_object_object_add (r, "RepoTags", NULL);
   json_object_object_add (r, "RepoDigests", image_repo_digests (e->img));
-  json_object_object_add (r, "Size", json_object_new_int64 ((int64_t) e->img->size));
+  json_object_object_add (r, "Size", json_object_new_int64 ((int64_t)e->img->size));
   json_object_object_add (r, "SharedSize", json_object_new_int (0));
-  json_object_object_add (r, "VirtualSize", json_object_new_int64 ((int64_t) e->img->size));
+  json_object_object_add (r, "VirtualSize", json_object_new_int64 ((int64_t)e->img->size));
   json_object_object_add (r, "Labels", labels);
   json_object_object_add (r, "Containers", json_object_new_int (0));
   if (e->img->names[0])
     json_object_object_add (r, "Names", names);
   else
     json_object_put (names);
-  json_object_object_add (r, "Digest", json_object_new_string (e->img->manifest_digest ? e->img->manifest_digest : ""));
+  json_object_object_add (r, "Digest",
+                          json_object_new_string (e->img->manifest_digest ? e->img->manifest_digest : ""));
   if (e->img->names_history[0])
     {
       json_object *h = json_object_new_array ();
@@ -184,7 +185,7 @@ json_record (const struct image_entry *e)
         json_object_array_add (h, json_object_new_string (e->img->names_history[i]));
       json_object_object_add (r, "History", h);
     }
-  json_object_object_add (r, "Created", json_object_new_int64 ((int64_t) e->created));
+  json_object_object_add (r, "Created", json_object_new_int64 ((int64_t)e->created));
   {
     char buf[64];
     struct tm tm;
@@ -221,7 +222,7 @@ template_row (const struct images_options *o, const struct image_entry *e, const
   json_object_object_add (r, "CreatedAt", json_object_new_string (buf));
   image_human_size (e->img->size, buf, sizeof buf);
   json_object_object_add (r, "Size", json_object_new_string (buf));
-  json_object_object_add (r, "VirtualSize", json_object_new_int64 ((int64_t) e->img->size));
+  json_object_object_add (r, "VirtualSize", json_object_new_int64 ((int64_t)e->img->size));
   json_object_object_add (r, "Dangling", json_object_new_boolean (e->img->names[0] == NULL));
   json_object_object_add (r, "ReadOnly", json_object_new_boolean (0));
   if (e->img->names[0] == NULL)
@@ -244,33 +245,30 @@ template_row (const struct images_options *o, const struct image_entry *e, const
   return r;
 }
 
-static json_object *
-headers (void)
-{
-  json_object *h = json_object_new_object ();
-
-  json_object_object_add (h, "Repository", json_object_new_string ("REPOSITORY"));
-  json_object_object_add (h, "Tag", json_object_new_string ("TAG"));
-  json_object_object_add (h, "ID", json_object_new_string ("IMAGE ID"));
-  json_object_object_add (h, "Id", json_object_new_string ("IMAGE ID"));
-  json_object_object_add (h, "Digest", json_object_new_string ("DIGEST"));
-  json_object_object_add (h, "Created", json_object_new_string ("CREATED"));
-  json_object_object_add (h, "CreatedAt", json_object_new_string ("CREATED AT"));
-  json_object_object_add (h, "CreatedSince", json_object_new_string ("CREATED"));
-  json_object_object_add (h, "Size", json_object_new_string ("SIZE"));
-  json_object_object_add (h, "VirtualSize", json_object_new_string ("VIRTUAL SIZE"));
-  json_object_object_add (h, "SharedSize", json_object_new_string ("SHARED SIZE"));
-  json_object_object_add (h, "ReadOnly", json_object_new_string ("R/O"));
-  return h;
-}
+static const struct format_header images_headers[] = {
+  { "Repository", "REPOSITORY" },
+  { "Tag", "TAG" },
+  { "ID", "IMAGE ID" },
+  { "Id", "IMAGE ID" },
+  { "Digest", "DIGEST" },
+  { "Created", "CREATED" },
+  { "CreatedAt", "CREATED AT" },
+  { "CreatedSince", "CREATED" },
+  { "Size", "SIZE" },
+  { "VirtualSize", "VIRTUAL SIZE" },
+  { "SharedSize", "SHARED SIZE" },
+  { "ReadOnly", "R/O" },
+  { NULL, NULL },
+};
 
 static int
 print_entries (const struct images_options *o, struct image_entry *e, size_t n, galley_error_t *err)
 {
   _cleanup_json_ json_object *rows = json_object_new_array ();
-  _cleanup_json_ json_object *hdr = headers ();
-  const char *def = o->digests ? "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.Created}}\t{{.Size}}"
-                               : "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.Created}}\t{{.Size}}";
+  _cleanup_json_ json_object *hdr = format_headers (images_headers);
+  const char *def = o->digests
+                        ? "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.Created}}\t{{.Size}}"
+                        : "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.Created}}\t{{.Size}}";
   size_t i, j;
 
   if (o->quiet && o->format == NULL)
@@ -369,7 +367,7 @@ cli_cmd_images (struct cli_context *ctx, int argc, char **argv, galley_error_t *
       case OPT_images_filter:
         if (o.n_filters == sizeof filters / sizeof *filters)
           return galley_error_make (err, 0, "too many filters");
-        filters[o.n_filters++] = (char *) arg;
+        filters[o.n_filters++] = (char *)arg;
         break;
       case OPT_images_format:
         o.format = arg;

@@ -223,16 +223,13 @@ ps_record (const struct ps_options *o, const struct container_entry *e)
   return r;
 }
 
-static json_object *
-ps_headers (void)
-{
-  json_object *h = json_object_new_object ();
-  json_object_object_add (h, "ID", json_object_new_string ("CONTAINER ID"));
-  json_object_object_add (h, "CreatedHuman", json_object_new_string ("CREATED"));
-  json_object_object_add (h, "CreatedAt", json_object_new_string ("CREATED"));
-  json_object_object_add (h, "RunningFor", json_object_new_string ("CREATED"));
-  return h;
-}
+static const struct format_header ps_header_titles[] = {
+  { "ID", "CONTAINER ID" },
+  { "CreatedHuman", "CREATED" },
+  { "CreatedAt", "CREATED" },
+  { "RunningFor", "CREATED" },
+  { NULL, NULL },
+};
 
 static int
 parse_ps (struct cli_context *ctx, int argc, char **argv, struct ps_options *o, galley_error_t *err)
@@ -297,7 +294,7 @@ cli_cmd_ps (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
   struct ps_options o = { .last = -1 };
   struct container_entry *list = NULL;
-  _cleanup_json_ json_object *rows = NULL, *hdr = ps_headers ();
+  _cleanup_json_ json_object *rows = NULL, *hdr = format_headers (ps_header_titles);
   size_t n = 0, i, first = 0;
   bool status_filter = false;
   int ret = -1;

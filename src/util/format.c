@@ -339,3 +339,13 @@ format_print (FILE *out, const char *format, const char *default_format, json_ob
     return galley_error_make (err, errno, "writing output");
   return 0;
 }
+
+json_object *
+format_headers (const struct format_header *table)
+{
+  json_object *h = json_object_new_object ();
+
+  for (; table->field != NULL; table++)
+    json_object_object_add (h, table->field, json_object_new_string (table->title));
+  return h;
+}

@@ -63,4 +63,12 @@ bool format_is_json (const char *format);
 int format_print (FILE *out, const char *format, const char *default_format, json_object *items,
                   json_object *headers, bool noheading, galley_error_t *err);
 
+/* The headers object of format_print from a table of { field, title }
+ * ending with { NULL, NULL }.  */
+struct format_header
+{
+  const char *field, *title;
+};
+json_object *format_headers (const struct format_header *table);
+
 #endif
