@@ -37,10 +37,8 @@ struct extract_state
   galley_error_t read_err; /* an I/O error behind a libarchive failure */
 };
 
-/* The libarchive boundary: one place turns an ARCHIVE_* failure into a
- * galley error.  */
-static int
-archive_fail (struct archive *a, galley_error_t *err, const char *what)
+int
+layer_archive_fail (struct archive *a, galley_error_t *err, const char *what)
 {
   const char *msg = archive_error_string (a);
   int e = archive_errno (a);
@@ -160,7 +158,7 @@ extract_file (struct layer_fs *fs, struct archive *tar, struct archive_entry *e,
     if (write_all_at (fd, block, size, (off_t)offset) < 0)
       return galley_error_make (err, errno, "writing %s", path);
   if (r != ARCHIVE_EOF)
-    return archive_fail (tar, err, path);
+    return layer_archive_fail (tar, err, path);
   meta_from_entry (e, &m);
   if (layer_fs_file_done (fs, fd, path, &m, (uint64_t)archive_entry_size (e), err) < 0)
     return -1;
@@ -224,18 +222,18 @@ open_readers (struct extract_state *st, struct archive **tar, galley_error_t *er
   archive_read_support_format_raw (d);
   archive_read_support_format_empty (d);
   if (archive_read_open (d, st, NULL, read_blob, NULL) != ARCHIVE_OK)
-    return archive_fail (d, err, "reading the blob");
+    return layer_archive_fail (d, err, "reading the blob");
   {
     struct archive_entry *raw;
     int r = archive_read_next_header (d, &raw);
     if (r == ARCHIVE_EOF)
       return galley_error_make (err, 0, "the blob is empty");
     if (r < ARCHIVE_WARN)
-      return archive_fail (d, err, "decompressing the blob");
+      return layer_archive_fail (d, err, "decompressing the blob");
   }
   archive_read_support_format_tar (t);
   if (archive_read_open (t, st, NULL, read_tar, NULL) != ARCHIVE_OK)
-    return archive_fail (t, err, "reading the layer");
+    return layer_archive_fail (t, err, "reading the layer");
   return 0;
 }
 
@@ -252,7 +250,7 @@ extract_entries (struct extract_state *st, struct layer_fs *fs, galley_error_t *
     if (extract_entry (fs, tar, e, err) < 0)
       return -1;
   if (r != ARCHIVE_EOF)
-    return archive_fail (tar, err, "reading the layer");
+    return layer_archive_fail (tar, err, "reading the layer");
   if (layer_fs_finish (fs, err) < 0)
     return -1;
   /* The diff_id covers the whole tar stream, padding after the end marker
@@ -262,7 +260,7 @@ extract_entries (struct extract_state *st, struct layer_fs *fs, galley_error_t *
     while ((r = (int)read_tar (tar, st, &unused)) > 0)
       ;
     if (r < 0)
-      return archive_fail (tar, err, "reading the layer");
+      return layer_archive_fail (tar, err, "reading the layer");
   }
   return 0;
 }

@@ -33,6 +33,10 @@ cleanup_archive_readp (struct archive **a)
 }
 #define _cleanup_archive_read_ __attribute__ ((cleanup (cleanup_archive_readp)))
 
+/* The libarchive boundary: turn the last ARCHIVE_* failure of a into a
+ * galley error "WHAT: libarchive's message".  Returns -1.  */
+int layer_archive_fail (struct archive *a, galley_error_t *err, const char *what);
+
 /* "sha256:" + 64 hex + NUL: layers are hashed with sha256 only */
 #define LAYER_DIGEST_LEN DIGEST_SHA256_BUFSIZE
 

@@ -18,6 +18,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "image/layer_extract.h"
 #include "image/layer_fs.h"
 #include "image/whiteout.h"
 #include "util/cleanup.h"
@@ -87,18 +88,6 @@ layer_tar_entry_name (const char *name, const struct stat *st)
   if (asprintf (&out, "%s%s", WHITEOUT_PREFIX, target) < 0)
     return NULL;
   return out;
-}
-
-/* ---- the libarchive boundary ---- */
-
-static int
-archive_fail (struct archive *a, galley_error_t *err, const char *what)
-{
-  const char *msg = archive_error_string (a);
-  int e = archive_errno (a);
-
-  return galley_error_make (err, e > 0 && msg == NULL ? e : 0, "%s: %s", what,
-                            msg ? msg : "unknown libarchive error");
 }
 
 static int
@@ -185,7 +174,7 @@ writer_open (struct tar_writer *w, int out_fd, bool gzip, galley_error_t *err)
         r = archive_write_header (w->gz, e);
       archive_entry_free (e);
       if (r != ARCHIVE_OK)
-        return archive_fail (w->gz, err, "starting the compressor");
+        return layer_archive_fail (w->gz, err, "starting the compressor");
     }
   archive_write_set_format_pax_restricted (w->tar);
   /* Docker and podman read SCHILY.xattr.*; one form is enough.  */
@@ -193,7 +182,7 @@ writer_open (struct tar_writer *w, int out_fd, bool gzip, galley_error_t *err)
   /* End with the two zero blocks, without padding to a 10 KiB record.  */
   archive_write_set_bytes_in_last_block (w->tar, 1);
   if (archive_write_open (w->tar, w, NULL, tar_write_cb, NULL) != ARCHIVE_OK)
-    return archive_fail (w->tar, err, "starting the layer tar");
+    return layer_archive_fail (w->tar, err, "starting the layer tar");
   return 0;
 }
 
@@ -227,9 +216,9 @@ static int
 writer_finish (struct tar_writer *w, struct layer_tar_result *r, galley_error_t *err)
 {
   if (archive_write_close (w->tar) != ARCHIVE_OK)
-    return archive_fail (w->tar, err, "finishing the layer tar");
+    return layer_archive_fail (w->tar, err, "finishing the layer tar");
   if (w->gz && archive_write_close (w->gz) != ARCHIVE_OK)
-    return archive_fail (w->gz, err, "finishing the compressed layer");
+    return layer_archive_fail (w->gz, err, "finishing the compressed layer");
   digest_text (w->tar_md, r->diff_id);
   if (w->gz)
     digest_text (w->blob_md, r->blob_digest);
@@ -414,7 +403,7 @@ write_marker (struct tar_writer *w, const char *path, galley_error_t *err)
   r = archive_write_header (w->tar, e);
   archive_entry_free (e);
   if (r != ARCHIVE_OK)
-    return archive_fail (w->tar, err, path);
+    return layer_archive_fail (w->tar, err, path);
   return 0;
 }
 
@@ -434,7 +423,7 @@ write_data (struct tar_writer *w, int fd, const char *path, uint64_t size, galle
       if (n == 0)
         return galley_error_make (err, 0, "layer file %s: shrank while being read", path);
       if (archive_write_data (w->tar, w->data, (size_t)n) != n)
-        return archive_fail (w->tar, err, path);
+        return layer_archive_fail (w->tar, err, path);
       done += (uint64_t)n;
     }
   return 0;
@@ -494,7 +483,7 @@ write_entry (struct tar_writer *w, int dirfd, const struct walk_entry *we, const
     }
   if (archive_write_header (w->tar, e) != ARCHIVE_OK)
     {
-      archive_fail (w->tar, err, path);
+      layer_archive_fail (w->tar, err, path);
       goto out;
     }
   /* A later name of a hardlinked file carries no data.  */
