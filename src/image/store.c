@@ -87,6 +87,23 @@ store_open_dir (struct store *s, const char *rel, galley_error_t *err)
   return fd;
 }
 
+DIR *
+store_list_dir (struct store *s, const char *rel, galley_error_t *err)
+{
+  int fd = store_open_dir (s, rel, err);
+  DIR *d;
+
+  if (fd < 0)
+    return NULL;
+  d = fdopendir (fd);
+  if (d == NULL)
+    {
+      galley_error_make (err, errno, "listing %s", rel);
+      close (fd);
+    }
+  return d;
+}
+
 static int
 store_make_subdirs (struct store *s, galley_error_t *err)
 {
@@ -137,7 +154,7 @@ store_migrate (struct store *s, galley_error_t *err)
   if (version < STORE_VERSION)
     {
       n = snprintf (text, sizeof text, "%d\n", STORE_VERSION);
-      if (fs_write_atomic (s->root_fd, "version", text, (size_t) n, 0600, err) < 0)
+      if (fs_write_atomic (s->root_fd, "version", text, (size_t)n, 0600, err) < 0)
         goto fail;
       if (version > 0)
         log_info ("migrated storage %s from version %ld to %d", s->root, version, STORE_VERSION);
@@ -289,7 +306,7 @@ store_remove_owned_tree (struct store *s, int dirfd, const char *name, galley_er
     return fs_remove_tree (dirfd, removing, err);
   args.dirfd = dirfd;
   args.name = removing;
-  (void) s;
+  (void)s;
   if (userns_run (&map, 0, remove_tree_in_userns, &args, err) < 0)
     return galley_error_wrap (err, "removing %s in the user namespace", name);
   return 0;
@@ -301,16 +318,11 @@ store_remove_owned_tree (struct store *s, int dirfd, const char *name, galley_er
 static int
 remove_stale_temporaries (struct store *s, const char *rel, galley_error_t *err)
 {
-  _cleanup_close_ int dfd = store_open_dir (s, rel, err);
-  _cleanup_closedir_ DIR *d = NULL;
+  _cleanup_closedir_ DIR *d = store_list_dir (s, rel, err);
   struct dirent *de;
 
-  if (dfd < 0)
-    return -1;
-  d = fdopendir (dfd);
   if (d == NULL)
-    return galley_error_make (err, errno, "listing %s", rel);
-  dfd = -1;
+    return -1;
   while ((de = readdir (d)) != NULL)
     {
       const char *tmp = strstr (de->d_name, ".tmp-");
@@ -326,7 +338,7 @@ remove_stale_temporaries (struct store *s, const char *rel, galley_error_t *err)
       if (tmp == NULL)
         continue;
       pid = strtol (tmp + 5, NULL, 10);
-      if (pid > 0 && (pid == (long) getpid () || kill ((pid_t) pid, 0) == 0 || errno == EPERM))
+      if (pid > 0 && (pid == (long)getpid () || kill ((pid_t)pid, 0) == 0 || errno == EPERM))
         continue;
       if (is_dir)
         {
@@ -364,8 +376,7 @@ store_cleanup_leftovers (struct store *s, galley_error_t *err)
 /* ---- blobs ---- */
 
 int
-store_blob_put (struct store *s, const char *digest, const void *data, size_t len,
-                galley_error_t *err)
+store_blob_put (struct store *s, const char *digest, const void *data, size_t len, galley_error_t *err)
 {
   _cleanup_close_ int dfd = -1;
   const char *hex;
@@ -424,7 +435,8 @@ store_json_strv (json_object *obj, const char *key)
   char **v;
   size_t i, n, k = 0;
 
-  if (obj == NULL || ! json_object_object_get_ex (obj, key, &arr) || ! json_object_is_type (arr, json_type_array))
+  if (obj == NULL || ! json_object_object_get_ex (obj, key, &arr)
+      || ! json_object_is_type (arr, json_type_array))
     n = 0;
   else
     n = json_object_array_length (arr);

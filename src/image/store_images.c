@@ -151,7 +151,8 @@ store_image_read (struct store *s, const char *id, json_object *index, struct st
   if (json_parse_strict (text, len, rel, &rec, err) < 0)
     return -1;
   rec_id = json_get_string (rec, "id");
-  if (rec_id == NULL || strcmp (rec_id, id) != 0 || ! store_valid_digest (json_get_string (rec, "config_digest"), NULL))
+  if (rec_id == NULL || strcmp (rec_id, id) != 0
+      || ! store_valid_digest (json_get_string (rec, "config_digest"), NULL))
     return store_error_kind (err, EINVAL, "%s: inconsistent image record", rel);
   *out = image_from_json (rec, index);
   if (*out == NULL)
@@ -162,29 +163,24 @@ store_image_read (struct store *s, const char *id, json_object *index, struct st
 static int
 compare_added (const void *a, const void *b)
 {
-  const struct store_image *x = *(struct store_image *const *) a;
-  const struct store_image *y = *(struct store_image *const *) b;
+  const struct store_image *x = *(struct store_image *const *)a;
+  const struct store_image *y = *(struct store_image *const *)b;
   int c = strcmp (x->added ? x->added : "", y->added ? y->added : "");
 
   return c != 0 ? c : strcmp (x->id, y->id);
 }
 
 int
-store_image_list_with_index (struct store *s, json_object *index, struct store_image ***out,
-                             size_t *n_out, galley_error_t *err)
+store_image_list_with_index (struct store *s, json_object *index, struct store_image ***out, size_t *n_out,
+                             galley_error_t *err)
 {
-  _cleanup_close_ int dfd = store_open_dir (s, "images", err);
-  _cleanup_closedir_ DIR *d = NULL;
+  _cleanup_closedir_ DIR *d = store_list_dir (s, "images", err);
   struct store_image **imgs = NULL;
   struct dirent *de;
   size_t n = 0, cap = 0;
 
-  if (dfd < 0)
-    return -1;
-  d = fdopendir (dfd);
   if (d == NULL)
-    return galley_error_make (err, errno, "listing images");
-  dfd = -1;
+    return -1;
   while ((de = readdir (d)) != NULL)
     {
       struct store_image *img = NULL;
@@ -273,7 +269,7 @@ name_match (const char *stored, const char *want, bool repo_only)
     {
       const char *slash = strrchr (stored, '/');
       const char *colon = strrchr (slash ? slash : stored, ':');
-      repo = colon ? strndup (stored, (size_t) (colon - stored)) : strdup (stored);
+      repo = colon ? strndup (stored, (size_t)(colon - stored)) : strdup (stored);
       if (repo == NULL)
         return 0;
       cand = repo;
@@ -302,14 +298,14 @@ split_input (const char *input, char **want, const char **digest)
   if (at)
     {
       *digest = at + 1;
-      *want = strndup (input, (size_t) (at - input));
+      *want = strndup (input, (size_t)(at - input));
       /* "repo:tag@digest": the digest decides, match the repository.  */
       if (*want)
         {
           slash = strrchr (*want, '/');
           colon = strrchr (slash ? slash : *want, ':');
           if (colon)
-            *(char *) colon = '\0';
+            *(char *)colon = '\0';
         }
       return *want ? 0 : -1;
     }
@@ -332,8 +328,8 @@ all_hex (const char *s)
 }
 
 static int
-find_in_list (struct store_image **imgs, size_t n, const char *input, ssize_t *found,
-              const char **matched, galley_error_t *err)
+find_in_list (struct store_image **imgs, size_t n, const char *input, ssize_t *found, const char **matched,
+              galley_error_t *err)
 {
   _cleanup_free_ char *want = NULL;
   const char *digest;
@@ -372,7 +368,7 @@ find_in_list (struct store_image **imgs, size_t n, const char *input, ssize_t *f
       if (score > best_score)
         {
           best_score = score;
-          best = (ssize_t) i;
+          best = (ssize_t)i;
           *matched = name;
           tie = false;
         }
@@ -391,8 +387,9 @@ find_in_list (struct store_image **imgs, size_t n, const char *input, ssize_t *f
       if (strncmp (imgs[i]->id, id_part, strlen (id_part)) == 0)
         {
           if (prefix >= 0)
-            return store_error_kind (err, EINVAL, "%s: ambiguous image id prefix: several images match", input);
-          prefix = (ssize_t) i;
+            return store_error_kind (err, EINVAL, "%s: ambiguous image id prefix: several images match",
+                                     input);
+          prefix = (ssize_t)i;
         }
   if (prefix >= 0)
     {
@@ -404,8 +401,8 @@ find_in_list (struct store_image **imgs, size_t n, const char *input, ssize_t *f
 }
 
 int
-store_image_lookup (struct store *s, const char *name_or_id, struct store_image **out,
-                    char **matched_name, galley_error_t *err)
+store_image_lookup (struct store *s, const char *name_or_id, struct store_image **out, char **matched_name,
+                    galley_error_t *err)
 {
   _cleanup_json_ json_object *index = NULL;
   struct store_image **imgs = NULL;
@@ -448,8 +445,7 @@ store_image_lookup (struct store *s, const char *name_or_id, struct store_image 
 }
 
 int
-store_image_find (struct store *s, const char *name_or_id, struct store_image **out,
-                  galley_error_t *err)
+store_image_find (struct store *s, const char *name_or_id, struct store_image **out, galley_error_t *err)
 {
   return store_image_lookup (s, name_or_id, out, NULL, err);
 }
@@ -470,15 +466,13 @@ read_doc (struct store *s, const char *digest, const char *what, json_object **o
 }
 
 int
-store_image_config (struct store *s, const struct store_image *img, json_object **out,
-                    galley_error_t *err)
+store_image_config (struct store *s, const struct store_image *img, json_object **out, galley_error_t *err)
 {
   return read_doc (s, img->config_digest, "image config", out, err);
 }
 
 int
-store_image_manifest (struct store *s, const struct store_image *img, json_object **out,
-                      galley_error_t *err)
+store_image_manifest (struct store *s, const struct store_image *img, json_object **out, galley_error_t *err)
 {
   return read_doc (s, img->manifest_digest, "image manifest", out, err);
 }

@@ -222,12 +222,12 @@ documents_size (struct store *s, const struct store_image *img)
 
   snprintf (rel, sizeof rel, "blobs/sha256/%s", img->id);
   if (fstatat (s->root_fd, rel, &st, 0) == 0)
-    sum += (uint64_t) st.st_size;
+    sum += (uint64_t)st.st_size;
   if (img->manifest_digest && store_valid_digest (img->manifest_digest, NULL))
     {
       snprintf (rel, sizeof rel, "blobs/sha256/%s", img->manifest_digest + 7);
       if (fstatat (s->root_fd, rel, &st, 0) == 0)
-        sum += 2 * (uint64_t) st.st_size;
+        sum += 2 * (uint64_t)st.st_size;
     }
   return sum;
 }
@@ -246,10 +246,12 @@ merge_record (const struct store_image *in, struct store_image *old, struct stor
     return galley_error_make (err, ENOMEM, "allocating");
   m->id = strdup (in->id);
   m->config_digest = strdup (in->config_digest);
-  m->manifest_digest = in->manifest_digest ? strdup (in->manifest_digest)
-                       : old && old->manifest_digest ? strdup (old->manifest_digest) : NULL;
-  m->manifest_media_type = in->manifest_media_type ? strdup (in->manifest_media_type)
-                           : old && old->manifest_media_type ? strdup (old->manifest_media_type) : NULL;
+  m->manifest_digest = in->manifest_digest           ? strdup (in->manifest_digest)
+                       : old && old->manifest_digest ? strdup (old->manifest_digest)
+                                                     : NULL;
+  m->manifest_media_type = in->manifest_media_type           ? strdup (in->manifest_media_type)
+                           : old && old->manifest_media_type ? strdup (old->manifest_media_type)
+                                                             : NULL;
   m->created = in->created ? strdup (in->created) : NULL;
   m->added = old && old->added ? strdup (old->added) : NULL;
   m->size = in->size;
@@ -336,7 +338,7 @@ store_image_tag (struct store *s, const char *id, const char *name, galley_error
 {
   _cleanup_json_ json_object *index = NULL;
   _cleanup_store_image_ struct store_image *img = NULL;
-  char *names[] = { (char *) name, NULL };
+  char *names[] = { (char *)name, NULL };
   int ret = -1;
 
   if (store_lock (s, err) < 0)
@@ -437,18 +439,13 @@ store_image_remove (struct store *s, const char *id, galley_error_t *err)
 int
 store_images_cleanup_locked (struct store *s, galley_error_t *err)
 {
-  _cleanup_close_ int dfd = store_open_dir (s, "images", err);
-  _cleanup_closedir_ DIR *d = NULL;
+  _cleanup_closedir_ DIR *d = store_list_dir (s, "images", err);
   _cleanup_json_ json_object *index = NULL;
   struct dirent *de;
   bool index_changed = false;
 
-  if (dfd < 0)
-    return -1;
-  d = fdopendir (dfd);
   if (d == NULL)
-    return galley_error_make (err, errno, "listing images");
-  dfd = -1;
+    return -1;
   while ((de = readdir (d)) != NULL)
     {
       char rel[300];

@@ -4,6 +4,7 @@
 #ifndef GALLEY_STORE_INTERNAL_H
 #define GALLEY_STORE_INTERNAL_H
 
+#include <dirent.h>
 #include <pthread.h>
 #include <stdbool.h>
 
@@ -31,16 +32,18 @@ struct store
   char *root;
   int root_fd;
   int lock_fd;
-  pthread_mutex_t lock_mutex;   /* serialises threads; the OFD lock serialises processes */
+  pthread_mutex_t lock_mutex; /* serialises threads; the OFD lock serialises processes */
   bool locked;
-  bool leftovers_cleaned;       /* once per process, by the first writer */
-  pthread_mutex_t state_mutex;  /* guards extractions and blob writes */
+  bool leftovers_cleaned;      /* once per process, by the first writer */
+  pthread_mutex_t state_mutex; /* guards extractions and blob writes */
   struct store_extraction *extractions;
   size_t n_extractions;
 };
 
 /* Subdirectory fds (O_DIRECTORY) relative to the root.  */
 int store_open_dir (struct store *s, const char *rel, galley_error_t *err);
+/* The same, ready for readdir; NULL with err filled on failure.  */
+DIR *store_list_dir (struct store *s, const char *rel, galley_error_t *err);
 
 /* rm -rf dirfd/name for trees whose files may belong to subordinate ids
  * (layers): the seam where removal moves into the user namespace.  The tree
@@ -65,8 +68,8 @@ const char *store_index_lookup (json_object *index, const char *name);
 int store_image_read (struct store *s, const char *id, json_object *index, struct store_image **out,
                       galley_error_t *err);
 json_object *store_image_to_json (const struct store_image *img);
-int store_image_list_with_index (struct store *s, json_object *index, struct store_image ***out,
-                                 size_t *n, galley_error_t *err);
+int store_image_list_with_index (struct store *s, json_object *index, struct store_image ***out, size_t *n,
+                                 galley_error_t *err);
 
 /* json helpers for records.  */
 char **store_json_strv (json_object *obj, const char *key);

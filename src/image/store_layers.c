@@ -219,8 +219,8 @@ layer_begin_locked (struct store *s, const char *hex, const char *chain_id, cons
 }
 
 int
-store_layer_begin (struct store *s, const char *chain_id, const char *diff_id,
-                   const char *parent_chain_id, char **diff_dir, galley_error_t *err)
+store_layer_begin (struct store *s, const char *chain_id, const char *diff_id, const char *parent_chain_id,
+                   char **diff_dir, galley_error_t *err)
 {
   const char *hex;
   int r;
@@ -316,8 +316,7 @@ store_layer_abort (struct store *s, const char *chain_id, galley_error_t *err)
 }
 
 int
-store_layer_get (struct store *s, const char *chain_id, struct store_layer **out,
-                 galley_error_t *err)
+store_layer_get (struct store *s, const char *chain_id, struct store_layer **out, galley_error_t *err)
 {
   _cleanup_json_ json_object *rec = NULL;
   struct store_layer *l;
@@ -382,16 +381,11 @@ store_layer_diff_dir (struct store *s, const char *chain_id, char **diff_dir, ga
 int
 store_layers_cleanup_locked (struct store *s, galley_error_t *err)
 {
-  _cleanup_close_ int dfd = store_open_dir (s, "layers", err);
-  _cleanup_closedir_ DIR *d = NULL;
+  _cleanup_closedir_ DIR *d = store_list_dir (s, "layers", err);
   struct dirent *de;
 
-  if (dfd < 0)
-    return -1;
-  d = fdopendir (dfd);
   if (d == NULL)
-    return galley_error_make (err, errno, "listing layers");
-  dfd = -1;
+    return -1;
   while ((de = readdir (d)) != NULL)
     {
       _cleanup_json_ json_object *rec = NULL;
