@@ -23,17 +23,15 @@ cli_cmd_container_inspect (struct cli_context *ctx, int argc, char **argv, galle
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
-    switch (opt)
-      {
-      case OPT_container_inspect_format:
-        format = arg;
-        break;
-      case OPT_container_inspect_latest:
-        r.latest = true;
-        break;
-      case OPT_container_inspect_size:
-        break;
-      }
+    if (! target_request_option (ctx->cmd, opt, arg, &r))
+      switch (opt)
+        {
+        case OPT_container_inspect_format:
+          format = arg;
+          break;
+        case OPT_container_inspect_size:
+          break;
+        }
   if (opt < 0)
     return -1;
   if (container_targets_collect_args (ctx, &r, &p, &t, &n, err) < 0)

@@ -149,3 +149,23 @@ container_targets_run (struct cli_context *ctx, struct target_request *r, const 
   container_targets_free (t, n);
   return failed ? GALLEY_EXIT_FAILURE : 0;
 }
+
+bool
+target_request_option (const struct cli_command *cmd, int opt, const char *arg, struct target_request *r)
+{
+  const struct cli_option *o = cli_option_by_id (cmd, opt);
+
+  if (o == NULL)
+    return false;
+  if (strcmp (o->name, "all") == 0)
+    r->all = true;
+  else if (strcmp (o->name, "latest") == 0)
+    r->latest = true;
+  else if (strcmp (o->name, "cidfile") == 0)
+    r->cidfile = arg;
+  else if (strcmp (o->name, "ignore") == 0)
+    r->ignore_missing = true;
+  else
+    return false;
+  return true;
+}

@@ -23,6 +23,12 @@ struct target_request
   int n_names;
 };
 
+/* Take option opt (with its argument) into r when it is one of the
+ * target options --all, --latest, --cidfile, --ignore; returns whether it
+ * was.  */
+bool target_request_option (const struct cli_command *cmd, int opt, const char *arg,
+                            struct target_request *r);
+
 /* Resolve the request.  With ignore_missing unknown names are skipped;
  * else the first unknown name is the error.  */
 int container_targets_collect (struct cli_context *ctx, const struct target_request *r,

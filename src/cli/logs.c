@@ -232,37 +232,35 @@ cli_cmd_logs (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
-    switch (opt)
-      {
-      case OPT_logs_follow:
-        o.follow = true;
-        break;
-      case OPT_logs_latest:
-        r.latest = true;
-        break;
-      case OPT_logs_names:
-        o.names = true;
-        break;
-      case OPT_logs_timestamps:
-        o.timestamps = true;
-        break;
-      case OPT_logs_tail:
+    if (! target_request_option (ctx->cmd, opt, arg, &r))
+      switch (opt)
         {
-          char *end = NULL;
-          o.tail = strtoll (arg, &end, 10);
-          if (*arg == '\0' || *end != '\0' || o.tail < -1)
-            return galley_error_make (err, 0, "invalid --tail \"%s\"", arg);
+        case OPT_logs_follow:
+          o.follow = true;
+          break;
+        case OPT_logs_names:
+          o.names = true;
+          break;
+        case OPT_logs_timestamps:
+          o.timestamps = true;
+          break;
+        case OPT_logs_tail:
+          {
+            char *end = NULL;
+            o.tail = strtoll (arg, &end, 10);
+            if (*arg == '\0' || *end != '\0' || o.tail < -1)
+              return galley_error_make (err, 0, "invalid --tail \"%s\"", arg);
+            break;
+          }
+        case OPT_logs_since:
+          if (parse_when (arg, &o.since, err) < 0)
+            return -1;
+          break;
+        case OPT_logs_until:
+          if (parse_when (arg, &o.until, err) < 0)
+            return -1;
           break;
         }
-      case OPT_logs_since:
-        if (parse_when (arg, &o.since, err) < 0)
-          return -1;
-        break;
-      case OPT_logs_until:
-        if (parse_when (arg, &o.until, err) < 0)
-          return -1;
-        break;
-      }
   if (opt < 0)
     return -1;
   if (argc - p.optind > 1)

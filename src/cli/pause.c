@@ -36,13 +36,7 @@ pause_command (struct cli_context *ctx, int argc, char **argv, bool pause, galle
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
-    {
-      const struct cli_option *o = cli_option_by_id (ctx->cmd, opt);
-      if (o != NULL && o->short_name == 'a')
-        r.all = true;
-      else if (o != NULL && o->short_name == 'l')
-        r.latest = true;
-    }
+    target_request_option (ctx->cmd, opt, arg, &r);
   if (opt < 0)
     return -1;
   a.all = r.all;

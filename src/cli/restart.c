@@ -42,22 +42,17 @@ cli_cmd_restart (struct cli_context *ctx, int argc, char **argv, galley_error_t 
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
-    switch (opt)
-      {
-      case OPT_restart_all:
-        r.all = true;
-        break;
-      case OPT_restart_latest:
-        r.latest = true;
-        break;
-      case OPT_restart_running:
-        a.running_only = true;
-        break;
-      case OPT_restart_time:
-        if (cli_uint (&p, arg, 1u << 30, &timeout, err) < 0)
-          return -1;
-        break;
-      }
+    if (! target_request_option (ctx->cmd, opt, arg, &r))
+      switch (opt)
+        {
+        case OPT_restart_running:
+          a.running_only = true;
+          break;
+        case OPT_restart_time:
+          if (cli_uint (&p, arg, 1u << 30, &timeout, err) < 0)
+            return -1;
+          break;
+        }
   if (opt < 0)
     return -1;
   a.timeout = (int)timeout;

@@ -47,31 +47,20 @@ cli_cmd_rm (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
-    switch (opt)
-      {
-      case OPT_rm_all:
-        r.all = true;
-        break;
-      case OPT_rm_cidfile:
-        r.cidfile = arg;
-        break;
-      case OPT_rm_force:
-        a.force = true;
-        break;
-      case OPT_rm_ignore:
-        r.ignore_missing = true;
-        break;
-      case OPT_rm_latest:
-        r.latest = true;
-        break;
-      case OPT_rm_time:
-        if (cli_uint (&p, arg, 1u << 30, &timeout, err) < 0)
-          return -1;
-        break;
-      case OPT_rm_volumes:
-        a.volumes = true;
-        break;
-      }
+    if (! target_request_option (ctx->cmd, opt, arg, &r))
+      switch (opt)
+        {
+        case OPT_rm_force:
+          a.force = true;
+          break;
+        case OPT_rm_time:
+          if (cli_uint (&p, arg, 1u << 30, &timeout, err) < 0)
+            return -1;
+          break;
+        case OPT_rm_volumes:
+          a.volumes = true;
+          break;
+        }
   if (opt < 0)
     return -1;
   /* podman rm -f ignores missing containers */

@@ -48,25 +48,14 @@ cli_cmd_stop (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
-    switch (opt)
-      {
-      case OPT_stop_all:
-        r.all = true;
-        break;
-      case OPT_stop_cidfile:
-        r.cidfile = arg;
-        break;
-      case OPT_stop_ignore:
-        r.ignore_missing = true;
-        break;
-      case OPT_stop_latest:
-        r.latest = true;
-        break;
-      case OPT_stop_time:
-        if (cli_uint (&p, arg, 1u << 30, &timeout, err) < 0)
-          return -1;
-        break;
-      }
+    if (! target_request_option (ctx->cmd, opt, arg, &r))
+      switch (opt)
+        {
+        case OPT_stop_time:
+          if (cli_uint (&p, arg, 1u << 30, &timeout, err) < 0)
+            return -1;
+          break;
+        }
   if (opt < 0)
     return -1;
   a = (struct stop_action){ .all = r.all, .timeout = (int)timeout };
@@ -84,23 +73,15 @@ cli_cmd_kill (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
-    switch (opt)
-      {
-      case OPT_kill_all:
-        r.all = true;
-        break;
-      case OPT_kill_cidfile:
-        r.cidfile = arg;
-        break;
-      case OPT_kill_latest:
-        r.latest = true;
-        break;
-      case OPT_kill_signal:
-        a.signal = signal_parse (arg);
-        if (a.signal <= 0)
-          return galley_error_make (err, 0, "invalid signal: %s", arg);
-        break;
-      }
+    if (! target_request_option (ctx->cmd, opt, arg, &r))
+      switch (opt)
+        {
+        case OPT_kill_signal:
+          a.signal = signal_parse (arg);
+          if (a.signal <= 0)
+            return galley_error_make (err, 0, "invalid signal: %s", arg);
+          break;
+        }
   if (opt < 0)
     return -1;
   a.all = r.all;

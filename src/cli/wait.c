@@ -51,21 +51,16 @@ cli_cmd_wait (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
-    switch (opt)
-      {
-      case OPT_wait_condition:
-        if (condition_mask (arg, &mask, err) < 0)
-          return -1;
-        break;
-      case OPT_wait_ignore:
-        r.ignore_missing = true;
-        break;
-      case OPT_wait_interval:
-        break; /* the state is polled with a short backoff */
-      case OPT_wait_latest:
-        r.latest = true;
-        break;
-      }
+    if (! target_request_option (ctx->cmd, opt, arg, &r))
+      switch (opt)
+        {
+        case OPT_wait_condition:
+          if (condition_mask (arg, &mask, err) < 0)
+            return -1;
+          break;
+        case OPT_wait_interval:
+          break; /* the state is polled with a short backoff */
+        }
   if (opt < 0)
     return -1;
   if (mask == 0)
