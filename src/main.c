@@ -73,7 +73,7 @@ main (int argc, char **argv)
               galley_error_make (&err, 0, "invalid log level \"%s\" (trace, debug, info, warn, error)", arg);
               return report (&err);
             }
-          log_set_level ((enum log_level) ret);
+          log_set_level ((enum log_level)ret);
           break;
         case OPT_global_version:
           printf ("galley version %s\n", PACKAGE_VERSION);

@@ -25,7 +25,9 @@ cli_cmd_exec (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
     switch (opt)
       {
-      case OPT_exec_detach: o.detach = true; break;
+      case OPT_exec_detach:
+        o.detach = true;
+        break;
       case OPT_exec_interactive:
         if (cli_bool (&p, arg, &o.interactive, err) < 0)
           goto out;
@@ -34,7 +36,9 @@ cli_cmd_exec (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
         if (cli_bool (&p, arg, &o.tty, err) < 0)
           goto out;
         break;
-      case OPT_exec_user: o.user = arg; break;
+      case OPT_exec_user:
+        o.user = arg;
+        break;
       case OPT_exec_workdir:
         if (arg[0] != '/')
           {
@@ -58,8 +62,9 @@ cli_cmd_exec (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
     goto out;
   if (e.state.status != CONTAINER_STATUS_RUNNING)
     {
-      galley_error_make (err, 0, "can only create exec sessions on running containers: container "
-                                 "state improper");
+      galley_error_make (err, 0,
+                         "can only create exec sessions on running containers: container "
+                         "state improper");
       goto out;
     }
   if (run_build_spec (ctx, e.config, e.id, &spec, err) < 0)

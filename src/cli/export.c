@@ -93,7 +93,7 @@ cli_cmd_diff (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
               for (i = 0; i < json_object_array_length (changes); i++)
                 {
                   json_object *c = json_object_array_get_idx (changes, i);
-                  if (json_object_get_int (json_object_object_get (c, "Kind")) == (int) k)
+                  if (json_object_get_int (json_object_object_get (c, "Kind")) == (int)k)
                     json_object_array_add (list, json_object_get (json_object_object_get (c, "Path")));
                 }
               if (json_object_array_length (list) > 0)

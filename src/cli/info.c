@@ -78,7 +78,8 @@ host_record (struct cli_context *ctx, galley_error_t *err)
   struct utsname u;
 
   uname (&u);
-  json_object_object_add (host, "arch", json_object_new_string (strcmp (u.machine, "x86_64") == 0 ? "amd64" : u.machine));
+  json_object_object_add (host, "arch",
+                          json_object_new_string (strcmp (u.machine, "x86_64") == 0 ? "amd64" : u.machine));
   json_object_object_add (host, "hostname", json_object_new_string (u.nodename));
   json_object_object_add (host, "kernel", json_object_new_string (u.release));
   json_object_object_add (host, "os", json_object_new_string ("linux"));
@@ -118,8 +119,7 @@ store_record (struct cli_context *ctx)
 }
 
 /* YAML as podman prints info: maps indented by two, lists with "- ".  */
-static void
-print_yaml (FILE *out, json_object *v, int indent, bool in_list);
+static void print_yaml (FILE *out, json_object *v, int indent, bool in_list);
 
 static void
 print_scalar (FILE *out, json_object *v)
@@ -144,26 +144,26 @@ print_yaml (FILE *out, json_object *v, int indent, bool in_list)
   if (json_object_is_type (v, json_type_object))
     {
       json_object_object_foreach (v, key, val)
-        {
-          int pad = (in_list && first) ? 0 : indent;
-          first = false;
-          fprintf (out, "%*s%s:", pad, "", key);
-          if ((json_object_is_type (val, json_type_object) && json_object_object_length (val) > 0)
-              || (json_object_is_type (val, json_type_array) && json_object_array_length (val) > 0))
-            {
-              fputc ('\n', out);
-              print_yaml (out, val, indent + 2, false);
-            }
-          else if (json_object_is_type (val, json_type_array))
-            fprintf (out, " []\n");
-          else if (json_object_is_type (val, json_type_object))
-            fprintf (out, " {}\n");
-          else
-            {
-              fputc (' ', out);
-              print_scalar (out, val);
-            }
-        }
+      {
+        int pad = (in_list && first) ? 0 : indent;
+        first = false;
+        fprintf (out, "%*s%s:", pad, "", key);
+        if ((json_object_is_type (val, json_type_object) && json_object_object_length (val) > 0)
+            || (json_object_is_type (val, json_type_array) && json_object_array_length (val) > 0))
+          {
+            fputc ('\n', out);
+            print_yaml (out, val, indent + 2, false);
+          }
+        else if (json_object_is_type (val, json_type_array))
+          fprintf (out, " []\n");
+        else if (json_object_is_type (val, json_type_object))
+          fprintf (out, " {}\n");
+        else
+          {
+            fputc (' ', out);
+            print_scalar (out, val);
+          }
+      }
     }
   else if (json_object_is_type (v, json_type_array))
     {

@@ -37,14 +37,15 @@ cli_cmd_load (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
   if (input == NULL || (input[0] == '-' && input[1] == '\0'))
     {
       if (isatty (STDIN_FILENO))
-        return galley_error_make (err, 0, "cannot read from terminal, use command-line redirection or the --input flag");
+        return galley_error_make (
+            err, 0, "cannot read from terminal, use command-line redirection or the --input flag");
       fd = dup (STDIN_FILENO);
     }
   else
     fd = open (input, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return galley_error_make (err, errno, "opening %s", input ? input : "standard input");
-  (void) quiet; /* podman prints the copy progress only without -q; we print none */
+  (void)quiet; /* podman prints the copy progress only without -q; we print none */
   if (image_load (&ctx->paths, fd, &loaded, err) < 0)
     return -1;
   for (i = 0; loaded[i]; i++)

@@ -47,7 +47,7 @@ read_line (const char *prompt, bool echo, char **out, galley_error_t *err)
   if (! echo && isatty (STDIN_FILENO) && tcgetattr (STDIN_FILENO, &saved) == 0)
     {
       quiet = saved;
-      quiet.c_lflag &= ~(tcflag_t) ECHO;
+      quiet.c_lflag &= ~(tcflag_t)ECHO;
       restore = tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
     }
   n = getline (&line, &cap, stdin);
@@ -173,8 +173,8 @@ login_target (const struct registries_conf *conf, const char *registry, char **k
 /* podman: reuse stored credentials when no new ones are given.  1 if they are
  * still valid (and the login is done).  */
 static int
-try_existing (struct cli_context *ctx, struct registry_client *c, const struct login_options *o, const char *key,
-              const char *host, galley_error_t *err)
+try_existing (struct cli_context *ctx, struct registry_client *c, const struct login_options *o,
+              const char *key, const char *host, galley_error_t *err)
 {
   _cleanup_auth_credentials_ struct auth_credentials cr = { 0 };
   const char *repo = strchr (key, '/');
@@ -223,7 +223,8 @@ cli_cmd_login (struct cli_context *ctx, int argc, char **argv, galley_error_t *e
   struct registry_options ro = { 0 };
   int r;
 
-  if (parse_login (ctx, argc, argv, &o, &registry, err) < 0 || registries_conf_load (&ctx->paths, &conf, err) < 0
+  if (parse_login (ctx, argc, argv, &o, &registry, err) < 0
+      || registries_conf_load (&ctx->paths, &conf, err) < 0
       || login_target (conf, registry, &key, &host, err) < 0)
     return -1;
   if (o.get_login)

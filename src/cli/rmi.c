@@ -83,9 +83,10 @@ remove_one (struct store *s, const char *input, bool force, bool all, struct rmi
         }
       if (list)
         strcat (list, "]");
-      galley_error_make (&err, EBUSY,
-                         "unable to delete image \"%s\" by ID with more than one tag (%s): please force removal",
-                         img->id, list ? list : "");
+      galley_error_make (
+          &err, EBUSY,
+          "unable to delete image \"%s\" by ID with more than one tag (%s): please force removal", img->id,
+          list ? list : "");
       report_error (r, &err);
       return -1;
     }
@@ -138,7 +139,8 @@ cli_cmd_rmi (struct cli_context *ctx, int argc, char **argv, galley_error_t *err
   if (opt < 0)
     return -1;
   if (all && p.optind < argc)
-    return galley_error_make (err, 0, "when using the --all switch, you may not pass any images names or IDs");
+    return galley_error_make (err, 0,
+                              "when using the --all switch, you may not pass any images names or IDs");
   if (! all && p.optind >= argc)
     return galley_error_make (err, 0, "image name or ID must be specified");
   if (store_open (&ctx->paths, &s, err) < 0)
@@ -155,7 +157,7 @@ cli_cmd_rmi (struct cli_context *ctx, int argc, char **argv, galley_error_t *err
       store_image_list_free (imgs, n);
     }
   else
-    for (i = (size_t) p.optind; i < (size_t) argc; i++)
+    for (i = (size_t)p.optind; i < (size_t)argc; i++)
       remove_one (s, argv[i], force || ignore, false, &r);
   for (i = 0; i < r.n_untagged; i++)
     printf ("Untagged: %s\n", r.untagged[i]);
@@ -179,7 +181,8 @@ cli_cmd_rmi (struct cli_context *ctx, int argc, char **argv, galley_error_t *err
               strcat (msg, r.errors[i]);
             }
         }
-      ret = galley_error_make_exit (err, r.other_error ? GALLEY_EXIT_FAILURE : 1, 0, "%s", msg ? msg : "errors occurred");
+      ret = galley_error_make_exit (err, r.other_error ? GALLEY_EXIT_FAILURE : 1, 0, "%s",
+                                    msg ? msg : "errors occurred");
     }
   free_strings (r.untagged, r.n_untagged);
   free_strings (r.deleted, r.n_deleted);

@@ -19,8 +19,8 @@ cli_cmd_run (struct cli_context *ctx, int argc, char **argv, galley_error_t *err
   char id[65];
   int status;
 
-  if (run_parse_options (ctx, argc, argv, &config, err) < 0
-      || run_resolve_image (ctx, config, err) < 0 || container_new_id (id, err) < 0)
+  if (run_parse_options (ctx, argc, argv, &config, err) < 0 || run_resolve_image (ctx, config, err) < 0
+      || container_new_id (id, err) < 0)
     return -1;
   /* Validate everything before the record exists.  */
   if (run_check_detached_options (config, err) < 0 || run_build_spec (ctx, config, id, &spec, err) < 0

@@ -93,17 +93,16 @@ run_resolve_image (struct cli_context *ctx, json_object *config, galley_error_t 
     return 0;
   if (policy == NULL)
     policy = "missing";
-  if (strcmp (policy, "missing") != 0 && strcmp (policy, "always") != 0
-      && strcmp (policy, "never") != 0 && strcmp (policy, "newer") != 0)
-    return galley_error_make (err, 0, "invalid pull policy \"%s\" (always, missing, never, newer)",
-                              policy);
+  if (strcmp (policy, "missing") != 0 && strcmp (policy, "always") != 0 && strcmp (policy, "never") != 0
+      && strcmp (policy, "newer") != 0)
+    return galley_error_make (err, 0, "invalid pull policy \"%s\" (always, missing, never, newer)", policy);
   if (cfg_bool (config, "Quiet"))
     po.progress = NULL;
   if (store_open (&ctx->paths, &s, err) < 0)
     return -1;
   if (strcmp (policy, "always") != 0 && store_image_find (s, name, &img, &local) == 0)
     {
-      set_id:
+    set_id:
       json_object_object_add (config, "ImageID", json_object_new_string (img->id));
       return 0;
     }
@@ -124,8 +123,8 @@ run_resolve_image (struct cli_context *ctx, json_object *config, galley_error_t 
 
 /* Image defaults: Env, Entrypoint, Cmd, WorkingDir, User; and the lowers.  */
 static int
-spec_from_image (struct cli_context *ctx, json_object *config, struct run_spec *spec,
-                 json_object **image_cfg, galley_error_t *err)
+spec_from_image (struct cli_context *ctx, json_object *config, struct run_spec *spec, json_object **image_cfg,
+                 galley_error_t *err)
 {
   _cleanup_store_ struct store *s = NULL;
   _cleanup_store_image_ struct store_image *img = NULL;
@@ -175,8 +174,9 @@ build_argv (json_object *config, json_object *image_cfg, struct run_spec *spec, 
   while (b && b[nb])
     nb++;
   if (na + nb == 0)
-    return galley_error_make (err, 0, "no command or entrypoint provided, and no CMD or "
-                                      "ENTRYPOINT from image");
+    return galley_error_make (err, 0,
+                              "no command or entrypoint provided, and no CMD or "
+                              "ENTRYPOINT from image");
   spec->argv = calloc (na + nb + 1, sizeof (char *));
   if (spec->argv == NULL)
     return galley_error_make (err, errno, "allocating");
@@ -213,7 +213,7 @@ parse_mounts (const struct galley_paths *paths, json_object *config, struct run_
           return -1;
         if (volume_arg)
           arg = volume_arg;
-        r = k == 0 ? mount_parse_volume (arg, m, err)
+        r = k == 0   ? mount_parse_volume (arg, m, err)
             : k == 1 ? mount_parse_mount (arg, m, err)
                      : mount_parse_tmpfs (arg, m, err);
         m->copy_up = vol.copy_up;
@@ -289,8 +289,8 @@ parse_security (json_object *config, struct run_spec *spec, bool user_is_root, g
     add = strv_from_json (v);
   if (json_object_object_get_ex (config, "CapDrop", &v))
     drop = strv_from_json (v);
-  return caps_compute ((const char *const *) add, (const char *const *) drop, spec->privileged,
-                       user_is_root, &spec->caps, err);
+  return caps_compute ((const char *const *)add, (const char *const *)drop, spec->privileged, user_is_root,
+                       &spec->caps, err);
 }
 
 static int
@@ -305,8 +305,7 @@ parse_userns (json_object *config, struct run_spec *spec, galley_error_t *err)
   if (mode == NULL || *mode == '\0' || strcmp (mode, "host") == 0)
     return 0;
   if (strncmp (mode, "keep-id", 7) != 0 || (mode[7] != '\0' && mode[7] != ':'))
-    return galley_error_make (err, 0, "--userns %s: supported modes are keep-id[:uid=U,gid=G]",
-                              mode);
+    return galley_error_make (err, 0, "--userns %s: supported modes are keep-id[:uid=U,gid=G]", mode);
   if (mode[7] == ':')
     {
       _cleanup_free_ char *opts = strdup (mode + 8);
@@ -323,7 +322,7 @@ parse_userns (json_object *config, struct run_spec *spec, galley_error_t *err)
         }
     }
   base = spec->map;
-  if (idmap_keep_id (&base, (uint32_t) uid, (uint32_t) gid, &spec->map, err) < 0)
+  if (idmap_keep_id (&base, (uint32_t)uid, (uint32_t)gid, &spec->map, err) < 0)
     return -1;
   if (spec->user == NULL && asprintf (&spec->user, "%lu:%lu", uid, gid) < 0)
     return galley_error_make (err, errno, "allocating");
@@ -337,7 +336,7 @@ write_volatile (int dfd, const char *name, const char *text, galley_error_t *err
   _cleanup_close_ int fd = openat (dfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
   size_t len = strlen (text);
 
-  if (fd < 0 || write (fd, text, len) != (ssize_t) len)
+  if (fd < 0 || write (fd, text, len) != (ssize_t)len)
     return galley_error_make (err, errno, "writing %s", name);
   return 0;
 }
@@ -365,8 +364,8 @@ write_state_files (const struct run_spec *spec, const char *name, galley_error_t
 }
 
 static int
-choose_rootfs (struct cli_context *ctx, json_object *config, const char *id,
-               struct run_spec *spec, json_object **image_cfg, galley_error_t *err)
+choose_rootfs (struct cli_context *ctx, json_object *config, const char *id, struct run_spec *spec,
+               json_object **image_cfg, galley_error_t *err)
 {
   _cleanup_free_ char *cdir = NULL;
   const char *why = NULL;
@@ -400,8 +399,8 @@ choose_rootfs (struct cli_context *ctx, json_object *config, const char *id,
 }
 
 int
-run_build_spec (struct cli_context *ctx, json_object *config, const char *id,
-                struct run_spec *spec, galley_error_t *err)
+run_build_spec (struct cli_context *ctx, json_object *config, const char *id, struct run_spec *spec,
+                galley_error_t *err)
 {
   _cleanup_json_ json_object *image_cfg = NULL;
   const char *v, *network = cfg_string (config, "Network");
@@ -426,7 +425,8 @@ run_build_spec (struct cli_context *ctx, json_object *config, const char *id,
     for (i = 0; spec->argv[i] != NULL; i++)
       json_object_array_add (args, json_object_new_string (spec->argv[i]));
     json_object_object_add (config, "Args", args);
-    if (image_cfg && (v = json_get_string (image_cfg, "StopSignal")) && cfg_string (config, "StopSignal") == NULL)
+    if (image_cfg && (v = json_get_string (image_cfg, "StopSignal"))
+        && cfg_string (config, "StopSignal") == NULL)
       json_object_object_add (config, "StopSignal", json_object_new_string (v));
   }
   if (image_cfg && json_object_object_get_ex (image_cfg, "Env", &env))
@@ -434,7 +434,7 @@ run_build_spec (struct cli_context *ctx, json_object *config, const char *id,
   for (i = 0; i < cfg_len (config, "Env"); i++)
     {
       const char *e = cfg_item (config, "Env", i), *eq = strchr (e, '=');
-      _cleanup_free_ char *name = eq ? strndup (e, (size_t) (eq - e)) : NULL;
+      _cleanup_free_ char *name = eq ? strndup (e, (size_t)(eq - e)) : NULL;
       if (name == NULL || env_set (&spec->user_env, name, eq + 1, err) < 0)
         return -1;
     }
@@ -469,8 +469,8 @@ run_build_spec (struct cli_context *ctx, json_object *config, const char *id,
   spec->network = spec->net.opts.mode == NET_MODE_HOST ? NETWORK_HOST : NETWORK_NONE;
   if (parse_limits_and_devices (config, spec, err) < 0
       || parse_security (config, spec,
-                         passwd_spec_is_root (spec->user) && cfg_string (config, "UserNS") == NULL,
-                         err) < 0)
+                         passwd_spec_is_root (spec->user) && cfg_string (config, "UserNS") == NULL, err)
+             < 0)
     return -1;
   /* Volumes last: creating them is the one step with effects.  */
   if (volume_mounts_prepare (&ctx->paths, config, err) < 0)
@@ -490,8 +490,7 @@ run_build_spec (struct cli_context *ctx, json_object *config, const char *id,
 }
 
 int
-run_create_record (struct cli_context *ctx, json_object *config, const char *id,
-                   galley_error_t *err)
+run_create_record (struct cli_context *ctx, json_object *config, const char *id, galley_error_t *err)
 {
   _cleanup_free_ char *name = NULL;
   const char *given = cfg_string (config, "Name");
@@ -522,8 +521,7 @@ run_prepare_runtime (struct cli_context *ctx, json_object *config, const struct 
                      galley_error_t *err)
 {
   if (paths_ensure_runroot (&ctx->paths, err) < 0
-      || write_state_files (spec, cfg_string (config, "Name"), err) < 0
-      || rootfs_copy_ensure (spec, err) < 0)
+      || write_state_files (spec, cfg_string (config, "Name"), err) < 0 || rootfs_copy_ensure (spec, err) < 0)
     return -1;
   return 0;
 }
@@ -543,8 +541,7 @@ foreground_started (void *arg, pid_t pid, galley_error_t *err)
 }
 
 int
-run_execute (struct cli_context *ctx, json_object *config, struct run_spec *spec,
-             galley_error_t *err)
+run_execute (struct cli_context *ctx, json_object *config, struct run_spec *spec, galley_error_t *err)
 {
   galley_error_t local = NULL;
   struct foreground f = { &ctx->paths, spec->id };

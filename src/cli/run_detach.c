@@ -42,16 +42,26 @@ log_max_size (json_object *config, uint64_t *out, galley_error_t *err)
         return galley_error_make (err, 0, "invalid --log-opt \"%s\"", o);
       switch (*end | 0x20)
         {
-        case 'k': v *= 1e3; end++; break;
-        case 'm': v *= 1e6; end++; break;
-        case 'g': v *= 1e9; end++; break;
-        default: break;
+        case 'k':
+          v *= 1e3;
+          end++;
+          break;
+        case 'm':
+          v *= 1e6;
+          end++;
+          break;
+        case 'g':
+          v *= 1e9;
+          end++;
+          break;
+        default:
+          break;
         }
       if ((*end | 0x20) == 'b')
         end++;
       if (*end != '\0')
         return galley_error_make (err, 0, "invalid --log-opt \"%s\"", o);
-      *out = (uint64_t) v;
+      *out = (uint64_t)v;
     }
   return 0;
 }
@@ -67,16 +77,15 @@ run_check_detached_options (json_object *config, galley_error_t *err)
   if (restart_policy_parse (json_get_string (config, "Restart"), &policy, &retries, err) < 0
       || log_max_size (config, &size, err) < 0)
     return -1;
-  if (policy != RESTART_NO && json_object_object_get_ex (config, "Rm", &rm)
-      && json_object_get_boolean (rm))
-    return galley_error_make (err, 0, "the --rm option conflicts with --restart, when the "
-                                      "restartPolicy is not \"no\": invalid argument");
+  if (policy != RESTART_NO && json_object_object_get_ex (config, "Rm", &rm) && json_object_get_boolean (rm))
+    return galley_error_make (err, 0,
+                              "the --rm option conflicts with --restart, when the "
+                              "restartPolicy is not \"no\": invalid argument");
   return 0;
 }
 
 int
-run_start_detached (struct cli_context *ctx, json_object *config, struct run_spec *spec,
-                    galley_error_t *err)
+run_start_detached (struct cli_context *ctx, json_object *config, struct run_spec *spec, galley_error_t *err)
 {
   _cleanup_free_ char *dir = container_dir (&ctx->paths, spec->id), *log = NULL;
   struct monitor_options o = { 0 };
@@ -106,7 +115,7 @@ run_write_cidfile (json_object *config, const char *id, galley_error_t *err)
   fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0)
     return galley_error_make (err, errno, "opening cidfile %s", path);
-  if (write (fd, id, len) != (ssize_t) len)
+  if (write (fd, id, len) != (ssize_t)len)
     return galley_error_make (err, errno, "writing cidfile %s", path);
   return 0;
 }

@@ -62,8 +62,8 @@ set_entrypoint (json_object *config, const char *arg, galley_error_t *err)
           return -1;
         }
       for (i = 0; i < json_object_array_length (parsed); i++)
-        json_object_array_add (arr, json_object_new_string (
-                                        json_object_get_string (json_object_array_get_idx (parsed, i))));
+        json_object_array_add (
+            arr, json_object_new_string (json_object_get_string (json_object_array_get_idx (parsed, i))));
     }
   else if (arg[0] != '\0')
     json_object_array_add (arr, json_object_new_string (arg));
@@ -119,7 +119,7 @@ apply_option (const struct cli_parser *p, const char *name, const char *arg, jso
     {
       json_object *labels = NULL;
       const char *eq = strchr (arg, '=');
-      _cleanup_free_ char *key = eq ? strndup (arg, (size_t) (eq - arg)) : strdup (arg);
+      _cleanup_free_ char *key = eq ? strndup (arg, (size_t)(eq - arg)) : strdup (arg);
       if (! json_object_object_get_ex (config, "Labels", &labels))
         {
           labels = json_object_new_object ();
@@ -136,8 +136,7 @@ apply_option (const struct cli_parser *p, const char *name, const char *arg, jso
     return set_entrypoint (config, arg, err);
   if (strcmp (name, "rootfs") == 0 || strcmp (name, "quiet") == 0)
     {
-      json_object_object_add (config, name[0] == 'r' ? "Rootfs" : "Quiet",
-                              json_object_new_boolean (true));
+      json_object_object_add (config, name[0] == 'r' ? "Rootfs" : "Quiet", json_object_new_boolean (true));
       return 0;
     }
   if (strcmp (name, "preserve-fds") == 0)
@@ -145,15 +144,14 @@ apply_option (const struct cli_parser *p, const char *name, const char *arg, jso
       unsigned long long n;
       if (cli_uint (p, arg, 1024, &n, err) < 0)
         return -1;
-      json_object_object_add (config, "PreserveFDs", json_object_new_int ((int) n));
+      json_object_object_add (config, "PreserveFDs", json_object_new_int ((int)n));
       return 0;
     }
   return galley_error_make (err, 0, "%s: option --%s is not handled", p->cmd->name, name);
 }
 
 int
-run_parse_options (struct cli_context *ctx, int argc, char **argv, json_object **config,
-                   galley_error_t *err)
+run_parse_options (struct cli_context *ctx, int argc, char **argv, json_object **config, galley_error_t *err)
 {
   _cleanup_cli_parser_ struct cli_parser p;
   _cleanup_json_ json_object *c = json_object_new_object ();
@@ -176,7 +174,7 @@ run_parse_options (struct cli_context *ctx, int argc, char **argv, json_object *
       env_list_clear (&env);
       return -1;
     }
-  for (i = 0; i < (int) env.n; i++)
+  for (i = 0; i < (int)env.n; i++)
     append (c, "Env", env.entries[i]);
   env_list_clear (&env);
   set_string (c, "Image", argv[p.optind]);

@@ -22,17 +22,15 @@ int run_resolve_image (struct cli_context *ctx, json_object *config, galley_erro
 
 /* Build the runtime spec of container `id` from its configuration; every
  * option is validated here (before anything is created).  */
-int run_build_spec (struct cli_context *ctx, json_object *config, const char *id,
-                    struct run_spec *spec, galley_error_t *err);
+int run_build_spec (struct cli_context *ctx, json_object *config, const char *id, struct run_spec *spec,
+                    galley_error_t *err);
 
 /* Create the record of a new container `id` (container_new_id) from config
  * (name generated when absent).  */
-int run_create_record (struct cli_context *ctx, json_object *config, const char *id,
-                       galley_error_t *err);
+int run_create_record (struct cli_context *ctx, json_object *config, const char *id, galley_error_t *err);
 
 /* Run a built spec in the foreground, record the exit, honour "Rm".  */
-int run_execute (struct cli_context *ctx, json_object *config, struct run_spec *spec,
-                 galley_error_t *err);
+int run_execute (struct cli_context *ctx, json_object *config, struct run_spec *spec, galley_error_t *err);
 
 /* The runroot part of a container (its run directory with hosts,
  * resolv.conf, hostname): before any start.  */

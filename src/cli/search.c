@@ -59,10 +59,11 @@ filters_accept (const struct search_options *o, bool *accept, galley_error_t *er
           if (strcmp (eq + 1, "true") == 0)
             *accept = false;
           else if (strcmp (eq + 1, "false") != 0)
-            return galley_error_make (err, 0, "invalid filter value \"%s\" for %.*s", eq + 1, (int) (eq - f), f);
+            return galley_error_make (err, 0, "invalid filter value \"%s\" for %.*s", eq + 1, (int)(eq - f),
+                                      f);
         }
       else
-        return galley_error_make (err, 0, "invalid filter type \"%.*s\"", (int) (eq - f), f);
+        return galley_error_make (err, 0, "invalid filter type \"%.*s\"", (int)(eq - f), f);
     }
   return 0;
 }
@@ -90,12 +91,13 @@ static int
 split_term (const char *term, char **registry, const char **rest, galley_error_t *err)
 {
   const char *slash = strchr (term, '/');
-  size_t n = slash ? (size_t) (slash - term) : 0;
+  size_t n = slash ? (size_t)(slash - term) : 0;
 
   *registry = NULL;
   *rest = term;
-  if (slash == NULL || (memchr (term, '.', n) == NULL && memchr (term, ':', n) == NULL
-                        && ! (n == 9 && strncmp (term, "localhost", 9) == 0)))
+  if (slash == NULL
+      || (memchr (term, '.', n) == NULL && memchr (term, ':', n) == NULL
+          && ! (n == 9 && strncmp (term, "localhost", 9) == 0)))
     return 0;
   *registry = strndup (term, n);
   if (*registry == NULL)
@@ -133,7 +135,7 @@ search_tags (struct registry_client *c, const char *registry, const char *reposi
   _cleanup_strv_ char **tags = NULL;
   size_t i;
 
-  if (registry_list_tags (c, registry, repository, (size_t) o->limit, &tags, err) < 0)
+  if (registry_list_tags (c, registry, repository, (size_t)o->limit, &tags, err) < 0)
     return -1;
   for (i = 0; tags[i] != NULL; i++)
     json_object_array_add (results, result_record (registry, repository, tags[i]));
@@ -149,7 +151,8 @@ search_one (struct registry_client *c, const char *registry, const char *term, c
   if (! o->list_tags)
     return search_catalog (c, registry, rest, o, results, err);
   if (strpbrk (rest, ":@") != NULL)
-    return galley_error_make (err, 0, "reference \"%s\" must not have a tag or digest with --list-tags", term);
+    return galley_error_make (err, 0, "reference \"%s\" must not have a tag or digest with --list-tags",
+                              term);
   if (strcmp (registry, "docker.io") == 0 && strchr (rest, '/') == NULL)
     {
       if (asprintf (&repository, "library/%s", rest) < 0)
@@ -172,8 +175,9 @@ run_search (struct cli_context *ctx, const char *term, const struct search_optio
   _cleanup_registry_client_ struct registry_client *c = NULL;
   _cleanup_free_ char *registry = NULL;
   _cleanup_error_ galley_error_t first = NULL;
-  struct registry_options ro = { .authfile = o->authfile, .creds = o->creds, .tls_verify = o->tls_verify,
-                                 .certs_dir = o->cert_dir };
+  struct registry_options ro = {
+    .authfile = o->authfile, .creds = o->creds, .tls_verify = o->tls_verify, .certs_dir = o->cert_dir
+  };
   const char *single[2] = { NULL, NULL };
   const char *const *registries;
   const char *rest;
@@ -182,11 +186,11 @@ run_search (struct cli_context *ctx, const char *term, const struct search_optio
   if (split_term (term, &registry, &rest, err) < 0 || registries_conf_load (&ctx->paths, &conf, err) < 0)
     return -1;
   single[0] = registry;
-  registries = registry ? single : (const char *const *) conf->search;
+  registries = registry ? single : (const char *const *)conf->search;
   if (registries == NULL || registries[0] == NULL)
-    return galley_error_make (err, 0,
-                              "no registry in \"%s\" and no unqualified-search-registries in %s: use REGISTRY/TERM",
-                              term, conf->sources ? conf->sources : "registries.conf");
+    return galley_error_make (
+        err, 0, "no registry in \"%s\" and no unqualified-search-registries in %s: use REGISTRY/TERM", term,
+        conf->sources ? conf->sources : "registries.conf");
   ro.conf = conf;
   if (registry_client_new (&ctx->paths, &ro, &c, err) < 0)
     return -1;
@@ -216,7 +220,7 @@ cli_cmd_search (struct cli_context *ctx, int argc, char **argv, galley_error_t *
   _cleanup_cli_parser_ struct cli_parser p;
   _cleanup_json_ json_object *results = json_object_new_array ();
   _cleanup_json_ json_object *headers = json_object_new_object ();
-  _cleanup_free_ const char **filters = calloc ((size_t) argc + 1, sizeof *filters);
+  _cleanup_free_ const char **filters = calloc ((size_t)argc + 1, sizeof *filters);
   struct search_options o = { .tls_verify = -1, .limit = SEARCH_DEFAULT_LIMIT, .filters = filters };
   const char *arg;
   bool b;
@@ -269,6 +273,6 @@ cli_cmd_search (struct cli_context *ctx, int argc, char **argv, galley_error_t *
     return galley_error_wrap (err, "searching for \"%s\"", argv[p.optind]);
   json_object_object_add (headers, "Tag", json_object_new_string ("TAG"));
   return format_print (stdout, o.format,
-                       o.list_tags ? "table {{.Name}}\t{{.Tag}}" : "table {{.Name}}\t{{.Description}}", results,
-                       headers, false, err);
+                       o.list_tags ? "table {{.Name}}\t{{.Tag}}" : "table {{.Name}}\t{{.Description}}",
+                       results, headers, false, err);
 }

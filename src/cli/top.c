@@ -61,13 +61,13 @@ read_proc (pid_t pid, struct proc_info *pi)
   int pid_field;
 
   memset (pi, 0, sizeof *pi);
-  snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
+  snprintf (path, sizeof path, "/proc/%d/stat", (int)pid);
   if (fs_read_file (AT_FDCWD, path, 4096, &stat, NULL, &ignore) < 0)
     goto fail;
-  snprintf (path, sizeof path, "/proc/%d/status", (int) pid);
+  snprintf (path, sizeof path, "/proc/%d/status", (int)pid);
   if (fs_read_file (AT_FDCWD, path, 1 << 16, &status, NULL, &ignore) < 0)
     goto fail;
-  snprintf (path, sizeof path, "/proc/%d/cmdline", (int) pid);
+  snprintf (path, sizeof path, "/proc/%d/cmdline", (int)pid);
   if (fs_read_file (AT_FDCWD, path, sizeof pi->cmdline - 1, &cmd, &len, &ignore) < 0)
     galley_error_release (&ignore);
   for (i = 0; cmd && i + 1 < len; i++)
@@ -77,24 +77,26 @@ read_proc (pid_t pid, struct proc_info *pi)
   if (p == NULL)
     return -1;
   if (cmd == NULL || len == 0)
-    snprintf (pi->cmdline, sizeof pi->cmdline, "%.*s", (int) (p - strchr (stat, '(') - 1),
+    snprintf (pi->cmdline, sizeof pi->cmdline, "%.*s", (int)(p - strchr (stat, '(') - 1),
               strchr (stat, '(') + 1);
   else
     snprintf (pi->cmdline, sizeof pi->cmdline, "%s", cmd);
-  /* fields from 3 on: state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime ... starttime(22) */
+  /* fields from 3 on: state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime
+   * ... starttime(22) */
   {
     char st;
     long ppid;
     unsigned long long fields[20];
     if (sscanf (p + 2, "%c %ld %*d %*d %d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d %*d %*d %llu",
-                &st, &ppid, &pi->tty_nr, &pi->utime, &pi->stime, &pi->start) != 6)
+                &st, &ppid, &pi->tty_nr, &pi->utime, &pi->stime, &pi->start)
+        != 6)
       return -1;
-    (void) fields;
+    (void)fields;
   }
   pid_field = 0;
-  (void) pid_field;
+  (void)pid_field;
   pi->ns_pid = last_field_number (status, "NSpid:");
-  pi->host_uid = (unsigned long) last_field_number (status, "Uid:");
+  pi->host_uid = (unsigned long)last_field_number (status, "Uid:");
   {
     /* the parent's pid inside the container: its NSpid */
     long host_ppid = last_field_number (status, "PPid:");
@@ -131,7 +133,7 @@ fail:
 static void
 format_seconds (double secs, char *buf, size_t len)
 {
-  long s = (long) secs;
+  long s = (long)secs;
   if (s < 60)
     snprintf (buf, len, "%lds", s);
   else if (s < 3600)
@@ -197,21 +199,24 @@ cli_cmd_top (struct cli_context *ctx, int argc, char **argv, galley_error_t *err
       if (read_proc (pids[i], &pi) < 0)
         continue;
       row = json_object_new_object ();
-      uid = idmap_to_container (map.uid, map.n_uid, (uint32_t) pi.host_uid);
+      uid = idmap_to_container (map.uid, map.n_uid, (uint32_t)pi.host_uid);
       if (uid == 0)
         snprintf (buf, sizeof buf, "root");
       else
-        snprintf (buf, sizeof buf, "%lld", (long long) uid);
+        snprintf (buf, sizeof buf, "%lld", (long long)uid);
       json_object_object_add (row, "USER", json_object_new_string (buf));
-      json_object_object_add (row, "PID", json_object_new_string ((snprintf (buf, sizeof buf, "%ld", pi.ns_pid), buf)));
-      json_object_object_add (row, "PPID", json_object_new_string ((snprintf (buf, sizeof buf, "%ld", pi.ns_ppid), buf)));
-      elapsed = uptime - (double) pi.start / (double) hz;
-      cpu = elapsed > 0 ? 100.0 * (double) (pi.utime + pi.stime) / (double) hz / elapsed : 0;
-      json_object_object_add (row, "CPU", json_object_new_string ((snprintf (buf, sizeof buf, "%.3f", cpu), buf)));
+      json_object_object_add (row, "PID",
+                              json_object_new_string ((snprintf (buf, sizeof buf, "%ld", pi.ns_pid), buf)));
+      json_object_object_add (row, "PPID",
+                              json_object_new_string ((snprintf (buf, sizeof buf, "%ld", pi.ns_ppid), buf)));
+      elapsed = uptime - (double)pi.start / (double)hz;
+      cpu = elapsed > 0 ? 100.0 * (double)(pi.utime + pi.stime) / (double)hz / elapsed : 0;
+      json_object_object_add (row, "CPU",
+                              json_object_new_string ((snprintf (buf, sizeof buf, "%.3f", cpu), buf)));
       snprintf (buf, sizeof buf, "%.9fs", elapsed > 0 ? elapsed : 0);
       json_object_object_add (row, "ELAPSED", json_object_new_string (buf));
       json_object_object_add (row, "TTY", json_object_new_string (pi.tty_nr ? "pts/0" : "?"));
-      format_seconds ((double) (pi.utime + pi.stime) / (double) hz, buf, sizeof buf);
+      format_seconds ((double)(pi.utime + pi.stime) / (double)hz, buf, sizeof buf);
       json_object_object_add (row, "TIME", json_object_new_string (buf));
       json_object_object_add (row, "COMMAND", json_object_new_string (pi.cmdline));
       json_object_array_add (rows, row);

@@ -9,12 +9,12 @@
 #include "util/format.h"
 #include "util/json.h"
 
-#define VERSION_TEMPLATE                                                                     \
-  "Client:       galley\n"                                                                   \
-  "Version:      {{.Client.Version}}\n"                                                      \
-  "API Version:  {{.Client.APIVersion}}\n"                                                   \
-  "C Compiler:   {{.Client.Compiler}}\n"                                                     \
-  "Built:        {{.Client.BuiltTime}}\n"                                                    \
+#define VERSION_TEMPLATE                   \
+  "Client:       galley\n"                 \
+  "Version:      {{.Client.Version}}\n"    \
+  "API Version:  {{.Client.APIVersion}}\n" \
+  "C Compiler:   {{.Client.Compiler}}\n"   \
+  "Built:        {{.Client.BuiltTime}}\n"  \
   "OS/Arch:      {{.Client.OsArch}}"
 
 json_object *
@@ -27,7 +27,7 @@ cli_version_record (void)
 
   uname (&u);
   snprintf (osarch, sizeof osarch, "linux/%s",
-            strcmp (u.machine, "x86_64") == 0 ? "amd64"
+            strcmp (u.machine, "x86_64") == 0    ? "amd64"
             : strcmp (u.machine, "aarch64") == 0 ? "arm64"
                                                  : u.machine);
   json_object_object_add (client, "APIVersion", json_object_new_string (PACKAGE_VERSION));

@@ -118,8 +118,8 @@ LAZY_FN (archive, int, archive_entry_xattr_next, (E, const char **name, const vo
 /* Hard link resolution for archive_write (image save).  */
 LAZY_FN (archive, struct archive_entry_linkresolver *, archive_entry_linkresolver_new, (void), ())
 LAZY_VOID_FN (archive, archive_entry_linkresolver_free, (struct archive_entry_linkresolver * r), (r))
-LAZY_VOID_FN (archive, archive_entry_linkresolver_set_strategy, (struct archive_entry_linkresolver * r, int fmt),
-              (r, fmt))
+LAZY_VOID_FN (archive, archive_entry_linkresolver_set_strategy,
+              (struct archive_entry_linkresolver * r, int fmt), (r, fmt))
 LAZY_VOID_FN (archive, archive_entry_linkify,
               (struct archive_entry_linkresolver * r, struct archive_entry **e1, struct archive_entry **e2),
               (r, e1, e2))

@@ -36,7 +36,7 @@ digest_is_valid (const char *d)
 
   if (d == NULL || (colon = strchr (d, ':')) == NULL)
     return false;
-  hex_len = algorithm_hex_len (d, (size_t) (colon - d));
+  hex_len = algorithm_hex_len (d, (size_t)(colon - d));
   if (hex_len == 0 || strlen (colon + 1) != hex_len)
     return false;
   for (p = colon + 1; *p; p++)
@@ -152,7 +152,7 @@ digest_verify (const char *expected, const void *buf, size_t len, galley_error_t
 
   if (! digest_is_valid (expected))
     return error_untrusted (err, "invalid digest \"%s\"", expected);
-  alen = (size_t) (strchr (expected, ':') - expected);
+  alen = (size_t)(strchr (expected, ':') - expected);
   memcpy (algorithm, expected, alen);
   algorithm[alen] = '\0';
   if (digest_init (&d, algorithm, err) < 0 || digest_update (&d, buf, len, err) < 0

@@ -71,21 +71,21 @@ key_from_span (struct scanner *sc, const char *start, bool escaped, struct key *
   json_object *o;
 
   k->s = start + 1;
-  k->len = (size_t) (sc->p - start) - 2;
+  k->len = (size_t)(sc->p - start) - 2;
   k->decoded = NULL;
   if (! escaped)
     return 0;
   tok = json_tokener_new ();
   if (tok == NULL)
     return galley_error_make (sc->err, ENOMEM, "%s: checking keys", sc->what);
-  o = json_tokener_parse_ex (tok, start, (int) (sc->p - start));
+  o = json_tokener_parse_ex (tok, start, (int)(sc->p - start));
   json_tokener_free (tok);
   if (o == NULL || ! json_object_is_type (o, json_type_string))
     {
       json_object_put (o);
       return malformed (sc);
     }
-  k->len = (size_t) json_object_get_string_len (o);
+  k->len = (size_t)json_object_get_string_len (o);
   k->decoded = malloc (k->len + 1);
   if (k->decoded != NULL)
     memcpy (k->decoded, json_object_get_string (o), k->len + 1);
@@ -122,7 +122,7 @@ check_unique (struct scanner *sc, struct key *keys, size_t n)
   for (size_t i = 1; i < n; i++)
     if (compare_keys (&keys[i - 1], &keys[i]) == 0)
       return error_untrusted (sc->err, "%s: duplicate key \"%.*s\"", sc->what,
-                                (int) (keys[i].len > 64 ? 64 : keys[i].len), keys[i].s);
+                              (int)(keys[i].len > 64 ? 64 : keys[i].len), keys[i].s);
   return 0;
 }
 

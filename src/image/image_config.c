@@ -13,8 +13,7 @@
 #include "util/log.h"
 
 static int
-dup_string_member (json_object *obj, const char *key, const char *what, char **out,
-                   galley_error_t *err)
+dup_string_member (json_object *obj, const char *key, const char *what, char **out, galley_error_t *err)
 {
   json_object *v;
 
@@ -30,8 +29,8 @@ dup_string_member (json_object *obj, const char *key, const char *what, char **o
 
 /* ["a", "b"] -> NULL-terminated copy; absent or null -> NULL.  */
 static int
-dup_string_array (json_object *obj, const char *key, const char *what, char ***out,
-                  size_t *n_out, galley_error_t *err)
+dup_string_array (json_object *obj, const char *key, const char *what, char ***out, size_t *n_out,
+                  galley_error_t *err)
 {
   json_object *v;
   size_t n;
@@ -63,8 +62,7 @@ dup_string_array (json_object *obj, const char *key, const char *what, char ***o
 
 /* {"80/tcp": {}} -> the keys, NULL-terminated.  */
 static int
-dup_object_keys (json_object *obj, const char *key, const char *what, char ***out,
-                 galley_error_t *err)
+dup_object_keys (json_object *obj, const char *key, const char *what, char ***out, galley_error_t *err)
 {
   json_object *v;
   size_t i = 0;
@@ -75,12 +73,12 @@ dup_object_keys (json_object *obj, const char *key, const char *what, char ***ou
     return 0;
   if (! json_object_is_type (v, json_type_object))
     return error_untrusted (err, "%s: \"%s\" is not an object", what, key);
-  if ((list = calloc ((size_t) json_object_object_length (v) + 1, sizeof *list)) == NULL)
+  if ((list = calloc ((size_t)json_object_object_length (v) + 1, sizeof *list)) == NULL)
     return galley_error_make (err, ENOMEM, "%s", what);
   *out = list;
   json_object_object_foreach (v, k, unused)
   {
-    (void) unused;
+    (void)unused;
     if ((list[i++] = strdup (k)) == NULL)
       return galley_error_make (err, ENOMEM, "%s", what);
   }
@@ -96,7 +94,7 @@ parse_labels (json_object *cfg, struct image_config *c, galley_error_t *err)
     return 0;
   if (! json_object_is_type (v, json_type_object))
     return error_untrusted (err, "config: \"Labels\" is not an object");
-  c->labels = calloc ((size_t) json_object_object_length (v) + 1, sizeof *c->labels);
+  c->labels = calloc ((size_t)json_object_object_length (v) + 1, sizeof *c->labels);
   if (c->labels == NULL)
     return galley_error_make (err, ENOMEM, "config");
   json_object_object_foreach (v, k, val)
@@ -149,13 +147,12 @@ parse_rootfs (json_object *root, struct image_config *c, galley_error_t *err)
     return error_untrusted (err, "config: rootfs type must be \"layers\"");
   if (! json_object_object_get_ex (rootfs, "diff_ids", NULL))
     return error_untrusted (err, "config: missing \"rootfs.diff_ids\"");
-  if (dup_string_array (rootfs, "diff_ids", "config: rootfs", &c->diff_ids, &c->n_diff_ids, err)
-      < 0)
+  if (dup_string_array (rootfs, "diff_ids", "config: rootfs", &c->diff_ids, &c->n_diff_ids, err) < 0)
     return -1;
   for (size_t i = 0; i < c->n_diff_ids; i++)
     if (! digest_is_valid (c->diff_ids[i]))
-      return error_untrusted (err, "config: rootfs.diff_ids[%zu]: invalid digest \"%.80s\"",
-                                i, c->diff_ids[i]);
+      return error_untrusted (err, "config: rootfs.diff_ids[%zu]: invalid digest \"%.80s\"", i,
+                              c->diff_ids[i]);
   return 0;
 }
 
@@ -189,8 +186,7 @@ parse_history (json_object *root, struct image_config *c, galley_error_t *err)
       if (json_object_object_get_ex (h, "empty_layer", &empty) && empty != NULL)
         {
           if (! json_object_is_type (empty, json_type_boolean))
-            return error_untrusted (err, "config: history[%zu].empty_layer is not a boolean",
-                                      i);
+            return error_untrusted (err, "config: history[%zu].empty_layer is not a boolean", i);
           e->empty_layer = json_object_get_boolean (empty);
         }
     }
@@ -198,14 +194,12 @@ parse_history (json_object *root, struct image_config *c, galley_error_t *err)
 }
 
 static int
-image_config_parse_into (const void *buf, size_t len, struct image_config *c,
-                         galley_error_t *err)
+image_config_parse_into (const void *buf, size_t len, struct image_config *c, galley_error_t *err)
 {
   json_object *root, *cfg = NULL;
 
   if (len > MANIFEST_MAX_SIZE)
-    return error_untrusted (err, "config of %zu bytes exceeds the limit of %d bytes",
-                              len, MANIFEST_MAX_SIZE);
+    return error_untrusted (err, "config of %zu bytes exceeds the limit of %d bytes", len, MANIFEST_MAX_SIZE);
   if (json_parse_strict (buf, len, "config", &c->raw, err) < 0)
     return -1;
   root = c->raw;
@@ -241,20 +235,17 @@ image_config_parse (const void *buf, size_t len, struct image_config *out, galle
 }
 
 int
-image_config_check (const struct image_config *c, const struct manifest *m,
-                    const struct platform *want, galley_error_t *err)
+image_config_check (const struct image_config *c, const struct manifest *m, const struct platform *want,
+                    galley_error_t *err)
 {
   if (c->n_diff_ids != m->n_layers)
-    return error_untrusted (err,
-                              "config %s has %zu diff_ids but the manifest has %zu layers",
-                              m->config.digest ? m->config.digest : "", c->n_diff_ids,
-                              m->n_layers);
+    return error_untrusted (err, "config %s has %zu diff_ids but the manifest has %zu layers",
+                            m->config.digest ? m->config.digest : "", c->n_diff_ids, m->n_layers);
   if (want != NULL)
     {
       _cleanup_platform_ struct platform have = { NULL, NULL, NULL };
 
-      if ((have.os = strdup (c->os)) == NULL
-          || (have.architecture = strdup (c->architecture)) == NULL
+      if ((have.os = strdup (c->os)) == NULL || (have.architecture = strdup (c->architecture)) == NULL
           || (c->variant && (have.variant = strdup (c->variant)) == NULL))
         return galley_error_make (err, ENOMEM, "checking the config");
       platform_normalize (&have);
@@ -262,8 +253,8 @@ image_config_check (const struct image_config *c, const struct manifest *m,
         {
           _cleanup_free_ char *w = platform_format (want);
           _cleanup_free_ char *h = platform_format (&have);
-          log_warn ("image platform (%s) does not match the expected platform (%s)",
-                    h ? h : "?", w ? w : "?");
+          log_warn ("image platform (%s) does not match the expected platform (%s)", h ? h : "?",
+                    w ? w : "?");
         }
     }
   return 0;

@@ -36,7 +36,7 @@ void
 image_human_size (uint64_t size, char *buf, size_t len)
 {
   static const char *const units[] = { "B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB" };
-  double v = (double) size;
+  double v = (double)size;
   size_t i = 0;
 
   while (v >= 1000.0 && i + 1 < sizeof units / sizeof *units)
@@ -51,7 +51,7 @@ void
 image_human_since (time_t then, char *buf, size_t len)
 {
   double seconds = difftime (time (NULL), then);
-  long s = seconds < 0 ? 0 : (long) seconds;
+  long s = seconds < 0 ? 0 : (long)seconds;
   long minutes = s / 60, hours = s / 3600;
 
   if (s < 1)
@@ -135,7 +135,7 @@ image_split_name (const char *name, char **repo, char **tag)
       *tag = strdup ("<none>");
       return;
     }
-  *repo = strndup (name, (size_t) (colon - name));
+  *repo = strndup (name, (size_t)(colon - name));
   *tag = strdup (colon + 1);
 }
 
@@ -231,8 +231,7 @@ graph_driver (struct store *s, const struct store_image *img)
 }
 
 int
-image_inspect_record (struct store *s, const struct store_image *img, json_object **out,
-                      galley_error_t *err)
+image_inspect_record (struct store *s, const struct store_image *img, json_object **out, galley_error_t *err)
 {
   _cleanup_json_ json_object *config = NULL;
   _cleanup_json_ json_object *manifest = NULL;
@@ -253,7 +252,8 @@ image_inspect_record (struct store *s, const struct store_image *img, json_objec
   json_object_object_get_ex (config, "config", &cc);
   json_object_object_get_ex (config, "rootfs", &rootfs);
   json_object_object_add (rec, "Id", json_object_new_string (img->id));
-  json_object_object_add (rec, "Digest", json_object_new_string (img->manifest_digest ? img->manifest_digest : ""));
+  json_object_object_add (rec, "Digest",
+                          json_object_new_string (img->manifest_digest ? img->manifest_digest : ""));
   json_object_object_add (rec, "RepoTags", strv_json (img->names));
   json_object_object_add (rec, "RepoDigests", image_repo_digests (img));
   json_object_object_add (rec, "Parent", json_object_new_string (""));
@@ -265,8 +265,8 @@ image_inspect_record (struct store *s, const struct store_image *img, json_objec
   json_object_object_add (rec, "Author", string_or_empty (config, "author"));
   json_object_object_add (rec, "Architecture", string_or_empty (config, "architecture"));
   json_object_object_add (rec, "Os", string_or_empty (config, "os"));
-  json_object_object_add (rec, "Size", json_object_new_int64 ((int64_t) img->size));
-  json_object_object_add (rec, "VirtualSize", json_object_new_int64 ((int64_t) img->size));
+  json_object_object_add (rec, "Size", json_object_new_int64 ((int64_t)img->size));
+  json_object_object_add (rec, "VirtualSize", json_object_new_int64 ((int64_t)img->size));
   json_object_object_add (rec, "GraphDriver", graph_driver (s, img));
   {
     json_object *r = json_object_new_object ();
@@ -300,12 +300,12 @@ json_bool_member (json_object *obj, const char *key)
 }
 
 int
-image_history_rows (struct store *s, const struct store_image *img, struct store_image **all,
-                    size_t n_all, json_object **out, galley_error_t *err)
+image_history_rows (struct store *s, const struct store_image *img, struct store_image **all, size_t n_all,
+                    json_object **out, galley_error_t *err)
 {
   _cleanup_json_ json_object *config = NULL;
   json_object *history = NULL, *rows = json_object_new_array ();
-  ssize_t layer = (ssize_t) strv_len (img->layers) - 1;
+  ssize_t layer = (ssize_t)strv_len (img->layers) - 1;
   size_t n, i;
 
   if (store_image_config (s, img, &config, err) < 0)
@@ -313,7 +313,8 @@ image_history_rows (struct store *s, const struct store_image *img, struct store
       json_object_put (rows);
       return galley_error_wrap (err, "image %.12s", img->id);
     }
-  if (! json_object_object_get_ex (config, "history", &history) || ! json_object_is_type (history, json_type_array))
+  if (! json_object_object_get_ex (config, "history", &history)
+      || ! json_object_is_type (history, json_type_array))
     history = NULL;
   n = history ? json_object_array_length (history) : 0;
   for (i = n; i-- > 0;)
@@ -345,7 +346,7 @@ image_history_rows (struct store *s, const struct store_image *img, struct store
       json_object_object_add (row, "id", json_object_new_string (id ? id : "<missing>"));
       json_object_object_add (row, "created", json_object_new_string (created ? created : ""));
       json_object_object_add (row, "CreatedBy", string_or_empty (h, "created_by"));
-      json_object_object_add (row, "size", json_object_new_int64 ((int64_t) size));
+      json_object_object_add (row, "size", json_object_new_int64 ((int64_t)size));
       if (comment && *comment)
         json_object_object_add (row, "comment", json_object_new_string (comment));
       if (i == n - 1 && img->names[0])

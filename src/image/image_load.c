@@ -45,14 +45,14 @@ struct load_layer
 
 struct load_image
 {
-  char *config;      /* bytes */
+  char *config; /* bytes */
   size_t config_len;
   char config_digest[DIGEST_SHA256_BUFSIZE];
-  char *manifest;    /* bytes (generated for docker-archive) */
+  char *manifest; /* bytes (generated for docker-archive) */
   size_t manifest_len;
   char manifest_digest[DIGEST_SHA256_BUFSIZE];
   const char *manifest_media_type;
-  char **names;      /* NULL-terminated */
+  char **names; /* NULL-terminated */
   char *created;
   struct load_layer *layers;
   size_t n_layers;
@@ -94,7 +94,7 @@ read_in (int dirfd, const char *path, char **out, size_t *len, galley_error_t *e
     return galley_error_make (err, ENOMEM, "allocating");
   while ((n = read (fd, buf + have, LOAD_DOC_MAX + 1 - have)) > 0)
     {
-      have += (size_t) n;
+      have += (size_t)n;
       if (have > LOAD_DOC_MAX)
         return galley_error_make (err, 0, "archive member %s: larger than %u bytes", path, LOAD_DOC_MAX);
     }
@@ -140,9 +140,11 @@ unpack (int input_fd, const char *dir, galley_error_t *err)
       /* Names stay inside dir (the target is absolute, so libarchive's own
        * absolute-path check cannot be used; its ".." and symlink checks are).  */
       if (name == NULL || name[0] == '/' || strcmp (name, "..") == 0 || strncmp (name, "../", 3) == 0
-          || strstr (name, "/../") != NULL || (strlen (name) >= 3 && strcmp (name + strlen (name) - 3, "/..") == 0))
+          || strstr (name, "/../") != NULL
+          || (strlen (name) >= 3 && strcmp (name + strlen (name) - 3, "/..") == 0))
         {
-          galley_error_make (err, 0, "archive member \"%s\": refusing a name outside the archive", name ? name : "");
+          galley_error_make (err, 0, "archive member \"%s\": refusing a name outside the archive",
+                             name ? name : "");
           goto done;
         }
       if (asprintf (&target, "%s/%s", dir, name) < 0)
@@ -156,7 +158,8 @@ unpack (int input_fd, const char *dir, galley_error_t *err)
       archive_entry_set_gid (e, getgid ());
       if (archive_write_header (out, e) != ARCHIVE_OK)
         {
-          galley_error_make (err, 0, "unpacking %s: %s", target + strlen (dir) + 1, archive_error_string (out));
+          galley_error_make (err, 0, "unpacking %s: %s", target + strlen (dir) + 1,
+                             archive_error_string (out));
           goto done;
         }
       if (type == AE_IFREG)
@@ -227,10 +230,11 @@ use_config (struct load_image *im, char *config, size_t len, size_t n_layers, ga
     return galley_error_make (err, 0, "hashing the config");
   if (json_parse_strict (config, len, "image config", &doc, err) < 0)
     return -1;
-  if (! json_object_object_get_ex (doc, "rootfs", &rootfs) || ! json_object_object_get_ex (rootfs, "diff_ids", &diff_ids)
+  if (! json_object_object_get_ex (doc, "rootfs", &rootfs)
+      || ! json_object_object_get_ex (rootfs, "diff_ids", &diff_ids)
       || ! json_object_is_type (diff_ids, json_type_array) || json_object_array_length (diff_ids) != n_layers)
-    return galley_error_make (err, 0, "image config %s: rootfs.diff_ids does not match the %zu layers", im->config_digest,
-                              n_layers);
+    return galley_error_make (err, 0, "image config %s: rootfs.diff_ids does not match the %zu layers",
+                              im->config_digest, n_layers);
   created = json_get_string (doc, "created");
   im->created = created ? strdup (created) : NULL;
   for (i = 0; i < n_layers; i++)
@@ -310,7 +314,8 @@ docker_manifest (struct load_image *im, int dirfd, galley_error_t *err)
   if (f == NULL)
     return galley_error_make (err, errno, "allocating");
   fprintf (f,
-           "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"config\":{\"mediaType\":\"%s\",\"size\":%zu,\"digest\":\"%s\"},"
+           "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"config\":{\"mediaType\":\"%s\",\"size\":%zu,"
+           "\"digest\":\"%s\"},"
            "\"layers\":[",
            MEDIA_TYPE_DOCKER_MANIFEST, MEDIA_TYPE_DOCKER_CONFIG, im->config_len, im->config_digest);
   for (i = 0; i < im->n_layers; i++)
@@ -322,8 +327,8 @@ docker_manifest (struct load_image *im, int dirfd, galley_error_t *err)
           fclose (f);
           return fd < 0 ? -1 : galley_error_make (err, errno, "stat %s", im->layers[i].path);
         }
-      fprintf (f, "%s{\"mediaType\":\"%s\",\"size\":%lld,\"digest\":\"%s\"}", i ? "," : "", MEDIA_TYPE_DOCKER_LAYER_GZIP,
-               (long long) st.st_size, im->layers[i].diff_id);
+      fprintf (f, "%s{\"mediaType\":\"%s\",\"size\":%lld,\"digest\":\"%s\"}", i ? "," : "",
+               MEDIA_TYPE_DOCKER_LAYER_GZIP, (long long)st.st_size, im->layers[i].diff_id);
     }
   fprintf (f, "]}");
   if (fclose (f) != 0)
@@ -421,7 +426,8 @@ find_oci_images (struct load_job *job, galley_error_t *err)
     return -1;
   if (json_parse_strict (text, len, "index.json", &index, err) < 0)
     return -1;
-  if (! json_object_object_get_ex (index, "manifests", &manifests) || ! json_object_is_type (manifests, json_type_array))
+  if (! json_object_object_get_ex (index, "manifests", &manifests)
+      || ! json_object_is_type (manifests, json_type_array))
     return galley_error_make (err, 0, "index.json: no manifests");
   n = json_object_array_length (manifests);
   job->images = calloc (n + 1, sizeof *job->images);
@@ -476,7 +482,8 @@ extract_layer (struct load_job *job, struct store *s, const struct load_layer *l
 {
   _cleanup_free_ char *diff_dir = NULL;
   _cleanup_close_ int fd = -1;
-  struct layer_extract_options o = { .blob_digest = l->blob_digest, .diff_id = l->diff_id,
+  struct layer_extract_options o = { .blob_digest = l->blob_digest,
+                                     .diff_id = l->diff_id,
                                      .fold_owners = job->fold_owners };
   struct layer_extract_result res;
   galley_error_t abort_err = NULL;
@@ -555,7 +562,7 @@ record_images (struct load_job *job, struct store *s, char ***loaded, galley_err
       img.id = im->config_digest + 7;
       img.config_digest = im->config_digest;
       img.manifest_digest = im->manifest_digest;
-      img.manifest_media_type = (char *) im->manifest_media_type;
+      img.manifest_media_type = (char *)im->manifest_media_type;
       img.digests = digests;
       img.layers = chain;
       img.names = im->names;
@@ -585,7 +592,7 @@ image_load (const struct galley_paths *paths, int input_fd, char ***loaded, gall
   if (store_open (paths, &s, err) < 0)
     return -1;
   /* The pid lets the next writer remove it if we crash (store.c).  */
-  if (asprintf (&tmp, "%s/tmp-load-%d-XXXXXX", store_root (s), (int) getpid ()) < 0 || mkdtemp (tmp) == NULL)
+  if (asprintf (&tmp, "%s/tmp-load-%d-XXXXXX", store_root (s), (int)getpid ()) < 0 || mkdtemp (tmp) == NULL)
     return galley_error_make (err, errno, "creating a temporary directory in %s", store_root (s));
   if (unpack (input_fd, tmp, err) < 0)
     goto out;
@@ -600,7 +607,8 @@ image_load (const struct galley_paths *paths, int input_fd, char ***loaded, gall
   else if (faccessat (job.tmp_fd, "index.json", F_OK, 0) == 0)
     ret = find_oci_images (&job, err);
   else
-    ret = galley_error_make (err, 0, "payload does not match any of the supported image formats (oci-archive, docker-archive)");
+    ret = galley_error_make (
+        err, 0, "payload does not match any of the supported image formats (oci-archive, docker-archive)");
   if (ret < 0)
     goto out;
   ret = -1;

@@ -61,7 +61,7 @@ manifest_kind_of (const char *media_type)
 {
   for (size_t i = 0; i < sizeof manifest_types / sizeof manifest_types[0]; i++)
     if (strcmp (manifest_types[i].media_type, media_type) == 0)
-      return (int) manifest_types[i].kind;
+      return (int)manifest_types[i].kind;
   return -1;
 }
 
@@ -96,8 +96,7 @@ media_type_is_schema1 (const char *media_type)
 }
 
 int
-media_type_layer_compression (const char *media_type, enum layer_compression *out,
-                              galley_error_t *err)
+media_type_layer_compression (const char *media_type, enum layer_compression *out, galley_error_t *err)
 {
   for (size_t i = 0; i < sizeof layer_types / sizeof layer_types[0]; i++)
     if (strcmp (layer_types[i].media_type, media_type) == 0)
@@ -106,9 +105,7 @@ media_type_layer_compression (const char *media_type, enum layer_compression *ou
         return 0;
       }
   if (in_list (foreign_layer_types, media_type))
-    return error_untrusted (err,
-                              "foreign (non-distributable) layers are not supported: \"%s\"",
-                              media_type);
+    return error_untrusted (err, "foreign (non-distributable) layers are not supported: \"%s\"", media_type);
   return error_untrusted (err, "unsupported layer media type \"%s\"", media_type);
 }
 
@@ -122,9 +119,9 @@ static int
 schema1_error (galley_error_t *err, const char *media_type)
 {
   return error_untrusted (err,
-                            "unsupported manifest format: Docker schema 1 (%s) is deprecated; "
-                            "push the image again with a current tool",
-                            media_type);
+                          "unsupported manifest format: Docker schema 1 (%s) is deprecated; "
+                          "push the image again with a current tool",
+                          media_type);
 }
 
 /* The Content-Type without parameters, lowercased, or NULL when it says
@@ -143,7 +140,7 @@ content_type_essence (const char *content_type)
   if (n == 0 || (s = strndup (content_type, n)) == NULL)
     return NULL;
   for (char *p = s; *p; p++)
-    *p = (char) tolower ((unsigned char) *p);
+    *p = (char)tolower ((unsigned char)*p);
   if (in_list (generic_content_types, s))
     {
       free (s);
@@ -207,8 +204,7 @@ descriptor_release (struct descriptor *d)
 }
 
 static int
-parse_entry_platform (json_object *obj, const char *what, struct index_entry *e,
-                      galley_error_t *err)
+parse_entry_platform (json_object *obj, const char *what, struct index_entry *e, galley_error_t *err)
 {
   json_object *p;
   const char *os, *arch, *variant;
@@ -254,14 +250,13 @@ parse_index (json_object *root, struct manifest *m, galley_error_t *err)
 
       snprintf (what, sizeof what, "manifests[%zu]", i);
       m->n_entries = i + 1;
-      if (parse_descriptor (obj, what, &e->d, err) < 0
-          || parse_entry_platform (obj, what, e, err) < 0)
+      if (parse_descriptor (obj, what, &e->d, err) < 0 || parse_entry_platform (obj, what, e, err) < 0)
         return -1;
       if (media_type_is_schema1 (e->d.media_type))
         return schema1_error (err, e->d.media_type);
       if (m->kind == MANIFEST_DOCKER_LIST && ! media_type_is_image_manifest (e->d.media_type))
-        return error_untrusted (err, "%s: unexpected media type \"%s\" in a manifest list",
-                                  what, e->d.media_type);
+        return error_untrusted (err, "%s: unexpected media type \"%s\" in a manifest list", what,
+                                e->d.media_type);
       if (m->kind == MANIFEST_DOCKER_LIST && ! e->has_platform)
         return error_untrusted (err, "%s: missing \"platform\"", what);
     }
@@ -279,11 +274,10 @@ parse_image_manifest (json_object *root, struct manifest *m, galley_error_t *err
     return -1;
   if (strcmp (m->config.media_type, MEDIA_TYPE_OCI_CONFIG) != 0
       && strcmp (m->config.media_type, MEDIA_TYPE_DOCKER_CONFIG) != 0)
-    return error_untrusted (err, "not a container image: config media type \"%s\"",
-                              m->config.media_type);
+    return error_untrusted (err, "not a container image: config media type \"%s\"", m->config.media_type);
   if (m->config.size > MANIFEST_MAX_SIZE)
-    return error_untrusted (err, "config %s: size %lld exceeds the limit of %d bytes",
-                              m->config.digest, (long long) m->config.size, MANIFEST_MAX_SIZE);
+    return error_untrusted (err, "config %s: size %lld exceeds the limit of %d bytes", m->config.digest,
+                            (long long)m->config.size, MANIFEST_MAX_SIZE);
   if (! json_object_is_type (layers, json_type_array))
     return error_untrusted (err, "\"layers\" is not an array");
   n = json_object_array_length (layers);
@@ -308,8 +302,7 @@ parse_image_manifest (json_object *root, struct manifest *m, galley_error_t *err
 /* Decide what the document is from its mediaType, the Content-Type and its
  * structure, refusing any disagreement between them.  */
 static int
-manifest_classify (json_object *root, const char *content_type, enum manifest_kind *kind,
-                   galley_error_t *err)
+manifest_classify (json_object *root, const char *content_type, enum manifest_kind *kind, galley_error_t *err)
 {
   _cleanup_free_ char *ct = content_type_essence (content_type);
   const char *media_type;
@@ -331,23 +324,21 @@ manifest_classify (json_object *root, const char *content_type, enum manifest_ki
     return schema1_error (err, MEDIA_TYPE_DOCKER_SCHEMA1_SIGNED);
   if (json_object_get_int64 (v) != 2)
     return error_untrusted (err, "manifest: unsupported schemaVersion %lld",
-                              (long long) json_object_get_int64 (v));
+                            (long long)json_object_get_int64 (v));
 
   if (has_manifests && (has_layers || has_config))
     return error_untrusted (err, "ambiguous manifest: it has both \"manifests\" and \"%s\"",
-                              has_layers ? "layers" : "config");
-  if (media_type != NULL && ct != NULL && strcmp (media_type, ct) != 0
-      && manifest_kind_of (ct) >= 0)
+                            has_layers ? "layers" : "config");
+  if (media_type != NULL && ct != NULL && strcmp (media_type, ct) != 0 && manifest_kind_of (ct) >= 0)
     return error_untrusted (err,
-                              "ambiguous manifest: mediaType \"%s\" disagrees with Content-Type "
-                              "\"%s\"",
-                              media_type, ct);
+                            "ambiguous manifest: mediaType \"%s\" disagrees with Content-Type "
+                            "\"%s\"",
+                            media_type, ct);
 
   if (media_type != NULL)
     {
       if ((k = manifest_kind_of (media_type)) < 0)
-        return error_untrusted (err, "unsupported manifest media type \"%s\"",
-                                  media_type);
+        return error_untrusted (err, "unsupported manifest media type \"%s\"", media_type);
     }
   else if (ct != NULL && (k = manifest_kind_of (ct)) >= 0)
     ;
@@ -360,11 +351,11 @@ manifest_classify (json_object *root, const char *content_type, enum manifest_ki
 
   if ((k == MANIFEST_OCI_INDEX || k == MANIFEST_DOCKER_LIST) && ! has_manifests)
     return error_untrusted (err, "ambiguous manifest: %s without \"manifests\"",
-                              media_type_of_kind ((enum manifest_kind) k));
+                            media_type_of_kind ((enum manifest_kind)k));
   if ((k == MANIFEST_OCI_IMAGE || k == MANIFEST_DOCKER_V2) && (! has_config || ! has_layers))
     return error_untrusted (err, "ambiguous manifest: %s without \"config\" and \"layers\"",
-                              media_type_of_kind ((enum manifest_kind) k));
-  *kind = (enum manifest_kind) k;
+                            media_type_of_kind ((enum manifest_kind)k));
+  *kind = (enum manifest_kind)k;
   return 0;
 }
 
@@ -375,8 +366,8 @@ manifest_parse_into (const void *buf, size_t len, const char *content_type, stru
   _cleanup_json_ json_object *root = NULL;
 
   if (len > MANIFEST_MAX_SIZE)
-    return error_untrusted (err, "manifest of %zu bytes exceeds the limit of %d bytes",
-                              len, MANIFEST_MAX_SIZE);
+    return error_untrusted (err, "manifest of %zu bytes exceeds the limit of %d bytes", len,
+                            MANIFEST_MAX_SIZE);
   if (json_parse_strict (buf, len, "manifest", &root, err) < 0)
     return -1;
   if (! json_object_is_type (root, json_type_object))
@@ -418,8 +409,7 @@ describe_platforms (const struct manifest *index)
     {
       _cleanup_free_ char *p = NULL;
 
-      if (! index->entries[i].has_platform
-          || ! media_type_is_image_manifest (index->entries[i].d.media_type))
+      if (! index->entries[i].has_platform || ! media_type_is_image_manifest (index->entries[i].d.media_type))
         continue;
       if ((p = platform_format (&index->entries[i].platform)) != NULL)
         fprintf (f, "%s%s", shown++ ? ", " : "", p);
@@ -433,8 +423,7 @@ describe_platforms (const struct manifest *index)
 }
 
 const struct index_entry *
-manifest_select_platform (const struct manifest *index, const struct platform *want,
-                          galley_error_t *err)
+manifest_select_platform (const struct manifest *index, const struct platform *want, galley_error_t *err)
 {
   const struct index_entry *best = NULL;
   int best_rank = -1;
@@ -458,12 +447,11 @@ manifest_select_platform (const struct manifest *index, const struct platform *w
     return best;
   offered = describe_platforms (index);
   error_untrusted (err,
-                     "no image found in %s for architecture \"%s\", variant \"%s\", OS \"%s\" "
-                     "(available: %s)",
-                     index->kind == MANIFEST_DOCKER_LIST ? "manifest list" : "image index",
-                     want->architecture ? want->architecture : "",
-                     want->variant ? want->variant : "", want->os ? want->os : "",
-                     offered && *offered ? offered : "none");
+                   "no image found in %s for architecture \"%s\", variant \"%s\", OS \"%s\" "
+                   "(available: %s)",
+                   index->kind == MANIFEST_DOCKER_LIST ? "manifest list" : "image index",
+                   want->architecture ? want->architecture : "", want->variant ? want->variant : "",
+                   want->os ? want->os : "", offered && *offered ? offered : "none");
   return NULL;
 }
 

@@ -34,8 +34,8 @@
 #define MEDIA_TYPE_DOCKER_SCHEMA1_SIGNED "application/vnd.docker.distribution.manifest.v1+prettyjws"
 
 /* The Accept header for manifest requests: the four types we parse.  */
-#define MANIFEST_ACCEPT                                                                            \
-  MEDIA_TYPE_OCI_INDEX ", " MEDIA_TYPE_OCI_MANIFEST ", " MEDIA_TYPE_DOCKER_LIST                    \
+#define MANIFEST_ACCEPT                                                         \
+  MEDIA_TYPE_OCI_INDEX ", " MEDIA_TYPE_OCI_MANIFEST ", " MEDIA_TYPE_DOCKER_LIST \
                        ", " MEDIA_TYPE_DOCKER_MANIFEST
 
 enum manifest_kind
@@ -98,8 +98,7 @@ bool manifest_is_index (const struct manifest *m);
  * platform_from_options): the best platform_match_rank, the first of equals.
  * Entries that are not image manifests (attestations, artifacts) are never
  * chosen.  The error lists what the index offers.  */
-const struct index_entry *manifest_select_platform (const struct manifest *index,
-                                                    const struct platform *want,
+const struct index_entry *manifest_select_platform (const struct manifest *index, const struct platform *want,
                                                     galley_error_t *err);
 
 void manifest_release (struct manifest *m);
@@ -110,8 +109,7 @@ bool media_type_is_index (const char *media_type);
 bool media_type_is_image_manifest (const char *media_type);
 /* 0 and the compression for a layer type we can extract; -1 with a clear
  * error for foreign/non-distributable or unknown layer types.  */
-int media_type_layer_compression (const char *media_type, enum layer_compression *out,
-                                  galley_error_t *err);
+int media_type_layer_compression (const char *media_type, enum layer_compression *out, galley_error_t *err);
 
 /* Image config (OCI image-spec config, and Docker's which shares the
  * fields).  String lists are NULL-terminated; NULL when absent or null.  */
@@ -156,14 +154,13 @@ struct image_config
   json_object *raw; /* the parsed document, for inspect; owned */
 };
 
-int image_config_parse (const void *buf, size_t len, struct image_config *out,
-                        galley_error_t *err);
+int image_config_parse (const void *buf, size_t len, struct image_config *out, galley_error_t *err);
 
 /* The config belongs to the manifest: as many diff_ids as layers, and the
  * platform (when `want` is not NULL) is the one asked for.  A platform
  * mismatch is only a warning, as in podman.  */
-int image_config_check (const struct image_config *c, const struct manifest *m,
-                        const struct platform *want, galley_error_t *err);
+int image_config_check (const struct image_config *c, const struct manifest *m, const struct platform *want,
+                        galley_error_t *err);
 
 void image_config_release (struct image_config *c);
 #define _cleanup_image_config_ __attribute__ ((cleanup (image_config_release)))
@@ -171,7 +168,6 @@ void image_config_release (struct image_config *c);
 /* Refuse objects with a repeated key anywhere in the document: json-c keeps
  * the last one, other implementations the first, so such a document means
  * different things to different readers.  buf must be valid JSON.  */
-int json_check_duplicate_keys (const char *buf, size_t len, const char *what,
-                               galley_error_t *err);
+int json_check_duplicate_keys (const char *buf, size_t len, const char *what, galley_error_t *err);
 
 #endif

@@ -31,7 +31,7 @@ static void
 lowercase (char *s)
 {
   for (; s != NULL && *s; s++)
-    *s = (char) tolower ((unsigned char) *s);
+    *s = (char)tolower ((unsigned char)*s);
 }
 
 static void
@@ -168,14 +168,14 @@ platform_word_is_valid (const char *s)
   if (s == NULL || *s == '\0')
     return false;
   for (; *s; s++)
-    if (! isalnum ((unsigned char) *s) && *s != '_' && *s != '-' && *s != '.')
+    if (! isalnum ((unsigned char)*s) && *s != '_' && *s != '-' && *s != '.')
       return false;
   return true;
 }
 
 int
-platform_from_options (const char *platform, const char *os, const char *arch,
-                       const char *variant, struct platform *out, galley_error_t *err)
+platform_from_options (const char *platform, const char *os, const char *arch, const char *variant,
+                       struct platform *out, galley_error_t *err)
 {
   _cleanup_platform_ struct platform host = { NULL, NULL, NULL };
   _cleanup_free_ char *copy = NULL;
@@ -185,8 +185,7 @@ platform_from_options (const char *platform, const char *os, const char *arch,
       char *first, *second, *third = NULL;
 
       if (os != NULL || arch != NULL)
-        return error_untrusted (err,
-                                  "--platform option can not be specified with --arch or --os");
+        return error_untrusted (err, "--platform option can not be specified with --arch or --os");
       if ((copy = strdup (platform)) == NULL)
         return galley_error_make (err, ENOMEM, "parsing --platform");
       first = copy;
@@ -201,9 +200,9 @@ platform_from_options (const char *platform, const char *os, const char *arch,
       if (second == NULL || ! platform_word_is_valid (first) || ! platform_word_is_valid (second)
           || (third != NULL && ! platform_word_is_valid (third)))
         return error_untrusted (err,
-                                  "invalid platform syntax for --platform=\"%s\": expected "
-                                  "OS/ARCH[/VARIANT]",
-                                  platform);
+                                "invalid platform syntax for --platform=\"%s\": expected "
+                                "OS/ARCH[/VARIANT]",
+                                platform);
       os = first;
       arch = second;
       if (third != NULL)

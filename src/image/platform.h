@@ -23,8 +23,8 @@ int platform_host (struct platform *out, galley_error_t *err);
  * NULL): --platform "os/arch[/variant]" or --os/--arch/--variant, defaults
  * from the host.  --platform together with --os or --arch is an error, as in
  * podman.  */
-int platform_from_options (const char *platform, const char *os, const char *arch,
-                           const char *variant, struct platform *out, galley_error_t *err);
+int platform_from_options (const char *platform, const char *os, const char *arch, const char *variant,
+                           struct platform *out, galley_error_t *err);
 
 /* Normalise names in place as containerd does: x86_64 -> amd64,
  * aarch64 -> arm64, armhf -> arm/v7, armel -> arm/v6, i386 -> 386; arm64's

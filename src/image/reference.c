@@ -137,16 +137,15 @@ domain_is_valid (const char *s, size_t n)
       if (close == NULL || close == s + 1)
         return false;
       for (const char *p = s + 1; p < close; p++)
-        if (! ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F')
-               || *p == ':'))
+        if (! ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F') || *p == ':'))
           return false;
-      host_end = (size_t) (close - s) + 1;
+      host_end = (size_t)(close - s) + 1;
     }
   else
     {
       const char *colon = memchr (s, ':', n);
       if (colon != NULL)
-        host_end = (size_t) (colon - s);
+        host_end = (size_t)(colon - s);
       for (size_t i = 0; i <= host_end; i++)
         if (i == host_end || s[i] == '.')
           {
@@ -200,15 +199,14 @@ first_component_is_domain (const char *name, size_t len, size_t *domain_len)
 
   if (slash == NULL)
     return false;
-  n = (size_t) (slash - name);
+  n = (size_t)(slash - name);
   *domain_len = n;
   return memchr (name, '.', n) != NULL || memchr (name, ':', n) != NULL
          || (n == 9 && memcmp (name, "localhost", 9) == 0) || has_upper (name, n);
 }
 
 static int
-parse_name (const char *input, const char *name, size_t len, struct image_ref *out,
-            galley_error_t *err)
+parse_name (const char *input, const char *name, size_t len, struct image_ref *out, galley_error_t *err)
 {
   size_t domain_len = 0;
   const char *path = name;
@@ -240,7 +238,7 @@ parse_name (const char *input, const char *name, size_t len, struct image_ref *o
   if (out->registry != NULL && strcmp (out->registry, DEFAULT_DOMAIN) == 0
       && memchr (path, '/', path_len) == NULL)
     {
-      if (asprintf (&out->repository, "%s%.*s", OFFICIAL_REPO_PREFIX, (int) path_len, path) < 0)
+      if (asprintf (&out->repository, "%s%.*s", OFFICIAL_REPO_PREFIX, (int)path_len, path) < 0)
         out->repository = NULL;
     }
   else
@@ -248,8 +246,7 @@ parse_name (const char *input, const char *name, size_t len, struct image_ref *o
   if (out->repository == NULL)
     return galley_error_make (err, ENOMEM, "parsing reference");
 
-  if ((out->registry ? strlen (out->registry) + 1 : 0) + strlen (out->repository)
-      > IMAGE_REF_NAME_MAX)
+  if ((out->registry ? strlen (out->registry) + 1 : 0) + strlen (out->repository) > IMAGE_REF_NAME_MAX)
     return invalid_format (err, "repository name must not be more than 255 characters", input);
   return 0;
 }
@@ -264,9 +261,9 @@ parse_into (const char *s, struct image_ref *out, galley_error_t *err)
     return invalid_format (err, "repository name must have at least one component", s);
   if (is_64_hex (s))
     return error_untrusted (err,
-                              "invalid repository name (%s), cannot specify 64-byte hexadecimal "
-                              "strings",
-                              s);
+                            "invalid repository name (%s), cannot specify 64-byte hexadecimal "
+                            "strings",
+                            s);
 
   at = strchr (s, '@');
   if (at != NULL)
@@ -276,26 +273,25 @@ parse_into (const char *s, struct image_ref *out, galley_error_t *err)
       if ((out->digest = strdup (at + 1)) == NULL)
         return galley_error_make (err, ENOMEM, "parsing reference");
     }
-  name_len = at ? (size_t) (at - s) : strlen (s);
+  name_len = at ? (size_t)(at - s) : strlen (s);
 
   /* A tag is after the last ':' that follows the last '/'.  */
   colon = memrchr (s, ':', name_len);
   slash = memrchr (s, '/', name_len);
   if (colon != NULL && (slash == NULL || colon > slash))
     {
-      out->tag = strndup (colon + 1, name_len - (size_t) (colon + 1 - s));
+      out->tag = strndup (colon + 1, name_len - (size_t)(colon + 1 - s));
       if (out->tag == NULL)
         return galley_error_make (err, ENOMEM, "parsing reference");
       if (! image_ref_tag_is_valid (out->tag))
         return invalid_format (err, "invalid tag", s);
-      name_len = (size_t) (colon - s);
+      name_len = (size_t)(colon - s);
     }
 
   if (parse_name (s, s, name_len, out, err) < 0)
     return -1;
 
-  if (out->tag == NULL && out->digest == NULL
-      && (out->tag = strdup (IMAGE_REF_DEFAULT_TAG)) == NULL)
+  if (out->tag == NULL && out->digest == NULL && (out->tag = strdup (IMAGE_REF_DEFAULT_TAG)) == NULL)
     return galley_error_make (err, ENOMEM, "parsing reference");
   return 0;
 }
@@ -332,8 +328,8 @@ image_ref_format (const struct image_ref *r)
 
   if (name == NULL)
     return NULL;
-  if (asprintf (&s, "%s%s%s%s%s", name, r->tag ? ":" : "", r->tag ? r->tag : "",
-                r->digest ? "@" : "", r->digest ? r->digest : "")
+  if (asprintf (&s, "%s%s%s%s%s", name, r->tag ? ":" : "", r->tag ? r->tag : "", r->digest ? "@" : "",
+                r->digest ? r->digest : "")
       < 0)
     return NULL;
   return s;
@@ -352,8 +348,7 @@ int
 image_ref_copy (const struct image_ref *src, struct image_ref *dst)
 {
   memset (dst, 0, sizeof *dst);
-  if (dup_or_null (src->registry, &dst->registry) < 0
-      || dup_or_null (src->repository, &dst->repository) < 0
+  if (dup_or_null (src->registry, &dst->registry) < 0 || dup_or_null (src->repository, &dst->repository) < 0
       || dup_or_null (src->tag, &dst->tag) < 0 || dup_or_null (src->digest, &dst->digest) < 0)
     {
       image_ref_release (dst);

@@ -82,8 +82,8 @@ oom (galley_error_t *err)
 
 /* The member `key` of obj with the given type; absent (or null) is fine.  */
 static int
-member_typed (json_object *obj, const char *key, json_type type, const char *type_name,
-              const char *ctx, json_object **out, galley_error_t *err)
+member_typed (json_object *obj, const char *key, json_type type, const char *type_name, const char *ctx,
+              json_object **out, galley_error_t *err)
 {
   json_object *v;
 
@@ -97,8 +97,7 @@ member_typed (json_object *obj, const char *key, json_type type, const char *typ
 }
 
 static int
-member_string (json_object *obj, const char *key, const char *ctx, const char **out,
-               galley_error_t *err)
+member_string (json_object *obj, const char *key, const char *ctx, const char **out, galley_error_t *err)
 {
   json_object *v;
 
@@ -124,16 +123,14 @@ member_bool (json_object *obj, const char *key, const char *ctx, bool *out, gall
 /* A copy without trailing slashes; URI schemes are refused as in
  * containers/image's parseLocation.  */
 static int
-trimmed_location (const char *s, const char *ctx, const char *what, char **out,
-                  galley_error_t *err)
+trimmed_location (const char *s, const char *ctx, const char *what, char **out, galley_error_t *err)
 {
   size_t n = strlen (s);
 
   while (n > 0 && s[n - 1] == '/')
     n--;
   if (strncmp (s, "http://", 7) == 0 || strncmp (s, "https://", 8) == 0)
-    return error_untrusted (err, "%s: %s \"%s\": URI schemes are not supported", ctx, what,
-                              s);
+    return error_untrusted (err, "%s: %s \"%s\": URI schemes are not supported", ctx, what, s);
   if ((*out = strndup (s, n)) == NULL)
     return oom (err);
   return 0;
@@ -193,8 +190,7 @@ parse_mirror (json_object *obj, const char *ctx, struct registry_mirror *m, gall
   if (trimmed_location (location, ctx, "location", &m->location, err) < 0)
     return -1;
   if (! location_is_valid (m->location, false))
-    return error_untrusted (err, "%s: location \"%s\" is not a valid host[:port][/path]",
-                              ctx, location);
+    return error_untrusted (err, "%s: location \"%s\" is not a valid host[:port][/path]", ctx, location);
   if (pull_from == NULL || pull_from[0] == '\0' || strcmp (pull_from, "all") == 0)
     m->pull_from = MIRROR_PULL_ALL;
   else if (strcmp (pull_from, "digest-only") == 0)
@@ -202,14 +198,12 @@ parse_mirror (json_object *obj, const char *ctx, struct registry_mirror *m, gall
   else if (strcmp (pull_from, "tag-only") == 0)
     m->pull_from = MIRROR_PULL_TAG_ONLY;
   else
-    return error_untrusted (err, "%s: unsupported pull-from-mirror value \"%s\"", ctx,
-                              pull_from);
+    return error_untrusted (err, "%s: unsupported pull-from-mirror value \"%s\"", ctx, pull_from);
   return 0;
 }
 
 static int
-parse_registry_locations (json_object *obj, const char *ctx, struct registry_entry *e,
-                          galley_error_t *err)
+parse_registry_locations (json_object *obj, const char *ctx, struct registry_entry *e, galley_error_t *err)
 {
   const char *prefix, *location;
 
@@ -221,8 +215,7 @@ parse_registry_locations (json_object *obj, const char *ctx, struct registry_ent
       if (trimmed_location (location, ctx, "location", &e->location, err) < 0)
         return -1;
       if (! location_is_valid (e->location, false))
-        return error_untrusted (err, "%s: location \"%s\" is not a valid host[:port][/path]",
-                                  ctx, location);
+        return error_untrusted (err, "%s: location \"%s\" is not a valid host[:port][/path]", ctx, location);
     }
   if (prefix == NULL || prefix[0] == '\0')
     {
@@ -238,19 +231,18 @@ parse_registry_locations (json_object *obj, const char *ctx, struct registry_ent
     {
       if (strpbrk (e->prefix, "/@:") != NULL || ! image_ref_domain_is_valid (e->prefix + 2))
         return error_untrusted (err,
-                                  "%s: wildcarded prefix should be in the format *.example.com, "
-                                  "not \"%s\"",
-                                  ctx, prefix);
+                                "%s: wildcarded prefix should be in the format *.example.com, "
+                                "not \"%s\"",
+                                ctx, prefix);
       return 0;
     }
   if (! location_is_valid (e->prefix, true))
-    return error_untrusted (err, "%s: prefix \"%s\" is not a valid host[:port][/path]", ctx,
-                              prefix);
+    return error_untrusted (err, "%s: prefix \"%s\" is not a valid host[:port][/path]", ctx, prefix);
   if (e->location == NULL)
     return error_untrusted (err,
-                              "%s: location is unset and prefix is not in the format "
-                              "*.example.com",
-                              ctx);
+                            "%s: location is unset and prefix is not in the format "
+                            "*.example.com",
+                            ctx);
   return 0;
 }
 
@@ -267,13 +259,15 @@ parse_registry (json_object *obj, const char *ctx, struct registry_entry *e, gal
       || member_bool (obj, "blocked", ctx, &e->blocked, err) < 0
       || member_bool (obj, "mirror-by-digest-only", ctx, &e->mirror_by_digest_only, err) < 0
       || member_string (obj, "pull-from-mirror", ctx, &pull_from, err) < 0
-      || member_typed (obj, "mirror", json_type_array, "an array of tables ([[registry.mirror]])",
-                       ctx, &mirrors, err)
+      || member_typed (obj, "mirror", json_type_array, "an array of tables ([[registry.mirror]])", ctx,
+                       &mirrors, err)
              < 0)
     return -1;
   if (pull_from != NULL && pull_from[0] != '\0')
-    return error_untrusted (err, "%s: pull-from-mirror must not be set for a non-mirror "
-                                      "registry", ctx);
+    return error_untrusted (err,
+                            "%s: pull-from-mirror must not be set for a non-mirror "
+                            "registry",
+                            ctx);
   if (mirrors == NULL)
     return 0;
   e->n_mirrors = 0;
@@ -291,9 +285,9 @@ parse_registry (json_object *obj, const char *ctx, struct registry_entry *e, gal
         return -1;
       if (e->mirror_by_digest_only && e->mirrors[i].pull_from != MIRROR_PULL_ALL)
         return error_untrusted (err,
-                                  "%s: cannot set mirror-by-digest-only for the registry and "
-                                  "pull-from-mirror for a mirror at the same time",
-                                  mctx);
+                                "%s: cannot set mirror-by-digest-only for the registry and "
+                                "pull-from-mirror for a mirror at the same time",
+                                mctx);
     }
   return 0;
 }
@@ -319,17 +313,17 @@ check_registries (struct conf_file *f, galley_error_t *err)
           continue;
         if (a->insecure != b->insecure || a->blocked != b->blocked)
           return error_untrusted (err,
-                                    "%s: registry \"%s\" is defined multiple times with "
-                                    "conflicting '%s' setting",
-                                    f->path, registry_key (b),
-                                    a->insecure != b->insecure ? "insecure" : "blocked");
+                                  "%s: registry \"%s\" is defined multiple times with "
+                                  "conflicting '%s' setting",
+                                  f->path, registry_key (b),
+                                  a->insecure != b->insecure ? "insecure" : "blocked");
       }
   for (size_t i = 0; i < f->n_registries; i++)
     for (size_t j = 0; j < i; j++)
       if (strcmp (f->registries[j].prefix, f->registries[i].prefix) == 0)
         {
-          log_warn ("%s: [[registry]] %zu: prefix \"%s\" is defined again; ignoring it", f->path,
-                    i + 1, f->registries[i].prefix);
+          log_warn ("%s: [[registry]] %zu: prefix \"%s\" is defined again; ignoring it", f->path, i + 1,
+                    f->registries[i].prefix);
           registry_entry_release (&f->registries[i]);
           memmove (&f->registries[i], &f->registries[i + 1],
                    (f->n_registries - i - 1) * sizeof *f->registries);
@@ -382,7 +376,7 @@ parse_search (json_object *list, const char *ctx, struct conf_file *f, galley_er
       f->n_search = i + 1;
       if (! image_ref_domain_is_valid (f->search[i]))
         return error_untrusted (err, "%s: invalid entry \"%s\" (expected host[:port])", ctx,
-                                  json_object_get_string (v));
+                                json_object_get_string (v));
     }
   return 0;
 }
@@ -396,8 +390,7 @@ parse_alias (const char *path, const char *name, json_object *v, struct registry
   const char *s;
 
   if (! json_object_is_type (v, json_type_string))
-    return error_untrusted (err, "%s: [aliases] \"%s\": the value must be a string", path,
-                              name);
+    return error_untrusted (err, "%s: [aliases] \"%s\": the value must be a string", path, name);
   s = json_object_get_string (v);
   if ((a->name = strdup (name)) == NULL || (a->origin = strdup (path)) == NULL)
     return oom (err);
@@ -405,29 +398,26 @@ parse_alias (const char *path, const char *name, json_object *v, struct registry
     {
       galley_error_release (err);
       return error_untrusted (err,
-                                "%s: [aliases] \"%s\": the name must be a short name without tag "
-                                "or digest",
-                                path, name);
+                              "%s: [aliases] \"%s\": the name must be a short name without tag "
+                              "or digest",
+                              path, name);
     }
   if (key.registry != NULL)
-    return error_untrusted (err, "%s: [aliases] \"%s\": the name must be a short name "
-                                      "(no registry)", path, name);
+    return error_untrusted (err,
+                            "%s: [aliases] \"%s\": the name must be a short name "
+                            "(no registry)",
+                            path, name);
   if (s[0] == '\0')
     return (a->value = strdup ("")) ? 0 : oom (err);
   if (strchr (s, '@') != NULL || image_ref_parse (s, &value, err) < 0)
     {
       galley_error_release (err);
-      return error_untrusted (err,
-                                "%s: [aliases] \"%s\": \"%s\" is not a valid image name", path,
-                                name, s);
+      return error_untrusted (err, "%s: [aliases] \"%s\": \"%s\" is not a valid image name", path, name, s);
     }
   if (value.registry == NULL)
-    return error_untrusted (err,
-                              "%s: [aliases] \"%s\": \"%s\" must include a registry", path, name,
-                              s);
+    return error_untrusted (err, "%s: [aliases] \"%s\": \"%s\" must include a registry", path, name, s);
   if (strrchr (s, ':') != NULL && strrchr (s, ':') > strrchr (s, '/'))
-    return error_untrusted (err, "%s: [aliases] \"%s\": \"%s\" must not contain a tag", path,
-                              name, s);
+    return error_untrusted (err, "%s: [aliases] \"%s\": \"%s\" must not contain a tag", path, name, s);
   if ((a->value = image_ref_name (&value)) == NULL)
     return oom (err);
   return 0;
@@ -436,7 +426,7 @@ parse_alias (const char *path, const char *name, json_object *v, struct registry
 static int
 parse_aliases (json_object *table, struct conf_file *f, galley_error_t *err)
 {
-  f->aliases = calloc ((size_t) json_object_object_length (table) + 1, sizeof *f->aliases);
+  f->aliases = calloc ((size_t)json_object_object_length (table) + 1, sizeof *f->aliases);
   if (f->aliases == NULL)
     return oom (err);
   json_object_object_foreach (table, name, v)
@@ -534,9 +524,9 @@ parse_mode (const char *s, const char *path, struct conf_file *f, galley_error_t
     f->mode = SHORT_NAME_MODE_DISABLED;
   else
     return error_untrusted (err,
-                              "%s: invalid short-name-mode \"%s\" (enforcing, permissive or "
-                              "disabled)",
-                              path, s);
+                            "%s: invalid short-name-mode \"%s\" (enforcing, permissive or "
+                            "disabled)",
+                            path, s);
   return 0;
 }
 
@@ -548,21 +538,19 @@ parse_tree (json_object *root, bool is_dropin, struct conf_file *f, galley_error
   bool has_v2 = false;
 
   if (member_typed (root, "registries", json_type_object, "a table", f->path, &v1, err) < 0
-      || member_typed (root, "unqualified-search-registries", json_type_array, "an array",
-                       f->path, &search, err)
-             < 0
-      || member_typed (root, "registry", json_type_array, "an array of tables ([[registry]])",
-                       f->path, &registries, err)
-             < 0
-      || member_typed (root, "aliases", json_type_object, "a table", f->path, &aliases, err) < 0
-      || member_typed (root, "credential-helpers", json_type_array, "an array", f->path, &unused,
+      || member_typed (root, "unqualified-search-registries", json_type_array, "an array", f->path, &search,
                        err)
              < 0
+      || member_typed (root, "registry", json_type_array, "an array of tables ([[registry]])", f->path,
+                       &registries, err)
+             < 0
+      || member_typed (root, "aliases", json_type_object, "a table", f->path, &aliases, err) < 0
+      || member_typed (root, "credential-helpers", json_type_array, "an array", f->path, &unused, err) < 0
       || member_string (root, "short-name-mode", f->path, &mode, err) < 0)
     return -1;
   json_object_object_foreach (root, key, val)
   {
-    (void) val;
+    (void)val;
     if (strcmp (key, "registries") != 0)
       has_v2 = true;
     if (strcmp (key, "registries") != 0 && strcmp (key, "unqualified-search-registries") != 0
@@ -574,11 +562,15 @@ parse_tree (json_object *root, bool is_dropin, struct conf_file *f, galley_error
   if (v1 != NULL)
     {
       if (is_dropin)
-        return error_untrusted (err, "%s: drop-in files must use the v2 format, not "
-                                          "[registries.*]", f->path);
+        return error_untrusted (err,
+                                "%s: drop-in files must use the v2 format, not "
+                                "[registries.*]",
+                                f->path);
       if (has_v2)
-        return error_untrusted (err, "%s: mixing the v1 ([registries.*]) and v2 formats is "
-                                          "not supported", f->path);
+        return error_untrusted (err,
+                                "%s: mixing the v1 ([registries.*]) and v2 formats is "
+                                "not supported",
+                                f->path);
       return convert_v1 (v1, f, err);
     }
   if (search != NULL && parse_search (search, f->path, f, err) < 0)
@@ -605,8 +597,7 @@ merge (struct registries_conf *c, struct conf_file *f, galley_error_t *err)
           dst = &c->registries[j];
       if (dst == NULL)
         {
-          struct registry_entry *grown
-              = reallocarray (c->registries, c->n_registries + 1, sizeof *grown);
+          struct registry_entry *grown = reallocarray (c->registries, c->n_registries + 1, sizeof *grown);
           if (grown == NULL)
             return oom (err);
           c->registries = grown;
@@ -654,8 +645,7 @@ merge (struct registries_conf *c, struct conf_file *f, galley_error_t *err)
 
 /* Returns 1 if read, 0 if missing and allowed to be.  */
 static int
-load_one (struct registries_conf *c, const char *path, bool required, bool is_dropin,
-          galley_error_t *err)
+load_one (struct registries_conf *c, const char *path, bool required, bool is_dropin, galley_error_t *err)
 {
   _cleanup_json_ json_object *root = NULL;
   struct conf_file f = { .path = path };
@@ -684,7 +674,7 @@ load_one (struct registries_conf *c, const char *path, bool required, bool is_dr
 static int
 compare_names (const void *a, const void *b)
 {
-  return strcmp (*(char *const *) a, *(char *const *) b);
+  return strcmp (*(char *const *)a, *(char *const *)b);
 }
 
 static int
@@ -741,8 +731,7 @@ out:
 static int
 compare_registries (const void *a, const void *b)
 {
-  return strcmp (((const struct registry_entry *) a)->prefix,
-                 ((const struct registry_entry *) b)->prefix);
+  return strcmp (((const struct registry_entry *)a)->prefix, ((const struct registry_entry *)b)->prefix);
 }
 
 /* Erased aliases go; registries are sorted by prefix, as containers/image
@@ -785,9 +774,8 @@ describe_sources (const char *main_file, const char *const *dirs)
 }
 
 int
-registries_conf_load_files (const char *main_file, bool main_required,
-                            const char *const *dropin_dirs, struct registries_conf **out,
-                            galley_error_t *err)
+registries_conf_load_files (const char *main_file, bool main_required, const char *const *dropin_dirs,
+                            struct registries_conf **out, galley_error_t *err)
 {
   struct registries_conf *c = calloc (1, sizeof *c);
 
@@ -823,14 +811,13 @@ sibling_dropin_dir (const char *file)
 
   if (slash == NULL)
     return strdup ("registries.conf.d");
-  if (asprintf (&dir, "%.*s/registries.conf.d", (int) (slash - file), file) < 0)
+  if (asprintf (&dir, "%.*s/registries.conf.d", (int)(slash - file), file) < 0)
     return NULL;
   return dir;
 }
 
 int
-registries_conf_load (const struct galley_paths *p, struct registries_conf **out,
-                      galley_error_t *err)
+registries_conf_load (const struct galley_paths *p, struct registries_conf **out, galley_error_t *err)
 {
   const char *env = getenv ("CONTAINERS_REGISTRIES_CONF");
   _cleanup_free_ char *user_file = NULL, *user_dir = NULL, *env_dir = NULL;
@@ -857,8 +844,7 @@ registries_conf_load (const struct galley_paths *p, struct registries_conf **out
     }
   {
     const char *dirs[] = { REGISTRIES_CONF_SYSTEM_DIR "/registries.conf.d", user_dir, NULL };
-    return registries_conf_load_files (REGISTRIES_CONF_SYSTEM_DIR "/registries.conf", false, dirs,
-                                       out, err);
+    return registries_conf_load_files (REGISTRIES_CONF_SYSTEM_DIR "/registries.conf", false, dirs, out, err);
   }
 }
 

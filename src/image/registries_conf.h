@@ -79,20 +79,17 @@ struct registries_conf
  * [aliases] by name (an empty value erases), the other keys when set.
  * Errors are one line: "FILE:LINE: ..." from the TOML parser, or
  * "FILE: [[registry]] 2: location ... is not a valid host[:port][/path]".  */
-int registries_conf_load (const struct galley_paths *p, struct registries_conf **out,
-                          galley_error_t *err);
+int registries_conf_load (const struct galley_paths *p, struct registries_conf **out, galley_error_t *err);
 
 /* The same from explicit places, for tests and tools: main_file (required
  * if main_required, else a missing file is skipped) and then the drop-in
  * directories, NULL-terminated (missing directories are skipped).  */
-int registries_conf_load_files (const char *main_file, bool main_required,
-                                const char *const *dropin_dirs, struct registries_conf **out,
-                                galley_error_t *err);
+int registries_conf_load_files (const char *main_file, bool main_required, const char *const *dropin_dirs,
+                                struct registries_conf **out, galley_error_t *err);
 
 /* The [[registry]] with the longest prefix matching `name` ("reg/repo",
  * optionally with ":tag" or "@digest"), or NULL.  */
-const struct registry_entry *registries_conf_match (const struct registries_conf *c,
-                                                    const char *name);
+const struct registry_entry *registries_conf_match (const struct registries_conf *c, const char *name);
 
 /* Where to pull a fully-qualified reference from, in order: mirrors (subject
  * to mirror-by-digest-only / pull-from-mirror), then the primary location,
@@ -114,8 +111,8 @@ void pull_sources_free (struct pull_source *s, size_t n);
  * several candidates in enforcing mode and no terminal on stdin and stdout
  * this fails as podman does; with a terminal all candidates are returned and
  * the caller may prompt (check registries_conf short_name_mode).  */
-int image_ref_resolve (const struct registries_conf *c, const char *input,
-                       struct image_ref **cands, size_t *n, galley_error_t *err);
+int image_ref_resolve (const struct registries_conf *c, const char *input, struct image_ref **cands,
+                       size_t *n, galley_error_t *err);
 /* The same with the terminal test decided by the caller.  */
 int image_ref_resolve_tty (const struct registries_conf *c, const char *input, bool tty,
                            struct image_ref **cands, size_t *n, galley_error_t *err);

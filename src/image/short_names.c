@@ -22,11 +22,11 @@ match_wildcard (const char *ref, const char *prefix)
   const char *found = strstr (ref, suffix);
   size_t end;
 
-  if (found == NULL || memchr (ref, '/', (size_t) (found - ref)) != NULL)
+  if (found == NULL || memchr (ref, '/', (size_t)(found - ref)) != NULL)
     return -1;
-  end = (size_t) (found - ref) + strlen (suffix);
+  end = (size_t)(found - ref) + strlen (suffix);
   if (ref[end] == '\0' || ref[end] == ':' || ref[end] == '/' || ref[end] == '@')
-    return (ssize_t) end;
+    return (ssize_t)end;
   return -1;
 }
 
@@ -41,7 +41,7 @@ match_prefix (const char *ref, const char *prefix)
   if (strncmp (ref, prefix, n) != 0)
     return -1;
   if (ref[n] == '\0' || ref[n] == ':' || ref[n] == '/' || ref[n] == '@')
-    return (ssize_t) n;
+    return (ssize_t)n;
   return -1;
 }
 
@@ -67,8 +67,7 @@ registries_conf_match (const struct registries_conf *c, const char *name)
 
 static int
 add_source (struct pull_source *list, size_t *n, const struct image_ref *ref, const char *full,
-            const char *prefix, const char *location, bool insecure, bool is_mirror,
-            galley_error_t *err)
+            const char *prefix, const char *location, bool insecure, bool is_mirror, galley_error_t *err)
 {
   struct pull_source *s = &list[*n];
   _cleanup_free_ char *rewritten = NULL;
@@ -90,8 +89,7 @@ add_source (struct pull_source *list, size_t *n, const struct image_ref *ref, co
   if (asprintf (&rewritten, "%s%s", location, full + matched) < 0)
     return galley_error_make (err, ENOMEM, "rewriting %s", full);
   if (image_ref_parse (rewritten, &s->ref, err) < 0)
-    return galley_error_wrap (err, "rewriting %s with registries.conf location \"%s\"", full,
-                              location);
+    return galley_error_wrap (err, "rewriting %s with registries.conf location \"%s\"", full, location);
   (*n)++;
   return 0;
 }
@@ -116,7 +114,7 @@ registries_conf_pull_sources (const struct registries_conf *c, const struct imag
     {
       free (list);
       return error_untrusted (err, "registry %s is blocked in %s", e->prefix,
-                                c->sources ? c->sources : "registries.conf");
+                              c->sources ? c->sources : "registries.conf");
     }
   for (size_t i = 0; e != NULL && i < e->n_mirrors; i++)
     {
@@ -129,8 +127,8 @@ registries_conf_pull_sources (const struct registries_conf *c, const struct imag
       if (add_source (list, &n, ref, full, e->prefix, m->location, m->insecure, true, err) < 0)
         goto fail;
     }
-  if (add_source (list, &n, ref, full, e ? e->prefix : NULL, e ? e->location : NULL,
-                  e ? e->insecure : false, false, err)
+  if (add_source (list, &n, ref, full, e ? e->prefix : NULL, e ? e->location : NULL, e ? e->insecure : false,
+                  false, err)
       < 0)
     goto fail;
   *out = list;
@@ -168,8 +166,8 @@ find_alias (const struct registries_conf *c, const char *name)
 
 /* "alias value" + the tag and digest the user gave.  */
 static int
-resolve_alias (const struct registry_alias *a, const struct image_ref *input,
-               struct image_ref *out, galley_error_t *err)
+resolve_alias (const struct registry_alias *a, const struct image_ref *input, struct image_ref *out,
+               galley_error_t *err)
 {
   if (image_ref_parse (a->value, out, err) < 0)
     return galley_error_wrap (err, "alias \"%s\" in %s", a->name, a->origin);
@@ -186,23 +184,23 @@ no_search_registries (const struct registries_conf *c, const char *input, galley
 {
   if (c != NULL && c->search_origin != NULL)
     return error_untrusted (err,
-                              "short-name \"%s\" did not resolve to an alias and no "
-                              "unqualified-search registries are defined in \"%s\"",
-                              input, c->search_origin);
+                            "short-name \"%s\" did not resolve to an alias and no "
+                            "unqualified-search registries are defined in \"%s\"",
+                            input, c->search_origin);
   if (c != NULL && c->found)
     return error_untrusted (err,
-                              "short-name \"%s\" did not resolve to an alias and no "
-                              "unqualified-search registries are defined in \"%s\"",
-                              input, c->sources);
-  return error_untrusted (err,
                             "short-name \"%s\" did not resolve to an alias and no "
-                            "containers-registries.conf(5) was found",
-                            input);
+                            "unqualified-search registries are defined in \"%s\"",
+                            input, c->sources);
+  return error_untrusted (err,
+                          "short-name \"%s\" did not resolve to an alias and no "
+                          "containers-registries.conf(5) was found",
+                          input);
 }
 
 int
-image_ref_resolve_tty (const struct registries_conf *c, const char *input, bool tty,
-                       struct image_ref **cands, size_t *n_out, galley_error_t *err)
+image_ref_resolve_tty (const struct registries_conf *c, const char *input, bool tty, struct image_ref **cands,
+                       size_t *n_out, galley_error_t *err)
 {
   _cleanup_image_ref_ struct image_ref ref = { NULL, NULL, NULL, NULL };
   const struct registry_alias *alias;
@@ -232,9 +230,9 @@ image_ref_resolve_tty (const struct registries_conf *c, const char *input, bool 
     return no_search_registries (c, input, err);
   if (c->n_search > 1 && c->short_name_mode == SHORT_NAME_MODE_ENFORCING && ! tty)
     return error_untrusted (err,
-                              "short-name resolution enforced but cannot prompt without a TTY "
-                              "(short-name \"%s\", %zu unqualified-search registries in \"%s\")",
-                              input, c->n_search, c->search_origin);
+                            "short-name resolution enforced but cannot prompt without a TTY "
+                            "(short-name \"%s\", %zu unqualified-search registries in \"%s\")",
+                            input, c->n_search, c->search_origin);
   if ((list = calloc (c->n_search, sizeof *list)) == NULL)
     return galley_error_make (err, ENOMEM, "resolving %s", input);
   for (; n < c->n_search; n++)
@@ -249,8 +247,10 @@ image_ref_resolve_tty (const struct registries_conf *c, const char *input, bool 
       if (image_ref_parse (qualified, &list[n], err) < 0)
         {
           image_ref_candidates_free (list, n);
-          return galley_error_wrap (err, "creating reference with unqualified-search registry "
-                                         "\"%s\"", c->search[n]);
+          return galley_error_wrap (err,
+                                    "creating reference with unqualified-search registry "
+                                    "\"%s\"",
+                                    c->search[n]);
         }
     }
   *cands = list;
@@ -259,9 +259,8 @@ image_ref_resolve_tty (const struct registries_conf *c, const char *input, bool 
 }
 
 int
-image_ref_resolve (const struct registries_conf *c, const char *input, struct image_ref **cands,
-                   size_t *n, galley_error_t *err)
+image_ref_resolve (const struct registries_conf *c, const char *input, struct image_ref **cands, size_t *n,
+                   galley_error_t *err)
 {
-  return image_ref_resolve_tty (c, input, isatty (STDIN_FILENO) && isatty (STDOUT_FILENO), cands,
-                                n, err);
+  return image_ref_resolve_tty (c, input, isatty (STDIN_FILENO) && isatty (STDOUT_FILENO), cands, n, err);
 }

@@ -61,8 +61,7 @@ bool store_valid_digest (const char *digest, const char **hex_out);
 /* ---- blobs: manifests and configs ---- */
 /* Verifies that sha256(data) == digest, then writes atomically (no lock
  * needed: the content decides the name).  */
-int store_blob_put (struct store *s, const char *digest, const void *data, size_t len,
-                    galley_error_t *err);
+int store_blob_put (struct store *s, const char *digest, const void *data, size_t len, galley_error_t *err);
 /* At most max bytes (0: 4 MiB); *data is NUL-terminated.  ENOENT when missing.  */
 int store_blob_get (struct store *s, const char *digest, size_t max, char **data, size_t *len,
                     galley_error_t *err);
@@ -79,8 +78,7 @@ int store_layer_begin (struct store *s, const char *chain_id, const char *diff_i
                        const char *parent_chain_id, char **diff_dir, galley_error_t *err);
 /* Marks the layer ready (locks).  size = bytes of the uncompressed layer
  * tar stream (podman's UncompressedSize; image sizes are summed from it).  */
-int store_layer_commit (struct store *s, const char *chain_id, uint64_t size,
-                        galley_error_t *err);
+int store_layer_commit (struct store *s, const char *chain_id, uint64_t size, galley_error_t *err);
 /* Removes the incomplete layer (locks).  */
 int store_layer_abort (struct store *s, const char *chain_id, galley_error_t *err);
 
@@ -88,17 +86,15 @@ struct store_layer
 {
   char *chain_id; /* sha256:<hex> */
   char *diff_id;
-  char *parent;   /* chain id or NULL */
+  char *parent; /* chain id or NULL */
   uint64_t size;
   bool ready;
 };
 /* Read layers/<hex>/layer.json (no lock).  ENOENT when missing.  */
-int store_layer_get (struct store *s, const char *chain_id, struct store_layer **out,
-                     galley_error_t *err);
+int store_layer_get (struct store *s, const char *chain_id, struct store_layer **out, galley_error_t *err);
 void store_layer_free (struct store_layer *l);
 /* Absolute path of a ready layer's diff/ (an overlay lower).  */
-int store_layer_diff_dir (struct store *s, const char *chain_id, char **diff_dir,
-                          galley_error_t *err);
+int store_layer_diff_dir (struct store *s, const char *chain_id, char **diff_dir, galley_error_t *err);
 
 /* ---- images ----
  * id = hex of the config digest (as podman); names are full references
@@ -112,11 +108,11 @@ struct store_image
   char **digests;        /* NULL-terminated manifest digests (index and instance) */
   char *manifest_digest; /* digest of the image manifest, may be NULL */
   char *manifest_media_type;
-  char *config_digest;   /* sha256:<id> */
-  char **layers;         /* chain ids, bottom first, NULL-terminated */
-  char *created;         /* RFC 3339, from the config */
-  char *added;           /* RFC 3339, when the record was written (set by add) */
-  uint64_t size;         /* as podman: layer tar sizes + config + 2 x manifest (add computes it when 0) */
+  char *config_digest; /* sha256:<id> */
+  char **layers;       /* chain ids, bottom first, NULL-terminated */
+  char *created;       /* RFC 3339, from the config */
+  char *added;         /* RFC 3339, when the record was written (set by add) */
+  uint64_t size;       /* as podman: layer tar sizes + config + 2 x manifest (add computes it when 0) */
 };
 
 /* Add or update an image (locks).  The config blob (and manifest, if
@@ -129,8 +125,7 @@ int store_image_add (struct store *s, const struct store_image *img, galley_erro
  * "library/busybox", "name@sha256:...") matched against the end of the
  * stored names as podman does; full id; or unique id prefix.  ENOENT
  * ("image not known") when absent, EINVAL when ambiguous.  */
-int store_image_find (struct store *s, const char *name_or_id, struct store_image **out,
-                      galley_error_t *err);
+int store_image_find (struct store *s, const char *name_or_id, struct store_image **out, galley_error_t *err);
 /* store_image_find that also says which stored name matched (*matched_name
  * NULL when the input matched the id or an id prefix).  */
 int store_image_lookup (struct store *s, const char *name_or_id, struct store_image **out,

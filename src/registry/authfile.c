@@ -38,10 +38,10 @@ authfile_encode (const char *username, const char *password)
   n = asprintf (&plain, "%s:%s", username, password);
   if (n < 0)
     return NULL;
-  out = malloc ((size_t) (4 * ((n + 2) / 3) + 1));
+  out = malloc ((size_t)(4 * ((n + 2) / 3) + 1));
   if (out != NULL)
-    EVP_EncodeBlock ((unsigned char *) out, (unsigned char *) plain, n);
-  explicit_bzero (plain, (size_t) n);
+    EVP_EncodeBlock ((unsigned char *)out, (unsigned char *)plain, n);
+  explicit_bzero (plain, (size_t)n);
   return out;
 }
 
@@ -58,20 +58,20 @@ authfile_decode (const char *b64, struct auth_credentials *out, galley_error_t *
   plain = malloc (len / 4 * 3 + 1);
   if (plain == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
-  n = EVP_DecodeBlock ((unsigned char *) plain, (const unsigned char *) b64, (int) len);
+  n = EVP_DecodeBlock ((unsigned char *)plain, (const unsigned char *)b64, (int)len);
   if (n < 0)
     return galley_error_make (err, EINVAL, "invalid base64 in \"auth\"");
   /* EVP_DecodeBlock counts the padding as zero bytes.  */
   while (pad < 2 && b64[len - 1 - pad] == '=')
     pad++;
-  n -= (int) pad;
+  n -= (int)pad;
   plain[n] = '\0';
-  if (memchr (plain, '\0', (size_t) n) != NULL || (colon = strchr (plain, ':')) == NULL)
+  if (memchr (plain, '\0', (size_t)n) != NULL || (colon = strchr (plain, ':')) == NULL)
     return galley_error_make (err, EINVAL, "invalid \"auth\": expected base64 of USER:PASSWORD");
   *colon = '\0';
   out->username = strdup (plain);
   out->password = strdup (colon + 1);
-  explicit_bzero (plain, (size_t) n);
+  explicit_bzero (plain, (size_t)n);
   if (out->username == NULL || out->password == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
   return 0;
@@ -140,11 +140,11 @@ find_entry (json_object *doc, const char *key)
   if (! json_object_object_get_ex (doc, "auths", &auths) || ! json_object_is_type (auths, json_type_object))
     return NULL;
   json_object_object_foreach (auths, k, v)
-    {
-      _cleanup_free_ char *norm = authfile_normalize_key (k);
-      if (norm != NULL && strcmp (norm, key) == 0 && json_object_is_type (v, json_type_object))
-        return v;
-    }
+  {
+    _cleanup_free_ char *norm = authfile_normalize_key (k);
+    if (norm != NULL && strcmp (norm, key) == 0 && json_object_is_type (v, json_type_object))
+      return v;
+  }
   return NULL;
 }
 
@@ -251,9 +251,10 @@ write_authfile (const char *path, json_object *doc, galley_error_t *err)
       if (fs_mkdir_p (dir, 0700, err) < 0)
         return -1;
     }
-  s = json_object_to_json_string_length (
-      doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_PRETTY_TAB | JSON_C_TO_STRING_SPACED
-                | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+  s = json_object_to_json_string_length (doc,
+                                         JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_PRETTY_TAB
+                                             | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE,
+                                         &len);
   if (s == NULL)
     return galley_error_make (err, ENOMEM, "serializing %s", path);
   {
@@ -315,15 +316,15 @@ authfile_remove (const char *path, const char *key, galley_error_t *err)
     {
       const char *victim = NULL;
       json_object_object_foreach (auths, k, v)
-        {
-          _cleanup_free_ char *norm = authfile_normalize_key (k);
-          (void) v;
-          if (norm != NULL && strcmp (norm, key) == 0)
-            {
-              victim = k;
-              break;
-            }
-        }
+      {
+        _cleanup_free_ char *norm = authfile_normalize_key (k);
+        (void)v;
+        if (norm != NULL && strcmp (norm, key) == 0)
+          {
+            victim = k;
+            break;
+          }
+      }
       if (victim == NULL)
         break;
       json_object_object_del (auths, victim);

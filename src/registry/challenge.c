@@ -15,13 +15,13 @@
 static bool
 is_tchar (char c)
 {
-  return isalnum ((unsigned char) c) || (c != '\0' && strchr ("!#$%&'*+-.^_`|~", c) != NULL);
+  return isalnum ((unsigned char)c) || (c != '\0' && strchr ("!#$%&'*+-.^_`|~", c) != NULL);
 }
 
 static bool
 is_token68_char (char c)
 {
-  return isalnum ((unsigned char) c) || (c != '\0' && strchr ("-._~+/", c) != NULL);
+  return isalnum ((unsigned char)c) || (c != '\0' && strchr ("-._~+/", c) != NULL);
 }
 
 static const char *
@@ -39,7 +39,7 @@ dup_lower (const char *s, size_t n)
   size_t i;
 
   for (i = 0; d != NULL && i < n; i++)
-    d[i] = (char) tolower ((unsigned char) d[i]);
+    d[i] = (char)tolower ((unsigned char)d[i]);
   return d;
 }
 
@@ -157,7 +157,8 @@ parse_challenge (const char **pp, struct auth_challenge *c, const char *header, 
   size_t n = token_len (p);
 
   if (n == 0)
-    return galley_error_make (err, EINVAL, "invalid WWW-Authenticate header \"%s\": expected a scheme", header);
+    return galley_error_make (err, EINVAL, "invalid WWW-Authenticate header \"%s\": expected a scheme",
+                              header);
   c->scheme = dup_lower (p, n);
   if (c->scheme == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
@@ -225,7 +226,8 @@ auth_challenges_parse (const char *header, struct auth_challenges *out, galley_e
         break;
       if (n == MAX_CHALLENGES)
         {
-          galley_error_make (err, EINVAL, "invalid WWW-Authenticate header \"%s\": too many challenges", header);
+          galley_error_make (err, EINVAL, "invalid WWW-Authenticate header \"%s\": too many challenges",
+                             header);
           goto fail;
         }
       if (parse_challenge (&p, &parsed[n], header, err) < 0)

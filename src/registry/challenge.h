@@ -19,7 +19,7 @@ struct auth_param
 
 struct auth_challenge
 {
-  char *scheme; /* lower-cased: "basic", "bearer" */
+  char *scheme;  /* lower-cased: "basic", "bearer" */
   char *token68; /* NULL unless the challenge carried one */
   struct auth_param params[CHALLENGE_MAX_PARAMS];
   size_t n_params;

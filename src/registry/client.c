@@ -15,9 +15,9 @@
 #include "util/cleanup.h"
 #include "util/json.h"
 
-#define MANIFEST_ACCEPT                                                                      \
+#define MANIFEST_ACCEPT                                                                   \
   "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, " \
-  "application/vnd.docker.distribution.manifest.list.v2+json, "                         \
+  "application/vnd.docker.distribution.manifest.list.v2+json, "                           \
   "application/vnd.docker.distribution.manifest.v2+json"
 #define LIST_PAGE_SIZE 100
 #define LIST_MAX_ENTRIES 100000
@@ -36,8 +36,9 @@ registry_client_new (const struct galley_paths *p, const struct registry_options
   c->paths = p;
   c->tls_verify = o ? o->tls_verify : -1;
   c->conf = o ? o->conf : NULL;
-  if (o != NULL && ((o->authfile && (c->authfile = strdup (o->authfile)) == NULL)
-                    || (o->certs_dir && (c->certs_dir = strdup (o->certs_dir)) == NULL)))
+  if (o != NULL
+      && ((o->authfile && (c->authfile = strdup (o->authfile)) == NULL)
+          || (o->certs_dir && (c->certs_dir = strdup (o->certs_dir)) == NULL)))
     {
       registry_client_free (c);
       return galley_error_make (err, ENOMEM, "allocating");
@@ -50,7 +51,7 @@ registry_client_new (const struct galley_paths *p, const struct registry_options
           registry_client_free (c);
           return galley_error_make (err, EINVAL, "invalid --creds: expected USERNAME:PASSWORD");
         }
-      c->creds.username = strndup (o->creds, (size_t) (colon - o->creds));
+      c->creds.username = strndup (o->creds, (size_t)(colon - o->creds));
       c->creds.password = strdup (colon + 1);
       c->have_creds = true;
     }
@@ -110,8 +111,9 @@ struct counting_sink
 /* Try call on every source of ref in order (mirrors, then the registry
  * itself) for "<repository>/<what>"; the last source's error wins.  */
 static int
-call_sources (struct registry_client *c, const struct image_ref *ref, const char *what, struct registry_call *call,
-              struct http_response *rs, struct counting_sink *cs, galley_error_t *err)
+call_sources (struct registry_client *c, const struct image_ref *ref, const char *what,
+              struct registry_call *call, struct http_response *rs, struct counting_sink *cs,
+              galley_error_t *err)
 {
   _cleanup_registry_sources_ struct registry_sources sources = { 0 };
   size_t i;
@@ -150,7 +152,8 @@ bare_media_type (const char *content_type, const char *body, size_t len)
       && strncmp (content_type, "text/plain", 10) != 0)
     return strndup (content_type, strcspn (content_type, "; \t"));
   /* Registries that serve manifests as JSON: the document says what it is.  */
-  if (json_parse_strict (body, len, "manifest", &doc, &ignored) == 0 && (mt = json_get_string (doc, "mediaType")))
+  if (json_parse_strict (body, len, "manifest", &doc, &ignored) == 0
+      && (mt = json_get_string (doc, "mediaType")))
     return strdup (mt);
   return strdup ("");
 }
@@ -178,7 +181,10 @@ registry_fetch_manifest (struct registry_client *c, const struct image_ref *ref,
   if (ref->digest != NULL)
     {
       int r = strncmp (ref->digest, "sha256:", 7) == 0
-                  ? (strcmp (ref->digest, computed) == 0 ? 0 : galley_error_make (err, 0, "digest mismatch: expected %s, got %s", ref->digest, computed))
+                  ? (strcmp (ref->digest, computed) == 0
+                         ? 0
+                         : galley_error_make (err, 0, "digest mismatch: expected %s, got %s", ref->digest,
+                                              computed))
                   : digest_verify (ref->digest, rs.body, rs.body_len, err);
       if (r < 0)
         {
@@ -227,7 +233,7 @@ registry_fetch_blob (struct registry_client *c, const struct image_ref *ref, con
     return galley_error_make (err, EINVAL, "invalid blob digest \"%s\"", digest ? digest : "");
   by_digest = *ref;
   by_digest.tag = NULL;
-  by_digest.digest = (char *) digest;
+  by_digest.digest = (char *)digest;
   if (check_ref (&by_digest, err) < 0)
     return -1;
   if (asprintf (&what, "blobs/%s", digest) < 0 || (name = image_ref_name (ref)) == NULL)
@@ -317,8 +323,8 @@ append_strings (json_object *doc, const char *member, char ***v, size_t *n, size
 
 /* GET a paginated list (catalog or tags) from the registry itself.  */
 static int
-list_paginated (struct registry_client *c, const char *registry, struct registry_call *call, const char *member,
-                size_t limit, char ***out, galley_error_t *err)
+list_paginated (struct registry_client *c, const char *registry, struct registry_call *call,
+                const char *member, size_t limit, char ***out, galley_error_t *err)
 {
   _cleanup_strv_ char **v = calloc (1, sizeof *v);
   _cleanup_free_ char *next = NULL;
@@ -368,7 +374,8 @@ registry_list_catalog (struct registry_client *c, const char *registry, size_t l
   char path[64];
   struct registry_call call = { .scope = "registry:catalog:*", .path = path };
 
-  snprintf (path, sizeof path, "_catalog?n=%zu", limit > 0 && limit < LIST_PAGE_SIZE ? limit : LIST_PAGE_SIZE);
+  snprintf (path, sizeof path, "_catalog?n=%zu",
+            limit > 0 && limit < LIST_PAGE_SIZE ? limit : LIST_PAGE_SIZE);
   if (list_paginated (c, registry, &call, "repositories", limit, repositories, err) < 0)
     return galley_error_wrap (err, "listing the repositories of %s", registry);
   return 0;
@@ -383,7 +390,8 @@ registry_list_tags (struct registry_client *c, const char *registry, const char 
 
   if (! image_ref_path_is_valid (repository))
     return galley_error_make (err, EINVAL, "invalid repository name \"%s\"", repository);
-  if (asprintf (&path, "%s/tags/list", repository) < 0 || asprintf (&scope, "repository:%s:pull", repository) < 0)
+  if (asprintf (&path, "%s/tags/list", repository) < 0
+      || asprintf (&scope, "repository:%s:pull", repository) < 0)
     return galley_error_make (err, ENOMEM, "allocating");
   call.path = path;
   call.scope = scope;
@@ -397,7 +405,7 @@ registry_check_login (struct registry_client *c, const char *registry, const cha
                       const char *password, galley_error_t *err)
 {
   _cleanup_http_response_ struct http_response rs = { 0 };
-  struct auth_credentials cr = { .username = (char *) username, .password = (char *) password };
+  struct auth_credentials cr = { .username = (char *)username, .password = (char *)password };
   struct registry_call call = { .path = "", .creds = &cr };
   struct endpoint *ep = registry_location (c, registry, err);
 

@@ -35,11 +35,11 @@ struct registry_client;
 
 struct registry_options
 {
-  const char *authfile;  /* --authfile: the only credentials file read; NULL: the default chain */
-  const char *creds;     /* --creds USER:PASSWORD; wins over any file */
-  int tls_verify;        /* -1: default (verify unless registries.conf says insecure), 0, 1 */
+  const char *authfile; /* --authfile: the only credentials file read; NULL: the default chain */
+  const char *creds;    /* --creds USER:PASSWORD; wins over any file */
+  int tls_verify;       /* -1: default (verify unless registries.conf says insecure), 0, 1 */
   const struct registries_conf *conf; /* mirrors and insecure registries; may be NULL */
-  const char *certs_dir; /* --cert-dir: replaces the certs.d search for every host */
+  const char *certs_dir;              /* --cert-dir: replaces the certs.d search for every host */
 };
 
 int registry_client_new (const struct galley_paths *p, const struct registry_options *o,
@@ -60,8 +60,8 @@ cleanup_registry_clientp (struct registry_client **c)
  * without parameters; *digest is "sha256:<hex>" of exactly the bytes in *body.
  * When ref->digest is a sha256 digest, a body that does not match fails with
  * EPROTO.  Any of media_type, digest may be NULL.  Mirrors are tried first.  */
-int registry_fetch_manifest (struct registry_client *c, const struct image_ref *ref, char **body,
-                             size_t *len, char **media_type, char **digest, galley_error_t *err);
+int registry_fetch_manifest (struct registry_client *c, const struct image_ref *ref, char **body, size_t *len,
+                             char **media_type, char **digest, galley_error_t *err);
 
 /* Stream a blob of ref's repository.  sink gets each chunk in order; a sink
  * error aborts the download and is returned as is.  offset > 0 starts at that
@@ -74,9 +74,8 @@ int registry_fetch_blob (struct registry_client *c, const struct image_ref *ref,
 
 /* A small blob (an image config) into memory, at most max bytes (0: the
  * manifest cap).  *data is NUL-terminated.  Verifies nothing.  */
-int registry_fetch_blob_buffer (struct registry_client *c, const struct image_ref *ref,
-                                const char *digest, size_t max, char **data, size_t *len,
-                                galley_error_t *err);
+int registry_fetch_blob_buffer (struct registry_client *c, const struct image_ref *ref, const char *digest,
+                                size_t max, char **data, size_t *len, galley_error_t *err);
 
 /* search: repositories of the catalog (/v2/_catalog, following Link pages,
  * stopping after limit entries when limit > 0) and the tags of one
@@ -85,8 +84,8 @@ int registry_fetch_blob_buffer (struct registry_client *c, const struct image_re
  * ("docker.io" is mapped to its API host).  */
 int registry_list_catalog (struct registry_client *c, const char *registry, size_t limit,
                            char ***repositories, galley_error_t *err);
-int registry_list_tags (struct registry_client *c, const char *registry, const char *repository,
-                        size_t limit, char ***tags, galley_error_t *err);
+int registry_list_tags (struct registry_client *c, const char *registry, const char *repository, size_t limit,
+                        char ***tags, galley_error_t *err);
 
 /* login: check username/password against registry's /v2/ (Basic, or a token
  * fetched with them).  0 when accepted; EACCES when refused.  */

@@ -14,21 +14,21 @@ LAZY_LIB (curl, GALLEY_SONAME_CURL);
 
 LAZY_FN (curl, CURLcode, curl_global_init, (long flags), (flags))
 LAZY_FN (curl, CURL *, curl_easy_init, (void), ())
-LAZY_FN (curl, CURLcode, curl_easy_perform, (CURL *h), (h))
-LAZY_VOID_FN (curl, curl_easy_reset, (CURL *h), (h))
-LAZY_VOID_FN (curl, curl_easy_cleanup, (CURL *h), (h))
+LAZY_FN (curl, CURLcode, curl_easy_perform, (CURL * h), (h))
+LAZY_VOID_FN (curl, curl_easy_reset, (CURL * h), (h))
+LAZY_VOID_FN (curl, curl_easy_cleanup, (CURL * h), (h))
 LAZY_FN (curl, const char *, curl_easy_strerror, (CURLcode rc), (rc))
-LAZY_FN (curl, char *, curl_easy_escape, (CURL *h, const char *s, int n), (h, s, n))
+LAZY_FN (curl, char *, curl_easy_escape, (CURL * h, const char *s, int n), (h, s, n))
 LAZY_VOID_FN (curl, curl_free, (void *p), (p))
-LAZY_FN (curl, struct curl_slist *, curl_slist_append, (struct curl_slist *l, const char *s), (l, s))
-LAZY_VOID_FN (curl, curl_slist_free_all, (struct curl_slist *l), (l))
+LAZY_FN (curl, struct curl_slist *, curl_slist_append, (struct curl_slist * l, const char *s), (l, s))
+LAZY_VOID_FN (curl, curl_slist_free_all, (struct curl_slist * l), (l))
 LAZY_FN (curl, CURLU *, curl_url, (void), ())
-LAZY_VOID_FN (curl, curl_url_cleanup, (CURLU *u), (u))
-LAZY_FN (curl, CURLUcode, curl_url_set, (CURLU *u, CURLUPart what, const char *part, unsigned int flags),
+LAZY_VOID_FN (curl, curl_url_cleanup, (CURLU * u), (u))
+LAZY_FN (curl, CURLUcode, curl_url_set, (CURLU * u, CURLUPart what, const char *part, unsigned int flags),
          (u, what, part, flags))
 /* curl 8 made the handle const; configure checks which one the header has.  */
 LAZY_FN (curl, CURLUcode, curl_url_get,
-         (GALLEY_CURL_URL_GET_CONST CURLU *u, CURLUPart what, char **part, unsigned int flags),
+         (GALLEY_CURL_URL_GET_CONST CURLU * u, CURLUPart what, char **part, unsigned int flags),
          (u, what, part, flags))
 
 /* The variadic pair takes exactly one argument whose type libcurl derives from

@@ -26,8 +26,8 @@ insecure_for (const struct registry_client *c, bool conf_insecure)
 }
 
 static int
-add_source (struct registry_client *c, struct registry_sources *s, const char *registry, const char *repository,
-            bool insecure, bool is_mirror, galley_error_t *err)
+add_source (struct registry_client *c, struct registry_sources *s, const char *registry,
+            const char *repository, bool insecure, bool is_mirror, galley_error_t *err)
 {
   struct registry_source *src;
 
@@ -90,5 +90,6 @@ registry_location (struct registry_client *c, const char *registry, galley_error
 {
   const struct registry_entry *e = c->conf ? registries_conf_match (c->conf, registry) : NULL;
 
-  return session_endpoint (c, registry_api_host (registry), registry, insecure_for (c, e && e->insecure), err);
+  return session_endpoint (c, registry_api_host (registry), registry, insecure_for (c, e && e->insecure),
+                           err);
 }

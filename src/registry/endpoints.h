@@ -26,8 +26,8 @@ struct registry_sources
 };
 
 /* Where to fetch ref's repository from, the registry's own location last.  */
-int registry_sources_for (struct registry_client *c, const struct image_ref *ref, struct registry_sources *out,
-                          galley_error_t *err);
+int registry_sources_for (struct registry_client *c, const struct image_ref *ref,
+                          struct registry_sources *out, galley_error_t *err);
 void registry_sources_release (struct registry_sources *s);
 #define _cleanup_registry_sources_ __attribute__ ((cleanup (registry_sources_release)))
 

@@ -93,7 +93,7 @@ header_cb (char *buf, size_t size, size_t nitems, void *userdata)
   colon = memchr (buf, ':', len);
   if (colon == NULL)
     return len;
-  name_len = (size_t) (colon - buf);
+  name_len = (size_t)(colon - buf);
   value = colon + 1;
   value_len = len - name_len - 1;
   while (value_len > 0 && (*value == ' ' || *value == '\t'))
@@ -150,7 +150,7 @@ write_cb (char *buf, size_t size, size_t nmemb, void *userdata)
        * sink already has.  */
       if (status == 200 && t->skip > 0)
         {
-          size_t n = t->skip < len ? (size_t) t->skip : len;
+          size_t n = t->skip < len ? (size_t)t->skip : len;
           t->skip -= n;
           buf += n;
           len -= n;
@@ -243,7 +243,8 @@ set_tls (CURL *h, const struct http_tls *tls)
   curl_easy_setopt (h, CURLOPT_SSL_VERIFYHOST, tls->verify ? 2L : 0L);
   if (tls->ca_blob != NULL)
     {
-      struct curl_blob blob = { .data = (void *) tls->ca_blob, .len = tls->ca_blob_len,
+      struct curl_blob blob = { .data = (void *)tls->ca_blob,
+                                .len = tls->ca_blob_len,
                                 .flags = CURL_BLOB_COPY };
       if (curl_easy_setopt (h, CURLOPT_CAINFO_BLOB, &blob) != CURLE_OK)
         return -1;
@@ -299,20 +300,20 @@ setup_common (CURL *h, const struct http_request *rq, struct transfer *t, char *
     curl_easy_setopt (h, CURLOPT_CUSTOMREQUEST, method);
   if (rq->body != NULL)
     {
-      curl_easy_setopt (h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) rq->body_len);
+      curl_easy_setopt (h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
       curl_easy_setopt (h, CURLOPT_POSTFIELDS, rq->body);
     }
   if (rq->range_from > 0)
     {
       char range[32];
-      snprintf (range, sizeof range, "%llu-", (unsigned long long) rq->range_from);
+      snprintf (range, sizeof range, "%llu-", (unsigned long long)rq->range_from);
       curl_easy_setopt (h, CURLOPT_RANGE, range);
     }
 }
 
 int
-http_perform (CURL *h, const struct http_request *rq, struct http_response *rs,
-              enum http_failure *failure, galley_error_t *err)
+http_perform (CURL *h, const struct http_request *rq, struct http_response *rs, enum http_failure *failure,
+              galley_error_t *err)
 {
   struct transfer t = { .h = h, .rq = rq, .rs = rs, .skip = rq->range_from };
   struct curl_slist *headers = NULL;
@@ -386,8 +387,7 @@ http_same_origin (const char *a, const char *b)
     {
       char *pa = NULL, *pb = NULL;
       same = curl_url_get (ua, parts[i], &pa, CURLU_DEFAULT_PORT) == CURLUE_OK
-             && curl_url_get (ub, parts[i], &pb, CURLU_DEFAULT_PORT) == CURLUE_OK
-             && strcasecmp (pa, pb) == 0;
+             && curl_url_get (ub, parts[i], &pb, CURLU_DEFAULT_PORT) == CURLUE_OK && strcasecmp (pa, pb) == 0;
       curl_free (pa);
       curl_free (pb);
     }
@@ -421,10 +421,10 @@ http_link_next (const char *link, const char *base)
       if (end == NULL)
         end = gt + strlen (gt);
       {
-        _cleanup_free_ char *params = strndup (gt + 1, (size_t) (end - gt - 1));
+        _cleanup_free_ char *params = strndup (gt + 1, (size_t)(end - gt - 1));
         if (params != NULL && (strstr (params, "rel=\"next\"") || strstr (params, "rel=next")))
           {
-            _cleanup_free_ char *target = strndup (lt + 1, (size_t) (gt - lt - 1));
+            _cleanup_free_ char *target = strndup (lt + 1, (size_t)(gt - lt - 1));
             CURLU *u = curl_url ();
             char *full = NULL, *copy = NULL;
             if (u != NULL && target != NULL && curl_url_set (u, CURLUPART_URL, base, 0) == CURLUE_OK

@@ -31,8 +31,8 @@ CURL *http_handle_new (void);
 /* TLS trust for one request.  */
 struct http_tls
 {
-  bool verify;            /* verify peer and host name */
-  const char *ca_blob;    /* PEM: system bundle plus the certs.d .crt files; NULL: libcurl's defaults */
+  bool verify;         /* verify peer and host name */
+  const char *ca_blob; /* PEM: system bundle plus the certs.d .crt files; NULL: libcurl's defaults */
   size_t ca_blob_len;
   const char *client_cert; /* PEM files (certs.d .cert and .key); NULL: none */
   const char *client_key;
@@ -53,8 +53,8 @@ struct http_request
   size_t body_len;
   const char *content_type;
   const struct http_tls *tls;
-  size_t max_body;       /* buffered bodies larger than this fail (0: 64 KiB) */
-  http_body_sink sink;   /* NULL: buffer the body */
+  size_t max_body;     /* buffered bodies larger than this fail (0: 64 KiB) */
+  http_body_sink sink; /* NULL: buffer the body */
   void *sink_ctx;
 };
 
@@ -67,8 +67,8 @@ struct http_response
   int64_t content_length; /* -1 when unknown */
   char *content_type;
   char *docker_content_digest;
-  char *location;   /* absolute redirect target (resolved against the request URL) */
-  char *link;       /* the Link header (pagination) */
+  char *location; /* absolute redirect target (resolved against the request URL) */
+  char *link;     /* the Link header (pagination) */
   char *content_range;
   char **www_authenticate; /* every WWW-Authenticate header, NULL-terminated */
   size_t n_www_authenticate;

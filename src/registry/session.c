@@ -176,11 +176,13 @@ session_ping (struct registry_client *c, struct endpoint *ep, galley_error_t *er
             }
         }
     }
-  if (r < 0 && ! ep->insecure && failure == HTTP_FAIL_TLS && strstr ((*err)->msg, "wrong version number") != NULL)
+  if (r < 0 && ! ep->insecure && failure == HTTP_FAIL_TLS
+      && strstr ((*err)->msg, "wrong version number") != NULL)
     {
       /* OpenSSL's words for a plain-http server: say it as podman does.  */
       galley_error_release (err);
-      galley_error_make (err, 0, "GET https://%s/v2/: http: server gave HTTP response to HTTPS client", ep->host);
+      galley_error_make (err, 0, "GET https://%s/v2/: http: server gave HTTP response to HTTPS client",
+                         ep->host);
       (*err)->errno_ = EPROTO;
     }
   if (r < 0)
@@ -196,8 +198,7 @@ out:
 
 /* The registry's own words: {"errors":[{"code":..., "message":...}]}.  */
 static void
-registry_message (const struct http_response *rs, const char **code, const char **message,
-                  json_object **doc)
+registry_message (const struct http_response *rs, const char **code, const char **message, json_object **doc)
 {
   json_object *errors, *first;
   _cleanup_error_ galley_error_t ignored = NULL;
@@ -207,8 +208,7 @@ registry_message (const struct http_response *rs, const char **code, const char 
   if (rs->body_len == 0 || json_parse_strict (rs->body, rs->body_len, "error", doc, &ignored) < 0)
     return;
   if (json_object_object_get_ex (*doc, "errors", &errors) && json_object_is_type (errors, json_type_array)
-      && json_object_array_length (errors) > 0
-      && (first = json_object_array_get_idx (errors, 0)) != NULL)
+      && json_object_array_length (errors) > 0 && (first = json_object_array_get_idx (errors, 0)) != NULL)
     {
       *code = json_get_string (first, "code");
       *message = json_get_string (first, "message");
@@ -216,7 +216,7 @@ registry_message (const struct http_response *rs, const char **code, const char 
   else
     /* Token servers: {"details": "..."} or {"error": "..."}.  */
     *message = json_get_string (*doc, "details") ? json_get_string (*doc, "details")
-                                                  : json_get_string (*doc, "error");
+                                                 : json_get_string (*doc, "error");
 }
 
 static int
@@ -247,7 +247,10 @@ response_error (const struct endpoint *ep, const struct http_response *rs, bool 
     {
       if (rs->status == 404 || (code && strstr (code, "UNKNOWN") != NULL))
         errno_ = ENOENT;
-      galley_error_make (err, 0, "%s (HTTP %ld)", message ? message : rs->status == 404 ? "not found" : "unexpected response",
+      galley_error_make (err, 0, "%s (HTTP %ld)",
+                         message             ? message
+                         : rs->status == 404 ? "not found"
+                                             : "unexpected response",
                          rs->status);
     }
   (*err)->errno_ = errno_;
@@ -392,7 +395,7 @@ parse_token (const struct http_response *rs, const char *realm, char **token, lo
       galley_error_make (err, 0, "no token in the answer");
       goto bad;
     }
-  *expires_in = json_object_object_get_ex (doc, "expires_in", &v) ? (long) json_object_get_int64 (v) : 0;
+  *expires_in = json_object_object_get_ex (doc, "expires_in", &v) ? (long)json_object_get_int64 (v) : 0;
   *token = strdup (t);
   return *token ? 0 : galley_error_make (err, ENOMEM, "allocating");
 bad:
@@ -431,7 +434,8 @@ fetch_token (struct registry_client *c, struct endpoint *ep, const struct auth_c
       esc_service = http_escape (service ? service : "");
       esc_scope = http_escape (scope ? scope : "");
       if (esc_refresh == NULL || esc_service == NULL || esc_scope == NULL
-          || asprintf (&form, "grant_type=refresh_token&client_id=galley&refresh_token=%s&service=%s&scope=%s",
+          || asprintf (&form,
+                       "grant_type=refresh_token&client_id=galley&refresh_token=%s&service=%s&scope=%s",
                        esc_refresh, esc_service, esc_scope)
                  < 0)
         return galley_error_make (err, ENOMEM, "allocating");
@@ -583,9 +587,14 @@ session_call (struct registry_client *c, struct endpoint *ep, const struct regis
   for (;;)
     {
       _cleanup_free_ char *authorization = NULL;
-      struct http_request rq = { .method = call->method, .accept = call->accept, .tls = &ep->tls.http,
-                                 .max_body = call->max_body, .sink = call->sink, .sink_ctx = call->sink_ctx,
-                                 .range_from = call->offset + delivered, .url = url };
+      struct http_request rq = { .method = call->method,
+                                 .accept = call->accept,
+                                 .tls = &ep->tls.http,
+                                 .max_body = call->max_body,
+                                 .sink = call->sink,
+                                 .sink_ctx = call->sink_ctx,
+                                 .range_from = call->offset + delivered,
+                                 .url = url };
       enum http_failure failure = HTTP_FAIL_NONE;
       int r;
 

@@ -45,7 +45,7 @@ struct registry_client
   const struct registries_conf *conf;
   struct auth_credentials creds; /* --creds */
   bool have_creds;
-  pthread_mutex_t lock; /* endpoints, tokens (held across pings and token fetches) */
+  pthread_mutex_t lock;         /* endpoints, tokens (held across pings and token fetches) */
   pthread_mutex_t handles_lock; /* idle */
   struct endpoint *endpoints;
   struct cached_token *tokens;

@@ -105,7 +105,7 @@ scan_dir (struct registry_tls *t, galley_error_t *err)
       else if (has_suffix (de->d_name, ".cert") && t->client_cert == NULL)
         {
           _cleanup_free_ char *key = NULL;
-          if (asprintf (&key, "%.*s.key", (int) (strlen (path) - 5), path) < 0)
+          if (asprintf (&key, "%.*s.key", (int)(strlen (path) - 5), path) < 0)
             return galley_error_make (err, ENOMEM, "allocating");
           if (access (key, R_OK) != 0)
             return galley_error_make (err, 0, "missing key %s for client certificate %s", key, path);
@@ -115,7 +115,7 @@ scan_dir (struct registry_tls *t, galley_error_t *err)
       else if (has_suffix (de->d_name, ".key") && t->client_key == NULL)
         {
           _cleanup_free_ char *cert = NULL;
-          if (asprintf (&cert, "%.*s.cert", (int) (strlen (path) - 4), path) < 0)
+          if (asprintf (&cert, "%.*s.cert", (int)(strlen (path) - 4), path) < 0)
             return galley_error_make (err, ENOMEM, "allocating");
           if (access (cert, R_OK) != 0)
             return galley_error_make (err, 0, "missing client certificate %s for key %s", cert, path);

@@ -104,16 +104,20 @@ cgroup_parse_memory (const char *s, int64_t *out, galley_error_t *err)
     {
     case '\0':
       break;
-    case 'b': case 'B':
+    case 'b':
+    case 'B':
       end++;
       break;
-    case 'k': case 'K':
+    case 'k':
+    case 'K':
       mult = 1024.0, end++;
       break;
-    case 'm': case 'M':
+    case 'm':
+    case 'M':
       mult = 1024.0 * 1024, end++;
       break;
-    case 'g': case 'G':
+    case 'g':
+    case 'G':
       mult = 1024.0 * 1024 * 1024, end++;
       break;
     default:
@@ -123,7 +127,7 @@ cgroup_parse_memory (const char *s, int64_t *out, galley_error_t *err)
     end++;
   if (*end != '\0')
     return galley_error_make (err, 0, "invalid memory size \"%s\"", s);
-  *out = (int64_t) (v * mult);
+  *out = (int64_t)(v * mult);
   if (*out < 6 * 1024 * 1024)
     return galley_error_make (err, 0, "minimum memory limit allowed is 6MB");
   return 0;
@@ -139,7 +143,7 @@ cgroup_parse_cpus (const char *s, int64_t *quota_out, galley_error_t *err)
   v = strtod (s, &end);
   if (errno != 0 || end == s || *end != '\0' || v <= 0 || v > 4096)
     return galley_error_make (err, 0, "invalid --cpus value \"%s\"", s);
-  *quota_out = (int64_t) (v * 100000);
+  *quota_out = (int64_t)(v * 100000);
   return 0;
 }
 
@@ -199,24 +203,24 @@ cgroup_apply (const struct cgroup_limits *l, const char *id, pid_t pid, galley_e
             return galley_error_make (err, errno, "creating %s", d);
           if (i == 0 && l->memory > 0)
             {
-              snprintf (value, sizeof value, "%lld", (long long) l->memory);
+              snprintf (value, sizeof value, "%lld", (long long)l->memory);
               if (write_value (d, "memory.limit_in_bytes", value, err) < 0)
                 return -1;
             }
           if (i == 1 && l->cpu_quota > 0)
             {
-              snprintf (value, sizeof value, "%lld", (long long) l->cpu_quota);
+              snprintf (value, sizeof value, "%lld", (long long)l->cpu_quota);
               if (write_value (d, "cpu.cfs_period_us", "100000", err) < 0
                   || write_value (d, "cpu.cfs_quota_us", value, err) < 0)
                 return -1;
             }
           if (i == 2 && l->pids != 0)
             {
-              snprintf (value, sizeof value, "%lld", (long long) l->pids);
+              snprintf (value, sizeof value, "%lld", (long long)l->pids);
               if (write_value (d, "pids.max", l->pids < 0 ? "max" : value, err) < 0)
                 return -1;
             }
-          snprintf (value, sizeof value, "%d", (int) pid);
+          snprintf (value, sizeof value, "%d", (int)pid);
           if (write_value (d, "cgroup.procs", value, err) < 0)
             return -1;
         }
@@ -231,22 +235,22 @@ cgroup_apply (const struct cgroup_limits *l, const char *id, pid_t pid, galley_e
     return galley_error_make (err, errno, "creating %s", dir);
   if (l->memory > 0)
     {
-      snprintf (value, sizeof value, "%lld", (long long) l->memory);
+      snprintf (value, sizeof value, "%lld", (long long)l->memory);
       if (write_value (dir, "memory.max", value, err) < 0)
         return -1;
     }
   if (l->cpu_quota > 0)
     {
-      snprintf (value, sizeof value, "%lld 100000", (long long) l->cpu_quota);
+      snprintf (value, sizeof value, "%lld 100000", (long long)l->cpu_quota);
       if (write_value (dir, "cpu.max", value, err) < 0)
         return -1;
     }
   if (l->pids != 0)
     {
-      snprintf (value, sizeof value, "%lld", (long long) l->pids);
+      snprintf (value, sizeof value, "%lld", (long long)l->pids);
       if (write_value (dir, "pids.max", l->pids < 0 ? "max" : value, err) < 0)
         return -1;
     }
-  snprintf (value, sizeof value, "%d", (int) pid);
+  snprintf (value, sizeof value, "%d", (int)pid);
   return write_value (dir, "cgroup.procs", value, err);
 }

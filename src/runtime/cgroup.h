@@ -21,9 +21,9 @@ enum cgroup_mode
 
 struct cgroup_limits
 {
-  int64_t memory;   /* bytes; 0 = none */
+  int64_t memory;    /* bytes; 0 = none */
   int64_t cpu_quota; /* microseconds per 100000 period; 0 = none */
-  int64_t pids;     /* 0 = none; -1 = unlimited */
+  int64_t pids;      /* 0 = none; -1 = unlimited */
 };
 
 enum cgroup_mode cgroup_detect (void);

@@ -46,7 +46,7 @@ copy_file (int sdir, const char *sname, int ddir, const char *dname, mode_t mode
   if (out < 0)
     return galley_error_make (err, errno, "creating %s", dname);
   while ((n = read (in, buf, sizeof buf)) > 0)
-    if (write (out, buf, (size_t) n) != n)
+    if (write (out, buf, (size_t)n) != n)
       return galley_error_make (err, errno, "writing %s", dname);
   if (n < 0)
     return galley_error_make (err, errno, "reading %s", sname);
@@ -133,8 +133,8 @@ split (const char *path, char **parent, char **base)
 /* Copy src (dir fd + name) to the destination path given as a parent fd
  * opener, following podman's rules for existing directories.  */
 static int
-copy_to (int sdir, const char *sname, bool contents, int dparent, const char *dbase,
-         bool dest_is_dir, galley_error_t *err)
+copy_to (int sdir, const char *sname, bool contents, int dparent, const char *dbase, bool dest_is_dir,
+         galley_error_t *err)
 {
   struct stat st;
 
@@ -165,7 +165,7 @@ do_copy (int rootfd, const struct copy_job *j, galley_error_t *err)
   struct stat st;
   bool dest_dir;
 
-  split (contents ? (const char *) "" : src, &sp, &sb);
+  split (contents ? (const char *)"" : src, &sp, &sb);
   if (contents)
     {
       free (sp);
@@ -197,8 +197,7 @@ do_copy (int rootfd, const struct copy_job *j, galley_error_t *err)
   if (strcmp (db, "/") == 0 || strcmp (db, ".") == 0)
     {
       /* the destination is the parent itself */
-      return contents ? copy_dir (sdir, sb, ddir, ".", 0755, err)
-                      : copy_entry (sdir, sb, ddir, sb, err);
+      return contents ? copy_dir (sdir, sb, ddir, ".", 0755, err) : copy_entry (sdir, sb, ddir, sb, err);
     }
   if (contents)
     {
@@ -255,7 +254,7 @@ copy_running (const struct copy_job *j, galley_error_t *err)
               goto fail;
             }
         }
-      snprintf (root, sizeof root, "/proc/%d/root", (int) j->st->pid);
+      snprintf (root, sizeof root, "/proc/%d/root", (int)j->st->pid);
       rootfd = open (root, O_PATH | O_DIRECTORY | O_CLOEXEC);
       if (rootfd < 0)
         {
@@ -283,9 +282,8 @@ copy_running (const struct copy_job *j, galley_error_t *err)
 }
 
 int
-container_copy (const struct galley_paths *p, const struct run_spec *spec,
-                const struct container_state *st, bool to_container, const char *host_path,
-                const char *ctr_path, galley_error_t *err)
+container_copy (const struct galley_paths *p, const struct run_spec *spec, const struct container_state *st,
+                bool to_container, const char *host_path, const char *ctr_path, galley_error_t *err)
 {
   struct copy_job j = { p, spec, st, to_container, host_path, ctr_path };
 

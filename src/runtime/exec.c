@@ -56,9 +56,9 @@ switch_user (const struct run_spec *spec, const struct passwd_user *pu, galley_e
   if (may_setgroups && setgroups (pu->n_groups, pu->groups) < 0)
     return galley_error_make (err, errno, "setgroups");
   if (setresgid (pu->gid, pu->gid, pu->gid) < 0)
-    return galley_error_make (err, errno, "setgid %u", (unsigned) pu->gid);
+    return galley_error_make (err, errno, "setgid %u", (unsigned)pu->gid);
   if (setresuid (pu->uid, pu->uid, pu->uid) < 0)
-    return galley_error_make (err, errno, "setuid %u", (unsigned) pu->uid);
+    return galley_error_make (err, errno, "setuid %u", (unsigned)pu->uid);
   return 0;
 }
 
@@ -71,16 +71,14 @@ exec_in_path (char *const *argv, char *const *envp, const char *path, galley_err
   if (strchr (argv[0], '/') != NULL)
     {
       execve (argv[0], argv, envp);
-      galley_error_make_exit (err, errno == ENOENT || errno == ENOTDIR ? 127 : 126, errno, "%s",
-                              argv[0]);
+      galley_error_make_exit (err, errno == ENOENT || errno == ENOTDIR ? 127 : 126, errno, "%s", argv[0]);
       return;
     }
   while (path != NULL && *path != '\0')
     {
       size_t n = strcspn (path, ":");
       char full[4096];
-      if (snprintf (full, sizeof full, "%.*s%s%s", (int) n, path, n ? "/" : "", argv[0])
-          < (int) sizeof full)
+      if (snprintf (full, sizeof full, "%.*s%s%s", (int)n, path, n ? "/" : "", argv[0]) < (int)sizeof full)
         {
           execve (full, argv, envp);
           saw_eacces = saw_eacces || errno == EACCES;
@@ -92,8 +90,10 @@ exec_in_path (char *const *argv, char *const *envp, const char *path, galley_err
   if (saw_eacces)
     galley_error_make_exit (err, 126, EACCES, "%s", argv[0]);
   else
-    galley_error_make_exit (err, 127, 0, "%s: executable file not found in $PATH: No such file "
-                                         "or directory", argv[0]);
+    galley_error_make_exit (err, 127, 0,
+                            "%s: executable file not found in $PATH: No such file "
+                            "or directory",
+                            argv[0]);
 }
 
 struct child_args
@@ -101,8 +101,8 @@ struct child_args
   const struct run_spec *spec;
   const struct exec_options *o;
   const struct seccomp_program *seccomp;
-  int slave;    /* -t: the pty slave, else -1 */
-  int channel;  /* errors back to the caller */
+  int slave;   /* -t: the pty slave, else -1 */
+  int channel; /* errors back to the caller */
   sigset_t mask;
 };
 
@@ -120,13 +120,13 @@ child_steps (const struct child_args *a, galley_error_t *err)
   if (root < 0)
     return galley_error_make (err, errno, "opening /");
   if (passwd_resolve_user (root, user, &pu, err) < 0
-      || env_build ((const char *const *) spec->image_env, &spec->user_env, spec->hostname, pu.home,
-                    &env, err) < 0)
+      || env_build ((const char *const *)spec->image_env, &spec->user_env, spec->hostname, pu.home, &env, err)
+             < 0)
     return -1;
   for (i = 0; a->o->env != NULL && i < a->o->env->n; i++)
     {
       const char *e = a->o->env->entries[i], *eq = strchr (e, '=');
-      _cleanup_free_ char *name = eq ? strndup (e, (size_t) (eq - e)) : NULL;
+      _cleanup_free_ char *name = eq ? strndup (e, (size_t)(eq - e)) : NULL;
       if (name == NULL || env_set (&env, name, eq + 1, err) < 0)
         return -1;
     }
@@ -191,7 +191,8 @@ relay (pid_t child, int sigfd, struct terminal *term, bool interactive)
 
   for (;;)
     {
-      struct pollfd p[3] = { { sigfd, POLLIN, 0 }, { term->master, POLLIN, 0 },
+      struct pollfd p[3] = { { sigfd, POLLIN, 0 },
+                             { term->master, POLLIN, 0 },
                              { interactive && term->stdin_open && term->master >= 0 ? 0 : -1, POLLIN, 0 } };
       struct signalfd_siginfo si;
 
@@ -200,17 +201,18 @@ relay (pid_t child, int sigfd, struct terminal *term, bool interactive)
       if (poll (p, 3, -1) < 0 && errno != EINTR)
         break;
       while (read (sigfd, &si, sizeof si) == sizeof si)
-        if ((int) si.ssi_signo == SIGWINCH && term->master >= 0)
+        if ((int)si.ssi_signo == SIGWINCH && term->master >= 0)
           terminal_sync_size (term);
-        else if ((int) si.ssi_signo != SIGCHLD)
-          kill (child, (int) si.ssi_signo);
+        else if ((int)si.ssi_signo != SIGCHLD)
+          kill (child, (int)si.ssi_signo);
       if (term->master >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR))
           && terminal_copy (term->master, 1) <= 0)
         {
           close (term->master);
           term->master = -1;
         }
-      if (p[2].fd >= 0 && (p[2].revents & (POLLIN | POLLHUP | POLLERR)) && terminal_copy (0, term->master) <= 0)
+      if (p[2].fd >= 0 && (p[2].revents & (POLLIN | POLLHUP | POLLERR))
+          && terminal_copy (0, term->master) <= 0)
         {
           if (write (term->master, "\x04", 1) < 0)
             {
@@ -228,9 +230,8 @@ relay (pid_t child, int sigfd, struct terminal *term, bool interactive)
 }
 
 int
-container_exec (const struct galley_paths *p, const struct run_spec *spec,
-                const struct container_state *st, const struct exec_options *o,
-                galley_error_t *err)
+container_exec (const struct galley_paths *p, const struct run_spec *spec, const struct container_state *st,
+                const struct exec_options *o, galley_error_t *err)
 {
   static const int relayed[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD };
   struct seccomp_program prog = { 0 };

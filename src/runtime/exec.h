@@ -18,10 +18,10 @@
 
 struct exec_options
 {
-  char **argv;             /* NULL-terminated, non-empty */
+  char **argv;                /* NULL-terminated, non-empty */
   const struct env_list *env; /* -e/--env-file, after the container's own */
-  const char *user;        /* NULL: the container's user */
-  const char *workdir;     /* NULL: the container's */
+  const char *user;           /* NULL: the container's user */
+  const char *workdir;        /* NULL: the container's */
   bool tty, interactive, detach;
 };
 
@@ -31,7 +31,6 @@ struct exec_options
  * 127 not found) when it could not be started.  The calling process is
  * left inside the container's namespaces: call it last.  */
 int container_exec (const struct galley_paths *p, const struct run_spec *spec,
-                    const struct container_state *st, const struct exec_options *o,
-                    galley_error_t *err);
+                    const struct container_state *st, const struct exec_options *o, galley_error_t *err);
 
 #endif

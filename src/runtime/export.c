@@ -116,7 +116,8 @@ walk_upper (const struct diff_job *j, int dirfd, const char *prefix, FILE *out, 
       fprintf (out, "%d %s\n", in_lowers (j->spec, path) ? 0 : 1, path);
       if (S_ISDIR (st.st_mode))
         {
-          _cleanup_close_ int sub = openat (dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+          _cleanup_close_ int sub =
+              openat (dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
           if (sub >= 0 && walk_upper (j, sub, path, out, err) < 0)
             return -1;
         }

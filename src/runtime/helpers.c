@@ -96,8 +96,8 @@ line_of (char *const argv[], const char *prefer)
       _exit (127);
     }
   close (pipefd[1]);
-  while (total < (ssize_t) sizeof buf - 1
-         && (n = read (pipefd[0], buf + total, sizeof buf - 1 - (size_t) total)) != 0)
+  while (total < (ssize_t)sizeof buf - 1
+         && (n = read (pipefd[0], buf + total, sizeof buf - 1 - (size_t)total)) != 0)
     {
       if (n < 0)
         {
@@ -129,7 +129,7 @@ line_of (char *const argv[], const char *prefer)
 char *
 helper_version (const char *path)
 {
-  char *const version_argv[] = { (char *) path, (char *) "--version", NULL };
+  char *const version_argv[] = { (char *)path, (char *)"--version", NULL };
   char *line;
   _cleanup_free_ char *query = NULL;
 
@@ -140,7 +140,7 @@ helper_version (const char *path)
   free (line);
   if (access ("/usr/bin/dpkg-query", X_OK) == 0)
     {
-      char *const search_argv[] = { (char *) "/usr/bin/dpkg", (char *) "-S", (char *) path, NULL };
+      char *const search_argv[] = { (char *)"/usr/bin/dpkg", (char *)"-S", (char *)path, NULL };
       _cleanup_free_ char *owner = line_of (search_argv, NULL);
       char *colon;
 
@@ -148,8 +148,8 @@ helper_version (const char *path)
         return NULL;
       *colon = '\0';
       {
-        char *const ver_argv[] = { (char *) "/usr/bin/dpkg-query", (char *) "-W",
-                                   (char *) "-f=${Package} ${Version}", owner, NULL };
+        char *const ver_argv[] = { (char *)"/usr/bin/dpkg-query", (char *)"-W",
+                                   (char *)"-f=${Package} ${Version}", owner, NULL };
         return line_of (ver_argv, NULL);
       }
     }

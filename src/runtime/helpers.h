@@ -3,10 +3,10 @@
 #ifndef GALLEY_HELPERS_H
 #define GALLEY_HELPERS_H
 
-/* Search $GALLEY_HELPER_DIR, galley.conf's helper_binaries_dir, /usr/local/libexec/galley, /usr/libexec/galley,
- * /usr/libexec/podman, then $PATH (and /usr/sbin, /usr/bin when PATH lacks
- * them, as on minimal batch environments).  Returns a malloc'd absolute path
- * of an executable file, or NULL: callers decide whether that is an error.  */
+/* Search $GALLEY_HELPER_DIR, galley.conf's helper_binaries_dir, /usr/local/libexec/galley,
+ * /usr/libexec/galley, /usr/libexec/podman, then $PATH (and /usr/sbin, /usr/bin when PATH lacks them, as on
+ * minimal batch environments).  Returns a malloc'd absolute path of an executable file, or NULL: callers
+ * decide whether that is an error.  */
 char *helper_find (const char *name);
 
 /* A one-line version for `info`: the first line of `PATH --version` when the

@@ -38,17 +38,16 @@ idmap_source_name (enum idmap_source s)
 }
 
 int
-idmap_append_range (struct idmap_range *ranges, size_t max, size_t *n, uint32_t host_id,
-                    uint32_t size)
+idmap_append_range (struct idmap_range *ranges, size_t max, size_t *n, uint32_t host_id, uint32_t size)
 {
   uint64_t first = 1;
 
   if (*n > 0)
-    first = (uint64_t) ranges[*n - 1].container_id + ranges[*n - 1].size;
+    first = (uint64_t)ranges[*n - 1].container_id + ranges[*n - 1].size;
   if (*n >= max || size == 0 || first + size - 1 > UINT32_MAX - 1
-      || (uint64_t) host_id + size - 1 > UINT32_MAX - 1)
+      || (uint64_t)host_id + size - 1 > UINT32_MAX - 1)
     return -1;
-  ranges[*n].container_id = (uint32_t) first;
+  ranges[*n].container_id = (uint32_t)first;
   ranges[*n].host_id = host_id;
   ranges[*n].size = size;
   (*n)++;
@@ -67,11 +66,11 @@ parse_u32 (const char *s, size_t len, uint32_t *out)
     {
       if (s[i] < '0' || s[i] > '9')
         return false;
-      v = v * 10 + (uint64_t) (s[i] - '0');
+      v = v * 10 + (uint64_t)(s[i] - '0');
     }
   if (v > UINT32_MAX)
     return false;
-  *out = (uint32_t) v;
+  *out = (uint32_t)v;
   return true;
 }
 
@@ -87,34 +86,34 @@ owner_matches (const char *owner, size_t len, const char *user, uid_t uid)
 }
 
 void
-idmap_parse_subid (const char *text, const char *user, uid_t uid, struct idmap_range *ranges,
-                   size_t max, size_t *n)
+idmap_parse_subid (const char *text, const char *user, uid_t uid, struct idmap_range *ranges, size_t max,
+                   size_t *n)
 {
   const char *line = text;
 
   while (line != NULL && *line != '\0')
     {
       const char *end = strchr (line, '\n');
-      size_t len = end ? (size_t) (end - line) : strlen (line);
+      size_t len = end ? (size_t)(end - line) : strlen (line);
       const char *c1 = memchr (line, ':', len);
-      const char *c2 = c1 ? memchr (c1 + 1, ':', len - (size_t) (c1 + 1 - line)) : NULL;
+      const char *c2 = c1 ? memchr (c1 + 1, ':', len - (size_t)(c1 + 1 - line)) : NULL;
       uint32_t start, count;
 
       /* Tolerate CRLF files.  */
       if (len > 0 && line[len - 1] == '\r')
         len--;
       if (len > 0 && line[0] != '#' && c1 != NULL && c2 != NULL && c2 < line + len
-          && owner_matches (line, (size_t) (c1 - line), user, uid)
-          && parse_u32 (c1 + 1, (size_t) (c2 - c1 - 1), &start)
-          && parse_u32 (c2 + 1, (size_t) (line + len - c2 - 1), &count) && count > 0)
-        (void) idmap_append_range (ranges, max, n, start, count);
+          && owner_matches (line, (size_t)(c1 - line), user, uid)
+          && parse_u32 (c1 + 1, (size_t)(c2 - c1 - 1), &start)
+          && parse_u32 (c2 + 1, (size_t)(line + len - c2 - 1), &count) && count > 0)
+        (void)idmap_append_range (ranges, max, n, start, count);
       line = end ? end + 1 : NULL;
     }
 }
 
 static int
-read_subid_file (const char *path, const char *user, uid_t uid, struct idmap_range *ranges,
-                 size_t *n, galley_error_t *err)
+read_subid_file (const char *path, const char *user, uid_t uid, struct idmap_range *ranges, size_t *n,
+                 galley_error_t *err)
 {
   _cleanup_free_ char *text = NULL;
   galley_error_t local = NULL;
@@ -136,8 +135,7 @@ read_subid_file (const char *path, const char *user, uid_t uid, struct idmap_ran
  * uid).  A negative answer from it is final: the administrator chose the
  * subid source in nsswitch.conf.  */
 static int
-read_libsubid (const char *user, bool uids, struct idmap_range *ranges, size_t *n,
-               galley_error_t *err)
+read_libsubid (const char *user, bool uids, struct idmap_range *ranges, size_t *n, galley_error_t *err)
 {
   struct subid_range *got = NULL;
   static bool initialised;
@@ -152,8 +150,7 @@ read_libsubid (const char *user, bool uids, struct idmap_range *ranges, size_t *
                               uids ? "uids" : "gids", user);
   for (i = 0; i < count; i++)
     if (got[i].count > 0 && got[i].start <= UINT32_MAX && got[i].count <= UINT32_MAX)
-      (void) idmap_append_range (ranges, IDMAP_MAX_RANGES, n, (uint32_t) got[i].start,
-                                 (uint32_t) got[i].count);
+      (void)idmap_append_range (ranges, IDMAP_MAX_RANGES, n, (uint32_t)got[i].start, (uint32_t)got[i].count);
   free (got);
   return 0;
 }
@@ -245,8 +242,8 @@ idmap_to_host (const struct idmap_range *ranges, size_t n, uint32_t id)
   size_t i;
 
   for (i = 0; i < n; i++)
-    if (id >= ranges[i].container_id && (uint64_t) id - ranges[i].container_id < ranges[i].size)
-      return (int64_t) ranges[i].host_id + (id - ranges[i].container_id);
+    if (id >= ranges[i].container_id && (uint64_t)id - ranges[i].container_id < ranges[i].size)
+      return (int64_t)ranges[i].host_id + (id - ranges[i].container_id);
   return -1;
 }
 
@@ -256,16 +253,16 @@ idmap_to_container (const struct idmap_range *ranges, size_t n, uint32_t id)
   size_t i;
 
   for (i = 0; i < n; i++)
-    if (id >= ranges[i].host_id && (uint64_t) id - ranges[i].host_id < ranges[i].size)
-      return (int64_t) ranges[i].container_id + (id - ranges[i].host_id);
+    if (id >= ranges[i].host_id && (uint64_t)id - ranges[i].host_id < ranges[i].size)
+      return (int64_t)ranges[i].container_id + (id - ranges[i].host_id);
   return -1;
 }
 
 /* Lay out base's subordinate ranges (those after container 0) around the
  * user at container id `keep`.  */
 static int
-keep_id_ranges (const struct idmap_range *base, size_t n_base, uint32_t keep,
-                struct idmap_range *out, size_t *n_out)
+keep_id_ranges (const struct idmap_range *base, size_t n_base, uint32_t keep, struct idmap_range *out,
+                size_t *n_out)
 {
   uint32_t next = 0; /* next container id to assign */
   bool user_placed = false;
@@ -287,9 +284,9 @@ keep_id_ranges (const struct idmap_range *base, size_t n_base, uint32_t keep,
                 break;
               next = keep + 1;
             }
-          if (! user_placed && (uint64_t) next + chunk > keep)
+          if (! user_placed && (uint64_t)next + chunk > keep)
             chunk = keep - next;
-          if ((uint64_t) next + chunk > UINT32_MAX - 1)
+          if ((uint64_t)next + chunk > UINT32_MAX - 1)
             chunk = UINT32_MAX - 1 - next;
           if (chunk == 0 || n >= IDMAP_MAX_RANGES)
             break;
@@ -310,8 +307,7 @@ keep_id_ranges (const struct idmap_range *base, size_t n_base, uint32_t keep,
 }
 
 int
-idmap_keep_id (const struct idmap *base, uint32_t uid, uint32_t gid, struct idmap *out,
-               galley_error_t *err)
+idmap_keep_id (const struct idmap *base, uint32_t uid, uint32_t gid, struct idmap *out, galley_error_t *err)
 {
   if (base->source == IDMAP_SOURCE_ROOT)
     return galley_error_make (err, 0, "keep-id is only supported in rootless mode");
@@ -335,8 +331,8 @@ idmap_format (const struct idmap_range *ranges, size_t n)
   if (f == NULL)
     abort ();
   for (i = 0; i < n; i++)
-    fprintf (f, "%" PRIu32 " %" PRIu32 " %" PRIu32 "\n", ranges[i].container_id,
-             ranges[i].host_id, ranges[i].size);
+    fprintf (f, "%" PRIu32 " %" PRIu32 " %" PRIu32 "\n", ranges[i].container_id, ranges[i].host_id,
+             ranges[i].size);
   if (fclose (f) != 0)
     abort ();
   return buf;

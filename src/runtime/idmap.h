@@ -49,14 +49,13 @@ const char *idmap_source_name (enum idmap_source s);
  * `uid` are appended to ranges[*n..max-1], numbered as container ids after
  * the last one already there (or from 1 when *n is 0).  Ranges beyond max
  * are ignored.  Never fails.  */
-void idmap_parse_subid (const char *text, const char *user, uid_t uid, struct idmap_range *ranges,
-                        size_t max, size_t *n);
+void idmap_parse_subid (const char *text, const char *user, uid_t uid, struct idmap_range *ranges, size_t max,
+                        size_t *n);
 
 /* Append the host range [host_id, host_id+size) after the last container id
  * of ranges (or at container id 1 when *n is 0).  Returns 0, or -1 when full
  * or when the container ids would overflow 32 bits (the range is dropped).  */
-int idmap_append_range (struct idmap_range *ranges, size_t max, size_t *n, uint32_t host_id,
-                        uint32_t size);
+int idmap_append_range (struct idmap_range *ranges, size_t max, size_t *n, uint32_t host_id, uint32_t size);
 
 /* The host id of container id `id`, or -1 when unmapped.  */
 int64_t idmap_to_host (const struct idmap_range *ranges, size_t n, uint32_t id);

@@ -34,16 +34,19 @@ add_cgroup_fields (json_object *host)
   const char *why = NULL;
   _cleanup_free_ char *dir = cgroup_delegated_dir (&why);
 
-  json_object_object_add (host, "cgroupVersion", json_object_new_string (cgroup_mode_name (cgroup_detect ())));
+  json_object_object_add (host, "cgroupVersion",
+                          json_object_new_string (cgroup_mode_name (cgroup_detect ())));
   json_object_object_add (host, "cgroupManager", json_object_new_string ("cgroupfs"));
   json_object_object_add (limits, "enforceable", json_object_new_boolean (dir != NULL));
   json_object_object_add (limits, "cgroup", json_object_new_string (dir ? dir : ""));
-  json_object_object_add (limits, "reason", json_object_new_string (dir ? "delegated cgroup v2 subtree is writable"
-                                                                        : (why ? why : "no delegated cgroup v2 subtree")));
+  json_object_object_add (limits, "reason",
+                          json_object_new_string (dir ? "delegated cgroup v2 subtree is writable"
+                                                      : (why ? why : "no delegated cgroup v2 subtree")));
   json_object_object_add (host, "resourceLimits", limits);
   /* pause/unpause stop and continue every process of the container's pid
    * namespace: it works without any cgroup delegation.  */
-  json_object_object_add (host, "pauseMethod", json_object_new_string ("SIGSTOP/SIGCONT of every container process"));
+  json_object_object_add (host, "pauseMethod",
+                          json_object_new_string ("SIGSTOP/SIGCONT of every container process"));
 }
 
 static json_object *

@@ -52,8 +52,9 @@ init_channel_send_fd (int channel, int fd)
     char buf[CMSG_SPACE (sizeof (int))];
     struct cmsghdr align;
   } u;
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                        .msg_controllen = sizeof u.buf };
+  struct msghdr msg = {
+    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf
+  };
   struct cmsghdr *c = CMSG_FIRSTHDR (&msg);
 
   c->cmsg_level = SOL_SOCKET;
@@ -129,8 +130,7 @@ setup_pty (int rootfd, int channel, int *slave_out, galley_error_t *err)
 }
 
 static int
-setup_stdio (const struct run_spec *spec, int slave, const struct passwd_user *pu,
-             galley_error_t *err)
+setup_stdio (const struct run_spec *spec, int slave, const struct passwd_user *pu, galley_error_t *err)
 {
   if (setsid () < 0)
     return galley_error_make (err, errno, "setsid");
@@ -160,21 +160,21 @@ setup_stdio (const struct run_spec *spec, int slave, const struct passwd_user *p
 static int
 close_host_fds (const struct run_spec *spec, int *channel, galley_error_t *err)
 {
-  unsigned first = 3 + (unsigned) spec->preserve_fds;
+  unsigned first = 3 + (unsigned)spec->preserve_fds;
   int i, ch = *channel;
 
-  if ((unsigned) ch < first)
+  if ((unsigned)ch < first)
     {
-      ch = fcntl (*channel, F_DUPFD_CLOEXEC, (int) first);
+      ch = fcntl (*channel, F_DUPFD_CLOEXEC, (int)first);
       if (ch < 0)
         return galley_error_make (err, errno, "moving the channel");
     }
-  if (ch > (int) first && syscall (SYS_close_range, first, (unsigned) ch - 1, 0) < 0)
+  if (ch > (int)first && syscall (SYS_close_range, first, (unsigned)ch - 1, 0) < 0)
     return galley_error_make (err, errno, "close_range");
-  if (syscall (SYS_close_range, (unsigned) ch + 1, ~0U, 0) < 0)
+  if (syscall (SYS_close_range, (unsigned)ch + 1, ~0U, 0) < 0)
     return galley_error_make (err, errno, "close_range");
   *channel = ch;
-  for (i = 3; i < (int) first; i++)
+  for (i = 3; i < (int)first; i++)
     {
       int flags = fcntl (i, F_GETFD);
       if (flags >= 0)
@@ -220,7 +220,7 @@ fit_single_id_map (const struct run_spec *spec, struct passwd_user *pu)
     {
       as_root = m->uid[0].container_id == 0;
       log_warn ("the user has no subordinate ids (/etc/subuid): running as uid %u instead of %u",
-                (unsigned) m->uid[0].container_id, (unsigned) pu->uid);
+                (unsigned)m->uid[0].container_id, (unsigned)pu->uid);
       pu->uid = m->uid[0].container_id;
     }
   if (idmap_to_host (m->gid, m->n_gid, pu->gid) < 0)
@@ -238,16 +238,15 @@ switch_user (const struct run_spec *spec, const struct passwd_user *pu, galley_e
     return galley_error_make (err, errno, "setgroups");
   if (setresgid (pu->gid, pu->gid, pu->gid) < 0)
     return galley_error_make (err, errno, "setgid %u (is the gid mapped in the user namespace?)",
-                              (unsigned) pu->gid);
+                              (unsigned)pu->gid);
   if (setresuid (pu->uid, pu->uid, pu->uid) < 0)
     return galley_error_make (err, errno, "setuid %u (is the uid mapped in the user namespace?)",
-                              (unsigned) pu->uid);
+                              (unsigned)pu->uid);
   return 0;
 }
 
 static int
-drop_privileges (const struct init_args *a, const struct passwd_user *pu, bool noroot,
-                 galley_error_t *err)
+drop_privileges (const struct init_args *a, const struct passwd_user *pu, bool noroot, galley_error_t *err)
 {
   const struct run_spec *spec = a->spec;
 
@@ -291,8 +290,7 @@ exec_command (char *const *argv, char *const *envp, const char *path, galley_err
     {
       size_t n = strcspn (path, ":");
       char full[4096];
-      if (snprintf (full, sizeof full, "%.*s%s%s", (int) n, path, n ? "/" : "", cmd)
-          < (int) sizeof full)
+      if (snprintf (full, sizeof full, "%.*s%s%s", (int)n, path, n ? "/" : "", cmd) < (int)sizeof full)
         {
           execve (full, argv, envp);
           if (errno == EACCES)
@@ -324,8 +322,8 @@ prepare_rootfs (const struct init_args *a, int *slave, galley_error_t *err)
   if (rootfd < 0)
     return -1;
   if (mounts_standard (rootfd, spec, err) < 0
-      || devices_bind (rootfd, spec->devices, spec->n_devices, err) < 0
-      || mounts_user (rootfd, spec, err) < 0 || masks_apply (rootfd, spec->privileged, err) < 0)
+      || devices_bind (rootfd, spec->devices, spec->n_devices, err) < 0 || mounts_user (rootfd, spec, err) < 0
+      || masks_apply (rootfd, spec->privileged, err) < 0)
     return -1;
   if (spec->tty && setup_pty (rootfd, a->channel, slave, err) < 0)
     return -1;
@@ -359,8 +357,8 @@ init_steps (const struct init_args *a, int *channel, galley_error_t *err)
   if (passwd_resolve_user (newroot, spec->user, &pu, err) < 0)
     goto out;
   noroot = fit_single_id_map (spec, &pu);
-  if (env_build ((const char *const *) spec->image_env, &spec->user_env, spec->hostname, pu.home,
-                 &env, err) < 0)
+  if (env_build ((const char *const *)spec->image_env, &spec->user_env, spec->hostname, pu.home, &env, err)
+      < 0)
     goto out;
   close (newroot);
   newroot = -1;

@@ -21,9 +21,9 @@
 struct init_args
 {
   const struct run_spec *spec;
-  int channel;            /* the init's end of the channel */
+  int channel;                           /* the init's end of the channel */
   const struct seccomp_program *seccomp; /* NULL: unconfined */
-  sigset_t saved_mask;    /* the signal mask to restore before exec */
+  sigset_t saved_mask;                   /* the signal mask to restore before exec */
 };
 
 _Noreturn void container_init_main (const struct init_args *a);

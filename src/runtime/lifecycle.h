@@ -19,8 +19,8 @@ int signal_parse (const char *text);
 /* Send sig to the container's init.  mark_stopped: the user asked for the
  * exit (no restart).  Fails unless the container runs:
  * "can only kill running containers. X is in state exited: container state improper".  */
-int container_signal (const struct galley_paths *p, struct container_entry *e, int sig,
-                      bool mark_stopped, galley_error_t *err);
+int container_signal (const struct galley_paths *p, struct container_entry *e, int sig, bool mark_stopped,
+                      galley_error_t *err);
 
 /* The stop signal (the record's StopSignal, else SIGTERM), SIGKILL after
  * timeout seconds, then wait until the monitor recorded the exit.  A
@@ -31,12 +31,11 @@ int container_stop (const struct galley_paths *p, struct container_entry *e, int
 /* Wait until the container reaches one of the statuses in mask (bits of
  * 1 << enum container_status), or is removed (returns 1).  timeout_ms < 0:
  * forever.  *out gets the final state.  */
-int container_wait_for (const struct galley_paths *p, const char *id, unsigned mask,
-                        int timeout_ms, struct container_state *out, galley_error_t *err);
+int container_wait_for (const struct galley_paths *p, const char *id, unsigned mask, int timeout_ms,
+                        struct container_state *out, galley_error_t *err);
 
 /* Remove a container; a running one only with force (killed first).  */
-int container_rm (const struct galley_paths *p, struct container_entry *e, bool force,
-                  galley_error_t *err);
+int container_rm (const struct galley_paths *p, struct container_entry *e, bool force, galley_error_t *err);
 
 /* SIGSTOP / SIGCONT to every process of the container's pid namespace
  * and the recorded status paused / running.  */

@@ -24,8 +24,7 @@
 #include "util/log.h"
 
 int
-restart_policy_parse (const char *text, enum restart_policy *policy, int *max_retries,
-                      galley_error_t *err)
+restart_policy_parse (const char *text, enum restart_policy *policy, int *max_retries, galley_error_t *err)
 {
   *max_retries = 0;
   if (text == NULL || *text == '\0' || strcmp (text, "no") == 0)
@@ -42,9 +41,11 @@ restart_policy_parse (const char *text, enum restart_policy *policy, int *max_re
           char *end = NULL;
           long n = strtol (text + 11, &end, 10);
           if (text[11] == '\0' || *end != '\0' || n < 0 || n > 1000000)
-            return galley_error_make (err, 0, "invalid restart policy: \"%s\": retry count "
-                                              "must be a non-negative integer", text);
-          *max_retries = (int) n;
+            return galley_error_make (err, 0,
+                                      "invalid restart policy: \"%s\": retry count "
+                                      "must be a non-negative integer",
+                                      text);
+          *max_retries = (int)n;
         }
     }
   else
@@ -78,8 +79,7 @@ restart_policy_wants (enum restart_policy policy, int max_retries, int restarts,
 /* Read-modify-write the state under the container's lock.  */
 static int
 update_state (const struct galley_paths *p, const char *id,
-              void (*change) (struct container_state *st, void *arg), void *arg,
-              galley_error_t *err)
+              void (*change) (struct container_state *st, void *arg), void *arg, galley_error_t *err)
 {
   _cleanup_close_ int lock = container_lock (p, id, err);
   struct container_state st;
@@ -122,7 +122,7 @@ static void
 set_exited (struct container_state *st, void *arg)
 {
   st->status = CONTAINER_STATUS_EXITED;
-  st->exit_code = *(const int *) arg;
+  st->exit_code = *(const int *)arg;
   st->has_exit_code = true;
   st->finished_at = time_now_ns ();
   st->pid = 0;
@@ -132,16 +132,14 @@ set_exited (struct container_state *st, void *arg)
 }
 
 int
-monitor_record_running (const struct galley_paths *p, const char *id, pid_t pid,
-                        galley_error_t *err)
+monitor_record_running (const struct galley_paths *p, const char *id, pid_t pid, galley_error_t *err)
 {
   struct running_change c = { pid, true };
   return update_state (p, id, set_running, &c, err);
 }
 
 int
-monitor_record_exit (const struct galley_paths *p, const char *id, int exit_code,
-                     galley_error_t *err)
+monitor_record_exit (const struct galley_paths *p, const char *id, int exit_code, galley_error_t *err)
 {
   return update_state (p, id, set_exited, &exit_code, err);
 }
@@ -151,7 +149,7 @@ struct monitor
   const struct galley_paths *p;
   const struct run_spec *spec;
   const struct monitor_options *o;
-  int sync_fd;      /* to the starting command until the container runs */
+  int sync_fd; /* to the starting command until the container runs */
   bool first;
 };
 
@@ -197,8 +195,7 @@ fd_above (int fd, int min)
 
 /* The relay process: the container's output -> the log.  */
 static pid_t
-spawn_log_relay (const struct monitor *m, const int out[2], const int errp[2], int log_fd,
-                 int null_fd)
+spawn_log_relay (const struct monitor *m, const int out[2], const int errp[2], int log_fd, int null_fd)
 {
   pid_t pid = fork ();
 
@@ -314,8 +311,8 @@ monitor_loop (struct monitor *m, galley_error_t *err)
 }
 
 static _Noreturn void
-monitor_main (const struct galley_paths *p, const struct run_spec *spec,
-              const struct monitor_options *o, int sync_fd)
+monitor_main (const struct galley_paths *p, const struct run_spec *spec, const struct monitor_options *o,
+              int sync_fd)
 {
   struct monitor m = { .p = p, .spec = spec, .o = o, .first = true };
   galley_error_t err = NULL;
@@ -323,8 +320,8 @@ monitor_main (const struct galley_paths *p, const struct run_spec *spec,
   pid_t relay = -1;
 
   m.sync_fd = fd_above (sync_fd, keep);
-  syscall (SYS_close_range, (unsigned) keep, (unsigned) m.sync_fd - 1, 0);
-  syscall (SYS_close_range, (unsigned) m.sync_fd + 1, ~0U, 0);
+  syscall (SYS_close_range, (unsigned)keep, (unsigned)m.sync_fd - 1, 0);
+  syscall (SYS_close_range, (unsigned)m.sync_fd + 1, ~0U, 0);
   prctl (PR_SET_NAME, "galley-monitor");
   if (chdir ("/") < 0)
     {
@@ -401,6 +398,8 @@ monitor_start_detached (const struct galley_paths *p, const struct run_spec *spe
     return 0;
   if (r == 1 && byte == 'E' && userns_receive_error (rd, err) == 1)
     return -1;
-  return galley_error_make (err, 0, "the monitor of container %s exited before the container "
-                                    "started", spec->id);
+  return galley_error_make (err, 0,
+                            "the monitor of container %s exited before the container "
+                            "started",
+                            spec->id);
 }

@@ -34,11 +34,11 @@ bool restart_policy_wants (enum restart_policy policy, int max_retries, int rest
 
 struct monitor_options
 {
-  const char *log_path;     /* k8s-file log (created 0600) */
-  uint64_t log_max_size;    /* 0: unlimited */
+  const char *log_path;  /* k8s-file log (created 0600) */
+  uint64_t log_max_size; /* 0: unlimited */
   enum restart_policy restart;
-  int max_retries;          /* on-failure:N, 0 = unlimited */
-  bool remove;              /* --rm: remove the container after its exit */
+  int max_retries; /* on-failure:N, 0 = unlimited */
+  bool remove;     /* --rm: remove the container after its exit */
 };
 
 /* Start spec under a detached monitor.  Returns 0 once the container runs,
@@ -49,9 +49,7 @@ int monitor_start_detached (const struct galley_paths *p, const struct run_spec 
 
 /* Record a container run in the foreground by this process: running (with
  * this process as its monitor), then its exit.  Used by run/start -a.  */
-int monitor_record_running (const struct galley_paths *p, const char *id, pid_t pid,
-                            galley_error_t *err);
-int monitor_record_exit (const struct galley_paths *p, const char *id, int exit_code,
-                         galley_error_t *err);
+int monitor_record_running (const struct galley_paths *p, const char *id, pid_t pid, galley_error_t *err);
+int monitor_record_exit (const struct galley_paths *p, const char *id, int exit_code, galley_error_t *err);
 
 #endif

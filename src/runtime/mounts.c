@@ -83,7 +83,7 @@ resolve_clean (int rootfd, const char *rel, bool dir, int depth, galley_error_t 
     return galley_error_make (err, ELOOP, "resolving /%s in the container", rel);
   slash = strrchr (rel, '/');
   base = slash ? slash + 1 : rel;
-  parent_path = strndup (rel, slash ? (size_t) (slash - rel) : 0);
+  parent_path = strndup (rel, slash ? (size_t)(slash - rel) : 0);
   if (parent_path == NULL)
     return galley_error_make (err, errno, "allocating");
   parent = resolve_clean (rootfd, parent_path, true, depth + 1, err);
@@ -161,8 +161,7 @@ move_onto (int mfd, int target_fd, const char *what, galley_error_t *err)
 }
 
 int
-mounts_fs_at (const char *fstype, const char *options, unsigned attrs, int target_fd,
-              galley_error_t *err)
+mounts_fs_at (const char *fstype, const char *options, unsigned attrs, int target_fd, galley_error_t *err)
 {
   _cleanup_close_ int fsfd = fsopen (fstype, FSOPEN_CLOEXEC);
   _cleanup_close_ int mfd = -1;
@@ -194,28 +193,26 @@ mounts_fs_at (const char *fstype, const char *options, unsigned attrs, int targe
 }
 
 int
-mounts_bind_at (const char *source, bool recursive, unsigned attrs, int target_fd,
-                galley_error_t *err)
+mounts_bind_at (const char *source, bool recursive, unsigned attrs, int target_fd, galley_error_t *err)
 {
   _cleanup_close_ int tfd = -1;
 
-  tfd = (int) open_tree (AT_FDCWD, source,
-                         OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+  tfd =
+      (int)open_tree (AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
   if (tfd < 0)
     return galley_error_make (err, errno, "bind mounting %s", source);
   if (attrs != 0)
     {
       struct mount_attr a = { .attr_set = attrs };
       if (mount_setattr (tfd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof a) < 0)
-        return galley_error_make (err, errno, "setting the attributes of the bind mount of %s",
-                                  source);
+        return galley_error_make (err, errno, "setting the attributes of the bind mount of %s", source);
     }
   return move_onto (tfd, target_fd, source, err);
 }
 
 static int
-fs_at_path (int rootfd, const char *path, const char *fstype, const char *options,
-            unsigned attrs, galley_error_t *err)
+fs_at_path (int rootfd, const char *path, const char *fstype, const char *options, unsigned attrs,
+            galley_error_t *err)
 {
   _cleanup_close_ int fd = mounts_resolve_target (rootfd, path, true, err);
 
@@ -229,17 +226,17 @@ setup_dev (int rootfd, const struct run_spec *spec, galley_error_t *err)
 {
   static const char *const nodes[] = { "null", "zero", "full", "tty", "random", "urandom" };
   static const char *const links[][2] = {
-    { "fd", "/proc/self/fd" },         { "stdin", "/proc/self/fd/0" },
-    { "stdout", "/proc/self/fd/1" },   { "stderr", "/proc/self/fd/2" },
-    { "ptmx", "pts/ptmx" },            { "core", "/proc/kcore" },
+    { "fd", "/proc/self/fd" },       { "stdin", "/proc/self/fd/0" }, { "stdout", "/proc/self/fd/1" },
+    { "stderr", "/proc/self/fd/2" }, { "ptmx", "pts/ptmx" },         { "core", "/proc/kcore" },
   };
   _cleanup_close_ int devfd = -1;
   char host[32];
   size_t i;
   bool gid5 = spec->map.source == IDMAP_SOURCE_ROOT || idmap_to_host (spec->map.gid, spec->map.n_gid, 5) >= 0;
 
-  if (fs_at_path (rootfd, "/dev", "tmpfs", "mode=755,size=65536k",
-                  MOUNT_ATTR_NOSUID | MOUNT_ATTR_STRICTATIME, err) < 0)
+  if (fs_at_path (rootfd, "/dev", "tmpfs", "mode=755,size=65536k", MOUNT_ATTR_NOSUID | MOUNT_ATTR_STRICTATIME,
+                  err)
+      < 0)
     return -1;
   /* A fresh tmpfs: nothing in it can be a symlink planted by the image.  */
   devfd = mounts_open_in_root (rootfd, "/dev", O_PATH | O_DIRECTORY, RESOLVE_NO_SYMLINKS);
@@ -267,11 +264,14 @@ setup_dev (int rootfd, const struct run_spec *spec, galley_error_t *err)
     return galley_error_make (err, errno, "creating directories in /dev");
   if (fs_at_path (rootfd, "/dev/pts", "devpts",
                   gid5 ? "newinstance,ptmxmode=0666,mode=0620,gid=5" : "newinstance,ptmxmode=0666,mode=0620",
-                  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, err) < 0
+                  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, err)
+          < 0
       || fs_at_path (rootfd, "/dev/shm", "tmpfs", "mode=1777,size=65536k",
-                     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err) < 0
+                     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err)
+             < 0
       || fs_at_path (rootfd, "/dev/mqueue", "mqueue", NULL,
-                     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err) < 0)
+                     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err)
+             < 0)
     return -1;
   return 0;
 }
@@ -301,8 +301,9 @@ setup_sys (int rootfd, const struct run_spec *spec, galley_error_t *err)
 int
 mounts_standard (int rootfd, const struct run_spec *spec, galley_error_t *err)
 {
-  if (fs_at_path (rootfd, "/proc", "proc", NULL,
-                  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err) < 0
+  if (fs_at_path (rootfd, "/proc", "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+                  err)
+          < 0
       || setup_dev (rootfd, spec, err) < 0 || setup_sys (rootfd, spec, err) < 0)
     return -1;
   return 0;
@@ -370,8 +371,8 @@ prepare_volume (int rootfd, const struct run_spec *spec, const struct mount_spec
     return galley_error_make (err, errno, "opening volume %s", m->source);
   if (m->copy_up)
     {
-      _cleanup_close_ int image_dir
-          = mounts_open_in_root (rootfd, m->destination, O_RDONLY | O_DIRECTORY, RESOLVE_NO_MAGICLINKS);
+      _cleanup_close_ int image_dir =
+          mounts_open_in_root (rootfd, m->destination, O_RDONLY | O_DIRECTORY, RESOLVE_NO_MAGICLINKS);
       if (image_dir >= 0 && volume_copy_up (image_dir, vol, err) < 0)
         return galley_error_wrap (err, "copying %s into its volume", m->destination);
     }
@@ -430,7 +431,8 @@ mounts_user (int rootfd, const struct run_spec *spec, galley_error_t *err)
     for (i = 0; i < sizeof ro_tmpfs / sizeof ro_tmpfs[0]; i++)
       if (! user_mounts_over (spec, ro_tmpfs[i][0])
           && fs_at_path (rootfd, ro_tmpfs[i][0], "tmpfs", ro_tmpfs[i][1],
-                         MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, err) < 0)
+                         MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, err)
+                 < 0)
         return -1;
   if (bind_state_file (rootfd, spec, "hosts", "/etc/hosts", err) < 0
       || bind_state_file (rootfd, spec, "resolv.conf", "/etc/resolv.conf", err) < 0

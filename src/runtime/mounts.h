@@ -26,8 +26,7 @@ int mounts_fs_at (const char *fstype, const char *options, unsigned attrs, int t
 
 /* Bind the host path source onto target_fd (recursive or not), with attrs
  * (MOUNT_ATTR_RDONLY...) applied to the whole new tree.  */
-int mounts_bind_at (const char *source, bool recursive, unsigned attrs, int target_fd,
-                    galley_error_t *err);
+int mounts_bind_at (const char *source, bool recursive, unsigned attrs, int target_fd, galley_error_t *err);
 
 /* The standard filesystems under rootfd (the mounted rootfs):
  * /proc, /dev (tmpfs + the 6 nodes + symlinks), /dev/pts, /dev/shm,

@@ -49,8 +49,8 @@ passwd_user_clear (struct passwd_user *u)
 static int
 read_in_root (int rootfs_fd, const char *relpath, char **out, galley_error_t *err)
 {
-  _cleanup_close_ int fd = fs_open_in_root (rootfs_fd, relpath, O_RDONLY | O_NOCTTY | O_NONBLOCK,
-                                            RESOLVE_NO_MAGICLINKS);
+  _cleanup_close_ int fd =
+      fs_open_in_root (rootfs_fd, relpath, O_RDONLY | O_NOCTTY | O_NONBLOCK, RESOLVE_NO_MAGICLINKS);
   _cleanup_free_ char *buf = NULL;
   struct stat st;
   size_t len = 0;

@@ -52,9 +52,8 @@ move_above (int fd, int min)
 
 /* NULL in *out: unconfined.  */
 static int
-load_seccomp (const struct galley_paths *paths, const struct run_spec *spec,
-              struct seccomp_program *prog, const struct seccomp_program **out,
-              galley_error_t *err)
+load_seccomp (const struct galley_paths *paths, const struct run_spec *spec, struct seccomp_program *prog,
+              const struct seccomp_program **out, galley_error_t *err)
 {
   *out = NULL;
   if (spec->privileged || (spec->seccomp_profile && strcmp (spec->seccomp_profile, "unconfined") == 0))
@@ -79,8 +78,9 @@ await_start (int channel, int *master, galley_error_t *err)
         char buf[CMSG_SPACE (sizeof (int))];
         struct cmsghdr align;
       } u;
-      struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                            .msg_controllen = sizeof u.buf };
+      struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf
+      };
       struct cmsghdr *c;
       ssize_t r = recvmsg (channel, &msg, MSG_CMSG_CLOEXEC);
 
@@ -119,15 +119,15 @@ handle_signal (struct relay *r)
 
   while (read (r->sigfd, &si, sizeof si) == sizeof si)
     {
-      if ((int) si.ssi_signo == SIGCHLD)
+      if ((int)si.ssi_signo == SIGCHLD)
         {
           if (! r->exited && waitpid (r->pid, &r->status, WNOHANG) == r->pid)
             r->exited = true;
         }
-      else if ((int) si.ssi_signo == SIGWINCH && r->term.master >= 0)
+      else if ((int)si.ssi_signo == SIGWINCH && r->term.master >= 0)
         terminal_sync_size (&r->term);
       else
-        kill (r->pid, (int) si.ssi_signo);
+        kill (r->pid, (int)si.ssi_signo);
     }
 }
 
@@ -153,11 +153,11 @@ relay_loop (struct relay *r, galley_error_t *err)
       p[n++] = (struct pollfd){ r->sigfd, POLLIN, 0 };
       if (r->term.master >= 0)
         {
-          i_master = (int) n;
+          i_master = (int)n;
           p[n++] = (struct pollfd){ r->term.master, POLLIN, 0 };
           if (r->interactive && r->term.stdin_open)
             {
-              i_stdin = (int) n;
+              i_stdin = (int)n;
               p[n++] = (struct pollfd){ 0, POLLIN, 0 };
             }
         }
@@ -224,8 +224,7 @@ wait_init (pid_t pid, int *status)
 }
 
 int
-container_run_foreground (const struct galley_paths *paths, const struct run_spec *spec,
-                          galley_error_t *err)
+container_run_foreground (const struct galley_paths *paths, const struct run_spec *spec, galley_error_t *err)
 {
   return container_run_hooked (paths, spec, NULL, err);
 }

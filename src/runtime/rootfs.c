@@ -59,8 +59,7 @@ method_from_name (const char *name, enum rootfs_method *out)
 
 /* Mount an overlay of lowers (bottom first) at target_fd.  */
 static int
-overlay_mount (char *const *lowers, const char *upper, const char *work, int target_fd,
-               galley_error_t *err)
+overlay_mount (char *const *lowers, const char *upper, const char *work, int target_fd, galley_error_t *err)
 {
   _cleanup_close_ int fsfd = fsopen ("overlay", FSOPEN_CLOEXEC);
   _cleanup_close_ int mfd = -1;
@@ -92,8 +91,7 @@ overlay_mount (char *const *lowers, const char *upper, const char *work, int tar
       for (i = n; i > 0; i--)
         {
           if (strpbrk (lowers[i - 1], ":,") != NULL)
-            return galley_error_make (err, EINVAL, "overlay: unsupported layer path %s",
-                                      lowers[i - 1]);
+            return galley_error_make (err, EINVAL, "overlay: unsupported layer path %s", lowers[i - 1]);
           strcat (joined, lowers[i - 1]);
           if (i > 1)
             strcat (joined, ":");
@@ -153,8 +151,7 @@ probe_native (const struct galley_paths *paths, const struct idmap *map, char **
 
   if (asprintf (&dir, "%s/overlay-probe-XXXXXX", paths->runroot) < 0 || mkdtemp (dir) == NULL)
     {
-      if (asprintf (why, "cannot create a probe directory in %s: %s", paths->runroot,
-                    strerror (errno)) < 0)
+      if (asprintf (why, "cannot create a probe directory in %s: %s", paths->runroot, strerror (errno)) < 0)
         *why = NULL;
       return false;
     }
@@ -199,8 +196,8 @@ fuse_usable (char **why)
 static char cached_why[512];
 
 int
-rootfs_method_choose (const struct galley_paths *p, const struct idmap *map,
-                      enum rootfs_method *out, const char **why, galley_error_t *err)
+rootfs_method_choose (const struct galley_paths *p, const struct idmap *map, enum rootfs_method *out,
+                      const char **why, galley_error_t *err)
 {
   _cleanup_free_ char *cache = NULL, *native_why = NULL, *fuse_why = NULL;
   _cleanup_close_ int runfd = -1;
@@ -211,8 +208,10 @@ rootfs_method_choose (const struct galley_paths *p, const struct idmap *map,
   if (env != NULL && *env != '\0')
     {
       if (method_from_name (env, out) < 0)
-        return galley_error_make (err, 0, "GALLEY_ROOTFS_METHOD: unknown method \"%s\" "
-                                          "(native, fuse-overlayfs, copy)", env);
+        return galley_error_make (err, 0,
+                                  "GALLEY_ROOTFS_METHOD: unknown method \"%s\" "
+                                  "(native, fuse-overlayfs, copy)",
+                                  env);
       snprintf (cached_why, sizeof cached_why, "set by GALLEY_ROOTFS_METHOD");
       goto done;
     }
@@ -243,8 +242,7 @@ rootfs_method_choose (const struct galley_paths *p, const struct idmap *map,
   if (probe_native (p, map, &native_why))
     {
       *out = ROOTFS_METHOD_NATIVE;
-      snprintf (cached_why, sizeof cached_why,
-                "the kernel mounts overlay in a user namespace (probed)");
+      snprintf (cached_why, sizeof cached_why, "the kernel mounts overlay in a user namespace (probed)");
     }
   else if (fuse_usable (&fuse_why))
     {
@@ -352,7 +350,7 @@ fuse_mount (const struct run_spec *spec, galley_error_t *err)
   if (pid == 0)
     {
       give_helper_stdio ();
-      execl (bin, "fuse-overlayfs", "-o", opts, spec->mountpoint, (char *) NULL);
+      execl (bin, "fuse-overlayfs", "-o", opts, spec->mountpoint, (char *)NULL);
       _exit (127);
     }
   while (waitpid (pid, &status, 0) < 0)

@@ -18,8 +18,8 @@ const char *rootfs_method_name (enum rootfs_method m);
  * throwaway user namespace, else fuse-overlayfs when it is installed and
  * /dev/fuse is usable, else copy.  *why (may be NULL) gets a static or
  * cached explanation; valid until the next call.  */
-int rootfs_method_choose (const struct galley_paths *p, const struct idmap *map,
-                          enum rootfs_method *out, const char **why, galley_error_t *err);
+int rootfs_method_choose (const struct galley_paths *p, const struct idmap *map, enum rootfs_method *out,
+                          const char **why, galley_error_t *err);
 
 /* For `galley info`: "native (overlay mounts in a user namespace work on this kernel)"...
  * Never fails (an explanation of the failure instead).  Static storage.  */

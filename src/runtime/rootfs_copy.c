@@ -34,11 +34,11 @@ struct link_seen
 
 struct copy_state
 {
-  int root_fd;              /* the rootfs being built */
+  int root_fd; /* the rootfs being built */
   struct link_seen *links;
   size_t n_links, cap_links;
-  char path[PATH_MAX];      /* the current entry, relative to root_fd */
-  bool error_named;         /* the error already says where */
+  char path[PATH_MAX]; /* the current entry, relative to root_fd */
+  bool error_named;    /* the error already says where */
 };
 
 static void
@@ -110,7 +110,7 @@ copy_xattrs (int src, int dst)
         continue;
       vlen = fgetxattr (src, name, value, sizeof value);
       if (vlen >= 0)
-        (void) fsetxattr (dst, name, value, (size_t) vlen, 0);
+        (void)fsetxattr (dst, name, value, (size_t)vlen, 0);
     }
 }
 
@@ -141,7 +141,7 @@ copy_data (int in, int out, off_t size, galley_error_t *err)
 
   while (done < size)
     {
-      n = copy_file_range (in, NULL, out, NULL, (size_t) (size - done), 0);
+      n = copy_file_range (in, NULL, out, NULL, (size_t)(size - done), 0);
       if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP))
         break;
       if (n < 0 && errno == EINTR)
@@ -169,7 +169,7 @@ copy_data (int in, int out, off_t size, galley_error_t *err)
         return 0;
       while (n > 0)
         {
-          ssize_t w = write (out, p, (size_t) n);
+          ssize_t w = write (out, p, (size_t)n);
           if (w < 0 && errno == EINTR)
             continue;
           if (w < 0)
@@ -181,8 +181,8 @@ copy_data (int in, int out, off_t size, galley_error_t *err)
 }
 
 static int
-copy_regular (struct copy_state *c, int src_dfd, int dst_dfd, const char *name,
-              const struct stat *st, const char *relpath, galley_error_t *err)
+copy_regular (struct copy_state *c, int src_dfd, int dst_dfd, const char *name, const struct stat *st,
+              const char *relpath, galley_error_t *err)
 {
   _cleanup_close_ int in = -1, out = -1;
   const char *first = st->st_nlink > 1 ? links_find (c, st) : NULL;
@@ -203,8 +203,7 @@ copy_regular (struct copy_state *c, int src_dfd, int dst_dfd, const char *name,
 }
 
 static int
-copy_symlink (int src_dfd, int dst_dfd, const char *name, const struct stat *st,
-              galley_error_t *err)
+copy_symlink (int src_dfd, int dst_dfd, const char *name, const struct stat *st, galley_error_t *err)
 {
   char target[PATH_MAX];
   struct timespec times[2] = { st->st_atim, st->st_mtim };
@@ -217,7 +216,7 @@ copy_symlink (int src_dfd, int dst_dfd, const char *name, const struct stat *st,
     return galley_error_make (err, errno, "creating the link");
   if (fchownat (dst_dfd, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0 && errno != EINVAL)
     return galley_error_make (err, errno, "chown");
-  (void) utimensat (dst_dfd, name, times, AT_SYMLINK_NOFOLLOW);
+  (void)utimensat (dst_dfd, name, times, AT_SYMLINK_NOFOLLOW);
   return 0;
 }
 
@@ -236,8 +235,8 @@ copy_special (int dst_dfd, const char *name, const struct stat *st, galley_error
     }
   if (fchownat (dst_dfd, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0 && errno != EINVAL)
     return galley_error_make (err, errno, "chown");
-  (void) fchmodat (dst_dfd, name, st->st_mode & 07777, 0);
-  (void) utimensat (dst_dfd, name, times, AT_SYMLINK_NOFOLLOW);
+  (void)fchmodat (dst_dfd, name, st->st_mode & 07777, 0);
+  (void)utimensat (dst_dfd, name, times, AT_SYMLINK_NOFOLLOW);
   return 0;
 }
 
@@ -298,8 +297,8 @@ apply_whiteouts (DIR *d, int src_fd, int dst_fd, galley_error_t *err)
 }
 
 static int
-apply_subdir (struct copy_state *c, int src_dfd, int dst_dfd, const char *name,
-              const struct stat *st, galley_error_t *err)
+apply_subdir (struct copy_state *c, int src_dfd, int dst_dfd, const char *name, const struct stat *st,
+              galley_error_t *err)
 {
   _cleanup_close_ int src = -1, dst = -1;
   struct stat dst_st;
@@ -459,7 +458,7 @@ rootfs_copy_ensure (const struct run_spec *spec, galley_error_t *err)
     return 0;
   if (errno != ENOENT)
     return galley_error_make (err, errno, "%s", spec->rootfs_dir);
-  if (userns_run (&spec->map, 0, copy_in_userns, (void *) spec, err) < 0)
+  if (userns_run (&spec->map, 0, copy_in_userns, (void *)spec, err) < 0)
     return galley_error_wrap (err, "copying the image into the container's rootfs");
   return 0;
 }

@@ -47,14 +47,14 @@ cache_key (const char *profile, size_t len, uint64_t caps, char out[DIGEST_SHA25
   int n;
 
   uname (&u);
-  n = snprintf (suffix, sizeof suffix, "\n%016llx\n%u.%u.%u\n%s\n", (unsigned long long) caps,
+  n = snprintf (suffix, sizeof suffix, "\n%016llx\n%u.%u.%u\n%s\n", (unsigned long long)caps,
                 v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0, u.machine);
-  buf = malloc (len + (size_t) n);
+  buf = malloc (len + (size_t)n);
   if (buf == NULL)
     return galley_error_make (err, errno, "allocating");
   memcpy (buf, profile, len);
-  memcpy (buf + len, suffix, (size_t) n);
-  return digest_sha256_hex (buf, len + (size_t) n, out) < 0
+  memcpy (buf + len, suffix, (size_t)n);
+  return digest_sha256_hex (buf, len + (size_t)n, out) < 0
              ? galley_error_make (err, 0, "hashing the seccomp profile")
              : 0;
 }
@@ -82,7 +82,7 @@ read_cached (int dirfd, const char *name, struct seccomp_program *out)
   if (out->insns == NULL)
     return -1;
   memcpy (out->insns, data + sizeof h, h.len * sizeof (struct sock_filter));
-  out->len = (unsigned short) h.len;
+  out->len = (unsigned short)h.len;
   out->flags = h.flags;
   return 0;
 }
@@ -107,9 +107,9 @@ compile (const char *profile_path, uint64_t caps, struct seccomp_program *out, g
   if (fstat (fd, &st) < 0 || st.st_size == 0 || st.st_size % sizeof (struct sock_filter) != 0
       || st.st_size / sizeof (struct sock_filter) > BPF_MAXINSNS)
     return galley_error_make (err, 0, "compiling the seccomp filter: unexpected program size");
-  out->len = (unsigned short) (st.st_size / sizeof (struct sock_filter));
-  out->insns = malloc ((size_t) st.st_size);
-  if (out->insns == NULL || pread (fd, out->insns, (size_t) st.st_size, 0) != st.st_size)
+  out->len = (unsigned short)(st.st_size / sizeof (struct sock_filter));
+  out->insns = malloc ((size_t)st.st_size);
+  if (out->insns == NULL || pread (fd, out->insns, (size_t)st.st_size, 0) != st.st_size)
     return galley_error_make (err, errno, "reading the compiled seccomp filter");
   out->flags = 0;
   if (seccomp_attr_get (ctx, SCMP_FLTATR_CTL_LOG, &attr) == 0 && attr)

@@ -96,9 +96,8 @@ apply_flag_option (struct mount_spec *m, const char *opt)
     unsigned long flag;
     bool set;
   } table[] = {
-    { "nosuid", MS_NOSUID, true }, { "suid", MS_NOSUID, false },
-    { "nodev", MS_NODEV, true },   { "dev", MS_NODEV, false },
-    { "noexec", MS_NOEXEC, true }, { "exec", MS_NOEXEC, false },
+    { "nosuid", MS_NOSUID, true }, { "suid", MS_NOSUID, false },  { "nodev", MS_NODEV, true },
+    { "dev", MS_NODEV, false },    { "noexec", MS_NOEXEC, true }, { "exec", MS_NOEXEC, false },
   };
   size_t i;
 
@@ -124,9 +123,9 @@ apply_flag_option (struct mount_spec *m, const char *opt)
 static bool
 ignorable_volume_option (const char *opt)
 {
-  static const char *const names[] = { "z", "Z", "private", "rprivate", "shared", "rshared",
-                                       "slave", "rslave", "unbindable", "runbindable",
-                                       "copy", "nocopy", NULL };
+  static const char *const names[] = { "z",       "Z",      "private", "rprivate",   "shared",
+                                       "rshared", "slave",  "rslave",  "unbindable", "runbindable",
+                                       "copy",    "nocopy", NULL };
   size_t i;
 
   for (i = 0; names[i] != NULL; i++)
@@ -159,8 +158,7 @@ mount_parse_volume (const char *arg, struct mount_spec *out, galley_error_t *err
       *p++ = '\0';
     }
   if (p != NULL || n < 2 || fields[0][0] == '\0' || fields[1][0] == '\0')
-    return galley_error_make (err, 0, "invalid volume specification \"%s\" (expected SRC:DST[:OPTS])",
-                              arg);
+    return galley_error_make (err, 0, "invalid volume specification \"%s\" (expected SRC:DST[:OPTS])", arg);
   if (fields[0][0] != '/')
     return galley_error_make (err, 0,
                               "volume source \"%s\": a host path must be absolute (a name without "
@@ -209,7 +207,7 @@ mount_parse_tmpfs (const char *arg, struct mount_spec *out, galley_error_t *err)
   memset (out, 0, sizeof *out);
   out->kind = MOUNT_KIND_TMPFS;
   out->flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
-  if (dup_into (&out->destination, arg, colon ? (size_t) (colon - arg) : strlen (arg), err) < 0)
+  if (dup_into (&out->destination, arg, colon ? (size_t)(colon - arg) : strlen (arg), err) < 0)
     return -1;
   if (check_destination (out->destination, err) < 0)
     goto fail;
@@ -279,8 +277,8 @@ mount_parse_mount (const char *arg, struct mount_spec *out, galley_error_t *err)
             type = MOUNT_KIND_TMPFS;
           else
             {
-              galley_error_make (err, 0, "--mount %s: unsupported mount type \"%s\" (bind, tmpfs)",
-                                 arg, value);
+              galley_error_make (err, 0, "--mount %s: unsupported mount type \"%s\" (bind, tmpfs)", arg,
+                                 value);
               goto fail;
             }
         }
@@ -289,8 +287,7 @@ mount_parse_mount (const char *arg, struct mount_spec *out, galley_error_t *err)
           if (dup_into (&out->source, value, strlen (value), err) < 0)
             goto fail;
         }
-      else if ((strcmp (kv, "target") == 0 || strcmp (kv, "destination") == 0
-                || strcmp (kv, "dst") == 0)
+      else if ((strcmp (kv, "target") == 0 || strcmp (kv, "destination") == 0 || strcmp (kv, "dst") == 0)
                && value != NULL)
         {
           if (dup_into (&out->destination, value, strlen (value), err) < 0)
@@ -328,8 +325,7 @@ mount_parse_mount (const char *arg, struct mount_spec *out, galley_error_t *err)
           if (asprintf (&o, "mode=%s", value) < 0 || tmpfs_add_data (out, o, err) < 0)
             goto fail;
         }
-      else if ((strcmp (kv, "bind-propagation") == 0 || strcmp (kv, "relabel") == 0)
-               && value != NULL)
+      else if ((strcmp (kv, "bind-propagation") == 0 || strcmp (kv, "relabel") == 0) && value != NULL)
         ;
       else if (value == NULL && apply_flag_option (out, kv))
         ;
@@ -344,7 +340,7 @@ mount_parse_mount (const char *arg, struct mount_spec *out, galley_error_t *err)
       galley_error_make (err, 0, "--mount %s: type is required (type=bind or type=tmpfs)", arg);
       goto fail;
     }
-  out->kind = (enum mount_kind) type;
+  out->kind = (enum mount_kind)type;
   if (out->destination == NULL)
     {
       galley_error_make (err, 0, "--mount %s: target is required", arg);

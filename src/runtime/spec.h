@@ -20,10 +20,10 @@
 
 enum rootfs_method
 {
-  ROOTFS_METHOD_NATIVE,   /* kernel overlay inside the user namespace */
-  ROOTFS_METHOD_FUSE,     /* fuse-overlayfs */
-  ROOTFS_METHOD_COPY,     /* the layers copied into the container's dir */
-  ROOTFS_METHOD_DIR,      /* --rootfs DIR: an exploded rootfs used as is */
+  ROOTFS_METHOD_NATIVE, /* kernel overlay inside the user namespace */
+  ROOTFS_METHOD_FUSE,   /* fuse-overlayfs */
+  ROOTFS_METHOD_COPY,   /* the layers copied into the container's dir */
+  ROOTFS_METHOD_DIR,    /* --rootfs DIR: an exploded rootfs used as is */
 };
 
 enum mount_kind
@@ -38,11 +38,11 @@ struct mount_spec
   char *source;      /* bind: absolute host path */
   char *destination; /* absolute container path */
   bool readonly;
-  bool recursive;    /* rbind (the default) or bind */
+  bool recursive;      /* rbind (the default) or bind */
   unsigned long flags; /* MS_NOSUID|MS_NODEV|MS_NOEXEC asked for */
-  char *data;        /* tmpfs: "size=...,mode=..." */
-  bool copy_up;      /* a volume: fill it from the image at destination when empty */
-  bool chown_to_user; /* a volume with :U: chown it to the container's user */
+  char *data;          /* tmpfs: "size=...,mode=..." */
+  bool copy_up;        /* a volume: fill it from the image at destination when empty */
+  bool chown_to_user;  /* a volume with :U: chown it to the container's user */
 };
 
 enum network_mode
@@ -53,24 +53,24 @@ enum network_mode
 
 struct run_spec
 {
-  char *id;       /* 64 hex */
+  char *id; /* 64 hex */
   char *name;
   struct idmap map;
 
   /* rootfs */
   enum rootfs_method rootfs_method;
-  char *rootfs_dir;    /* ROOTFS_METHOD_DIR / COPY: the directory */
-  char **lower_dirs;   /* overlay lowers, bottom first, NULL-terminated */
+  char *rootfs_dir;  /* ROOTFS_METHOD_DIR / COPY: the directory */
+  char **lower_dirs; /* overlay lowers, bottom first, NULL-terminated */
   char *upper_dir, *work_dir;
-  char *mountpoint;    /* where the init mounts the rootfs (in the runroot) */
-  char *state_dir;     /* per-container volatile dir: hosts, resolv.conf, hostname */
+  char *mountpoint; /* where the init mounts the rootfs (in the runroot) */
+  char *state_dir;  /* per-container volatile dir: hosts, resolv.conf, hostname */
 
   /* process */
-  char **argv;         /* entrypoint + cmd, NULL-terminated, non-empty */
-  char **image_env;    /* "NAME=value", NULL-terminated, may be NULL */
+  char **argv;              /* entrypoint + cmd, NULL-terminated, non-empty */
+  char **image_env;         /* "NAME=value", NULL-terminated, may be NULL */
   struct env_list user_env; /* -e/--env-file, command-line order */
-  char *user;          /* --user or the image's User; NULL = root */
-  char *workdir;       /* absolute; NULL = "/" */
+  char *user;               /* --user or the image's User; NULL = root */
+  char *workdir;            /* absolute; NULL = "/" */
   char *hostname;
   bool tty, interactive, init, read_only, privileged, no_new_privs;
   int preserve_fds;

@@ -49,7 +49,7 @@ write_all (int fd, const char *buf, size_t len)
       if (w <= 0)
         return -1;
       buf += w;
-      len -= (size_t) w;
+      len -= (size_t)w;
     }
   return 0;
 }
@@ -65,7 +65,7 @@ terminal_copy (int from, int to)
   while (r < 0 && errno == EINTR);
   if (r <= 0)
     return r;
-  if (write_all (to, buf, (size_t) r) < 0)
+  if (write_all (to, buf, (size_t)r) < 0)
     return -1;
   return r;
 }

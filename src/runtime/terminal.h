@@ -9,10 +9,10 @@
 
 struct terminal
 {
-  int master;        /* pty master, -1 without -t */
-  bool raw;          /* the user's stdin was put in raw mode */
+  int master; /* pty master, -1 without -t */
+  bool raw;   /* the user's stdin was put in raw mode */
   struct termios saved;
-  bool stdin_open;   /* still copying stdin to the master */
+  bool stdin_open; /* still copying stdin to the master */
 };
 
 /* Put fd 0 in raw mode when it is a terminal.  */

@@ -22,7 +22,7 @@ userns_clone (int flags)
 {
   /* With a NULL stack the remaining arguments are all 0 on every
    * architecture's argument order, so this is portable fork-with-flags.  */
-  return (pid_t) syscall (SYS_clone, (unsigned long) flags | SIGCHLD, 0, 0, 0, 0);
+  return (pid_t)syscall (SYS_clone, (unsigned long)flags | SIGCHLD, 0, 0, 0, 0);
 }
 
 static int
@@ -32,20 +32,18 @@ write_proc_file (pid_t pid, const char *name, const char *text, galley_error_t *
   _cleanup_close_ int fd = -1;
   size_t len = strlen (text);
 
-  snprintf (path, sizeof path, "/proc/%d/%s", (int) pid, name);
+  snprintf (path, sizeof path, "/proc/%d/%s", (int)pid, name);
   fd = open (path, O_WRONLY | O_CLOEXEC);
   if (fd < 0)
     return galley_error_make (err, errno, "opening %s", path);
-  if (write (fd, text, len) != (ssize_t) len)
-    return galley_error_make (err, errno, "writing \"%.*s\" to %s", (int) strcspn (text, "\n"),
-                              text, path);
+  if (write (fd, text, len) != (ssize_t)len)
+    return galley_error_make (err, errno, "writing \"%.*s\" to %s", (int)strcspn (text, "\n"), text, path);
   return 0;
 }
 
 /* Run newuidmap/newgidmap PID  container host size ...  and wait for it.  */
 static int
-run_map_tool (const char *tool, pid_t pid, const struct idmap_range *ranges, size_t n,
-              galley_error_t *err)
+run_map_tool (const char *tool, pid_t pid, const struct idmap_range *ranges, size_t n, galley_error_t *err)
 {
   char *argv[2 + 3 * IDMAP_MAX_RANGES + 1];
   char numbers[1 + 3 * IDMAP_MAX_RANGES][12];
@@ -53,8 +51,8 @@ run_map_tool (const char *tool, pid_t pid, const struct idmap_range *ranges, siz
   pid_t child;
   int status;
 
-  argv[a++] = (char *) tool;
-  snprintf (numbers[0], sizeof numbers[0], "%d", (int) pid);
+  argv[a++] = (char *)tool;
+  snprintf (numbers[0], sizeof numbers[0], "%d", (int)pid);
   argv[a++] = numbers[0];
   for (i = 0; i < n; i++)
     {
@@ -74,8 +72,7 @@ run_map_tool (const char *tool, pid_t pid, const struct idmap_range *ranges, siz
     {
       execvp (tool, argv);
       if (errno == ENOENT)
-        dprintf (2, "Error: %s not found: install the uidmap package (apt-get install uidmap)\n",
-                 tool);
+        dprintf (2, "Error: %s not found: install the uidmap package (apt-get install uidmap)\n", tool);
       else
         dprintf (2, "Error: executing %s: %s\n", tool, strerror (errno));
       _exit (127);
@@ -165,7 +162,7 @@ userns_send_error (int fd, const galley_error_t *err)
     len = sizeof buf - sizeof w;
   memcpy (buf + sizeof w, msg, len);
   /* One write below PIPE_BUF is atomic: the parent sees all or nothing.  */
-  (void) ! write (fd, buf, sizeof w + len);
+  (void)! write (fd, buf, sizeof w + len);
 }
 
 int
@@ -182,7 +179,7 @@ userns_receive_error (int fd, galley_error_t *err)
     return galley_error_make (err, errno, "reading the error pipe of a child");
   if (r == 0)
     return 0;
-  if ((size_t) r < sizeof w)
+  if ((size_t)r < sizeof w)
     return galley_error_make (err, 0, "short message on the error pipe of a child");
   memcpy (&w, buf, sizeof w);
   buf[r] = '\0';
@@ -207,13 +204,13 @@ wait_child (pid_t pid, int *status, galley_error_t *err)
 {
   while (waitpid (pid, status, 0) < 0)
     if (errno != EINTR)
-      return galley_error_make (err, errno, "waiting for process %d", (int) pid);
+      return galley_error_make (err, errno, "waiting for process %d", (int)pid);
   return 0;
 }
 
 static _Noreturn void
-child_main (const struct idmap *map, int go_fd, int err_fd,
-            int (*fn) (void *arg, galley_error_t *err), void *arg)
+child_main (const struct idmap *map, int go_fd, int err_fd, int (*fn) (void *arg, galley_error_t *err),
+            void *arg)
 {
   _cleanup_error_ galley_error_t cerr = NULL;
   char c;
@@ -243,8 +240,8 @@ child_main (const struct idmap *map, int go_fd, int err_fd,
 }
 
 int
-userns_run (const struct idmap *map, int extra_clone_flags,
-            int (*fn) (void *arg, galley_error_t *err), void *arg, galley_error_t *err)
+userns_run (const struct idmap *map, int extra_clone_flags, int (*fn) (void *arg, galley_error_t *err),
+            void *arg, galley_error_t *err)
 {
   int go[2] = { -1, -1 }, errp[2] = { -1, -1 };
   int flags = extra_clone_flags, status, got;

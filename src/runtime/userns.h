@@ -17,8 +17,8 @@
  * *err).  As real root (map->source == IDMAP_SOURCE_ROOT) no user namespace
  * is created; the extra flags still apply.  stdout and stderr are flushed
  * before the fork.  */
-int userns_run (const struct idmap *map, int extra_clone_flags,
-                int (*fn) (void *arg, galley_error_t *err), void *arg, galley_error_t *err);
+int userns_run (const struct idmap *map, int extra_clone_flags, int (*fn) (void *arg, galley_error_t *err),
+                void *arg, galley_error_t *err);
 
 /* Lower-level pieces, for callers that manage their own child (the container
  * init, which needs a longer handshake).  */

@@ -26,7 +26,7 @@ container_new_id (char out[65], galley_error_t *err)
   unsigned char raw[32];
   size_t i;
 
-  if (getrandom (raw, sizeof raw, 0) != (ssize_t) sizeof raw)
+  if (getrandom (raw, sizeof raw, 0) != (ssize_t)sizeof raw)
     return galley_error_make (err, errno, "getrandom");
   for (i = 0; i < 32; i++)
     snprintf (out + 2 * i, 3, "%02x", raw[i]);
@@ -74,8 +74,7 @@ load_record (const char *root, const char *id, json_object **out, galley_error_t
 /* Find a container by exact name, exact id or unique id prefix.
  * Returns 1 with *id_out, 0 when none, -1 on an ambiguous prefix.  */
 static int
-find (const struct galley_paths *p, const char *key, bool by_name_only, char **id_out,
-      galley_error_t *err)
+find (const struct galley_paths *p, const char *key, bool by_name_only, char **id_out, galley_error_t *err)
 {
   _cleanup_free_ char *dir = NULL;
   _cleanup_closedir_ DIR *d = NULL;
@@ -132,14 +131,12 @@ find (const struct galley_paths *p, const char *key, bool by_name_only, char **i
 int
 container_generate_name (const struct galley_paths *p, char **out, galley_error_t *err)
 {
-  static const char *const adjectives[] = { "brave", "calm", "eager", "fervent", "gifted",
-                                            "happy", "jolly", "keen", "lucid", "nifty",
-                                            "quirky", "serene", "tender", "vibrant", "wizardly",
-                                            "zealous" };
-  static const char *const names[] = { "babbage", "curie", "darwin", "euler", "faraday",
-                                       "galois", "hopper", "johnson", "knuth", "lovelace",
-                                       "noether", "pascal", "ritchie", "shannon", "turing",
-                                       "wozniak" };
+  static const char *const adjectives[] = { "brave",  "calm",    "eager",    "fervent", "gifted", "happy",
+                                            "jolly",  "keen",    "lucid",    "nifty",   "quirky", "serene",
+                                            "tender", "vibrant", "wizardly", "zealous" };
+  static const char *const names[] = { "babbage", "curie",   "darwin", "euler",    "faraday", "galois",
+                                       "hopper",  "johnson", "knuth",  "lovelace", "noether", "pascal",
+                                       "ritchie", "shannon", "turing", "wozniak" };
   unsigned short r[2];
   int tries;
 
@@ -147,14 +144,14 @@ container_generate_name (const struct galley_paths *p, char **out, galley_error_
     {
       _cleanup_free_ char *candidate = NULL, *id = NULL;
       int found;
-      if (getrandom (r, sizeof r, 0) != (ssize_t) sizeof r)
+      if (getrandom (r, sizeof r, 0) != (ssize_t)sizeof r)
         return galley_error_make (err, errno, "getrandom");
       if (asprintf (&candidate, "%s_%s", adjectives[r[0] % 16], names[r[1] % 16]) < 0)
         return galley_error_make (err, errno, "allocating");
       if (tries >= 32)
         {
           char *longer = NULL;
-          if (asprintf (&longer, "%s%u", candidate, (unsigned) (r[0] ^ r[1])) < 0)
+          if (asprintf (&longer, "%s%u", candidate, (unsigned)(r[0] ^ r[1])) < 0)
             return galley_error_make (err, errno, "allocating");
           free (candidate);
           candidate = longer;
@@ -176,8 +173,9 @@ valid_name (const char *name)
 {
   size_t i;
 
-  if (name[0] == '\0' || ! ((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z')
-                            || (name[0] >= '0' && name[0] <= '9')))
+  if (name[0] == '\0'
+      || ! ((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z')
+            || (name[0] >= '0' && name[0] <= '9')))
     return false;
   for (i = 1; name[i] != '\0'; i++)
     if (strchr ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-", name[i]) == NULL)
@@ -199,8 +197,8 @@ now_rfc3339 (void)
 }
 
 int
-container_create (const struct galley_paths *p, const char *id, const char *name,
-                  json_object *config, galley_error_t *err)
+container_create (const struct galley_paths *p, const char *id, const char *name, json_object *config,
+                  galley_error_t *err)
 {
   _cleanup_free_ char *dir = container_dir (p, id), *containers = NULL, *other = NULL;
   _cleanup_free_ char *created = now_rfc3339 ();
@@ -261,14 +259,12 @@ container_load (const struct galley_paths *p, const char *name_or_id, json_objec
   if (found < 0)
     return -1;
   if (found == 0)
-    return galley_error_make (err, ENOENT, "no container with name or ID \"%s\" found",
-                              name_or_id);
+    return galley_error_make (err, ENOENT, "no container with name or ID \"%s\" found", name_or_id);
   return load_record (p->root, id, config, err);
 }
 
 int
-container_record_exit (const struct galley_paths *p, const char *id, int exit_code,
-                       galley_error_t *err)
+container_record_exit (const struct galley_paths *p, const char *id, int exit_code, galley_error_t *err)
 {
   _cleanup_free_ char *dir = container_dir (p, id), *finished = now_rfc3339 ();
   _cleanup_json_ json_object *rec = NULL;
@@ -295,8 +291,7 @@ remove_in_userns (void *arg, galley_error_t *err)
 }
 
 int
-container_remove (const struct galley_paths *p, const struct idmap *map, const char *id,
-                  galley_error_t *err)
+container_remove (const struct galley_paths *p, const struct idmap *map, const char *id, galley_error_t *err)
 {
   _cleanup_free_ char *dir = container_dir (p, id), *run = container_run_dir (p, id);
   galley_error_t local = NULL;

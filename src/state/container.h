@@ -21,8 +21,8 @@ int container_generate_name (const struct galley_paths *p, char **out, galley_er
 /* Create containers/<id>/ with upper/ and work/ and write container.json
  * (config gets "Id", "Name", "Created" added).  Fails when the name is
  * taken: 'the container name "x" is already in use by <id>'.  */
-int container_create (const struct galley_paths *p, const char *id, const char *name,
-                      json_object *config, galley_error_t *err);
+int container_create (const struct galley_paths *p, const char *id, const char *name, json_object *config,
+                      galley_error_t *err);
 
 /* Load by name, id or unique id prefix.  ENOENT: 'no container with name or
  * ID "x" found'.  */
@@ -34,8 +34,7 @@ char *container_dir (const struct galley_paths *p, const char *id);
 char *container_run_dir (const struct galley_paths *p, const char *id);
 
 /* Record the last exit ("State": {"Status": "exited", "ExitCode": n, "FinishedAt"}).  */
-int container_record_exit (const struct galley_paths *p, const char *id, int exit_code,
-                           galley_error_t *err);
+int container_record_exit (const struct galley_paths *p, const char *id, int exit_code, galley_error_t *err);
 
 /* Remove both directories.  The upper layer may hold files owned by
  * subordinate ids: removal runs inside the user namespace of map.  */

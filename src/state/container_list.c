@@ -66,8 +66,10 @@ container_find (const struct galley_paths *p, const char *name_or_id, struct con
       if (galley_error_errno (err) == ENOENT)
         {
           galley_error_release (err);
-          galley_error_make (err, 0, "no container with name or ID \"%s\" found: "
-                                     "no such container", name_or_id);
+          galley_error_make (err, 0,
+                             "no container with name or ID \"%s\" found: "
+                             "no such container",
+                             name_or_id);
           (*err)->errno_ = ENOENT; /* the kind, without strerror's words */
           return -1;
         }
@@ -95,8 +97,7 @@ hex64 (const char *s)
 }
 
 int
-container_list (const struct galley_paths *p, struct container_entry **out, size_t *n,
-                galley_error_t *err)
+container_list (const struct galley_paths *p, struct container_entry **out, size_t *n, galley_error_t *err)
 {
   _cleanup_free_ char *dir = NULL;
   _cleanup_closedir_ DIR *d = NULL;
@@ -179,23 +180,23 @@ human_duration (int64_t ns, char *buf, size_t len)
   else if (s == 1)
     snprintf (buf, len, "1 second");
   else if (s < 60)
-    snprintf (buf, len, "%lld seconds", (long long) s);
+    snprintf (buf, len, "%lld seconds", (long long)s);
   else if (m == 1)
     snprintf (buf, len, "About a minute");
   else if (m < 60)
-    snprintf (buf, len, "%lld minutes", (long long) m);
+    snprintf (buf, len, "%lld minutes", (long long)m);
   else if (h == 1)
     snprintf (buf, len, "About an hour");
   else if (h < 48)
-    snprintf (buf, len, "%lld hours", (long long) h);
+    snprintf (buf, len, "%lld hours", (long long)h);
   else if (h < 24 * 7 * 2)
-    snprintf (buf, len, "%lld days", (long long) (h / 24));
+    snprintf (buf, len, "%lld days", (long long)(h / 24));
   else if (h < 24 * 30 * 2)
-    snprintf (buf, len, "%lld weeks", (long long) (h / 24 / 7));
+    snprintf (buf, len, "%lld weeks", (long long)(h / 24 / 7));
   else if (h < 24 * 365 * 2)
-    snprintf (buf, len, "%lld months", (long long) (h / 24 / 30));
+    snprintf (buf, len, "%lld months", (long long)(h / 24 / 30));
   else
-    snprintf (buf, len, "%lld years", (long long) (h / 24 / 365));
+    snprintf (buf, len, "%lld years", (long long)(h / 24 / 365));
 }
 
 void
@@ -245,8 +246,7 @@ container_command (const struct container_entry *e)
 }
 
 int
-container_rename (const struct galley_paths *p, const char *id, const char *name,
-                  galley_error_t *err)
+container_rename (const struct galley_paths *p, const char *id, const char *name, galley_error_t *err)
 {
   _cleanup_free_ char *containers = NULL, *dir = container_dir (p, id), *text = NULL;
   _cleanup_close_ int cfd = -1, names_lock = -1, lock = -1, dfd = -1;
@@ -258,8 +258,10 @@ container_rename (const struct galley_paths *p, const char *id, const char *name
         || (i == 0 && strchr ("_.-", name[i]) != NULL))
       break;
   if (name[0] == '\0' || name[i] != '\0' || i > 253)
-    return galley_error_make (err, 0, "invalid container name \"%s\": names must match "
-                                      "[a-zA-Z0-9][a-zA-Z0-9_.-]*", name);
+    return galley_error_make (err, 0,
+                              "invalid container name \"%s\": names must match "
+                              "[a-zA-Z0-9][a-zA-Z0-9_.-]*",
+                              name);
   if (dir == NULL || asprintf (&containers, "%s/containers", p->root) < 0)
     return galley_error_make (err, errno, "allocating");
   cfd = open (containers, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -23,8 +23,8 @@ void container_entry_clear (struct container_entry *e);
 
 /* Look a container up by name, full id or unique id prefix.  ENOENT:
  * 'no container with name or ID "x" found: no such container'.  */
-int container_find (const struct galley_paths *p, const char *name_or_id,
-                    struct container_entry *out, galley_error_t *err);
+int container_find (const struct galley_paths *p, const char *name_or_id, struct container_entry *out,
+                    galley_error_t *err);
 
 /* Every container, oldest first.  Containers removed while listing are
  * skipped.  */
@@ -44,7 +44,6 @@ void human_duration (int64_t ns, char *buf, size_t len);
 json_object *container_command (const struct container_entry *e);
 
 /* Give a container a new name (unique, as at creation).  */
-int container_rename (const struct galley_paths *p, const char *id, const char *name,
-                      galley_error_t *err);
+int container_rename (const struct galley_paths *p, const char *id, const char *name, galley_error_t *err);
 
 #endif

@@ -13,16 +13,16 @@
 #include "state/container_state.h"
 
 size_t
-log_format_record (char *buf, size_t size, int64_t ns, bool is_stderr, bool partial,
-                   const char *msg, size_t len)
+log_format_record (char *buf, size_t size, int64_t ns, bool is_stderr, bool partial, const char *msg,
+                   size_t len)
 {
   char stamp[64];
   int n;
 
   time_format_rfc3339 (ns, stamp, sizeof stamp);
-  n = snprintf (buf, size, "%s %s %c %.*s\n", stamp, is_stderr ? "stderr" : "stdout",
-                partial ? 'P' : 'F', (int) len, msg);
-  return n < 0 ? 0 : (size_t) n >= size ? size - 1 : (size_t) n;
+  n = snprintf (buf, size, "%s %s %c %.*s\n", stamp, is_stderr ? "stderr" : "stdout", partial ? 'P' : 'F',
+                (int)len, msg);
+  return n < 0 ? 0 : (size_t)n >= size ? size - 1 : (size_t)n;
 }
 
 static int
@@ -36,7 +36,7 @@ write_all (int fd, const char *buf, size_t len)
       if (w < 0)
         return -1;
       buf += w;
-      len -= (size_t) w;
+      len -= (size_t)w;
     }
   return 0;
 }
@@ -56,7 +56,7 @@ emit (int log_fd, uint64_t max_size, bool is_stderr, bool partial, const char *m
   size_t n = log_format_record (rec, sizeof rec, time_now_ns (), is_stderr, partial, msg, len);
   struct stat st;
 
-  if (max_size > 0 && fstat (log_fd, &st) == 0 && (uint64_t) st.st_size + n > max_size)
+  if (max_size > 0 && fstat (log_fd, &st) == 0 && (uint64_t)st.st_size + n > max_size)
     if (ftruncate (log_fd, 0) < 0)
       {
       }
@@ -72,7 +72,7 @@ drain (struct stream *s, int log_fd, uint64_t max_size, bool flush)
 
   while ((nl = memchr (s->buf + start, '\n', s->used - start)) != NULL)
     {
-      size_t len = (size_t) (nl - (s->buf + start));
+      size_t len = (size_t)(nl - (s->buf + start));
       emit (log_fd, max_size, s->is_stderr, false, s->buf + start, len);
       start += len + 1;
     }
@@ -122,7 +122,7 @@ log_relay_run (int out_fd, int err_fd, int log_fd, uint64_t max_size, galley_err
               open_streams--;
               continue;
             }
-          s->used += (size_t) r;
+          s->used += (size_t)r;
           /* A read that ends mid-line is kept until the line completes;
            * drain() emits P only when the buffer is full.  */
           drain (s, log_fd, max_size, false);
@@ -141,7 +141,7 @@ log_parse_record (const char *line, size_t len, struct log_record *out)
   if (sp1 == NULL || end - sp1 < 9)
     return -1;
   out->stamp = line;
-  out->stamp_len = (size_t) (sp1 - line);
+  out->stamp_len = (size_t)(sp1 - line);
   {
     char stamp[64];
     if (out->stamp_len >= sizeof stamp)
@@ -163,6 +163,6 @@ log_parse_record (const char *line, size_t len, struct log_record *out)
     return -1;
   out->partial = *sp2 == 'P';
   out->msg = sp2 + 1 < end ? sp2 + 2 : end;
-  out->msg_len = (size_t) (end - out->msg);
+  out->msg_len = (size_t)(end - out->msg);
   return 0;
 }

@@ -21,17 +21,17 @@
 int log_relay_run (int out_fd, int err_fd, int log_fd, uint64_t max_size, galley_error_t *err);
 
 /* Format one record into buf (NUL-terminated); returns its length.  */
-size_t log_format_record (char *buf, size_t size, int64_t ns, bool is_stderr, bool partial,
-                          const char *msg, size_t len);
+size_t log_format_record (char *buf, size_t size, int64_t ns, bool is_stderr, bool partial, const char *msg,
+                          size_t len);
 
 struct log_record
 {
-  int64_t time;        /* ns since the epoch */
-  const char *stamp;   /* the timestamp text, stamp_len bytes */
+  int64_t time;      /* ns since the epoch */
+  const char *stamp; /* the timestamp text, stamp_len bytes */
   size_t stamp_len;
   bool is_stderr;
-  bool partial;        /* P: no newline follows msg */
-  const char *msg;     /* points into the parsed line; not NUL-terminated */
+  bool partial;    /* P: no newline follows msg */
+  const char *msg; /* points into the parsed line; not NUL-terminated */
   size_t msg_len;
 };
 

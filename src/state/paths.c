@@ -52,8 +52,7 @@ runtime_dir_usable (const char *dir, uid_t uid)
 }
 
 int
-paths_resolve (struct galley_paths *p, const char *root_opt, const char *runroot_opt,
-               galley_error_t *err)
+paths_resolve (struct galley_paths *p, const char *root_opt, const char *runroot_opt, galley_error_t *err)
 {
   const char *v;
 
@@ -134,7 +133,7 @@ paths_resolve (struct galley_paths *p, const char *root_opt, const char *runroot
     }
   else
     {
-      if (asprintf (&p->runroot, "/tmp/galley-%u", (unsigned) p->uid) < 0)
+      if (asprintf (&p->runroot, "/tmp/galley-%u", (unsigned)p->uid) < 0)
         p->runroot = NULL;
       p->runroot_source = "fallback: XDG_RUNTIME_DIR is unset or not ours";
     }
@@ -154,11 +153,11 @@ paths_check_private_dir (const char *path, uid_t uid, galley_error_t *err)
   if (! S_ISDIR (st.st_mode))
     return galley_error_make (err, 0, "%s is not a directory", path);
   if (st.st_uid != uid)
-    return galley_error_make (err, 0, "%s is owned by uid %u, not by the current user (uid %u)",
-                              path, (unsigned) st.st_uid, (unsigned) uid);
+    return galley_error_make (err, 0, "%s is owned by uid %u, not by the current user (uid %u)", path,
+                              (unsigned)st.st_uid, (unsigned)uid);
   if (st.st_mode & (S_IWGRP | S_IWOTH))
     return galley_error_make (err, 0, "%s is writable by other users (mode %04o)", path,
-                              (unsigned) (st.st_mode & 07777));
+                              (unsigned)(st.st_mode & 07777));
   return 0;
 }
 

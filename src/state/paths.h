@@ -14,10 +14,10 @@ struct galley_paths
   gid_t gid;
   bool rootless;
   char *home;
-  char *config_home;  /* $XDG_CONFIG_HOME or ~/.config */
-  char *root;         /* storage root */
+  char *config_home;          /* $XDG_CONFIG_HOME or ~/.config */
+  char *root;                 /* storage root */
   const char *root_source;    /* "--root", "GALLEY_ROOT", "XDG_DATA_HOME", "default" */
-  char *runroot;      /* volatile state */
+  char *runroot;              /* volatile state */
   const char *runroot_source; /* "--runroot", "GALLEY_RUNROOT", "XDG_RUNTIME_DIR", "fallback: ..." */
   char *xdg_runtime_dir;      /* NULL when unset or unusable */
 };

@@ -17,7 +17,7 @@
 static inline void
 cleanup_freep (void *p)
 {
-  void **pp = (void **) p;
+  void **pp = (void **)p;
   free (*pp);
 }
 
@@ -68,12 +68,12 @@ cleanup_strvp (char ***v)
 static inline void *
 steal_pointer_impl (void *pp)
 {
-  void **p = (void **) pp;
+  void **p = (void **)pp;
   void *v = *p;
   *p = NULL;
   return v;
 }
-#define steal_pointer(pp) ((__typeof__ (*(pp))) steal_pointer_impl (pp))
+#define steal_pointer(pp) ((__typeof__ (*(pp)))steal_pointer_impl (pp))
 
 static inline int
 steal_fd (int *fd)

@@ -17,9 +17,9 @@
 /* Exit codes, as podman's (see DESIGN.md).  */
 enum
 {
-  GALLEY_EXIT_FAILURE = 125,   /* galley itself failed */
+  GALLEY_EXIT_FAILURE = 125,       /* galley itself failed */
   GALLEY_EXIT_CANNOT_INVOKE = 126, /* the container command could not be invoked */
-  GALLEY_EXIT_NOT_FOUND = 127, /* the container command was not found */
+  GALLEY_EXIT_NOT_FOUND = 127,     /* the container command was not found */
 };
 
 struct galley_error_s
@@ -42,8 +42,7 @@ int galley_error_make_exit (galley_error_t *err, int exit_code, int errno_, cons
     __attribute__ ((format (printf, 4, 5)));
 
 /* Prefix the existing message with context: "context: message".  Returns -1.  */
-int galley_error_wrap (galley_error_t *err, const char *fmt, ...)
-    __attribute__ ((format (printf, 2, 3)));
+int galley_error_wrap (galley_error_t *err, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
 
 /* The errno recorded in *err, or 0.  */
 int galley_error_errno (const galley_error_t *err);

@@ -30,14 +30,13 @@ write_all (int fd, const void *data, size_t len)
           return -1;
         }
       p += n;
-      len -= (size_t) n;
+      len -= (size_t)n;
     }
   return 0;
 }
 
 int
-fs_write_atomic (int dirfd, const char *name, const void *data, size_t len, mode_t mode,
-                 galley_error_t *err)
+fs_write_atomic (int dirfd, const char *name, const void *data, size_t len, mode_t mode, galley_error_t *err)
 {
   _cleanup_free_ char *tmp = NULL;
   _cleanup_free_ char *dir = NULL;
@@ -45,7 +44,7 @@ fs_write_atomic (int dirfd, const char *name, const void *data, size_t len, mode
   _cleanup_close_ int dfd = -1;
   const char *slash = strrchr (name, '/');
 
-  if (asprintf (&tmp, "%s.tmp-%d", name, (int) getpid ()) < 0)
+  if (asprintf (&tmp, "%s.tmp-%d", name, (int)getpid ()) < 0)
     return galley_error_make (err, errno, "allocating");
   fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
   if (fd < 0)
@@ -65,7 +64,7 @@ fs_write_atomic (int dirfd, const char *name, const void *data, size_t len, mode
   /* Make the rename itself durable.  */
   if (slash != NULL)
     {
-      dir = strndup (name, (size_t) (slash - name));
+      dir = strndup (name, (size_t)(slash - name));
       if (dir == NULL)
         return galley_error_make (err, errno, "allocating");
       dfd = openat (dirfd, dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -79,8 +78,7 @@ fs_write_atomic (int dirfd, const char *name, const void *data, size_t len, mode
 }
 
 int
-fs_read_file (int dirfd, const char *name, size_t max_size, char **out, size_t *len_out,
-              galley_error_t *err)
+fs_read_file (int dirfd, const char *name, size_t max_size, char **out, size_t *len_out, galley_error_t *err)
 {
   _cleanup_close_ int fd = -1;
   _cleanup_free_ char *buf = NULL;
@@ -94,7 +92,7 @@ fs_read_file (int dirfd, const char *name, size_t max_size, char **out, size_t *
     return galley_error_make (err, errno, "stat %s", name);
   if (! S_ISREG (st.st_mode))
     return galley_error_make (err, EINVAL, "%s is not a regular file", name);
-  if (max_size && (size_t) st.st_size > max_size)
+  if (max_size && (size_t)st.st_size > max_size)
     return galley_error_make (err, EFBIG, "%s is larger than %zu bytes", name, max_size);
   for (;;)
     {
@@ -102,7 +100,7 @@ fs_read_file (int dirfd, const char *name, size_t max_size, char **out, size_t *
       if (cap - len < 4096)
         {
           char *nbuf;
-          cap = cap ? cap * 2 : (size_t) st.st_size + 4096;
+          cap = cap ? cap * 2 : (size_t)st.st_size + 4096;
           nbuf = realloc (buf, cap + 1);
           if (nbuf == NULL)
             return galley_error_make (err, errno, "reading %s", name);
@@ -117,7 +115,7 @@ fs_read_file (int dirfd, const char *name, size_t max_size, char **out, size_t *
         }
       if (n == 0)
         break;
-      len += (size_t) n;
+      len += (size_t)n;
       if (max_size && len > max_size)
         return galley_error_make (err, EFBIG, "%s is larger than %zu bytes", name, max_size);
     }
@@ -131,7 +129,8 @@ fs_read_file (int dirfd, const char *name, size_t max_size, char **out, size_t *
 int
 fs_open_in_root (int rootfd, const char *path, int flags, unsigned long long resolve)
 {
-  struct open_how how = { .flags = (unsigned long long) (flags | O_CLOEXEC), .resolve = RESOLVE_IN_ROOT | resolve };
+  struct open_how how = { .flags = (unsigned long long)(flags | O_CLOEXEC),
+                          .resolve = RESOLVE_IN_ROOT | resolve };
   int fd, tries;
 
   while (*path == '/')
@@ -140,7 +139,7 @@ fs_open_in_root (int rootfd, const char *path, int flags, unsigned long long res
     path = ".";
   for (tries = 0; tries < 128; tries++)
     {
-      fd = (int) syscall (SYS_openat2, rootfd, path, &how, sizeof how);
+      fd = (int)syscall (SYS_openat2, rootfd, path, &how, sizeof how);
       if (fd >= 0 || errno != EAGAIN)
         return fd;
     }

@@ -8,21 +8,20 @@
 #include "util/fs.h"
 
 int
-json_parse_strict (const char *data, size_t len, const char *what, json_object **out,
-                   galley_error_t *err)
+json_parse_strict (const char *data, size_t len, const char *what, json_object **out, galley_error_t *err)
 {
   json_tokener *tok;
   json_object *obj;
   enum json_tokener_error jerr;
   size_t used;
 
-  if (len > (size_t) 0x7fffffff)
+  if (len > (size_t)0x7fffffff)
     return galley_error_make (err, EFBIG, "%s: document too large", what);
   tok = json_tokener_new ();
   if (tok == NULL)
     return galley_error_make (err, ENOMEM, "%s: allocating parser", what);
   json_tokener_set_flags (tok, JSON_TOKENER_STRICT);
-  obj = json_tokener_parse_ex (tok, data, (int) len);
+  obj = json_tokener_parse_ex (tok, data, (int)len);
   jerr = json_tokener_get_error (tok);
   used = json_tokener_get_parse_end (tok);
   json_tokener_free (tok);
@@ -50,7 +49,8 @@ json_get_string (json_object *obj, const char *key)
 {
   json_object *v;
 
-  if (obj == NULL || ! json_object_object_get_ex (obj, key, &v) || ! json_object_is_type (v, json_type_string))
+  if (obj == NULL || ! json_object_object_get_ex (obj, key, &v)
+      || ! json_object_is_type (v, json_type_string))
     return NULL;
   return json_object_get_string (v);
 }

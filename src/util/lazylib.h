@@ -28,32 +28,32 @@ void *lazylib_sym (struct lazylib *lib, const char *name);
 #define LAZY_LIB(tag, soname) static struct lazylib lazylib_##tag = { soname, 0 }
 
 /* The real function behind a trampoline, resolved once and cached.  */
-#define LAZY_REAL(tag, ret, name, params)                                                \
-  static ret(*lazy_real) params;                                                        \
-  ret(*real) params = __atomic_load_n (&lazy_real, __ATOMIC_ACQUIRE);                   \
-  if (real == 0)                                                                        \
-    {                                                                                   \
-      real = (ret(*) params) lazylib_sym (&lazylib_##tag, #name);                       \
-      __atomic_store_n (&lazy_real, real, __ATOMIC_RELEASE);                            \
+#define LAZY_REAL(tag, ret, name, params)                              \
+  static ret (*lazy_real) params;                                      \
+  ret (*real) params = __atomic_load_n (&lazy_real, __ATOMIC_ACQUIRE); \
+  if (real == 0)                                                       \
+    {                                                                  \
+      real = (ret (*) params)lazylib_sym (&lazylib_##tag, #name);      \
+      __atomic_store_n (&lazy_real, real, __ATOMIC_RELEASE);           \
     }
 
 /* Define NAME with prototype RET NAME PARAMS forwarding ARGS to the real one,
  * e.g. LAZY_FN (curl, CURLcode, curl_easy_perform, (CURL *h), (h)).  The
  * library's own header is in scope, so a prototype that drifts from it is a
  * compile error.  */
-#define LAZY_FN(tag, ret, name, params, args)                                            \
-  ret name params                                                                       \
-  {                                                                                     \
-    LAZY_REAL (tag, ret, name, params)                                                  \
-    return real args;                                                                   \
+#define LAZY_FN(tag, ret, name, params, args) \
+  ret name params                             \
+  {                                           \
+    LAZY_REAL (tag, ret, name, params)        \
+    return real args;                         \
   }
 
 /* The same for functions returning void.  */
-#define LAZY_VOID_FN(tag, name, params, args)                                            \
-  void name params                                                                      \
-  {                                                                                     \
-    LAZY_REAL (tag, void, name, params)                                                 \
-    real args;                                                                          \
+#define LAZY_VOID_FN(tag, name, params, args) \
+  void name params                            \
+  {                                           \
+    LAZY_REAL (tag, void, name, params)       \
+    real args;                                \
   }
 
 #endif

@@ -26,7 +26,7 @@ log_level_parse (const char *name)
 
   for (i = 0; i < sizeof levels / sizeof levels[0]; i++)
     if (strcmp (name, levels[i].name) == 0)
-      return (int) levels[i].level;
+      return (int)levels[i].level;
   return -1;
 }
 
@@ -54,7 +54,7 @@ log_message (enum log_level level, const char *fmt, ...)
   if (level > current_level)
     return;
   clock_gettime (CLOCK_MONOTONIC, &now);
-  secs = (long) (now.tv_sec - log_start.tv_sec);
+  secs = (long)(now.tv_sec - log_start.tv_sec);
   fprintf (stderr, "%s[%04ld] ", tags[level], secs < 0 ? 0 : secs);
   va_start (ap, fmt);
   vfprintf (stderr, fmt, ap);

@@ -71,7 +71,7 @@ fuzz_manifest (const char *buf, size_t len, const char *content_type)
         check_descriptor (&m.entries[i].d);
       for (size_t a = 0; a < 3; a++)
         {
-          struct platform want = { (char *) "linux", (char *) arches[a], NULL };
+          struct platform want = { (char *)"linux", (char *)arches[a], NULL };
           const struct index_entry *e = manifest_select_platform (&m, &want, &err);
           if (e == NULL)
             check_error (&err);
@@ -115,7 +115,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (size < 1)
     return 0;
   content_type = content_types[data[0] % (sizeof content_types / sizeof content_types[0])];
-  fuzz_manifest ((const char *) data + 1, size - 1, content_type);
-  fuzz_config ((const char *) data + 1, size - 1);
+  fuzz_manifest ((const char *)data + 1, size - 1, content_type);
+  fuzz_config ((const char *)data + 1, size - 1);
   return 0;
 }

@@ -32,7 +32,7 @@ check_error (galley_error_t *err)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  char *text = strndup ((const char *) data, size);
+  char *text = strndup ((const char *)data, size);
   struct port_mapping *ports = NULL;
   struct net_options o;
   struct dns_options dns = { 0 };
@@ -52,7 +52,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       struct port_mapping *back = NULL;
       size_t nb = 0;
       j = port_mappings_to_json (ports, n);
-      if (port_mappings_from_json (j, &back, &nb, &err) < 0 || nb != n || memcmp (back, ports, n * sizeof *ports) != 0)
+      if (port_mappings_from_json (j, &back, &nb, &err) < 0 || nb != n
+          || memcmp (back, ports, n * sizeof *ports) != 0)
         abort ();
       port_format_lines (back, nb, NULL, &out);
       free (back);

@@ -8,7 +8,8 @@
  *     src/util/error.c $(pkg-config --cflags --libs libcrypto) -o fuzz-reference
  *
  * Seeds: one reference per file (busybox, docker.io/library/busybox:1.36,
- * localhost:5000/a/b@sha256:...).  Without libFuzzer, `make check` links it with tests/fuzz/replay.c and replays tests/fuzz/seeds/.  */
+ * localhost:5000/a/b@sha256:...).  Without libFuzzer, `make check` links it with tests/fuzz/replay.c and
+ * replays tests/fuzz/seeds/.  */
 #include "config.h"
 
 #include <stddef.h>
@@ -35,7 +36,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     return 0;
   memcpy (s, data, size);
   s[size] = '\0';
-  (void) digest_is_valid (s);
+  (void)digest_is_valid (s);
 
   if (image_ref_parse (s, &r, &err) < 0)
     {
@@ -47,8 +48,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     }
   if (r.repository == NULL || (r.tag == NULL && r.digest == NULL)
       || (r.digest != NULL && ! digest_is_valid (r.digest))
-      || (r.tag != NULL && ! image_ref_tag_is_valid (r.tag))
-      || ! image_ref_path_is_valid (r.repository)
+      || (r.tag != NULL && ! image_ref_tag_is_valid (r.tag)) || ! image_ref_path_is_valid (r.repository)
       || (r.registry != NULL && ! image_ref_domain_is_valid (r.registry)))
     abort ();
   formatted = image_ref_format (&r);

@@ -8,7 +8,8 @@
  *     src/util/error.c src/util/fs.c src/util/json.c src/util/log.c \
  *     $(pkg-config --cflags --libs json-c libseccomp libcap) -o fuzz-seccomp-profile
  *
- * Seeds: conf/seccomp.json.  Without libFuzzer, `make check` links it with tests/fuzz/replay.c and replays tests/fuzz/seeds/.  */
+ * Seeds: conf/seccomp.json.  Without libFuzzer, `make check` links it with tests/fuzz/replay.c and replays
+ * tests/fuzz/seeds/.  */
 #include "config.h"
 
 #include <stddef.h>

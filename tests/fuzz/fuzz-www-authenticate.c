@@ -23,7 +23,7 @@ static void
 check_lower (const char *s)
 {
   for (; *s; s++)
-    if (isupper ((unsigned char) *s))
+    if (isupper ((unsigned char)*s))
       abort ();
 }
 

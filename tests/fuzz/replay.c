@@ -29,7 +29,7 @@ main (int argc, char **argv)
           galley_error_release (&err);
           return 1;
         }
-      LLVMFuzzerTestOneInput ((const uint8_t *) data, len);
+      LLVMFuzzerTestOneInput ((const uint8_t *)data, len);
       free (data);
     }
   return 0;

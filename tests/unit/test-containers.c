@@ -39,7 +39,7 @@ test_log_records (void **state)
   struct log_record r;
   size_t n;
 
-  (void) state;
+  (void)state;
   n = log_format_record (buf, sizeof buf, 1700000000123456789LL, true, false, "hello world", 11);
   assert_string_equal (buf, "2023-11-14T22:13:20.123456789Z stderr F hello world\n");
   assert_int_equal (log_parse_record (buf, n - 1, &r), 0);
@@ -71,7 +71,7 @@ test_log_relay (void **state)
   _cleanup_free_ char *text = NULL;
   pid_t child;
 
-  (void) state;
+  (void)state;
   fd = mkstemp (path);
   assert_true (fd >= 0);
   assert_int_equal (pipe (out), 0);
@@ -105,7 +105,7 @@ test_times (void **state)
 {
   char buf[64];
 
-  (void) state;
+  (void)state;
   assert_int_equal (time_parse_rfc3339 ("1970-01-01T00:00:01Z"), 1000000000LL);
   assert_int_equal (time_parse_rfc3339 ("1970-01-01T00:00:01.25Z"), 1250000000LL);
   assert_int_equal (time_parse_rfc3339 ("1970-01-01T01:00:00+01:00"), 0);
@@ -119,7 +119,7 @@ test_times (void **state)
 static void
 test_signals (void **state)
 {
-  (void) state;
+  (void)state;
   assert_int_equal (signal_parse ("TERM"), SIGTERM);
   assert_int_equal (signal_parse ("SIGKILL"), SIGKILL);
   assert_int_equal (signal_parse ("sigusr1"), SIGUSR1);
@@ -139,7 +139,7 @@ test_restart_policies (void **state)
   galley_error_t err = NULL;
   int n;
 
-  (void) state;
+  (void)state;
   assert_int_equal (restart_policy_parse ("", &p, &n, &err), 0);
   assert_int_equal (p, RESTART_NO);
   assert_int_equal (restart_policy_parse ("always", &p, &n, &err), 0);
@@ -167,7 +167,7 @@ test_human (void **state)
   char buf[64];
   struct container_state st = { 0 };
 
-  (void) state;
+  (void)state;
   human_duration (500000000LL, buf, sizeof buf);
   assert_string_equal (buf, "Less than a second");
   human_duration (3000000000LL, buf, sizeof buf);
@@ -212,7 +212,8 @@ setup (void **state)
   assert_int_equal (fs_mkdir_p (rdir, 0700, &err), 0);
   {
     _cleanup_free_ char *rec = NULL;
-    assert_true (asprintf (&rec, "{\"Id\":\"%s\",\"Name\":\"c\",\"Created\":\"2023-11-14T22:13:20Z\"}", ID) > 0);
+    assert_true (asprintf (&rec, "{\"Id\":\"%s\",\"Name\":\"c\",\"Created\":\"2023-11-14T22:13:20Z\"}", ID)
+                 > 0);
     _cleanup_close_ int dfd = open (cdir, O_PATH | O_DIRECTORY);
     assert_int_equal (fs_write_atomic (dfd, "container.json", rec, strlen (rec), 0600, &err), 0);
   }
@@ -337,7 +338,10 @@ test_state_missing (void **state)
   galley_error_t err = NULL;
   struct container_entry e;
 
-  assert_int_equal (container_state_read (&f->paths, "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", &back, &err), -1);
+  assert_int_equal (container_state_read (&f->paths,
+                                          "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+                                          &back, &err),
+                    -1);
   assert_int_equal (galley_error_errno (&err), ENOENT);
   assert_null (strstr (err->msg, "No such file"));
   galley_error_release (&err);

@@ -58,7 +58,7 @@ run_child (void (*fn) (void), char *out, size_t size)
     }
   close (fds[1]);
   while (got + 1 < size && (n = read (fds[0], out + got, size - 1 - got)) > 0)
-    got += (size_t) n;
+    got += (size_t)n;
   out[got] = '\0';
   close (fds[0]);
   assert_int_equal (waitpid (pid, &status, 0), pid);
@@ -69,13 +69,13 @@ run_child (void (*fn) (void), char *out, size_t size)
 static void
 open_missing_library (void)
 {
-  (void) lazylib_sym (&lazylib_missing, "anything");
+  (void)lazylib_sym (&lazylib_missing, "anything");
 }
 
 static void
 open_missing_symbol (void)
 {
-  (void) lazylib_sym (&lazylib_libc, "galley_no_such_symbol");
+  (void)lazylib_sym (&lazylib_libc, "galley_no_such_symbol");
 }
 
 static void
@@ -86,7 +86,7 @@ test_missing_library_is_fatal (void **state)
   assert_int_equal (run_child (open_missing_library, out, sizeof out), 125);
   assert_true (strncmp (out, "galley: cannot load libgalley-does-not-exist.so.0: ", 51) == 0);
   assert_non_null (strstr (out, "libgalley-does-not-exist.so.0"));
-  assert_int_equal (strchr (out, '\n') - out, (long) strlen (out) - 1);
+  assert_int_equal (strchr (out, '\n') - out, (long)strlen (out) - 1);
 }
 
 static void

@@ -19,24 +19,21 @@
 #define D2 "sha256:2222222222222222222222222222222222222222222222222222222222222222"
 #define D3 "sha256:3333333333333333333333333333333333333333333333333333333333333333"
 
-#define OCI_MANIFEST                                                                               \
-  "{\"schemaVersion\": 2, \"mediaType\": \"" MEDIA_TYPE_OCI_MANIFEST "\",\n"                       \
-  " \"config\": {\"mediaType\": \"" MEDIA_TYPE_OCI_CONFIG "\", \"digest\": \"" D1                  \
-  "\", \"size\": 123},\n"                                                                          \
-  " \"layers\": [{\"mediaType\": \"" MEDIA_TYPE_OCI_LAYER_GZIP "\", \"digest\": \"" D2             \
-  "\", \"size\": 1000},\n"                                                                         \
-  "            {\"mediaType\": \"" MEDIA_TYPE_OCI_LAYER_ZSTD "\", \"digest\": \"" D3               \
-  "\", \"size\": 0}]}\n"
+#define OCI_MANIFEST                                                                                      \
+  "{\"schemaVersion\": 2, \"mediaType\": \"" MEDIA_TYPE_OCI_MANIFEST "\",\n"                              \
+  " \"config\": {\"mediaType\": \"" MEDIA_TYPE_OCI_CONFIG "\", \"digest\": \"" D1 "\", \"size\": 123},\n" \
+  " \"layers\": [{\"mediaType\": \"" MEDIA_TYPE_OCI_LAYER_GZIP "\", \"digest\": \"" D2                    \
+  "\", \"size\": 1000},\n"                                                                                \
+  "            {\"mediaType\": \"" MEDIA_TYPE_OCI_LAYER_ZSTD "\", \"digest\": \"" D3 "\", \"size\": 0}]}\n"
 
-#define DOCKER_MANIFEST                                                                            \
-  "{\"schemaVersion\": 2, \"mediaType\": \"" MEDIA_TYPE_DOCKER_MANIFEST "\","                      \
-  " \"config\": {\"mediaType\": \"" MEDIA_TYPE_DOCKER_CONFIG "\", \"digest\": \"" D1               \
-  "\", \"size\": 5},"                                                                              \
-  " \"layers\": [{\"mediaType\": \"" MEDIA_TYPE_DOCKER_LAYER_GZIP "\", \"digest\": \"" D2          \
+#define DOCKER_MANIFEST                                                                                  \
+  "{\"schemaVersion\": 2, \"mediaType\": \"" MEDIA_TYPE_DOCKER_MANIFEST "\","                            \
+  " \"config\": {\"mediaType\": \"" MEDIA_TYPE_DOCKER_CONFIG "\", \"digest\": \"" D1 "\", \"size\": 5}," \
+  " \"layers\": [{\"mediaType\": \"" MEDIA_TYPE_DOCKER_LAYER_GZIP "\", \"digest\": \"" D2                \
   "\", \"size\": 7}]}"
 
-#define ENTRY(digest, platform)                                                                    \
-  "{\"mediaType\": \"" MEDIA_TYPE_OCI_MANIFEST "\", \"digest\": \"" digest "\", \"size\": 10, "    \
+#define ENTRY(digest, platform)                                                                 \
+  "{\"mediaType\": \"" MEDIA_TYPE_OCI_MANIFEST "\", \"digest\": \"" digest "\", \"size\": 10, " \
   "\"platform\": " platform "}"
 
 static int
@@ -82,8 +79,7 @@ test_oci_manifest (void **state)
   /* Generic content types and parameters are fine.  */
   assert_int_equal (parse (OCI_MANIFEST, "application/json; charset=utf-8", &m, &err), 0);
   manifest_release (&m);
-  assert_int_equal (
-      parse (OCI_MANIFEST, "Application/Vnd.Oci.Image.Manifest.V1+Json ; x=y", &m, &err), 0);
+  assert_int_equal (parse (OCI_MANIFEST, "Application/Vnd.Oci.Image.Manifest.V1+Json ; x=y", &m, &err), 0);
   manifest_release (&m);
 }
 
@@ -121,9 +117,8 @@ test_schema1_refused (void **state)
   assert_manifest_rejected ("{\"schemaVersion\": 1, \"name\": \"x\", \"fsLayers\": []}", NULL,
                             "Docker schema 1");
   assert_manifest_rejected (OCI_MANIFEST, MEDIA_TYPE_DOCKER_SCHEMA1_SIGNED, "Docker schema 1");
-  assert_manifest_rejected ("{\"schemaVersion\": 2, \"mediaType\": \"" MEDIA_TYPE_DOCKER_SCHEMA1
-                            "\"}",
-                            NULL, "Docker schema 1");
+  assert_manifest_rejected ("{\"schemaVersion\": 2, \"mediaType\": \"" MEDIA_TYPE_DOCKER_SCHEMA1 "\"}", NULL,
+                            "Docker schema 1");
 }
 
 static void
@@ -136,8 +131,7 @@ test_ambiguous (void **state)
                             "both \"manifests\" and \"config\"");
   /* mediaType against Content-Type.  */
   assert_manifest_rejected (OCI_MANIFEST, MEDIA_TYPE_OCI_INDEX, "disagrees with Content-Type");
-  assert_manifest_rejected (DOCKER_MANIFEST, MEDIA_TYPE_OCI_MANIFEST,
-                            "disagrees with Content-Type");
+  assert_manifest_rejected (DOCKER_MANIFEST, MEDIA_TYPE_OCI_MANIFEST, "disagrees with Content-Type");
   /* mediaType against structure.  */
   assert_manifest_rejected ("{\"schemaVersion\":2,\"mediaType\":\"" MEDIA_TYPE_OCI_INDEX
                             "\",\"config\":{},\"layers\":[]}",
@@ -156,11 +150,11 @@ test_ambiguous (void **state)
   assert_manifest_rejected ("{\"schemaVersion\":2,\"mediaType\":\"" MEDIA_TYPE_OCI_INDEX
                             "\",\"\\u006dediaType\":\"x\",\"manifests\":[]}",
                             NULL, "duplicate key \"mediaType\"");
-  assert_manifest_rejected ("{\"schemaVersion\":2,\"manifests\":[{\"digest\":\"" D1
-                            "\",\"digest\":\"" D2 "\"}]}",
+  assert_manifest_rejected ("{\"schemaVersion\":2,\"manifests\":[{\"digest\":\"" D1 "\",\"digest\":\"" D2
+                            "\"}]}",
                             NULL, "duplicate key \"digest\"");
-  assert_manifest_rejected ("{\"schemaVersion\":2,\"mediaType\":\"text/html\",\"manifests\":[]}",
-                            NULL, "unsupported manifest media type");
+  assert_manifest_rejected ("{\"schemaVersion\":2,\"mediaType\":\"text/html\",\"manifests\":[]}", NULL,
+                            "unsupported manifest media type");
   assert_manifest_rejected ("{\"schemaVersion\":2}", NULL, "neither an index nor");
   assert_manifest_rejected ("{\"schemaVersion\":3,\"manifests\":[]}", NULL, "schemaVersion 3");
   assert_manifest_rejected ("{\"manifests\":[]}", NULL, "schemaVersion");
@@ -194,27 +188,24 @@ test_malformed (void **state)
   free (big);
 }
 
-#define MANIFEST_WITH_LAYER(type, digest, size)                                                    \
+#define MANIFEST_WITH_LAYER(type, digest, size)                                                   \
   "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"" MEDIA_TYPE_OCI_CONFIG "\",\"digest\":\"" D1 \
-  "\",\"size\":1},\"layers\":[{\"mediaType\":\"" type "\",\"digest\":\"" digest                    \
-  "\",\"size\":" size "}]}"
+  "\",\"size\":1},\"layers\":[{\"mediaType\":\"" type "\",\"digest\":\"" digest "\",\"size\":" size "}]}"
 
 static void
 test_descriptors (void **state)
 {
   assert_manifest_rejected (MANIFEST_WITH_LAYER (MEDIA_TYPE_OCI_LAYER, "sha256:abc", "1"), NULL,
                             "layers[0]: invalid digest");
-  assert_manifest_rejected (MANIFEST_WITH_LAYER (MEDIA_TYPE_OCI_LAYER, "sha256:../../etc", "1"),
-                            NULL, "invalid digest");
+  assert_manifest_rejected (MANIFEST_WITH_LAYER (MEDIA_TYPE_OCI_LAYER, "sha256:../../etc", "1"), NULL,
+                            "invalid digest");
   assert_manifest_rejected (MANIFEST_WITH_LAYER (MEDIA_TYPE_OCI_LAYER, D2, "-1"), NULL,
                             "layers[0]: invalid size");
-  assert_manifest_rejected (MANIFEST_WITH_LAYER (MEDIA_TYPE_OCI_LAYER, D2, "1.5"), NULL,
-                            "not an integer");
-  assert_manifest_rejected (MANIFEST_WITH_LAYER (MEDIA_TYPE_OCI_LAYER, D2, "\"1\""), NULL,
-                            "not an integer");
+  assert_manifest_rejected (MANIFEST_WITH_LAYER (MEDIA_TYPE_OCI_LAYER, D2, "1.5"), NULL, "not an integer");
+  assert_manifest_rejected (MANIFEST_WITH_LAYER (MEDIA_TYPE_OCI_LAYER, D2, "\"1\""), NULL, "not an integer");
   assert_manifest_rejected (
-      MANIFEST_WITH_LAYER ("application/vnd.docker.image.rootfs.foreign.diff.tar.gzip", D2, "1"),
-      NULL, "foreign (non-distributable) layers are not supported");
+      MANIFEST_WITH_LAYER ("application/vnd.docker.image.rootfs.foreign.diff.tar.gzip", D2, "1"), NULL,
+      "foreign (non-distributable) layers are not supported");
   assert_manifest_rejected (MANIFEST_WITH_LAYER ("application/x-tar", D2, "1"), NULL,
                             "unsupported layer media type \"application/x-tar\"");
   assert_manifest_rejected (
@@ -232,13 +223,24 @@ test_descriptors (void **state)
                             NULL, "layers[0]: not an object");
 }
 
-static const char index_doc[]
-    = "{\"schemaVersion\":2,\"mediaType\":\"" MEDIA_TYPE_OCI_INDEX "\",\"manifests\":["
-      ENTRY (D1, "{\"os\":\"linux\",\"architecture\":\"amd64\"}") ","
-      ENTRY (D2, "{\"os\":\"linux\",\"architecture\":\"arm\",\"variant\":\"v6\"}") ","
-      ENTRY (D3, "{\"os\":\"linux\",\"architecture\":\"arm64\"}") ","
-      "{\"mediaType\":\"" MEDIA_TYPE_OCI_MANIFEST "\",\"digest\":\"" D1 "\",\"size\":3,"
-      "\"platform\":{\"os\":\"unknown\",\"architecture\":\"unknown\"}}]}";
+static const char index_doc[] =
+    "{\"schemaVersion\":2,\"mediaType\":\"" MEDIA_TYPE_OCI_INDEX "\",\"manifests\":[" ENTRY (
+        D1, "{\"os\":\"linux\",\"architecture\":"
+            "\"amd64\"}") "," ENTRY (D2, "{\"os\":"
+                                         "\"linux\","
+                                         "\"architecture"
+                                         "\":\"arm\","
+                                         "\"variant\":"
+                                         "\"v6\"}") "," ENTRY (D3, "{\"os\":\"linux\",\"architecture\":"
+                                                                   "\"arm64\"}") ","
+                                                                                 "{\"mediaType\":"
+                                                                                 "\"" MEDIA_TYPE_OCI_MANIFEST
+                                                                                 "\",\"digest\":\"" D1
+                                                                                 "\",\"size\":3,"
+                                                                                 "\"platform\":{\"os\":"
+                                                                                 "\"unknown\","
+                                                                                 "\"architecture\":"
+                                                                                 "\"unknown\"}}]}";
 
 static const char *
 select_digest (const struct manifest *m, const char *os, const char *arch, const char *variant)
@@ -290,10 +292,13 @@ test_index_selection (void **state)
 static void
 test_index_prefers_exact_variant (void **state)
 {
-  const char *doc = "{\"schemaVersion\":2,\"manifests\":["
-                    ENTRY (D1, "{\"os\":\"linux\",\"architecture\":\"arm\",\"variant\":\"v5\"}") ","
-                    ENTRY (D2, "{\"os\":\"linux\",\"architecture\":\"arm\",\"variant\":\"v7\"}") ","
-                    ENTRY (D3, "{\"os\":\"linux\",\"architecture\":\"arm\",\"variant\":\"v6\"}") "]}";
+  const char *doc = "{\"schemaVersion\":2,\"manifests\":[" ENTRY (
+      D1, "{\"os\":\"linux\",\"architecture\":\"arm\","
+          "\"variant\":\"v5\"}") "," ENTRY (D2, "{\"os\":\"linux\",\"architecture\":\"arm\",\"variant\":"
+                                                "\"v7\"}") "," ENTRY (D3, "{\"os\":\"linux\","
+                                                                          "\"architecture\":"
+                                                                          "\"arm\",\"variant\":"
+                                                                          "\"v6\"}") "]}";
   struct manifest m;
   galley_error_t err = NULL;
 
@@ -310,10 +315,9 @@ test_index_prefers_exact_variant (void **state)
 static void
 test_docker_list (void **state)
 {
-  const char *doc
-      = "{\"schemaVersion\":2,\"mediaType\":\"" MEDIA_TYPE_DOCKER_LIST "\",\"manifests\":["
-        "{\"mediaType\":\"" MEDIA_TYPE_DOCKER_MANIFEST "\",\"digest\":\"" D1 "\",\"size\":1,"
-        "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}";
+  const char *doc = "{\"schemaVersion\":2,\"mediaType\":\"" MEDIA_TYPE_DOCKER_LIST "\",\"manifests\":["
+                    "{\"mediaType\":\"" MEDIA_TYPE_DOCKER_MANIFEST "\",\"digest\":\"" D1 "\",\"size\":1,"
+                    "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}";
   struct manifest m;
   galley_error_t err = NULL;
 
@@ -327,8 +331,8 @@ test_docker_list (void **state)
                             "\",\"manifests\":[{\"mediaType\":\"" MEDIA_TYPE_DOCKER_MANIFEST
                             "\",\"digest\":\"" D1 "\",\"size\":1}]}",
                             NULL, "manifests[0]: missing \"platform\"");
-  assert_manifest_rejected ("{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\""
-                            MEDIA_TYPE_DOCKER_MANIFEST "\",\"digest\":\"" D1 "\",\"size\":1,"
+  assert_manifest_rejected ("{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"" MEDIA_TYPE_DOCKER_MANIFEST
+                            "\",\"digest\":\"" D1 "\",\"size\":1,"
                             "\"platform\":{\"os\":\"linux\"}}]}",
                             NULL, "platform without");
 }
@@ -381,15 +385,15 @@ test_platform_options (void **state)
   platform_release (&host);
 }
 
-static const char config_doc[]
-    = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"created\":\"2024-01-01T00:00:00Z\","
-      "\"config\":{\"User\":\"1000:1000\",\"Env\":[\"PATH=/bin\",\"A=b\"],"
-      "\"Entrypoint\":[\"/bin/sh\",\"-c\"],\"Cmd\":null,\"WorkingDir\":\"/srv\","
-      "\"Labels\":{\"a\":\"1\",\"b\":\"2\"},\"ExposedPorts\":{\"80/tcp\":{}},"
-      "\"Volumes\":{\"/data\":{}},\"StopSignal\":\"SIGTERM\"},"
-      "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" D2 "\",\"" D3 "\"]},"
-      "\"history\":[{\"created_by\":\"ADD x\"},{\"created_by\":\"ENV a\",\"empty_layer\":true},"
-      "{\"created_by\":\"RUN y\",\"comment\":\"c\"}]}";
+static const char config_doc[] =
+    "{\"architecture\":\"amd64\",\"os\":\"linux\",\"created\":\"2024-01-01T00:00:00Z\","
+    "\"config\":{\"User\":\"1000:1000\",\"Env\":[\"PATH=/bin\",\"A=b\"],"
+    "\"Entrypoint\":[\"/bin/sh\",\"-c\"],\"Cmd\":null,\"WorkingDir\":\"/srv\","
+    "\"Labels\":{\"a\":\"1\",\"b\":\"2\"},\"ExposedPorts\":{\"80/tcp\":{}},"
+    "\"Volumes\":{\"/data\":{}},\"StopSignal\":\"SIGTERM\"},"
+    "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" D2 "\",\"" D3 "\"]},"
+    "\"history\":[{\"created_by\":\"ADD x\"},{\"created_by\":\"ENV a\",\"empty_layer\":true},"
+    "{\"created_by\":\"RUN y\",\"comment\":\"c\"}]}";
 
 static void
 test_config (void **state)
@@ -463,8 +467,7 @@ test_config_malformed (void **state)
   assert_config_rejected ("{\"os\":\"linux\",\"architecture\":\"amd64\"," ROOTFS
                           ",\"config\":{\"Env\":\"A=b\"}}",
                           "\"Env\" is not an array of strings");
-  assert_config_rejected ("{\"os\":\"linux\",\"architecture\":\"amd64\"," ROOTFS
-                          ",\"config\":{\"Cmd\":[1]}}",
+  assert_config_rejected ("{\"os\":\"linux\",\"architecture\":\"amd64\"," ROOTFS ",\"config\":{\"Cmd\":[1]}}",
                           "\"Cmd\" is not an array of strings");
   assert_config_rejected ("{\"os\":\"linux\",\"architecture\":\"amd64\"," ROOTFS
                           ",\"config\":{\"Labels\":{\"a\":1}}}",

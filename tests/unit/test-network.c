@@ -85,9 +85,11 @@ test_publish_forms (void **state)
 static void
 test_publish_errors (void **state)
 {
-  const char *bad[] = { "", "abc:80", "8080:abc", "8080:0", "70000:80", "8080:80/sctp", "8080:80/",
-                        "80-81:80", "8001-8000:80", "1.2.3:8080:80", ":", "8080:", "-1:80",
-                        "80--81:80", "8080:80-", "[::1:8080:80", "x:8080:80", "65535:80-81" };
+  const char *bad[] = {
+    "",         "abc:80",    "8080:abc",     "8080:0",        "70000:80",  "8080:80/sctp",
+    "8080:80/", "80-81:80",  "8001-8000:80", "1.2.3:8080:80", ":",         "8080:",
+    "-1:80",    "80--81:80", "8080:80-",     "[::1:8080:80",  "x:8080:80", "65535:80-81"
+  };
   size_t i;
 
   for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
@@ -150,8 +152,9 @@ test_json_and_lines (void **state)
   assert_int_equal (port_parse_publish ("18080:80", &p, &n, &err), 0);
   assert_int_equal (port_parse_publish ("18081-18082:81-82/udp", &p, &n, &err), 0);
   j = port_mappings_to_json (p, n);
-  assert_string_equal (json_object_to_json_string_ext (json_object_array_get_idx (j, 0), JSON_C_TO_STRING_PLAIN),
-                       "{\"host_ip\":\"\",\"container_port\":80,\"host_port\":18080,\"range\":1,\"protocol\":\"tcp\"}");
+  assert_string_equal (
+      json_object_to_json_string_ext (json_object_array_get_idx (j, 0), JSON_C_TO_STRING_PLAIN),
+      "{\"host_ip\":\"\",\"container_port\":80,\"host_port\":18080,\"range\":1,\"protocol\":\"tcp\"}");
   assert_int_equal (port_mappings_from_json (j, &back, &nb, &err), 0);
   assert_int_equal (nb, 2);
   assert_memory_equal (back, p, sizeof *p * n);
@@ -269,11 +272,12 @@ test_hosts_file (void **state)
   galley_error_t err = NULL;
   char *out = NULL;
 
-  assert_int_equal (net_hosts_file ("127.0.0.1 localhost\n", add, "10.0.2.100", "abc123", "web", "192.0.2.2",
-                                    &out, &err),
-                    0);
-  assert_string_equal (out, "10.1.1.1\tdb\nfe80::1\tv6\n127.0.0.1 localhost\n192.0.2.2\thost.containers.internal\n"
-                            "10.0.2.100\tabc123 web\n");
+  assert_int_equal (
+      net_hosts_file ("127.0.0.1 localhost\n", add, "10.0.2.100", "abc123", "web", "192.0.2.2", &out, &err),
+      0);
+  assert_string_equal (out,
+                       "10.1.1.1\tdb\nfe80::1\tv6\n127.0.0.1 localhost\n192.0.2.2\thost.containers.internal\n"
+                       "10.0.2.100\tabc123 web\n");
   free (out);
   assert_int_equal (net_hosts_file (NULL, NULL, "127.0.0.1", "h", "h", NULL, &out, &err), 0);
   assert_non_null (strstr (out, "localhost"));
@@ -322,7 +326,8 @@ test_resolve_ports (void **state)
   _cleanup_json_ json_object *config = NULL, *image = NULL;
   galley_error_t err = NULL;
   struct network_spec spec;
-  const char *cfg_text = "{\"PublishPorts\": [\"127.0.0.1::80\"], \"PublishAll\": true, \"Dns\": [\"1.1.1.1\"]}";
+  const char *cfg_text =
+      "{\"PublishPorts\": [\"127.0.0.1::80\"], \"PublishAll\": true, \"Dns\": [\"1.1.1.1\"]}";
   const char *img_text = "{\"ExposedPorts\": {\"80/tcp\": {}, \"53/udp\": {}}}";
 
   assert_int_equal (json_parse_strict (cfg_text, strlen (cfg_text), "c", &config, &err), 0);
@@ -346,11 +351,11 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_publish_forms), cmocka_unit_test (test_publish_errors),
-    cmocka_unit_test (test_conflicts),     cmocka_unit_test (test_exposed),
-    cmocka_unit_test (test_json_and_lines), cmocka_unit_test (test_network_modes),
+    cmocka_unit_test (test_publish_forms),   cmocka_unit_test (test_publish_errors),
+    cmocka_unit_test (test_conflicts),       cmocka_unit_test (test_exposed),
+    cmocka_unit_test (test_json_and_lines),  cmocka_unit_test (test_network_modes),
     cmocka_unit_test (test_slirp_addresses), cmocka_unit_test (test_resolv_conf),
-    cmocka_unit_test (test_hosts_file),    cmocka_unit_test (test_slirp_argv),
+    cmocka_unit_test (test_hosts_file),      cmocka_unit_test (test_slirp_argv),
     cmocka_unit_test (test_resolve_ports),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -66,8 +66,7 @@ test_normalisation (void **state)
   assert_parses_to ("127.0.0.1:5000/x", "127.0.0.1:5000/x:latest");
   assert_parses_to ("[::1]:5000/x", "[::1]:5000/x:latest");
   assert_parses_to ("docker.io/busybox@sha256:" HEX64, "docker.io/library/busybox@sha256:" HEX64);
-  assert_parses_to ("docker.io/busybox:1@sha256:" HEX64,
-                    "docker.io/library/busybox:1@sha256:" HEX64);
+  assert_parses_to ("docker.io/busybox:1@sha256:" HEX64, "docker.io/library/busybox:1@sha256:" HEX64);
 }
 
 static void
@@ -133,7 +132,8 @@ test_errors (void **state)
   assert_rejects ("busybox@sha256:abc", "invalid digest");
   assert_rejects ("busybox@sha256:" HEX64 "0", "invalid digest");
   assert_rejects ("busybox@md5:0123456789abcdef0123456789abcdef", "invalid digest");
-  assert_rejects ("busybox@sha256:" "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef",
+  assert_rejects ("busybox@sha256:"
+                  "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef",
                   "invalid digest");
   assert_rejects ("busybox@", "invalid digest");
   assert_rejects (HEX64, "cannot specify 64-byte hexadecimal strings");
@@ -153,8 +153,7 @@ test_error_message_exact (void **state)
   galley_error_t err = NULL;
 
   assert_int_equal (image_ref_parse ("Busy", &r, &err), -1);
-  assert_string_equal (err->msg,
-                       "invalid reference format: repository name must be lowercase: \"Busy\"");
+  assert_string_equal (err->msg, "invalid reference format: repository name must be lowercase: \"Busy\"");
   galley_error_release (&err);
 
   /* Untrusted text never breaks the message into lines, nor makes it huge.  */
@@ -245,8 +244,7 @@ test_digests (void **state)
   assert_string_equal (digest_hex ("sha256:" HEX64), HEX64);
 
   assert_int_equal (digest_sha256_hex ("abc", 3, out), 0);
-  assert_string_equal (out,
-                       "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  assert_string_equal (out, "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 
   /* Streaming equals one-shot.  */
   assert_int_equal (digest_init (&d, NULL, &err), 0);
@@ -276,11 +274,10 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_normalisation), cmocka_unit_test (test_short_names),
-    cmocka_unit_test (test_path_components), cmocka_unit_test (test_errors),
-    cmocka_unit_test (test_error_message_exact),
-    cmocka_unit_test (test_limits), cmocka_unit_test (test_copy_set_tag),
-    cmocka_unit_test (test_digests),
+    cmocka_unit_test (test_normalisation),       cmocka_unit_test (test_short_names),
+    cmocka_unit_test (test_path_components),     cmocka_unit_test (test_errors),
+    cmocka_unit_test (test_error_message_exact), cmocka_unit_test (test_limits),
+    cmocka_unit_test (test_copy_set_tag),        cmocka_unit_test (test_digests),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

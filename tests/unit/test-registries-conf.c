@@ -71,36 +71,35 @@ load_string (const char *dir, const char *content, struct registries_conf **c, g
   return ret;
 }
 
-static const char main_conf[]
-    = "unqualified-search-registries = [\"quay.io\", \"docker.io/\"]\n"
-      "short-name-mode = \"enforcing\"\n"
-      "\n"
-      "[aliases]\n"
-      "busybox = \"docker.io/busybox\"\n"
-      "\"foo/bar\" = \"example.com/x/y\"\n"
-      "\n"
-      "[[registry]]\n"
-      "prefix = \"example.com/foo\"\n"
-      "location = \"internal.example.net/bar\"\n"
-      "[[registry.mirror]]\n"
-      "location = \"mirror-0.local/m\"\n"
-      "[[registry.mirror]]\n"
-      "location = \"mirror-1.local:5000/mirrors/foo\"\n"
-      "insecure = true\n"
-      "[[registry.mirror]]\n"
-      "location = \"digest-mirror.local\"\n"
-      "pull-from-mirror = \"digest-only\"\n"
-      "\n"
-      "[[registry]]\n"
-      "location = \"blocked.io\"\n"
-      "blocked = true\n"
-      "\n"
-      "[[registry]]\n"
-      "prefix = \"*.wild.io\"\n"
-      "insecure = true\n"
-      "\n"
-      "[[registry]]\n"
-      "location = \"example.com\"\n";
+static const char main_conf[] = "unqualified-search-registries = [\"quay.io\", \"docker.io/\"]\n"
+                                "short-name-mode = \"enforcing\"\n"
+                                "\n"
+                                "[aliases]\n"
+                                "busybox = \"docker.io/busybox\"\n"
+                                "\"foo/bar\" = \"example.com/x/y\"\n"
+                                "\n"
+                                "[[registry]]\n"
+                                "prefix = \"example.com/foo\"\n"
+                                "location = \"internal.example.net/bar\"\n"
+                                "[[registry.mirror]]\n"
+                                "location = \"mirror-0.local/m\"\n"
+                                "[[registry.mirror]]\n"
+                                "location = \"mirror-1.local:5000/mirrors/foo\"\n"
+                                "insecure = true\n"
+                                "[[registry.mirror]]\n"
+                                "location = \"digest-mirror.local\"\n"
+                                "pull-from-mirror = \"digest-only\"\n"
+                                "\n"
+                                "[[registry]]\n"
+                                "location = \"blocked.io\"\n"
+                                "blocked = true\n"
+                                "\n"
+                                "[[registry]]\n"
+                                "prefix = \"*.wild.io\"\n"
+                                "insecure = true\n"
+                                "\n"
+                                "[[registry]]\n"
+                                "location = \"example.com\"\n";
 
 static void
 test_match (void **state)
@@ -204,8 +203,7 @@ test_pull_sources (void **state)
 }
 
 static void
-assert_resolves (const struct registries_conf *c, const char *input, bool tty,
-                 const char *const *expected)
+assert_resolves (const struct registries_conf *c, const char *input, bool tty, const char *const *expected)
 {
   struct image_ref *cands;
   size_t n, want = 0;
@@ -234,16 +232,13 @@ test_resolve (void **state)
   size_t n;
 
   assert_int_equal (load_string ("resolve", main_conf, &c, &err), 0);
-  assert_resolves (c, "busybox", false,
-                   (const char *[]){ "docker.io/library/busybox:latest", NULL });
-  assert_resolves (c, "busybox:1.36", false,
-                   (const char *[]){ "docker.io/library/busybox:1.36", NULL });
+  assert_resolves (c, "busybox", false, (const char *[]){ "docker.io/library/busybox:latest", NULL });
+  assert_resolves (c, "busybox:1.36", false, (const char *[]){ "docker.io/library/busybox:1.36", NULL });
   assert_resolves (c, "busybox@sha256:" HEX64, false,
                    (const char *[]){ "docker.io/library/busybox@sha256:" HEX64, NULL });
   assert_resolves (c, "foo/bar:v1", false, (const char *[]){ "example.com/x/y:v1", NULL });
   assert_resolves (c, "quay.io/x/y", false, (const char *[]){ "quay.io/x/y:latest", NULL });
-  assert_resolves (c, "docker.io/alpine", false,
-                   (const char *[]){ "docker.io/library/alpine:latest", NULL });
+  assert_resolves (c, "docker.io/alpine", false, (const char *[]){ "docker.io/library/alpine:latest", NULL });
   /* Enforcing with a terminal: the caller may prompt among all.  */
   assert_resolves (c, "alpine:3", true,
                    (const char *[]){ "quay.io/alpine:3", "docker.io/library/alpine:3", NULL });
@@ -256,10 +251,8 @@ test_resolve (void **state)
   galley_error_release (&err);
   registries_conf_free (c);
 
-  assert_int_equal (load_string ("permissive",
-                                 "unqualified-search-registries = [\"a.io\", \"b.io:5000\"]\n", &c,
-                                 &err),
-                    0);
+  assert_int_equal (
+      load_string ("permissive", "unqualified-search-registries = [\"a.io\", \"b.io:5000\"]\n", &c, &err), 0);
   assert_int_equal (c->short_name_mode, SHORT_NAME_MODE_PERMISSIVE);
   assert_resolves (c, "x/y", false, (const char *[]){ "a.io/x/y:latest", "b.io:5000/x/y:latest", NULL });
   registries_conf_free (c);
@@ -288,9 +281,7 @@ test_no_search_registries (void **state)
   registries_conf_free (c);
 
   /* No file at all.  */
-  assert_int_equal (registries_conf_load_files ("/nonexistent/registries.conf", false, NULL, &c,
-                                                &err),
-                    0);
+  assert_int_equal (registries_conf_load_files ("/nonexistent/registries.conf", false, NULL, &c, &err), 0);
   assert_false (c->found);
   assert_int_equal (image_ref_resolve_tty (c, "busybox", false, &cands, &n, &err), -1);
   assert_string_equal (err->msg, "short-name \"busybox\" did not resolve to an alias and no "
@@ -298,9 +289,7 @@ test_no_search_registries (void **state)
   galley_error_release (&err);
   registries_conf_free (c);
 
-  assert_int_equal (registries_conf_load_files ("/nonexistent/registries.conf", true, NULL, &c,
-                                                &err),
-                    -1);
+  assert_int_equal (registries_conf_load_files ("/nonexistent/registries.conf", true, NULL, &c, &err), -1);
   galley_error_release (&err);
 }
 
@@ -313,30 +302,27 @@ test_dropins (void **state)
   const char *dirs[3];
   const struct registry_entry *e;
 
-  main_path = write_file ("dropins/registries.conf",
-                          "unqualified-search-registries = [\"a.io\"]\n"
-                          "[aliases]\n"
-                          "busybox = \"docker.io/library/busybox\"\n"
-                          "keep = \"k.io/keep\"\n"
-                          "[[registry]]\n"
-                          "location = \"x.io\"\n"
-                          "insecure = true\n");
-  free (write_file ("dropins/registries.conf.d/20-b.conf",
-                    "unqualified-search-registries = [\"b.io\"]\n"
-                    "short-name-mode = \"disabled\"\n"
-                    "[aliases]\n"
-                    "busybox = \"\"\n"));
-  free (write_file ("dropins/registries.conf.d/10-a.conf",
-                    "unqualified-search-registries = [\"wrong.io\"]\n"
-                    "[[registry]]\n"
-                    "location = \"x.io\"\n"
-                    "blocked = true\n"));
+  main_path = write_file ("dropins/registries.conf", "unqualified-search-registries = [\"a.io\"]\n"
+                                                     "[aliases]\n"
+                                                     "busybox = \"docker.io/library/busybox\"\n"
+                                                     "keep = \"k.io/keep\"\n"
+                                                     "[[registry]]\n"
+                                                     "location = \"x.io\"\n"
+                                                     "insecure = true\n");
+  free (write_file ("dropins/registries.conf.d/20-b.conf", "unqualified-search-registries = [\"b.io\"]\n"
+                                                           "short-name-mode = \"disabled\"\n"
+                                                           "[aliases]\n"
+                                                           "busybox = \"\"\n"));
+  free (write_file ("dropins/registries.conf.d/10-a.conf", "unqualified-search-registries = [\"wrong.io\"]\n"
+                                                           "[[registry]]\n"
+                                                           "location = \"x.io\"\n"
+                                                           "blocked = true\n"));
   free (write_file ("dropins/registries.conf.d/ignored.txt", "this is not toml = = ="));
   free (write_file ("dropins/user.d/30-c.conf", "[aliases]\nnew = \"n.io/new\"\n"));
   assert_true (asprintf (&dir, "%s/dropins/registries.conf.d", tmpdir) > 0);
   dirs[0] = dir;
   dirs[1] = NULL;
-  assert_true (asprintf ((char **) &dirs[1], "%s/dropins/user.d", tmpdir) > 0);
+  assert_true (asprintf ((char **)&dirs[1], "%s/dropins/user.d", tmpdir) > 0);
   dirs[2] = NULL;
 
   assert_int_equal (registries_conf_load_files (main_path, true, dirs, &c, &err), 0);
@@ -355,7 +341,7 @@ test_dropins (void **state)
   assert_resolves (c, "keep", false, (const char *[]){ "k.io/keep:latest", NULL });
   assert_resolves (c, "new", false, (const char *[]){ "n.io/new:latest", NULL });
   registries_conf_free (c);
-  free ((char *) dirs[1]);
+  free ((char *)dirs[1]);
   free (dir);
   free (main_path);
 }
@@ -373,8 +359,7 @@ test_load_environment (void **state)
   path = write_file ("home/.config/containers/registries.conf",
                      "unqualified-search-registries = [\"user.io\"]\n");
   free (path);
-  free (write_file ("home/.config/containers/registries.conf.d/a.conf",
-                    "short-name-mode = \"disabled\"\n"));
+  free (write_file ("home/.config/containers/registries.conf.d/a.conf", "short-name-mode = \"disabled\"\n"));
   p.config_home = home;
   unsetenv ("CONTAINERS_REGISTRIES_CONF");
   assert_int_equal (registries_conf_load (&p, &c, &err), 0);
@@ -447,8 +432,7 @@ test_malformed (void **state)
                         "[[registry]]\nprefix = \"b.io\"\nlocation = \"a.io\"\n",
                         "registry \"a.io\" is defined multiple times with conflicting 'insecure'");
   assert_conf_rejected ("short-name-mode = \"strict\"\n", "invalid short-name-mode \"strict\"");
-  assert_conf_rejected ("unqualified-search-registries = [\"a.io/x\"]\n",
-                        "invalid entry \"a.io/x\"");
+  assert_conf_rejected ("unqualified-search-registries = [\"a.io/x\"]\n", "invalid entry \"a.io/x\"");
   assert_conf_rejected ("unqualified-search-registries = \"a.io\"\n", "must be an array");
   assert_conf_rejected ("[aliases]\n\"busybox:1\" = \"docker.io/library/busybox\"\n",
                         "[aliases] \"busybox:1\": the name must be a short name");
@@ -512,8 +496,7 @@ test_example_file (void **state)
   if (registries_conf_load_files (path, true, NULL, &c, &err) < 0)
     fail_msg ("%s", err->msg);
   assert_int_equal (c->n_search, 2);
-  assert_resolves (c, "busybox", false,
-                   (const char *[]){ "docker.io/library/busybox:latest", NULL });
+  assert_resolves (c, "busybox", false, (const char *[]){ "docker.io/library/busybox:latest", NULL });
   assert_true (registries_conf_match (c, "localhost:5000/x")->insecure);
   assert_int_equal (image_ref_parse ("a.untrusted.example/x", &ref, &err), 0);
   assert_int_equal (registries_conf_pull_sources (c, &ref, &s, &n, &err), -1);
@@ -527,10 +510,10 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_match),       cmocka_unit_test (test_pull_sources),
-    cmocka_unit_test (test_resolve),     cmocka_unit_test (test_no_search_registries),
-    cmocka_unit_test (test_dropins),     cmocka_unit_test (test_load_environment),
-    cmocka_unit_test (test_malformed),   cmocka_unit_test (test_v1_format),
+    cmocka_unit_test (test_match),        cmocka_unit_test (test_pull_sources),
+    cmocka_unit_test (test_resolve),      cmocka_unit_test (test_no_search_registries),
+    cmocka_unit_test (test_dropins),      cmocka_unit_test (test_load_environment),
+    cmocka_unit_test (test_malformed),    cmocka_unit_test (test_v1_format),
     cmocka_unit_test (test_example_file),
   };
   return cmocka_run_group_tests (tests, setup, teardown);

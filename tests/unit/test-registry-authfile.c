@@ -208,7 +208,7 @@ test_lookup_order (void **state)
 static void
 test_write_path (void **state)
 {
-  struct galley_paths p = { .xdg_runtime_dir = (char *) "/run/user/7", .config_home = (char *) "/h/.config" };
+  struct galley_paths p = { .xdg_runtime_dir = (char *)"/run/user/7", .config_home = (char *)"/h/.config" };
   _cleanup_free_ char *a = authfile_write_path (&p, NULL);
   _cleanup_free_ char *b = authfile_write_path (&p, "/x/auth.json");
   _cleanup_free_ char *c = NULL;

@@ -135,12 +135,9 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_bearer_docker_hub),
-    cmocka_unit_test (test_basic_and_case),
-    cmocka_unit_test (test_quoted_commas_and_escapes),
-    cmocka_unit_test (test_multiple_challenges),
-    cmocka_unit_test (test_whitespace_around_equals),
-    cmocka_unit_test (test_errors),
+    cmocka_unit_test (test_bearer_docker_hub),         cmocka_unit_test (test_basic_and_case),
+    cmocka_unit_test (test_quoted_commas_and_escapes), cmocka_unit_test (test_multiple_challenges),
+    cmocka_unit_test (test_whitespace_around_equals),  cmocka_unit_test (test_errors),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -55,7 +55,7 @@ struct server
   pthread_mutex_t lock;
   struct request_log log[MAX_LOG];
   int n_log;
-  int counter; /* for handlers that change behaviour over time */
+  int counter;                  /* for handlers that change behaviour over time */
   const char *token_realm_host; /* "127.0.0.1:PORT" of the token server */
   struct server *peer;          /* the other origin, for redirects */
 };
@@ -70,7 +70,7 @@ send_all (int fd, const void *buf, size_t len)
       if (n <= 0)
         return;
       p += n;
-      len -= (size_t) n;
+      len -= (size_t)n;
     }
 }
 
@@ -78,10 +78,9 @@ static void
 respond (int fd, int status, const char *extra_headers, const char *body, size_t len)
 {
   char head[2048];
-  int n = snprintf (head, sizeof head,
-                    "HTTP/1.1 %d X\r\nContent-Length: %zu\r\nConnection: close\r\n%s\r\n", status, len,
-                    extra_headers ? extra_headers : "");
-  send_all (fd, head, (size_t) n);
+  int n = snprintf (head, sizeof head, "HTTP/1.1 %d X\r\nContent-Length: %zu\r\nConnection: close\r\n%s\r\n",
+                    status, len, extra_headers ? extra_headers : "");
+  send_all (fd, head, (size_t)n);
   if (body != NULL && len > 0)
     send_all (fd, body, len);
 }
@@ -108,7 +107,7 @@ header_value (const char *headers, const char *name, char *out, size_t outlen)
           while (*v == ' ')
             v++;
           end = strstr (v, "\r\n");
-          snprintf (out, outlen, "%.*s", (int) (end ? end - v : (long) strlen (v)), v);
+          snprintf (out, outlen, "%.*s", (int)(end ? end - v : (long)strlen (v)), v);
           return;
         }
     }
@@ -126,9 +125,9 @@ serve_connection (struct server *s, int fd)
       ssize_t n = recv (fd, buf + len, sizeof buf - 1 - len, 0);
       if (n <= 0)
         return;
-      len += (size_t) n;
+      len += (size_t)n;
       buf[len] = '\0';
-      if ((unsigned char) buf[0] == 0x16)
+      if ((unsigned char)buf[0] == 0x16)
         return; /* TLS: hang up so that the client falls back to http */
       if (strstr (buf, "\r\n\r\n") != NULL)
         break;
@@ -136,7 +135,7 @@ serve_connection (struct server *s, int fd)
         return;
     }
   /* A TLS ClientHello (the client tries https first) is not HTTP.  */
-  if ((unsigned char) buf[0] == 0x16 || sscanf (buf, "%7s %511s HTTP/1.1", rq.method, rq.target) != 2)
+  if ((unsigned char)buf[0] == 0x16 || sscanf (buf, "%7s %511s HTTP/1.1", rq.method, rq.target) != 2)
     return;
   header_value (buf, "Authorization", rq.authorization, sizeof rq.authorization);
   header_value (buf, "Range", rq.range, sizeof rq.range);
@@ -179,9 +178,9 @@ server_start (struct server *s, server_handler handler)
   s->handler = handler;
   s->listen_fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   assert_true (s->listen_fd >= 0);
-  assert_int_equal (bind (s->listen_fd, (struct sockaddr *) &addr, sizeof addr), 0);
+  assert_int_equal (bind (s->listen_fd, (struct sockaddr *)&addr, sizeof addr), 0);
   assert_int_equal (listen (s->listen_fd, 16), 0);
-  assert_int_equal (getsockname (s->listen_fd, (struct sockaddr *) &addr, &alen), 0);
+  assert_int_equal (getsockname (s->listen_fd, (struct sockaddr *)&addr, &alen), 0);
   s->port = ntohs (addr.sin_port);
   assert_int_equal (pthread_create (&s->thread, NULL, server_main, s), 0);
 }
@@ -215,7 +214,8 @@ count_requests (struct server *s, const char *target_prefix, struct request_log 
 
 /* Client helpers ------------------------------------------------------ */
 
-static struct galley_paths test_paths = { .home = (char *) "/nonexistent", .config_home = (char *) "/nonexistent" };
+static struct galley_paths test_paths = { .home = (char *)"/nonexistent",
+                                          .config_home = (char *)"/nonexistent" };
 
 static struct registry_client *
 new_client (const char *creds)
@@ -239,8 +239,8 @@ make_ref (struct image_ref *r, struct server *s, const char *repo, const char *t
   snprintf (reg, 32, "127.0.0.1:%d", s->port);
   memset (r, 0, sizeof *r);
   r->registry = reg;
-  r->repository = (char *) repo;
-  r->tag = (char *) tag;
+  r->repository = (char *)repo;
+  r->tag = (char *)tag;
 }
 
 struct collect
@@ -259,7 +259,8 @@ collect_sink (void *ctx, const void *buf, size_t len, galley_error_t *err)
   return 0;
 }
 
-static const char MANIFEST[] = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\"}";
+static const char MANIFEST[] =
+    "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\"}";
 #define OCI_MANIFEST_TYPE "Content-Type: application/vnd.oci.image.manifest.v1+json\r\n"
 #define BLOB_DIGEST "sha256:1111111111111111111111111111111111111111111111111111111111111111"
 
@@ -278,11 +279,12 @@ bearer_handler (struct server *s, const struct request_log *rq, int fd)
     {
       char body[128];
       int n;
-      if (strstr (rq->target, "service=test-svc") == NULL || strstr (rq->target, "scope=repository%3Afoo%3Apull") == NULL)
+      if (strstr (rq->target, "service=test-svc") == NULL
+          || strstr (rq->target, "scope=repository%3Afoo%3Apull") == NULL)
         return respond (fd, 400, NULL, "{}", 2);
       s->counter++;
       n = snprintf (body, sizeof body, "{\"token\":\"T%d\",\"expires_in\":300}", s->counter);
-      return respond (fd, 200, "Content-Type: application/json\r\n", body, (size_t) n);
+      return respond (fd, 200, "Content-Type: application/json\r\n", body, (size_t)n);
     }
   snprintf (expected, sizeof expected, "Bearer T%d", s->counter);
   if (strcmp (rq->target, "/v2/") == 0 || strcmp (rq->authorization, expected) != 0)
@@ -341,7 +343,8 @@ basic_redirect_handler (struct server *s, const struct request_log *rq, int fd)
     return respond (fd, 401, "WWW-Authenticate: Basic realm=\"test\"\r\n", "{}", 2);
   if (strstr (rq->target, "/blobs/") != NULL)
     {
-      snprintf (location, sizeof location, "Location: http://127.0.0.1:%d/storage/blob?sig=1\r\n", s->peer->port);
+      snprintf (location, sizeof location, "Location: http://127.0.0.1:%d/storage/blob?sig=1\r\n",
+                s->peer->port);
       return respond (fd, 307, location, NULL, 0);
     }
   if (strcmp (rq->target, "/v2/foo/manifests/latest") == 0)
@@ -414,7 +417,8 @@ dropping_handler (struct server *s, const struct request_log *rq, int fd)
   if (s->counter < 100 && sscanf (rq->range, "bytes=%llu-", &from) == 1 && from < BIG_BLOB_SIZE)
     {
       char extra[128];
-      snprintf (extra, sizeof extra, "Content-Range: bytes %llu-%d/%d\r\n", from, BIG_BLOB_SIZE - 1, BIG_BLOB_SIZE);
+      snprintf (extra, sizeof extra, "Content-Range: bytes %llu-%d/%d\r\n", from, BIG_BLOB_SIZE - 1,
+                BIG_BLOB_SIZE);
       return respond (fd, 206, extra, big_blob + from, BIG_BLOB_SIZE - from);
     }
   respond (fd, 200, NULL, big_blob, BIG_BLOB_SIZE);
@@ -432,7 +436,7 @@ test_resume_after_dropped_connection (void **state)
   size_t i;
 
   for (i = 0; i < BIG_BLOB_SIZE; i++)
-    big_blob[i] = (char) (i * 7 + i / 256);
+    big_blob[i] = (char)(i * 7 + i / 256);
   server_start (&s, dropping_handler);
   make_ref (&ref, &s, "foo", "latest");
   if (registry_fetch_blob (c, &ref, BLOB_DIGEST, 0, collect_sink, &got, &err) < 0)
@@ -503,7 +507,8 @@ test_retry_on_5xx_bounded (void **state)
 static void
 errors_handler (struct server *s, const struct request_log *rq, int fd)
 {
-  static const char unknown[] = "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}";
+  static const char unknown[] =
+      "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}";
   if (strcmp (rq->target, "/v2/") == 0)
     return respond (fd, 200, NULL, "{}", 2);
   if (strstr (rq->target, "/secret/") != NULL)
@@ -521,7 +526,8 @@ errors_handler (struct server *s, const struct request_log *rq, int fd)
     {
       if (strstr (rq->target, "last=b") == NULL)
         return respond (fd, 200, "Link: </v2/foo/tags/list?last=b&n=2>; rel=\"next\"\r\n",
-                        "{\"name\":\"foo\",\"tags\":[\"a\",\"b\"]}", strlen ("{\"name\":\"foo\",\"tags\":[\"a\",\"b\"]}"));
+                        "{\"name\":\"foo\",\"tags\":[\"a\",\"b\"]}",
+                        strlen ("{\"name\":\"foo\",\"tags\":[\"a\",\"b\"]}"));
       return respond_str (fd, 200, NULL, "{\"name\":\"foo\",\"tags\":[\"c\"]}");
     }
   if (strstr (rq->target, "/manifests/sha256:") != NULL)
@@ -543,17 +549,18 @@ test_error_messages (void **state)
   server_start (&s, errors_handler);
   make_ref (&ref, &s, "foo", "latest");
   assert_int_equal (registry_fetch_manifest (c, &ref, &body, &len, NULL, NULL, &err), -1);
-  snprintf (expected, sizeof expected, "pulling manifest 127.0.0.1:%d/foo:latest: manifest unknown (HTTP 404)",
-            s.port);
+  snprintf (expected, sizeof expected,
+            "pulling manifest 127.0.0.1:%d/foo:latest: manifest unknown (HTTP 404)", s.port);
   assert_string_equal (err->msg, expected);
   assert_int_equal (galley_error_errno (&err), ENOENT);
   galley_error_release (&err);
 
   make_ref (&ref, &s, "secret/x", "latest");
   assert_int_equal (registry_fetch_manifest (c, &ref, &body, &len, NULL, NULL, &err), -1);
-  snprintf (expected, sizeof expected,
-            "pulling manifest 127.0.0.1:%d/secret/x:latest: authentication required for 127.0.0.1:%d (HTTP 401)",
-            s.port, s.port);
+  snprintf (
+      expected, sizeof expected,
+      "pulling manifest 127.0.0.1:%d/secret/x:latest: authentication required for 127.0.0.1:%d (HTTP 401)",
+      s.port, s.port);
   assert_string_equal (err->msg, expected);
   assert_int_equal (galley_error_errno (&err), EACCES);
   galley_error_release (&err);
@@ -565,7 +572,7 @@ test_error_messages (void **state)
 
   /* By digest: the body must hash to it.  */
   make_ref (&ref, &s, "foo", NULL);
-  ref.digest = (char *) BLOB_DIGEST;
+  ref.digest = (char *)BLOB_DIGEST;
   assert_int_equal (registry_fetch_manifest (c, &ref, &body, &len, NULL, NULL, &err), -1);
   assert_non_null (strstr (err->msg, "digest mismatch"));
   assert_int_equal (galley_error_errno (&err), EPROTO);
@@ -592,7 +599,8 @@ mirror_handler (struct server *s, const struct request_log *rq, int fd)
     return respond (fd, 200, NULL, "{}", 2);
   if (strcmp (rq->target, "/v2/mirrorpath/foo/manifests/mirrored") == 0)
     return respond (fd, 200, OCI_MANIFEST_TYPE, MANIFEST, strlen (MANIFEST));
-  respond_str (fd, 404, NULL, "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}");
+  respond_str (fd, 404, NULL,
+               "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}");
 }
 
 static void

@@ -111,7 +111,7 @@ add_image (struct fixture *f, const char *config, char **layers, char **names, c
   img.config_digest = digest;
   img.layers = layers;
   img.names = names;
-  img.created = (char *) "2024-01-02T03:04:05Z";
+  img.created = (char *)"2024-01-02T03:04:05Z";
   if (store_image_add (f->store, &img, &err) < 0)
     fail_msg ("store_image_add: %s", err->msg);
   strcpy (id_out, img.id);
@@ -194,7 +194,8 @@ test_layers (void **state)
   assert_int_equal (l->size, 2);
   assert_null (l->parent);
   store_layer_free (l);
-  assert_false (exists (f, "layers/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/extracting"));
+  assert_false (
+      exists (f, "layers/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/extracting"));
   assert_int_equal (store_layer_diff_dir (f->store, LAYER_A, &diff, &err), 0);
   assert_non_null (strstr (diff, "/layers/aaaa"));
 
@@ -202,7 +203,8 @@ test_layers (void **state)
   free (diff);
   diff = NULL;
   assert_int_equal (store_layer_begin (f->store, LAYER_B, LAYER_B, LAYER_A, &diff, &err), 0);
-  assert_true (exists (f, "layers/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/layer.json"));
+  assert_true (
+      exists (f, "layers/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/layer.json"));
   assert_int_equal (store_layer_abort (f->store, LAYER_B, &err), 0);
   assert_false (exists (f, "layers/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"));
 
@@ -230,7 +232,8 @@ make_crashed_layer (struct fixture *f, const char *hex)
   snprintf (path, sizeof path, "%s/layers/%s/extracting", f->paths.root, hex);
   assert_int_equal (fs_write_atomic (AT_FDCWD, path, "", 0, 0600, &err), 0);
   snprintf (path, sizeof path, "%s/layers/%s/layer.json", f->paths.root, hex);
-  snprintf (json, sizeof json, "{\"id\":\"sha256:%s\",\"diff_id\":\"sha256:%s\",\"state\":\"incomplete\"}", hex, hex);
+  snprintf (json, sizeof json, "{\"id\":\"sha256:%s\",\"diff_id\":\"sha256:%s\",\"state\":\"incomplete\"}",
+            hex, hex);
   assert_int_equal (fs_write_atomic (AT_FDCWD, path, json, strlen (json), 0600, &err), 0);
 }
 
@@ -256,7 +259,8 @@ test_crash_leftovers (void **state)
   /* Half-removed and half-added things.  */
   snprintf (path, sizeof path, "%s/layers/.removing-%s/diff", f->paths.root, b);
   assert_int_equal (fs_mkdir_p (path, 0700, &err), 0);
-  snprintf (path, sizeof path, "%s/images/dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd", f->paths.root);
+  snprintf (path, sizeof path, "%s/images/dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd",
+            f->paths.root);
   assert_int_equal (fs_mkdir_p (path, 0700, &err), 0);
   snprintf (path, sizeof path, "%s/blobs/sha256/x.tmp-999999999", f->paths.root);
   assert_int_equal (fs_write_atomic (AT_FDCWD, path, "", 0, 0600, &err), 0);
@@ -267,11 +271,14 @@ test_crash_leftovers (void **state)
   /* The next writer cleans up, but leaves the live extraction alone.  */
   assert_int_equal (store_cleanup_leftovers (next, &err), 0);
   assert_false (exists (f, "layers/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"));
-  assert_false (exists (f, "layers/.removing-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"));
+  assert_false (
+      exists (f, "layers/.removing-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"));
   assert_false (exists (f, "images/dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"));
   assert_false (exists (f, "blobs/sha256/x.tmp-999999999"));
-  assert_true (exists (f, "layers/cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc/diff/partial"));
-  assert_true (exists (f, "layers/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/diff/hello"));
+  assert_true (
+      exists (f, "layers/cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc/diff/partial"));
+  assert_true (
+      exists (f, "layers/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/diff/hello"));
 
   /* Once its extractor dies, begin starts afresh.  */
   close (busy);
@@ -279,7 +286,8 @@ test_crash_leftovers (void **state)
   {
     _cleanup_free_ char *diff = NULL;
     assert_int_equal (store_layer_begin (next, LAYER_C, LAYER_C, NULL, &diff, &err), 0);
-    assert_false (exists (f, "layers/cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc/diff/partial"));
+    assert_false (
+        exists (f, "layers/cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc/diff/partial"));
     assert_int_equal (store_layer_commit (next, LAYER_C, 0, &err), 0);
   }
   store_close (next);
@@ -324,10 +332,10 @@ test_images_and_names (void **state)
   struct fixture *f = *state;
   galley_error_t err = NULL;
   char id1[65], id2[65], prefix[8];
-  char *layers1[] = { (char *) LAYER_A, NULL };
-  char *layers2[] = { (char *) LAYER_A, (char *) LAYER_B, NULL };
-  char *names1[] = { (char *) "docker.io/library/busybox:latest", (char *) "localhost/mine:1", NULL };
-  char *names2[] = { (char *) "docker.io/library/busybox:latest", NULL };
+  char *layers1[] = { (char *)LAYER_A, NULL };
+  char *layers2[] = { (char *)LAYER_A, (char *)LAYER_B, NULL };
+  char *names1[] = { (char *)"docker.io/library/busybox:latest", (char *)"localhost/mine:1", NULL };
+  char *names2[] = { (char *)"docker.io/library/busybox:latest", NULL };
   struct store_image *img = NULL, **all = NULL;
   size_t n;
 
@@ -343,8 +351,8 @@ test_images_and_names (void **state)
   store_image_free (img);
 
   /* Short names, full names, ids, prefixes.  */
-  const char *hits[] = { "busybox:latest", "library/busybox", "docker.io/library/busybox:latest", "mine:1",
-                         "localhost/mine:1", NULL };
+  const char *hits[] = { "busybox:latest", "library/busybox",  "docker.io/library/busybox:latest",
+                         "mine:1",         "localhost/mine:1", NULL };
   for (size_t i = 0; hits[i]; i++)
     {
       if (store_image_find (f->store, hits[i], &img, &err) < 0)
@@ -410,7 +418,8 @@ test_images_and_names (void **state)
 
   /* Removal keeps layers another image uses.  */
   assert_int_equal (store_image_remove (f->store, id1, &err), 0);
-  assert_true (exists (f, "layers/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/diff/hello"));
+  assert_true (
+      exists (f, "layers/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/diff/hello"));
   assert_int_equal (store_image_find (f->store, "other:x", &img, &err), -1);
   galley_error_release (&err);
   assert_int_equal (store_image_remove (f->store, id2, &err), 0);
@@ -430,7 +439,7 @@ test_image_add_refuses (void **state)
   struct fixture *f = *state;
   galley_error_t err = NULL;
   char digest[DIGEST_SHA256_BUFSIZE];
-  char *layers[] = { (char *) LAYER_C, NULL };
+  char *layers[] = { (char *)LAYER_C, NULL };
   struct store_image img = { 0 };
 
   img.id = put_config (f, "{}", digest);
@@ -439,10 +448,10 @@ test_image_add_refuses (void **state)
   assert_int_equal (store_image_add (f->store, &img, &err), -1);
   galley_error_release (&err);
   img.layers = NULL;
-  img.id = (char *) "0000000000000000000000000000000000000000000000000000000000000000";
+  img.id = (char *)"0000000000000000000000000000000000000000000000000000000000000000";
   assert_int_equal (store_image_add (f->store, &img, &err), -1);
   galley_error_release (&err);
-  img.id = (char *) "../x";
+  img.id = (char *)"../x";
   assert_int_equal (store_image_add (f->store, &img, &err), -1);
   galley_error_release (&err);
 }
@@ -463,7 +472,7 @@ test_ambiguous_prefix (void **state)
       int k;
       snprintf (conf, sizeof conf, "{\"n\":%d}", i);
       digest_sha256_hex (conf, strlen (conf), digest);
-      k = (int) strtol ((char[4]){ digest[7], digest[8], digest[9], 0 }, NULL, 16);
+      k = (int)strtol ((char[4]){ digest[7], digest[8], digest[9], 0 }, NULL, 16);
       if (seen[k])
         break;
       seen[k] = i;

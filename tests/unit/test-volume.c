@@ -133,7 +133,8 @@ test_prepare_and_rewrite (void **state)
   assert_string_equal (used[0], "data");
   assert_non_null (used[1]); /* the anonymous one, by name */
 
-  assert_int_equal (volume_mount_rewrite (&f->paths, "Volumes", item (config, "Volumes", 0), &rw, &info, &err), 0);
+  assert_int_equal (
+      volume_mount_rewrite (&f->paths, "Volumes", item (config, "Volumes", 0), &rw, &info, &err), 0);
   assert_true (asprintf (&expect, "%s/volumes/data/_data:/var/lib/data:ro", f->paths.root) > 0);
   assert_string_equal (rw, expect);
   assert_string_equal (info.volume, "data");
@@ -147,13 +148,15 @@ test_prepare_and_rewrite (void **state)
   assert_null (rw);
   assert_null (info.volume);
 
-  assert_int_equal (volume_mount_rewrite (&f->paths, "Mounts", item (config, "Mounts", 0), &rw, &info, &err), 0);
+  assert_int_equal (volume_mount_rewrite (&f->paths, "Mounts", item (config, "Mounts", 0), &rw, &info, &err),
+                    0);
   assert_true (asprintf (&expect, "type=bind,source=%s/volumes/m/_data,target=/m,ro", f->paths.root) > 0);
   assert_string_equal (rw, expect);
   free (rw);
   free (expect);
   volume_mount_info_clear (&info);
-  assert_int_equal (volume_mount_rewrite (&f->paths, "Mounts", item (config, "Mounts", 1), &rw, &info, &err), 0);
+  assert_int_equal (volume_mount_rewrite (&f->paths, "Mounts", item (config, "Mounts", 1), &rw, &info, &err),
+                    0);
   assert_non_null (rw);
   free (rw);
   volume_mount_info_clear (&info);
