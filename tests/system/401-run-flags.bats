@@ -74,7 +74,9 @@ teardown () {
 }
 
 @test "run --userns=keep-id: the user's own ids inside" {
-  run_galley run --rm --userns=keep-id $RUN_IMAGE sh -c 'id -u; id -g'
+  # --network none: without subordinate ids, slirp4netns cannot yet
+  # configure a keep-id namespace (issue 6 follow-up); the ids are the point here.
+  run_galley run --rm --network none --userns=keep-id $RUN_IMAGE sh -c 'id -u; id -g'
   assert_equal "${lines[0]}" "$(id -u)"
   assert_equal "${lines[1]}" "$(id -g)"
 }
