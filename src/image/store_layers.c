@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,15 +279,18 @@ store_layer_commit (struct store *s, const char *chain_id, uint64_t size, galley
     return -1;
   if (layer_read_json (s, hex, &rec, err) < 0)
     goto out;
-  json_object_object_add (rec, "size", json_object_new_uint64 (size));
-  json_object_object_add (rec, "state", json_object_new_string ("ready"));
-  if (layer_write_json (s, hex, rec, err) < 0)
-    goto out;
+  /* `extracting` goes first: killed between the two steps, the layer is
+   * incomplete with no extractor and the next writer reclaims it; the other
+   * order would leave a ready layer with a stale `extracting` file.  */
   if (unlinkat (s->root_fd, rel, 0) < 0 && errno != ENOENT)
     {
       galley_error_make (err, errno, "removing %s", rel);
       goto out;
     }
+  json_object_object_add (rec, "size", json_object_new_uint64 (size));
+  json_object_object_add (rec, "state", json_object_new_string ("ready"));
+  if (layer_write_json (s, hex, rec, err) < 0)
+    goto out;
   ret = 0;
 out:
   store_unlock (s);
@@ -402,7 +406,16 @@ store_layers_cleanup_locked (struct store *s, galley_error_t *err)
       if (! store_valid_hex_id (de->d_name))
         continue; /* not ours: leave it alone */
       if (layer_read_json (s, de->d_name, &rec, err) == 0 && layer_json_ready (rec))
-        continue;
+        {
+          /* A ready layer with an `extracting` file: an older galley died
+           * between the two steps of its commit.  */
+          char rel[NAME_MAX + sizeof "/extracting"];
+
+          snprintf (rel, sizeof rel, "%s/extracting", de->d_name);
+          if (unlinkat (dirfd (d), rel, 0) < 0 && errno != ENOENT)
+            return galley_error_make (err, errno, "removing layers/%s", rel);
+          continue;
+        }
       galley_error_release (err);
       r = layer_abandoned (s, de->d_name, NULL, err);
       if (r < 0)

@@ -249,6 +249,9 @@ test_crash_leftovers (void **state)
   _cleanup_close_ int busy = -1;
 
   make_layer (f, LAYER_A, NULL);
+  /* A ready layer whose `extracting` file outlived its commit.  */
+  snprintf (path, sizeof path, "%s/layers/%s/extracting", f->paths.root, LAYER_A + 7);
+  assert_int_equal (fs_write_atomic (AT_FDCWD, path, "", 0, 0600, &err), 0);
   make_crashed_layer (f, b);
   /* c is being extracted right now by someone else: its lock is held.  */
   make_crashed_layer (f, c);
@@ -279,6 +282,8 @@ test_crash_leftovers (void **state)
       exists (f, "layers/cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc/diff/partial"));
   assert_true (
       exists (f, "layers/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/diff/hello"));
+  assert_false (
+      exists (f, "layers/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/extracting"));
 
   /* Once its extractor dies, begin starts afresh.  */
   close (busy);
