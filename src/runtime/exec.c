@@ -29,6 +29,7 @@
 #include "runtime/terminal.h"
 #include "runtime/userns.h"
 #include "util/cleanup.h"
+#include "util/sanitizer.h"
 
 static int
 join_namespaces (const struct run_spec *spec, const struct container_state *st, galley_error_t *err)
@@ -42,6 +43,7 @@ join_namespaces (const struct run_spec *spec, const struct container_state *st, 
     flags |= CLONE_NEWUSER;
   if (spec->network != NETWORK_HOST)
     flags |= CLONE_NEWNET;
+  sanitizer_leak_check_now ();
   /* all at once, user namespace first (the kernel's order for pidfds) */
   if (setns (pidfd, flags) < 0)
     return galley_error_make (err, errno, "joining the container's namespaces");

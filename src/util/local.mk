@@ -1,6 +1,7 @@
 # src/util: errors, logging, cleanup attributes, fs helpers, json, format templates
 libgalley_a_SOURCES += \
 	src/util/cleanup.h \
+	src/util/sanitizer.h \
 	src/util/error.c src/util/error.h \
 	src/util/fs.c src/util/fs.h \
 	src/util/json.c src/util/json.h \
