@@ -22,6 +22,7 @@
 
 #include "image/digest.h"
 #include "image/layer_extract.h"
+#include "image/layer_import.h"
 #include "image/manifest.h"
 #include "image/reference.h"
 #include "image/store.h"
@@ -245,16 +246,10 @@ use_config (struct load_image *im, char *config, size_t len, size_t n_layers, ga
       if (d == NULL || ! store_valid_digest (d, NULL))
         return galley_error_make (err, 0, "image config %s: invalid diff id", im->config_digest);
       snprintf (l->diff_id, sizeof l->diff_id, "%s", d);
-      if (i == 0)
-        snprintf (l->chain_id, sizeof l->chain_id, "%s", d);
-      else
-        {
-          _cleanup_free_ char *text = NULL;
-          if (asprintf (&text, "%s %s", im->layers[i - 1].chain_id, d) < 0)
-            return galley_error_make (err, ENOMEM, "allocating");
-          digest_sha256_hex (text, strlen (text), l->chain_id);
-          snprintf (l->parent, sizeof l->parent, "%s", im->layers[i - 1].chain_id);
-        }
+      if (i > 0)
+        snprintf (l->parent, sizeof l->parent, "%s", im->layers[i - 1].chain_id);
+      if (layer_chain_id (l->parent, d, l->chain_id) < 0)
+        return galley_error_make (err, ENOMEM, "allocating");
     }
   return 0;
 }
@@ -480,28 +475,15 @@ find_oci_images (struct load_job *job, galley_error_t *err)
 static int
 extract_layer (struct load_job *job, struct store *s, const struct load_layer *l, galley_error_t *err)
 {
-  _cleanup_free_ char *diff_dir = NULL;
   _cleanup_close_ int fd = -1;
   struct layer_extract_options o = { .blob_digest = l->blob_digest,
                                      .diff_id = l->diff_id,
                                      .fold_owners = job->fold_owners };
-  struct layer_extract_result res;
-  galley_error_t abort_err = NULL;
-  int r;
 
-  r = store_layer_begin (s, l->chain_id, l->diff_id, l->parent[0] ? l->parent : NULL, &diff_dir, err);
-  if (r != 0)
-    return r < 0 ? -1 : 0;
   fd = open_in (job->tmp_fd, l->path, err);
-  if (fd >= 0 && layer_extract_fd (fd, diff_dir, &o, &res, err) == 0
-      && store_layer_commit (s, l->chain_id, res.size, err) == 0)
-    return 0;
-  if (store_layer_abort (s, l->chain_id, &abort_err) < 0)
-    {
-      log_warn ("%s", abort_err->msg);
-      galley_error_release (&abort_err);
-    }
-  return galley_error_wrap (err, "layer %s", l->diff_id);
+  if (fd < 0 || layer_import_fd (s, fd, l->chain_id, l->parent, &o, err) < 0)
+    return galley_error_wrap (err, "layer %s", l->diff_id);
+  return 0;
 }
 
 /* In the child, root in the user namespace.  */

@@ -20,6 +20,8 @@ libgalley_a_SOURCES += \
 	src/image/layer_fs.c src/image/layer_fs.h \
 	src/image/layer_extract.c src/image/layer_extract.h \
 	src/image/layer_tar.c src/image/layer_tar.h \
+	src/image/layer_import.c src/image/layer_import.h \
+	src/image/image_write.c src/image/image_write.h \
 	src/image/pull.c src/image/pull.h \
 	src/image/pull_progress.c src/image/pull_progress.h
 if LAZY_LIBS
