@@ -56,8 +56,8 @@ push_arg (char ***argv, size_t *n, const char *fmt, ...)
 }
 
 char **
-slirp_build_argv (const char *binary, const struct net_options *o, pid_t target_pid, int ready_fd,
-                  int exit_fd, const char *api_socket)
+slirp_build_argv (const char *binary, const struct net_options *o, bool sandbox, pid_t target_pid,
+                  int ready_fd, int exit_fd, const char *api_socket)
 {
   char **argv = NULL;
   size_t n = 0;
@@ -66,7 +66,8 @@ slirp_build_argv (const char *binary, const struct net_options *o, pid_t target_
   if (! o->allow_host_loopback)
     push_arg (&argv, &n, "--disable-host-loopback");
   push_arg (&argv, &n, "--mtu=%u", o->mtu ? o->mtu : SLIRP_DEFAULT_MTU);
-  push_arg (&argv, &n, "--enable-sandbox");
+  if (sandbox)
+    push_arg (&argv, &n, "--enable-sandbox");
   push_arg (&argv, &n, "--enable-seccomp");
   if (o->enable_ipv6)
     push_arg (&argv, &n, "--enable-ipv6");
@@ -85,6 +86,36 @@ slirp_build_argv (const char *binary, const struct net_options *o, pid_t target_
   push_arg (&argv, &n, "%d", (int)target_pid);
   push_arg (&argv, &n, "tap0");
   return argv;
+}
+
+bool
+slirp_uid_map_has_root (const char *text)
+{
+  const char *line;
+
+  for (line = text; line && *line; line = strchr (line, '\n') ? strchr (line, '\n') + 1 : NULL)
+    {
+      unsigned long inside, outside, count;
+      if (sscanf (line, "%lu %lu %lu", &inside, &outside, &count) == 3 && inside == 0 && count > 0)
+        return true;
+    }
+  return false;
+}
+
+/* Is uid 0 mapped in the user namespace of pid?  When the map cannot be
+ * read, assume so (the sandbox stays on; slirp4netns reports any
+ * failure).  */
+static bool
+target_has_root (pid_t pid)
+{
+  _cleanup_free_ char *text = NULL;
+  _cleanup_error_ galley_error_t ignored = NULL;
+  char path[64];
+
+  snprintf (path, sizeof path, "/proc/%d/uid_map", (int)pid);
+  if (fs_read_file (AT_FDCWD, path, 1 << 16, &text, NULL, &ignored) < 0)
+    return true;
+  return slirp_uid_map_has_root (text);
 }
 
 /* In the forked child: fds in place, then exec.  Never returns.  */
@@ -177,7 +208,8 @@ slirp_start (const struct net_options *o, pid_t target_pid, const char *state_di
       galley_error_make (err, errno, "preparing slirp4netns");
       goto fail;
     }
-  argv = slirp_build_argv (binary, o, target_pid, ready[1], exit_pipe[0], SLIRP_SOCKET);
+  argv = slirp_build_argv (binary, o, target_has_root (target_pid), target_pid, ready[1], exit_pipe[0],
+                           SLIRP_SOCKET);
   if (argv == NULL)
     {
       galley_error_make (err, ENOMEM, "allocating");

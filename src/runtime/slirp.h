@@ -9,6 +9,7 @@
 #ifndef GALLEY_RUNTIME_SLIRP_H
 #define GALLEY_RUNTIME_SLIRP_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "runtime/netconf.h"
@@ -42,8 +43,17 @@ int slirp_add_forward (const struct slirp_process *s, const struct port_mapping 
 void slirp_stop (struct slirp_process *s);
 
 /* The argv of slirp4netns (NULL-terminated, malloc'ed strings), for the
- * tests and for slirp_start.  */
-char **slirp_build_argv (const char *binary, const struct net_options *o, pid_t target_pid, int ready_fd,
-                         int exit_fd, const char *api_socket);
+ * tests and for slirp_start.  sandbox: --enable-sandbox (see
+ * slirp_uid_map_has_root).  */
+char **slirp_build_argv (const char *binary, const struct net_options *o, bool sandbox, pid_t target_pid,
+                         int ready_fd, int exit_fd, const char *api_socket);
+
+/* Does this uid_map text (/proc/PID/uid_map) map id 0 inside?  slirp4netns's
+ * sandbox joins the target's user namespace and becomes root there
+ * (setegid(0)/seteuid(0)) to pivot_root; with --userns=keep-id over a
+ * single-id map there is no root inside, and the sandbox would fail the
+ * whole start ("setegid(0)" in its log).  Such containers get slirp4netns
+ * without the sandbox (still with its seccomp filter).  */
+bool slirp_uid_map_has_root (const char *uid_map_text);
 
 #endif

@@ -300,7 +300,7 @@ test_slirp_argv (void **state)
   bool sandbox = false, seccomp = false, noloop = false, mtu = false;
 
   assert_int_equal (net_options_parse (NULL, &o, &err), 0);
-  argv = slirp_build_argv ("/usr/bin/slirp4netns", &o, 1234, 5, 6, "slirp4netns.sock");
+  argv = slirp_build_argv ("/usr/bin/slirp4netns", &o, true, 1234, 5, 6, "slirp4netns.sock");
   assert_non_null (argv);
   for (i = 0; argv[i]; i++)
     {
@@ -314,9 +314,18 @@ test_slirp_argv (void **state)
   assert_string_equal (argv[i - 1], "tap0");
   net_options_clear (&o);
   assert_int_equal (net_options_parse ("slirp4netns:allow_host_loopback=true", &o, &err), 0);
-  argv2 = slirp_build_argv ("/usr/bin/slirp4netns", &o, 1, 5, 6, NULL);
+  argv2 = slirp_build_argv ("/usr/bin/slirp4netns", &o, false, 1, 5, 6, NULL);
   for (i = 0; argv2[i]; i++)
-    assert_string_not_equal (argv2[i], "--disable-host-loopback");
+    {
+      assert_string_not_equal (argv2[i], "--disable-host-loopback");
+      assert_string_not_equal (argv2[i], "--enable-sandbox");
+    }
+  /* keep-id over a single-id map: no root inside, no sandbox */
+  assert_true (
+      slirp_uid_map_has_root ("         0       1000          1\n         1     100000      65536\n"));
+  assert_true (slirp_uid_map_has_root ("1 100000 999\n0 1000 1\n"));
+  assert_false (slirp_uid_map_has_root ("      1002       1002          1\n"));
+  assert_false (slirp_uid_map_has_root (""));
   net_options_clear (&o);
 }
 
