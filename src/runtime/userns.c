@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <sched.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,53 +42,82 @@ write_proc_file (pid_t pid, const char *name, const char *text, galley_error_t *
   return 0;
 }
 
-/* Run newuidmap/newgidmap PID  container host size ...  and wait for it.  */
-static int
-run_map_tool (const char *tool, pid_t pid, const struct idmap_range *ranges, size_t n, galley_error_t *err)
+/* newuidmap/newgidmap PID  container host size ...  */
+struct map_tool
 {
+  const char *name;
   char *argv[2 + 3 * IDMAP_MAX_RANGES + 1];
   char numbers[1 + 3 * IDMAP_MAX_RANGES][12];
-  size_t i, a = 0;
-  pid_t child;
-  int status;
+  pid_t pid;
+};
 
-  argv[a++] = (char *)tool;
-  snprintf (numbers[0], sizeof numbers[0], "%d", (int)pid);
-  argv[a++] = numbers[0];
+/* Start tool for pid's namespace (posix_spawn: no copy of our page tables).  */
+static int
+map_tool_start (struct map_tool *t, const char *tool, pid_t pid, const struct idmap_range *ranges, size_t n,
+                galley_error_t *err)
+{
+  size_t i, a = 0;
+  int r;
+
+  t->name = tool;
+  t->argv[a++] = (char *)tool;
+  snprintf (t->numbers[0], sizeof t->numbers[0], "%d", (int)pid);
+  t->argv[a++] = t->numbers[0];
   for (i = 0; i < n; i++)
     {
-      snprintf (numbers[1 + 3 * i], 12, "%" PRIu32, ranges[i].container_id);
-      snprintf (numbers[2 + 3 * i], 12, "%" PRIu32, ranges[i].host_id);
-      snprintf (numbers[3 + 3 * i], 12, "%" PRIu32, ranges[i].size);
-      argv[a++] = numbers[1 + 3 * i];
-      argv[a++] = numbers[2 + 3 * i];
-      argv[a++] = numbers[3 + 3 * i];
+      snprintf (t->numbers[1 + 3 * i], 12, "%" PRIu32, ranges[i].container_id);
+      snprintf (t->numbers[2 + 3 * i], 12, "%" PRIu32, ranges[i].host_id);
+      snprintf (t->numbers[3 + 3 * i], 12, "%" PRIu32, ranges[i].size);
+      t->argv[a++] = t->numbers[1 + 3 * i];
+      t->argv[a++] = t->numbers[2 + 3 * i];
+      t->argv[a++] = t->numbers[3 + 3 * i];
     }
-  argv[a] = NULL;
+  t->argv[a] = NULL;
+  r = posix_spawnp (&t->pid, tool, NULL, NULL, t->argv, environ);
+  if (r == ENOENT)
+    return galley_error_make (err, 0, "%s not found: install the uidmap package (apt-get install uidmap)",
+                              tool);
+  if (r != 0)
+    return galley_error_make (err, r, "executing %s", tool);
+  return 0;
+}
 
-  child = fork ();
-  if (child < 0)
-    return galley_error_make (err, errno, "forking %s", tool);
-  if (child == 0)
-    {
-      execvp (tool, argv);
-      if (errno == ENOENT)
-        dprintf (2, "Error: %s not found: install the uidmap package (apt-get install uidmap)\n", tool);
-      else
-        dprintf (2, "Error: executing %s: %s\n", tool, strerror (errno));
-      _exit (127);
-    }
-  while (waitpid (child, &status, 0) < 0)
+static int
+map_tool_wait (struct map_tool *t, galley_error_t *err)
+{
+  int status;
+
+  while (waitpid (t->pid, &status, 0) < 0)
     if (errno != EINTR)
-      return galley_error_make (err, errno, "waiting for %s", tool);
+      return galley_error_make (err, errno, "waiting for %s", t->name);
   if (WIFEXITED (status) && WEXITSTATUS (status) == 0)
     return 0;
-  if (WIFEXITED (status) && WEXITSTATUS (status) == 127)
-    return galley_error_make (err, 0, "%s could not be run (is the uidmap package installed?)", tool);
   return galley_error_make (err, 0,
                             "%s failed (status %d): check the subordinate ids of the user in "
                             "/etc/subuid and /etc/subgid",
-                            tool, WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status));
+                            t->name, WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status));
+}
+
+/* Both tools at once: each takes tens of milliseconds, mostly its own
+ * start-up and the subid lookup.  */
+static int
+run_map_tools (pid_t pid, const struct idmap *map, galley_error_t *err)
+{
+  struct map_tool uid_tool, gid_tool;
+  _cleanup_error_ galley_error_t gid_err = NULL;
+  int r;
+
+  if (map_tool_start (&uid_tool, "newuidmap", pid, map->uid, map->n_uid, err) < 0)
+    return -1;
+  if (map_tool_start (&gid_tool, "newgidmap", pid, map->gid, map->n_gid, err) < 0)
+    {
+      map_tool_wait (&uid_tool, &gid_err);
+      return -1;
+    }
+  r = map_tool_wait (&uid_tool, err);
+  if (map_tool_wait (&gid_tool, r < 0 ? &gid_err : err) < 0)
+    r = -1;
+  return r;
 }
 
 int
@@ -99,8 +129,7 @@ userns_write_maps (pid_t pid, const struct idmap *map, galley_error_t *err)
     return 0;
   if (map->n_uid > 1 || map->n_gid > 1)
     {
-      if (run_map_tool ("newuidmap", pid, map->uid, map->n_uid, err) < 0
-          || run_map_tool ("newgidmap", pid, map->gid, map->n_gid, err) < 0)
+      if (run_map_tools (pid, map, err) < 0)
         return galley_error_wrap (err, "writing the id maps of the user namespace");
       return 0;
     }
