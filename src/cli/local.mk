@@ -4,7 +4,7 @@ libgalley_a_SOURCES += \
 	src/cli/table.c src/cli/parse.c src/cli/help.c src/cli/complete.c \
 	src/cli/version.c src/cli/info.c \
 	src/cli/login.c src/cli/logout.c src/cli/search.c \
-	src/cli/pull.c
+	src/cli/pull.c src/cli/push.c
 libgalley_a_SOURCES += src/cli/run.c src/cli/create.c src/cli/start.c \
 	src/cli/run_options.c src/cli/run_options.h src/cli/run_core.c \
 	src/cli/run_detach.c src/cli/restart.c

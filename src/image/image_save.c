@@ -7,18 +7,11 @@
 #include "image/image_save.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
-#include <unistd.h>
 
 #include "image/image_save_internal.h"
 #include "image/reference.h"
-#include "runtime/idmap.h"
-#include "runtime/userns.h"
 #include "util/cleanup.h"
 #include "util/json.h"
 
@@ -86,39 +79,7 @@ plan_release (struct save_plan *plan)
       free (im->config);
     }
   free (plan->images);
-  for (i = 0; i < plan->n_layers; i++)
-    {
-      free (plan->layers[i].chain_id);
-      free (plan->layers[i].diff_dir);
-      if (plan->layers[i].tmp_fd >= 0)
-        close (plan->layers[i].tmp_fd);
-    }
-  if (plan->n_layers > 0 && plan->layers[0].result != NULL)
-    munmap (plan->layers[0].result, plan->n_layers * sizeof (struct layer_tar_result));
-  free (plan->layers);
-}
-
-/* The plan's layer for chain_id (added if new).  */
-static ssize_t
-plan_layer (struct store *s, struct save_plan *plan, const char *chain_id, galley_error_t *err)
-{
-  struct save_layer *grown;
-  size_t i;
-
-  for (i = 0; i < plan->n_layers; i++)
-    if (strcmp (plan->layers[i].chain_id, chain_id) == 0)
-      return (ssize_t)i;
-  grown = realloc (plan->layers, (plan->n_layers + 1) * sizeof *grown);
-  if (grown == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
-  plan->layers = grown;
-  grown[plan->n_layers] = (struct save_layer){ .chain_id = strdup (chain_id), .tmp_fd = -1 };
-  plan->n_layers++;
-  if (grown[i].chain_id == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
-  if (store_layer_diff_dir (s, chain_id, &grown[i].diff_dir, err) < 0)
-    return -1;
-  return (ssize_t)i;
+  layer_regen_free (plan->layers, plan->n_layers);
 }
 
 /* One argument: the image it names (merged with an earlier argument naming
@@ -154,10 +115,9 @@ plan_image (struct store *s, struct save_plan *plan, const char *input, char **e
         return galley_error_make (err, ENOMEM, "allocating");
       for (i = 0; i < n; i++)
         {
-          ssize_t k = plan_layer (s, plan, img->layers[i], err);
-          if (k < 0)
+          if (layer_regen_add (s, &plan->layers, &plan->n_layers, img->layers[i], &im->layers[i], err) < 0)
             return galley_error_wrap (err, "image %.12s", img->id);
-          im->layers[im->n_layers++] = (size_t)k;
+          im->n_layers++;
         }
       im->img = steal_pointer (&img);
     }
@@ -202,136 +162,19 @@ plan_images (struct store *s, const struct image_save_options *o, struct save_pl
   return 0;
 }
 
-/* ---- regenerating the layers ---- */
-
-/* An unlinked file in the storage root (the same filesystem as the
- * layers, and big enough for them).  */
-static int
-open_tmpfile (struct store *s, galley_error_t *err)
-{
-  _cleanup_free_ char *path = NULL;
-  int fd = openat (store_root_fd (s), ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-
-  if (fd >= 0)
-    return fd;
-  if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
-    return galley_error_make (err, errno, "creating a temporary file in %s", store_root (s));
-  if (asprintf (&path, "%s/tmp-save-%d-XXXXXX", store_root (s), (int)getpid ()) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
-  fd = mkostemp (path, O_CLOEXEC);
-  if (fd < 0)
-    return galley_error_make (err, errno, "creating a temporary file in %s", store_root (s));
-  unlink (path);
-  return fd;
-}
-
-struct regen_job
-{
-  struct save_plan *plan;
-  bool gzip;
-  pid_t parent_pid;
-};
-
-/* In the child, root in the user namespace: the ids it sees are the
- * container's.  */
-static int
-regen_child (void *arg, galley_error_t *err)
-{
-  struct regen_job *job = arg;
-  size_t i;
-
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid () != job->parent_pid)
-    return galley_error_make (err, 0, "the save was interrupted");
-  for (i = 0; i < job->plan->n_layers; i++)
-    {
-      struct save_layer *l = &job->plan->layers[i];
-      _cleanup_close_ int dfd = open (l->diff_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-      if (dfd < 0)
-        return galley_error_make (err, errno, "opening layer %s", l->chain_id);
-      if (layer_tar_write (dfd, l->tmp_fd, job->gzip, l->result, err) < 0)
-        return galley_error_wrap (err, "layer %s", l->chain_id);
-    }
-  return 0;
-}
-
-static int
-regenerate_layers (struct store *s, struct save_plan *plan, galley_error_t *err)
-{
-  struct regen_job job = { .plan = plan, .gzip = plan->gzip, .parent_pid = getpid () };
-  struct layer_tar_result *results;
-  struct idmap map;
-  size_t i;
-
-  if (plan->n_layers == 0)
-    return 0;
-  results = mmap (NULL, plan->n_layers * sizeof *results, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-                  -1, 0);
-  if (results == MAP_FAILED)
-    return galley_error_make (err, errno, "allocating");
-  for (i = 0; i < plan->n_layers; i++)
-    {
-      plan->layers[i].result = &results[i];
-      plan->layers[i].tmp_fd = open_tmpfile (s, err);
-      if (plan->layers[i].tmp_fd < 0)
-        return -1;
-    }
-  if (idmap_for_current_user (&map, err) < 0)
-    return -1;
-  if (userns_run (&map, 0, regen_child, &job, err) != 0)
-    return -1;
-  return 0;
-}
-
-/* ---- configs ---- */
-
 /* The stored config, or the config with the regenerated diff_ids.  */
 static int
 final_config (struct store *s, const struct save_plan *plan, struct save_image *im, galley_error_t *err)
 {
-  _cleanup_free_ char *stored = NULL;
-  _cleanup_json_ json_object *doc = NULL;
-  json_object *rootfs, *diff_ids, *fresh;
-  size_t len, i;
-  bool same = true;
-  const char *text;
+  _cleanup_free_ const char **diff_ids = calloc (im->n_layers + 1, sizeof *diff_ids);
+  size_t i;
 
-  if (store_blob_get (s, im->img->config_digest, 0, &stored, &len, err) < 0)
-    return galley_error_wrap (err, "image %.12s", im->img->id);
-  if (json_parse_strict (stored, len, "image config", &doc, err) < 0)
-    return -1;
-  if (! json_object_object_get_ex (doc, "rootfs", &rootfs)
-      || ! json_object_object_get_ex (rootfs, "diff_ids", &diff_ids)
-      || ! json_object_is_type (diff_ids, json_type_array)
-      || json_object_array_length (diff_ids) != im->n_layers)
-    return galley_error_make (err, 0, "image %.12s: config rootfs.diff_ids does not match its %zu layers",
-                              im->img->id, im->n_layers);
-  for (i = 0; i < im->n_layers; i++)
-    {
-      const char *old = json_object_get_string (json_object_array_get_idx (diff_ids, i));
-      if (old == NULL || strcmp (old, plan->layers[im->layers[i]].result->diff_id) != 0)
-        same = false;
-    }
-  if (same)
-    {
-      im->config = steal_pointer (&stored);
-      im->config_len = len;
-      snprintf (im->config_digest, sizeof im->config_digest, "%s", im->img->config_digest);
-      return 0;
-    }
-  fresh = json_object_new_array ();
-  if (fresh == NULL)
+  if (diff_ids == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
   for (i = 0; i < im->n_layers; i++)
-    json_object_array_add (fresh, json_object_new_string (plan->layers[im->layers[i]].result->diff_id));
-  json_object_object_add (rootfs, "diff_ids", fresh);
-  text = json_object_to_json_string_ext (doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-  if (text == NULL || (im->config = strdup (text)) == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
-  im->config_len = strlen (im->config);
-  digest_sha256_hex (im->config, im->config_len, im->config_digest);
-  return 0;
+    diff_ids[i] = plan->layers[im->layers[i]].result->diff_id;
+  return layer_regen_config (s, im->img, diff_ids, im->n_layers, &im->config, &im->config_len,
+                             im->config_digest, err);
 }
 
 int
@@ -347,7 +190,9 @@ image_save (const struct galley_paths *paths, const struct image_save_options *o
 
   if (store_open (paths, &s, err) < 0)
     return -1;
-  if (plan_images (s, o, &plan, err) < 0 || regenerate_layers (s, &plan, err) < 0)
+  if (plan_images (s, o, &plan, err) < 0
+      || layer_regen_run (s, plan.layers, plan.n_layers, plan.gzip ? LAYER_GZIP : LAYER_UNCOMPRESSED, err)
+             < 0)
     goto out;
   for (i = 0; i < plan.n_images; i++)
     if (final_config (s, &plan, &plan.images[i], err) < 0)

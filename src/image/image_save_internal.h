@@ -7,16 +7,8 @@
 
 #include "image/digest.h"
 #include "image/image_save.h"
-#include "image/layer_tar.h"
+#include "image/layer_regen.h"
 #include "image/store.h"
-
-struct save_layer
-{
-  char *chain_id;
-  char *diff_dir;
-  int tmp_fd;                      /* the regenerated tar (gzip for OCI) */
-  struct layer_tar_result *result; /* in memory shared with the userns child */
-};
 
 struct save_image
 {
@@ -35,7 +27,7 @@ struct save_plan
   bool gzip; /* oci-archive layers compressed */
   struct save_image *images;
   size_t n_images;
-  struct save_layer *layers;
+  struct layer_regen *layers; /* regenerated tars (gzip for OCI) */
   size_t n_layers;
   FILE *progress;
 };

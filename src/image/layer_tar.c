@@ -1,7 +1,7 @@
 /* Layer tar regeneration (see layer_tar.h).  Two libarchive writers are
  * chained when compressing: the tar writer's bytes are hashed (diff_id) and
- * fed to a "raw" writer with the gzip filter, whose bytes are hashed again
- * (blob digest) and written out.  */
+ * fed to a "raw" writer with the gzip or zstd filter, whose bytes are hashed
+ * again (blob digest) and written out.  */
 #include "config.h"
 #include "image/layer_tar.h"
 
@@ -29,7 +29,7 @@
 struct tar_writer
 {
   struct archive *tar;
-  struct archive *gz; /* NULL when not compressing */
+  struct archive *gz; /* the compressor (gzip or zstd); NULL when not compressing */
   struct archive_entry_linkresolver *links;
   EVP_MD_CTX *tar_md, *blob_md;
   uint64_t tar_size, blob_size;
@@ -138,7 +138,7 @@ tar_write_cb (struct archive *a, void *opaque, const void *buf, size_t len)
 }
 
 static int
-writer_open (struct tar_writer *w, int out_fd, bool gzip, galley_error_t *err)
+writer_open (struct tar_writer *w, int out_fd, enum layer_compression compression, galley_error_t *err)
 {
   w->out_fd = out_fd;
   w->tar_md = EVP_MD_CTX_new ();
@@ -151,7 +151,7 @@ writer_open (struct tar_writer *w, int out_fd, bool gzip, galley_error_t *err)
       || EVP_DigestInit_ex (w->blob_md, EVP_sha256 (), NULL) != 1)
     return galley_error_make (err, ENOMEM, "allocating the layer writer");
   archive_entry_linkresolver_set_strategy (w->links, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED);
-  if (gzip)
+  if (compression != LAYER_UNCOMPRESSED)
     {
       struct archive_entry *e = archive_entry_new ();
       int r;
@@ -163,9 +163,19 @@ writer_open (struct tar_writer *w, int out_fd, bool gzip, galley_error_t *err)
           return galley_error_make (err, ENOMEM, "allocating the layer writer");
         }
       archive_write_set_format_raw (w->gz);
-      archive_write_add_filter_gzip (w->gz);
-      /* No time stamp in the gzip header: the same layer, the same blob.  */
-      archive_write_set_filter_option (w->gz, "gzip", "timestamp", NULL);
+      if (compression == LAYER_ZSTD)
+        r = archive_write_add_filter_zstd (w->gz);
+      else
+        {
+          r = archive_write_add_filter_gzip (w->gz);
+          /* No time stamp in the gzip header: the same layer, the same blob.  */
+          archive_write_set_filter_option (w->gz, "gzip", "timestamp", NULL);
+        }
+      if (r != ARCHIVE_OK)
+        {
+          archive_entry_free (e);
+          return layer_archive_fail (w->gz, err, "starting the compressor");
+        }
       archive_write_set_bytes_in_last_block (w->gz, 1);
       archive_entry_set_filetype (e, AE_IFREG);
       archive_entry_set_pathname (e, "layer.tar");
@@ -546,12 +556,13 @@ walk_dir (struct tar_writer *w, int dirfd, const char *prefix, unsigned depth, g
 }
 
 int
-layer_tar_write (int diff_dir_fd, int out_fd, bool gzip, struct layer_tar_result *r, galley_error_t *err)
+layer_tar_write (int diff_dir_fd, int out_fd, enum layer_compression compression, struct layer_tar_result *r,
+                 galley_error_t *err)
 {
   struct tar_writer w = { 0 };
   int ret;
 
-  ret = writer_open (&w, out_fd, gzip, err);
+  ret = writer_open (&w, out_fd, compression, err);
   if (ret == 0)
     ret = walk_dir (&w, diff_dir_fd, "", 0, err);
   if (ret == 0)

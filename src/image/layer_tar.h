@@ -23,19 +23,22 @@
 #include <sys/stat.h>
 
 #include "image/layer_extract.h"
+#include "image/manifest.h"
 #include "util/error.h"
 
 struct layer_tar_result
 {
   char diff_id[LAYER_DIGEST_LEN];     /* sha256 of the tar */
-  char blob_digest[LAYER_DIGEST_LEN]; /* sha256 of what was written (= diff_id unless gzip) */
+  char blob_digest[LAYER_DIGEST_LEN]; /* sha256 of what was written (= diff_id when uncompressed) */
   uint64_t size;                      /* bytes of the tar */
   uint64_t blob_size;                 /* bytes written to out_fd */
 };
 
-/* Write the layer in the directory diff_dir_fd as a tar (gzip-compressed
- * when gzip, with a fixed gzip header) to out_fd.  */
-int layer_tar_write (int diff_dir_fd, int out_fd, bool gzip, struct layer_tar_result *r, galley_error_t *err);
+/* Write the layer in the directory diff_dir_fd as a tar to out_fd,
+ * compressed as asked (gzip with a fixed header: no time stamp, so the same
+ * directory gives the same blob; zstd at libarchive's default level).  */
+int layer_tar_write (int diff_dir_fd, int out_fd, enum layer_compression compression,
+                     struct layer_tar_result *r, galley_error_t *err);
 
 /* ---- the pure pieces, exposed for the unit tests ---- */
 

@@ -20,9 +20,11 @@ libgalley_a_SOURCES += \
 	src/image/layer_fs.c src/image/layer_fs.h \
 	src/image/layer_extract.c src/image/layer_extract.h \
 	src/image/layer_tar.c src/image/layer_tar.h \
+	src/image/layer_regen.c src/image/layer_regen.h \
 	src/image/layer_import.c src/image/layer_import.h \
 	src/image/image_write.c src/image/image_write.h \
 	src/image/pull.c src/image/pull.h \
+	src/image/push.c src/image/push.h \
 	src/image/pull_progress.c src/image/pull_progress.h
 if LAZY_LIBS
 libgalley_a_SOURCES += src/image/archive_lazy.c

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "util/cleanup.h"
 
@@ -61,6 +62,7 @@ struct transfer
   galley_error_t sink_err;
   size_t body_cap;
   uint64_t skip; /* bytes of a 200 answer to a Range request already delivered */
+  uint64_t sent; /* bytes of the upload body handed to libcurl */
   bool too_large;
   bool got_headers;
 };
@@ -110,6 +112,8 @@ header_cb (char *buf, size_t size, size_t nitems, void *userdata)
     set_header (&rs->link, value, value_len);
   else if (IS ("Content-Range"))
     set_header (&rs->content_range, value, value_len);
+  else if (IS ("Location"))
+    set_header (&rs->location, value, value_len);
   else if (IS ("Content-Length"))
     {
       char tmp[32];
@@ -184,6 +188,41 @@ write_cb (char *buf, size_t size, size_t nmemb, void *userdata)
       rs->body[rs->body_len] = '\0';
     }
   return size * nmemb;
+}
+
+/* The upload body, from the file at the transfer's position.  */
+static size_t
+read_cb (char *buf, size_t size, size_t nitems, void *userdata)
+{
+  struct transfer *t = userdata;
+  const struct http_upload *up = t->rq->upload;
+  size_t want = size * nitems;
+  ssize_t n;
+
+  if (t->sent >= up->len)
+    return 0;
+  if (want > up->len - t->sent)
+    want = (size_t)(up->len - t->sent);
+  do
+    n = pread (up->fd, buf, want, (off_t)(up->offset + t->sent));
+  while (n < 0 && errno == EINTR);
+  if (n <= 0)
+    return CURL_READFUNC_ABORT; /* an error, or the file shrank */
+  t->sent += (uint64_t)n;
+  return (size_t)n;
+}
+
+/* libcurl rewinds the body to send it again (after a 401, on a reused
+ * connection that was closed).  */
+static int
+seek_cb (void *userdata, curl_off_t offset, int origin)
+{
+  struct transfer *t = userdata;
+
+  if (origin != SEEK_SET || offset < 0 || (uint64_t)offset > t->rq->upload->len)
+    return CURL_SEEKFUNC_CANTSEEK;
+  t->sent = (uint64_t)offset;
+  return CURL_SEEKFUNC_OK;
 }
 
 static enum http_failure
@@ -303,6 +342,15 @@ setup_common (CURL *h, const struct http_request *rq, struct transfer *t, char *
       curl_easy_setopt (h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
       curl_easy_setopt (h, CURLOPT_POSTFIELDS, rq->body);
     }
+  else if (rq->upload != NULL)
+    {
+      curl_easy_setopt (h, CURLOPT_UPLOAD, 1L);
+      curl_easy_setopt (h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)rq->upload->len);
+      curl_easy_setopt (h, CURLOPT_READFUNCTION, read_cb);
+      curl_easy_setopt (h, CURLOPT_READDATA, t);
+      curl_easy_setopt (h, CURLOPT_SEEKFUNCTION, seek_cb);
+      curl_easy_setopt (h, CURLOPT_SEEKDATA, t);
+    }
   if (rq->range_from > 0)
     {
       char range[32];
@@ -331,6 +379,7 @@ http_perform (CURL *h, const struct http_request *rq, struct http_response *rs, 
   headers = add_header (headers, "Authorization", rq->authorization, &oom);
   headers = add_header (headers, "Accept", rq->accept, &oom);
   headers = add_header (headers, "Content-Type", rq->content_type, &oom);
+  headers = add_header (headers, "Content-Range", rq->content_range, &oom);
   /* libcurl adds "Expect: 100-continue" to larger POSTs: registries don't need it.  */
   headers = add_header (headers, "Expect", "", &oom);
   if (oom)
@@ -355,7 +404,10 @@ http_perform (CURL *h, const struct http_request *rq, struct http_response *rs, 
       char *redirect = NULL;
       curl_easy_getinfo (h, CURLINFO_RESPONSE_CODE, &rs->status);
       if (curl_easy_getinfo (h, CURLINFO_REDIRECT_URL, &redirect) == CURLE_OK && redirect != NULL)
-        rs->location = strdup (redirect);
+        {
+          free (rs->location);
+          rs->location = strdup (redirect);
+        }
       return 0;
     }
 
@@ -406,6 +458,24 @@ http_escape (const char *s)
   return copy;
 }
 
+char *
+http_url_resolve (const char *base, const char *ref)
+{
+  CURLU *u = curl_url ();
+  char *full = NULL, *scheme = NULL, *copy = NULL;
+
+  if (u != NULL && ref != NULL && *ref != '\0' && curl_url_set (u, CURLUPART_URL, base, 0) == CURLUE_OK
+      && curl_url_set (u, CURLUPART_URL, ref, 0) == CURLUE_OK
+      && curl_url_get (u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK
+      && (strcmp (scheme, "http") == 0 || strcmp (scheme, "https") == 0)
+      && curl_url_get (u, CURLUPART_URL, &full, 0) == CURLUE_OK)
+    copy = strdup (full);
+  curl_free (scheme);
+  curl_free (full);
+  curl_url_cleanup (u);
+  return copy;
+}
+
 /* Link: <url>; rel="next", <url2>; rel="prev"  */
 char *
 http_link_next (const char *link, const char *base)
@@ -425,15 +495,7 @@ http_link_next (const char *link, const char *base)
         if (params != NULL && (strstr (params, "rel=\"next\"") || strstr (params, "rel=next")))
           {
             _cleanup_free_ char *target = strndup (lt + 1, (size_t)(gt - lt - 1));
-            CURLU *u = curl_url ();
-            char *full = NULL, *copy = NULL;
-            if (u != NULL && target != NULL && curl_url_set (u, CURLUPART_URL, base, 0) == CURLUE_OK
-                && curl_url_set (u, CURLUPART_URL, target, 0) == CURLUE_OK
-                && curl_url_get (u, CURLUPART_URL, &full, 0) == CURLUE_OK)
-              copy = strdup (full);
-            curl_free (full);
-            curl_url_cleanup (u);
-            return copy;
+            return target ? http_url_resolve (base, target) : NULL;
           }
       }
       p = *end ? end + 1 : end;

@@ -42,6 +42,15 @@ struct http_tls
  * buffered for their error document).  Returning < 0 aborts the transfer.  */
 typedef int (*http_body_sink) (void *ctx, const void *buf, size_t len, galley_error_t *err);
 
+/* A request body streamed from a file (blob uploads): len bytes of fd from
+ * offset, read with pread so that a retried request sends them again.  */
+struct http_upload
+{
+  int fd;
+  uint64_t offset;
+  uint64_t len;
+};
+
 struct http_request
 {
   const char *method; /* "GET" when NULL */
@@ -51,7 +60,9 @@ struct http_request
   uint64_t range_from;       /* > 0: Range: bytes=N- */
   const char *body;          /* request body (POST/PUT), or NULL */
   size_t body_len;
+  const struct http_upload *upload; /* or a body from a file (PUT/PATCH); NULL: none */
   const char *content_type;
+  const char *content_range; /* value of the Content-Range header (chunked uploads), or NULL */
   const struct http_tls *tls;
   size_t max_body;     /* buffered bodies larger than this fail (0: 64 KiB) */
   http_body_sink sink; /* NULL: buffer the body */
@@ -67,7 +78,8 @@ struct http_response
   int64_t content_length; /* -1 when unknown */
   char *content_type;
   char *docker_content_digest;
-  char *location; /* absolute redirect target (resolved against the request URL) */
+  char *location; /* redirects: the absolute target (resolved against the request URL);
+                     other statuses: the Location header as sent (upload sessions) */
   char *link;     /* the Link header (pagination) */
   char *content_range;
   char **www_authenticate; /* every WWW-Authenticate header, NULL-terminated */
@@ -99,6 +111,10 @@ bool http_same_origin (const char *a, const char *b);
 
 /* Percent-encode s for a query component.  */
 char *http_escape (const char *s);
+
+/* ref (absolute, or relative: "/v2/x", "?q", "x") resolved against the
+ * absolute URL base; NULL when unusable or not http(s).  */
+char *http_url_resolve (const char *base, const char *ref);
 
 /* The URL of rel="next" in a Link header, resolved against base; NULL if none.  */
 char *http_link_next (const char *link, const char *base);

@@ -6,7 +6,8 @@ libgalley_a_SOURCES += \
 	src/registry/endpoints.c src/registry/endpoints.h \
 	src/registry/http.c src/registry/http.h \
 	src/registry/session.c src/registry/session.h \
-	src/registry/tls.c src/registry/tls.h
+	src/registry/tls.c src/registry/tls.h \
+	src/registry/upload.c src/registry/upload.h
 if LAZY_LIBS
 libgalley_a_SOURCES += src/registry/curl_lazy.c
 endif

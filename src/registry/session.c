@@ -288,7 +288,7 @@ perform_following (CURL *h, const char *origin, struct http_request *rq, struct 
       free (url);
       url = steal_pointer (&rs->location);
       if (rs->status == 303)
-        rq->method = "GET", rq->body = NULL;
+        rq->method = "GET", rq->body = NULL, rq->upload = NULL;
     }
   *failure = HTTP_FAIL_OTHER;
   return galley_error_make (err, 0, "%s: too many redirects", origin);
@@ -589,6 +589,11 @@ session_call (struct registry_client *c, struct endpoint *ep, const struct regis
       _cleanup_free_ char *authorization = NULL;
       struct http_request rq = { .method = call->method,
                                  .accept = call->accept,
+                                 .body = call->body,
+                                 .body_len = call->body_len,
+                                 .upload = call->upload,
+                                 .content_type = call->content_type,
+                                 .content_range = call->content_range,
                                  .tls = &ep->tls.http,
                                  .max_body = call->max_body,
                                  .sink = call->sink,

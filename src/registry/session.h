@@ -61,6 +61,11 @@ struct registry_call
   const char *path;       /* after "/v2/", query included */
   const char *url;        /* absolute URL instead of path (pagination), or NULL */
   const char *accept;
+  const char *body; /* request body (POST/PUT), or NULL */
+  size_t body_len;
+  const struct http_upload *upload; /* or a body streamed from a file */
+  const char *content_type;
+  const char *content_range;
   size_t max_body;
   http_body_sink sink;
   void *sink_ctx;

@@ -1,0 +1,187 @@
+/* Layer tars regenerated from the store (see layer_regen.h).  */
+#include "config.h"
+#include "image/layer_regen.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "runtime/idmap.h"
+#include "runtime/userns.h"
+#include "util/cleanup.h"
+#include "util/json.h"
+
+int
+layer_regen_add (struct store *s, struct layer_regen **layers, size_t *n, const char *chain_id, size_t *index,
+                 galley_error_t *err)
+{
+  struct layer_regen *grown;
+  size_t i;
+
+  for (i = 0; i < *n; i++)
+    if (strcmp ((*layers)[i].chain_id, chain_id) == 0)
+      {
+        *index = i;
+        return 0;
+      }
+  grown = realloc (*layers, (*n + 1) * sizeof *grown);
+  if (grown == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  *layers = grown;
+  grown[i] = (struct layer_regen){ .chain_id = strdup (chain_id), .tmp_fd = -1 };
+  (*n)++;
+  if (grown[i].chain_id == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  if (store_layer_diff_dir (s, chain_id, &grown[i].diff_dir, err) < 0)
+    return -1;
+  *index = i;
+  return 0;
+}
+
+void
+layer_regen_free (struct layer_regen *layers, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    {
+      free (layers[i].chain_id);
+      free (layers[i].diff_dir);
+      if (layers[i].tmp_fd >= 0)
+        close (layers[i].tmp_fd);
+    }
+  if (n > 0 && layers[0].result != NULL)
+    munmap (layers[0].result, n * sizeof (struct layer_tar_result));
+  free (layers);
+}
+
+/* An unlinked file in the storage root: gone with the process, whatever
+ * happens to it.  */
+static int
+open_tmpfile (struct store *s, galley_error_t *err)
+{
+  _cleanup_free_ char *path = NULL;
+  int fd = openat (store_root_fd (s), ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+
+  if (fd >= 0)
+    return fd;
+  if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+    return galley_error_make (err, errno, "creating a temporary file in %s", store_root (s));
+  if (asprintf (&path, "%s/tmp-layer-%d-XXXXXX", store_root (s), (int)getpid ()) < 0)
+    return galley_error_make (err, ENOMEM, "allocating");
+  fd = mkostemp (path, O_CLOEXEC);
+  if (fd < 0)
+    return galley_error_make (err, errno, "creating a temporary file in %s", store_root (s));
+  unlink (path);
+  return fd;
+}
+
+struct regen_job
+{
+  struct layer_regen *layers;
+  size_t n;
+  enum layer_compression compression;
+  pid_t parent_pid;
+};
+
+/* In the child, root in the user namespace: the ids it sees are the
+ * container's.  */
+static int
+regen_child (void *arg, galley_error_t *err)
+{
+  struct regen_job *job = arg;
+  size_t i;
+
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid () != job->parent_pid)
+    return galley_error_make (err, 0, "interrupted");
+  for (i = 0; i < job->n; i++)
+    {
+      struct layer_regen *l = &job->layers[i];
+      _cleanup_close_ int dfd = open (l->diff_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+      if (dfd < 0)
+        return galley_error_make (err, errno, "opening layer %s", l->chain_id);
+      if (layer_tar_write (dfd, l->tmp_fd, job->compression, l->result, err) < 0)
+        return galley_error_wrap (err, "layer %s", l->chain_id);
+    }
+  return 0;
+}
+
+int
+layer_regen_run (struct store *s, struct layer_regen *layers, size_t n, enum layer_compression compression,
+                 galley_error_t *err)
+{
+  struct regen_job job = { .layers = layers, .n = n, .compression = compression, .parent_pid = getpid () };
+  struct layer_tar_result *results;
+  struct idmap map;
+  size_t i;
+
+  if (n == 0)
+    return 0;
+  results = mmap (NULL, n * sizeof *results, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (results == MAP_FAILED)
+    return galley_error_make (err, errno, "allocating");
+  for (i = 0; i < n; i++)
+    layers[i].result = &results[i];
+  for (i = 0; i < n; i++)
+    if ((layers[i].tmp_fd = open_tmpfile (s, err)) < 0)
+      return -1;
+  if (idmap_for_current_user (&map, err) < 0)
+    return -1;
+  if (userns_run (&map, 0, regen_child, &job, err) != 0)
+    return -1;
+  return 0;
+}
+
+int
+layer_regen_config (struct store *s, const struct store_image *img, const char *const *diff_ids, size_t n,
+                    char **config, size_t *len, char digest[DIGEST_SHA256_BUFSIZE], galley_error_t *err)
+{
+  _cleanup_free_ char *stored = NULL;
+  _cleanup_json_ json_object *doc = NULL;
+  json_object *rootfs, *old_ids, *fresh;
+  const char *text;
+  bool same = true;
+  size_t i;
+
+  if (store_blob_get (s, img->config_digest, 0, &stored, len, err) < 0)
+    return galley_error_wrap (err, "image %.12s", img->id);
+  if (json_parse_strict (stored, *len, "image config", &doc, err) < 0)
+    return -1;
+  if (! json_object_object_get_ex (doc, "rootfs", &rootfs)
+      || ! json_object_object_get_ex (rootfs, "diff_ids", &old_ids)
+      || ! json_object_is_type (old_ids, json_type_array) || json_object_array_length (old_ids) != n)
+    return galley_error_make (err, 0, "image %.12s: config rootfs.diff_ids does not match its %zu layers",
+                              img->id, n);
+  for (i = 0; i < n; i++)
+    {
+      const char *old = json_object_get_string (json_object_array_get_idx (old_ids, i));
+      if (old == NULL || strcmp (old, diff_ids[i]) != 0)
+        same = false;
+    }
+  if (same)
+    {
+      *config = steal_pointer (&stored);
+      snprintf (digest, DIGEST_SHA256_BUFSIZE, "%s", img->config_digest);
+      return 0;
+    }
+  fresh = json_object_new_array ();
+  if (fresh == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  for (i = 0; i < n; i++)
+    json_object_array_add (fresh, json_object_new_string (diff_ids[i]));
+  json_object_object_add (rootfs, "diff_ids", fresh);
+  text = json_object_to_json_string_ext (doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+  if (text == NULL || (*config = strdup (text)) == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  *len = strlen (*config);
+  digest_sha256_hex (*config, *len, digest);
+  return 0;
+}

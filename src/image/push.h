@@ -1,0 +1,82 @@
+/* Pushing an image from the store to a registry (`galley push`), as
+ * podman 4.3 does: the layers are regenerated from their diff/ (the store
+ * keeps no blobs; see layer_regen.h) and compressed as asked, the config
+ * gets the regenerated diff_ids, and blobs, config and an OCI or Docker
+ * schema-2 manifest go up through registry/upload.h.  Blobs the
+ * destination has are skipped; blobs of an image pulled from another
+ * repository of the same registry are mounted from there.  */
+#ifndef GALLEY_PUSH_H
+#define GALLEY_PUSH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "image/manifest.h"
+#include "image/reference.h"
+#include "state/paths.h"
+#include "util/error.h"
+
+enum push_format
+{
+  PUSH_FORMAT_DEFAULT, /* the stored manifest's type (OCI for zstd or when unknown) */
+  PUSH_FORMAT_OCI,
+  PUSH_FORMAT_V2S2,
+};
+
+/* --format: "oci", "v2s2" (or "docker"); -1 for anything else.  */
+int push_format_parse (const char *s, enum push_format *out);
+/* --compression-format: "gzip", "zstd"; -1 for anything else.  */
+int push_compression_parse (const char *s, enum layer_compression *out);
+
+struct push_options
+{
+  enum push_format format;
+  enum layer_compression compression; /* LAYER_GZIP or LAYER_ZSTD */
+  /* registry access, as pull_options */
+  const char *authfile;
+  const char *creds;
+  const char *cert_dir;
+  int tls_verify;    /* -1 default, 0, 1 */
+  size_t chunk_size; /* 0: the default */
+  FILE *progress;    /* podman's lines (stderr), or NULL (-q) */
+  bool progress_tty; /* "Copying blob 0123456789ab done" rather than full digests */
+};
+
+/* Push the image `source` (a name or id in the store) to `destination`
+ * ("docker://REF" or a plain reference; NULL: the name the source was
+ * found by).  *manifest_digest (optional) gets the pushed manifest's
+ * digest.  */
+int push_image (const struct galley_paths *paths, const char *source, const char *destination,
+                const struct push_options *o, char **manifest_digest, galley_error_t *err);
+
+/* ---- the pure pieces, exposed for the unit tests ---- */
+
+/* Parse a destination: "docker://" is stripped; another transport
+ * ("oci-archive:...", "dir:...") is refused by name; the reference must be
+ * fully qualified once normalised (docker.io names get "library/"), carry
+ * no digest, and gets tag "latest" when it has none.  */
+int push_destination_parse (const char *destination, struct image_ref *out, galley_error_t *err);
+
+/* The manifest format to write, from the option, the stored manifest's
+ * media type (may be NULL) and the compression; a Docker schema-2 manifest
+ * cannot carry zstd layers (EINVAL).  */
+int push_choose_format (enum push_format asked, const char *stored_media_type,
+                        enum layer_compression compression, enum push_format *out, galley_error_t *err);
+
+struct push_blob_ref
+{
+  const char *digest;
+  uint64_t size;
+};
+
+/* The manifest document (compact JSON, malloc'd) for a config and layers
+ * (bottom first), with the media types of format and compression.  */
+int push_manifest_compose (enum push_format format, enum layer_compression compression,
+                           const struct push_blob_ref *config, const struct push_blob_ref *layers, size_t n,
+                           char **out, galley_error_t *err);
+
+/* The media type of a manifest of that format.  */
+const char *push_manifest_media_type (enum push_format format);
+
+#endif
