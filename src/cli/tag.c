@@ -13,22 +13,6 @@
 #include "image/store.h"
 #include "util/cleanup.h"
 
-static int
-normalize_name (const char *input, char **out, galley_error_t *err)
-{
-  _cleanup_image_ref_ struct image_ref ref = { 0 };
-
-  if (image_ref_parse (input, &ref, err) < 0)
-    return galley_error_wrap (err, "normalizing name \"%s\"", input);
-  if (ref.digest)
-    return galley_error_make (err, 0, "normalizing name \"%s\": tagging by digest is not supported", input);
-  if (asprintf (out, "%s/%s:%s", ref.registry ? ref.registry : "localhost", ref.repository,
-                ref.tag ? ref.tag : "latest")
-      < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
-  return 0;
-}
-
 int
 cli_cmd_tag (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
@@ -46,7 +30,7 @@ cli_cmd_tag (struct cli_context *ctx, int argc, char **argv, galley_error_t *err
     {
       _cleanup_free_ char *name = NULL;
 
-      if (normalize_name (argv[i], &name, err) < 0 || store_image_tag (s, img->id, name, err) < 0)
+      if (image_ref_normalize_name (argv[i], &name, err) < 0 || store_image_tag (s, img->id, name, err) < 0)
         return -1;
     }
   return 0;
@@ -80,7 +64,7 @@ cli_cmd_untag (struct cli_context *ctx, int argc, char **argv, galley_error_t *e
       _cleanup_store_image_ struct store_image *owner = NULL;
       _cleanup_error_ galley_error_t ignored = NULL;
 
-      if (normalize_name (argv[i], &name, err) < 0)
+      if (image_ref_normalize_name (argv[i], &name, err) < 0)
         return -1;
       /* The name as stored: "busybox" may be docker.io/library/busybox:latest.  */
       if (store_image_lookup (s, argv[i], &owner, &matched, &ignored) < 0 || matched == NULL

@@ -58,24 +58,10 @@ rfc3339 (const struct timespec *ts)
   return strdup (buf);
 }
 
-/* obj[key], created as an empty object or array when missing or of
- * another type.  */
-static json_object *
-member (json_object *obj, const char *key, json_type type)
-{
-  json_object *v;
-
-  if (json_object_object_get_ex (obj, key, &v) && json_object_is_type (v, type))
-    return v;
-  v = type == json_type_array ? json_object_new_array () : json_object_new_object ();
-  json_object_object_add (obj, key, v);
-  return v;
-}
-
 static json_object *
 diff_ids (struct image_writer *w)
 {
-  return member (member (w->doc, "rootfs", json_type_object), "diff_ids", json_type_array);
+  return json_get_or_add (json_get_or_add (w->doc, "rootfs", json_type_object), "diff_ids", json_type_array);
 }
 
 static int
@@ -131,11 +117,11 @@ image_writer_new (const struct galley_paths *p, const char *base, struct image_w
     return -1;
   if (w->layers == NULL && (w->layers = calloc (1, sizeof *w->layers)) == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
-  json_object_object_add (member (w->doc, "rootfs", json_type_object), "type",
+  json_object_object_add (json_get_or_add (w->doc, "rootfs", json_type_object), "type",
                           json_object_new_string ("layers"));
   diff_ids (w);
-  member (w->doc, "history", json_type_array);
-  member (w->doc, "config", json_type_object);
+  json_get_or_add (w->doc, "history", json_type_array);
+  json_get_or_add (w->doc, "config", json_type_object);
   *out = steal_pointer (&cleanup);
   return 0;
 }
@@ -161,7 +147,7 @@ image_writer_doc (struct image_writer *w)
 json_object *
 image_writer_config (struct image_writer *w)
 {
-  return member (w->doc, "config", json_type_object);
+  return json_get_or_add (w->doc, "config", json_type_object);
 }
 
 void
@@ -192,13 +178,14 @@ image_writer_top_layer (const struct image_writer *w)
 void
 image_writer_drop_layers (struct image_writer *w)
 {
-  json_object *history = member (w->doc, "history", json_type_array);
+  json_object *history = json_get_or_add (w->doc, "history", json_type_array);
   size_t i;
 
   for (i = 0; i < json_object_array_length (history); i++)
     json_object_object_add (json_object_array_get_idx (history, i), "empty_layer",
                             json_object_new_boolean (1));
-  json_object_object_add (member (w->doc, "rootfs", json_type_object), "diff_ids", json_object_new_array ());
+  json_object_object_add (json_get_or_add (w->doc, "rootfs", json_type_object), "diff_ids",
+                          json_object_new_array ());
   cleanup_strvp (&w->layers);
   w->layers = calloc (1, sizeof *w->layers);
   w->n_layers = 0;
@@ -228,7 +215,7 @@ add_history (struct image_writer *w, const char *created_by, const char *comment
     json_object_object_add (h, "comment", json_object_new_string (comment));
   if (empty)
     json_object_object_add (h, "empty_layer", json_object_new_boolean (1));
-  json_object_array_add (member (w->doc, "history", json_type_array), h);
+  json_object_array_add (json_get_or_add (w->doc, "history", json_type_array), h);
   return 0;
 }
 
@@ -500,4 +487,22 @@ image_writer_commit (struct image_writer *w, const char *const *names, char **id
   if ((*id = strdup (config_digest + 7)) == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
   return 0;
+}
+
+void
+image_writer_print_progress (struct image_writer *w, FILE *out, size_t reused, const char *id)
+{
+  json_object *ids = diff_ids (w);
+  size_t i;
+
+  for (i = 0; i < json_object_array_length (ids); i++)
+    {
+      const char *d = json_object_get_string (json_object_array_get_idx (ids, i));
+      fprintf (out, "Copying blob %.12s %s\n", d && strlen (d) > 7 ? d + 7 : "",
+               i < reused ? "skipped: already exists" : "done");
+    }
+  fprintf (out, "Copying config %.12s done\n", id);
+  fprintf (out, "Writing manifest to image destination\n");
+  fprintf (out, "Storing signatures\n");
+  fflush (out);
 }

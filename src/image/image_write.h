@@ -13,6 +13,7 @@
 #define GALLEY_IMAGE_WRITE_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <time.h>
 
 #include <json-c/json.h>
@@ -89,7 +90,14 @@ const char *image_writer_top_layer (const struct image_writer *w);
  * give it names (NULL-terminated, may be NULL: an unnamed image; full
  * references "registry/repo:tag"; a name already on another image moves to
  * this one as with podman).  *id gets the 64-hex image id (malloc'd).  The
- * writer may not be used afterwards except for image_writer_free.  */
+ * writer may not be used afterwards except for image_writer_print_progress,
+ * reading image_writer_doc and image_writer_free.  */
 int image_writer_commit (struct image_writer *w, const char *const *names, char **id, galley_error_t *err);
+
+/* After commit: podman's copy progress for the new image (what follows
+ * "Getting image source signatures"): "Copying blob <hex> skipped: already
+ * exists" for the first `reused` layers, "... done" for the others, the
+ * config, "Writing manifest to image destination", "Storing signatures".  */
+void image_writer_print_progress (struct image_writer *w, FILE *out, size_t reused, const char *id);
 
 #endif

@@ -23,6 +23,8 @@ libgalley_a_SOURCES += \
 	src/image/layer_regen.c src/image/layer_regen.h \
 	src/image/layer_import.c src/image/layer_import.h \
 	src/image/image_write.c src/image/image_write.h \
+	src/image/image_change.c src/image/image_change.h \
+	src/image/image_import.c src/image/image_import.h \
 	src/image/pull.c src/image/pull.h \
 	src/image/push.c src/image/push.h \
 	src/image/pull_progress.c src/image/pull_progress.h

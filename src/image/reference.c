@@ -375,6 +375,22 @@ image_ref_set_tag (struct image_ref *r, const char *tag, galley_error_t *err)
   return 0;
 }
 
+int
+image_ref_normalize_name (const char *input, char **out, galley_error_t *err)
+{
+  _cleanup_image_ref_ struct image_ref ref = { 0 };
+
+  if (image_ref_parse (input, &ref, err) < 0)
+    return galley_error_wrap (err, "normalizing name \"%s\"", input);
+  if (ref.digest)
+    return galley_error_make (err, 0, "normalizing name \"%s\": tagging by digest is not supported", input);
+  if (asprintf (out, "%s/%s:%s", ref.registry ? ref.registry : "localhost", ref.repository,
+                ref.tag ? ref.tag : "latest")
+      < 0)
+    return galley_error_make (err, ENOMEM, "allocating");
+  return 0;
+}
+
 void
 image_ref_release (struct image_ref *r)
 {

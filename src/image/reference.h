@@ -47,6 +47,11 @@ int image_ref_copy (const struct image_ref *src, struct image_ref *dst);
 /* Replace the tag (NULL removes it).  -1 if tag is not a valid tag.  */
 int image_ref_set_tag (struct image_ref *r, const char *tag, galley_error_t *err);
 
+/* A name for a local image, as podman's NormalizeName: a short name goes
+ * under "localhost/", the tag defaults to "latest"; digests are refused
+ * ("tagging by digest is not supported").  */
+int image_ref_normalize_name (const char *input, char **out, galley_error_t *err);
+
 void image_ref_release (struct image_ref *r);
 #define _cleanup_image_ref_ __attribute__ ((cleanup (image_ref_release)))
 

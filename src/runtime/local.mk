@@ -28,6 +28,7 @@ libgalley_a_SOURCES += src/runtime/lifecycle.c src/runtime/lifecycle.h \
 libgalley_a_SOURCES += src/runtime/portspec.c src/runtime/portspec.h src/runtime/netconf.c src/runtime/netconf.h \
 	src/runtime/slirp.c src/runtime/slirp.h src/runtime/network.c src/runtime/network.h
 libgalley_a_SOURCES += src/runtime/volume_mounts.c src/runtime/volume_mounts.h
+libgalley_a_SOURCES += src/runtime/commit.c src/runtime/commit.h
 if LAZY_SUBID
 libgalley_a_SOURCES += src/runtime/subid_lazy.c
 endif

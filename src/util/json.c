@@ -55,6 +55,18 @@ json_get_string (json_object *obj, const char *key)
   return json_object_get_string (v);
 }
 
+json_object *
+json_get_or_add (json_object *obj, const char *key, json_type type)
+{
+  json_object *v;
+
+  if (json_object_object_get_ex (obj, key, &v) && json_object_is_type (v, type))
+    return v;
+  v = type == json_type_array ? json_object_new_array () : json_object_new_object ();
+  json_object_object_add (obj, key, v);
+  return v;
+}
+
 int
 json_write_atomic (int dirfd, const char *name, json_object *obj, galley_error_t *err)
 {

@@ -22,6 +22,10 @@ int json_parse_strict (const char *data, size_t len, const char *what, json_obje
 /* The string member `key` of obj, or NULL if absent or not a string.  */
 const char *json_get_string (json_object *obj, const char *key);
 
+/* obj[key] when it has the type json_type_object or json_type_array;
+ * otherwise a new empty one of that type, stored there.  */
+json_object *json_get_or_add (json_object *obj, const char *key, json_type type);
+
 /* Serialize and write atomically (see fs_write_atomic).  */
 int json_write_atomic (int dirfd, const char *name, json_object *obj, galley_error_t *err);
 

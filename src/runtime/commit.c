@@ -1,0 +1,163 @@
+/* Container commit (see commit.h).  */
+#include "config.h"
+#include "runtime/commit.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "image/image_change.h"
+#include "image/layer_import.h"
+#include "image/store.h"
+#include "runtime/export.h"
+#include "runtime/lifecycle.h"
+#include "util/cleanup.h"
+#include "util/json.h"
+#include "util/log.h"
+
+static json_object *
+copy_strings (json_object *arr)
+{
+  json_object *out = json_object_new_array ();
+  size_t i;
+
+  for (i = 0; i < json_object_array_length (arr); i++)
+    json_object_array_add (out, json_object_get (json_object_array_get_idx (arr, i)));
+  return out;
+}
+
+/* What podman's commit takes from the container: the command line as the
+ * container resolved it, its environment, working directory, user and
+ * labels.  */
+static void
+config_from_container (json_object *config, json_object *container, bool include_volumes)
+{
+  json_object *v;
+  const char *s;
+  size_t i;
+
+  if (json_object_object_get_ex (container, "Entrypoint", &v) && json_object_is_type (v, json_type_array))
+    {
+      json_object_object_add (config, "Entrypoint", copy_strings (v));
+      /* An entrypoint given at run drops the image's command (podman).  */
+      json_object_object_del (config, "Cmd");
+    }
+  if (json_object_object_get_ex (container, "Command", &v) && json_object_is_type (v, json_type_array)
+      && json_object_array_length (v) > 0)
+    json_object_object_add (config, "Cmd", copy_strings (v));
+  if (json_object_object_get_ex (container, "Env", &v) && json_object_is_type (v, json_type_array))
+    for (i = 0; i < json_object_array_length (v); i++)
+      {
+        const char *e = json_object_get_string (json_object_array_get_idx (v, i));
+        const char *eq = e ? strchr (e, '=') : NULL;
+        _cleanup_free_ char *name = eq ? strndup (e, (size_t)(eq - e)) : NULL;
+        if (name)
+          image_config_set_env (config, name, eq + 1);
+      }
+  if ((s = json_get_string (container, "WorkingDir")) && *s)
+    json_object_object_add (config, "WorkingDir", json_object_new_string (s));
+  if ((s = json_get_string (container, "User")) && *s)
+    json_object_object_add (config, "User", json_object_new_string (s));
+  /* Anonymous volumes ("-v /data") always; the others when asked.  */
+  if (json_object_object_get_ex (container, "Volumes", &v) && json_object_is_type (v, json_type_array))
+    for (i = 0; i < json_object_array_length (v); i++)
+      {
+        const char *spec = json_object_get_string (json_object_array_get_idx (v, i));
+        const char *colon = spec ? strchr (spec, ':') : NULL;
+        _cleanup_free_ char *dest = NULL;
+
+        if (spec == NULL || (colon && ! include_volumes))
+          continue;
+        dest = colon ? strndup (colon + 1, strcspn (colon + 1, ":")) : strdup (spec);
+        if (dest && dest[0] == '/')
+          json_object_object_add (json_get_or_add (config, "Volumes", json_type_object), dest,
+                                  json_object_new_object ());
+      }
+  if (json_object_object_get_ex (container, "Labels", &v) && json_object_is_type (v, json_type_object))
+    {
+      json_object *labels = json_get_or_add (config, "Labels", json_type_object);
+      json_object_object_foreach (v, key, val)
+      {
+        json_object_object_add (labels, key, json_object_get (val));
+      }
+    }
+}
+
+/* The whole filesystem as one layer (copy method, --rootfs, --squash):
+ * the export's tar, through an unlinked file in the store.  */
+static int
+add_flattened_layer (const struct galley_paths *p, struct image_writer *w, const struct run_spec *spec,
+                     const char *comment, galley_error_t *err)
+{
+  _cleanup_store_ struct store *s = NULL;
+  _cleanup_close_ int fd = -1;
+
+  if (store_open (p, &s, err) < 0)
+    return -1;
+  fd = layer_import_tmpfile (s, err);
+  if (fd < 0 || container_export (spec, fd, err) < 0)
+    return -1;
+  if (lseek (fd, 0, SEEK_SET) < 0)
+    return galley_error_make (err, errno, "rewinding the exported filesystem");
+  image_writer_drop_layers (w);
+  return image_writer_add_layer_tar (w, fd, NULL, comment, err);
+}
+
+static int
+add_layer (const struct galley_paths *p, struct container_entry *e, struct image_writer *w,
+           const struct run_spec *spec, const struct commit_options *o, galley_error_t *err)
+{
+  bool paused = false;
+  galley_error_t unpause_err = NULL;
+  int ret;
+
+  if (o->pause && e->state.status == CONTAINER_STATUS_RUNNING)
+    {
+      if (container_pause (p, e, true, err) < 0)
+        return galley_error_wrap (err, "pausing the container");
+      paused = true;
+    }
+  if (o->squash || spec->upper_dir == NULL || spec->rootfs_method == ROOTFS_METHOD_COPY
+      || spec->rootfs_method == ROOTFS_METHOD_DIR)
+    ret = add_flattened_layer (p, w, spec, o->message, err);
+  else
+    ret = image_writer_add_layer_dir (w, spec->upper_dir, NULL, o->message, err);
+  if (paused && container_pause (p, e, false, &unpause_err) < 0)
+    {
+      log_warn ("unpausing the container: %s", unpause_err->msg);
+      galley_error_release (&unpause_err);
+    }
+  return ret;
+}
+
+int
+container_commit (const struct galley_paths *p, struct container_entry *e, const struct run_spec *spec,
+                  const struct commit_options *o, char **id, galley_error_t *err)
+{
+  _cleanup_image_writer_ struct image_writer *w = NULL;
+  const char *base = json_get_string (e->config, "ImageID");
+  json_object *doc;
+  size_t reused;
+
+  if (image_writer_new (p, base, &w, err) < 0)
+    return -1;
+  image_writer_set_format (w, o->format);
+  doc = image_writer_doc (w);
+  if (o->author && *o->author)
+    json_object_object_add (doc, "author", json_object_new_string (o->author));
+  /* Only the docker format has a place for the message besides history.  */
+  if (o->format == IMAGE_WRITER_DOCKER && o->message && *o->message)
+    json_object_object_add (doc, "comment", json_object_new_string (o->message));
+  config_from_container (image_writer_config (w), e->config, o->include_volumes);
+  if (o->changes)
+    image_changes_apply (image_writer_config (w), o->changes);
+  if (add_layer (p, e, w, spec, o, err) < 0)
+    return galley_error_wrap (err, "committing container %.12s", e->id);
+  reused = image_writer_n_layers (w) - 1;
+  if (image_writer_commit (w, o->names, id, err) < 0)
+    return -1;
+  if (o->progress)
+    image_writer_print_progress (w, o->progress, reused, *id);
+  return 0;
+}
