@@ -3,3 +3,8 @@ libgalley_a_SOURCES += \
 	src/build/containerfile.c src/build/containerfile.h \
 	src/build/ignore.c src/build/ignore.h \
 	src/build/context.c src/build/context.h
+# the build executor and its layer cache (issue 7)
+libgalley_a_SOURCES += \
+	src/build/executor.c src/build/executor.h src/build/executor_internal.h \
+	src/build/executor_meta.c src/build/executor_run.c src/build/executor_copy.c \
+	src/build/cache.c src/build/cache.h

@@ -15,3 +15,4 @@ libgalley_a_SOURCES += src/cli/container_targets.c src/cli/container_targets.h \
 	src/cli/ps.c src/cli/stop.c src/cli/rm.c src/cli/wait.c src/cli/pause.c src/cli/logs.c \
 	src/cli/container_inspect.c src/cli/rename.c src/cli/top.c src/cli/exec.c src/cli/cp.c src/cli/export.c
 libgalley_a_SOURCES += src/cli/commit.c src/cli/import.c
+libgalley_a_SOURCES += src/cli/build.c

@@ -1,0 +1,126 @@
+/* What the pieces of the build executor share: the build in progress, the
+ * stage in progress, and the step functions of executor_meta.c (config
+ * instructions), executor_run.c (RUN) and executor_copy.c (COPY/ADD).  */
+#ifndef GALLEY_BUILD_EXECUTOR_INTERNAL_H
+#define GALLEY_BUILD_EXECUTOR_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+#include "build/containerfile.h"
+#include "build/executor.h"
+#include "build/ignore.h"
+#include "image/image_write.h"
+#include "image/store.h"
+#include "runtime/idmap.h"
+
+struct build
+{
+  const struct galley_paths *paths;
+  const struct build_options *o;
+  struct store *store;
+  struct idmap map;
+  struct containerfile *cf;
+  char *cf_name; /* for errors: "Containerfile" or the -f path */
+  int context_fd;
+  struct build_ignore *ig;
+  char **stage_images; /* per stage: its result image id once built */
+  char **build_args;   /* --build-arg resolved to "K=V" */
+  size_t stage;        /* index of the stage being built */
+  size_t n_stages;     /* how many stages are built (for "[i/n]") */
+  size_t stage_number; /* 1-based among the built stages */
+  FILE *out;           /* NULL when quiet */
+};
+
+struct stage_state
+{
+  char *image;      /* the current image id; NULL: scratch (nothing yet) */
+  json_object *doc; /* its config document (NULL for scratch) */
+  char **args;      /* the ARGs in effect in this stage, "K=V" (values set) */
+  char **global;    /* the global ARGs (before the first FROM), "K=V" */
+  bool cmd_set;     /* a CMD in this stage (an ENTRYPOINT keeps it) */
+};
+
+/* The environment for expanding a word: the stage's args, then the image's
+ * Env (which wins).  NULL-terminated, malloc'ed.  */
+char **stage_expand_env (const struct stage_state *st);
+/* cf_expand over env (stage_expand_env).  */
+int stage_expand (const struct stage_state *st, const char *word, char **out, galley_error_t *err);
+/* The image config's "config" object (NULL if none).  */
+json_object *stage_config (const struct stage_state *st);
+/* The SHELL in effect (config "Shell" or /bin/sh -c), NULL-terminated.  */
+char **stage_shell (const struct stage_state *st);
+
+/* A flag's value (NULL when absent).  */
+const char *cf_flag_value (const struct cf_instruction *in, const char *name);
+
+/* NULL-terminated string vectors.  */
+size_t strv_len (char *const *v);
+int strv_push (char ***v, const char *s, galley_error_t *err);
+/* Set K=V in v, replacing an existing K.  */
+int strv_set_env (char ***v, const char *key, const char *value, galley_error_t *err);
+const char *strv_env_get (char *const *v, const char *key);
+char **strv_copy (char *const *v);
+json_object *json_from_strv (char *const *v);
+
+/* ---- one step: fill *key_text (what the cache key covers besides the
+ * parent and the build args) and, when not cached, apply the instruction
+ * to the writer.  ---- */
+
+/* Config instructions (ENV ARG WORKDIR USER CMD ENTRYPOINT LABEL EXPOSE
+ * VOLUME SHELL STOPSIGNAL HEALTHCHECK ONBUILD MAINTAINER).  ARG also
+ * updates st->args (done in prepare, as it affects later expansion).  */
+int meta_prepare (struct build *b, struct stage_state *st, const struct cf_instruction *in, char **key_text,
+                  galley_error_t *err);
+int meta_apply (struct build *b, struct stage_state *st, const struct cf_instruction *in,
+                struct image_writer *w, galley_error_t *err);
+/* Docker's created_by for a config instruction.  */
+char *meta_created_by (const struct cf_instruction *in, const char *expanded);
+
+struct run_step
+{
+  char **argv;      /* what runs */
+  char *created_by; /* history */
+};
+int run_prepare (struct build *b, struct stage_state *st, const struct cf_instruction *in,
+                 struct run_step *rs, char **key_text, galley_error_t *err);
+/* Returns the container's exit status (0 success) or -1.  On 0 the layer
+ * has been added to w.  */
+int run_apply (struct build *b, struct stage_state *st, const struct cf_instruction *in,
+               const struct run_step *rs, struct image_writer *w, galley_error_t *err);
+void run_step_clear (struct run_step *rs);
+
+struct copy_step
+{
+  char **sources; /* relative to src_fd's root */
+  size_t n_sources;
+  int src_fd;      /* the context, a heredoc dir, a downloaded file's dir, or -1: src_image */
+  char *src_image; /* --from: an image id whose rootfs is the source */
+  char *dest;      /* expanded, absolute */
+  char *chown;     /* --chown spec or NULL */
+  int mode;        /* --chmod or -1 */
+  char *tmp_dir;   /* heredoc/URL files, removed at clear */
+  char *created_by;
+  bool extract_tars; /* ADD: local archives are extracted */
+};
+int copy_prepare (struct build *b, struct stage_state *st, const struct cf_instruction *in,
+                  struct copy_step *cs, char **key_text, galley_error_t *err);
+int copy_apply (struct build *b, struct stage_state *st, const struct copy_step *cs, struct image_writer *w,
+                galley_error_t *err);
+void copy_step_clear (struct copy_step *cs);
+
+/* A scratch directory under the storage root (build-tmp/XXXXXX), and its
+ * removal inside the user namespace (it may hold files of subordinate
+ * ids).  */
+int build_tmp_dir (struct build *b, char **out, galley_error_t *err);
+void build_tmp_remove (struct build *b, const char *dir);
+
+/* An image by name or id, pulled per --pull when missing; *id: its id.  */
+int build_resolve_image (struct build *b, const char *name, char **id, galley_error_t *err);
+
+/* The diff dirs of an image's layers, bottom first, NULL-terminated.  */
+int build_image_lowers (struct build *b, const char *image_id, char ***lowers, galley_error_t *err);
+
+#endif

@@ -1,0 +1,248 @@
+/* RUN: the command runs in a temporary container made from the current
+ * image with the runtime of `run` (cli/run_options.h: the same spec
+ * building, rootfs, network, security), with the stage's build ARGs in its
+ * environment; the container's overlay upper dir — changes as files,
+ * deletions as whiteouts, replaced directories opaque — becomes the new
+ * layer.  The container is removed whatever happens.  */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build/executor_internal.h"
+#include "cli/run_options.h"
+#include "image/whiteout.h"
+#include "runtime/monitor.h"
+#include "state/container.h"
+#include "util/cleanup.h"
+#include "util/json.h"
+#include "util/log.h"
+
+void
+run_step_clear (struct run_step *rs)
+{
+  cleanup_strvp (&rs->argv);
+  free (rs->created_by);
+  memset (rs, 0, sizeof *rs);
+}
+
+/* "RUN <<EOF" (only heredocs on the command line): the heredoc is the
+ * script.  */
+static bool
+heredoc_is_script (const struct cf_instruction *in)
+{
+  const char *p = in->args[0];
+
+  if (in->n_heredocs != 1)
+    return false;
+  while (*p == ' ' || *p == '\t')
+    p++;
+  if (strncmp (p, "<<", 2) != 0)
+    return false;
+  p += strcspn (p, " \t");
+  while (*p == ' ' || *p == '\t')
+    p++;
+  return *p == '\0';
+}
+
+/* The shell command line with its heredoc bodies appended, which the
+ * shell itself then reads as here-documents.  */
+static char *
+shell_with_heredocs (const struct cf_instruction *in)
+{
+  char *text = strdup (in->args[0]);
+  size_t i;
+
+  for (i = 0; text && i < in->n_heredocs; i++)
+    {
+      char *n = NULL;
+      if (asprintf (&n, "%s\n%s%s\n", text, in->heredocs[i].content, in->heredocs[i].name) < 0)
+        n = NULL;
+      free (text);
+      text = n;
+    }
+  return text;
+}
+
+int
+run_prepare (struct build *b, struct stage_state *st, const struct cf_instruction *in, struct run_step *rs,
+             char **key_text, galley_error_t *err)
+{
+  _cleanup_free_ char *line = NULL, *joined = NULL;
+  size_t i, len = 0;
+
+  if (in->n_args == 0)
+    return galley_error_make (err, EINVAL, "RUN requires a command");
+  if (in->exec_form)
+    {
+      rs->argv = calloc (in->n_args + 1, sizeof (char *));
+      if (rs->argv == NULL)
+        return galley_error_make (err, errno, "allocating");
+      for (i = 0; i < in->n_args; i++)
+        rs->argv[i] = strdup (in->args[i]);
+    }
+  else
+    {
+      line = heredoc_is_script (in) ? strdup (in->heredocs[0].content) : shell_with_heredocs (in);
+      if (line == NULL)
+        return galley_error_make (err, errno, "allocating");
+      rs->argv = stage_shell (st);
+      if (strv_push (&rs->argv, line, err) < 0)
+        return -1;
+    }
+  for (i = 0; rs->argv[i]; i++)
+    len += strlen (rs->argv[i]) + 1;
+  joined = calloc (1, len + 1);
+  if (joined == NULL)
+    return galley_error_make (err, errno, "allocating");
+  for (i = 0; rs->argv[i]; i++)
+    {
+      if (i > 0)
+        strcat (joined, " ");
+      strcat (joined, rs->argv[i]);
+    }
+  rs->created_by = strdup (joined);
+  /* argv elements are NUL-separated in the key: no two argvs collide.  */
+  if (asprintf (key_text, "RUN\nnetwork=%s\n%zu", b->o->network ? b->o->network : "", strv_len (rs->argv))
+      < 0)
+    return galley_error_make (err, errno, "allocating");
+  for (i = 0; rs->argv[i]; i++)
+    {
+      char *n = NULL;
+      if (asprintf (&n, "%s\n%zu:%s", *key_text, strlen (rs->argv[i]), rs->argv[i]) < 0)
+        return galley_error_make (err, errno, "allocating");
+      free (*key_text);
+      *key_text = n;
+    }
+  return rs->created_by ? 0 : galley_error_make (err, errno, "allocating");
+}
+
+/* The container's configuration, as `run` would have stored it.  */
+static json_object *
+run_config (struct build *b, struct stage_state *st, const struct run_step *rs)
+{
+  json_object *c = json_object_new_object (), *env = json_object_new_array ();
+  _cleanup_strv_ char **image_env = NULL;
+  json_object *cfg = stage_config (st), *e = NULL;
+  size_t i, k;
+
+  json_object_object_add (c, "Image", json_object_new_string (st->image));
+  json_object_object_add (c, "ImageID", json_object_new_string (st->image));
+  json_object_object_add (c, "Entrypoint", json_object_new_array ());
+  json_object_object_add (c, "Command", json_from_strv (rs->argv));
+  json_object_object_add (c, "Pull", json_object_new_string ("never"));
+  if (b->o->network && strcmp (b->o->network, "private") != 0)
+    json_object_object_add (c, "Network", json_object_new_string (b->o->network));
+  /* Build ARGs are in the environment unless an ENV of the same name
+   * wins.  */
+  for (i = 0; st->args && st->args[i]; i++)
+    {
+      bool shadowed = false;
+      size_t klen = strcspn (st->args[i], "=");
+      if (cfg && json_object_object_get_ex (cfg, "Env", &e) && json_object_is_type (e, json_type_array))
+        for (k = 0; k < json_object_array_length (e); k++)
+          {
+            const char *v = json_object_get_string (json_object_array_get_idx (e, k));
+            if (v && strncmp (v, st->args[i], klen) == 0 && v[klen] == '=')
+              shadowed = true;
+          }
+      if (! shadowed)
+        json_object_array_add (env, json_object_new_string (st->args[i]));
+    }
+  json_object_object_add (c, "Env", env);
+  return c;
+}
+
+/* The runtime creates mount points for /etc/hosts, /etc/resolv.conf,
+ * /etc/hostname and /run/.containerenv (copying them up when the image has
+ * them) and the /proc, /sys and /dev directories: none of that is a change
+ * the RUN made, so it leaves the layer (buildah does the same).  */
+static void
+drop_mount_points (const char *upper)
+{
+  static const char *const files[] = { "etc/hosts", "etc/resolv.conf", "etc/hostname", "run/.containerenv" };
+  static const char *const dirs[] = { "proc", "sys", "dev", "run", "etc" };
+  _cleanup_close_ int fd = open (upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  size_t i;
+
+  if (fd < 0)
+    return;
+  for (i = 0; i < sizeof files / sizeof files[0]; i++)
+    {
+      struct stat st;
+      if (fstatat (fd, files[i], &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG (st.st_mode))
+        unlinkat (fd, files[i], 0);
+    }
+  for (i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+    {
+      _cleanup_close_ int d = openat (fd, dirs[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      /* Only when empty and not opaque: rmdir refuses a non-empty one.  */
+      if (d >= 0 && ! whiteout_dir_is_opaque (d))
+        unlinkat (fd, dirs[i], AT_REMOVEDIR);
+    }
+}
+
+static int
+run_container (struct build *b, struct stage_state *st, const struct run_step *rs, struct image_writer *w,
+               galley_error_t *err)
+{
+  struct cli_context ctx = { .paths = *b->paths, .config = (struct galley_config *)galley_config_current () };
+  _cleanup_json_ json_object *config = run_config (b, st, rs);
+  _cleanup_free_ char *cdir = NULL, *upper = NULL;
+  struct run_spec spec = { 0 };
+  galley_error_t local = NULL;
+  bool created = false;
+  char id[65];
+  int status = -1;
+
+  if (container_new_id (id, err) < 0)
+    return -1;
+  if (run_build_spec (&ctx, config, id, &spec, err) < 0)
+    goto out;
+  if (spec.rootfs_method != ROOTFS_METHOD_NATIVE && spec.rootfs_method != ROOTFS_METHOD_FUSE)
+    {
+      galley_error_make (err, ENOTSUP,
+                         "RUN needs an overlay rootfs (native or fuse-overlayfs); this system "
+                         "uses the copy method");
+      goto out;
+    }
+  if (run_create_record (&ctx, config, id, err) < 0)
+    goto out;
+  created = true;
+  status = run_execute (&ctx, config, &spec, err);
+  if (status != 0)
+    goto out;
+  cdir = container_dir (b->paths, id);
+  if (cdir == NULL || asprintf (&upper, "%s/upper", cdir) < 0)
+    {
+      status = galley_error_make (err, errno, "allocating");
+      goto out;
+    }
+  drop_mount_points (upper);
+  status = image_writer_add_layer_dir (w, upper, rs->created_by, NULL, err);
+out:
+  if (created && container_remove (b->paths, &spec.map, id, &local) < 0)
+    {
+      log_warn ("removing the build container %s: %s", id, local->msg);
+      galley_error_release (&local);
+    }
+  run_spec_clear (&spec);
+  return status;
+}
+
+int
+run_apply (struct build *b, struct stage_state *st, const struct cf_instruction *in,
+           const struct run_step *rs, struct image_writer *w, galley_error_t *err)
+{
+  (void)in;
+  if (st->image == NULL)
+    return galley_error_make (err, EINVAL, "RUN in a stage FROM scratch: there is nothing to run");
+  if (b->out)
+    fflush (b->out);
+  fflush (stdout);
+  return run_container (b, st, rs, w, err);
+}
