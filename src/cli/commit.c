@@ -27,7 +27,7 @@ image_format_parse (const char *name, enum image_writer_format *out, galley_erro
   else if (strcmp (name, "docker") == 0)
     *out = IMAGE_WRITER_DOCKER;
   else
-    return galley_error_make (err, EINVAL, "unrecognized image type \"%s\"", name);
+    return galley_error_make (err, 0, "unrecognized image type \"%s\"", name);
   return 0;
 }
 

@@ -66,7 +66,7 @@ split_pair (const char *value, char **key, char **val)
 static int
 bad (galley_error_t *err, const char *change, const char *why)
 {
-  return galley_error_make (err, EINVAL, "invalid change \"%s\" - %s", change, why);
+  return galley_error_make (err, 0, "invalid change \"%s\" - %s", change, why);
 }
 
 static int
@@ -271,7 +271,7 @@ parse_one (json_object *delta, const char *change, galley_error_t *err)
                              json_object_new_string (value));
       return 0;
     }
-  return galley_error_make (err, EINVAL, "invalid change \"%s\" - invalid instruction %s", change, instr);
+  return galley_error_make (err, 0, "invalid change \"%s\" - invalid instruction %s", change, instr);
 }
 
 int

@@ -13,8 +13,8 @@
 
 /* Parse n changes into *delta, an object with the OCI config keys they set
  * (User, ExposedPorts, Env, Entrypoint, Cmd, Volumes, WorkingDir, Labels,
- * StopSignal, OnBuild).  Errors name the change:
- * 'invalid change "FOO x" - invalid instruction FOO' (EINVAL).  */
+ * StopSignal, OnBuild).  Errors name the change
+ * ('invalid change "FOO x" - invalid instruction FOO').  */
 int image_changes_parse (char *const *changes, size_t n, json_object **delta, galley_error_t *err);
 
 /* Apply a parsed delta onto an image's "config" object as podman commit

@@ -30,9 +30,6 @@
 #include "util/cleanup.h"
 #include "util/json.h"
 
-/* containers/image's name for an uncompressed docker schema 2 layer.  */
-#define MEDIA_TYPE_DOCKER_LAYER "application/vnd.docker.image.rootfs.diff.tar"
-
 struct image_writer
 {
   struct galley_paths paths;
@@ -245,6 +242,11 @@ struct layer_job
   struct layer_result *result; /* shared with the parent */
 };
 
+/* Created in an upper dir as targets of the runtime's bind mounts, never
+ * part of an image (podman leaves them out too).  */
+static const char *const runtime_mount_points[] = { "etc/hostname", "etc/hosts", "etc/resolv.conf",
+                                                    "run/.containerenv", NULL };
+
 /* In the child, root in the user namespace.  */
 static int
 layer_child (void *arg, galley_error_t *err)
@@ -271,7 +273,7 @@ layer_child (void *arg, galley_error_t *err)
       if (dfd < 0)
         return galley_error_make (err, errno, "opening %s", job->dir);
       tmp_fd = fd = layer_import_tmpfile (s, err);
-      if (fd < 0 || layer_tar_write (dfd, fd, 0 /* uncompressed */, &r, err) < 0)
+      if (fd < 0 || layer_tar_write_except (dfd, fd, LAYER_UNCOMPRESSED, runtime_mount_points, &r, err) < 0)
         return -1;
       snprintf (job->result->diff_id, sizeof job->result->diff_id, "%s", r.diff_id);
     }
@@ -383,7 +385,7 @@ decompress_into (int in_fd, int out_fd, char diff_id[LAYER_DIGEST_LEN], galley_e
   if (n < 0)
     return layer_archive_fail (a, err, "reading the tarball");
   if (total == 0)
-    return galley_error_make (err, EINVAL, "reading the tarball: it is empty");
+    return galley_error_make (err, 0, "reading the tarball: it is empty");
   if (digest_final (&d, out, err) < 0)
     return -1;
   memcpy (diff_id, out, LAYER_DIGEST_LEN - 1); /* "sha256:" + 64 hex */

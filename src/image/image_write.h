@@ -70,6 +70,8 @@ void image_writer_drop_layers (struct image_writer *w);
  * container's upper/ and the store's diff/ dirs have).  The tar is produced
  * inside the user namespace (layer_tar_write) and the layer is added to the
  * store like a pulled one.  An empty directory still gives a (empty) layer.
+ * The runtime's mount points (etc/hosts, etc/hostname, etc/resolv.conf,
+ * run/.containerenv) are left out when they are empty files.
  * created_by and comment (both may be NULL) go to the history entry.  */
 int image_writer_add_layer_dir (struct image_writer *w, const char *dir, const char *created_by,
                                 const char *comment, galley_error_t *err);

@@ -35,6 +35,7 @@ struct tar_writer
   uint64_t tar_size, blob_size;
   int out_fd;
   unsigned char *data;
+  const char *const *skip; /* paths left out when they are empty files, or NULL */
 };
 
 struct walk_entry
@@ -519,6 +520,19 @@ out:
   return ret;
 }
 
+static bool
+skipped (const struct tar_writer *w, const char *path, const struct stat *st)
+{
+  size_t i;
+
+  if (w->skip == NULL || ! S_ISREG (st->st_mode) || st->st_size != 0)
+    return false;
+  for (i = 0; w->skip[i]; i++)
+    if (strcmp (w->skip[i], path) == 0)
+      return true;
+  return false;
+}
+
 static int
 walk_dir (struct tar_writer *w, int dirfd, const char *prefix, unsigned depth, galley_error_t *err)
 {
@@ -546,6 +560,8 @@ walk_dir (struct tar_writer *w, int dirfd, const char *prefix, unsigned depth, g
 
       if (asprintf (&path, "%s%s", prefix, v[i].out_name) < 0)
         ret = galley_error_make (err, ENOMEM, "allocating");
+      else if (skipped (w, path, &v[i].st))
+        continue;
       else if (v[i].role == LAYER_TAR_WHITEOUT)
         ret = write_marker (w, path, err);
       else
@@ -559,7 +575,14 @@ int
 layer_tar_write (int diff_dir_fd, int out_fd, enum layer_compression compression, struct layer_tar_result *r,
                  galley_error_t *err)
 {
-  struct tar_writer w = { 0 };
+  return layer_tar_write_except (diff_dir_fd, out_fd, compression, NULL, r, err);
+}
+
+int
+layer_tar_write_except (int diff_dir_fd, int out_fd, enum layer_compression compression,
+                        const char *const *skip, struct layer_tar_result *r, galley_error_t *err)
+{
+  struct tar_writer w = { .skip = skip };
   int ret;
 
   ret = writer_open (&w, out_fd, compression, err);

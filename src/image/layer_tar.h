@@ -40,6 +40,12 @@ struct layer_tar_result
 int layer_tar_write (int diff_dir_fd, int out_fd, enum layer_compression compression,
                      struct layer_tar_result *r, galley_error_t *err);
 
+/* layer_tar_write leaving out the empty regular files whose paths
+ * (relative, "etc/hosts") are in skip (NULL-terminated): the mount points a
+ * container runtime creates in an upper dir.  */
+int layer_tar_write_except (int diff_dir_fd, int out_fd, enum layer_compression compression,
+                            const char *const *skip, struct layer_tar_result *r, galley_error_t *err);
+
 /* ---- the pure pieces, exposed for the unit tests ---- */
 
 enum layer_tar_role

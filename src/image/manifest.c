@@ -36,6 +36,8 @@ static const struct
   { MEDIA_TYPE_OCI_LAYER_GZIP, LAYER_GZIP },
   { MEDIA_TYPE_OCI_LAYER_ZSTD, LAYER_ZSTD },
   { MEDIA_TYPE_DOCKER_LAYER_GZIP, LAYER_GZIP },
+  /* containers/image's name for an uncompressed one (local commits) */
+  { MEDIA_TYPE_DOCKER_LAYER, LAYER_UNCOMPRESSED },
 };
 
 /* Layers that registries do not serve: Windows base layers and the like.  */

@@ -40,3 +40,10 @@ tests_unit_test_layer_tar_SOURCES = tests/unit/test-layer-tar.c tests/unit/layer
 tests_unit_test_layer_tar_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_layer_tar_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-image-write
+TESTS += tests/unit/test-image-write
+tests_unit_test_image_write_SOURCES = tests/unit/test-image-write.c
+tests_unit_test_image_write_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_image_write_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+endif
