@@ -60,8 +60,7 @@ push_destination_parse (const char *destination, struct image_ref *out, galley_e
     for (i = 0; i < sizeof other_transports / sizeof other_transports[0]; i++)
       if (strlen (other_transports[i]) == (size_t)(colon - destination)
           && strncmp (destination, other_transports[i], (size_t)(colon - destination)) == 0)
-        return galley_error_make (err, ENOTSUP,
-                                  "%s: the \"%s\" transport is not supported: push to a registry",
+        return galley_error_make (err, 0, "%s: the \"%s\" transport is not supported: push to a registry",
                                   destination, other_transports[i]);
   if (image_ref_parse (ref, out, err) < 0)
     return galley_error_wrap (err, "invalid destination \"%s\"", destination);
@@ -78,7 +77,7 @@ push_destination_parse (const char *destination, struct image_ref *out, galley_e
   if (out->digest != NULL)
     {
       image_ref_release (out);
-      return galley_error_make (err, EINVAL, "invalid destination \"%s\": cannot push to a digest reference",
+      return galley_error_make (err, 0, "invalid destination \"%s\": cannot push to a digest reference",
                                 destination);
     }
   return 0;
@@ -89,7 +88,7 @@ push_choose_format (enum push_format asked, const char *stored_media_type, enum 
                     enum push_format *out, galley_error_t *err)
 {
   if (asked == PUSH_FORMAT_V2S2 && compression == LAYER_ZSTD)
-    return galley_error_make (err, EINVAL,
+    return galley_error_make (err, 0,
                               "the v2s2 (docker) manifest format cannot carry zstd layers: use --format oci");
   if (asked != PUSH_FORMAT_DEFAULT)
     *out = asked;
@@ -140,7 +139,7 @@ push_manifest_compose (enum push_format format, enum layer_compression compressi
   if (! oci && compression != LAYER_GZIP)
     {
       json_object_put (arr);
-      return galley_error_make (err, EINVAL, "the v2s2 (docker) manifest format needs gzip layers");
+      return galley_error_make (err, 0, "the v2s2 (docker) manifest format needs gzip layers");
     }
   layer_type = ! oci                       ? MEDIA_TYPE_DOCKER_LAYER_GZIP
                : compression == LAYER_ZSTD ? MEDIA_TYPE_OCI_LAYER_ZSTD
@@ -333,7 +332,7 @@ push_image (const struct galley_paths *paths, const char *source, const char *de
     goto out;
   if (destination == NULL && matched == NULL)
     {
-      galley_error_make (err, EINVAL, "%s: an image id needs a DESTINATION to push to", source);
+      galley_error_make (err, 0, "%s: an image id needs a DESTINATION to push to", source);
       goto out;
     }
   if (push_destination_parse (destination ? destination : matched, &j.dst, err) < 0

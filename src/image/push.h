@@ -60,7 +60,7 @@ int push_destination_parse (const char *destination, struct image_ref *out, gall
 
 /* The manifest format to write, from the option, the stored manifest's
  * media type (may be NULL) and the compression; a Docker schema-2 manifest
- * cannot carry zstd layers (EINVAL).  */
+ * cannot carry zstd layers.  */
 int push_choose_format (enum push_format asked, const char *stored_media_type,
                         enum layer_compression compression, enum push_format *out, galley_error_t *err);
 

@@ -47,3 +47,10 @@ tests_unit_test_image_write_SOURCES = tests/unit/test-image-write.c
 tests_unit_test_image_write_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_image_write_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-push
+TESTS += tests/unit/test-push
+tests_unit_test_push_SOURCES = tests/unit/test-push.c
+tests_unit_test_push_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_push_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+endif
