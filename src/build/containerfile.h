@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "util/error.h"
@@ -33,16 +34,21 @@ enum cf_kind
   CF_MAINTAINER
 };
 
-/* --from=x: {"from","x"}; a flag without "=" has value "".  */
+/* --from=x: {"from","x"}.  Boolean flags (--link, --parents,
+ * --keep-git-dir) have value "true" or "false" ("true" when bare).  --mount
+ * and --exclude may repeat; the others are unique.  */
 struct cf_flag
 {
   char *name;
   char *value;
 };
 
-/* RUN <<EOF / COPY <<EOF /dest: name is the delimiter word; content ends
- * with a newline; expand is false when the delimiter was quoted; chomp when
- * written <<-EOF (leading tabs already removed from content).  */
+/* RUN <<EOF / COPY <<EOF /dest: name is the delimiter word (quotes
+ * removed); content is the body, each line ending with a newline; expand is
+ * false when the delimiter was quoted ('EOF', "EOF", \EOF); chomp when
+ * written <<-EOF (leading tabs already removed from content).  The word
+ * stays as written in args (args[0] of RUN's shell line, a source of
+ * COPY/ADD): cf_heredoc_for_word maps it back.  */
 struct cf_heredoc
 {
   char *name;
@@ -65,12 +71,16 @@ struct cf_instruction
   /* exec form: the array elements.  Shell form of RUN/CMD/ENTRYPOINT/
    * HEALTHCHECK CMD: one element, the command line.  ENV/LABEL: pairs
    * key,value,key,value (both "K=V ..." and legacy "K V" forms).  Others:
-   * the whitespace-separated words (quotes removed where Docker does).
-   * Variables are NOT expanded here (the executor expands with cf_expand
-   * at execution time, as ARG/ENV values depend on the stage).  */
+   * the whitespace-separated words; USER, WORKDIR, STOPSIGNAL and
+   * MAINTAINER: one element, the rest of the line; ARG: the words "NAME" or
+   * "NAME=default"; HEALTHCHECK NONE: no element.  Quotes and escapes stay
+   * as written, and variables are NOT expanded here: the executor passes
+   * each word through cf_expand at execution time (ARG/ENV values depend
+   * on the stage), which removes the quotes as Docker does.  */
   struct cf_heredoc *heredocs;
   size_t n_heredocs;
-  struct cf_instruction *onbuild; /* CF_ONBUILD: the wrapped instruction */
+  struct cf_instruction *onbuild; /* CF_ONBUILD: the wrapped instruction (its
+                                     text is what goes to the config's OnBuild) */
 };
 
 struct cf_stage
@@ -116,5 +126,24 @@ int cf_expand (const char *word, char *const *env, char **out, galley_error_t *e
 /* Find the stage a --from= / FROM refers to: by name or index; -1 if none.
  * Only stages before `before` are considered.  */
 ssize_t containerfile_stage_index (const struct containerfile *cf, const char *name_or_index, size_t before);
+
+/* Parse one ONBUILD trigger as stored in an image's config ("RUN make"),
+ * to run it when the image is used as a base.  name is for errors.  */
+int cf_parse_trigger (const char *name, const char *text, struct cf_instruction **out, galley_error_t *err);
+void cf_instruction_free (struct cf_instruction *in);
+
+/* If word is a heredoc word ("<<EOF", "<<-'EOF'") of in, its heredoc.  */
+const struct cf_heredoc *cf_heredoc_for_word (const struct cf_instruction *in, const char *word);
+
+/* RUN's shell line with its heredoc bodies appended, as buildkit runs it
+ * with the shell: "cat <<EOF >f\nbody\nEOF\n".  (When args[0] is the
+ * heredoc word alone and there is one heredoc, buildkit instead runs the
+ * body as a script file: directly if it starts with "#!", else with the
+ * shell.)  Never NULL.  */
+char *cf_run_heredoc_script (const struct cf_instruction *in);
+
+/* A Go duration ("30s", "1m30s", "1.5h", "0"), as HEALTHCHECK's flags
+ * take; -1 if malformed.  */
+int cf_parse_duration (const char *s, int64_t *ns);
 
 #endif

@@ -18,10 +18,20 @@ struct build_ignore;
  * NULL (only the context's files are looked at).  */
 int build_ignore_load (int context_fd, const char *containerfile_path, struct build_ignore **out,
                        galley_error_t *err);
+/* Errors say "line N: ..." (EINVAL): a "!" alone, a bad class, a pattern
+ * pointing outside the context ("../x").  */
 int build_ignore_parse (const char *text, size_t len, struct build_ignore **out, galley_error_t *err);
 /* relpath is relative to the context root ("a/b"); ig may be NULL.  */
 bool build_ignore_match (const struct build_ignore *ig, const char *relpath);
 void build_ignore_free (struct build_ignore *ig);
+
+/* True if some pattern is a "!" exception: an ignored directory may then
+ * still hold entries to keep, so walks must look inside it.  */
+bool build_ignore_has_exceptions (const struct build_ignore *ig);
+
+/* Go's path.Clean: "a//b/../c/." -> "a/c", "" -> ".", "/.." -> "/",
+ * "../a" stays.  Never NULL (aborts on OOM).  */
+char *build_path_clean (const char *path);
 
 static inline void
 cleanup_build_ignorep (struct build_ignore **ig)

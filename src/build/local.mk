@@ -1,6 +1,8 @@
 # src/build: Containerfile parsing, ignore files, the build context
 libgalley_a_SOURCES += \
-	src/build/containerfile.c src/build/containerfile.h \
+	src/build/containerfile.c src/build/containerfile.h src/build/containerfile_internal.h \
+	src/build/containerfile_instruction.c src/build/containerfile_expand.c \
+	src/build/containerfile_words.c \
 	src/build/ignore.c src/build/ignore.h \
 	src/build/context.c src/build/context.h
 # the build executor and its layer cache (issue 7)
