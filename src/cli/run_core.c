@@ -403,7 +403,7 @@ run_build_spec (struct cli_context *ctx, json_object *config, const char *id, st
                 galley_error_t *err)
 {
   _cleanup_json_ json_object *image_cfg = NULL;
-  const char *v, *network = cfg_string (config, "Network");
+  const char *v;
   json_object *env = NULL;
   size_t i;
 
@@ -463,9 +463,9 @@ run_build_spec (struct cli_context *ctx, json_object *config, const char *id, st
   if (network_resolve_ports (config, image_cfg, err) < 0
       || network_spec_from_config (config, &spec->net, err) < 0)
     return -1;
-  if (spec->net.opts.mode == NET_MODE_CONTAINER)
-    return galley_error_make (err, 0, "--network %s is not supported yet", network);
-  /* slirp4netns and none: a private network namespace.  */
+  if (network_resolve (&ctx->paths, config, id, &spec->map, &spec->net, err) < 0)
+    return -1;
+  /* All but host: a network namespace of its own or joined (runtime/network.h).  */
   spec->network = spec->net.opts.mode == NET_MODE_HOST ? NETWORK_HOST : NETWORK_NONE;
   if (parse_limits_and_devices (config, spec, err) < 0
       || parse_security (config, spec,

@@ -85,13 +85,13 @@ apply_option (const struct cli_parser *p, const char *name, const char *arg, jso
     { "mount", "Mounts" },     { "security-opt", "SecurityOpt" }, { "tmpfs", "Tmpfs" },
     { "ulimit", "Ulimits" },   { "volume", "Volumes" },
     { "publish", "PublishPorts" }, { "dns", "Dns" },             { "dns-search", "DnsSearch" },
-    { "dns-option", "DnsOption" }, { "add-host", "AddHost" },
+    { "dns-option", "DnsOption" }, { "add-host", "AddHost" },   { "network-alias", "NetworkAliases" },
   }, strings[] = {
     { "cpus", "Cpus" },         { "hostname", "Hostname" },     { "memory", "Memory" },
     { "cidfile", "CIDFile" },   { "restart", "Restart" },       { "stop-signal", "StopSignal" },
     { "name", "Name" },         { "network", "Network" },       { "pids-limit", "PidsLimit" },
     { "pull", "Pull" },         { "user", "User" },             { "userns", "UserNS" },
-    { "workdir", "WorkingDir" },
+    { "workdir", "WorkingDir" }, { "ip", "IP" },
   }, bools[] = {
     { "init", "Init" },         { "interactive", "Interactive" }, { "privileged", "Privileged" },
     { "detach", "Detach" },

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +80,20 @@ parse_slirp_option (struct net_options *o, const char *opt, galley_error_t *err)
   return error_untrusted (err, "unknown option for slirp4netns: \"%.64s\"", opt);
 }
 
+bool
+net_name_is_valid (const char *name)
+{
+  size_t i, n = strlen (name);
+
+  /* podman's: [a-zA-Z0-9][a-zA-Z0-9_.-]*  */
+  if (n == 0 || n > 200 || ! isalnum ((unsigned char)name[0]))
+    return false;
+  for (i = 1; i < n; i++)
+    if (! isalnum ((unsigned char)name[i]) && ! strchr ("_.-", name[i]))
+      return false;
+  return true;
+}
+
 int
 net_options_parse (const char *value, struct net_options *out, galley_error_t *err)
 {
@@ -113,8 +128,22 @@ net_options_parse (const char *value, struct net_options *out, galley_error_t *e
             return -1;
           }
     }
-  else if (strncmp (value, "ns:", 3) == 0 || strcmp (value, "bridge") == 0 || strcmp (value, "pasta") == 0)
+  else if (strncmp (value, "ns:", 3) == 0)
+    {
+      if (value[3] != '/')
+        return error_untrusted (err, "--network ns: needs an absolute path");
+      out->mode = NET_MODE_NS;
+      if ((out->container = strdup (value + 3)) == NULL)
+        return galley_error_make (err, ENOMEM, "allocating");
+    }
+  else if (strcmp (value, "pasta") == 0)
     return error_untrusted (err, "--network %.64s is not supported yet", value);
+  else if (net_name_is_valid (value) || strcmp (value, "bridge") == 0)
+    {
+      out->mode = NET_MODE_BRIDGE;
+      if ((out->container = strdup (strcmp (value, "bridge") == 0 ? NET_DEFAULT_NAME : value)) == NULL)
+        return galley_error_make (err, ENOMEM, "allocating");
+    }
   else
     return error_untrusted (err, "unable to find network with name or ID %.128s: network not found", value);
   return 0;

@@ -15,6 +15,8 @@ enum net_mode
   NET_MODE_NONE,      /* private netns with only lo */
   NET_MODE_HOST,      /* the host's netns */
   NET_MODE_CONTAINER, /* another container's netns */
+  NET_MODE_NS,        /* ns:PATH, a network namespace from a path */
+  NET_MODE_BRIDGE,    /* a named network (runtime/bridge.h) */
 };
 
 #define SLIRP_DEFAULT_MTU 65520
@@ -23,7 +25,8 @@ enum net_mode
 struct net_options
 {
   enum net_mode mode;
-  char *container; /* NET_MODE_CONTAINER: the name or id given */
+  char *container; /* NET_MODE_CONTAINER: the name or id given; NET_MODE_NS: the path;
+                      NET_MODE_BRIDGE: the network's name ("bridge" is "podman") */
   /* slirp4netns:allow_host_loopback=true,mtu=N,cidr=A.B.C.D/N,enable_ipv6=true,
    * outbound_addr=IP,port_handler=slirp4netns */
   bool allow_host_loopback;
@@ -33,9 +36,15 @@ struct net_options
   char *outbound_addr;
 };
 
-/* Parse a --network value (NULL or "": the default, slirp4netns).  Unknown
- * modes fail: 'unable to find network with name or ID x: network not
- * found' as podman's (named networks do not exist yet).  */
+/* Parse a --network value (NULL or "": the default, slirp4netns).  Any
+ * other valid network name is NET_MODE_BRIDGE: whether that network exists
+ * is network_resolve's question.  */
+/* A network name as podman allows: [a-zA-Z0-9][a-zA-Z0-9_.-]*.  */
+bool net_name_is_valid (const char *name);
+
+/* The default network's name (podman's).  */
+#define NET_DEFAULT_NAME "podman"
+
 int net_options_parse (const char *value, struct net_options *out, galley_error_t *err);
 void net_options_clear (struct net_options *o);
 

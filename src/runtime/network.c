@@ -16,6 +16,10 @@
 
 #include "runtime/network.h"
 #include "image/error_text.h"
+#include "runtime/bridge.h"
+#include "runtime/userns.h"
+#include "state/container.h"
+#include "state/container_state.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -214,7 +218,9 @@ network_resolve_ports (json_object *config, json_object *image_config, galley_er
       && add_exposed_ports (image_config, &ports, &n, err) < 0)
     return -1;
   if (n > 0 && mode != NET_MODE_SLIRP)
-    return error_untrusted (err, "published ports need a slirp4netns network, not --network %s",
+    return error_untrusted (err,
+                            "published ports need a slirp4netns network, not --network %s (named "
+                            "networks do not forward host ports yet)",
                             json_get_string (config, "Network"));
   if (port_check_conflicts (ports, n, err) < 0)
     return -1;
@@ -244,6 +250,14 @@ network_spec_clear (struct network_spec *n)
   cleanup_strvp (&n->dns.search);
   cleanup_strvp (&n->dns.options);
   cleanup_strvp (&n->add_hosts);
+  free (n->id);
+  free (n->name);
+  free (n->hosts_path);
+  free (n->peer_id);
+  free (n->peer_state_dir);
+  network_def_clear (&n->def);
+  cleanup_strvp (&n->aliases);
+  free (n->ip);
   memset (n, 0, sizeof *n);
 }
 
@@ -277,13 +291,13 @@ fail:
 int
 network_clone_flags (const struct network_spec *n)
 {
-  return n->opts.mode == NET_MODE_SLIRP || n->opts.mode == NET_MODE_NONE ? CLONE_NEWNET : 0;
+  return n->opts.mode != NET_MODE_HOST ? CLONE_NEWNET : 0;
 }
 
 bool
 network_needs_loopback (const struct network_spec *n)
 {
-  return n->opts.mode == NET_MODE_SLIRP || n->opts.mode == NET_MODE_NONE;
+  return n->opts.mode == NET_MODE_SLIRP || n->opts.mode == NET_MODE_NONE || n->opts.mode == NET_MODE_BRIDGE;
 }
 
 /* The host's first IPv4 address that is not loopback: what
@@ -316,6 +330,23 @@ write_file (int dirfd, const char *name, const char *text, galley_error_t *err)
   return 0;
 }
 
+/* --network container:X shares X's /etc/hosts and resolv.conf as podman
+ * does (copied: X's runroot files are X's).  False when X has none yet.  */
+static bool
+copy_peer_files (const struct network_spec *n, int state_dirfd)
+{
+  _cleanup_free_ char *hosts = NULL, *resolv = NULL;
+  _cleanup_error_ galley_error_t ignored = NULL;
+  _cleanup_close_ int dfd =
+      n->peer_state_dir ? open (n->peer_state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+
+  if (dfd < 0 || fs_read_file (dfd, "hosts", 1 << 20, &hosts, NULL, &ignored) < 0
+      || fs_read_file (dfd, "resolv.conf", 1 << 16, &resolv, NULL, &ignored) < 0)
+    return false;
+  return write_file (state_dirfd, "hosts", hosts, &ignored) == 0
+         && write_file (state_dirfd, "resolv.conf", resolv, &ignored) == 0;
+}
+
 int
 network_write_files (const struct network_spec *n, int state_dirfd, const char *hostname, const char *name,
                      galley_error_t *err)
@@ -325,6 +356,8 @@ network_write_files (const struct network_spec *n, int state_dirfd, const char *
   char gateway[16], dns[16], guest[16], host_ip[16];
   const char *self_ip = "127.0.0.1", *slirp_dns = NULL, *host_gateway = NULL;
 
+  if (n->opts.mode == NET_MODE_CONTAINER && copy_peer_files (n, state_dirfd))
+    return 0;
   if (fs_read_file (AT_FDCWD, "/etc/resolv.conf", 1 << 16, &host_resolv, NULL, &ignored) < 0)
     host_resolv = NULL;
   if (fs_read_file (AT_FDCWD, "/etc/hosts", 1 << 20, &host_hosts, NULL, &ignored2) < 0)
@@ -342,6 +375,14 @@ network_write_files (const struct network_spec *n, int state_dirfd, const char *
     }
   else if (n->opts.mode == NET_MODE_HOST && host_address (host_ip))
     self_ip = host_ip;
+  else if (n->opts.mode == NET_MODE_BRIDGE)
+    {
+      /* Its own line comes with the address (runtime/bridge.c); slirp's
+       * resolver is reachable through the keeper's namespace.  */
+      self_ip = NULL;
+      if (! n->def.internal)
+        slirp_dns = "10.0.2.3";
+    }
   if (n->opts.mode == NET_MODE_HOST && ! n->dns.servers[0] && ! n->dns.search[0] && ! n->dns.options[0])
     resolv = strdup (host_resolv ? host_resolv : "");
   else
@@ -364,7 +405,9 @@ network_attach (const struct network_spec *n, pid_t pid, const char *state_dir, 
   size_t i;
   uint16_t k;
 
-  *h = (struct network_handle)NETWORK_HANDLE_INIT;
+  h->net = n;
+  if (n->opts.mode == NET_MODE_BRIDGE)
+    return network_attach_bridge (n, pid, h, err);
   if (n->opts.mode != NET_MODE_SLIRP)
     return 0;
   if (net_slirp_addresses (n->opts.cidr, gateway, dns, guest, err) < 0)
@@ -391,4 +434,5 @@ void
 network_teardown (struct network_handle *h)
 {
   slirp_stop (&h->slirp);
+  network_detach (h);
 }

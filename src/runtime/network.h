@@ -13,9 +13,15 @@
  *            free host ports for -P / omitted host ports, fails (exit 125)
  *            when a host port is taken; before anything is created
  *   build:   network_spec_from_config (config, &spec->net)
+ *            network_resolve (paths, config, id, map, &spec->net)  -- the
+ *            container or network joined; an unknown one fails here
  *   start:   network_write_files (&net, state_dirfd, hostname, name)  -- hosts, resolv.conf
  *            clone flags |= network_clone_flags (&net)
- *   monitor: after the uid/gid maps are written, before the init goes on:
+ *   monitor: pid = network_clone_init (&net, flags, &handle) instead of
+ *            userns_clone: --network container:X, ns:PATH and named
+ *            networks join existing namespaces (runtime/netns.h); then,
+ *            unless network_joins_userns (&handle), the maps are written;
+ *            before the init goes on:
  *            network_attach (&net, init_pid, state_dir, &handle)
  *   exit:    network_teardown (&handle)                         */
 #ifndef GALLEY_RUNTIME_NETWORK_H
@@ -26,9 +32,13 @@
 
 #include <json-c/json.h>
 
+#include "runtime/idmap.h"
 #include "runtime/netconf.h"
+#include "runtime/netns.h"
 #include "runtime/portspec.h"
 #include "runtime/slirp.h"
+#include "state/network.h"
+#include "state/paths.h"
 #include "util/error.h"
 
 struct network_spec
@@ -38,16 +48,34 @@ struct network_spec
   size_t n_ports;
   struct dns_options dns;
   char **add_hosts; /* strv */
+
+  /* Filled by network_resolve.  */
+  const struct galley_paths *paths;
+  const struct idmap *map;
+  char *id, *name;        /* the container's */
+  char *hosts_path;       /* its /etc/hosts on the host */
+  char *peer_id;          /* container:X: X's id */
+  char *peer_state_dir;   /* and its runroot dir (hosts, resolv.conf) */
+  struct network_def def; /* a named network */
+  char **aliases;         /* --network-alias (strv) */
+  char *ip;               /* --ip, NULL: any */
 };
 
 struct network_handle
 {
   struct slirp_process slirp;
+  struct netns_join join;   /* the namespaces the init was cloned into */
+  struct netns_join keeper; /* a named network's: UK and NK (runtime/bridge.h) */
+  int keeper_lock;          /* held from the clone until the lease is recorded */
+  bool joined_userns;
+  bool attached; /* to the named network n->def */
+  const struct network_spec *net;
 };
 
-#define NETWORK_HANDLE_INIT     \
-  {                             \
-    .slirp = SLIRP_PROCESS_INIT \
+#define NETWORK_HANDLE_INIT                                                                             \
+  {                                                                                                     \
+    .slirp = SLIRP_PROCESS_INIT, .join = NETNS_JOIN_INIT, .keeper = NETNS_JOIN_INIT, .keeper_lock = -1, \
+    .joined_userns = false, .attached = false, .net = NULL                                              \
   }
 
 /* Validate the network options of config and record "PortMappings" with
@@ -60,6 +88,24 @@ int network_resolve_ports (json_object *config, json_object *image_config, galle
 int network_spec_from_config (json_object *config, struct network_spec *out, galley_error_t *err);
 void network_spec_clear (struct network_spec *n);
 
+/* Resolve what the network joins: container:X (its id and files; whether
+ * it runs is checked when the container starts), a named network (its
+ * definition: 'unable to find network with name or ID x: network not
+ * found'; --network-alias, --ip from config).  Named networks and
+ * container:X share a user namespace, so the map must be the user's
+ * default one (not keep-id) or X's.  */
+int network_resolve (const struct galley_paths *p, json_object *config, const char *id,
+                     const struct idmap *map, struct network_spec *n, galley_error_t *err);
+
+/* Clone the container init (like userns_clone (flags)), joining the
+ * namespaces of --network container:X / ns:PATH / a named network.  -1
+ * with *err.  */
+pid_t network_clone_init (const struct network_spec *n, int flags, struct network_handle *h,
+                          galley_error_t *err);
+
+/* Was the init cloned into an existing user namespace (no maps to write)?  */
+bool network_joins_userns (const struct network_handle *h);
+
 /* CLONE_NEWNET for slirp4netns and none, 0 for host.  */
 int network_clone_flags (const struct network_spec *n);
 
@@ -71,10 +117,16 @@ int network_write_files (const struct network_spec *n, int state_dirfd, const ch
                          const char *name, galley_error_t *err);
 
 /* Wire the network namespace of pid (the container init, whose id maps are
- * written) to the host: slirp4netns and the published ports.  Nothing for
- * none and host.  On failure nothing is left running.  */
+ * written) to the host: slirp4netns and the published ports; or to its
+ * named network (runtime/bridge.h).  Nothing for none and host.  On failure
+ * nothing is left running.  h comes from network_clone_init.  */
 int network_attach (const struct network_spec *n, pid_t pid, const char *state_dir, struct network_handle *h,
                     galley_error_t *err);
 void network_teardown (struct network_handle *h);
+
+/* Internal to network*.c: the named-network half of attach and teardown.  */
+int network_attach_bridge (const struct network_spec *n, pid_t pid, struct network_handle *h,
+                           galley_error_t *err);
+void network_detach (struct network_handle *h);
 
 #endif

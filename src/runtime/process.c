@@ -259,12 +259,10 @@ container_run_hooked (const struct galley_paths *paths, const struct run_spec *s
   a.saved_mask = saved;
   fflush (stdout);
   fflush (stderr);
-  r.pid = userns_clone (clone_flags (spec));
+  /* --network container:X and named networks join existing namespaces.  */
+  r.pid = network_clone_init (&spec->net, clone_flags (spec), &net, err);
   if (r.pid < 0)
-    {
-      galley_error_make (err, errno, "creating the container's namespaces");
-      goto out;
-    }
+    goto out;
   if (r.pid == 0)
     {
       close (sv[0]);
@@ -275,7 +273,7 @@ container_run_hooked (const struct galley_paths *paths, const struct run_spec *s
   sv[1] = -1;
   /* slirp4netns joins the init's namespaces once its maps are written, and
    * the network is up before the init goes on.  */
-  if (userns_write_maps (r.pid, &spec->map, err) < 0
+  if ((! network_joins_userns (&net) && userns_write_maps (r.pid, &spec->map, err) < 0)
       || network_attach (&spec->net, r.pid, spec->state_dir, &net, err) < 0
       || cgroup_apply (&spec->limits, spec->id, r.pid, err) < 0 || send (sv[0], "G", 1, MSG_NOSIGNAL) != 1)
     {

@@ -194,8 +194,20 @@ test_network_modes (void **state)
   assert_string_equal (o.cidr, "10.1.2.0/24");
   net_options_clear (&o);
 
-  assert_int_equal (net_options_parse ("foo", &o, &err), -1);
-  assert_string_equal (err->msg, "unable to find network with name or ID foo: network not found");
+  assert_int_equal (net_options_parse ("foo", &o, &err), 0);
+  assert_int_equal (o.mode, NET_MODE_BRIDGE);
+  assert_string_equal (o.container, "foo");
+  net_options_clear (&o);
+  assert_int_equal (net_options_parse ("bridge", &o, &err), 0);
+  assert_string_equal (o.container, "podman");
+  net_options_clear (&o);
+  assert_int_equal (net_options_parse ("ns:/proc/1/ns/net", &o, &err), 0);
+  assert_int_equal (o.mode, NET_MODE_NS);
+  net_options_clear (&o);
+  assert_int_equal (net_options_parse ("ns:relative", &o, &err), -1);
+  galley_error_release (&err);
+  assert_int_equal (net_options_parse ("-bad/name", &o, &err), -1);
+  assert_string_equal (err->msg, "unable to find network with name or ID -bad/name: network not found");
   galley_error_release (&err);
   assert_int_equal (net_options_parse ("slirp4netns:bogus=1", &o, &err), -1);
   assert_string_equal (err->msg, "unknown option for slirp4netns: \"bogus=1\"");

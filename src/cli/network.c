@@ -1,0 +1,595 @@
+/* galley network create/ls/inspect/rm/exists/connect/disconnect/prune:
+ * podman-compatible commands over src/state/network.h.  A container is on
+ * one network at a time here: connect and disconnect change a stopped
+ * container's "Network" (runtime/bridge.h says how it is wired).  */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "image/error_text.h"
+#include "runtime/bridge.h"
+#include "runtime/netconf.h"
+#include "state/container.h"
+#include "state/container_list.h"
+#include "state/network.h"
+#include "util/cleanup.h"
+#include "util/format.h"
+#include "util/json.h"
+
+static int
+add_label (json_object *labels, const char *arg)
+{
+  const char *eq = strchr (arg, '=');
+  _cleanup_free_ char *key = eq ? strndup (arg, (size_t)(eq - arg)) : strdup (arg);
+
+  if (key == NULL)
+    return -1;
+  json_object_object_add (labels, key, json_object_new_string (eq ? eq + 1 : ""));
+  return 0;
+}
+
+int
+cli_cmd_network_create (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  _cleanup_cli_parser_ struct cli_parser p;
+  struct network_def d = { 0 };
+  const char *arg;
+  bool ignore = false;
+  int opt, ret = -1;
+
+  d.labels = json_object_new_object ();
+  cli_parser_init (&p, ctx->cmd, argc, argv);
+  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+    switch (opt)
+      {
+      case OPT_network_create_driver:
+        if (strcmp (arg, "bridge") != 0)
+          {
+            galley_error_make (err, 0, "unsupported driver %s: only bridge", arg);
+            goto out;
+          }
+        break;
+      case OPT_network_create_gateway:
+        free (d.gateway);
+        d.gateway = strdup (arg);
+        break;
+      case OPT_network_create_ignore:
+        ignore = true;
+        break;
+      case OPT_network_create_internal:
+        d.internal = true;
+        break;
+      case OPT_network_create_label:
+        add_label (d.labels, arg);
+        break;
+      case OPT_network_create_subnet:
+        free (d.subnet);
+        d.subnet = strdup (arg);
+        break;
+      }
+  if (opt < 0 || cli_positionals (&p, 0, 1, err) < 0)
+    goto out;
+  if (d.gateway && ! d.subnet)
+    {
+      galley_error_make (err, 0, "cannot set gateway or range without subnet");
+      goto out;
+    }
+  if (p.optind < argc)
+    d.name = strdup (argv[p.optind]);
+  if (network_def_create (&ctx->paths, &d, err) < 0)
+    {
+      if (! (ignore && galley_error_errno (err) == EEXIST))
+        goto out;
+      galley_error_release (err);
+    }
+  printf ("%s\n", d.name);
+  ret = 0;
+out:
+  network_def_clear (&d);
+  return ret;
+}
+
+/* The ids of the containers configured on network name.  */
+static int
+network_users (const struct galley_paths *paths, const char *name, struct container_entry **users, size_t *n,
+               galley_error_t *err)
+{
+  struct container_entry *all = NULL;
+  size_t count = 0, i;
+
+  *users = NULL;
+  *n = 0;
+  if (container_list (paths, &all, &count, err) < 0)
+    return -1;
+  for (i = 0; i < count; i++)
+    {
+      struct net_options o;
+      _cleanup_error_ galley_error_t ignored = NULL;
+      bool on = net_options_parse (json_get_string (all[i].config, "Network"), &o, &ignored) == 0
+                && o.mode == NET_MODE_BRIDGE && strcmp (o.container, name) == 0;
+      net_options_clear (&o);
+      if (on)
+        all[(*n)++] = all[i];
+      else
+        container_entry_clear (&all[i]);
+    }
+  *users = all;
+  return 0;
+}
+
+/* The record templates see: podman's Go field names.  */
+static json_object *
+template_record (const struct network_def *d)
+{
+  json_object *o = network_def_to_json (d), *r = json_object_new_object ();
+  json_object *subnets;
+  char short_id[13];
+
+  snprintf (short_id, sizeof short_id, "%.12s", d->id);
+  json_object_object_add (r, "Name", json_object_new_string (d->name));
+  json_object_object_add (r, "ID", json_object_new_string (short_id));
+  json_object_object_add (r, "Driver", json_object_new_string ("bridge"));
+  json_object_object_add (r, "NetworkInterface", json_object_new_string (d->interface));
+  json_object_object_add (r, "Created", json_object_new_string (json_get_string (o, "created")));
+  json_object_object_add (r, "Internal", json_object_new_boolean (d->internal));
+  json_object_object_add (r, "IPv6Enabled", json_object_new_boolean (0));
+  json_object_object_add (r, "DNSEnabled", json_object_new_boolean (0));
+  json_object_object_add (r, "Labels", json_object_get (d->labels));
+  json_object_object_get_ex (o, "subnets", &subnets);
+  json_object_object_add (r, "Subnets", json_object_get (subnets));
+  json_object_put (o);
+  return r;
+}
+
+static bool
+label_matches (const struct network_def *d, const char *want)
+{
+  const char *eq = strchr (want, '=');
+  _cleanup_free_ char *key = eq ? strndup (want, (size_t)(eq - want)) : strdup (want);
+  json_object *v;
+
+  if (key == NULL || ! json_object_object_get_ex (d->labels, key, &v))
+    return false;
+  return eq == NULL || strcmp (json_object_get_string (v), eq + 1) == 0;
+}
+
+/* One --filter KEY=VALUE: filters of one key are OR-ed, keys AND-ed (the
+ * caller checks each key group).  */
+static int
+filter_matches (const struct network_def *d, const char *filter, bool *hit, galley_error_t *err)
+{
+  const char *eq = strchr (filter, '=');
+  const char *v = eq ? eq + 1 : "";
+
+  if (eq == NULL)
+    return galley_error_make (err, 0, "invalid filter %s: must be KEY=VALUE", filter);
+  if (strncmp (filter, "name=", 5) == 0)
+    {
+      regex_t re;
+      if (regcomp (&re, v, REG_EXTENDED | REG_NOSUB) != 0)
+        return galley_error_make (err, 0, "invalid name filter %s: not a regular expression", v);
+      *hit = regexec (&re, d->name, 0, NULL, 0) == 0;
+      regfree (&re);
+    }
+  else if (strncmp (filter, "id=", 3) == 0)
+    *hit = strncmp (d->id, v, strlen (v)) == 0;
+  else if (strncmp (filter, "driver=", 7) == 0)
+    *hit = strcmp (v, "bridge") == 0;
+  else if (strncmp (filter, "label=", 6) == 0)
+    *hit = label_matches (d, v);
+  else
+    return galley_error_make (err, 0, "invalid filter \"%.*s\"", (int)(eq - filter), filter);
+  return 0;
+}
+
+static int
+selected (const struct network_def *d, char **filters, size_t n, bool *out, galley_error_t *err)
+{
+  static const char *const keys[] = { "name=", "id=", "driver=", "label=" };
+  size_t k, i;
+
+  *out = true;
+  for (i = 0; i < n; i++)
+    {
+      bool hit;
+      if (filter_matches (d, filters[i], &hit, err) < 0)
+        return -1;
+    }
+  for (k = 0; k < sizeof keys / sizeof keys[0]; k++)
+    {
+      bool any = false, hit = false;
+      for (i = 0; i < n; i++)
+        if (strncmp (filters[i], keys[k], strlen (keys[k])) == 0)
+          {
+            bool h = false;
+            any = true;
+            filter_matches (d, filters[i], &h, err);
+            hit = hit || h;
+          }
+      if (any && ! hit)
+        *out = false;
+    }
+  return 0;
+}
+
+int
+cli_cmd_network_ls (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  _cleanup_cli_parser_ struct cli_parser p;
+  _cleanup_json_ json_object *records = json_object_new_array ();
+  _cleanup_json_ json_object *headers = json_object_new_object ();
+  _cleanup_free_ char **filters = NULL;
+  struct network_def *defs = NULL;
+  const char *format = NULL, *arg;
+  bool quiet = false, noheading = false;
+  size_t n = 0, nf = 0, i;
+  int opt, ret = -1;
+
+  cli_parser_init (&p, ctx->cmd, argc, argv);
+  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+    switch (opt)
+      {
+      case OPT_network_ls_filter:
+        {
+          char **grown = realloc (filters, (nf + 1) * sizeof *grown);
+          if (grown == NULL)
+            return galley_error_make (err, ENOMEM, "allocating");
+          filters = grown;
+          filters[nf++] = (char *)arg;
+        }
+        break;
+      case OPT_network_ls_format:
+        format = arg;
+        break;
+      case OPT_network_ls_noheading:
+        noheading = true;
+        break;
+      case OPT_network_ls_quiet:
+        quiet = true;
+        break;
+      }
+  if (opt < 0 || cli_positionals (&p, 0, 0, err) < 0)
+    return -1;
+  if (network_def_list (&ctx->paths, &defs, &n, err) < 0)
+    return -1;
+  for (i = 0; i < n; i++)
+    {
+      bool keep;
+      if (selected (&defs[i], filters, nf, &keep, err) < 0)
+        goto out;
+      if (keep)
+        json_object_array_add (records, format && format_is_json (format) ? network_def_to_json (&defs[i])
+                                                                          : template_record (&defs[i]));
+    }
+  if (quiet && format == NULL)
+    format = "{{.Name}}";
+  json_object_object_add (headers, "ID", json_object_new_string ("NETWORK ID"));
+  ret = format_print (stdout, format, "table {{.ID}}\t{{.Name}}\t{{.Driver}}", records, headers, noheading,
+                      err);
+out:
+  network_def_list_free (defs, n);
+  return ret;
+}
+
+int
+cli_cmd_network_inspect (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  _cleanup_cli_parser_ struct cli_parser p;
+  _cleanup_json_ json_object *records = json_object_new_array ();
+  _cleanup_error_ galley_error_t missing = NULL;
+  const char *format = NULL, *arg;
+  bool json = true;
+  int opt, i;
+
+  cli_parser_init (&p, ctx->cmd, argc, argv);
+  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+    if (opt == OPT_network_inspect_format)
+      format = arg;
+  if (opt < 0 || cli_positionals (&p, 1, -1, err) < 0)
+    return -1;
+  json = format == NULL || *format == '\0' || format_is_json (format);
+  for (i = p.optind; i < argc; i++)
+    {
+      struct network_def d;
+      _cleanup_error_ galley_error_t e = NULL;
+      if (network_def_load (&ctx->paths, argv[i], &d, &e) < 0)
+        {
+          if (missing == NULL)
+            missing = steal_pointer (&e);
+          continue;
+        }
+      json_object_array_add (records, json ? network_def_to_json (&d) : template_record (&d));
+      network_def_clear (&d);
+    }
+  if (format_print (stdout, json ? "json" : format, NULL, records, NULL, true, err) < 0)
+    return -1;
+  if (missing)
+    {
+      *err = steal_pointer (&missing);
+      return -1;
+    }
+  return 0;
+}
+
+/* Remove one network: refused while containers are configured on it,
+ * unless force (then the stopped ones are removed with it).  */
+static int
+remove_network (struct cli_context *ctx, const char *name_or_id, bool force, galley_error_t *err)
+{
+  struct network_def d;
+  struct container_entry *users = NULL;
+  size_t n = 0, i;
+  int ret = -1;
+
+  if (network_def_load (&ctx->paths, name_or_id, &d, err) < 0)
+    return -1;
+  if (strcmp (d.name, NET_DEFAULT_NAME) == 0)
+    {
+      galley_error_make (err, 0, "default network %s cannot be removed", d.name);
+      goto out;
+    }
+  if (network_users (&ctx->paths, d.name, &users, &n, err) < 0)
+    goto out;
+  for (i = 0; i < n; i++)
+    if (! force || container_status_is_live (users[i].state.status))
+      {
+        if (force)
+          galley_error_make (err, 0, "network %s is being used by running container %.12s: stop it first",
+                             d.name, users[i].id);
+        else
+          galley_error_make (err, 0,
+                             "\"%s\" has associated containers with it. Use -f to forcibly delete "
+                             "containers and pods: network is being used",
+                             d.name);
+        goto out;
+      }
+  for (i = 0; i < n; i++)
+    {
+      struct idmap map;
+      if (idmap_for_current_user (&map, err) < 0
+          || container_remove (&ctx->paths, &map, users[i].id, err) < 0)
+        goto out;
+    }
+  if (bridge_remove_interface (&ctx->paths, &d, err) < 0 || network_def_remove (&ctx->paths, d.name, err) < 0)
+    goto out;
+  printf ("%s\n", d.name);
+  ret = 0;
+out:
+  container_list_free (users, n);
+  network_def_clear (&d);
+  return ret;
+}
+
+int
+cli_cmd_network_rm (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  _cleanup_cli_parser_ struct cli_parser p;
+  const char *arg;
+  bool force = false;
+  int opt, i;
+
+  cli_parser_init (&p, ctx->cmd, argc, argv);
+  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+    if (opt == OPT_network_rm_force)
+      force = true;
+  if (opt < 0 || cli_positionals (&p, 1, -1, err) < 0)
+    return -1;
+  for (i = p.optind; i < argc; i++)
+    if (remove_network (ctx, argv[i], force, err) < 0)
+      return -1;
+  return 0;
+}
+
+int
+cli_cmd_network_exists (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  _cleanup_cli_parser_ struct cli_parser p;
+  _cleanup_error_ galley_error_t missing = NULL;
+  struct network_def d;
+
+  cli_parser_init (&p, ctx->cmd, argc, argv);
+  if (cli_parse_no_options (&p, 1, 1, err) < 0)
+    return -1;
+  if (network_def_load (&ctx->paths, argv[p.optind], &d, &missing) < 0)
+    return 1;
+  network_def_clear (&d);
+  return 0;
+}
+
+/* Set a stopped container's network (and --alias/--ip) in container.json.  */
+static int
+set_container_network (struct cli_context *ctx, const char *container, const char *network, char **aliases,
+                       size_t n_aliases, const char *ip, galley_error_t *err)
+{
+  struct container_entry e;
+  _cleanup_free_ char *dir = NULL;
+  _cleanup_close_ int lock = -1, dfd = -1;
+  json_object *a;
+  size_t i;
+  int ret = -1;
+
+  if (container_find (&ctx->paths, container, &e, err) < 0)
+    return -1;
+  if (container_status_is_live (e.state.status))
+    {
+      galley_error_make (err, 0,
+                         "container %s is running: connecting or disconnecting a running container is "
+                         "not supported yet; stop it first",
+                         container);
+      goto out;
+    }
+  lock = container_lock (&ctx->paths, e.id, err);
+  dir = container_dir (&ctx->paths, e.id);
+  if (lock < 0 || dir == NULL || (dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+    {
+      if (*err == NULL)
+        galley_error_make (err, errno, "opening %s", dir ? dir : e.id);
+      goto out;
+    }
+  json_object_object_add (e.config, "Network", json_object_new_string (network));
+  json_object_object_del (e.config, "IP");
+  if (ip)
+    json_object_object_add (e.config, "IP", json_object_new_string (ip));
+  a = json_object_new_array ();
+  for (i = 0; i < n_aliases; i++)
+    json_object_array_add (a, json_object_new_string (aliases[i]));
+  json_object_object_add (e.config, "NetworkAliases", a);
+  ret = json_write_atomic (dfd, "container.json", e.config, err);
+out:
+  container_entry_clear (&e);
+  return ret;
+}
+
+int
+cli_cmd_network_connect (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  _cleanup_cli_parser_ struct cli_parser p;
+  _cleanup_free_ char **aliases = NULL;
+  _cleanup_json_ json_object *config = NULL;
+  struct network_def d;
+  struct net_options o;
+  const char *arg, *ip = NULL;
+  size_t n = 0;
+  int opt, ret;
+
+  cli_parser_init (&p, ctx->cmd, argc, argv);
+  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+    if (opt == OPT_network_connect_ip)
+      ip = arg;
+    else if (opt == OPT_network_connect_alias)
+      {
+        char **grown = realloc (aliases, (n + 1) * sizeof *grown);
+        if (grown == NULL)
+          return galley_error_make (err, ENOMEM, "allocating");
+        aliases = grown;
+        aliases[n++] = (char *)arg;
+      }
+  if (opt < 0 || cli_positionals (&p, 2, 2, err) < 0)
+    return -1;
+  if (network_def_load (&ctx->paths, argv[p.optind], &d, err) < 0)
+    return -1;
+  if (container_load (&ctx->paths, argv[p.optind + 1], &config, err) < 0)
+    {
+      network_def_clear (&d);
+      return -1;
+    }
+  ret = net_options_parse (json_get_string (config, "Network"), &o, err);
+  if (ret == 0 && o.mode == NET_MODE_BRIDGE && strcmp (o.container, d.name) != 0)
+    ret = galley_error_make (err, 0,
+                             "container %s is already connected to network %s (one network per container)",
+                             argv[p.optind + 1], o.container);
+  else if (ret == 0 && (o.mode == NET_MODE_CONTAINER || o.mode == NET_MODE_HOST))
+    ret = galley_error_make (err, 0, "container %s uses another container's or the host's network",
+                             argv[p.optind + 1]);
+  if (ret == 0)
+    ret = set_container_network (ctx, argv[p.optind + 1], d.name, aliases, n, ip, err);
+  net_options_clear (&o);
+  network_def_clear (&d);
+  return ret;
+}
+
+int
+cli_cmd_network_disconnect (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  _cleanup_cli_parser_ struct cli_parser p;
+  _cleanup_json_ json_object *config = NULL;
+  struct network_def d;
+  struct net_options o;
+  const char *arg;
+  int opt, ret;
+
+  cli_parser_init (&p, ctx->cmd, argc, argv);
+  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+    ;
+  if (opt < 0 || cli_positionals (&p, 2, 2, err) < 0)
+    return -1;
+  if (network_def_load (&ctx->paths, argv[p.optind], &d, err) < 0)
+    return -1;
+  if (container_load (&ctx->paths, argv[p.optind + 1], &config, err) < 0)
+    {
+      network_def_clear (&d);
+      return -1;
+    }
+  ret = net_options_parse (json_get_string (config, "Network"), &o, err);
+  if (ret == 0 && (o.mode != NET_MODE_BRIDGE || strcmp (o.container, d.name) != 0))
+    ret =
+        galley_error_make (err, 0, "container %s is not connected to network %s", argv[p.optind + 1], d.name);
+  /* Its only network gone, only lo is left (as podman).  */
+  if (ret == 0)
+    ret = set_container_network (ctx, argv[p.optind + 1], "none", NULL, 0, NULL, err);
+  net_options_clear (&o);
+  network_def_clear (&d);
+  return ret;
+}
+
+int
+cli_cmd_network_prune (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  _cleanup_cli_parser_ struct cli_parser p;
+  _cleanup_free_ char **filters = NULL;
+  struct network_def *defs = NULL;
+  const char *arg;
+  bool force = false;
+  size_t n = 0, nf = 0, i;
+  int opt, ret = -1;
+
+  cli_parser_init (&p, ctx->cmd, argc, argv);
+  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+    if (opt == OPT_network_prune_force)
+      force = true;
+    else if (opt == OPT_network_prune_filter)
+      {
+        char **grown = realloc (filters, (nf + 1) * sizeof *grown);
+        if (strncmp (arg, "label=", 6) != 0)
+          {
+            free (grown);
+            return galley_error_make (err, 0, "invalid filter %s for network prune (label=KEY[=VALUE])", arg);
+          }
+        if (grown == NULL)
+          return galley_error_make (err, ENOMEM, "allocating");
+        filters = grown;
+        filters[nf++] = (char *)arg;
+      }
+  if (opt < 0 || cli_positionals (&p, 0, 0, err) < 0)
+    return -1;
+  if (! force)
+    {
+      char answer[16] = "";
+      fprintf (stderr, "WARNING! This will remove all networks not used by at least one container.\n"
+                       "Are you sure you want to continue? [y/N] ");
+      if (fgets (answer, sizeof answer, stdin) == NULL || (answer[0] != 'y' && answer[0] != 'Y'))
+        return 0;
+    }
+  if (network_def_list (&ctx->paths, &defs, &n, err) < 0)
+    return -1;
+  for (i = 1; i < n; i++)
+    {
+      struct container_entry *users = NULL;
+      size_t nu = 0;
+      bool keep;
+
+      if (selected (&defs[i], filters, nf, &keep, err) < 0
+          || network_users (&ctx->paths, defs[i].name, &users, &nu, err) < 0)
+        goto out;
+      container_list_free (users, nu);
+      if (! keep || nu > 0)
+        continue;
+      if (bridge_remove_interface (&ctx->paths, &defs[i], err) < 0
+          || network_def_remove (&ctx->paths, defs[i].name, err) < 0)
+        goto out;
+      printf ("%s\n", defs[i].name);
+    }
+  ret = 0;
+out:
+  network_def_list_free (defs, n);
+  return ret;
+}
+
+CLI_GROUP_HANDLER (network)

@@ -1,0 +1,547 @@
+/* Named networks at run time: the keeper, veth wiring, /etc/hosts of peers
+ * (see bridge.h for the namespace layout).  */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime/bridge.h"
+#include "runtime/helpers.h"
+#include "runtime/slirp.h"
+#include "runtime/userns.h"
+#include "state/container_state.h"
+#include "state/lock.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/json.h"
+#include "util/log.h"
+
+#define KEEPER_FILE "keeper.json"
+#define KEEPER_LOCK "keeper.lock"
+#define LEASE_GRACE_NS (60LL * 1000 * 1000 * 1000)
+#define KEEPER_IDLE_CHECKS 3
+
+static char *
+keeper_dir (const struct galley_paths *p)
+{
+  char *d = NULL;
+  return asprintf (&d, "%s/networks", p->runroot) < 0 ? NULL : d;
+}
+
+struct keeper_record
+{
+  pid_t pid, inner;
+  uint64_t start, inner_start;
+};
+
+static bool
+keeper_read (int dfd, struct keeper_record *k)
+{
+  _cleanup_free_ char *text = NULL;
+  _cleanup_error_ galley_error_t ignored = NULL;
+
+  memset (k, 0, sizeof *k);
+  if (fs_read_file (dfd, KEEPER_FILE, 4096, &text, NULL, &ignored) < 0)
+    return false;
+  if (sscanf (text, "%d %lu %d %lu", &k->pid, (unsigned long *)&k->start, &k->inner,
+              (unsigned long *)&k->inner_start)
+      != 4)
+    return false;
+  return proc_is (k->pid, k->start) && proc_is (k->inner, k->inner_start);
+}
+
+/* Is some lease on some network held by a live container (or young)?  Old
+ * leases of dead containers are dropped on the way.  */
+static bool
+leases_in_use (const struct galley_paths *p)
+{
+  _cleanup_free_ char *dir = NULL;
+  DIR *d;
+  struct dirent *e;
+  bool used = false;
+  int64_t now = time_now_ns ();
+
+  if (asprintf (&dir, "%s/networks/leases", p->runroot) < 0 || (d = opendir (dir)) == NULL)
+    return false;
+  while ((e = readdir (d)) != NULL)
+    {
+      struct network_lease *l = NULL;
+      size_t n = 0, i;
+      _cleanup_error_ galley_error_t ignored = NULL;
+
+      if (e->d_name[0] == '.' || network_lease_list (p, e->d_name, &l, &n, &ignored) < 0)
+        continue;
+      for (i = 0; i < n; i++)
+        {
+          struct container_state st;
+          _cleanup_error_ galley_error_t gone = NULL;
+          bool live =
+              now - l[i].since < LEASE_GRACE_NS
+              || (container_state_read (p, l[i].id, &st, &gone) == 0 && container_status_is_live (st.status));
+          if (live)
+            used = true;
+          else
+            bridge_detach (p, e->d_name, l[i].id);
+        }
+      network_lease_list_free (l, n);
+    }
+  closedir (d);
+  return used;
+}
+
+/* The keeper's inner half: holds UK and NK, nothing else.  */
+static _Noreturn void
+keeper_inner (int go)
+{
+  char byte;
+
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  prctl (PR_SET_NAME, "galley-netns-ns");
+  if (read (go, &byte, 1) != 1)
+    _exit (1);
+  close (go);
+  for (;;)
+    pause ();
+}
+
+/* The keeper itself, detached: start K and slirp4netns, report, then
+ * watch the leases.  Never returns.  */
+static _Noreturn void
+keeper_main (const struct galley_paths *p, const struct idmap *map, const char *dir, int report)
+{
+  struct slirp_process slirp = SLIRP_PROCESS_INIT;
+  struct net_options opts;
+  galley_error_t err = NULL;
+  _cleanup_close_ int dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int go[2], idle = 0, devnull = open ("/dev/null", O_RDWR);
+  char record[128];
+  pid_t inner;
+
+  prctl (PR_SET_NAME, "galley-netns");
+  if (devnull >= 0)
+    {
+      dup2 (devnull, 0);
+      dup2 (devnull, 1);
+      dup2 (devnull, 2);
+    }
+  if (chdir ("/") < 0 || pipe2 (go, O_CLOEXEC) < 0 || dfd < 0)
+    goto fail;
+  inner = userns_clone (CLONE_NEWUSER | CLONE_NEWNET);
+  if (inner == 0)
+    {
+      close (go[1]);
+      keeper_inner (go[0]);
+    }
+  close (go[0]);
+  if (inner < 0 || userns_write_maps (inner, map, &err) < 0 || write (go[1], "G", 1) != 1)
+    goto fail;
+  if (net_options_parse (NULL, &opts, &err) < 0 || slirp_start (&opts, inner, dir, &slirp, &err) < 0)
+    goto fail;
+  net_options_clear (&opts);
+  snprintf (record, sizeof record, "%d %lu %d %lu\n", (int)getpid (),
+            (unsigned long)proc_start_time (getpid ()), (int)inner, (unsigned long)proc_start_time (inner));
+  if (fs_write_atomic (dfd, KEEPER_FILE, record, strlen (record), 0600, &err) < 0)
+    goto fail;
+  if (write (report, "R", 1) != 1)
+    goto fail;
+  close (report);
+  report = -1;
+  for (;;)
+    {
+      _cleanup_close_ int lock = -1;
+      struct timespec second = { 1, 0 };
+
+      nanosleep (&second, NULL);
+      lock = lock_open (dfd, KEEPER_LOCK, &err);
+      if (lock < 0 || lock_acquire (lock, LOCK_EXCLUSIVE, &err) < 0)
+        break;
+      idle = leases_in_use (p) ? 0 : idle + 1;
+      if (idle >= KEEPER_IDLE_CHECKS || waitpid (inner, NULL, WNOHANG) == inner)
+        {
+          unlinkat (dfd, KEEPER_FILE, 0);
+          break;
+        }
+    }
+  kill (inner, SIGKILL);
+  waitpid (inner, NULL, 0);
+  slirp_stop (&slirp);
+  _exit (0);
+fail:
+  if (report >= 0)
+    {
+      if (err == NULL)
+        galley_error_make (&err, errno, "starting the network keeper");
+      if (write (report, "E", 1) == 1)
+        userns_send_error (report, &err);
+    }
+  slirp_stop (&slirp);
+  _exit (1);
+}
+
+static int
+keeper_start (const struct galley_paths *p, const struct idmap *map, const char *dir, galley_error_t *err)
+{
+  int sync[2], status;
+  pid_t child;
+  char byte = 0;
+  ssize_t r;
+
+  if (pipe2 (sync, O_CLOEXEC) < 0)
+    return galley_error_make (err, errno, "pipe");
+  fflush (stdout);
+  fflush (stderr);
+  child = fork ();
+  if (child < 0)
+    return galley_error_make (err, errno, "forking the network keeper");
+  if (child == 0)
+    {
+      close (sync[0]);
+      setsid ();
+      if (fork () != 0)
+        _exit (0);
+      /* Nothing of the starter's stays open in the keeper (least of all
+       * the keeper lock, which it would then share).  */
+      sync[1] = fcntl (sync[1], F_DUPFD_CLOEXEC, 3);
+      syscall (SYS_close_range, 3U, (unsigned)sync[1] - 1, 0);
+      syscall (SYS_close_range, (unsigned)sync[1] + 1, ~0U, 0);
+      keeper_main (p, map, dir, sync[1]);
+    }
+  close (sync[1]);
+  while (waitpid (child, &status, 0) < 0 && errno == EINTR)
+    ;
+  do
+    r = read (sync[0], &byte, 1);
+  while (r < 0 && errno == EINTR);
+  if (r == 1 && byte == 'R')
+    {
+      close (sync[0]);
+      return 0;
+    }
+  if (r == 1 && byte == 'E' && userns_receive_error (sync[0], err) == 1)
+    {
+      close (sync[0]);
+      return galley_error_wrap (err, "starting the network keeper");
+    }
+  close (sync[0]);
+  return galley_error_make (err, 0, "the network keeper exited before it was ready");
+}
+
+int
+bridge_keeper_ensure (const struct galley_paths *p, const struct idmap *map, struct netns_join *keeper_ns,
+                      galley_error_t *err)
+{
+  _cleanup_free_ char *dir = keeper_dir (p);
+  _cleanup_close_ int dfd = -1, lock = -1;
+  struct keeper_record k;
+
+  if (dir == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  if (paths_ensure_runroot (p, err) < 0 || fs_mkdir_p (dir, 0700, err) < 0)
+    return -1;
+  dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return galley_error_make (err, errno, "opening %s", dir);
+  lock = lock_open (dfd, KEEPER_LOCK, err);
+  if (lock < 0 || lock_acquire (lock, LOCK_EXCLUSIVE, err) < 0)
+    return -1;
+  if (! keeper_read (dfd, &k))
+    {
+      if (keeper_start (p, map, dir, err) < 0)
+        return -1;
+      if (! keeper_read (dfd, &k))
+        return galley_error_make (err, 0, "the network keeper did not record itself");
+    }
+  if (netns_join_open_pid (k.inner, k.inner_start, keeper_ns, err) < 0)
+    return galley_error_wrap (err, "joining the network keeper's namespaces");
+  return steal_fd (&lock);
+}
+
+/* ---------------------------------------------------------------- wiring */
+
+static int
+run_ip (const struct netns_join *j, galley_error_t *err, ...)
+{
+  static char *ip_path;
+  char *argv[16];
+  size_t n = 0;
+  va_list ap;
+
+  if (ip_path == NULL && (ip_path = helper_find ("ip")) == NULL)
+    return galley_error_make (err, ENOENT, "iproute2's ip not found: named networks need it");
+  argv[n++] = ip_path;
+  va_start (ap, err);
+  while (n < 15 && (argv[n] = va_arg (ap, char *)) != NULL)
+    n++;
+  va_end (ap);
+  argv[n] = NULL;
+  return netns_exec_in (j, argv, err);
+}
+
+/* Write a sysctl of the namespaces of j (a /proc/sys file of the
+ * network namespace the writer is in).  */
+static int
+write_sysctl (const struct netns_join *j, const char *path, const char *value, galley_error_t *err)
+{
+  char *argv[] = { (char *)"/bin/sh", (char *)"-c", NULL, NULL };
+  _cleanup_free_ char *cmd = NULL;
+
+  if (asprintf (&cmd, "echo %s > %s", value, path) < 0)
+    return galley_error_make (err, ENOMEM, "allocating");
+  argv[2] = cmd;
+  return netns_exec_in (j, argv, err);
+}
+
+/* Outbound traffic leaves NK through slirp4netns, which only answers its
+ * own 10.0.2.0/24: the network's subnet is masqueraded behind tap0.  add:
+ * -A, else -D.  */
+static int
+masquerade (const struct netns_join *keeper, const struct network_def *d, bool add, galley_error_t *err)
+{
+  _cleanup_free_ char *iptables = helper_find ("iptables");
+  char *argv[] = { iptables,
+                   (char *)"-t",
+                   (char *)"nat",
+                   (char *)(add ? "-A" : "-D"),
+                   (char *)"POSTROUTING",
+                   (char *)"-s",
+                   d->subnet,
+                   (char *)"!",
+                   (char *)"-d",
+                   d->subnet,
+                   (char *)"-j",
+                   (char *)"MASQUERADE",
+                   NULL };
+
+  if (iptables == NULL)
+    return galley_error_make (err, ENOENT,
+                              "iptables not found: containers on network %s cannot reach "
+                              "beyond it",
+                              d->name);
+  return netns_exec_in (keeper, argv, err);
+}
+
+static int
+ensure_bridge (const struct netns_join *keeper, const struct network_def *d, galley_error_t *err)
+{
+  _cleanup_error_ galley_error_t missing = NULL;
+  _cleanup_free_ char *gw = NULL;
+  const char *slash = strchr (d->subnet, '/');
+
+  if (run_ip (keeper, &missing, "link", "show", "dev", d->interface, NULL) == 0)
+    return 0;
+  if (asprintf (&gw, "%s%s", d->gateway, slash ? slash : "/24") < 0)
+    return galley_error_make (err, ENOMEM, "allocating");
+  if (run_ip (keeper, err, "link", "add", d->interface, "type", "bridge", NULL) < 0
+      || run_ip (keeper, err, "addr", "add", gw, "dev", d->interface, NULL) < 0
+      || run_ip (keeper, err, "link", "set", d->interface, "up", NULL) < 0
+      || write_sysctl (keeper, "/proc/sys/net/ipv4/ip_forward", "1", err) < 0)
+    return galley_error_wrap (err, "creating the bridge %s", d->interface);
+  if (! d->internal)
+    {
+      _cleanup_error_ galley_error_t no_nat = NULL;
+      if (masquerade (keeper, d, true, &no_nat) < 0)
+        log_warn ("%s", no_nat->msg);
+    }
+  return 0;
+}
+
+static int
+wire_container (const struct netns_join *keeper, const struct network_def *d, const struct network_lease *l,
+                pid_t init_pid, galley_error_t *err)
+{
+  struct netns_join inside = { .userns_fd = keeper->userns_fd, .netns_fd = -1 };
+  _cleanup_free_ char *addr = NULL;
+  char veth[16], pid[16], nsfile[64];
+  const char *slash = strchr (d->subnet, '/');
+  int ret;
+
+  snprintf (veth, sizeof veth, "veth%.8s", l->id);
+  snprintf (pid, sizeof pid, "%d", (int)init_pid);
+  if (asprintf (&addr, "%s%s", l->ip, slash ? slash : "/24") < 0)
+    return galley_error_make (err, ENOMEM, "allocating");
+  if (run_ip (keeper, err, "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", pid, NULL)
+          < 0
+      || run_ip (keeper, err, "link", "set", veth, "master", d->interface, "up", NULL) < 0)
+    return -1;
+  snprintf (nsfile, sizeof nsfile, "/proc/%d/ns/net", (int)init_pid);
+  inside.netns_fd = open (nsfile, O_RDONLY | O_CLOEXEC);
+  if (inside.netns_fd < 0)
+    return galley_error_make (err, errno, "opening %s", nsfile);
+  ret = run_ip (&inside, err, "addr", "add", addr, "dev", "eth0", NULL) < 0
+                || run_ip (&inside, err, "link", "set", "eth0", "up", NULL) < 0
+                || (! d->internal
+                    && run_ip (&inside, err, "route", "add", "default", "via", d->gateway, NULL) < 0)
+            ? -1
+            : 0;
+  close (inside.netns_fd);
+  return ret;
+}
+
+/* ---------------------------------------------------------------- /etc/hosts */
+
+/* Lines galley adds to a hosts file end with this comment and the id.  */
+#define HOSTS_MARK "# galley:"
+
+static char *
+hosts_line (const struct network_lease *l)
+{
+  char *line = NULL;
+  _cleanup_free_ char *aliases = NULL;
+  size_t i, len = 0;
+
+  for (i = 0; l->aliases && l->aliases[i]; i++)
+    len += strlen (l->aliases[i]) + 1;
+  aliases = calloc (len + 1, 1);
+  for (i = 0; aliases && l->aliases && l->aliases[i]; i++)
+    {
+      strcat (aliases, " ");
+      strcat (aliases, l->aliases[i]);
+    }
+  if (aliases == NULL
+      || asprintf (&line, "%s\t%s%s %s%.12s\n", l->ip, l->name, aliases, HOSTS_MARK, l->id) < 0)
+    return NULL;
+  return line;
+}
+
+/* Rewrite path in place (the bind mount must keep seeing it): drop the
+ * lines marked with id (all marked lines when id is NULL), append add.  */
+static int
+hosts_update (const char *path, const char *id, const char *add)
+{
+  _cleanup_free_ char *text = NULL, *out = NULL;
+  _cleanup_error_ galley_error_t ignored = NULL;
+  _cleanup_close_ int fd = -1;
+  char mark[32];
+  char *line, *save = NULL;
+  size_t len = 0, used = 0;
+
+  if (path == NULL || *path == '\0' || fs_read_file (AT_FDCWD, path, 1 << 20, &text, &len, &ignored) < 0)
+    return -1;
+  out = malloc (len + (add ? strlen (add) : 0) + 2);
+  if (out == NULL)
+    return -1;
+  snprintf (mark, sizeof mark, "%s%.12s", HOSTS_MARK, id ? id : "");
+  for (line = strtok_r (text, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
+    {
+      const char *m = strstr (line, HOSTS_MARK);
+      if (m && (id == NULL || strcmp (m, mark) == 0))
+        continue;
+      used += (size_t)sprintf (out + used, "%s\n", line);
+    }
+  if (add)
+    used += (size_t)sprintf (out + used, "%s", add);
+  fd = open (path, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 || write (fd, out, used) != (ssize_t)used)
+    return -1;
+  return 0;
+}
+
+/* The container's own line plus one per peer into its file; its line into
+ * every peer's.  */
+static void
+hosts_join (const struct galley_paths *p, const struct network_def *d, const struct network_lease *self)
+{
+  struct network_lease *l = NULL;
+  size_t n = 0, i;
+  _cleanup_error_ galley_error_t ignored = NULL;
+  _cleanup_free_ char *mine = hosts_line (self), *all = NULL;
+  size_t len = 0;
+
+  if (mine == NULL || network_lease_list (p, d->name, &l, &n, &ignored) < 0)
+    return;
+  all = strdup (mine);
+  for (i = 0; all && i < n; i++)
+    {
+      _cleanup_free_ char *theirs = NULL;
+      char *grown;
+      if (strcmp (l[i].id, self->id) == 0 || (theirs = hosts_line (&l[i])) == NULL)
+        continue;
+      len = strlen (all);
+      grown = realloc (all, len + strlen (theirs) + 1);
+      if (grown == NULL)
+        break;
+      strcpy (grown + len, theirs);
+      all = grown;
+      hosts_update (l[i].hosts_path, self->id, mine);
+    }
+  hosts_update (self->hosts_path, NULL, all);
+  network_lease_list_free (l, n);
+}
+
+int
+bridge_attach (const struct galley_paths *p, const struct netns_join *keeper_ns, const struct network_def *d,
+               struct network_lease *lease, pid_t init_pid, galley_error_t *err)
+{
+  _cleanup_close_ int lock = network_lock (p, d->name, err);
+
+  if (lock < 0 || network_lease_take (p, d, lease, err) < 0)
+    return -1;
+  if (ensure_bridge (keeper_ns, d, err) < 0 || wire_container (keeper_ns, d, lease, init_pid, err) < 0)
+    {
+      _cleanup_error_ galley_error_t ignored = NULL;
+      network_lease_drop (p, d->name, lease->id, &ignored);
+      return galley_error_wrap (err, "connecting to network %s", d->name);
+    }
+  hosts_join (p, d, lease);
+  return 0;
+}
+
+void
+bridge_detach (const struct galley_paths *p, const char *network, const char *id)
+{
+  _cleanup_error_ galley_error_t ignored = NULL;
+  _cleanup_close_ int lock = network_lock (p, network, &ignored);
+  struct network_lease *l = NULL;
+  size_t n = 0, i;
+
+  if (lock < 0)
+    return;
+  network_lease_drop (p, network, id, &ignored);
+  if (network_lease_list (p, network, &l, &n, &ignored) < 0)
+    return;
+  for (i = 0; i < n; i++)
+    hosts_update (l[i].hosts_path, id, NULL);
+  network_lease_list_free (l, n);
+}
+
+int
+bridge_remove_interface (const struct galley_paths *p, const struct network_def *d, galley_error_t *err)
+{
+  _cleanup_free_ char *dir = keeper_dir (p);
+  _cleanup_close_ int dfd = -1, lock = -1;
+  struct netns_join ns = NETNS_JOIN_INIT;
+  _cleanup_error_ galley_error_t missing = NULL;
+  struct keeper_record k;
+  int ret = 0;
+
+  if (dir == NULL || (dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+    return 0;
+  lock = lock_open (dfd, KEEPER_LOCK, err);
+  if (lock < 0 || lock_acquire (lock, LOCK_EXCLUSIVE, err) < 0)
+    return -1;
+  if (! keeper_read (dfd, &k) || netns_join_open_pid (k.inner, k.inner_start, &ns, &missing) < 0)
+    return 0;
+  if (run_ip (&ns, &missing, "link", "show", "dev", d->interface, NULL) == 0)
+    {
+      _cleanup_error_ galley_error_t no_nat = NULL;
+      ret = run_ip (&ns, err, "link", "del", d->interface, NULL);
+      if (! d->internal)
+        masquerade (&ns, d, false, &no_nat);
+    }
+  netns_join_close (&ns);
+  return ret;
+}

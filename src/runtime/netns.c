@@ -1,0 +1,246 @@
+/* Joining existing user and network namespaces (see netns.h).  */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runtime/netns.h"
+#include "state/container_state.h"
+#include "util/cleanup.h"
+
+void
+netns_join_close (struct netns_join *j)
+{
+  if (j->userns_fd >= 0)
+    close (j->userns_fd);
+  if (j->netns_fd >= 0)
+    close (j->netns_fd);
+  j->userns_fd = j->netns_fd = -1;
+}
+
+/* -1 for our own user namespace: setns(2) into it fails with EINVAL, and
+ * there is nothing to join (real root).  */
+static int
+keep_foreign_userns (int fd)
+{
+  struct stat mine, theirs;
+
+  if (fd >= 0 && fstat (fd, &theirs) == 0 && stat ("/proc/self/ns/user", &mine) == 0
+      && mine.st_ino == theirs.st_ino && mine.st_dev == theirs.st_dev)
+    {
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
+static int
+open_ns (pid_t pid, const char *kind, galley_error_t *err)
+{
+  char path[64];
+  int fd;
+
+  snprintf (path, sizeof path, "/proc/%d/ns/%s", (int)pid, kind);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return galley_error_make (err, errno, "opening %s", path);
+  return fd;
+}
+
+int
+netns_join_open_userns (pid_t pid, struct netns_join *out, galley_error_t *err)
+{
+  *out = (struct netns_join)NETNS_JOIN_INIT;
+  out->userns_fd = open_ns (pid, "user", err);
+  if (out->userns_fd < 0)
+    return -1;
+  out->userns_fd = keep_foreign_userns (out->userns_fd);
+  return 0;
+}
+
+int
+netns_join_open_pid (pid_t pid, uint64_t start, struct netns_join *out, galley_error_t *err)
+{
+  if (netns_join_open_userns (pid, out, err) < 0)
+    return -1;
+  out->netns_fd = open_ns (pid, "net", err);
+  /* The pid was checked after the fds were open: no reused pid slips in.  */
+  if (out->netns_fd < 0 || (start != 0 && ! proc_is (pid, start)))
+    {
+      netns_join_close (out);
+      return *err ? -1 : galley_error_make (err, ESRCH, "the process %d is gone", (int)pid);
+    }
+  return 0;
+}
+
+int
+netns_join_open_path (const char *path, struct netns_join *out, galley_error_t *err)
+{
+  *out = (struct netns_join)NETNS_JOIN_INIT;
+  out->netns_fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (out->netns_fd < 0)
+    return galley_error_make (err, errno, "opening the network namespace %s", path);
+  if (ioctl (out->netns_fd, NS_GET_NSTYPE) != CLONE_NEWNET)
+    {
+      netns_join_close (out);
+      return galley_error_make (err, EINVAL, "%s is not a network namespace", path);
+    }
+  out->userns_fd = ioctl (out->netns_fd, NS_GET_USERNS);
+  if (out->userns_fd < 0)
+    {
+      int e = errno;
+      netns_join_close (out);
+      return galley_error_make (err, e, "finding the user namespace owning %s", path);
+    }
+  fcntl (out->userns_fd, F_SETFD, FD_CLOEXEC);
+  out->userns_fd = keep_foreign_userns (out->userns_fd);
+  return 0;
+}
+
+int
+netns_enter (const struct netns_join *j, galley_error_t *err)
+{
+  if (j->userns_fd >= 0 && setns (j->userns_fd, CLONE_NEWUSER) < 0)
+    return galley_error_make (err, errno, "joining the user namespace");
+  if (j->netns_fd >= 0 && setns (j->netns_fd, CLONE_NEWNET) < 0)
+    return galley_error_make (err, errno, "joining the network namespace");
+  return 0;
+}
+
+pid_t
+netns_clone_joined (const struct netns_join *j, int flags)
+{
+  int report[2];
+  pid_t launcher, init = -1;
+  int status, e = 0;
+  ssize_t r;
+
+  flags &= ~CLONE_NEWUSER;
+  if (j->netns_fd >= 0)
+    flags &= ~CLONE_NEWNET;
+  if (pipe2 (report, O_CLOEXEC) < 0)
+    return -1;
+  launcher = fork ();
+  if (launcher < 0)
+    {
+      e = errno;
+      close (report[0]);
+      close (report[1]);
+      errno = e;
+      return -1;
+    }
+  if (launcher == 0)
+    {
+      galley_error_t ignored = NULL;
+      pid_t child;
+
+      close (report[0]);
+      if (netns_enter (j, &ignored) < 0)
+        {
+          int code = galley_error_errno (&ignored) ? -galley_error_errno (&ignored) : -EPERM;
+          if (write (report[1], &code, sizeof code) < 0)
+            _exit (1);
+          _exit (1);
+        }
+      /* CLONE_PARENT: the init is the monitor's child, and its exit signal
+       * is ours (SIGCHLD).  */
+      child = (pid_t)syscall (SYS_clone, (unsigned long)flags | CLONE_PARENT, 0, 0, 0, 0);
+      if (child == 0)
+        {
+          close (report[1]);
+          return 0;
+        }
+      {
+        int code = child < 0 ? -errno : (int)child;
+        if (write (report[1], &code, sizeof code) < 0)
+          _exit (1);
+      }
+      _exit (0);
+    }
+  close (report[1]);
+  do
+    r = read (report[0], &init, sizeof init);
+  while (r < 0 && errno == EINTR);
+  close (report[0]);
+  while (waitpid (launcher, &status, 0) < 0 && errno == EINTR)
+    ;
+  if (r != sizeof init)
+    {
+      errno = ECHILD;
+      return -1;
+    }
+  if (init < 0)
+    {
+      errno = -init;
+      return -1;
+    }
+  return init;
+}
+
+int
+netns_exec_in (const struct netns_join *j, char *const argv[], galley_error_t *err)
+{
+  int errpipe[2], status;
+  char buf[512];
+  size_t got = 0;
+  ssize_t r;
+  pid_t pid;
+
+  if (pipe2 (errpipe, O_CLOEXEC) < 0)
+    return galley_error_make (err, errno, "pipe");
+  pid = fork ();
+  if (pid < 0)
+    {
+      close (errpipe[0]);
+      close (errpipe[1]);
+      return galley_error_make (err, errno, "fork");
+    }
+  if (pid == 0)
+    {
+      galley_error_t e = NULL;
+      int devnull = open ("/dev/null", O_RDWR);
+      sigset_t none;
+
+      if (devnull < 0 || dup2 (devnull, 0) < 0 || dup2 (devnull, 1) < 0 || dup2 (errpipe[1], 2) < 0)
+        _exit (127);
+      if (netns_enter (j, &e) < 0)
+        {
+          dprintf (2, "%s", e->msg);
+          _exit (127);
+        }
+      sigemptyset (&none);
+      sigprocmask (SIG_SETMASK, &none, NULL);
+      execv (argv[0], argv);
+      dprintf (2, "cannot run %s: %s", argv[0], strerror (errno));
+      _exit (127);
+    }
+  close (errpipe[1]);
+  while ((r = read (errpipe[0], buf + got, sizeof buf - 1 - got)) != 0)
+    {
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0 || (got += (size_t)r) == sizeof buf - 1)
+        break;
+    }
+  close (errpipe[0]);
+  buf[got] = '\0';
+  while (got > 0 && (buf[got - 1] == '\n' || buf[got - 1] == '\r'))
+    buf[--got] = '\0';
+  while (waitpid (pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return galley_error_make (err, errno, "waiting for %s", argv[0]);
+  if (! WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    return galley_error_make (err, 0, "%s failed: %s", argv[0], got ? buf : "(no message)");
+  return 0;
+}

@@ -1,0 +1,276 @@
+/* Networks that join existing namespaces: --network container:X, ns:PATH
+ * and named networks (see network.h, netns.h and bridge.h).  */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "image/error_text.h"
+#include "runtime/bridge.h"
+#include "runtime/network.h"
+#include "runtime/userns.h"
+#include "state/container.h"
+#include "state/container_state.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/json.h"
+
+static char **
+strv_of (json_object *config, const char *key)
+{
+  json_object *a;
+  size_t n, i;
+  char **v;
+
+  n = json_object_object_get_ex (config, key, &a) && json_object_is_type (a, json_type_array)
+          ? json_object_array_length (a)
+          : 0;
+  v = calloc (n + 1, sizeof *v);
+  for (i = 0; v && i < n; i++)
+    v[i] = strdup (json_object_get_string (json_object_array_get_idx (a, i)));
+  return v;
+}
+
+static bool
+same_ranges (const struct idmap_range *a, size_t na, const struct idmap_range *b, size_t nb)
+{
+  size_t i;
+
+  if (na != nb)
+    return false;
+  for (i = 0; i < na; i++)
+    if (a[i].container_id != b[i].container_id || a[i].host_id != b[i].host_id || a[i].size != b[i].size)
+      return false;
+  return true;
+}
+
+/* Named networks share the keeper's user namespace, which has the user's
+ * default map.  */
+static int
+check_default_map (const struct idmap *map, const char *network, galley_error_t *err)
+{
+  struct idmap def;
+
+  if (map == NULL || map->source == IDMAP_SOURCE_ROOT)
+    return 0;
+  if (idmap_for_current_user (&def, err) < 0)
+    return -1;
+  if (! same_ranges (def.uid, def.n_uid, map->uid, map->n_uid)
+      || ! same_ranges (def.gid, def.n_gid, map->gid, map->n_gid))
+    return error_untrusted (err,
+                            "--network %.64s cannot be used with --userns: containers on a named "
+                            "network share one user namespace",
+                            network);
+  return 0;
+}
+
+int
+network_resolve (const struct galley_paths *p, json_object *config, const char *id, const struct idmap *map,
+                 struct network_spec *n, galley_error_t *err)
+{
+  _cleanup_free_ char *run_dir = container_run_dir (p, id);
+  const char *name = json_get_string (config, "Name"), *ip = json_get_string (config, "IP");
+
+  n->paths = p;
+  n->map = map;
+  n->id = strdup (id);
+  n->name = strdup (name ? name : "");
+  n->aliases = strv_of (config, "NetworkAliases");
+  n->ip = ip ? strdup (ip) : NULL;
+  if (run_dir == NULL || n->id == NULL || n->name == NULL || n->aliases == NULL
+      || asprintf (&n->hosts_path, "%s/hosts", run_dir) < 0)
+    return galley_error_make (err, ENOMEM, "allocating");
+  if ((n->aliases[0] || n->ip) && n->opts.mode != NET_MODE_BRIDGE)
+    return error_untrusted (err, "--network-alias and --ip need a named network (--network NAME)");
+  if (n->opts.mode == NET_MODE_CONTAINER)
+    {
+      _cleanup_json_ json_object *peer = NULL;
+      const char *peer_id;
+
+      if (container_load (p, n->opts.container, &peer, err) < 0)
+        return galley_error_wrap (err, "--network container:%.64s", n->opts.container);
+      peer_id = json_get_string (peer, "Id");
+      if (peer_id == NULL || strcmp (peer_id, id) == 0)
+        return error_untrusted (err, "--network container:%.64s: a container cannot join itself",
+                                n->opts.container);
+      n->peer_id = strdup (peer_id);
+      n->peer_state_dir = container_run_dir (p, peer_id);
+      if (n->peer_id == NULL || n->peer_state_dir == NULL)
+        return galley_error_make (err, ENOMEM, "allocating");
+    }
+  else if (n->opts.mode == NET_MODE_BRIDGE)
+    {
+      if (network_def_load (p, n->opts.container, &n->def, err) < 0
+          || check_default_map (map, n->opts.container, err) < 0)
+        return -1;
+      if (n->ip && n->ip[0] == '\0')
+        {
+          free (n->ip);
+          n->ip = NULL;
+        }
+    }
+  return 0;
+}
+
+/* "0 1000 1\n1 100000 65536\n" as idmap_format writes it, from the
+ * kernel's padded /proc/PID/uid_map.  */
+static char *
+normalized_map (pid_t pid, const char *file)
+{
+  _cleanup_free_ char *text = NULL;
+  _cleanup_error_ galley_error_t ignored = NULL;
+  char path[64], *out, *line, *save = NULL;
+  size_t used = 0;
+
+  snprintf (path, sizeof path, "/proc/%d/%s", (int)pid, file);
+  if (fs_read_file (AT_FDCWD, path, 1 << 16, &text, NULL, &ignored) < 0
+      || (out = calloc (strlen (text) + 1, 1)) == NULL)
+    return NULL;
+  for (line = strtok_r (text, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
+    {
+      unsigned long a, b, c;
+      if (sscanf (line, "%lu %lu %lu", &a, &b, &c) == 3)
+        used += (size_t)sprintf (out + used, "%lu %lu %lu\n", a, b, c);
+    }
+  return out;
+}
+
+/* The peer's user namespace is joined: its map must be ours, or files
+ * would change owners (--userns differs between the two).  */
+static int
+check_peer_map (const struct network_spec *n, pid_t pid, galley_error_t *err)
+{
+  _cleanup_free_ char *theirs = NULL, *ours = NULL;
+
+  if (n->map == NULL || n->map->source == IDMAP_SOURCE_ROOT)
+    return 0;
+  theirs = normalized_map (pid, "uid_map");
+  ours = idmap_format (n->map->uid, n->map->n_uid);
+  if (theirs == NULL || ours == NULL || strcmp (theirs, ours) != 0)
+    return error_untrusted (err,
+                            "--network container:%.64s: the two containers' user namespaces differ "
+                            "(--userns); they must be the same to share a network namespace",
+                            n->opts.container);
+  return 0;
+}
+
+static int
+open_peer (const struct network_spec *n, struct netns_join *j, galley_error_t *err)
+{
+  struct container_state st;
+
+  if (container_state_read (n->paths, n->peer_id, &st, err) < 0)
+    return -1;
+  if (! container_status_is_live (st.status) || st.pid <= 0)
+    return error_untrusted (err, "--network container:%.64s: the container is not running",
+                            n->opts.container);
+  if (check_peer_map (n, st.pid, err) < 0)
+    return -1;
+  return netns_join_open_pid (st.pid, st.pid_start, j, err);
+}
+
+pid_t
+network_clone_init (const struct network_spec *n, int flags, struct network_handle *h, galley_error_t *err)
+{
+  pid_t pid;
+
+  h->net = n;
+  switch (n->opts.mode)
+    {
+    case NET_MODE_CONTAINER:
+      if (open_peer (n, &h->join, err) < 0)
+        return -1;
+      break;
+    case NET_MODE_NS:
+      if (netns_join_open_path (n->opts.container, &h->join, err) < 0)
+        return -1;
+      break;
+    case NET_MODE_BRIDGE:
+      h->keeper_lock = bridge_keeper_ensure (n->paths, n->map, &h->keeper, err);
+      if (h->keeper_lock < 0)
+        return -1;
+      /* UK only: the container gets a network namespace of its own.  */
+      if (h->keeper.userns_fd >= 0 && (h->join.userns_fd = dup (h->keeper.userns_fd)) < 0)
+        return galley_error_make (err, errno, "dup");
+      break;
+    default:
+      pid = userns_clone (flags);
+      if (pid < 0)
+        galley_error_make (err, errno, "creating the container's namespaces");
+      return pid;
+    }
+  h->joined_userns = true;
+  pid = netns_clone_joined (&h->join, flags);
+  if (pid < 0)
+    galley_error_make (err, errno, "entering the namespaces of --network %s", n->opts.container);
+  return pid;
+}
+
+bool
+network_joins_userns (const struct network_handle *h)
+{
+  return h->joined_userns;
+}
+
+int
+network_attach_bridge (const struct network_spec *n, pid_t pid, struct network_handle *h, galley_error_t *err)
+{
+  struct network_lease lease = { 0 };
+  _cleanup_strv_ char **aliases = NULL;
+  size_t k = 0, i;
+  int ret;
+
+  _cleanup_json_ json_object *config = NULL;
+  _cleanup_error_ galley_error_t no_record = NULL;
+  _cleanup_free_ char *hostname = NULL;
+  const char *name = n->name;
+
+  /* The record has the name by now (a generated one is chosen after the
+   * spec is built) and the hostname.  */
+  if (container_load (n->paths, n->id, &config, &no_record) == 0)
+    {
+      const char *given = json_get_string (config, "Hostname");
+      if (json_get_string (config, "Name"))
+        name = json_get_string (config, "Name");
+      hostname = given ? strdup (given) : strndup (n->id, 12);
+    }
+  /* Peers find it by name, by its aliases and by its hostname.  */
+  for (i = 0; n->aliases && n->aliases[i]; i++)
+    ;
+  aliases = calloc (i + 2, sizeof *aliases);
+  for (i = 0; aliases && n->aliases && n->aliases[i]; i++)
+    aliases[k++] = strdup (n->aliases[i]);
+  if (aliases && hostname && strcmp (hostname, name) != 0)
+    aliases[k++] = steal_pointer (&hostname);
+  if (aliases == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  snprintf (lease.id, sizeof lease.id, "%s", n->id);
+  lease.name = (char *)name;
+  lease.aliases = aliases;
+  lease.hosts_path = n->hosts_path;
+  snprintf (lease.ip, sizeof lease.ip, "%s", n->ip ? n->ip : "");
+  ret = bridge_attach (n->paths, &h->keeper, &n->def, &lease, pid, err);
+  if (h->keeper_lock >= 0)
+    close (h->keeper_lock);
+  h->keeper_lock = -1;
+  h->attached = ret == 0;
+  return ret;
+}
+
+void
+network_detach (struct network_handle *h)
+{
+  if (h->attached && h->net)
+    bridge_detach (h->net->paths, h->net->def.name, h->net->id);
+  h->attached = false;
+  if (h->keeper_lock >= 0)
+    close (h->keeper_lock);
+  h->keeper_lock = -1;
+  netns_join_close (&h->join);
+  netns_join_close (&h->keeper);
+}
