@@ -39,6 +39,8 @@ struct image_writer
   size_t n_layers;
   enum image_writer_format format;
   struct timespec created;
+  struct idmap source_map; /* how add_layer_dir reads, when set */
+  bool has_source_map;
 };
 
 /* ---- the document ---- */
@@ -234,8 +236,8 @@ struct layer_result
 struct layer_job
 {
   const struct galley_paths *paths;
-  const char *dir; /* a directory to write as a tar, or NULL */
-  int tar_fd;      /* else: the uncompressed tar, with result->diff_id set */
+  const char *dir; /* a directory to write as a tar into tar_fd, or NULL */
+  int tar_fd;      /* the uncompressed tar (with result->diff_id set when dir is NULL) */
   const char *parent;
   bool fold_owners;
   pid_t parent_pid;
@@ -247,60 +249,108 @@ struct layer_job
 static const char *const runtime_mount_points[] = { "etc/hostname", "etc/hosts", "etc/resolv.conf",
                                                     "run/.containerenv", NULL };
 
-/* In the child, root in the user namespace.  */
+static int
+child_start (const struct layer_job *job, galley_error_t *err)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid () != job->parent_pid)
+    return galley_error_make (err, 0, "interrupted");
+  return 0;
+}
+
+/* The directory as a tar into job->tar_fd, its diff_id into the result.  */
+static int
+write_dir_tar (struct layer_job *job, galley_error_t *err)
+{
+  _cleanup_close_ int dfd = open (job->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  struct layer_tar_result r;
+
+  if (dfd < 0)
+    return galley_error_make (err, errno, "opening %s", job->dir);
+  if (layer_tar_write_except (dfd, job->tar_fd, LAYER_UNCOMPRESSED, runtime_mount_points, &r, err) < 0)
+    return -1;
+  snprintf (job->result->diff_id, sizeof job->result->diff_id, "%s", r.diff_id);
+  return 0;
+}
+
+/* In a child, root in the directory's user namespace.  */
+static int
+dir_tar_child (void *arg, galley_error_t *err)
+{
+  if (child_start (arg, err) < 0)
+    return -1;
+  return write_dir_tar (arg, err);
+}
+
+/* In a child, root in the user namespace of the store's layers: the tar
+ * (written first from job->dir when set) goes into the store.  */
 static int
 layer_child (void *arg, galley_error_t *err)
 {
   struct layer_job *job = arg;
   struct galley_paths paths = *job->paths;
   _cleanup_store_ struct store *s = NULL;
-  _cleanup_close_ int tmp_fd = -1;
   struct layer_extract_options o = { .diff_id = job->result->diff_id, .fold_owners = job->fold_owners };
-  int fd = job->tar_fd;
 
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid () != job->parent_pid)
-    return galley_error_make (err, 0, "interrupted");
+  if (child_start (job, err) < 0)
+    return -1;
   paths.uid = geteuid ();
   paths.gid = getegid ();
   if (store_open (&paths, &s, err) < 0)
     return -1;
-  if (job->dir)
-    {
-      _cleanup_close_ int dfd = open (job->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      struct layer_tar_result r;
-
-      if (dfd < 0)
-        return galley_error_make (err, errno, "opening %s", job->dir);
-      tmp_fd = fd = layer_import_tmpfile (s, err);
-      if (fd < 0 || layer_tar_write_except (dfd, fd, LAYER_UNCOMPRESSED, runtime_mount_points, &r, err) < 0)
-        return -1;
-      snprintf (job->result->diff_id, sizeof job->result->diff_id, "%s", r.diff_id);
-    }
-  if (lseek (fd, 0, SEEK_SET) < 0)
+  if (job->dir && write_dir_tar (job, err) < 0)
+    return -1;
+  if (lseek (job->tar_fd, 0, SEEK_SET) < 0)
     return galley_error_make (err, errno, "rewinding the layer");
   if (layer_chain_id (job->parent, job->result->diff_id, job->result->chain_id) < 0)
     return galley_error_make (err, ENOMEM, "allocating");
-  return layer_import_fd (s, fd, job->result->chain_id, job->parent, &o, err);
+  return layer_import_fd (s, job->tar_fd, job->result->chain_id, job->parent, &o, err);
+}
+
+static bool
+same_map (const struct idmap *a, const struct idmap *b)
+{
+  return a->n_uid == b->n_uid && a->n_gid == b->n_gid
+         && memcmp (a->uid, b->uid, a->n_uid * sizeof a->uid[0]) == 0
+         && memcmp (a->gid, b->gid, a->n_gid * sizeof a->gid[0]) == 0;
+}
+
+/* Run the children; the result in job->result.  */
+static int
+run_layer_children (struct image_writer *w, struct layer_job *job, galley_error_t *err)
+{
+  struct idmap map;
+
+  if (idmap_for_current_user (&map, err) < 0)
+    return -1;
+  job->fold_owners = map.source == IDMAP_SOURCE_SINGLE;
+  /* Files of a directory seen through another map (keep-id) are read
+   * there: their owners are the ones the container saw.  */
+  if (job->dir && w->has_source_map && ! same_map (&w->source_map, &map))
+    {
+      if (userns_run (&w->source_map, 0, dir_tar_child, job, err) != 0)
+        return -1;
+      job->dir = NULL;
+    }
+  return userns_run (&map, 0, layer_child, job, err) != 0 ? -1 : 0;
 }
 
 static int
 store_layer (struct image_writer *w, const char *dir, int tar_fd, const char *diff_id, const char *created_by,
              const char *comment, galley_error_t *err)
 {
+  _cleanup_close_ int tmp_fd = -1;
   struct layer_job job = { .paths = &w->paths,
                            .dir = dir,
                            .tar_fd = tar_fd,
                            .parent = image_writer_top_layer (w),
                            .parent_pid = getpid () };
   struct layer_result *result;
-  struct idmap map;
   char **grown;
   int ret = -1;
 
-  if (idmap_for_current_user (&map, err) < 0)
+  if (dir && (job.tar_fd = tmp_fd = layer_import_tmpfile (w->s, err)) < 0)
     return -1;
-  job.fold_owners = map.source == IDMAP_SOURCE_SINGLE;
   result = mmap (NULL, sizeof *result, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (result == MAP_FAILED)
     return galley_error_make (err, errno, "allocating");
@@ -308,7 +358,7 @@ store_layer (struct image_writer *w, const char *dir, int tar_fd, const char *di
   if (diff_id)
     snprintf (result->diff_id, sizeof result->diff_id, "%s", diff_id);
   job.result = result;
-  if (userns_run (&map, 0, layer_child, &job, err) != 0)
+  if (run_layer_children (w, &job, err) < 0)
     goto out;
   grown = realloc (w->layers, (w->n_layers + 2) * sizeof *grown);
   if (grown == NULL || (grown[w->n_layers] = strdup (result->chain_id)) == NULL)
@@ -325,6 +375,13 @@ store_layer (struct image_writer *w, const char *dir, int tar_fd, const char *di
 out:
   munmap (result, sizeof *result);
   return ret;
+}
+
+void
+image_writer_set_source_idmap (struct image_writer *w, const struct idmap *map)
+{
+  w->source_map = *map;
+  w->has_source_map = true;
 }
 
 int

@@ -18,6 +18,7 @@
 
 #include <json-c/json.h>
 
+#include "runtime/idmap.h"
 #include "state/paths.h"
 #include "util/error.h"
 
@@ -58,6 +59,11 @@ void image_writer_set_format (struct image_writer *w, enum image_writer_format f
 /* The "created" time of the image and of the history entries added after
  * this call (default: now, taken when the writer was made).  */
 void image_writer_set_created (struct image_writer *w, time_t when);
+
+/* The user namespace map in which add_layer_dir reads directories (default:
+ * the user's own map, that of the store's layers): a container's map
+ * (keep-id), so that its files keep the owners the container saw.  */
+void image_writer_set_source_idmap (struct image_writer *w, const struct idmap *map);
 
 /* Drop the base's layers (rootfs.diff_ids emptied, history entries kept
  * but marked empty_layer): for a layer that is the whole filesystem

@@ -122,7 +122,10 @@ add_layer (const struct galley_paths *p, struct container_entry *e, struct image
       || spec->rootfs_method == ROOTFS_METHOD_DIR)
     ret = add_flattened_layer (p, w, spec, o->message, err);
   else
-    ret = image_writer_add_layer_dir (w, spec->upper_dir, NULL, o->message, err);
+    {
+      image_writer_set_source_idmap (w, &spec->map);
+      ret = image_writer_add_layer_dir (w, spec->upper_dir, NULL, o->message, err);
+    }
   if (paused && container_pause (p, e, false, &unpause_err) < 0)
     {
       log_warn ("unpausing the container: %s", unpause_err->msg);

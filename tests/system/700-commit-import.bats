@@ -13,6 +13,7 @@ setup () {
 }
 
 teardown () {
+  [ -z "${SERVER_PID:-}" ] || kill "$SERVER_PID" 2> /dev/null || true
   galley rm -af > /dev/null 2>&1 || true
   unset GALLEY_ROOTFS_METHOD
   basic_teardown
@@ -174,6 +175,15 @@ image_count () {
   check_changes roundtrip
 }
 
+@test "commit: files of a keep-id container keep the owners the container saw" {
+  skip_if_no_subids
+  galley run --name k1 --userns keep-id --network none $RUN_IMAGE touch /tmp/mine
+  uid=$(id -u)
+  galley commit -q k1 keptid > /dev/null
+  run_galley run --rm keptid stat -c %u /tmp/mine
+  assert_equal "$output" "$uid"
+}
+
 @test "container commit is an alias" {
   galley run --name c6 $RUN_IMAGE sh -c 'echo aliased > /a'
   run_galley container commit -q c6 aliased
@@ -220,6 +230,27 @@ make_tree () {
   run_galley image import -q --os linux --arch arm64 --variant v8 "$BATS_TEST_TMPDIR/tree.tgz" other
   run_galley image inspect --format '{{.Os}}/{{.Architecture}}' other
   assert_equal "$output" "linux/arm64"
+}
+
+@test "import: from an http URL" {
+  command -v python3 > /dev/null || skip "no python3 for a local web server"
+  file "$(command -v busybox)" | grep -q 'statically linked' || skip "busybox is not static"
+  make_tree
+  tar -C "$BATS_TEST_TMPDIR/tree" -czf "$BATS_TEST_TMPDIR/tree.tgz" .
+  port=$((20000 + RANDOM % 20000))
+  (cd "$BATS_TEST_TMPDIR" && exec python3 -m http.server $port --bind 127.0.0.1 > /dev/null 2>&1) &
+  SERVER_PID=$!
+  for _ in $(seq 50); do (exec 3<> /dev/tcp/127.0.0.1/$port) 2> /dev/null && break; sleep 0.1; done
+  run_galley import -q http://127.0.0.1:$port/tree.tgz fromurl
+  assert_equal "${lines[0]}" "Downloading from \"http://127.0.0.1:$port/tree.tgz\""
+  assert_output_matches 'sha256:[0-9a-f]{64}$'
+  run_galley 125 import http://127.0.0.1:$port/missing.tgz
+  assert_single_error_line
+  assert_stderr_contains "HTTP status 404"
+  kill $SERVER_PID
+  SERVER_PID=
+  run_galley run --rm fromurl /bin/cat /etc/marker
+  assert_equal "$output" "imported"
 }
 
 @test "import: bad input is one error line, exit 125, and no image" {
