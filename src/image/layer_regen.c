@@ -12,6 +12,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "image/layer_import.h"
 #include "runtime/idmap.h"
 #include "runtime/userns.h"
 #include "util/cleanup.h"
@@ -59,27 +60,6 @@ layer_regen_free (struct layer_regen *layers, size_t n)
   if (n > 0 && layers[0].result != NULL)
     munmap (layers[0].result, n * sizeof (struct layer_tar_result));
   free (layers);
-}
-
-/* An unlinked file in the storage root: gone with the process, whatever
- * happens to it.  */
-static int
-open_tmpfile (struct store *s, galley_error_t *err)
-{
-  _cleanup_free_ char *path = NULL;
-  int fd = openat (store_root_fd (s), ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-
-  if (fd >= 0)
-    return fd;
-  if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
-    return galley_error_make (err, errno, "creating a temporary file in %s", store_root (s));
-  if (asprintf (&path, "%s/tmp-layer-%d-XXXXXX", store_root (s), (int)getpid ()) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
-  fd = mkostemp (path, O_CLOEXEC);
-  if (fd < 0)
-    return galley_error_make (err, errno, "creating a temporary file in %s", store_root (s));
-  unlink (path);
-  return fd;
 }
 
 struct regen_job
@@ -131,7 +111,7 @@ layer_regen_run (struct store *s, struct layer_regen *layers, size_t n, enum lay
   for (i = 0; i < n; i++)
     layers[i].result = &results[i];
   for (i = 0; i < n; i++)
-    if ((layers[i].tmp_fd = open_tmpfile (s, err)) < 0)
+    if ((layers[i].tmp_fd = layer_import_tmpfile (s, err)) < 0)
       return -1;
   if (idmap_for_current_user (&map, err) < 0)
     return -1;
