@@ -18,6 +18,7 @@
 struct images_options
 {
   bool all, digests, no_trunc, noheading, quiet;
+  bool want_config; /* labels are filtered or shown */
   const char *format;
   const char *reference; /* positional */
   char **filters;        /* key=value */
@@ -266,6 +267,7 @@ print_entries (const struct images_options *o, struct image_entry *e, size_t n, 
 {
   _cleanup_json_ json_object *rows = json_object_new_array ();
   _cleanup_json_ json_object *hdr = format_headers (images_headers);
+  struct format_stream *out;
   const char *def = o->digests
                         ? "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.Created}}\t{{.Size}}"
                         : "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.Created}}\t{{.Size}}";
@@ -280,18 +282,28 @@ print_entries (const struct images_options *o, struct image_entry *e, size_t n, 
   if (o->format && strcmp (o->format, "json") == 0)
     {
       for (i = 0; i < n; i++)
-        for (j = 0; j == 0 || e[i].img->names[j]; j++)
+        for (j = 0; j == 0 || (e[i].img->names[0] != NULL && e[i].img->names[j] != NULL); j++)
           json_object_array_add (rows, json_record (&e[i]));
       return format_print (stdout, "json", NULL, rows, NULL, false, err);
     }
+  out = format_stream_new (stdout, o->format, def, hdr, o->noheading, err);
+  if (out == NULL)
+    return -1;
+  /* rendered and freed one by one: a long listing never holds all its rows */
   for (i = 0; i < n; i++)
-    {
-      if (e[i].img->names[0] == NULL)
-        json_object_array_add (rows, template_row (o, &e[i], NULL));
-      for (j = 0; e[i].img->names[j]; j++)
-        json_object_array_add (rows, template_row (o, &e[i], e[i].img->names[j]));
-    }
-  return format_print (stdout, o->format, def, rows, hdr, o->noheading, err);
+    /* one row per name; a dangling image gets one without */
+    for (j = 0; j == 0 || (e[i].img->names[0] != NULL && e[i].img->names[j] != NULL); j++)
+      {
+        json_object *row = template_row (o, &e[i], e[i].img->names[j]);
+        if (format_stream_add (out, row, err) < 0)
+          {
+            json_object_put (row);
+            format_stream_abort (out);
+            return -1;
+          }
+        json_object_put (row);
+      }
+  return format_stream_finish (out, err);
 }
 
 static int
@@ -316,7 +328,8 @@ list_images (struct cli_context *ctx, const struct images_options *o, galley_err
       struct image_entry cand = { .img = imgs[i] };
       bool selected;
 
-      if (store_image_config (s, imgs[i], &cand.config, err) < 0)
+      /* the config blob only for what shows it: 500 images, 500 reads */
+      if (o->want_config && store_image_config (s, imgs[i], &cand.config, err) < 0)
         {
           /* Removed while we listed: not an error for a reader.  */
           galley_error_release (err);
@@ -390,5 +403,8 @@ cli_cmd_images (struct cli_context *ctx, int argc, char **argv, galley_error_t *
     return -1;
   if (p.optind < argc)
     o.reference = argv[p.optind];
+  o.want_config = o.format != NULL && (format_is_json (o.format) || strstr (o.format, "Labels") != NULL);
+  for (size_t i = 0; i < o.n_filters; i++)
+    o.want_config = o.want_config || strncmp (o.filters[i], "label", 5) == 0;
   return list_images (ctx, &o, err);
 }

@@ -289,20 +289,62 @@ parse_ps (struct cli_context *ctx, int argc, char **argv, struct ps_options *o, 
   return cli_positionals (&p, 0, 0, err);
 }
 
+/* The row of container i of the listing, when the options select it.  */
+static int
+ps_row (const struct ps_options *o, const struct container_listing *l, size_t i, bool status_filter,
+        struct format_stream *out, galley_error_t *err)
+{
+  const struct container_state *st = container_listing_state (l, i);
+  struct container_entry e = { 0 };
+  json_object *row;
+  bool keep = true;
+  int ret;
+
+  if (! o->all && ! o->latest && o->last < 0 && ! status_filter && ! container_status_is_live (st->status))
+    return 0;
+  if (o->quiet && o->n_filters == 0)
+    {
+      printf ("%.*s\n", o->no_trunc ? 64 : 12, container_listing_id (l, i));
+      return 0;
+    }
+  if (container_listing_entry (l, i, &e, err) < 0)
+    return -1;
+  if (filters_match (o, &e, &keep, err) < 0)
+    {
+      container_entry_clear (&e);
+      return -1;
+    }
+  if (! keep || o->quiet)
+    {
+      if (keep)
+        printf ("%.*s\n", o->no_trunc ? 64 : 12, e.id);
+      container_entry_clear (&e);
+      return 0;
+    }
+  /* rendered and freed one by one: a long listing never holds all its rows */
+  row = ps_record (o, &e);
+  ret = format_stream_add (out, row, err);
+  json_object_put (row);
+  container_entry_clear (&e);
+  return ret;
+}
+
 int
 cli_cmd_ps (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
   struct ps_options o = { .last = -1 };
-  struct container_entry *list = NULL;
-  _cleanup_json_ json_object *rows = NULL, *hdr = format_headers (ps_header_titles);
+  struct container_listing *l = NULL;
+  struct format_stream *out = NULL;
+  _cleanup_json_ json_object *hdr = format_headers (ps_header_titles);
   size_t n = 0, i, first = 0;
   bool status_filter = false;
   int ret = -1;
 
   if (parse_ps (ctx, argc, argv, &o, err) < 0)
     goto out;
-  if (container_list (&ctx->paths, &list, &n, err) < 0)
+  if (container_listing_open (&ctx->paths, &l, err) < 0)
     goto out;
+  n = container_listing_count (l);
   if (o.latest)
     first = n > 0 ? n - 1 : 0;
   else if (o.last >= 0 && (size_t)o.last < n)
@@ -310,37 +352,29 @@ cli_cmd_ps (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
   for (i = 0; i < o.n_filters; i++)
     status_filter = status_filter || strncmp (o.filters[i], "status=", 7) == 0
                     || strncmp (o.filters[i], "exited=", 7) == 0;
-  rows = json_object_new_array ();
-  for (i = first; i < n; i++)
+  if (! o.quiet)
     {
-      bool keep;
-      bool running = container_status_is_live (list[i].state.status);
-      if (! o.all && ! o.latest && o.last < 0 && ! status_filter && ! running)
-        continue;
-      if (filters_match (&o, &list[i], &keep, err) < 0)
+      out = format_stream_new (stdout, o.format,
+                               o.size ? "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t"
+                                        "{{.Status}}\t{{.Ports}}\t{{.Names}}\t{{.Size}}"
+                                      : "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t"
+                                        "{{.Status}}\t{{.Ports}}\t{{.Names}}",
+                               hdr, o.noheading, err);
+      if (out == NULL)
         goto out;
-      if (! keep)
-        continue;
-      if (o.quiet)
-        {
-          printf ("%.*s\n", o.no_trunc ? 64 : 12, list[i].id);
-          continue;
-        }
-      json_object_array_add (rows, ps_record (&o, &list[i]));
     }
-  if (o.quiet)
-    ret = 0;
-  else if (o.format != NULL && format_is_json (o.format))
-    ret = format_print (stdout, "json", NULL, rows, NULL, false, err);
-  else
-    ret = format_print (stdout, o.format,
-                        o.size ? "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t"
-                                 "{{.Status}}\t{{.Ports}}\t{{.Names}}\t{{.Size}}"
-                               : "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t"
-                                 "{{.Status}}\t{{.Ports}}\t{{.Names}}",
-                        rows, hdr, o.noheading, err);
+  for (i = first; i < n; i++)
+    if (ps_row (&o, l, i, status_filter, out, err) < 0)
+      goto out;
+  ret = 0;
+  if (out != NULL)
+    {
+      ret = format_stream_finish (out, err);
+      out = NULL;
+    }
 out:
-  container_list_free (list, n);
+  format_stream_abort (out);
+  container_listing_close (l);
   free (o.filters);
   return ret;
 }

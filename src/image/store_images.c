@@ -20,6 +20,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/list_cache.h"
 #include "util/log.h"
 
 int
@@ -74,7 +75,6 @@ image_from_json (json_object *rec, json_object *index)
   struct store_image *img = calloc (1, sizeof *img);
   json_object *size;
   char **names;
-  size_t i, k = 0;
 
   if (img == NULL)
     return NULL;
@@ -97,17 +97,25 @@ image_from_json (json_object *rec, json_object *index)
       store_image_free (img);
       return NULL;
     }
+  store_names_keep_indexed (names, img->id, index);
+  img->names = names;
+  return img;
+}
+
+void
+store_names_keep_indexed (char **names, const char *id, json_object *index)
+{
+  size_t i, k = 0;
+
   for (i = 0; names[i]; i++)
     {
-      const char *owner = index ? store_index_lookup (index, names[i]) : img->id;
-      if (owner != NULL && strcmp (owner, img->id) == 0)
+      const char *owner = index ? store_index_lookup (index, names[i]) : id;
+      if (owner != NULL && strcmp (owner, id) == 0)
         names[k++] = names[i];
       else
         free (names[i]);
     }
   names[k] = NULL;
-  img->names = names;
-  return img;
 }
 
 json_object *
@@ -175,6 +183,7 @@ store_image_list_with_index (struct store *s, json_object *index, struct store_i
                              galley_error_t *err)
 {
   _cleanup_closedir_ DIR *d = store_list_dir (s, "images", err);
+  _cleanup_list_cache_ struct list_cache *cache = list_cache_open (s->root_fd, STORE_IMAGES_CACHE, STORE_IMAGE_CACHE_FIELDS);
   struct store_image **imgs = NULL;
   struct dirent *de;
   size_t n = 0, cap = 0;
@@ -187,7 +196,7 @@ store_image_list_with_index (struct store *s, json_object *index, struct store_i
 
       if (! store_valid_hex_id (de->d_name))
         continue;
-      if (store_image_read (s, de->d_name, index, &img, err) < 0)
+      if (store_image_read_cached (s, cache, dirfd (d), de->d_name, index, &img, err) < 0)
         {
           /* Being written or removed right now, or a crash leftover.  */
           log_debug ("skipping image %s: %s", de->d_name, (*err)->msg);

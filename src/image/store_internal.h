@@ -68,6 +68,19 @@ const char *store_index_lookup (json_object *index, const char *name);
 int store_image_read (struct store *s, const char *id, json_object *index, struct store_image **out,
                       galley_error_t *err);
 json_object *store_image_to_json (const struct store_image *img);
+/* Drop from names (malloc'ed, NULL-terminated) those the index does not
+ * give to image id (index NULL: keep all).  */
+void store_names_keep_indexed (char **names, const char *id, json_object *index);
+
+/* The listing cache of image records (util/list_cache.h), checked against
+ * the ctime of each images/<id> directory (store_images_cache.c).  */
+#define STORE_IMAGES_CACHE "images-list.cache"
+#define STORE_IMAGE_CACHE_FIELDS 11
+struct list_cache;
+/* store_image_read of images/<id>, from the cache while images/<id> is
+ * unchanged (images_fd: the images directory).  cache may be NULL.  */
+int store_image_read_cached (struct store *s, struct list_cache *cache, int images_fd, const char *id,
+                             json_object *index, struct store_image **out, galley_error_t *err);
 int store_image_list_with_index (struct store *s, json_object *index, struct store_image ***out, size_t *n,
                                  galley_error_t *err);
 

@@ -47,8 +47,8 @@ container_run_dir (const struct galley_paths *p, const char *id)
   return asprintf (&s, "%s/containers/%s", p->runroot, id) < 0 ? NULL : s;
 }
 
-static bool
-valid_id (const char *s)
+bool
+container_id_valid (const char *s)
 {
   size_t i;
 
@@ -93,7 +93,7 @@ find (const struct galley_paths *p, const char *key, bool by_name_only, char **i
       galley_error_t ignore = NULL;
       const char *name;
 
-      if (! valid_id (e->d_name))
+      if (! container_id_valid (e->d_name))
         continue;
       if (! by_name_only && strcmp (e->d_name, key) == 0)
         {
@@ -284,27 +284,15 @@ container_record_exit (const struct galley_paths *p, const char *id, int exit_co
   return json_write_atomic (cfd, "container.json", rec, err);
 }
 
-static int
-remove_in_userns (void *arg, galley_error_t *err)
-{
-  return fs_remove_tree (AT_FDCWD, arg, err);
-}
-
 int
 container_remove (const struct galley_paths *p, const struct idmap *map, const char *id, galley_error_t *err)
 {
   _cleanup_free_ char *dir = container_dir (p, id), *run = container_run_dir (p, id);
-  galley_error_t local = NULL;
 
   if (dir == NULL || run == NULL)
     return galley_error_make (err, errno, "allocating");
-  /* Fast path: nothing owned by subordinate ids.  */
-  if (fs_remove_tree (AT_FDCWD, dir, &local) < 0)
-    {
-      galley_error_release (&local);
-      if (userns_run (map, 0, remove_in_userns, dir, err) < 0)
-        return galley_error_wrap (err, "removing container %s", id);
-    }
+  if (userns_remove_tree (map, AT_FDCWD, dir, err) < 0)
+    return galley_error_wrap (err, "removing container %s", id);
   if (fs_remove_tree (AT_FDCWD, run, err) < 0)
     return -1;
   return 0;

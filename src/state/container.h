@@ -7,11 +7,16 @@
 #ifndef GALLEY_STATE_CONTAINER_H
 #define GALLEY_STATE_CONTAINER_H
 
+#include <stdbool.h>
+
 #include <json-c/json.h>
 
 #include "runtime/idmap.h"
 #include "state/paths.h"
 #include "util/error.h"
+
+/* 64 lower-case hex digits: a container id (and a directory name).  */
+bool container_id_valid (const char *s);
 
 /* A fresh random 64-hex id.  */
 int container_new_id (char out[65], galley_error_t *err);

@@ -85,15 +85,11 @@ by_created (const void *a, const void *b)
   return x->created < y->created ? -1 : x->created > y->created;
 }
 
-static bool
-hex64 (const char *s)
+void
+container_list_sort (struct container_entry *list, size_t n)
 {
-  size_t i;
-
-  for (i = 0; s[i]; i++)
-    if (! ((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-      return false;
-  return i == 64;
+  if (n > 1)
+    qsort (list, n, sizeof *list, by_created);
 }
 
 int
@@ -119,7 +115,7 @@ container_list (const struct galley_paths *p, struct container_entry **out, size
       json_object *config = NULL;
       size_t len;
 
-      if (! hex64 (e->d_name))
+      if (! container_id_valid (e->d_name))
         continue;
       if (asprintf (&path, "%s/%s/container.json", dir, e->d_name) < 0)
         {
@@ -153,8 +149,7 @@ container_list (const struct galley_paths *p, struct container_entry **out, size
         }
       count++;
     }
-  if (count > 1)
-    qsort (list, count, sizeof *list, by_created);
+  container_list_sort (list, count);
   *out = list;
   *n = count;
   return 0;

@@ -32,6 +32,28 @@ int container_list (const struct galley_paths *p, struct container_entry **out, 
                     galley_error_t *err);
 void container_list_free (struct container_entry *list, size_t n);
 
+/* The listing of ps, which must stay fast with thousands of containers:
+ * each container costs a stat(2) of its directory and a line of a cache
+ * in the runroot (checked against that directory's ctime, see
+ * util/list_cache.h), and its record is built only when asked for, with
+ * only the fields ps shows (Id, Name, Image, ImageID, Created, Rm, Args,
+ * Entrypoint, Command, Labels, PortMappings, Network, Pod, Mounts,
+ * CreateCommand).  States are reconciled as container_state_read's.
+ * Oldest first.  */
+struct container_listing;
+int container_listing_open (const struct galley_paths *p, struct container_listing **out,
+                            galley_error_t *err);
+size_t container_listing_count (const struct container_listing *l);
+const char *container_listing_id (const struct container_listing *l, size_t i);
+const struct container_state *container_listing_state (const struct container_listing *l, size_t i);
+/* Container i as an entry (the caller clears it).  */
+int container_listing_entry (const struct container_listing *l, size_t i, struct container_entry *out,
+                             galley_error_t *err);
+void container_listing_close (struct container_listing *l);
+
+/* Oldest first (by "Created").  */
+void container_list_sort (struct container_entry *list, size_t n);
+
 /* The container's name ("Name" of its record).  */
 const char *container_entry_name (const struct container_entry *e);
 

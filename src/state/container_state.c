@@ -300,6 +300,25 @@ read_file (int dfd, struct container_state *out, bool *missing, galley_error_t *
   return 0;
 }
 
+/* Killed with its monitor (the init dies with SIGKILL when the monitor
+ * goes), or lost to a reboot.  */
+static void
+mark_lost (struct container_state *out)
+{
+  out->status = CONTAINER_STATUS_EXITED;
+  if (! out->has_exit_code)
+    {
+      out->exit_code = 128 + SIGKILL;
+      out->has_exit_code = true;
+    }
+  if (out->finished_at == 0)
+    out->finished_at = time_now_ns ();
+  out->pid = 0;
+  /* monitor_pid stays: a monitor that lives on (its record tampered with)
+   * is still what rm must end.  */
+  out->reconciled = true;
+}
+
 static int
 state_read (const struct galley_paths *p, const char *id, struct container_state *out, bool reconcile,
             galley_error_t *err)
@@ -338,20 +357,21 @@ state_read (const struct galley_paths *p, const char *id, struct container_state
         }
       break;
     }
-  /* Killed with its monitor (the init dies with SIGKILL when the monitor
-   * goes), or lost to a reboot.  */
-  out->status = CONTAINER_STATUS_EXITED;
-  if (! out->has_exit_code)
-    {
-      out->exit_code = 128 + SIGKILL;
-      out->has_exit_code = true;
-    }
-  if (out->finished_at == 0)
-    out->finished_at = time_now_ns ();
-  out->pid = 0;
-  /* monitor_pid stays: a monitor that lives on (its record tampered with)
-   * is still what rm must end.  */
-  out->reconciled = true;
+  mark_lost (out);
+  return 0;
+}
+
+int
+container_state_reconcile (const struct galley_paths *p, const char *id, struct container_state *st,
+                           galley_error_t *err)
+{
+  if (! container_status_is_live (st->status) || ! lost (p, id, st))
+    return 0;
+  /* Its monitor may be recording the exit right now: the careful way.  */
+  if (st->monitor_pid > 0 && proc_is (st->monitor_pid, st->monitor_start)
+      && strcmp (st->boot_id, boot_id ()) == 0)
+    return container_state_read (p, id, st, err);
+  mark_lost (st);
   return 0;
 }
 

@@ -64,6 +64,12 @@ bool container_status_is_live (enum container_status s);
 int container_state_read (const struct galley_paths *p, const char *id, struct container_state *out,
                           galley_error_t *err);
 
+/* Apply container_state_read's reconciliation to a state read earlier
+ * (from state.json or a listing cache): only a live state costs more than
+ * a comparison (the /proc checks of its pids).  */
+int container_state_reconcile (const struct galley_paths *p, const char *id, struct container_state *st,
+                               galley_error_t *err);
+
 /* The state as written, without reconciliation: for the monitor, which
  * is the one that writes the truth about its own container.  */
 int container_state_load (const struct galley_paths *p, const char *id, struct container_state *out,

@@ -255,63 +255,47 @@ with_final_newline (const char *text)
   return r;
 }
 
-static int
-print_table (FILE *out, const char *body, json_object *items, json_object *headers, bool noheading,
-             galley_error_t *err)
+enum stream_mode
 {
-  _cleanup_template_ struct template *t = NULL;
-  _cleanup_free_ char *text = with_final_newline (body);
-  _cleanup_free_ char *buf = NULL;
-  size_t len = 0;
-  FILE *mem;
-  int ret = 0;
+  STREAM_JSON,      /* collected, printed as one JSON array at the end */
+  STREAM_TABLE,     /* rendered row by row, aligned at the end */
+  STREAM_TEMPLATE,  /* rendered row by row straight to out */
+  STREAM_WHOLE_LIST /* a template with its own {{range .}}: given the list at the end */
+};
 
-  if (template_parse_flags (text, TEMPLATE_PARSE_TABLE, &t, err) < 0)
-    return -1;
-  mem = open_memstream (&buf, &len);
-  if (mem == NULL)
-    return galley_error_make (err, errno, "allocating output buffer");
-  if (! noheading)
-    ret = template_render_header (t, headers, mem, err);
-  if (ret == 0 && json_object_is_type (items, json_type_array))
-    {
-      for (size_t i = 0; ret == 0 && i < json_object_array_length (items); i++)
-        ret = template_render (t, json_object_array_get_idx (items, i), mem, err);
-    }
-  else if (ret == 0)
-    ret = template_render (t, items, mem, err);
-  fclose (mem);
-  if (ret < 0)
-    return -1;
-  tabwriter_print (out, buf, len);
-  return 0;
+struct format_stream
+{
+  FILE *out;
+  enum stream_mode mode;
+  struct template *t;
+  json_object *items; /* STREAM_JSON, STREAM_WHOLE_LIST */
+  FILE *mem;          /* STREAM_TABLE: the rendered rows */
+  char *buf;
+  size_t len;
+};
+
+static void
+stream_free (struct format_stream *s)
+{
+  if (s->mem != NULL)
+    fclose (s->mem);
+  free (s->buf);
+  template_free (s->t);
+  if (s->items != NULL)
+    json_object_put (s->items);
+  free (s);
 }
 
-static int
-print_template (FILE *out, const char *format, json_object *items, galley_error_t *err)
+struct format_stream *
+format_stream_new (FILE *out, const char *format, const char *default_format, json_object *headers,
+                   bool noheading, galley_error_t *err)
 {
-  _cleanup_template_ struct template *t = NULL;
-  _cleanup_free_ char *text = with_final_newline (format);
+  _cleanup_free_ char *table_default = NULL, *text = NULL;
+  struct format_stream *s = calloc (1, sizeof *s);
 
-  if (template_parse (text, &t, err) < 0)
-    return -1;
-  /* Like podman's EnforceRange: a template with its own {{range .}} gets the whole list.  */
-  if (json_object_is_type (items, json_type_array) && ! template_ranges_over_dot (t))
-    {
-      for (size_t i = 0; i < json_object_array_length (items); i++)
-        if (template_render (t, json_object_array_get_idx (items, i), out, err) < 0)
-          return -1;
-      return 0;
-    }
-  return template_render (t, items, out, err);
-}
-
-int
-format_print (FILE *out, const char *format, const char *default_format, json_object *items,
-              json_object *headers, bool noheading, galley_error_t *err)
-{
-  _cleanup_free_ char *table_default = NULL;
-
+  if (s == NULL)
+    return galley_error_make (err, ENOMEM, "allocating"), NULL;
+  s->out = out;
   if (format == NULL || *format == '\0')
     format = default_format;
   if (format == NULL || *format == '\0')
@@ -326,18 +310,114 @@ format_print (FILE *out, const char *format, const char *default_format, json_ob
     }
   if (format_is_json (format))
     {
-      format_print_json (out, items, 4);
+      s->mode = STREAM_JSON;
+      s->items = json_object_new_array ();
+      return s;
     }
-  else if (strncmp (format, "table ", 6) == 0)
+  s->mode = strncmp (format, "table ", 6) == 0 ? STREAM_TABLE : STREAM_TEMPLATE;
+  text = with_final_newline (s->mode == STREAM_TABLE ? format + 6 : format);
+  if (template_parse_flags (text, s->mode == STREAM_TABLE ? TEMPLATE_PARSE_TABLE : 0, &s->t, err) < 0)
     {
-      if (print_table (out, format + 6, items, headers, noheading, err) < 0)
-        return -1;
+      stream_free (s);
+      return NULL;
     }
-  else if (print_template (out, format, items, err) < 0)
+  if (s->mode == STREAM_TABLE)
+    {
+      s->mem = open_memstream (&s->buf, &s->len);
+      if (s->mem == NULL)
+        {
+          stream_free (s);
+          return galley_error_make (err, errno, "allocating output buffer"), NULL;
+        }
+      if (! noheading && template_render_header (s->t, headers, s->mem, err) < 0)
+        {
+          stream_free (s);
+          return NULL;
+        }
+    }
+  /* Like podman's EnforceRange: a template with its own {{range .}} gets the whole list.  */
+  else if (template_ranges_over_dot (s->t))
+    {
+      s->mode = STREAM_WHOLE_LIST;
+      s->items = json_object_new_array ();
+    }
+  return s;
+}
+
+int
+format_stream_add (struct format_stream *s, json_object *item, galley_error_t *err)
+{
+  switch (s->mode)
+    {
+    case STREAM_JSON:
+    case STREAM_WHOLE_LIST:
+      json_object_array_add (s->items, json_object_get (item));
+      return 0;
+    case STREAM_TABLE:
+      return template_render (s->t, item, s->mem, err);
+    default:
+      return template_render (s->t, item, s->out, err);
+    }
+}
+
+int
+format_stream_finish (struct format_stream *s, galley_error_t *err)
+{
+  FILE *out = s->out;
+  int ret = 0;
+
+  if (s->mode == STREAM_JSON)
+    format_print_json (s->out, s->items, 4);
+  else if (s->mode == STREAM_WHOLE_LIST)
+    ret = template_render (s->t, s->items, s->out, err);
+  else if (s->mode == STREAM_TABLE)
+    {
+      fclose (s->mem);
+      s->mem = NULL;
+      tabwriter_print (s->out, s->buf, s->len);
+    }
+  stream_free (s);
+  if (ret < 0)
     return -1;
   if (fflush (out) != 0 || ferror (out))
     return galley_error_make (err, errno, "writing output");
   return 0;
+}
+
+void
+format_stream_abort (struct format_stream *s)
+{
+  if (s != NULL)
+    stream_free (s);
+}
+
+int
+format_print (FILE *out, const char *format, const char *default_format, json_object *items,
+              json_object *headers, bool noheading, galley_error_t *err)
+{
+  struct format_stream *s = format_stream_new (out, format, default_format, headers, noheading, err);
+
+  if (s == NULL)
+    return -1;
+  if (s->mode == STREAM_JSON || s->mode == STREAM_WHOLE_LIST)
+    {
+      /* printed or rendered as given: a single object stays one */
+      json_object_put (s->items);
+      s->items = json_object_get (items);
+    }
+  else if (! json_object_is_type (items, json_type_array))
+    {
+      if (format_stream_add (s, items, err) < 0)
+        goto fail;
+    }
+  else
+    for (size_t i = 0; i < json_object_array_length (items); i++)
+      if (format_stream_add (s, json_object_array_get_idx (items, i), err) < 0)
+        goto fail;
+  return format_stream_finish (s, err);
+fail:
+  format_stream_abort (s);
+  return -1;
 }
 
 json_object *

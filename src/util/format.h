@@ -63,6 +63,18 @@ bool format_is_json (const char *format);
 int format_print (FILE *out, const char *format, const char *default_format, json_object *items,
                   json_object *headers, bool noheading, galley_error_t *err);
 
+/* format_print one record at a time, so that a long listing never holds
+ * all its records: table and template rows are rendered as they come
+ * (only JSON and a template with its own {{range .}} collect them).
+ * add does not take item's reference; finish prints and frees; abort
+ * frees without printing.  */
+struct format_stream;
+struct format_stream *format_stream_new (FILE *out, const char *format, const char *default_format,
+                                         json_object *headers, bool noheading, galley_error_t *err);
+int format_stream_add (struct format_stream *s, json_object *item, galley_error_t *err);
+int format_stream_finish (struct format_stream *s, galley_error_t *err);
+void format_stream_abort (struct format_stream *s);
+
 /* The headers object of format_print from a table of { field, title }
  * ending with { NULL, NULL }.  */
 struct format_header

@@ -11,3 +11,4 @@ libgalley_a_SOURCES += \
 	src/util/template-internal.h \
 	src/util/toml.c src/util/toml.h
 libgalley_a_SOURCES += src/util/lazylib.c src/util/lazylib.h
+libgalley_a_SOURCES += src/util/list_cache.c src/util/list_cache.h

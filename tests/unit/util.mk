@@ -27,3 +27,10 @@ tests_unit_test_lazylib_SOURCES = tests/unit/test-lazylib.c
 tests_unit_test_lazylib_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_lazylib_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-list-cache
+TESTS += tests/unit/test-list-cache
+tests_unit_test_list_cache_SOURCES = tests/unit/test-list-cache.c
+tests_unit_test_list_cache_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_list_cache_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+endif

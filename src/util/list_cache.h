@@ -1,0 +1,55 @@
+/* A cache of per-directory summaries for the listing commands (ps,
+ * images), so that listing N records costs N stat(2)s and one file read
+ * instead of N file reads and N JSON parses.
+ *
+ * Each record is named by a directory entry (a container or image id) and
+ * holds a fixed number of text fields; it is valid while the ctime of that
+ * directory is unchanged.  Every state file is replaced by rename(2) in its
+ * record's directory, which sets the directory's ctime, so a cached record
+ * can never hide a change.  A record whose directory changed within the
+ * last second is not trusted (ctime has a clock tick's granularity: a
+ * second write in the same tick would leave it unchanged), as git does with
+ * its "racily clean" index entries.
+ *
+ * The file is a cache: written without fsync, rebuilt when unreadable or
+ * of another format, and any reader may replace it.  */
+#ifndef GALLEY_LIST_CACHE_H
+#define GALLEY_LIST_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "util/error.h"
+
+struct list_cache;
+
+/* Load the cache at dirfd/name for records of n_fields fields (a missing,
+ * corrupt or differently shaped file gives an empty cache).  Never fails
+ * but for memory: returns NULL then.  */
+struct list_cache *list_cache_open (int dirfd, const char *name, size_t n_fields);
+
+/* The fields of record key when its directory's ctime is still ctime; NULL
+ * fields stand for absent values.  NULL when not cached or stale.  The
+ * strings live as long as the cache.  */
+const char *const *list_cache_get (struct list_cache *c, const char *key, const struct timespec *ctime);
+
+/* Record key's fields (copied) as read while its directory had ctime;
+ * returns the copy (valid as long as the cache), NULL on failure.  */
+const char *const *list_cache_put (struct list_cache *c, const char *key, const struct timespec *ctime,
+                                   const char *const *fields, galley_error_t *err);
+
+/* Write the cache back when records were added or not looked up (their
+ * directory is gone), dropping the latter.  Best effort: a failure to
+ * write is not an error of the listing.  */
+void list_cache_close (struct list_cache *c);
+
+static inline void
+cleanup_list_cachep (struct list_cache **c)
+{
+  if (*c != NULL)
+    list_cache_close (*c);
+}
+#define _cleanup_list_cache_ __attribute__ ((cleanup (cleanup_list_cachep)))
+
+#endif
