@@ -16,7 +16,16 @@ endif
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-registry-client
 TESTS += tests/unit/test-registry-client
-tests_unit_test_registry_client_SOURCES = tests/unit/test-registry-client.c
+tests_unit_test_registry_client_SOURCES = tests/unit/test-registry-client.c \
+	tests/unit/scripted-server.c tests/unit/scripted-server.h
 tests_unit_test_registry_client_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_registry_client_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-registry-upload
+TESTS += tests/unit/test-registry-upload
+tests_unit_test_registry_upload_SOURCES = tests/unit/test-registry-upload.c \
+	tests/unit/scripted-server.c tests/unit/scripted-server.h
+tests_unit_test_registry_upload_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_registry_upload_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
