@@ -17,6 +17,7 @@
 #include "image/store.h"
 #include "registry/http.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/json.h"
 
 #define IMPORT_MAX_REDIRECTS 5
@@ -30,19 +31,8 @@ image_import_is_url (const char *source)
 static int
 sink_to_fd (void *ctx, const void *buf, size_t len, galley_error_t *err)
 {
-  int fd = *(int *)ctx;
-  const char *p = buf;
-
-  while (len > 0)
-    {
-      ssize_t n = write (fd, p, len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return galley_error_make (err, errno, "writing the download");
-      p += n;
-      len -= (size_t)n;
-    }
+  if (fs_write_all (*(int *)ctx, buf, len) < 0)
+    return galley_error_make (err, errno, "writing the download");
   return 0;
 }
 

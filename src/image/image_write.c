@@ -28,6 +28,7 @@
 #include "runtime/idmap.h"
 #include "runtime/userns.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/json.h"
 
 struct image_writer
@@ -391,24 +392,6 @@ image_writer_add_layer_dir (struct image_writer *w, const char *dir, const char 
   return store_layer (w, dir, -1, NULL, created_by, comment, err);
 }
 
-static int
-write_all (int fd, const void *buf, size_t len)
-{
-  const char *p = buf;
-
-  while (len > 0)
-    {
-      ssize_t n = write (fd, p, len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return -1;
-      p += n;
-      len -= (size_t)n;
-    }
-  return 0;
-}
-
 /* Decompress (whatever libarchive recognises) in_fd into out_fd, hashing
  * the result.  */
 static int
@@ -435,7 +418,7 @@ decompress_into (int in_fd, int out_fd, char diff_id[LAYER_DIGEST_LEN], galley_e
     {
       if (digest_update (&d, buf, (size_t)n, err) < 0)
         return -1;
-      if (write_all (out_fd, buf, (size_t)n) < 0)
+      if (fs_write_all (out_fd, buf, (size_t)n) < 0)
         return galley_error_make (err, errno, "writing a temporary file");
       total += (uint64_t)n;
     }

@@ -6,6 +6,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "util/fs.h"
+
 void
 terminal_make_raw (struct terminal *t)
 {
@@ -38,22 +40,6 @@ terminal_sync_size (const struct terminal *t)
     ioctl (t->master, TIOCSWINSZ, &ws);
 }
 
-static int
-write_all (int fd, const char *buf, size_t len)
-{
-  while (len > 0)
-    {
-      ssize_t w = write (fd, buf, len);
-      if (w < 0 && errno == EINTR)
-        continue;
-      if (w <= 0)
-        return -1;
-      buf += w;
-      len -= (size_t)w;
-    }
-  return 0;
-}
-
 long
 terminal_copy (int from, int to)
 {
@@ -65,7 +51,7 @@ terminal_copy (int from, int to)
   while (r < 0 && errno == EINTR);
   if (r <= 0)
     return r;
-  if (write_all (to, buf, (size_t)r) < 0)
+  if (fs_write_all (to, buf, (size_t)r) < 0)
     return -1;
   return r;
 }

@@ -15,20 +15,18 @@
 
 #include "util/cleanup.h"
 
-static int
-write_all (int fd, const void *data, size_t len)
+int
+fs_write_all (int fd, const void *buf, size_t len)
 {
-  const char *p = data;
+  const char *p = buf;
 
   while (len > 0)
     {
       ssize_t n = write (fd, p, len);
+      if (n < 0 && errno == EINTR)
+        continue;
       if (n < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          return -1;
-        }
+        return -1;
       p += n;
       len -= (size_t)n;
     }
@@ -49,7 +47,7 @@ fs_write_atomic (int dirfd, const char *name, const void *data, size_t len, mode
   fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
   if (fd < 0)
     return galley_error_make (err, errno, "creating %s", tmp);
-  if (write_all (fd, data, len) < 0 || fsync (fd) < 0)
+  if (fs_write_all (fd, data, len) < 0 || fsync (fd) < 0)
     {
       int e = errno;
       unlinkat (dirfd, tmp, 0);

@@ -13,6 +13,9 @@
 int fs_write_atomic (int dirfd, const char *name, const void *data, size_t len, mode_t mode,
                      galley_error_t *err);
 
+/* write(2) all of buf, retrying short writes and EINTR.  0, or -1 with errno.  */
+int fs_write_all (int fd, const void *buf, size_t len);
+
 /* Read a whole (regular) file, at most max_size bytes (0: no limit).  The
  * result is NUL-terminated; *len_out (if not NULL) excludes the NUL.  */
 int fs_read_file (int dirfd, const char *name, size_t max_size, char **out, size_t *len_out,
