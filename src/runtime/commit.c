@@ -3,6 +3,7 @@
 #include "runtime/commit.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "image/store.h"
 #include "runtime/export.h"
 #include "runtime/lifecycle.h"
+#include "runtime/portspec.h"
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/log.h"
@@ -59,6 +61,27 @@ config_from_container (json_object *config, json_object *container, bool include
     json_object_object_add (config, "WorkingDir", json_object_new_string (s));
   if ((s = json_get_string (container, "User")) && *s)
     json_object_object_add (config, "User", json_object_new_string (s));
+  /* Published ports become exposed ports, as podman's commit does.  */
+  if (json_object_object_get_ex (container, "PublishPorts", &v) && json_object_is_type (v, json_type_array))
+    for (i = 0; i < json_object_array_length (v); i++)
+      {
+        _cleanup_free_ struct port_mapping *ports = NULL;
+        _cleanup_error_ galley_error_t ignored = NULL;
+        size_t n = 0, k, r;
+
+        if (port_parse_publish (json_object_get_string (json_object_array_get_idx (v, i)), &ports, &n,
+                                &ignored)
+            < 0)
+          continue;
+        for (k = 0; k < n; k++)
+          for (r = 0; r < (ports[k].range ? ports[k].range : 1u); r++)
+            {
+              char key[32];
+              snprintf (key, sizeof key, "%u/%s", (unsigned)(ports[k].container_port + r), ports[k].protocol);
+              json_object_object_add (json_get_or_add (config, "ExposedPorts", json_type_object), key,
+                                      json_object_new_object ());
+            }
+      }
   /* Anonymous volumes ("-v /data") always; the others when asked.  */
   if (json_object_object_get_ex (container, "Volumes", &v) && json_object_is_type (v, json_type_array))
     for (i = 0; i < json_object_array_length (v); i++)

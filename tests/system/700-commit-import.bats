@@ -89,13 +89,15 @@ image_count () {
   assert_equal "${lines[0]}" "my message"
 }
 
-@test "commit: the container's command, env and workdir carry over; -q prints only the id" {
-  galley run --name c3 -e FROMRUN=yes -w /etc $RUN_IMAGE sh -c 'echo $FROMRUN; pwd'
+@test "commit: the container's command, env, workdir, labels and ports carry over; -q prints only the id" {
+  galley create --name c3 -e FROMRUN=yes -w /etc -p 127.0.0.1::8081/udp --label l=v $RUN_IMAGE sh -c 'echo $FROMRUN; pwd' > /dev/null
   run_galley commit -q c3 carried
   assert_stderr_empty
   run_galley run --rm carried
   assert_equal "$output" "yes
 /etc"
+  run_galley image inspect --format '{{json .Config.ExposedPorts}} {{.Config.Labels.l}}' carried
+  assert_equal "$output" '{"8081/udp":{}} v'
 }
 
 @test "commit: a running container, with and without --pause" {
