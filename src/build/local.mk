@@ -4,7 +4,8 @@ libgalley_a_SOURCES += \
 	src/build/containerfile_instruction.c src/build/containerfile_expand.c \
 	src/build/containerfile_words.c \
 	src/build/ignore.c src/build/ignore.h \
-	src/build/context.c src/build/context.h
+	src/build/context.c src/build/context.h src/build/context_internal.h \
+	src/build/context_copy.c
 # the build executor and its layer cache (issue 7)
 libgalley_a_SOURCES += \
 	src/build/executor.c src/build/executor.h src/build/executor_internal.h \
