@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "image/manifest.h"
 #include "util/cleanup.h"
 #include "util/json.h"
 
@@ -257,7 +258,17 @@ image_inspect_record (struct store *s, const struct store_image *img, json_objec
   json_object_object_add (rec, "RepoTags", strv_json (img->names));
   json_object_object_add (rec, "RepoDigests", image_repo_digests (img));
   json_object_object_add (rec, "Parent", json_object_new_string (""));
-  json_object_object_add (rec, "Comment", string_or_empty (config, "comment"));
+  /* libimage: an OCI image's comment is its first history entry's.  */
+  if (img->manifest_media_type && strcmp (img->manifest_media_type, MEDIA_TYPE_OCI_MANIFEST) == 0)
+    {
+      json_object *history = NULL, *first = NULL;
+      if (json_object_object_get_ex (config, "history", &history)
+          && json_object_is_type (history, json_type_array) && json_object_array_length (history) > 0)
+        first = json_object_array_get_idx (history, 0);
+      json_object_object_add (rec, "Comment", string_or_empty (first, "comment"));
+    }
+  else
+    json_object_object_add (rec, "Comment", string_or_empty (config, "comment"));
   json_object_object_add (rec, "Created", json_object_new_string (img->created ? img->created : ""));
   v = member_copy (config, "config");
   json_object_object_add (rec, "Config", v ? v : json_object_new_object ());

@@ -215,8 +215,8 @@ make_tree () {
   assert_equal "$output" "1"
   run_galley history --no-trunc --format '{{.Comment}}|{{.CreatedBy}}' imported
   assert_output_matches '^from a file\|/bin/sh -c #\(nop\) ADD file:[0-9a-f]{64} in /$'
-  run_galley image inspect --format '{{.Os}}/{{.Architecture}}' imported
-  assert_output_matches '^linux/'
+  run_galley image inspect --format '{{.Os}}/{{.Architecture}}|{{.Comment}}' imported
+  assert_output_matches '^linux/.*\|from a file$'
 }
 
 @test "import: compressed, from stdin, image import alias, --os --arch" {
