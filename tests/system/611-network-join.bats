@@ -1,0 +1,184 @@
+#!/usr/bin/env bats
+# Networks that join namespaces, as an unprivileged user: --network
+# container:NAME (pod-style sharing), and named networks (network
+# create/ls/inspect/rm/connect/disconnect/prune; containers on one network
+# reach each other by name and by IP through the keeper's bridge); bad input
+# leaving nothing behind; the keeper gone when no container needs it.
+
+load helpers
+load helpers-run
+
+setup () {
+  run_setup
+  command -v slirp4netns > /dev/null || skip "slirp4netns is not installed"
+  command -v ip > /dev/null || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || skip "iproute2 (ip) is not installed"
+}
+
+teardown () {
+  galley rm -a -f > /dev/null 2>&1 || true
+  wait_keeper_gone || kill_keepers
+  basic_teardown
+}
+
+# The keeper processes ("galley-netns") of this test's runroot.
+keepers () {
+  local pid
+  for pid in $(pgrep -u "$(id -u)" -x galley-netns 2> /dev/null); do
+    tr '\0' ' ' < "/proc/$pid/cmdline" 2> /dev/null | grep -qF -- "$GALLEY_TEST_RUNROOT" && echo "$pid"
+  done
+  return 0
+}
+
+wait_keeper_gone () {
+  local i
+  for i in $(seq 1 100); do
+    [ -z "$(keepers)" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+kill_keepers () {
+  local pid
+  for pid in $(keepers); do kill -KILL "$pid" 2> /dev/null || true; done
+}
+
+# A detached httpd named $1 serving "hello-from-$1", more run options after.
+start_web () {
+  local name=$1
+  shift
+  run_galley run -d --name "$name" "$@" $RUN_IMAGE \
+    sh -c "mkdir -p /www && echo hello-from-$name > /www/index.html && exec httpd -f -p 8080 -h /www"
+}
+
+@test "network: --network container:NAME shares the address, localhost and /etc/hosts" {
+  start_web web
+  run_galley run --rm --network container:web $RUN_IMAGE \
+    sh -c 'ip -4 addr show tap0 | grep -o "inet [0-9./]*"; wget -q -O - http://127.0.0.1:8080/index.html; grep -w web /etc/hosts'
+  assert_output_contains "inet 10.0.2.100/24"
+  assert_output_contains "hello-from-web"
+  assert_output_contains "web"
+  # by id too; a stopped one cannot be joined
+  run_galley inspect --format '{{.Id}}' web
+  run_galley run --rm --network "container:$output" $RUN_IMAGE wget -q -O - http://localhost:8080/index.html
+  assert_output_equals "hello-from-web"
+  run_galley stop -t 0 web
+  run_galley 125 run --rm --network container:web $RUN_IMAGE true
+  assert_stderr_contains "not running"
+  run_galley 125 run --rm --network container:nosuch $RUN_IMAGE true
+  assert_stderr_contains "nosuch"
+}
+
+@test "network: two containers on a named network reach each other by name, alias and IP" {
+  run_galley network create --subnet 10.91.7.0/24 --label team=blue net1
+  assert_output_equals "net1"
+  start_web web --network net1 --network-alias www --ip 10.91.7.20
+  run_galley run --rm --name client --network net1 $RUN_IMAGE sh -c '
+    ip -4 addr show eth0 | grep -o "inet [0-9./]*"; ip route | grep default
+    wget -q -O - http://web:8080/index.html; wget -q -O - http://www:8080/index.html
+    wget -q -O - http://10.91.7.20:8080/index.html; grep -w client /etc/hosts'
+  assert_line_count 6
+  assert_output_matches "inet 10\.91\.7\.[0-9]+/24"
+  assert_output_contains "default via 10.91.7.1 dev eth0"
+  assert_equal "${lines[2]}" "hello-from-web"
+  assert_equal "${lines[3]}" "hello-from-web"
+  assert_equal "${lines[4]}" "hello-from-web"
+  # the server's /etc/hosts got the client while it ran, and lost it after
+  run_galley exec web cat /etc/hosts
+  assert_output_contains "web"
+  assert_output_not_contains "client"
+  # one keeper for the user, while web runs
+  [ -n "$(keepers)" ]
+}
+
+@test "network: ls, inspect, exists, connect, disconnect, rm, prune" {
+  run_galley network ls --format '{{.Name}} {{.Driver}}'
+  assert_output_equals "podman bridge"
+  run_galley network create --internal --label a=b n1
+  run_galley network create n2
+  run_galley network ls -q
+  assert_equal "$output" "$(printf 'podman\nn1\nn2')"
+  run_galley network ls --filter label=a=b --format '{{.Name}}'
+  assert_output_equals "n1"
+  run_galley network ls --filter name=^n2 --format '{{.Name}}'
+  assert_output_equals "n2"
+  run_galley network inspect n1
+  [ "$(echo "$output" | jq -r '.[0].name')" = n1 ]
+  [ "$(echo "$output" | jq -r '.[0].driver')" = bridge ]
+  [ "$(echo "$output" | jq -r '.[0].internal')" = true ]
+  [ "$(echo "$output" | jq -r '.[0].labels.a')" = b ]
+  [ "$(echo "$output" | jq -r '.[0].id' | wc -c)" -eq 65 ]
+  echo "$output" | jq -e '.[0].subnets[0].subnet | test("^10\\.89\\.[0-9]+\\.0/24$")'
+  echo "$output" | jq -e '.[0].subnets[0].gateway | test("^10\\.89\\.[0-9]+\\.1$")'
+  [ "$(echo "$output" | jq -r '.[0].network_interface')" != "$(galley network inspect n2 | jq -r '.[0].network_interface')" ]
+  run_galley network inspect --format '{{.Name}} {{.Internal}}' n1
+  assert_output_equals "n1 true"
+  run_galley network exists n1
+  run_galley 1 network exists nosuch
+  # connect/disconnect a stopped container
+  run_galley create --name c1 $RUN_IMAGE sh -c 'echo $(ls /sys/class/net)'
+  run_galley network connect --alias c1alias n2 c1
+  run_galley start -a c1
+  assert_output_equals "eth0 lo"
+  run_galley 125 network rm n2
+  assert_stderr_contains "network is being used"
+  run_galley network disconnect n2 c1
+  run_galley start -a c1
+  assert_output_equals "lo"
+  run_galley rm c1
+  run_galley network rm n2
+  assert_output_equals "n2"
+  run_galley 125 network rm podman
+  run_galley network prune -f
+  assert_output_equals "n1"
+  run_galley network ls -q
+  assert_output_equals "podman"
+}
+
+@test "network: bad input fails clearly and leaves nothing behind" {
+  run_galley 125 run --network no-such-net $RUN_IMAGE true
+  assert_stderr_contains "unable to find network with name or ID no-such-net: network not found"
+  run_galley 125 create --network no-such-net $RUN_IMAGE true
+  [ -z "$(ls -A "$GALLEY_TEST_ROOT/containers" 2> /dev/null)" ]
+  run_galley 125 network create --subnet 10.0.0.1/24 bad1
+  assert_stderr_contains "host bits"
+  run_galley 125 network create --subnet 10.0.0.0/33 bad2
+  run_galley 125 network create --subnet nonsense bad3
+  run_galley 125 network create --subnet 10.93.0.0/24 --gateway 10.94.0.1 bad4
+  run_galley 125 network create 'bad/name'
+  run_galley network ls -q
+  assert_output_equals "podman"
+  run_galley network create --subnet 10.93.0.0/24 n1
+  run_galley 125 network create --subnet 10.93.0.0/25 n2
+  assert_stderr_contains "already used"
+  run_galley 125 network create n1
+  run_galley network create --ignore n1
+  run_galley 125 run --network n1 -p 18080:80 $RUN_IMAGE true
+  assert_stderr_contains "published ports"
+  run_galley 125 run --network n1 --ip 10.50.0.9 $RUN_IMAGE true
+  assert_stderr_contains "10.50.0.9"
+  run_galley 125 run --network none --network-alias x $RUN_IMAGE true
+  run_galley create --name user1 --network n1 $RUN_IMAGE true
+  run_galley 125 network rm n1
+  assert_stderr_contains "network is being used"
+  run_galley network rm -f n1
+  run_galley 1 container exists user1
+  run_galley ps -a -q
+  assert_output_equals ""
+}
+
+@test "network: the keeper exits with the last container; network rm leaves nothing" {
+  run_galley network create n1
+  start_web web --network n1
+  [ -n "$(keepers)" ]
+  run_galley rm -f web
+  wait_keeper_gone
+  [ -z "$(ls -A "$GALLEY_TEST_RUNROOT/networks/leases/n1" 2> /dev/null | grep -v '^lock$')" ]
+  run_galley network rm n1
+  [ ! -e "$GALLEY_TEST_ROOT/networks/n1.json" ]
+  [ ! -e "$GALLEY_TEST_RUNROOT/networks/leases/n1" ]
+  local pid
+  for pid in $(pgrep -u "$(id -u)" -x slirp4netns || true); do
+    ! readlink "/proc/$pid/cwd" | grep -qF "$GALLEY_TEST_RUNROOT"
+  done
+}
