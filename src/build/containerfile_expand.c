@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "build/containerfile_internal.h"
+#include "image/error_text.h"
 
 /* Deep enough for any real ${a:-${b:-...}}, shallow enough for the stack.  */
 #define EXPAND_MAX_DEPTH 64
@@ -283,7 +284,17 @@ cf_expand (const char *word, char *const *env, char **out, galley_error_t *err)
 
   *out = NULL;
   if (process_until (&x, '\0', false, &buf) < 0)
-    return galley_error_wrap (err, "expanding \"%s\"", word);
+    {
+      _cleanup_free_ char *msg = NULL;
+
+      /* The word may hold anything (a JSON "\n"): keep the error one line.  */
+      if (err != NULL && *err != NULL)
+        {
+          msg = steal_pointer (&(*err)->msg);
+          galley_error_release (err);
+        }
+      return error_untrusted (err, "expanding \"%s\": %s", word, msg != NULL ? msg : "failed");
+    }
   *out = cf_buf_steal (&buf);
   return 0;
 }

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "build/containerfile_internal.h"
+#include "image/error_text.h"
 #include "util/json.h"
 
 int
@@ -27,9 +28,9 @@ cf_fail (const struct cf_line_ctx *ctx, galley_error_t *err, const char *fmt, ..
   if (r < 0)
     abort ();
   if (ctx->line > 0)
-    galley_error_make (err, 0, "%s:%u: %s", ctx->name, ctx->line, msg);
+    error_untrusted (err, "%s:%u: %s", ctx->name, ctx->line, msg);
   else
-    galley_error_make (err, 0, "%s: %s", ctx->name, msg);
+    error_untrusted (err, "%s: %s", ctx->name, msg);
   /* EINVAL for callers that look, without ": Invalid argument" in the text.  */
   if (err != NULL && *err != NULL)
     (*err)->errno_ = EINVAL;

@@ -24,6 +24,7 @@
 #include "build/context.h"
 #include "build/context_internal.h"
 #include "image/digest.h"
+#include "image/error_text.h"
 #include "util/cleanup.h"
 
 int
@@ -90,7 +91,7 @@ context_join (const char *dir, const char *name)
 int
 context_not_found (const char *source, galley_error_t *err)
 {
-  galley_error_make (err, 0, "COPY source \"%s\": no such file or directory in the build context", source);
+  error_untrusted (err, "COPY source \"%s\": no such file or directory in the build context", source);
   if (err != NULL && *err != NULL)
     (*err)->errno_ = ENOENT;
   return -1;

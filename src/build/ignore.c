@@ -20,6 +20,7 @@
 #include <linux/openat2.h>
 
 #include "build/ignore.h"
+#include "image/error_text.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -358,18 +359,18 @@ add_pattern (struct build_ignore *ig, unsigned line, const char *text, size_t le
       for (s++; *s == ' ' || *s == '\t'; s++)
         ;
       if (*s == '\0')
-        return galley_error_make (err, 0, "line %u: illegal exclusion pattern: \"!\"", line);
+        return error_untrusted (err, "line %u: illegal exclusion pattern: \"!\"", line);
     }
   cleaned = build_path_clean (s);
   s = cleaned;
   if (s[0] == '/' && s[1] != '\0')
     s++;
   if (escapes_context (s))
-    return galley_error_make (err, 0, "line %u: pattern \"%s\" points outside the build context", line, raw);
+    return error_untrusted (err, "line %u: pattern \"%s\" points outside the build context", line, raw);
   if (compile (&p, s) < 0)
     {
       free (p.toks);
-      return galley_error_make (err, 0, "line %u: syntax error in pattern \"%s\"", line, raw);
+      return error_untrusted (err, "line %u: syntax error in pattern \"%s\"", line, raw);
     }
   v = realloc (ig->patterns, (ig->n_patterns + 1) * sizeof *v);
   if (v == NULL)
@@ -409,7 +410,7 @@ build_ignore_parse (const char *text, size_t len, struct build_ignore **out, gal
       if (memchr (a, '\0', (size_t)(b - a)) != NULL)
         {
           build_ignore_free (ig);
-          return galley_error_make (err, 0, "line %u: NUL byte in pattern", line);
+          return error_untrusted (err, "line %u: NUL byte in pattern", line);
         }
       if (add_pattern (ig, line, a, (size_t)(b - a), err) < 0)
         {
