@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "image/error_text.h"
 #include "runtime/lifecycle.h"
 #include "util/cleanup.h"
 #include "util/json.h"
@@ -63,10 +64,11 @@ split_pair (const char *value, char **key, char **val)
   return eq ? 1 : 0;
 }
 
+/* The change is quoted as typed: one line whatever it holds.  */
 static int
 bad (galley_error_t *err, const char *change, const char *why)
 {
-  return galley_error_make (err, 0, "invalid change \"%s\" - %s", change, why);
+  return error_untrusted (err, "invalid change \"%s\" - %s", change, why);
 }
 
 static int
@@ -271,7 +273,7 @@ parse_one (json_object *delta, const char *change, galley_error_t *err)
                              json_object_new_string (value));
       return 0;
     }
-  return galley_error_make (err, 0, "invalid change \"%s\" - invalid instruction %s", change, instr);
+  return error_untrusted (err, "invalid change \"%s\" - invalid instruction %s", change, instr);
 }
 
 int
