@@ -194,6 +194,17 @@ compile (struct pattern *p, const char *s)
   return 0;
 }
 
+static void
+pattern_clear (struct pattern *p)
+{
+  size_t i;
+
+  for (i = 0; i < p->n_toks; i++)
+    free (p->toks[i].ranges);
+  free (p->toks);
+  free (p->suffix);
+}
+
 static bool
 class_matches (const struct tok *t, uint32_t c)
 {
@@ -369,7 +380,7 @@ add_pattern (struct build_ignore *ig, unsigned line, const char *text, size_t le
     return error_untrusted (err, "line %u: pattern \"%s\" points outside the build context", line, raw);
   if (compile (&p, s) < 0)
     {
-      free (p.toks);
+      pattern_clear (&p);
       return error_untrusted (err, "line %u: syntax error in pattern \"%s\"", line, raw);
     }
   v = realloc (ig->patterns, (ig->n_patterns + 1) * sizeof *v);
@@ -464,17 +475,12 @@ build_ignore_has_exceptions (const struct build_ignore *ig)
 void
 build_ignore_free (struct build_ignore *ig)
 {
-  size_t i, j;
+  size_t i;
 
   if (ig == NULL)
     return;
   for (i = 0; i < ig->n_patterns; i++)
-    {
-      for (j = 0; j < ig->patterns[i].n_toks; j++)
-        free (ig->patterns[i].toks[j].ranges);
-      free (ig->patterns[i].toks);
-      free (ig->patterns[i].suffix);
-    }
+    pattern_clear (&ig->patterns[i]);
   free (ig->patterns);
   free (ig);
 }
