@@ -304,5 +304,17 @@ registry_push_manifest (struct registry_client *c, const struct image_ref *dst, 
   call.path = path;
   if (push_call (c, dst, &call, NULL, &rs, err) < 0)
     return galley_error_wrap (err, "writing manifest to %s", shown);
+  if (rs.docker_content_digest != NULL)
+    {
+      char ours[DIGEST_SHA256_BUFSIZE];
+      digest_sha256_hex (body, len, ours);
+      if (strcmp (rs.docker_content_digest, ours) != 0)
+        {
+          galley_error_make (err, 0, "writing manifest to %s: the registry stored %s, expected %s", shown,
+                             rs.docker_content_digest, ours);
+          (*err)->errno_ = EPROTO;
+          return -1;
+        }
+    }
   return 0;
 }

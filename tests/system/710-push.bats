@@ -174,6 +174,26 @@ EOF
   "${p[@]}" unshare rm -rf "$BATS_TEST_TMPDIR/podman-root" || true
 }
 
+@test "push an image made by commit: its layers, whiteouts and config arrive" {
+  run_galley run --name c1 "$IMAGE" sh -c 'echo new > /new; rm /bin/vi; rm -rf /usr/sbin'
+  run_galley commit -q -c 'ENV PUSHED=yes' c1 "localhost/$name:committed"
+  galley rm c1 > /dev/null
+  run_galley push -q "localhost/$name:committed" "$scratch_registry/$name:committed"
+  run raw_manifest "$scratch_registry/$name:committed"
+  assert_equal "$(jq -r .mediaType <<< "$output")" application/vnd.oci.image.manifest.v1+json
+  assert_equal "$(jq -r '.layers | length' <<< "$output")" 2
+  local g=("$GALLEY" --root "$BATS_TEST_TMPDIR/fresh-root" --runroot "$BATS_TEST_TMPDIR/fresh-runroot")
+  timeout 120 "${g[@]}" pull -q "$scratch_registry/$name:committed"
+  run timeout 120 "${g[@]}" run --rm "$scratch_registry/$name:committed" \
+    sh -c 'cat /new; test -e /bin/vi || echo vi-gone; test -e /usr/sbin || echo sbin-gone; echo $PUSHED'
+  echo "$output"
+  assert_success
+  assert_equal "$output" "new
+vi-gone
+sbin-gone
+yes"
+}
+
 @test "push: bad destinations and sources, each one error line" {
   run_galley 125 push "$IMAGE" "oci-archive:$BATS_TEST_TMPDIR/x.tar"
   assert_stderr_contains '"oci-archive" transport is not supported'
