@@ -186,6 +186,19 @@ image_count () {
   assert_equal "$output" "$uid"
 }
 
+@test "commit: a committed image pushes (oci and v2s2) and pulls back" {
+  skip_if_no_registry "$scratch_registry"
+  galley run --name cp1 $RUN_IMAGE sh -c "$CHANGES"
+  galley commit -q cp1 topush > /dev/null
+  repo=$scratch_registry/commit-$(random_string 10)
+  for f in oci v2s2; do
+    run_galley push -q --format $f topush $repo:$f
+    galley rmi -f $repo:$f > /dev/null 2>&1 || true
+    run_galley pull -q $repo:$f
+    check_changes $repo:$f
+  done
+}
+
 @test "container commit is an alias" {
   galley run --name c6 $RUN_IMAGE sh -c 'echo aliased > /a'
   run_galley container commit -q c6 aliased
