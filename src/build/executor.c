@@ -367,7 +367,8 @@ step_run (struct build *b, struct stage_state *st, const struct step *sp, galley
       r = -1;
       if (image_writer_commit (w, NULL, &id, err) < 0)
         goto out;
-      if (b->o->layers && build_cache_record (b->store, key, id, err) < 0)
+      if (b->o->layers ? build_cache_record (b->store, key, id, err) < 0
+                       : strv_push (&b->created, id, err) < 0)
         goto out;
     }
   print_result (b, id, cached, sp->commit_name);
@@ -401,7 +402,8 @@ build_resolve_image (struct build *b, const char *name, char **id, galley_error_
   struct pull_options po = b->o->pull_opts;
   galley_error_t local = NULL;
 
-  if (strcmp (policy, "always") != 0 && store_image_find (b->store, name, &img, &local) == 0)
+  if (store_image_find (b->store, name, &img, &local) == 0 && strcmp (policy, "always") != 0
+      && strcmp (policy, "newer") != 0)
     {
       *id = strdup (img->id);
       return 0;
@@ -416,7 +418,17 @@ build_resolve_image (struct build *b, const char *name, char **id, galley_error_
     return galley_error_make (err, ENOENT, "%s: image not known", name);
   if (b->o->quiet)
     po.progress = NULL;
-  return pull_image (b->paths, name, &po, id, err);
+  if (pull_image (b->paths, name, &po, id, err) == 0)
+    return 0;
+  /* "newer": the local image serves when the registry cannot.  */
+  if (strcmp (policy, "newer") == 0 && img != NULL)
+    {
+      log_warn ("pulling %s: %s; using the local image", name, (*err)->msg);
+      galley_error_release (err);
+      *id = strdup (img->id);
+      return *id ? 0 : galley_error_make (err, errno, "allocating");
+    }
+  return -1;
 }
 
 /* --platform: only the host's (galley runs no emulation).  */
@@ -616,24 +628,6 @@ out:
 
 /* ---- names ---- */
 
-/* As podman's: a short name lives under "localhost/", the tag defaults to
- * "latest".  */
-static int
-normalize_tag (const char *input, char **out, galley_error_t *err)
-{
-  _cleanup_image_ref_ struct image_ref ref = { 0 };
-
-  if (image_ref_parse (input, &ref, err) < 0)
-    return galley_error_wrap (err, "tag %s", input);
-  if (ref.digest)
-    return galley_error_make (err, EINVAL, "tag %s: a digest cannot be a tag", input);
-  if (asprintf (out, "%s/%s:%s", ref.registry ? ref.registry : "localhost", ref.repository,
-                ref.tag ? ref.tag : "latest")
-      < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
-  return 0;
-}
-
 static int
 check_tags (const struct build_options *o, galley_error_t *err)
 {
@@ -641,7 +635,7 @@ check_tags (const struct build_options *o, galley_error_t *err)
   for (i = 0; o->tags && o->tags[i]; i++)
     {
       _cleanup_free_ char *n = NULL;
-      if (normalize_tag (o->tags[i], &n, err) < 0)
+      if (image_ref_normalize_name (o->tags[i], &n, err) < 0)
         return -1;
     }
   return 0;
@@ -655,7 +649,7 @@ name_result (struct build *b, const char *id, galley_error_t *err)
   for (i = 0; b->o->tags && b->o->tags[i]; i++)
     {
       _cleanup_free_ char *n = NULL;
-      if (normalize_tag (b->o->tags[i], &n, err) < 0 || store_image_tag (b->store, id, n, err) < 0)
+      if (image_ref_normalize_name (b->o->tags[i], &n, err) < 0 || store_image_tag (b->store, id, n, err) < 0)
         return -1;
       if (b->out)
         fprintf (b->out, "Successfully tagged %s\n", n);
@@ -664,6 +658,26 @@ name_result (struct build *b, const char *id, galley_error_t *err)
 }
 
 /* ---- the build ---- */
+
+/* --layers=false keeps no intermediate image (their layers stay with the
+ * images that use them).  */
+static void
+remove_intermediates (struct build *b, const char *keep)
+{
+  size_t i;
+
+  for (i = 0; b->created && b->created[i]; i++)
+    {
+      galley_error_t local = NULL;
+      if (keep && strcmp (b->created[i], keep) == 0)
+        continue;
+      if (store_image_remove (b->store, b->created[i], &local) < 0)
+        {
+          log_warn ("removing the intermediate image %.12s: %s", b->created[i], local->msg);
+          galley_error_release (&local);
+        }
+    }
+}
 
 static void
 build_release (struct build *b)
@@ -681,6 +695,7 @@ build_release (struct build *b)
   if (b->store)
     store_close (b->store);
   cleanup_strvp (&b->build_args);
+  cleanup_strvp (&b->created);
   free (b->cf_name);
 }
 
@@ -737,11 +752,25 @@ build_image (const struct galley_paths *paths, const struct build_options *o, ch
       || build_ignore_load (b.context_fd, cf_path, &b.ig, err) < 0 || paths_ensure_root (paths, err) < 0
       || store_open (paths, &b.store, err) < 0 || idmap_for_current_user (&b.map, err) < 0)
     goto out;
-  if (build_stages (&b, &id, err) < 0 || name_result (&b, id, err) < 0)
+  if (build_stages (&b, &id, err) < 0)
+    goto out;
+  if (o->squash)
+    {
+      _cleanup_free_ char *squashed = NULL;
+      if (build_squash (&b, id, &squashed, err) < 0)
+        goto out;
+      free (id);
+      id = steal_pointer (&squashed);
+      if (b.out)
+        fprintf (b.out, "--> %.11s\n", id);
+    }
+  if (name_result (&b, id, err) < 0)
     goto out;
   *image_id = steal_pointer (&id);
   ret = 0;
 out:
+  if (b.store)
+    remove_intermediates (&b, ret == 0 ? *image_id : NULL);
   build_release (&b);
   return ret;
 }

@@ -32,6 +32,7 @@ struct build
   size_t n_stages;     /* how many stages are built (for "[i/n]") */
   size_t stage_number; /* 1-based among the built stages */
   FILE *out;           /* NULL when quiet */
+  char **created;      /* --layers=false: the intermediate images made, removed at the end */
 };
 
 struct stage_state
@@ -119,6 +120,9 @@ void build_tmp_remove (struct build *b, const char *dir);
 
 /* An image by name or id, pulled per --pull when missing; *id: its id.  */
 int build_resolve_image (struct build *b, const char *name, char **id, galley_error_t *err);
+
+/* --squash: a copy of image id with its layers flattened into one.  */
+int build_squash (struct build *b, const char *id, char **out, galley_error_t *err);
 
 /* The diff dirs of an image's layers, bottom first, NULL-terminated.  */
 int build_image_lowers (struct build *b, const char *image_id, char ***lowers, galley_error_t *err);

@@ -306,6 +306,35 @@ print_entries (const struct images_options *o, struct image_entry *e, size_t n, 
   return format_stream_finish (out, err);
 }
 
+/* As podman's: an unnamed image that another image was built on (its
+ * layers a prefix of the other's; for the same layers, the later one is the
+ * child) is an intermediate image of a build, listed only with -a.  */
+static bool
+image_is_intermediate (struct store_image **imgs, size_t n, size_t i)
+{
+  size_t j, k, li = 0;
+
+  if (imgs[i]->names != NULL && imgs[i]->names[0] != NULL)
+    return false;
+  while (imgs[i]->layers && imgs[i]->layers[li])
+    li++;
+  for (j = 0; j < n; j++)
+    {
+      size_t lj = 0;
+      if (j == i)
+        continue;
+      while (imgs[j]->layers && imgs[j]->layers[lj])
+        lj++;
+      if (lj < li || (lj == li && j < i))
+        continue;
+      for (k = 0; k < li && strcmp (imgs[i]->layers[k], imgs[j]->layers[k]) == 0; k++)
+        ;
+      if (k == li)
+        return true;
+    }
+  return false;
+}
+
 static int
 list_images (struct cli_context *ctx, const struct images_options *o, galley_error_t *err)
 {
@@ -328,6 +357,8 @@ list_images (struct cli_context *ctx, const struct images_options *o, galley_err
       struct image_entry cand = { .img = imgs[i] };
       bool selected;
 
+      if (! o->all && image_is_intermediate (imgs, n, i))
+        continue;
       /* the config blob only for what shows it: 500 images, 500 reads */
       if (o->want_config && store_image_config (s, imgs[i], &cand.config, err) < 0)
         {
