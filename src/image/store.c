@@ -258,28 +258,12 @@ store_unlock (struct store *s)
 
 /* ---- removal ---- */
 
-struct remove_tree_args
-{
-  int dirfd;
-  const char *name;
-};
-
-static int
-remove_tree_in_userns (void *arg, galley_error_t *err)
-{
-  struct remove_tree_args *a = arg;
-
-  return fs_remove_tree (a->dirfd, a->name, err);
-}
-
 int
 store_remove_owned_tree (struct store *s, int dirfd, const char *name, galley_error_t *err)
 {
   _cleanup_free_ char *removing = NULL;
-  struct remove_tree_args args;
-  struct idmap map;
-  int e;
 
+  (void)s;
   if (strncmp (name, ".removing-", 10) == 0)
     removing = strdup (name);
   else if (asprintf (&removing, ".removing-%s", name) < 0)
@@ -292,24 +276,7 @@ store_remove_owned_tree (struct store *s, int dirfd, const char *name, galley_er
         return 0;
       return galley_error_make (err, errno, "renaming %s for removal", name);
     }
-  /* Most trees are ours alone: try without forking first.  */
-  if (fs_remove_tree (dirfd, removing, err) == 0)
-    return 0;
-  e = galley_error_errno (err);
-  if (e != EACCES && e != EPERM)
-    return -1;
-  galley_error_release (err);
-  /* Files of subordinate ids: only root in our user namespace may remove them.  */
-  if (idmap_for_current_user (&map, err) < 0)
-    return -1;
-  if (map.source == IDMAP_SOURCE_ROOT)
-    return fs_remove_tree (dirfd, removing, err);
-  args.dirfd = dirfd;
-  args.name = removing;
-  (void)s;
-  if (userns_run (&map, 0, remove_tree_in_userns, &args, err) < 0)
-    return galley_error_wrap (err, "removing %s in the user namespace", name);
-  return 0;
+  return userns_remove_tree (NULL, dirfd, removing, err);
 }
 
 /* Temporary files of fs_write_atomic ("<name>.tmp-<pid>") whose writer is

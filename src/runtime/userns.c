@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 pid_t
 userns_clone (int flags)
@@ -142,6 +143,46 @@ userns_write_maps (pid_t pid, const struct idmap *map, galley_error_t *err)
       || write_proc_file (pid, "uid_map", uid_map, err) < 0
       || write_proc_file (pid, "gid_map", gid_map, err) < 0)
     return galley_error_wrap (err, "writing the id maps of the user namespace");
+  return 0;
+}
+
+struct remove_tree_args
+{
+  int dirfd;
+  const char *name;
+};
+
+static int
+remove_tree_child (void *arg, galley_error_t *err)
+{
+  struct remove_tree_args *a = arg;
+
+  return fs_remove_tree (a->dirfd, a->name, err);
+}
+
+int
+userns_remove_tree (const struct idmap *map, int dirfd, const char *name, galley_error_t *err)
+{
+  struct remove_tree_args args = { dirfd, name };
+  struct idmap own;
+  int e;
+
+  if (fs_remove_tree (dirfd, name, err) == 0)
+    return 0;
+  e = galley_error_errno (err);
+  if (e != EACCES && e != EPERM)
+    return -1;
+  galley_error_release (err);
+  if (map == NULL)
+    {
+      if (idmap_for_current_user (&own, err) < 0)
+        return -1;
+      map = &own;
+    }
+  if (map->source == IDMAP_SOURCE_ROOT)
+    return fs_remove_tree (dirfd, name, err);
+  if (userns_run (map, 0, remove_tree_child, &args, err) < 0)
+    return galley_error_wrap (err, "removing %s in the user namespace", name);
   return 0;
 }
 

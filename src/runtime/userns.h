@@ -20,6 +20,13 @@
 int userns_run (const struct idmap *map, int extra_clone_flags, int (*fn) (void *arg, galley_error_t *err),
                 void *arg, galley_error_t *err);
 
+/* rm -rf dirfd/name (AT_FDCWD and a path work too) whose files may belong
+ * to subordinate ids (what a container or an extraction wrote): tried
+ * directly first, which is enough for most trees; on EACCES/EPERM again as
+ * root in a user namespace with map (NULL: the current user's map).  A
+ * missing tree is not an error.  */
+int userns_remove_tree (const struct idmap *map, int dirfd, const char *name, galley_error_t *err);
+
 /* Lower-level pieces, for callers that manage their own child (the container
  * init, which needs a longer handshake).  */
 

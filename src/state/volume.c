@@ -426,43 +426,6 @@ volume_users (const struct galley_paths *p, const char *name, char ***ids, galle
   return 0;
 }
 
-struct remove_args
-{
-  int dirfd;
-  const char *name;
-};
-
-static int
-remove_in_userns (void *arg, galley_error_t *err)
-{
-  struct remove_args *a = arg;
-  return fs_remove_tree (a->dirfd, a->name, err);
-}
-
-/* rm -rf dirfd/name whose files may belong to subordinate ids (whatever a
- * container wrote into _data).  */
-static int
-remove_owned_tree (int dirfd, const char *name, galley_error_t *err)
-{
-  struct remove_args args = { dirfd, name };
-  struct idmap map;
-  int e;
-
-  if (fs_remove_tree (dirfd, name, err) == 0)
-    return 0;
-  e = galley_error_errno (err);
-  if (e != EACCES && e != EPERM)
-    return -1;
-  galley_error_release (err);
-  if (idmap_for_current_user (&map, err) < 0)
-    return -1;
-  if (map.source == IDMAP_SOURCE_ROOT)
-    return fs_remove_tree (dirfd, name, err);
-  if (userns_run (&map, 0, remove_in_userns, &args, err) < 0)
-    return galley_error_wrap (err, "removing %s in the user namespace", name);
-  return 0;
-}
-
 int
 volume_remove (const struct galley_paths *p, const char *name, bool force, galley_error_t *err)
 {
@@ -498,7 +461,7 @@ volume_remove (const struct galley_paths *p, const char *name, bool force, galle
         return no_such_volume (err, name);
       return galley_error_make (err, errno, "renaming volume %s for removal", name);
     }
-  if (remove_owned_tree (dirfd, removing, err) < 0)
+  if (userns_remove_tree (NULL, dirfd, removing, err) < 0)
     return galley_error_wrap (err, "removing volume %s", name);
   return 0;
 }
