@@ -217,6 +217,8 @@ parse_mounts (const struct galley_paths *paths, json_object *config, struct run_
             : k == 1 ? mount_parse_mount (arg, m, err)
                      : mount_parse_tmpfs (arg, m, err);
         m->copy_up = vol.copy_up;
+        if (vol.copy_up)
+          m->volume = steal_pointer (&vol.volume);
         m->chown_to_user = vol.chown;
         volume_mount_info_clear (&vol);
         if (r < 0)

@@ -21,6 +21,7 @@
 #include "runtime/seccomp_cache.h"
 #include "runtime/terminal.h"
 #include "runtime/userns.h"
+#include "runtime/volume_mounts.h"
 #include "util/cleanup.h"
 
 static const int relayed_signals[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
@@ -290,6 +291,7 @@ container_run_hooked (const struct galley_paths *paths, const struct run_spec *s
     }
   close (sv[0]);
   sv[0] = -1;
+  volume_mounts_copied_up (paths, spec);
   if (hooks != NULL && hooks->started != NULL && hooks->started (hooks->arg, r.pid, err) < 0)
     {
       kill (r.pid, SIGKILL);

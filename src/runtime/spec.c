@@ -23,6 +23,7 @@ mount_spec_clear (struct mount_spec *m)
   free (m->source);
   free (m->destination);
   free (m->data);
+  free (m->volume);
   memset (m, 0, sizeof *m);
 }
 

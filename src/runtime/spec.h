@@ -42,6 +42,7 @@ struct mount_spec
   unsigned long flags; /* MS_NOSUID|MS_NODEV|MS_NOEXEC asked for */
   char *data;          /* tmpfs: "size=...,mode=..." */
   bool copy_up;        /* a volume: fill it from the image at destination when empty */
+  char *volume;        /* with copy_up: the named volume's name (its flag is cleared at start) */
   bool chown_to_user;  /* a volume with :U: chown it to the container's user */
 };
 

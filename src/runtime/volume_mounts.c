@@ -11,9 +11,11 @@
 #include <unistd.h>
 
 #include "runtime/volume_mounts.h"
+#include "runtime/spec.h"
 #include "state/volume.h"
 #include "util/cleanup.h"
 #include "util/json.h"
+#include "util/log.h"
 
 void
 volume_mount_info_clear (struct volume_mount_info *i)
@@ -523,6 +525,21 @@ volume_chown_tree (int dirfd, uid_t uid, gid_t gid, galley_error_t *err)
   if (fchown (dirfd, uid, gid) < 0)
     return galley_error_make (err, errno, "chown of the volume");
   return chown_tree (dirfd, uid, gid, 0, err);
+}
+
+void
+volume_mounts_copied_up (const struct galley_paths *p, const struct run_spec *spec)
+{
+  size_t i;
+
+  for (i = 0; i < spec->n_mounts; i++)
+    {
+      _cleanup_error_ galley_error_t err = NULL;
+      const struct mount_spec *m = &spec->mounts[i];
+
+      if (m->copy_up && m->volume && volume_set_flag (p, m->volume, "NeedsCopyUp", false, &err) < 0)
+        log_warn ("volume %s: %s", m->volume, err->msg);
+    }
 }
 
 int

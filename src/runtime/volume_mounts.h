@@ -49,6 +49,13 @@ int volume_mount_rewrite (const struct galley_paths *p, const char *key, const c
  * Returns 1 when it copied, 0 when dst was not empty.  */
 int volume_copy_up (int src_dirfd, int dst_dirfd, galley_error_t *err);
 
+/* Once the container's mounts are made: the volumes it filled from the
+ * image (or found non-empty) are not filled again — podman clears
+ * NeedsCopyUp at a volume's first use, so a volume the user empties stays
+ * empty.  Failures are warnings: the container runs either way.  */
+struct run_spec;
+void volume_mounts_copied_up (const struct galley_paths *p, const struct run_spec *spec);
+
 /* chown -R of the tree (symlinks themselves, not their targets).  */
 int volume_chown_tree (int dirfd, uid_t uid, gid_t gid, galley_error_t *err);
 

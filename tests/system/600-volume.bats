@@ -126,6 +126,12 @@ load helpers-run
   run_galley run --rm -v etc:/etc $RUN_IMAGE sh -c 'echo mine > /etc/passwd'
   run_galley run --rm -v etc:/etc $RUN_IMAGE cat /etc/passwd
   assert_output_equals "mine"
+  # copied up once only (podman's NeedsCopyUp): emptied by the user, it stays empty
+  run_galley volume inspect --format '{{.NeedsCopyUp}}' etc
+  assert_output_equals "false"
+  run_galley run --rm -v etc:/etc $RUN_IMAGE sh -c 'rm -rf /etc/* && ls -A /etc'
+  run_galley run --rm -v etc:/etc $RUN_IMAGE ls -A /etc
+  assert_output_equals ""
   run_galley run --rm -v nocp:/etc:nocopy $RUN_IMAGE ls /etc
   assert_output_equals ""
   run_galley run --rm --user 1000:1000 -v home:/home/u:U $RUN_IMAGE sh -c 'touch /home/u/x && stat -c "%u:%g" /home/u /home/u/x'
