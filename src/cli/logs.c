@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -139,18 +140,35 @@ still_running (struct cli_context *ctx, const char *id)
   return container_status_is_live (st.status);
 }
 
+/* The file at path is no longer the one fd reads.  */
+static bool
+log_rotated (int fd, const char *path)
+{
+  struct stat a, b;
+
+  return fstat (fd, &a) == 0 && stat (path, &b) == 0 && (a.st_ino != b.st_ino || a.st_dev != b.st_dev);
+}
+
 static int
 show_log (struct cli_context *ctx, const struct logs_options *o, const struct container_entry *e,
           galley_error_t *err)
 {
   _cleanup_free_ char *dir = container_dir (&ctx->paths, e->id), *path = NULL, *buf = NULL;
   _cleanup_close_ int fd = -1;
+  struct container_log_config log;
   size_t len = 0, cap = 1 << 16;
-  bool at_line_start = true, first = true;
+  bool at_line_start = true, first = true, switching = false, done = false;
   long long skip = 0;
 
-  if (dir == NULL || asprintf (&path, "%s/ctr.log", dir) < 0)
+  if (dir == NULL)
     return galley_error_make (err, errno, "allocating");
+  if (container_log_config (e->config, dir, &log, err) < 0)
+    return -1;
+  path = log.path;
+  if (path == NULL)
+    return galley_error_make (err, 0,
+                              "this container is using the 'none' log driver, cannot read logs: this "
+                              "container is not logging output");
   fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0 && errno != ENOENT)
     return galley_error_make (err, errno, "opening %s", path);
@@ -194,28 +212,32 @@ show_log (struct cli_context *ctx, const struct logs_options *o, const struct co
         continue;
       if (! o->follow)
         return 0;
-      if (! still_running (ctx, e->id))
+      if (switching || fd < 0)
         {
-          /* the monitor's relay may still be writing the last lines */
+          /* the relay replaced the full log by a fresh one and the old one
+           * was read to its end: go on from the new file's start */
           if (fd >= 0)
-            while ((r = read (fd, buf + len, cap - len)) > 0)
-              {
-                size_t used;
-                len += (size_t)r;
-                used = print_lines (o, e, buf, len, 0, &at_line_start);
-                memmove (buf, buf + used, len - used);
-                len -= used;
-                if (len == cap)
-                  break;
-              }
-          return 0;
+            close (fd);
+          fd = open (path, O_RDONLY | O_CLOEXEC);
+          switching = false;
+          if (fd >= 0)
+            continue;
         }
-      {
-        struct timespec ts = { 0, 50 * 1000 * 1000 };
-        nanosleep (&ts, NULL);
-      }
-      if (fd < 0)
-        fd = open (path, O_RDONLY | O_CLOEXEC);
+      if (log_rotated (fd, path))
+        {
+          switching = true; /* read what the old file still holds first */
+          continue;
+        }
+      if (done)
+        return 0;
+      /* one more pass after the exit: the relay may still be writing the
+       * last lines */
+      done = ! still_running (ctx, e->id);
+      if (! done)
+        {
+          struct timespec ts = { 0, 50 * 1000 * 1000 };
+          nanosleep (&ts, NULL);
+        }
     }
 }
 

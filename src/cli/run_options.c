@@ -92,6 +92,7 @@ apply_option (const struct cli_parser *p, const char *name, const char *arg, jso
     { "name", "Name" },         { "network", "Network" },       { "pids-limit", "PidsLimit" },
     { "pull", "Pull" },         { "user", "User" },             { "userns", "UserNS" },
     { "workdir", "WorkingDir" }, { "ip", "IP" },
+    { "log-driver", "LogDriver" },
   }, bools[] = {
     { "init", "Init" },         { "interactive", "Interactive" }, { "privileged", "Privileged" },
     { "detach", "Detach" },

@@ -22,6 +22,7 @@ libgalley_a_SOURCES += src/runtime/ulimit.c src/runtime/ulimit.h
 libgalley_a_SOURCES += src/runtime/envfile.c src/runtime/envfile.h
 libgalley_a_SOURCES += src/runtime/devices.c src/runtime/devices.h
 libgalley_a_SOURCES += src/runtime/monitor.c src/runtime/monitor.h
+libgalley_a_SOURCES += src/runtime/log_relay.c src/runtime/log_relay.h src/runtime/attach.c src/runtime/attach.h
 libgalley_a_SOURCES += src/runtime/lifecycle.c src/runtime/lifecycle.h \
 	src/runtime/exec.c src/runtime/exec.h src/runtime/copy.c src/runtime/copy.h \
 	src/runtime/export.c src/runtime/export.h

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "runtime/log_relay.h"
 #include "runtime/process.h"
 #include "runtime/userns.h"
 #include "state/container.h"
@@ -193,9 +194,11 @@ fd_above (int fd, int min)
   return n;
 }
 
-/* The relay process: the container's output -> the log.  */
+/* The relay process: the container's output -> the log and attached
+ * clients; their input -> the container's stdin (runtime/log_relay.h).  */
 static pid_t
-spawn_log_relay (const struct monitor *m, const int out[2], const int errp[2], int log_fd, int null_fd)
+spawn_log_relay (const struct monitor *m, const int out[2], const int errp[2], int log_fd, int null_fd,
+                 int listen_fd, int stdin_w)
 {
   pid_t pid = fork ();
 
@@ -214,9 +217,39 @@ spawn_log_relay (const struct monitor *m, const int out[2], const int errp[2], i
   dup2 (null_fd, 2);
   {
     galley_error_t err = NULL;
-    log_relay_run (out[0], errp[0], log_fd, m->o->log_max_size, &err);
+    struct log_relay_options o = {
+      .out_fd = out[0],
+      .err_fd = errp[0],
+      .log_fd = log_fd,
+      .log_path = m->o->log_path,
+      .max_size = m->o->log_max_size,
+      .listen_fd = listen_fd,
+      .stdin_fd = stdin_w,
+    };
+    log_relay_run (&o, &err);
     _exit (err == NULL ? 0 : 1);
   }
+}
+
+/* The attach socket in the container's run directory; -1 (attach then
+ * fails, the container runs) when it cannot be made.  */
+static int
+attach_listen (const struct monitor *m)
+{
+  _cleanup_free_ char *run = container_run_dir (m->p, m->spec->id);
+  _cleanup_close_ int dfd = run ? open (run, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+  galley_error_t err = NULL;
+  int fd;
+
+  if (dfd < 0)
+    return -1;
+  fd = log_relay_listen (dfd, &err);
+  if (fd < 0)
+    {
+      log_warn ("%s", err->msg);
+      galley_error_release (&err);
+    }
+  return fd;
 }
 
 /* Stdio of the container: stdin /dev/null (or a pipe kept open with -i),
@@ -225,31 +258,22 @@ static int
 setup_stdio (struct monitor *m, int null_fd, pid_t *relay, int *stdin_w, galley_error_t *err)
 {
   int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, in[2];
-  _cleanup_close_ int log_fd = -1;
+  _cleanup_close_ int log_fd = -1, listen_fd = -1;
 
-  log_fd = open (m->o->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (log_fd < 0)
-    return galley_error_make (err, errno, "opening the log %s", m->o->log_path);
+  if (m->o->log_path != NULL)
+    {
+      log_fd = open (m->o->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+      if (log_fd < 0)
+        return galley_error_make (err, errno, "opening the log %s", m->o->log_path);
+    }
   if (pipe2 (out, O_CLOEXEC) < 0 || (! m->spec->tty && pipe2 (errp, O_CLOEXEC) < 0))
     return galley_error_make (err, errno, "creating the output pipes");
-  *relay = spawn_log_relay (m, out, errp, log_fd, null_fd);
-  if (*relay < 0)
-    return galley_error_make (err, errno, "forking the log relay");
-  close (out[0]);
-  if (errp[0] >= 0)
-    close (errp[0]);
-  if (m->spec->interactive && ! m->spec->tty)
+  /* With -i the container's stdin is a pipe that nobody closes (as
+   * podman's -di and -dit: the shell waits for input); attached clients
+   * write to it through the relay.  With -t the monitor copies it to the
+   * pty.  */
+  if (m->spec->interactive)
     {
-      if (pipe2 (in, O_CLOEXEC) < 0)
-        return galley_error_make (err, errno, "creating the input pipe");
-      dup2 (in[0], 0);
-      close (in[0]);
-      *stdin_w = in[1];
-    }
-  else if (m->spec->interactive)
-    {
-      /* With -t the monitor copies stdin to the pty: a pipe nobody closes
-       * keeps the container's shell waiting for input, as podman's -dit.  */
       if (pipe2 (in, O_CLOEXEC) < 0)
         return galley_error_make (err, errno, "creating the input pipe");
       dup2 (in[0], 0);
@@ -258,6 +282,13 @@ setup_stdio (struct monitor *m, int null_fd, pid_t *relay, int *stdin_w, galley_
     }
   else
     dup2 (null_fd, 0);
+  listen_fd = attach_listen (m);
+  *relay = spawn_log_relay (m, out, errp, log_fd, null_fd, listen_fd, *stdin_w);
+  if (*relay < 0)
+    return galley_error_make (err, errno, "forking the log relay");
+  close (out[0]);
+  if (errp[0] >= 0)
+    close (errp[0]);
   dup2 (out[1], 1);
   dup2 (errp[1] >= 0 ? errp[1] : out[1], 2);
   close (out[1]);

@@ -1,6 +1,7 @@
 /* The container inspect record (see container_info.h).  */
 #include "config.h"
 #include "state/container_info.h"
+#include "state/container_log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,13 +120,21 @@ host_config_object (const struct galley_paths *p, const struct container_entry *
   json_object *v;
   int retries = 0;
 
-  if (dir == NULL || asprintf (&log_path, "%s/ctr.log", dir) < 0)
-    log_path = NULL;
+  {
+    struct container_log_config log_config = { 0 };
+    galley_error_t ignore = NULL;
+    if (dir == NULL || container_log_config (config, dir, &log_config, &ignore) < 0)
+      galley_error_release (&ignore);
+    log_path = log_config.path;
+  }
   json_object_object_add (h, "Binds", copy_or (config, "Volumes", json_object_new_array ()));
   json_object_object_add (h, "CgroupManager", json_object_new_string ("cgroupfs"));
   json_object_object_add (h, "CgroupMode", json_object_new_string ("private"));
   json_object_object_add (h, "ContainerIDFile", string_or_empty (config, "CIDFile"));
-  json_object_object_add (log, "Type", json_object_new_string ("k8s-file"));
+  json_object_object_add (log, "Type",
+                          json_object_new_string (json_get_string (config, "LogDriver")
+                                                      ? json_get_string (config, "LogDriver")
+                                                      : "k8s-file"));
   json_object_object_add (log, "Config", NULL);
   json_object_object_add (log, "Path", json_object_new_string (log_path ? log_path : ""));
   json_object_object_add (log, "Tag", json_object_new_string (""));

@@ -200,7 +200,7 @@ load_row (const struct galley_paths *p, DIR *d, struct list_cache *cache, const 
           return false;
         }
     }
-  snprintf (row->id, sizeof row->id, "%s", id);
+  memcpy (row->id, id, sizeof row->id); /* 64 hex digits (checked) and the NUL */
   row->fields = f;
   created = f[3]; /* "s<time>" */
   row->created = created && created[0] == 's' ? time_parse_rfc3339 (created + 1) : 0;

@@ -5,9 +5,85 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "state/container_state.h"
+#include "util/json.h"
+
+/* max-size=10m (k, m, g; plain bytes; an optional b).  */
+static int
+parse_size (const char *opt, const char *text, uint64_t *out, galley_error_t *err)
+{
+  char *end = NULL;
+  double v = strtod (text, &end);
+
+  if (end == text || v <= 0)
+    return galley_error_make (err, 0, "invalid --log-opt \"%s\"", opt);
+  switch (*end | 0x20)
+    {
+    case 'k':
+      v *= 1e3;
+      end++;
+      break;
+    case 'm':
+      v *= 1e6;
+      end++;
+      break;
+    case 'g':
+      v *= 1e9;
+      end++;
+      break;
+    default:
+      break;
+    }
+  if ((*end | 0x20) == 'b')
+    end++;
+  if (*end != '\0')
+    return galley_error_make (err, 0, "invalid --log-opt \"%s\"", opt);
+  *out = (uint64_t)v;
+  return 0;
+}
+
+int
+container_log_config (json_object *config, const char *container_dir, struct container_log_config *out,
+                      galley_error_t *err)
+{
+  const char *driver = json_get_string (config, "LogDriver");
+  const char *path = NULL;
+  json_object *opts;
+  size_t i;
+
+  memset (out, 0, sizeof *out);
+  if (driver != NULL && *driver != '\0' && strcmp (driver, "k8s-file") != 0 && strcmp (driver, "none") != 0)
+    return galley_error_make (err, 0, "unsupported log driver \"%s\": galley logs with k8s-file or none",
+                              driver);
+  if (json_object_object_get_ex (config, "LogOpt", &opts) && json_object_is_type (opts, json_type_array))
+    for (i = 0; i < json_object_array_length (opts); i++)
+      {
+        const char *o = json_object_get_string (json_object_array_get_idx (opts, i));
+        if (strncmp (o, "max-size=", 9) == 0)
+          {
+            if (parse_size (o, o + 9, &out->max_size, err) < 0)
+              return -1;
+          }
+        else if (strncmp (o, "path=", 5) == 0 && o[5] == '/')
+          path = o + 5;
+        else if (strncmp (o, "tag=", 4) == 0)
+          return galley_error_make (err, 0, "--log-opt %s is not supported yet", o);
+        else
+          return galley_error_make (err, 0, "invalid --log-opt \"%s\"", o);
+      }
+  if (driver != NULL && strcmp (driver, "none") == 0)
+    return 0;
+  if (path != NULL)
+    out->path = strdup (path);
+  else if (asprintf (&out->path, "%s/ctr.log", container_dir) < 0)
+    out->path = NULL;
+  if (out->path == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  return 0;
+}
 
 size_t
 log_format_record (char *buf, size_t size, int64_t ns, bool is_stderr, bool partial, const char *msg,

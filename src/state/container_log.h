@@ -4,8 +4,8 @@
  *
  * where F ends a line of the container's output and P is a piece of a
  * longer line (or output that ended without a newline).  The writer is
- * the monitor's log relay (the container's stdout/stderr pipes -> the
- * file); the reader is `galley logs`.  */
+ * the monitor's log relay (runtime/log_relay.h); the reader is `galley
+ * logs`.  */
 #ifndef GALLEY_STATE_CONTAINER_LOG_H
 #define GALLEY_STATE_CONTAINER_LOG_H
 
@@ -13,12 +13,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <json-c/json.h>
+
 #include "util/error.h"
 
-/* Copy the container's output from out_fd and err_fd (-1 when absent) into
- * log_fd (opened O_APPEND) until both reach EOF.  When max_size > 0 the
- * file is rotated (truncated, as conmon does) once it would exceed it.  */
-int log_relay_run (int out_fd, int err_fd, int log_fd, uint64_t max_size, galley_error_t *err);
+/* How a container logs, from its --log-driver and --log-opt (config
+ * "LogDriver", "LogOpt"): path is NULL for the "none" driver, else
+ * --log-opt path= or containers_dir/ctr.log (malloc'ed); max_size is
+ * max-size= in bytes (0: unlimited).  Errors name the bad option.  */
+struct container_log_config
+{
+  char *path;
+  uint64_t max_size;
+};
+int container_log_config (json_object *config, const char *container_dir, struct container_log_config *out,
+                          galley_error_t *err);
 
 /* Format one record into buf (NUL-terminated); returns its length.  */
 size_t log_format_record (char *buf, size_t size, int64_t ns, bool is_stderr, bool partial, const char *msg,

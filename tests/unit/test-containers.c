@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "runtime/lifecycle.h"
+#include "runtime/log_relay.h"
 #include "runtime/monitor.h"
 #include "state/container.h"
 #include "state/container_list.h"
@@ -89,7 +90,12 @@ test_log_relay (void **state)
     }
   close (out[1]);
   close (errp[1]);
-  assert_int_equal (log_relay_run (out[0], errp[0], fd, 0, &err), 0);
+  {
+    struct log_relay_options o = {
+      .out_fd = out[0], .err_fd = errp[0], .log_fd = fd, .listen_fd = -1, .stdin_fd = -1
+    };
+    assert_int_equal (log_relay_run (&o, &err), 0);
+  }
   waitpid (child, NULL, 0);
   assert_int_equal (fs_read_file (AT_FDCWD, path, 0, &text, NULL, &err), 0);
   assert_non_null (strstr (text, "Z stdout F one\n"));
@@ -98,6 +104,68 @@ test_log_relay (void **state)
   assert_non_null (strstr (text, "Z stdout P last\n"));
   close (fd);
   unlink (path);
+}
+
+/* At the size limit the log is replaced by a fresh file (conmon's
+ * rotation): it never exceeds the limit, ends with the newest lines, and a
+ * reader holding the old file sees that file end whole.  */
+static void
+test_log_rotation (void **state)
+{
+  char dir[] = "/tmp/galley-test-rotate-XXXXXX";
+  _cleanup_free_ char *path = NULL, *text = NULL;
+  galley_error_t err = NULL;
+  int out[2], fd, old_reader, i;
+  struct stat st;
+  pid_t child;
+
+  (void)state;
+  assert_non_null (mkdtemp (dir));
+  assert_true (asprintf (&path, "%s/ctr.log", dir) > 0);
+  fd = open (path, O_WRONLY | O_APPEND | O_CREAT, 0600);
+  old_reader = open (path, O_RDONLY);
+  assert_true (fd >= 0 && old_reader >= 0);
+  assert_int_equal (pipe (out), 0);
+  child = fork ();
+  if (child == 0)
+    {
+      char line[64];
+      close (out[0]);
+      for (i = 0; i < 100; i++)
+        {
+          int n = snprintf (line, sizeof line, "line %03d of the container's output\n", i);
+          assert_int_equal (write (out[1], line, (size_t)n), n);
+        }
+      _exit (0);
+    }
+  close (out[1]);
+  {
+    struct log_relay_options o = { .out_fd = out[0],
+                                   .err_fd = -1,
+                                   .log_fd = fd,
+                                   .log_path = path,
+                                   .max_size = 1000,
+                                   .listen_fd = -1,
+                                   .stdin_fd = -1 };
+    assert_int_equal (log_relay_run (&o, &err), 0);
+  }
+  waitpid (child, NULL, 0);
+  assert_int_equal (stat (path, &st), 0);
+  assert_true (st.st_size <= 1000);
+  assert_int_equal (fs_read_file (AT_FDCWD, path, 0, &text, NULL, &err), 0);
+  assert_non_null (strstr (text, "Z stdout F line 099 of"));
+  assert_null (strstr (text, "line 000 "));
+  /* the first file, as its reader sees it: complete, from the first line */
+  {
+    char buf[2048];
+    ssize_t n = read (old_reader, buf, sizeof buf - 1);
+    assert_true (n > 0 && n <= 1000);
+    buf[n] = '\0';
+    assert_non_null (strstr (buf, "Z stdout F line 000 of"));
+  }
+  close (old_reader);
+  close (fd);
+  assert_int_equal (fs_remove_tree (AT_FDCWD, dir, &err), 0);
 }
 
 static void
@@ -359,6 +427,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_log_records),
     cmocka_unit_test (test_log_relay),
+    cmocka_unit_test (test_log_rotation),
     cmocka_unit_test (test_times),
     cmocka_unit_test (test_signals),
     cmocka_unit_test (test_restart_policies),

@@ -1,0 +1,119 @@
+#!/usr/bin/env bats
+# attach (output, input, detach keys, signal proxying), the k8s-file log's
+# rotation at --log-opt max-size (conmon's: a fresh file renamed over the
+# full one; `logs -f` follows across it), --log-opt path= and --log-driver.
+
+load helpers
+load helpers-run
+
+setup () {
+  run_setup
+}
+
+teardown () {
+  galley rm -af > /dev/null 2>&1 || true
+  basic_teardown
+}
+
+wait_running () {
+  local i
+  for i in $(seq 50); do
+    [ "$(galley container inspect "$1" --format '{{.State.Status}}')" = running ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+@test "attach: the container's stdout and stderr apart, then its exit code" {
+  galley run -d --name talk $RUN_IMAGE sh -c 'sleep 1; echo out; echo err >&2; exit 3' > /dev/null
+  run_galley 3 attach --no-stdin talk
+  assert_equal "$output" "out"
+  assert_equal "$stderr" "err"
+}
+
+@test "attach: input goes to a container started with -i" {
+  galley run -d -i --name reader $RUN_IMAGE sh -c 'read x; echo "got $x"; exit 7' > /dev/null
+  wait_running reader
+  run -7 --separate-stderr bash -c "echo hello | timeout 20 '$GALLEY' --root '$GALLEY_TEST_ROOT' --runroot '$GALLEY_TEST_RUNROOT' attach reader"
+  assert_equal "$output" "got hello"
+}
+
+@test "attach: ctrl-p,ctrl-q detaches and the container runs on" {
+  galley run -dit --name shell $RUN_IMAGE sh > /dev/null
+  wait_running shell
+  run -0 --separate-stderr bash -c "(printf 'echo hi-there\n'; sleep 1; printf '\020\021') | timeout 20 '$GALLEY' --root '$GALLEY_TEST_ROOT' --runroot '$GALLEY_TEST_RUNROOT' attach shell"
+  assert_output_contains "hi-there"
+  run_galley container inspect shell --format '{{.State.Status}}'
+  assert_output_equals running
+  # other keys, and a sequence that only starts like them passes through
+  run -0 --separate-stderr bash -c "(printf 'echo a\001b\n'; sleep 1; printf '\001'; sleep 0.2; printf 'x') | timeout 20 '$GALLEY' --root '$GALLEY_TEST_ROOT' --runroot '$GALLEY_TEST_RUNROOT' attach --detach-keys ctrl-a,x shell"
+  run_galley container inspect shell --format '{{.State.Status}}'
+  assert_output_equals running
+  run_galley 125 attach --detach-keys ctrl-ab shell
+  assert_stderr_contains 'invalid detach keys "ctrl-ab"'
+}
+
+@test "attach: signals go to the container; a stopped container is an error" {
+  galley run -d --name trap $RUN_IMAGE sh -c 'trap "echo caught; exit 9" TERM; while :; do sleep 0.1; done' > /dev/null
+  wait_running trap
+  sleep 0.3
+  "$GALLEY" --root "$GALLEY_TEST_ROOT" --runroot "$GALLEY_TEST_RUNROOT" attach --no-stdin trap > "$BATS_TEST_TMPDIR/out" 2>&1 &
+  local pid=$!
+  sleep 1
+  kill -TERM $pid
+  local status=0
+  wait $pid || status=$?
+  assert_equal "$status" 9
+  grep -q caught "$BATS_TEST_TMPDIR/out"
+  galley create --name idle $RUN_IMAGE true > /dev/null
+  run_galley 125 attach idle
+  assert_stderr_contains "you can only attach to running containers"
+}
+
+@test "--log-opt max-size: the log is rotated, never larger, logs shows the newest lines" {
+  galley run -d --name big --log-opt max-size=2k $RUN_IMAGE sh -c \
+    'i=0; while [ $i -lt 200 ]; do echo "line $i of the output, padded to be long enough"; i=$((i+1)); done' > /dev/null
+  galley wait big > /dev/null
+  local id size
+  id=$(galley container inspect big --format '{{.Id}}')
+  size=$(stat -c %s "$GALLEY_TEST_ROOT/containers/$id/ctr.log")
+  [ "$size" -le 2000 ] || { echo "log is $size bytes"; false; }
+  run_galley logs big
+  assert_output_contains "line 199 of the output"
+  assert_output_not_contains "line 0 of"
+}
+
+@test "logs -f follows the log across its rotation" {
+  galley run -d --name slow --log-opt max-size=1k $RUN_IMAGE sh -c \
+    'sleep 1; i=0; while [ $i -lt 60 ]; do echo "line $i of the output, padded to be long enough"; i=$((i+1)); [ $((i % 6)) = 0 ] && sleep 0.2; done' > /dev/null
+  run_galley logs -f slow
+  local expected i
+  expected=$(for i in $(seq 0 59); do echo "line $i of the output, padded to be long enough"; done)
+  assert_equal "$output" "$expected"
+}
+
+@test "--log-opt path= and --log-driver none|k8s-file; others refused" {
+  local log=$BATS_TEST_TMPDIR/elsewhere.log
+  galley run -d --name there --log-opt path="$log" $RUN_IMAGE echo written-there > /dev/null
+  galley wait there > /dev/null
+  grep -q ' stdout F written-there$' "$log"
+  run_galley logs there
+  assert_output_equals written-there
+  run_galley container inspect there --format '{{.HostConfig.LogConfig.Path}}'
+  assert_output_equals "$log"
+  galley run -d --name quiet --log-driver none $RUN_IMAGE echo nothing > /dev/null
+  galley wait quiet > /dev/null
+  local id
+  id=$(galley container inspect quiet --format '{{.Id}}')
+  [ ! -e "$GALLEY_TEST_ROOT/containers/$id/ctr.log" ]
+  run_galley 125 logs quiet
+  assert_stderr_contains "'none' log driver"
+  galley run -d --name plain --log-driver k8s-file $RUN_IMAGE echo fine > /dev/null
+  galley wait plain > /dev/null
+  run_galley logs plain
+  assert_output_equals fine
+  run_galley 125 run -d --log-driver journald $RUN_IMAGE true
+  assert_stderr_contains 'unsupported log driver "journald"'
+  run_galley 125 run -d --log-opt max-size=lots $RUN_IMAGE true
+  assert_stderr_contains 'invalid --log-opt "max-size=lots"'
+}
