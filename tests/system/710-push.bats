@@ -21,6 +21,8 @@ setup () {
 }
 
 teardown () {
+  remove_tree "$BATS_TEST_TMPDIR/fresh-root"
+  remove_tree "$BATS_TEST_TMPDIR/fresh-runroot"
   basic_teardown
 }
 
@@ -172,6 +174,22 @@ EOF
     assert_equal "${lines[-1]}" from-podman "podman run's output"
   done
   "${p[@]}" unshare rm -rf "$BATS_TEST_TMPDIR/podman-root" || true
+}
+
+@test "push a 4-layer image (parallel uploads): the same tree with whiteouts and opaque directories" {
+  run_galley pull -q "$registry/multilayer"
+  run_galley run --rm "$registry/multilayer" ls -aR /data
+  local before=$output
+  run_galley push --format oci "$registry/multilayer" "$scratch_registry/$name:multi"
+  [ "$(grep -c '^Copying blob' <<< "$stderr")" -eq 4 ]
+  run raw_manifest "$scratch_registry/$name:multi"
+  assert_equal "$(jq -r '.layers | length' <<< "$output")" 4
+  skopeo copy -q --src-tls-verify=false "docker://$scratch_registry/$name:multi" "oci:$BATS_TEST_TMPDIR/layout:x"
+  local g=("$GALLEY" --root "$BATS_TEST_TMPDIR/fresh-root" --runroot "$BATS_TEST_TMPDIR/fresh-runroot")
+  timeout 120 "${g[@]}" pull -q "$scratch_registry/$name:multi"
+  run timeout 120 "${g[@]}" run --rm "$scratch_registry/$name:multi" ls -aR /data
+  assert_success
+  assert_equal "$output" "$before" "the pushed image's /data"
 }
 
 @test "push an image made by commit: its layers, whiteouts and config arrive" {
