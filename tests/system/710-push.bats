@@ -127,6 +127,12 @@ pull_and_run_fresh () {
   assert_stderr_contains "invalid username/password"
   run_galley push -q --creds "$user:$password" "$IMAGE" "$auth_registry/$name"
   skopeo inspect --tls-verify=false --creds "$user:$password" "docker://$auth_registry/$name" > /dev/null
+  # The credentials that login stored, in the default file and with --authfile.
+  run_galley login -u "$user" -p "$password" "$auth_registry"
+  run_galley push -q "$IMAGE" "$auth_registry/$name:login"
+  mv "$REGISTRY_AUTH_FILE" "$BATS_TEST_TMPDIR/other-auth.json"
+  run_galley 125 push -q "$IMAGE" "$auth_registry/$name:login"
+  run_galley push -q --authfile "$BATS_TEST_TMPDIR/other-auth.json" "$IMAGE" "$auth_registry/$name:authfile"
 }
 
 @test "push to a registry with token auth (scope pull,push)" {
