@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "runtime/lifecycle.h"
+#include "state/container_list.h"
 #include "state/volume.h"
 #include "util/cleanup.h"
 #include "util/format.h"
@@ -296,6 +298,31 @@ cli_cmd_volume_inspect (struct cli_context *ctx, int argc, char **argv, galley_e
 
 /* Remove volumes by name; podman's exit codes: 1 when a volume is unknown,
  * 2 when one is in use (the last error is printed, earlier ones too).  */
+/* volume rm -f: the containers that use the volume go first (running ones
+ * are stopped), as with podman.  */
+static int
+remove_users (struct cli_context *ctx, const char *name, galley_error_t *err)
+{
+  _cleanup_strv_ char **users = NULL;
+  size_t i;
+
+  if (volume_users (&ctx->paths, name, &users, err) < 0)
+    return -1;
+  for (i = 0; users[i] != NULL; i++)
+    {
+      struct container_entry e = { 0 };
+      int r = container_find (&ctx->paths, users[i], &e, err);
+
+      if (r == 0)
+        r = container_rm (&ctx->paths, &e, true, err);
+      container_entry_clear (&e);
+      if (r < 0 && galley_error_errno (err) != ENOENT)
+        return galley_error_wrap (err, "removing container %s of volume %s", users[i], name);
+      galley_error_release (err);
+    }
+  return 0;
+}
+
 int
 cli_cmd_volume_rm (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
@@ -326,6 +353,13 @@ cli_cmd_volume_rm (struct cli_context *ctx, int argc, char **argv, galley_error_
       const char *name = all ? names[i] : argv[p.optind + i];
       _cleanup_error_ galley_error_t e = NULL;
 
+      if (force && remove_users (ctx, name, &e) < 0)
+        {
+          status = 125;
+          galley_error_release (&last);
+          last = steal_pointer (&e);
+          continue;
+        }
       if (volume_remove (&ctx->paths, name, false, &e) == 0)
         {
           printf ("%s\n", name);

@@ -110,6 +110,14 @@ load helpers-run
   assert_output_equals "kept"
   run_galley 2 volume rm data
   assert_stderr_contains "volume is being used"
+  # -f removes the containers that use it first (podman)
+  run_galley create --name c2 -v data:/data $RUN_IMAGE true
+  run_galley volume rm -f data
+  assert_output_equals "data"
+  run_galley ps -a --format '{{.Names}}'
+  assert_output_equals ""
+  run_galley run --rm -v data:/data $RUN_IMAGE sh -c 'echo kept > /data/f'
+  run_galley run --name c1 -v data:/data $RUN_IMAGE true
   run_galley rm c1
   run_galley 1 run --rm --mount type=volume,source=data,target=/d,ro $RUN_IMAGE sh -c 'cat /d/f; touch /d/g'
   assert_output_equals "kept"
