@@ -174,6 +174,26 @@ add_exposed_ports (json_object *image_config, struct port_mapping **ports, size_
   return 0;
 }
 
+/* slirp4netns forwards both protocols; a named network only TCP (the
+ * forwarder of runtime/portfwd.h); the others nothing.  */
+static int
+check_ports_allowed (const struct port_mapping *ports, size_t n, enum net_mode mode, const char *network,
+                     galley_error_t *err)
+{
+  size_t i;
+
+  if (n == 0 || mode == NET_MODE_SLIRP)
+    return 0;
+  if (mode != NET_MODE_BRIDGE)
+    return error_untrusted (err, "published ports need a slirp4netns or named network, not --network %s",
+                            network);
+  for (i = 0; i < n; i++)
+    if (strcmp (ports[i].protocol, "tcp") != 0)
+      return error_untrusted (err, "published %s ports are not supported on named networks yet (only tcp)",
+                              ports[i].protocol);
+  return 0;
+}
+
 int
 network_resolve_ports (json_object *config, json_object *image_config, galley_error_t *err)
 {
@@ -206,10 +226,7 @@ network_resolve_ports (json_object *config, json_object *image_config, galley_er
        * (network_attach).  */
       if (port_mappings_from_json (all, &ports, &n, err) < 0)
         return -1;
-      if (n > 0 && mode != NET_MODE_SLIRP)
-        return error_untrusted (err, "published ports need a slirp4netns network, not --network %s",
-                                json_get_string (config, "Network"));
-      return 0;
+      return check_ports_allowed (ports, n, mode, json_get_string (config, "Network"), err);
     }
   for (i = 0; i < array_len (config, "PublishPorts"); i++)
     if (port_parse_publish (array_item (config, "PublishPorts", i), &ports, &n, err) < 0)
@@ -217,11 +234,8 @@ network_resolve_ports (json_object *config, json_object *image_config, galley_er
   if (json_object_object_get_ex (config, "PublishAll", &all) && json_object_get_boolean (all)
       && add_exposed_ports (image_config, &ports, &n, err) < 0)
     return -1;
-  if (n > 0 && mode != NET_MODE_SLIRP)
-    return error_untrusted (err,
-                            "published ports need a slirp4netns network, not --network %s (named "
-                            "networks do not forward host ports yet)",
-                            json_get_string (config, "Network"));
+  if (check_ports_allowed (ports, n, mode, json_get_string (config, "Network"), err) < 0)
+    return -1;
   if (port_check_conflicts (ports, n, err) < 0)
     return -1;
   for (i = 0; i < n; i++)
@@ -407,7 +421,16 @@ network_attach (const struct network_spec *n, pid_t pid, const char *state_dir, 
 
   h->net = n;
   if (n->opts.mode == NET_MODE_BRIDGE)
-    return network_attach_bridge (n, pid, h, err);
+    {
+      if (network_attach_bridge (n, pid, h, err) < 0)
+        return -1;
+      if (portfwd_start (n->ports, n->n_ports, pid, h->ip, &h->fwd, err) < 0)
+        {
+          network_teardown (h);
+          return -1;
+        }
+      return 0;
+    }
   if (n->opts.mode != NET_MODE_SLIRP)
     return 0;
   if (net_slirp_addresses (n->opts.cidr, gateway, dns, guest, err) < 0)
@@ -421,18 +444,27 @@ network_attach (const struct network_spec *n, pid_t pid, const char *state_dir, 
         return -1;
   if (slirp_start (&n->opts, pid, state_dir, &h->slirp, err) < 0)
     return -1;
+  /* TCP through our forwarder (faster than slirp's stack), UDP through
+   * slirp4netns.  */
   for (i = 0; i < n->n_ports; i++)
-    if (slirp_add_forward (&h->slirp, &n->ports[i], guest, err) < 0)
+    if (strcmp (n->ports[i].protocol, "tcp") != 0
+        && slirp_add_forward (&h->slirp, &n->ports[i], guest, err) < 0)
       {
         network_teardown (h);
         return -1;
       }
+  if (portfwd_start (n->ports, n->n_ports, pid, guest, &h->fwd, err) < 0)
+    {
+      network_teardown (h);
+      return -1;
+    }
   return 0;
 }
 
 void
 network_teardown (struct network_handle *h)
 {
+  portfwd_stop (&h->fwd);
   slirp_stop (&h->slirp);
   network_detach (h);
 }

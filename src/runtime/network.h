@@ -35,6 +35,7 @@
 #include "runtime/idmap.h"
 #include "runtime/netconf.h"
 #include "runtime/netns.h"
+#include "runtime/portfwd.h"
 #include "runtime/portspec.h"
 #include "runtime/slirp.h"
 #include "state/network.h"
@@ -64,6 +65,8 @@ struct network_spec
 struct network_handle
 {
   struct slirp_process slirp;
+  struct portfwd fwd;       /* published TCP ports */
+  char ip[16];              /* the container's address on its named network */
   struct netns_join join;   /* the namespaces the init was cloned into */
   struct netns_join keeper; /* a named network's: UK and NK (runtime/bridge.h) */
   int keeper_lock;          /* held from the clone until the lease is recorded */
@@ -72,10 +75,10 @@ struct network_handle
   const struct network_spec *net;
 };
 
-#define NETWORK_HANDLE_INIT                                                                             \
-  {                                                                                                     \
-    .slirp = SLIRP_PROCESS_INIT, .join = NETNS_JOIN_INIT, .keeper = NETNS_JOIN_INIT, .keeper_lock = -1, \
-    .joined_userns = false, .attached = false, .net = NULL                                              \
+#define NETWORK_HANDLE_INIT                                                                              \
+  {                                                                                                      \
+    .slirp = SLIRP_PROCESS_INIT, .fwd = PORTFWD_INIT, .ip = "", .join = NETNS_JOIN_INIT,                 \
+    .keeper = NETNS_JOIN_INIT, .keeper_lock = -1, .joined_userns = false, .attached = false, .net = NULL \
   }
 
 /* Validate the network options of config and record "PortMappings" with

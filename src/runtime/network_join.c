@@ -259,6 +259,7 @@ network_attach_bridge (const struct network_spec *n, pid_t pid, struct network_h
     close (h->keeper_lock);
   h->keeper_lock = -1;
   h->attached = ret == 0;
+  snprintf (h->ip, sizeof h->ip, "%s", lease.ip);
   return ret;
 }
 

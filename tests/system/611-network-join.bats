@@ -72,7 +72,9 @@ start_web () {
 @test "network: two containers on a named network reach each other by name, alias and IP" {
   run_galley network create --subnet 10.91.7.0/24 --label team=blue net1
   assert_output_equals "net1"
-  start_web web --network net1 --network-alias www --ip 10.91.7.20
+  local port
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  start_web web --network net1 --network-alias www --ip 10.91.7.20 -p "127.0.0.1:$port:8080"
   run_galley run --rm --name client --network net1 $RUN_IMAGE sh -c '
     ip -4 addr show eth0 | grep -o "inet [0-9./]*"; ip route | grep default
     wget -q -O - http://web:8080/index.html; wget -q -O - http://www:8080/index.html
@@ -87,8 +89,16 @@ start_web () {
   run_galley exec web cat /etc/hosts
   assert_output_contains "web"
   assert_output_not_contains "client"
+  # published on the host too (TCP through galley's forwarder)
+  local i
+  for i in $(seq 1 50); do
+    curl -s --max-time 1 -o /dev/null "http://127.0.0.1:$port/" && break
+    sleep 0.1
+  done
+  run curl -s --max-time 5 "http://127.0.0.1:$port/index.html"
+  assert_output_equals "hello-from-web"
   # one keeper for the user, while web runs
-  [ -n "$(keepers)" ]
+  [ "$(keepers | wc -l)" -eq 1 ]
 }
 
 @test "network: ls, inspect, exists, connect, disconnect, rm, prune" {
@@ -153,8 +163,8 @@ start_web () {
   assert_stderr_contains "already used"
   run_galley 125 network create n1
   run_galley network create --ignore n1
-  run_galley 125 run --network n1 -p 18080:80 $RUN_IMAGE true
-  assert_stderr_contains "published ports"
+  run_galley 125 run --network n1 -p 18080:80/udp $RUN_IMAGE true
+  assert_stderr_contains "only tcp"
   run_galley 125 run --network n1 --ip 10.50.0.9 $RUN_IMAGE true
   assert_stderr_contains "10.50.0.9"
   run_galley 125 run --network none --network-alias x $RUN_IMAGE true

@@ -16,6 +16,7 @@
 
 #include "runtime/netconf.h"
 #include "runtime/network.h"
+#include "state/network.h"
 #include "runtime/portspec.h"
 #include "runtime/slirp.h"
 #include "util/cleanup.h"
@@ -342,6 +343,40 @@ test_slirp_argv (void **state)
 }
 
 static void
+test_named_network_input (void **state)
+{
+  static const char *const bad_subnets[] = {
+    "10.0.0.1/24",  "10.0.0.0/33", "10.0.0.0/7", "10.0.0.0",    "10.0.0.0/",
+    "10.0.0.0/24x", "nonsense/24", "::1/64",     "10.0.0.0/-1", ""
+  };
+  galley_error_t err = NULL;
+  uint32_t addr;
+  unsigned prefix;
+  size_t i;
+
+  assert_int_equal (network_parse_subnet ("10.89.3.0/24", &addr, &prefix, &err), 0);
+  assert_int_equal (addr, 0x0a590300);
+  assert_int_equal (prefix, 24);
+  assert_int_equal (network_parse_subnet ("172.16.0.0/12", &addr, &prefix, &err), 0);
+  for (i = 0; i < sizeof bad_subnets / sizeof bad_subnets[0]; i++)
+    {
+      assert_int_equal (network_parse_subnet (bad_subnets[i], &addr, &prefix, &err), -1);
+      assert_null (strchr (err->msg, '\n'));
+      galley_error_release (&err);
+    }
+  assert_int_equal (network_parse_subnet ("10.0.0.1/24", &addr, &prefix, &err), -1);
+  assert_non_null (strstr (err->msg, "host bits are set (the network is 10.0.0.0/24)"));
+  galley_error_release (&err);
+  assert_true (net_name_is_valid ("net1"));
+  assert_true (net_name_is_valid ("a.b_c-d"));
+  assert_false (net_name_is_valid (""));
+  assert_false (net_name_is_valid ("-x"));
+  assert_false (net_name_is_valid ("a/b"));
+  assert_false (net_name_is_valid ("a b"));
+  assert_false (net_name_is_valid ("../x"));
+}
+
+static void
 test_resolve_ports (void **state)
 {
   _cleanup_json_ json_object *config = NULL, *image = NULL;
@@ -377,7 +412,7 @@ main (void)
     cmocka_unit_test (test_json_and_lines),  cmocka_unit_test (test_network_modes),
     cmocka_unit_test (test_slirp_addresses), cmocka_unit_test (test_resolv_conf),
     cmocka_unit_test (test_hosts_file),      cmocka_unit_test (test_slirp_argv),
-    cmocka_unit_test (test_resolve_ports),
+    cmocka_unit_test (test_resolve_ports),   cmocka_unit_test (test_named_network_input),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
