@@ -470,34 +470,41 @@ from_text (const struct cf_stage *s)
   return t;
 }
 
-/* The base's ONBUILD triggers, parsed.  */
+/* The base's ONBUILD triggers run right after FROM (as Docker's), the
+ * first of them dropping OnBuild from the new image's config.  */
 static int
-onbuild_triggers (struct build *b, struct stage_state *st, struct containerfile **out, galley_error_t *err)
+run_onbuild_triggers (struct build *b, struct stage_state *st, galley_error_t *err)
 {
   json_object *cfg = stage_config (st), *ob = NULL;
-  _cleanup_free_ char *text = NULL;
-  size_t i, len = 0;
+  _cleanup_strv_ char **triggers = NULL;
+  size_t i;
 
-  *out = NULL;
   if (cfg == NULL || ! json_object_object_get_ex (cfg, "OnBuild", &ob)
-      || ! json_object_is_type (ob, json_type_array) || json_object_array_length (ob) == 0)
+      || ! json_object_is_type (ob, json_type_array))
     return 0;
-  text = strdup ("FROM scratch\n");
-  for (i = 0; text && i < json_object_array_length (ob); i++)
+  /* Copied: each step replaces st->doc.  */
+  for (i = 0; i < json_object_array_length (ob); i++)
     {
       const char *t = json_object_get_string (json_object_array_get_idx (ob, i));
-      char *n = NULL;
-      if (asprintf (&n, "%s%s\n", text, t ? t : "") < 0)
-        n = NULL;
-      free (text);
-      text = n;
+      if (t && strv_push (&triggers, t, err) < 0)
+        return -1;
     }
-  if (text == NULL)
-    return galley_error_make (err, errno, "allocating");
-  len = strlen (text);
-  if (containerfile_parse ("ONBUILD", text, len, out, err) < 0)
-    return galley_error_wrap (err, "the base image's ONBUILD triggers");
-  (void)b;
+  for (i = 0; triggers && triggers[i]; i++)
+    {
+      struct cf_instruction *in = NULL;
+      struct step sp = { .clear_onbuild = i == 0 };
+      int r;
+
+      if (cf_parse_trigger ("ONBUILD", triggers[i], &in, err) < 0)
+        return galley_error_wrap (err, "the base image's ONBUILD trigger \"%s\"", triggers[i]);
+      sp.in = in;
+      r = step_run (b, st, &sp, err);
+      if (r != 0)
+        step_fail (b, in, r, err);
+      cf_instruction_free (in);
+      if (r != 0)
+        return -1;
+    }
   return 0;
 }
 
@@ -554,11 +561,9 @@ static int
 build_stage (struct build *b, size_t index, bool is_target, galley_error_t *err)
 {
   const struct cf_stage *s = &b->cf->stages[index];
-  _cleanup_containerfile_ struct containerfile *triggers = NULL;
   _cleanup_free_ char *ftext = from_text (s);
   struct stage_state st = { 0 };
-  size_t total = s->n_instructions + 1, i, t;
-  bool clear_onbuild = false;
+  size_t total = s->n_instructions + 1, i;
   int ret = -1;
 
   b->stage = index;
@@ -571,33 +576,18 @@ build_stage (struct build *b, size_t index, bool is_target, galley_error_t *err)
   /* Only the global ARGs re-declared in the stage are visible in it.  */
   cleanup_strvp (&st.args);
   st.args = NULL;
-  if (onbuild_triggers (b, &st, &triggers, err) < 0)
+  if (run_onbuild_triggers (b, &st, err) < 0)
     goto out;
-  clear_onbuild = triggers != NULL;
-  for (t = 0; triggers && t < triggers->n_stages; t++)
-    for (i = 0; i < triggers->stages[t].n_instructions; i++)
-      {
-        struct step sp = { .in = &triggers->stages[t].instructions[i], .clear_onbuild = clear_onbuild };
-        int r = step_run (b, &st, &sp, err);
-        clear_onbuild = false;
-        if (r != 0)
-          {
-            step_fail (b, sp.in, r, err);
-            goto out;
-          }
-      }
   for (i = 0; i < s->n_instructions; i++)
     {
       bool last = is_target && i + 1 == s->n_instructions;
       bool labels = last && b->o->labels && b->o->labels[0];
       struct step sp = { .in = &s->instructions[i],
-                         .clear_onbuild = clear_onbuild,
                          .final_labels = labels,
                          .commit_name = last ? (b->o->tags && b->o->tags[0] ? b->o->tags[0] : "") : NULL };
       int r;
       print_step (b, i + 2, total, s->instructions[i].text);
       r = step_run (b, &st, &sp, err);
-      clear_onbuild = false;
       if (r != 0)
         {
           step_fail (b, sp.in, r, err);
@@ -610,7 +600,6 @@ build_stage (struct build *b, size_t index, bool is_target, galley_error_t *err)
     {
       struct step sp = { .in = NULL,
                          .final_labels = true,
-                         .clear_onbuild = clear_onbuild,
                          .commit_name = b->o->tags && b->o->tags[0] ? b->o->tags[0] : "" };
       int r = step_run (b, &st, &sp, err);
       if (r != 0)
@@ -641,15 +630,31 @@ check_tags (const struct build_options *o, galley_error_t *err)
   return 0;
 }
 
+static bool
+image_has_name (const struct store_image *img, const char *name)
+{
+  size_t i;
+  for (i = 0; img && img->names && img->names[i]; i++)
+    if (strcmp (img->names[i], name) == 0)
+      return true;
+  return false;
+}
+
 static int
 name_result (struct build *b, const char *id, galley_error_t *err)
 {
+  _cleanup_store_image_ struct store_image *img = NULL;
   size_t i;
 
+  if (store_image_find (b->store, id, &img, err) < 0)
+    return -1;
   for (i = 0; b->o->tags && b->o->tags[i]; i++)
     {
       _cleanup_free_ char *n = NULL;
-      if (image_ref_normalize_name (b->o->tags[i], &n, err) < 0 || store_image_tag (b->store, id, n, err) < 0)
+      if (image_ref_normalize_name (b->o->tags[i], &n, err) < 0)
+        return -1;
+      /* A rebuild that changed nothing leaves the store as it is.  */
+      if (! image_has_name (img, n) && store_image_tag (b->store, id, n, err) < 0)
         return -1;
       if (b->out)
         fprintf (b->out, "Successfully tagged %s\n", n);

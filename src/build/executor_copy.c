@@ -202,23 +202,6 @@ resolve_dest (struct stage_state *st, const char *raw, char **dest, galley_error
   return *dest ? 0 : galley_error_make (err, errno, "allocating");
 }
 
-static const struct cf_heredoc *
-find_heredoc (const struct cf_instruction *in, const char *word)
-{
-  size_t i;
-  const char *name = word + 2;
-
-  if (*name == '-')
-    name++;
-  for (i = 0; i < in->n_heredocs; i++)
-    {
-      size_t l = strlen (in->heredocs[i].name);
-      if (strncmp (name + (*name == '"' || *name == '\''), in->heredocs[i].name, l) == 0)
-        return &in->heredocs[i];
-    }
-  return NULL;
-}
-
 static int
 collect_sources (struct build *b, struct stage_state *st, const struct cf_instruction *in,
                  struct copy_step *cs, char *const *srcs, size_t n, galley_error_t *err)
@@ -228,7 +211,7 @@ collect_sources (struct build *b, struct stage_state *st, const struct cf_instru
 
   for (i = 0; i < n; i++)
     {
-      const struct cf_heredoc *hd = strncmp (srcs[i], "<<", 2) == 0 ? find_heredoc (in, srcs[i]) : NULL;
+      const struct cf_heredoc *hd = cf_heredoc_for_word (in, srcs[i]);
       if (hd != NULL)
         {
           _cleanup_free_ char *content = NULL;

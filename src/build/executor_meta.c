@@ -356,44 +356,6 @@ command_array (const struct stage_state *st, const struct cf_instruction *in, si
   return a;
 }
 
-/* Go's time.ParseDuration for the HEALTHCHECK flags, in nanoseconds.  */
-static int
-parse_duration (const char *flag, const char *s, int64_t *out, galley_error_t *err)
-{
-  static const struct
-  {
-    const char *unit;
-    double ns;
-  } units[] = { { "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "m", 60e9 }, { "h", 3600e9 } };
-  double total = 0;
-  const char *p = s;
-
-  if (*p == '\0')
-    goto bad;
-  while (*p)
-    {
-      char *end = NULL;
-      double v = strtod (p, &end);
-      size_t u, best = SIZE_MAX, best_len = 0;
-      if (end == p || v < 0)
-        goto bad;
-      for (u = 0; u < sizeof units / sizeof units[0]; u++)
-        {
-          size_t l = strlen (units[u].unit);
-          if (strncmp (end, units[u].unit, l) == 0 && l > best_len)
-            best = u, best_len = l;
-        }
-      if (best == SIZE_MAX)
-        goto bad;
-      total += v * units[best].ns;
-      p = end + best_len;
-    }
-  *out = (int64_t)total;
-  return 0;
-bad:
-  return galley_error_make (err, EINVAL, "HEALTHCHECK --%s: invalid duration \"%s\"", flag, s);
-}
-
 static int
 apply_healthcheck (const struct stage_state *st, const struct cf_instruction *in, json_object *cfg,
                    galley_error_t *err)
@@ -406,7 +368,7 @@ apply_healthcheck (const struct stage_state *st, const struct cf_instruction *in
   size_t i;
 
   json_object_object_add (cfg, "Healthcheck", hc);
-  if (in->n_args >= 1 && strcasecmp (in->args[0], "NONE") == 0)
+  if (in->n_args == 0 || (! in->exec_form && strcasecmp (in->args[0], "NONE") == 0))
     {
       json_object *t = json_object_new_array ();
       json_object_array_add (t, json_object_new_string ("NONE"));
@@ -429,8 +391,9 @@ apply_healthcheck (const struct stage_state *st, const struct cf_instruction *in
     if ((v = cf_flag_value (in, durations[i][0])))
       {
         int64_t ns = 0;
-        if (parse_duration (durations[i][0], v, &ns, err) < 0)
-          return -1;
+        if (cf_parse_duration (v, &ns) < 0)
+          return galley_error_make (err, EINVAL, "HEALTHCHECK --%s: invalid duration \"%s\"", durations[i][0],
+                                    v);
         json_object_object_add (hc, durations[i][1], json_object_new_int64 (ns));
       }
   if ((v = cf_flag_value (in, "retries")))

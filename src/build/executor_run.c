@@ -49,25 +49,6 @@ heredoc_is_script (const struct cf_instruction *in)
   return *p == '\0';
 }
 
-/* The shell command line with its heredoc bodies appended, which the
- * shell itself then reads as here-documents.  */
-static char *
-shell_with_heredocs (const struct cf_instruction *in)
-{
-  char *text = strdup (in->args[0]);
-  size_t i;
-
-  for (i = 0; text && i < in->n_heredocs; i++)
-    {
-      char *n = NULL;
-      if (asprintf (&n, "%s\n%s%s\n", text, in->heredocs[i].content, in->heredocs[i].name) < 0)
-        n = NULL;
-      free (text);
-      text = n;
-    }
-  return text;
-}
-
 int
 run_prepare (struct build *b, struct stage_state *st, const struct cf_instruction *in, struct run_step *rs,
              char **key_text, galley_error_t *err)
@@ -87,7 +68,7 @@ run_prepare (struct build *b, struct stage_state *st, const struct cf_instructio
     }
   else
     {
-      line = heredoc_is_script (in) ? strdup (in->heredocs[0].content) : shell_with_heredocs (in);
+      line = heredoc_is_script (in) ? strdup (in->heredocs[0].content) : cf_run_heredoc_script (in);
       if (line == NULL)
         return galley_error_make (err, errno, "allocating");
       rs->argv = stage_shell (st);
