@@ -47,6 +47,7 @@ http_response_release (struct http_response *rs)
   free (rs->location);
   free (rs->link);
   free (rs->content_range);
+  free (rs->range);
   for (i = 0; i < rs->n_www_authenticate; i++)
     free (rs->www_authenticate[i]);
   free (rs->www_authenticate);
@@ -114,6 +115,8 @@ header_cb (char *buf, size_t size, size_t nitems, void *userdata)
     set_header (&rs->content_range, value, value_len);
   else if (IS ("Location"))
     set_header (&rs->location, value, value_len);
+  else if (IS ("Range"))
+    set_header (&rs->range, value, value_len);
   else if (IS ("Content-Length"))
     {
       char tmp[32];

@@ -82,6 +82,7 @@ struct http_response
                      other statuses: the Location header as sent (upload sessions) */
   char *link;     /* the Link header (pagination) */
   char *content_range;
+  char *range;             /* the Range header of an upload status (distribution: "0-N") */
   char **www_authenticate; /* every WWW-Authenticate header, NULL-terminated */
   size_t n_www_authenticate;
 };

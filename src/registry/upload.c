@@ -15,6 +15,8 @@
 #include "util/log.h"
 
 #define BLOB_CONTENT_TYPE "application/octet-stream"
+/* Times a chunked upload asks where it stands and goes on.  */
+#define MAX_RESUMES 3
 
 /* ---- the pure pieces ---- */
 
@@ -205,22 +207,71 @@ send_part (struct registry_client *c, const struct image_ref *dst, const struct 
   return 0;
 }
 
+/* Where an upload session stands (GET on it): the offset of the next byte
+ * the registry wants, and the session's new Location.  */
+static int
+upload_status (struct registry_client *c, const struct image_ref *dst, char **session, uint64_t *next,
+               galley_error_t *err)
+{
+  _cleanup_http_response_ struct http_response rs = { 0 };
+  struct registry_call call = { .url = *session };
+  const char *dash;
+
+  if (push_call (c, dst, &call, NULL, &rs, err) < 0)
+    return -1;
+  /* "0-N": bytes 0..N are there; none or "0-0" with nothing yet varies
+   * between registries, so only a well-formed range counts.  */
+  *next = 0;
+  if (rs.range != NULL && (dash = strchr (rs.range, '-')) != NULL)
+    *next = strtoull (dash + 1, NULL, 10) + 1;
+  if (rs.location != NULL)
+    {
+      char *moved = http_url_resolve (*session, rs.location);
+      if (moved != NULL)
+        {
+          free (*session);
+          *session = moved;
+        }
+    }
+  return 0;
+}
+
 static int
 upload_into (struct registry_client *c, const struct image_ref *dst, const struct upload_blob *b,
              size_t chunk, char **session, galley_error_t *err)
 {
   uint64_t offset = 0;
+  int resumes = 0;
 
   if (b->size <= chunk)
     return send_part (c, dst, b, 0, b->size, true, session, err);
   while (offset < b->size)
     {
       uint64_t len = b->size - offset < chunk ? b->size - offset : chunk;
+      _cleanup_error_ galley_error_t failed = NULL;
+
       log_debug ("uploading %s: bytes %llu-%llu of %llu", b->digest, (unsigned long long)offset,
                  (unsigned long long)(offset + len - 1), (unsigned long long)b->size);
-      if (send_part (c, dst, b, offset, len, false, session, err) < 0)
+      if (send_part (c, dst, b, offset, len, false, session, err) == 0)
+        {
+          offset += len;
+          continue;
+        }
+      /* A chunk the registry got part of (a dropped connection, then a
+       * retry it refused): ask where the session stands and go on from
+       * there.  Gone or forbidden sessions cannot be resumed.  */
+      if (resumes++ >= MAX_RESUMES || galley_error_errno (err) == ENOENT
+          || galley_error_errno (err) == EACCES)
         return -1;
-      offset += len;
+      failed = steal_pointer (err);
+      if (upload_status (c, dst, session, &offset, err) < 0 || offset > b->size)
+        {
+          galley_error_release (err);
+          *err = steal_pointer (&failed);
+          return -1;
+        }
+      log_debug ("resuming the upload of %s at byte %llu after: %s", b->digest, (unsigned long long)offset,
+                 failed->msg);
     }
   return send_part (c, dst, b, offset, 0, true, session, err);
 }

@@ -31,6 +31,7 @@ struct fake_registry
   bool absolute_locations;            /* Location: http://127.0.0.1:PORT/... rather than a path */
   const char *bad_location;           /* answer POSTs with this Location */
   int fail_patches;                   /* answer that many PATCHes with 503 first */
+  bool partial_patch;                 /* keep half of the first PATCH and answer 500 */
   char received[8192];
   size_t n_received;
   char content_ranges[8][64];
@@ -80,6 +81,13 @@ registry_handler (struct server *s, const struct request_log *rq, int fd)
     {
       if (f->fail_patches > 0 && f->fail_patches--)
         return respond_str (fd, 503, NULL, "busy");
+      if (f->partial_patch && strtoul (rq->content_range, NULL, 10) == f->n_received)
+        {
+          f->partial_patch = false;
+          memcpy (f->received + f->n_received, rq->body, rq->body_len / 2);
+          f->n_received += rq->body_len / 2;
+          return respond_str (fd, 500, NULL, "oops");
+        }
       if (f->n_patches < 8)
         snprintf (f->content_ranges[f->n_patches++], 64, "%s", rq->content_range);
       if (f->n_received + rq->body_len > sizeof f->received
@@ -89,6 +97,15 @@ registry_handler (struct server *s, const struct request_log *rq, int fd)
       f->n_received += rq->body_len;
       upload_location (s, f, location, sizeof location);
       return respond (fd, 202, location, NULL, 0);
+    }
+  if (strcmp (rq->method, "GET") == 0 && strstr (rq->target, "/u1?") != NULL)
+    {
+      /* The upload's status.  */
+      char headers[512];
+      upload_location (s, f, location, sizeof location);
+      snprintf (headers, sizeof headers, "%sRange: 0-%zu\r\n", location,
+                f->n_received > 0 ? f->n_received - 1 : 0);
+      return respond (fd, 204, headers, NULL, 0);
     }
   if (strcmp (rq->method, "PUT") == 0 && strstr (rq->target, "/manifests/") != NULL)
     {
@@ -240,6 +257,21 @@ test_patch_retried_after_503 (void **state)
 }
 
 static void
+test_partial_chunk_resumed (void **state)
+{
+  struct fixture *f = *state;
+  struct upload_options o = { .chunk_size = 1000 };
+  char msg[512] = "";
+
+  f->registry.partial_patch = true;
+  assert_int_equal (push (f, &o, msg, sizeof msg), UPLOAD_SENT);
+  assert_received (f);
+  /* The first chunk's second half was sent again, from byte 500.  */
+  assert_int_equal (count_requests (&f->server, "/v2/foo/blobs/uploads/u1?_state=1", NULL), 3);
+  assert_string_equal (f->registry.content_ranges[1], "500-1499");
+}
+
+static void
 test_existing_blob_skipped (void **state)
 {
   struct fixture *f = *state;
@@ -316,6 +348,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_monolithic_relative_location, setup, teardown),
     cmocka_unit_test_setup_teardown (test_chunked_absolute_locations, setup, teardown),
     cmocka_unit_test_setup_teardown (test_patch_retried_after_503, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_partial_chunk_resumed, setup, teardown),
     cmocka_unit_test_setup_teardown (test_existing_blob_skipped, setup, teardown),
     cmocka_unit_test_setup_teardown (test_mount, setup, teardown),
     cmocka_unit_test_setup_teardown (test_mount_refused_uploads_into_the_session, setup, teardown),
