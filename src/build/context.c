@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <linux/openat2.h>
@@ -26,23 +25,12 @@
 #include "image/digest.h"
 #include "image/error_text.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 int
 context_open_beneath (int ctx_fd, const char *rel, int flags)
 {
-  struct open_how how = { .flags = (unsigned long long)(flags | O_CLOEXEC),
-                          .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
-  int fd, tries;
-
-  if (*rel == '\0')
-    rel = ".";
-  for (tries = 0; tries < 128; tries++)
-    {
-      fd = (int)syscall (SYS_openat2, ctx_fd, rel, &how, sizeof how);
-      if (fd >= 0 || errno != EAGAIN)
-        return fd;
-    }
-  return -1;
+  return fs_openat2 (ctx_fd, rel, flags, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
 }
 
 int

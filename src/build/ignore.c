@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <linux/openat2.h>
@@ -486,48 +485,16 @@ build_ignore_free (struct build_ignore *ig)
 }
 
 static int
-read_fd (int fd, const char *what, char **out, size_t *len, galley_error_t *err)
-{
-  _cleanup_free_ char *buf = NULL;
-  size_t n = 0, cap = 0;
-  ssize_t r;
-
-  for (;;)
-    {
-      if (n == cap)
-        {
-          char *b;
-          if (cap >= IGNORE_FILE_MAX)
-            return galley_error_make (err, EFBIG, "%s: file too large", what);
-          cap = cap ? cap * 2 : 4096;
-          b = realloc (buf, cap + 1);
-          if (b == NULL)
-            abort ();
-          buf = b;
-        }
-      r = read (fd, buf + n, cap - n);
-      if (r < 0 && errno == EINTR)
-        continue;
-      if (r < 0)
-        return galley_error_make (err, errno, "reading %s", what);
-      if (r == 0)
-        break;
-      n += (size_t)r;
-    }
-  buf[n] = '\0';
-  *len = n;
-  *out = steal_pointer (&buf);
-  return 0;
-}
-
-static int
 load_fd (int fd, const char *what, struct build_ignore **out, galley_error_t *err)
 {
   _cleanup_free_ char *text = NULL;
+  char proc_path[64];
   size_t len = 0;
 
-  if (read_fd (fd, what, &text, &len, err) < 0)
-    return -1;
+  /* Read through the fd already opened safely; regular files only.  */
+  snprintf (proc_path, sizeof proc_path, "/proc/self/fd/%d", fd);
+  if (fs_read_file (AT_FDCWD, proc_path, IGNORE_FILE_MAX, &text, &len, err) < 0)
+    return galley_error_wrap (err, "reading %s", what);
   if (build_ignore_parse (text, len, out, err) < 0)
     return galley_error_wrap (err, "%s", what);
   return 0;
@@ -557,15 +524,11 @@ build_ignore_load (int context_fd, const char *containerfile_path, struct build_
     }
   for (i = 0; i < 2; i++)
     {
-      struct open_how how = { .flags = O_RDONLY | O_CLOEXEC,
-                              .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
-      _cleanup_close_ int fd = -1;
-
       /* Beneath, not in-root: an ignore file that is a symlink out of the
        * context is refused rather than silently read from elsewhere.  */
-      do
-        fd = (int)syscall (SYS_openat2, context_fd, beside[i], &how, sizeof how);
-      while (fd < 0 && errno == EAGAIN);
+      _cleanup_close_ int fd =
+          fs_openat2 (context_fd, beside[i], O_RDONLY, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
+
       if (fd < 0 && errno == ENOENT)
         continue;
       if (fd < 0 && (errno == EXDEV || errno == ELOOP))

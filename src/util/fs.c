@@ -125,23 +125,28 @@ fs_read_file (int dirfd, const char *name, size_t max_size, char **out, size_t *
 }
 
 int
-fs_open_in_root (int rootfd, const char *path, int flags, unsigned long long resolve)
+fs_openat2 (int dirfd, const char *path, int flags, unsigned long long resolve)
 {
-  struct open_how how = { .flags = (unsigned long long)(flags | O_CLOEXEC),
-                          .resolve = RESOLVE_IN_ROOT | resolve };
+  struct open_how how = { .flags = (unsigned long long)(flags | O_CLOEXEC), .resolve = resolve };
   int fd, tries;
 
-  while (*path == '/')
-    path++;
   if (*path == '\0')
     path = ".";
   for (tries = 0; tries < 128; tries++)
     {
-      fd = (int)syscall (SYS_openat2, rootfd, path, &how, sizeof how);
+      fd = (int)syscall (SYS_openat2, dirfd, path, &how, sizeof how);
       if (fd >= 0 || errno != EAGAIN)
         return fd;
     }
   return -1;
+}
+
+int
+fs_open_in_root (int rootfd, const char *path, int flags, unsigned long long resolve)
+{
+  while (*path == '/')
+    path++;
+  return fs_openat2 (rootfd, path, flags, RESOLVE_IN_ROOT | resolve);
 }
 
 int

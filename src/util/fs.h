@@ -29,6 +29,10 @@ int fs_read_file (int dirfd, const char *name, size_t max_size, char **out, size
  * with errno set.  */
 int fs_open_in_root (int rootfd, const char *path, int flags, unsigned long long resolve);
 
+/* openat2(2) of path from dirfd with exactly `resolve` (RESOLVE_BENEATH,
+ * ...), O_CLOEXEC added, EAGAIN retried as above; "" means dirfd itself.  */
+int fs_openat2 (int dirfd, const char *path, int flags, unsigned long long resolve);
+
 /* mkdir -p with the given mode for each created component.  */
 int fs_mkdir_p (const char *path, mode_t mode, galley_error_t *err);
 
