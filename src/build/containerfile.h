@@ -123,6 +123,11 @@ const char *cf_kind_name (enum cf_kind k);
  * occurrence of a key wins).  */
 int cf_expand (const char *word, char *const *env, char **out, galley_error_t *err);
 
+/* A COPY/ADD heredoc body whose delimiter was not quoted: only $VAR and
+ * ${VAR...} are substituted; quotes are plain text and backslashes stay
+ * (so "\$x" is kept as written), as buildkit expands heredoc files.  */
+int cf_expand_heredoc (const char *content, char *const *env, char **out, galley_error_t *err);
+
 /* Find the stage a --from= / FROM refers to: by name or index; -1 if none.
  * Only stages before `before` are considered.  */
 ssize_t containerfile_stage_index (const struct containerfile *cf, const char *name_or_index, size_t before);

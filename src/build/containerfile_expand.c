@@ -21,6 +21,8 @@ struct expander
   size_t pos;
   char *const *env;
   unsigned depth;
+  bool heredoc; /* quotes are plain text, escapes stay (buildkit's
+                   SkipProcessQuotes + RawEscapes for heredoc bodies) */
   galley_error_t *err;
 };
 
@@ -248,9 +250,9 @@ process_until (struct expander *x, char stop, bool raw_escapes, struct cf_buf *o
           x->pos++;
           return 0;
         }
-      if (c == '\'')
+      if (c == '\'' && ! x->heredoc)
         r = process_single_quote (x, out);
-      else if (c == '"')
+      else if (c == '"' && ! x->heredoc)
         r = process_double_quote (x, out);
       else if (c == '$')
         r = process_dollar (x, out);
@@ -259,7 +261,7 @@ process_until (struct expander *x, char stop, bool raw_escapes, struct cf_buf *o
           x->pos++;
           if (c == '\\')
             {
-              if (raw_escapes)
+              if (raw_escapes || x->heredoc)
                 cf_buf_putc (out, c);
               c = x->s[x->pos];
               if (c == '\0')
@@ -276,11 +278,11 @@ process_until (struct expander *x, char stop, bool raw_escapes, struct cf_buf *o
   return 0;
 }
 
-int
-cf_expand (const char *word, char *const *env, char **out, galley_error_t *err)
+static int
+expand (const char *word, char *const *env, bool heredoc, char **out, galley_error_t *err)
 {
   _cleanup_cf_buf_ struct cf_buf buf = { 0 };
-  struct expander x = { .s = word, .env = env, .err = err };
+  struct expander x = { .s = word, .env = env, .heredoc = heredoc, .err = err };
 
   *out = NULL;
   if (process_until (&x, '\0', false, &buf) < 0)
@@ -297,6 +299,18 @@ cf_expand (const char *word, char *const *env, char **out, galley_error_t *err)
     }
   *out = cf_buf_steal (&buf);
   return 0;
+}
+
+int
+cf_expand (const char *word, char *const *env, char **out, galley_error_t *err)
+{
+  return expand (word, env, false, out, err);
+}
+
+int
+cf_expand_heredoc (const char *content, char *const *env, char **out, galley_error_t *err)
+{
+  return expand (content, env, true, out, err);
 }
 
 /* One "<number>[.<fraction>]<unit>" of a Go duration; returns the

@@ -620,6 +620,20 @@ test_expand (void **state)
 }
 
 static void
+test_expand_heredoc (void **state)
+{
+  char *env[] = { "FOO=bar", NULL };
+  _cleanup_error_ galley_error_t err = NULL;
+  _cleanup_free_ char *out = NULL, *out2 = NULL;
+
+  (void)state;
+  assert_int_equal (cf_expand_heredoc ("echo \"hello ${FOO}\" 'it''s' \\$FOO $FOO\n", env, &out, &err), 0);
+  assert_string_equal (out, "echo \"hello bar\" 'it''s' \\$FOO bar\n");
+  assert_int_equal (cf_expand_heredoc ("${FOO", env, &out2, &err), -1);
+  assert_null (out2);
+}
+
+static void
 test_expand_deep (void **state)
 {
   size_t depths[] = { 100, 10000 }, d, i;
@@ -653,7 +667,8 @@ main (void)
     cmocka_unit_test (test_flags),         cmocka_unit_test (test_healthcheck),
     cmocka_unit_test (test_onbuild),       cmocka_unit_test (test_heredocs),
     cmocka_unit_test (test_errors),        cmocka_unit_test (test_end_of_file),
-    cmocka_unit_test (test_expand),        cmocka_unit_test (test_expand_deep),
+    cmocka_unit_test (test_expand),        cmocka_unit_test (test_expand_heredoc),
+    cmocka_unit_test (test_expand_deep),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
