@@ -536,24 +536,16 @@ stage_from (struct build *b, const struct cf_stage *s, struct stage_state *st, g
 static int
 global_args (struct build *b, struct stage_state *st, galley_error_t *err)
 {
-  size_t i, k;
+  size_t i;
 
+  if (stage_predefined_args (st, err) < 0)
+    return -1;
   for (i = 0; i < b->cf->n_global_args; i++)
-    {
-      const struct cf_instruction *in = &b->cf->global_args[i];
-      for (k = 0; k < in->n_args; k++)
-        {
-          const char *a = in->args[k], *eq = strchr (a, '=');
-          _cleanup_free_ char *key = eq ? strndup (a, (size_t)(eq - a)) : strdup (a), *val = NULL;
-          const char *given = strv_env_get (b->build_args, key);
-          if (given == NULL && eq != NULL && stage_expand (st, eq + 1, &val, err) < 0)
-            return -1;
-          if ((given || val) && strv_set_env (&st->global, key, given ? given : val, err) < 0)
-            return -1;
-          if ((given || val) && strv_set_env (&st->args, key, given ? given : val, err) < 0)
-            return -1;
-        }
-    }
+    if (stage_declare_args (b, st, &b->cf->global_args[i], true, err) < 0)
+      return -1;
+  /* FROM sees them all, the predefined ones too.  */
+  cleanup_strvp (&st->args);
+  st->args = strv_copy (st->global);
   return 0;
 }
 

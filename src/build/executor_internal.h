@@ -54,6 +54,13 @@ json_object *stage_config (const struct stage_state *st);
 /* The SHELL in effect (config "Shell" or /bin/sh -c), NULL-terminated.  */
 char **stage_shell (const struct stage_state *st);
 
+/* ARG: declare in->args in the stage (global: also as global ARGs).  */
+int stage_declare_args (struct build *b, struct stage_state *st, const struct cf_instruction *in, bool global,
+                        galley_error_t *err);
+/* TARGETPLATFORM, TARGETOS, TARGETARCH, TARGETVARIANT and the BUILD*
+ * ones, into st->global.  */
+int stage_predefined_args (struct stage_state *st, galley_error_t *err);
+
 /* A flag's value (NULL when absent).  */
 const char *cf_flag_value (const struct cf_instruction *in, const char *name);
 

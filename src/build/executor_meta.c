@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "build/executor_internal.h"
+#include "image/platform.h"
 #include "util/cleanup.h"
 #include "util/json.h"
 
@@ -230,9 +231,11 @@ expanded_args (const struct stage_state *st, const struct cf_instruction *in, ch
 }
 
 /* ARG K[=default]: the value is the --build-arg, else the default, else a
- * global ARG's value.  */
-static int
-declare_args (struct build *b, struct stage_state *st, const struct cf_instruction *in, galley_error_t *err)
+ * global ARG's value (which includes the predefined platform ARGs).  A
+ * global ARG (before the first FROM) is recorded in st->global too.  */
+int
+stage_declare_args (struct build *b, struct stage_state *st, const struct cf_instruction *in, bool global,
+                    galley_error_t *err)
 {
   size_t k;
 
@@ -249,7 +252,45 @@ declare_args (struct build *b, struct stage_state *st, const struct cf_instructi
         return -1;
       if (given == NULL && val == NULL)
         given = strv_env_get (st->global, key);
-      if ((given || val) && strv_set_env (&st->args, key, given ? given : val, err) < 0)
+      if (given == NULL && val == NULL)
+        continue;
+      if (strv_set_env (&st->args, key, given ? given : val, err) < 0
+          || (global && strv_set_env (&st->global, key, given ? given : val, err) < 0))
+        return -1;
+    }
+  return 0;
+}
+
+/* BuildKit's automatic platform ARGs (the host's: galley builds for it
+ * only), visible to FROM and to a stage's ARG without a value.  */
+int
+stage_predefined_args (struct stage_state *st, galley_error_t *err)
+{
+  _cleanup_platform_ struct platform host = { 0 };
+  _cleanup_free_ char *text = NULL;
+  static const char *const prefixes[] = { "TARGET", "BUILD" };
+  size_t i;
+
+  if (platform_host (&host, err) < 0)
+    return -1;
+  platform_normalize (&host);
+  text = platform_format (&host);
+  if (text == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  for (i = 0; i < 2; i++)
+    {
+      char k[32];
+      snprintf (k, sizeof k, "%sPLATFORM", prefixes[i]);
+      if (strv_set_env (&st->global, k, text, err) < 0)
+        return -1;
+      snprintf (k, sizeof k, "%sOS", prefixes[i]);
+      if (strv_set_env (&st->global, k, host.os, err) < 0)
+        return -1;
+      snprintf (k, sizeof k, "%sARCH", prefixes[i]);
+      if (strv_set_env (&st->global, k, host.architecture, err) < 0)
+        return -1;
+      snprintf (k, sizeof k, "%sVARIANT", prefixes[i]);
+      if (strv_set_env (&st->global, k, host.variant ? host.variant : "", err) < 0)
         return -1;
     }
   return 0;
@@ -263,7 +304,7 @@ meta_prepare (struct build *b, struct stage_state *st, const struct cf_instructi
   _cleanup_free_ char *text = NULL;
   size_t i;
 
-  if (in->kind == CF_ARG && declare_args (b, st, in, err) < 0)
+  if (in->kind == CF_ARG && stage_declare_args (b, st, in, false, err) < 0)
     return -1;
   if (expanded_args (st, in, &v, err) < 0)
     return -1;

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -133,6 +134,18 @@ run_config (struct build *b, struct stage_state *st, const struct run_step *rs)
           }
       if (! shadowed)
         json_object_array_add (env, json_object_new_string (st->args[i]));
+    }
+  /* The proxy ARGs reach RUN without being declared (Docker's predefined
+   * ARGs); the config never records them.  */
+  for (i = 0; b->build_args && b->build_args[i]; i++)
+    {
+      static const char *const proxies[] = { "HTTP_PROXY", "HTTPS_PROXY", "FTP_PROXY", "NO_PROXY",
+                                             "ALL_PROXY" };
+      size_t klen = strcspn (b->build_args[i], "=");
+      _cleanup_free_ char *key = strndup (b->build_args[i], klen);
+      for (k = 0; key && k < sizeof proxies / sizeof proxies[0]; k++)
+        if (strcasecmp (key, proxies[k]) == 0 && strv_env_get (st->args, key) == NULL)
+          json_object_array_add (env, json_object_new_string (b->build_args[i]));
     }
   json_object_object_add (c, "Env", env);
   return c;

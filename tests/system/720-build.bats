@@ -236,6 +236,25 @@ sh-kept"
   assert_stderr_contains "s390x"
 }
 
+@test "build: predefined ARGs, proxy ARGs, --squash, --layers=false" {
+  arch=$(uname -m | sed 's/x86_64/amd64/; s/aarch64/arm64/')
+  run_galley build -q --squash --network none --build-arg http_proxy=http://proxy.invalid:3128 -t sq \
+    "$FIXTURES/args-squash"
+  run_galley run --rm sq
+  assert_equal "$output" "$arch linux/$arch http://proxy.invalid:3128"
+  assert_equal "$(inspect sq '.[0].RootFS.Layers | length')" 1
+  run_galley 1 run --rm sq test -e /bin/vi
+  # The proxy is not recorded in the image.
+  run_galley image inspect sq
+  assert_output_not_contains "proxy.invalid"
+
+  run_galley images -a -q
+  before=${#lines[@]}
+  run_galley build -q --layers=false -t nl "$FIXTURES/args-squash"
+  run_galley images -a -q
+  assert_equal "${#lines[@]}" $((before + 1))
+}
+
 @test "build: missing Containerfile and bad options" {
   empty=$BATS_TEST_TMPDIR/empty
   mkdir -p "$empty"
