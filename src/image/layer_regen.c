@@ -17,6 +17,7 @@
 #include "runtime/userns.h"
 #include "util/cleanup.h"
 #include "util/json.h"
+#include "util/parallel.h"
 
 int
 layer_regen_add (struct store *s, struct layer_regen **layers, size_t *n, const char *chain_id, size_t *index,
@@ -70,28 +71,32 @@ struct regen_job
   pid_t parent_pid;
 };
 
+static int
+regen_layer (void *arg, size_t i, galley_error_t *err)
+{
+  struct regen_job *job = arg;
+  struct layer_regen *l = &job->layers[i];
+  _cleanup_close_ int dfd = open (l->diff_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (dfd < 0)
+    return galley_error_make (err, errno, "opening layer %s", l->chain_id);
+  if (layer_tar_write (dfd, l->tmp_fd, job->compression, l->result, err) < 0)
+    return galley_error_wrap (err, "layer %s", l->chain_id);
+  return 0;
+}
+
 /* In the child, root in the user namespace: the ids it sees are the
- * container's.  */
+ * container's.  Compression is most of the work: a thread per core.  */
 static int
 regen_child (void *arg, galley_error_t *err)
 {
   struct regen_job *job = arg;
-  size_t i;
+  long cores = sysconf (_SC_NPROCESSORS_ONLN);
 
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   if (getppid () != job->parent_pid)
     return galley_error_make (err, 0, "interrupted");
-  for (i = 0; i < job->n; i++)
-    {
-      struct layer_regen *l = &job->layers[i];
-      _cleanup_close_ int dfd = open (l->diff_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-      if (dfd < 0)
-        return galley_error_make (err, errno, "opening layer %s", l->chain_id);
-      if (layer_tar_write (dfd, l->tmp_fd, job->compression, l->result, err) < 0)
-        return galley_error_wrap (err, "layer %s", l->chain_id);
-    }
-  return 0;
+  return parallel_for (job->n, cores > 1 ? (size_t)cores : 1, regen_layer, job, err);
 }
 
 int

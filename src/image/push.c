@@ -4,7 +4,6 @@
 #include "image/push.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,6 +16,7 @@
 #include "registry/upload.h"
 #include "util/cleanup.h"
 #include "util/json.h"
+#include "util/parallel.h"
 
 int
 push_format_parse (const char *s, enum push_format *out)
@@ -274,73 +274,14 @@ push_blob (struct push_job *j, const char *kind, const struct upload_blob *b, ga
 
 /* Layers go up PUSH_PARALLEL at a time (podman sends several at once too):
  * the client is safe to share between threads.  */
-struct layer_uploads
-{
-  struct push_job *job;
-  pthread_mutex_t lock;
-  size_t next;
-  galley_error_t err; /* the first failure */
-};
-
-static void *
-upload_layers_worker (void *arg)
-{
-  struct layer_uploads *u = arg;
-
-  for (;;)
-    {
-      galley_error_t err = NULL;
-      const struct layer_regen *l;
-      size_t i;
-
-      pthread_mutex_lock (&u->lock);
-      i = u->next++;
-      if (u->err != NULL || i >= u->job->n_layers)
-        {
-          pthread_mutex_unlock (&u->lock);
-          return NULL;
-        }
-      pthread_mutex_unlock (&u->lock);
-      l = &u->job->layers[i];
-      {
-        struct upload_blob b = { .digest = l->result->blob_digest,
-                                 .size = l->result->blob_size,
-                                 .fd = l->tmp_fd };
-        if (push_blob (u->job, "blob", &b, &err) == 0)
-          continue;
-      }
-      pthread_mutex_lock (&u->lock);
-      if (u->err == NULL)
-        u->err = steal_pointer (&err);
-      pthread_mutex_unlock (&u->lock);
-      galley_error_release (&err);
-      return NULL;
-    }
-}
-
 static int
-upload_layers (struct push_job *j, galley_error_t *err)
+upload_layer (void *ctx, size_t i, galley_error_t *err)
 {
-  struct layer_uploads u = { .job = j };
-  pthread_t threads[PUSH_PARALLEL];
-  size_t n = j->n_layers < PUSH_PARALLEL ? j->n_layers : PUSH_PARALLEL, started = 0, i;
+  struct push_job *j = ctx;
+  const struct layer_regen *l = &j->layers[i];
+  struct upload_blob b = { .digest = l->result->blob_digest, .size = l->result->blob_size, .fd = l->tmp_fd };
 
-  pthread_mutex_init (&u.lock, NULL);
-  for (i = 1; i < n; i++)
-    if (pthread_create (&threads[i], NULL, upload_layers_worker, &u) == 0)
-      started = i;
-    else
-      break;
-  upload_layers_worker (&u); /* this thread is one of them */
-  for (i = 1; i <= started; i++)
-    pthread_join (threads[i], NULL);
-  pthread_mutex_destroy (&u.lock);
-  if (u.err != NULL)
-    {
-      *err = u.err;
-      return -1;
-    }
-  return 0;
+  return push_blob (j, "blob", &b, err);
 }
 
 /* Everything after the layers are regenerated: blobs, config, manifest.  */
@@ -363,7 +304,7 @@ push_documents (struct push_job *j, const struct store_image *img, enum push_for
       diff_ids[i] = r->diff_id;
       refs[i] = (struct push_blob_ref){ .digest = r->blob_digest, .size = r->blob_size };
     }
-  if (upload_layers (j, err) < 0)
+  if (parallel_for (j->n_layers, PUSH_PARALLEL, upload_layer, j, err) < 0)
     return -1;
   if (layer_regen_config (j->store, img, diff_ids, j->n_layers, &config, &config_len, config_digest, err) < 0)
     return -1;

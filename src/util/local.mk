@@ -9,6 +9,7 @@ libgalley_a_SOURCES += \
 	src/util/format.c src/util/format.h \
 	src/util/template.c src/util/template-exec.c src/util/template-funcs.c \
 	src/util/template-internal.h \
-	src/util/toml.c src/util/toml.h
+	src/util/toml.c src/util/toml.h \
+	src/util/parallel.c src/util/parallel.h
 libgalley_a_SOURCES += src/util/lazylib.c src/util/lazylib.h
 libgalley_a_SOURCES += src/util/list_cache.c src/util/list_cache.h
