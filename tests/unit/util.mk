@@ -34,3 +34,10 @@ tests_unit_test_list_cache_SOURCES = tests/unit/test-list-cache.c
 tests_unit_test_list_cache_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_list_cache_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-parallel
+TESTS += tests/unit/test-parallel
+tests_unit_test_parallel_SOURCES = tests/unit/test-parallel.c
+tests_unit_test_parallel_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_parallel_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+endif
