@@ -35,6 +35,19 @@ add_label (json_object *labels, const char *arg)
   return 0;
 }
 
+/* Collect a repeated option's values (pointers into argv).  */
+static int
+push_value (char ***values, size_t *n, const char *arg, galley_error_t *err)
+{
+  char **grown = realloc (*values, (*n + 1) * sizeof *grown);
+
+  if (grown == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  grown[(*n)++] = (char *)arg;
+  *values = grown;
+  return 0;
+}
+
 int
 cli_cmd_network_create (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
@@ -237,13 +250,8 @@ cli_cmd_network_ls (struct cli_context *ctx, int argc, char **argv, galley_error
     switch (opt)
       {
       case OPT_network_ls_filter:
-        {
-          char **grown = realloc (filters, (nf + 1) * sizeof *grown);
-          if (grown == NULL)
-            return galley_error_make (err, ENOMEM, "allocating");
-          filters = grown;
-          filters[nf++] = (char *)arg;
-        }
+        if (push_value (&filters, &nf, arg, err) < 0)
+          return -1;
         break;
       case OPT_network_ls_format:
         format = arg;
@@ -447,12 +455,33 @@ out:
   return ret;
 }
 
+/* For connect and disconnect: the network and the container's current
+ * --network.  On success both are to be cleared by the caller; on failure
+ * both are cleared (and may be cleared again).  */
+static int
+load_network_and_mode (struct cli_context *ctx, const char *network, const char *container,
+                       struct network_def *d, struct net_options *o, galley_error_t *err)
+{
+  _cleanup_json_ json_object *config = NULL;
+
+  memset (d, 0, sizeof *d);
+  memset (o, 0, sizeof *o);
+  if (network_def_load (&ctx->paths, network, d, err) < 0)
+    return -1;
+  if (container_load (&ctx->paths, container, &config, err) < 0
+      || net_options_parse (json_get_string (config, "Network"), o, err) < 0)
+    {
+      network_def_clear (d);
+      return -1;
+    }
+  return 0;
+}
+
 int
 cli_cmd_network_connect (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
   _cleanup_cli_parser_ struct cli_parser p;
   _cleanup_free_ char **aliases = NULL;
-  _cleanup_json_ json_object *config = NULL;
   struct network_def d;
   struct net_options o;
   const char *arg, *ip = NULL;
@@ -463,24 +492,11 @@ cli_cmd_network_connect (struct cli_context *ctx, int argc, char **argv, galley_
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
     if (opt == OPT_network_connect_ip)
       ip = arg;
-    else if (opt == OPT_network_connect_alias)
-      {
-        char **grown = realloc (aliases, (n + 1) * sizeof *grown);
-        if (grown == NULL)
-          return galley_error_make (err, ENOMEM, "allocating");
-        aliases = grown;
-        aliases[n++] = (char *)arg;
-      }
+    else if (opt == OPT_network_connect_alias && push_value (&aliases, &n, arg, err) < 0)
+      return -1;
   if (opt < 0 || cli_positionals (&p, 2, 2, err) < 0)
     return -1;
-  if (network_def_load (&ctx->paths, argv[p.optind], &d, err) < 0)
-    return -1;
-  if (container_load (&ctx->paths, argv[p.optind + 1], &config, err) < 0)
-    {
-      network_def_clear (&d);
-      return -1;
-    }
-  ret = net_options_parse (json_get_string (config, "Network"), &o, err);
+  ret = load_network_and_mode (ctx, argv[p.optind], argv[p.optind + 1], &d, &o, err);
   if (ret == 0 && o.mode == NET_MODE_BRIDGE && strcmp (o.container, d.name) != 0)
     ret = galley_error_make (err, 0,
                              "container %s is already connected to network %s (one network per container)",
@@ -499,7 +515,6 @@ int
 cli_cmd_network_disconnect (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
   _cleanup_cli_parser_ struct cli_parser p;
-  _cleanup_json_ json_object *config = NULL;
   struct network_def d;
   struct net_options o;
   const char *arg;
@@ -510,14 +525,7 @@ cli_cmd_network_disconnect (struct cli_context *ctx, int argc, char **argv, gall
     ;
   if (opt < 0 || cli_positionals (&p, 2, 2, err) < 0)
     return -1;
-  if (network_def_load (&ctx->paths, argv[p.optind], &d, err) < 0)
-    return -1;
-  if (container_load (&ctx->paths, argv[p.optind + 1], &config, err) < 0)
-    {
-      network_def_clear (&d);
-      return -1;
-    }
-  ret = net_options_parse (json_get_string (config, "Network"), &o, err);
+  ret = load_network_and_mode (ctx, argv[p.optind], argv[p.optind + 1], &d, &o, err);
   if (ret == 0 && (o.mode != NET_MODE_BRIDGE || strcmp (o.container, d.name) != 0))
     ret =
         galley_error_make (err, 0, "container %s is not connected to network %s", argv[p.optind + 1], d.name);
@@ -546,16 +554,10 @@ cli_cmd_network_prune (struct cli_context *ctx, int argc, char **argv, galley_er
       force = true;
     else if (opt == OPT_network_prune_filter)
       {
-        char **grown = realloc (filters, (nf + 1) * sizeof *grown);
         if (strncmp (arg, "label=", 6) != 0)
-          {
-            free (grown);
-            return galley_error_make (err, 0, "invalid filter %s for network prune (label=KEY[=VALUE])", arg);
-          }
-        if (grown == NULL)
-          return galley_error_make (err, ENOMEM, "allocating");
-        filters = grown;
-        filters[nf++] = (char *)arg;
+          return galley_error_make (err, 0, "invalid filter %s for network prune (label=KEY[=VALUE])", arg);
+        if (push_value (&filters, &nf, arg, err) < 0)
+          return -1;
       }
   if (opt < 0 || cli_positionals (&p, 0, 0, err) < 0)
     return -1;
