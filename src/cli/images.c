@@ -59,19 +59,6 @@ reference_matches (const struct store_image *img, const char *pattern)
   return false;
 }
 
-static bool
-label_matches (json_object *config, const char *want)
-{
-  _cleanup_json_ json_object *labels = image_config_labels (config);
-  const char *eq = strchr (want, '=');
-  _cleanup_free_ char *key = eq ? strndup (want, (size_t)(eq - want)) : strdup (want);
-  json_object *v;
-
-  if (labels == NULL || key == NULL || ! json_object_object_get_ex (labels, key, &v))
-    return false;
-  return eq == NULL || strcmp (json_object_get_string (v), eq + 1) == 0;
-}
-
 /* Compare created times with the image named by `ref`: before / since.  */
 static int
 reference_time (struct store *s, const char *ref, time_t *out, galley_error_t *err)
@@ -124,7 +111,7 @@ entry_selected (struct store *s, const struct images_options *o, const struct im
         }
       else if (klen == 5 && strncmp (f, "label", 5) == 0)
         {
-          if (! label_matches (e->config, v))
+          if (! image_config_label_matches (e->config, v))
             return 0;
         }
       else if ((klen == 6 && strncmp (f, "before", 6) == 0) || (klen == 5 && strncmp (f, "since", 5) == 0))

@@ -25,51 +25,6 @@ struct logs_options
   int64_t since, until; /* ns; 0 = unset */
 };
 
-/* RFC 3339, a Unix time, or a Go duration ("10m", "1h30m", "5s") before now.  */
-static int
-parse_when (const char *text, int64_t *out, galley_error_t *err)
-{
-  int64_t t = time_parse_rfc3339 (text), total = 0;
-  const char *p = text;
-
-  if (t >= 0)
-    {
-      *out = t;
-      return 0;
-    }
-  {
-    char *end = NULL;
-    double secs = strtod (text, &end);
-    if (end != text && *end == '\0')
-      {
-        *out = (int64_t)(secs * 1e9);
-        return 0;
-      }
-  }
-  while (*p)
-    {
-      char *end = NULL;
-      double v = strtod (p, &end);
-      int64_t unit;
-      if (end == p)
-        return galley_error_make (err, 0, "invalid time \"%s\"", text);
-      if (strncmp (end, "ms", 2) == 0)
-        unit = 1000000, end += 2;
-      else if (*end == 'h')
-        unit = 3600000000000LL, end++;
-      else if (*end == 'm')
-        unit = 60000000000LL, end++;
-      else if (*end == 's')
-        unit = 1000000000LL, end++;
-      else
-        return galley_error_make (err, 0, "invalid time \"%s\"", text);
-      total += (int64_t)(v * (double)unit);
-      p = end;
-    }
-  *out = time_now_ns () - total;
-  return 0;
-}
-
 static void
 print_record (const struct logs_options *o, const struct container_entry *e, const struct log_record *r,
               bool *at_line_start)
@@ -275,11 +230,11 @@ cli_cmd_logs (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
             break;
           }
         case OPT_logs_since:
-          if (parse_when (arg, &o.since, err) < 0)
+          if (time_parse_when (arg, &o.since, err) < 0)
             return -1;
           break;
         case OPT_logs_until:
-          if (parse_when (arg, &o.until, err) < 0)
+          if (time_parse_when (arg, &o.until, err) < 0)
             return -1;
           break;
         }

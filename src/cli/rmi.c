@@ -2,7 +2,9 @@
  * names is only untagged; an id (or the last name) removes the image and
  * the layers no other image uses.  All "Untagged:" lines come before the
  * "Deleted:" lines; errors are collected and reported at the end (exit 1
- * when every failure was an unknown image, as podman).  */
+ * when every failure was an unknown image, 2 when one is used by a
+ * container, as podman).  An image a container uses stays unless -f, which
+ * removes those containers first.  */
 #include "config.h"
 
 #include <errno.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/image_users.h"
 #include "image/store.h"
 #include "util/cleanup.h"
 
@@ -18,7 +21,8 @@ struct rmi_report
 {
   char **untagged, **deleted, **errors;
   size_t n_untagged, n_deleted, n_errors;
-  bool other_error;
+  bool in_use, other_error;
+  struct image_users users;
 };
 
 static void
@@ -38,14 +42,36 @@ push (char ***v, size_t *n, char *s)
 static void
 report_error (struct rmi_report *r, galley_error_t *err)
 {
-  if (galley_error_errno (err) != ENOENT)
+  if (galley_error_errno (err) == EBUSY)
+    r->in_use = true;
+  else if (galley_error_errno (err) != ENOENT)
     r->other_error = true;
   push (&r->errors, &r->n_errors, strdup ((*err)->msg));
   galley_error_release (err);
 }
 
+/* Is the image free to go?  With force its containers go first.  */
 static int
-remove_one (struct store *s, const char *input, bool force, bool all, struct rmi_report *r)
+check_users (struct cli_context *ctx, const struct store_image *img, bool force, struct rmi_report *r,
+             galley_error_t *err)
+{
+  const char *user;
+
+  if (force)
+    return image_users_remove (ctx, &r->users, img->id, err);
+  if (image_users_first (ctx, &r->users, img->id, &user, err) < 0)
+    return -1;
+  if (user == NULL)
+    return 0;
+  return galley_error_kind (err, EBUSY,
+                            "image used by %s: image is in use by a container: consider listing external "
+                            "containers and force-removing image",
+                            user);
+}
+
+static int
+remove_one (struct cli_context *ctx, struct store *s, const char *input, bool force, bool ignore, bool all,
+            struct rmi_report *r)
 {
   _cleanup_error_ galley_error_t err = NULL;
   _cleanup_store_image_ struct store_image *img = NULL;
@@ -54,7 +80,7 @@ remove_one (struct store *s, const char *input, bool force, bool all, struct rmi
 
   if (store_image_lookup (s, input, &img, &matched, &err) < 0)
     {
-      if (force && galley_error_errno (&err) == ENOENT)
+      if ((force || ignore) && galley_error_errno (&err) == ENOENT)
         return 0;
       report_error (r, &err);
       return -1;
@@ -84,13 +110,12 @@ remove_one (struct store *s, const char *input, bool force, bool all, struct rmi
       if (list)
         strcat (list, "]");
       galley_error_make (
-          &err, EBUSY,
-          "unable to delete image \"%s\" by ID with more than one tag (%s): please force removal", img->id,
-          list ? list : "");
+          &err, 0, "unable to delete image \"%s\" by ID with more than one tag (%s): please force removal",
+          img->id, list ? list : "");
       report_error (r, &err);
       return -1;
     }
-  if (store_image_remove (s, img->id, &err) < 0)
+  if (check_users (ctx, img, force, r, &err) < 0 || store_image_remove (s, img->id, &err) < 0)
     {
       report_error (r, &err);
       return -1;
@@ -120,7 +145,7 @@ cli_cmd_rmi (struct cli_context *ctx, int argc, char **argv, galley_error_t *err
   bool all = false, force = false, ignore = false;
   const char *arg;
   size_t i;
-  int opt, ret = 0;
+  int opt, status, ret = 0;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
@@ -153,18 +178,19 @@ cli_cmd_rmi (struct cli_context *ctx, int argc, char **argv, galley_error_t *err
       if (store_image_list (s, &imgs, &n, err) < 0)
         return -1;
       for (i = n; i-- > 0;)
-        remove_one (s, imgs[i]->id, true, true, &r);
+        remove_one (ctx, s, imgs[i]->id, force, true, true, &r);
       store_image_list_free (imgs, n);
     }
   else
     for (i = (size_t)p.optind; i < (size_t)argc; i++)
-      remove_one (s, argv[i], force || ignore, false, &r);
+      remove_one (ctx, s, argv[i], force, ignore, false, &r);
   for (i = 0; i < r.n_untagged; i++)
     printf ("Untagged: %s\n", r.untagged[i]);
   for (i = 0; i < r.n_deleted; i++)
     printf ("Deleted: %s\n", r.deleted[i]);
+  status = r.other_error ? GALLEY_EXIT_FAILURE : r.in_use ? 2 : 1;
   if (r.n_errors == 1)
-    ret = galley_error_make_exit (err, r.other_error ? GALLEY_EXIT_FAILURE : 1, 0, "%s", r.errors[0]);
+    ret = galley_error_make_exit (err, status, 0, "%s", r.errors[0]);
   else if (r.n_errors > 1)
     {
       size_t len = 64;
@@ -181,11 +207,11 @@ cli_cmd_rmi (struct cli_context *ctx, int argc, char **argv, galley_error_t *err
               strcat (msg, r.errors[i]);
             }
         }
-      ret = galley_error_make_exit (err, r.other_error ? GALLEY_EXIT_FAILURE : 1, 0, "%s",
-                                    msg ? msg : "errors occurred");
+      ret = galley_error_make_exit (err, status, 0, "%s", msg ? msg : "errors occurred");
     }
   free_strings (r.untagged, r.n_untagged);
   free_strings (r.deleted, r.n_deleted);
   free_strings (r.errors, r.n_errors);
+  image_users_clear (&r.users);
   return ret;
 }

@@ -191,6 +191,19 @@ image_config_labels (json_object *config)
   return member_copy (cc, "Labels");
 }
 
+bool
+image_config_label_matches (json_object *config, const char *want)
+{
+  _cleanup_json_ json_object *labels = image_config_labels (config);
+  const char *eq = strchr (want, '=');
+  _cleanup_free_ char *key = eq ? strndup (want, (size_t)(eq - want)) : strdup (want);
+  json_object *v;
+
+  if (labels == NULL || key == NULL || ! json_object_object_get_ex (labels, key, &v))
+    return false;
+  return eq == NULL || strcmp (json_object_get_string (v), eq + 1) == 0;
+}
+
 static json_object *
 graph_driver (struct store *s, const struct store_image *img)
 {

@@ -40,5 +40,8 @@ int image_history_rows (struct store *s, const struct store_image *img, struct s
 
 /* Labels of the config ("config"."Labels"), or NULL.  */
 json_object *image_config_labels (json_object *config);
+/* Does the config have label want ("KEY" or "KEY=VALUE"), as the label=
+ * filters of images and image prune ask?  */
+bool image_config_label_matches (json_object *config, const char *want);
 
 #endif

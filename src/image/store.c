@@ -29,19 +29,6 @@ static const char *const store_subdirs[] = {
   "blobs", "blobs/sha256", "layers", "images", "containers", "volumes", NULL,
 };
 
-int
-store_error_kind (galley_error_t *err, int errno_, const char *fmt, ...)
-{
-  va_list ap;
-
-  va_start (ap, fmt);
-  galley_error_makev (err, 0, fmt, ap);
-  va_end (ap);
-  if (*err != NULL)
-    (*err)->errno_ = errno_;
-  return -1;
-}
-
 bool
 store_valid_hex_id (const char *id)
 {
@@ -350,7 +337,7 @@ store_blob_put (struct store *s, const char *digest, const void *data, size_t le
   int ret;
 
   if (! store_valid_digest (digest, &hex))
-    return store_error_kind (err, EINVAL, "invalid blob digest \"%s\"", digest ? digest : "");
+    return galley_error_kind (err, EINVAL, "invalid blob digest \"%s\"", digest ? digest : "");
   if (digest_verify (digest, data, len, err) < 0)
     return -1;
   dfd = store_open_dir (s, "blobs/sha256", err);
@@ -373,7 +360,7 @@ store_blob_get (struct store *s, const char *digest, size_t max, char **data, si
   const char *hex;
 
   if (! store_valid_digest (digest, &hex))
-    return store_error_kind (err, EINVAL, "invalid blob digest \"%s\"", digest ? digest : "");
+    return galley_error_kind (err, EINVAL, "invalid blob digest \"%s\"", digest ? digest : "");
   if (asprintf (&rel, "blobs/sha256/%s", hex) < 0)
     return galley_error_make (err, ENOMEM, "allocating");
   if (fs_read_file (s->root_fd, rel, max ? max : STORE_DOC_MAX, data, len, err) < 0)

@@ -151,7 +151,7 @@ store_image_read (struct store *s, const char *id, json_object *index, struct st
   size_t len;
 
   if (! store_valid_hex_id (id))
-    return store_error_kind (err, EINVAL, "invalid image id \"%s\"", id);
+    return galley_error_kind (err, EINVAL, "invalid image id \"%s\"", id);
   if (asprintf (&rel, "images/%s/image.json", id) < 0)
     return galley_error_make (err, ENOMEM, "allocating");
   if (fs_read_file (s->root_fd, rel, STORE_DOC_MAX, &text, &len, err) < 0)
@@ -161,7 +161,7 @@ store_image_read (struct store *s, const char *id, json_object *index, struct st
   rec_id = json_get_string (rec, "id");
   if (rec_id == NULL || strcmp (rec_id, id) != 0
       || ! store_valid_digest (json_get_string (rec, "config_digest"), NULL))
-    return store_error_kind (err, EINVAL, "%s: inconsistent image record", rel);
+    return galley_error_kind (err, EINVAL, "%s: inconsistent image record", rel);
   *out = image_from_json (rec, index);
   if (*out == NULL)
     return galley_error_make (err, ENOMEM, "reading %s", rel);
@@ -183,7 +183,8 @@ store_image_list_with_index (struct store *s, json_object *index, struct store_i
                              galley_error_t *err)
 {
   _cleanup_closedir_ DIR *d = store_list_dir (s, "images", err);
-  _cleanup_list_cache_ struct list_cache *cache = list_cache_open (s->root_fd, STORE_IMAGES_CACHE, STORE_IMAGE_CACHE_FIELDS);
+  _cleanup_list_cache_ struct list_cache *cache =
+      list_cache_open (s->root_fd, STORE_IMAGES_CACHE, STORE_IMAGE_CACHE_FIELDS);
   struct store_image **imgs = NULL;
   struct dirent *de;
   size_t n = 0, cap = 0;
@@ -385,7 +386,7 @@ find_in_list (struct store_image **imgs, size_t n, const char *input, ssize_t *f
         tie = true;
     }
   if (best >= 0 && tie)
-    return store_error_kind (err, EINVAL, "%s: ambiguous name: several images match", input);
+    return galley_error_kind (err, EINVAL, "%s: ambiguous name: several images match", input);
   if (best >= 0)
     {
       *found = best;
@@ -396,8 +397,8 @@ find_in_list (struct store_image **imgs, size_t n, const char *input, ssize_t *f
       if (strncmp (imgs[i]->id, id_part, strlen (id_part)) == 0)
         {
           if (prefix >= 0)
-            return store_error_kind (err, EINVAL, "%s: ambiguous image id prefix: several images match",
-                                     input);
+            return galley_error_kind (err, EINVAL, "%s: ambiguous image id prefix: several images match",
+                                      input);
           prefix = (ssize_t)i;
         }
   if (prefix >= 0)
@@ -406,7 +407,7 @@ find_in_list (struct store_image **imgs, size_t n, const char *input, ssize_t *f
       *matched = NULL;
       return 0;
     }
-  return store_error_kind (err, ENOENT, "%s: image not known", input);
+  return galley_error_kind (err, ENOENT, "%s: image not known", input);
 }
 
 int
@@ -422,7 +423,7 @@ store_image_lookup (struct store *s, const char *name_or_id, struct store_image 
   if (matched_name)
     *matched_name = NULL;
   if (name_or_id == NULL || name_or_id[0] == '\0')
-    return store_error_kind (err, EINVAL, "empty image name");
+    return galley_error_kind (err, EINVAL, "empty image name");
   if (store_index_read (s, &index, err) < 0)
     return -1;
   /* A full id needs no listing.  */
@@ -468,7 +469,7 @@ read_doc (struct store *s, const char *digest, const char *what, json_object **o
   size_t len;
 
   if (digest == NULL)
-    return store_error_kind (err, ENOENT, "no %s recorded", what);
+    return galley_error_kind (err, ENOENT, "no %s recorded", what);
   if (store_blob_get (s, digest, STORE_DOC_MAX, &text, &len, err) < 0)
     return -1;
   return json_parse_strict (text, len, what, out, err);

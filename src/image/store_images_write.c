@@ -99,12 +99,13 @@ validate_name (const char *name, galley_error_t *err)
   const char *p, *slash = strrchr (name, '/');
 
   if (name[0] == '\0' || strlen (name) > 255 + 1 + 128)
-    return store_error_kind (err, EINVAL, "invalid image name \"%s\"", name);
+    return galley_error_kind (err, EINVAL, "invalid image name \"%s\"", name);
   for (p = name; *p; p++)
     if (*p <= ' ' || *p == 0x7f || *p == '@' || *p == '"' || *p == '\\')
-      return store_error_kind (err, EINVAL, "invalid image name \"%s\"", name);
+      return galley_error_kind (err, EINVAL, "invalid image name \"%s\"", name);
   if (slash == NULL || strchr (slash, ':') == NULL)
-    return store_error_kind (err, EINVAL, "invalid image name \"%s\": not \"registry/repository:tag\"", name);
+    return galley_error_kind (err, EINVAL, "invalid image name \"%s\": not \"registry/repository:tag\"",
+                              name);
   return 0;
 }
 
@@ -188,7 +189,7 @@ complete_record_locked (struct store *s, struct store_image *img, galley_error_t
       ready = l->ready;
       store_layer_free (l);
       if (! ready)
-        return store_error_kind (err, EINVAL, "layer %s is not ready", img->layers[i]);
+        return galley_error_kind (err, EINVAL, "layer %s is not ready", img->layers[i]);
     }
   return 0;
 }
@@ -293,19 +294,19 @@ image_add_locked (struct store *s, const struct store_image *in, galley_error_t 
   size_t i;
 
   if (! store_valid_hex_id (in->id))
-    return store_error_kind (err, EINVAL, "invalid image id \"%s\"", in->id ? in->id : "");
+    return galley_error_kind (err, EINVAL, "invalid image id \"%s\"", in->id ? in->id : "");
   if (! store_valid_digest (in->config_digest, &hex) || strcmp (hex, in->id) != 0)
-    return store_error_kind (err, EINVAL, "image id %s is not the hex of its config digest", in->id);
+    return galley_error_kind (err, EINVAL, "image id %s is not the hex of its config digest", in->id);
   if (in->manifest_digest && ! store_valid_digest (in->manifest_digest, NULL))
-    return store_error_kind (err, EINVAL, "invalid manifest digest \"%s\"", in->manifest_digest);
+    return galley_error_kind (err, EINVAL, "invalid manifest digest \"%s\"", in->manifest_digest);
   for (i = 0; in->digests && in->digests[i]; i++)
     if (! store_valid_digest (in->digests[i], NULL))
-      return store_error_kind (err, EINVAL, "invalid manifest digest \"%s\"", in->digests[i]);
+      return galley_error_kind (err, EINVAL, "invalid manifest digest \"%s\"", in->digests[i]);
   for (i = 0; in->layers && in->layers[i]; i++)
     if (! store_valid_digest (in->layers[i], NULL))
-      return store_error_kind (err, EINVAL, "invalid layer id \"%s\"", in->layers[i]);
+      return galley_error_kind (err, EINVAL, "invalid layer id \"%s\"", in->layers[i]);
   if (! store_blob_exists (s, in->config_digest))
-    return store_error_kind (err, ENOENT, "config %s is not in the store", in->config_digest);
+    return galley_error_kind (err, ENOENT, "config %s is not in the store", in->config_digest);
   if (store_index_read (s, &index, err) < 0)
     return -1;
   if (store_image_read (s, in->id, index, &old, err) < 0)
@@ -364,7 +365,7 @@ store_image_untag (struct store *s, const char *id, const char *name, galley_err
   owner = store_index_lookup (index, name);
   if (owner == NULL || strcmp (owner, id) != 0)
     {
-      store_error_kind (err, ENOENT, "%s: tag not known", name);
+      galley_error_kind (err, ENOENT, "%s: tag not known", name);
       goto out;
     }
   json_object_object_del (index, name);
@@ -425,7 +426,7 @@ store_image_remove (struct store *s, const char *id, galley_error_t *err)
   int ret;
 
   if (! store_valid_hex_id (id))
-    return store_error_kind (err, EINVAL, "invalid image id \"%s\"", id ? id : "");
+    return galley_error_kind (err, EINVAL, "invalid image id \"%s\"", id ? id : "");
   if (store_lock (s, err) < 0)
     return -1;
   ret = image_remove_locked (s, id, err);

@@ -12,11 +12,6 @@
 
 #include "image/store.h"
 
-/* An error that callers classify by errno (ENOENT "image not known",
- * EINVAL ambiguous or invalid) without ": strerror" in its message.  */
-int store_error_kind (galley_error_t *err, int errno_, const char *fmt, ...)
-    __attribute__ ((format (printf, 3, 4)));
-
 /* Documents kept in the store (manifests, configs, records) are small.  */
 #define STORE_DOC_MAX (4u << 20)
 

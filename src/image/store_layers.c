@@ -31,7 +31,7 @@ static int
 layer_validate (const char *chain_id, const char **hex, galley_error_t *err)
 {
   if (! store_valid_digest (chain_id, hex))
-    return store_error_kind (err, EINVAL, "invalid layer id \"%s\"", chain_id ? chain_id : "");
+    return galley_error_kind (err, EINVAL, "invalid layer id \"%s\"", chain_id ? chain_id : "");
   return 0;
 }
 
@@ -166,7 +166,7 @@ layer_create_locked (struct store *s, const char *hex, const char *chain_id, con
       return -1;
     fd = lock_open (dfd, "extracting", err);
     if (fd < 0 || lock_try (fd, LOCK_EXCLUSIVE, err) != 0)
-      return store_error_kind (err, EBUSY, "locking new layer %s", chain_id);
+      return galley_error_kind (err, EBUSY, "locking new layer %s", chain_id);
   }
   json_object_object_add (rec, "id", json_object_new_string (chain_id));
   json_object_object_add (rec, "diff_id", json_object_new_string (diff_id));
@@ -213,7 +213,7 @@ layer_begin_locked (struct store *s, const char *hex, const char *chain_id, cons
       }
   }
   if (parent && ! store_valid_digest (parent, NULL))
-    return store_error_kind (err, EINVAL, "invalid parent layer id \"%s\"", parent);
+    return galley_error_kind (err, EINVAL, "invalid parent layer id \"%s\"", parent);
   if (layer_create_locked (s, hex, chain_id, diff_id, parent, err) < 0)
     return galley_error_wrap (err, "creating layer %s", chain_id);
   return 0;
@@ -229,7 +229,7 @@ store_layer_begin (struct store *s, const char *chain_id, const char *diff_id, c
   if (layer_validate (chain_id, &hex, err) < 0)
     return -1;
   if (! store_valid_digest (diff_id, NULL))
-    return store_error_kind (err, EINVAL, "invalid layer diff id \"%s\"", diff_id ? diff_id : "");
+    return galley_error_kind (err, EINVAL, "invalid layer diff id \"%s\"", diff_id ? diff_id : "");
   for (;;)
     {
       _cleanup_close_ int busy_fd = -1;
@@ -272,7 +272,7 @@ store_layer_commit (struct store *s, const char *chain_id, uint64_t size, galley
     return -1;
   fd = extraction_take (s, hex);
   if (fd < 0)
-    return store_error_kind (err, EINVAL, "layer %s was not begun by this process", chain_id);
+    return galley_error_kind (err, EINVAL, "layer %s was not begun by this process", chain_id);
   if (asprintf (&rel, "layers/%s/extracting", hex) < 0)
     return galley_error_make (err, ENOMEM, "allocating");
   if (store_lock (s, err) < 0)
@@ -311,7 +311,7 @@ store_layer_abort (struct store *s, const char *chain_id, galley_error_t *err)
     return -1;
   fd = extraction_take (s, hex);
   if (fd < 0)
-    return store_error_kind (err, EINVAL, "layer %s was not begun by this process", chain_id);
+    return galley_error_kind (err, EINVAL, "layer %s was not begun by this process", chain_id);
   if (store_lock (s, err) < 0)
     return -1;
   ret = store_layer_remove_locked (s, chain_id, err);
@@ -374,7 +374,7 @@ store_layer_diff_dir (struct store *s, const char *chain_id, char **diff_dir, ga
   ready = l->ready;
   store_layer_free (l);
   if (! ready)
-    return store_error_kind (err, ENOENT, "layer %s is not ready", chain_id);
+    return galley_error_kind (err, ENOENT, "layer %s is not ready", chain_id);
   store_valid_digest (chain_id, &hex);
   if (asprintf (diff_dir, "%s/layers/%s/diff", s->root, hex) < 0)
     return galley_error_make (err, ENOMEM, "allocating");

@@ -444,3 +444,47 @@ container_state_pidfd (const struct container_state *st, galley_error_t *err)
     }
   return fd;
 }
+
+int
+time_parse_when (const char *text, int64_t *out, galley_error_t *err)
+{
+  int64_t t = time_parse_rfc3339 (text), total = 0;
+  const char *p = text;
+
+  if (t >= 0)
+    {
+      *out = t;
+      return 0;
+    }
+  {
+    char *end = NULL;
+    double secs = strtod (text, &end);
+    if (end != text && *end == '\0')
+      {
+        *out = (int64_t)(secs * 1e9);
+        return 0;
+      }
+  }
+  while (*p)
+    {
+      char *end = NULL;
+      double v = strtod (p, &end);
+      int64_t unit;
+      if (end == p)
+        return galley_error_make (err, 0, "invalid time \"%s\"", text);
+      if (strncmp (end, "ms", 2) == 0)
+        unit = 1000000, end += 2;
+      else if (*end == 'h')
+        unit = 3600000000000LL, end++;
+      else if (*end == 'm')
+        unit = 60000000000LL, end++;
+      else if (*end == 's')
+        unit = 1000000000LL, end++;
+      else
+        return galley_error_make (err, 0, "invalid time \"%s\"", text);
+      total += (int64_t)(v * (double)unit);
+      p = end;
+    }
+  *out = time_now_ns () - total;
+  return 0;
+}

@@ -96,6 +96,9 @@ int64_t time_now_ns (void);
 void time_format_rfc3339 (int64_t ns, char *buf, size_t len);
 /* RFC 3339 with optional fraction and zone -> ns; -1 when unparsable.  */
 int64_t time_parse_rfc3339 (const char *text);
+/* A point in time as podman's --since/--until/until= take it: RFC 3339, a
+ * Unix time, or a Go duration ("10m", "1h30m", "5s") before now.  */
+int time_parse_when (const char *text, int64_t *out, galley_error_t *err);
 
 /* Open a pidfd for the container's init after checking its start time
  * (no signal can then reach a recycled pid).  -1 with ESRCH when it is

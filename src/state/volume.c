@@ -55,26 +55,13 @@ volume_data_dir (const struct galley_paths *p, const char *name)
   return asprintf (&s, "%s/volumes/%s/_data", p->root, name) < 0 ? NULL : s;
 }
 
-/* An error callers classify by errno, worded as podman's (no strerror).  */
-static int __attribute__ ((format (printf, 3, 4)))
-error_kind (galley_error_t *err, int errno_, const char *fmt, ...)
-{
-  va_list ap;
-
-  va_start (ap, fmt);
-  galley_error_makev (err, 0, fmt, ap);
-  va_end (ap);
-  (*err)->errno_ = errno_;
-  return -1;
-}
-
 static int
 invalid_name (galley_error_t *err, const char *name)
 {
-  return error_kind (err, EINVAL,
-                     "invalid volume name \"%.256s\": names must match "
-                     "[a-zA-Z0-9][a-zA-Z0-9_.-]*",
-                     name ? name : "");
+  return galley_error_kind (err, EINVAL,
+                            "invalid volume name \"%.256s\": names must match "
+                            "[a-zA-Z0-9][a-zA-Z0-9_.-]*",
+                            name ? name : "");
 }
 
 /* Open storage/volumes (created when create is set).  */
@@ -224,8 +211,8 @@ volume_create (const struct galley_paths *p, const struct volume_create_options 
       if (faccessat (dirfd, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
         {
           if (! o->ignore_existing)
-            return error_kind (err, EEXIST, "volume with name %s already exists: volume already exists",
-                               name);
+            return galley_error_kind (err, EEXIST,
+                                      "volume with name %s already exists: volume already exists", name);
           goto done;
         }
     }
@@ -240,7 +227,7 @@ done:
 static int
 no_such_volume (galley_error_t *err, const char *name)
 {
-  return error_kind (err, ENOENT, "no volume with name \"%.256s\" found: no such volume", name);
+  return galley_error_kind (err, ENOENT, "no volume with name \"%.256s\" found: no such volume", name);
 }
 
 int
@@ -446,10 +433,10 @@ volume_remove (const struct galley_paths *p, const char *name, bool force, galle
     return -1;
   if (users[0] && ! force)
     {
-      return error_kind (err, EBUSY,
-                         "volume %s is being used by the following container(s): %s: volume "
-                         "is being used",
-                         name, users[0]);
+      return galley_error_kind (err, EBUSY,
+                                "volume %s is being used by the following container(s): %s: volume "
+                                "is being used",
+                                name, users[0]);
     }
   /* Renamed first: a crash in the middle leaves no half volume behind,
    * and the leftover is removed by the next removal.  */

@@ -70,6 +70,20 @@ galley_error_make_exit (galley_error_t *err, int exit_code, int errno_, const ch
 }
 
 int
+galley_error_kind (galley_error_t *err, int errno_, const char *fmt, ...)
+{
+  va_list ap;
+  int had = err != NULL && *err != NULL;
+
+  va_start (ap, fmt);
+  galley_error_makev (err, 0, fmt, ap);
+  va_end (ap);
+  if (! had && err != NULL && *err != NULL)
+    (*err)->errno_ = errno_;
+  return -1;
+}
+
+int
 galley_error_wrap (galley_error_t *err, const char *fmt, ...)
 {
   va_list ap;

@@ -41,6 +41,10 @@ int galley_error_makev (galley_error_t *err, int errno_, const char *fmt, va_lis
 int galley_error_make_exit (galley_error_t *err, int exit_code, int errno_, const char *fmt, ...)
     __attribute__ ((format (printf, 4, 5)));
 
+/* An error that callers classify by its errno but whose message is worded
+ * in full (as podman's, without strerror's words).  */
+int galley_error_kind (galley_error_t *err, int errno_, const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
 /* Prefix the existing message with context: "context: message".  Returns -1.  */
 int galley_error_wrap (galley_error_t *err, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
 

@@ -113,3 +113,38 @@ teardown () {
   run_galley image prune -a -f
   assert_output_equals "$BUSYBOX_ID"
 }
+
+@test "rmi, image prune: an image a container uses stays unless forced" {
+  galley load -i "$ARCHIVES/busybox.tar"
+  run_galley create --name user busybox true
+  cid=$output
+  run_galley 2 rmi busybox
+  assert_stderr_contains "image used by $cid: image is in use by a container"
+  run_galley image prune -a -f
+  assert_output_equals ""
+  run_galley images -q
+  assert_line_count 1
+  # -f removes the container with the image (podman)
+  run_galley rmi -f busybox
+  assert_output_contains "Deleted: $BUSYBOX_ID"
+  run_galley ps -a -q
+  assert_output_equals ""
+}
+
+@test "image prune --filter: until, label, dangling; bad filters change nothing" {
+  galley load -i "$ARCHIVES/busybox.tar"
+  run_galley 125 image prune -a -f --filter nosuch=1
+  assert_single_error_line
+  assert_stderr_contains 'invalid filter "nosuch=1"'
+  run_galley 125 image prune -a -f --filter until=yesterday
+  assert_single_error_line
+  # the image was created long before 1h ago, and has no label "x"
+  run_galley image prune -a -f --filter label=x
+  assert_output_equals ""
+  run_galley image prune -a -f --filter dangling=true
+  assert_output_equals ""
+  run_galley images -q
+  assert_line_count 1
+  run_galley image prune -a -f --filter label!=x --filter until=1h
+  assert_output_equals "$BUSYBOX_ID"
+}
