@@ -62,6 +62,11 @@ start_web () {
   run_galley inspect --format '{{.Id}}' web
   run_galley run --rm --network "container:$output" $RUN_IMAGE wget -q -O - http://localhost:8080/index.html
   assert_output_equals "hello-from-web"
+  # ns:PATH: the same namespace by its path
+  run_galley inspect --format '{{.State.Pid}}' web
+  run_galley run --rm --network "ns:/proc/$output/ns/net" $RUN_IMAGE wget -q -O - http://localhost:8080/index.html
+  assert_output_equals "hello-from-web"
+  run_galley 125 run --rm --network ns:/nonexistent $RUN_IMAGE true
   run_galley stop -t 0 web
   run_galley 125 run --rm --network container:web $RUN_IMAGE true
   assert_stderr_contains "not running"
