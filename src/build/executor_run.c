@@ -50,6 +50,34 @@ heredoc_is_script (const struct cf_instruction *in)
   return *p == '\0';
 }
 
+/* "RUN <<EOF" whose body starts with "#!": buildkit runs the body as a
+ * file with its interpreter.  The shell writes it to /dev/shm (a tmpfs:
+ * not part of the layer) and runs the interpreter named on the "#!" line
+ * (with its one optional argument, as the kernel would) on it.  */
+static char *
+shebang_script (const struct cf_heredoc *hd)
+{
+  const char *p = hd->content + 2, *end = strchr (p, '\n');
+  _cleanup_free_ char *first = strndup (p, end ? (size_t)(end - p) : strlen (p));
+  char *interp, *arg, *script = NULL;
+  const char *file = "/dev/shm/.galley-heredoc";
+
+  if (first == NULL)
+    return NULL;
+  interp = first + strspn (first, " \t");
+  arg = interp + strcspn (interp, " \t");
+  if (*arg != '\0')
+    {
+      *arg++ = '\0';
+      arg += strspn (arg, " \t");
+    }
+  if (asprintf (&script, "cat > %s <<'%s'\n%s%s\nexec '%s' %s%s%s %s", file, hd->name, hd->content, hd->name,
+                interp, *arg ? "'" : "", arg, *arg ? "'" : "", file)
+      < 0)
+    return NULL;
+  return script;
+}
+
 int
 run_prepare (struct build *b, struct stage_state *st, const struct cf_instruction *in, struct run_step *rs,
              char **key_text, galley_error_t *err)
@@ -69,7 +97,9 @@ run_prepare (struct build *b, struct stage_state *st, const struct cf_instructio
     }
   else
     {
-      line = heredoc_is_script (in) ? strdup (in->heredocs[0].content) : cf_run_heredoc_script (in);
+      line = ! heredoc_is_script (in)                          ? cf_run_heredoc_script (in)
+             : strncmp (in->heredocs[0].content, "#!", 2) == 0 ? shebang_script (&in->heredocs[0])
+                                                               : strdup (in->heredocs[0].content);
       if (line == NULL)
         return galley_error_make (err, errno, "allocating");
       rs->argv = stage_shell (st);

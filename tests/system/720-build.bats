@@ -47,7 +47,7 @@ inspect () {
   tar -C "$ctx" --owner=0 --group=0 -cf "$ctx/archive.tar" archived.txt
   # shellcheck disable=SC2046
   run_galley build -t all $(owner_args) "$ctx"
-  assert_output_contains "STEP 1/27: FROM \$BASE"
+  assert_output_contains "STEP 1/28: FROM \$BASE"
   assert_output_contains "COMMIT all"
   assert_output_contains "Successfully tagged localhost/all:latest"
   id=${lines[-1]}
@@ -56,10 +56,11 @@ inspect () {
   # ENTRYPOINT + CMD
   run_galley run --rm all
   assert_equal "$output" "hello"
-  run_galley run --rm all 'cat run.txt exec.txt heredoc.txt heredoc-copy.txt shell.txt files/one.txt files/sub/two.txt /opt/archived.txt /opt/plain.txt; pwd; echo $GREETING_ENV $APP_HOME; /usr/local/bin/script.sh; stat -c %a /usr/local/bin/script.sh'
+  run_galley run --rm all 'cat run.txt exec.txt heredoc.txt shebang.txt heredoc-copy.txt shell.txt files/one.txt files/sub/two.txt /opt/archived.txt /opt/plain.txt; pwd; echo $GREETING_ENV $APP_HOME; /usr/local/bin/script.sh; stat -c %a /usr/local/bin/script.sh'
   assert_equal "$output" "built-by-run
 exec-form
 heredoc-script
+shebang-script
 copied hello
 shell-changed
 one
