@@ -1,5 +1,6 @@
 #!/bin/bash
-# Host -> container TCP throughput through a published port (-p), galley
+# Host -> container TCP throughput through a published port (-p): galley
+# (its galley-port forwarder, runtime/portfwd.h)
 # against podman (--runtime runc, rootless, its default network and port
 # handler) on the same machine: iperf3 -s in the container, iperf3 -c on the
 # host to 127.0.0.1:PORT.  Both engines run the same exploded rootfs
@@ -85,7 +86,7 @@ summary () {
 g_med=""
 read -r g_med g_min g_max < <(measure g | summary) || true
 [ -n "$g_med" ] || { echo "galley: the measurement failed" >&2; exit 1; }
-printf 'galley -p (slirp4netns):  median %s Gbit/s (min %s, max %s)\n' "$g_med" "$g_min" "$g_max"
+printf 'galley -p (galley-port):  median %s Gbit/s (min %s, max %s)\n' "$g_med" "$g_min" "$g_max"
 
 p_med=""
 if command -v podman > /dev/null && command -v runc > /dev/null; then
