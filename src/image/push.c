@@ -213,7 +213,8 @@ progress_blob (const struct push_options *o, const char *kind, const char *diges
 }
 
 /* The repositories on dst's registry that this image has names in: the
- * registry has its blobs there, to be mounted rather than sent.  */
+ * registry may have its blobs there (pushed by galley before), to be
+ * mounted rather than sent.  */
 static int
 collect_mount_sources (struct push_job *j, const struct store_image *img, galley_error_t *err)
 {

@@ -3,8 +3,10 @@
  * keeps no blobs; see layer_regen.h) and compressed as asked, the config
  * gets the regenerated diff_ids, and blobs, config and an OCI or Docker
  * schema-2 manifest go up through registry/upload.h.  Blobs the
- * destination has are skipped; blobs of an image pulled from another
- * repository of the same registry are mounted from there.  */
+ * destination has are skipped; the others are first mounted from the
+ * repositories of the same registry that the image has names in (which
+ * works when galley pushed it there: regeneration is deterministic, a
+ * pulled image's original blobs usually differ), then uploaded.  */
 #ifndef GALLEY_PUSH_H
 #define GALLEY_PUSH_H
 
