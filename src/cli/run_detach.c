@@ -53,6 +53,7 @@ run_start_detached (struct cli_context *ctx, json_object *config, struct run_spe
   o.log_path = log.path;
   o.log_max_size = log.max_size;
   o.remove = json_object_object_get_ex (config, "Rm", &rm) && json_object_get_boolean (rm);
+  o.config = config;
   if (restart_policy_parse (json_get_string (config, "Restart"), &o.restart, &o.max_retries, err) < 0)
     return -1;
   if (run_prepare_runtime (ctx, config, spec, err) < 0)

@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <json-c/json.h>
+
 #include "runtime/spec.h"
 #include "state/paths.h"
 #include "util/error.h"
@@ -37,8 +39,10 @@ struct monitor_options
   const char *log_path;  /* k8s-file log (created 0600) */
   uint64_t log_max_size; /* 0: unlimited */
   enum restart_policy restart;
-  int max_retries; /* on-failure:N, 0 = unlimited */
-  bool remove;     /* --rm: remove the container after its exit */
+  int max_retries;     /* on-failure:N, 0 = unlimited */
+  bool remove;         /* --rm: remove the container after its exit */
+  json_object *config; /* with remove: the container's record, whose anonymous
+                        * volumes go with it (as rm -v) */
 };
 
 /* Start spec under a detached monitor.  Returns 0 once the container runs,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # attach (output, input, detach keys, signal proxying), the k8s-file log's
 # rotation at --log-opt max-size (conmon's: a fresh file renamed over the
-# full one; `logs -f` follows across it), --log-opt path= and --log-driver.
+# full one; `logs -f` follows across it), --log-opt path= and --log-driver;
+# run -d --rm taking the anonymous volumes with it.
 
 load helpers
 load helpers-run
@@ -116,4 +117,17 @@ wait_running () {
   assert_stderr_contains 'unsupported log driver "journald"'
   run_galley 125 run -d --log-opt max-size=lots $RUN_IMAGE true
   assert_stderr_contains 'invalid --log-opt "max-size=lots"'
+}
+
+@test "run -d --rm: the container's anonymous volumes go with it (as rm -v), named ones stay" {
+  galley volume create keep > /dev/null
+  galley run -d --rm --name gone -v /anon -v keep:/named $RUN_IMAGE sh -c 'echo x > /anon/f; echo y > /named/f' > /dev/null
+  local i
+  for i in $(seq 100); do
+    galley container exists gone || break
+    sleep 0.1
+  done
+  run_galley 1 container exists gone
+  run_galley volume ls -q
+  assert_output_equals keep
 }
