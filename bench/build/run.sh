@@ -11,47 +11,11 @@
 set -euo pipefail
 
 N=5
-while getopts n: opt; do
-  case $opt in
-    n) N=$OPTARG ;;
-    *) echo "usage: $0 [-n N]" >&2; exit 2 ;;
-  esac
-done
-
-GALLEY=${GALLEY:-galley}
-GALLEY=$(command -v "$GALLEY")
+. "$(dirname "$0")/../lib.sh"
+bench_init "$@"
 STATE=${GALLEY_TEST_STATE:-/var/tmp/galley-test}
 ARCHIVE=$STATE/images/busybox.tar
 [ -r "$ARCHIVE" ] || { echo "no $ARCHIVE: run tests/setup-host.sh as root first" >&2; exit 1; }
-
-TMP=$(mktemp -d)
-cleanup () {
-  if [ -d "$TMP" ]; then
-    chmod -R u+rwX "$TMP" 2> /dev/null || true
-    rm -rf "$TMP" 2> /dev/null || unshare --map-auto --map-root-user rm -rf "$TMP" 2> /dev/null || true
-  fi
-}
-trap cleanup EXIT
-
-g () { "$GALLEY" --root "$TMP/root" --runroot "$TMP/run" "$@"; }
-
-time_once () {
-  local start end
-  start=$(date +%s%N)
-  "$@" > /dev/null 2>&1
-  end=$(date +%s%N)
-  echo "scale=4; ($end - $start) / 1000000000" | bc
-}
-
-# median min max of N runs after one warm-up
-measure () {
-  local i
-  "$@" > /dev/null 2>&1 || { echo "failed: $*" >&2; return 1; }
-  for ((i = 0; i < N; i++)); do time_once "$@"; done | sort -n | awk '
-    { v[NR] = $1 }
-    END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-          printf "%.4f %.4f %.4f\n", m, v[1], v[NR] }'
-}
 
 CTX=$TMP/ctx
 mkdir -p "$CTX"
@@ -93,7 +57,6 @@ if command -v podman > /dev/null && command -v runc > /dev/null; then
 fi
 [ -n "$p_med" ] || echo "podman: not installed or not usable here"
 
-ratio () { echo "scale=3; $1 / $2" | bc; }
 [ -z "$p_med" ] || echo "ratio to podman (uncached): $(ratio "$g_med" "$p_med") (target <= 0.5)"
 echo "cached rebuild:            ${c_med}s (target <= 0.100)"
 echo "benchmark: build galley=${g_med}s reference=${p_med:-none}s ratio=$( [ -n "$p_med" ] && ratio "$g_med" "$p_med" || echo none) cached=${c_med}s"
