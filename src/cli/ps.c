@@ -2,16 +2,30 @@
  * Reads the records and the reconciled state without any lock.  */
 #include "config.h"
 
+#include <ftw.h>
 #include <regex.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "image/store.h"
+#include "state/container.h"
 #include "state/container_list.h"
 #include "util/cleanup.h"
 #include "util/format.h"
 #include "util/json.h"
+
+/* a container with what ps -s shows */
+struct sized_entry
+{
+  struct container_entry entry;
+  uint64_t rw_size, image_size;
+};
+
+static uint64_t tree_bytes; /* nftw's callback has no argument */
 
 struct ps_options
 {
@@ -143,9 +157,51 @@ join_command (json_object *cmd)
 
 /* podman's ps JSON record plus the template-only fields (ID, Names as a
  * string, the human Status, CreatedHuman, ...).  */
-static json_object *
-ps_record (const struct ps_options *o, const struct container_entry *e)
+/* go-units HumanSizeWithPrecision (n, 3): "12B", "1.2MB".  */
+static void
+human_size (uint64_t n, char *buf, size_t len)
 {
+  static const char *const units[] = { "B", "kB", "MB", "GB", "TB", "PB" };
+  double v = (double)n;
+  size_t i = 0;
+
+  while (v >= 1000.0 && i + 1 < sizeof units / sizeof *units)
+    v /= 1000.0, i++;
+  snprintf (buf, len, "%.3g%s", v, units[i]);
+}
+
+static int
+add_file_size (const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+  (void)path, (void)ftw;
+  if (type == FTW_F)
+    tree_bytes += (uint64_t)sb->st_size;
+  return 0;
+}
+
+/* ps -s: the bytes of the container's writable layer and of its image.  */
+static void
+container_sizes (struct cli_context *ctx, struct store *s, struct sized_entry *e)
+{
+  _cleanup_free_ char *dir = container_dir (&ctx->paths, e->entry.id), *upper = NULL;
+  const char *image_id = json_get_string (e->entry.config, "ImageID");
+  _cleanup_store_image_ struct store_image *img = NULL;
+  galley_error_t ignore = NULL;
+
+  /* files of subordinate owners may be unreadable: a best effort */
+  tree_bytes = 0;
+  if (dir != NULL && asprintf (&upper, "%s/upper", dir) >= 0)
+    nftw (upper, add_file_size, 16, FTW_PHYS | FTW_MOUNT);
+  e->rw_size = tree_bytes;
+  if (s != NULL && image_id != NULL && store_image_find (s, image_id, &img, &ignore) == 0)
+    e->image_size = img->size;
+  galley_error_release (&ignore);
+}
+
+static json_object *
+ps_record (const struct ps_options *o, const struct sized_entry *se)
+{
+  const struct container_entry *e = &se->entry;
   json_object *r = json_object_new_object (), *labels = NULL, *v;
   json_object *cmd = container_command (e);
   _cleanup_free_ char *cmdline = join_command (cmd);
@@ -195,7 +251,16 @@ ps_record (const struct ps_options *o, const struct container_entry *e)
   json_object_object_add (r, "Pod", json_object_new_string (""));
   json_object_object_add (r, "PodName", json_object_new_string (""));
   json_object_object_add (r, "Ports", NULL);
-  json_object_object_add (r, "Size", NULL);
+  if (o->size)
+    {
+      json_object *size = json_object_new_object ();
+      json_object_object_add (size, "rwSize", json_object_new_int64 ((int64_t)se->rw_size));
+      json_object_object_add (size, "rootFsSize",
+                              json_object_new_int64 ((int64_t)(se->rw_size + se->image_size)));
+      json_object_object_add (r, "Size", size);
+    }
+  else
+    json_object_object_add (r, "Size", NULL);
   json_object_object_add (
       r, "StartedAt",
       json_object_new_int64 (e->state.started_at ? e->state.started_at / 1000000000 : -62135596800LL));
@@ -217,7 +282,16 @@ ps_record (const struct ps_options *o, const struct container_entry *e)
   json_object_object_add (r, "RunningFor", json_object_new_string (since));
   json_object_object_add (r, "Names", json_object_new_string (container_entry_name (e)));
   json_object_object_add (r, "Ports", json_object_new_string (""));
-  json_object_object_add (r, "Size", json_object_new_string ("0B (virtual 0B)"));
+  if (o->size)
+    {
+      char rw[32], virt[32], text[80];
+      human_size (se->rw_size, rw, sizeof rw);
+      human_size (se->rw_size + se->image_size, virt, sizeof virt);
+      snprintf (text, sizeof text, "%s (virtual %s)", rw, virt);
+      json_object_object_add (r, "Size", json_object_new_string (text));
+    }
+  else
+    json_object_object_add (r, "Size", json_object_new_string (""));
   json_object_object_add (r, "Mounts", json_object_new_string (""));
   json_object_object_add (r, "Networks", json_object_new_string (""));
   return r;
@@ -291,10 +365,11 @@ parse_ps (struct cli_context *ctx, int argc, char **argv, struct ps_options *o, 
 
 /* The row of container i of the listing, when the options select it.  */
 static int
-ps_row (const struct ps_options *o, const struct container_listing *l, size_t i, bool status_filter,
-        struct format_stream *out, galley_error_t *err)
+ps_row (struct cli_context *ctx, const struct ps_options *o, const struct container_listing *l, size_t i,
+        bool status_filter, struct store *store, struct format_stream *out, galley_error_t *err)
 {
   const struct container_state *st = container_listing_state (l, i);
+  struct sized_entry se = { 0 };
   struct container_entry e = { 0 };
   json_object *row;
   bool keep = true;
@@ -322,10 +397,13 @@ ps_row (const struct ps_options *o, const struct container_listing *l, size_t i,
       return 0;
     }
   /* rendered and freed one by one: a long listing never holds all its rows */
-  row = ps_record (o, &e);
+  se.entry = e;
+  if (o->size)
+    container_sizes (ctx, store, &se);
+  row = ps_record (o, &se);
   ret = format_stream_add (out, row, err);
   json_object_put (row);
-  container_entry_clear (&e);
+  container_entry_clear (&se.entry);
   return ret;
 }
 
@@ -335,6 +413,7 @@ cli_cmd_ps (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
   struct ps_options o = { .last = -1 };
   struct container_listing *l = NULL;
   struct format_stream *out = NULL;
+  _cleanup_store_ struct store *store = NULL;
   _cleanup_json_ json_object *hdr = format_headers (ps_header_titles);
   size_t n = 0, i, first = 0;
   bool status_filter = false;
@@ -363,8 +442,10 @@ cli_cmd_ps (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
       if (out == NULL)
         goto out;
     }
+  if (o.size && store_open (&ctx->paths, &store, err) < 0)
+    goto out;
   for (i = first; i < n; i++)
-    if (ps_row (&o, l, i, status_filter, out, err) < 0)
+    if (ps_row (ctx, &o, l, i, status_filter, store, out, err) < 0)
       goto out;
   ret = 0;
   if (out != NULL)

@@ -2,7 +2,7 @@
 # attach (output, input, detach keys, signal proxying), the k8s-file log's
 # rotation at --log-opt max-size (conmon's: a fresh file renamed over the
 # full one; `logs -f` follows across it), --log-opt path= and --log-driver;
-# run -d --rm taking the anonymous volumes with it.
+# run -d --rm taking the anonymous volumes with it; ps -s sizes.
 
 load helpers
 load helpers-run
@@ -130,4 +130,13 @@ wait_running () {
   run_galley 1 container exists gone
   run_galley volume ls -q
   assert_output_equals keep
+}
+
+@test "ps -s: the writable layer's size and the virtual size with the image" {
+  galley run --name writer $RUN_IMAGE sh -c 'dd if=/dev/zero of=/big bs=1000 count=12 2> /dev/null'
+  run_galley ps -a -s --format '{{.Size}}'
+  assert_output_matches '^12(\.[0-9])?kB \(virtual [0-9.]+MB\)$'
+  run_galley ps -a --size --format json
+  [ "$(jq '.[0].Size.rwSize' <<< "$output")" -ge 12000 ]
+  [ "$(jq '.[0].Size.rootFsSize > .[0].Size.rwSize' <<< "$output")" = true ]
 }
