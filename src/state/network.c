@@ -316,11 +316,7 @@ choose_name_and_interface (struct network_def *d, const struct network_def *defs
 
   for (i = 0; d->name && i < n; i++)
     if (strcmp (defs[i].name, d->name) == 0)
-      {
-        galley_error_make (err, 0, "network name %s already used: network already exists", d->name);
-        (*err)->errno_ = EEXIST; /* for --ignore; podman's words, no strerror */
-        return -1;
-      }
+      return galley_error_kind (err, EEXIST, "network name %s already used: network already exists", d->name);
   for (k = 1; k < 10000 && d->interface == NULL; k++)
     {
       char name[32];
