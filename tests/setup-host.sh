@@ -38,6 +38,7 @@ PACKAGES=(
   uidmap fuse-overlayfs slirp4netns
   docker-registry skopeo busybox-static bats jq apache2-utils zstd python3
   openssl curl ca-certificates valgrind clang-format iproute2 procps util-linux
+  iptables iperf3
 )
 
 # name  config  port  scheme  umask
