@@ -250,13 +250,10 @@ bridge_keeper_ensure (const struct galley_paths *p, const struct idmap *map, str
 
   if (dir == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
-  if (paths_ensure_runroot (p, err) < 0 || fs_mkdir_p (dir, 0700, err) < 0)
+  if (paths_ensure_runroot (p, err) < 0)
     return -1;
-  dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0)
-    return galley_error_make (err, errno, "opening %s", dir);
-  lock = lock_open (dfd, KEEPER_LOCK, err);
-  if (lock < 0 || lock_acquire (lock, LOCK_EXCLUSIVE, err) < 0)
+  lock = lock_in_dir (dir, KEEPER_LOCK, &dfd, err);
+  if (lock < 0)
     return -1;
   if (! keeper_read (dfd, &k))
     {

@@ -7,6 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/cleanup.h"
+#include "util/fs.h"
+
 int
 lock_open (int dirfd, const char *name, galley_error_t *err)
 {
@@ -60,4 +63,22 @@ lock_release (int fd)
 
   lock_fcntl (fd, F_OFD_SETLK, F_UNLCK);
   errno = saved;
+}
+
+int
+lock_in_dir (const char *dir, const char *name, int *dirfd, galley_error_t *err)
+{
+  _cleanup_close_ int dfd = -1, fd = -1;
+
+  if (fs_mkdir_p (dir, 0700, err) < 0)
+    return -1;
+  dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return galley_error_make (err, errno, "opening %s", dir);
+  fd = lock_open (dfd, name, err);
+  if (fd < 0 || lock_acquire (fd, LOCK_EXCLUSIVE, err) < 0)
+    return -1;
+  if (dirfd)
+    *dirfd = steal_fd (&dfd);
+  return steal_fd (&fd);
 }

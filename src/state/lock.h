@@ -26,4 +26,9 @@ int lock_acquire (int fd, enum lock_mode mode, galley_error_t *err);
 int lock_try (int fd, enum lock_mode mode, galley_error_t *err);
 void lock_release (int fd);
 
+/* Make the directory dir (0700, with its parents), and take the exclusive
+ * lock dir/name, waiting.  Returns the lock's fd; *dirfd (may be NULL)
+ * gets an fd of dir for the caller's further work under the lock.  */
+int lock_in_dir (const char *dir, const char *name, int *dirfd, galley_error_t *err);
+
 #endif

@@ -350,13 +350,12 @@ network_def_create (const struct galley_paths *p, struct network_def *d, galley_
   if (d->name && ! net_name_is_valid (d->name))
     return error_untrusted (err, "invalid network name %.64s: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*",
                             d->name);
-  if (dir == NULL || paths_ensure_root (p, err) < 0 || fs_mkdir_p (dir, 0700, err) < 0)
-    return dir ? -1 : galley_error_make (err, ENOMEM, "allocating");
-  dirfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dirfd < 0)
-    return galley_error_make (err, errno, "opening %s", dir);
-  lock = lock_open (dirfd, ".lock", err);
-  if (lock < 0 || lock_acquire (lock, LOCK_EXCLUSIVE, err) < 0)
+  if (dir == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  if (paths_ensure_root (p, err) < 0)
+    return -1;
+  lock = lock_in_dir (dir, ".lock", &dirfd, err);
+  if (lock < 0)
     return -1;
   if (network_def_list (p, &defs, &n, err) < 0)
     return -1;

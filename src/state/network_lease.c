@@ -51,24 +51,12 @@ int
 network_lock (const struct galley_paths *p, const char *name, galley_error_t *err)
 {
   _cleanup_free_ char *dir = lease_dir (p, name);
-  _cleanup_close_ int dfd = -1;
-  int fd;
 
   if (dir == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
-  if (paths_ensure_runroot (p, err) < 0 || fs_mkdir_p (dir, 0700, err) < 0)
+  if (paths_ensure_runroot (p, err) < 0)
     return -1;
-  dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0)
-    return galley_error_make (err, errno, "opening %s", dir);
-  fd = lock_open (dfd, "lock", err);
-  if (fd < 0 || lock_acquire (fd, LOCK_EXCLUSIVE, err) < 0)
-    {
-      if (fd >= 0)
-        close (fd);
-      return -1;
-    }
-  return fd;
+  return lock_in_dir (dir, "lock", NULL, err);
 }
 
 static int
