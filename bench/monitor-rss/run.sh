@@ -14,7 +14,7 @@ ARCHIVE=$STATE/images/busybox.tar
 
 TMP=$(mktemp -d)
 g () { "$GALLEY" --root "$TMP/g/root" --runroot "$TMP/g/run" "$@"; }
-p () { podman --root "$TMP/p/root" --runroot "$TMP/p/run" --runtime runc --storage-driver overlay "$@"; }
+p () { podman --root "$TMP/p/root" --runroot "$TMP/p/run" --tmpdir "$TMP/p/tmp" --runtime runc --storage-driver overlay "$@"; }
 cleanup () {
   g rm -af > /dev/null 2>&1 || true
   if command -v podman > /dev/null; then p rm -af -t 0 > /dev/null 2>&1 || true; p system reset -f > /dev/null 2>&1 || true; fi

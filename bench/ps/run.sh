@@ -40,15 +40,16 @@ cleanup () {
 trap cleanup EXIT
 
 g () { "$GALLEY" --root "$TMP/g/root" --runroot "$TMP/g/run" "$@"; }
-p () { podman --root "$TMP/p/root" --runroot "$TMP/p/run" --runtime runc --storage-driver overlay "$@"; }
+# its own --tmpdir: `system reset` removes the tmpdir, which is otherwise
+# the /run/libpod that every other podman on the host uses
+p () { podman --root "$TMP/p/root" --runroot "$TMP/p/run" --tmpdir "$TMP/p/tmp" --runtime runc --storage-driver overlay "$@"; }
 
 python3 "$HERE/mkarchive.py" "$BASE" "$M" "$TMP/images.tar"
 
 # "wall cpu" seconds of one run, output discarded
 time_once () {
-  local t
-  t=$( { /usr/bin/time -f '%e %U %S' "$@" > /dev/null 2> /dev/null; } 2>&1 | tail -1)
-  awk '{ printf "%.4f %.4f\n", $1, $2 + $3 }' <<< "$t"
+  /usr/bin/time -o "$TMP/time" -f '%e %U %S' "$@" > /dev/null 2>&1
+  awk '{ printf "%.4f %.4f\n", $1, $2 + $3 }' "$TMP/time"
 }
 
 # median wall, median cpu of R runs after a warm-up
@@ -80,7 +81,7 @@ read -r g_im_w g_im_c < <(measure g images)
 p_ps_w="" p_im_w=""
 if [ "$PODMAN" = yes ] && command -v podman > /dev/null && command -v runc > /dev/null; then
   echo "populating podman: $M images, $N containers (this takes minutes)..."
-  if populate podman --root "$TMP/p/root" --runroot "$TMP/p/run" --runtime runc --storage-driver overlay; then
+  if populate podman --root "$TMP/p/root" --runroot "$TMP/p/run" --tmpdir "$TMP/p/tmp" --runtime runc --storage-driver overlay; then
     read -r p_ps_w p_ps_c < <(measure p ps -a)
     read -r p_im_w p_im_c < <(measure p images)
   fi
