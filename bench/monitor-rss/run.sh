@@ -52,7 +52,7 @@ c_rss="" c_pss=""
 if command -v podman > /dev/null && command -v runc > /dev/null; then
   p load -q -i "$ARCHIVE" > /dev/null 2>&1
   # the default nofile limit podman asks for may exceed this host's hard limit
-  p run -d --name idle --network none --ulimit nofile=1024:1024 localhost/busybox:latest sleep 1000 > /dev/null
+  p run -d --name idle --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 localhost/busybox:latest sleep 1000 > /dev/null
   sleep 2
   conmon=$(p container inspect idle --format '{{.State.ConmonPid}}')
   read -r c_rss c_pss < <(mem "$conmon")
