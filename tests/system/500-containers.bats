@@ -154,7 +154,9 @@ b"
 }
 
 @test "wait: exit code; --condition running" {
-  galley create --name w $RUN_IMAGE sh -c 'sleep 0.5; exit 5' > /dev/null
+  # long enough that `wait` sees it running even on a loaded machine (an
+  # exited container never becomes "running" again: wait would block)
+  galley create --name w $RUN_IMAGE sh -c 'sleep 5; exit 5' > /dev/null
   galley start w
   run_galley wait --condition running w
   assert_output_equals "-1"
