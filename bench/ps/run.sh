@@ -47,6 +47,7 @@ p () { podman --root "$TMP/p/root" --runroot "$TMP/p/run" --tmpdir "$TMP/p/tmp" 
 python3 "$HERE/mkarchive.py" "$BASE" "$M" "$TMP/images.tar"
 
 # "wall cpu" seconds of one run, output discarded
+# (commands, not the g/p shell functions, which /usr/bin/time cannot run)
 time_once () {
   /usr/bin/time -o "$TMP/time" -f '%e %U %S' "$@" > /dev/null 2>&1
   awk '{ printf "%.4f %.4f\n", $1, $2 + $3 }' "$TMP/time"
@@ -74,16 +75,18 @@ populate () {
 
 echo "populating galley: $M images, $N containers..."
 populate "$GALLEY" --root "$TMP/g/root" --runroot "$TMP/g/run"
-read -r g_ps_w g_ps_c < <(measure g ps -a)
-read -r g_im_w g_im_c < <(measure g images)
+G=("$GALLEY" --root "$TMP/g/root" --runroot "$TMP/g/run")
+read -r g_ps_w g_ps_c < <(measure "${G[@]}" ps -a)
+read -r g_im_w g_im_c < <(measure "${G[@]}" images)
 [ "$(g ps -aq | wc -l)" -eq "$N" ] || echo "warning: galley lists $(g ps -aq | wc -l) containers" >&2
 
 p_ps_w="" p_im_w=""
 if [ "$PODMAN" = yes ] && command -v podman > /dev/null && command -v runc > /dev/null; then
   echo "populating podman: $M images, $N containers (this takes minutes)..."
   if populate podman --root "$TMP/p/root" --runroot "$TMP/p/run" --tmpdir "$TMP/p/tmp" --runtime runc --storage-driver overlay; then
-    read -r p_ps_w p_ps_c < <(measure p ps -a)
-    read -r p_im_w p_im_c < <(measure p images)
+    P=(podman --root "$TMP/p/root" --runroot "$TMP/p/run" --tmpdir "$TMP/p/tmp" --runtime runc --storage-driver overlay)
+    read -r p_ps_w p_ps_c < <(measure "${P[@]}" ps -a)
+    read -r p_im_w p_im_c < <(measure "${P[@]}" images)
   fi
 fi
 
