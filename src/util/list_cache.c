@@ -157,7 +157,8 @@ list_cache_open (int dirfd, const char *name, size_t n_fields)
       free (c);
       return NULL;
     }
-  c->dirfd = dirfd;
+  /* its own fd: the caller's may be gone by list_cache_close  */
+  c->dirfd = dirfd >= 0 ? fcntl (dirfd, F_DUPFD_CLOEXEC, 3) : -1;
   c->n_fields = n_fields;
   /* the clock that stamps ctimes; a second of margin for clock steps */
   clock_gettime (CLOCK_REALTIME_COARSE, &now);
@@ -333,5 +334,7 @@ list_cache_close (struct list_cache *c)
   free (c->loaded);
   free (c->text);
   free (c->name);
+  if (c->dirfd >= 0)
+    close (c->dirfd);
   free (c);
 }

@@ -25,7 +25,8 @@
 struct list_cache;
 
 /* Load the cache at dirfd/name for records of n_fields fields (a missing,
- * corrupt or differently shaped file gives an empty cache).  Never fails
+ * corrupt or differently shaped file gives an empty cache).  The cache
+ * keeps a duplicate of dirfd until list_cache_close.  Never fails
  * but for memory: returns NULL then.  */
 struct list_cache *list_cache_open (int dirfd, const char *name, size_t n_fields);
 

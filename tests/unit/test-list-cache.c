@@ -80,6 +80,28 @@ test_round_trip (void **state)
   remove_tmpdir (dfd, path);
 }
 
+/* The caller may close its directory fd right after open (ps does): the
+ * cache keeps its own.  */
+static void
+test_own_dirfd (void **state)
+{
+  char *path;
+  int dfd = open_tmpdir (&path), caller = dup (dfd);
+  const char *in[1] = { "x" };
+  galley_error_t err = NULL;
+  struct list_cache *c;
+
+  (void)state;
+  c = list_cache_open (caller, "cache", 1);
+  close (caller);
+  assert_non_null (list_cache_put (c, "a", &old_a, in, &err));
+  list_cache_close (c);
+  c = list_cache_open (dfd, "cache", 1);
+  assert_non_null (list_cache_get (c, "a", &old_a));
+  list_cache_close (c);
+  remove_tmpdir (dfd, path);
+}
+
 static void
 test_racy_record_not_trusted (void **state)
 {
@@ -145,6 +167,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_round_trip),
+    cmocka_unit_test (test_own_dirfd),
     cmocka_unit_test (test_racy_record_not_trusted),
     cmocka_unit_test (test_damaged_file),
   };
