@@ -20,6 +20,7 @@
 #include "state/container.h"
 #include "state/container_state.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/json.h"
 
 int
@@ -110,22 +111,6 @@ forward_input (struct session *s, const unsigned char *buf, size_t len)
   return send_all (s->sock, out, k);
 }
 
-static int
-write_out (int fd, const char *buf, size_t len)
-{
-  while (len > 0)
-    {
-      ssize_t w = write (fd, buf, len);
-      if (w < 0 && errno == EINTR)
-        continue;
-      if (w < 0)
-        return -1;
-      buf += w;
-      len -= (size_t)w;
-    }
-  return 0;
-}
-
 /* One packet from the relay: 0 at EOF.  */
 static int
 relay_output (struct session *s)
@@ -137,7 +122,7 @@ relay_output (struct session *s)
     return 1;
   if (n <= 0)
     return 0;
-  write_out (pkt[0] == LOG_RELAY_STDERR ? 2 : 1, pkt + 1, (size_t)n - 1);
+  fs_write_all (pkt[0] == LOG_RELAY_STDERR ? 2 : 1, pkt + 1, (size_t)n - 1);
   return 1;
 }
 

@@ -18,6 +18,7 @@
 #include "state/container_log.h"
 #include "state/container_state.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 #define MAX_CLIENTS 16
 
@@ -37,22 +38,6 @@ struct relay
   int clients[MAX_CLIENTS];
   size_t n_clients;
 };
-
-static int
-write_all (int fd, const char *buf, size_t len)
-{
-  while (len > 0)
-    {
-      ssize_t w = write (fd, buf, len);
-      if (w < 0 && errno == EINTR)
-        continue;
-      if (w < 0)
-        return -1;
-      buf += w;
-      len -= (size_t)w;
-    }
-  return 0;
-}
 
 /* As conmon's reopen_k8s_file: a fresh file renamed over the full one, so
  * that the log never exceeds its limit and readers that hold the old file
@@ -90,7 +75,7 @@ emit (struct relay *r, bool is_stderr, bool partial, const char *msg, size_t len
   n = log_format_record (rec, sizeof rec, time_now_ns (), is_stderr, partial, msg, len);
   if (r->o->max_size > 0 && r->written > 0 && r->written + n > r->o->max_size && r->o->log_path != NULL)
     rotate (r);
-  if (write_all (r->log_fd, rec, n) == 0)
+  if (fs_write_all (r->log_fd, rec, n) == 0)
     r->written += n;
 }
 
@@ -169,7 +154,7 @@ client_input (struct relay *r, size_t i)
       return;
     }
   if (r->o->stdin_fd >= 0)
-    write_all (r->o->stdin_fd, buf, (size_t)n);
+    fs_write_all (r->o->stdin_fd, buf, (size_t)n);
 }
 
 static int
