@@ -30,5 +30,5 @@ libgalley_a_SOURCES += \
 	src/image/push.c src/image/push.h \
 	src/image/pull_progress.c src/image/pull_progress.h
 if LAZY_LIBS
-libgalley_a_SOURCES += src/image/archive_lazy.c
+libgalley_a_SOURCES += src/image/archive_lazy.c src/image/crypto_lazy.c
 endif

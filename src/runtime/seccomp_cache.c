@@ -14,19 +14,21 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "image/digest.h"
 #include "runtime/seccomp.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
-#define CACHE_MAGIC 0x67736331u /* "gsc1" */
+#define CACHE_MAGIC 0x67736332u /* "gsc2" */
 
+/* $runroot/seccomp/<name>.bpf holds the header, the key text (compared in
+ * full on every read, so two keys sharing a name only cost a recompile) and
+ * the program.  */
 struct cache_header
 {
   uint32_t magic;
   uint32_t flags;
-  uint32_t len;
-  uint32_t reserved;
+  uint32_t len;     /* instructions */
+  uint32_t key_len; /* bytes of key text */
 };
 
 void
@@ -36,35 +38,40 @@ seccomp_program_clear (struct seccomp_program *prog)
   memset (prog, 0, sizeof *prog);
 }
 
+/* What the program depends on.  The profile is named by its identity and
+ * modification time rather than a digest of its bytes: hashing would load
+ * and initialise libcrypto (~3 ms) in every `run`, which otherwise hashes
+ * nothing, and reading the profile is then only needed to compile it.  A
+ * profile replaced or edited gets a new inode or mtime, so a new key.  */
 static int
-cache_key (const char *profile, size_t len, uint64_t caps, char out[DIGEST_SHA256_BUFSIZE],
-           galley_error_t *err)
+cache_key (const char *profile_path, uint64_t caps, char **key, char **name, galley_error_t *err)
 {
   const struct scmp_version *v = seccomp_version ();
   struct utsname u;
-  _cleanup_free_ char *buf = NULL;
-  char suffix[160];
-  int n;
+  struct stat st;
 
+  if (stat (profile_path, &st) < 0)
+    return galley_error_make (err, errno, "loading the seccomp profile %s", profile_path);
   uname (&u);
-  n = snprintf (suffix, sizeof suffix, "\n%016llx\n%u.%u.%u\n%s\n", (unsigned long long)caps,
-                v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0, u.machine);
-  buf = malloc (len + (size_t)n);
-  if (buf == NULL)
+  if (asprintf (key, "%s\n%llx:%llx:%lld:%lld.%09ld\n%016llx\n%u.%u.%u\n%s\n", profile_path,
+                (unsigned long long)st.st_dev, (unsigned long long)st.st_ino, (long long)st.st_size,
+                (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (unsigned long long)caps, v ? v->major : 0,
+                v ? v->minor : 0, v ? v->micro : 0, u.machine)
+      < 0)
     return galley_error_make (err, errno, "allocating");
-  memcpy (buf, profile, len);
-  memcpy (buf + len, suffix, (size_t)n);
-  return digest_sha256_hex (buf, len + (size_t)n, out) < 0
-             ? galley_error_make (err, 0, "hashing the seccomp profile")
-             : 0;
+  if (asprintf (name, "%llx-%llx-%016llx.bpf", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+                (unsigned long long)caps)
+      < 0)
+    return galley_error_make (err, errno, "allocating");
+  return 0;
 }
 
 static int
-read_cached (int dirfd, const char *name, struct seccomp_program *out)
+read_cached (int dirfd, const char *name, const char *key, struct seccomp_program *out)
 {
   _cleanup_free_ char *data = NULL;
+  size_t len, key_len = strlen (key), insns_size;
   struct cache_header h;
-  size_t len;
   galley_error_t ignore = NULL;
 
   if (fs_read_file (dirfd, name, 1 << 20, &data, &len, &ignore) < 0)
@@ -75,16 +82,35 @@ read_cached (int dirfd, const char *name, struct seccomp_program *out)
   if (len < sizeof h)
     return -1;
   memcpy (&h, data, sizeof h);
-  if (h.magic != CACHE_MAGIC || h.len == 0 || h.len > BPF_MAXINSNS
-      || len != sizeof h + h.len * sizeof (struct sock_filter))
+  if (h.magic != CACHE_MAGIC || h.len == 0 || h.len > BPF_MAXINSNS || h.key_len != key_len)
     return -1;
-  out->insns = malloc (h.len * sizeof (struct sock_filter));
+  insns_size = h.len * sizeof (struct sock_filter);
+  if (len != sizeof h + key_len + insns_size || memcmp (data + sizeof h, key, key_len) != 0)
+    return -1;
+  out->insns = malloc (insns_size);
   if (out->insns == NULL)
     return -1;
-  memcpy (out->insns, data + sizeof h, h.len * sizeof (struct sock_filter));
+  memcpy (out->insns, data + sizeof h + key_len, insns_size);
   out->len = (unsigned short)h.len;
   out->flags = h.flags;
   return 0;
+}
+
+static void
+write_cached (int dirfd, const char *name, const char *key, const struct seccomp_program *prog)
+{
+  size_t key_len = strlen (key), insns_size = prog->len * sizeof (struct sock_filter);
+  struct cache_header h = { CACHE_MAGIC, prog->flags, prog->len, (uint32_t)key_len };
+  _cleanup_free_ char *blob = malloc (sizeof h + key_len + insns_size);
+  galley_error_t ignore = NULL;
+
+  if (blob == NULL)
+    return;
+  memcpy (blob, &h, sizeof h);
+  memcpy (blob + sizeof h, key, key_len);
+  memcpy (blob + sizeof h + key_len, prog->insns, insns_size);
+  if (fs_write_atomic (dirfd, name, blob, sizeof h + key_len + insns_size, 0600, &ignore) < 0)
+    galley_error_release (&ignore);
 }
 
 static int
@@ -125,25 +151,20 @@ seccomp_program_get (const struct galley_paths *p, const char *profile_path, uin
                      struct seccomp_program *out, galley_error_t *err)
 {
   _cleanup_free_ char *path = profile_path ? strdup (profile_path) : seccomp_default_profile_path ();
-  _cleanup_free_ char *profile = NULL, *dir = NULL, *name = NULL, *blob = NULL;
+  _cleanup_free_ char *dir = NULL, *key = NULL, *name = NULL;
   _cleanup_close_ int dirfd = -1;
-  char key[DIGEST_SHA256_BUFSIZE];
-  size_t len;
-  galley_error_t ignore = NULL;
 
   memset (out, 0, sizeof *out);
   if (path == NULL)
     return galley_error_make (err, errno, "allocating");
-  if (fs_read_file (AT_FDCWD, path, 4 << 20, &profile, &len, err) < 0)
-    return galley_error_wrap (err, "loading the seccomp profile");
-  if (cache_key (profile, len, caps, key, err) < 0)
+  if (cache_key (path, caps, &key, &name, err) < 0)
     return -1;
-  if (asprintf (&dir, "%s/seccomp", p->runroot) < 0 || asprintf (&name, "%s.bpf", key) < 0)
+  if (asprintf (&dir, "%s/seccomp", p->runroot) < 0)
     return galley_error_make (err, errno, "allocating");
   if (mkdir (dir, 0700) < 0 && errno != EEXIST)
     dir[0] = '\0';
   dirfd = dir[0] ? open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
-  if (dirfd >= 0 && read_cached (dirfd, name, out) == 0)
+  if (dirfd >= 0 && read_cached (dirfd, name, key, out) == 0)
     return 0;
   if (compile (path, caps, out, err) < 0)
     {
@@ -151,18 +172,7 @@ seccomp_program_get (const struct galley_paths *p, const char *profile_path, uin
       return galley_error_wrap (err, "loading the seccomp profile %s", path);
     }
   if (dirfd >= 0)
-    {
-      size_t size = out->len * sizeof (struct sock_filter);
-      struct cache_header h = { CACHE_MAGIC, out->flags, out->len, 0 };
-      blob = malloc (sizeof h + size);
-      if (blob != NULL)
-        {
-          memcpy (blob, &h, sizeof h);
-          memcpy (blob + sizeof h, out->insns, size);
-          if (fs_write_atomic (dirfd, name, blob, sizeof h + size, 0600, &ignore) < 0)
-            galley_error_release (&ignore);
-        }
-    }
+    write_cached (dirfd, name, key, out);
   return 0;
 }
 

@@ -1,9 +1,10 @@
 /* Compiled seccomp filters, cached in the runroot.  Turning the JSON
  * profile into BPF with libseccomp costs ~100-200 ms per container on a
  * small VM, more than everything else `run` does; the program depends only
- * on the profile's bytes, the capability set, the libseccomp version and the
- * architecture, so it is compiled once (runtime/seccomp.c does the
- * compiling) and installed from the cache with seccomp(2) afterwards.  */
+ * on the profile (named by path, inode and mtime), the capability set, the
+ * libseccomp version and the architecture, so it is compiled once
+ * (runtime/seccomp.c does the compiling) and installed from the cache with
+ * seccomp(2) afterwards.  */
 #ifndef GALLEY_RUNTIME_SECCOMP_CACHE_H
 #define GALLEY_RUNTIME_SECCOMP_CACHE_H
 
@@ -22,8 +23,8 @@ struct seccomp_program
 };
 
 /* The program for profile_path (NULL: the default profile) and caps (bit N
- * = capability N).  From $runroot/seccomp/<key>.bpf when cached, else
- * compiled and cached.  */
+ * = capability N).  From $runroot/seccomp/<dev>-<ino>-<caps>.bpf when
+ * cached, else compiled and cached.  */
 int seccomp_program_get (const struct galley_paths *p, const char *profile_path, uint64_t caps,
                          struct seccomp_program *out, galley_error_t *err);
 void seccomp_program_clear (struct seccomp_program *prog);

@@ -1,10 +1,10 @@
-/* Binding a shared library on first use.  galley calls libcurl, libarchive
- * and libsubid by their real names, but (unless configured with
+/* Binding a shared library on first use.  galley calls libcurl, libarchive,
+ * libcrypto and libsubid by their real names, but (unless configured with
  * --disable-lazy-libs) is not linked against them: the *_lazy.c modules
  * define trampolines with the libraries' exact prototypes that dlopen() the
  * library by SONAME on the first call and forward.  Commands that never
- * touch the network, a tarball or /etc/subuid (galley version, ps, ...) so
- * don't pay for mapping the ~50 libraries those three drag in.
+ * touch the network, a tarball, a digest or /etc/subuid (galley version,
+ * ps, ...) so don't pay for mapping the ~50 libraries those drag in.
  *
  * A missing library or symbol is an installation error, not a runtime one:
  * lazylib prints "galley: cannot load <soname>: <dlerror>" and exits 125

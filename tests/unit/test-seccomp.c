@@ -1,7 +1,8 @@
 /* Unit tests of the seccomp profile loader: the default profile really
  * denies what containers-common's denies (checked by a forked child that
  * installs the filter and makes the syscall), includes/excludes, args,
- * and one clear error per bad profile.  */
+ * and one clear error per bad profile; the compiled-program cache follows
+ * the profile it was compiled from.  */
 #include "config.h"
 
 #include <errno.h>
@@ -24,6 +25,8 @@
 
 #include "runtime/caps.h"
 #include "runtime/seccomp.h"
+#include "runtime/seccomp_cache.h"
+#include "util/fs.h"
 
 /* Install ctx in a child and make the syscall there: 0 if it succeeded,
  * else its errno.  no_new_privs lets an unprivileged test install it.  */
@@ -241,6 +244,88 @@ test_missing_file_and_env_override (void **state)
   unsetenv ("GALLEY_SECCOMP_PROFILE");
 }
 
+/* The errno getppid returns under the cached program for PROFILE.  */
+static int
+cached_getppid_errno (const struct galley_paths *p, const char *profile)
+{
+  struct seccomp_program prog;
+  _cleanup_error_ galley_error_t err = NULL;
+  int status;
+  pid_t pid;
+
+  if (seccomp_program_get (p, profile, caps_default (), &prog, &err) < 0)
+    fail_msg ("%s", err->msg);
+  pid = fork ();
+  assert_true (pid >= 0);
+  if (pid == 0)
+    {
+      if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_program_install (&prog, &err) < 0)
+        _exit (255);
+      _exit (syscall (SYS_getppid) < 0 ? errno : 0);
+    }
+  seccomp_program_clear (&prog);
+  assert_int_equal (waitpid (pid, &status, 0), pid);
+  assert_true (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
+static int
+count_cache_files (const char *dir)
+{
+  char cmd[512];
+  FILE *f;
+  int n = -1;
+
+  snprintf (cmd, sizeof cmd, "ls %s/seccomp | grep -c '\\.bpf$'", dir);
+  f = popen (cmd, "r");
+  assert_non_null (f);
+  assert_int_equal (fscanf (f, "%d", &n), 1);
+  pclose (f);
+  return n;
+}
+
+static void
+test_cache_follows_the_profile (void **state)
+{
+  const char *deny5 = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
+                      "{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":5}]}";
+  const char *deny7 = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
+                      "{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":7}]}";
+  char dir[] = "/tmp/galley-test-seccomp-XXXXXX", profile[64], name[512];
+  struct galley_paths p = { 0 };
+  _cleanup_error_ galley_error_t err = NULL;
+  FILE *f;
+
+  assert_non_null (mkdtemp (dir));
+  p.runroot = dir;
+  snprintf (profile, sizeof profile, "%s/profile.json", dir);
+  assert_int_equal (fs_write_atomic (AT_FDCWD, profile, deny5, strlen (deny5), 0600, &err), 0);
+
+  /* compiled, cached, then served from the cache */
+  assert_int_equal (cached_getppid_errno (&p, profile), 5);
+  assert_int_equal (count_cache_files (dir), 1);
+  assert_int_equal (cached_getppid_errno (&p, profile), 5);
+  assert_int_equal (count_cache_files (dir), 1);
+
+  /* the profile rewritten in place (same inode and size): its mtime makes
+   * a new key, so the old program is not served */
+  usleep (10000);
+  f = fopen (profile, "r+");
+  assert_non_null (f);
+  assert_int_equal (fputs (deny7, f) >= 0, 1);
+  fclose (f);
+  assert_int_equal (cached_getppid_errno (&p, profile), 7);
+
+  /* a cache file whose key does not match is ignored and replaced */
+  snprintf (name, sizeof name, "sh -c 'for f in %s/seccomp/*.bpf; do printf garbage > $f; done'", dir);
+  assert_int_equal (system (name), 0);
+  assert_int_equal (cached_getppid_errno (&p, profile), 7);
+  assert_int_equal (cached_getppid_errno (&p, profile), 7);
+
+  snprintf (name, sizeof name, "rm -rf %s", dir);
+  assert_int_equal (system (name), 0);
+}
+
 int
 main (void)
 {
@@ -251,6 +336,7 @@ main (void)
     cmocka_unit_test (test_custom_profile_semantics),
     cmocka_unit_test (test_bad_profiles),
     cmocka_unit_test (test_missing_file_and_env_override),
+    cmocka_unit_test (test_cache_follows_the_profile),
   };
 
   /* The default profile from the source tree.  */
