@@ -1,7 +1,7 @@
 /* galley network create/ls/inspect/rm/exists/connect/disconnect/prune:
- * podman-compatible commands over src/state/network.h.  A container is on
- * one network at a time here: connect and disconnect change a stopped
- * container's "Network" (runtime/bridge.h says how it is wired).  */
+ * podman-compatible commands over src/state/network.h.  connect and
+ * disconnect change the container's record (state/network_members.h) and,
+ * when it runs, its interfaces right away (runtime/bridge.h).  */
 #include "config.h"
 
 #include <errno.h>
@@ -19,6 +19,7 @@
 #include "state/container.h"
 #include "state/container_list.h"
 #include "state/network.h"
+#include "state/network_members.h"
 #include "util/cleanup.h"
 #include "util/format.h"
 #include "util/json.h"
@@ -109,7 +110,7 @@ out:
   return ret;
 }
 
-/* The ids of the containers configured on network name.  */
+/* The containers configured on network name.  */
 static int
 network_users (const struct galley_paths *paths, const char *name, struct container_entry **users, size_t *n,
                galley_error_t *err)
@@ -123,12 +124,7 @@ network_users (const struct galley_paths *paths, const char *name, struct contai
     return -1;
   for (i = 0; i < count; i++)
     {
-      struct net_options o;
-      _cleanup_error_ galley_error_t ignored = NULL;
-      bool on = net_options_parse (json_get_string (all[i].config, "Network"), &o, &ignored) == 0
-                && o.mode == NET_MODE_BRIDGE && strcmp (o.container, name) == 0;
-      net_options_clear (&o);
-      if (on)
+      if (network_member_has (all[i].config, name))
         all[(*n)++] = all[i];
       else
         container_entry_clear (&all[i]);
@@ -411,70 +407,115 @@ cli_cmd_network_exists (struct cli_context *ctx, int argc, char **argv, galley_e
   return 0;
 }
 
-/* Set a stopped container's network (and --alias/--ip) in container.json.  */
-static int
-set_container_network (struct cli_context *ctx, const char *container, const char *network, char **aliases,
-                       size_t n_aliases, const char *ip, galley_error_t *err)
+/* A container being connected or disconnected, its lock held.  */
+struct target
 {
   struct container_entry e;
-  _cleanup_free_ char *dir = NULL;
-  _cleanup_close_ int lock = -1, dfd = -1;
-  json_object *a;
-  size_t i;
-  int ret = -1;
+  struct net_options mode;
+  int lock;
+  bool live;
+};
 
-  if (container_find (&ctx->paths, container, &e, err) < 0)
-    return -1;
-  if (container_status_is_live (e.state.status))
-    {
-      galley_error_make (err, 0,
-                         "container %s is running: connecting or disconnecting a running container is "
-                         "not supported yet; stop it first",
-                         container);
-      goto out;
-    }
-  lock = container_lock (&ctx->paths, e.id, err);
-  dir = container_dir (&ctx->paths, e.id);
-  if (lock < 0 || dir == NULL || (dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-    {
-      if (*err == NULL)
-        galley_error_make (err, errno, "opening %s", dir ? dir : e.id);
-      goto out;
-    }
-  json_object_object_add (e.config, "Network", json_object_new_string (network));
-  json_object_object_del (e.config, "IP");
-  if (ip)
-    json_object_object_add (e.config, "IP", json_object_new_string (ip));
-  a = json_object_new_array ();
-  for (i = 0; i < n_aliases; i++)
-    json_object_array_add (a, json_object_new_string (aliases[i]));
-  json_object_object_add (e.config, "NetworkAliases", a);
-  ret = json_write_atomic (dfd, "container.json", e.config, err);
-out:
-  container_entry_clear (&e);
-  return ret;
+static void
+target_clear (struct target *t)
+{
+  container_entry_clear (&t->e);
+  net_options_clear (&t->mode);
+  if (t->lock >= 0)
+    close (t->lock);
+  t->lock = -1;
 }
 
-/* For connect and disconnect: the network and the container's current
- * --network.  On success both are to be cleared by the caller; on failure
- * both are cleared (and may be cleared again).  */
+/* The network (podman's "network not found" first), then the container
+ * with its lock, record and state read under it.  On failure nothing is
+ * left to clear.  */
 static int
-load_network_and_mode (struct cli_context *ctx, const char *network, const char *container,
-                       struct network_def *d, struct net_options *o, galley_error_t *err)
+target_open (struct cli_context *ctx, const char *network, const char *container, struct network_def *d,
+             struct target *t, galley_error_t *err)
 {
-  _cleanup_json_ json_object *config = NULL;
+  struct container_entry found;
+  _cleanup_error_ galley_error_t gone = NULL;
 
   memset (d, 0, sizeof *d);
-  memset (o, 0, sizeof *o);
+  memset (t, 0, sizeof *t);
+  t->lock = -1;
   if (network_def_load (&ctx->paths, network, d, err) < 0)
     return -1;
-  if (container_load (&ctx->paths, container, &config, err) < 0
-      || net_options_parse (json_get_string (config, "Network"), o, err) < 0)
+  if (container_find (&ctx->paths, container, &found, err) < 0)
+    goto fail;
+  t->lock = container_lock (&ctx->paths, found.id, err);
+  if (t->lock < 0 || container_find (&ctx->paths, found.id, &t->e, err) < 0)
     {
-      network_def_clear (d);
-      return -1;
+      container_entry_clear (&found);
+      goto fail;
     }
+  container_entry_clear (&found);
+  if (net_options_parse (json_get_string (t->e.config, "Network"), &t->mode, err) < 0)
+    goto fail;
+  t->live = container_status_is_live (t->e.state.status) && t->e.state.pid > 0;
   return 0;
+fail:
+  target_clear (t);
+  network_def_clear (d);
+  return -1;
+}
+
+/* podman's words for a container whose network mode has no named
+ * networks: "slirp4netns", and "" for the others.  */
+static int
+unsupported_mode (const struct target *t, galley_error_t *err)
+{
+  return galley_error_make (err, 0, "\"%s\" is not supported: invalid network mode",
+                            t->mode.mode == NET_MODE_SLIRP ? "slirp4netns" : "");
+}
+
+static int
+target_save (struct cli_context *ctx, struct target *t, galley_error_t *err)
+{
+  _cleanup_free_ char *dir = container_dir (&ctx->paths, t->e.id);
+  _cleanup_close_ int dfd = dir ? open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+
+  if (dfd < 0)
+    return galley_error_make (err, errno, "opening %s", dir ? dir : t->e.id);
+  return json_write_atomic (dfd, "container.json", t->e.config, err);
+}
+
+/* Connect the running container t to d: an interface on d's bridge.  */
+static int
+connect_running (struct cli_context *ctx, struct target *t, const struct network_def *d, char **aliases,
+                 size_t n_aliases, const char *ip, galley_error_t *err)
+{
+  _cleanup_free_ char *run_dir = container_run_dir (&ctx->paths, t->e.id), *hostname = NULL;
+  _cleanup_free_ char **all = calloc (n_aliases + 2, sizeof *all);
+  struct network_lease lease = { 0 };
+  const char *name = container_entry_name (&t->e), *given = json_get_string (t->e.config, "Hostname");
+  struct idmap map;
+  size_t k = 0, i;
+  int ret;
+
+  hostname = given ? strdup (given) : strndup (t->e.id, 12);
+  if (run_dir == NULL || all == NULL || hostname == NULL
+      || asprintf (&lease.hosts_path, "%s/hosts", run_dir) < 0)
+    return galley_error_make (err, ENOMEM, "allocating");
+  for (i = 0; i < n_aliases; i++)
+    all[k++] = aliases[i];
+  if (strcmp (hostname, name) != 0)
+    all[k++] = hostname;
+  snprintf (lease.id, sizeof lease.id, "%s", t->e.id);
+  snprintf (lease.ip, sizeof lease.ip, "%s", ip ? ip : "");
+  lease.name = (char *)name;
+  lease.aliases = all;
+  ret =
+      idmap_for_current_user (&map, err) < 0
+          ? -1
+          : bridge_connect_running (&ctx->paths, &map, d, &lease, t->e.state.pid, t->e.state.pid_start, err);
+  free (lease.hosts_path);
+  if (ret < 0 && galley_error_errno (err) == EOPNOTSUPP)
+    {
+      galley_error_release (err);
+      return unsupported_mode (t, err);
+    }
+  return ret;
 }
 
 int
@@ -483,10 +524,10 @@ cli_cmd_network_connect (struct cli_context *ctx, int argc, char **argv, galley_
   _cleanup_cli_parser_ struct cli_parser p;
   _cleanup_free_ char **aliases = NULL;
   struct network_def d;
-  struct net_options o;
+  struct target t;
   const char *arg, *ip = NULL;
   size_t n = 0;
-  int opt, ret;
+  int opt, ret = -1;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
@@ -496,17 +537,31 @@ cli_cmd_network_connect (struct cli_context *ctx, int argc, char **argv, galley_
       return -1;
   if (opt < 0 || cli_positionals (&p, 2, 2, err) < 0)
     return -1;
-  ret = load_network_and_mode (ctx, argv[p.optind], argv[p.optind + 1], &d, &o, err);
-  if (ret == 0 && o.mode == NET_MODE_BRIDGE && strcmp (o.container, d.name) != 0)
-    ret = galley_error_make (err, 0,
-                             "container %s is already connected to network %s (one network per container)",
-                             argv[p.optind + 1], o.container);
-  else if (ret == 0 && (o.mode == NET_MODE_CONTAINER || o.mode == NET_MODE_HOST))
-    ret = galley_error_make (err, 0, "container %s uses another container's or the host's network",
-                             argv[p.optind + 1]);
-  if (ret == 0)
-    ret = set_container_network (ctx, argv[p.optind + 1], d.name, aliases, n, ip, err);
-  net_options_clear (&o);
+  if (target_open (ctx, argv[p.optind], argv[p.optind + 1], &d, &t, err) < 0)
+    return -1;
+  if (network_member_has (t.e.config, d.name))
+    galley_error_make (err, 0,
+                       "container %s is already connected to network \"%s\": network is already connected",
+                       t.e.id, d.name);
+  /* A stopped container may change from slirp4netns or none to a named
+   * network (podman refuses); a running one only joins more networks when
+   * it started on one.  */
+  else if (t.mode.mode == NET_MODE_HOST || t.mode.mode == NET_MODE_CONTAINER || t.mode.mode == NET_MODE_NS
+           || (t.live && t.mode.mode == NET_MODE_SLIRP))
+    unsupported_mode (&t, err);
+  else if (t.live && connect_running (ctx, &t, &d, aliases, n, ip, err) < 0)
+    ;
+  else
+    {
+      network_member_add (t.e.config, d.name, aliases, n, ip);
+      ret = target_save (ctx, &t, err);
+      if (ret < 0 && t.live)
+        {
+          _cleanup_error_ galley_error_t ignored = NULL;
+          bridge_disconnect_running (&ctx->paths, &d, t.e.id, &ignored);
+        }
+    }
+  target_clear (&t);
   network_def_clear (&d);
   return ret;
 }
@@ -516,23 +571,27 @@ cli_cmd_network_disconnect (struct cli_context *ctx, int argc, char **argv, gall
 {
   _cleanup_cli_parser_ struct cli_parser p;
   struct network_def d;
-  struct net_options o;
+  struct target t;
   const char *arg;
-  int opt, ret;
+  int opt, ret = -1;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
     ;
   if (opt < 0 || cli_positionals (&p, 2, 2, err) < 0)
     return -1;
-  ret = load_network_and_mode (ctx, argv[p.optind], argv[p.optind + 1], &d, &o, err);
-  if (ret == 0 && (o.mode != NET_MODE_BRIDGE || strcmp (o.container, d.name) != 0))
-    ret =
-        galley_error_make (err, 0, "container %s is not connected to network %s", argv[p.optind + 1], d.name);
-  /* Its only network gone, only lo is left (as podman).  */
-  if (ret == 0)
-    ret = set_container_network (ctx, argv[p.optind + 1], "none", NULL, 0, NULL, err);
-  net_options_clear (&o);
+  if (target_open (ctx, argv[p.optind], argv[p.optind + 1], &d, &t, err) < 0)
+    return -1;
+  if (t.mode.mode == NET_MODE_SLIRP || t.mode.mode == NET_MODE_HOST || t.mode.mode == NET_MODE_CONTAINER
+      || t.mode.mode == NET_MODE_NS)
+    unsupported_mode (&t, err);
+  else if (! network_member_remove (t.e.config, d.name))
+    galley_error_make (err, 0, "container %s is not connected to network %s", argv[p.optind + 1],
+                       argv[p.optind]);
+  /* Its last network gone, only lo is left (as podman).  */
+  else if (! t.live || bridge_disconnect_running (&ctx->paths, &d, t.e.id, err) == 0)
+    ret = target_save (ctx, &t, err);
+  target_clear (&t);
   network_def_clear (&d);
   return ret;
 }

@@ -14,12 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "runtime/bridge.h"
+#include "runtime/bridge_hosts.h"
 #include "runtime/helpers.h"
 #include "runtime/slirp.h"
 #include "runtime/userns.h"
@@ -103,6 +105,8 @@ leases_in_use (const struct galley_paths *p)
   return used;
 }
 
+static bool members_live (const struct galley_paths *p);
+
 /* The keeper's inner half: holds UK and NK, nothing else.  */
 static _Noreturn void
 keeper_inner (int go)
@@ -169,7 +173,10 @@ keeper_main (const struct galley_paths *p, const struct idmap *map, const char *
       lock = lock_open (dfd, KEEPER_LOCK, &err);
       if (lock < 0 || lock_acquire (lock, LOCK_EXCLUSIVE, &err) < 0)
         break;
-      idle = leases_in_use (p) ? 0 : idle + 1;
+      {
+        bool leased = leases_in_use (p), members = members_live (p);
+        idle = leased || members ? 0 : idle + 1;
+      }
       if (idle >= KEEPER_IDLE_CHECKS || waitpid (inner, NULL, WNOHANG) == inner)
         {
           unlinkat (dfd, KEEPER_FILE, 0);
@@ -356,21 +363,67 @@ ensure_bridge (const struct netns_join *keeper, const struct network_def *d, gal
   return 0;
 }
 
+/* The host end of the container's veth on network: "veth" and 11 hex
+ * digits of a hash of both (interface names have 15 characters at most).  */
+static void
+veth_name (const char *id, const char *network, char out[16])
+{
+  uint64_t h = 1469598103934665603ULL;
+  const char *s;
+
+  for (s = id; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+  h = (h ^ '/') * 1099511628211ULL;
+  for (s = network; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+  snprintf (out, 16, "veth%011llx", (unsigned long long)(h & 0xfffffffffffULL));
+}
+
+/* The first ethN that the network namespace of pid does not have.  */
+static int
+free_interface (pid_t pid, char out[16], galley_error_t *err)
+{
+  _cleanup_free_ char *text = NULL;
+  char path[64];
+  unsigned i;
+
+  snprintf (path, sizeof path, "/proc/%d/net/dev", (int)pid);
+  if (fs_read_file (AT_FDCWD, path, 1 << 20, &text, NULL, err) < 0)
+    return -1;
+  for (i = 0; i < 1000; i++)
+    {
+      char needle[24];
+      snprintf (needle, sizeof needle, " eth%u:", i);
+      if (strstr (text, needle) == NULL && strncmp (text, needle + 1, strlen (needle + 1)) != 0)
+        {
+          snprintf (out, 16, "eth%u", i);
+          return 0;
+        }
+    }
+  return galley_error_make (err, ENOSPC, "no free interface name in the container");
+}
+
+/* A veth pair from d's bridge into the container's namespace, its address,
+ * and a default route through d's gateway (metric 100, as netavark: with
+ * several networks each brings one, and the others remain when one
+ * goes).  */
 static int
 wire_container (const struct netns_join *keeper, const struct network_def *d, const struct network_lease *l,
                 pid_t init_pid, galley_error_t *err)
 {
   struct netns_join inside = { .userns_fd = keeper->userns_fd, .netns_fd = -1 };
   _cleanup_free_ char *addr = NULL;
-  char veth[16], pid[16], nsfile[64];
+  char veth[16], ifname[16], pid[16], nsfile[64];
   const char *slash = strchr (d->subnet, '/');
   int ret;
 
-  snprintf (veth, sizeof veth, "veth%.8s", l->id);
+  veth_name (l->id, d->name, veth);
   snprintf (pid, sizeof pid, "%d", (int)init_pid);
   if (asprintf (&addr, "%s%s", l->ip, slash ? slash : "/24") < 0)
     return galley_error_make (err, ENOMEM, "allocating");
-  if (run_ip (keeper, err, "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", pid, NULL)
+  if (free_interface (init_pid, ifname, err) < 0)
+    return -1;
+  if (run_ip (keeper, err, "link", "add", veth, "type", "veth", "peer", "name", ifname, "netns", pid, NULL)
           < 0
       || run_ip (keeper, err, "link", "set", veth, "master", d->interface, "up", NULL) < 0)
     return -1;
@@ -378,106 +431,85 @@ wire_container (const struct netns_join *keeper, const struct network_def *d, co
   inside.netns_fd = open (nsfile, O_RDONLY | O_CLOEXEC);
   if (inside.netns_fd < 0)
     return galley_error_make (err, errno, "opening %s", nsfile);
-  ret = run_ip (&inside, err, "addr", "add", addr, "dev", "eth0", NULL) < 0
-                || run_ip (&inside, err, "link", "set", "eth0", "up", NULL) < 0
+  ret = run_ip (&inside, err, "addr", "add", addr, "dev", ifname, NULL) < 0
+                || run_ip (&inside, err, "link", "set", ifname, "up", NULL) < 0
                 || (! d->internal
-                    && run_ip (&inside, err, "route", "add", "default", "via", d->gateway, NULL) < 0)
+                    && run_ip (&inside, err, "route", "append", "default", "via", d->gateway, "dev", ifname,
+                               "metric", "100", NULL)
+                           < 0)
             ? -1
             : 0;
   close (inside.netns_fd);
   return ret;
 }
 
-/* ---------------------------------------------------------------- /etc/hosts */
+/* ---------------------------------------------------------------- members */
 
-/* Lines galley adds to a hosts file end with this comment and the id.  */
-#define HOSTS_MARK "# galley:"
-
+/* runroot/networks/members/<id>: a container in UK (on a named network
+ * now, or disconnected from all while running, which may connect again):
+ * the keeper stays while one lives.  */
 static char *
-hosts_line (const struct network_lease *l)
+member_file (const struct galley_paths *p, const char *id)
 {
-  char *line = NULL;
-  _cleanup_free_ char *aliases = NULL;
-  size_t i, len = 0;
-
-  for (i = 0; l->aliases && l->aliases[i]; i++)
-    len += strlen (l->aliases[i]) + 1;
-  aliases = calloc (len + 1, 1);
-  for (i = 0; aliases && l->aliases && l->aliases[i]; i++)
-    {
-      strcat (aliases, " ");
-      strcat (aliases, l->aliases[i]);
-    }
-  if (aliases == NULL
-      || asprintf (&line, "%s\t%s%s %s%.12s\n", l->ip, l->name, aliases, HOSTS_MARK, l->id) < 0)
-    return NULL;
-  return line;
+  char *f = NULL;
+  return asprintf (&f, "%s/networks/members/%s", p->runroot, id ? id : "") < 0 ? NULL : f;
 }
 
-/* Rewrite path in place (the bind mount must keep seeing it): drop the
- * lines marked with id (all marked lines when id is NULL), append add.  */
-static int
-hosts_update (const char *path, const char *id, const char *add)
-{
-  _cleanup_free_ char *text = NULL, *out = NULL;
-  _cleanup_error_ galley_error_t ignored = NULL;
-  _cleanup_close_ int fd = -1;
-  char mark[32];
-  char *line, *save = NULL;
-  size_t len = 0, used = 0;
-
-  if (path == NULL || *path == '\0' || fs_read_file (AT_FDCWD, path, 1 << 20, &text, &len, &ignored) < 0)
-    return -1;
-  out = malloc (len + (add ? strlen (add) : 0) + 2);
-  if (out == NULL)
-    return -1;
-  snprintf (mark, sizeof mark, "%s%.12s", HOSTS_MARK, id ? id : "");
-  for (line = strtok_r (text, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
-    {
-      const char *m = strstr (line, HOSTS_MARK);
-      if (m && (id == NULL || strcmp (m, mark) == 0))
-        continue;
-      used += (size_t)sprintf (out + used, "%s\n", line);
-    }
-  if (add)
-    used += (size_t)sprintf (out + used, "%s", add);
-  fd = open (path, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0 || write (fd, out, used) != (ssize_t)used)
-    return -1;
-  return 0;
-}
-
-/* The container's own line plus one per peer into its file; its line into
- * every peer's.  */
 static void
-hosts_join (const struct galley_paths *p, const struct network_def *d, const struct network_lease *self)
+member_mark (const struct galley_paths *p, const char *id)
 {
-  struct network_lease *l = NULL;
-  size_t n = 0, i;
-  _cleanup_error_ galley_error_t ignored = NULL;
-  _cleanup_free_ char *mine = hosts_line (self), *all = NULL;
-  size_t len = 0;
+  _cleanup_free_ char *file = member_file (p, id), *dir = member_file (p, NULL);
+  int fd;
 
-  if (mine == NULL || network_lease_list (p, d->name, &l, &n, &ignored) < 0)
+  if (file == NULL || dir == NULL)
     return;
-  all = strdup (mine);
-  for (i = 0; all && i < n; i++)
-    {
-      _cleanup_free_ char *theirs = NULL;
-      char *grown;
-      if (strcmp (l[i].id, self->id) == 0 || (theirs = hosts_line (&l[i])) == NULL)
-        continue;
-      len = strlen (all);
-      grown = realloc (all, len + strlen (theirs) + 1);
-      if (grown == NULL)
-        break;
-      strcpy (grown + len, theirs);
-      all = grown;
-      hosts_update (l[i].hosts_path, self->id, mine);
-    }
-  hosts_update (self->hosts_path, NULL, all);
-  network_lease_list_free (l, n);
+  mkdir (dir, 0700);
+  fd = open (file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd >= 0)
+    close (fd);
 }
+
+static void
+member_unmark (const struct galley_paths *p, const char *id)
+{
+  _cleanup_free_ char *file = member_file (p, id);
+
+  if (file)
+    unlink (file);
+}
+
+/* Is a marked container live (or marked in the last minute)?  The marks
+ * of dead ones are removed.  */
+static bool
+members_live (const struct galley_paths *p)
+{
+  _cleanup_free_ char *dir = member_file (p, NULL);
+  int64_t now = time_now_ns ();
+  struct dirent *e;
+  bool used = false;
+  DIR *d;
+
+  if (dir == NULL || (d = opendir (dir)) == NULL)
+    return false;
+  while ((e = readdir (d)) != NULL)
+    {
+      struct container_state st;
+      struct stat sb;
+      _cleanup_error_ galley_error_t gone = NULL;
+
+      if (e->d_name[0] == '.' || fstatat (dirfd (d), e->d_name, &sb, 0) < 0)
+        continue;
+      if (now - ((int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec) < LEASE_GRACE_NS
+          || (container_state_read (p, e->d_name, &st, &gone) == 0 && container_status_is_live (st.status)))
+        used = true;
+      else
+        unlinkat (dirfd (d), e->d_name, 0);
+    }
+  closedir (d);
+  return used;
+}
+
+/* ---------------------------------------------------------------- attach */
 
 int
 bridge_attach (const struct galley_paths *p, const struct netns_join *keeper_ns, const struct network_def *d,
@@ -490,10 +522,15 @@ bridge_attach (const struct galley_paths *p, const struct netns_join *keeper_ns,
   if (ensure_bridge (keeper_ns, d, err) < 0 || wire_container (keeper_ns, d, lease, init_pid, err) < 0)
     {
       _cleanup_error_ galley_error_t ignored = NULL;
+      char veth[16];
+
+      veth_name (lease->id, d->name, veth);
+      run_ip (keeper_ns, &ignored, "link", "del", veth, NULL);
       network_lease_drop (p, d->name, lease->id, &ignored);
       return galley_error_wrap (err, "connecting to network %s", d->name);
     }
-  hosts_join (p, d, lease);
+  member_mark (p, lease->id);
+  bridge_hosts_join (p, d->name, lease);
   return 0;
 }
 
@@ -502,17 +539,106 @@ bridge_detach (const struct galley_paths *p, const char *network, const char *id
 {
   _cleanup_error_ galley_error_t ignored = NULL;
   _cleanup_close_ int lock = network_lock (p, network, &ignored);
+  _cleanup_free_ char *self_hosts = NULL;
   struct network_lease *l = NULL;
   size_t n = 0, i;
 
   if (lock < 0)
     return;
-  network_lease_drop (p, network, id, &ignored);
-  if (network_lease_list (p, network, &l, &n, &ignored) < 0)
-    return;
-  for (i = 0; i < n; i++)
-    hosts_update (l[i].hosts_path, id, NULL);
+  if (network_lease_list (p, network, &l, &n, &ignored) == 0)
+    for (i = 0; i < n; i++)
+      if (strcmp (l[i].id, id) == 0)
+        self_hosts = steal_pointer (&l[i].hosts_path);
   network_lease_list_free (l, n);
+  network_lease_drop (p, network, id, &ignored);
+  bridge_hosts_leave (p, network, id, self_hosts);
+}
+
+void
+bridge_detach_all (const struct galley_paths *p, const char *id)
+{
+  _cleanup_free_ char *dir = NULL;
+  struct dirent *e;
+  DIR *d;
+
+  member_unmark (p, id);
+  if (asprintf (&dir, "%s/networks/leases", p->runroot) < 0 || (d = opendir (dir)) == NULL)
+    return;
+  while ((e = readdir (d)) != NULL)
+    {
+      char lease[512];
+      if (e->d_name[0] == '.' || strlen (e->d_name) > 255)
+        continue;
+      snprintf (lease, sizeof lease, "%s/%s", e->d_name, id);
+      if (faccessat (dirfd (d), lease, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+        bridge_detach (p, e->d_name, id);
+    }
+  closedir (d);
+}
+
+/* Is the network namespace of pid owned by the keeper's user namespace?  */
+static bool
+in_keeper_userns (const struct netns_join *keeper, pid_t pid)
+{
+  struct stat ours, theirs;
+  char path[64];
+
+  snprintf (path, sizeof path, "/proc/%d/ns/user", (int)pid);
+  if (stat (path, &theirs) < 0)
+    return false;
+  if (keeper->userns_fd >= 0 ? fstat (keeper->userns_fd, &ours) < 0 : stat ("/proc/self/ns/user", &ours) < 0)
+    return false;
+  return ours.st_ino == theirs.st_ino && ours.st_dev == theirs.st_dev;
+}
+
+int
+bridge_connect_running (const struct galley_paths *p, const struct idmap *map, const struct network_def *d,
+                        struct network_lease *lease, pid_t init_pid, uint64_t start, galley_error_t *err)
+{
+  struct netns_join keeper = NETNS_JOIN_INIT;
+  _cleanup_close_ int keeper_lock = bridge_keeper_ensure (p, map, &keeper, err);
+  int ret = -1;
+
+  if (keeper_lock < 0)
+    return -1;
+  if (! in_keeper_userns (&keeper, init_pid) || (start != 0 && ! proc_is (init_pid, start)))
+    galley_error_make (err, EOPNOTSUPP, "the container's network namespace is not on the named networks");
+  else
+    ret = bridge_attach (p, &keeper, d, lease, init_pid, err);
+  netns_join_close (&keeper);
+  return ret;
+}
+
+int
+bridge_disconnect_running (const struct galley_paths *p, const struct network_def *d, const char *id,
+                           galley_error_t *err)
+{
+  _cleanup_free_ char *dir = keeper_dir (p);
+  _cleanup_close_ int dfd = -1, lock = -1;
+  struct netns_join ns = NETNS_JOIN_INIT;
+  _cleanup_error_ galley_error_t missing = NULL;
+  struct keeper_record k;
+  char veth[16];
+  int ret = 0;
+
+  /* Deleting the host end deletes the pair, the address and its routes.  */
+  veth_name (id, d->name, veth);
+  if (dir && (dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
+    {
+      lock = lock_open (dfd, KEEPER_LOCK, err);
+      if (lock < 0 || lock_acquire (lock, LOCK_EXCLUSIVE, err) < 0)
+        return -1;
+      if (keeper_read (dfd, &k) && netns_join_open_pid (k.inner, k.inner_start, &ns, &missing) == 0)
+        {
+          if (run_ip (&ns, &missing, "link", "show", "dev", veth, NULL) == 0)
+            ret = run_ip (&ns, err, "link", "del", veth, NULL);
+          netns_join_close (&ns);
+        }
+    }
+  if (ret < 0)
+    return galley_error_wrap (err, "disconnecting from network %s", d->name);
+  bridge_detach (p, d->name, id);
+  return 0;
 }
 
 int

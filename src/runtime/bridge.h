@@ -42,6 +42,7 @@
 #ifndef GALLEY_RUNTIME_BRIDGE_H
 #define GALLEY_RUNTIME_BRIDGE_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "runtime/idmap.h"
@@ -64,9 +65,27 @@ int bridge_attach (const struct galley_paths *p, const struct netns_join *keeper
                    const struct network_def *d, struct network_lease *lease, pid_t init_pid,
                    galley_error_t *err);
 
-/* The container left d: forget its lease, take it out of its peers'
- * /etc/hosts.  Never fails loudly.  */
+/* The container left network: forget its lease, take it out of its
+ * peers' /etc/hosts and them out of its own.  Never fails loudly.  */
 void bridge_detach (const struct galley_paths *p, const char *network, const char *id);
+
+/* The container is gone: bridge_detach from every network it has a lease
+ * on.  */
+void bridge_detach_all (const struct galley_paths *p, const char *id);
+
+/* `network connect` of a running container (init pid, started at start
+ * in clock ticks, 0: not checked): bridge_attach, once the keeper runs and
+ * the container's network namespace is known to be owned by its user
+ * namespace (it started on a named network).  EOPNOTSUPP when it is not
+ * (slirp4netns, none, host: its own user namespace).  */
+int bridge_connect_running (const struct galley_paths *p, const struct idmap *map,
+                            const struct network_def *d, struct network_lease *lease, pid_t init_pid,
+                            uint64_t start, galley_error_t *err);
+
+/* `network disconnect` of a running container: its interface on d goes
+ * (with its address and routes), then bridge_detach.  */
+int bridge_disconnect_running (const struct galley_paths *p, const struct network_def *d, const char *id,
+                               galley_error_t *err);
 
 /* network rm: delete d's bridge from NK when the keeper runs.  */
 int bridge_remove_interface (const struct galley_paths *p, const struct network_def *d, galley_error_t *err);

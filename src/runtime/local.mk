@@ -29,6 +29,7 @@ libgalley_a_SOURCES += src/runtime/lifecycle.c src/runtime/lifecycle.h \
 libgalley_a_SOURCES += src/runtime/portspec.c src/runtime/portspec.h src/runtime/netconf.c src/runtime/netconf.h \
 	src/runtime/slirp.c src/runtime/slirp.h src/runtime/network.c src/runtime/network.h \
 	src/runtime/netns.c src/runtime/netns.h src/runtime/bridge.c src/runtime/bridge.h \
+	src/runtime/bridge_hosts.c src/runtime/bridge_hosts.h \
 	src/runtime/network_join.c src/runtime/portfwd.c src/runtime/portfwd.h
 libgalley_a_SOURCES += src/runtime/volume_mounts.c src/runtime/volume_mounts.h
 libgalley_a_SOURCES += src/runtime/commit.c src/runtime/commit.h

@@ -272,6 +272,10 @@ network_spec_clear (struct network_spec *n)
   network_def_clear (&n->def);
   cleanup_strvp (&n->aliases);
   free (n->ip);
+  network_members_free (n->more, n->n_more);
+  for (size_t i = 0; n->more_defs && i < n->n_more; i++)
+    network_def_clear (&n->more_defs[i]);
+  free (n->more_defs);
   memset (n, 0, sizeof *n);
 }
 

@@ -39,6 +39,7 @@
 #include "runtime/portspec.h"
 #include "runtime/slirp.h"
 #include "state/network.h"
+#include "state/network_members.h"
 #include "state/paths.h"
 #include "util/error.h"
 
@@ -60,6 +61,10 @@ struct network_spec
   struct network_def def; /* a named network */
   char **aliases;         /* --network-alias (strv) */
   char *ip;               /* --ip, NULL: any */
+  /* The named networks connected after the first (network connect).  */
+  struct network_member *more;
+  struct network_def *more_defs;
+  size_t n_more;
 };
 
 struct network_handle

@@ -69,6 +69,37 @@ check_default_map (const struct idmap *map, const char *network, galley_error_t 
   return 0;
 }
 
+/* The networks after the first one.  */
+static int
+resolve_more (const struct galley_paths *p, json_object *config, struct network_spec *n, galley_error_t *err)
+{
+  struct network_member *all = NULL;
+  size_t count = 0, i;
+
+  if (network_members_of (config, &all, &count, err) < 0)
+    return -1;
+  if (count <= 1)
+    {
+      network_members_free (all, count);
+      return 0;
+    }
+  n->n_more = count - 1;
+  n->more = calloc (n->n_more, sizeof *n->more);
+  n->more_defs = calloc (n->n_more, sizeof *n->more_defs);
+  if (n->more == NULL || n->more_defs == NULL)
+    {
+      network_members_free (all, count);
+      n->n_more = 0;
+      return galley_error_make (err, ENOMEM, "allocating");
+    }
+  memcpy (n->more, all + 1, n->n_more * sizeof *n->more);
+  network_members_free (all, 1);
+  for (i = 0; i < n->n_more; i++)
+    if (network_def_load (p, n->more[i].name, &n->more_defs[i], err) < 0)
+      return -1;
+  return 0;
+}
+
 int
 network_resolve (const struct galley_paths *p, json_object *config, const char *id, const struct idmap *map,
                  struct network_spec *n, galley_error_t *err)
@@ -106,7 +137,7 @@ network_resolve (const struct galley_paths *p, json_object *config, const char *
   else if (n->opts.mode == NET_MODE_BRIDGE)
     {
       if (network_def_load (p, n->opts.container, &n->def, err) < 0
-          || check_default_map (map, n->opts.container, err) < 0)
+          || check_default_map (map, n->opts.container, err) < 0 || resolve_more (p, config, n, err) < 0)
         return -1;
       if (n->ip && n->ip[0] == '\0')
         {
@@ -217,18 +248,62 @@ network_joins_userns (const struct network_handle *h)
   return h->joined_userns;
 }
 
+/* Peers find the container by name, by its aliases and by its hostname.  */
+static char **
+lease_aliases (char *const *aliases, const char *name, const char *hostname)
+{
+  size_t i, k = 0;
+  char **out;
+
+  for (i = 0; aliases && aliases[i]; i++)
+    ;
+  out = calloc (i + 2, sizeof *out);
+  for (i = 0; out && aliases && aliases[i]; i++)
+    if ((out[k++] = strdup (aliases[i])) == NULL)
+      {
+        cleanup_strvp (&out);
+        return NULL;
+      }
+  if (out && hostname && strcmp (hostname, name) != 0 && (out[k++] = strdup (hostname)) == NULL)
+    cleanup_strvp (&out);
+  return out;
+}
+
+static int
+attach_one (const struct network_spec *n, const struct network_def *d, char *const *aliases, const char *ip,
+            const char *name, const char *hostname, pid_t pid, struct network_handle *h, char out_ip[16],
+            galley_error_t *err)
+{
+  struct network_lease lease = { 0 };
+  _cleanup_strv_ char **all = lease_aliases (aliases, name, hostname);
+  int ret;
+
+  if (all == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  snprintf (lease.id, sizeof lease.id, "%s", n->id);
+  lease.name = (char *)name;
+  lease.aliases = all;
+  lease.hosts_path = n->hosts_path;
+  snprintf (lease.ip, sizeof lease.ip, "%s", ip ? ip : "");
+  ret = bridge_attach (n->paths, &h->keeper, d, &lease, pid, err);
+  if (ret == 0)
+    {
+      h->attached = true;
+      if (out_ip)
+        snprintf (out_ip, 16, "%s", lease.ip);
+    }
+  return ret;
+}
+
 int
 network_attach_bridge (const struct network_spec *n, pid_t pid, struct network_handle *h, galley_error_t *err)
 {
-  struct network_lease lease = { 0 };
-  _cleanup_strv_ char **aliases = NULL;
-  size_t k = 0, i;
-  int ret;
-
   _cleanup_json_ json_object *config = NULL;
   _cleanup_error_ galley_error_t no_record = NULL;
   _cleanup_free_ char *hostname = NULL;
   const char *name = n->name;
+  size_t i;
+  int ret;
 
   /* The record has the name by now (a generated one is chosen after the
    * spec is built) and the hostname.  */
@@ -239,35 +314,23 @@ network_attach_bridge (const struct network_spec *n, pid_t pid, struct network_h
         name = json_get_string (config, "Name");
       hostname = given ? strdup (given) : strndup (n->id, 12);
     }
-  /* Peers find it by name, by its aliases and by its hostname.  */
-  for (i = 0; n->aliases && n->aliases[i]; i++)
-    ;
-  aliases = calloc (i + 2, sizeof *aliases);
-  for (i = 0; aliases && n->aliases && n->aliases[i]; i++)
-    aliases[k++] = strdup (n->aliases[i]);
-  if (aliases && hostname && strcmp (hostname, name) != 0)
-    aliases[k++] = steal_pointer (&hostname);
-  if (aliases == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
-  snprintf (lease.id, sizeof lease.id, "%s", n->id);
-  lease.name = (char *)name;
-  lease.aliases = aliases;
-  lease.hosts_path = n->hosts_path;
-  snprintf (lease.ip, sizeof lease.ip, "%s", n->ip ? n->ip : "");
-  ret = bridge_attach (n->paths, &h->keeper, &n->def, &lease, pid, err);
+  /* The first network is eth0, the others follow in order.  */
+  ret = attach_one (n, &n->def, n->aliases, n->ip, name, hostname, pid, h, h->ip, err);
+  for (i = 0; ret == 0 && i < n->n_more; i++)
+    ret = attach_one (n, &n->more_defs[i], n->more[i].aliases, n->more[i].ip, name, hostname, pid, h, NULL,
+                      err);
   if (h->keeper_lock >= 0)
     close (h->keeper_lock);
   h->keeper_lock = -1;
-  h->attached = ret == 0;
-  snprintf (h->ip, sizeof h->ip, "%s", lease.ip);
   return ret;
 }
 
 void
 network_detach (struct network_handle *h)
 {
+  /* Every network it is on, those connected while it ran too.  */
   if (h->attached && h->net)
-    bridge_detach (h->net->paths, h->net->def.name, h->net->id);
+    bridge_detach_all (h->net->paths, h->net->id);
   h->attached = false;
   if (h->keeper_lock >= 0)
     close (h->keeper_lock);

@@ -1,6 +1,7 @@
 /* The container inspect record (see container_info.h).  */
 #include "config.h"
 #include "state/container_info.h"
+#include "state/network_members.h"
 #include "state/container_log.h"
 
 #include <stdio.h>
@@ -221,7 +222,13 @@ container_inspect_record (const struct galley_paths *p, const struct container_e
   }
   json_object_object_add (r, "Mounts", json_object_new_array ());
   json_object_object_add (r, "Dependencies", json_object_new_array ());
-  json_object_object_add (r, "NetworkSettings", json_object_new_object ());
+  {
+    json_object *settings = json_object_new_object ();
+    json_object *networks = network_settings_networks (p, e->id, e->config);
+    if (networks)
+      json_object_object_add (settings, "Networks", networks);
+    json_object_object_add (r, "NetworkSettings", settings);
+  }
   json_object_object_add (r, "Namespace", json_object_new_string (""));
   json_object_object_add (r, "IsInfra", json_object_new_boolean (false));
   json_object_object_add (r, "Config", config_object (e, cmd));

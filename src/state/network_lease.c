@@ -136,15 +136,16 @@ parse_ip (const char *s)
   return inet_pton (AF_INET, s, &a) == 1 ? ntohl (a.s_addr) : 0;
 }
 
-static bool
+/* The lease of another container on ip, NULL when it is free.  */
+static const struct network_lease *
 ip_taken (uint32_t ip, const struct network_lease *l, size_t n, const char *self)
 {
   size_t i;
 
   for (i = 0; i < n; i++)
     if (strcmp (l[i].id, self) != 0 && parse_ip (l[i].ip) == ip)
-      return true;
-  return false;
+      return &l[i];
+  return NULL;
 }
 
 static int
@@ -152,6 +153,7 @@ choose_ip (const struct network_def *d, struct network_lease *lease, const struc
            galley_error_t *err)
 {
   uint32_t net, gw = parse_ip (d->gateway), mask, ip;
+  const struct network_lease *holder;
   unsigned prefix;
   struct in_addr a;
 
@@ -164,9 +166,10 @@ choose_ip (const struct network_def *d, struct network_lease *lease, const struc
       if (ip == 0 || (ip & mask) != net || ip == net || ip == (net | ~mask) || ip == gw)
         return error_untrusted (err, "--ip %.64s is not a free host address of network %s (%s)", lease->ip,
                                 d->name, d->subnet);
-      if (ip_taken (ip, l, n, lease->id))
-        return galley_error_make (err, EADDRINUSE, "IPAM error: requested ip address %s is already allocated",
-                                  lease->ip);
+      if ((holder = ip_taken (ip, l, n, lease->id)) != NULL)
+        return galley_error_make (
+            err, 0, "IPAM error: requested ip address %s is already allocated to container ID %s", lease->ip,
+            holder->id);
       return 0;
     }
   for (ip = net + 1; ip < (net | ~mask); ip++)

@@ -1,0 +1,269 @@
+/* A container record's named networks (see network_members.h).  */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/netconf.h"
+#include "state/network.h"
+#include "state/network_members.h"
+#include "util/cleanup.h"
+#include "util/json.h"
+
+#define EXTRA_KEY "ExtraNetworks"
+
+void
+network_members_free (struct network_member *m, size_t n)
+{
+  size_t i;
+
+  for (i = 0; m && i < n; i++)
+    {
+      free (m[i].name);
+      free (m[i].ip);
+      cleanup_strvp (&m[i].aliases);
+    }
+  free (m);
+}
+
+static char **
+strv_from_array (json_object *a)
+{
+  size_t n = a && json_object_is_type (a, json_type_array) ? json_object_array_length (a) : 0, i;
+  char **v = calloc (n + 1, sizeof *v);
+
+  for (i = 0; v && i < n; i++)
+    if ((v[i] = strdup (json_object_get_string (json_object_array_get_idx (a, i)))) == NULL)
+      {
+        cleanup_strvp (&v);
+        return NULL;
+      }
+  return v;
+}
+
+static json_object *
+array_from (char *const *values, size_t n)
+{
+  json_object *a = json_object_new_array ();
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    json_object_array_add (a, json_object_new_string (values[i]));
+  return a;
+}
+
+/* The primary network's name (allocated) when "Network" names one.  */
+static char *
+primary_name (json_object *config)
+{
+  struct net_options o;
+  _cleanup_error_ galley_error_t ignored = NULL;
+  char *name = NULL;
+
+  if (net_options_parse (json_get_string (config, "Network"), &o, &ignored) < 0)
+    return NULL;
+  if (o.mode == NET_MODE_BRIDGE)
+    name = strdup (o.container);
+  net_options_clear (&o);
+  return name;
+}
+
+static json_object *
+extras (json_object *config)
+{
+  json_object *x;
+
+  return json_object_object_get_ex (config, EXTRA_KEY, &x) && json_object_is_type (x, json_type_object)
+             ? x
+             : NULL;
+}
+
+static int
+push_member (struct network_member **m, size_t *n, const char *name, json_object *aliases, const char *ip)
+{
+  struct network_member *grown = realloc (*m, (*n + 1) * sizeof *grown);
+
+  if (grown == NULL)
+    return -1;
+  *m = grown;
+  grown[*n].name = strdup (name);
+  grown[*n].aliases = strv_from_array (aliases);
+  grown[*n].ip = ip && *ip ? strdup (ip) : NULL;
+  (*n)++;
+  return grown[*n - 1].name && grown[*n - 1].aliases ? 0 : -1;
+}
+
+int
+network_members_of (json_object *config, struct network_member **out, size_t *n, galley_error_t *err)
+{
+  _cleanup_free_ char *primary = primary_name (config);
+  json_object *x = extras (config), *aliases = NULL;
+
+  *out = NULL;
+  *n = 0;
+  if (primary)
+    {
+      json_object_object_get_ex (config, "NetworkAliases", &aliases);
+      if (push_member (out, n, primary, aliases, json_get_string (config, "IP")) < 0)
+        goto nomem;
+      if (x == NULL)
+        return 0;
+      json_object_object_foreach (x, name, member)
+      {
+        aliases = NULL;
+        json_object_object_get_ex (member, "Aliases", &aliases);
+        if (strcmp (name, primary) != 0
+            && push_member (out, n, name, aliases, json_get_string (member, "IP")) < 0)
+          goto nomem;
+      }
+    }
+  return 0;
+nomem:
+  network_members_free (*out, *n);
+  *out = NULL;
+  *n = 0;
+  return galley_error_make (err, ENOMEM, "allocating");
+}
+
+bool
+network_member_has (json_object *config, const char *name)
+{
+  _cleanup_free_ char *primary = primary_name (config);
+  json_object *x = extras (config);
+
+  return (primary && strcmp (primary, name) == 0)
+         || (primary && x && json_object_object_get_ex (x, name, NULL));
+}
+
+static void
+set_primary (json_object *config, const char *name, json_object *aliases, const char *ip)
+{
+  json_object_object_add (config, "Network", json_object_new_string (name));
+  json_object_object_add (config, "NetworkAliases", aliases);
+  json_object_object_del (config, "IP");
+  if (ip && *ip)
+    json_object_object_add (config, "IP", json_object_new_string (ip));
+}
+
+void
+network_member_add (json_object *config, const char *name, char *const *aliases, size_t n_aliases,
+                    const char *ip)
+{
+  _cleanup_free_ char *primary = primary_name (config);
+  json_object *member;
+
+  if (primary == NULL)
+    {
+      json_object_object_del (config, EXTRA_KEY);
+      set_primary (config, name, array_from (aliases, n_aliases), ip);
+      return;
+    }
+  member = json_object_new_object ();
+  json_object_object_add (member, "Aliases", array_from (aliases, n_aliases));
+  if (ip && *ip)
+    json_object_object_add (member, "IP", json_object_new_string (ip));
+  json_object_object_add (json_get_or_add (config, EXTRA_KEY, json_type_object), name, member);
+}
+
+bool
+network_member_remove (json_object *config, const char *name)
+{
+  _cleanup_free_ char *primary = primary_name (config);
+  json_object *x = extras (config);
+
+  if (primary == NULL)
+    return false;
+  if (strcmp (primary, name) != 0)
+    {
+      if (x == NULL || ! json_object_object_get_ex (x, name, NULL))
+        return false;
+      json_object_object_del (x, name);
+      if (json_object_object_length (x) == 0)
+        json_object_object_del (config, EXTRA_KEY);
+      return true;
+    }
+  /* The next one becomes the primary network.  */
+  if (x && json_object_object_length (x) > 0)
+    {
+      struct lh_entry *first = json_object_get_object (x)->head;
+      _cleanup_free_ char *next = strdup ((const char *)lh_entry_k (first));
+      json_object *member = (json_object *)lh_entry_v (first), *aliases = NULL;
+
+      if (next)
+        {
+          json_object_object_get_ex (member, "Aliases", &aliases);
+          set_primary (config, next, aliases ? json_object_get (aliases) : json_object_new_array (),
+                       json_get_string (member, "IP"));
+          json_object_object_del (x, next);
+          if (json_object_object_length (x) == 0)
+            json_object_object_del (config, EXTRA_KEY);
+          return true;
+        }
+    }
+  json_object_object_del (config, EXTRA_KEY);
+  set_primary (config, "none", json_object_new_array (), NULL);
+  return true;
+}
+
+static json_object *
+network_entry (const struct galley_paths *p, const char *id, const struct network_member *m)
+{
+  json_object *o = json_object_new_object (), *aliases = json_object_new_array ();
+  struct network_def d = { 0 };
+  struct network_lease *l = NULL;
+  _cleanup_error_ galley_error_t ignored = NULL;
+  const char *ip = "", *gateway = "";
+  char short_id[13];
+  size_t n = 0, i;
+  unsigned prefix = 0;
+  uint32_t net;
+
+  if (network_def_load (p, m->name, &d, &ignored) == 0
+      && network_lease_list (p, d.name, &l, &n, &ignored) == 0)
+    for (i = 0; i < n; i++)
+      if (strcmp (l[i].id, id) == 0)
+        {
+          ip = l[i].ip;
+          gateway = d.gateway;
+          network_parse_subnet (d.subnet, &net, &prefix, &ignored);
+        }
+  json_object_object_add (o, "EndpointID", json_object_new_string (""));
+  json_object_object_add (o, "Gateway", json_object_new_string (gateway));
+  json_object_object_add (o, "IPAddress", json_object_new_string (ip));
+  json_object_object_add (o, "IPPrefixLen", json_object_new_int ((int)prefix));
+  json_object_object_add (o, "IPv6Gateway", json_object_new_string (""));
+  json_object_object_add (o, "GlobalIPv6Address", json_object_new_string (""));
+  json_object_object_add (o, "GlobalIPv6PrefixLen", json_object_new_int (0));
+  json_object_object_add (o, "MacAddress", json_object_new_string (""));
+  json_object_object_add (o, "NetworkID", json_object_new_string (m->name));
+  json_object_object_add (o, "DriverOpts", NULL);
+  json_object_object_add (o, "IPAMConfig", NULL);
+  json_object_object_add (o, "Links", NULL);
+  for (i = 0; m->aliases[i]; i++)
+    json_object_array_add (aliases, json_object_new_string (m->aliases[i]));
+  snprintf (short_id, sizeof short_id, "%.12s", id);
+  json_object_array_add (aliases, json_object_new_string (short_id));
+  json_object_object_add (o, "Aliases", aliases);
+  network_lease_list_free (l, n);
+  network_def_clear (&d);
+  return o;
+}
+
+json_object *
+network_settings_networks (const struct galley_paths *p, const char *id, json_object *config)
+{
+  struct network_member *m = NULL;
+  _cleanup_error_ galley_error_t ignored = NULL;
+  json_object *out;
+  size_t n = 0, i;
+
+  if (network_members_of (config, &m, &n, &ignored) < 0 || n == 0)
+    return NULL;
+  out = json_object_new_object ();
+  for (i = 0; i < n; i++)
+    json_object_object_add (out, m[i].name, network_entry (p, id, &m[i]));
+  network_members_free (m, n);
+  return out;
+}
