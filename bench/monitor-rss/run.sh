@@ -1,8 +1,10 @@
 #!/bin/bash
 # Resident memory of an idle detached container's keeper: galley's monitor
-# (and its log relay, the second process that galley's monitor forks)
-# against podman's conmon, each keeping a `sleep` container.  Reads VmRSS
-# (and Pss, which splits shared pages fairly) from /proc.
+# (one process: it serves the log and the attach socket itself) against
+# podman's conmon, each keeping a `sleep` container.  Any other galley
+# process of the monitor's session or among its children (a relay, as an
+# older galley forked) is reported and counted, so none can hide.  Reads
+# VmRSS (and Pss, which splits shared pages fairly) from /proc.
 #
 #   bench/monitor-rss/run.sh        GALLEY=/path/to/galley
 set -euo pipefail
@@ -14,7 +16,10 @@ ARCHIVE=$STATE/images/busybox.tar
 
 TMP=$(mktemp -d)
 g () { "$GALLEY" --root "$TMP/g/root" --runroot "$TMP/g/run" "$@"; }
-p () { podman --root "$TMP/p/root" --runroot "$TMP/p/run" --tmpdir "$TMP/p/tmp" --runtime runc --storage-driver overlay "$@"; }
+# without subordinate ids podman can only store the image ignoring its owners
+P_OPTS=()
+grep -qs "^$(id -un):" /etc/subuid || P_OPTS=(--storage-opt overlay.ignore_chown_errors=true)
+p () { podman --root "$TMP/p/root" --runroot "$TMP/p/run" --tmpdir "$TMP/p/tmp" --runtime runc --storage-driver overlay "${P_OPTS[@]}" "$@"; }
 cleanup () {
   g rm -af > /dev/null 2>&1 || true
   if command -v podman > /dev/null; then p rm -af -t 0 > /dev/null 2>&1 || true; p system reset -f > /dev/null 2>&1 || true; fi
@@ -31,22 +36,35 @@ mem () {
   echo "$rss $pss"
 }
 
+# The galley processes besides the monitor: its children running the galley
+# binary, and its session's (the container's init has its own session).
+other_galleys () {
+  local sid pid exe
+  sid=$(awk '{ print $6 }' "/proc/$1/stat")
+  for pid in $(pgrep -P "$1"; pgrep -s "$sid"); do
+    [ "$pid" = "$1" ] && continue
+    exe=$(readlink "/proc/$pid/exe" 2> /dev/null || true)
+    if [ "$exe" = "$GALLEY" ] || [[ "$(cat "/proc/$pid/comm" 2> /dev/null)" == galley* ]]; then
+      echo "$pid"
+    fi
+  done | sort -u
+}
+
 g load -q -i "$ARCHIVE" > /dev/null
 g run -d --name idle --network none localhost/busybox:latest sleep 1000 > /dev/null
 sleep 2
-monitor=$(g container inspect idle --format '{{.State.ConmonPid}}' 2> /dev/null || true)
-if [ -z "$monitor" ] || [ "$monitor" = 0 ] || [ "$monitor" = "<no value>" ]; then
-  monitor=$(jq -r .MonitorPid "$TMP/g/root/containers/$(g container inspect idle --format '{{.Id}}')/state.json")
-fi
-relay=$(pgrep -P "$monitor" -x galley-log || true)
-read -r m_rss m_pss < <(mem "$monitor")
-r_rss=0 r_pss=0
-[ -n "$relay" ] && read -r r_rss r_pss < <(mem "$relay")
-printf 'galley monitor (pid %s):   VmRSS %6s kB   Pss %6s kB\n' "$monitor" "$m_rss" "$m_pss"
-printf 'galley log relay (pid %s): VmRSS %6s kB   Pss %6s kB\n' "${relay:-none}" "$r_rss" "$r_pss"
-g_total=$((m_rss + r_rss))
-g_pss=$((m_pss + r_pss))
-printf 'galley total:               VmRSS %6s kB   Pss %6s kB\n' "$g_total" "$g_pss"
+monitor=$(g container inspect idle --format '{{.State.ConmonPid}}')
+read -r g_rss g_pss < <(mem "$monitor")
+printf 'galley monitor (pid %s):  VmRSS %6s kB   Pss %6s kB\n' "$monitor" "$g_rss" "$g_pss"
+n_other=0
+for pid in $(other_galleys "$monitor"); do
+  read -r rss pss < <(mem "$pid")
+  printf 'other galley process (pid %s, %s): VmRSS %6s kB   Pss %6s kB\n' "$pid" "$(cat "/proc/$pid/comm")" "$rss" "$pss"
+  g_rss=$((g_rss + rss))
+  g_pss=$((g_pss + pss))
+  n_other=$((n_other + 1))
+done
+[ "$n_other" = 0 ] || printf 'galley total (%s processes):  VmRSS %6s kB   Pss %6s kB\n' $((n_other + 1)) "$g_rss" "$g_pss"
 
 c_rss="" c_pss=""
 if command -v podman > /dev/null && command -v runc > /dev/null; then
@@ -56,7 +74,7 @@ if command -v podman > /dev/null && command -v runc > /dev/null; then
   sleep 2
   conmon=$(p container inspect idle --format '{{.State.ConmonPid}}')
   read -r c_rss c_pss < <(mem "$conmon")
-  printf 'podman conmon (pid %s):    VmRSS %6s kB   Pss %6s kB\n' "$conmon" "$c_rss" "$c_pss"
+  printf 'podman conmon (pid %s):   VmRSS %6s kB   Pss %6s kB\n' "$conmon" "$c_rss" "$c_pss"
 fi
 [ -n "$c_rss" ] || echo "podman: not installed or not usable here"
-echo "benchmark: monitor-rss galley=${g_total}kB reference=${c_rss:-none}kB galley_pss=${g_pss}kB reference_pss=${c_pss:-none}kB"
+echo "benchmark: monitor-rss galley=${g_rss}kB reference=${c_rss:-none}kB galley_pss=${g_pss}kB reference_pss=${c_pss:-none}kB galley_processes=$((n_other + 1))"

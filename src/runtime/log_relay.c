@@ -5,13 +5,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -20,40 +19,68 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
-#define MAX_CLIENTS 16
-
-struct stream
+/* The fixed slots of log_relay_poll_fds; clients follow.  */
+enum
 {
-  int fd;
-  bool is_stderr;
-  char buf[16384];
-  size_t used;
+  SLOT_STDOUT,
+  SLOT_STDERR,
+  SLOT_LISTEN,
+  SLOT_STDIN,
+  SLOT_CLIENTS
 };
 
-struct relay
+static void
+set_nonblocking (int fd)
 {
-  const struct log_relay_options *o;
-  int log_fd;
-  uint64_t written; /* bytes in the current log file */
-  int clients[MAX_CLIENTS];
-  size_t n_clients;
-};
+  int flags = fcntl (fd, F_GETFL);
+
+  if (flags >= 0 && ! (flags & O_NONBLOCK))
+    fcntl (fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+void
+log_relay_init (struct log_relay *r, const struct log_relay_options *o)
+{
+  struct stat st;
+  int i;
+
+  r->log_fd = o->log_fd;
+  r->log_path = o->log_path;
+  r->max_size = o->max_size;
+  r->written = r->log_fd >= 0 && fstat (r->log_fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+  r->listen_fd = o->listen_fd;
+  r->stdin_fd = o->stdin_fd;
+  r->n_clients = 0;
+  r->input_len = 0;
+  for (i = 0; i < 2; i++)
+    {
+      struct log_relay_stream *s = &r->streams[i];
+      s->fd = i == 0 ? o->out_fd : o->err_fd;
+      s->is_stderr = i == 1;
+      s->borrowed = false;
+      s->used = 0;
+      if (s->fd >= 0)
+        set_nonblocking (s->fd);
+    }
+  if (r->stdin_fd >= 0)
+    set_nonblocking (r->stdin_fd);
+}
 
 /* As conmon's reopen_k8s_file: a fresh file renamed over the full one, so
  * that the log never exceeds its limit and readers that hold the old file
  * see it end (`logs -f` then reopens the path).  */
 static void
-rotate (struct relay *r)
+rotate (struct log_relay *r)
 {
   _cleanup_free_ char *tmp = NULL;
   int fd;
 
-  if (asprintf (&tmp, "%s.tmp", r->o->log_path) < 0)
+  if (asprintf (&tmp, "%s.tmp", r->log_path) < 0)
     return;
   fd = open (tmp, O_WRONLY | O_APPEND | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
     return;
-  if (rename (tmp, r->o->log_path) < 0)
+  if (rename (tmp, r->log_path) < 0)
     {
       close (fd);
       unlink (tmp);
@@ -65,15 +92,15 @@ rotate (struct relay *r)
 }
 
 static void
-emit (struct relay *r, bool is_stderr, bool partial, const char *msg, size_t len)
+emit (struct log_relay *r, bool is_stderr, bool partial, const char *msg, size_t len)
 {
-  char rec[16384 + 128];
+  char rec[LOG_RELAY_LINE_MAX + 128];
   size_t n;
 
   if (r->log_fd < 0)
     return;
   n = log_format_record (rec, sizeof rec, time_now_ns (), is_stderr, partial, msg, len);
-  if (r->o->max_size > 0 && r->written > 0 && r->written + n > r->o->max_size && r->o->log_path != NULL)
+  if (r->max_size > 0 && r->written > 0 && r->written + n > r->max_size && r->log_path != NULL)
     rotate (r);
   if (fs_write_all (r->log_fd, rec, n) == 0)
     r->written += n;
@@ -81,7 +108,7 @@ emit (struct relay *r, bool is_stderr, bool partial, const char *msg, size_t len
 
 /* Emit every complete line; with flush also what remains (as P).  */
 static void
-drain (struct relay *r, struct stream *s, bool flush)
+drain_lines (struct log_relay *r, struct log_relay_stream *s, bool flush)
 {
   size_t start = 0;
   char *nl;
@@ -102,37 +129,38 @@ drain (struct relay *r, struct stream *s, bool flush)
 }
 
 static void
-drop_client (struct relay *r, size_t i)
+drop_client (struct log_relay *r, size_t i)
 {
   close (r->clients[i]);
   r->clients[i] = r->clients[--r->n_clients];
 }
 
-/* The new output to every attached client; a client that cannot keep up
- * (its socket full) loses that piece rather than stalling the container.  */
+/* The new output to every attached client, one packet each; a client that
+ * cannot keep up (its socket full) loses that piece rather than stalling
+ * the container.  */
 static void
-broadcast (struct relay *r, bool is_stderr, const char *data, size_t len)
+broadcast (struct log_relay *r, bool is_stderr, const char *data, size_t len)
 {
-  char pkt[1 + sizeof ((struct stream *)0)->buf];
+  char tag = is_stderr ? LOG_RELAY_STDERR : LOG_RELAY_STDOUT;
+  struct iovec iov[2] = { { &tag, 1 }, { (void *)data, len } };
+  struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
   size_t i;
 
-  pkt[0] = is_stderr ? LOG_RELAY_STDERR : LOG_RELAY_STDOUT;
-  memcpy (pkt + 1, data, len);
   for (i = 0; i < r->n_clients;)
-    if (send (r->clients[i], pkt, len + 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 && errno != EAGAIN)
+    if (sendmsg (r->clients[i], &msg, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 && errno != EAGAIN)
       drop_client (r, i);
     else
       i++;
 }
 
 static void
-accept_client (struct relay *r)
+accept_client (struct log_relay *r)
 {
-  int fd = accept4 (r->o->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+  int fd = accept4 (r->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 
   if (fd < 0)
     return;
-  if (r->n_clients == MAX_CLIENTS)
+  if (r->n_clients == LOG_RELAY_MAX_CLIENTS)
     {
       close (fd);
       return;
@@ -140,11 +168,37 @@ accept_client (struct relay *r)
   r->clients[r->n_clients++] = fd;
 }
 
+/* Write what waits for the container's stdin, as far as it takes it.  */
 static void
-client_input (struct relay *r, size_t i)
+flush_input (struct log_relay *r)
 {
-  char buf[16384];
-  ssize_t n = recv (r->clients[i], buf, sizeof buf, MSG_DONTWAIT);
+  size_t off = 0;
+
+  while (off < r->input_len && r->stdin_fd >= 0)
+    {
+      ssize_t n = write (r->stdin_fd, r->input + off, r->input_len - off);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && errno == EAGAIN)
+        break;
+      if (n <= 0)
+        {
+          /* nobody reads the container's stdin any more */
+          off = r->input_len;
+          break;
+        }
+      off += (size_t)n;
+    }
+  if (r->stdin_fd < 0)
+    off = r->input_len;
+  memmove (r->input, r->input + off, r->input_len - off);
+  r->input_len -= off;
+}
+
+static void
+client_input (struct log_relay *r, size_t i)
+{
+  ssize_t n = recv (r->clients[i], r->input, sizeof r->input, MSG_DONTWAIT);
 
   if (n < 0 && (errno == EAGAIN || errno == EINTR))
     return;
@@ -153,77 +207,181 @@ client_input (struct relay *r, size_t i)
       drop_client (r, i);
       return;
     }
-  if (r->o->stdin_fd >= 0)
-    fs_write_all (r->o->stdin_fd, buf, (size_t)n);
+  r->input_len = (size_t)n;
+  flush_input (r);
 }
 
+static void
+close_stream (struct log_relay_stream *s)
+{
+  if (! s->borrowed)
+    close (s->fd);
+  s->fd = -1;
+  s->borrowed = false;
+}
+
+/* 1: read some, 0: the stream ended (EOF, or EIO of a pty whose other side
+ * closed), -1: nothing ready.  */
 static int
-read_stream (struct relay *r, struct stream *s)
+read_stream (struct log_relay *r, struct log_relay_stream *s)
 {
   ssize_t n = read (s->fd, s->buf + s->used, sizeof s->buf - s->used);
 
-  if (n < 0 && errno == EINTR)
-    return 1;
+  if (n < 0 && (errno == EINTR || errno == EAGAIN))
+    return -1;
   if (n <= 0)
     {
-      drain (r, s, true);
-      close (s->fd);
-      s->fd = -1;
+      drain_lines (r, s, true);
+      close_stream (s);
       return 0;
     }
   broadcast (r, s->is_stderr, s->buf + s->used, (size_t)n);
   s->used += (size_t)n;
-  /* A read that ends mid-line is kept until the line completes; drain()
-   * emits P only when the buffer is full.  */
-  drain (r, s, false);
+  /* A read that ends mid-line is kept until the line completes;
+   * drain_lines emits P only when the buffer is full.  */
+  drain_lines (r, s, false);
   return 1;
+}
+
+size_t
+log_relay_poll_fds (const struct log_relay *r, struct pollfd *p)
+{
+  bool waiting = r->input_len > 0;
+  size_t i, n = SLOT_CLIENTS;
+
+  p[SLOT_STDOUT] = (struct pollfd){ r->streams[0].fd, POLLIN, 0 };
+  p[SLOT_STDERR] = (struct pollfd){ r->streams[1].fd, POLLIN, 0 };
+  p[SLOT_LISTEN] = (struct pollfd){ r->listen_fd, POLLIN, 0 };
+  p[SLOT_STDIN] = (struct pollfd){ waiting ? r->stdin_fd : -1, POLLOUT, 0 };
+  if (! waiting)
+    for (i = 0; i < r->n_clients; i++)
+      p[n++] = (struct pollfd){ r->clients[i], POLLIN, 0 };
+  return n;
+}
+
+static ssize_t
+client_index (const struct log_relay *r, int fd)
+{
+  size_t i;
+
+  for (i = 0; i < r->n_clients; i++)
+    if (r->clients[i] == fd)
+      return (ssize_t)i;
+  return -1;
+}
+
+void
+log_relay_dispatch (struct log_relay *r, const struct pollfd *p, size_t n)
+{
+  size_t k;
+  int i;
+
+  for (i = 0; i < 2; i++)
+    if (r->streams[i].fd >= 0 && r->streams[i].fd == p[i].fd && (p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+      read_stream (r, &r->streams[i]);
+  if (p[SLOT_STDIN].fd >= 0 && p[SLOT_STDIN].revents != 0)
+    {
+      if (p[SLOT_STDIN].revents & (POLLERR | POLLNVAL))
+        r->input_len = 0;
+      flush_input (r);
+    }
+  for (k = SLOT_CLIENTS; k < n; k++)
+    if (p[k].revents & (POLLIN | POLLHUP | POLLERR))
+      {
+        ssize_t c = client_index (r, p[k].fd);
+        if (c >= 0 && r->input_len == 0)
+          client_input (r, (size_t)c);
+      }
+  if (p[SLOT_LISTEN].revents & POLLIN)
+    accept_client (r);
+}
+
+void
+log_relay_drain (struct log_relay *r)
+{
+  int i;
+
+  for (i = 0; i < 2; i++)
+    while (r->streams[i].fd >= 0 && read_stream (r, &r->streams[i]) > 0)
+      ;
+}
+
+bool
+log_relay_streams_open (const struct log_relay *r)
+{
+  return r->streams[0].fd >= 0 || r->streams[1].fd >= 0;
+}
+
+void
+log_relay_attach_stream (struct log_relay *r, int stream, int fd)
+{
+  struct log_relay_stream *s = &r->streams[stream];
+
+  if (s->fd >= 0)
+    log_relay_detach_stream (r, stream);
+  set_nonblocking (fd);
+  s->fd = fd;
+  s->borrowed = true;
+}
+
+void
+log_relay_detach_stream (struct log_relay *r, int stream)
+{
+  struct log_relay_stream *s = &r->streams[stream];
+
+  drain_lines (r, s, true);
+  if (s->fd >= 0)
+    close_stream (s);
+}
+
+void
+log_relay_set_stdin (struct log_relay *r, int fd)
+{
+  if (fd >= 0)
+    set_nonblocking (fd);
+  r->stdin_fd = fd;
+  r->input_len = 0;
+}
+
+void
+log_relay_end (struct log_relay *r)
+{
+  int i;
+
+  for (i = 0; i < 2; i++)
+    log_relay_detach_stream (r, i);
+  /* attached clients see EOF */
+  while (r->n_clients > 0)
+    drop_client (r, 0);
+  if (r->listen_fd >= 0)
+    close (r->listen_fd);
+  if (r->log_fd >= 0)
+    close (r->log_fd);
+  r->listen_fd = r->log_fd = -1;
+  r->input_len = 0;
 }
 
 int
 log_relay_run (const struct log_relay_options *o, galley_error_t *err)
 {
-  static struct stream streams[2];
-  struct relay r = { .o = o, .log_fd = o->log_fd };
-  struct stat st;
-  int open_streams;
-  size_t i;
+  static struct log_relay r;
 
-  streams[0] = (struct stream){ .fd = o->out_fd, .is_stderr = false };
-  streams[1] = (struct stream){ .fd = o->err_fd, .is_stderr = true };
-  open_streams = (o->out_fd >= 0) + (o->err_fd >= 0);
-  if (r.log_fd >= 0 && fstat (r.log_fd, &st) == 0)
-    r.written = (uint64_t)st.st_size;
-  while (open_streams > 0)
+  log_relay_init (&r, o);
+  while (log_relay_streams_open (&r))
     {
-      struct pollfd p[3 + MAX_CLIENTS];
-      size_t n_clients = r.n_clients;
+      struct pollfd p[LOG_RELAY_MAX_FDS];
+      size_t n = log_relay_poll_fds (&r, p);
 
-      p[0] = (struct pollfd){ streams[0].fd, POLLIN, 0 };
-      p[1] = (struct pollfd){ streams[1].fd, POLLIN, 0 };
-      p[2] = (struct pollfd){ o->listen_fd, POLLIN, 0 };
-      for (i = 0; i < n_clients; i++)
-        p[3 + i] = (struct pollfd){ r.clients[i], POLLIN, 0 };
-      if (poll (p, 3 + n_clients, -1) < 0)
+      if (poll (p, n, -1) < 0)
         {
           if (errno == EINTR)
             continue;
+          log_relay_end (&r);
           return galley_error_make (err, errno, "poll");
         }
-      for (i = 0; i < 2; i++)
-        if (streams[i].fd >= 0 && (p[i].revents & (POLLIN | POLLHUP | POLLERR)))
-          open_streams -= read_stream (&r, &streams[i]) == 0;
-      /* clients from the last to the first: dropping one moves the last */
-      for (i = n_clients; i-- > 0;)
-        if (p[3 + i].revents & (POLLIN | POLLHUP | POLLERR))
-          client_input (&r, i);
-      if (p[2].revents & POLLIN)
-        accept_client (&r);
+      log_relay_dispatch (&r, p, n);
     }
-  /* the container's output ended: attached clients see EOF */
-  while (r.n_clients > 0)
-    drop_client (&r, 0);
-  if (r.log_fd >= 0 && r.log_fd != o->log_fd)
-    close (r.log_fd);
+  log_relay_end (&r);
   return 0;
 }
 

@@ -11,7 +11,9 @@
 #include <string.h>
 #include <malloc.h>
 #include <sys/mman.h>
+#include <poll.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -151,43 +153,125 @@ monitor_record_exit (const struct galley_paths *p, const char *id, int exit_code
 
 /* An idle monitor should cost what conmon costs.  It is a fork of the
  * command that started it, so its page tables still map what that command
- * touched: pages of the binary and its libraries (libcrypto alone is
- * ~3 MB) and freed heap.  Give the heap back (malloc_trim) and unmap the
- * file pages of mappings that hold no private copy (no "Anonymous" pages:
- * not relocated RELRO data, not written .data): MADV_DONTNEED then only
- * drops our references, and a page used again is faulted back in from the
- * page cache.  */
+ * touched: pages of the binary and its libraries, freed heap, a deep
+ * stack.  Give the heap back (malloc_trim), and unmap every page of a file
+ * mapping that is still the file's page in the page cache (pagemap says
+ * "file page"; not a private copy such as relocated data): MADV_DONTNEED
+ * then only drops our reference, and a page used again is faulted back in
+ * from the page cache.  MADV_RANDOM first, so that such a fault maps that
+ * page alone, not the 16 around it (fault-around): the idle loop touches a
+ * few pages of libc and galley, not hundreds.  */
+#define PAGEMAP_PRESENT (1ULL << 63)
+#define PAGEMAP_FILE (1ULL << 61)
+
+struct file_range
+{
+  uintptr_t start, end;
+};
+
+/* The file mappings of /proc/self/maps, and the [stack].  Parsed by hand:
+ * stdio's scanf would touch most of libc's text again.  */
+static size_t
+read_maps (struct file_range *ranges, size_t max, struct file_range *stack)
+{
+  char buf[32768]; /* on the stack, given back with it */
+  _cleanup_close_ int fd = open ("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+  size_t len = 0, n = 0;
+  char *line, *next;
+  ssize_t r;
+
+  if (fd < 0)
+    return 0;
+  while (len < sizeof buf - 1 && (r = read (fd, buf + len, sizeof buf - 1 - len)) > 0)
+    len += (size_t)r;
+  buf[len] = '\0';
+  for (line = buf; *line != '\0'; line = next)
+    {
+      char *end, *path;
+      struct file_range fr;
+
+      next = strchrnul (line, '\n');
+      if (*next != '\n')
+        break; /* cut off by the buffer's end */
+      *next++ = '\0';
+      fr.start = strtoul (line, &end, 16);
+      if (*end != '-')
+        continue;
+      fr.end = strtoul (end + 1, &end, 16);
+      path = strchr (end, '/');
+      if (path == NULL && strstr (end, "[stack]") != NULL)
+        *stack = fr;
+      else if (path != NULL && n < max)
+        ranges[n++] = fr;
+    }
+  return n;
+}
+
+/* Unmap the pages of r that are the file's own, in runs.  */
+static void
+drop_file_pages (int pagemap, const struct file_range *r)
+{
+  const uintptr_t page = (uintptr_t)sysconf (_SC_PAGESIZE);
+  uintptr_t addr = r->start, run = 0;
+  uint64_t entries[512];
+
+  madvise ((void *)r->start, r->end - r->start, MADV_RANDOM);
+  while (addr < r->end)
+    {
+      size_t want = (r->end - addr) / page, i, got;
+      ssize_t n;
+
+      if (want > 512)
+        want = 512;
+      n = pread (pagemap, entries, want * sizeof entries[0], (off_t)(addr / page * sizeof entries[0]));
+      if (n <= 0)
+        break;
+      got = (size_t)n / sizeof entries[0];
+      for (i = 0; i < got; i++, addr += page)
+        {
+          bool file_page =
+              (entries[i] & (PAGEMAP_PRESENT | PAGEMAP_FILE)) == (PAGEMAP_PRESENT | PAGEMAP_FILE);
+          if (file_page && run == 0)
+            run = addr;
+          else if (! file_page && run != 0)
+            {
+              madvise ((void *)run, addr - run, MADV_DONTNEED);
+              run = 0;
+            }
+        }
+    }
+  if (run != 0)
+    madvise ((void *)run, addr - run, MADV_DONTNEED);
+}
+
 static void
 release_memory (void)
 {
-  FILE *smaps = fopen ("/proc/self/smaps", "re");
-  unsigned long start = 0, end = 0;
-  bool candidate = false;
-  char line[512];
+  struct file_range ranges[128], stack = { 0, 0 };
+  const uintptr_t page = (uintptr_t)sysconf (_SC_PAGESIZE);
+  _cleanup_close_ int pagemap = -1;
+  uintptr_t below;
+  size_t n, i;
 
   malloc_trim (0);
-  if (smaps == NULL)
+  n = read_maps (ranges, sizeof ranges / sizeof ranges[0], &stack);
+  pagemap = open ("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+  if (pagemap < 0)
     return;
-  while (fgets (line, sizeof line, smaps) != NULL)
-    {
-      unsigned long a, b, anon;
-      char perms[8];
-      int path_at = 0;
-
-      if (sscanf (line, "%lx-%lx %7s %*s %*s %*s %n", &a, &b, perms, &path_at) == 3)
-        {
-          start = a, end = b;
-          candidate = path_at > 0 && line[path_at] == '/' && perms[1] != 'w';
-        }
-      else if (candidate && sscanf (line, "Anonymous: %lu kB", &anon) == 1)
-        {
-          if (anon == 0)
-            madvise ((void *)start, end - start, MADV_DONTNEED);
-          candidate = false;
-        }
-    }
-  fclose (smaps);
+  for (i = 0; i < n; i++)
+    drop_file_pages (pagemap, &ranges[i]);
+  /* What the start-up left of the stack, well below this frame.  */
+  below = ((uintptr_t)&below & ~(page - 1)) - 4 * page;
+  if (stack.start != 0 && below > stack.start && below <= stack.end)
+    madvise ((void *)stack.start, below - stack.start, MADV_DONTNEED);
 }
+
+/* Once the container runs, the monitor waits; it gives back memory that
+ * long after the start (all of start-up's pages touched by then), even
+ * when the container never stops talking.  */
+#define RELEASE_AFTER_MS 200
+/* a crash loop must not spin */
+#define RESTART_PAUSE_MS 100
 
 struct monitor
 {
@@ -195,8 +279,20 @@ struct monitor
   const struct run_spec *spec;
   const struct monitor_options *o;
   int sync_fd; /* to the starting command until the container runs */
+  int stdin_w; /* with -i and without -t: the container's stdin pipe */
   bool first;
+  int64_t release_at; /* CLOCK_MONOTONIC ms, 0: nothing to release */
+  struct log_relay relay;
 };
+
+static int64_t
+monotonic_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static int
 on_started (void *arg, pid_t pid, galley_error_t *err)
@@ -216,9 +312,98 @@ on_started (void *arg, pid_t pid, galley_error_t *err)
       close (m->sync_fd);
       m->sync_fd = -1;
     }
-  /* from now on it waits */
-  release_memory ();
+  m->release_at = monotonic_ms () + RELEASE_AFTER_MS;
   return 0;
+}
+
+/* The poll timeout until the memory is given back (-1: no deadline).  */
+static int
+release_timeout (struct monitor *m)
+{
+  int64_t left;
+
+  if (m->release_at == 0)
+    return -1;
+  left = m->release_at - monotonic_ms ();
+  if (left > 0)
+    return (int)left;
+  release_memory ();
+  m->release_at = 0;
+  return -1;
+}
+
+/* Returns true once the init was reaped.  */
+static bool
+handle_signals (const struct container_wait *w, int *status)
+{
+  struct signalfd_siginfo si;
+  bool reaped = false;
+
+  while (read (w->sigfd, &si, sizeof si) == sizeof si)
+    if ((int)si.ssi_signo == SIGCHLD)
+      reaped = reaped || waitpid (w->pid, status, WNOHANG) == w->pid;
+    else if ((int)si.ssi_signo != SIGWINCH || w->master < 0)
+      /* (a window size is only the attached client's business) */
+      kill (w->pid, (int)si.ssi_signo);
+  return reaped;
+}
+
+/* Serve the relay (and with w the container's signals) until the init is
+ * reaped, or until deadline (CLOCK_MONOTONIC ms, without w).  */
+static int
+serve (struct monitor *m, struct container_wait *w, int64_t deadline, galley_error_t *err)
+{
+  bool reaped = w != NULL && waitpid (w->pid, &w->status, WNOHANG) == w->pid;
+
+  while (! reaped)
+    {
+      struct pollfd p[1 + LOG_RELAY_MAX_FDS];
+      size_t n = log_relay_poll_fds (&m->relay, p + 1);
+      int timeout = release_timeout (m), ready;
+
+      p[0] = (struct pollfd){ w != NULL ? w->sigfd : -1, POLLIN, 0 };
+      if (w == NULL)
+        {
+          int64_t left = deadline - monotonic_ms ();
+          if (left <= 0)
+            return 0;
+          if (timeout < 0 || timeout > left)
+            timeout = (int)left;
+        }
+      ready = poll (p, n + 1, timeout);
+      if (ready < 0 && errno == EINTR)
+        continue;
+      if (ready < 0)
+        return galley_error_make (err, errno, "poll");
+      if (w != NULL && (p[0].revents & POLLIN))
+        reaped = handle_signals (w, &w->status);
+      log_relay_dispatch (&m->relay, p + 1, n);
+    }
+  /* the container's processes are gone: what they wrote is in the pipes */
+  log_relay_drain (&m->relay);
+  return 0;
+}
+
+/* container_hooks.wait: the container runs, the relay serves it.  */
+static int
+monitor_wait (void *arg, struct container_wait *w, galley_error_t *err)
+{
+  struct monitor *m = arg;
+  int ret;
+
+  if (w->master >= 0)
+    {
+      /* -t: the pty carries output and input (this run's only) */
+      log_relay_attach_stream (&m->relay, 0, w->master);
+      log_relay_set_stdin (&m->relay, m->spec->interactive ? w->master : -1);
+    }
+  ret = serve (m, w, 0, err);
+  if (w->master >= 0)
+    {
+      log_relay_detach_stream (&m->relay, 0);
+      log_relay_set_stdin (&m->relay, -1);
+    }
+  return ret;
 }
 
 static void
@@ -238,44 +423,6 @@ fd_above (int fd, int min)
   n = fcntl (fd, F_DUPFD_CLOEXEC, min);
   close (fd);
   return n;
-}
-
-/* The relay process: the container's output -> the log and attached
- * clients; their input -> the container's stdin (runtime/log_relay.h).  */
-static pid_t
-spawn_log_relay (const struct monitor *m, const int out[2], const int errp[2], int log_fd, int null_fd,
-                 int listen_fd, int stdin_w)
-{
-  pid_t pid = fork ();
-
-  if (pid != 0)
-    return pid;
-  prctl (PR_SET_NAME, "galley-log");
-  /* Only the monitor and the container may hold the write ends (EOF ends
-   * the relay), and only the monitor the sync pipe.  */
-  close (out[1]);
-  if (errp[1] >= 0)
-    close (errp[1]);
-  if (m->sync_fd >= 0)
-    close (m->sync_fd);
-  dup2 (null_fd, 0);
-  dup2 (null_fd, 1);
-  dup2 (null_fd, 2);
-  release_memory ();
-  {
-    galley_error_t err = NULL;
-    struct log_relay_options o = {
-      .out_fd = out[0],
-      .err_fd = errp[0],
-      .log_fd = log_fd,
-      .log_path = m->o->log_path,
-      .max_size = m->o->log_max_size,
-      .listen_fd = listen_fd,
-      .stdin_fd = stdin_w,
-    };
-    log_relay_run (&o, &err);
-    _exit (err == NULL ? 0 : 1);
-  }
 }
 
 /* The attach socket in the container's run directory; -1 (attach then
@@ -300,47 +447,51 @@ attach_listen (const struct monitor *m)
 }
 
 /* Stdio of the container: stdin /dev/null (or a pipe kept open with -i),
- * stdout and stderr pipes to the relay (one pty stream with -t).  */
+ * stdout and stderr pipes read by the relay.  With -t the pty carries all
+ * three (monitor_wait).  The monitor keeps the write ends as its own 1 and
+ * 2 for the runs to come.  */
 static int
-setup_stdio (struct monitor *m, int null_fd, pid_t *relay, int *stdin_w, galley_error_t *err)
+setup_stdio (struct monitor *m, int null_fd, galley_error_t *err)
 {
   int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, in[2];
-  _cleanup_close_ int log_fd = -1, listen_fd = -1;
+  struct log_relay_options ro = { .out_fd = -1, .err_fd = -1, .log_fd = -1, .stdin_fd = -1 };
+  bool pipes = ! m->spec->tty;
 
   if (m->o->log_path != NULL)
     {
-      log_fd = open (m->o->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-      if (log_fd < 0)
+      ro.log_fd = open (m->o->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+      if (ro.log_fd < 0)
         return galley_error_make (err, errno, "opening the log %s", m->o->log_path);
     }
-  if (pipe2 (out, O_CLOEXEC) < 0 || (! m->spec->tty && pipe2 (errp, O_CLOEXEC) < 0))
+  if (pipes && (pipe2 (out, O_CLOEXEC) < 0 || pipe2 (errp, O_CLOEXEC) < 0))
     return galley_error_make (err, errno, "creating the output pipes");
   /* With -i the container's stdin is a pipe that nobody closes (as
-   * podman's -di and -dit: the shell waits for input); attached clients
-   * write to it through the relay.  With -t the monitor copies it to the
-   * pty.  */
-  if (m->spec->interactive)
+   * podman's -di: the shell waits for input); attached clients write to
+   * it through the relay.  */
+  if (pipes && m->spec->interactive)
     {
       if (pipe2 (in, O_CLOEXEC) < 0)
         return galley_error_make (err, errno, "creating the input pipe");
       dup2 (in[0], 0);
       close (in[0]);
-      *stdin_w = in[1];
+      m->stdin_w = in[1];
     }
   else
     dup2 (null_fd, 0);
-  listen_fd = attach_listen (m);
-  *relay = spawn_log_relay (m, out, errp, log_fd, null_fd, listen_fd, *stdin_w);
-  if (*relay < 0)
-    return galley_error_make (err, errno, "forking the log relay");
-  close (out[0]);
-  if (errp[0] >= 0)
-    close (errp[0]);
-  dup2 (out[1], 1);
-  dup2 (errp[1] >= 0 ? errp[1] : out[1], 2);
-  close (out[1]);
-  if (errp[1] >= 0)
-    close (errp[1]);
+  ro.out_fd = out[0];
+  ro.err_fd = errp[0];
+  ro.log_path = m->o->log_path;
+  ro.max_size = m->o->log_max_size;
+  ro.listen_fd = attach_listen (m);
+  ro.stdin_fd = m->stdin_w;
+  log_relay_init (&m->relay, &ro);
+  dup2 (pipes ? out[1] : null_fd, 1);
+  dup2 (pipes ? errp[1] : null_fd, 2);
+  if (pipes)
+    {
+      close (out[1]);
+      close (errp[1]);
+    }
   return 0;
 }
 
@@ -361,7 +512,7 @@ remove_container (const struct galley_paths *p, const struct run_spec *spec, con
 static int
 monitor_loop (struct monitor *m, galley_error_t *err)
 {
-  struct container_hooks hooks = { .started = on_started, .arg = m };
+  struct container_hooks hooks = { .started = on_started, .arg = m, .wait = monitor_wait };
 
   for (;;)
     {
@@ -392,11 +543,9 @@ monitor_loop (struct monitor *m, galley_error_t *err)
       if (container_state_write (m->p, m->spec->id, &st, err) < 0)
         return -1;
       close (steal_fd (&lock));
-      /* a crash loop must not spin */
-      {
-        struct timespec ts = { 0, 100 * 1000 * 1000 };
-        nanosleep (&ts, NULL);
-      }
+      /* attached clients stay through the pause */
+      if (serve (m, NULL, monotonic_ms () + RESTART_PAUSE_MS, err) < 0)
+        return -1;
     }
 }
 
@@ -404,11 +553,17 @@ static _Noreturn void
 monitor_main (const struct galley_paths *p, const struct run_spec *spec, const struct monitor_options *o,
               int sync_fd)
 {
-  struct monitor m = { .p = p, .spec = spec, .o = o, .first = true };
+  /* static: the relay's buffers cost only the pages they use */
+  static struct monitor m;
   galley_error_t err = NULL;
-  int keep = 3 + spec->preserve_fds, null_fd, stdin_w = -1, status;
-  pid_t relay = -1;
+  int keep = 3 + spec->preserve_fds, null_fd, status;
 
+  /* (field by field: a struct assignment would touch every page) */
+  m.p = p;
+  m.spec = spec;
+  m.o = o;
+  m.first = true;
+  m.stdin_w = -1;
   m.sync_fd = fd_above (sync_fd, keep);
   syscall (SYS_close_range, (unsigned)keep, (unsigned)m.sync_fd - 1, 0);
   syscall (SYS_close_range, (unsigned)m.sync_fd + 1, ~0U, 0);
@@ -417,7 +572,7 @@ monitor_main (const struct galley_paths *p, const struct run_spec *spec, const s
     {
     }
   null_fd = fd_above (open ("/dev/null", O_RDWR | O_CLOEXEC), keep);
-  if (null_fd < 0 || setup_stdio (&m, null_fd, &relay, &stdin_w, &err) < 0)
+  if (null_fd < 0 || setup_stdio (&m, null_fd, &err) < 0)
     {
       if (err == NULL)
         galley_error_make (&err, errno, "opening /dev/null");
@@ -435,13 +590,13 @@ monitor_main (const struct galley_paths *p, const struct run_spec *spec, const s
       if (o->remove && remove_container (p, spec, o, &ignore) < 0)
         galley_error_release (&ignore);
     }
-  /* The relay ends when the last writer (us) closes the output pipes.  */
+  /* Attached clients see EOF once the last output is logged.  */
   dup2 (null_fd, 1);
   dup2 (null_fd, 2);
-  if (stdin_w >= 0)
-    close (stdin_w);
-  while (relay > 0 && waitpid (relay, NULL, 0) < 0 && errno == EINTR)
-    ;
+  log_relay_drain (&m.relay);
+  log_relay_end (&m.relay);
+  if (m.stdin_w >= 0)
+    close (m.stdin_w);
   _exit (status < 0 ? GALLEY_EXIT_FAILURE : 0);
 }
 

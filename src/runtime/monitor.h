@@ -1,9 +1,11 @@
 /* The monitor of a detached container: the galley binary itself, double
  * forked and in its own session, so that it outlives the command that
- * started it.  It holds the container's stdio (stdout/stderr -> the
- * k8s-file log through a small relay process, stdin open with -i), relays
- * signals, records the state (running with pids and start times, then the
- * exit), carries out --restart and cleans up (--rm).
+ * started it.  One process, one event loop: it holds the container's stdio
+ * (stdout/stderr -> the k8s-file log, stdin open with -i) and serves the
+ * attach socket (runtime/log_relay.h), relays signals, records the state
+ * (running with pids and start times, then the exit), carries out
+ * --restart and cleans up (--rm).  Idle, it gives back what it inherited
+ * from the command (as little resident memory as conmon).
  *
  * The command that starts it returns as soon as the container's command
  * runs (or with the error that stopped it), through a sync pipe.  */

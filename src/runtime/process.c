@@ -298,6 +298,20 @@ container_run_hooked (const struct galley_paths *paths, const struct run_spec *s
       wait_init (r.pid, &r.status);
       goto out;
     }
+  if (hooks != NULL && hooks->wait != NULL)
+    {
+      struct container_wait w = { r.pid, r.sigfd, r.term.master, 0 };
+      int waited = hooks->wait (hooks->arg, &w, err);
+      r.status = w.status;
+      if (waited < 0)
+        {
+          kill (r.pid, SIGKILL);
+          wait_init (r.pid, &r.status);
+          goto out;
+        }
+      ret = run_exit_status (r.status);
+      goto out;
+    }
   r.interactive = spec->interactive;
   if (r.term.master >= 0)
     {

@@ -17,6 +17,16 @@
 int container_run_foreground (const struct galley_paths *paths, const struct run_spec *spec,
                               galley_error_t *err);
 
+/* What a caller that waits in its own event loop gets (see
+ * container_hooks.wait).  */
+struct container_wait
+{
+  pid_t pid;  /* the init (host pid) */
+  int sigfd;  /* nonblocking signalfd of SIGCHLD and the relayed signals */
+  int master; /* the pty master with -t, else -1; closed after the run */
+  int status; /* out: the init's wait status */
+};
+
 /* What the caller learns while the container runs (runtime/monitor.c
  * records the state).  */
 struct container_hooks
@@ -25,6 +35,11 @@ struct container_hooks
    * kills the container and becomes the result.  */
   int (*started) (void *arg, pid_t pid, galley_error_t *err);
   void *arg;
+  /* Optional: wait for the init in the caller's own event loop instead of
+   * relaying the pty and stdio here (the detached monitor serves its log
+   * and attach socket in the same loop).  Returns 0 once the init is
+   * reaped, or -1 with *err before (the container is then killed).  */
+  int (*wait) (void *arg, struct container_wait *w, galley_error_t *err);
 };
 
 /* container_run_foreground with hooks (may be NULL).  */

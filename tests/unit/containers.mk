@@ -6,3 +6,12 @@ tests_unit_test_containers_SOURCES = tests/unit/test-containers.c
 tests_unit_test_containers_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_containers_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
+
+# the log relay as the detached monitor drives it (runtime/log_relay)
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-log-relay
+TESTS += tests/unit/test-log-relay
+tests_unit_test_log_relay_SOURCES = tests/unit/test-log-relay.c
+tests_unit_test_log_relay_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_log_relay_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+endif

@@ -1,0 +1,268 @@
+/* Unit tests of the log relay as the monitor drives it (one event loop):
+ * attach clients get the output and feed the container's stdin, input
+ * waits (clients unread) while stdin is full, a pty master is borrowed per
+ * run, the last output is drained without waiting, and ending the relay
+ * gives every client EOF.  */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "runtime/log_relay.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+static struct log_relay relay;
+
+struct fixture
+{
+  char dir[64];
+  char *log_path;
+  int dir_fd;
+  int out[2], err[2], in[2];
+};
+
+static int
+setup (void **state)
+{
+  struct fixture *f = calloc (1, sizeof *f);
+  galley_error_t err = NULL;
+  struct log_relay_options o;
+
+  snprintf (f->dir, sizeof f->dir, "/tmp/galley-test-relay-XXXXXX");
+  if (mkdtemp (f->dir) == NULL || asprintf (&f->log_path, "%s/ctr.log", f->dir) < 0)
+    return -1;
+  f->dir_fd = open (f->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (pipe2 (f->out, O_CLOEXEC) < 0 || pipe2 (f->err, O_CLOEXEC) < 0 || pipe2 (f->in, O_CLOEXEC) < 0)
+    return -1;
+  o = (struct log_relay_options){
+    .out_fd = f->out[0],
+    .err_fd = f->err[0],
+    .log_fd = open (f->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600),
+    .log_path = f->log_path,
+    .listen_fd = log_relay_listen (f->dir_fd, &err),
+    .stdin_fd = f->in[1],
+  };
+  if (o.log_fd < 0 || o.listen_fd < 0)
+    return -1;
+  log_relay_init (&relay, &o);
+  *state = f;
+  return 0;
+}
+
+static int
+teardown (void **state)
+{
+  struct fixture *f = *state;
+  galley_error_t err = NULL;
+
+  log_relay_end (&relay);
+  close (f->out[1]);
+  close (f->err[1]);
+  close (f->in[0]);
+  close (f->in[1]);
+  close (f->dir_fd);
+  fs_remove_tree (AT_FDCWD, f->dir, &err);
+  free (f->log_path);
+  free (f);
+  return 0;
+}
+
+/* One turn of the monitor's loop; returns what poll returned.  */
+static int
+step (int timeout_ms)
+{
+  struct pollfd p[LOG_RELAY_MAX_FDS];
+  size_t n = log_relay_poll_fds (&relay, p);
+  int ready = poll (p, n, timeout_ms);
+
+  if (ready > 0)
+    log_relay_dispatch (&relay, p, n);
+  return ready;
+}
+
+static int
+connect_client (struct fixture *f)
+{
+  galley_error_t err = NULL;
+  int fd = log_relay_connect (f->dir_fd, &err);
+  size_t before = relay.n_clients;
+
+  assert_true (fd >= 0);
+  while (relay.n_clients == before)
+    assert_true (step (2000) > 0);
+  return fd;
+}
+
+static char *
+read_log (struct fixture *f)
+{
+  galley_error_t err = NULL;
+  char *text = NULL;
+
+  assert_int_equal (fs_read_file (AT_FDCWD, f->log_path, 0, &text, NULL, &err), 0);
+  return text;
+}
+
+static void
+test_clients_get_output_and_feed_stdin (void **state)
+{
+  struct fixture *f = *state;
+  int a = connect_client (f), b = connect_client (f);
+  char pkt[64], in[64];
+  ssize_t n;
+  _cleanup_free_ char *text = NULL;
+
+  assert_int_equal (write (f->out[1], "hello\n", 6), 6);
+  assert_true (step (2000) > 0);
+  assert_int_equal (write (f->err[1], "oops\n", 5), 5);
+  assert_true (step (2000) > 0);
+  /* every client, one packet per piece, tagged with its stream */
+  n = recv (a, pkt, sizeof pkt, 0);
+  assert_int_equal (n, 7);
+  assert_int_equal (pkt[0], LOG_RELAY_STDOUT);
+  assert_memory_equal (pkt + 1, "hello\n", 6);
+  n = recv (a, pkt, sizeof pkt, 0);
+  assert_int_equal (n, 6);
+  assert_int_equal (pkt[0], LOG_RELAY_STDERR);
+  n = recv (b, pkt, sizeof pkt, 0);
+  assert_int_equal (n, 7);
+  n = recv (b, pkt, sizeof pkt, 0);
+  assert_int_equal (n, 6);
+  /* a client's input reaches the container's stdin */
+  assert_int_equal (send (b, "typed", 5, 0), 5);
+  assert_true (step (2000) > 0);
+  n = read (f->in[0], in, sizeof in);
+  assert_int_equal (n, 5);
+  assert_memory_equal (in, "typed", 5);
+  /* a client that leaves is dropped, the other stays */
+  close (a);
+  assert_true (step (2000) > 0);
+  assert_int_equal (relay.n_clients, 1);
+  text = read_log (f);
+  assert_non_null (strstr (text, "Z stdout F hello\n"));
+  assert_non_null (strstr (text, "Z stderr F oops\n"));
+  /* ending the relay: the client sees EOF */
+  log_relay_end (&relay);
+  assert_int_equal (recv (b, pkt, sizeof pkt, 0), 0);
+  close (b);
+}
+
+/* A container that does not read its stdin must not stall the monitor:
+ * the input waits and the clients are not read meanwhile.  */
+static void
+test_full_stdin_holds_input_back (void **state)
+{
+  struct fixture *f = *state;
+  int c = connect_client (f);
+  char chunk[4096], buf[65536];
+  struct pollfd p[LOG_RELAY_MAX_FDS];
+  size_t n, total = 0;
+  ssize_t r;
+
+  memset (chunk, 'x', sizeof chunk);
+  /* fill the pipe (the relay made its end nonblocking) */
+  while (write (f->in[1], chunk, sizeof chunk) > 0)
+    ;
+  assert_int_equal (errno, EAGAIN);
+  assert_int_equal (send (c, "late", 4, 0), 4);
+  assert_true (step (2000) > 0);
+  assert_int_equal (relay.input_len, 4);
+  /* waiting: stdin polled for room, no client polled for input */
+  n = log_relay_poll_fds (&relay, p);
+  assert_int_equal (n, 4);
+  assert_int_equal (p[3].fd, f->in[1]);
+  assert_int_equal (p[3].events, POLLOUT);
+  /* the container reads: the input goes through */
+  assert_int_equal (fcntl (f->in[0], F_SETFL, O_NONBLOCK), 0);
+  while ((r = read (f->in[0], buf, sizeof buf)) > 0)
+    total += (size_t)r;
+  assert_true (total >= sizeof chunk);
+  assert_true (step (2000) > 0);
+  assert_int_equal (relay.input_len, 0);
+  r = read (f->in[0], buf, sizeof buf);
+  assert_true (r >= 4);
+  assert_memory_equal (buf + r - 4, "late", 4);
+  assert_int_equal (log_relay_poll_fds (&relay, p), 5);
+  close (c);
+}
+
+/* A pty master is the relay's stream for one run only: the relay never
+ * closes it, and what the run left without a newline is logged as P.  */
+static void
+test_borrowed_stream (void **state)
+{
+  struct fixture *f = *state;
+  int pty[2];
+  _cleanup_free_ char *text = NULL;
+
+  assert_int_equal (pipe2 (pty, O_CLOEXEC), 0);
+  log_relay_attach_stream (&relay, 0, pty[0]);
+  log_relay_set_stdin (&relay, -1);
+  assert_int_equal (write (pty[1], "line\nno newline", 15), 15);
+  log_relay_drain (&relay);
+  log_relay_detach_stream (&relay, 0);
+  assert_int_equal (relay.streams[0].fd, -1);
+  /* still open: the caller closes it */
+  assert_true (fcntl (pty[0], F_GETFD) >= 0);
+  text = read_log (f);
+  assert_non_null (strstr (text, "Z stdout F line\n"));
+  assert_non_null (strstr (text, "Z stdout P no newline\n"));
+  close (pty[0]);
+  close (pty[1]);
+  /* the out pipe the relay owned was closed when the master replaced it */
+  assert_int_equal (fcntl (f->out[0], F_GETFD), -1);
+}
+
+/* After the container's exit its last output waits in the pipes: drain
+ * takes it all without blocking, though the writers are still open.  */
+static void
+test_drain_does_not_wait (void **state)
+{
+  struct fixture *f = *state;
+  char line[32];
+  _cleanup_free_ char *text = NULL;
+  int i;
+
+  for (i = 0; i < 200; i++)
+    {
+      int len = snprintf (line, sizeof line, "line %03d\n", i);
+      assert_int_equal (write (f->out[1], line, (size_t)len), len);
+    }
+  assert_int_equal (write (f->err[1], "tail", 4), 4);
+  log_relay_drain (&relay);
+  assert_true (log_relay_streams_open (&relay));
+  text = read_log (f);
+  assert_non_null (strstr (text, "Z stdout F line 000\n"));
+  assert_non_null (strstr (text, "Z stdout F line 199\n"));
+  assert_null (strstr (text, "tail"));
+  free (text);
+  /* the end logs what remains */
+  log_relay_end (&relay);
+  text = read_log (f);
+  assert_non_null (strstr (text, "Z stderr P tail\n"));
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown (test_clients_get_output_and_feed_stdin, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_full_stdin_holds_input_back, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_borrowed_stream, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_drain_does_not_wait, setup, teardown),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
