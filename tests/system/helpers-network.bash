@@ -1,0 +1,33 @@
+# Shared by the named-network tests (611, 612): the network keeper of the
+# test's runroot, and a detached busybox httpd.
+
+# The keeper processes ("galley-netns") of this test's runroot.
+keepers () {
+  local pid
+  for pid in $(pgrep -u "$(id -u)" -x galley-netns 2> /dev/null); do
+    tr '\0' ' ' < "/proc/$pid/cmdline" 2> /dev/null | grep -qF -- "$GALLEY_TEST_RUNROOT" && echo "$pid"
+  done
+  return 0
+}
+
+wait_keeper_gone () {
+  local i
+  for i in $(seq 1 100); do
+    [ -z "$(keepers)" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+kill_keepers () {
+  local pid
+  for pid in $(keepers); do kill -KILL "$pid" 2> /dev/null || true; done
+}
+
+# A detached httpd named $1 serving "hello-from-$1", more run options after.
+start_web () {
+  local name=$1
+  shift
+  run_galley run -d --name "$name" "$@" $RUN_IMAGE \
+    sh -c "mkdir -p /www && echo hello-from-$name > /www/index.html && exec httpd -f -p 8080 -h /www"
+}
