@@ -41,6 +41,11 @@ TESTS += tests/unit/test-network
 tests_unit_test_network_SOURCES = tests/unit/test-network.c
 tests_unit_test_network_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_network_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+check_PROGRAMS += tests/unit/test-network-members
+TESTS += tests/unit/test-network-members
+tests_unit_test_network_members_SOURCES = tests/unit/test-network-members.c
+tests_unit_test_network_members_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_network_members_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-volume
