@@ -609,32 +609,43 @@ bridge_connect_running (const struct galley_paths *p, const struct idmap *map, c
   return ret;
 }
 
+/* The keeper's namespaces when it runs (1; *lock: the keeper lock, held),
+ * 0 when it does not, -1 on error.  Never starts it.  */
+static int
+keeper_join_running (const struct galley_paths *p, int *lock, struct netns_join *ns, galley_error_t *err)
+{
+  _cleanup_free_ char *dir = keeper_dir (p);
+  _cleanup_close_ int dfd = -1;
+  _cleanup_error_ galley_error_t missing = NULL;
+  struct keeper_record k;
+
+  if (dir == NULL || (dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+    return 0;
+  *lock = lock_open (dfd, KEEPER_LOCK, err);
+  if (*lock < 0 || lock_acquire (*lock, LOCK_EXCLUSIVE, err) < 0)
+    return -1;
+  if (! keeper_read (dfd, &k) || netns_join_open_pid (k.inner, k.inner_start, ns, &missing) < 0)
+    return 0;
+  return 1;
+}
+
 int
 bridge_disconnect_running (const struct galley_paths *p, const struct network_def *d, const char *id,
                            galley_error_t *err)
 {
-  _cleanup_free_ char *dir = keeper_dir (p);
-  _cleanup_close_ int dfd = -1, lock = -1;
+  _cleanup_close_ int lock = -1;
   struct netns_join ns = NETNS_JOIN_INIT;
   _cleanup_error_ galley_error_t missing = NULL;
-  struct keeper_record k;
   char veth[16];
-  int ret = 0;
+  int ret = keeper_join_running (p, &lock, &ns, err);
 
+  if (ret < 0)
+    return -1;
   /* Deleting the host end deletes the pair, the address and its routes.  */
   veth_name (id, d->name, veth);
-  if (dir && (dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
-    {
-      lock = lock_open (dfd, KEEPER_LOCK, err);
-      if (lock < 0 || lock_acquire (lock, LOCK_EXCLUSIVE, err) < 0)
-        return -1;
-      if (keeper_read (dfd, &k) && netns_join_open_pid (k.inner, k.inner_start, &ns, &missing) == 0)
-        {
-          if (run_ip (&ns, &missing, "link", "show", "dev", veth, NULL) == 0)
-            ret = run_ip (&ns, err, "link", "del", veth, NULL);
-          netns_join_close (&ns);
-        }
-    }
+  if (ret > 0 && run_ip (&ns, &missing, "link", "show", "dev", veth, NULL) == 0)
+    ret = run_ip (&ns, err, "link", "del", veth, NULL);
+  netns_join_close (&ns);
   if (ret < 0)
     return galley_error_wrap (err, "disconnecting from network %s", d->name);
   bridge_detach (p, d->name, id);
@@ -644,20 +655,14 @@ bridge_disconnect_running (const struct galley_paths *p, const struct network_de
 int
 bridge_remove_interface (const struct galley_paths *p, const struct network_def *d, galley_error_t *err)
 {
-  _cleanup_free_ char *dir = keeper_dir (p);
-  _cleanup_close_ int dfd = -1, lock = -1;
+  _cleanup_close_ int lock = -1;
   struct netns_join ns = NETNS_JOIN_INIT;
   _cleanup_error_ galley_error_t missing = NULL;
-  struct keeper_record k;
-  int ret = 0;
+  int ret = keeper_join_running (p, &lock, &ns, err);
 
-  if (dir == NULL || (dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-    return 0;
-  lock = lock_open (dfd, KEEPER_LOCK, err);
-  if (lock < 0 || lock_acquire (lock, LOCK_EXCLUSIVE, err) < 0)
-    return -1;
-  if (! keeper_read (dfd, &k) || netns_join_open_pid (k.inner, k.inner_start, &ns, &missing) < 0)
-    return 0;
+  if (ret <= 0)
+    return ret;
+  ret = 0;
   if (run_ip (&ns, &missing, "link", "show", "dev", d->interface, NULL) == 0)
     {
       _cleanup_error_ galley_error_t no_nat = NULL;
