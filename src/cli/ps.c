@@ -198,90 +198,99 @@ container_sizes (struct cli_context *ctx, struct store *s, struct sized_entry *e
   galley_error_release (&ignore);
 }
 
+/* podman's record of a container (ps --format json), and for templates
+ * the same with its text columns.  A field the output never shows is not
+ * computed (format_stream_uses): a 1000-row table needs 7 of the 30.  */
 static json_object *
-ps_record (const struct ps_options *o, const struct sized_entry *se)
+ps_record (const struct ps_options *o, const struct sized_entry *se, struct format_stream *out)
 {
   const struct container_entry *e = &se->entry;
+  const bool json = format_is_json (o->format ? o->format : "");
   json_object *r = json_object_new_object (), *labels = NULL, *v;
-  json_object *cmd = container_command (e);
-  _cleanup_free_ char *cmdline = join_command (cmd);
   char status[128], since[64], human[80];
-  int64_t now = time_now_ns ();
   const char *image = json_get_string (e->config, "Image");
+  const char *image_id = json_get_string (e->config, "ImageID");
   bool exited = e->state.status == CONTAINER_STATUS_EXITED;
 
+#define ADD(key, value)                         \
+  do                                            \
+    if (format_stream_uses (out, key))          \
+      json_object_object_add (r, key, (value)); \
+  while (0)
+
   container_status_human (&e->state, status, sizeof status);
-  human_duration (now - e->created, since, sizeof since);
+  human_duration (time_now_ns () - e->created, since, sizeof since);
   snprintf (human, sizeof human, "%s ago", since);
-  json_object_object_add (r, "AutoRemove",
-                          json_object_new_boolean (json_object_object_get_ex (e->config, "Rm", &v)
-                                                   && json_object_get_boolean (v)));
-  json_object_object_add (r, "Command", cmd);
-  json_object_object_add (r, "CreatedAt", json_object_new_string (human));
-  json_object_object_add (r, "Exited", json_object_new_boolean (exited));
-  json_object_object_add (
-      r, "ExitedAt",
-      json_object_new_int64 (e->state.finished_at ? e->state.finished_at / 1000000000 : -62135596800LL));
-  json_object_object_add (r, "ExitCode", json_object_new_int (exited ? e->state.exit_code : 0));
-  json_object_object_add (r, "Id", json_object_new_string (e->id));
-  json_object_object_add (r, "Image", json_object_new_string (image ? image : ""));
-  v = NULL;
-  json_object_object_add (r, "ImageID",
-                          json_object_new_string (json_get_string (e->config, "ImageID")
-                                                      ? json_get_string (e->config, "ImageID")
-                                                      : ""));
-  json_object_object_add (r, "IsInfra", json_object_new_boolean (false));
-  if (json_object_object_get_ex (e->config, "Labels", &labels))
-    json_object_object_add (r, "Labels", json_object_get (labels));
-  else
-    json_object_object_add (r, "Labels", NULL);
-  json_object_object_add (r, "Mounts", json_object_new_array ());
-  {
-    json_object *names = json_object_new_array ();
-    json_object_array_add (names, json_object_new_string (container_entry_name (e)));
-    json_object_object_add (r, "Names", names);
-  }
-  json_object_object_add (r, "Namespaces", json_object_new_object ());
-  json_object_object_add (r, "Networks", json_object_new_array ());
-  json_object_object_add (r, "Pid",
-                          json_object_new_int (e->state.status == CONTAINER_STATUS_RUNNING
-                                                       || e->state.status == CONTAINER_STATUS_PAUSED
-                                                   ? e->state.pid
-                                                   : 0));
-  json_object_object_add (r, "Pod", json_object_new_string (""));
-  json_object_object_add (r, "PodName", json_object_new_string (""));
-  json_object_object_add (r, "Ports", NULL);
-  if (o->size)
+  ADD ("AutoRemove", json_object_new_boolean (json_object_object_get_ex (e->config, "Rm", &v)
+                                              && json_object_get_boolean (v)));
+  if (json)
+    json_object_object_add (r, "Command", container_command (e));
+  ADD ("CreatedAt", json_object_new_string (human));
+  ADD ("Exited", json_object_new_boolean (exited));
+  ADD ("ExitedAt",
+       json_object_new_int64 (e->state.finished_at ? e->state.finished_at / 1000000000 : -62135596800LL));
+  ADD ("ExitCode", json_object_new_int (exited ? e->state.exit_code : 0));
+  ADD ("Id", json_object_new_string (e->id));
+  ADD ("Image", json_object_new_string (image ? image : ""));
+  ADD ("ImageID", json_object_new_string (image_id ? image_id : ""));
+  ADD ("IsInfra", json_object_new_boolean (false));
+  ADD ("Labels", json_object_object_get_ex (e->config, "Labels", &labels) ? json_object_get (labels) : NULL);
+  if (json)
     {
-      json_object *size = json_object_new_object ();
-      json_object_object_add (size, "rwSize", json_object_new_int64 ((int64_t)se->rw_size));
-      json_object_object_add (size, "rootFsSize",
-                              json_object_new_int64 ((int64_t)(se->rw_size + se->image_size)));
-      json_object_object_add (r, "Size", size);
+      json_object *names = json_object_new_array ();
+      json_object_array_add (names, json_object_new_string (container_entry_name (e)));
+      json_object_object_add (r, "Mounts", json_object_new_array ());
+      json_object_object_add (r, "Names", names);
     }
-  else
-    json_object_object_add (r, "Size", NULL);
-  json_object_object_add (
-      r, "StartedAt",
-      json_object_new_int64 (e->state.started_at ? e->state.started_at / 1000000000 : -62135596800LL));
-  json_object_object_add (r, "State", json_object_new_string (container_status_name (e->state.status)));
-  json_object_object_add (r, "Status", json_object_new_string (status));
-  json_object_object_add (r, "Created", json_object_new_int64 (e->created / 1000000000));
-  if (format_is_json (o->format ? o->format : ""))
+  ADD ("Namespaces", json_object_new_object ());
+  if (json)
+    json_object_object_add (r, "Networks", json_object_new_array ());
+  ADD ("Pid", json_object_new_int (e->state.status == CONTAINER_STATUS_RUNNING
+                                           || e->state.status == CONTAINER_STATUS_PAUSED
+                                       ? e->state.pid
+                                       : 0));
+  ADD ("Pod", json_object_new_string (""));
+  ADD ("PodName", json_object_new_string (""));
+  if (json)
+    {
+      json_object_object_add (r, "Ports", NULL);
+      if (o->size)
+        {
+          json_object *size = json_object_new_object ();
+          json_object_object_add (size, "rwSize", json_object_new_int64 ((int64_t)se->rw_size));
+          json_object_object_add (size, "rootFsSize",
+                                  json_object_new_int64 ((int64_t)(se->rw_size + se->image_size)));
+          json_object_object_add (r, "Size", size);
+        }
+      else
+        json_object_object_add (r, "Size", NULL);
+    }
+  ADD ("StartedAt",
+       json_object_new_int64 (e->state.started_at ? e->state.started_at / 1000000000 : -62135596800LL));
+  ADD ("State", json_object_new_string (container_status_name (e->state.status)));
+  ADD ("Status", json_object_new_string (status));
+  ADD ("Created", json_object_new_int64 (e->created / 1000000000));
+  if (json)
     return r;
   /* template fields */
-  {
-    char id[65];
-    snprintf (id, sizeof id, "%.*s", o->no_trunc ? 64 : 12, e->id);
-    json_object_object_add (r, "ID", json_object_new_string (id));
-  }
-  if (! o->no_trunc && cmdline && strlen (cmdline) > 20)
-    strcpy (cmdline + 17, "...");
-  json_object_object_add (r, "Command", json_object_new_string (cmdline ? cmdline : ""));
-  json_object_object_add (r, "CreatedHuman", json_object_new_string (human));
-  json_object_object_add (r, "RunningFor", json_object_new_string (since));
-  json_object_object_add (r, "Names", json_object_new_string (container_entry_name (e)));
-  json_object_object_add (r, "Ports", json_object_new_string (""));
+  if (format_stream_uses (out, "ID"))
+    {
+      char id[65];
+      snprintf (id, sizeof id, "%.*s", o->no_trunc ? 64 : 12, e->id);
+      json_object_object_add (r, "ID", json_object_new_string (id));
+    }
+  if (format_stream_uses (out, "Command"))
+    {
+      _cleanup_json_ json_object *cmd = container_command (e);
+      _cleanup_free_ char *cmdline = join_command (cmd);
+      if (! o->no_trunc && cmdline && strlen (cmdline) > 20)
+        strcpy (cmdline + 17, "...");
+      json_object_object_add (r, "Command", json_object_new_string (cmdline ? cmdline : ""));
+    }
+  ADD ("CreatedHuman", json_object_new_string (human));
+  ADD ("RunningFor", json_object_new_string (since));
+  ADD ("Names", json_object_new_string (container_entry_name (e)));
+  ADD ("Ports", json_object_new_string (""));
   if (o->size)
     {
       char rw[32], virt[32], text[80];
@@ -291,10 +300,11 @@ ps_record (const struct ps_options *o, const struct sized_entry *se)
       json_object_object_add (r, "Size", json_object_new_string (text));
     }
   else
-    json_object_object_add (r, "Size", json_object_new_string (""));
-  json_object_object_add (r, "Mounts", json_object_new_string (""));
-  json_object_object_add (r, "Networks", json_object_new_string (""));
+    ADD ("Size", json_object_new_string (""));
+  ADD ("Mounts", json_object_new_string (""));
+  ADD ("Networks", json_object_new_string (""));
   return r;
+#undef ADD
 }
 
 static const struct format_header ps_header_titles[] = {
@@ -365,7 +375,7 @@ parse_ps (struct cli_context *ctx, int argc, char **argv, struct ps_options *o, 
 
 /* The row of container i of the listing, when the options select it.  */
 static int
-ps_row (struct cli_context *ctx, const struct ps_options *o, const struct container_listing *l, size_t i,
+ps_row (struct cli_context *ctx, const struct ps_options *o, struct container_listing *l, size_t i,
         bool status_filter, struct store *store, struct format_stream *out, galley_error_t *err)
 {
   const struct container_state *st = container_listing_state (l, i);
@@ -400,7 +410,7 @@ ps_row (struct cli_context *ctx, const struct ps_options *o, const struct contai
   se.entry = e;
   if (o->size)
     container_sizes (ctx, store, &se);
-  row = ps_record (o, &se);
+  row = ps_record (o, &se, out);
   ret = format_stream_add (out, row, err);
   json_object_put (row);
   container_entry_clear (&se.entry);

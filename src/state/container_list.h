@@ -47,7 +47,7 @@ size_t container_listing_count (const struct container_listing *l);
 const char *container_listing_id (const struct container_listing *l, size_t i);
 const struct container_state *container_listing_state (const struct container_listing *l, size_t i);
 /* Container i as an entry (the caller clears it).  */
-int container_listing_entry (const struct container_listing *l, size_t i, struct container_entry *out,
+int container_listing_entry (struct container_listing *l, size_t i, struct container_entry *out,
                              galley_error_t *err);
 void container_listing_close (struct container_listing *l);
 

@@ -28,7 +28,9 @@ static const char *const brief_keys[] = { "Name",    "Image",      "ImageID", "C
 #define N_KEYS (sizeof brief_keys / sizeof brief_keys[0])
 enum
 {
-  F_STATUS = N_KEYS,
+  F_CONFIG,  /* those keys as one JSON object: one parse per row */
+  F_CREATED, /* "Created" in ns since the epoch, for sorting */
+  F_STATUS,
   F_PID,
   F_PID_START,
   F_MONITOR_PID,
@@ -42,26 +44,21 @@ enum
   N_FIELDS
 };
 
-/* A value as "s<string>" or "j<json text>" (NULL when absent).  */
-static char *
-encode_value (json_object *config, const char *key)
+static void
+encode_config (json_object *config, char *f[N_FIELDS])
 {
+  _cleanup_json_ json_object *brief = json_object_new_object ();
   json_object *v;
-  char *s = NULL;
+  size_t k;
 
-  if (! json_object_object_get_ex (config, key, &v))
-    return NULL;
-  if (json_object_is_type (v, json_type_string))
-    return asprintf (&s, "s%s", json_object_get_string (v)) < 0 ? NULL : s;
-  return asprintf (&s, "j%s", json_object_to_json_string_ext (v, JSON_C_TO_STRING_PLAIN)) < 0 ? NULL : s;
-}
-
-static json_object *
-decode_value (const char *text)
-{
-  if (text[0] == 's')
-    return json_object_new_string (text + 1);
-  return json_tokener_parse (text + 1);
+  if (brief == NULL)
+    return; /* a NULL field: decode rejects the record */
+  for (k = 0; k < N_KEYS; k++)
+    if (json_object_object_get_ex (config, brief_keys[k], &v))
+      json_object_object_add (brief, brief_keys[k], json_object_get (v));
+  f[F_CONFIG] = strdup (json_object_to_json_string_ext (brief, JSON_C_TO_STRING_PLAIN));
+  if (asprintf (&f[F_CREATED], "%" PRId64, time_parse_rfc3339 (json_get_string (config, "Created"))) < 0)
+    f[F_CREATED] = NULL;
 }
 
 static void
@@ -86,7 +83,7 @@ decode_state (const char *const *f, struct container_state *st)
 {
   size_t i;
 
-  for (i = F_STATUS; i < N_FIELDS; i++)
+  for (i = 0; i < N_FIELDS; i++)
     if (f[i] == NULL && i != F_EXIT_CODE)
       return false;
   memset (st, 0, sizeof *st);
@@ -119,26 +116,26 @@ struct container_listing
   struct list_cache *cache;
   struct listing_row *rows;
   size_t n;
+  json_tokener *tok;
 };
 
+/* The row's config, parsed with the listing's one tokener
+ * (json_tokener_parse would allocate a fresh one per call).  */
 static int
-config_from_fields (const char *id, const char *const *f, json_object **out)
+config_from_fields (json_tokener *tok, const char *id, const char *const *f, json_object **out)
 {
-  json_object *config = json_object_new_object ();
-  size_t k;
+  size_t len = strlen (f[F_CONFIG]);
+  json_object *config;
 
+  json_tokener_reset (tok);
+  config = json_tokener_parse_ex (tok, f[F_CONFIG], (int)len);
+  if (json_tokener_get_error (tok) != json_tokener_success || json_tokener_get_parse_end (tok) != len
+      || ! json_object_is_type (config, json_type_object))
+    {
+      json_object_put (config);
+      return -1;
+    }
   json_object_object_add (config, "Id", json_object_new_string (id));
-  for (k = 0; k < N_KEYS; k++)
-    if (f[k] != NULL)
-      {
-        json_object *v = decode_value (f[k]);
-        if (v == NULL && strcmp (f[k], "jnull") != 0)
-          {
-            json_object_put (config);
-            return -1;
-          }
-        json_object_object_add (config, brief_keys[k], v);
-      }
   *out = config;
   return 0;
 }
@@ -160,8 +157,7 @@ read_and_cache (const struct galley_paths *p, int containers_fd, struct list_cac
   if (fs_read_file (containers_fd, rel, 4 << 20, &text, &len, err) < 0
       || json_parse_strict (text, len, rel, &config, err) < 0 || container_state_load (p, id, &st, err) < 0)
     return NULL;
-  for (k = 0; k < N_KEYS; k++)
-    f[k] = encode_value (config, brief_keys[k]);
+  encode_config (config, f);
   encode_state (&st, f);
   stored = list_cache_put (cache, id, ctime, (const char *const *)f, err);
   for (k = 0; k < N_FIELDS; k++)
@@ -184,7 +180,6 @@ load_row (const struct galley_paths *p, DIR *d, struct list_cache *cache, const 
 {
   galley_error_t skip = NULL;
   const char *const *f;
-  const char *created;
   struct stat sb;
 
   /* The ctime first: a change after it makes the record stale.  */
@@ -202,8 +197,7 @@ load_row (const struct galley_paths *p, DIR *d, struct list_cache *cache, const 
     }
   memcpy (row->id, id, sizeof row->id); /* 64 hex digits (checked) and the NUL */
   row->fields = f;
-  created = f[3]; /* "s<time>" */
-  row->created = created && created[0] == 's' ? time_parse_rfc3339 (created + 1) : 0;
+  row->created = strtoll (f[F_CREATED], NULL, 10);
   if (container_state_reconcile (p, id, &row->state, &skip) < 0)
     {
       galley_error_release (&skip);
@@ -282,13 +276,15 @@ container_listing_state (const struct container_listing *l, size_t i)
 }
 
 int
-container_listing_entry (const struct container_listing *l, size_t i, struct container_entry *out,
+container_listing_entry (struct container_listing *l, size_t i, struct container_entry *out,
                          galley_error_t *err)
 {
   const struct listing_row *r = &l->rows[i];
 
   memset (out, 0, sizeof *out);
-  if (config_from_fields (r->id, r->fields, &out->config) < 0)
+  if (l->tok == NULL && (l->tok = json_tokener_new ()) == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  if (config_from_fields (l->tok, r->id, r->fields, &out->config) < 0)
     return galley_error_make (err, EINVAL, "container %s: unusable cached record", r->id);
   out->id = strdup (r->id);
   if (out->id == NULL)
@@ -308,6 +304,8 @@ container_listing_close (struct container_listing *l)
     return;
   if (l->cache != NULL)
     list_cache_close (l->cache);
+  if (l->tok != NULL)
+    json_tokener_free (l->tok);
   free (l->rows);
   free (l);
 }

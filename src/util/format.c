@@ -116,14 +116,14 @@ struct tw_cell
 struct tw_line
 {
   struct tw_cell *cells;
-  size_t n;
+  size_t n, allocated;
   bool newline;
 };
 
 struct tabwriter
 {
   struct tw_line *lines;
-  size_t nlines;
+  size_t nlines, allocated;
   size_t *widths;
   size_t nwidths;
   FILE *out;
@@ -140,12 +140,24 @@ utf8_width (const char *s, size_t n)
   return w;
 }
 
+/* Room for one more element in an array grown geometrically (a listing of
+ * thousands of rows must not realloc per cell).  */
+static void *
+tw_grow (void *array, size_t n, size_t *allocated, size_t size)
+{
+  if (n < *allocated)
+    return array;
+  *allocated = *allocated ? 2 * *allocated : 8;
+  array = realloc (array, *allocated * size);
+  if (array == NULL)
+    abort ();
+  return array;
+}
+
 static void
 tw_add_cell (struct tw_line *line, const char *text, size_t len)
 {
-  line->cells = realloc (line->cells, (line->n + 1) * sizeof *line->cells);
-  if (line->cells == NULL)
-    abort ();
+  line->cells = tw_grow (line->cells, line->n, &line->allocated, sizeof *line->cells);
   line->cells[line->n++] = (struct tw_cell){ text, len, utf8_width (text, len) };
 }
 
@@ -161,9 +173,7 @@ tw_split (struct tabwriter *tw, const char *buf, size_t len)
         {
           if (i == len)
             break; /* nothing after the last newline */
-          tw->lines = realloc (tw->lines, (tw->nlines + 1) * sizeof *tw->lines);
-          if (tw->lines == NULL)
-            abort ();
+          tw->lines = tw_grow (tw->lines, tw->nlines, &tw->allocated, sizeof *tw->lines);
           line = &tw->lines[tw->nlines++];
           memset (line, 0, sizeof *line);
         }
@@ -180,6 +190,16 @@ tw_split (struct tabwriter *tw, const char *buf, size_t len)
 }
 
 static void
+tw_pad (FILE *out, size_t n)
+{
+  static const char spaces[] = "                                                                ";
+
+  for (; n > sizeof spaces - 1; n -= sizeof spaces - 1)
+    fwrite (spaces, 1, sizeof spaces - 1, out);
+  fwrite (spaces, 1, n, out);
+}
+
+static void
 tw_write_lines (struct tabwriter *tw, size_t line0, size_t line1)
 {
   for (size_t i = line0; i < line1; i++)
@@ -188,8 +208,8 @@ tw_write_lines (struct tabwriter *tw, size_t line0, size_t line1)
       for (size_t j = 0; j < line->n; j++)
         {
           fwrite (line->cells[j].text, 1, line->cells[j].len, tw->out);
-          if (j < tw->nwidths)
-            fprintf (tw->out, "%*s", (int)(tw->widths[j] - line->cells[j].width), "");
+          if (j < tw->nwidths && tw->widths[j] > line->cells[j].width)
+            tw_pad (tw->out, tw->widths[j] - line->cells[j].width);
         }
       if (line->newline)
         fputc ('\n', tw->out);
@@ -272,6 +292,13 @@ struct format_stream
   FILE *mem;          /* STREAM_TABLE: the rendered rows */
   char *buf;
   size_t len;
+  char *text; /* the template */
+  struct
+  {
+    const char *name; /* callers pass literals: compared by address */
+    bool used;
+  } uses[48];
+  size_t n_uses;
 };
 
 static void
@@ -280,6 +307,7 @@ stream_free (struct format_stream *s)
   if (s->mem != NULL)
     fclose (s->mem);
   free (s->buf);
+  free (s->text);
   template_free (s->t);
   if (s->items != NULL)
     json_object_put (s->items);
@@ -290,7 +318,7 @@ struct format_stream *
 format_stream_new (FILE *out, const char *format, const char *default_format, json_object *headers,
                    bool noheading, galley_error_t *err)
 {
-  _cleanup_free_ char *table_default = NULL, *text = NULL;
+  _cleanup_free_ char *table_default = NULL;
   struct format_stream *s = calloc (1, sizeof *s);
 
   if (s == NULL)
@@ -315,8 +343,8 @@ format_stream_new (FILE *out, const char *format, const char *default_format, js
       return s;
     }
   s->mode = strncmp (format, "table ", 6) == 0 ? STREAM_TABLE : STREAM_TEMPLATE;
-  text = with_final_newline (s->mode == STREAM_TABLE ? format + 6 : format);
-  if (template_parse_flags (text, s->mode == STREAM_TABLE ? TEMPLATE_PARSE_TABLE : 0, &s->t, err) < 0)
+  s->text = with_final_newline (s->mode == STREAM_TABLE ? format + 6 : format);
+  if (template_parse_flags (s->text, s->mode == STREAM_TABLE ? TEMPLATE_PARSE_TABLE : 0, &s->t, err) < 0)
     {
       stream_free (s);
       return NULL;
@@ -382,6 +410,46 @@ format_stream_finish (struct format_stream *s, galley_error_t *err)
   if (fflush (out) != 0 || ferror (out))
     return galley_error_make (err, errno, "writing output");
   return 0;
+}
+
+static bool
+ident_char (char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+static bool
+template_mentions (const char *text, const char *name)
+{
+  size_t n = strlen (name);
+  const char *p;
+
+  for (p = strchr (text, '.'); p != NULL; p = strchr (p + 1, '.'))
+    /* "." alone is the whole record */
+    if (! ident_char (p[1]) || strncmp (p + 1, name, n) == 0)
+      return true;
+  return false;
+}
+
+/* Asked once per field and row: the answers are remembered.  */
+bool
+format_stream_uses (struct format_stream *s, const char *name)
+{
+  size_t i;
+  bool used;
+
+  if (s->mode == STREAM_JSON || s->mode == STREAM_WHOLE_LIST || s->text == NULL)
+    return true;
+  for (i = 0; i < s->n_uses; i++)
+    if (s->uses[i].name == name)
+      return s->uses[i].used;
+  used = template_mentions (s->text, name);
+  if (s->n_uses < sizeof s->uses / sizeof s->uses[0])
+    {
+      s->uses[s->n_uses].name = name;
+      s->uses[s->n_uses++].used = used;
+    }
+  return used;
 }
 
 void

@@ -75,6 +75,13 @@ int format_stream_add (struct format_stream *s, json_object *item, galley_error_
 int format_stream_finish (struct format_stream *s, galley_error_t *err);
 void format_stream_abort (struct format_stream *s);
 
+/* Whether records given to s may need their field "name": always for JSON
+ * output and for a template that uses a record as a whole ({{json .}},
+ * {{range .}}, ...), else when the template mentions .name (a prefix of a
+ * longer name counts too: the answer may be a false yes, never a false
+ * no).  A listing skips computing the fields its output never shows.  */
+bool format_stream_uses (struct format_stream *s, const char *name);
+
 /* The headers object of format_print from a table of { field, title }
  * ending with { NULL, NULL }.  */
 struct format_header

@@ -239,6 +239,37 @@ test_errors (void **state)
   assert_string_equal (msg, "template: format:1:3: can't evaluate field B in type int64");
 }
 
+static bool
+stream_uses (const char *format, const char *name)
+{
+  _cleanup_error_ galley_error_t err = NULL;
+  struct format_stream *s = format_stream_new (stdout, format, "table {{.ID}}", NULL, false, &err);
+  bool used;
+
+  if (s == NULL)
+    fail_msg ("%s: %s", format, err->msg);
+  used = format_stream_uses (s, name);
+  format_stream_abort (s);
+  return used;
+}
+
+/* The fields a listing may skip: never one the output shows.  */
+static void
+test_stream_uses (void **state)
+{
+  assert_true (stream_uses ("json", "Labels"));
+  assert_true (stream_uses ("{{range .}}{{.ID}}{{end}}", "Labels"));
+  assert_true (stream_uses ("{{json .}}", "Labels"));
+  assert_true (stream_uses ("{{ . }}", "Labels"));
+  assert_true (stream_uses ("table {{.ID}}\t{{.Labels.a}}", "Labels"));
+  assert_true (stream_uses ("{{index .Labels \"a\"}}", "Labels"));
+  assert_true (stream_uses ("{{.ImageID}}", "Image")); /* a prefix: a harmless yes */
+  assert_true (stream_uses ("", "ID"));                /* the default format */
+  assert_false (stream_uses ("", "Labels"));
+  assert_false (stream_uses ("table {{.ID}}\t{{.Names}}", "Labels"));
+  assert_false (stream_uses ("{{.Names}} {{printf \"%.2f\" .Size}}", "Labels"));
+}
+
 int
 main (void)
 {
@@ -247,7 +278,7 @@ main (void)
     cmocka_unit_test (test_format_is_json), cmocka_unit_test (test_plain_template),
     cmocka_unit_test (test_table),          cmocka_unit_test (test_table_headers),
     cmocka_unit_test (test_table_default),  cmocka_unit_test (test_tabwriter_rules),
-    cmocka_unit_test (test_errors),
+    cmocka_unit_test (test_errors),         cmocka_unit_test (test_stream_uses),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
