@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "image/store.h"
+#include "runtime/portspec.h"
 #include "state/container.h"
 #include "state/container_list.h"
 #include "util/cleanup.h"
@@ -198,6 +199,23 @@ container_sizes (struct cli_context *ctx, struct store *s, struct sized_entry *e
   galley_error_release (&ignore);
 }
 
+/* The PORTS column: the container's published ports.  */
+static json_object *
+ports_text (const struct container_entry *e)
+{
+  _cleanup_free_ struct port_mapping *ports = NULL;
+  _cleanup_free_ char *text = NULL;
+  galley_error_t ignore = NULL;
+  json_object *mappings;
+  size_t n = 0;
+
+  if (json_object_object_get_ex (e->config, "PortMappings", &mappings) && mappings != NULL
+      && port_mappings_from_json (mappings, &ports, &n, &ignore) < 0)
+    galley_error_release (&ignore), n = 0;
+  text = port_format_summary (ports, n);
+  return json_object_new_string (text ? text : "");
+}
+
 /* podman's record of a container (ps --format json), and for templates
  * the same with its text columns.  A field the output never shows is not
  * computed (format_stream_uses): a 1000-row table needs 7 of the 30.  */
@@ -253,7 +271,13 @@ ps_record (const struct ps_options *o, const struct sized_entry *se, struct form
   ADD ("PodName", json_object_new_string (""));
   if (json)
     {
-      json_object_object_add (r, "Ports", NULL);
+      json_object *mappings = NULL;
+      json_object_object_get_ex (e->config, "PortMappings", &mappings);
+      json_object_object_add (r, "Ports",
+                              json_object_is_type (mappings, json_type_array)
+                                      && json_object_array_length (mappings) > 0
+                                  ? json_object_get (mappings)
+                                  : NULL);
       if (o->size)
         {
           json_object *size = json_object_new_object ();
@@ -290,7 +314,7 @@ ps_record (const struct ps_options *o, const struct sized_entry *se, struct form
   ADD ("CreatedHuman", json_object_new_string (human));
   ADD ("RunningFor", json_object_new_string (since));
   ADD ("Names", json_object_new_string (container_entry_name (e)));
-  ADD ("Ports", json_object_new_string (""));
+  ADD ("Ports", ports_text (e));
   if (o->size)
     {
       char rw[32], virt[32], text[80];

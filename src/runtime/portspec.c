@@ -330,3 +330,33 @@ port_format_lines (const struct port_mapping *ports, size_t n, const char *filte
       }
   return lines;
 }
+
+char *
+port_format_summary (const struct port_mapping *ports, size_t n)
+{
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream (&text, &len);
+  size_t i;
+
+  if (f == NULL)
+    return NULL;
+  for (i = 0; i < n; i++)
+    {
+      const struct port_mapping *m = &ports[i];
+      const char *ip = m->host_ip[0] ? m->host_ip : "0.0.0.0";
+
+      fputs (i ? ", " : "", f);
+      if (m->range > 1)
+        fprintf (f, "%s:%u-%u->%u-%u/%s", ip, m->host_port, m->host_port + m->range - 1, m->container_port,
+                 m->container_port + m->range - 1, m->protocol);
+      else
+        fprintf (f, "%s:%u->%u/%s", ip, m->host_port, m->container_port, m->protocol);
+    }
+  if (fclose (f) != 0)
+    {
+      free (text);
+      return NULL;
+    }
+  return text;
+}

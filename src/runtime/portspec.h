@@ -44,4 +44,8 @@ int port_mappings_from_json (json_object *arr, struct port_mapping **ports, size
  * are appended to *out (malloc'ed text).  Returns the number of lines.  */
 int port_format_lines (const struct port_mapping *ports, size_t n, const char *filter, char **out);
 
+/* ps's PORTS column, as podman's: "0.0.0.0:8080->80/tcp,
+ * 0.0.0.0:9000-9001->90-91/udp" ("" for none).  NULL: out of memory.  */
+char *port_format_summary (const struct port_mapping *ports, size_t n);
+
 #endif

@@ -289,6 +289,21 @@ b"
   run_galley container rm -f after taken
 }
 
+@test "ps shows published ports as podman does (PORTS column, JSON Ports)" {
+  galley create --name pub -p 18080:80 -p 127.0.0.1:19000-19001:90-91/udp $RUN_IMAGE true > /dev/null
+  galley create --name nopub $RUN_IMAGE true > /dev/null
+  run_galley ps -a --filter name=^pub$ --format '{{.Names}} {{.Ports}}'
+  assert_output_equals "pub 0.0.0.0:18080->80/tcp, 127.0.0.1:19000-19001->90-91/udp"
+  run_galley ps -a --filter name=nopub --format '{{.Names}}[{{.Ports}}]'
+  assert_output_equals "nopub[]"
+  run_galley ps -a --filter name=^pub$ --format json
+  [ "$(echo "$output" | jq -r '.[0].Ports[1].host_port')" = 19000 ]
+  [ "$(echo "$output" | jq -r '.[0].Ports[1].range')" = 2 ]
+  run_galley ps -a --filter name=nopub --format json
+  [ "$(echo "$output" | jq -r '.[0].Ports')" = null ]
+  run_galley rm pub nopub
+}
+
 @test "--cidfile: written by run -d and create, read by stop and rm" {
   run_galley run -d --cidfile "$BATS_TEST_TMPDIR/cid" $RUN_IMAGE sleep 1000
   assert_equal "$(cat "$BATS_TEST_TMPDIR/cid")" "$output"

@@ -148,7 +148,7 @@ test_json_and_lines (void **state)
   size_t n = 0, nb = 0;
   galley_error_t err = NULL;
   _cleanup_json_ json_object *j = NULL;
-  _cleanup_free_ char *lines = NULL, *one = NULL;
+  _cleanup_free_ char *lines = NULL, *one = NULL, *summary = NULL, *none = NULL;
 
   assert_int_equal (port_parse_publish ("18080:80", &p, &n, &err), 0);
   assert_int_equal (port_parse_publish ("18081-18082:81-82/udp", &p, &n, &err), 0);
@@ -163,6 +163,11 @@ test_json_and_lines (void **state)
   assert_string_equal (lines, "80/tcp -> 0.0.0.0:18080\n81/udp -> 0.0.0.0:18081\n82/udp -> 0.0.0.0:18082\n");
   assert_int_equal (port_format_lines (back, nb, "81/udp", &one), 1);
   assert_string_equal (one, "0.0.0.0:18081\n");
+  /* ps's PORTS column, as podman's portsToString */
+  summary = port_format_summary (back, nb);
+  assert_string_equal (summary, "0.0.0.0:18080->80/tcp, 0.0.0.0:18081-18082->81-82/udp");
+  none = port_format_summary (NULL, 0);
+  assert_string_equal (none, "");
   free (p);
   free (back);
 }
