@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -576,19 +578,31 @@ bridge_detach_all (const struct galley_paths *p, const char *id)
   closedir (d);
 }
 
-/* Is the network namespace of pid owned by the keeper's user namespace?  */
+static bool
+same_ns (const struct stat *a, int fd)
+{
+  struct stat b;
+  return fd >= 0 && fstat (fd, &b) == 0 && a->st_ino == b.st_ino && a->st_dev == b.st_dev;
+}
+
+/* Is the network namespace of pid owned by the keeper's user namespace,
+ * or by a user namespace nested in it (keep-id)?  */
 static bool
 in_keeper_userns (const struct netns_join *keeper, pid_t pid)
 {
-  struct stat ours, theirs;
+  _cleanup_close_ int self = -1, theirs = -1, parent = -1;
+  struct stat uk;
   char path[64];
 
-  snprintf (path, sizeof path, "/proc/%d/ns/user", (int)pid);
-  if (stat (path, &theirs) < 0)
+  if (keeper->userns_fd >= 0 ? fstat (keeper->userns_fd, &uk) < 0 : stat ("/proc/self/ns/user", &uk) < 0)
     return false;
-  if (keeper->userns_fd >= 0 ? fstat (keeper->userns_fd, &ours) < 0 : stat ("/proc/self/ns/user", &ours) < 0)
-    return false;
-  return ours.st_ino == theirs.st_ino && ours.st_dev == theirs.st_dev;
+  snprintf (path, sizeof path, "/proc/%d/ns/net", (int)pid);
+  self = open (path, O_RDONLY | O_CLOEXEC);
+  theirs = self >= 0 ? ioctl (self, NS_GET_USERNS) : -1;
+  if (same_ns (&uk, theirs))
+    return true;
+  parent = theirs >= 0 ? ioctl (theirs, NS_GET_PARENT) : -1;
+  return same_ns (&uk, parent);
 }
 
 int

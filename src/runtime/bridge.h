@@ -21,7 +21,20 @@
  *     short-lived child of the monitor joins UK and NK and creates the
  *     veth pair there, moving one end into NC, then joins NC to give it its
  *     address and route.  No long-lived privileged helper takes requests.
- *   --userns=keep-id maps differently and cannot share UK: refused.
+ *   - --userns=keep-id maps differently: such a container gets a user
+ *     namespace of its own nested in UK (as podman's containers in its
+ *     rootless user namespace), its maps written from UK (runtime/netns.h);
+ *     NC is then owned by the nested namespace, over which root in UK
+ *     holds every capability too.
+ *
+ * A container may be on several networks (ethN, one veth each, named from
+ * a hash of its id and the network), connected and disconnected while it
+ * runs: `network connect` is an ordinary galley process of the user, which
+ * owns UK, so it wires a running container exactly as the monitor does at
+ * start.  Each interface brings a default route through its network's
+ * gateway (metric 100, as netavark), so one goes with its interface and the
+ * others stay.  Networks are not isolated from each other (nor are
+ * podman's): NK routes between its bridges.
  *
  * Links, addresses and routes are configured by running iproute2's `ip`
  * inside the namespaces (runtime/netns.h: netns_exec_in) rather than with
@@ -29,15 +42,15 @@
  * and routes are a handful of `ip` calls against ~400 lines of nested
  * netlink attributes, and iproute2 is present wherever slirp4netns is.
  *
- * Name resolution: no DNS server runs.  Each container's /etc/hosts (a
- * bind mount of runroot/containers/<id>/hosts) lists its peers on the
- * network; when a container joins or leaves, the peers' files are updated
- * in place (so the bind mounts see it).
+ * Name resolution: no DNS server runs.  Each container's /etc/hosts lists
+ * its peers on its networks (runtime/bridge_hosts.h).
  *
  * Lifetime: the keeper checks every second whether any lease on any
- * network belongs to a live container (or is younger than a minute: a
- * container being started); after a few idle checks it stops slirp4netns
- * and exits, and NK with its bridges disappears.  Starters and the keeper
+ * network, or any container in UK (runroot/networks/members: one
+ * disconnected from all its networks may connect again), belongs to a live
+ * container (or is younger than a minute: a container being started);
+ * after a few idle checks it stops slirp4netns and exits, and NK with its
+ * bridges disappears.  Starters and the keeper
  * serialise on runroot/networks/keeper.lock.  */
 #ifndef GALLEY_RUNTIME_BRIDGE_H
 #define GALLEY_RUNTIME_BRIDGE_H

@@ -118,17 +118,14 @@ netns_enter (const struct netns_join *j, galley_error_t *err)
   return 0;
 }
 
-pid_t
-netns_clone_joined (const struct netns_join *j, int flags)
+static pid_t
+clone_in (const struct netns_join *j, int flags)
 {
   int report[2];
   pid_t launcher, init = -1;
   int status, e = 0;
   ssize_t r;
 
-  flags &= ~CLONE_NEWUSER;
-  if (j->netns_fd >= 0)
-    flags &= ~CLONE_NEWNET;
   if (pipe2 (report, O_CLOEXEC) < 0)
     return -1;
   launcher = fork ();
@@ -186,6 +183,78 @@ netns_clone_joined (const struct netns_join *j, int flags)
       return -1;
     }
   return init;
+}
+
+pid_t
+netns_clone_joined (const struct netns_join *j, int flags)
+{
+  flags &= ~CLONE_NEWUSER;
+  if (j->netns_fd >= 0)
+    flags &= ~CLONE_NEWNET;
+  return clone_in (j, flags);
+}
+
+pid_t
+netns_clone_nested (const struct netns_join *j, int flags)
+{
+  struct netns_join userns_only = { .userns_fd = j->userns_fd, .netns_fd = -1 };
+
+  return clone_in (&userns_only, flags | CLONE_NEWUSER);
+}
+
+static int
+write_map (pid_t pid, const char *file, const char *text)
+{
+  char path[64];
+  int fd, ok;
+
+  snprintf (path, sizeof path, "/proc/%d/%s", (int)pid, file);
+  fd = open (path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  ok = write (fd, text, strlen (text)) == (ssize_t)strlen (text);
+  close (fd);
+  return ok ? 0 : -1;
+}
+
+int
+netns_write_maps (const struct netns_join *j, pid_t pid, const char *uid_map, const char *gid_map,
+                  galley_error_t *err)
+{
+  struct netns_join userns_only = { .userns_fd = j->userns_fd, .netns_fd = -1 };
+  int report[2], status, code = 0;
+  pid_t writer;
+
+  if (pipe2 (report, O_CLOEXEC) < 0)
+    return galley_error_make (err, errno, "pipe");
+  writer = fork ();
+  if (writer < 0)
+    {
+      close (report[0]);
+      close (report[1]);
+      return galley_error_make (err, errno, "fork");
+    }
+  if (writer == 0)
+    {
+      galley_error_t ignored = NULL;
+      /* Root of j's user namespace, the parent of pid's: the ids of the
+       * maps are its own, no newuidmap needed.  */
+      code = netns_enter (&userns_only, &ignored) < 0  ? galley_error_errno (&ignored)
+             : write_map (pid, "uid_map", uid_map) < 0 ? errno
+             : write_map (pid, "gid_map", gid_map) < 0 ? errno
+                                                       : 0;
+      (void)! write (report[1], &code, sizeof code);
+      _exit (code ? 1 : 0);
+    }
+  close (report[1]);
+  if (read (report[0], &code, sizeof code) != sizeof code)
+    code = ECHILD;
+  close (report[0]);
+  while (waitpid (writer, &status, 0) < 0 && errno == EINTR)
+    ;
+  if (code != 0)
+    return galley_error_make (err, code, "writing the id maps of the container's user namespace");
+  return 0;
 }
 
 int

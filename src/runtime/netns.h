@@ -54,6 +54,16 @@ int netns_enter (const struct netns_join *j, galley_error_t *err);
  * child, its pid (a child of the caller) in the caller, -1 with errno.  */
 pid_t netns_clone_joined (const struct netns_join *j, int flags);
 
+/* Clone the init with a user namespace of its own (and the other flags'
+ * namespaces) inside j's user namespace: --userns=keep-id on a named
+ * network.  Its maps are written with netns_write_maps.  */
+pid_t netns_clone_nested (const struct netns_join *j, int flags);
+
+/* Write the uid and gid maps of pid, whose user namespace is a child of
+ * j's, from root in j's (the ids are j's: no newuidmap).  */
+int netns_write_maps (const struct netns_join *j, pid_t pid, const char *uid_map, const char *gid_map,
+                      galley_error_t *err);
+
 /* Run argv (argv[0] an absolute path) in j's namespaces, wait for it; its
  * stderr becomes the error's message when it fails.  */
 int netns_exec_in (const struct netns_join *j, char *const argv[], galley_error_t *err);

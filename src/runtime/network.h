@@ -61,6 +61,10 @@ struct network_spec
   struct network_def def; /* a named network */
   char **aliases;         /* --network-alias (strv) */
   char *ip;               /* --ip, NULL: any */
+  /* --userns=keep-id on a named network: the container's user namespace
+   * is nested in the keeper's, whose map is the user's default one.  */
+  bool nested_userns;
+  struct idmap keeper_map;
   /* The named networks connected after the first (network connect).  */
   struct network_member *more;
   struct network_def *more_defs;
@@ -99,9 +103,10 @@ void network_spec_clear (struct network_spec *n);
 /* Resolve what the network joins: container:X (its id and files; whether
  * it runs is checked when the container starts), a named network (its
  * definition: 'unable to find network with name or ID x: network not
- * found'; --network-alias, --ip from config).  Named networks and
- * container:X share a user namespace, so the map must be the user's
- * default one (not keep-id) or X's.  */
+ * found'; --network-alias, --ip from config; the networks connected
+ * later).  container:X shares X's user namespace, so the map must be X's;
+ * on a named network another map than the user's default one (keep-id)
+ * gets a user namespace nested in the networks' one.  */
 int network_resolve (const struct galley_paths *p, json_object *config, const char *id,
                      const struct idmap *map, struct network_spec *n, galley_error_t *err);
 

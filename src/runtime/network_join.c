@@ -5,9 +5,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "image/error_text.h"
@@ -49,23 +51,65 @@ same_ranges (const struct idmap_range *a, size_t na, const struct idmap_range *b
   return true;
 }
 
-/* Named networks share the keeper's user namespace, which has the user's
- * default map.  */
+/* inner's ranges (container -> host) seen from outer's user namespace
+ * (container -> outer's ids): the map of a user namespace nested in
+ * outer's.  -1 when an id of inner is not mapped by outer.  */
 static int
-check_default_map (const struct idmap *map, const char *network, galley_error_t *err)
+nest_ranges (const struct idmap_range *outer, size_t n_outer, const struct idmap_range *inner, size_t n_inner,
+             struct idmap_range *out, size_t *n_out)
 {
-  struct idmap def;
+  size_t i, k, n = 0;
+
+  for (i = 0; i < n_inner; i++)
+    {
+      uint64_t covered = 0;
+      for (k = 0; k < n_outer; k++)
+        {
+          uint64_t lo = inner[i].host_id > outer[k].host_id ? inner[i].host_id : outer[k].host_id;
+          uint64_t hi_in = (uint64_t)inner[i].host_id + inner[i].size;
+          uint64_t hi_out = (uint64_t)outer[k].host_id + outer[k].size;
+          uint64_t hi = hi_in < hi_out ? hi_in : hi_out;
+          if (lo >= hi)
+            continue;
+          if (n >= IDMAP_MAX_RANGES)
+            return -1;
+          out[n++] = (struct idmap_range){ (uint32_t)(inner[i].container_id + (lo - inner[i].host_id)),
+                                           (uint32_t)(outer[k].container_id + (lo - outer[k].host_id)),
+                                           (uint32_t)(hi - lo) };
+          covered += hi - lo;
+        }
+      if (covered != inner[i].size)
+        return -1;
+    }
+  *n_out = n;
+  return 0;
+}
+
+/* Named networks share the keeper's user namespace, which has the user's
+ * default map; a container with another map (keep-id) gets a user
+ * namespace of its own inside it, as podman's containers inside its
+ * rootless user namespace.  */
+static int
+check_map (const struct idmap *map, struct network_spec *n, galley_error_t *err)
+{
+  struct idmap nested;
 
   if (map == NULL || map->source == IDMAP_SOURCE_ROOT)
     return 0;
-  if (idmap_for_current_user (&def, err) < 0)
+  if (idmap_for_current_user (&n->keeper_map, err) < 0)
     return -1;
-  if (! same_ranges (def.uid, def.n_uid, map->uid, map->n_uid)
-      || ! same_ranges (def.gid, def.n_gid, map->gid, map->n_gid))
+  if (same_ranges (n->keeper_map.uid, n->keeper_map.n_uid, map->uid, map->n_uid)
+      && same_ranges (n->keeper_map.gid, n->keeper_map.n_gid, map->gid, map->n_gid))
+    return 0;
+  if (nest_ranges (n->keeper_map.uid, n->keeper_map.n_uid, map->uid, map->n_uid, nested.uid, &nested.n_uid)
+          < 0
+      || nest_ranges (n->keeper_map.gid, n->keeper_map.n_gid, map->gid, map->n_gid, nested.gid, &nested.n_gid)
+             < 0)
     return error_untrusted (err,
-                            "--network %.64s cannot be used with --userns: containers on a named "
-                            "network share one user namespace",
-                            network);
+                            "--network %.64s cannot be used with this --userns: its ids are not all in "
+                            "the named networks' user namespace",
+                            n->opts.container);
+  n->nested_userns = true;
   return 0;
 }
 
@@ -136,8 +180,8 @@ network_resolve (const struct galley_paths *p, json_object *config, const char *
     }
   else if (n->opts.mode == NET_MODE_BRIDGE)
     {
-      if (network_def_load (p, n->opts.container, &n->def, err) < 0
-          || check_default_map (map, n->opts.container, err) < 0 || resolve_more (p, config, n, err) < 0)
+      if (network_def_load (p, n->opts.container, &n->def, err) < 0 || check_map (map, n, err) < 0
+          || resolve_more (p, config, n, err) < 0)
         return -1;
       if (n->ip && n->ip[0] == '\0')
         {
@@ -205,6 +249,36 @@ open_peer (const struct network_spec *n, struct netns_join *j, galley_error_t *e
   return netns_join_open_pid (st.pid, st.pid_start, j, err);
 }
 
+/* keep-id on a named network: the init in a user namespace of its own
+ * inside UK, its maps written from UK.  */
+static pid_t
+clone_nested (const struct network_spec *n, int flags, struct network_handle *h, galley_error_t *err)
+{
+  struct idmap nested;
+  _cleanup_free_ char *uid_map = NULL, *gid_map = NULL;
+  pid_t pid;
+
+  if (nest_ranges (n->keeper_map.uid, n->keeper_map.n_uid, n->map->uid, n->map->n_uid, nested.uid,
+                   &nested.n_uid)
+          < 0
+      || nest_ranges (n->keeper_map.gid, n->keeper_map.n_gid, n->map->gid, n->map->n_gid, nested.gid,
+                      &nested.n_gid)
+             < 0
+      || (uid_map = idmap_format (nested.uid, nested.n_uid)) == NULL
+      || (gid_map = idmap_format (nested.gid, nested.n_gid)) == NULL)
+    return galley_error_make (err, EINVAL, "nesting the container's id maps");
+  pid = netns_clone_nested (&h->join, flags);
+  if (pid < 0)
+    return galley_error_make (err, errno, "entering the namespaces of --network %s", n->opts.container);
+  if (pid > 0 && netns_write_maps (&h->join, pid, uid_map, gid_map, err) < 0)
+    {
+      kill (pid, SIGKILL);
+      waitpid (pid, NULL, 0);
+      return -1;
+    }
+  return pid;
+}
+
 pid_t
 network_clone_init (const struct network_spec *n, int flags, struct network_handle *h, galley_error_t *err)
 {
@@ -222,12 +296,18 @@ network_clone_init (const struct network_spec *n, int flags, struct network_hand
         return -1;
       break;
     case NET_MODE_BRIDGE:
-      h->keeper_lock = bridge_keeper_ensure (n->paths, n->map, &h->keeper, err);
+      h->keeper_lock =
+          bridge_keeper_ensure (n->paths, n->nested_userns ? &n->keeper_map : n->map, &h->keeper, err);
       if (h->keeper_lock < 0)
         return -1;
       /* UK only: the container gets a network namespace of its own.  */
       if (h->keeper.userns_fd >= 0 && (h->join.userns_fd = dup (h->keeper.userns_fd)) < 0)
         return galley_error_make (err, errno, "dup");
+      if (n->nested_userns)
+        {
+          h->joined_userns = true;
+          return clone_nested (n, flags, h, err);
+        }
       break;
     default:
       pid = userns_clone (flags);

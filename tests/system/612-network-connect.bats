@@ -166,3 +166,29 @@ inspect_networks () {
   inspect_networks nonet
   assert_output_equals ""
 }
+
+@test "network: --userns=keep-id on a named network (a user namespace nested in the networks' one)" {
+  run_galley network create n1
+  run_galley network create n2
+  start_web web --network n1
+  local uid gid dir=$BATS_TEST_TMPDIR/vol
+  uid=$(id -u)
+  gid=$(id -g)
+  mkdir -p "$dir"
+  # the user's ids inside and on the host (a file in a bind mount), web
+  # reached by name
+  run_galley run --rm --userns keep-id --network n1 -v "$dir:/data" $RUN_IMAGE \
+    sh -c 'echo $(id -u):$(id -g); touch /data/mine && wget -q -O - http://web:8080/index.html'
+  assert_equal "${lines[0]}" "$uid:$gid"
+  assert_equal "${lines[1]}" "hello-from-web"
+  [ "$(stat -c %u:%g "$dir/mine")" = "$uid:$gid" ]
+  # a running keep-id container joins web's network and leaves it
+  start_web kid --userns keep-id --network n2
+  run_galley 1 exec web wget -q -O - http://kid:8080/index.html
+  run_galley network connect n1 kid
+  run_galley exec web wget -q -O - http://kid:8080/index.html
+  assert_output_equals "hello-from-kid"
+  run_galley network disconnect n1 kid
+  run_galley 1 exec web wget -q -O - http://kid:8080/index.html
+  assert_stderr_contains "bad address"
+}
