@@ -50,6 +50,7 @@ log_relay_init (struct log_relay *r, const struct log_relay_options *o)
   r->written = r->log_fd >= 0 && fstat (r->log_fd, &st) == 0 ? (uint64_t)st.st_size : 0;
   r->listen_fd = o->listen_fd;
   r->stdin_fd = o->stdin_fd;
+  r->min_fd = o->min_fd;
   r->n_clients = 0;
   r->input_len = 0;
   for (i = 0; i < 2; i++)
@@ -158,6 +159,12 @@ accept_client (struct log_relay *r)
 {
   int fd = accept4 (r->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 
+  if (fd >= 0 && fd < r->min_fd)
+    {
+      int above = fcntl (fd, F_DUPFD_CLOEXEC, r->min_fd);
+      close (fd);
+      fd = above;
+    }
   if (fd < 0)
     return;
   if (r->n_clients == LOG_RELAY_MAX_CLIENTS)

@@ -39,6 +39,8 @@ struct log_relay_options
   uint64_t max_size; /* 0: unlimited */
   int listen_fd;     /* the attach socket (listening), -1: none */
   int stdin_fd;      /* where attached input goes, -1: none */
+  int min_fd;        /* clients' fds from this number up (the ones below
+                      * are the container's --preserve-fds) */
 };
 
 struct log_relay_stream
@@ -58,6 +60,7 @@ struct log_relay
   uint64_t written; /* bytes in the current log file */
   int listen_fd;
   int stdin_fd;
+  int min_fd;
   struct log_relay_stream streams[2]; /* stdout, stderr */
   int clients[LOG_RELAY_MAX_CLIENTS];
   size_t n_clients;

@@ -449,12 +449,13 @@ attach_listen (const struct monitor *m)
 /* Stdio of the container: stdin /dev/null (or a pipe kept open with -i),
  * stdout and stderr pipes read by the relay.  With -t the pty carries all
  * three (monitor_wait).  The monitor keeps the write ends as its own 1 and
- * 2 for the runs to come.  */
+ * 2 for the runs to come, and its other fds from keep up (below are the
+ * container's --preserve-fds).  */
 static int
-setup_stdio (struct monitor *m, int null_fd, galley_error_t *err)
+setup_stdio (struct monitor *m, int null_fd, int keep, galley_error_t *err)
 {
   int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, in[2];
-  struct log_relay_options ro = { .out_fd = -1, .err_fd = -1, .log_fd = -1, .stdin_fd = -1 };
+  struct log_relay_options ro = { .out_fd = -1, .err_fd = -1, .log_fd = -1, .stdin_fd = -1, .min_fd = keep };
   bool pipes = ! m->spec->tty;
 
   if (m->o->log_path != NULL)
@@ -462,6 +463,7 @@ setup_stdio (struct monitor *m, int null_fd, galley_error_t *err)
       ro.log_fd = open (m->o->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
       if (ro.log_fd < 0)
         return galley_error_make (err, errno, "opening the log %s", m->o->log_path);
+      ro.log_fd = fd_above (ro.log_fd, keep);
     }
   if (pipes && (pipe2 (out, O_CLOEXEC) < 0 || pipe2 (errp, O_CLOEXEC) < 0))
     return galley_error_make (err, errno, "creating the output pipes");
@@ -474,15 +476,20 @@ setup_stdio (struct monitor *m, int null_fd, galley_error_t *err)
         return galley_error_make (err, errno, "creating the input pipe");
       dup2 (in[0], 0);
       close (in[0]);
-      m->stdin_w = in[1];
+      m->stdin_w = fd_above (in[1], keep);
     }
   else
     dup2 (null_fd, 0);
-  ro.out_fd = out[0];
-  ro.err_fd = errp[0];
+  if (pipes)
+    {
+      ro.out_fd = fd_above (out[0], keep);
+      ro.err_fd = fd_above (errp[0], keep);
+    }
   ro.log_path = m->o->log_path;
   ro.max_size = m->o->log_max_size;
   ro.listen_fd = attach_listen (m);
+  if (ro.listen_fd >= 0)
+    ro.listen_fd = fd_above (ro.listen_fd, keep);
   ro.stdin_fd = m->stdin_w;
   log_relay_init (&m->relay, &ro);
   dup2 (pipes ? out[1] : null_fd, 1);
@@ -572,7 +579,7 @@ monitor_main (const struct galley_paths *p, const struct run_spec *spec, const s
     {
     }
   null_fd = fd_above (open ("/dev/null", O_RDWR | O_CLOEXEC), keep);
-  if (null_fd < 0 || setup_stdio (&m, null_fd, &err) < 0)
+  if (null_fd < 0 || setup_stdio (&m, null_fd, keep, &err) < 0)
     {
       if (err == NULL)
         galley_error_make (&err, errno, "opening /dev/null");

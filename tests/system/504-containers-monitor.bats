@@ -105,3 +105,19 @@ run"
   assert_output_equals exited
   wait $attach || true
 }
+
+@test "--preserve-fds: the monitor's fds (attach clients too) never reach a restarted container" {
+  # fd 4 is preserved but not open: a client accepted there would be
+  # inherited by the next run
+  galley run -d --network none --preserve-fds 2 --restart on-failure:1 --name fds $RUN_IMAGE \
+    sh -c 'ls /proc/self/fd | tr "\n" " "; echo; sleep 2; exit 1' 3< /dev/null > /dev/null
+  wait_running fds
+  timeout 20 "$GALLEY" --root "$GALLEY_TEST_ROOT" --runroot "$GALLEY_TEST_RUNROOT" attach --no-stdin fds > /dev/null 2>&1 &
+  local attach=$!
+  galley wait fds > /dev/null
+  wait $attach || true
+  run_galley logs fds
+  assert_line_count 2
+  local first=${output%%$'\n'*} second=${output##*$'\n'}
+  assert_equal "$second" "$first"
+}

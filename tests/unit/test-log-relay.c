@@ -1,8 +1,8 @@
 /* Unit tests of the log relay as the monitor drives it (one event loop):
- * attach clients get the output and feed the container's stdin, input
- * waits (clients unread) while stdin is full, a pty master is borrowed per
- * run, the last output is drained without waiting, and ending the relay
- * gives every client EOF.  */
+ * attach clients get the output (their fds clear of --preserve-fds) and
+ * feed the container's stdin, input waits (clients unread) while stdin is
+ * full, a pty master is borrowed per run, the last output is drained
+ * without waiting, and ending the relay gives every client EOF.  */
 #include "config.h"
 
 #include <errno.h>
@@ -54,6 +54,7 @@ setup (void **state)
     .log_path = f->log_path,
     .listen_fd = log_relay_listen (f->dir_fd, &err),
     .stdin_fd = f->in[1],
+    .min_fd = 64,
   };
   if (o.log_fd < 0 || o.listen_fd < 0)
     return -1;
@@ -103,6 +104,8 @@ connect_client (struct fixture *f)
   assert_true (fd >= 0);
   while (relay.n_clients == before)
     assert_true (step (2000) > 0);
+  /* clear of the fds a container may be given (--preserve-fds) */
+  assert_true (relay.clients[before] >= 64);
   return fd;
 }
 
