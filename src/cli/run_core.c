@@ -547,7 +547,7 @@ run_execute (struct cli_context *ctx, json_object *config, struct run_spec *spec
 {
   galley_error_t local = NULL;
   struct foreground f = { &ctx->paths, spec->id };
-  struct container_hooks hooks = { foreground_started, &f };
+  struct container_hooks hooks = { .started = foreground_started, .arg = &f, .caller_exits = true };
   int status;
 
   if (run_prepare_runtime (ctx, config, spec, err) < 0)

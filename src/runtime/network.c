@@ -430,7 +430,7 @@ network_attach (const struct network_spec *n, pid_t pid, const char *state_dir, 
         return -1;
       if (portfwd_start (n->ports, n->n_ports, pid, h->ip, &h->fwd, err) < 0)
         {
-          network_teardown (h);
+          network_teardown (h, false);
           return -1;
         }
       return 0;
@@ -454,21 +454,24 @@ network_attach (const struct network_spec *n, pid_t pid, const char *state_dir, 
     if (strcmp (n->ports[i].protocol, "tcp") != 0
         && slirp_add_forward (&h->slirp, &n->ports[i], guest, err) < 0)
       {
-        network_teardown (h);
+        network_teardown (h, false);
         return -1;
       }
   if (portfwd_start (n->ports, n->n_ports, pid, guest, &h->fwd, err) < 0)
     {
-      network_teardown (h);
+      network_teardown (h, false);
       return -1;
     }
   return 0;
 }
 
 void
-network_teardown (struct network_handle *h)
+network_teardown (struct network_handle *h, bool unwaited)
 {
   portfwd_stop (&h->fwd);
-  slirp_stop (&h->slirp);
+  if (unwaited)
+    slirp_release (&h->slirp);
+  else
+    slirp_stop (&h->slirp);
   network_detach (h);
 }

@@ -23,7 +23,7 @@
  *            unless network_joins_userns (&handle), the maps are written;
  *            before the init goes on:
  *            network_attach (&net, init_pid, state_dir, &handle)
- *   exit:    network_teardown (&handle)                         */
+ *   exit:    network_teardown (&handle, unwaited)               */
 #ifndef GALLEY_RUNTIME_NETWORK_H
 #define GALLEY_RUNTIME_NETWORK_H
 
@@ -135,7 +135,9 @@ int network_write_files (const struct network_spec *n, int state_dirfd, const ch
  * nothing is left running.  h comes from network_clone_init.  */
 int network_attach (const struct network_spec *n, pid_t pid, const char *state_dir, struct network_handle *h,
                     galley_error_t *err);
-void network_teardown (struct network_handle *h);
+/* Stop what attach started; unwaited: slirp4netns is not reaped (the
+ * caller is about to exit, see slirp_release).  */
+void network_teardown (struct network_handle *h, bool unwaited);
 
 /* Internal to network*.c: the named-network half of attach and teardown.  */
 int network_attach_bridge (const struct network_spec *n, pid_t pid, struct network_handle *h,

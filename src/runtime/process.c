@@ -339,7 +339,7 @@ out:
     close (sv[0]);
   if (sv[1] >= 0)
     close (sv[1]);
-  network_teardown (&net);
+  network_teardown (&net, hooks != NULL && hooks->caller_exits);
   sigprocmask (SIG_SETMASK, &saved, NULL);
   seccomp_program_clear (&prog);
   return ret;

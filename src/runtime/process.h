@@ -40,6 +40,12 @@ struct container_hooks
    * and attach socket in the same loop).  Returns 0 once the init is
    * reaped, or -1 with *err before (the container is then killed).  */
   int (*wait) (void *arg, struct container_wait *w, galley_error_t *err);
+  /* The caller exits right after (a foreground run): slirp4netns is told
+   * to stop but not waited for.  Its exit blocks ~30 ms in the kernel
+   * tearing its tap device down, which the user need not wait for; the
+   * caller's exit hands it to init, which reaps it.  A caller that lives
+   * on (the monitor, build) leaves this false and reaps it.  */
+  bool caller_exits;
 };
 
 /* container_run_foreground with hooks (may be NULL).  */

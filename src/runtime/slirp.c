@@ -337,6 +337,15 @@ slirp_stop (struct slirp_process *s)
       if (i == 200)
         waitpid (s->pid, &status, 0);
     }
+  slirp_release (s);
+}
+
+void
+slirp_release (struct slirp_process *s)
+{
+  if (s->exit_fd >= 0)
+    close (s->exit_fd);
+  s->exit_fd = -1;
   s->pid = -1;
   if (s->state_dirfd >= 0)
     {

@@ -42,6 +42,11 @@ int slirp_add_forward (const struct slirp_process *s, const struct port_mapping 
 /* Close the exit fd and reap slirp4netns.  Idempotent.  */
 void slirp_stop (struct slirp_process *s);
 
+/* Close the exit fd and let slirp4netns go without reaping it, for a
+ * process about to exit (see container_hooks.caller_exits): it exits by
+ * itself, and its parent's exit hands it to init.  Idempotent.  */
+void slirp_release (struct slirp_process *s);
+
 /* The argv of slirp4netns (NULL-terminated, malloc'ed strings), for the
  * tests and for slirp_start.  sandbox: --enable-sandbox (see
  * slirp_uid_map_has_root).  */
