@@ -205,7 +205,8 @@ network_resolve_ports (json_object *config, json_object *image_config, galley_er
 
   enum net_mode mode;
 
-  if (net_options_parse (json_get_string (config, "Network"), &opts, err) < 0)
+  if (network_members_split (config, err) < 0
+      || net_options_parse (json_get_string (config, "Network"), &opts, err) < 0)
     return -1;
   mode = opts.mode;
   net_options_clear (&opts);

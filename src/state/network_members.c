@@ -207,6 +207,41 @@ network_member_remove (json_object *config, const char *name)
   return true;
 }
 
+int
+network_members_split (json_object *config, galley_error_t *err)
+{
+  const char *value = json_get_string (config, "Network"), *ip = json_get_string (config, "IP");
+  _cleanup_free_ char *copy = NULL;
+  _cleanup_strv_ char **aliases = NULL;
+  json_object *given = NULL;
+  char *name, *save = NULL;
+  size_t n_aliases;
+
+  if (value == NULL || strchr (value, ',') == NULL)
+    return 0;
+  if (ip && *ip)
+    return galley_error_make (err, 0, "--ip can only be set for a single network: invalid argument");
+  copy = strdup (value);
+  json_object_object_get_ex (config, "NetworkAliases", &given);
+  aliases = strv_from_array (given);
+  if (copy == NULL || aliases == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  for (n_aliases = 0; aliases[n_aliases]; n_aliases++)
+    ;
+  json_object_object_add (config, "Network", json_object_new_string ("none"));
+  json_object_object_del (config, EXTRA_KEY);
+  for (name = strtok_r (copy, ",", &save); name; name = strtok_r (NULL, ",", &save))
+    {
+      if (! net_name_is_valid (name) && strcmp (name, "bridge") != 0)
+        return galley_error_make (err, EINVAL, "invalid network name %.64s in --network %.256s", name, value);
+      if (strcmp (name, "bridge") == 0)
+        name = (char *)NET_DEFAULT_NAME;
+      if (! network_member_has (config, name))
+        network_member_add (config, name, aliases, n_aliases, NULL);
+    }
+  return 0;
+}
+
 static json_object *
 network_entry (const struct galley_paths *p, const char *id, const struct network_member *m)
 {

@@ -41,6 +41,11 @@ void network_member_add (json_object *config, const char *name, char *const *ali
  * false when it was not on it.  */
 bool network_member_remove (json_object *config, const char *name);
 
+/* --network a,b[,...] (named networks only): "Network" becomes a, the
+ * others are added after it with the same --network-alias.  --ip with
+ * several networks fails as podman.  Nothing to do without a comma.  */
+int network_members_split (json_object *config, galley_error_t *err);
+
 /* podman's NetworkSettings.Networks of `container inspect` for the record
  * of id: one entry per named network, the address of a running
  * container's lease (empty when it is not running); NULL when the

@@ -118,6 +118,24 @@ inspect_networks () {
   assert_stderr_contains "Error: container c1 is not connected to network n2"
 }
 
+@test "network: run --network a,b puts the container on both (as podman)" {
+  run_galley network create --subnet 10.91.11.0/24 n1
+  run_galley network create --subnet 10.91.12.0/24 n2
+  start_web web --network n2
+  run_galley run --rm --name both --network n1,n2 --network-alias bb $RUN_IMAGE sh -c \
+    'ip -4 -o addr show | grep -o "eth[0-9] *inet 10\.91\.[0-9]*"; wget -q -O - http://web:8080/index.html; grep -c "both bb" /etc/hosts'
+  assert_equal "${lines[0]}" "eth0    inet 10.91.11"
+  assert_equal "${lines[1]}" "eth1    inet 10.91.12"
+  assert_equal "${lines[2]}" "hello-from-web"
+  assert_equal "${lines[3]}" "2"
+  run_galley 125 run --rm --network n1,n2 --ip 10.91.11.9 $RUN_IMAGE true
+  assert_stderr_contains "Error: --ip can only be set for a single network: invalid argument"
+  run_galley 125 create --network n1,nosuch $RUN_IMAGE true
+  assert_stderr_contains "unable to find network with name or ID nosuch: network not found"
+  run_galley ps -a -q
+  assert_output_equals "$(galley ps -a -q --filter name=web)"
+}
+
 @test "network connect/disconnect: bad input gives podman's errors and changes nothing" {
   run_galley network create --subnet 10.91.10.0/24 n1
   run_galley network create n2

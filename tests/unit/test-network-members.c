@@ -123,6 +123,29 @@ test_add_remove (void **state)
   assert_members (c, "d[](10.3.0.3)");
 }
 
+static void
+test_split (void **state)
+{
+  _cleanup_json_ json_object *one = record ("{\"Network\":\"a\",\"IP\":\"10.1.0.2\"}");
+  _cleanup_json_ json_object *many =
+      record ("{\"Network\":\"a,bridge,b,a\",\"NetworkAliases\":[\"w\"],\"ExtraNetworks\":{\"old\":{}}}");
+  _cleanup_json_ json_object *ip = record ("{\"Network\":\"a,b\",\"IP\":\"10.1.0.2\"}");
+  _cleanup_json_ json_object *bad = record ("{\"Network\":\"a,,b/c\"}");
+  galley_error_t err = NULL;
+
+  (void)state;
+  assert_int_equal (network_members_split (one, &err), 0);
+  assert_members (one, "a[](10.1.0.2)");
+  assert_int_equal (network_members_split (many, &err), 0);
+  assert_members (many, "a[w] podman[w] b[w]");
+  assert_int_equal (network_members_split (ip, &err), -1);
+  assert_string_equal (err->msg, "--ip can only be set for a single network: invalid argument");
+  galley_error_release (&err);
+  assert_int_equal (network_members_split (bad, &err), -1);
+  assert_non_null (strstr (err->msg, "b/c"));
+  galley_error_release (&err);
+}
+
 static const char *const ID_A = "aaaaaaaaaaaa0000000000000000000000000000000000000000000000000000";
 static const char *const ID_B = "bbbbbbbbbbbb0000000000000000000000000000000000000000000000000000";
 
@@ -204,6 +227,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_members_of),
     cmocka_unit_test (test_add_remove),
+    cmocka_unit_test (test_split),
     cmocka_unit_test (test_hosts_marks),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
