@@ -209,9 +209,14 @@ ports_text (const struct container_entry *e)
   json_object *mappings;
   size_t n = 0;
 
-  if (json_object_object_get_ex (e->config, "PortMappings", &mappings) && mappings != NULL
-      && port_mappings_from_json (mappings, &ports, &n, &ignore) < 0)
-    galley_error_release (&ignore), n = 0;
+  if (! json_object_object_get_ex (e->config, "PortMappings", &mappings)
+      || ! json_object_is_type (mappings, json_type_array) || json_object_array_length (mappings) == 0)
+    return json_object_new_string ("");
+  if (port_mappings_from_json (mappings, &ports, &n, &ignore) < 0)
+    {
+      galley_error_release (&ignore);
+      return json_object_new_string ("");
+    }
   text = port_format_summary (ports, n);
   return json_object_new_string (text ? text : "");
 }

@@ -22,9 +22,8 @@
 #include "util/list_cache.h"
 
 /* The keys of container.json that ps reads.  */
-static const char *const brief_keys[] = { "Name",    "Image",      "ImageID", "Created",      "Rm",
-                                          "Args",    "Entrypoint", "Command", "Labels",       "PortMappings",
-                                          "Network", "Pod",        "Mounts",  "CreateCommand" };
+static const char *const brief_keys[] = { "Name", "Image",      "ImageID", "Created", "Rm",
+                                          "Args", "Entrypoint", "Command", "Labels",  "PortMappings" };
 #define N_KEYS (sizeof brief_keys / sizeof brief_keys[0])
 enum
 {
