@@ -217,7 +217,8 @@ network_members_split (json_object *config, galley_error_t *err)
   char *name, *save = NULL;
   size_t n_aliases;
 
-  if (value == NULL || strchr (value, ',') == NULL)
+  /* slirp4netns:a=b,c=d has options, not networks.  */
+  if (value == NULL || strchr (value, ',') == NULL || strchr (value, ':') != NULL)
     return 0;
   if (ip && *ip)
     return galley_error_make (err, 0, "--ip can only be set for a single network: invalid argument");

@@ -43,7 +43,8 @@ bool network_member_remove (json_object *config, const char *name);
 
 /* --network a,b[,...] (named networks only): "Network" becomes a, the
  * others are added after it with the same --network-alias.  --ip with
- * several networks fails as podman.  Nothing to do without a comma.  */
+ * several networks fails as podman.  Nothing to do without a comma, nor
+ * for a mode with options (slirp4netns:mtu=1500,cidr=...).  */
 int network_members_split (json_object *config, galley_error_t *err);
 
 /* podman's NetworkSettings.Networks of `container inspect` for the record

@@ -131,9 +131,12 @@ test_split (void **state)
       record ("{\"Network\":\"a,bridge,b,a\",\"NetworkAliases\":[\"w\"],\"ExtraNetworks\":{\"old\":{}}}");
   _cleanup_json_ json_object *ip = record ("{\"Network\":\"a,b\",\"IP\":\"10.1.0.2\"}");
   _cleanup_json_ json_object *bad = record ("{\"Network\":\"a,,b/c\"}");
+  _cleanup_json_ json_object *slirp = record ("{\"Network\":\"slirp4netns:mtu=1500,cidr=10.9.0.0/24\"}");
   galley_error_t err = NULL;
 
   (void)state;
+  assert_int_equal (network_members_split (slirp, &err), 0);
+  assert_string_equal (json_get_string (slirp, "Network"), "slirp4netns:mtu=1500,cidr=10.9.0.0/24");
   assert_int_equal (network_members_split (one, &err), 0);
   assert_members (one, "a[](10.1.0.2)");
   assert_int_equal (network_members_split (many, &err), 0);
