@@ -19,7 +19,7 @@ endif
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-build-cache
 TESTS += tests/unit/test-build-cache
-tests_unit_test_build_cache_SOURCES = tests/unit/test-build-cache.c
+tests_unit_test_build_cache_SOURCES = tests/unit/test-build-cache.c tests/unit/temp-root.h
 tests_unit_test_build_cache_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_build_cache_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif

@@ -19,7 +19,7 @@ endif
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-store
 TESTS += tests/unit/test-store
-tests_unit_test_store_SOURCES = tests/unit/test-store.c
+tests_unit_test_store_SOURCES = tests/unit/test-store.c tests/unit/temp-root.h
 tests_unit_test_store_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_store_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
@@ -43,7 +43,7 @@ endif
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-image-write
 TESTS += tests/unit/test-image-write
-tests_unit_test_image_write_SOURCES = tests/unit/test-image-write.c
+tests_unit_test_image_write_SOURCES = tests/unit/test-image-write.c tests/unit/temp-root.h
 tests_unit_test_image_write_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_image_write_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif

@@ -50,7 +50,7 @@ endif
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-volume
 TESTS += tests/unit/test-volume
-tests_unit_test_volume_SOURCES = tests/unit/test-volume.c
+tests_unit_test_volume_SOURCES = tests/unit/test-volume.c tests/unit/temp-root.h
 tests_unit_test_volume_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_volume_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif

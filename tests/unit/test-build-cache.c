@@ -23,6 +23,8 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
+#include "temp-root.h"
+
 static void
 key_of (const char *parent, const char *instruction, char *const *args, const char *content,
         char key[BUILD_CACHE_KEY_SIZE])
@@ -75,11 +77,7 @@ setup (void **state)
   struct fixture *f = calloc (1, sizeof *f);
   galley_error_t err = NULL;
 
-  strcpy (f->dir, "/tmp/test-build-cache-XXXXXX");
-  assert_non_null (mkdtemp (f->dir));
-  f->paths.uid = getuid ();
-  f->paths.gid = getgid ();
-  assert_true (asprintf (&f->paths.root, "%s/storage", f->dir) > 0);
+  temp_root_make (f->dir, "test-build-cache", &f->paths, "storage", NULL);
   assert_int_equal (mkdir (f->paths.root, 0700), 0);
   if (store_open (&f->paths, &f->store, &err) < 0)
     fail_msg ("%s", err->msg);
@@ -91,12 +89,9 @@ static int
 teardown (void **state)
 {
   struct fixture *f = *state;
-  galley_error_t err = NULL;
 
   store_close (f->store);
-  fs_remove_tree (AT_FDCWD, f->dir, &err);
-  galley_error_release (&err);
-  free (f->paths.root);
+  temp_root_remove (f->dir, &f->paths);
   free (f);
   return 0;
 }

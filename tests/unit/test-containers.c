@@ -31,6 +31,8 @@
 #include "util/fs.h"
 #include "util/json.h"
 
+#include "temp-root.h"
+
 static const char *const ID = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 static void
@@ -270,10 +272,7 @@ setup (void **state)
   _cleanup_free_ char *cdir = NULL, *rdir = NULL;
   galley_error_t err = NULL;
 
-  strcpy (f->dir, "/tmp/galley-test-ctr-XXXXXX");
-  assert_non_null (mkdtemp (f->dir));
-  assert_true (asprintf (&f->paths.root, "%s/root", f->dir) > 0);
-  assert_true (asprintf (&f->paths.runroot, "%s/run", f->dir) > 0);
+  temp_root_make (f->dir, "test-ctr", &f->paths, "root", "run");
   cdir = container_dir (&f->paths, ID);
   rdir = container_run_dir (&f->paths, ID);
   assert_int_equal (fs_mkdir_p (cdir, 0700, &err), 0);
@@ -293,12 +292,8 @@ static int
 teardown (void **state)
 {
   struct fixture *f = *state;
-  galley_error_t err = NULL;
 
-  fs_remove_tree (AT_FDCWD, f->dir, &err);
-  galley_error_release (&err);
-  free (f->paths.root);
-  free (f->paths.runroot);
+  temp_root_remove (f->dir, &f->paths);
   free (f);
   return 0;
 }

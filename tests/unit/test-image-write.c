@@ -29,6 +29,8 @@
 #include "util/fs.h"
 #include "util/json.h"
 
+#include "temp-root.h"
+
 /* ---- --change ---- */
 
 static json_object *
@@ -220,11 +222,7 @@ setup (void **state)
 {
   struct fixture *f = calloc (1, sizeof *f);
 
-  strcpy (f->dir, "/tmp/test-image-write-XXXXXX");
-  assert_non_null (mkdtemp (f->dir));
-  f->paths.uid = getuid ();
-  f->paths.gid = getgid ();
-  assert_true (asprintf (&f->paths.root, "%s/storage", f->dir) > 0);
+  temp_root_make (f->dir, "test-image-write", &f->paths, "storage", NULL);
   *state = f;
   return 0;
 }
@@ -233,11 +231,8 @@ static int
 teardown (void **state)
 {
   struct fixture *f = *state;
-  galley_error_t err = NULL;
 
-  fs_remove_tree (AT_FDCWD, f->dir, &err);
-  galley_error_release (&err);
-  free (f->paths.root);
+  temp_root_remove (f->dir, &f->paths);
   free (f);
   return 0;
 }

@@ -24,6 +24,8 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
+#include "temp-root.h"
+
 struct fixture
 {
   char dir[64];
@@ -37,11 +39,7 @@ setup (void **state)
   struct fixture *f = calloc (1, sizeof *f);
   galley_error_t err = NULL;
 
-  strcpy (f->dir, "/tmp/test-store-XXXXXX");
-  assert_non_null (mkdtemp (f->dir));
-  f->paths.uid = getuid ();
-  f->paths.gid = getgid ();
-  assert_true (asprintf (&f->paths.root, "%s/storage", f->dir) > 0);
+  temp_root_make (f->dir, "test-store", &f->paths, "storage", NULL);
   assert_int_equal (store_open (&f->paths, &f->store, &err), 0);
   *state = f;
   return 0;
@@ -51,12 +49,9 @@ static int
 teardown (void **state)
 {
   struct fixture *f = *state;
-  galley_error_t err = NULL;
 
   store_close (f->store);
-  fs_remove_tree (AT_FDCWD, f->dir, &err);
-  galley_error_release (&err);
-  free (f->paths.root);
+  temp_root_remove (f->dir, &f->paths);
   free (f);
   return 0;
 }

@@ -21,6 +21,8 @@
 #include "util/fs.h"
 #include "util/json.h"
 
+#include "temp-root.h"
+
 struct fixture
 {
   char dir[64];
@@ -32,10 +34,7 @@ setup (void **state)
 {
   struct fixture *f = calloc (1, sizeof *f);
 
-  strcpy (f->dir, "/tmp/galley-test-volume-XXXXXX");
-  assert_non_null (mkdtemp (f->dir));
-  f->paths.uid = getuid ();
-  assert_true (asprintf (&f->paths.root, "%s/root", f->dir) > 0);
+  temp_root_make (f->dir, "test-volume", &f->paths, "root", NULL);
   *state = f;
   return 0;
 }
@@ -44,11 +43,8 @@ static int
 teardown (void **state)
 {
   struct fixture *f = *state;
-  galley_error_t err = NULL;
 
-  fs_remove_tree (AT_FDCWD, f->dir, &err);
-  galley_error_release (&err);
-  free (f->paths.root);
+  temp_root_remove (f->dir, &f->paths);
   free (f);
   return 0;
 }
