@@ -15,6 +15,7 @@
 #include "image/image_write.h"
 #include "image/store.h"
 #include "runtime/idmap.h"
+#include "util/strv.h"
 
 struct build
 {
@@ -65,7 +66,6 @@ int stage_predefined_args (struct stage_state *st, galley_error_t *err);
 const char *cf_flag_value (const struct cf_instruction *in, const char *name);
 
 /* NULL-terminated string vectors.  */
-size_t strv_len (char *const *v);
 int strv_push (char ***v, const char *s, galley_error_t *err);
 /* Set K=V in v, replacing an existing K.  */
 int strv_set_env (char ***v, const char *key, const char *value, galley_error_t *err);

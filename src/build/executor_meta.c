@@ -18,30 +18,10 @@
 
 /* ---- string vectors ---- */
 
-size_t
-strv_len (char *const *v)
-{
-  size_t n = 0;
-  while (v && v[n])
-    n++;
-  return n;
-}
-
 int
 strv_push (char ***v, const char *s, galley_error_t *err)
 {
-  size_t n = strv_len (*v);
-  char **nv = realloc (*v, (n + 2) * sizeof *nv);
-
-  if (nv == NULL || (nv[n] = strdup (s)) == NULL)
-    {
-      if (nv)
-        *v = nv;
-      return galley_error_make (err, errno ? errno : ENOMEM, "allocating");
-    }
-  nv[n + 1] = NULL;
-  *v = nv;
-  return 0;
+  return strv_append (v, s) < 0 ? galley_error_make (err, ENOMEM, "allocating") : 0;
 }
 
 static bool

@@ -12,16 +12,7 @@
 #include "image/manifest.h"
 #include "util/cleanup.h"
 #include "util/json.h"
-
-static size_t
-strv_len (char *const *v)
-{
-  size_t n = 0;
-
-  while (v && v[n])
-    n++;
-  return n;
-}
+#include "util/strv.h"
 
 static json_object *
 strv_json (char *const *v)

@@ -32,6 +32,7 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/strv.h"
 
 #define LOAD_DOC_MAX (4u << 20)
 
@@ -274,27 +275,14 @@ normalize_name (const char *input)
 static int
 add_name (struct load_image *im, const char *input)
 {
-  size_t n = 0;
-  char *name = normalize_name (input);
-  char **grown;
+  _cleanup_free_ char *name = normalize_name (input);
 
   if (name == NULL)
     {
       log_warn ("ignoring invalid image name \"%s\" in the archive", input);
       return 0;
     }
-  while (im->names && im->names[n])
-    n++;
-  grown = realloc (im->names, (n + 2) * sizeof *grown);
-  if (grown == NULL)
-    {
-      free (name);
-      return -1;
-    }
-  grown[n] = name;
-  grown[n + 1] = NULL;
-  im->names = grown;
-  return 0;
+  return strv_append (&im->names, name);
 }
 
 /* docker-archive: the schema 2 manifest podman generates for it (same bytes,

@@ -14,6 +14,7 @@
 #include "image/reference.h"
 #include "util/cleanup.h"
 #include "util/json.h"
+#include "util/strv.h"
 
 int
 image_save_format_parse (const char *name, enum image_save_format *out)
@@ -24,25 +25,6 @@ image_save_format_parse (const char *name, enum image_save_format *out)
     *out = IMAGE_SAVE_OCI_ARCHIVE;
   else
     return -1;
-  return 0;
-}
-
-static int
-strv_add_unique (char ***v, const char *s)
-{
-  size_t n = 0;
-  char **grown;
-
-  for (; *v && (*v)[n]; n++)
-    if (strcmp ((*v)[n], s) == 0)
-      return 0;
-  grown = realloc (*v, (n + 2) * sizeof *grown);
-  if (grown == NULL)
-    return -1;
-  *v = grown;
-  if ((grown[n] = strdup (s)) == NULL)
-    return -1;
-  grown[n + 1] = NULL;
   return 0;
 }
 
@@ -122,10 +104,10 @@ plan_image (struct store *s, struct save_plan *plan, const char *input, char **e
       im->img = steal_pointer (&img);
     }
   for (i = 0; extra_tags && extra_tags[i]; i++)
-    if (strv_add_unique (&im->tags, extra_tags[i]) < 0)
+    if (strv_append_unique (&im->tags, extra_tags[i]) < 0)
       return galley_error_make (err, ENOMEM, "allocating");
   /* Referenced by id or digest: no tag (libimage tags only a name).  */
-  if (matched && strchr (input, '@') == NULL && strv_add_unique (&im->tags, matched) < 0)
+  if (matched && strchr (input, '@') == NULL && strv_append_unique (&im->tags, matched) < 0)
     return galley_error_make (err, ENOMEM, "allocating");
   return 0;
 }
@@ -151,7 +133,7 @@ plan_images (struct store *s, const struct image_save_options *o, struct save_pl
           _cleanup_free_ char *tag = NULL;
           if (normalize_tag (o->images[i], &tag, err) < 0)
             return -1;
-          if (tag && strv_add_unique (&extra, tag) < 0)
+          if (tag && strv_append_unique (&extra, tag) < 0)
             return galley_error_make (err, ENOMEM, "allocating");
         }
       return plan_image (s, plan, o->images[0], extra, err);

@@ -17,6 +17,7 @@
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/parallel.h"
+#include "util/strv.h"
 
 int
 push_format_parse (const char *s, enum push_format *out)
@@ -219,30 +220,19 @@ static int
 collect_mount_sources (struct push_job *j, const struct store_image *img, galley_error_t *err)
 {
   char **const lists[] = { img->names, img->names_history };
-  size_t n = 0, k, i;
+  size_t k, i;
 
   for (k = 0; k < 2; k++)
     for (i = 0; lists[k] && lists[k][i]; i++)
       {
         _cleanup_image_ref_ struct image_ref r = { 0 };
         _cleanup_error_ galley_error_t ignored = NULL;
-        char **grown;
-        size_t m;
-        bool seen = false;
 
         if (image_ref_parse (lists[k][i], &r, &ignored) < 0 || r.registry == NULL
             || strcmp (r.registry, j->dst.registry) != 0 || strcmp (r.repository, j->dst.repository) == 0)
           continue;
-        for (m = 0; m < n && ! seen; m++)
-          seen = strcmp (j->mount_from[m], r.repository) == 0;
-        if (seen)
-          continue;
-        grown = realloc (j->mount_from, (n + 2) * sizeof *grown);
-        if (grown == NULL)
+        if (strv_append_unique (&j->mount_from, r.repository) < 0)
           return galley_error_make (err, ENOMEM, "allocating");
-        j->mount_from = grown;
-        grown[n] = steal_pointer (&r.repository);
-        grown[++n] = NULL;
       }
   return 0;
 }

@@ -423,25 +423,6 @@ store_strv_json (char *const *v)
   return arr;
 }
 
-size_t
-store_strv_len (char *const *v)
-{
-  size_t n = 0;
-
-  while (v && v[n])
-    n++;
-  return n;
-}
-
-bool
-store_strv_contains (char *const *v, const char *s)
-{
-  for (; v && *v; v++)
-    if (strcmp (*v, s) == 0)
-      return true;
-  return false;
-}
-
 char *
 store_now_rfc3339 (void)
 {

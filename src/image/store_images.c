@@ -22,6 +22,7 @@
 #include "util/json.h"
 #include "util/list_cache.h"
 #include "util/log.h"
+#include "util/strv.h"
 
 int
 store_index_read (struct store *s, json_object **out, galley_error_t *err)
@@ -356,7 +357,7 @@ find_in_list (struct store_image **imgs, size_t n, const char *input, ssize_t *f
       int score = 0;
       const char *name = NULL;
 
-      if (digest && ! store_strv_contains (imgs[i]->digests, digest))
+      if (digest && ! strv_contains (imgs[i]->digests, digest))
         continue;
       for (j = 0; imgs[i]->names[j]; j++)
         {

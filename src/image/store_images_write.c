@@ -18,26 +18,13 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/log.h"
-
-static int
-strv_append (char ***v, const char *s)
-{
-  size_t n = store_strv_len (*v);
-  char **grown = realloc (*v, (n + 2) * sizeof **v);
-
-  if (grown == NULL)
-    return -1;
-  *v = grown;
-  grown[n] = strdup (s);
-  grown[n + 1] = NULL;
-  return grown[n] ? 0 : -1;
-}
+#include "util/strv.h"
 
 /* Move s to the front (newest first), adding it if missing.  */
 static int
 strv_push_front_unique (char ***v, const char *s)
 {
-  size_t n = store_strv_len (*v), i, k = 0;
+  size_t n = strv_len (*v), i, k = 0;
   char **grown;
   char *copy = strdup (s);
 
@@ -127,11 +114,11 @@ attach_names_locked (struct store *s, struct store_image *img, json_object *inde
 
       if (validate_name (names[i], err) < 0)
         return -1;
-      if (! store_strv_contains (img->names, names[i]) && strv_append (&img->names, names[i]) < 0)
+      if (! strv_contains (img->names, names[i]) && strv_append (&img->names, names[i]) < 0)
         return galley_error_make (err, ENOMEM, "allocating");
       if (strv_push_front_unique (&img->names_history, names[i]) < 0)
         return galley_error_make (err, ENOMEM, "allocating");
-      if (owner && strcmp (owner, img->id) != 0 && ! store_strv_contains (previous, owner)
+      if (owner && strcmp (owner, img->id) != 0 && ! strv_contains (previous, owner)
           && strv_append (&previous, owner) < 0)
         return galley_error_make (err, ENOMEM, "allocating");
     }
@@ -268,10 +255,10 @@ merge_record (const struct store_image *in, struct store_image *old, struct stor
     oom = strv_append (&m->names_history, old->names_history[i]) < 0;
   for (i = 0; ! oom && in->digests && in->digests[i]; i++)
     oom = strv_append (&m->digests, in->digests[i]) < 0;
-  if (! oom && in->manifest_digest && ! store_strv_contains (m->digests, in->manifest_digest))
+  if (! oom && in->manifest_digest && ! strv_contains (m->digests, in->manifest_digest))
     oom = strv_append (&m->digests, in->manifest_digest) < 0;
   for (i = 0; ! oom && old && old->digests[i]; i++)
-    if (! store_strv_contains (m->digests, old->digests[i]))
+    if (! strv_contains (m->digests, old->digests[i]))
       oom = strv_append (&m->digests, old->digests[i]) < 0;
   for (i = 0; ! oom && (in->layers ? in->layers : empty)[i]; i++)
     oom = strv_append (&m->layers, in->layers[i]) < 0;
@@ -410,7 +397,7 @@ image_remove_locked (struct store *s, const char *id, galley_error_t *err)
       bool used = false;
 
       for (j = 0; j < n && ! used; j++)
-        used = store_strv_contains (all[j]->layers, img->layers[i]);
+        used = strv_contains (all[j]->layers, img->layers[i]);
       if (! used && store_layer_remove_locked (s, img->layers[i], err) < 0)
         goto out;
     }

@@ -82,8 +82,6 @@ int store_image_list_with_index (struct store *s, json_object *index, struct sto
 /* json helpers for records.  */
 char **store_json_strv (json_object *obj, const char *key);
 json_object *store_strv_json (char *const *v);
-size_t store_strv_len (char *const *v);
-bool store_strv_contains (char *const *v, const char *s);
 char *store_now_rfc3339 (void);
 
 #endif

@@ -40,4 +40,9 @@ TESTS += tests/unit/test-parallel
 tests_unit_test_parallel_SOURCES = tests/unit/test-parallel.c
 tests_unit_test_parallel_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_parallel_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+check_PROGRAMS += tests/unit/test-strv
+TESTS += tests/unit/test-strv
+tests_unit_test_strv_SOURCES = tests/unit/test-strv.c
+tests_unit_test_strv_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_strv_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif

@@ -1,0 +1,19 @@
+/* NULL-terminated vectors of malloc'ed strings (freed with cleanup_strvp,
+ * util/cleanup.h).  A NULL vector is the empty one.  */
+#ifndef GALLEY_UTIL_STRV_H
+#define GALLEY_UTIL_STRV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+size_t strv_len (char *const *v);
+bool strv_contains (char *const *v, const char *s);
+
+/* Append a copy of s.  -1 (errno ENOMEM) when out of memory; *v is then
+ * unchanged but for its allocation.  */
+int strv_append (char ***v, const char *s);
+
+/* strv_append unless v already holds s.  */
+int strv_append_unique (char ***v, const char *s);
+
+#endif
