@@ -30,6 +30,8 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/log.h"
+#include "util/strv.h"
 
 struct image_writer
 {
@@ -42,6 +44,7 @@ struct image_writer
   struct timespec created;
   struct idmap source_map; /* how add_layer_dir reads, when set */
   bool has_source_map;
+  char **fresh; /* layers this writer added to the store */
 };
 
 /* ---- the document ---- */
@@ -131,6 +134,18 @@ image_writer_free (struct image_writer *w)
 {
   if (w == NULL)
     return;
+  /* Added for an image that was not stored (a failed commit or build
+   * step), or dropped from it (--squash): no image uses them.  */
+  if (w->s && w->fresh)
+    {
+      galley_error_t err = NULL;
+      if (store_layers_release (w->s, w->fresh, &err) < 0)
+        {
+          log_warn ("%s", err->msg);
+          galley_error_release (&err);
+        }
+    }
+  cleanup_strvp (&w->fresh);
   if (w->s)
     store_close (w->s);
   json_object_put (w->doc);
@@ -232,6 +247,7 @@ struct layer_result
 {
   char diff_id[LAYER_DIGEST_LEN];
   char chain_id[LAYER_DIGEST_LEN];
+  bool created; /* the store did not have it */
 };
 
 struct layer_job
@@ -292,6 +308,7 @@ layer_child (void *arg, galley_error_t *err)
   struct galley_paths paths = *job->paths;
   _cleanup_store_ struct store *s = NULL;
   struct layer_extract_options o = { .diff_id = job->result->diff_id, .fold_owners = job->fold_owners };
+  int r;
 
   if (child_start (job, err) < 0)
     return -1;
@@ -305,7 +322,9 @@ layer_child (void *arg, galley_error_t *err)
     return galley_error_make (err, errno, "rewinding the layer");
   if (layer_chain_id (job->parent, job->result->diff_id, job->result->chain_id) < 0)
     return galley_error_make (err, ENOMEM, "allocating");
-  return layer_import_fd (s, job->tar_fd, job->result->chain_id, job->parent, &o, err);
+  r = layer_import_fd (s, job->tar_fd, job->result->chain_id, job->parent, &o, err);
+  job->result->created = r == 1;
+  return r < 0 ? -1 : 0;
 }
 
 static bool
@@ -371,6 +390,11 @@ store_layer (struct image_writer *w, const char *dir, int tar_fd, const char *di
     }
   w->layers = grown;
   grown[++w->n_layers] = NULL;
+  if (result->created && strv_append (&w->fresh, result->chain_id) < 0)
+    {
+      galley_error_make (err, ENOMEM, "allocating");
+      goto out;
+    }
   json_object_array_add (diff_ids (w), json_object_new_string (result->diff_id));
   ret = add_history (w, created_by, comment, false, err);
 out:

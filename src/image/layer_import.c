@@ -42,7 +42,7 @@ layer_import_fd (struct store *s, int fd, const char *chain_id, const char *pare
     return r < 0 ? -1 : 0;
   if (layer_extract_fd (fd, diff_dir, o, &res, err) == 0
       && store_layer_commit (s, chain_id, res.size, err) == 0)
-    return 0;
+    return 1;
   if (store_layer_abort (s, chain_id, &abort_err) < 0)
     {
       log_warn ("%s", abort_err->msg);

@@ -18,7 +18,8 @@ int layer_chain_id (const char *parent, const char *diff_id, char out[LAYER_DIGE
 /* Begin the layer chain_id in s, extract the blob read from fd (to EOF)
  * into it and commit it; abort it on failure.  A layer that is already
  * ready is left alone.  Runs inside the user namespace, where the layer's
- * owners are mapped.  */
+ * owners are mapped.  Returns 1 when it added the layer, 0 when the layer
+ * was there.  */
 int layer_import_fd (struct store *s, int fd, const char *chain_id, const char *parent,
                      const struct layer_extract_options *o, galley_error_t *err);
 

@@ -149,6 +149,9 @@ int store_image_tag (struct store *s, const char *id, const char *name, galley_e
 int store_image_untag (struct store *s, const char *id, const char *name, galley_error_t *err);
 /* Remove the image record and the layers no other image uses (locks).  */
 int store_image_remove (struct store *s, const char *id, galley_error_t *err);
+/* Remove those of the layers chain_ids that no image uses (locks): what a
+ * writer added for an image it did not store.  */
+int store_layers_release (struct store *s, char *const *chain_ids, galley_error_t *err);
 
 /* The image's config (and manifest) documents, parsed; max 4 MiB.  */
 struct json_object;

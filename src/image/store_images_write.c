@@ -365,15 +365,51 @@ out:
   return ret;
 }
 
+/* Remove the layers of chain_ids that no image (in index) uses.  */
+static int
+remove_unused_layers_locked (struct store *s, json_object *index, char *const *chain_ids, galley_error_t *err)
+{
+  struct store_image **all = NULL;
+  size_t n = 0, i, j;
+  int ret = -1;
+
+  if (store_image_list_with_index (s, index, &all, &n, err) < 0)
+    return -1;
+  for (i = 0; chain_ids[i]; i++)
+    {
+      bool used = false;
+
+      for (j = 0; j < n && ! used; j++)
+        used = strv_contains (all[j]->layers, chain_ids[i]);
+      if (! used && store_layer_remove_locked (s, chain_ids[i], err) < 0)
+        goto out;
+    }
+  ret = 0;
+out:
+  store_image_list_free (all, n);
+  return ret;
+}
+
+int
+store_layers_release (struct store *s, char *const *chain_ids, galley_error_t *err)
+{
+  _cleanup_json_ json_object *index = NULL;
+  int ret;
+
+  if (store_lock (s, err) < 0)
+    return -1;
+  ret = store_index_read (s, &index, err) < 0 ? -1 : remove_unused_layers_locked (s, index, chain_ids, err);
+  store_unlock (s);
+  return ret < 0 ? galley_error_wrap (err, "removing unused layers") : 0;
+}
+
 static int
 image_remove_locked (struct store *s, const char *id, galley_error_t *err)
 {
   _cleanup_json_ json_object *index = NULL;
   _cleanup_store_image_ struct store_image *img = NULL;
   _cleanup_close_ int dfd = -1;
-  struct store_image **all = NULL;
-  size_t n = 0, i, j;
-  int ret = -1;
+  size_t i;
 
   if (store_index_read (s, &index, err) < 0 || store_image_read (s, id, index, &img, err) < 0)
     return -1;
@@ -390,21 +426,7 @@ image_remove_locked (struct store *s, const char *id, galley_error_t *err)
     return -1;
   if (store_remove_owned_tree (s, dfd, id, err) < 0)
     return -1;
-  if (store_image_list_with_index (s, index, &all, &n, err) < 0)
-    return -1;
-  for (i = 0; img->layers[i]; i++)
-    {
-      bool used = false;
-
-      for (j = 0; j < n && ! used; j++)
-        used = strv_contains (all[j]->layers, img->layers[i]);
-      if (! used && store_layer_remove_locked (s, img->layers[i], err) < 0)
-        goto out;
-    }
-  ret = 0;
-out:
-  store_image_list_free (all, n);
-  return ret;
+  return remove_unused_layers_locked (s, index, img->layers, err);
 }
 
 int

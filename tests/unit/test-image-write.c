@@ -409,6 +409,55 @@ test_layers_and_base (void **state)
       json_object_object_get (json_object_array_get_idx (history, 0), "empty_layer")));
 }
 
+/* A writer that stores no image leaves none of the layers it added; the
+ * layers it reused, and those of a stored image, stay.  */
+static void
+test_unstored_layers_released (void **state)
+{
+  struct fixture *f = *state;
+  _cleanup_store_ struct store *s = NULL;
+  _cleanup_free_ char *dir = NULL, *file = NULL, *id = NULL, *kept = NULL;
+  struct image_writer *w = NULL;
+  struct store_layer *l = NULL;
+  galley_error_t err = NULL;
+
+  assert_true (asprintf (&dir, "%s/upper", f->dir) > 0);
+  assert_int_equal (mkdir (dir, 0755), 0);
+  assert_true (asprintf (&file, "%s/a", dir) > 0);
+  assert_int_equal (write_file (file, "a\n"), 0);
+
+  /* added, then the writer is dropped without committing */
+  assert_int_equal (image_writer_new (&f->paths, NULL, &w, &err), 0);
+  if (image_writer_add_layer_dir (w, dir, "COPY a /", NULL, &err) < 0)
+    {
+      image_writer_free (w);
+      skip (); /* no user namespace here */
+    }
+  kept = strdup (image_writer_top_layer (w));
+  assert_int_equal (store_open (&f->paths, &s, &err), 0);
+  assert_int_equal (store_layer_get (s, kept, &l, &err), 0);
+  store_layer_free (l);
+  image_writer_free (w);
+  assert_int_equal (store_layer_get (s, kept, &l, &err), -1);
+  assert_int_equal (galley_error_errno (&err), ENOENT);
+  galley_error_release (&err);
+
+  /* committed: the image's layer stays */
+  assert_int_equal (image_writer_new (&f->paths, NULL, &w, &err), 0);
+  assert_int_equal (image_writer_add_layer_dir (w, dir, "COPY a /", NULL, &err), 0);
+  assert_int_equal (image_writer_commit (w, NULL, &id, &err), 0);
+  image_writer_free (w);
+  assert_int_equal (store_layer_get (s, kept, &l, &err), 0);
+  store_layer_free (l);
+
+  /* reused by a writer that then fails: still the image's */
+  assert_int_equal (image_writer_new (&f->paths, NULL, &w, &err), 0);
+  assert_int_equal (image_writer_add_layer_dir (w, dir, "COPY a /", NULL, &err), 0);
+  image_writer_free (w);
+  assert_int_equal (store_layer_get (s, kept, &l, &err), 0);
+  store_layer_free (l);
+}
+
 int
 main (void)
 {
@@ -422,6 +471,7 @@ main (void)
     cmocka_unit_test (test_normalize_name),
     cmocka_unit_test_setup_teardown (test_scratch_image_without_layers, setup, teardown),
     cmocka_unit_test_setup_teardown (test_layers_and_base, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_unstored_layers_released, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
