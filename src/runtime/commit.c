@@ -14,6 +14,7 @@
 #include "runtime/export.h"
 #include "runtime/lifecycle.h"
 #include "runtime/portspec.h"
+#include "state/container_state.h"
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/log.h"
@@ -133,7 +134,7 @@ add_layer (const struct galley_paths *p, struct container_entry *e, struct image
 {
   bool paused = false;
   galley_error_t unpause_err = NULL;
-  int ret;
+  int lock, ret;
 
   if (o->pause && e->state.status == CONTAINER_STATUS_RUNNING)
     {
@@ -141,14 +142,22 @@ add_layer (const struct galley_paths *p, struct container_entry *e, struct image
         return galley_error_wrap (err, "pausing the container");
       paused = true;
     }
-  if (o->squash || spec->upper_dir == NULL || spec->rootfs_method == ROOTFS_METHOD_COPY
-      || spec->rootfs_method == ROOTFS_METHOD_DIR)
+  /* The container's lock while its files are read: rm waits rather than
+   * removing them under the reader (pause takes the lock itself, so
+   * before).  */
+  lock = container_lock (p, e->id, err);
+  if (lock < 0)
+    ret = -1;
+  else if (o->squash || spec->upper_dir == NULL || spec->rootfs_method == ROOTFS_METHOD_COPY
+           || spec->rootfs_method == ROOTFS_METHOD_DIR)
     ret = add_flattened_layer (p, w, spec, o->message, err);
   else
     {
       image_writer_set_source_idmap (w, &spec->map);
       ret = image_writer_add_layer_dir (w, spec->upper_dir, NULL, o->message, err);
     }
+  if (lock >= 0)
+    close (lock);
   if (paused && container_pause (p, e, false, &unpause_err) < 0)
     {
       log_warn ("unpausing the container: %s", unpause_err->msg);
