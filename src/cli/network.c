@@ -483,7 +483,7 @@ target_save (struct cli_context *ctx, struct target *t, galley_error_t *err)
 /* Connect the running container t to d: an interface on d's bridge.  */
 static int
 connect_running (struct cli_context *ctx, struct target *t, const struct network_def *d, char **aliases,
-                 size_t n_aliases, const char *ip, galley_error_t *err)
+                 size_t n_aliases, const char *ip, const char *mac, galley_error_t *err)
 {
   _cleanup_free_ char *run_dir = container_run_dir (&ctx->paths, t->e.id), *hostname = NULL;
   _cleanup_free_ char **all = calloc (n_aliases + 2, sizeof *all);
@@ -503,6 +503,7 @@ connect_running (struct cli_context *ctx, struct target *t, const struct network
     all[k++] = hostname;
   snprintf (lease.id, sizeof lease.id, "%s", t->e.id);
   snprintf (lease.ip, sizeof lease.ip, "%s", ip ? ip : "");
+  snprintf (lease.mac, sizeof lease.mac, "%s", mac ? mac : "");
   lease.name = (char *)name;
   lease.aliases = all;
   ret =
@@ -526,6 +527,7 @@ cli_cmd_network_connect (struct cli_context *ctx, int argc, char **argv, galley_
   struct network_def d;
   struct target t;
   const char *arg, *ip = NULL;
+  char mac_buf[18], *mac = NULL;
   size_t n = 0;
   int opt, ret = -1;
 
@@ -533,6 +535,12 @@ cli_cmd_network_connect (struct cli_context *ctx, int argc, char **argv, galley_
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
     if (opt == OPT_network_connect_ip)
       ip = arg;
+    else if (opt == OPT_network_connect_mac_address)
+      {
+        if (! network_mac_normalize (arg, mac_buf))
+          return galley_error_make (err, 0, "address %.64s: invalid MAC address", arg);
+        mac = mac_buf;
+      }
     else if (opt == OPT_network_connect_alias && push_value (&aliases, &n, arg, err) < 0)
       return -1;
   if (opt < 0 || cli_positionals (&p, 2, 2, err) < 0)
@@ -549,11 +557,11 @@ cli_cmd_network_connect (struct cli_context *ctx, int argc, char **argv, galley_
   else if (t.mode.mode == NET_MODE_HOST || t.mode.mode == NET_MODE_CONTAINER || t.mode.mode == NET_MODE_NS
            || (t.live && t.mode.mode == NET_MODE_SLIRP))
     unsupported_mode (&t, err);
-  else if (t.live && connect_running (ctx, &t, &d, aliases, n, ip, err) < 0)
+  else if (t.live && connect_running (ctx, &t, &d, aliases, n, ip, mac, err) < 0)
     ;
   else
     {
-      network_member_add (t.e.config, d.name, aliases, n, ip);
+      network_member_add (t.e.config, d.name, aliases, n, ip, mac);
       ret = target_save (ctx, &t, err);
       if (ret < 0 && t.live)
         {

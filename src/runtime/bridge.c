@@ -425,7 +425,8 @@ wire_container (const struct netns_join *keeper, const struct network_def *d, co
     return galley_error_make (err, ENOMEM, "allocating");
   if (free_interface (init_pid, ifname, err) < 0)
     return -1;
-  if (run_ip (keeper, err, "link", "add", veth, "type", "veth", "peer", "name", ifname, "netns", pid, NULL)
+  if (run_ip (keeper, err, "link", "add", veth, "type", "veth", "peer", "name", ifname, "address", l->mac,
+              "netns", pid, NULL)
           < 0
       || run_ip (keeper, err, "link", "set", veth, "master", d->interface, "up", NULL) < 0)
     return -1;
@@ -513,12 +514,38 @@ members_live (const struct galley_paths *p)
 
 /* ---------------------------------------------------------------- attach */
 
+/* A random locally administered unicast address, as netavark's.  */
+static void
+random_mac (char out[18])
+{
+  unsigned char b[6] = { 0 };
+  size_t got = 0;
+  _cleanup_close_ int fd = open ("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+  while (fd >= 0 && got < sizeof b)
+    {
+      ssize_t r = read (fd, b + got, sizeof b - got);
+      if (r <= 0)
+        break;
+      got += (size_t)r;
+    }
+  if (got < sizeof b)
+    {
+      uint64_t t = (uint64_t)time_now_ns () ^ ((uint64_t)getpid () << 24);
+      memcpy (b, &t, sizeof b);
+    }
+  b[0] = (unsigned char)((b[0] & 0xfe) | 0x02);
+  snprintf (out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
+}
+
 int
 bridge_attach (const struct galley_paths *p, const struct netns_join *keeper_ns, const struct network_def *d,
                struct network_lease *lease, pid_t init_pid, galley_error_t *err)
 {
   _cleanup_close_ int lock = network_lock (p, d->name, err);
 
+  if (lease->mac[0] == '\0')
+    random_mac (lease->mac);
   if (lock < 0 || network_lease_take (p, d, lease, err) < 0)
     return -1;
   if (ensure_bridge (keeper_ns, d, err) < 0 || wire_container (keeper_ns, d, lease, init_pid, err) < 0)

@@ -61,6 +61,7 @@ struct network_spec
   struct network_def def; /* a named network */
   char **aliases;         /* --network-alias (strv) */
   char *ip;               /* --ip, NULL: any */
+  char mac[18];           /* its MAC address there, "": any */
   /* --userns=keep-id on a named network: the container's user namespace
    * is nested in the keeper's, whose map is the user's default one.  */
   bool nested_userns;

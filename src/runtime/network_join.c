@@ -157,6 +157,7 @@ network_resolve (const struct galley_paths *p, json_object *config, const char *
   n->name = strdup (name ? name : "");
   n->aliases = strv_of (config, "NetworkAliases");
   n->ip = ip ? strdup (ip) : NULL;
+  network_mac_normalize (json_get_string (config, "MacAddress"), n->mac);
   if (run_dir == NULL || n->id == NULL || n->name == NULL || n->aliases == NULL
       || asprintf (&n->hosts_path, "%s/hosts", run_dir) < 0)
     return galley_error_make (err, ENOMEM, "allocating");
@@ -351,8 +352,8 @@ lease_aliases (char *const *aliases, const char *name, const char *hostname)
 
 static int
 attach_one (const struct network_spec *n, const struct network_def *d, char *const *aliases, const char *ip,
-            const char *name, const char *hostname, pid_t pid, struct network_handle *h, char out_ip[16],
-            galley_error_t *err)
+            const char *mac, const char *name, const char *hostname, pid_t pid, struct network_handle *h,
+            char out_ip[16], galley_error_t *err)
 {
   struct network_lease lease = { 0 };
   _cleanup_strv_ char **all = lease_aliases (aliases, name, hostname);
@@ -365,6 +366,8 @@ attach_one (const struct network_spec *n, const struct network_def *d, char *con
   lease.aliases = all;
   lease.hosts_path = n->hosts_path;
   snprintf (lease.ip, sizeof lease.ip, "%s", ip ? ip : "");
+  if (mac)
+    network_mac_normalize (mac, lease.mac);
   ret = bridge_attach (n->paths, &h->keeper, d, &lease, pid, err);
   if (ret == 0)
     {
@@ -395,10 +398,10 @@ network_attach_bridge (const struct network_spec *n, pid_t pid, struct network_h
       hostname = given ? strdup (given) : strndup (n->id, 12);
     }
   /* The first network is eth0, the others follow in order.  */
-  ret = attach_one (n, &n->def, n->aliases, n->ip, name, hostname, pid, h, h->ip, err);
+  ret = attach_one (n, &n->def, n->aliases, n->ip, n->mac, name, hostname, pid, h, h->ip, err);
   for (i = 0; ret == 0 && i < n->n_more; i++)
-    ret = attach_one (n, &n->more_defs[i], n->more[i].aliases, n->more[i].ip, name, hostname, pid, h, NULL,
-                      err);
+    ret = attach_one (n, &n->more_defs[i], n->more[i].aliases, n->more[i].ip, n->more[i].mac, name, hostname,
+                      pid, h, NULL, err);
   if (h->keeper_lock >= 0)
     close (h->keeper_lock);
   h->keeper_lock = -1;

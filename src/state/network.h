@@ -52,6 +52,10 @@ void network_def_list_free (struct network_def *defs, size_t n);
 /* podman's `network inspect` object.  */
 json_object *network_def_to_json (const struct network_def *d);
 
+/* "AA:BB:..." normalized to lower case "aa:bb:cc:dd:ee:ff" into out; false
+ * when text is not a 6-byte MAC address.  */
+bool network_mac_normalize (const char *text, char out[18]);
+
 /* One address handed out on a network.  */
 struct network_lease
 {
@@ -59,6 +63,7 @@ struct network_lease
   char *name;  /* the container's name */
   char **aliases;
   char ip[16];
+  char mac[18];     /* its interface's address ("" when not chosen yet) */
   char *hosts_path; /* the container's /etc/hosts on the host (runroot) */
   int64_t since;    /* ns since the epoch */
 };

@@ -73,6 +73,8 @@ lease_from_json (json_object *o, struct network_lease *l)
   if ((s = json_get_string (o, "ip")) == NULL || strlen (s) >= sizeof l->ip)
     return -1;
   strcpy (l->ip, s);
+  if ((s = json_get_string (o, "mac")) != NULL && strlen (s) < sizeof l->mac)
+    strcpy (l->mac, s);
   l->name = strdup ((s = json_get_string (o, "name")) ? s : "");
   l->hosts_path = strdup ((s = json_get_string (o, "hosts")) ? s : "");
   l->since = json_object_object_get_ex (o, "since", &v) ? json_object_get_int64 (v) : 0;
@@ -126,6 +128,24 @@ network_lease_list (const struct galley_paths *p, const char *name, struct netwo
   *out = leases;
   *n = count;
   return 0;
+}
+
+bool
+network_mac_normalize (const char *text, char out[18])
+{
+  unsigned int b[6];
+  int used = -1;
+  size_t i;
+
+  if (text == NULL || strspn (text, "0123456789abcdefABCDEF:") != strlen (text)
+      || sscanf (text, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &used) != 6
+      || used < 0 || text[used] != '\0')
+    return false;
+  for (i = 0; i < 6; i++)
+    if (b[i] > 0xff)
+      return false;
+  snprintf (out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
+  return true;
 }
 
 /* Host-order address of a dotted quad (0 when invalid).  */
@@ -202,6 +222,7 @@ network_lease_take (const struct galley_paths *p, const struct network_def *d, s
   json_object_object_add (o, "id", json_object_new_string (lease->id));
   json_object_object_add (o, "name", json_object_new_string (lease->name ? lease->name : ""));
   json_object_object_add (o, "ip", json_object_new_string (lease->ip));
+  json_object_object_add (o, "mac", json_object_new_string (lease->mac));
   json_object_object_add (o, "hosts", json_object_new_string (lease->hosts_path ? lease->hosts_path : ""));
   json_object_object_add (o, "since", json_object_new_int64 (lease->since));
   for (i = 0; lease->aliases && lease->aliases[i]; i++)

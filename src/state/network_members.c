@@ -23,6 +23,7 @@ network_members_free (struct network_member *m, size_t n)
     {
       free (m[i].name);
       free (m[i].ip);
+      free (m[i].mac);
       cleanup_strvp (&m[i].aliases);
     }
   free (m);
@@ -81,7 +82,8 @@ extras (json_object *config)
 }
 
 static int
-push_member (struct network_member **m, size_t *n, const char *name, json_object *aliases, const char *ip)
+push_member (struct network_member **m, size_t *n, const char *name, json_object *aliases, const char *ip,
+             const char *mac)
 {
   struct network_member *grown = realloc (*m, (*n + 1) * sizeof *grown);
 
@@ -91,6 +93,7 @@ push_member (struct network_member **m, size_t *n, const char *name, json_object
   grown[*n].name = strdup (name);
   grown[*n].aliases = strv_from_array (aliases);
   grown[*n].ip = ip && *ip ? strdup (ip) : NULL;
+  grown[*n].mac = mac && *mac ? strdup (mac) : NULL;
   (*n)++;
   return grown[*n - 1].name && grown[*n - 1].aliases ? 0 : -1;
 }
@@ -106,7 +109,9 @@ network_members_of (json_object *config, struct network_member **out, size_t *n,
   if (primary)
     {
       json_object_object_get_ex (config, "NetworkAliases", &aliases);
-      if (push_member (out, n, primary, aliases, json_get_string (config, "IP")) < 0)
+      if (push_member (out, n, primary, aliases, json_get_string (config, "IP"),
+                       json_get_string (config, "MacAddress"))
+          < 0)
         goto nomem;
       if (x == NULL)
         return 0;
@@ -115,7 +120,9 @@ network_members_of (json_object *config, struct network_member **out, size_t *n,
         aliases = NULL;
         json_object_object_get_ex (member, "Aliases", &aliases);
         if (strcmp (name, primary) != 0
-            && push_member (out, n, name, aliases, json_get_string (member, "IP")) < 0)
+            && push_member (out, n, name, aliases, json_get_string (member, "IP"),
+                            json_get_string (member, "MacAddress"))
+                   < 0)
           goto nomem;
       }
     }
@@ -138,18 +145,21 @@ network_member_has (json_object *config, const char *name)
 }
 
 static void
-set_primary (json_object *config, const char *name, json_object *aliases, const char *ip)
+set_primary (json_object *config, const char *name, json_object *aliases, const char *ip, const char *mac)
 {
   json_object_object_add (config, "Network", json_object_new_string (name));
   json_object_object_add (config, "NetworkAliases", aliases);
   json_object_object_del (config, "IP");
+  json_object_object_del (config, "MacAddress");
   if (ip && *ip)
     json_object_object_add (config, "IP", json_object_new_string (ip));
+  if (mac && *mac)
+    json_object_object_add (config, "MacAddress", json_object_new_string (mac));
 }
 
 void
 network_member_add (json_object *config, const char *name, char *const *aliases, size_t n_aliases,
-                    const char *ip)
+                    const char *ip, const char *mac)
 {
   _cleanup_free_ char *primary = primary_name (config);
   json_object *member;
@@ -157,13 +167,15 @@ network_member_add (json_object *config, const char *name, char *const *aliases,
   if (primary == NULL)
     {
       json_object_object_del (config, EXTRA_KEY);
-      set_primary (config, name, array_from (aliases, n_aliases), ip);
+      set_primary (config, name, array_from (aliases, n_aliases), ip, mac);
       return;
     }
   member = json_object_new_object ();
   json_object_object_add (member, "Aliases", array_from (aliases, n_aliases));
   if (ip && *ip)
     json_object_object_add (member, "IP", json_object_new_string (ip));
+  if (mac && *mac)
+    json_object_object_add (member, "MacAddress", json_object_new_string (mac));
   json_object_object_add (json_get_or_add (config, EXTRA_KEY, json_type_object), name, member);
 }
 
@@ -195,7 +207,7 @@ network_member_remove (json_object *config, const char *name)
         {
           json_object_object_get_ex (member, "Aliases", &aliases);
           set_primary (config, next, aliases ? json_object_get (aliases) : json_object_new_array (),
-                       json_get_string (member, "IP"));
+                       json_get_string (member, "IP"), json_get_string (member, "MacAddress"));
           json_object_object_del (x, next);
           if (json_object_object_length (x) == 0)
             json_object_object_del (config, EXTRA_KEY);
@@ -203,7 +215,7 @@ network_member_remove (json_object *config, const char *name)
         }
     }
   json_object_object_del (config, EXTRA_KEY);
-  set_primary (config, "none", json_object_new_array (), NULL);
+  set_primary (config, "none", json_object_new_array (), NULL, NULL);
   return true;
 }
 
@@ -238,7 +250,7 @@ network_members_split (json_object *config, galley_error_t *err)
       if (strcmp (name, "bridge") == 0)
         name = (char *)NET_DEFAULT_NAME;
       if (! network_member_has (config, name))
-        network_member_add (config, name, aliases, n_aliases, NULL);
+        network_member_add (config, name, aliases, n_aliases, NULL, NULL);
     }
   return 0;
 }
@@ -250,7 +262,7 @@ network_entry (const struct galley_paths *p, const char *id, const struct networ
   struct network_def d = { 0 };
   struct network_lease *l = NULL;
   _cleanup_error_ galley_error_t ignored = NULL;
-  const char *ip = "", *gateway = "";
+  const char *ip = "", *gateway = "", *mac = "";
   char short_id[13];
   size_t n = 0, i;
   unsigned prefix = 0;
@@ -262,6 +274,7 @@ network_entry (const struct galley_paths *p, const char *id, const struct networ
       if (strcmp (l[i].id, id) == 0)
         {
           ip = l[i].ip;
+          mac = l[i].mac;
           gateway = d.gateway;
           network_parse_subnet (d.subnet, &net, &prefix, &ignored);
         }
@@ -272,7 +285,7 @@ network_entry (const struct galley_paths *p, const char *id, const struct networ
   json_object_object_add (o, "IPv6Gateway", json_object_new_string (""));
   json_object_object_add (o, "GlobalIPv6Address", json_object_new_string (""));
   json_object_object_add (o, "GlobalIPv6PrefixLen", json_object_new_int (0));
-  json_object_object_add (o, "MacAddress", json_object_new_string (""));
+  json_object_object_add (o, "MacAddress", json_object_new_string (mac));
   json_object_object_add (o, "NetworkID", json_object_new_string (m->name));
   json_object_object_add (o, "DriverOpts", NULL);
   json_object_object_add (o, "IPAMConfig", NULL);

@@ -1,9 +1,9 @@
 /* Which named networks a container record says it is on, and with which
- * aliases and address.  The first ("primary") network keeps podman-era
- * keys of container.json that the run path reads: "Network" (the
- * --network value), "NetworkAliases", "IP".  Networks connected later are
- * kept under "ExtraNetworks": { "<name>": { "Aliases": [...], "IP": "" } }
- * in the order they were connected.  */
+ * aliases and addresses.  The first ("primary") network keeps the keys of
+ * container.json that the run path reads: "Network" (the --network
+ * value), "NetworkAliases", "IP", "MacAddress".  Networks connected later
+ * are kept under "ExtraNetworks": { "<name>": { "Aliases": [...], "IP":
+ * "", "MacAddress": "" } } in the order they were connected.  */
 #ifndef GALLEY_STATE_NETWORK_MEMBERS_H
 #define GALLEY_STATE_NETWORK_MEMBERS_H
 
@@ -20,6 +20,7 @@ struct network_member
   char *name;     /* the network's */
   char **aliases; /* strv, never NULL */
   char *ip;       /* the address asked for (--ip), NULL: any */
+  char *mac;      /* the MAC address asked for (--mac-address), NULL: any */
 };
 
 void network_members_free (struct network_member *m, size_t n);
@@ -32,9 +33,9 @@ int network_members_of (json_object *config, struct network_member **out, size_t
 bool network_member_has (json_object *config, const char *name);
 
 /* Put the record on network name (the primary one when it has no named
- * network yet, replacing slirp4netns or none).  */
+ * network yet, replacing slirp4netns or none); ip and mac may be NULL.  */
 void network_member_add (json_object *config, const char *name, char *const *aliases, size_t n_aliases,
-                         const char *ip);
+                         const char *ip, const char *mac);
 
 /* Take the record off network name: the next network becomes the primary
  * one; with none left the container keeps only lo ("none", as podman).

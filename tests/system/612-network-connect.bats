@@ -37,8 +37,12 @@ inspect_networks () {
   # not on back yet: db is not known by name
   run_galley 1 exec app wget -q -O - http://db:8080/index.html
 
-  run_galley network connect --alias api --ip 10.91.9.20 back app
+  run_galley network connect --alias api --ip 10.91.9.20 --mac-address 02:42:AC:11:00:99 back app
   assert_output_equals ""
+  run_galley exec app cat /sys/class/net/eth1/address
+  assert_output_equals "02:42:ac:11:00:99"
+  run_galley inspect --format '{{.NetworkSettings.Networks.back.MacAddress}}' app
+  assert_output_equals "02:42:ac:11:00:99"
   run_galley exec app sh -c 'ip -4 -o addr show | grep -o "eth[0-9] *inet [0-9./]*"; ip route | grep default'
   assert_output_contains "eth0    inet 10.91.8.10/24"
   assert_output_contains "eth1    inet 10.91.9.20/24"
@@ -159,6 +163,8 @@ inspect_networks () {
   assert_stderr_contains "Error: IPAM error: requested ip address 10.91.10.5 is already allocated to container ID"
   run_galley 125 network connect --ip 10.77.0.1 n1 other
   assert_stderr_contains "10.77.0.1"
+  run_galley 125 network connect --mac-address zz n1 other
+  assert_stderr_contains "Error: address zz: invalid MAC address"
   run_galley 125 network disconnect n1 other
   assert_stderr_contains "Error: container other is not connected to network n1"
   run_galley 125 network disconnect nosuch other

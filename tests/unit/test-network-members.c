@@ -99,10 +99,10 @@ test_add_remove (void **state)
 
   (void)state;
   /* the first one replaces slirp4netns */
-  network_member_add (c, "a", aliases, 2, "10.1.0.7");
+  network_member_add (c, "a", aliases, 2, "10.1.0.7", "02:00:00:00:00:01");
   assert_members (c, "a[web,www](10.1.0.7)");
-  network_member_add (c, "b", NULL, 0, NULL);
-  network_member_add (c, "c", aliases, 1, "");
+  network_member_add (c, "b", NULL, 0, NULL, NULL);
+  network_member_add (c, "c", aliases, 1, "", "02:00:00:00:00:03");
   assert_members (c, "a[web,www](10.1.0.7) b[] c[web]");
   assert_false (network_member_remove (c, "zzz"));
   assert_true (network_member_remove (c, "b"));
@@ -112,6 +112,7 @@ test_add_remove (void **state)
   assert_members (c, "c[web]");
   assert_string_equal (json_get_string (c, "Network"), "c");
   assert_null (json_get_string (c, "IP"));
+  assert_string_equal (json_get_string (c, "MacAddress"), "02:00:00:00:00:03");
   assert_false (json_object_object_get_ex (c, "ExtraNetworks", &x));
   /* the last one: only lo is left */
   assert_true (network_member_remove (c, "c"));
@@ -119,7 +120,8 @@ test_add_remove (void **state)
   assert_string_equal (json_get_string (c, "Network"), "none");
   assert_false (network_member_remove (c, "c"));
   /* and a stopped container on none gets a primary network again */
-  network_member_add (c, "d", NULL, 0, "10.3.0.3");
+  network_member_add (c, "d", NULL, 0, "10.3.0.3", NULL);
+  assert_null (json_get_string (c, "MacAddress"));
   assert_members (c, "d[](10.3.0.3)");
 }
 
@@ -147,6 +149,20 @@ test_split (void **state)
   assert_int_equal (network_members_split (bad, &err), -1);
   assert_non_null (strstr (err->msg, "b/c"));
   galley_error_release (&err);
+}
+
+static void
+test_mac (void **state)
+{
+  char out[18];
+
+  (void)state;
+  assert_true (network_mac_normalize ("02:42:AC:11:0:99", out));
+  assert_string_equal (out, "02:42:ac:11:00:99");
+  assert_false (network_mac_normalize ("zz", out));
+  assert_false (network_mac_normalize ("02:42:ac:11:00", out));
+  assert_false (network_mac_normalize ("02:42:ac:11:00:99:01", out));
+  assert_false (network_mac_normalize (NULL, out));
 }
 
 static const char *const ID_A = "aaaaaaaaaaaa0000000000000000000000000000000000000000000000000000";
@@ -228,10 +244,8 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_members_of),
-    cmocka_unit_test (test_add_remove),
-    cmocka_unit_test (test_split),
-    cmocka_unit_test (test_hosts_marks),
+    cmocka_unit_test (test_members_of), cmocka_unit_test (test_add_remove),  cmocka_unit_test (test_split),
+    cmocka_unit_test (test_mac),        cmocka_unit_test (test_hosts_marks),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
