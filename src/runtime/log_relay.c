@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -348,6 +349,29 @@ log_relay_set_stdin (struct log_relay *r, int fd)
     set_nonblocking (fd);
   r->stdin_fd = fd;
   r->input_len = 0;
+}
+
+/* MADV_DONTNEED the whole pages of buf after its first used bytes: they
+ * read as zeros after, and nothing is kept past used.  */
+static void
+trim_buffer (char *buf, size_t used, size_t size)
+{
+  const uintptr_t page = (uintptr_t)sysconf (_SC_PAGESIZE);
+  uintptr_t start = ((uintptr_t)buf + used + page - 1) & ~(page - 1);
+  uintptr_t end = ((uintptr_t)buf + size) & ~(page - 1);
+
+  if (end > start)
+    madvise ((void *)start, end - start, MADV_DONTNEED);
+}
+
+void
+log_relay_trim (struct log_relay *r)
+{
+  int i;
+
+  for (i = 0; i < 2; i++)
+    trim_buffer (r->streams[i].buf, r->streams[i].used, sizeof r->streams[i].buf);
+  trim_buffer (r->input, r->input_len, sizeof r->input);
 }
 
 void

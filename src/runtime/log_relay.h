@@ -95,6 +95,10 @@ void log_relay_detach_stream (struct log_relay *r, int stream);
  * waiting for the former one is dropped.  */
 void log_relay_set_stdin (struct log_relay *r, int fd);
 
+/* Give back the pages of the buffers that hold nothing now (an idle
+ * relay keeps what a burst of output touched otherwise).  */
+void log_relay_trim (struct log_relay *r);
+
 /* Log what remains, close every client and what the relay owns.  */
 void log_relay_end (struct log_relay *r);
 

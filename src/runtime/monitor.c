@@ -268,8 +268,10 @@ release_memory (void)
 
 /* Once the container runs, the monitor waits; it gives back memory that
  * long after the start (all of start-up's pages touched by then), even
- * when the container never stops talking.  */
+ * when the container never stops talking; and again after a burst of
+ * output or an attach session, once that long quiet.  */
 #define RELEASE_AFTER_MS 200
+#define RELEASE_IDLE_MS 1000
 /* a crash loop must not spin */
 #define RESTART_PAUSE_MS 100
 
@@ -281,7 +283,8 @@ struct monitor
   int sync_fd; /* to the starting command until the container runs */
   int stdin_w; /* with -i and without -t: the container's stdin pipe */
   bool first;
-  int64_t release_at; /* CLOCK_MONOTONIC ms, 0: nothing to release */
+  int64_t release_at;     /* CLOCK_MONOTONIC ms, 0: nothing to release */
+  bool release_when_idle; /* release_at moves with each event */
   struct log_relay relay;
 };
 
@@ -313,6 +316,7 @@ on_started (void *arg, pid_t pid, galley_error_t *err)
       m->sync_fd = -1;
     }
   m->release_at = monotonic_ms () + RELEASE_AFTER_MS;
+  m->release_when_idle = false;
   return 0;
 }
 
@@ -327,9 +331,21 @@ release_timeout (struct monitor *m)
   left = m->release_at - monotonic_ms ();
   if (left > 0)
     return (int)left;
+  log_relay_trim (&m->relay);
   release_memory ();
   m->release_at = 0;
   return -1;
+}
+
+/* Something happened: give back what it touched once quiet again.  */
+static void
+release_after_activity (struct monitor *m)
+{
+  if (m->release_at == 0 || m->release_when_idle)
+    {
+      m->release_at = monotonic_ms () + RELEASE_IDLE_MS;
+      m->release_when_idle = true;
+    }
 }
 
 /* Returns true once the init was reaped.  */
@@ -375,6 +391,8 @@ serve (struct monitor *m, struct container_wait *w, int64_t deadline, galley_err
         continue;
       if (ready < 0)
         return galley_error_make (err, errno, "poll");
+      if (ready > 0)
+        release_after_activity (m);
       if (w != NULL && (p[0].revents & POLLIN))
         reaped = handle_signals (w, &w->status);
       log_relay_dispatch (&m->relay, p + 1, n);

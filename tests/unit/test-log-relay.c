@@ -2,7 +2,8 @@
  * attach clients get the output (their fds clear of --preserve-fds) and
  * feed the container's stdin, input waits (clients unread) while stdin is
  * full, a pty master is borrowed per run, the last output is drained
- * without waiting, and ending the relay gives every client EOF.  */
+ * without waiting, ending the relay gives every client EOF, and an idle
+ * relay gives back its buffers' unused pages.  */
 #include "config.h"
 
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -258,6 +260,29 @@ test_drain_does_not_wait (void **state)
   assert_non_null (strstr (text, "Z stderr P tail\n"));
 }
 
+/* Trimming an idle relay gives back the buffer pages past what they hold
+ * and keeps what they hold.  */
+static void
+test_trim (void **state)
+{
+  const size_t page = (size_t)sysconf (_SC_PAGESIZE);
+  struct log_relay_stream *s = &relay.streams[0];
+  uintptr_t first = ((uintptr_t)s->buf + 10 + page - 1) & ~(page - 1);
+  size_t pages = ((uintptr_t)s->buf + sizeof s->buf - first) / page, i;
+  unsigned char resident[16];
+
+  (void)state;
+  assert_true (pages >= 2 && pages <= sizeof resident);
+  memset (s->buf, 'x', sizeof s->buf);
+  s->used = 10;
+  log_relay_trim (&relay);
+  assert_int_equal (mincore ((void *)first, (pages - 1) * page, resident), 0);
+  for (i = 0; i + 1 < pages; i++)
+    assert_false (resident[i] & 1);
+  assert_memory_equal (s->buf, "xxxxxxxxxx", 10);
+  s->used = 0;
+}
+
 int
 main (void)
 {
@@ -266,6 +291,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_full_stdin_holds_input_back, setup, teardown),
     cmocka_unit_test_setup_teardown (test_borrowed_stream, setup, teardown),
     cmocka_unit_test_setup_teardown (test_drain_does_not_wait, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_trim, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
