@@ -1,5 +1,5 @@
 /* RUN: the command runs in a temporary container made from the current
- * image with the runtime of `run` (cli/run_options.h: the same spec
+ * image with the runtime of `run` (runtime/launch.h: the same spec
  * building, rootfs, network, security), with the stage's build ARGs in its
  * environment; the container's overlay upper dir — changes as files,
  * deletions as whiteouts, replaced directories opaque — becomes the new
@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "build/executor_internal.h"
-#include "cli/run_options.h"
+#include "runtime/launch.h"
 #include "image/whiteout.h"
 #include "runtime/monitor.h"
 #include "state/container.h"
@@ -214,7 +214,6 @@ static int
 run_container (struct build *b, struct stage_state *st, const struct run_step *rs, struct image_writer *w,
                galley_error_t *err)
 {
-  struct cli_context ctx = { .paths = *b->paths, .config = (struct galley_config *)galley_config_current () };
   _cleanup_json_ json_object *config = run_config (b, st, rs);
   _cleanup_free_ char *cdir = NULL, *upper = NULL;
   struct run_spec spec = { 0 };
@@ -225,7 +224,7 @@ run_container (struct build *b, struct stage_state *st, const struct run_step *r
 
   if (container_new_id (id, err) < 0)
     return -1;
-  if (run_build_spec (&ctx, config, id, &spec, err) < 0)
+  if (run_build_spec (b->paths, config, id, &spec, err) < 0)
     goto out;
   if (spec.rootfs_method != ROOTFS_METHOD_NATIVE && spec.rootfs_method != ROOTFS_METHOD_FUSE)
     {
@@ -234,10 +233,10 @@ run_container (struct build *b, struct stage_state *st, const struct run_step *r
                          "uses the copy method");
       goto out;
     }
-  if (run_create_record (&ctx, config, id, err) < 0)
+  if (run_create_record (b->paths, config, id, err) < 0)
     goto out;
   created = true;
-  status = run_execute (&ctx, config, &spec, err);
+  status = run_execute (b->paths, config, &spec, err);
   if (status != 0)
     goto out;
   cdir = container_dir (b->paths, id);

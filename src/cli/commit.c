@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/run_options.h"
+#include "runtime/launch.h"
 #include "image/image_change.h"
 #include "image/reference.h"
 #include "runtime/commit.h"
@@ -100,7 +100,7 @@ cli_cmd_commit (struct cli_context *ctx, int argc, char **argv, galley_error_t *
     o.progress = NULL;
   if (container_find (&ctx->paths, argv[p.optind], &e, err) < 0)
     return -1;
-  if (run_build_spec (ctx, e.config, e.id, &spec, err) == 0)
+  if (run_build_spec (&ctx->paths, e.config, e.id, &spec, err) == 0)
     {
       if (o.progress)
         fprintf (o.progress, "Getting image source signatures\n");

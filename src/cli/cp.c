@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/run_options.h"
+#include "runtime/launch.h"
 #include "runtime/copy.h"
 #include "state/container_list.h"
 #include "util/cleanup.h"
@@ -51,11 +51,11 @@ cli_cmd_cp (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
     return galley_error_make (err, 0, "cp: empty container path");
   if (container_find (&ctx->paths, to_container ? dst_ctr : src_ctr, &e, err) < 0)
     return -1;
-  if (run_build_spec (ctx, e.config, e.id, &spec, err) == 0)
+  if (run_build_spec (&ctx->paths, e.config, e.id, &spec, err) == 0)
     {
       /* a stopped container's rootfs is mounted at its usual place */
       if (e.state.status != CONTAINER_STATUS_RUNNING && e.state.status != CONTAINER_STATUS_PAUSED
-          && run_prepare_runtime (ctx, e.config, &spec, err) < 0)
+          && run_prepare_runtime (&ctx->paths, e.config, &spec, err) < 0)
         goto out;
       ret = container_copy (&ctx->paths, &spec, &e.state, to_container,
                             to_container ? argv[p.optind] : argv[p.optind + 1], ctr_path, err);

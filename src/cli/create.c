@@ -17,11 +17,12 @@ cli_cmd_create (struct cli_context *ctx, int argc, char **argv, galley_error_t *
   char id[65];
   int ret = -1;
 
-  if (run_parse_options (ctx, argc, argv, &config, err) < 0 || run_resolve_image (ctx, config, err) < 0
-      || container_new_id (id, err) < 0)
+  if (run_parse_options (ctx, argc, argv, &config, err) < 0
+      || run_resolve_image (&ctx->paths, config, err) < 0 || container_new_id (id, err) < 0)
     return -1;
-  if (run_check_detached_options (config, err) == 0 && run_build_spec (ctx, config, id, &spec, err) == 0
-      && run_create_record (ctx, config, id, err) == 0 && run_write_cidfile (config, id, err) == 0
+  if (run_check_detached_options (config, err) == 0
+      && run_build_spec (&ctx->paths, config, id, &spec, err) == 0
+      && run_create_record (&ctx->paths, config, id, err) == 0 && run_write_cidfile (config, id, err) == 0
       && rootfs_copy_ensure (&spec, err) == 0)
     {
       printf ("%s\n", id);

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/run_options.h"
+#include "runtime/launch.h"
 #include "runtime/export.h"
 #include "state/container_list.h"
 #include "util/cleanup.h"
@@ -23,9 +23,9 @@ load_spec (struct cli_context *ctx, const char *name, struct run_spec *spec, gal
 
   if (container_find (&ctx->paths, name, &e, err) < 0)
     return -1;
-  ret = run_build_spec (ctx, e.config, e.id, spec, err);
+  ret = run_build_spec (&ctx->paths, e.config, e.id, spec, err);
   if (ret == 0)
-    ret = run_prepare_runtime (ctx, e.config, spec, err);
+    ret = run_prepare_runtime (&ctx->paths, e.config, spec, err);
   container_entry_clear (&e);
   return ret;
 }

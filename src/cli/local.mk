@@ -6,8 +6,7 @@ libgalley_a_SOURCES += \
 	src/cli/login.c src/cli/logout.c src/cli/search.c \
 	src/cli/pull.c src/cli/push.c
 libgalley_a_SOURCES += src/cli/run.c src/cli/create.c src/cli/start.c \
-	src/cli/run_options.c src/cli/run_options.h src/cli/run_core.c \
-	src/cli/run_detach.c src/cli/restart.c
+	src/cli/run_options.c src/cli/run_options.h src/cli/restart.c
 libgalley_a_SOURCES += src/cli/images.c src/cli/rmi.c src/cli/tag.c src/cli/image_inspect.c \
 	src/cli/image_users.c src/cli/image_users.h \
 	src/cli/image_prune.c src/cli/history.c src/cli/load.c src/cli/save.c src/cli/inspect.c

@@ -5,7 +5,7 @@
 
 #include "cli/cli.h"
 #include "cli/container_targets.h"
-#include "cli/run_options.h"
+#include "runtime/launch.h"
 #include "runtime/lifecycle.h"
 
 struct restart_action
@@ -23,7 +23,7 @@ restart_one (struct cli_context *ctx, struct container_target *t, void *data, ga
   if (a->running_only && ! live)
     return CONTAINER_TARGET_QUIET;
   if ((live && container_stop (&ctx->paths, &t->entry, a->timeout, err) < 0)
-      || run_start_existing (ctx, t->entry.id, err) < 0)
+      || run_start_existing (&ctx->paths, t->entry.id, err) < 0)
     return -1;
   /* the full id, whatever name was given */
   printf ("%s\n", t->entry.id);

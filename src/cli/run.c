@@ -19,24 +19,24 @@ cli_cmd_run (struct cli_context *ctx, int argc, char **argv, galley_error_t *err
   char id[65];
   int status;
 
-  if (run_parse_options (ctx, argc, argv, &config, err) < 0 || run_resolve_image (ctx, config, err) < 0
-      || container_new_id (id, err) < 0)
+  if (run_parse_options (ctx, argc, argv, &config, err) < 0
+      || run_resolve_image (&ctx->paths, config, err) < 0 || container_new_id (id, err) < 0)
     return -1;
   /* Validate everything before the record exists.  */
-  if (run_check_detached_options (config, err) < 0 || run_build_spec (ctx, config, id, &spec, err) < 0
-      || run_create_record (ctx, config, id, err) < 0 || run_write_cidfile (config, id, err) < 0)
+  if (run_check_detached_options (config, err) < 0 || run_build_spec (&ctx->paths, config, id, &spec, err) < 0
+      || run_create_record (&ctx->paths, config, id, err) < 0 || run_write_cidfile (config, id, err) < 0)
     {
       run_spec_clear (&spec);
       return -1;
     }
   if (json_object_get_boolean (json_object_object_get (config, "Detach")))
     {
-      status = run_start_detached (ctx, config, &spec, err);
+      status = run_start_detached (&ctx->paths, config, &spec, err);
       if (status == 0)
         printf ("%s\n", id);
     }
   else
-    status = run_execute (ctx, config, &spec, err);
+    status = run_execute (&ctx->paths, config, &spec, err);
   if (status < 0)
     {
       /* A container that never started is not kept (podman keeps it in

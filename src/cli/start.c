@@ -8,7 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/container_targets.h"
-#include "cli/run_options.h"
+#include "runtime/launch.h"
 #include "state/container.h"
 #include "util/json.h"
 
@@ -26,7 +26,7 @@ start_detached (struct cli_context *ctx, int n, char **names)
       if (container_find (&ctx->paths, names[i], &e, &err) == 0)
         {
           bool live = container_status_is_live (e.state.status);
-          if (live || run_start_existing (ctx, e.id, &err) == 0)
+          if (live || run_start_existing (&ctx->paths, e.id, &err) == 0)
             printf ("%s\n", names[i]);
           container_entry_clear (&e);
         }
@@ -70,5 +70,5 @@ cli_cmd_start (struct cli_context *ctx, int argc, char **argv, galley_error_t *e
   /* -i on start keeps stdin attached, as podman's.  */
   if (interactive)
     json_object_object_add (config, "Interactive", json_object_new_boolean (true));
-  return run_start_foreground (ctx, config, err);
+  return run_start_foreground (&ctx->paths, config, err);
 }

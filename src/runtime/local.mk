@@ -36,3 +36,4 @@ libgalley_a_SOURCES += src/runtime/commit.c src/runtime/commit.h
 if LAZY_SUBID
 libgalley_a_SOURCES += src/runtime/subid_lazy.c
 endif
+libgalley_a_SOURCES += src/runtime/launch.c src/runtime/launch_detached.c src/runtime/launch.h

@@ -1,7 +1,7 @@
 /* Container configuration -> runtime spec -> a container in the foreground
- * (see run_options.h).  */
+ * (see launch.h).  */
 #include "config.h"
-#include "cli/run_options.h"
+#include "runtime/launch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -79,7 +79,7 @@ strv_from_json (json_object *arr)
 }
 
 int
-run_resolve_image (struct cli_context *ctx, json_object *config, galley_error_t *err)
+run_resolve_image (const struct galley_paths *paths, json_object *config, galley_error_t *err)
 {
   _cleanup_store_ struct store *s = NULL;
   _cleanup_store_image_ struct store_image *img = NULL;
@@ -98,7 +98,7 @@ run_resolve_image (struct cli_context *ctx, json_object *config, galley_error_t 
     return galley_error_make (err, 0, "invalid pull policy \"%s\" (always, missing, never, newer)", policy);
   if (cfg_bool (config, "Quiet"))
     po.progress = NULL;
-  if (store_open (&ctx->paths, &s, err) < 0)
+  if (store_open (paths, &s, err) < 0)
     return -1;
   if (strcmp (policy, "always") != 0 && store_image_find (s, name, &img, &local) == 0)
     {
@@ -114,7 +114,7 @@ run_resolve_image (struct cli_context *ctx, json_object *config, galley_error_t 
   galley_error_release (&local);
   if (strcmp (policy, "never") == 0)
     return galley_error_make (err, 0, "%s: image not known", name);
-  if (pull_image (&ctx->paths, name, &po, &id, err) < 0)
+  if (pull_image (paths, name, &po, &id, err) < 0)
     return -1;
   if (store_image_find (s, id, &img, err) < 0)
     return -1;
@@ -123,8 +123,8 @@ run_resolve_image (struct cli_context *ctx, json_object *config, galley_error_t 
 
 /* Image defaults: Env, Entrypoint, Cmd, WorkingDir, User; and the lowers.  */
 static int
-spec_from_image (struct cli_context *ctx, json_object *config, struct run_spec *spec, json_object **image_cfg,
-                 galley_error_t *err)
+spec_from_image (const struct galley_paths *paths, json_object *config, struct run_spec *spec,
+                 json_object **image_cfg, galley_error_t *err)
 {
   _cleanup_store_ struct store *s = NULL;
   _cleanup_store_image_ struct store_image *img = NULL;
@@ -132,8 +132,7 @@ spec_from_image (struct cli_context *ctx, json_object *config, struct run_spec *
   json_object *inner = NULL;
   size_t n = 0, i;
 
-  if (store_open (&ctx->paths, &s, err) < 0
-      || store_image_find (s, cfg_string (config, "ImageID"), &img, err) < 0
+  if (store_open (paths, &s, err) < 0 || store_image_find (s, cfg_string (config, "ImageID"), &img, err) < 0
       || store_image_config (s, img, &doc, err) < 0)
     return galley_error_wrap (err, "image %s", cfg_string (config, "Image"));
   while (img->layers != NULL && img->layers[n] != NULL)
@@ -366,7 +365,7 @@ write_state_files (const struct run_spec *spec, const char *name, galley_error_t
 }
 
 static int
-choose_rootfs (struct cli_context *ctx, json_object *config, const char *id, struct run_spec *spec,
+choose_rootfs (const struct galley_paths *paths, json_object *config, const char *id, struct run_spec *spec,
                json_object **image_cfg, galley_error_t *err)
 {
   _cleanup_free_ char *cdir = NULL;
@@ -384,11 +383,11 @@ choose_rootfs (struct cli_context *ctx, json_object *config, const char *id, str
       spec->rootfs_dir = strdup (real);
       return 0;
     }
-  if (spec_from_image (ctx, config, spec, image_cfg, err) < 0)
+  if (spec_from_image (paths, config, spec, image_cfg, err) < 0)
     return -1;
-  if (rootfs_method_choose (&ctx->paths, &spec->map, &spec->rootfs_method, &why, err) < 0)
+  if (rootfs_method_choose (paths, &spec->map, &spec->rootfs_method, &why, err) < 0)
     return -1;
-  cdir = container_dir (&ctx->paths, id);
+  cdir = container_dir (paths, id);
   if (cdir == NULL || asprintf (&spec->upper_dir, "%s/upper", cdir) < 0
       || asprintf (&spec->work_dir, "%s/work", cdir) < 0
       || asprintf (&spec->rootfs_dir, "%s/rootfs", cdir) < 0)
@@ -401,7 +400,7 @@ choose_rootfs (struct cli_context *ctx, json_object *config, const char *id, str
 }
 
 int
-run_build_spec (struct cli_context *ctx, json_object *config, const char *id, struct run_spec *spec,
+run_build_spec (const struct galley_paths *paths, json_object *config, const char *id, struct run_spec *spec,
                 galley_error_t *err)
 {
   _cleanup_json_ json_object *image_cfg = NULL;
@@ -417,7 +416,7 @@ run_build_spec (struct cli_context *ctx, json_object *config, const char *id, st
     spec->user = strdup (v);
   if (parse_userns (config, spec, err) < 0)
     return -1;
-  if (choose_rootfs (ctx, config, id, spec, &image_cfg, err) < 0)
+  if (choose_rootfs (paths, config, id, spec, &image_cfg, err) < 0)
     return -1;
   if (build_argv (config, image_cfg, spec, err) < 0)
     return -1;
@@ -465,7 +464,7 @@ run_build_spec (struct cli_context *ctx, json_object *config, const char *id, st
   if (network_resolve_ports (config, image_cfg, err) < 0
       || network_spec_from_config (config, &spec->net, err) < 0)
     return -1;
-  if (network_resolve (&ctx->paths, config, id, &spec->map, &spec->net, err) < 0)
+  if (network_resolve (paths, config, id, &spec->map, &spec->net, err) < 0)
     return -1;
   /* All but host: a network namespace of its own or joined (runtime/network.h).  */
   spec->network = spec->net.opts.mode == NET_MODE_HOST ? NETWORK_HOST : NETWORK_NONE;
@@ -475,42 +474,42 @@ run_build_spec (struct cli_context *ctx, json_object *config, const char *id, st
              < 0)
     return -1;
   /* Volumes last: creating them is the one step with effects.  */
-  if (volume_mounts_prepare (&ctx->paths, config, err) < 0)
+  if (volume_mounts_prepare (paths, config, err) < 0)
     return -1;
-  if (parse_mounts (&ctx->paths, config, spec, err) < 0)
+  if (parse_mounts (paths, config, spec, err) < 0)
     {
       galley_error_t ignored = NULL;
       if (cfg_string (config, "Id") == NULL)
-        volume_remove_anonymous (&ctx->paths, config, &ignored);
+        volume_remove_anonymous (paths, config, &ignored);
       galley_error_release (&ignored);
       return -1;
     }
-  spec->state_dir = container_run_dir (&ctx->paths, id);
+  spec->state_dir = container_run_dir (paths, id);
   if (spec->state_dir == NULL || asprintf (&spec->mountpoint, "%s/rootfs", spec->state_dir) < 0)
     return galley_error_make (err, errno, "allocating");
   return 0;
 }
 
 int
-run_create_record (struct cli_context *ctx, json_object *config, const char *id, galley_error_t *err)
+run_create_record (const struct galley_paths *paths, json_object *config, const char *id, galley_error_t *err)
 {
   _cleanup_free_ char *name = NULL;
   const char *given = cfg_string (config, "Name");
   int tries;
 
-  if (paths_ensure_root (&ctx->paths, err) < 0)
+  if (paths_ensure_root (paths, err) < 0)
     return -1;
   if (given != NULL)
-    return container_create (&ctx->paths, id, given, config, err);
+    return container_create (paths, id, given, config, err);
   /* A generated name can be taken by a concurrent create between the
    * choice and the creation: choose again.  */
   for (tries = 0;; tries++)
     {
       free (name);
       name = NULL;
-      if (container_generate_name (&ctx->paths, &name, err) < 0)
+      if (container_generate_name (paths, &name, err) < 0)
         return -1;
-      if (container_create (&ctx->paths, id, name, config, err) == 0)
+      if (container_create (paths, id, name, config, err) == 0)
         return 0;
       if (galley_error_errno (err) != EEXIST || tries == 20)
         return -1;
@@ -519,11 +518,11 @@ run_create_record (struct cli_context *ctx, json_object *config, const char *id,
 }
 
 int
-run_prepare_runtime (struct cli_context *ctx, json_object *config, const struct run_spec *spec,
+run_prepare_runtime (const struct galley_paths *paths, json_object *config, const struct run_spec *spec,
                      galley_error_t *err)
 {
-  if (paths_ensure_runroot (&ctx->paths, err) < 0
-      || write_state_files (spec, cfg_string (config, "Name"), err) < 0 || rootfs_copy_ensure (spec, err) < 0)
+  if (paths_ensure_runroot (paths, err) < 0 || write_state_files (spec, cfg_string (config, "Name"), err) < 0
+      || rootfs_copy_ensure (spec, err) < 0)
     return -1;
   return 0;
 }
@@ -543,28 +542,29 @@ foreground_started (void *arg, pid_t pid, galley_error_t *err)
 }
 
 int
-run_execute (struct cli_context *ctx, json_object *config, struct run_spec *spec, galley_error_t *err)
+run_execute (const struct galley_paths *paths, json_object *config, struct run_spec *spec,
+             galley_error_t *err)
 {
   galley_error_t local = NULL;
-  struct foreground f = { &ctx->paths, spec->id };
+  struct foreground f = { paths, spec->id };
   struct container_hooks hooks = { .started = foreground_started, .arg = &f, .caller_exits = true };
   int status;
 
-  if (run_prepare_runtime (ctx, config, spec, err) < 0)
+  if (run_prepare_runtime (paths, config, spec, err) < 0)
     return -1;
-  status = container_run_hooked (&ctx->paths, spec, &hooks, err);
-  if (status >= 0 && monitor_record_exit (&ctx->paths, spec->id, status, &local) < 0)
+  status = container_run_hooked (paths, spec, &hooks, err);
+  if (status >= 0 && monitor_record_exit (paths, spec->id, status, &local) < 0)
     {
       log_warn ("recording the exit of %s: %s", spec->id, local->msg);
       galley_error_release (&local);
     }
-  if (cfg_bool (config, "Rm") && container_remove (&ctx->paths, &spec->map, spec->id, &local) < 0)
+  if (cfg_bool (config, "Rm") && container_remove (paths, &spec->map, spec->id, &local) < 0)
     {
       log_warn ("%s", local->msg);
       galley_error_release (&local);
     }
   /* --rm takes the anonymous volumes along, as podman's.  */
-  else if (cfg_bool (config, "Rm") && volume_remove_anonymous (&ctx->paths, config, &local) < 0)
+  else if (cfg_bool (config, "Rm") && volume_remove_anonymous (paths, config, &local) < 0)
     {
       log_warn ("%s", local->msg);
       galley_error_release (&local);
@@ -573,28 +573,28 @@ run_execute (struct cli_context *ctx, json_object *config, struct run_spec *spec
 }
 
 int
-run_start_existing (struct cli_context *ctx, const char *id, galley_error_t *err)
+run_start_existing (const struct galley_paths *paths, const char *id, galley_error_t *err)
 {
   _cleanup_json_ json_object *config = NULL;
   struct run_spec spec;
   int ret = -1;
 
-  if (container_load (&ctx->paths, id, &config, err) < 0)
+  if (container_load (paths, id, &config, err) < 0)
     return -1;
-  if (run_build_spec (ctx, config, cfg_string (config, "Id"), &spec, err) == 0)
-    ret = run_start_detached (ctx, config, &spec, err);
+  if (run_build_spec (paths, config, cfg_string (config, "Id"), &spec, err) == 0)
+    ret = run_start_detached (paths, config, &spec, err);
   run_spec_clear (&spec);
   return ret;
 }
 
 int
-run_start_foreground (struct cli_context *ctx, json_object *config, galley_error_t *err)
+run_start_foreground (const struct galley_paths *paths, json_object *config, galley_error_t *err)
 {
   struct run_spec spec;
   int status = -1;
 
-  if (run_build_spec (ctx, config, cfg_string (config, "Id"), &spec, err) == 0)
-    status = run_execute (ctx, config, &spec, err);
+  if (run_build_spec (paths, config, cfg_string (config, "Id"), &spec, err) == 0)
+    status = run_execute (paths, config, &spec, err);
   run_spec_clear (&spec);
   return status;
 }

@@ -2,7 +2,7 @@
  * options from the container's configuration (log file, --restart,
  * --rm, --log-driver and --log-opt), then the monitor (runtime/monitor.h).  */
 #include "config.h"
-#include "cli/run_options.h"
+#include "runtime/launch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -37,9 +37,10 @@ run_check_detached_options (json_object *config, galley_error_t *err)
 }
 
 int
-run_start_detached (struct cli_context *ctx, json_object *config, struct run_spec *spec, galley_error_t *err)
+run_start_detached (const struct galley_paths *paths, json_object *config, struct run_spec *spec,
+                    galley_error_t *err)
 {
-  _cleanup_free_ char *dir = container_dir (&ctx->paths, spec->id);
+  _cleanup_free_ char *dir = container_dir (paths, spec->id);
   _cleanup_free_ char *log_path = NULL;
   struct container_log_config log;
   struct monitor_options o = { 0 };
@@ -56,9 +57,9 @@ run_start_detached (struct cli_context *ctx, json_object *config, struct run_spe
   o.config = config;
   if (restart_policy_parse (json_get_string (config, "Restart"), &o.restart, &o.max_retries, err) < 0)
     return -1;
-  if (run_prepare_runtime (ctx, config, spec, err) < 0)
+  if (run_prepare_runtime (paths, config, spec, err) < 0)
     return -1;
-  return monitor_start_detached (&ctx->paths, spec, &o, err);
+  return monitor_start_detached (paths, spec, &o, err);
 }
 
 int
