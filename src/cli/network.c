@@ -514,6 +514,11 @@ connect_running (struct cli_context *ctx, struct target *t, const struct network
   if (ret < 0 && galley_error_errno (err) == EOPNOTSUPP)
     {
       galley_error_release (err);
+      if (t->mode.mode == NET_MODE_BRIDGE)
+        return galley_error_make (err, 0,
+                                  "container %s is not in the named networks' namespace (the network keeper "
+                                  "was restarted): restart the container to connect it",
+                                  container_entry_name (&t->e));
       return unsupported_mode (t, err);
     }
   return ret;

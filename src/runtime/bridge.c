@@ -136,8 +136,13 @@ keeper_main (const struct galley_paths *p, const struct idmap *map, const char *
   int go[2], idle = 0, devnull = open ("/dev/null", O_RDWR);
   char record[128];
   pid_t inner;
+  sigset_t none;
 
   prctl (PR_SET_NAME, "galley-netns");
+  /* The starter (a monitor, network connect) may block signals: the
+   * keeper is an ordinary process that a plain kill stops.  */
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
   if (devnull >= 0)
     {
       dup2 (devnull, 0);
