@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +18,9 @@
 #include "runtime/idmap.h"
 #include "runtime/userns.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/json.h"
+#include "util/log.h"
 #include "util/parallel.h"
 
 int
@@ -63,6 +67,119 @@ layer_regen_free (struct layer_regen *layers, size_t n)
   free (layers);
 }
 
+/* The results live in memory shared with the child that writes them.  */
+static int
+ensure_results (struct layer_regen *layers, size_t n, galley_error_t *err)
+{
+  struct layer_tar_result *results;
+  size_t i;
+
+  if (n == 0 || layers[0].result != NULL)
+    return 0;
+  results = mmap (NULL, n * sizeof *results, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (results == MAP_FAILED)
+    return galley_error_make (err, errno, "allocating");
+  for (i = 0; i < n; i++)
+    layers[i].result = &results[i];
+  return 0;
+}
+
+static const char *
+compression_name (enum layer_compression c)
+{
+  return c == LAYER_GZIP ? "gzip" : c == LAYER_ZSTD ? "zstd" : "none";
+}
+
+/* layers/<hex>/pushed-<compression>.json, beside the layer's diff/.  */
+static char *
+pushed_path (const struct layer_regen *l, enum layer_compression c)
+{
+  _cleanup_free_ char *dir = strdup (l->diff_dir);
+  char *path = NULL;
+
+  if (dir == NULL || asprintf (&path, "%s/pushed-%s.json", dirname (dir), compression_name (c)) < 0)
+    return NULL;
+  return path;
+}
+
+static bool
+read_pushed (const struct layer_regen *l, enum layer_compression c, struct layer_tar_result *out)
+{
+  _cleanup_free_ char *path = pushed_path (l, c), *text = NULL;
+  _cleanup_json_ json_object *doc = NULL;
+  _cleanup_error_ galley_error_t ignored = NULL;
+  const char *diff_id, *digest;
+  json_object *size;
+  size_t len;
+
+  if (path == NULL || fs_read_file (AT_FDCWD, path, 4096, &text, &len, &ignored) < 0
+      || json_parse_strict (text, len, path, &doc, &ignored) < 0)
+    return false;
+  diff_id = json_get_string (doc, "diff_id");
+  digest = json_get_string (doc, "digest");
+  if (diff_id == NULL || digest == NULL || ! digest_is_valid (diff_id) || ! digest_is_valid (digest)
+      || ! json_object_object_get_ex (doc, "size", &size) || json_object_get_int64 (size) <= 0)
+    return false;
+  memset (out, 0, sizeof *out);
+  snprintf (out->diff_id, sizeof out->diff_id, "%s", diff_id);
+  snprintf (out->blob_digest, sizeof out->blob_digest, "%s", digest);
+  out->blob_size = (uint64_t)json_object_get_int64 (size);
+  return true;
+}
+
+int
+layer_regen_recall (struct layer_regen *layers, size_t n, enum layer_compression compression,
+                    int (*present) (void *ctx, const char *digest, galley_error_t *err), void *ctx,
+                    galley_error_t *err)
+{
+  size_t i;
+
+  if (ensure_results (layers, n, err) < 0)
+    return -1;
+  for (i = 0; i < n; i++)
+    {
+      struct layer_tar_result r;
+      int there;
+
+      if (! read_pushed (&layers[i], compression, &r))
+        continue;
+      there = present (ctx, r.blob_digest, err);
+      if (there < 0)
+        return -1;
+      if (there == 0)
+        continue;
+      *layers[i].result = r;
+      layers[i].recalled = true;
+      log_debug ("layer %s: its blob %s was pushed before and is there: not written again",
+                 layers[i].chain_id, r.blob_digest);
+    }
+  return 0;
+}
+
+void
+layer_regen_remember (struct layer_regen *layers, size_t n, enum layer_compression compression)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    {
+      const struct layer_tar_result *r = layers[i].result;
+      _cleanup_free_ char *path = NULL, *text = NULL;
+      _cleanup_error_ galley_error_t ignored = NULL;
+
+      if (layers[i].recalled || r == NULL || r->blob_size == 0
+          || (path = pushed_path (&layers[i], compression)) == NULL)
+        continue;
+      if (asprintf (&text, "{\"diff_id\":\"%s\",\"digest\":\"%s\",\"size\":%" PRIu64 "}\n", r->diff_id,
+                    r->blob_digest, r->blob_size)
+          < 0)
+        continue;
+      /* a cache: a layer directory we cannot write to only costs the next
+       * push its regeneration */
+      fs_write_atomic (AT_FDCWD, path, text, strlen (text), 0600, &ignored);
+    }
+}
+
 struct regen_job
 {
   struct layer_regen *layers;
@@ -76,8 +193,11 @@ regen_layer (void *arg, size_t i, galley_error_t *err)
 {
   struct regen_job *job = arg;
   struct layer_regen *l = &job->layers[i];
-  _cleanup_close_ int dfd = open (l->diff_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  _cleanup_close_ int dfd = -1;
 
+  if (l->recalled)
+    return 0;
+  dfd = open (l->diff_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
     return galley_error_make (err, errno, "opening layer %s", l->chain_id);
   if (layer_tar_write (dfd, l->tmp_fd, job->compression, l->result, err) < 0)
@@ -104,20 +224,20 @@ layer_regen_run (struct store *s, struct layer_regen *layers, size_t n, enum lay
                  galley_error_t *err)
 {
   struct regen_job job = { .layers = layers, .n = n, .compression = compression, .parent_pid = getpid () };
-  struct layer_tar_result *results;
   struct idmap map;
-  size_t i;
+  size_t i, todo = 0;
 
-  if (n == 0)
+  if (ensure_results (layers, n, err) < 0)
+    return -1;
+  for (i = 0; i < n; i++)
+    if (! layers[i].recalled)
+      {
+        if ((layers[i].tmp_fd = layer_import_tmpfile (s, err)) < 0)
+          return -1;
+        todo++;
+      }
+  if (todo == 0)
     return 0;
-  results = mmap (NULL, n * sizeof *results, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if (results == MAP_FAILED)
-    return galley_error_make (err, errno, "allocating");
-  for (i = 0; i < n; i++)
-    layers[i].result = &results[i];
-  for (i = 0; i < n; i++)
-    if ((layers[i].tmp_fd = layer_import_tmpfile (s, err)) < 0)
-      return -1;
   if (idmap_for_current_user (&map, err) < 0)
     return -1;
   if (userns_run (&map, 0, regen_child, &job, err) != 0)

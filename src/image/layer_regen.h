@@ -6,7 +6,12 @@
  * one child inside the user namespace where the layer owners are mapped.
  * The regenerated tar usually differs from the one pulled (other tar
  * writers order and pad differently), so the config that names the layers
- * is rewritten with the new diff_ids (layer_regen_config).  */
+ * is rewritten with the new diff_ids (layer_regen_config).
+ *
+ * A push remembers each layer's blob (diff_id, compressed digest and size,
+ * per compression) next to the layer, in layers/<hex>/pushed-<compression>
+ * .json: a later push whose destination has that blob already uses it
+ * instead of writing and compressing the layer again.  */
 #ifndef GALLEY_LAYER_REGEN_H
 #define GALLEY_LAYER_REGEN_H
 
@@ -24,6 +29,7 @@ struct layer_regen
   char *diff_dir;                  /* owned */
   int tmp_fd;                      /* the regenerated blob (-1 before), positioned at its end */
   struct layer_tar_result *result; /* shared with the child; valid after layer_regen_run */
+  bool recalled;                   /* result from an earlier push; no blob here (tmp_fd -1) */
 };
 
 /* Add chain_id (a ready layer of s) to *layers unless it is there; its
@@ -31,7 +37,17 @@ struct layer_regen
 int layer_regen_add (struct store *s, struct layer_regen **layers, size_t *n, const char *chain_id,
                      size_t *index, galley_error_t *err);
 
-/* Regenerate every layer, compressed as asked.  */
+/* For each layer whose blob compressed as asked an earlier push remembered
+ * and present (ctx, digest) says is at the destination (1; 0 when not, -1
+ * on error): mark it recalled, with that result.  */
+int layer_regen_recall (struct layer_regen *layers, size_t n, enum layer_compression compression,
+                        int (*present) (void *ctx, const char *digest, galley_error_t *err), void *ctx,
+                        galley_error_t *err);
+
+/* Remember the blobs layer_regen_run wrote (best effort).  */
+void layer_regen_remember (struct layer_regen *layers, size_t n, enum layer_compression compression);
+
+/* Regenerate every layer not recalled, compressed as asked.  */
 int layer_regen_run (struct store *s, struct layer_regen *layers, size_t n,
                      enum layer_compression compression, galley_error_t *err);
 

@@ -272,7 +272,23 @@ upload_layer (void *ctx, size_t i, galley_error_t *err)
   const struct layer_regen *l = &j->layers[i];
   struct upload_blob b = { .digest = l->result->blob_digest, .size = l->result->blob_size, .fd = l->tmp_fd };
 
+  if (l->recalled)
+    {
+      /* seen at the destination just now (layer_regen_recall) */
+      enum upload_outcome there = UPLOAD_EXISTS;
+      progress_blob (j->o, "blob", b.digest, NULL);
+      progress_blob (j->o, "blob", b.digest, &there);
+      return 0;
+    }
   return push_blob (j, "blob", &b, err);
+}
+
+/* layer_regen_recall's question: does the destination have this blob?  */
+static int
+blob_at_destination (void *ctx, const char *digest, galley_error_t *err)
+{
+  struct push_job *j = ctx;
+  return registry_blob_exists (j->client, &j->dst, digest, err);
 }
 
 /* Everything after the layers are regenerated: blobs, config, manifest.  */
@@ -349,9 +365,12 @@ push_image (const struct galley_paths *paths, const char *source, const char *de
   for (i = 0; img->layers[i] != NULL; i++)
     if (layer_regen_add (j.store, &j.layers, &j.n_layers, img->layers[i], &index, err) < 0)
       goto out;
-  if (layer_regen_run (j.store, j.layers, j.n_layers, o->compression, err) < 0)
+  if (layer_regen_recall (j.layers, j.n_layers, o->compression, blob_at_destination, &j, err) < 0
+      || layer_regen_run (j.store, j.layers, j.n_layers, o->compression, err) < 0)
     goto out;
   ret = push_documents (&j, img, format, manifest_digest, err);
+  if (ret == 0)
+    layer_regen_remember (j.layers, j.n_layers, o->compression);
 out:
   push_job_release (&j);
   return ret;

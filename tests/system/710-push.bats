@@ -95,7 +95,10 @@ pull_and_run_fresh () {
   run_galley --log-level debug push --digestfile "$BATS_TEST_TMPDIR/d2" "$IMAGE" "$scratch_registry/$name"
   assert_stderr_contains "already in $scratch_registry/$name, skipped"
   [[ $stderr != *"mounted from"* ]]
+  # the layers pushed before are not written and compressed again
+  assert_stderr_contains "was pushed before and is there: not written again"
   assert_equal "$(cat "$BATS_TEST_TMPDIR/d2")" "$(cat "$BATS_TEST_TMPDIR/d1")" "digest of the second push"
+  pull_and_run_fresh "$scratch_registry/$name"
 }
 
 @test "push to another repository of the same registry mounts the blobs" {
