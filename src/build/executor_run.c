@@ -236,7 +236,7 @@ run_container (struct build *b, struct stage_state *st, const struct run_step *r
   if (run_create_record (b->paths, config, id, err) < 0)
     goto out;
   created = true;
-  status = run_execute (b->paths, config, &spec, err);
+  status = run_execute (b->paths, config, &spec, false, err);
   if (status != 0)
     goto out;
   cdir = container_dir (b->paths, id);

@@ -36,7 +36,7 @@ cli_cmd_run (struct cli_context *ctx, int argc, char **argv, galley_error_t *err
         printf ("%s\n", id);
     }
   else
-    status = run_execute (&ctx->paths, config, &spec, err);
+    status = run_execute (&ctx->paths, config, &spec, true, err);
   if (status < 0)
     {
       /* A container that never started is not kept (podman keeps it in

@@ -542,31 +542,36 @@ foreground_started (void *arg, pid_t pid, galley_error_t *err)
 }
 
 int
-run_execute (const struct galley_paths *paths, json_object *config, struct run_spec *spec,
+run_execute (const struct galley_paths *paths, json_object *config, struct run_spec *spec, bool caller_exits,
              galley_error_t *err)
 {
   galley_error_t local = NULL;
   struct foreground f = { paths, spec->id };
-  struct container_hooks hooks = { .started = foreground_started, .arg = &f, .caller_exits = true };
+  struct container_hooks hooks = { .started = foreground_started, .arg = &f, .caller_exits = caller_exits };
   int status;
 
   if (run_prepare_runtime (paths, config, spec, err) < 0)
     return -1;
   status = container_run_hooked (paths, spec, &hooks, err);
+  if (cfg_bool (config, "Rm"))
+    {
+      /* Removed at once: its exit is recorded only if it stays.  --rm
+       * takes the anonymous volumes along, as podman's.  */
+      if (container_remove (paths, &spec->map, spec->id, &local) == 0)
+        {
+          if (volume_remove_anonymous (paths, config, &local) < 0)
+            {
+              log_warn ("%s", local->msg);
+              galley_error_release (&local);
+            }
+          return status;
+        }
+      log_warn ("%s", local->msg);
+      galley_error_release (&local);
+    }
   if (status >= 0 && monitor_record_exit (paths, spec->id, status, &local) < 0)
     {
       log_warn ("recording the exit of %s: %s", spec->id, local->msg);
-      galley_error_release (&local);
-    }
-  if (cfg_bool (config, "Rm") && container_remove (paths, &spec->map, spec->id, &local) < 0)
-    {
-      log_warn ("%s", local->msg);
-      galley_error_release (&local);
-    }
-  /* --rm takes the anonymous volumes along, as podman's.  */
-  else if (cfg_bool (config, "Rm") && volume_remove_anonymous (paths, config, &local) < 0)
-    {
-      log_warn ("%s", local->msg);
       galley_error_release (&local);
     }
   return status;
@@ -594,7 +599,7 @@ run_start_foreground (const struct galley_paths *paths, json_object *config, gal
   int status = -1;
 
   if (run_build_spec (paths, config, cfg_string (config, "Id"), &spec, err) == 0)
-    status = run_execute (paths, config, &spec, err);
+    status = run_execute (paths, config, &spec, true, err);
   run_spec_clear (&spec);
   return status;
 }

@@ -27,9 +27,10 @@ int run_build_spec (const struct galley_paths *paths, json_object *config, const
 int run_create_record (const struct galley_paths *paths, json_object *config, const char *id,
                        galley_error_t *err);
 
-/* Run a built spec in the foreground, record the exit, honour "Rm".  */
+/* Run a built spec in the foreground, record the exit, honour "Rm".
+ * caller_exits: the caller exits right after (container_hooks).  */
 int run_execute (const struct galley_paths *paths, json_object *config, struct run_spec *spec,
-                 galley_error_t *err);
+                 bool caller_exits, galley_error_t *err);
 
 /* The runroot part of a container (its run directory with hosts,
  * resolv.conf, hostname): before any start.  */
