@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,6 +108,19 @@ apply_option (const struct cli_parser *p, const char *name, const char *arg, jso
         append (config, arrays[i].key, arg);
         return 0;
       }
+  /* --network a --network b: both named networks, as --network a,b (a
+   * mode with options, "slirp4netns:...", stays one value: the last).  */
+  if (strcmp (name, "network") == 0)
+    {
+      const char *before = json_get_string (config, "Network");
+      _cleanup_free_ char *both = NULL;
+      if (before != NULL && strchr (before, ':') == NULL && strchr (arg, ':') == NULL
+          && asprintf (&both, "%s,%s", before, arg) >= 0)
+        {
+          set_string (config, "Network", both);
+          return 0;
+        }
+    }
   for (i = 0; i < sizeof strings / sizeof strings[0]; i++)
     if (strcmp (name, strings[i].option) == 0)
       {

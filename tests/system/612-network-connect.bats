@@ -122,7 +122,7 @@ inspect_networks () {
   assert_stderr_contains "Error: container c1 is not connected to network n2"
 }
 
-@test "network: run --network a,b puts the container on both (as podman)" {
+@test "network: run --network a,b (or --network a --network b) puts the container on both (as podman)" {
   run_galley network create --subnet 10.91.11.0/24 n1
   run_galley network create --subnet 10.91.12.0/24 n2
   start_web web --network n2
@@ -132,6 +132,9 @@ inspect_networks () {
   assert_equal "${lines[1]}" "eth1    inet 10.91.12"
   assert_equal "${lines[2]}" "hello-from-web"
   assert_equal "${lines[3]}" "2"
+  # --network given twice: both, as podman
+  run_galley run --rm --network n1 --network n2 $RUN_IMAGE sh -c 'ip -4 -o addr show | grep -c "eth[0-9] *inet 10\.91\."'
+  assert_equal "$output" "2"
   run_galley 125 run --rm --network n1,n2 --ip 10.91.11.9 $RUN_IMAGE true
   assert_stderr_contains "Error: --ip can only be set for a single network: invalid argument"
   run_galley 125 create --network n1,nosuch $RUN_IMAGE true
