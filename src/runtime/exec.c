@@ -253,7 +253,11 @@ container_exec (const struct galley_paths *p, const struct run_spec *spec, const
     }
   if (join_namespaces (spec, st, err) < 0)
     goto out;
-  if (spec->map.source != IDMAP_SOURCE_ROOT && (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0))
+  /* Root there when the container has a root: keep-id without subordinate
+   * ids maps only the user, who then stays who they are.  */
+  if (spec->map.source != IDMAP_SOURCE_ROOT && idmap_to_host (spec->map.uid, spec->map.n_uid, 0) >= 0
+      && idmap_to_host (spec->map.gid, spec->map.n_gid, 0) >= 0
+      && (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0))
     {
       galley_error_make (err, errno, "becoming root in the container's user namespace");
       goto out;

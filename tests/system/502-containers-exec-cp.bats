@@ -33,6 +33,14 @@ teardown () {
   assert_equal "$output" "$(galley container inspect box --format '{{.Config.Hostname}}')"
 }
 
+@test "exec: into a --userns=keep-id container, as the user (with or without subordinate ids)" {
+  galley run -d --name kid --userns=keep-id --network none $RUN_IMAGE sleep 1000 > /dev/null
+  run_galley exec kid id -u
+  assert_output_equals "$(id -u)"
+  run_galley exec kid sh -c 'echo ok > /tmp/written && cat /tmp/written'
+  assert_output_equals "ok"
+}
+
 @test "exec: -u -w -e --env-file, -i" {
   skip_if_no_subids # uid 1000 must be mapped
   echo "FROMFILE=yes" > "$BATS_TEST_TMPDIR/envfile"
