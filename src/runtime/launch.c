@@ -330,18 +330,6 @@ parse_userns (json_object *config, struct run_spec *spec, galley_error_t *err)
   return 0;
 }
 
-/* The runroot is volatile: no fsync, no rename (the directory is new).  */
-static int
-write_volatile (int dfd, const char *name, const char *text, galley_error_t *err)
-{
-  _cleanup_close_ int fd = openat (dfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-  size_t len = strlen (text);
-
-  if (fd < 0 || write (fd, text, len) != (ssize_t)len)
-    return galley_error_make (err, errno, "writing %s", name);
-  return 0;
-}
-
 static int
 write_state_files (const struct run_spec *spec, const char *name, galley_error_t *err)
 {
@@ -358,8 +346,8 @@ write_state_files (const struct run_spec *spec, const char *name, galley_error_t
     return galley_error_make (err, errno, "allocating");
   /* hosts and resolv.conf depend on the network (runtime/network.h).  */
   if (network_write_files (&spec->net, dfd, spec->hostname, name ? name : spec->name, err) < 0
-      || write_volatile (dfd, "hostname", hn, err) < 0
-      || write_volatile (dfd, ".containerenv", containerenv, err) < 0)
+      || fs_write_text (dfd, "hostname", hn, 0644, err) < 0
+      || fs_write_text (dfd, ".containerenv", containerenv, 0644, err) < 0)
     return -1;
   return 0;
 }

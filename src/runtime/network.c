@@ -338,17 +338,6 @@ host_address (char out[16])
   return found;
 }
 
-static int
-write_file (int dirfd, const char *name, const char *text, galley_error_t *err)
-{
-  _cleanup_close_ int fd = openat (dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-  size_t len = strlen (text);
-
-  if (fd < 0 || write (fd, text, len) != (ssize_t)len)
-    return galley_error_make (err, errno, "writing %s", name);
-  return 0;
-}
-
 /* --network container:X shares X's /etc/hosts and resolv.conf as podman
  * does (copied: X's runroot files are X's).  False when X has none yet.  */
 static bool
@@ -362,8 +351,8 @@ copy_peer_files (const struct network_spec *n, int state_dirfd)
   if (dfd < 0 || fs_read_file (dfd, "hosts", 1 << 20, &hosts, NULL, &ignored) < 0
       || fs_read_file (dfd, "resolv.conf", 1 << 16, &resolv, NULL, &ignored) < 0)
     return false;
-  return write_file (state_dirfd, "hosts", hosts, &ignored) == 0
-         && write_file (state_dirfd, "resolv.conf", resolv, &ignored) == 0;
+  return fs_write_text (state_dirfd, "hosts", hosts, 0644, &ignored) == 0
+         && fs_write_text (state_dirfd, "resolv.conf", resolv, 0644, &ignored) == 0;
 }
 
 int
@@ -410,8 +399,8 @@ network_write_files (const struct network_spec *n, int state_dirfd, const char *
     return galley_error_make (err, ENOMEM, "allocating");
   if (net_hosts_file (host_hosts, n->add_hosts, self_ip, hostname, name, host_gateway, &hosts, err) < 0)
     return -1;
-  if (write_file (state_dirfd, "resolv.conf", resolv, err) < 0
-      || write_file (state_dirfd, "hosts", hosts, err) < 0)
+  if (fs_write_text (state_dirfd, "resolv.conf", resolv, 0644, err) < 0
+      || fs_write_text (state_dirfd, "hosts", hosts, 0644, err) < 0)
     return -1;
   return 0;
 }

@@ -76,6 +76,16 @@ fs_write_atomic (int dirfd, const char *name, const void *data, size_t len, mode
 }
 
 int
+fs_write_text (int dirfd, const char *name, const char *text, mode_t mode, galley_error_t *err)
+{
+  _cleanup_close_ int fd = openat (dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
+
+  if (fd < 0 || fs_write_all (fd, text, strlen (text)) < 0)
+    return galley_error_make (err, errno, "writing %s", name);
+  return 0;
+}
+
+int
 fs_read_file (int dirfd, const char *name, size_t max_size, char **out, size_t *len_out, galley_error_t *err)
 {
   _cleanup_close_ int fd = -1;

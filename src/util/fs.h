@@ -13,6 +13,11 @@
 int fs_write_atomic (int dirfd, const char *name, const void *data, size_t len, mode_t mode,
                      galley_error_t *err);
 
+/* Create or truncate dirfd/name (never following a symlink there) and
+ * write text to it: no fsync, no rename, for volatile files (the runroot)
+ * that nobody reads while they are written.  */
+int fs_write_text (int dirfd, const char *name, const char *text, mode_t mode, galley_error_t *err);
+
 /* write(2) all of buf, retrying short writes and EINTR.  0, or -1 with errno.  */
 int fs_write_all (int fd, const void *buf, size_t len);
 

@@ -11,15 +11,11 @@ load helpers-run
 load helpers-network
 
 setup () {
-  run_setup
-  command -v slirp4netns > /dev/null || skip "slirp4netns is not installed"
-  command -v ip > /dev/null || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || skip "iproute2 (ip) is not installed"
+  network_setup
 }
 
 teardown () {
-  galley rm -a -f -t 0 > /dev/null 2>&1 || true
-  wait_keeper_gone || kill_keepers
-  basic_teardown
+  network_teardown
 }
 
 # The addresses of container $1 on its named networks: "net=ip ..." sorted.

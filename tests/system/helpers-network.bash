@@ -1,6 +1,19 @@
 # Shared by the named-network tests (611, 612): the network keeper of the
 # test's runroot, and a detached busybox httpd.
 
+# setup and teardown of a test that needs named networks.
+network_setup () {
+  run_setup
+  command -v slirp4netns > /dev/null || skip "slirp4netns is not installed"
+  command -v ip > /dev/null || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || skip "iproute2 (ip) is not installed"
+}
+
+network_teardown () {
+  galley rm -a -f -t 0 > /dev/null 2>&1 || true
+  wait_keeper_gone || kill_keepers
+  basic_teardown
+}
+
 # The keeper processes ("galley-netns") of this test's runroot.
 keepers () {
   local pid
