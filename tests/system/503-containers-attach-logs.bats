@@ -16,15 +16,6 @@ teardown () {
   basic_teardown
 }
 
-wait_running () {
-  local i
-  for i in $(seq 50); do
-    [ "$(galley container inspect "$1" --format '{{.State.Status}}')" = running ] && return 0
-    sleep 0.1
-  done
-  return 1
-}
-
 @test "attach: the container's stdout and stderr apart, then its exit code" {
   galley run -d --name talk $RUN_IMAGE sh -c 'sleep 1; echo out; echo err >&2; exit 3' > /dev/null
   run_galley 3 attach --no-stdin talk

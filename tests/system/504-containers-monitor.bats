@@ -16,15 +16,6 @@ teardown () {
   basic_teardown
 }
 
-wait_running () {
-  local i
-  for i in $(seq 50); do
-    [ "$(galley container inspect "$1" --format '{{.State.Status}}')" = running ] && return 0
-    sleep 0.1
-  done
-  return 1
-}
-
 # The galley processes of the monitor's session (the relay, if any, would
 # be there: the container's init has a session of its own).
 session_galleys () {

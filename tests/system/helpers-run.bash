@@ -8,3 +8,13 @@ run_setup () {
   [ -r "$ARCHIVES/busybox.tar" ] || skip "no test archives in $ARCHIVES (run tests/images/build-all.sh)"
   galley load -q -i "$ARCHIVES/busybox.tar" > /dev/null
 }
+
+# Until container $1 runs (5 s at most).
+wait_running () {
+  local i
+  for i in $(seq 50); do
+    [ "$(galley container inspect "$1" --format '{{.State.Status}}')" = running ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
