@@ -382,37 +382,6 @@ store_blob_exists (struct store *s, const char *digest)
 
 /* ---- record helpers ---- */
 
-char **
-store_json_strv (json_object *obj, const char *key)
-{
-  json_object *arr;
-  char **v;
-  size_t i, n, k = 0;
-
-  if (obj == NULL || ! json_object_object_get_ex (obj, key, &arr)
-      || ! json_object_is_type (arr, json_type_array))
-    n = 0;
-  else
-    n = json_object_array_length (arr);
-  v = calloc (n + 1, sizeof *v);
-  if (v == NULL)
-    return NULL;
-  for (i = 0; i < n; i++)
-    {
-      json_object *e = json_object_array_get_idx (arr, i);
-      if (! json_object_is_type (e, json_type_string))
-        continue;
-      v[k] = strdup (json_object_get_string (e));
-      if (v[k] == NULL)
-        {
-          cleanup_strvp (&v);
-          return NULL;
-        }
-      k++;
-    }
-  return v;
-}
-
 json_object *
 store_strv_json (char *const *v)
 {

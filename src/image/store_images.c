@@ -87,10 +87,10 @@ image_from_json (json_object *rec, json_object *index)
   img->added = dup_or_null (json_get_string (rec, "added"));
   if (json_object_object_get_ex (rec, "size", &size))
     img->size = json_object_get_uint64 (size);
-  img->names_history = store_json_strv (rec, "names_history");
-  img->digests = store_json_strv (rec, "digests");
-  img->layers = store_json_strv (rec, "layers");
-  names = store_json_strv (rec, "names");
+  img->names_history = json_get_strv (rec, "names_history");
+  img->digests = json_get_strv (rec, "digests");
+  img->layers = json_get_strv (rec, "layers");
+  names = json_get_strv (rec, "names");
   if (img->id == NULL || img->config_digest == NULL || img->names_history == NULL || img->digests == NULL
       || img->layers == NULL || names == NULL)
     {

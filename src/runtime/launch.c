@@ -40,44 +40,6 @@ cfg_bool (json_object *c, const char *key)
   return json_object_object_get_ex (c, key, &v) && json_object_get_boolean (v);
 }
 
-static size_t
-cfg_len (json_object *c, const char *key)
-{
-  json_object *v;
-  return json_object_object_get_ex (c, key, &v) && json_object_is_type (v, json_type_array)
-             ? json_object_array_length (v)
-             : 0;
-}
-
-static const char *
-cfg_item (json_object *c, const char *key, size_t i)
-{
-  json_object *v;
-  json_object_object_get_ex (c, key, &v);
-  return json_object_get_string (json_object_array_get_idx (v, i));
-}
-
-/* A NULL-terminated copy of a JSON array of strings (NULL when absent).  */
-static char **
-strv_from_json (json_object *arr)
-{
-  size_t n, i;
-  char **v;
-
-  if (arr == NULL || ! json_object_is_type (arr, json_type_array))
-    return NULL;
-  n = json_object_array_length (arr);
-  v = calloc (n + 1, sizeof *v);
-  if (v == NULL)
-    abort ();
-  for (i = 0; i < n; i++)
-    {
-      const char *s = json_object_get_string (json_object_array_get_idx (arr, i));
-      v[i] = strdup (s ? s : "");
-    }
-  return v;
-}
-
 int
 run_resolve_image (const struct galley_paths *paths, json_object *config, galley_error_t *err)
 {
@@ -161,13 +123,13 @@ build_argv (json_object *config, json_object *image_cfg, struct run_spec *spec, 
     ep = v;
   else if (image_cfg && json_object_object_get_ex (image_cfg, "Entrypoint", &v))
     ep = v;
-  if (cfg_len (config, "Command") > 0)
+  if (json_get_array_len (config, "Command") > 0)
     json_object_object_get_ex (config, "Command", &cmd);
   else if (! json_object_object_get_ex (config, "Entrypoint", &v) && image_cfg
            && json_object_object_get_ex (image_cfg, "Cmd", &v))
     cmd = v;
-  a = strv_from_json (ep);
-  b = strv_from_json (cmd);
+  a = json_array_strv (ep);
+  b = json_array_strv (cmd);
   while (a && a[na])
     na++;
   while (b && b[nb])
@@ -194,14 +156,14 @@ parse_mounts (const struct galley_paths *paths, json_object *config, struct run_
   size_t total = 0, k, i;
 
   for (k = 0; k < 3; k++)
-    total += cfg_len (config, keys[k]);
+    total += json_get_array_len (config, keys[k]);
   spec->mounts = calloc (total + 1, sizeof *spec->mounts);
   if (spec->mounts == NULL)
     return galley_error_make (err, errno, "allocating");
   for (k = 0; k < 3; k++)
-    for (i = 0; i < cfg_len (config, keys[k]); i++)
+    for (i = 0; i < json_get_array_len (config, keys[k]); i++)
       {
-        const char *arg = cfg_item (config, keys[k], i);
+        const char *arg = json_get_array_string (config, keys[k], i);
         struct mount_spec *m = &spec->mounts[spec->n_mounts];
         _cleanup_free_ char *volume_arg = NULL;
         struct volume_mount_info vol = { 0 };
@@ -235,15 +197,15 @@ parse_limits_and_devices (json_object *config, struct run_spec *spec, galley_err
   size_t i, n;
   const char *v;
 
-  n = cfg_len (config, "Ulimits");
+  n = json_get_array_len (config, "Ulimits");
   spec->ulimits = calloc (n + 1, sizeof *spec->ulimits);
   for (i = 0; i < n; i++, spec->n_ulimits++)
-    if (ulimit_parse (cfg_item (config, "Ulimits", i), &spec->ulimits[i], err) < 0)
+    if (ulimit_parse (json_get_array_string (config, "Ulimits", i), &spec->ulimits[i], err) < 0)
       return -1;
-  n = cfg_len (config, "Devices");
+  n = json_get_array_len (config, "Devices");
   spec->devices = calloc (n + 1, sizeof *spec->devices);
   for (i = 0; i < n; i++, spec->n_devices++)
-    if (device_parse (cfg_item (config, "Devices", i), &spec->devices[i], err) < 0)
+    if (device_parse (json_get_array_string (config, "Devices", i), &spec->devices[i], err) < 0)
       return -1;
   if ((v = cfg_string (config, "Memory")) && cgroup_parse_memory (v, &spec->limits.memory, err) < 0)
     return -1;
@@ -268,9 +230,9 @@ parse_security (json_object *config, struct run_spec *spec, bool user_is_root, g
   size_t i;
 
   spec->privileged = cfg_bool (config, "Privileged");
-  for (i = 0; i < cfg_len (config, "SecurityOpt"); i++)
+  for (i = 0; i < json_get_array_len (config, "SecurityOpt"); i++)
     {
-      const char *o = cfg_item (config, "SecurityOpt", i);
+      const char *o = json_get_array_string (config, "SecurityOpt", i);
       if (strncmp (o, "seccomp=", 8) == 0 || strncmp (o, "seccomp:", 8) == 0)
         {
           free (spec->seccomp_profile);
@@ -287,9 +249,9 @@ parse_security (json_object *config, struct run_spec *spec, bool user_is_root, g
         return galley_error_make (err, 0, "invalid --security-opt \"%s\"", o);
     }
   if (json_object_object_get_ex (config, "CapAdd", &v))
-    add = strv_from_json (v);
+    add = json_array_strv (v);
   if (json_object_object_get_ex (config, "CapDrop", &v))
-    drop = strv_from_json (v);
+    drop = json_array_strv (v);
   return caps_compute ((const char *const *)add, (const char *const *)drop, spec->privileged, user_is_root,
                        &spec->caps, err);
 }
@@ -419,10 +381,10 @@ run_build_spec (const struct galley_paths *paths, json_object *config, const cha
       json_object_object_add (config, "StopSignal", json_object_new_string (v));
   }
   if (image_cfg && json_object_object_get_ex (image_cfg, "Env", &env))
-    spec->image_env = strv_from_json (env);
-  for (i = 0; i < cfg_len (config, "Env"); i++)
+    spec->image_env = json_array_strv (env);
+  for (i = 0; i < json_get_array_len (config, "Env"); i++)
     {
-      const char *e = cfg_item (config, "Env", i), *eq = strchr (e, '=');
+      const char *e = json_get_array_string (config, "Env", i), *eq = strchr (e, '=');
       _cleanup_free_ char *name = eq ? strndup (e, (size_t)(eq - e)) : NULL;
       if (name == NULL || env_set (&spec->user_env, name, eq + 1, err) < 0)
         return -1;

@@ -24,40 +24,6 @@
 #include "util/fs.h"
 #include "util/json.h"
 
-static size_t
-array_len (json_object *config, const char *key)
-{
-  json_object *a;
-
-  if (! json_object_object_get_ex (config, key, &a) || ! json_object_is_type (a, json_type_array))
-    return 0;
-  return json_object_array_length (a);
-}
-
-static const char *
-array_item (json_object *config, const char *key, size_t i)
-{
-  json_object *a;
-
-  json_object_object_get_ex (config, key, &a);
-  return json_object_get_string (json_object_array_get_idx (a, i));
-}
-
-static char **
-strv_from_array (json_object *config, const char *key)
-{
-  size_t n = array_len (config, key), i;
-  char **v = calloc (n + 1, sizeof *v);
-
-  for (i = 0; v && i < n; i++)
-    if ((v[i] = strdup (array_item (config, key, i) ? array_item (config, key, i) : "")) == NULL)
-      {
-        cleanup_strvp (&v);
-        return NULL;
-      }
-  return v;
-}
-
 /* Try to bind host_ip:port; 0 when free.  */
 static int
 probe_port (const char *host_ip, const char *protocol, uint16_t port, uint16_t *bound, galley_error_t *err)
@@ -210,13 +176,13 @@ network_resolve_ports (json_object *config, json_object *image_config, galley_er
     return -1;
   mode = opts.mode;
   net_options_clear (&opts);
-  for (i = 0; i < array_len (config, "AddHost"); i++)
-    if (net_check_add_host (array_item (config, "AddHost", i), err) < 0)
+  for (i = 0; i < json_get_array_len (config, "AddHost"); i++)
+    if (net_check_add_host (json_get_array_string (config, "AddHost", i), err) < 0)
       return -1;
-  for (i = 0; i < array_len (config, "Dns"); i++)
+  for (i = 0; i < json_get_array_len (config, "Dns"); i++)
     {
       unsigned char a[16];
-      const char *d = array_item (config, "Dns", i);
+      const char *d = json_get_array_string (config, "Dns", i);
       if (inet_pton (AF_INET, d, a) != 1 && inet_pton (AF_INET6, d, a) != 1 && strcmp (d, "none") != 0)
         return error_untrusted (err, "%.64s is not an ip address", d);
     }
@@ -229,8 +195,8 @@ network_resolve_ports (json_object *config, json_object *image_config, galley_er
         return -1;
       return check_ports_allowed (ports, n, mode, json_get_string (config, "Network"), err);
     }
-  for (i = 0; i < array_len (config, "PublishPorts"); i++)
-    if (port_parse_publish (array_item (config, "PublishPorts", i), &ports, &n, err) < 0)
+  for (i = 0; i < json_get_array_len (config, "PublishPorts"); i++)
+    if (port_parse_publish (json_get_array_string (config, "PublishPorts", i), &ports, &n, err) < 0)
       return -1;
   if (json_object_object_get_ex (config, "PublishAll", &all) && json_object_get_boolean (all)
       && add_exposed_ports (image_config, &ports, &n, err) < 0)
@@ -291,10 +257,10 @@ network_spec_from_config (json_object *config, struct network_spec *out, galley_
   json_object_object_get_ex (config, "PortMappings", &mappings);
   if (port_mappings_from_json (mappings, &out->ports, &out->n_ports, err) < 0)
     goto fail;
-  out->dns.servers = strv_from_array (config, "Dns");
-  out->dns.search = strv_from_array (config, "DnsSearch");
-  out->dns.options = strv_from_array (config, "DnsOption");
-  out->add_hosts = strv_from_array (config, "AddHost");
+  out->dns.servers = json_get_strv (config, "Dns");
+  out->dns.search = json_get_strv (config, "DnsSearch");
+  out->dns.options = json_get_strv (config, "DnsOption");
+  out->add_hosts = json_get_strv (config, "AddHost");
   if (out->dns.servers == NULL || out->dns.search == NULL || out->dns.options == NULL
       || out->add_hosts == NULL)
     {

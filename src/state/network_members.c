@@ -29,21 +29,6 @@ network_members_free (struct network_member *m, size_t n)
   free (m);
 }
 
-static char **
-strv_from_array (json_object *a)
-{
-  size_t n = a && json_object_is_type (a, json_type_array) ? json_object_array_length (a) : 0, i;
-  char **v = calloc (n + 1, sizeof *v);
-
-  for (i = 0; v && i < n; i++)
-    if ((v[i] = strdup (json_object_get_string (json_object_array_get_idx (a, i)))) == NULL)
-      {
-        cleanup_strvp (&v);
-        return NULL;
-      }
-  return v;
-}
-
 static json_object *
 array_from (char *const *values, size_t n)
 {
@@ -91,7 +76,7 @@ push_member (struct network_member **m, size_t *n, const char *name, json_object
     return -1;
   *m = grown;
   grown[*n].name = strdup (name);
-  grown[*n].aliases = strv_from_array (aliases);
+  grown[*n].aliases = json_array_strv (aliases);
   grown[*n].ip = ip && *ip ? strdup (ip) : NULL;
   grown[*n].mac = mac && *mac ? strdup (mac) : NULL;
   (*n)++;
@@ -236,7 +221,7 @@ network_members_split (json_object *config, galley_error_t *err)
     return galley_error_make (err, 0, "--ip can only be set for a single network: invalid argument");
   copy = strdup (value);
   json_object_object_get_ex (config, "NetworkAliases", &given);
-  aliases = strv_from_array (given);
+  aliases = json_array_strv (given);
   if (copy == NULL || aliases == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
   for (n_aliases = 0; aliases[n_aliases]; n_aliases++)

@@ -3,8 +3,10 @@
 #include "util/json.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "util/cleanup.h"
 #include "util/fs.h"
 
 int
@@ -53,6 +55,55 @@ json_get_string (json_object *obj, const char *key)
       || ! json_object_is_type (v, json_type_string))
     return NULL;
   return json_object_get_string (v);
+}
+
+size_t
+json_get_array_len (json_object *obj, const char *key)
+{
+  json_object *v;
+
+  if (obj == NULL || ! json_object_object_get_ex (obj, key, &v) || ! json_object_is_type (v, json_type_array))
+    return 0;
+  return json_object_array_length (v);
+}
+
+const char *
+json_get_array_string (json_object *obj, const char *key, size_t i)
+{
+  json_object *v, *e;
+
+  if (i >= json_get_array_len (obj, key))
+    return NULL;
+  json_object_object_get_ex (obj, key, &v);
+  e = json_object_array_get_idx (v, i);
+  return json_object_is_type (e, json_type_string) ? json_object_get_string (e) : NULL;
+}
+
+char **
+json_array_strv (json_object *arr)
+{
+  size_t n = json_object_is_type (arr, json_type_array) ? json_object_array_length (arr) : 0, i, k = 0;
+  char **v = calloc (n + 1, sizeof *v);
+
+  for (i = 0; v != NULL && i < n; i++)
+    {
+      json_object *e = json_object_array_get_idx (arr, i);
+      if (! json_object_is_type (e, json_type_string))
+        continue;
+      if ((v[k++] = strdup (json_object_get_string (e))) == NULL)
+        cleanup_strvp (&v);
+    }
+  return v;
+}
+
+char **
+json_get_strv (json_object *obj, const char *key)
+{
+  json_object *arr = NULL;
+
+  if (obj != NULL)
+    json_object_object_get_ex (obj, key, &arr);
+  return json_array_strv (arr);
 }
 
 json_object *

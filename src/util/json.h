@@ -22,6 +22,17 @@ int json_parse_strict (const char *data, size_t len, const char *what, json_obje
 /* The string member `key` of obj, or NULL if absent or not a string.  */
 const char *json_get_string (json_object *obj, const char *key);
 
+/* The length of the array member `key` of obj (0 if absent or not an
+ * array), and the string at index i of it (NULL if none there).  */
+size_t json_get_array_len (json_object *obj, const char *key);
+const char *json_get_array_string (json_object *obj, const char *key, size_t i);
+
+/* The strings of the array arr (other elements skipped) as a
+ * NULL-terminated vector of copies: empty when arr is not an array, NULL
+ * only when out of memory.  json_get_strv: of obj's member `key`.  */
+char **json_array_strv (json_object *arr);
+char **json_get_strv (json_object *obj, const char *key);
+
 /* obj[key] when it has the type json_type_object or json_type_array;
  * otherwise a new empty one of that type, stored there.  */
 json_object *json_get_or_add (json_object *obj, const char *key, json_type type);

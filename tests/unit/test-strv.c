@@ -1,4 +1,5 @@
-/* String vectors: length, membership, appending copies (unique or not).  */
+/* String vectors: length, membership, appending copies (unique or not),
+ * and the JSON array helpers that make them (util/json.h).  */
 #include "config.h"
 
 #include <setjmp.h>
@@ -9,6 +10,7 @@
 #include <cmocka.h>
 
 #include "util/cleanup.h"
+#include "util/json.h"
 #include "util/strv.h"
 
 static void
@@ -49,6 +51,32 @@ test_append_unique (void **state)
   assert_string_equal (v[1], "b");
 }
 
+static void
+test_from_json (void **state)
+{
+  _cleanup_json_ json_object *o = json_tokener_parse ("{\"a\":[\"x\",1,\"y\"],\"s\":\"str\",\"e\":[]}");
+  _cleanup_strv_ char **a = json_get_strv (o, "a"), **missing = json_get_strv (o, "nope"),
+                      **scalar = json_get_strv (o, "s"), **none = json_get_strv (NULL, "a");
+
+  assert_non_null (o);
+  /* non-strings skipped */
+  assert_int_equal (strv_len (a), 2);
+  assert_string_equal (a[0], "x");
+  assert_string_equal (a[1], "y");
+  /* absent or not an array: empty, never NULL */
+  assert_non_null (missing);
+  assert_int_equal (strv_len (missing), 0);
+  assert_int_equal (strv_len (scalar), 0);
+  assert_int_equal (strv_len (none), 0);
+  assert_int_equal (json_get_array_len (o, "a"), 3);
+  assert_int_equal (json_get_array_len (o, "s"), 0);
+  assert_int_equal (json_get_array_len (o, "nope"), 0);
+  assert_string_equal (json_get_array_string (o, "a", 2), "y");
+  assert_null (json_get_array_string (o, "a", 1)); /* a number */
+  assert_null (json_get_array_string (o, "a", 3)); /* past the end */
+  assert_null (json_get_array_string (o, "e", 0));
+}
+
 int
 main (void)
 {
@@ -56,6 +84,7 @@ main (void)
     cmocka_unit_test (test_empty_is_null),
     cmocka_unit_test (test_append),
     cmocka_unit_test (test_append_unique),
+    cmocka_unit_test (test_from_json),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
