@@ -107,19 +107,11 @@ container_signal (const struct galley_paths *p, struct container_entry *e, int s
   return 0;
 }
 
-static int64_t
-monotonic_ms (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int
 container_wait_for (const struct galley_paths *p, const char *id, unsigned mask, int timeout_ms,
                     struct container_state *out, galley_error_t *err)
 {
-  int64_t deadline = timeout_ms < 0 ? -1 : monotonic_ms () + timeout_ms;
+  int64_t deadline = timeout_ms < 0 ? -1 : time_monotonic_ms () + timeout_ms;
   int delay = 5;
 
   for (;;)
@@ -137,7 +129,7 @@ container_wait_for (const struct galley_paths *p, const char *id, unsigned mask,
         }
       if (mask & (1u << out->status))
         return 0;
-      if (deadline >= 0 && monotonic_ms () >= deadline)
+      if (deadline >= 0 && time_monotonic_ms () >= deadline)
         return galley_error_make (err, ETIMEDOUT, "timed out waiting for container %.12s", id);
       {
         struct timespec ts = { 0, delay * 1000000L };

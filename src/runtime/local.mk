@@ -37,3 +37,4 @@ if LAZY_SUBID
 libgalley_a_SOURCES += src/runtime/subid_lazy.c
 endif
 libgalley_a_SOURCES += src/runtime/launch.c src/runtime/launch_detached.c src/runtime/launch.h
+libgalley_a_SOURCES += src/runtime/idle_memory.c src/runtime/idle_memory.h

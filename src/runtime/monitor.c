@@ -9,8 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <malloc.h>
-#include <sys/mman.h>
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -20,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "runtime/idle_memory.h"
 #include "runtime/log_relay.h"
 #include "runtime/process.h"
 #include "runtime/userns.h"
@@ -151,121 +150,6 @@ monitor_record_exit (const struct galley_paths *p, const char *id, int exit_code
   return update_state (p, id, set_exited, &exit_code, err);
 }
 
-/* An idle monitor should cost what conmon costs.  It is a fork of the
- * command that started it, so its page tables still map what that command
- * touched: pages of the binary and its libraries, freed heap, a deep
- * stack.  Give the heap back (malloc_trim), and unmap every page of a file
- * mapping that is still the file's page in the page cache (pagemap says
- * "file page"; not a private copy such as relocated data): MADV_DONTNEED
- * then only drops our reference, and a page used again is faulted back in
- * from the page cache.  MADV_RANDOM first, so that such a fault maps that
- * page alone, not the 16 around it (fault-around): the idle loop touches a
- * few pages of libc and galley, not hundreds.  */
-#define PAGEMAP_PRESENT (1ULL << 63)
-#define PAGEMAP_FILE (1ULL << 61)
-
-struct file_range
-{
-  uintptr_t start, end;
-};
-
-/* The file mappings of /proc/self/maps, and the [stack].  Parsed by hand:
- * stdio's scanf would touch most of libc's text again.  */
-static size_t
-read_maps (struct file_range *ranges, size_t max, struct file_range *stack)
-{
-  char buf[32768]; /* on the stack, given back with it */
-  _cleanup_close_ int fd = open ("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-  size_t len = 0, n = 0;
-  char *line, *next;
-  ssize_t r;
-
-  if (fd < 0)
-    return 0;
-  while (len < sizeof buf - 1 && (r = read (fd, buf + len, sizeof buf - 1 - len)) > 0)
-    len += (size_t)r;
-  buf[len] = '\0';
-  for (line = buf; *line != '\0'; line = next)
-    {
-      char *end, *path;
-      struct file_range fr;
-
-      next = strchrnul (line, '\n');
-      if (*next != '\n')
-        break; /* cut off by the buffer's end */
-      *next++ = '\0';
-      fr.start = strtoul (line, &end, 16);
-      if (*end != '-')
-        continue;
-      fr.end = strtoul (end + 1, &end, 16);
-      path = strchr (end, '/');
-      if (path == NULL && strstr (end, "[stack]") != NULL)
-        *stack = fr;
-      else if (path != NULL && n < max)
-        ranges[n++] = fr;
-    }
-  return n;
-}
-
-/* Unmap the pages of r that are the file's own, in runs.  */
-static void
-drop_file_pages (int pagemap, const struct file_range *r)
-{
-  const uintptr_t page = (uintptr_t)sysconf (_SC_PAGESIZE);
-  uintptr_t addr = r->start, run = 0;
-  uint64_t entries[512];
-
-  madvise ((void *)r->start, r->end - r->start, MADV_RANDOM);
-  while (addr < r->end)
-    {
-      size_t want = (r->end - addr) / page, i, got;
-      ssize_t n;
-
-      if (want > 512)
-        want = 512;
-      n = pread (pagemap, entries, want * sizeof entries[0], (off_t)(addr / page * sizeof entries[0]));
-      if (n <= 0)
-        break;
-      got = (size_t)n / sizeof entries[0];
-      for (i = 0; i < got; i++, addr += page)
-        {
-          bool file_page =
-              (entries[i] & (PAGEMAP_PRESENT | PAGEMAP_FILE)) == (PAGEMAP_PRESENT | PAGEMAP_FILE);
-          if (file_page && run == 0)
-            run = addr;
-          else if (! file_page && run != 0)
-            {
-              madvise ((void *)run, addr - run, MADV_DONTNEED);
-              run = 0;
-            }
-        }
-    }
-  if (run != 0)
-    madvise ((void *)run, addr - run, MADV_DONTNEED);
-}
-
-static void
-release_memory (void)
-{
-  struct file_range ranges[128], stack = { 0, 0 };
-  const uintptr_t page = (uintptr_t)sysconf (_SC_PAGESIZE);
-  _cleanup_close_ int pagemap = -1;
-  uintptr_t below;
-  size_t n, i;
-
-  malloc_trim (0);
-  n = read_maps (ranges, sizeof ranges / sizeof ranges[0], &stack);
-  pagemap = open ("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-  if (pagemap < 0)
-    return;
-  for (i = 0; i < n; i++)
-    drop_file_pages (pagemap, &ranges[i]);
-  /* What the start-up left of the stack, well below this frame.  */
-  below = ((uintptr_t)&below & ~(page - 1)) - 4 * page;
-  if (stack.start != 0 && below > stack.start && below <= stack.end)
-    madvise ((void *)stack.start, below - stack.start, MADV_DONTNEED);
-}
-
 /* Once the container runs, the monitor waits; it gives back memory that
  * long after the start (all of start-up's pages touched by then), even
  * when the container never stops talking; and again after a burst of
@@ -288,15 +172,6 @@ struct monitor
   struct log_relay relay;
 };
 
-static int64_t
-monotonic_ms (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int
 on_started (void *arg, pid_t pid, galley_error_t *err)
 {
@@ -315,7 +190,7 @@ on_started (void *arg, pid_t pid, galley_error_t *err)
       close (m->sync_fd);
       m->sync_fd = -1;
     }
-  m->release_at = monotonic_ms () + RELEASE_AFTER_MS;
+  m->release_at = time_monotonic_ms () + RELEASE_AFTER_MS;
   m->release_when_idle = false;
   return 0;
 }
@@ -328,11 +203,11 @@ release_timeout (struct monitor *m)
 
   if (m->release_at == 0)
     return -1;
-  left = m->release_at - monotonic_ms ();
+  left = m->release_at - time_monotonic_ms ();
   if (left > 0)
     return (int)left;
   log_relay_trim (&m->relay);
-  release_memory ();
+  idle_memory_release ();
   m->release_at = 0;
   return -1;
 }
@@ -343,7 +218,7 @@ release_after_activity (struct monitor *m)
 {
   if (m->release_at == 0 || m->release_when_idle)
     {
-      m->release_at = monotonic_ms () + RELEASE_IDLE_MS;
+      m->release_at = time_monotonic_ms () + RELEASE_IDLE_MS;
       m->release_when_idle = true;
     }
 }
@@ -380,7 +255,7 @@ serve (struct monitor *m, struct container_wait *w, int64_t deadline, galley_err
       p[0] = (struct pollfd){ w != NULL ? w->sigfd : -1, POLLIN, 0 };
       if (w == NULL)
         {
-          int64_t left = deadline - monotonic_ms ();
+          int64_t left = deadline - time_monotonic_ms ();
           if (left <= 0)
             return 0;
           if (timeout < 0 || timeout > left)
@@ -569,7 +444,7 @@ monitor_loop (struct monitor *m, galley_error_t *err)
         return -1;
       close (steal_fd (&lock));
       /* attached clients stay through the pause */
-      if (serve (m, NULL, monotonic_ms () + RESTART_PAUSE_MS, err) < 0)
+      if (serve (m, NULL, time_monotonic_ms () + RESTART_PAUSE_MS, err) < 0)
         return -1;
     }
 }

@@ -92,6 +92,8 @@ const char *boot_id (void);
 
 /* Current time in ns since the epoch.  */
 int64_t time_now_ns (void);
+/* CLOCK_MONOTONIC in ms, for deadlines.  */
+int64_t time_monotonic_ms (void);
 /* "2006-01-02T15:04:05.000000000Z" (RFC 3339 with nanoseconds, UTC).  */
 void time_format_rfc3339 (int64_t ns, char *buf, size_t len);
 /* RFC 3339 with optional fraction and zone -> ns; -1 when unparsable.  */
