@@ -207,7 +207,10 @@ network_member_remove (json_object *config, const char *name)
 int
 network_members_split (json_object *config, galley_error_t *err)
 {
-  const char *value = json_get_string (config, "Network"), *ip = json_get_string (config, "IP");
+  const char *ip = json_get_string (config, "IP");
+  /* a copy: "Network" is replaced below, which frees the record's string */
+  _cleanup_free_ char *value =
+      json_get_string (config, "Network") ? strdup (json_get_string (config, "Network")) : NULL;
   _cleanup_free_ char *copy = NULL;
   _cleanup_strv_ char **aliases = NULL;
   json_object *given = NULL;
