@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "image/image_info.h"
 #include "image/store.h"
 #include "runtime/portspec.h"
 #include "state/container.h"
@@ -154,21 +155,6 @@ join_command (json_object *cmd)
       strcat (s, json_object_get_string (json_object_array_get_idx (cmd, i)));
     }
   return s;
-}
-
-/* podman's ps JSON record plus the template-only fields (ID, Names as a
- * string, the human Status, CreatedHuman, ...).  */
-/* go-units HumanSizeWithPrecision (n, 3): "12B", "1.2MB".  */
-static void
-human_size (uint64_t n, char *buf, size_t len)
-{
-  static const char *const units[] = { "B", "kB", "MB", "GB", "TB", "PB" };
-  double v = (double)n;
-  size_t i = 0;
-
-  while (v >= 1000.0 && i + 1 < sizeof units / sizeof *units)
-    v /= 1000.0, i++;
-  snprintf (buf, len, "%.3g%s", v, units[i]);
 }
 
 static int
@@ -323,8 +309,9 @@ ps_record (const struct ps_options *o, const struct sized_entry *se, struct form
   if (o->size)
     {
       char rw[32], virt[32], text[80];
-      human_size (se->rw_size, rw, sizeof rw);
-      human_size (se->rw_size + se->image_size, virt, sizeof virt);
+      /* go-units HumanSizeWithPrecision (n, 3): "12B", "1.2MB" */
+      image_human_size_sep (se->rw_size, "", rw, sizeof rw);
+      image_human_size_sep (se->rw_size + se->image_size, "", virt, sizeof virt);
       snprintf (text, sizeof text, "%s (virtual %s)", rw, virt);
       json_object_object_add (r, "Size", json_object_new_string (text));
     }

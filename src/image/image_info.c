@@ -14,18 +14,8 @@
 #include "util/json.h"
 #include "util/strv.h"
 
-static json_object *
-strv_json (char *const *v)
-{
-  json_object *arr = json_object_new_array ();
-
-  for (; v && *v; v++)
-    json_object_array_add (arr, json_object_new_string (*v));
-  return arr;
-}
-
 void
-image_human_size (uint64_t size, char *buf, size_t len)
+image_human_size_sep (uint64_t size, const char *sep, char *buf, size_t len)
 {
   static const char *const units[] = { "B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB" };
   double v = (double)size;
@@ -36,7 +26,13 @@ image_human_size (uint64_t size, char *buf, size_t len)
       v /= 1000.0;
       i++;
     }
-  snprintf (buf, len, "%.3g %s", v, units[i]);
+  snprintf (buf, len, "%.3g%s%s", v, sep, units[i]);
+}
+
+void
+image_human_size (uint64_t size, char *buf, size_t len)
+{
+  image_human_size_sep (size, " ", buf, len);
 }
 
 void
@@ -259,7 +255,7 @@ image_inspect_record (struct store *s, const struct store_image *img, json_objec
   json_object_object_add (rec, "Id", json_object_new_string (img->id));
   json_object_object_add (rec, "Digest",
                           json_object_new_string (img->manifest_digest ? img->manifest_digest : ""));
-  json_object_object_add (rec, "RepoTags", strv_json (img->names));
+  json_object_object_add (rec, "RepoTags", json_strings_array (img->names, strv_len (img->names)));
   json_object_object_add (rec, "RepoDigests", image_repo_digests (img));
   json_object_object_add (rec, "Parent", json_object_new_string (""));
   /* libimage: an OCI image's comment is its first history entry's.  */
@@ -301,7 +297,8 @@ image_inspect_record (struct store *s, const struct store_image *img, json_objec
   json_object_object_add (rec, "User", json_object_new_string (user ? user : ""));
   v = member_copy (config, "history");
   json_object_object_add (rec, "History", v ? v : json_object_new_array ());
-  json_object_object_add (rec, "NamesHistory", strv_json (img->names_history));
+  json_object_object_add (rec, "NamesHistory",
+                          json_strings_array (img->names_history, strv_len (img->names_history)));
   *out = rec;
   return 0;
 }
@@ -365,7 +362,7 @@ image_history_rows (struct store *s, const struct store_image *img, struct store
       if (comment && *comment)
         json_object_object_add (row, "comment", json_object_new_string (comment));
       if (i == n - 1 && img->names[0])
-        json_object_object_add (row, "tags", strv_json (img->names));
+        json_object_object_add (row, "tags", json_strings_array (img->names, strv_len (img->names)));
       json_object_array_add (rows, row);
     }
   *out = rows;

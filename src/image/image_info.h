@@ -15,6 +15,8 @@
 
 /* "2.14 MB", "10.2 kB", "512 B" (go-units HumanSizeWithPrecision (n, 3)).  */
 void image_human_size (uint64_t size, char *buf, size_t len);
+/* The same with sep between number and unit (ps -s: "12B", "1.2MB").  */
+void image_human_size_sep (uint64_t size, const char *sep, char *buf, size_t len);
 /* "3 years ago", "About an hour ago" (go-units HumanDuration + " ago").  */
 void image_human_since (time_t then, char *buf, size_t len);
 /* RFC 3339 (with optional fraction and zone) -> seconds; -1 if unparsable.  */

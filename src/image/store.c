@@ -382,16 +382,6 @@ store_blob_exists (struct store *s, const char *digest)
 
 /* ---- record helpers ---- */
 
-json_object *
-store_strv_json (char *const *v)
-{
-  json_object *arr = json_object_new_array ();
-
-  for (; v && *v; v++)
-    json_object_array_add (arr, json_object_new_string (*v));
-  return arr;
-}
-
 char *
 store_now_rfc3339 (void)
 {

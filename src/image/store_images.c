@@ -125,15 +125,16 @@ store_image_to_json (const struct store_image *img)
   json_object *rec = json_object_new_object ();
 
   json_object_object_add (rec, "id", json_object_new_string (img->id));
-  json_object_object_add (rec, "names", store_strv_json (img->names));
-  json_object_object_add (rec, "names_history", store_strv_json (img->names_history));
-  json_object_object_add (rec, "digests", store_strv_json (img->digests));
+  json_object_object_add (rec, "names", json_strings_array (img->names, strv_len (img->names)));
+  json_object_object_add (rec, "names_history",
+                          json_strings_array (img->names_history, strv_len (img->names_history)));
+  json_object_object_add (rec, "digests", json_strings_array (img->digests, strv_len (img->digests)));
   if (img->manifest_digest)
     json_object_object_add (rec, "manifest_digest", json_object_new_string (img->manifest_digest));
   if (img->manifest_media_type)
     json_object_object_add (rec, "manifest_media_type", json_object_new_string (img->manifest_media_type));
   json_object_object_add (rec, "config_digest", json_object_new_string (img->config_digest));
-  json_object_object_add (rec, "layers", store_strv_json (img->layers));
+  json_object_object_add (rec, "layers", json_strings_array (img->layers, strv_len (img->layers)));
   if (img->created)
     json_object_object_add (rec, "created", json_object_new_string (img->created));
   if (img->added)

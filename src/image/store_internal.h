@@ -80,7 +80,6 @@ int store_image_list_with_index (struct store *s, json_object *index, struct sto
                                  galley_error_t *err);
 
 /* json helpers for records.  */
-json_object *store_strv_json (char *const *v);
 char *store_now_rfc3339 (void);
 
 #endif

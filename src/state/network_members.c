@@ -29,17 +29,6 @@ network_members_free (struct network_member *m, size_t n)
   free (m);
 }
 
-static json_object *
-array_from (char *const *values, size_t n)
-{
-  json_object *a = json_object_new_array ();
-  size_t i;
-
-  for (i = 0; i < n; i++)
-    json_object_array_add (a, json_object_new_string (values[i]));
-  return a;
-}
-
 /* The primary network's name (allocated) when "Network" names one.  */
 static char *
 primary_name (json_object *config)
@@ -152,11 +141,11 @@ network_member_add (json_object *config, const char *name, char *const *aliases,
   if (primary == NULL)
     {
       json_object_object_del (config, EXTRA_KEY);
-      set_primary (config, name, array_from (aliases, n_aliases), ip, mac);
+      set_primary (config, name, json_strings_array (aliases, n_aliases), ip, mac);
       return;
     }
   member = json_object_new_object ();
-  json_object_object_add (member, "Aliases", array_from (aliases, n_aliases));
+  json_object_object_add (member, "Aliases", json_strings_array (aliases, n_aliases));
   if (ip && *ip)
     json_object_object_add (member, "IP", json_object_new_string (ip));
   if (mac && *mac)

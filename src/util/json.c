@@ -96,6 +96,17 @@ json_array_strv (json_object *arr)
   return v;
 }
 
+json_object *
+json_strings_array (char *const *v, size_t n)
+{
+  json_object *arr = json_object_new_array ();
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    json_object_array_add (arr, json_object_new_string (v[i]));
+  return arr;
+}
+
 char **
 json_get_strv (json_object *obj, const char *key)
 {

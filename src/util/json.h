@@ -33,6 +33,10 @@ const char *json_get_array_string (json_object *obj, const char *key, size_t i);
 char **json_array_strv (json_object *arr);
 char **json_get_strv (json_object *obj, const char *key);
 
+/* A new JSON array of the first n strings of v (json_array_strv's
+ * inverse: pass strv_len (v) for all of a NULL-terminated vector).  */
+json_object *json_strings_array (char *const *v, size_t n);
+
 /* obj[key] when it has the type json_type_object or json_type_array;
  * otherwise a new empty one of that type, stored there.  */
 json_object *json_get_or_add (json_object *obj, const char *key, json_type type);

@@ -77,14 +77,26 @@ test_from_json (void **state)
   assert_null (json_get_array_string (o, "e", 0));
 }
 
+static void
+test_to_json (void **state)
+{
+  char *words[] = { "a", "b", "c" };
+  _cleanup_json_ json_object *all = json_strings_array (words, 3), *two = json_strings_array (words, 2);
+  _cleanup_strv_ char **back = json_array_strv (all);
+
+  assert_string_equal (json_object_to_json_string_ext (all, JSON_C_TO_STRING_PLAIN), "[\"a\",\"b\",\"c\"]");
+  assert_string_equal (json_object_to_json_string_ext (two, JSON_C_TO_STRING_PLAIN), "[\"a\",\"b\"]");
+  assert_int_equal (strv_len (back), 3);
+  assert_string_equal (back[2], "c");
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_empty_is_null),
-    cmocka_unit_test (test_append),
-    cmocka_unit_test (test_append_unique),
-    cmocka_unit_test (test_from_json),
+    cmocka_unit_test (test_empty_is_null), cmocka_unit_test (test_append),
+    cmocka_unit_test (test_append_unique), cmocka_unit_test (test_from_json),
+    cmocka_unit_test (test_to_json),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
