@@ -472,12 +472,7 @@ unsupported_mode (const struct target *t, galley_error_t *err)
 static int
 target_save (struct cli_context *ctx, struct target *t, galley_error_t *err)
 {
-  _cleanup_free_ char *dir = container_dir (&ctx->paths, t->e.id);
-  _cleanup_close_ int dfd = dir ? open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-
-  if (dfd < 0)
-    return galley_error_make (err, errno, "opening %s", dir ? dir : t->e.id);
-  return json_write_atomic (dfd, "container.json", t->e.config, err);
+  return container_write_record (&ctx->paths, t->e.id, t->e.config, err);
 }
 
 /* Connect the running container t to d: an interface on d's bridge.  */

@@ -22,22 +22,6 @@
 #include "util/fs.h"
 #include "util/json.h"
 
-static char **
-strv_of (json_object *config, const char *key)
-{
-  json_object *a;
-  size_t n, i;
-  char **v;
-
-  n = json_object_object_get_ex (config, key, &a) && json_object_is_type (a, json_type_array)
-          ? json_object_array_length (a)
-          : 0;
-  v = calloc (n + 1, sizeof *v);
-  for (i = 0; v && i < n; i++)
-    v[i] = strdup (json_object_get_string (json_object_array_get_idx (a, i)));
-  return v;
-}
-
 static bool
 same_ranges (const struct idmap_range *a, size_t na, const struct idmap_range *b, size_t nb)
 {
@@ -155,7 +139,7 @@ network_resolve (const struct galley_paths *p, json_object *config, const char *
   n->map = map;
   n->id = strdup (id);
   n->name = strdup (name ? name : "");
-  n->aliases = strv_of (config, "NetworkAliases");
+  n->aliases = json_get_strv (config, "NetworkAliases");
   n->ip = ip ? strdup (ip) : NULL;
   network_mac_normalize (json_get_string (config, "MacAddress"), n->mac);
   if (run_dir == NULL || n->id == NULL || n->name == NULL || n->aliases == NULL

@@ -266,9 +266,8 @@ container_load (const struct galley_paths *p, const char *name_or_id, json_objec
 int
 container_record_exit (const struct galley_paths *p, const char *id, int exit_code, galley_error_t *err)
 {
-  _cleanup_free_ char *dir = container_dir (p, id), *finished = now_rfc3339 ();
+  _cleanup_free_ char *finished = now_rfc3339 ();
   _cleanup_json_ json_object *rec = NULL;
-  _cleanup_close_ int cfd = -1;
   json_object *state;
 
   if (load_record (p->root, id, &rec, err) < 0)
@@ -278,10 +277,19 @@ container_record_exit (const struct galley_paths *p, const char *id, int exit_co
   json_object_object_add (state, "ExitCode", json_object_new_int (exit_code));
   json_object_object_add (state, "FinishedAt", json_object_new_string (finished ? finished : ""));
   json_object_object_add (rec, "State", state);
-  cfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  return container_write_record (p, id, rec, err);
+}
+
+int
+container_write_record (const struct galley_paths *p, const char *id, json_object *config,
+                        galley_error_t *err)
+{
+  _cleanup_free_ char *dir = container_dir (p, id);
+  _cleanup_close_ int cfd = dir ? open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+
   if (cfd < 0)
-    return galley_error_make (err, errno, "opening %s", dir);
-  return json_write_atomic (cfd, "container.json", rec, err);
+    return galley_error_make (err, errno, "opening %s", dir ? dir : id);
+  return json_write_atomic (cfd, "container.json", config, err);
 }
 
 int

@@ -38,6 +38,11 @@ int container_load (const struct galley_paths *p, const char *name_or_id, json_o
 char *container_dir (const struct galley_paths *p, const char *id);
 char *container_run_dir (const struct galley_paths *p, const char *id);
 
+/* Replace the record of container id with config (the caller holds the
+ * container's lock).  */
+int container_write_record (const struct galley_paths *p, const char *id, json_object *config,
+                            galley_error_t *err);
+
 /* Record the last exit ("State": {"Status": "exited", "ExitCode": n, "FinishedAt"}).  */
 int container_record_exit (const struct galley_paths *p, const char *id, int exit_code, galley_error_t *err);
 

@@ -288,5 +288,5 @@ container_rename (const struct galley_paths *p, const char *id, const char *name
       || json_parse_strict (text, len, "container.json", &config, err) < 0)
     return -1;
   json_object_object_add (config, "Name", json_object_new_string (name));
-  return json_write_atomic (dfd, "container.json", config, err);
+  return container_write_record (p, id, config, err);
 }
