@@ -13,17 +13,18 @@
 #include "cli/cli.h"
 #include "image/image_info.h"
 #include "image/store.h"
-#include "runtime/portspec.h"
 #include "state/container.h"
 #include "state/container_list.h"
 #include "util/cleanup.h"
 #include "util/format.h"
 #include "util/json.h"
 
-/* a container with what ps -s shows */
-struct sized_entry
+/* A row of ps: the listing's brief fields, the record's others when the
+ * output or a filter needs them, and the sizes of ps -s.  */
+struct ps_item
 {
-  struct container_entry entry;
+  struct container_brief b;
+  struct container_entry entry; /* entry.config is NULL when not needed */
   uint64_t rw_size, image_size;
 };
 
@@ -32,6 +33,7 @@ static uint64_t tree_bytes; /* nftw's callback has no argument */
 struct ps_options
 {
   bool all, latest, no_trunc, noheading, quiet, size;
+  bool need_record; /* the output or a filter reads beyond the brief fields */
   long last;
   const char *format, *sort;
   char **filters;
@@ -66,9 +68,9 @@ name_matches (const char *name, const char *pattern)
 /* One filter; filters with the same key are ORed, different keys ANDed
  * (podman's rule).  */
 static int
-filter_one (const struct container_entry *e, const char *key, const char *value, bool *out,
-            galley_error_t *err)
+filter_one (const struct ps_item *it, const char *key, const char *value, bool *out, galley_error_t *err)
 {
+  const struct container_brief *b = &it->b;
   json_object *labels = NULL;
 
   if (strcmp (key, "status") == 0)
@@ -76,33 +78,29 @@ filter_one (const struct container_entry *e, const char *key, const char *value,
       enum container_status s;
       if (container_status_parse (value, &s) < 0)
         return galley_error_make (err, 0, "%s is not a valid status", value);
-      *out = e->state.status == s;
+      *out = b->state->status == s;
     }
   else if (strcmp (key, "name") == 0)
-    *out = name_matches (container_entry_name (e), value);
+    *out = name_matches (b->name, value);
   else if (strcmp (key, "id") == 0)
-    *out = strncmp (e->id, value, strlen (value)) == 0;
+    *out = strncmp (b->id, value, strlen (value)) == 0;
   else if (strcmp (key, "ancestor") == 0)
-    {
-      const char *image = json_get_string (e->config, "Image");
-      const char *image_id = json_get_string (e->config, "ImageID");
-      *out = (image && (strcmp (image, value) == 0 || name_matches (image, value)))
-             || (image_id && strncmp (image_id, value, strlen (value)) == 0);
-    }
+    *out = strcmp (b->image, value) == 0 || name_matches (b->image, value)
+           || (b->image_id[0] != '\0' && strncmp (b->image_id, value, strlen (value)) == 0);
   else if (strcmp (key, "label") == 0)
     {
-      json_object_object_get_ex (e->config, "Labels", &labels);
+      json_object_object_get_ex (it->entry.config, "Labels", &labels);
       *out = label_matches (labels, value);
     }
   else if (strcmp (key, "exited") == 0)
-    *out = e->state.status == CONTAINER_STATUS_EXITED && e->state.exit_code == atoi (value);
+    *out = b->state->status == CONTAINER_STATUS_EXITED && b->state->exit_code == atoi (value);
   else
     return galley_error_make (err, 0, "invalid filter \"%s\"", key);
   return 0;
 }
 
 static int
-filters_match (const struct ps_options *o, const struct container_entry *e, bool *out, galley_error_t *err)
+filters_match (const struct ps_options *o, const struct ps_item *it, bool *out, galley_error_t *err)
 {
   size_t i, j;
 
@@ -126,7 +124,7 @@ filters_match (const struct ps_options *o, const struct container_entry *e, bool
           {
             bool m = false;
             _cleanup_free_ char *key = strndup (f, klen);
-            if (filter_one (e, key, o->filters[j] + klen + 1, &m, err) < 0)
+            if (filter_one (it, key, o->filters[j] + klen + 1, &m, err) < 0)
               return -1;
             any = any || m;
           }
@@ -137,24 +135,6 @@ filters_match (const struct ps_options *o, const struct container_entry *e, bool
         }
     }
   return 0;
-}
-
-static char *
-join_command (json_object *cmd)
-{
-  size_t i, n = json_object_array_length (cmd), len = 0;
-  char *s;
-
-  for (i = 0; i < n; i++)
-    len += strlen (json_object_get_string (json_object_array_get_idx (cmd, i))) + 1;
-  s = calloc (len + 1, 1);
-  for (i = 0; s != NULL && i < n; i++)
-    {
-      if (i > 0)
-        strcat (s, " ");
-      strcat (s, json_object_get_string (json_object_array_get_idx (cmd, i)));
-    }
-  return s;
 }
 
 static int
@@ -168,10 +148,10 @@ add_file_size (const char *path, const struct stat *sb, int type, struct FTW *ft
 
 /* ps -s: the bytes of the container's writable layer and of its image.  */
 static void
-container_sizes (struct cli_context *ctx, struct store *s, struct sized_entry *e)
+container_sizes (struct cli_context *ctx, struct store *s, struct ps_item *e)
 {
-  _cleanup_free_ char *dir = container_dir (&ctx->paths, e->entry.id), *upper = NULL;
-  const char *image_id = json_get_string (e->entry.config, "ImageID");
+  _cleanup_free_ char *dir = container_dir (&ctx->paths, e->b.id), *upper = NULL;
+  const char *image_id = e->b.image_id;
   _cleanup_store_image_ struct store_image *img = NULL;
   galley_error_t ignore = NULL;
 
@@ -180,46 +160,24 @@ container_sizes (struct cli_context *ctx, struct store *s, struct sized_entry *e
   if (dir != NULL && asprintf (&upper, "%s/upper", dir) >= 0)
     nftw (upper, add_file_size, 16, FTW_PHYS | FTW_MOUNT);
   e->rw_size = tree_bytes;
-  if (s != NULL && image_id != NULL && store_image_find (s, image_id, &img, &ignore) == 0)
+  if (s != NULL && image_id[0] != '\0' && store_image_find (s, image_id, &img, &ignore) == 0)
     e->image_size = img->size;
   galley_error_release (&ignore);
 }
 
-/* The PORTS column: the container's published ports.  */
-static json_object *
-ports_text (const struct container_entry *e)
-{
-  _cleanup_free_ struct port_mapping *ports = NULL;
-  _cleanup_free_ char *text = NULL;
-  galley_error_t ignore = NULL;
-  json_object *mappings;
-  size_t n = 0;
-
-  if (! json_object_object_get_ex (e->config, "PortMappings", &mappings)
-      || ! json_object_is_type (mappings, json_type_array) || json_object_array_length (mappings) == 0)
-    return json_object_new_string ("");
-  if (port_mappings_from_json (mappings, &ports, &n, &ignore) < 0)
-    {
-      galley_error_release (&ignore);
-      return json_object_new_string ("");
-    }
-  text = port_format_summary (ports, n);
-  return json_object_new_string (text ? text : "");
-}
-
 /* podman's record of a container (ps --format json), and for templates
  * the same with its text columns.  A field the output never shows is not
- * computed (format_stream_uses): a 1000-row table needs 7 of the 30.  */
+ * computed (format_stream_uses): a 1000-row table needs 7 of the 30, all
+ * from the brief fields of the listing.  */
 static json_object *
-ps_record (const struct ps_options *o, const struct sized_entry *se, struct format_stream *out)
+ps_record (const struct ps_options *o, const struct ps_item *it, struct format_stream *out)
 {
-  const struct container_entry *e = &se->entry;
+  const struct container_brief *b = &it->b;
+  const struct container_entry *e = &it->entry;
   const bool json = format_is_json (o->format ? o->format : "");
-  json_object *r = json_object_new_object (), *labels = NULL, *v;
+  json_object *r = json_object_new_object (), *labels = NULL;
   char status[128], since[64], human[80];
-  const char *image = json_get_string (e->config, "Image");
-  const char *image_id = json_get_string (e->config, "ImageID");
-  bool exited = e->state.status == CONTAINER_STATUS_EXITED;
+  bool exited = b->state->status == CONTAINER_STATUS_EXITED;
 
 #define ADD(key, value)                         \
   do                                            \
@@ -227,36 +185,35 @@ ps_record (const struct ps_options *o, const struct sized_entry *se, struct form
       json_object_object_add (r, key, (value)); \
   while (0)
 
-  container_status_human (&e->state, status, sizeof status);
-  human_duration (time_now_ns () - e->created, since, sizeof since);
+  container_status_human (b->state, status, sizeof status);
+  human_duration (time_now_ns () - b->created, since, sizeof since);
   snprintf (human, sizeof human, "%s ago", since);
-  ADD ("AutoRemove", json_object_new_boolean (json_object_object_get_ex (e->config, "Rm", &v)
-                                              && json_object_get_boolean (v)));
+  ADD ("AutoRemove", json_object_new_boolean (b->auto_remove));
   if (json)
     json_object_object_add (r, "Command", container_command (e));
   ADD ("CreatedAt", json_object_new_string (human));
   ADD ("Exited", json_object_new_boolean (exited));
   ADD ("ExitedAt",
-       json_object_new_int64 (e->state.finished_at ? e->state.finished_at / 1000000000 : -62135596800LL));
-  ADD ("ExitCode", json_object_new_int (exited ? e->state.exit_code : 0));
-  ADD ("Id", json_object_new_string (e->id));
-  ADD ("Image", json_object_new_string (image ? image : ""));
-  ADD ("ImageID", json_object_new_string (image_id ? image_id : ""));
+       json_object_new_int64 (b->state->finished_at ? b->state->finished_at / 1000000000 : -62135596800LL));
+  ADD ("ExitCode", json_object_new_int (exited ? b->state->exit_code : 0));
+  ADD ("Id", json_object_new_string (b->id));
+  ADD ("Image", json_object_new_string (b->image));
+  ADD ("ImageID", json_object_new_string (b->image_id));
   ADD ("IsInfra", json_object_new_boolean (false));
   ADD ("Labels", json_object_object_get_ex (e->config, "Labels", &labels) ? json_object_get (labels) : NULL);
   if (json)
     {
       json_object *names = json_object_new_array ();
-      json_object_array_add (names, json_object_new_string (container_entry_name (e)));
+      json_object_array_add (names, json_object_new_string (b->name));
       json_object_object_add (r, "Mounts", json_object_new_array ());
       json_object_object_add (r, "Names", names);
     }
   ADD ("Namespaces", json_object_new_object ());
   if (json)
     json_object_object_add (r, "Networks", json_object_new_array ());
-  ADD ("Pid", json_object_new_int (e->state.status == CONTAINER_STATUS_RUNNING
-                                           || e->state.status == CONTAINER_STATUS_PAUSED
-                                       ? e->state.pid
+  ADD ("Pid", json_object_new_int (b->state->status == CONTAINER_STATUS_RUNNING
+                                           || b->state->status == CONTAINER_STATUS_PAUSED
+                                       ? b->state->pid
                                        : 0));
   ADD ("Pod", json_object_new_string (""));
   ADD ("PodName", json_object_new_string (""));
@@ -272,46 +229,47 @@ ps_record (const struct ps_options *o, const struct sized_entry *se, struct form
       if (o->size)
         {
           json_object *size = json_object_new_object ();
-          json_object_object_add (size, "rwSize", json_object_new_int64 ((int64_t)se->rw_size));
+          json_object_object_add (size, "rwSize", json_object_new_int64 ((int64_t)it->rw_size));
           json_object_object_add (size, "rootFsSize",
-                                  json_object_new_int64 ((int64_t)(se->rw_size + se->image_size)));
+                                  json_object_new_int64 ((int64_t)(it->rw_size + it->image_size)));
           json_object_object_add (r, "Size", size);
         }
       else
         json_object_object_add (r, "Size", NULL);
     }
   ADD ("StartedAt",
-       json_object_new_int64 (e->state.started_at ? e->state.started_at / 1000000000 : -62135596800LL));
-  ADD ("State", json_object_new_string (container_status_name (e->state.status)));
+       json_object_new_int64 (b->state->started_at ? b->state->started_at / 1000000000 : -62135596800LL));
+  ADD ("State", json_object_new_string (container_status_name (b->state->status)));
   ADD ("Status", json_object_new_string (status));
-  ADD ("Created", json_object_new_int64 (e->created / 1000000000));
+  ADD ("Created", json_object_new_int64 (b->created / 1000000000));
   if (json)
     return r;
   /* template fields */
   if (format_stream_uses (out, "ID"))
     {
       char id[65];
-      snprintf (id, sizeof id, "%.*s", o->no_trunc ? 64 : 12, e->id);
+      snprintf (id, sizeof id, "%.*s", o->no_trunc ? 64 : 12, b->id);
       json_object_object_add (r, "ID", json_object_new_string (id));
     }
   if (format_stream_uses (out, "Command"))
     {
-      _cleanup_json_ json_object *cmd = container_command (e);
-      _cleanup_free_ char *cmdline = join_command (cmd);
-      if (! o->no_trunc && cmdline && strlen (cmdline) > 20)
-        strcpy (cmdline + 17, "...");
-      json_object_object_add (r, "Command", json_object_new_string (cmdline ? cmdline : ""));
+      char shown[21];
+      /* podman's: 17 bytes and "..." when longer than 20 */
+      snprintf (shown, sizeof shown, "%.17s...", b->command_line);
+      json_object_object_add (
+          r, "Command",
+          json_object_new_string (! o->no_trunc && strlen (b->command_line) > 20 ? shown : b->command_line));
     }
   ADD ("CreatedHuman", json_object_new_string (human));
   ADD ("RunningFor", json_object_new_string (since));
-  ADD ("Names", json_object_new_string (container_entry_name (e)));
-  ADD ("Ports", ports_text (e));
+  ADD ("Names", json_object_new_string (b->name));
+  ADD ("Ports", json_object_new_string (b->ports));
   if (o->size)
     {
       char rw[32], virt[32], text[80];
       /* go-units HumanSizeWithPrecision (n, 3): "12B", "1.2MB" */
-      image_human_size_sep (se->rw_size, "", rw, sizeof rw);
-      image_human_size_sep (se->rw_size + se->image_size, "", virt, sizeof virt);
+      image_human_size_sep (it->rw_size, "", rw, sizeof rw);
+      image_human_size_sep (it->rw_size + it->image_size, "", virt, sizeof virt);
       snprintf (text, sizeof text, "%s (virtual %s)", rw, virt);
       json_object_object_add (r, "Size", json_object_new_string (text));
     }
@@ -394,42 +352,36 @@ static int
 ps_row (struct cli_context *ctx, const struct ps_options *o, struct container_listing *l, size_t i,
         bool status_filter, struct store *store, struct format_stream *out, galley_error_t *err)
 {
-  const struct container_state *st = container_listing_state (l, i);
-  struct sized_entry se = { 0 };
-  struct container_entry e = { 0 };
+  struct ps_item it = { 0 };
   json_object *row;
   bool keep = true;
   int ret;
 
-  if (! o->all && ! o->latest && o->last < 0 && ! status_filter && ! container_status_is_live (st->status))
+  container_listing_brief (l, i, &it.b);
+  if (! o->all && ! o->latest && o->last < 0 && ! status_filter
+      && ! container_status_is_live (it.b.state->status))
     return 0;
-  if (o->quiet && o->n_filters == 0)
-    {
-      printf ("%.*s\n", o->no_trunc ? 64 : 12, container_listing_id (l, i));
-      return 0;
-    }
-  if (container_listing_entry (l, i, &e, err) < 0)
+  if (o->need_record && container_listing_entry (l, i, &it.entry, err) < 0)
     return -1;
-  if (filters_match (o, &e, &keep, err) < 0)
+  if (filters_match (o, &it, &keep, err) < 0)
     {
-      container_entry_clear (&e);
+      container_entry_clear (&it.entry);
       return -1;
     }
   if (! keep || o->quiet)
     {
       if (keep)
-        printf ("%.*s\n", o->no_trunc ? 64 : 12, e.id);
-      container_entry_clear (&e);
+        printf ("%.*s\n", o->no_trunc ? 64 : 12, it.b.id);
+      container_entry_clear (&it.entry);
       return 0;
     }
   /* rendered and freed one by one: a long listing never holds all its rows */
-  se.entry = e;
   if (o->size)
-    container_sizes (ctx, store, &se);
-  row = ps_record (o, &se, out);
+    container_sizes (ctx, store, &it);
+  row = ps_record (o, &it, out);
   ret = format_stream_add (out, row, err);
   json_object_put (row);
-  container_entry_clear (&se.entry);
+  container_entry_clear (&it.entry);
   return ret;
 }
 
@@ -468,6 +420,9 @@ cli_cmd_ps (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
       if (out == NULL)
         goto out;
     }
+  o.need_record = out != NULL && format_stream_uses (out, "Labels");
+  for (i = 0; i < o.n_filters; i++)
+    o.need_record = o.need_record || strncmp (o.filters[i], "label=", 6) == 0;
   if (o.size && store_open (&ctx->paths, &store, err) < 0)
     goto out;
   for (i = first; i < n; i++)

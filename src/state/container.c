@@ -16,6 +16,7 @@
 
 #include "runtime/userns.h"
 #include "state/lock.h"
+#include "util/change_counter.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -246,6 +247,7 @@ container_create (const struct galley_paths *p, const char *id, const char *name
     if (json_write_atomic (cfd, "container.json", config, err) < 0)
       return -1;
   }
+  container_count_change (p);
   return 0;
 }
 
@@ -289,17 +291,34 @@ container_write_record (const struct galley_paths *p, const char *id, json_objec
 
   if (cfd < 0)
     return galley_error_make (err, errno, "opening %s", dir ? dir : id);
-  return json_write_atomic (cfd, "container.json", config, err);
+  if (json_write_atomic (cfd, "container.json", config, err) < 0)
+    return -1;
+  container_count_change (p);
+  return 0;
+}
+
+void
+container_count_change (const struct galley_paths *p)
+{
+  _cleanup_free_ char *path = NULL;
+
+  if (asprintf (&path, "%s/containers/" CONTAINERS_CHANGE_COUNTER, p->root) < 0)
+    return;
+  change_counter_bump (AT_FDCWD, path);
 }
 
 int
 container_remove (const struct galley_paths *p, const struct idmap *map, const char *id, galley_error_t *err)
 {
   _cleanup_free_ char *dir = container_dir (p, id), *run = container_run_dir (p, id);
+  int ret;
 
   if (dir == NULL || run == NULL)
     return galley_error_make (err, errno, "allocating");
-  if (userns_remove_tree (map, AT_FDCWD, dir, err) < 0)
+  /* counted even when only a part is gone */
+  ret = userns_remove_tree (map, AT_FDCWD, dir, err);
+  container_count_change (p);
+  if (ret < 0)
     return galley_error_wrap (err, "removing container %s", id);
   if (fs_remove_tree (AT_FDCWD, run, err) < 0)
     return -1;

@@ -38,6 +38,13 @@ int container_load (const struct galley_paths *p, const char *name_or_id, json_o
 char *container_dir (const struct galley_paths *p, const char *id);
 char *container_run_dir (const struct galley_paths *p, const char *id);
 
+/* The change counter of storage/containers (util/change_counter.h):
+ * every writer of a container's record or state, creation and removal
+ * count their change, so that ps trusts its listing cache with one
+ * stat(2) while nothing changed.  */
+#define CONTAINERS_CHANGE_COUNTER "changes"
+void container_count_change (const struct galley_paths *p);
+
 /* Replace the record of container id with config (the caller holds the
  * container's lock).  */
 int container_write_record (const struct galley_paths *p, const char *id, json_object *config,

@@ -33,20 +33,34 @@ int container_list (const struct galley_paths *p, struct container_entry **out, 
 void container_list_free (struct container_entry *list, size_t n);
 
 /* The listing of ps, which must stay fast with thousands of containers:
- * each container costs a stat(2) of its directory and a line of a cache
- * in the runroot (checked against that directory's ctime, see
- * util/list_cache.h), and its record is built only when asked for, with
- * only the fields ps shows (Id, Name, Image, ImageID, Created, Rm, Args,
- * Entrypoint, Command, Labels, PortMappings, Network, Pod, Mounts,
- * CreateCommand).  States are reconciled as container_state_read's.
- * Oldest first.  */
+ * a cache in the runroot holds what ps shows of each, trusted whole while
+ * nothing changed in storage/containers (one stat(2), see
+ * state/container_list_cache.c) and otherwise checked against each
+ * container directory's ctime.  A table is printed from the brief
+ * fields; the record's other fields are parsed only when asked for.
+ * States are reconciled as container_state_read's.  Oldest first.  */
 struct container_listing;
 int container_listing_open (const struct galley_paths *p, struct container_listing **out,
                             galley_error_t *err);
 size_t container_listing_count (const struct container_listing *l);
 const char *container_listing_id (const struct container_listing *l, size_t i);
 const struct container_state *container_listing_state (const struct container_listing *l, size_t i);
-/* Container i as an entry (the caller clears it).  */
+/* What ps shows of container i, straight from the listing: valid while
+ * the listing is open.  */
+struct container_brief
+{
+  const char *id;
+  const struct container_state *state;
+  int64_t created;
+  const char *name, *image, *image_id;
+  const char *command_line; /* entrypoint and command, joined by spaces */
+  const char *ports;        /* the published ports, as the PORTS column */
+  bool auto_remove;
+};
+void container_listing_brief (const struct container_listing *l, size_t i, struct container_brief *out);
+/* Container i as an entry (the caller clears it), for the fields beyond
+ * the brief: its record's Id, Name, Image, ImageID, Rm, Created, Args,
+ * Entrypoint, Command, Labels and PortMappings.  */
 int container_listing_entry (struct container_listing *l, size_t i, struct container_entry *out,
                              galley_error_t *err);
 void container_listing_close (struct container_listing *l);

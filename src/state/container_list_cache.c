@@ -2,7 +2,13 @@
  * (util/list_cache.h) in runroot/containers-list.cache.  A record holds
  * the fields of container.json that ps shows and the state as written;
  * the state of a live container is reconciled on every read, so a cache
- * never keeps a dead container "running".  */
+ * never keeps a dead container "running".
+ *
+ * While the change counter of storage/containers (util/change_counter.h)
+ * has the stamp the cache was saved with, the cache is the listing: no
+ * directory is read or stat'ed.  Otherwise every container's directory
+ * ctime decides whether its record is still current, and the cache is
+ * saved with the stamp sampled before the first of them was read.  */
 #include "config.h"
 #include "state/container_list.h"
 
@@ -15,90 +21,159 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "runtime/portspec.h"
 #include "state/container.h"
+#include "util/change_counter.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/list_cache.h"
 
-/* The keys of container.json that ps reads.  */
-static const char *const brief_keys[] = { "Name", "Image",      "ImageID", "Created", "Rm",
-                                          "Args", "Entrypoint", "Command", "Labels",  "PortMappings" };
-#define N_KEYS (sizeof brief_keys / sizeof brief_keys[0])
+/* The keys of container.json that ps reads beyond the brief fields (see
+ * container_brief): kept as one JSON object, parsed only for an output or
+ * a filter that needs them.  */
+static const char *const config_keys[] = { "Created", "Args",   "Entrypoint",
+                                           "Command", "Labels", "PortMappings" };
+#define N_KEYS (sizeof config_keys / sizeof config_keys[0])
 enum
 {
-  F_CONFIG,  /* those keys as one JSON object: one parse per row */
+  F_CONFIG,  /* those keys as one JSON object */
   F_CREATED, /* "Created" in ns since the epoch, for sorting */
-  F_STATUS,
-  F_PID,
-  F_PID_START,
-  F_MONITOR_PID,
-  F_MONITOR_START,
-  F_BOOT_ID,
-  F_EXIT_CODE,
-  F_STARTED_AT,
-  F_FINISHED_AT,
-  F_RESTART_COUNT,
-  F_STOPPED_BY_USER,
+  F_NAME,
+  F_IMAGE,
+  F_IMAGE_ID,
+  F_RM,           /* "1" for --rm */
+  F_COMMAND_LINE, /* the command, words joined by spaces */
+  F_PORTS,        /* the published ports as ps shows them */
+  F_STATE,        /* the state as written, see encode_state */
   N_FIELDS
 };
+
+/* The command line of a record: "Args" (the image's defaults resolved)
+ * or "Entrypoint" and "Command", words joined by spaces.  */
+static char *
+command_line (json_object *config)
+{
+  static const char *const keys[] = { "Args", "Entrypoint", "Command" };
+  char *text = NULL;
+  size_t len = 0, k, i;
+  json_object *v;
+  FILE *f = open_memstream (&text, &len);
+
+  if (f == NULL)
+    return NULL;
+  for (k = 0; k < 3; k++)
+    {
+      if (! json_object_object_get_ex (config, keys[k], &v) || ! json_object_is_type (v, json_type_array))
+        continue;
+      for (i = 0; i < json_object_array_length (v); i++)
+        fprintf (f, "%s%s", ftell (f) > 0 ? " " : "",
+                 json_object_get_string (json_object_array_get_idx (v, i)));
+      if (k == 0)
+        break;
+    }
+  if (fclose (f) != 0)
+    {
+      free (text);
+      return NULL;
+    }
+  return text;
+}
+
+static char *
+ports_text (json_object *config)
+{
+  _cleanup_free_ struct port_mapping *ports = NULL;
+  galley_error_t ignore = NULL;
+  json_object *mappings;
+  size_t n = 0;
+
+  if (! json_object_object_get_ex (config, "PortMappings", &mappings)
+      || port_mappings_from_json (mappings, &ports, &n, &ignore) < 0)
+    {
+      galley_error_release (&ignore);
+      return strdup ("");
+    }
+  return n > 0 ? port_format_summary (ports, n) : strdup ("");
+}
+
+static char *
+string_field (json_object *config, const char *key)
+{
+  const char *v = json_get_string (config, key);
+  return strdup (v ? v : "");
+}
 
 static void
 encode_config (json_object *config, char *f[N_FIELDS])
 {
-  _cleanup_json_ json_object *brief = json_object_new_object ();
+  _cleanup_json_ json_object *rest = json_object_new_object ();
   json_object *v;
   size_t k;
 
-  if (brief == NULL)
+  if (rest == NULL)
     return; /* a NULL field: decode rejects the record */
   for (k = 0; k < N_KEYS; k++)
-    if (json_object_object_get_ex (config, brief_keys[k], &v))
-      json_object_object_add (brief, brief_keys[k], json_object_get (v));
-  f[F_CONFIG] = strdup (json_object_to_json_string_ext (brief, JSON_C_TO_STRING_PLAIN));
+    if (json_object_object_get_ex (config, config_keys[k], &v))
+      json_object_object_add (rest, config_keys[k], json_object_get (v));
+  f[F_CONFIG] = strdup (json_object_to_json_string_ext (rest, JSON_C_TO_STRING_PLAIN));
   if (asprintf (&f[F_CREATED], "%" PRId64, time_parse_rfc3339 (json_get_string (config, "Created"))) < 0)
     f[F_CREATED] = NULL;
+  f[F_NAME] = string_field (config, "Name");
+  f[F_IMAGE] = string_field (config, "Image");
+  f[F_IMAGE_ID] = string_field (config, "ImageID");
+  f[F_RM] = strdup (json_object_object_get_ex (config, "Rm", &v) && json_object_get_boolean (v) ? "1" : "0");
+  f[F_COMMAND_LINE] = command_line (config);
+  f[F_PORTS] = ports_text (config);
 }
 
+/* The state as one field: "STATUS PID PID_START MONITOR_PID
+ * MONITOR_START BOOT_ID EXIT_CODE STARTED_AT FINISHED_AT RESTART_COUNT
+ * STOPPED_BY_USER", - for an empty boot id or no exit code.  */
 static void
 encode_state (const struct container_state *st, char *f[N_FIELDS])
 {
-  if (asprintf (&f[F_STATUS], "%s", container_status_name (st->status)) < 0
-      || asprintf (&f[F_PID], "%d", (int)st->pid) < 0
-      || asprintf (&f[F_PID_START], "%" PRIu64, st->pid_start) < 0
-      || asprintf (&f[F_MONITOR_PID], "%d", (int)st->monitor_pid) < 0
-      || asprintf (&f[F_MONITOR_START], "%" PRIu64, st->monitor_start) < 0
-      || asprintf (&f[F_BOOT_ID], "%s", st->boot_id) < 0
-      || (st->has_exit_code && asprintf (&f[F_EXIT_CODE], "%d", st->exit_code) < 0)
-      || asprintf (&f[F_STARTED_AT], "%" PRId64, st->started_at) < 0
-      || asprintf (&f[F_FINISHED_AT], "%" PRId64, st->finished_at) < 0
-      || asprintf (&f[F_RESTART_COUNT], "%d", st->restart_count) < 0
-      || asprintf (&f[F_STOPPED_BY_USER], "%d", (int)st->stopped_by_user) < 0)
-    return; /* a NULL field: decode rejects the record */
+  char exit_code[16] = "-";
+
+  if (st->has_exit_code)
+    snprintf (exit_code, sizeof exit_code, "%d", st->exit_code);
+  if (asprintf (&f[F_STATE], "%s %d %" PRIu64 " %d %" PRIu64 " %s %s %" PRId64 " %" PRId64 " %d %d",
+                container_status_name (st->status), (int)st->pid, st->pid_start, (int)st->monitor_pid,
+                st->monitor_start, st->boot_id[0] ? st->boot_id : "-", exit_code, st->started_at,
+                st->finished_at, st->restart_count, (int)st->stopped_by_user)
+      < 0)
+    f[F_STATE] = NULL; /* decode rejects the record */
 }
 
 static bool
 decode_state (const char *const *f, struct container_state *st)
 {
+  char buf[256], *word[11], *save = NULL;
   size_t i;
 
   for (i = 0; i < N_FIELDS; i++)
-    if (f[i] == NULL && i != F_EXIT_CODE)
+    if (f[i] == NULL)
+      return false;
+  if (snprintf (buf, sizeof buf, "%s", f[F_STATE]) >= (int)sizeof buf)
+    return false;
+  for (i = 0; i < 11; i++)
+    if ((word[i] = strtok_r (i == 0 ? buf : NULL, " ", &save)) == NULL)
       return false;
   memset (st, 0, sizeof *st);
-  if (container_status_parse (f[F_STATUS], &st->status) < 0)
+  if (strtok_r (NULL, " ", &save) != NULL || container_status_parse (word[0], &st->status) < 0)
     return false;
-  st->pid = (pid_t)strtol (f[F_PID], NULL, 10);
-  st->pid_start = strtoull (f[F_PID_START], NULL, 10);
-  st->monitor_pid = (pid_t)strtol (f[F_MONITOR_PID], NULL, 10);
-  st->monitor_start = strtoull (f[F_MONITOR_START], NULL, 10);
-  snprintf (st->boot_id, sizeof st->boot_id, "%s", f[F_BOOT_ID]);
-  st->has_exit_code = f[F_EXIT_CODE] != NULL;
-  st->exit_code = st->has_exit_code ? atoi (f[F_EXIT_CODE]) : 0;
-  st->started_at = strtoll (f[F_STARTED_AT], NULL, 10);
-  st->finished_at = strtoll (f[F_FINISHED_AT], NULL, 10);
-  st->restart_count = atoi (f[F_RESTART_COUNT]);
-  st->stopped_by_user = atoi (f[F_STOPPED_BY_USER]) != 0;
+  st->pid = (pid_t)strtol (word[1], NULL, 10);
+  st->pid_start = strtoull (word[2], NULL, 10);
+  st->monitor_pid = (pid_t)strtol (word[3], NULL, 10);
+  st->monitor_start = strtoull (word[4], NULL, 10);
+  if (strcmp (word[5], "-") != 0)
+    snprintf (st->boot_id, sizeof st->boot_id, "%s", word[5]);
+  st->has_exit_code = strcmp (word[6], "-") != 0;
+  st->exit_code = st->has_exit_code ? atoi (word[6]) : 0;
+  st->started_at = strtoll (word[7], NULL, 10);
+  st->finished_at = strtoll (word[8], NULL, 10);
+  st->restart_count = atoi (word[9]);
+  st->stopped_by_user = atoi (word[10]) != 0;
   return true;
 }
 
@@ -118,8 +193,8 @@ struct container_listing
   json_tokener *tok;
 };
 
-/* The row's config, parsed with the listing's one tokener
- * (json_tokener_parse would allocate a fresh one per call).  */
+/* The row's record (the fields ps reads), parsed with the listing's one
+ * tokener (json_tokener_parse would allocate a fresh one per call).  */
 static int
 config_from_fields (json_tokener *tok, const char *id, const char *const *f, json_object **out)
 {
@@ -135,6 +210,10 @@ config_from_fields (json_tokener *tok, const char *id, const char *const *f, jso
       return -1;
     }
   json_object_object_add (config, "Id", json_object_new_string (id));
+  json_object_object_add (config, "Name", json_object_new_string (f[F_NAME]));
+  json_object_object_add (config, "Image", json_object_new_string (f[F_IMAGE]));
+  json_object_object_add (config, "ImageID", json_object_new_string (f[F_IMAGE_ID]));
+  json_object_object_add (config, "Rm", json_object_new_boolean (strcmp (f[F_RM], "1") == 0));
   *out = config;
   return 0;
 }
@@ -171,6 +250,26 @@ by_created (const void *a, const void *b)
   return x->created < y->created ? -1 : x->created > y->created;
 }
 
+/* Fill row from a record's fields; false when they are unusable or the
+ * container cannot be reconciled (removed meanwhile).  */
+static bool
+fill_row (const struct galley_paths *p, const char *id, const char *const *f, struct listing_row *row)
+{
+  galley_error_t skip = NULL;
+
+  if (strlen (id) != 64 || ! decode_state (f, &row->state))
+    return false;
+  memcpy (row->id, id, sizeof row->id); /* 64 hex digits (checked) and the NUL */
+  row->fields = f;
+  row->created = strtoll (f[F_CREATED], NULL, 10);
+  if (container_state_reconcile (p, id, &row->state, &skip) < 0)
+    {
+      galley_error_release (&skip);
+      return false;
+    }
+  return true;
+}
+
 /* One row from the cache or, when stale, from the files.  false: skip it
  * (removed or half-created meanwhile).  */
 static bool
@@ -185,24 +284,71 @@ load_row (const struct galley_paths *p, DIR *d, struct list_cache *cache, const 
   if (fstatat (dirfd (d), id, &sb, AT_SYMLINK_NOFOLLOW) < 0)
     return false;
   f = list_cache_get (cache, id, &sb.st_ctim);
-  if (f == NULL || ! decode_state (f, &row->state))
-    {
-      f = read_and_cache (p, dirfd (d), cache, id, &sb.st_ctim, &skip);
-      if (f == NULL || ! decode_state (f, &row->state))
-        {
-          galley_error_release (&skip);
-          return false;
-        }
-    }
-  memcpy (row->id, id, sizeof row->id); /* 64 hex digits (checked) and the NUL */
-  row->fields = f;
-  row->created = strtoll (f[F_CREATED], NULL, 10);
-  if (container_state_reconcile (p, id, &row->state, &skip) < 0)
+  if (f != NULL && fill_row (p, id, f, row))
+    return true;
+  f = read_and_cache (p, dirfd (d), cache, id, &sb.st_ctim, &skip);
+  if (f == NULL)
     {
       galley_error_release (&skip);
       return false;
     }
-  return true;
+  return fill_row (p, id, f, row);
+}
+
+/* Room for row l->n: *cap grows to at least `want` rows.  */
+static int
+grow_rows (struct container_listing *l, size_t *cap, size_t want, galley_error_t *err)
+{
+  struct listing_row *bigger;
+  size_t more;
+
+  if (l->n < *cap)
+    return 0;
+  more = *cap ? 2 * *cap : want > 0 ? want : 256;
+  bigger = realloc (l->rows, more * sizeof *bigger);
+  if (bigger == NULL)
+    return galley_error_make (err, errno, "allocating");
+  *cap = more;
+  l->rows = bigger;
+  return 0;
+}
+
+/* Every row from the cache, which is current.  */
+static int
+rows_from_cache (const struct galley_paths *p, struct container_listing *l, galley_error_t *err)
+{
+  size_t i, n = list_cache_count (l->cache), cap = 0;
+
+  for (i = 0; i < n; i++)
+    {
+      const char *id;
+      const char *const *f = list_cache_record (l->cache, i, &id);
+      /* all at once: growing would copy into fresh pages each time */
+      if (grow_rows (l, &cap, n, err) < 0)
+        return -1;
+      if (fill_row (p, id, f, &l->rows[l->n]))
+        l->n++;
+    }
+  return 0;
+}
+
+/* Every row from the directory, each checked against its ctime.  */
+static int
+rows_from_directory (const struct galley_paths *p, struct container_listing *l, DIR *d, galley_error_t *err)
+{
+  size_t cap = 0;
+  struct dirent *e;
+
+  while ((e = readdir (d)) != NULL)
+    {
+      if (! container_id_valid (e->d_name))
+        continue;
+      if (grow_rows (l, &cap, 0, err) < 0)
+        return -1;
+      if (load_row (p, d, l->cache, e->d_name, &l->rows[l->n]))
+        l->n++;
+    }
+  return 0;
 }
 
 int
@@ -210,10 +356,11 @@ container_listing_open (const struct galley_paths *p, struct container_listing *
 {
   _cleanup_free_ char *dir = NULL;
   _cleanup_closedir_ DIR *d = NULL;
-  _cleanup_close_ int runfd = open (p->runroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  _cleanup_close_ int runfd = open (p->runroot, O_PATH | O_DIRECTORY | O_CLOEXEC), dfd = -1;
   struct container_listing *l = calloc (1, sizeof *l);
-  size_t cap = 0;
-  struct dirent *e;
+  char stamp[CHANGE_STAMP_MAX];
+  bool stamped = false;
+  int ret = 0;
 
   *out = NULL;
   if (l == NULL || asprintf (&dir, "%s/containers", p->root) < 0)
@@ -221,39 +368,59 @@ container_listing_open (const struct galley_paths *p, struct container_listing *
       free (l);
       return galley_error_make (err, errno, "allocating");
     }
-  d = opendir (dir);
-  if (d == NULL && errno != ENOENT)
+  dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0 && errno != ENOENT)
     {
       free (l);
       return galley_error_make (err, errno, "reading %s", dir);
     }
+  /* sampled before anything is read */
+  stamped = dfd >= 0 && change_counter_stamp (dfd, CONTAINERS_CHANGE_COUNTER, stamp);
   l->cache = list_cache_open (runfd, "containers-list.cache", N_FIELDS);
   if (l->cache == NULL)
     {
       free (l);
       return galley_error_make (err, ENOMEM, "allocating");
     }
-  while (d != NULL && (e = readdir (d)) != NULL)
+  if (stamped && list_cache_stamp (l->cache) != NULL && strcmp (list_cache_stamp (l->cache), stamp) == 0)
+    ret = rows_from_cache (p, l, err);
+  else if (dfd >= 0)
     {
-      if (! container_id_valid (e->d_name))
-        continue;
-      if (l->n == cap)
+      d = fdopendir (dfd);
+      if (d == NULL)
+        ret = galley_error_make (err, errno, "reading %s", dir);
+      else
         {
-          struct listing_row *bigger = realloc (l->rows, (cap = cap ? 2 * cap : 256) * sizeof *bigger);
-          if (bigger == NULL)
-            {
-              container_listing_close (l);
-              return galley_error_make (err, errno, "allocating");
-            }
-          l->rows = bigger;
+          dfd = -1; /* the DIR's now */
+          list_cache_set_stamp (l->cache, stamped ? stamp : NULL);
+          ret = rows_from_directory (p, l, d, err);
         }
-      if (load_row (p, d, l->cache, e->d_name, &l->rows[l->n]))
-        l->n++;
+    }
+  if (ret < 0)
+    {
+      container_listing_close (l);
+      return -1;
     }
   if (l->n > 1)
     qsort (l->rows, l->n, sizeof *l->rows, by_created);
   *out = l;
   return 0;
+}
+
+void
+container_listing_brief (const struct container_listing *l, size_t i, struct container_brief *out)
+{
+  const struct listing_row *r = &l->rows[i];
+
+  out->id = r->id;
+  out->state = &r->state;
+  out->created = r->created;
+  out->name = r->fields[F_NAME];
+  out->image = r->fields[F_IMAGE];
+  out->image_id = r->fields[F_IMAGE_ID];
+  out->command_line = r->fields[F_COMMAND_LINE];
+  out->ports = r->fields[F_PORTS];
+  out->auto_remove = strcmp (r->fields[F_RM], "1") == 0;
 }
 
 size_t

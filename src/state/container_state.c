@@ -411,7 +411,10 @@ container_state_write (const struct galley_paths *p, const char *id, const struc
   dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
     return errno == ENOENT ? no_such_container (err, id) : galley_error_make (err, errno, "opening %s", dir);
-  return json_write_atomic (dfd, "state.json", o, err);
+  if (json_write_atomic (dfd, "state.json", o, err) < 0)
+    return -1;
+  container_count_change (p);
+  return 0;
 }
 
 int

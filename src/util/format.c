@@ -298,7 +298,7 @@ struct format_stream
     const char *name; /* callers pass literals: compared by address */
     bool used;
   } uses[48];
-  size_t n_uses;
+  size_t n_uses, next_use;
 };
 
 static void
@@ -440,14 +440,21 @@ format_stream_uses (struct format_stream *s, const char *name)
 
   if (s->mode == STREAM_JSON || s->mode == STREAM_WHOLE_LIST || s->text == NULL)
     return true;
+  /* a caller asks in the same order for every row: try the next first */
+  if (s->next_use < s->n_uses && s->uses[s->next_use].name == name)
+    return s->uses[s->next_use++].used;
   for (i = 0; i < s->n_uses; i++)
     if (s->uses[i].name == name)
-      return s->uses[i].used;
+      {
+        s->next_use = i + 1;
+        return s->uses[i].used;
+      }
   used = template_mentions (s->text, name);
   if (s->n_uses < sizeof s->uses / sizeof s->uses[0])
     {
       s->uses[s->n_uses].name = name;
       s->uses[s->n_uses++].used = used;
+      s->next_use = s->n_uses;
     }
   return used;
 }

@@ -1,35 +1,43 @@
 /* The listing cache (see list_cache.h).
  *
- * File format, one record a line, sorted by key:
+ * File format: a header line, then the records sorted by key, each its
+ * strings NUL-terminated and a newline:
  *
- *     galley-list-cache 1 N
- *     KEY \t CTIME_SEC \t CTIME_NSEC \t FIELD1 ... \t FIELDN
+ *     galley-list-cache 3 N COUNT STAMP \n
+ *     KEY \0 CTIME_SEC \0 CTIME_NSEC \0 FIELD1 \0 ... FIELDN \0 \n
  *
- * Fields escape backslash, tab and newline as \\, \t and \n; a lone \-
- * is an absent (NULL) field.  */
+ * STAMP is the caller's stamp of the whole directory, - for none.  A
+ * field is = and its text, or - alone for an absent (NULL) one.  No
+ * escaping: the file is mapped read-only and its strings are used where
+ * they lie, so reading a listing of thousands of records allocates and
+ * touches little memory (a fresh page costs a fault, and faults are dear
+ * in some virtual machines).  */
 #include "config.h"
 #include "util/list_cache.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
 #include "util/fs.h"
 
-#define LIST_CACHE_MAGIC "galley-list-cache 1"
+#define LIST_CACHE_MAGIC "galley-list-cache 3"
 
 struct cache_record
 {
-  char *key;
+  const char *key;
   struct timespec ctime;
-  char **fields; /* n_fields entries */
-  bool used;     /* looked up and still valid: kept when writing */
-  bool owned;    /* key and fields are malloc'ed (put), not in the file buffer */
+  const char **fields; /* n_fields entries */
+  bool used;           /* looked up and still valid: kept when writing */
+  bool owned;          /* key and fields are malloc'ed (put), not in the mapped file */
 };
 
 struct list_cache
@@ -37,37 +45,17 @@ struct list_cache
   int dirfd;
   char *name;
   size_t n_fields;
-  char *text; /* the file, split and unescaped in place */
+  const char *map; /* the file, mapped read-only */
+  size_t map_len;
   struct cache_record *loaded;
   size_t n_loaded;
   struct cache_record *added;
   size_t n_added, cap_added;
   int64_t not_before; /* ns: directories changed since then are not cached */
+  char *loaded_stamp; /* NULL when none */
+  char *stamp;        /* to save with */
   bool dirty;
 };
-
-/* Unescape field in place; NULL for the absent marker.  */
-static char *
-unescape (char *s)
-{
-  char *r = s, *w = s;
-
-  if (strcmp (s, "\\-") == 0)
-    return NULL;
-  while (*r)
-    {
-      if (*r == '\\' && r[1] != '\0')
-        {
-          r++;
-          *w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' : *r;
-          r++;
-        }
-      else
-        *w++ = *r++;
-    }
-  *w = '\0';
-  return s;
-}
 
 static int
 compare_records (const void *a, const void *b)
@@ -75,49 +63,85 @@ compare_records (const void *a, const void *b)
   return strcmp (((const struct cache_record *)a)->key, ((const struct cache_record *)b)->key);
 }
 
-/* Split one line into its record; false when it is malformed.  */
-static bool
-parse_line (struct list_cache *c, char *line, struct cache_record *rec, char **fields)
+/* The NUL-terminated string at *p, which must end before end; *p moves
+ * past it.  NULL when it does not.  */
+static const char *
+next_string (const char **p, const char *end)
 {
-  char *parts[3], *end;
+  const char *s = *p, *nul = memchr (s, '\0', (size_t)(end - s));
+
+  if (nul == NULL)
+    return NULL;
+  *p = nul + 1;
+  return s;
+}
+
+static bool
+parse_number (const char *s, long long *out)
+{
+  char *rest;
+
+  errno = 0;
+  *out = strtoll (s, &rest, 10);
+  return errno == 0 && rest != s && *rest == '\0';
+}
+
+/* One record at *p; false when it is malformed.  */
+static bool
+parse_record (struct list_cache *c, const char **p, const char *end, struct cache_record *rec,
+              const char **fields)
+{
+  const char *sec, *nsec;
+  long long n;
   size_t i;
 
-  for (i = 0; i < 3 + c->n_fields; i++)
-    {
-      char *tab = strchr (line, '\t');
-      if ((tab == NULL) != (i == 2 + c->n_fields))
-        return false;
-      if (tab != NULL)
-        *tab = '\0';
-      if (i < 3)
-        parts[i] = line;
-      else
-        fields[i - 3] = unescape (line);
-      line = tab ? tab + 1 : NULL;
-    }
-  rec->key = parts[0];
-  rec->ctime.tv_sec = (time_t)strtoll (parts[1], &end, 10);
-  if (*end != '\0')
+  rec->key = next_string (p, end);
+  sec = next_string (p, end);
+  nsec = sec ? next_string (p, end) : NULL;
+  if (rec->key == NULL || rec->key[0] == '\0' || nsec == NULL || ! parse_number (sec, &n))
     return false;
-  rec->ctime.tv_nsec = strtol (parts[2], &end, 10);
+  rec->ctime.tv_sec = (time_t)n;
+  if (! parse_number (nsec, &n))
+    return false;
+  rec->ctime.tv_nsec = (long)n;
+  for (i = 0; i < c->n_fields; i++)
+    {
+      const char *f = next_string (p, end);
+      if (f == NULL || (f[0] != '=' && strcmp (f, "-") != 0))
+        return false;
+      fields[i] = f[0] == '=' ? f + 1 : NULL;
+    }
   rec->fields = fields;
-  return *end == '\0' && rec->key[0] != '\0';
+  if (*p == end || **p != '\n')
+    return false;
+  (*p)++;
+  return true;
 }
 
 static void
-parse_text (struct list_cache *c, size_t len)
+parse_file (struct list_cache *c)
 {
-  char *line = c->text, *nl, header[64];
-  size_t lines = 0, i;
-  char **fields;
+  const char *p = c->map, *end = c->map + c->map_len, *nl = memchr (p, '\n', c->map_len);
+  _cleanup_free_ char *line = NULL;
+  char prefix[64], *stamp, *rest;
+  unsigned long long count;
+  const char **fields;
+  size_t i;
 
-  snprintf (header, sizeof header, "%s %zu\n", LIST_CACHE_MAGIC, c->n_fields);
-  if (strncmp (c->text, header, strlen (header)) != 0)
+  /* "galley-list-cache 3 N COUNT STAMP" */
+  snprintf (prefix, sizeof prefix, "%s %zu ", LIST_CACHE_MAGIC, c->n_fields);
+  if (nl == NULL || (line = strndup (p, (size_t)(nl - p))) == NULL
+      || strncmp (line, prefix, strlen (prefix)) != 0)
     return;
-  for (i = 0; i < len; i++)
-    lines += c->text[i] == '\n';
-  c->loaded = calloc (lines, sizeof *c->loaded);
-  fields = calloc (lines * c->n_fields + 1, sizeof *fields);
+  errno = 0;
+  count = strtoull (line + strlen (prefix), &rest, 10);
+  stamp = rest + 1;
+  if (errno != 0 || *rest != ' ' || count == 0 || count > c->map_len || *stamp == '\0'
+      || strchr (stamp, ' ') != NULL)
+    return;
+  p = nl + 1;
+  c->loaded = calloc (count, sizeof *c->loaded);
+  fields = calloc (count * c->n_fields + 1, sizeof *fields);
   if (c->loaded == NULL || fields == NULL)
     {
       free (fields);
@@ -125,32 +149,51 @@ parse_text (struct list_cache *c, size_t len)
       c->loaded = NULL;
       return;
     }
-  line += strlen (header);
-  while ((nl = strchr (line, '\n')) != NULL)
+  for (i = 0; i < count; i++)
+    if (! parse_record (c, &p, end, &c->loaded[i], fields + i * c->n_fields))
+      break;
+  if (i < count || p != end)
     {
-      *nl = '\0';
-      if (! parse_line (c, line, &c->loaded[c->n_loaded], fields + c->n_loaded * c->n_fields))
-        {
-          /* a damaged cache is no cache: rebuild it all */
-          c->n_loaded = 0;
-          break;
-        }
-      c->n_loaded++;
-      line = nl + 1;
+      /* a damaged cache is no cache: rebuild it all */
+      free (fields);
+      return;
     }
-  if (c->n_loaded == 0)
-    free (fields);
+  c->n_loaded = count;
+  if (strcmp (stamp, "-") != 0)
+    c->loaded_stamp = strdup (stamp);
   /* written sorted, but a bsearch must not trust a file */
-  qsort (c->loaded, c->n_loaded, sizeof *c->loaded, compare_records);
+  for (i = 1; i < c->n_loaded; i++)
+    if (compare_records (&c->loaded[i - 1], &c->loaded[i]) >= 0)
+      {
+        qsort (c->loaded, c->n_loaded, sizeof *c->loaded, compare_records);
+        break;
+      }
+}
+
+static void
+map_file (struct list_cache *c, int dirfd, const char *name)
+{
+  _cleanup_close_ int fd = openat (dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  struct stat sb;
+  void *map;
+
+  if (fd < 0 || fstat (fd, &sb) < 0 || ! S_ISREG (sb.st_mode) || sb.st_size == 0
+      || (uint64_t)sb.st_size > (256u << 20))
+    return;
+  /* the file is only ever replaced (rename), never rewritten in place */
+  map = mmap (NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  if (map == MAP_FAILED)
+    return;
+  c->map = map;
+  c->map_len = (size_t)sb.st_size;
+  parse_file (c);
 }
 
 struct list_cache *
 list_cache_open (int dirfd, const char *name, size_t n_fields)
 {
   struct list_cache *c = calloc (1, sizeof *c);
-  galley_error_t ignore = NULL;
   struct timespec now;
-  size_t len = 0;
 
   if (c == NULL || (c->name = strdup (name)) == NULL)
     {
@@ -163,10 +206,7 @@ list_cache_open (int dirfd, const char *name, size_t n_fields)
   /* the clock that stamps ctimes; a second of margin for clock steps */
   clock_gettime (CLOCK_REALTIME_COARSE, &now);
   c->not_before = ((int64_t)now.tv_sec - 1) * 1000000000 + now.tv_nsec;
-  if (fs_read_file (dirfd, name, 256u << 20, &c->text, &len, &ignore) < 0)
-    galley_error_release (&ignore);
-  else
-    parse_text (c, len);
+  map_file (c, dirfd, name);
   return c;
 }
 
@@ -184,6 +224,34 @@ list_cache_get (struct list_cache *c, const char *key, const struct timespec *ct
   return (const char *const *)rec->fields;
 }
 
+const char *
+list_cache_stamp (const struct list_cache *c)
+{
+  return c->loaded_stamp;
+}
+
+void
+list_cache_set_stamp (struct list_cache *c, const char *stamp)
+{
+  free (c->stamp);
+  /* out of memory: no stamp, which is always safe */
+  c->stamp = stamp ? strdup (stamp) : NULL;
+}
+
+size_t
+list_cache_count (const struct list_cache *c)
+{
+  return c->n_loaded;
+}
+
+const char *const *
+list_cache_record (struct list_cache *c, size_t i, const char **key)
+{
+  c->loaded[i].used = true;
+  *key = c->loaded[i].key;
+  return (const char *const *)c->loaded[i].fields;
+}
+
 static void
 record_free (struct cache_record *r, size_t n_fields)
 {
@@ -191,9 +259,9 @@ record_free (struct cache_record *r, size_t n_fields)
 
   if (! r->owned)
     return;
-  free (r->key);
+  free ((char *)r->key);
   for (i = 0; r->fields && i < n_fields; i++)
-    free (r->fields[i]);
+    free ((char *)r->fields[i]);
   free (r->fields);
 }
 
@@ -236,40 +304,21 @@ list_cache_put (struct list_cache *c, const char *key, const struct timespec *ct
 }
 
 static void
-write_escaped (FILE *f, const char *s)
-{
-  if (s == NULL)
-    {
-      fputs ("\\-", f);
-      return;
-    }
-  for (; *s; s++)
-    switch (*s)
-      {
-      case '\\':
-        fputs ("\\\\", f);
-        break;
-      case '\t':
-        fputs ("\\t", f);
-        break;
-      case '\n':
-        fputs ("\\n", f);
-        break;
-      default:
-        putc (*s, f);
-      }
-}
-
-static void
 write_record (FILE *f, const struct cache_record *r, size_t n_fields)
 {
   size_t i;
 
-  fprintf (f, "%s\t%lld\t%ld", r->key, (long long)r->ctime.tv_sec, (long)r->ctime.tv_nsec);
+  fprintf (f, "%s%c%lld%c%ld%c", r->key, 0, (long long)r->ctime.tv_sec, 0, (long)r->ctime.tv_nsec, 0);
   for (i = 0; i < n_fields; i++)
     {
-      putc ('\t', f);
-      write_escaped (f, r->fields[i]);
+      if (r->fields[i] != NULL)
+        {
+          putc ('=', f);
+          fputs (r->fields[i], f);
+        }
+      else
+        putc ('-', f);
+      putc ('\0', f);
     }
   putc ('\n', f);
 }
@@ -289,6 +338,7 @@ save (struct list_cache *c)
   _cleanup_free_ struct cache_record **all = NULL;
   _cleanup_close_ int fd = -1;
   size_t len = 0, n = 0, i;
+  bool complete = true;
   FILE *f;
 
   all = calloc (c->n_loaded + c->n_added + 1, sizeof *all);
@@ -300,11 +350,14 @@ save (struct list_cache *c)
   for (i = 0; i < c->n_added; i++)
     if (c->added[i].used)
       all[n++] = &c->added[i];
+    else
+      complete = false;
   qsort (all, n, sizeof *all, compare_record_ptrs);
   f = open_memstream (&buf, &len);
   if (f == NULL)
     return;
-  fprintf (f, "%s %zu\n", LIST_CACHE_MAGIC, c->n_fields);
+  /* a racily clean record left out: the file is not all of the directory */
+  fprintf (f, "%s %zu %zu %s\n", LIST_CACHE_MAGIC, c->n_fields, n, complete && c->stamp ? c->stamp : "-");
   for (i = 0; i < n; i++)
     write_record (f, all[i], c->n_fields);
   if (fclose (f) != 0)
@@ -324,6 +377,8 @@ list_cache_close (struct list_cache *c)
 
   for (i = 0; i < c->n_loaded; i++)
     stale = stale || ! c->loaded[i].used;
+  if (c->stamp != NULL && (c->loaded_stamp == NULL || strcmp (c->stamp, c->loaded_stamp) != 0))
+    stale = true;
   if (c->dirty || stale)
     save (c);
   for (i = 0; i < c->n_added; i++)
@@ -332,7 +387,10 @@ list_cache_close (struct list_cache *c)
   if (c->n_loaded > 0)
     free (c->loaded[0].fields);
   free (c->loaded);
-  free (c->text);
+  if (c->map != NULL)
+    munmap ((void *)c->map, c->map_len);
+  free (c->loaded_stamp);
+  free (c->stamp);
   free (c->name);
   if (c->dirfd >= 0)
     close (c->dirfd);

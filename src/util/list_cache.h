@@ -11,6 +11,10 @@
  * second write in the same tick would leave it unchanged), as git does with
  * its "racily clean" index entries.
  *
+ * A caller that can tell whether anything in the directory changed at all
+ * (util/change_counter.h) saves the cache with that stamp; while the stamp
+ * is current, every record is valid without a stat(2).
+ *
  * The file is a cache: written without fsync, rebuilt when unreadable or
  * of another format, and any reader may replace it.  */
 #ifndef GALLEY_LIST_CACHE_H
@@ -39,6 +43,20 @@ const char *const *list_cache_get (struct list_cache *c, const char *key, const 
  * returns the copy (valid as long as the cache), NULL on failure.  */
 const char *const *list_cache_put (struct list_cache *c, const char *key, const struct timespec *ctime,
                                    const char *const *fields, galley_error_t *err);
+
+/* The stamp the cache was saved with when it holds every record of the
+ * directory as of that stamp; NULL when none.  */
+const char *list_cache_stamp (const struct list_cache *c);
+
+/* Save the cache with this stamp of the directory, sampled before any of
+ * its records was read (NULL: none).  It is kept only when the file holds
+ * every record looked up or put (none was too recent to be trusted).  */
+void list_cache_set_stamp (struct list_cache *c, const char *stamp);
+
+/* The records as loaded, in key order, for a caller whose stamp is still
+ * current: record i's fields, and its key in *key.  */
+size_t list_cache_count (const struct list_cache *c);
+const char *const *list_cache_record (struct list_cache *c, size_t i, const char **key);
 
 /* Write the cache back when records were added or not looked up (their
  * directory is gone), dropping the latter.  Best effort: a failure to

@@ -126,5 +126,5 @@ container_dir () {
   run_galley run --rm --name gone $RUN_IMAGE true
   run ls "$GALLEY_TEST_ROOT/containers"
   assert_output_not_contains "rootfs"
-  [ -z "$(find "$GALLEY_TEST_ROOT/containers" -mindepth 1 -maxdepth 1 -type d)" ]
+  [ -z "$(container_dirs)" ]
 }

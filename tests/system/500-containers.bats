@@ -171,7 +171,7 @@ b"
   run_galley ps -aq
   assert_output_equals ""
   # nothing of it left in the storage
-  [ -z "$(ls "$GALLEY_TEST_ROOT/containers" | grep -v '\.lock$' || true)" ]
+  [ -z "$(container_dirs)" ]
 }
 
 @test "--restart=on-failure:2 restarts twice; always stops with stop" {

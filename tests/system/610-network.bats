@@ -207,7 +207,7 @@ EOF
   run_galley 125 run --network none -p 18080:80 $RUN_IMAGE true
   run_galley 125 create -p abc:80 $RUN_IMAGE true
   # nothing behind: no container records, no volumes, no slirp4netns
-  [ -z "$(ls -A "$GALLEY_TEST_ROOT/containers" 2> /dev/null)" ]
+  [ -z "$(container_dirs)" ]
   run_galley volume ls -q
   assert_output_equals ""
   no_slirp_left

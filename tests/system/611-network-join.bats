@@ -120,7 +120,7 @@ teardown () {
   run_galley 125 run --network no-such-net $RUN_IMAGE true
   assert_stderr_contains "unable to find network with name or ID no-such-net: network not found"
   run_galley 125 create --network no-such-net $RUN_IMAGE true
-  [ -z "$(ls -A "$GALLEY_TEST_ROOT/containers" 2> /dev/null)" ]
+  [ -z "$(container_dirs)" ]
   run_galley 125 network create --subnet 10.0.0.1/24 bad1
   assert_stderr_contains "host bits"
   run_galley 125 network create --subnet 10.0.0.0/33 bad2

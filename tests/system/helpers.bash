@@ -293,6 +293,12 @@ visible_commands () {
   "$GALLEY" __complete ""
 }
 
+# The container directories of the store, one per line (its lock and
+# change counter are not containers).
+container_dirs () {
+  find "$GALLEY_TEST_ROOT/containers" -mindepth 1 -maxdepth 1 -type d 2> /dev/null
+}
+
 random_string () {
   head -c 64 /dev/urandom | tr -dc 'a-z0-9' | head -c "${1:-10}"
 }

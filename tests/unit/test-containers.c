@@ -1,6 +1,8 @@
 /* Unit tests of the container lifecycle pieces: the k8s-file log records,
- * RFC 3339 times, signal names, restart policies, human statuses, and the
- * state reconciliation (dead pid, recycled pid, wiped runroot).  */
+ * RFC 3339 times, signal names, restart policies, human statuses, the
+ * state reconciliation (dead pid, recycled pid, wiped runroot), and the
+ * listing of ps, which every change shows at once though it trusts its
+ * cache without looking at the containers.  */
 #include "config.h"
 
 #include <errno.h>
@@ -27,6 +29,7 @@
 #include "state/container_log.h"
 #include "state/container_state.h"
 #include "state/lock.h"
+#include "util/change_counter.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -416,6 +419,82 @@ test_state_missing (void **state)
   container_entry_clear (&e);
 }
 
+/* The listing's rows as "name:status" lines, oldest first; and whether
+ * the cache it leaves is stamped as current (the next listing reads no
+ * container).  */
+static char *
+listing_text (const struct galley_paths *p, bool *current)
+{
+  _cleanup_free_ char *cdir = NULL, *cache = NULL;
+  struct container_listing *l = NULL;
+  galley_error_t err = NULL;
+  char *text = NULL, stamp[CHANGE_STAMP_MAX];
+  size_t len = 0, i;
+  FILE *f = open_memstream (&text, &len);
+
+  assert_int_equal (container_listing_open (p, &l, &err), 0);
+  for (i = 0; i < container_listing_count (l); i++)
+    {
+      struct container_entry e;
+      assert_int_equal (container_listing_entry (l, i, &e, &err), 0);
+      fprintf (f, "%s:%s\n", container_entry_name (&e), container_status_name (e.state.status));
+      container_entry_clear (&e);
+    }
+  container_listing_close (l);
+  fclose (f);
+  assert_true (asprintf (&cdir, "%s/containers", p->root) > 0);
+  {
+    _cleanup_close_ int dfd = open (cdir, O_RDONLY | O_DIRECTORY);
+    _cleanup_close_ int rfd = open (p->runroot, O_RDONLY | O_DIRECTORY);
+    assert_true (change_counter_stamp (dfd, CONTAINERS_CHANGE_COUNTER, stamp));
+    assert_int_equal (fs_read_file (rfd, "containers-list.cache", 0, &cache, NULL, &err), 0);
+    *current = strstr (cache, stamp) != NULL && strchr (cache, '\n') > strstr (cache, stamp);
+  }
+  return text;
+}
+
+static void
+test_listing_sees_every_change (void **state)
+{
+  static const char *const OTHER = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
+  struct fixture *f = *state;
+  struct container_state st = running_as_self ();
+  _cleanup_json_ json_object *config = NULL, *other = json_object_new_object ();
+  galley_error_t err = NULL;
+  bool current;
+  char *text;
+
+  text = listing_text (&f->paths, &current);
+  assert_string_equal (text, "c:created\n");
+  free (text);
+  /* the fixture wrote its record less than a second ago: not yet kept */
+  text = listing_text (&f->paths, &current);
+  free (text);
+  sleep (2);
+  text = listing_text (&f->paths, &current);
+  free (text);
+  assert_true (current);
+  /* each change, in the same clock tick as the listing before it */
+  assert_int_equal (container_state_write (&f->paths, ID, &st, &err), 0);
+  text = listing_text (&f->paths, &current);
+  assert_string_equal (text, "c:running\n");
+  free (text);
+  assert_int_equal (container_load (&f->paths, ID, &config, &err), 0);
+  json_object_object_add (config, "Name", json_object_new_string ("renamed"));
+  assert_int_equal (container_write_record (&f->paths, ID, config, &err), 0);
+  text = listing_text (&f->paths, &current);
+  assert_string_equal (text, "renamed:running\n");
+  free (text);
+  assert_int_equal (container_create (&f->paths, OTHER, "other", other, &err), 0);
+  text = listing_text (&f->paths, &current);
+  assert_string_equal (text, "renamed:running\nother:created\n");
+  free (text);
+  assert_int_equal (container_remove (&f->paths, NULL, ID, &err), 0);
+  text = listing_text (&f->paths, &current);
+  assert_string_equal (text, "other:created\n");
+  free (text);
+}
+
 int
 main (void)
 {
@@ -430,6 +509,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_state_roundtrip, setup, teardown),
     cmocka_unit_test_setup_teardown (test_state_reconciles, setup, teardown),
     cmocka_unit_test_setup_teardown (test_state_missing, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_listing_sees_every_change, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

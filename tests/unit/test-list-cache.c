@@ -1,7 +1,10 @@
 /* Unit tests of src/util/list_cache.c: records survive a save and load
  * with any bytes in their fields, a changed ctime makes a record stale, a
  * record changed in the last second is never trusted, records that were
- * not looked up are dropped, and a damaged file is no cache.  */
+ * not looked up are dropped, and a damaged file is no cache; the stamp of
+ * a whole directory is kept only for a complete file.  And of
+ * src/util/change_counter.c: every change moves the stamp, across
+ * rotation too, and a counter that missed a change is not trusted.  */
 #include "config.h"
 
 #include <fcntl.h>
@@ -11,11 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "util/change_counter.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/list_cache.h"
@@ -125,40 +130,145 @@ test_racy_record_not_trusted (void **state)
 }
 
 static void
-test_damaged_file (void **state)
+test_stamp (void **state)
 {
-  static const char *const texts[] = {
-    "galley-list-cache 1 1\na\t1000\t5\n",       /* a field missing */
-    "galley-list-cache 1 1\na\t1000\t5\tx\ty\n", /* one too many */
-    "galley-list-cache 1 1\na\t10x\t5\tx\n",     /* a bad number */
-    "galley-list-cache 1 1\n\t1000\t5\tx\n",     /* no key */
-    "something else\na\t1000\t5\tx\n",           /* not a cache */
-  };
   char *path;
   int dfd = open_tmpdir (&path);
+  const char *in[1] = { "x" };
+  galley_error_t err = NULL;
+  struct timespec now;
+  struct list_cache *c;
+
+  (void)state;
+  c = list_cache_open (dfd, "cache", 1);
+  assert_null (list_cache_stamp (c));
+  assert_non_null (list_cache_put (c, "a", &old_a, in, &err));
+  list_cache_set_stamp (c, "s1");
+  list_cache_close (c);
+  c = list_cache_open (dfd, "cache", 1);
+  assert_string_equal (list_cache_stamp (c), "s1");
+  assert_int_equal (list_cache_count (c), 1);
+  {
+    const char *key;
+    const char *const *f = list_cache_record (c, 0, &key);
+    assert_string_equal (key, "a");
+    assert_string_equal (f[0], "x");
+  }
+  /* nothing else changed, but a new stamp is saved */
+  list_cache_set_stamp (c, "s2");
+  list_cache_close (c);
+  c = list_cache_open (dfd, "cache", 1);
+  assert_string_equal (list_cache_stamp (c), "s2");
+  assert_non_null (list_cache_get (c, "a", &old_a));
+  /* a record too recent to keep: the file is not the whole directory */
+  clock_gettime (CLOCK_REALTIME_COARSE, &now);
+  assert_non_null (list_cache_put (c, "fresh", &now, in, &err));
+  list_cache_set_stamp (c, "s3");
+  list_cache_close (c);
+  c = list_cache_open (dfd, "cache", 1);
+  assert_null (list_cache_stamp (c));
+  assert_non_null (list_cache_get (c, "a", &old_a));
+  list_cache_close (c);
+  remove_tmpdir (dfd, path);
+}
+
+static void
+test_change_counter (void **state)
+{
+  char *path, s0[CHANGE_STAMP_MAX], s1[CHANGE_STAMP_MAX], s2[CHANGE_STAMP_MAX];
+  int dfd = open_tmpdir (&path), i;
+  struct stat sb;
+
+  (void)state;
+  /* made on first sight */
+  assert_true (change_counter_stamp (dfd, "changes", s0));
+  assert_true (change_counter_stamp (dfd, "changes", s1));
+  assert_string_equal (s0, s1);
+  change_counter_bump (dfd, "changes");
+  assert_true (change_counter_stamp (dfd, "changes", s1));
+  assert_string_not_equal (s0, s1);
+  /* full: replaced by an empty file, still another stamp */
+  for (i = 0; i < 64 * 1024; i++)
+    change_counter_bump (dfd, "changes");
+  assert_true (change_counter_stamp (dfd, "changes", s2));
+  assert_string_not_equal (s1, s2);
+  assert_int_equal (fstatat (dfd, "changes", &sb, 0), 0);
+  assert_true (sb.st_size < 64 * 1024);
+  /* a counter that cannot count is removed; none is not trusted */
+  assert_int_equal (unlinkat (dfd, "changes", 0), 0);
+  assert_int_equal (symlinkat ("elsewhere", dfd, "changes"), 0);
+  assert_false (change_counter_stamp (dfd, "changes", s0));
+  change_counter_bump (dfd, "changes");
+  assert_int_equal (fstatat (dfd, "changes", &sb, AT_SYMLINK_NOFOLLOW), -1);
+  assert_true (change_counter_stamp (dfd, "changes", s0));
+  remove_tmpdir (dfd, path);
+}
+
+#define TEXT(s)     \
+  {                 \
+    s, sizeof s - 1 \
+  }
+
+static void
+test_damaged_file (void **state)
+{
+  static const struct
+  {
+    const char *text;
+    size_t len;
+  } texts[] = {
+    TEXT ("galley-list-cache 3 1 1 -\na\0"
+          "1000\0"
+          "5\0\n"), /* a field missing */
+    TEXT ("galley-list-cache 3 1 1 -\na\0"
+          "1000\0"
+          "5\0=x\0=y\0\n"), /* one too many */
+    TEXT ("galley-list-cache 3 1 1 -\na\0"
+          "10x\0"
+          "5\0=x\0\n"), /* a bad number */
+    TEXT ("galley-list-cache 3 1 1 -\n\0"
+          "1000\0"
+          "5\0=x\0\n"), /* no key */
+    TEXT ("galley-list-cache 3 1 1 -\na\0"
+          "1000\0"
+          "5\0x\0\n"), /* no field marker */
+    TEXT ("galley-list-cache 3 1 1 -\na\0"
+          "1000\0"
+          "5\0=x\0"), /* cut short */
+    TEXT ("galley-list-cache 3 1 2 -\na\0"
+          "1000\0"
+          "5\0=x\0\n"), /* fewer than counted */
+    TEXT ("galley-list-cache 3 1 1 -\na\0"
+          "1000\0"
+          "5\0=x\0\nb\0"),                             /* more */
+    TEXT ("galley-list-cache 2 1 -\na\t1000\t5\tx\n"), /* the text format */
+    TEXT ("something else\na\0"
+          "1000\0"
+          "5\0=x\0\n"), /* not a cache */
+  };
+  static const char good[] = "galley-list-cache 3 1 1 -\na\0"
+                             "1000\0"
+                             "5\0=x\0\n";
+  char *path;
+  int dfd = open_tmpdir (&path);
+  galley_error_t err = NULL;
+  struct list_cache *c;
   size_t i;
 
   (void)state;
   for (i = 0; i < sizeof texts / sizeof texts[0]; i++)
     {
-      galley_error_t err = NULL;
-      struct list_cache *c;
-      assert_int_equal (fs_write_atomic (dfd, "cache", texts[i], strlen (texts[i]), 0600, &err), 0);
+      assert_int_equal (fs_write_atomic (dfd, "cache", texts[i].text, texts[i].len, 0600, &err), 0);
       c = list_cache_open (dfd, "cache", 1);
       assert_null (list_cache_get (c, "a", &old_a));
       list_cache_close (c);
     }
-  {
-    /* and the well-formed one is read */
-    const char *good = "galley-list-cache 1 1\na\t1000\t5\tx\n";
-    galley_error_t err = NULL;
-    struct list_cache *c;
-    assert_int_equal (fs_write_atomic (dfd, "cache", good, strlen (good), 0600, &err), 0);
-    c = list_cache_open (dfd, "cache", 1);
-    assert_non_null (list_cache_get (c, "a", &old_a));
-    assert_string_equal (list_cache_get (c, "a", &old_a)[0], "x");
-    list_cache_close (c);
-  }
+  /* and the well-formed one is read */
+  assert_int_equal (fs_write_atomic (dfd, "cache", good, sizeof good - 1, 0600, &err), 0);
+  c = list_cache_open (dfd, "cache", 1);
+  assert_non_null (list_cache_get (c, "a", &old_a));
+  assert_string_equal (list_cache_get (c, "a", &old_a)[0], "x");
+  list_cache_close (c);
   remove_tmpdir (dfd, path);
 }
 
@@ -170,6 +280,8 @@ main (void)
     cmocka_unit_test (test_own_dirfd),
     cmocka_unit_test (test_racy_record_not_trusted),
     cmocka_unit_test (test_damaged_file),
+    cmocka_unit_test (test_stamp),
+    cmocka_unit_test (test_change_counter),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
