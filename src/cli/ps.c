@@ -165,6 +165,22 @@ container_sizes (struct cli_context *ctx, struct store *s, struct ps_item *e)
   galley_error_release (&ignore);
 }
 
+/* "a,b" as the JSON array ["a", "b"] (network names have no commas).  */
+static json_object *
+networks_array (const char *joined)
+{
+  json_object *arr = json_object_new_array ();
+  const char *p = joined, *comma;
+
+  while (*p != '\0')
+    {
+      comma = strchrnul (p, ',');
+      json_object_array_add (arr, json_object_new_string_len (p, (int)(comma - p)));
+      p = *comma ? comma + 1 : comma;
+    }
+  return arr;
+}
+
 /* podman's record of a container (ps --format json), and for templates
  * the same with its text columns.  A field the output never shows is not
  * computed (format_stream_uses): a 1000-row table needs 7 of the 30, all
@@ -210,7 +226,7 @@ ps_record (const struct ps_options *o, const struct ps_item *it, struct format_s
     }
   ADD ("Namespaces", json_object_new_object ());
   if (json)
-    json_object_object_add (r, "Networks", json_object_new_array ());
+    json_object_object_add (r, "Networks", networks_array (b->networks));
   ADD ("Pid", json_object_new_int (b->state->status == CONTAINER_STATUS_RUNNING
                                            || b->state->status == CONTAINER_STATUS_PAUSED
                                        ? b->state->pid
@@ -276,7 +292,7 @@ ps_record (const struct ps_options *o, const struct ps_item *it, struct format_s
   else
     ADD ("Size", json_object_new_string (""));
   ADD ("Mounts", json_object_new_string (""));
-  ADD ("Networks", json_object_new_string (""));
+  ADD ("Networks", json_object_new_string (b->networks));
   return r;
 #undef ADD
 }

@@ -55,6 +55,7 @@ struct container_brief
   const char *name, *image, *image_id;
   const char *command_line; /* entrypoint and command, joined by spaces */
   const char *ports;        /* the published ports, as the PORTS column */
+  const char *networks;     /* the named networks, joined by commas */
   bool auto_remove;
 };
 void container_listing_brief (const struct container_listing *l, size_t i, struct container_brief *out);

@@ -23,6 +23,7 @@
 
 #include "runtime/portspec.h"
 #include "state/container.h"
+#include "state/network_members.h"
 #include "util/change_counter.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -45,6 +46,7 @@ enum
   F_RM,           /* "1" for --rm */
   F_COMMAND_LINE, /* the command, words joined by spaces */
   F_PORTS,        /* the published ports as ps shows them */
+  F_NETWORKS,     /* the named networks, joined by commas */
   F_STATE,        /* the state as written, see encode_state */
   N_FIELDS
 };
@@ -98,6 +100,32 @@ ports_text (json_object *config)
 }
 
 static char *
+networks_text (json_object *config)
+{
+  struct network_member *m = NULL;
+  galley_error_t ignore = NULL;
+  char *text = NULL;
+  size_t n = 0, len = 0, i;
+  FILE *f;
+
+  if (network_members_of (config, &m, &n, &ignore) < 0)
+    {
+      galley_error_release (&ignore);
+      return strdup ("");
+    }
+  f = open_memstream (&text, &len);
+  for (i = 0; f != NULL && i < n; i++)
+    fprintf (f, "%s%s", i > 0 ? "," : "", m[i].name);
+  network_members_free (m, n);
+  if (f == NULL || fclose (f) != 0)
+    {
+      free (text);
+      return NULL;
+    }
+  return text;
+}
+
+static char *
 string_field (json_object *config, const char *key)
 {
   const char *v = json_get_string (config, key);
@@ -125,6 +153,7 @@ encode_config (json_object *config, char *f[N_FIELDS])
   f[F_RM] = strdup (json_object_object_get_ex (config, "Rm", &v) && json_object_get_boolean (v) ? "1" : "0");
   f[F_COMMAND_LINE] = command_line (config);
   f[F_PORTS] = ports_text (config);
+  f[F_NETWORKS] = networks_text (config);
 }
 
 /* The state as one field: "STATUS PID PID_START MONITOR_PID
@@ -420,6 +449,7 @@ container_listing_brief (const struct container_listing *l, size_t i, struct con
   out->image_id = r->fields[F_IMAGE_ID];
   out->command_line = r->fields[F_COMMAND_LINE];
   out->ports = r->fields[F_PORTS];
+  out->networks = r->fields[F_NETWORKS];
   out->auto_remove = strcmp (r->fields[F_RM], "1") == 0;
 }
 

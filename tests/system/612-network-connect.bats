@@ -106,12 +106,23 @@ inspect_networks () {
   run_galley inspect --format '{{json .NetworkSettings.Networks}}' c1
   [ "$(echo "$output" | jq -r 'keys | join(" ")')" = "n1 n2" ]
   [ "$(echo "$output" | jq -r '.n2.Aliases[0] + " " + .n2.IPAddress')" = "c1alias " ]
+  # ps shows the networks as podman: joined in a table, a list in JSON
+  run_galley ps -a --filter name=c1 --format '{{.Networks}}'
+  assert_output_equals "n1,n2"
+  run_galley ps -a --filter name=c1 --format json
+  [ "$(echo "$output" | jq -r '.[0].Networks | join(" ")')" = "n1 n2" ]
   run_galley start -a c1
   assert_output_equals "eth0 eth1 lo "
   run_galley network disconnect n1 c1
+  run_galley ps -a --filter name=c1 --format '{{.Networks}}'
+  assert_output_equals "n2"
   run_galley start -a c1
   assert_output_equals "eth0 lo "
   run_galley network disconnect n2 c1
+  run_galley ps -a --filter name=c1 --format '{{.Networks}}'
+  assert_output_equals ""
+  run_galley ps -a --filter name=c1 --format json
+  [ "$(echo "$output" | jq -c '.[0].Networks')" = "[]" ]
   run_galley start -a c1
   assert_output_equals "lo "
   run_galley 125 network disconnect n2 c1
