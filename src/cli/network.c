@@ -275,8 +275,9 @@ cli_cmd_network_ls (struct cli_context *ctx, int argc, char **argv, galley_error
   if (quiet && format == NULL)
     format = "{{.Name}}";
   json_object_object_add (headers, "ID", json_object_new_string ("NETWORK ID"));
-  ret = format_print (stdout, format, "table {{.ID}}\t{{.Name}}\t{{.Driver}}", records, headers, noheading,
-                      err);
+  /* podman's network ls indents its JSON by two */
+  ret = format_print_indented (stdout, format, "table {{.ID}}\t{{.Name}}\t{{.Driver}}", records, headers,
+                               noheading, 2, err);
 out:
   network_def_list_free (defs, n);
   return ret;

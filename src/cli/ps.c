@@ -435,6 +435,7 @@ cli_cmd_ps (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
                                hdr, o.noheading, err);
       if (out == NULL)
         goto out;
+      format_stream_set_json_indent (out, 2); /* podman's ps */
     }
   o.need_record = out != NULL && format_stream_uses (out, "Labels");
   for (i = 0; i < o.n_filters; i++)

@@ -242,7 +242,9 @@ cli_cmd_volume_ls (struct cli_context *ctx, int argc, char **argv, galley_error_
   if (quiet && format == NULL)
     format = "{{.Name}}";
   json_object_object_add (headers, "Name", json_object_new_string ("VOLUME NAME"));
-  return format_print (stdout, format, "table {{.Driver}}\t{{.Name}}", records, headers, noheading, err);
+  /* podman's volume ls indents its JSON by two */
+  return format_print_indented (stdout, format, "table {{.Driver}}\t{{.Name}}", records, headers, noheading,
+                                2, err);
 }
 
 int

@@ -299,6 +299,7 @@ struct format_stream
     bool used;
   } uses[48];
   size_t n_uses, next_use;
+  int json_indent; /* STREAM_JSON */
 };
 
 static void
@@ -340,6 +341,7 @@ format_stream_new (FILE *out, const char *format, const char *default_format, js
     {
       s->mode = STREAM_JSON;
       s->items = json_object_new_array ();
+      s->json_indent = 4;
       return s;
     }
   s->mode = strncmp (format, "table ", 6) == 0 ? STREAM_TABLE : STREAM_TEMPLATE;
@@ -395,7 +397,7 @@ format_stream_finish (struct format_stream *s, galley_error_t *err)
   int ret = 0;
 
   if (s->mode == STREAM_JSON)
-    format_print_json (s->out, s->items, 4);
+    format_print_json (s->out, s->items, s->json_indent);
   else if (s->mode == STREAM_WHOLE_LIST)
     ret = template_render (s->t, s->items, s->out, err);
   else if (s->mode == STREAM_TABLE)
@@ -466,14 +468,28 @@ format_stream_abort (struct format_stream *s)
     stream_free (s);
 }
 
+void
+format_stream_set_json_indent (struct format_stream *s, int indent)
+{
+  s->json_indent = indent;
+}
+
 int
 format_print (FILE *out, const char *format, const char *default_format, json_object *items,
               json_object *headers, bool noheading, galley_error_t *err)
+{
+  return format_print_indented (out, format, default_format, items, headers, noheading, 4, err);
+}
+
+int
+format_print_indented (FILE *out, const char *format, const char *default_format, json_object *items,
+                       json_object *headers, bool noheading, int json_indent, galley_error_t *err)
 {
   struct format_stream *s = format_stream_new (out, format, default_format, headers, noheading, err);
 
   if (s == NULL)
     return -1;
+  s->json_indent = json_indent;
   if (s->mode == STREAM_JSON || s->mode == STREAM_WHOLE_LIST)
     {
       /* printed or rendered as given: a single object stays one */

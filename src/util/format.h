@@ -41,9 +41,10 @@ cleanup_templatep (struct template **t)
 #define _cleanup_template_ __attribute__ ((cleanup (cleanup_templatep)))
 
 /* A value as JSON and a newline, indented by `indent` spaces per level as
- * Go's json.MarshalIndent; 0 prints it compact on one line.  podman differs
- * per command: 4 for ps/images (what format_print uses), 2 for info, 5 for
- * inspect, compact for version.  No HTML or slash escaping.  */
+ * Go's json.MarshalIndent; 0 prints it compact on one line.  podman 4.3
+ * differs per command: 4 for images and inspect (what format_print uses;
+ * podman's inspect has 5), 2 for ps, volume ls, network ls and info,
+ * compact for version and history.  No HTML or slash escaping.  */
 void format_print_json (FILE *out, json_object *value, int indent);
 
 /* "json", "{{json .}}" or "{{ json }}" (podman's report.IsJSON).  */
@@ -62,6 +63,9 @@ bool format_is_json (const char *format);
  * field name split where its case changes and upper-cased (CreatedAt -> CREATED AT).  */
 int format_print (FILE *out, const char *format, const char *default_format, json_object *items,
                   json_object *headers, bool noheading, galley_error_t *err);
+/* format_print with JSON indented by json_indent spaces, not 4.  */
+int format_print_indented (FILE *out, const char *format, const char *default_format, json_object *items,
+                           json_object *headers, bool noheading, int json_indent, galley_error_t *err);
 
 /* format_print one record at a time, so that a long listing never holds
  * all its records: table and template rows are rendered as they come
@@ -73,6 +77,8 @@ struct format_stream *format_stream_new (FILE *out, const char *format, const ch
                                          json_object *headers, bool noheading, galley_error_t *err);
 int format_stream_add (struct format_stream *s, json_object *item, galley_error_t *err);
 int format_stream_finish (struct format_stream *s, galley_error_t *err);
+/* JSON indented by indent spaces (4 unless set).  */
+void format_stream_set_json_indent (struct format_stream *s, int indent);
 void format_stream_abort (struct format_stream *s);
 
 /* Whether records given to s may need their field "name": always for JSON

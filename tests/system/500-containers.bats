@@ -77,6 +77,8 @@ assert_no_strays () {
   assert_line_count 3
   run_galley ps -a --format json
   echo "$output" | jq -e 'length == 3'
+  # indented by two, as podman's ps
+  assert_equal "${lines[1]}" "  {"
   echo "$output" | jq -e '.[] | select(.Names[0] == "done1") | .ExitCode == 3 and .State == "exited" and .Exited'
   echo "$output" | jq -e '.[] | select(.Names[0] == "up1") | .Pid > 0 and .Labels.app == "a"'
   run_galley ps -l --format '{{.Names}}'

@@ -55,6 +55,8 @@ load helpers-run
   assert_output_equals $'db:local\nweb:local'
   run_galley volume ls --format json
   [ "$(jq -r 'length' <<< "$output")" = 2 ]
+  # indented by two, as podman's volume ls
+  assert_equal "${lines[1]}" "  {"
   run_galley volume ls -q --filter label=app=web
   assert_output_equals "web"
   run_galley volume ls -q --filter name=^d

@@ -75,6 +75,10 @@ teardown () {
 @test "network: ls, inspect, exists, connect, disconnect, rm, prune" {
   run_galley network ls --format '{{.Name}} {{.Driver}}'
   assert_output_equals "podman bridge"
+  # JSON indented by two, as podman's network ls
+  run_galley network ls --format json
+  assert_equal "${lines[1]}" "  {"
+  [ "$(jq -r '.[0].name' <<< "$output")" = podman ]
   run_galley network create --internal --label a=b n1
   run_galley network create n2
   run_galley network ls -q
