@@ -2,8 +2,10 @@
  * create-time configuration, podman-style field names where they exist),
  * upper/ and work/ (the overlay's writable layer); the volatile part
  * (hosts, resolv.conf, the rootfs mount point) lives in
- * runroot/containers/<id>/.  Names are unique; lookups accept a name, a
- * full id or a unique id prefix.  */
+ * runroot/containers/<id>/.  Beside them, storage/containers holds
+ * containers.lock (creation and renaming) and "changes", the change
+ * counter ps trusts its listing cache by.  Names are unique; lookups
+ * accept a name, a full id or a unique id prefix.  */
 #ifndef GALLEY_STATE_CONTAINER_H
 #define GALLEY_STATE_CONTAINER_H
 
