@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -61,22 +63,43 @@ struct session
   bool detached;
 };
 
+/* One packet of kind (LOG_RELAY_INPUT, LOG_RELAY_RESIZE) to the relay.  */
 static int
-send_all (int sock, const unsigned char *buf, size_t len)
+send_packet (int sock, unsigned char kind, const void *data, size_t len)
+{
+  struct iovec iov[2] = { { &kind, 1 }, { (void *)data, len } };
+  struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
+
+  while (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0)
+    if (errno != EINTR)
+      return -1;
+  return 0;
+}
+
+/* Input for the container's stdin, in packets the relay takes whole.  */
+static int
+send_input (int sock, const unsigned char *buf, size_t len)
 {
   while (len > 0)
     {
-      size_t chunk = len > 16384 ? 16384 : len;
-      if (send (sock, buf, chunk, MSG_NOSIGNAL) < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          return -1;
-        }
+      size_t chunk = len > LOG_RELAY_LINE_MAX - 1 ? LOG_RELAY_LINE_MAX - 1 : len;
+      if (send_packet (sock, LOG_RELAY_INPUT, buf, chunk) < 0)
+        return -1;
       buf += chunk;
       len -= chunk;
     }
   return 0;
+}
+
+/* Our terminal's size to the container's (at the start and on SIGWINCH,
+ * as podman's attach).  */
+static void
+send_window_size (int sock)
+{
+  struct winsize ws;
+
+  if (ioctl (0, TIOCGWINSZ, &ws) == 0 || ioctl (1, TIOCGWINSZ, &ws) == 0)
+    send_packet (sock, LOG_RELAY_RESIZE, &ws, sizeof ws);
 }
 
 /* Forward what the user typed, holding back a possible detach sequence.  */
@@ -93,7 +116,7 @@ forward_input (struct session *s, const unsigned char *buf, size_t len)
           if (++s->matched == s->o->n_detach_keys)
             {
               s->detached = true;
-              return send_all (s->sock, out, k);
+              return send_input (s->sock, out, k);
             }
           continue;
         }
@@ -108,7 +131,7 @@ forward_input (struct session *s, const unsigned char *buf, size_t len)
         }
       out[k++] = buf[i];
     }
-  return send_all (s->sock, out, k);
+  return send_input (s->sock, out, k);
 }
 
 /* One packet from the relay: 0 at EOF.  */
@@ -126,13 +149,17 @@ relay_output (struct session *s)
   return 1;
 }
 
+/* SIGWINCH resizes the container's terminal; the others go to the
+ * container (--sig-proxy).  */
 static void
-proxy_signals (int sigfd, int pidfd)
+proxy_signals (struct session *s, int sigfd, int pidfd)
 {
   struct signalfd_siginfo si;
 
   while (read (sigfd, &si, sizeof si) == sizeof si)
-    if (pidfd >= 0)
+    if ((int)si.ssi_signo == SIGWINCH)
+      send_window_size (s->sock);
+    else if (pidfd >= 0)
       syscall (SYS_pidfd_send_signal, pidfd, (int)si.ssi_signo, NULL, 0);
 }
 
@@ -169,7 +196,7 @@ session_loop (struct session *s, bool with_stdin, int sigfd, int pidfd, galley_e
             return 0;
         }
       if (p[2].revents & POLLIN)
-        proxy_signals (sigfd, pidfd);
+        proxy_signals (s, sigfd, pidfd);
     }
 }
 
@@ -197,16 +224,23 @@ config_flag (json_object *config, const char *key)
   return json_object_object_get_ex (config, key, &v) && json_object_get_boolean (v);
 }
 
+/* A signalfd for the signals the session handles: SIGWINCH with a
+ * terminal, those --sig-proxy forwards without.  */
 static int
-block_proxied_signals (sigset_t *old)
+block_session_signals (bool tty, bool sig_proxy, sigset_t *old)
 {
   static const int proxied[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
   sigset_t set;
   size_t i;
 
   sigemptyset (&set);
-  for (i = 0; i < sizeof proxied / sizeof proxied[0]; i++)
-    sigaddset (&set, proxied[i]);
+  if (tty)
+    sigaddset (&set, SIGWINCH);
+  else if (sig_proxy)
+    for (i = 0; i < sizeof proxied / sizeof proxied[0]; i++)
+      sigaddset (&set, proxied[i]);
+  else
+    return -1;
   sigprocmask (SIG_BLOCK, &set, old);
   return signalfd (-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
@@ -244,8 +278,10 @@ container_attach (const struct galley_paths *p, const char *id, const struct att
       galley_error_t ignore = NULL;
       pidfd = container_state_pidfd (&st, &ignore);
       galley_error_release (&ignore);
-      sigfd = block_proxied_signals (&old_mask);
     }
+  sigfd = block_session_signals (tty, o->sig_proxy, &old_mask);
+  if (tty)
+    send_window_size (s.sock);
   if (tty && with_stdin)
     terminal_make_raw (&term);
   ret = session_loop (&s, with_stdin, sigfd, pidfd, err);

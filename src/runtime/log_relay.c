@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -51,6 +52,7 @@ log_relay_init (struct log_relay *r, const struct log_relay_options *o)
   r->written = r->log_fd >= 0 && fstat (r->log_fd, &st) == 0 ? (uint64_t)st.st_size : 0;
   r->listen_fd = o->listen_fd;
   r->stdin_fd = o->stdin_fd;
+  r->terminal_fd = -1;
   r->min_fd = o->min_fd;
   r->n_clients = 0;
   r->input_len = 0;
@@ -207,6 +209,7 @@ static void
 client_input (struct log_relay *r, size_t i)
 {
   ssize_t n = recv (r->clients[i], r->input, sizeof r->input, MSG_DONTWAIT);
+  struct winsize ws;
 
   if (n < 0 && (errno == EAGAIN || errno == EINTR))
     return;
@@ -215,7 +218,17 @@ client_input (struct log_relay *r, size_t i)
       drop_client (r, i);
       return;
     }
-  r->input_len = (size_t)n;
+  if (r->input[0] == LOG_RELAY_RESIZE && (size_t)n == 1 + sizeof ws)
+    {
+      memcpy (&ws, r->input + 1, sizeof ws);
+      if (r->terminal_fd >= 0)
+        ioctl (r->terminal_fd, TIOCSWINSZ, &ws);
+      return;
+    }
+  if (r->input[0] != LOG_RELAY_INPUT)
+    return; /* not ours: ignored */
+  r->input_len = (size_t)n - 1;
+  memmove (r->input, r->input + 1, r->input_len);
   flush_input (r);
 }
 
@@ -340,6 +353,12 @@ log_relay_detach_stream (struct log_relay *r, int stream)
   drain_lines (r, s, true);
   if (s->fd >= 0)
     close_stream (s);
+}
+
+void
+log_relay_set_terminal (struct log_relay *r, int fd)
+{
+  r->terminal_fd = fd;
 }
 
 void

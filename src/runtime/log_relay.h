@@ -9,8 +9,10 @@
  *
  * Attach protocol (SOCK_SEQPACKET, one message per packet, as conmon's):
  * relay -> client: one byte 1 (stdout) or 2 (stderr), then the data;
- * client -> relay: the bytes for the container's stdin.  The relay closes
- * every client when it ends (log_relay_end).  */
+ * client -> relay: one byte 0, then bytes for the container's stdin; or
+ * one byte 1, then the client's terminal size (struct winsize) for the
+ * container's terminal (conmon takes it on a separate control pipe).  The
+ * relay closes every client when it ends (log_relay_end).  */
 #ifndef GALLEY_RUNTIME_LOG_RELAY_H
 #define GALLEY_RUNTIME_LOG_RELAY_H
 
@@ -23,6 +25,8 @@
 
 #define LOG_RELAY_STDOUT 1
 #define LOG_RELAY_STDERR 2
+#define LOG_RELAY_INPUT 0
+#define LOG_RELAY_RESIZE 1
 
 /* The longest piece of output kept waiting for its newline; a longer line
  * is logged in P pieces of this size (conmon's are 8 KiB).  */
@@ -60,6 +64,7 @@ struct log_relay
   uint64_t written; /* bytes in the current log file */
   int listen_fd;
   int stdin_fd;
+  int terminal_fd; /* the container's pty master, -1: none */
   int min_fd;
   struct log_relay_stream streams[2]; /* stdout, stderr */
   int clients[LOG_RELAY_MAX_CLIENTS];
@@ -94,6 +99,10 @@ void log_relay_detach_stream (struct log_relay *r, int stream);
 /* Where attached input goes from now on (-1: nowhere); input still
  * waiting for the former one is dropped.  */
 void log_relay_set_stdin (struct log_relay *r, int fd);
+
+/* The container's terminal (its pty master, -1: none), which attached
+ * clients resize.  */
+void log_relay_set_terminal (struct log_relay *r, int fd);
 
 /* Give back the pages of the buffers that hold nothing now (an idle
  * relay keeps what a burst of output touched otherwise).  */

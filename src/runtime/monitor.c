@@ -289,12 +289,14 @@ monitor_wait (void *arg, struct container_wait *w, galley_error_t *err)
       /* -t: the pty carries output and input (this run's only) */
       log_relay_attach_stream (&m->relay, 0, w->master);
       log_relay_set_stdin (&m->relay, m->spec->interactive ? w->master : -1);
+      log_relay_set_terminal (&m->relay, w->master);
     }
   ret = serve (m, w, 0, err);
   if (w->master >= 0)
     {
       log_relay_detach_stream (&m->relay, 0);
       log_relay_set_stdin (&m->relay, -1);
+      log_relay_set_terminal (&m->relay, -1);
     }
   return ret;
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# attach (output, input, detach keys, signal proxying), the k8s-file log's
+# attach (output, input, detach keys, signal proxying, the terminal's
+# size), the k8s-file log's
 # rotation at --log-opt max-size (conmon's: a fresh file renamed over the
 # full one; `logs -f` follows across it), --log-opt path= and --log-driver;
 # run -d --rm taking the anonymous volumes with it; ps -s sizes.
@@ -43,6 +44,18 @@ teardown () {
   assert_output_equals running
   run_galley 125 attach --detach-keys ctrl-ab shell
   assert_stderr_contains 'invalid detach keys "ctrl-ab"'
+}
+
+@test "attach: the container's terminal takes the size of ours, and follows it (SIGWINCH)" {
+  galley run -dt --name sized $RUN_IMAGE sh -c \
+    'until [ "$(stty size)" = "33 77" ]; do sleep 0.1; done; echo first
+     until [ "$(stty size)" = "40 100" ]; do sleep 0.1; done; echo second' > /dev/null
+  wait_running sized
+  # script(1) gives attach a terminal; resizing it signals attach (a
+  # background job's stdin is /dev/null, hence /dev/tty)
+  run -0 --separate-stderr timeout 30 script -qfec "stty rows 33 cols 77; (sleep 1; stty rows 40 cols 100 < /dev/tty) & '$GALLEY' --root '$GALLEY_TEST_ROOT' --runroot '$GALLEY_TEST_RUNROOT' attach --no-stdin sized" /dev/null
+  assert_output_contains "first"
+  assert_output_contains "second"
 }
 
 @test "attach: signals go to the container; a stopped container is an error" {

@@ -1,7 +1,8 @@
 /* Unit tests of the log relay as the monitor drives it (one event loop):
  * attach clients get the output (their fds clear of --preserve-fds) and
  * feed the container's stdin, input waits (clients unread) while stdin is
- * full, a pty master is borrowed per run, the last output is drained
+ * full, clients resize the container's terminal, a pty master is
+ * borrowed per run, the last output is drained
  * without waiting, ending the relay gives every client EOF, and an idle
  * relay gives back its buffers' unused pages.  */
 #include "config.h"
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -147,7 +149,7 @@ test_clients_get_output_and_feed_stdin (void **state)
   n = recv (b, pkt, sizeof pkt, 0);
   assert_int_equal (n, 6);
   /* a client's input reaches the container's stdin */
-  assert_int_equal (send (b, "typed", 5, 0), 5);
+  assert_int_equal (send (b, "\0typed", 6, 0), 6);
   assert_true (step (2000) > 0);
   n = read (f->in[0], in, sizeof in);
   assert_int_equal (n, 5);
@@ -163,6 +165,37 @@ test_clients_get_output_and_feed_stdin (void **state)
   log_relay_end (&relay);
   assert_int_equal (recv (b, pkt, sizeof pkt, 0), 0);
   close (b);
+}
+
+/* A client resizes the container's terminal; a message of an unknown
+ * kind changes nothing.  */
+static void
+test_client_resizes_terminal (void **state)
+{
+  struct fixture *f = *state;
+  int c = connect_client (f), master = posix_openpt (O_RDWR | O_NOCTTY);
+  struct winsize want = { .ws_row = 33, .ws_col = 77 }, got;
+  unsigned char pkt[1 + sizeof want];
+
+  assert_true (master >= 0);
+  log_relay_set_terminal (&relay, master);
+  pkt[0] = LOG_RELAY_RESIZE;
+  memcpy (pkt + 1, &want, sizeof want);
+  assert_int_equal (send (c, pkt, sizeof pkt, 0), (ssize_t)sizeof pkt);
+  assert_true (step (2000) > 0);
+  assert_int_equal (ioctl (master, TIOCGWINSZ, &got), 0);
+  assert_int_equal (got.ws_row, 33);
+  assert_int_equal (got.ws_col, 77);
+  /* neither input nor a resize */
+  pkt[0] = 7;
+  assert_int_equal (send (c, pkt, sizeof pkt, 0), (ssize_t)sizeof pkt);
+  assert_true (step (2000) > 0);
+  assert_int_equal (relay.input_len, 0);
+  assert_int_equal (ioctl (master, TIOCGWINSZ, &got), 0);
+  assert_int_equal (got.ws_row, 33);
+  log_relay_set_terminal (&relay, -1);
+  close (master);
+  close (c);
 }
 
 /* A container that does not read its stdin must not stall the monitor:
@@ -182,7 +215,7 @@ test_full_stdin_holds_input_back (void **state)
   while (write (f->in[1], chunk, sizeof chunk) > 0)
     ;
   assert_int_equal (errno, EAGAIN);
-  assert_int_equal (send (c, "late", 4, 0), 4);
+  assert_int_equal (send (c, "\0late", 5, 0), 5);
   assert_true (step (2000) > 0);
   assert_int_equal (relay.input_len, 4);
   /* waiting: stdin polled for room, no client polled for input */
@@ -289,6 +322,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_clients_get_output_and_feed_stdin, setup, teardown),
     cmocka_unit_test_setup_teardown (test_full_stdin_holds_input_back, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_client_resizes_terminal, setup, teardown),
     cmocka_unit_test_setup_teardown (test_borrowed_stream, setup, teardown),
     cmocka_unit_test_setup_teardown (test_drain_does_not_wait, setup, teardown),
     cmocka_unit_test_setup_teardown (test_trim, setup, teardown),
