@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
@@ -164,19 +163,20 @@ layer_regen_remember (struct layer_regen *layers, size_t n, enum layer_compressi
   for (i = 0; i < n; i++)
     {
       const struct layer_tar_result *r = layers[i].result;
-      _cleanup_free_ char *path = NULL, *text = NULL;
+      _cleanup_free_ char *path = NULL;
+      _cleanup_json_ json_object *doc = NULL;
       _cleanup_error_ galley_error_t ignored = NULL;
 
       if (layers[i].recalled || r == NULL || r->blob_size == 0
-          || (path = pushed_path (&layers[i], compression)) == NULL)
+          || (path = pushed_path (&layers[i], compression)) == NULL
+          || (doc = json_object_new_object ()) == NULL)
         continue;
-      if (asprintf (&text, "{\"diff_id\":\"%s\",\"digest\":\"%s\",\"size\":%" PRIu64 "}\n", r->diff_id,
-                    r->blob_digest, r->blob_size)
-          < 0)
-        continue;
+      json_object_object_add (doc, "diff_id", json_object_new_string (r->diff_id));
+      json_object_object_add (doc, "digest", json_object_new_string (r->blob_digest));
+      json_object_object_add (doc, "size", json_object_new_int64 ((int64_t)r->blob_size));
       /* a cache: a layer directory we cannot write to only costs the next
        * push its regeneration */
-      fs_write_atomic (AT_FDCWD, path, text, strlen (text), 0600, &ignored);
+      json_write_atomic (AT_FDCWD, path, doc, &ignored);
     }
 }
 
