@@ -142,53 +142,60 @@ compare_entries (const void *a, const void *b)
 
 /* podman's `images --format json` object (one per name, as podman).  */
 static json_object *
-json_record (const struct image_entry *e)
+json_record (const struct image_entry *e, struct format_stream *out)
 {
   json_object *r = json_object_new_object ();
-  json_object *names = json_object_new_array ();
-  json_object *labels = image_config_labels (e->config);
   size_t i;
 
-  for (i = 0; e->img->names[i]; i++)
-    json_object_array_add (names, json_object_new_string (e->img->names[i]));
-  json_object_object_add (r, "Id", json_object_new_string (e->img->id));
-  json_object_object_add (r, "ParentId", json_object_new_string (""));
-  json_object_object_add (r, "RepoTags", NULL);
-  json_object_object_add (r, "RepoDigests", image_repo_digests (e->img));
-  json_object_object_add (r, "Size", json_object_new_int64 ((int64_t)e->img->size));
-  json_object_object_add (r, "SharedSize", json_object_new_int (0));
-  json_object_object_add (r, "VirtualSize", json_object_new_int64 ((int64_t)e->img->size));
-  json_object_object_add (r, "Labels", labels);
-  json_object_object_add (r, "Containers", json_object_new_int (0));
-  if (e->img->names[0])
-    json_object_object_add (r, "Names", names);
-  else
-    json_object_put (names);
-  json_object_object_add (r, "Digest",
-                          json_object_new_string (e->img->manifest_digest ? e->img->manifest_digest : ""));
-  if (e->img->names_history[0])
+/* a field a template does not show is not computed (out NULL: JSON, all) */
+#define ADD(key, value)                               \
+  do                                                  \
+    if (out == NULL || format_stream_uses (out, key)) \
+      json_object_object_add (r, key, (value));       \
+  while (0)
+
+  ADD ("Id", json_object_new_string (e->img->id));
+  ADD ("ParentId", json_object_new_string (""));
+  ADD ("RepoTags", NULL);
+  ADD ("RepoDigests", image_repo_digests (e->img));
+  ADD ("Size", json_object_new_int64 ((int64_t)e->img->size));
+  ADD ("SharedSize", json_object_new_int (0));
+  ADD ("VirtualSize", json_object_new_int64 ((int64_t)e->img->size));
+  ADD ("Labels", image_config_labels (e->config));
+  ADD ("Containers", json_object_new_int (0));
+  if (e->img->names[0] && (out == NULL || format_stream_uses (out, "Names")))
+    {
+      json_object *names = json_object_new_array ();
+      for (i = 0; e->img->names[i]; i++)
+        json_object_array_add (names, json_object_new_string (e->img->names[i]));
+      json_object_object_add (r, "Names", names);
+    }
+  ADD ("Digest", json_object_new_string (e->img->manifest_digest ? e->img->manifest_digest : ""));
+  if (e->img->names_history[0] && out == NULL)
     {
       json_object *h = json_object_new_array ();
       for (i = 0; e->img->names_history[i]; i++)
         json_object_array_add (h, json_object_new_string (e->img->names_history[i]));
       json_object_object_add (r, "History", h);
     }
-  json_object_object_add (r, "Created", json_object_new_int64 ((int64_t)e->created));
-  {
-    char buf[64];
-    struct tm tm;
-    gmtime_r (&e->created, &tm);
-    strftime (buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    json_object_object_add (r, "CreatedAt", json_object_new_string (buf));
-  }
+  if (out == NULL)
+    {
+      char buf[64];
+      struct tm tm;
+      json_object_object_add (r, "Created", json_object_new_int64 ((int64_t)e->created));
+      gmtime_r (&e->created, &tm);
+      strftime (buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+      json_object_object_add (r, "CreatedAt", json_object_new_string (buf));
+    }
   return r;
 }
 
 /* The fields templates see (podman's imageReporter).  */
 static json_object *
-template_row (const struct images_options *o, const struct image_entry *e, const char *name)
+template_row (const struct images_options *o, const struct image_entry *e, const char *name,
+              struct format_stream *out)
 {
-  json_object *r = json_record (e);
+  json_object *r = json_record (e, out);
   _cleanup_free_ char *repo = NULL, *tag = NULL, *id = NULL;
   char buf[96];
 
@@ -200,37 +207,44 @@ template_row (const struct images_options *o, const struct image_entry *e, const
     }
   else
     id = strndup (e->img->id, 12);
-  json_object_object_add (r, "ID", json_object_new_string (id ? id : ""));
-  json_object_object_add (r, "Repository", json_object_new_string (repo ? repo : "<none>"));
-  json_object_object_add (r, "Tag", json_object_new_string (tag ? tag : "<none>"));
+  ADD ("ID", json_object_new_string (id ? id : ""));
+  ADD ("Repository", json_object_new_string (repo ? repo : "<none>"));
+  ADD ("Tag", json_object_new_string (tag ? tag : "<none>"));
   image_human_since (e->created, buf, sizeof buf);
-  json_object_object_add (r, "Created", json_object_new_string (buf));
-  json_object_object_add (r, "CreatedSince", json_object_new_string (buf));
-  image_format_go_time (e->created, buf, sizeof buf);
-  json_object_object_add (r, "CreatedAt", json_object_new_string (buf));
-  image_human_size (e->img->size, buf, sizeof buf);
-  json_object_object_add (r, "Size", json_object_new_string (buf));
-  json_object_object_add (r, "VirtualSize", json_object_new_int64 ((int64_t)e->img->size));
-  json_object_object_add (r, "Dangling", json_object_new_boolean (e->img->names[0] == NULL));
-  json_object_object_add (r, "ReadOnly", json_object_new_boolean (0));
+  ADD ("Created", json_object_new_string (buf));
+  ADD ("CreatedSince", json_object_new_string (buf));
+  if (format_stream_uses (out, "CreatedAt"))
+    {
+      image_format_go_time (e->created, buf, sizeof buf);
+      json_object_object_add (r, "CreatedAt", json_object_new_string (buf));
+    }
+  if (format_stream_uses (out, "Size"))
+    {
+      image_human_size (e->img->size, buf, sizeof buf);
+      json_object_object_add (r, "Size", json_object_new_string (buf));
+    }
+  ADD ("Dangling", json_object_new_boolean (e->img->names[0] == NULL));
+  ADD ("ReadOnly", json_object_new_boolean (0));
   if (e->img->names[0] == NULL)
-    json_object_object_add (r, "Names", json_object_new_array ());
-  {
-    /* podman's History field is the names history joined.  */
-    size_t i, n = 0;
-    _cleanup_free_ char *joined = NULL;
-    for (i = 0; e->img->names_history[i]; i++)
-      n += strlen (e->img->names_history[i]) + 2;
-    joined = calloc (1, n + 1);
-    for (i = 0; joined && e->img->names_history[i]; i++)
-      {
-        if (i)
-          strcat (joined, ", ");
-        strcat (joined, e->img->names_history[i]);
-      }
-    json_object_object_add (r, "History", json_object_new_string (joined ? joined : ""));
-  }
+    ADD ("Names", json_object_new_array ());
+  if (format_stream_uses (out, "History"))
+    {
+      /* podman's History field is the names history joined.  */
+      size_t i, n = 0;
+      _cleanup_free_ char *joined = NULL;
+      for (i = 0; e->img->names_history[i]; i++)
+        n += strlen (e->img->names_history[i]) + 2;
+      joined = calloc (1, n + 1);
+      for (i = 0; joined && e->img->names_history[i]; i++)
+        {
+          if (i)
+            strcat (joined, ", ");
+          strcat (joined, e->img->names_history[i]);
+        }
+      json_object_object_add (r, "History", json_object_new_string (joined ? joined : ""));
+    }
   return r;
+#undef ADD
 }
 
 static const struct format_header images_headers[] = {
@@ -270,7 +284,7 @@ print_entries (const struct images_options *o, struct image_entry *e, size_t n, 
     {
       for (i = 0; i < n; i++)
         for (j = 0; j == 0 || (e[i].img->names[0] != NULL && e[i].img->names[j] != NULL); j++)
-          json_object_array_add (rows, json_record (&e[i]));
+          json_object_array_add (rows, json_record (&e[i], NULL));
       return format_print (stdout, "json", NULL, rows, NULL, false, err);
     }
   out = format_stream_new (stdout, o->format, def, hdr, o->noheading, err);
@@ -281,7 +295,7 @@ print_entries (const struct images_options *o, struct image_entry *e, size_t n, 
     /* one row per name; a dangling image gets one without */
     for (j = 0; j == 0 || (e[i].img->names[0] != NULL && e[i].img->names[j] != NULL); j++)
       {
-        json_object *row = template_row (o, &e[i], e[i].img->names[j]);
+        json_object *row = template_row (o, &e[i], e[i].img->names[j], out);
         if (format_stream_add (out, row, err) < 0)
           {
             json_object_put (row);

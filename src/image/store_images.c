@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "image/store_internal.h"
+#include "util/change_counter.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -180,44 +181,78 @@ compare_added (const void *a, const void *b)
   return c != 0 ? c : strcmp (x->id, y->id);
 }
 
+/* Append img (taken) to *imgs.  */
+static int
+push_image (struct store_image ***imgs, size_t *n, size_t *cap, struct store_image *img, galley_error_t *err)
+{
+  if (*n == *cap)
+    {
+      struct store_image **grown = realloc (*imgs, (*cap = *cap ? *cap * 2 : 16) * sizeof **imgs);
+      if (grown == NULL)
+        {
+          store_image_free (img);
+          return galley_error_make (err, ENOMEM, "allocating");
+        }
+      *imgs = grown;
+    }
+  (*imgs)[(*n)++] = img;
+  return 0;
+}
+
 int
 store_image_list_with_index (struct store *s, json_object *index, struct store_image ***out, size_t *n_out,
                              galley_error_t *err)
 {
   _cleanup_closedir_ DIR *d = store_list_dir (s, "images", err);
-  _cleanup_list_cache_ struct list_cache *cache =
-      list_cache_open (s->root_fd, STORE_IMAGES_CACHE, STORE_IMAGE_CACHE_FIELDS);
+  _cleanup_list_cache_ struct list_cache *cache = NULL;
   struct store_image **imgs = NULL;
+  char stamp[CHANGE_STAMP_MAX];
   struct dirent *de;
-  size_t n = 0, cap = 0;
+  size_t n = 0, cap = 0, i;
+  bool stamped;
 
   if (d == NULL)
     return -1;
-  while ((de = readdir (d)) != NULL)
+  /* sampled before anything is read */
+  stamped = change_counter_stamp (dirfd (d), STORE_IMAGES_CHANGE_COUNTER, stamp);
+  cache = list_cache_open (s->root_fd, STORE_IMAGES_CACHE, STORE_IMAGE_CACHE_FIELDS);
+  if (cache != NULL && stamped && list_cache_stamp (cache) != NULL
+      && strcmp (list_cache_stamp (cache), stamp) == 0)
     {
-      struct store_image *img = NULL;
-
-      if (! store_valid_hex_id (de->d_name))
-        continue;
-      if (store_image_read_cached (s, cache, dirfd (d), de->d_name, index, &img, err) < 0)
+      /* nothing changed since the cache was saved: it is the listing */
+      for (i = 0; i < list_cache_count (cache); i++)
         {
-          /* Being written or removed right now, or a crash leftover.  */
-          log_debug ("skipping image %s: %s", de->d_name, (*err)->msg);
-          galley_error_release (err);
-          continue;
-        }
-      if (n == cap)
-        {
-          struct store_image **grown = realloc (imgs, (cap = cap ? cap * 2 : 16) * sizeof *imgs);
-          if (grown == NULL)
+          struct store_image *img = store_image_from_cache (cache, i, index);
+          if (img != NULL && push_image (&imgs, &n, &cap, img, err) < 0)
             {
-              store_image_free (img);
               store_image_list_free (imgs, n);
-              return galley_error_make (err, ENOMEM, "allocating");
+              return -1;
             }
-          imgs = grown;
         }
-      imgs[n++] = img;
+    }
+  else
+    {
+      if (cache != NULL)
+        list_cache_set_stamp (cache, stamped ? stamp : NULL);
+      while ((de = readdir (d)) != NULL)
+        {
+          struct store_image *img = NULL;
+
+          if (! store_valid_hex_id (de->d_name))
+            continue;
+          if (store_image_read_cached (s, cache, dirfd (d), de->d_name, index, &img, err) < 0)
+            {
+              /* Being written or removed right now, or a crash leftover.  */
+              log_debug ("skipping image %s: %s", de->d_name, (*err)->msg);
+              galley_error_release (err);
+              continue;
+            }
+          if (push_image (&imgs, &n, &cap, img, err) < 0)
+            {
+              store_image_list_free (imgs, n);
+              return -1;
+            }
+        }
     }
   if (n > 0)
     qsort (imgs, n, sizeof *imgs, compare_added);

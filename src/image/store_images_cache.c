@@ -1,6 +1,7 @@
 /* Image records through the listing cache (util/list_cache.h): `images`
- * with hundreds of images reads one cache file and stats each
- * images/<id> directory instead of reading and parsing every image.json.
+ * with hundreds of images reads one cache file (and, unless the change
+ * counter says nothing changed, stats each images/<id> directory) instead
+ * of reading and parsing every image.json.
  * image.json is replaced by rename(2), which changes its directory's
  * ctime, so a cached record is never older than the file.  Names still
  * come from the index (images.json) on every listing.  */
@@ -147,6 +148,20 @@ cache_image (struct list_cache *cache, const char *id, const struct timespec *ct
   for (i = 0; i < N_FIELDS; i++)
     free (f[i]);
   return stored;
+}
+
+struct store_image *
+store_image_from_cache (struct list_cache *cache, size_t i, json_object *index)
+{
+  const char *id;
+  const char *const *f = list_cache_record (cache, i, &id);
+  struct store_image *img = NULL;
+
+  if (f[F_ID] != NULL && strcmp (f[F_ID], id) == 0 && store_valid_hex_id (id))
+    img = image_from_fields (f);
+  if (img != NULL)
+    store_names_keep_indexed (img->names, img->id, index);
+  return img;
 }
 
 int

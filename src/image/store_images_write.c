@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "image/store_internal.h"
+#include "util/change_counter.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -75,7 +76,14 @@ image_write_locked (struct store *s, const struct store_image *img, galley_error
     return galley_error_make (err, errno, "creating %s", dir);
   if (json_write_atomic (s->root_fd, rel, rec, err) < 0)
     return galley_error_wrap (err, "writing image %s", img->id);
+  store_images_count_change (s);
   return 0;
+}
+
+void
+store_images_count_change (struct store *s)
+{
+  change_counter_bump (s->root_fd, "images/" STORE_IMAGES_CHANGE_COUNTER);
 }
 
 /* A name must be a full reference without digest; checked before it is
@@ -410,6 +418,7 @@ image_remove_locked (struct store *s, const char *id, galley_error_t *err)
   _cleanup_store_image_ struct store_image *img = NULL;
   _cleanup_close_ int dfd = -1;
   size_t i;
+  int ret;
 
   if (store_index_read (s, &index, err) < 0 || store_image_read (s, id, index, &img, err) < 0)
     return -1;
@@ -424,7 +433,10 @@ image_remove_locked (struct store *s, const char *id, galley_error_t *err)
   dfd = store_open_dir (s, "images", err);
   if (dfd < 0)
     return -1;
-  if (store_remove_owned_tree (s, dfd, id, err) < 0)
+  /* counted even when only a part is gone */
+  ret = store_remove_owned_tree (s, dfd, id, err);
+  store_images_count_change (s);
+  if (ret < 0)
     return -1;
   return remove_unused_layers_locked (s, index, img->layers, err);
 }
@@ -453,6 +465,7 @@ store_images_cleanup_locked (struct store *s, galley_error_t *err)
   _cleanup_json_ json_object *index = NULL;
   struct dirent *de;
   bool index_changed = false;
+  int ret;
 
   if (d == NULL)
     return -1;
@@ -464,6 +477,7 @@ store_images_cleanup_locked (struct store *s, galley_error_t *err)
         {
           if (fs_remove_tree (dirfd (d), de->d_name, err) < 0)
             return -1;
+          store_images_count_change (s);
           continue;
         }
       if (! store_valid_hex_id (de->d_name))
@@ -472,7 +486,9 @@ store_images_cleanup_locked (struct store *s, galley_error_t *err)
       if (faccessat (dirfd (d), rel, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
         continue;
       log_debug ("removing incomplete image %s", de->d_name);
-      if (fs_remove_tree (dirfd (d), de->d_name, err) < 0)
+      ret = fs_remove_tree (dirfd (d), de->d_name, err);
+      store_images_count_change (s);
+      if (ret < 0)
         return -1;
     }
   if (store_index_read (s, &index, err) < 0)

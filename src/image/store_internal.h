@@ -67,11 +67,19 @@ json_object *store_image_to_json (const struct store_image *img);
  * give to image id (index NULL: keep all).  */
 void store_names_keep_indexed (char **names, const char *id, json_object *index);
 
-/* The listing cache of image records (util/list_cache.h), checked against
- * the ctime of each images/<id> directory (store_images_cache.c).  */
+/* The listing cache of image records (util/list_cache.h), trusted whole
+ * while the change counter images/changes (util/change_counter.h) is as
+ * it was saved with, else checked against the ctime of each images/<id>
+ * directory (store_images_cache.c).  Every write of an image.json and
+ * every removal of an image directory counts its change.  */
 #define STORE_IMAGES_CACHE "images-list.cache"
 #define STORE_IMAGE_CACHE_FIELDS 11
+#define STORE_IMAGES_CHANGE_COUNTER "changes"
+void store_images_count_change (struct store *s);
 struct list_cache;
+/* Record i of a cache whose stamp is current, its names as the index
+ * gives them; NULL when unusable.  */
+struct store_image *store_image_from_cache (struct list_cache *cache, size_t i, json_object *index);
 /* store_image_read of images/<id>, from the cache while images/<id> is
  * unchanged (images_fd: the images directory).  cache may be NULL.  */
 int store_image_read_cached (struct store *s, struct list_cache *cache, int images_fd, const char *id,

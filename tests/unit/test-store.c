@@ -21,6 +21,7 @@
 #include "image/digest.h"
 #include "image/store.h"
 #include "state/lock.h"
+#include "util/change_counter.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -433,6 +434,81 @@ test_images_and_names (void **state)
   galley_error_release (&err);
 }
 
+/* The listing as lines of names (a,b or <none>), oldest first; *current:
+ * the cache it leaves is stamped as current (the next listing reads no
+ * image directory).  */
+static char *
+listing_text (struct fixture *f, bool *current)
+{
+  _cleanup_free_ char *images = NULL, *cache = NULL;
+  struct store_image **all = NULL;
+  galley_error_t err = NULL;
+  char *text = NULL, stamp[CHANGE_STAMP_MAX];
+  size_t len = 0, n, i;
+  FILE *out = open_memstream (&text, &len);
+
+  assert_int_equal (store_image_list (f->store, &all, &n, &err), 0);
+  for (i = 0; i < n; i++)
+    {
+      for (size_t k = 0; all[i]->names[k]; k++)
+        fprintf (out, "%s%s", k ? "," : "", all[i]->names[k]);
+      fprintf (out, "%s\n", all[i]->names[0] ? "" : "<none>");
+    }
+  store_image_list_free (all, n);
+  fclose (out);
+  assert_true (asprintf (&images, "%s/images", f->paths.root) > 0);
+  {
+    _cleanup_close_ int dfd = open (images, O_RDONLY | O_DIRECTORY);
+    _cleanup_close_ int rfd = open (f->paths.root, O_RDONLY | O_DIRECTORY);
+    assert_true (change_counter_stamp (dfd, "changes", stamp));
+    assert_int_equal (fs_read_file (rfd, "images-list.cache", 0, &cache, NULL, &err), 0);
+    *current = strstr (cache, stamp) != NULL && strchr (cache, '\n') > strstr (cache, stamp);
+  }
+  return text;
+}
+
+/* Every writer counts its change: a listing right after it (in the same
+ * clock tick as the one before) sees it though it trusts its cache.  */
+static void
+test_listing_sees_every_change (void **state)
+{
+  struct fixture *f = *state;
+  galley_error_t err = NULL;
+  char id1[65], id2[65];
+  char *layers[] = { (char *)LAYER_A, NULL };
+  char *names1[] = { (char *)"localhost/one:1", NULL };
+  char *names2[] = { (char *)"localhost/two:1", NULL };
+  bool current;
+  char *text;
+
+  make_layer (f, LAYER_A, NULL);
+  add_image (f, "{\"created\":\"2024-01-01T00:00:00Z\"}", layers, names1, id1);
+  /* a record younger than a second is not kept yet */
+  free (listing_text (f, &current));
+  sleep (2);
+  free (listing_text (f, &current));
+  text = listing_text (f, &current);
+  assert_true (current);
+  assert_string_equal (text, "localhost/one:1\n");
+  free (text);
+  assert_int_equal (store_image_tag (f->store, id1, "localhost/more:2", &err), 0);
+  text = listing_text (f, &current);
+  assert_string_equal (text, "localhost/one:1,localhost/more:2\n");
+  free (text);
+  assert_int_equal (store_image_untag (f->store, id1, "localhost/one:1", &err), 0);
+  text = listing_text (f, &current);
+  assert_string_equal (text, "localhost/more:2\n");
+  free (text);
+  add_image (f, "{\"created\":\"2024-02-01T00:00:00Z\"}", layers, names2, id2);
+  text = listing_text (f, &current);
+  assert_string_equal (text, "localhost/more:2\nlocalhost/two:1\n");
+  free (text);
+  assert_int_equal (store_image_remove (f->store, id1, &err), 0);
+  text = listing_text (f, &current);
+  assert_string_equal (text, "localhost/two:1\n");
+  free (text);
+}
+
 static void
 test_image_add_refuses (void **state)
 {
@@ -507,6 +583,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_images_and_names, setup, teardown),
     cmocka_unit_test_setup_teardown (test_image_add_refuses, setup, teardown),
     cmocka_unit_test_setup_teardown (test_ambiguous_prefix, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_listing_sees_every_change, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
