@@ -6,35 +6,32 @@
 #include <string.h>
 
 #include "runtime/lifecycle.h"
-#include "util/json.h"
 
 void
 image_users_clear (struct image_users *u)
 {
-  if (u->loaded)
-    container_list_free (u->containers, u->n);
-  u->containers = NULL;
-  u->n = 0;
-  u->loaded = false;
+  container_listing_close (u->listing);
+  u->listing = NULL;
 }
 
 static int
 load (struct cli_context *ctx, struct image_users *u, galley_error_t *err)
 {
-  if (u->loaded)
+  if (u->listing != NULL)
     return 0;
-  if (container_list (&ctx->paths, &u->containers, &u->n, err) < 0)
+  if (container_listing_open (&ctx->paths, &u->listing, err) < 0)
     return galley_error_wrap (err, "listing the containers that use images");
-  u->loaded = true;
   return 0;
 }
 
-static bool
-uses (const struct container_entry *e, const char *image_id)
+/* Container i's id when it uses image_id, else NULL.  */
+static const char *
+user_id (const struct image_users *u, size_t i, const char *image_id)
 {
-  const char *id = json_get_string (e->config, "ImageID");
+  struct container_brief b;
 
-  return id != NULL && strcmp (id, image_id) == 0;
+  container_listing_brief (u->listing, i, &b);
+  return strcmp (b.image_id, image_id) == 0 ? b.id : NULL;
 }
 
 int
@@ -46,9 +43,8 @@ image_users_first (struct cli_context *ctx, struct image_users *u, const char *i
   *user = NULL;
   if (load (ctx, u, err) < 0)
     return -1;
-  for (i = 0; i < u->n && *user == NULL; i++)
-    if (uses (&u->containers[i], image_id))
-      *user = u->containers[i].id;
+  for (i = 0; i < container_listing_count (u->listing) && *user == NULL; i++)
+    *user = user_id (u, i, image_id);
   return 0;
 }
 
@@ -59,12 +55,27 @@ image_users_remove (struct cli_context *ctx, struct image_users *u, const char *
 
   if (load (ctx, u, err) < 0)
     return -1;
-  for (i = 0; i < u->n; i++)
-    if (uses (&u->containers[i], image_id) && container_rm (&ctx->paths, &u->containers[i], true, err) < 0)
-      {
-        if (galley_error_errno (err) != ENOENT)
-          return galley_error_wrap (err, "removing container %s of image %s", u->containers[i].id, image_id);
-        galley_error_release (err);
-      }
+  for (i = 0; i < container_listing_count (u->listing); i++)
+    {
+      const char *id = user_id (u, i, image_id);
+      struct container_entry e;
+      int ret;
+
+      if (id == NULL)
+        continue;
+      /* the whole record and the current state, as rm reads them */
+      ret = container_find (&ctx->paths, id, &e, err);
+      if (ret == 0)
+        {
+          ret = container_rm (&ctx->paths, &e, true, err);
+          container_entry_clear (&e);
+        }
+      if (ret < 0)
+        {
+          if (galley_error_errno (err) != ENOENT)
+            return galley_error_wrap (err, "removing container %s of image %s", id, image_id);
+          galley_error_release (err);
+        }
+    }
   return 0;
 }

@@ -1,7 +1,8 @@
 /* Which containers use an image, for the commands that remove images (rmi,
  * image prune): an image a container is built on stays unless forced, as
  * with podman, because the container's root filesystem is made of its
- * layers.  The container records are read once per command.  */
+ * layers.  The containers are listed once per command, as ps lists them
+ * (its cache holds each container's image id).  */
 #ifndef GALLEY_CLI_IMAGE_USERS_H
 #define GALLEY_CLI_IMAGE_USERS_H
 
@@ -13,9 +14,7 @@
 
 struct image_users
 {
-  struct container_entry *containers;
-  size_t n;
-  bool loaded;
+  struct container_listing *listing; /* ps's, read at the first question */
 };
 
 void image_users_clear (struct image_users *u);
