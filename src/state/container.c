@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "runtime/userns.h"
+#include "state/container_list.h"
 #include "state/lock.h"
 #include "util/change_counter.h"
 #include "util/cleanup.h"
@@ -72,61 +73,74 @@ load_record (const char *root, const char *id, json_object **out, galley_error_t
   return json_parse_strict (text, len, path, out, err);
 }
 
-/* Find a container by exact name, exact id or unique id prefix.
- * Returns 1 with *id_out, 0 when none, -1 on an ambiguous prefix.  */
+/* Find a container of listing l by exact name, exact id or unique id
+ * prefix.  Returns 1 with *id_out, 0 when none, -1 on an ambiguous
+ * prefix.  */
 static int
-find (const struct galley_paths *p, const char *key, bool by_name_only, char **id_out, galley_error_t *err)
+find_in (struct container_listing *l, const char *key, bool by_name_only, char **id_out, galley_error_t *err)
 {
-  _cleanup_free_ char *dir = NULL;
-  _cleanup_closedir_ DIR *d = NULL;
-  _cleanup_free_ char *prefix_match = NULL;
+  const char *prefix_match = NULL;
   int prefix_count = 0;
-  struct dirent *e;
+  size_t i;
 
-  if (asprintf (&dir, "%s/containers", p->root) < 0)
-    return galley_error_make (err, errno, "allocating");
-  d = opendir (dir);
-  if (d == NULL)
-    return errno == ENOENT ? 0 : galley_error_make (err, errno, "reading %s", dir);
-  while ((e = readdir (d)) != NULL)
+  for (i = 0; i < container_listing_count (l); i++)
     {
-      _cleanup_json_ json_object *rec = NULL;
-      galley_error_t ignore = NULL;
-      const char *name;
+      struct container_brief b;
 
-      if (! container_id_valid (e->d_name))
-        continue;
-      if (! by_name_only && strcmp (e->d_name, key) == 0)
+      container_listing_brief (l, i, &b);
+      if ((! by_name_only && strcmp (b.id, key) == 0) || strcmp (b.name, key) == 0)
         {
-          *id_out = strdup (e->d_name);
-          return 1;
+          *id_out = strdup (b.id);
+          return *id_out ? 1 : galley_error_make (err, ENOMEM, "allocating");
         }
-      if (load_record (p->root, e->d_name, &rec, &ignore) < 0)
-        {
-          galley_error_release (&ignore);
-          continue;
-        }
-      name = json_get_string (rec, "Name");
-      if (name != NULL && strcmp (name, key) == 0)
-        {
-          *id_out = strdup (e->d_name);
-          return 1;
-        }
-      if (! by_name_only && strlen (key) >= 3 && strncmp (e->d_name, key, strlen (key)) == 0)
+      if (! by_name_only && strlen (key) >= 3 && strncmp (b.id, key, strlen (key)) == 0)
         {
           prefix_count++;
-          free (prefix_match);
-          prefix_match = strdup (e->d_name);
+          prefix_match = b.id;
         }
-    }
-  if (prefix_count == 1)
-    {
-      *id_out = steal_pointer (&prefix_match);
-      return 1;
     }
   if (prefix_count > 1)
     return galley_error_make (err, 0, "more than one result for container \"%s\"", key);
+  if (prefix_count == 1)
+    {
+      *id_out = strdup (prefix_match);
+      return *id_out ? 1 : galley_error_make (err, ENOMEM, "allocating");
+    }
   return 0;
+}
+
+/* find_in of the containers as ps lists them (its cache: one stat(2)
+ * while nothing changed, instead of every record read); a full id is
+ * looked up directly.  */
+static int
+find (const struct galley_paths *p, const char *key, bool by_name_only, char **id_out, galley_error_t *err)
+{
+  struct container_listing *l = NULL;
+  int found;
+
+  if (! by_name_only && container_id_valid (key))
+    {
+      _cleanup_free_ char *dir = container_dir (p, key);
+      struct stat sb;
+      if (dir != NULL && stat (dir, &sb) == 0 && S_ISDIR (sb.st_mode))
+        {
+          *id_out = strdup (key);
+          return *id_out ? 1 : galley_error_make (err, ENOMEM, "allocating");
+        }
+    }
+  if (container_listing_open (p, &l, err) < 0)
+    return -1;
+  found = find_in (l, key, by_name_only, id_out, err);
+  container_listing_close (l);
+  return found;
+}
+
+int
+container_name_lookup (const struct galley_paths *p, const char *name, galley_error_t *err)
+{
+  _cleanup_free_ char *id = NULL;
+
+  return find (p, name, true, &id, err);
 }
 
 int
@@ -138,35 +152,48 @@ container_generate_name (const struct galley_paths *p, char **out, galley_error_
   static const char *const names[] = { "babbage", "curie",   "darwin", "euler",    "faraday", "galois",
                                        "hopper",  "johnson", "knuth",  "lovelace", "noether", "pascal",
                                        "ritchie", "shannon", "turing", "wozniak" };
+  struct container_listing *l = NULL;
   unsigned short r[2];
-  int tries;
+  int tries, found = 1;
 
-  for (tries = 0; tries < 64; tries++)
+  /* one listing for every candidate (create checks the name again under
+   * its lock) */
+  if (container_listing_open (p, &l, err) < 0)
+    return -1;
+  for (tries = 0; tries < 64 && found == 1; tries++)
     {
       _cleanup_free_ char *candidate = NULL, *id = NULL;
-      int found;
       if (getrandom (r, sizeof r, 0) != (ssize_t)sizeof r)
-        return galley_error_make (err, errno, "getrandom");
+        {
+          found = galley_error_make (err, errno, "getrandom");
+          break;
+        }
       if (asprintf (&candidate, "%s_%s", adjectives[r[0] % 16], names[r[1] % 16]) < 0)
-        return galley_error_make (err, errno, "allocating");
+        {
+          found = galley_error_make (err, errno, "allocating");
+          break;
+        }
       if (tries >= 32)
         {
           char *longer = NULL;
           if (asprintf (&longer, "%s%u", candidate, (unsigned)(r[0] ^ r[1])) < 0)
-            return galley_error_make (err, errno, "allocating");
+            {
+              found = galley_error_make (err, errno, "allocating");
+              break;
+            }
           free (candidate);
           candidate = longer;
         }
-      found = find (p, candidate, true, &id, err);
-      if (found < 0)
-        return -1;
+      found = find_in (l, candidate, true, &id, err);
       if (found == 0)
-        {
-          *out = steal_pointer (&candidate);
-          return 0;
-        }
+        *out = steal_pointer (&candidate);
     }
-  return galley_error_make (err, 0, "could not generate a unique container name");
+  container_listing_close (l);
+  if (found < 0)
+    return -1;
+  if (found == 1)
+    return galley_error_make (err, 0, "could not generate a unique container name");
+  return 0;
 }
 
 static bool

@@ -31,6 +31,9 @@ int container_generate_name (const struct galley_paths *p, char **out, galley_er
 int container_create (const struct galley_paths *p, const char *id, const char *name, json_object *config,
                       galley_error_t *err);
 
+/* 1 when a container is named name, 0 when none is, -1 on error.  */
+int container_name_lookup (const struct galley_paths *p, const char *name, galley_error_t *err);
+
 /* Load by name, id or unique id prefix.  ENOENT: 'no container with name or
  * ID "x" found'.  */
 int container_load (const struct galley_paths *p, const char *name_or_id, json_object **config,

@@ -266,18 +266,13 @@ container_rename (const struct galley_paths *p, const char *id, const char *name
   names_lock = lock_open (cfd, "containers.lock", err);
   if (names_lock < 0 || lock_acquire (names_lock, LOCK_EXCLUSIVE, err) < 0)
     return -1;
-  {
-    struct container_entry *list = NULL;
-    size_t n = 0, j;
-    bool taken = false;
-    if (container_list (p, &list, &n, err) < 0)
+  switch (container_name_lookup (p, name, err))
+    {
+    case -1:
       return -1;
-    for (j = 0; j < n; j++)
-      taken = taken || strcmp (container_entry_name (&list[j]), name) == 0;
-    container_list_free (list, n);
-    if (taken)
+    case 1:
       return galley_error_make (err, EEXIST, "container name %s is in use: name is in use", name);
-  }
+    }
   lock = container_lock (p, id, err);
   if (lock < 0)
     return -1;

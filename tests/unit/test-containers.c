@@ -495,6 +495,57 @@ test_listing_sees_every_change (void **state)
   free (text);
 }
 
+/* Lookups by name, full id and unique id prefix, as podman's; an
+ * ambiguous prefix is an error; generated names are free.  */
+static void
+test_lookup (void **state)
+{
+  static const char *const A1 = "aaa1000000000000000000000000000000000000000000000000000000000000";
+  static const char *const A2 = "aaa2000000000000000000000000000000000000000000000000000000000000";
+  struct fixture *f = *state;
+  galley_error_t err = NULL;
+  _cleanup_json_ json_object *c1 = json_object_new_object (), *c2 = json_object_new_object (),
+                             *c3 = json_object_new_object ();
+  json_object *config = NULL;
+  char *name = NULL;
+
+  assert_int_equal (container_create (&f->paths, A1, "first", c1, &err), 0);
+  assert_int_equal (container_create (&f->paths, A2, "aaa1", c2, &err), 0);
+  /* full id, unique prefix, name */
+  assert_int_equal (container_load (&f->paths, A1, &config, &err), 0);
+  assert_string_equal (json_get_string (config, "Name"), "first");
+  json_object_put (config);
+  assert_int_equal (container_load (&f->paths, "aaa2", &config, &err), 0);
+  assert_string_equal (json_get_string (config, "Name"), "aaa1");
+  json_object_put (config);
+  /* a name wins over the id prefix it looks like */
+  assert_int_equal (container_load (&f->paths, "aaa1", &config, &err), 0);
+  assert_string_equal (json_get_string (config, "Id"), A2);
+  json_object_put (config);
+  assert_int_equal (container_load (&f->paths, "c", &config, &err), 0);
+  assert_string_equal (json_get_string (config, "Id"), ID);
+  json_object_put (config);
+  /* ambiguous, too short, unknown */
+  assert_int_equal (container_load (&f->paths, "aaa", &config, &err), -1);
+  assert_non_null (strstr (err->msg, "more than one result for container \"aaa\""));
+  galley_error_release (&err);
+  assert_int_equal (container_load (&f->paths, "01", &config, &err), -1);
+  assert_int_equal (galley_error_errno (&err), ENOENT);
+  galley_error_release (&err);
+  /* names */
+  assert_int_equal (container_name_lookup (&f->paths, "first", &err), 1);
+  assert_int_equal (container_name_lookup (&f->paths, "aaa2", &err), 0);
+  assert_int_equal (container_create (&f->paths,
+                                      "bbb0000000000000000000000000000000000000000000000000000000000000",
+                                      "first", c3, &err),
+                    -1);
+  assert_int_equal (galley_error_errno (&err), EEXIST);
+  galley_error_release (&err);
+  assert_int_equal (container_generate_name (&f->paths, &name, &err), 0);
+  assert_int_equal (container_name_lookup (&f->paths, name, &err), 0);
+  free (name);
+}
+
 int
 main (void)
 {
@@ -510,6 +561,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_state_reconciles, setup, teardown),
     cmocka_unit_test_setup_teardown (test_state_missing, setup, teardown),
     cmocka_unit_test_setup_teardown (test_listing_sees_every_change, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_lookup, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
