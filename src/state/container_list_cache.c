@@ -51,29 +51,21 @@ enum
   N_FIELDS
 };
 
-/* The command line of a record: "Args" (the image's defaults resolved)
- * or "Entrypoint" and "Command", words joined by spaces.  */
+/* The command line of a record (container_command's), words joined by
+ * spaces.  */
 static char *
 command_line (json_object *config)
 {
-  static const char *const keys[] = { "Args", "Entrypoint", "Command" };
+  const struct container_entry e = { .config = config };
+  _cleanup_json_ json_object *words = container_command (&e);
   char *text = NULL;
-  size_t len = 0, k, i;
-  json_object *v;
+  size_t len = 0, i;
   FILE *f = open_memstream (&text, &len);
 
   if (f == NULL)
     return NULL;
-  for (k = 0; k < 3; k++)
-    {
-      if (! json_object_object_get_ex (config, keys[k], &v) || ! json_object_is_type (v, json_type_array))
-        continue;
-      for (i = 0; i < json_object_array_length (v); i++)
-        fprintf (f, "%s%s", ftell (f) > 0 ? " " : "",
-                 json_object_get_string (json_object_array_get_idx (v, i)));
-      if (k == 0)
-        break;
-    }
+  for (i = 0; i < json_object_array_length (words); i++)
+    fprintf (f, "%s%s", i > 0 ? " " : "", json_object_get_string (json_object_array_get_idx (words, i)));
   if (fclose (f) != 0)
     {
       free (text);
