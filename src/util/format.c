@@ -7,6 +7,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,28 +107,33 @@ format_print_json (FILE *out, json_object *value, int indent)
   fputc ('\n', out);
 }
 
-/* Go's text/tabwriter with podman's settings, over a finished buffer.  */
+/* Go's text/tabwriter with podman's settings, over a finished buffer.
+ * The cells of all lines are one array (a thousand-row table would
+ * otherwise be a thousand small arrays, each touching fresh memory).  */
 
 struct tw_cell
 {
   const char *text;
-  size_t len, width;
+  uint32_t len, width;
 };
 
 struct tw_line
 {
-  struct tw_cell *cells;
-  size_t n, allocated;
+  size_t first, n; /* its cells: cells[first .. first + n) */
   bool newline;
 };
 
 struct tabwriter
 {
+  struct tw_cell *cells;
+  size_t ncells, cells_allocated;
   struct tw_line *lines;
   size_t nlines, allocated;
   size_t *widths;
   size_t nwidths;
   FILE *out;
+  size_t used; /* in buf, not yet written to out */
+  char buf[32768];
 };
 
 static size_t
@@ -147,7 +154,7 @@ tw_grow (void *array, size_t n, size_t *allocated, size_t size)
 {
   if (n < *allocated)
     return array;
-  *allocated = *allocated ? 2 * *allocated : 8;
+  *allocated = *allocated ? 2 * *allocated : 64;
   array = realloc (array, *allocated * size);
   if (array == NULL)
     abort ();
@@ -155,48 +162,69 @@ tw_grow (void *array, size_t n, size_t *allocated, size_t size)
 }
 
 static void
-tw_add_cell (struct tw_line *line, const char *text, size_t len)
+tw_add_cell (struct tabwriter *tw, struct tw_line *line, const char *text, size_t len)
 {
-  line->cells = tw_grow (line->cells, line->n, &line->allocated, sizeof *line->cells);
-  line->cells[line->n++] = (struct tw_cell){ text, len, utf8_width (text, len) };
+  tw->cells = tw_grow (tw->cells, tw->ncells, &tw->cells_allocated, sizeof *tw->cells);
+  tw->cells[tw->ncells++] = (struct tw_cell){ text, (uint32_t)len, (uint32_t)utf8_width (text, len) };
+  line->n++;
 }
 
 static void
 tw_split (struct tabwriter *tw, const char *buf, size_t len)
 {
-  size_t start = 0;
-  struct tw_line *line = NULL;
+  const char *p = buf, *end = buf + len;
 
-  for (size_t i = 0; i <= len; i++)
+  while (p < end)
     {
-      if (line == NULL)
+      const char *nl = memchr (p, '\n', (size_t)(end - p)), *stop = nl ? nl : end;
+      struct tw_line *line;
+
+      tw->lines = tw_grow (tw->lines, tw->nlines, &tw->allocated, sizeof *tw->lines);
+      line = &tw->lines[tw->nlines++];
+      *line = (struct tw_line){ .first = tw->ncells, .newline = nl != NULL };
+      for (;;)
         {
-          if (i == len)
-            break; /* nothing after the last newline */
-          tw->lines = tw_grow (tw->lines, tw->nlines, &tw->allocated, sizeof *tw->lines);
-          line = &tw->lines[tw->nlines++];
-          memset (line, 0, sizeof *line);
+          const char *tab = memchr (p, '\t', (size_t)(stop - p));
+          tw_add_cell (tw, line, p, (size_t)((tab ? tab : stop) - p));
+          if (tab == NULL)
+            break;
+          p = tab + 1;
         }
-      if (i < len && buf[i] != '\t' && buf[i] != '\n')
-        continue;
-      tw_add_cell (line, buf + start, i - start);
-      start = i + 1;
-      if (i < len && buf[i] == '\n')
-        {
-          line->newline = true;
-          line = NULL;
-        }
+      p = stop + 1;
     }
 }
 
+/* The table goes out through the writer's own buffer: one stdio call per
+ * 32 KiB, not two per cell.  */
 static void
-tw_pad (FILE *out, size_t n)
+tw_flush (struct tabwriter *tw)
+{
+  fwrite (tw->buf, 1, tw->used, tw->out);
+  tw->used = 0;
+}
+
+static void
+tw_emit (struct tabwriter *tw, const char *text, size_t n)
+{
+  if (n > sizeof tw->buf - tw->used)
+    tw_flush (tw);
+  if (n > sizeof tw->buf)
+    {
+      fwrite (text, 1, n, tw->out);
+      return;
+    }
+  memcpy (tw->buf + tw->used, text, n);
+  tw->used += n;
+}
+
+static void
+tw_pad (struct tabwriter *tw, size_t n)
 {
   static const char spaces[] = "                                                                ";
 
   for (; n > sizeof spaces - 1; n -= sizeof spaces - 1)
-    fwrite (spaces, 1, sizeof spaces - 1, out);
-  fwrite (spaces, 1, n, out);
+    tw_emit (tw, spaces, sizeof spaces - 1);
+  tw_emit (tw, spaces, n);
 }
 
 static void
@@ -205,14 +233,15 @@ tw_write_lines (struct tabwriter *tw, size_t line0, size_t line1)
   for (size_t i = line0; i < line1; i++)
     {
       const struct tw_line *line = &tw->lines[i];
+      const struct tw_cell *cells = tw->cells + line->first;
       for (size_t j = 0; j < line->n; j++)
         {
-          fwrite (line->cells[j].text, 1, line->cells[j].len, tw->out);
-          if (j < tw->nwidths && tw->widths[j] > line->cells[j].width)
-            tw_pad (tw->out, tw->widths[j] - line->cells[j].width);
+          tw_emit (tw, cells[j].text, cells[j].len);
+          if (j < tw->nwidths && tw->widths[j] > cells[j].width)
+            tw_pad (tw, tw->widths[j] - cells[j].width);
         }
       if (line->newline)
-        fputc ('\n', tw->out);
+        tw_emit (tw, "\n", 1);
     }
 }
 
@@ -232,8 +261,8 @@ tw_format (struct tabwriter *tw, size_t line0, size_t line1)
       tw_write_lines (tw, line0, this);
       line0 = this;
       for (; this < line1 && column + 1 < tw->lines[this].n; this ++)
-        if (tw->lines[this].cells[column].width + TABLE_PADDING > width)
-          width = tw->lines[this].cells[column].width + TABLE_PADDING;
+        if (tw->cells[tw->lines[this].first + column].width + TABLE_PADDING > width)
+          width = tw->cells[tw->lines[this].first + column].width + TABLE_PADDING;
       tw->widths[tw->nwidths++] = width;
       tw_format (tw, line0, this);
       tw->nwidths--;
@@ -245,8 +274,11 @@ tw_format (struct tabwriter *tw, size_t line0, size_t line1)
 static void
 tabwriter_print (FILE *out, const char *buf, size_t len)
 {
-  struct tabwriter tw = { .out = out };
+  struct tabwriter tw;
   size_t max_cells = 0;
+
+  memset (&tw, 0, offsetof (struct tabwriter, buf));
+  tw.out = out;
 
   tw_split (&tw, buf, len);
   for (size_t i = 0; i < tw.nlines; i++)
@@ -256,8 +288,8 @@ tabwriter_print (FILE *out, const char *buf, size_t len)
   if (tw.widths == NULL)
     abort ();
   tw_format (&tw, 0, tw.nlines);
-  for (size_t i = 0; i < tw.nlines; i++)
-    free (tw.lines[i].cells);
+  tw_flush (&tw);
+  free (tw.cells);
   free (tw.lines);
   free (tw.widths);
 }
