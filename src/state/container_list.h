@@ -43,8 +43,6 @@ struct container_listing;
 int container_listing_open (const struct galley_paths *p, struct container_listing **out,
                             galley_error_t *err);
 size_t container_listing_count (const struct container_listing *l);
-const char *container_listing_id (const struct container_listing *l, size_t i);
-const struct container_state *container_listing_state (const struct container_listing *l, size_t i);
 /* What ps shows of container i, straight from the listing: valid while
  * the listing is open.  */
 struct container_brief

@@ -316,20 +316,18 @@ load_row (const struct galley_paths *p, DIR *d, struct list_cache *cache, const 
   return fill_row (p, id, f, row);
 }
 
-/* Room for row l->n: *cap grows to at least `want` rows.  */
+/* Room for row l->n, growing geometrically.  */
 static int
-grow_rows (struct container_listing *l, size_t *cap, size_t want, galley_error_t *err)
+grow_rows (struct container_listing *l, size_t *cap, galley_error_t *err)
 {
   struct listing_row *bigger;
-  size_t more;
 
   if (l->n < *cap)
     return 0;
-  more = *cap ? 2 * *cap : want > 0 ? want : 256;
-  bigger = realloc (l->rows, more * sizeof *bigger);
+  bigger = realloc (l->rows, (*cap ? 2 * *cap : 256) * sizeof *bigger);
   if (bigger == NULL)
     return galley_error_make (err, errno, "allocating");
-  *cap = more;
+  *cap = *cap ? 2 * *cap : 256;
   l->rows = bigger;
   return 0;
 }
@@ -338,15 +336,16 @@ grow_rows (struct container_listing *l, size_t *cap, size_t want, galley_error_t
 static int
 rows_from_cache (const struct galley_paths *p, struct container_listing *l, galley_error_t *err)
 {
-  size_t i, n = list_cache_count (l->cache), cap = 0;
+  size_t i, n = list_cache_count (l->cache);
 
+  /* all at once: growing would copy into fresh pages each time */
+  l->rows = n > 0 ? malloc (n * sizeof *l->rows) : NULL;
+  if (n > 0 && l->rows == NULL)
+    return galley_error_make (err, errno, "allocating");
   for (i = 0; i < n; i++)
     {
       const char *id;
       const char *const *f = list_cache_record (l->cache, i, &id);
-      /* all at once: growing would copy into fresh pages each time */
-      if (grow_rows (l, &cap, n, err) < 0)
-        return -1;
       if (fill_row (p, id, f, &l->rows[l->n]))
         l->n++;
     }
@@ -364,7 +363,7 @@ rows_from_directory (const struct galley_paths *p, struct container_listing *l, 
     {
       if (! container_id_valid (e->d_name))
         continue;
-      if (grow_rows (l, &cap, 0, err) < 0)
+      if (grow_rows (l, &cap, err) < 0)
         return -1;
       if (load_row (p, d, l->cache, e->d_name, &l->rows[l->n]))
         l->n++;
@@ -449,18 +448,6 @@ size_t
 container_listing_count (const struct container_listing *l)
 {
   return l->n;
-}
-
-const char *
-container_listing_id (const struct container_listing *l, size_t i)
-{
-  return l->rows[i].id;
-}
-
-const struct container_state *
-container_listing_state (const struct container_listing *l, size_t i)
-{
-  return &l->rows[i].state;
 }
 
 int
