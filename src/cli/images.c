@@ -14,6 +14,7 @@
 #include "util/cleanup.h"
 #include "util/format.h"
 #include "util/json.h"
+#include "util/strv.h"
 
 struct images_options
 {
@@ -230,17 +231,7 @@ template_row (const struct images_options *o, const struct image_entry *e, const
   if (format_stream_uses (out, "History"))
     {
       /* podman's History field is the names history joined.  */
-      size_t i, n = 0;
-      _cleanup_free_ char *joined = NULL;
-      for (i = 0; e->img->names_history[i]; i++)
-        n += strlen (e->img->names_history[i]) + 2;
-      joined = calloc (1, n + 1);
-      for (i = 0; joined && e->img->names_history[i]; i++)
-        {
-          if (i)
-            strcat (joined, ", ");
-          strcat (joined, e->img->names_history[i]);
-        }
+      _cleanup_free_ char *joined = strv_join (e->img->names_history, ", ");
       json_object_object_add (r, "History", json_object_new_string (joined ? joined : ""));
     }
   return r;

@@ -18,6 +18,7 @@
 #include "util/cleanup.h"
 #include "util/format.h"
 #include "util/json.h"
+#include "util/strv.h"
 
 /* A row of ps: the listing's brief fields, the record's others when the
  * output or a filter needs them, and the sizes of ps -s.  */
@@ -169,16 +170,9 @@ container_sizes (struct cli_context *ctx, struct store *s, struct ps_item *e)
 static json_object *
 networks_array (const char *joined)
 {
-  json_object *arr = json_object_new_array ();
-  const char *p = joined, *comma;
+  _cleanup_strv_ char **v = strv_split (joined, ',');
 
-  while (*p != '\0')
-    {
-      comma = strchrnul (p, ',');
-      json_object_array_add (arr, json_object_new_string_len (p, (int)(comma - p)));
-      p = *comma ? comma + 1 : comma;
-    }
-  return arr;
+  return v ? json_strings_array (v, strv_len (v)) : json_object_new_array ();
 }
 
 /* podman's record of a container (ps --format json), and for templates

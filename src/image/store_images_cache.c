@@ -19,6 +19,7 @@
 #include "image/store_internal.h"
 #include "util/cleanup.h"
 #include "util/list_cache.h"
+#include "util/strv.h"
 
 enum
 {
@@ -38,50 +39,8 @@ enum
 
 _Static_assert(N_FIELDS == STORE_IMAGE_CACHE_FIELDS, "the cache's field count");
 
-/* A string list as lines ("" for none: no element is ever empty).  */
-static char *
-strv_join (char *const *v)
-{
-  size_t i, len = 1;
-  char *s;
-
-  for (i = 0; v && v[i]; i++)
-    len += strlen (v[i]) + 1;
-  s = calloc (1, len);
-  for (i = 0; s && v && v[i]; i++)
-    {
-      if (i > 0)
-        strcat (s, "\n");
-      strcat (s, v[i]);
-    }
-  return s;
-}
-
-static char **
-strv_split (const char *s)
-{
-  size_t n = 1, i = 0;
-  const char *p;
-  char **v;
-
-  for (p = s; *p; p++)
-    n += *p == '\n';
-  v = calloc (n + 1, sizeof *v);
-  if (v == NULL)
-    return NULL;
-  for (p = s; *p;)
-    {
-      const char *nl = strchr (p, '\n');
-      size_t len = nl ? (size_t)(nl - p) : strlen (p);
-      if ((v[i++] = strndup (p, len)) == NULL)
-        {
-          cleanup_strvp (&v);
-          return NULL;
-        }
-      p += len + (nl != NULL);
-    }
-  return v;
-}
+/* String lists are kept as lines (strv_join, strv_split): no element is
+ * ever empty or holds a newline.  */
 
 static char *
 dup_or_null (const char *v)
@@ -107,10 +66,10 @@ image_from_fields (const char *const *f)
   img->created = dup_or_null (f[F_CREATED]);
   img->added = dup_or_null (f[F_ADDED]);
   img->size = strtoull (f[F_SIZE], NULL, 10);
-  img->names = strv_split (f[F_NAMES]);
-  img->names_history = strv_split (f[F_NAMES_HISTORY]);
-  img->digests = strv_split (f[F_DIGESTS]);
-  img->layers = strv_split (f[F_LAYERS]);
+  img->names = strv_split (f[F_NAMES], '\n');
+  img->names_history = strv_split (f[F_NAMES_HISTORY], '\n');
+  img->digests = strv_split (f[F_DIGESTS], '\n');
+  img->layers = strv_split (f[F_LAYERS], '\n');
   if (img->id == NULL || img->config_digest == NULL || img->names == NULL || img->names_history == NULL
       || img->digests == NULL || img->layers == NULL)
     {
@@ -136,10 +95,10 @@ cache_image (struct list_cache *cache, const char *id, const struct timespec *ct
   f[F_ADDED] = dup_or_null (img->added);
   if (asprintf (&f[F_SIZE], "%" PRIu64, img->size) < 0)
     f[F_SIZE] = NULL;
-  f[F_NAMES] = strv_join (img->names);
-  f[F_NAMES_HISTORY] = strv_join (img->names_history);
-  f[F_DIGESTS] = strv_join (img->digests);
-  f[F_LAYERS] = strv_join (img->layers);
+  f[F_NAMES] = strv_join (img->names, "\n");
+  f[F_NAMES_HISTORY] = strv_join (img->names_history, "\n");
+  f[F_DIGESTS] = strv_join (img->digests, "\n");
+  f[F_LAYERS] = strv_join (img->layers, "\n");
   if (f[F_ID] && f[F_CONFIG_DIGEST] && f[F_SIZE] && f[F_NAMES] && f[F_NAMES_HISTORY] && f[F_DIGESTS]
       && f[F_LAYERS])
     stored = list_cache_put (cache, id, ctime, (const char *const *)f, err);

@@ -29,6 +29,7 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/list_cache.h"
+#include "util/strv.h"
 
 /* The keys of container.json that ps reads beyond the brief fields (see
  * container_brief): kept as one JSON object, parsed only for an output or
@@ -58,20 +59,9 @@ command_line (json_object *config)
 {
   const struct container_entry e = { .config = config };
   _cleanup_json_ json_object *words = container_command (&e);
-  char *text = NULL;
-  size_t len = 0, i;
-  FILE *f = open_memstream (&text, &len);
+  _cleanup_strv_ char **v = json_array_strv (words);
 
-  if (f == NULL)
-    return NULL;
-  for (i = 0; i < json_object_array_length (words); i++)
-    fprintf (f, "%s%s", i > 0 ? " " : "", json_object_get_string (json_object_array_get_idx (words, i)));
-  if (fclose (f) != 0)
-    {
-      free (text);
-      return NULL;
-    }
-  return text;
+  return v ? strv_join (v, " ") : NULL;
 }
 
 static char *
@@ -96,25 +86,19 @@ networks_text (json_object *config)
 {
   struct network_member *m = NULL;
   galley_error_t ignore = NULL;
-  char *text = NULL;
-  size_t n = 0, len = 0, i;
-  FILE *f;
+  _cleanup_strv_ char **names = NULL;
+  size_t n = 0, i;
 
   if (network_members_of (config, &m, &n, &ignore) < 0)
     {
       galley_error_release (&ignore);
       return strdup ("");
     }
-  f = open_memstream (&text, &len);
-  for (i = 0; f != NULL && i < n; i++)
-    fprintf (f, "%s%s", i > 0 ? "," : "", m[i].name);
+  for (i = 0; i < n; i++)
+    if (strv_append (&names, m[i].name) < 0)
+      break;
   network_members_free (m, n);
-  if (f == NULL || fclose (f) != 0)
-    {
-      free (text);
-      return NULL;
-    }
-  return text;
+  return i == n ? strv_join (names, ",") : NULL;
 }
 
 static char *

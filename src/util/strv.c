@@ -47,3 +47,47 @@ strv_append_unique (char ***v, const char *s)
 {
   return strv_contains (*v, s) ? 0 : strv_append (v, s);
 }
+
+char *
+strv_join (char *const *v, const char *sep)
+{
+  size_t i, len = 1, seplen = strlen (sep);
+  char *s, *p;
+
+  for (i = 0; v && v[i]; i++)
+    len += strlen (v[i]) + seplen;
+  s = p = malloc (len);
+  if (s == NULL)
+    return NULL;
+  *p = '\0';
+  for (i = 0; v && v[i]; i++)
+    p = stpcpy (i > 0 ? stpcpy (p, sep) : p, v[i]);
+  return s;
+}
+
+char **
+strv_split (const char *s, char sep)
+{
+  size_t n = 1, i = 0;
+  const char *p;
+  char **v;
+
+  for (p = s; *p; p++)
+    n += *p == sep;
+  v = calloc (n + 1, sizeof *v);
+  if (v == NULL)
+    return NULL;
+  for (p = s; *p;)
+    {
+      const char *end = strchrnul (p, sep);
+      if ((v[i++] = strndup (p, (size_t)(end - p))) == NULL)
+        {
+          for (i = 0; v[i]; i++)
+            free (v[i]);
+          free (v);
+          return NULL;
+        }
+      p = *end ? end + 1 : end;
+    }
+  return v;
+}

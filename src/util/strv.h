@@ -16,4 +16,13 @@ int strv_append (char ***v, const char *s);
 /* strv_append unless v already holds s.  */
 int strv_append_unique (char ***v, const char *s);
 
+/* The elements joined by sep ("" for none), malloc'ed; NULL when out of
+ * memory.  */
+char *strv_join (char *const *v, const char *sep);
+
+/* s cut at each sep, a new vector (strv_join's inverse for elements that
+ * neither are empty nor hold sep: "" gives none); NULL when out of
+ * memory.  */
+char **strv_split (const char *s, char sep);
+
 #endif

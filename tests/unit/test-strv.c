@@ -1,5 +1,6 @@
 /* String vectors: length, membership, appending copies (unique or not),
- * and the JSON array helpers that make them (util/json.h).  */
+ * joining and splitting, and the JSON array helpers that make them
+ * (util/json.h).  */
 #include "config.h"
 
 #include <setjmp.h>
@@ -90,13 +91,38 @@ test_to_json (void **state)
   assert_string_equal (back[2], "c");
 }
 
+static void
+test_join_split (void **state)
+{
+  _cleanup_strv_ char **v = NULL, **back = NULL, **none = NULL;
+  _cleanup_free_ char *joined = NULL, *empty = NULL, *one = NULL;
+
+  assert_int_equal (strv_append (&v, "a b"), 0);
+  assert_int_equal (strv_append (&v, "c"), 0);
+  assert_int_equal (strv_append (&v, "de"), 0);
+  joined = strv_join (v, ", ");
+  assert_string_equal (joined, "a b, c, de");
+  empty = strv_join (NULL, ",");
+  assert_string_equal (empty, "");
+  back = strv_split ("a b\nc\nde", '\n');
+  assert_int_equal (strv_len (back), 3);
+  assert_string_equal (back[0], "a b");
+  assert_string_equal (back[2], "de");
+  /* "" is no element at all */
+  none = strv_split ("", ',');
+  assert_non_null (none);
+  assert_null (none[0]);
+  one = strv_join (back + 2, "\n");
+  assert_string_equal (one, "de");
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_empty_is_null), cmocka_unit_test (test_append),
     cmocka_unit_test (test_append_unique), cmocka_unit_test (test_from_json),
-    cmocka_unit_test (test_to_json),
+    cmocka_unit_test (test_to_json),       cmocka_unit_test (test_join_split),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
