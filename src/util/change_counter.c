@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 #define ROTATE_AT (64 * 1024)
 
@@ -17,15 +18,12 @@
 static void
 rotate (int dirfd, const char *name)
 {
+  _cleanup_error_ galley_error_t ignored = NULL;
   char tmp[256];
-  int fd;
 
-  if (snprintf (tmp, sizeof tmp, "%s.tmp-%d", name, (int)getpid ()) >= (int)sizeof tmp)
+  if (snprintf (tmp, sizeof tmp, "%s.tmp-%d", name, (int)getpid ()) >= (int)sizeof tmp
+      || fs_write_text (dirfd, tmp, "", 0600, &ignored) < 0)
     return;
-  fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0)
-    return;
-  close (fd);
   if (renameat (dirfd, tmp, dirfd, name) < 0)
     unlinkat (dirfd, tmp, 0);
 }
