@@ -141,19 +141,20 @@ compare_entries (const void *a, const void *b)
   return strcmp (x->img->added ? x->img->added : "", y->img->added ? y->img->added : "");
 }
 
+/* Add field key of record r unless the template out does not show it
+ * (out NULL: JSON, every field); for json_record and template_row.  */
+#define ADD(key, value)                               \
+  do                                                  \
+    if (out == NULL || format_stream_uses (out, key)) \
+      json_object_object_add (r, key, (value));       \
+  while (0)
+
 /* podman's `images --format json` object (one per name, as podman).  */
 static json_object *
 json_record (const struct image_entry *e, struct format_stream *out)
 {
   json_object *r = json_object_new_object ();
   size_t i;
-
-/* a field a template does not show is not computed (out NULL: JSON, all) */
-#define ADD(key, value)                               \
-  do                                                  \
-    if (out == NULL || format_stream_uses (out, key)) \
-      json_object_object_add (r, key, (value));       \
-  while (0)
 
   ADD ("Id", json_object_new_string (e->img->id));
   ADD ("ParentId", json_object_new_string (""));
