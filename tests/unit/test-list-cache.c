@@ -25,22 +25,37 @@
 #include "util/fs.h"
 #include "util/list_cache.h"
 
-static int
-open_tmpdir (char **path)
+/* Each test's own directory: *state is its fd.  */
+struct tmpdir
 {
-  char *d = strdup ("/tmp/galley-test-list-cache-XXXXXX");
-  assert_non_null (mkdtemp (d));
-  *path = d;
-  return open (d, O_RDONLY | O_DIRECTORY);
+  char path[64];
+  int dfd;
+};
+
+static int
+setup (void **state)
+{
+  struct tmpdir *t = calloc (1, sizeof *t);
+
+  assert_non_null (t);
+  snprintf (t->path, sizeof t->path, "/tmp/galley-test-list-cache-XXXXXX");
+  assert_non_null (mkdtemp (t->path));
+  t->dfd = open (t->path, O_RDONLY | O_DIRECTORY);
+  assert_true (t->dfd >= 0);
+  *state = t;
+  return 0;
 }
 
-static void
-remove_tmpdir (int dfd, char *path)
+static int
+teardown (void **state)
 {
+  struct tmpdir *t = *state;
   galley_error_t err = NULL;
-  close (dfd);
-  assert_int_equal (fs_remove_tree (AT_FDCWD, path, &err), 0);
-  free (path);
+
+  close (t->dfd);
+  assert_int_equal (fs_remove_tree (AT_FDCWD, t->path, &err), 0);
+  free (t);
+  return 0;
 }
 
 static const struct timespec old_a = { 1000, 5 }, old_b = { 2000, 7 };
@@ -48,14 +63,12 @@ static const struct timespec old_a = { 1000, 5 }, old_b = { 2000, 7 };
 static void
 test_round_trip (void **state)
 {
-  char *path;
-  int dfd = open_tmpdir (&path);
+  int dfd = ((struct tmpdir *)*state)->dfd;
   const char *in[3] = { "plain", "tab\there\nnew line \\ back\\slash \\-", NULL };
   const char *const *out;
   galley_error_t err = NULL;
   struct list_cache *c;
 
-  (void)state;
   c = list_cache_open (dfd, "cache", 3);
   assert_null (list_cache_get (c, "a", &old_a));
   out = list_cache_put (c, "a", &old_a, in, &err);
@@ -82,7 +95,6 @@ test_round_trip (void **state)
   c = list_cache_open (dfd, "cache", 2);
   assert_null (list_cache_get (c, "a", &old_a));
   list_cache_close (c);
-  remove_tmpdir (dfd, path);
 }
 
 /* The caller may close its directory fd right after open (ps does): the
@@ -90,13 +102,11 @@ test_round_trip (void **state)
 static void
 test_own_dirfd (void **state)
 {
-  char *path;
-  int dfd = open_tmpdir (&path), caller = dup (dfd);
+  int dfd = ((struct tmpdir *)*state)->dfd, caller = dup (dfd);
   const char *in[1] = { "x" };
   galley_error_t err = NULL;
   struct list_cache *c;
 
-  (void)state;
   c = list_cache_open (caller, "cache", 1);
   close (caller);
   assert_non_null (list_cache_put (c, "a", &old_a, in, &err));
@@ -104,20 +114,17 @@ test_own_dirfd (void **state)
   c = list_cache_open (dfd, "cache", 1);
   assert_non_null (list_cache_get (c, "a", &old_a));
   list_cache_close (c);
-  remove_tmpdir (dfd, path);
 }
 
 static void
 test_racy_record_not_trusted (void **state)
 {
-  char *path;
-  int dfd = open_tmpdir (&path);
+  int dfd = ((struct tmpdir *)*state)->dfd;
   const char *in[1] = { "x" };
   galley_error_t err = NULL;
   struct timespec now;
   struct list_cache *c;
 
-  (void)state;
   clock_gettime (CLOCK_REALTIME_COARSE, &now);
   c = list_cache_open (dfd, "cache", 1);
   /* usable in this listing, but not saved for the next */
@@ -126,20 +133,17 @@ test_racy_record_not_trusted (void **state)
   c = list_cache_open (dfd, "cache", 1);
   assert_null (list_cache_get (c, "fresh", &now));
   list_cache_close (c);
-  remove_tmpdir (dfd, path);
 }
 
 static void
 test_stamp (void **state)
 {
-  char *path;
-  int dfd = open_tmpdir (&path);
+  int dfd = ((struct tmpdir *)*state)->dfd;
   const char *in[1] = { "x" };
   galley_error_t err = NULL;
   struct timespec now;
   struct list_cache *c;
 
-  (void)state;
   c = list_cache_open (dfd, "cache", 1);
   assert_null (list_cache_stamp (c));
   assert_non_null (list_cache_put (c, "a", &old_a, in, &err));
@@ -169,17 +173,15 @@ test_stamp (void **state)
   assert_null (list_cache_stamp (c));
   assert_non_null (list_cache_get (c, "a", &old_a));
   list_cache_close (c);
-  remove_tmpdir (dfd, path);
 }
 
 static void
 test_change_counter (void **state)
 {
-  char *path, s0[CHANGE_STAMP_MAX], s1[CHANGE_STAMP_MAX], s2[CHANGE_STAMP_MAX];
-  int dfd = open_tmpdir (&path), i;
+  char s0[CHANGE_STAMP_MAX], s1[CHANGE_STAMP_MAX], s2[CHANGE_STAMP_MAX];
+  int dfd = ((struct tmpdir *)*state)->dfd, i;
   struct stat sb;
 
-  (void)state;
   /* made on first sight */
   assert_true (change_counter_stamp (dfd, "changes", s0));
   assert_true (change_counter_stamp (dfd, "changes", s1));
@@ -201,7 +203,6 @@ test_change_counter (void **state)
   change_counter_bump (dfd, "changes");
   assert_int_equal (fstatat (dfd, "changes", &sb, AT_SYMLINK_NOFOLLOW), -1);
   assert_true (change_counter_stamp (dfd, "changes", s0));
-  remove_tmpdir (dfd, path);
 }
 
 #define TEXT(s)     \
@@ -249,13 +250,11 @@ test_damaged_file (void **state)
   static const char good[] = "galley-list-cache 3 1 1 -\na\0"
                              "1000\0"
                              "5\0=x\0\n";
-  char *path;
-  int dfd = open_tmpdir (&path);
+  int dfd = ((struct tmpdir *)*state)->dfd;
   galley_error_t err = NULL;
   struct list_cache *c;
   size_t i;
 
-  (void)state;
   for (i = 0; i < sizeof texts / sizeof texts[0]; i++)
     {
       assert_int_equal (fs_write_atomic (dfd, "cache", texts[i].text, texts[i].len, 0600, &err), 0);
@@ -269,19 +268,18 @@ test_damaged_file (void **state)
   assert_non_null (list_cache_get (c, "a", &old_a));
   assert_string_equal (list_cache_get (c, "a", &old_a)[0], "x");
   list_cache_close (c);
-  remove_tmpdir (dfd, path);
 }
 
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_round_trip),
-    cmocka_unit_test (test_own_dirfd),
-    cmocka_unit_test (test_racy_record_not_trusted),
-    cmocka_unit_test (test_damaged_file),
-    cmocka_unit_test (test_stamp),
-    cmocka_unit_test (test_change_counter),
+    cmocka_unit_test_setup_teardown (test_round_trip, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_own_dirfd, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_racy_record_not_trusted, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_damaged_file, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_stamp, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_change_counter, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
