@@ -11,10 +11,9 @@ run_setup () {
 
 # Until container $1 runs (5 s at most).
 wait_running () {
-  local i
-  for i in $(seq 50); do
-    [ "$(galley container inspect "$1" --format '{{.State.Status}}')" = running ] && return 0
-    sleep 0.1
-  done
-  return 1
+  wait_until -t 5 container_is_running "$1"
+}
+
+container_is_running () {
+  [ "$(galley container inspect "$1" --format '{{.State.Status}}')" = running ]
 }

@@ -18,7 +18,8 @@
 #              assert_stderr_contains, assert_stderr_empty,
 #              assert_line_count, assert_single_error_line,
 #              has_subids, skip_if_no_subids, skip_if_subids, skip_if_root,
-#              skip_if_no_registry, visible_commands, random_string
+#              skip_if_no_registry, visible_commands, random_string,
+#              wait_until
 
 bats_require_minimum_version 1.5.0
 
@@ -301,4 +302,23 @@ container_dirs () {
 
 random_string () {
   head -c 64 /dev/urandom | tr -dc 'a-z0-9' | head -c "${1:-10}"
+}
+
+# wait_until [-t SECONDS] COMMAND...: poll COMMAND (every 50 ms) until it
+# succeeds; fail after SECONDS (default 10).  Tests wait on a condition, never
+# on a fixed sleep.
+wait_until () {
+  local timeout=10 deadline
+  if [ "$1" = -t ]; then
+    timeout=$2
+    shift 2
+  fi
+  deadline=$((SECONDS + timeout))
+  until "$@"; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "FAIL: timed out after ${timeout}s waiting for: $*" >&2
+      return 1
+    fi
+    sleep 0.05
+  done
 }
