@@ -58,7 +58,7 @@ struct cli_option
   int short_name;
   enum cli_arg arg;
   const char *metavar;
-  const char *help;
+  const char *help; /* NULL: hidden (see commands.def) */
 };
 
 struct cli_context;

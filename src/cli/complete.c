@@ -70,6 +70,8 @@ print_options (const struct cli_command *cmd, const char *cur)
   for (i = 0; i < cmd->n_options; i++)
     {
       const struct cli_option *o = &cmd->options[i];
+      if (o->help == NULL)
+        continue;
       if (o->short_name && has_prefix ("-", cur) && cur[1] == '\0')
         printf ("-%c\n", o->short_name);
       if (has_prefix (o->name, cur[0] == '-' && cur[1] == '-' ? cur + 2 : "") || strcmp (cur, "-") == 0)

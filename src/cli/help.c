@@ -101,6 +101,8 @@ cli_print_help (FILE *out, const struct cli_command *cmd)
   for (i = 0; i < cmd->n_options; i++)
     {
       char label[128];
+      if (cmd->options[i].help == NULL)
+        continue;
       option_label (&cmd->options[i], label, sizeof label);
       fprintf (out, "  %-32s %s\n", label, cmd->options[i].help);
     }
@@ -186,6 +188,8 @@ print_man_as (FILE *out, const struct cli_command *cmd, const char *name)
   for (i = 0; i < cmd->n_options; i++)
     {
       const struct cli_option *o = &cmd->options[i];
+      if (o->help == NULL)
+        continue;
       fprintf (out, ".TP\n");
       if (o->short_name)
         fprintf (out, "\\fB\\-%c\\fR, ", o->short_name);

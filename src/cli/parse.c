@@ -96,30 +96,73 @@ short_to_id (const struct cli_command *cmd, int c)
   return -1;
 }
 
+/* The word of argv that held the long option getopt_long just returned:
+ * the last one it consumed, or the one before when that was the option's
+ * separate argument ("--name NAME").  */
+static const char *
+long_option_word (const struct cli_parser *p)
+{
+  const char *word = p->argv[optind - 1];
+
+  if (optarg != NULL && optarg == word && optind >= 2)
+    word = p->argv[optind - 2];
+  return word;
+}
+
+/* "--name=value" -> the length of "--name".  */
+static int
+flag_length (const char *word)
+{
+  return (int)strcspn (word, "=");
+}
+
+/* Whether word ("--name" or "--name=value") names a long option in full.  */
+static bool
+long_name_known (const struct cli_parser *p, const char *word)
+{
+  const struct option *lo = p->longopts;
+  size_t n = (size_t)flag_length (word) - 2;
+
+  for (; lo->name != NULL; lo++)
+    if (strlen (lo->name) == n && strncmp (word + 2, lo->name, n) == 0)
+      return true;
+  return false;
+}
+
 int
 cli_parser_next (struct cli_parser *p, const char **arg, galley_error_t *err)
 {
-  int c, id;
+  int c, id, longindex = -1;
 
   *arg = NULL;
-  c = getopt_long (p->argc, p->argv, p->shortopts, (const struct option *)p->longopts, NULL);
+  c = getopt_long (p->argc, p->argv, p->shortopts, (const struct option *)p->longopts, &longindex);
   p->optind = optind;
   if (c == -1)
     return 0;
+  /* getopt_long takes any unambiguous prefix of a long name ("--priv" for
+   * --privileged, "--pid" for --pids-limit); podman takes full names only.  */
+  if (longindex >= 0 || (c == ':' && strncmp (p->argv[optind - 1], "--", 2) == 0))
+    {
+      const char *word = longindex >= 0 ? long_option_word (p) : p->argv[optind - 1];
+      if (! long_name_known (p, word))
+        return galley_error_make (err, 0, "unknown flag: %.*s", flag_length (word), word);
+    }
   if (c == CLI_OPT_HELP_ID || (c == 'h' && ! short_taken (p->cmd, 'h')))
     return CLI_OPT_HELP;
   if (c == '?')
     {
-      if (optopt != 0)
-        return galley_error_make (err, 0, "%s: unknown shorthand flag: '%c' in -%c", cmd_display (p), optopt,
-                                  optopt);
-      return galley_error_make (err, 0, "%s: unknown flag: %s", cmd_display (p), p->argv[optind - 1]);
+      const char *word = p->argv[optind - 1];
+      if (strncmp (word, "--", 2) != 0)
+        return galley_error_make (err, 0, "unknown shorthand flag: '%c' in -%c", optopt, optopt);
+      if (long_name_known (p, word))
+        return galley_error_make (err, 0, "flag %.*s takes no value", flag_length (word), word);
+      return galley_error_make (err, 0, "unknown flag: %.*s", flag_length (word), word);
     }
   if (c == ':')
-    return galley_error_make (err, 0, "%s: flag needs an argument: %s", cmd_display (p), p->argv[optind - 1]);
+    return galley_error_make (err, 0, "flag needs an argument: %s", p->argv[optind - 1]);
   id = c >= OPT__FIRST ? c : short_to_id (p->cmd, c);
   if (id < 0)
-    return galley_error_make (err, 0, "%s: unknown flag: -%c", cmd_display (p), c);
+    return galley_error_make (err, 0, "unknown shorthand flag: '%c' in -%c", c, c);
   *arg = optarg;
   {
     const struct cli_option *o = cli_option_by_id (p->cmd, id);

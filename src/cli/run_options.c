@@ -102,6 +102,8 @@ apply_option (const struct cli_parser *p, const char *name, const char *arg, jso
   };
   size_t i;
 
+  if (strcmp (name, "net") == 0)
+    name = "network";
   for (i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
     if (strcmp (name, arrays[i].option) == 0)
       {

@@ -180,3 +180,44 @@ load helpers
   run --separate-stderr bash -c '"$GALLEY" nosuchcommand | cat'
   assert_equal "$output" "" "stdout"
 }
+
+@test "abbreviated long options are refused, as podman (full names only)" {
+  local cmd opt longest abbrev
+  for cmd in $(visible_commands); do
+    longest=""
+    for opt in $("$GALLEY" __complete "$cmd" --); do
+      [ "${#opt}" -gt "${#longest}" ] && longest=$opt
+    done
+    abbrev=${longest%?}
+    # (skip when the shorter name is an option of its own)
+    "$GALLEY" __complete "$cmd" -- | grep -qx -- "$abbrev" && continue
+    run_galley 125 "$cmd" "$abbrev"
+    assert_output_equals ""
+    assert_single_error_line
+    assert_stderr_contains "Error: unknown flag: $abbrev"
+  done
+  run_galley_raw 125 --roo "$GALLEY_TEST_ROOT" images
+  assert_stderr_contains "Error: unknown flag: --roo"
+  run_galley 125 volume create --lab a=b vol
+  assert_stderr_contains "Error: unknown flag: --lab"
+}
+
+@test "run: --priv, --rea, --pid are not --privileged, --read-only, --pids-limit" {
+  run_galley load -q -i "$GALLEY_TEST_BUSYBOX_ARCHIVE"
+  run_galley 125 run --rm --priv localhost/busybox true
+  assert_single_error_line
+  assert_stderr_contains "Error: unknown flag: --priv"
+  run_galley 125 run --rm --rea=true localhost/busybox true
+  assert_stderr_contains "Error: unknown flag: --rea"
+  run_galley 125 run --rm --pid host localhost/busybox true
+  assert_stderr_contains "Error: unknown flag: --pid"
+  run_galley 125 create --mem
+  assert_stderr_contains "Error: unknown flag: --mem"
+  run_galley ps -a --format '{{.ID}}'
+  assert_output_equals ""
+  # full names and podman's hidden alias --net still work
+  run_galley run --rm --read-only=true --net none localhost/busybox echo ok
+  assert_output_equals "ok"
+  run_galley 125 run --rm --memory
+  assert_stderr_contains "Error: flag needs an argument: --memory"
+}
