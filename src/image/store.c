@@ -380,6 +380,20 @@ store_blob_exists (struct store *s, const char *digest)
   return faccessat (s->root_fd, rel, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
+int
+store_blob_remove_locked (struct store *s, const char *digest, galley_error_t *err)
+{
+  char rel[96];
+  const char *hex;
+
+  if (! store_valid_digest (digest, &hex))
+    return 0; /* never stored */
+  snprintf (rel, sizeof rel, "blobs/sha256/%s", hex);
+  if (unlinkat (s->root_fd, rel, 0) < 0 && errno != ENOENT)
+    return galley_error_make (err, errno, "removing blob %s", digest);
+  return 0;
+}
+
 /* ---- record helpers ---- */
 
 char *

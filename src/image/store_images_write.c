@@ -373,9 +373,26 @@ out:
   return ret;
 }
 
-/* Remove the layers of chain_ids that no image (in index) uses.  */
+/* Whether one of imgs has digest as its config or one of its manifests.  */
+static bool
+blob_used (struct store_image *const *imgs, size_t n, const char *digest)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (strcmp (imgs[i]->config_digest, digest) == 0
+        || (imgs[i]->manifest_digest && strcmp (imgs[i]->manifest_digest, digest) == 0)
+        || strv_contains (imgs[i]->digests, digest))
+      return true;
+  return false;
+}
+
+/* Remove what no image (in index) uses any more: the layers of chain_ids
+ * and, when gone is set (an image just removed), its config and manifest
+ * blobs.  */
 static int
-remove_unused_layers_locked (struct store *s, json_object *index, char *const *chain_ids, galley_error_t *err)
+remove_unused_locked (struct store *s, json_object *index, char *const *chain_ids,
+                      const struct store_image *gone, galley_error_t *err)
 {
   struct store_image **all = NULL;
   size_t n = 0, i, j;
@@ -392,6 +409,18 @@ remove_unused_layers_locked (struct store *s, json_object *index, char *const *c
       if (! used && store_layer_remove_locked (s, chain_ids[i], err) < 0)
         goto out;
     }
+  if (gone != NULL)
+    {
+      const char *documents[] = { gone->config_digest, gone->manifest_digest };
+
+      for (i = 0; i < 2; i++)
+        if (documents[i] && ! blob_used (all, n, documents[i])
+            && store_blob_remove_locked (s, documents[i], err) < 0)
+          goto out;
+      for (i = 0; gone->digests[i]; i++)
+        if (! blob_used (all, n, gone->digests[i]) && store_blob_remove_locked (s, gone->digests[i], err) < 0)
+          goto out;
+    }
   ret = 0;
 out:
   store_image_list_free (all, n);
@@ -406,7 +435,7 @@ store_layers_release (struct store *s, char *const *chain_ids, galley_error_t *e
 
   if (store_lock (s, err) < 0)
     return -1;
-  ret = store_index_read (s, &index, err) < 0 ? -1 : remove_unused_layers_locked (s, index, chain_ids, err);
+  ret = store_index_read (s, &index, err) < 0 ? -1 : remove_unused_locked (s, index, chain_ids, NULL, err);
   store_unlock (s);
   return ret < 0 ? galley_error_wrap (err, "removing unused layers") : 0;
 }
@@ -438,7 +467,7 @@ image_remove_locked (struct store *s, const char *id, galley_error_t *err)
   store_images_count_change (s);
   if (ret < 0)
     return -1;
-  return remove_unused_layers_locked (s, index, img->layers, err);
+  return remove_unused_locked (s, index, img->layers, img, err);
 }
 
 int

@@ -54,6 +54,9 @@ int store_images_cleanup_locked (struct store *s, galley_error_t *err);
 /* Remove layer <hex> (under the lock).  */
 int store_layer_remove_locked (struct store *s, const char *chain_id, galley_error_t *err);
 
+/* Remove blob digest (under the lock); a blob that is not there is fine.  */
+int store_blob_remove_locked (struct store *s, const char *digest, galley_error_t *err);
+
 /* Image records and the name index (store_images.c).  index is the "names"
  * object of images.json (name -> id).  */
 int store_index_read (struct store *s, json_object **out, galley_error_t *err);

@@ -80,6 +80,39 @@ teardown () {
   [ -z "$(ls "$GALLEY_TEST_ROOT/layers")" ]
 }
 
+@test "rmi, rmi -a, image prune: no config or manifest blob stays behind" {
+  galley load -i "$ARCHIVES/busybox.tar"
+  [ -e "$GALLEY_TEST_ROOT/blobs/sha256/$BUSYBOX_ID" ]
+  run_galley rmi busybox
+  assert_output_contains "Deleted: $BUSYBOX_ID"
+  run ls "$GALLEY_TEST_ROOT/blobs/sha256"
+  assert_output_equals ""
+
+  # Two images (one from the OCI layout): rmi -a takes every blob.
+  run skopeo copy --quiet "oci:$ARCHIVES/oci:multilayer" \
+    "docker-archive:$BATS_TEST_TMPDIR/ml.tar:localhost/multilayer:latest"
+  assert_success
+  galley load -i "$ARCHIVES/busybox.tar"
+  galley load -i "$BATS_TEST_TMPDIR/ml.tar"
+  [ "$(ls "$GALLEY_TEST_ROOT/blobs/sha256" | wc -l)" -eq 4 ]
+  # One image's blobs go with it; the other's stay.
+  run_galley rmi multilayer
+  run ls "$GALLEY_TEST_ROOT/blobs/sha256"
+  assert_line_count 2
+  assert_output_contains "$BUSYBOX_ID"
+  galley load -i "$BATS_TEST_TMPDIR/ml.tar"
+  run_galley rmi -a
+  run ls "$GALLEY_TEST_ROOT/blobs/sha256"
+  assert_output_equals ""
+
+  galley load -i "$ARCHIVES/busybox.tar"
+  galley untag busybox
+  run_galley image prune -f
+  assert_output_equals "$BUSYBOX_ID"
+  run ls "$GALLEY_TEST_ROOT/blobs/sha256"
+  assert_output_equals ""
+}
+
 @test "image exists, image inspect, history" {
   galley load -i "$ARCHIVES/busybox.tar"
   run_galley image exists busybox
