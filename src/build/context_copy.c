@@ -4,13 +4,16 @@
  * destination parents created 0755.  Sources are read beneath the context
  * (context.c); the destination is resolved inside its root
  * (fs_open_in_root), and every entry is created with *at() calls on
- * directory fds and single names, never following a symlink out.  */
+ * directory fds and single names, never following a symlink out.  Files
+ * that are hard links of each other in the sources (within one COPY, across
+ * its sources) stay hard links in the image.  */
 #include "config.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <search.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +28,17 @@
 #include "util/fs.h"
 #include "util/log.h"
 
+/* A source file with more than one name, and where its first copy went:
+ * its other names become hard links of that copy.  */
+struct copied_inode
+{
+  dev_t dev;
+  ino_t ino;
+  char *dst_rel; /* relative to the image root */
+  dev_t dst_dev; /* the copy, to notice that a later source replaced it */
+  ino_t dst_ino;
+};
+
 struct copier
 {
   int ctx_fd;
@@ -33,6 +47,7 @@ struct copier
   uid_t uid;
   gid_t gid;
   int mode;
+  void **copied; /* tsearch(3) tree of struct copied_inode */
 };
 
 static bool
@@ -202,20 +217,116 @@ copy_data (int in, int out, const char *what, galley_error_t *err)
 }
 
 static int
+compare_inodes (const void *a, const void *b)
+{
+  const struct copied_inode *x = a, *y = b;
+
+  if (x->dev != y->dev)
+    return x->dev < y->dev ? -1 : 1;
+  return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+static void
+free_copied_inode (void *p)
+{
+  struct copied_inode *ci = p;
+
+  free (ci->dst_rel);
+  free (ci);
+}
+
+/* The copy made earlier of the source file st, still in place; NULL when
+ * there is none.  */
+static struct copied_inode *
+find_copy (const struct copier *c, const struct stat *st)
+{
+  struct copied_inode key = { .dev = st->st_dev, .ino = st->st_ino };
+  void *found = tfind (&key, c->copied, compare_inodes);
+
+  return found != NULL ? *(struct copied_inode **)found : NULL;
+}
+
+/* Remember where the source file st was copied to (out: the copy).  */
+static int
+remember_copy (const struct copier *c, const struct stat *st, int out, const char *dst_rel,
+               galley_error_t *err)
+{
+  struct copied_inode *ci = find_copy (c, st);
+  struct stat dst;
+
+  if (fstat (out, &dst) < 0)
+    return galley_error_make (err, errno, "/%s", dst_rel);
+  if (ci == NULL)
+    {
+      ci = calloc (1, sizeof *ci);
+      if (ci == NULL || tsearch (ci, c->copied, compare_inodes) == NULL)
+        {
+          free (ci);
+          return galley_error_make (err, ENOMEM, "allocating");
+        }
+      ci->dev = st->st_dev;
+      ci->ino = st->st_ino;
+    }
+  free (ci->dst_rel);
+  ci->dst_rel = strdup (dst_rel);
+  if (ci->dst_rel == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  ci->dst_dev = dst.st_dev;
+  ci->dst_ino = dst.st_ino;
+  return 0;
+}
+
+/* Make dir_fd/name a hard link of the earlier copy ci.  1 when linked, 0
+ * when that copy is gone or was replaced (the caller copies instead).  */
+static int
+link_copy (const struct copier *c, const struct copied_inode *ci, int dir_fd, const char *name,
+           const char *what, galley_error_t *err)
+{
+  const char *slash = strrchr (ci->dst_rel, '/');
+  _cleanup_free_ char *parent =
+      slash != NULL ? strndup (ci->dst_rel, (size_t)(slash - ci->dst_rel)) : strdup (".");
+  const char *base = slash != NULL ? slash + 1 : ci->dst_rel;
+  _cleanup_close_ int pfd = -1;
+  struct stat st;
+
+  if (parent == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  pfd = open_dest_dir (c, parent);
+  if (pfd < 0 || fstatat (pfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_dev != ci->dst_dev
+      || st.st_ino != ci->dst_ino)
+    return 0;
+  if (fstatat (dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_dev == ci->dst_dev
+      && st.st_ino == ci->dst_ino)
+    return 1; /* the same name twice */
+  if (clear_entry (dir_fd, name, what, err) < 0)
+    return -1;
+  if (linkat (pfd, base, dir_fd, name, 0) < 0)
+    return galley_error_make (err, errno, "linking %s to /%s", what, ci->dst_rel);
+  return 1;
+}
+
+static int
 copy_file (const struct copier *c, int in, const struct stat *st, int dir_fd, const char *name,
            const char *dst_rel, galley_error_t *err)
 {
   _cleanup_free_ char *what = context_join ("/", dst_rel);
   _cleanup_close_ int out = -1;
+  const struct copied_inode *ci = st->st_nlink > 1 ? find_copy (c, st) : NULL;
 
+  if (ci != NULL)
+    {
+      int linked = link_copy (c, ci, dir_fd, name, what, err);
+      if (linked != 0)
+        return linked < 0 ? -1 : 0;
+    }
   if (clear_entry (dir_fd, name, what, err) < 0)
     return -1;
   out = openat (dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (out < 0)
     return galley_error_make (err, errno, "creating %s", what);
-  if (copy_data (in, out, what, err) < 0)
+  if (copy_data (in, out, what, err) < 0 || apply_meta (c, out, st, what, err) < 0)
     return -1;
-  return apply_meta (c, out, st, what, err);
+  return st->st_nlink > 1 ? remember_copy (c, st, out, dst_rel, err) : 0;
 }
 
 static int
@@ -441,9 +552,14 @@ int
 build_context_copy (int context_fd, const struct build_ignore *ig, char *const *paths, size_t n,
                     int dest_dir_fd, const char *dest, uid_t uid, gid_t gid, int mode, galley_error_t *err)
 {
-  struct copier c = {
-    .ctx_fd = context_fd, .ig = ig, .root_fd = dest_dir_fd, .uid = uid, .gid = gid, .mode = mode
-  };
+  void *copied = NULL;
+  struct copier c = { .ctx_fd = context_fd,
+                      .ig = ig,
+                      .root_fd = dest_dir_fd,
+                      .uid = uid,
+                      .gid = gid,
+                      .mode = mode,
+                      .copied = &copied };
   _cleanup_free_ char *rooted = NULL, *cleaned = NULL;
   size_t len = strlen (dest), i;
   const char *drel;
@@ -463,6 +579,10 @@ build_context_copy (int context_fd, const struct build_ignore *ig, char *const *
                 || (len > 1 && strcmp (dest + len - 2, "/.") == 0);
   for (i = 0; i < n; i++)
     if (copy_source (&c, paths[i], drel, dest_is_dir, err) < 0)
-      return galley_error_wrap (err, "copying %s to %s", paths[i], dest);
-  return 0;
+      {
+        galley_error_wrap (err, "copying %s to %s", paths[i], dest);
+        break;
+      }
+  tdestroy (copied, free_copied_inode);
+  return i < n ? -1 : 0;
 }

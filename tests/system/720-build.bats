@@ -157,6 +157,45 @@ script-ran
   run_galley 1 run --rm ms-builder test -e /artifact
 }
 
+@test "build: COPY and ADD keep hard links (across sources, in directories, from tars)" {
+  ctx=$BATS_TEST_TMPDIR/ctx-links
+  mkdir -p "$ctx/dir/sub"
+  echo linked > "$ctx/a"
+  ln "$ctx/a" "$ctx/b"
+  echo deep > "$ctx/dir/x"
+  ln "$ctx/dir/x" "$ctx/dir/sub/y"
+  ln "$ctx/dir/x" "$ctx/dir/z"
+  tar -C "$ctx" -cf "$ctx/links.tar" a b
+  cat > "$ctx/Containerfile" << EOF
+FROM $RUN_IMAGE
+COPY a b /t/
+COPY --chmod=600 a b /m/
+COPY dir /d/
+ADD links.tar /x/
+ADD a b /add/
+EOF
+  run_galley build -q -t links "$ctx"
+  run_galley run --rm links sh -c \
+    'for p in /t/a /t/b /m/a /m/b /d/x /d/sub/y /d/z /x/a /x/b /add/a /add/b; do stat -c "%i %h %a" $p; done'
+  # inode, link count and mode of each; the names of one file share an inode
+  assert_equal "${#lines[@]}" 11
+  assert_equal "${lines[1]}" "${lines[0]}" "/t/b"
+  assert_equal "${lines[0]#* }" "2 644" "/t/a"
+  assert_equal "${lines[3]}" "${lines[2]}" "/m/b"
+  assert_equal "${lines[2]#* }" "2 600" "/m/a"
+  assert_equal "${lines[5]}" "${lines[4]}" "/d/sub/y"
+  assert_equal "${lines[6]}" "${lines[4]}" "/d/z"
+  assert_equal "${lines[4]#* }" "3 644" "/d/x"
+  assert_equal "${lines[8]}" "${lines[7]}" "/x/b"
+  assert_equal "${lines[7]#* }" "2 644" "/x/a"
+  assert_equal "${lines[10]}" "${lines[9]}" "/add/b"
+  assert_equal "${lines[9]#* }" "2 644" "/add/a"
+  run_galley run --rm links cat /t/b /d/sub/y /x/b
+  assert_equal "$output" "linked
+deep
+linked"
+}
+
 @test "build: RUN deleting base files gives whiteouts, a replaced dir is opaque" {
   run_galley build -t wo "$FIXTURES/whiteout"
   run_galley run --rm wo sh -c 'ls /d; test -e /bin/vi || echo vi-gone; test -e /bin/sh && echo sh-kept'
