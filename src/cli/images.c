@@ -255,6 +255,27 @@ static const struct format_header images_headers[] = {
   { NULL, NULL },
 };
 
+/* The next name img is listed under, as podman lists images: each tagged
+ * name; an image without one once, under its first digested name or,
+ * unnamed, as <none> (*name NULL).  *j walks the names from 0; false after
+ * the last.  */
+static bool
+next_listed_name (const struct store_image *img, size_t *j, const char **name)
+{
+  if (! image_has_tag (img))
+    {
+      *name = img->names[0];
+      return (*j)++ == 0;
+    }
+  while (img->names[*j] != NULL && store_name_is_digested (img->names[*j]))
+    (*j)++;
+  *name = img->names[*j];
+  if (*name == NULL)
+    return false;
+  (*j)++;
+  return true;
+}
+
 static int
 print_entries (const struct images_options *o, struct image_entry *e, size_t n, galley_error_t *err)
 {
@@ -264,6 +285,7 @@ print_entries (const struct images_options *o, struct image_entry *e, size_t n, 
   const char *def = o->digests
                         ? "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.Created}}\t{{.Size}}"
                         : "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.Created}}\t{{.Size}}";
+  const char *name;
   size_t i, j;
 
   if (o->quiet && o->format == NULL)
@@ -275,7 +297,7 @@ print_entries (const struct images_options *o, struct image_entry *e, size_t n, 
   if (o->format && strcmp (o->format, "json") == 0)
     {
       for (i = 0; i < n; i++)
-        for (j = 0; j == 0 || (e[i].img->names[0] != NULL && e[i].img->names[j] != NULL); j++)
+        for (j = 0; next_listed_name (e[i].img, &j, &name);)
           json_object_array_add (rows, json_record (&e[i], NULL));
       return format_print (stdout, "json", NULL, rows, NULL, false, err);
     }
@@ -284,10 +306,9 @@ print_entries (const struct images_options *o, struct image_entry *e, size_t n, 
     return -1;
   /* rendered and freed one by one: a long listing never holds all its rows */
   for (i = 0; i < n; i++)
-    /* one row per name; a dangling image gets one without */
-    for (j = 0; j == 0 || (e[i].img->names[0] != NULL && e[i].img->names[j] != NULL); j++)
+    for (j = 0; next_listed_name (e[i].img, &j, &name);)
       {
-        json_object *row = template_row (o, &e[i], e[i].img->names[j], out);
+        json_object *row = template_row (o, &e[i], name, out);
         if (format_stream_add (out, row, err) < 0)
           {
             json_object_put (row);

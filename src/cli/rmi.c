@@ -1,5 +1,6 @@
 /* galley rmi: remove images as podman does.  A name of an image with other
- * names is only untagged; an id (or the last name) removes the image and
+ * names is only untagged ("repo@digest" only its digested name, which a
+ * pull by digest gives); an id (or the last name) removes the image and
  * the layers no other image uses.  All "Untagged:" lines come before the
  * "Deleted:" lines; errors are collected and reported at the end (exit 1
  * when every failure was an unknown image, 2 when one is used by a
@@ -14,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "cli/image_users.h"
+#include "image/image_info.h"
 #include "image/store.h"
 #include "util/cleanup.h"
 
@@ -87,6 +89,15 @@ remove_one (struct cli_context *ctx, struct store *s, const char *input, bool fo
     }
   if (! all && matched && img->names[0] && img->names[1])
     {
+      /* "repo@digest" removes a digested name, never a tag (podman).  */
+      if (strchr (input, '@') != NULL && ! store_name_is_digested (matched))
+        {
+          _cleanup_free_ char *repo = NULL, *tag = NULL;
+          image_split_name (matched, &repo, &tag);
+          galley_error_make (&err, 0, "%s%s: tag not known", repo ? repo : "", strchr (input, '@'));
+          report_error (r, &err);
+          return -1;
+        }
       if (store_image_untag (s, img->id, matched, &err) < 0)
         {
           report_error (r, &err);

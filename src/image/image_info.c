@@ -107,7 +107,7 @@ image_format_go_time (time_t t, char *buf, size_t len)
 void
 image_split_name (const char *name, char **repo, char **tag)
 {
-  const char *slash, *colon;
+  const char *slash, *end;
 
   if (name == NULL)
     {
@@ -116,15 +116,17 @@ image_split_name (const char *name, char **repo, char **tag)
       return;
     }
   slash = strrchr (name, '/');
-  colon = strrchr (slash ? slash : name, ':');
-  if (colon == NULL)
+  end = strchr (name, '@');
+  if (end == NULL)
+    end = strrchr (slash ? slash : name, ':');
+  if (end == NULL)
     {
       *repo = strdup (name);
       *tag = strdup ("<none>");
       return;
     }
-  *repo = strndup (name, (size_t)(colon - name));
-  *tag = strdup (colon + 1);
+  *repo = strndup (name, (size_t)(end - name));
+  *tag = strdup (*end == '@' ? "<none>" : end + 1);
 }
 
 json_object *
@@ -149,6 +151,29 @@ image_repo_digests (const struct store_image *img)
           json_object_array_add (arr, json_object_new_string (rd));
       }
   return arr;
+}
+
+json_object *
+image_repo_tags (const struct store_image *img)
+{
+  json_object *arr = json_object_new_array ();
+  size_t i;
+
+  for (i = 0; arr && img->names[i]; i++)
+    if (! store_name_is_digested (img->names[i]))
+      json_object_array_add (arr, json_object_new_string (img->names[i]));
+  return arr;
+}
+
+bool
+image_has_tag (const struct store_image *img)
+{
+  size_t i;
+
+  for (i = 0; img->names[i]; i++)
+    if (! store_name_is_digested (img->names[i]))
+      return true;
+  return false;
 }
 
 static json_object *
@@ -255,7 +280,7 @@ image_inspect_record (struct store *s, const struct store_image *img, json_objec
   json_object_object_add (rec, "Id", json_object_new_string (img->id));
   json_object_object_add (rec, "Digest",
                           json_object_new_string (img->manifest_digest ? img->manifest_digest : ""));
-  json_object_object_add (rec, "RepoTags", json_strings_array (img->names, strv_len (img->names)));
+  json_object_object_add (rec, "RepoTags", image_repo_tags (img));
   json_object_object_add (rec, "RepoDigests", image_repo_digests (img));
   json_object_object_add (rec, "Parent", json_object_new_string (""));
   /* libimage: an OCI image's comment is its first history entry's.  */

@@ -28,11 +28,16 @@ void image_format_go_time (time_t t, char *buf, size_t len);
 int image_inspect_record (struct store *s, const struct store_image *img, json_object **out,
                           galley_error_t *err);
 
-/* "registry/repo" and "tag" of a stored name ("<none>" for dangling).  */
+/* "registry/repo" and "tag" of a stored name ("<none>" for dangling and
+ * for a digested name).  */
 void image_split_name (const char *name, char **repo, char **tag);
 
 /* RepoDigests: repo@digest for every name and manifest digest.  */
 json_object *image_repo_digests (const struct store_image *img);
+/* RepoTags: the tagged names.  */
+json_object *image_repo_tags (const struct store_image *img);
+/* Whether img has a tagged name (rather than digested ones only).  */
+bool image_has_tag (const struct store_image *img);
 
 /* The history rows of img, newest first, as podman's `history --format
  * json` objects (id, created, CreatedBy, size, comment, tags).  all: the

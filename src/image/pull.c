@@ -365,10 +365,10 @@ static int
 record_image (struct store *s, const struct image_ref *ref, struct pulled *p, galley_error_t *err)
 {
   struct store_image img = { 0 };
-  _cleanup_free_ char *name = NULL;
+  _cleanup_free_ char *tagged_name = NULL, *digested_name = NULL;
   _cleanup_free_ char **layers = calloc (p->m.n_layers + 1, sizeof (char *));
-  char *names[2] = { NULL, NULL }, *digests[3] = { NULL, NULL, NULL };
-  size_t i, nd = 0;
+  char *names[3] = { NULL, NULL, NULL }, *digests[3] = { NULL, NULL, NULL };
+  size_t i, nn = 0, nd = 0;
 
   if (layers == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
@@ -378,10 +378,20 @@ record_image (struct store *s, const struct image_ref *ref, struct pulled *p, ga
     {
       struct image_ref tagged = *ref;
       tagged.digest = NULL;
-      name = image_ref_format (&tagged);
-      if (name == NULL)
+      tagged_name = image_ref_format (&tagged);
+      if (tagged_name == NULL)
         return galley_error_make (err, ENOMEM, "allocating");
-      names[0] = name;
+      names[nn++] = tagged_name;
+    }
+  /* Pulled by digest: the image is named by it too (podman's names).  */
+  if (ref->digest != NULL)
+    {
+      struct image_ref digested = *ref;
+      digested.tag = NULL;
+      digested_name = image_ref_format (&digested);
+      if (digested_name == NULL)
+        return galley_error_make (err, ENOMEM, "allocating");
+      names[nn++] = digested_name;
     }
   if (p->list_digest)
     digests[nd++] = p->list_digest;

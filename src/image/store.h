@@ -97,9 +97,10 @@ void store_layer_free (struct store_layer *l);
 int store_layer_diff_dir (struct store *s, const char *chain_id, char **diff_dir, galley_error_t *err);
 
 /* ---- images ----
- * id = hex of the config digest (as podman); names are full references
- * "registry/repository:tag" (or "...@sha256:..." never: digests go in
- * `digests`).  */
+ * id = hex of the config digest (as podman); names are full references,
+ * "registry/repository:tag" or, for an image pulled by digest,
+ * "registry/repository@sha256:<hex>" (a digested name, as containers/storage
+ * keeps it).  `digests` holds every manifest digest, named or not.  */
 struct store_image
 {
   char *id;
@@ -141,6 +142,9 @@ cleanup_store_imagep (struct store_image **img)
     store_image_free (*img);
 }
 #define _cleanup_store_image_ __attribute__ ((cleanup (cleanup_store_imagep)))
+
+/* A digested name ("registry/repository@sha256:<hex>"), not a tag.  */
+bool store_name_is_digested (const char *name);
 
 /* Add a name to the image with this id (locks); the name moves.  */
 int store_image_tag (struct store *s, const char *id, const char *name, galley_error_t *err);

@@ -304,15 +304,24 @@ store_image_list_free (struct store_image **imgs, size_t n)
 /* How well a stored name matches what the user typed: 3 exact, 2 the
  * default registry's or localhost's, 1 another registry's, 0 no match.
  * want is "repo:tag" (a tag added when none was given) or, with a digest,
- * just the repository.  */
+ * just the repository.  A digested name matches only a digest.  */
 static int
 name_match (const char *stored, const char *want, bool repo_only)
 {
   _cleanup_free_ char *repo = NULL;
-  const char *cand = stored;
+  const char *cand = stored, *at = strchr (stored, '@');
   size_t sl, wl = strlen (want);
 
-  if (repo_only)
+  if (at && ! repo_only)
+    return 0;
+  if (at)
+    {
+      repo = strndup (stored, (size_t)(at - stored));
+      if (repo == NULL)
+        return 0;
+      cand = repo;
+    }
+  else if (repo_only)
     {
       const char *slash = strrchr (stored, '/');
       const char *colon = strrchr (slash ? slash : stored, ':');
@@ -392,16 +401,23 @@ find_in_list (struct store_image **imgs, size_t n, const char *input, ssize_t *f
     {
       int score = 0;
       const char *name = NULL;
+      bool name_exact = false;
 
       if (digest && ! strv_contains (imgs[i]->digests, digest))
         continue;
       for (j = 0; imgs[i]->names[j]; j++)
         {
-          int sc = name_match (imgs[i]->names[j], want, digest != NULL);
-          if (sc > score)
+          const char *stored = imgs[i]->names[j], *at = strchr (stored, '@');
+          int sc = name_match (stored, want, digest != NULL);
+          /* "repo@digest" is, of the names of its repository, the
+           * digested name with that digest when the image has one.  */
+          bool exact = at != NULL && digest != NULL && strcmp (at + 1, digest) == 0;
+
+          if (sc > score || (sc > 0 && sc == score && exact && ! name_exact))
             {
               score = sc;
-              name = imgs[i]->names[j];
+              name = stored;
+              name_exact = exact;
             }
         }
       /* An image pulled by digest only has no name but the digest.  */

@@ -86,21 +86,32 @@ store_images_count_change (struct store *s)
   change_counter_bump (s->root_fd, "images/" STORE_IMAGES_CHANGE_COUNTER);
 }
 
-/* A name must be a full reference without digest; checked before it is
- * stored (it never becomes a path, but it is printed and matched).  */
+bool
+store_name_is_digested (const char *name)
+{
+  return strchr (name, '@') != NULL;
+}
+
+/* A name must be a full reference, tagged or digested; checked before it
+ * is stored (it never becomes a path, but it is printed and matched).  */
 static int
 validate_name (const char *name, galley_error_t *err)
 {
-  const char *p, *slash = strrchr (name, '/');
+  const char *at = strchr (name, '@');
+  size_t len = at ? (size_t)(at - name) : strlen (name);
+  const char *p, *slash = memrchr (name, '/', len);
 
-  if (name[0] == '\0' || strlen (name) > 255 + 1 + 128)
+  if (name[0] == '\0' || len > 255 + 1 + 128)
     return galley_error_kind (err, EINVAL, "invalid image name \"%s\"", name);
-  for (p = name; *p; p++)
-    if (*p <= ' ' || *p == 0x7f || *p == '@' || *p == '"' || *p == '\\')
+  for (p = name; p < name + len; p++)
+    if (*p <= ' ' || *p == 0x7f || *p == '"' || *p == '\\')
       return galley_error_kind (err, EINVAL, "invalid image name \"%s\"", name);
-  if (slash == NULL || strchr (slash, ':') == NULL)
-    return galley_error_kind (err, EINVAL, "invalid image name \"%s\": not \"registry/repository:tag\"",
-                              name);
+  if (slash == NULL
+      || (at ? memchr (slash, ':', (size_t)(at - slash)) != NULL || ! store_valid_digest (at + 1, NULL)
+             : strchr (slash, ':') == NULL))
+    return galley_error_kind (
+        err, EINVAL,
+        "invalid image name \"%s\": not \"registry/repository:tag\" or \"registry/repository@digest\"", name);
   return 0;
 }
 

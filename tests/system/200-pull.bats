@@ -127,6 +127,49 @@ layer_dirs () {
   run_galley 125 pull "$registry/busybox@sha256:0000000000000000000000000000000000000000000000000000000000000000"
 }
 
+@test "pull by digest names the image REPO@DIGEST; rmi REPO@DIGEST removes only that name" {
+  run_galley pull -q "$IMAGE"
+  id=$output
+  run_galley images -a
+  baseline=$output
+  digest=$(galley image inspect --format '{{.Digest}}' "$id")
+  fqin=$registry/busybox@$digest
+
+  # The same image: listed as before, now with the digested name too.
+  run_galley pull -q "$fqin"
+  assert_output_equals "$id"
+  run_galley images -a
+  assert_output_equals "$baseline"
+  run_galley image inspect --format '{{.RepoTags}} {{.RepoDigests}}' "$id"
+  assert_output_equals "[$IMAGE] [$fqin]"
+  run_galley rmi "$fqin"
+  assert_output_equals "Untagged: $fqin"
+  run_galley images -a
+  assert_output_equals "$baseline"
+
+  # Pulled by digest only: listed under its repository without a tag;
+  # the digested name is its last, so rmi removes the image.
+  run_galley rmi -a
+  run_galley pull -q "$fqin"
+  run_galley images --format '{{.Repository}} {{.Tag}} {{.ID}}'
+  assert_output_equals "$registry/busybox <none> ${id:0:12}"
+  run_galley image inspect --format '{{.RepoTags}} {{.RepoDigests}}' "$id"
+  assert_output_equals "[] [$fqin]"
+  run_galley rmi "$fqin"
+  assert_output_equals "Untagged: $fqin
+Deleted: $id"
+
+  # An image with tags but no digested name: repo@digest is not one of its
+  # tags (podman's "tag not known"), and nothing is removed.
+  galley pull -q "$IMAGE" > /dev/null
+  galley tag "$IMAGE" foo:1 foo:2
+  run_galley 125 rmi "localhost/foo@$digest"
+  assert_single_error_line
+  assert_stderr_contains "localhost/foo@$digest: tag not known"
+  run_galley images --format '{{.Repository}}:{{.Tag}}'
+  assert_line_count 3
+}
+
 @test "pull: short names go through the search registries" {
   run_galley pull busybox
   assert_stderr_contains "Trying to pull $registry/busybox:latest..."

@@ -509,6 +509,60 @@ test_listing_sees_every_change (void **state)
   free (text);
 }
 
+/* A pull by digest names the image "repo@digest" (as containers/storage):
+ * found by that name before the image's tags, never by a tag input.  */
+static void
+test_digested_names (void **state)
+{
+  struct fixture *f = *state;
+  galley_error_t err = NULL;
+  char digest[DIGEST_SHA256_BUFSIZE], config_digest[DIGEST_SHA256_BUFSIZE], byname[160];
+  char *names[] = { (char *)"example.com/app:1", byname, NULL };
+  char *digests[] = { digest, NULL };
+  struct store_image img = { 0 }, *found = NULL;
+  char *matched = NULL;
+
+  digest_sha256_hex ("a manifest", 10, digest);
+  snprintf (byname, sizeof byname, "example.com/app@%s", digest);
+  img.id = put_config (f, "{}", config_digest);
+  img.config_digest = config_digest;
+  img.names = names;
+  img.digests = digests;
+  if (store_image_add (f->store, &img, &err) < 0)
+    fail_msg ("store_image_add: %s", err->msg);
+  assert_true (store_name_is_digested (byname));
+  assert_false (store_name_is_digested ("example.com/app:1"));
+
+  assert_int_equal (store_image_lookup (f->store, byname, &found, &matched, &err), 0);
+  assert_string_equal (matched, byname);
+  store_image_free (found);
+  free (matched);
+  assert_int_equal (store_image_lookup (f->store, "example.com/app:1", &found, &matched, &err), 0);
+  assert_string_equal (matched, "example.com/app:1");
+  store_image_free (found);
+  free (matched);
+  /* "app" is app:latest, which it does not have: a digest is no tag.  */
+  assert_int_equal (store_image_lookup (f->store, "example.com/app", &found, &matched, &err), -1);
+  galley_error_release (&err);
+
+  assert_int_equal (store_image_untag (f->store, img.id, byname, &err), 0);
+  assert_int_equal (store_image_lookup (f->store, byname, &found, &matched, &err), 0);
+  assert_string_equal (matched, "example.com/app:1");
+  store_image_free (found);
+  free (matched);
+
+  /* A digested name carries a valid digest and no tag.  */
+  const char *bad[] = { "example.com/app:1@sha256:00", "example.com/app@sha256:zz", "app@", NULL };
+  for (size_t i = 0; bad[i]; i++)
+    {
+      assert_int_equal (store_image_tag (f->store, img.id, bad[i], &err), -1);
+      galley_error_release (&err);
+    }
+  snprintf (byname, sizeof byname, "example.com/app:1@%s", digest);
+  assert_int_equal (store_image_tag (f->store, img.id, byname, &err), -1);
+  galley_error_release (&err);
+}
+
 static void
 test_image_add_refuses (void **state)
 {
@@ -582,6 +636,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_concurrent_begin, setup, teardown),
     cmocka_unit_test_setup_teardown (test_images_and_names, setup, teardown),
     cmocka_unit_test_setup_teardown (test_image_add_refuses, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_digested_names, setup, teardown),
     cmocka_unit_test_setup_teardown (test_ambiguous_prefix, setup, teardown),
     cmocka_unit_test_setup_teardown (test_listing_sees_every_change, setup, teardown),
   };
