@@ -28,6 +28,7 @@
 #include "runtime/userns.h"
 #include "util/cleanup.h"
 #include "util/log.h"
+#include "util/strv.h"
 
 /* Two cores here: three downloads keep both busy with decompression and
  * file creation while a third waits on the network.  */
@@ -361,38 +362,38 @@ pulled_release (struct pulled *p)
   free (p->layers);
 }
 
+/* The names a pull gives the image: "repo:tag" and, pulled by digest,
+ * "repo@digest" (podman's); names has room for 3, NULL-terminated.  */
+static int
+pulled_names (const struct image_ref *ref, char **names, galley_error_t *err)
+{
+  struct image_ref tagged = *ref, digested = *ref;
+  size_t n = 0;
+
+  tagged.digest = NULL;
+  digested.tag = NULL;
+  if (ref->tag != NULL && (names[n++] = image_ref_format (&tagged)) == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  if (ref->digest != NULL && (names[n++] = image_ref_format (&digested)) == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  return 0;
+}
+
 static int
 record_image (struct store *s, const struct image_ref *ref, struct pulled *p, galley_error_t *err)
 {
   struct store_image img = { 0 };
-  _cleanup_free_ char *tagged_name = NULL, *digested_name = NULL;
+  _cleanup_strv_ char **names = calloc (3, sizeof (char *));
   _cleanup_free_ char **layers = calloc (p->m.n_layers + 1, sizeof (char *));
-  char *names[3] = { NULL, NULL, NULL }, *digests[3] = { NULL, NULL, NULL };
-  size_t i, nn = 0, nd = 0;
+  char *digests[3] = { NULL, NULL, NULL };
+  size_t i, nd = 0;
 
-  if (layers == NULL)
+  if (names == NULL || layers == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
   for (i = 0; i < p->m.n_layers; i++)
     layers[i] = p->layers[i].chain_id;
-  if (ref->tag != NULL)
-    {
-      struct image_ref tagged = *ref;
-      tagged.digest = NULL;
-      tagged_name = image_ref_format (&tagged);
-      if (tagged_name == NULL)
-        return galley_error_make (err, ENOMEM, "allocating");
-      names[nn++] = tagged_name;
-    }
-  /* Pulled by digest: the image is named by it too (podman's names).  */
-  if (ref->digest != NULL)
-    {
-      struct image_ref digested = *ref;
-      digested.tag = NULL;
-      digested_name = image_ref_format (&digested);
-      if (digested_name == NULL)
-        return galley_error_make (err, ENOMEM, "allocating");
-      names[nn++] = digested_name;
-    }
+  if (pulled_names (ref, names, err) < 0)
+    return -1;
   if (p->list_digest)
     digests[nd++] = p->list_digest;
   digests[nd++] = p->digest;
