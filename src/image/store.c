@@ -266,9 +266,10 @@ store_remove_owned_tree (struct store *s, int dirfd, const char *name, galley_er
   return userns_remove_tree (NULL, dirfd, removing, err);
 }
 
-/* Temporary files of fs_write_atomic ("<name>.tmp-<pid>") whose writer is
- * gone: we hold the lock and every writer of these directories does too,
- * except blob writers, whose names end in our own pid when they are ours.  */
+/* Temporary files of fs_write_atomic ("<name>.tmp-<pid>-<random>") whose
+ * writer is gone: we hold the lock and every writer of these directories
+ * does too, except blob writers, whose names carry our own pid when they
+ * are ours.  */
 static int
 remove_stale_temporaries (struct store *s, const char *rel, galley_error_t *err)
 {

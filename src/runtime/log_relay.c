@@ -76,12 +76,12 @@ log_relay_init (struct log_relay *r, const struct log_relay_options *o)
 static void
 rotate (struct log_relay *r)
 {
+  _cleanup_error_ galley_error_t ignored = NULL;
   _cleanup_free_ char *tmp = NULL;
-  int fd;
+  /* a --log-opt path may be in a shared directory: a fresh name, never a
+   * file someone planted there */
+  int fd = fs_create_temp (AT_FDCWD, r->log_path, O_APPEND, 0600, &tmp, &ignored);
 
-  if (asprintf (&tmp, "%s.tmp", r->log_path) < 0)
-    return;
-  fd = open (tmp, O_WRONLY | O_APPEND | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
     return;
   if (rename (tmp, r->log_path) < 0)

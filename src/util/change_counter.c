@@ -19,19 +19,18 @@ static void
 rotate (int dirfd, const char *name)
 {
   _cleanup_error_ galley_error_t ignored = NULL;
-  char tmp[256];
+  _cleanup_free_ char *tmp = NULL;
+  _cleanup_close_ int fd = fs_create_temp (dirfd, name, 0, 0600, &tmp, &ignored);
 
-  if (snprintf (tmp, sizeof tmp, "%s.tmp-%d", name, (int)getpid ()) >= (int)sizeof tmp
-      || fs_write_text (dirfd, tmp, "", 0600, &ignored) < 0)
-    return;
-  if (renameat (dirfd, tmp, dirfd, name) < 0)
+  if (fd >= 0 && renameat (dirfd, tmp, dirfd, name) < 0)
     unlinkat (dirfd, tmp, 0);
 }
 
 void
 change_counter_bump (int dirfd, const char *name)
 {
-  _cleanup_close_ int fd = openat (dirfd, name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  _cleanup_close_ int fd =
+      openat (dirfd, name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
   struct stat sb;
 
   if (fd < 0 || write (fd, "+", 1) != 1)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,6 +35,37 @@ fs_write_all (int fd, const void *buf, size_t len)
 }
 
 int
+fs_create_temp (int dirfd, const char *name, int flags, mode_t mode, char **tmp_out, galley_error_t *err)
+{
+  int tries;
+
+  *tmp_out = NULL;
+  for (tries = 0; tries < 16; tries++)
+    {
+      unsigned long long r;
+      int fd;
+
+      if (getrandom (&r, sizeof r, 0) != (ssize_t)sizeof r)
+        return galley_error_make (err, errno, "getrandom");
+      free (*tmp_out);
+      if (asprintf (tmp_out, "%s.tmp-%d-%016llx", name, (int)getpid (), r) < 0)
+        {
+          *tmp_out = NULL;
+          return galley_error_make (err, errno, "allocating");
+        }
+      fd = openat (dirfd, *tmp_out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | flags, mode);
+      if (fd >= 0)
+        return fd;
+      if (errno != EEXIST)
+        break;
+    }
+  galley_error_make (err, errno, "creating %s", *tmp_out);
+  free (*tmp_out);
+  *tmp_out = NULL;
+  return -1;
+}
+
+int
 fs_write_atomic (int dirfd, const char *name, const void *data, size_t len, mode_t mode, galley_error_t *err)
 {
   _cleanup_free_ char *tmp = NULL;
@@ -42,11 +74,9 @@ fs_write_atomic (int dirfd, const char *name, const void *data, size_t len, mode
   _cleanup_close_ int dfd = -1;
   const char *slash = strrchr (name, '/');
 
-  if (asprintf (&tmp, "%s.tmp-%d", name, (int)getpid ()) < 0)
-    return galley_error_make (err, errno, "allocating");
-  fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+  fd = fs_create_temp (dirfd, name, 0, mode, &tmp, err);
   if (fd < 0)
-    return galley_error_make (err, errno, "creating %s", tmp);
+    return -1;
   if (fs_write_all (fd, data, len) < 0 || fsync (fd) < 0)
     {
       int e = errno;
@@ -78,9 +108,15 @@ fs_write_atomic (int dirfd, const char *name, const void *data, size_t len, mode
 int
 fs_write_text (int dirfd, const char *name, const char *text, mode_t mode, galley_error_t *err)
 {
-  _cleanup_close_ int fd = openat (dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
+  _cleanup_close_ int fd =
+      openat (dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, mode);
+  struct stat st;
 
-  if (fd < 0 || fs_write_all (fd, text, strlen (text)) < 0)
+  if (fd < 0 || fstat (fd, &st) < 0)
+    return galley_error_make (err, errno, "writing %s", name);
+  if (! S_ISREG (st.st_mode))
+    return galley_error_make (err, EINVAL, "writing %s: not a regular file", name);
+  if (fs_write_all (fd, text, strlen (text)) < 0)
     return galley_error_make (err, errno, "writing %s", name);
   return 0;
 }
@@ -93,7 +129,9 @@ fs_read_file (int dirfd, const char *name, size_t max_size, char **out, size_t *
   size_t len = 0, cap = 0;
   struct stat st;
 
-  fd = openat (dirfd, name, O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused
+   * below like any other non-regular file.  */
+  fd = openat (dirfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0)
     return galley_error_make (err, errno, "opening %s", name);
   if (fstat (fd, &st) < 0)

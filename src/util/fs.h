@@ -13,16 +13,26 @@
 int fs_write_atomic (int dirfd, const char *name, const void *data, size_t len, mode_t mode,
                      galley_error_t *err);
 
-/* Create or truncate dirfd/name (never following a symlink there) and
- * write text to it: no fsync, no rename, for volatile files (the runroot)
- * that nobody reads while they are written.  */
+/* Create a new file to be renamed over dirfd/name later:
+ * "<name>.tmp-<pid>-<random>", opened O_WRONLY | O_CREAT | O_EXCL |
+ * O_NOFOLLOW | O_CLOEXEC plus `flags` (e.g. O_APPEND), so that nothing
+ * planted under a predictable name (a symlink, a FIFO, a file of another
+ * owner) is ever opened.  The pid lets a cleaner tell a dead writer's
+ * leftovers.  Returns the fd and the name in *tmp_out, or -1.  */
+int fs_create_temp (int dirfd, const char *name, int flags, mode_t mode, char **tmp_out, galley_error_t *err);
+
+/* Create or truncate dirfd/name (never following a symlink there, never
+ * waiting on a FIFO, refusing anything but a regular file) and write text
+ * to it: no fsync, no rename, for volatile files (the runroot) that nobody
+ * reads while they are written.  */
 int fs_write_text (int dirfd, const char *name, const char *text, mode_t mode, galley_error_t *err);
 
 /* write(2) all of buf, retrying short writes and EINTR.  0, or -1 with errno.  */
 int fs_write_all (int fd, const void *buf, size_t len);
 
 /* Read a whole (regular) file, at most max_size bytes (0: no limit).  The
- * result is NUL-terminated; *len_out (if not NULL) excludes the NUL.  */
+ * result is NUL-terminated; *len_out (if not NULL) excludes the NUL.  A
+ * FIFO or device is refused without blocking on it.  */
 int fs_read_file (int dirfd, const char *name, size_t max_size, char **out, size_t *len_out,
                   galley_error_t *err);
 

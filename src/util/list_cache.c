@@ -173,7 +173,8 @@ parse_file (struct list_cache *c)
 static void
 map_file (struct list_cache *c, int dirfd, const char *name)
 {
-  _cleanup_close_ int fd = openat (dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  /* O_NONBLOCK: a FIFO there must not hold the listing up */
+  _cleanup_close_ int fd = openat (dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   struct stat sb;
   void *map;
 
@@ -337,12 +338,13 @@ save (struct list_cache *c)
   _cleanup_free_ char *buf = NULL, *tmp = NULL;
   _cleanup_free_ struct cache_record **all = NULL;
   _cleanup_close_ int fd = -1;
+  _cleanup_error_ galley_error_t ignored = NULL;
   size_t len = 0, n = 0, i;
   bool complete = true;
   FILE *f;
 
   all = calloc (c->n_loaded + c->n_added + 1, sizeof *all);
-  if (all == NULL || asprintf (&tmp, "%s.tmp-%d", c->name, (int)getpid ()) < 0)
+  if (all == NULL)
     return;
   for (i = 0; i < c->n_loaded; i++)
     if (c->loaded[i].used)
@@ -362,10 +364,10 @@ save (struct list_cache *c)
     write_record (f, all[i], c->n_fields);
   if (fclose (f) != 0)
     return;
-  fd = openat (c->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  fd = fs_create_temp (c->dirfd, c->name, 0, 0600, &tmp, &ignored);
   if (fd < 0)
     return;
-  if (write (fd, buf, len) != (ssize_t)len || renameat (c->dirfd, tmp, c->dirfd, c->name) < 0)
+  if (fs_write_all (fd, buf, len) < 0 || renameat (c->dirfd, tmp, c->dirfd, c->name) < 0)
     unlinkat (c->dirfd, tmp, 0);
 }
 

@@ -1,5 +1,6 @@
 /* Unit tests of src/util/fs.c: atomic writes, whole-file reads, tree
- * removal, and lookups confined to a root that survive rename races.  */
+ * removal, and lookups confined to a root that survive rename races;
+ * temporary names nobody can guess, and FIFOs that never block.  */
 #include "config.h"
 
 #include <errno.h>
@@ -73,6 +74,56 @@ test_open_in_root_confines (void **state)
   assert_int_equal (fs_remove_tree (AT_FDCWD, dir, &err), 0);
 }
 
+/* Temporary files are new files under fresh names: "<name>.tmp-<pid>-"
+ * and a random part, never one that already exists.  */
+static void
+test_create_temp (void **state)
+{
+  _cleanup_free_ char *dir = make_tmpdir (), *a = NULL, *b = NULL, *prefix = NULL;
+  _cleanup_close_ int dfd = open (dir, O_RDONLY | O_DIRECTORY), fa = -1, fb = -1;
+  galley_error_t err = NULL;
+  struct stat st;
+
+  assert_true (asprintf (&prefix, "f.tmp-%d-", (int)getpid ()) > 0);
+  fa = fs_create_temp (dfd, "f", 0, 0640, &a, &err);
+  fb = fs_create_temp (dfd, "f", O_APPEND, 0600, &b, &err);
+  assert_true (fa >= 0 && fb >= 0);
+  assert_int_equal (strncmp (a, prefix, strlen (prefix)), 0);
+  assert_int_equal (strncmp (b, prefix, strlen (prefix)), 0);
+  assert_int_equal (strlen (a), strlen (prefix) + 16);
+  assert_string_not_equal (a, b);
+  assert_int_equal (fstatat (dfd, a, &st, 0), 0);
+  assert_int_equal (st.st_mode & 07777, 0640 & ~umask (022));
+  assert_int_equal (fcntl (fb, F_GETFL) & O_APPEND, O_APPEND);
+  assert_int_equal (fs_remove_tree (AT_FDCWD, dir, &err), 0);
+}
+
+/* A FIFO where a file is expected (planted by someone, or left by a
+ * crash) is refused at once, never waited on: the test would be killed by
+ * its alarm otherwise.  Atomic writes never open an existing name.  */
+static void
+test_fifos_never_block (void **state)
+{
+  _cleanup_free_ char *dir = make_tmpdir (), *data = NULL, *planted = NULL;
+  _cleanup_close_ int dfd = open (dir, O_RDONLY | O_DIRECTORY);
+  galley_error_t err = NULL;
+
+  alarm (10);
+  assert_int_equal (mkfifoat (dfd, "fifo", 0600), 0);
+  assert_int_equal (fs_read_file (dfd, "fifo", 0, &data, NULL, &err), -1);
+  galley_error_release (&err);
+  assert_int_equal (fs_write_text (dfd, "fifo", "x", 0600, &err), -1);
+  galley_error_release (&err);
+  /* the name fs_write_atomic used before random names */
+  assert_true (asprintf (&planted, "g.tmp-%d", (int)getpid ()) > 0);
+  assert_int_equal (mkfifoat (dfd, planted, 0600), 0);
+  assert_int_equal (fs_write_atomic (dfd, "g", "{}", 2, 0600, &err), 0);
+  assert_int_equal (fs_read_file (dfd, "g", 0, &data, NULL, &err), 0);
+  assert_string_equal (data, "{}");
+  alarm (0);
+  assert_int_equal (fs_remove_tree (AT_FDCWD, dir, &err), 0);
+}
+
 struct renamer
 {
   int root;
@@ -129,6 +180,8 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_write_atomic_and_read),
+    cmocka_unit_test (test_create_temp),
+    cmocka_unit_test (test_fifos_never_block),
     cmocka_unit_test (test_open_in_root_confines),
     cmocka_unit_test (test_open_in_root_retries_rename_races),
   };

@@ -2,7 +2,8 @@
  * with any bytes in their fields, a changed ctime makes a record stale, a
  * record changed in the last second is never trusted, records that were
  * not looked up are dropped, and a damaged file is no cache; the stamp of
- * a whole directory is kept only for a complete file.  And of
+ * a whole directory is kept only for a complete file; FIFOs planted at
+ * the cache's names never block a listing.  And of
  * src/util/change_counter.c: every change moves the stamp, across
  * rotation too, and a counter that missed a change is not trusted.  */
 #include "config.h"
@@ -270,6 +271,35 @@ test_damaged_file (void **state)
   list_cache_close (c);
 }
 
+/* FIFOs at the cache's name and at the name its writer once used for its
+ * temporary file: the cache is empty, the listing goes on (the alarm
+ * kills a test that blocks), and the save replaces the FIFO.  */
+static void
+test_fifos_never_block (void **state)
+{
+  int dfd = ((struct tmpdir *)*state)->dfd;
+  const char *in[1] = { "x" };
+  _cleanup_free_ char *planted = NULL;
+  galley_error_t err = NULL;
+  struct list_cache *c;
+  struct stat sb;
+
+  alarm (10);
+  assert_int_equal (mkfifoat (dfd, "cache", 0600), 0);
+  assert_true (asprintf (&planted, "cache.tmp-%d", (int)getpid ()) > 0);
+  assert_int_equal (mkfifoat (dfd, planted, 0600), 0);
+  c = list_cache_open (dfd, "cache", 1);
+  assert_int_equal (list_cache_count (c), 0);
+  assert_non_null (list_cache_put (c, "a", &old_a, in, &err));
+  list_cache_close (c);
+  assert_int_equal (fstatat (dfd, "cache", &sb, AT_SYMLINK_NOFOLLOW), 0);
+  assert_true (S_ISREG (sb.st_mode));
+  c = list_cache_open (dfd, "cache", 1);
+  assert_non_null (list_cache_get (c, "a", &old_a));
+  list_cache_close (c);
+  alarm (0);
+}
+
 int
 main (void)
 {
@@ -280,6 +310,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_damaged_file, setup, teardown),
     cmocka_unit_test_setup_teardown (test_stamp, setup, teardown),
     cmocka_unit_test_setup_teardown (test_change_counter, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_fifos_never_block, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
