@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/seccomp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,14 +67,26 @@ cache_key (const char *profile_path, uint64_t caps, char **key, char **name, gal
   return 0;
 }
 
+/* A program installed in every container must be one we wrote: the file
+ * and its directory ours, and writable by nobody else.  */
+static bool
+trusted (const struct stat *st, uid_t uid)
+{
+  return st->st_uid == uid && (st->st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
 static int
-read_cached (int dirfd, const char *name, const char *key, struct seccomp_program *out)
+read_cached (int dirfd, const char *name, const char *key, uid_t uid, struct seccomp_program *out)
 {
   _cleanup_free_ char *data = NULL;
   size_t len, key_len = strlen (key), insns_size;
   struct cache_header h;
+  struct stat st;
   galley_error_t ignore = NULL;
 
+  /* the directory is trusted: nobody else can swap the file once checked */
+  if (fstatat (dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || ! S_ISREG (st.st_mode) || ! trusted (&st, uid))
+    return -1;
   if (fs_read_file (dirfd, name, 1 << 20, &data, &len, &ignore) < 0)
     {
       galley_error_release (&ignore);
@@ -153,6 +166,7 @@ seccomp_program_get (const struct galley_paths *p, const char *profile_path, uin
   _cleanup_free_ char *path = profile_path ? strdup (profile_path) : seccomp_default_profile_path ();
   _cleanup_free_ char *dir = NULL, *key = NULL, *name = NULL;
   _cleanup_close_ int dirfd = -1;
+  struct stat st;
 
   memset (out, 0, sizeof *out);
   if (path == NULL)
@@ -161,10 +175,15 @@ seccomp_program_get (const struct galley_paths *p, const char *profile_path, uin
     return -1;
   if (asprintf (&dir, "%s/seccomp", p->runroot) < 0)
     return galley_error_make (err, errno, "allocating");
-  if (mkdir (dir, 0700) < 0 && errno != EEXIST)
-    dir[0] = '\0';
-  dirfd = dir[0] ? open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
-  if (dirfd >= 0 && read_cached (dirfd, name, key, out) == 0)
+  if (mkdir (dir, 0700) == 0 || errno == EEXIST)
+    dirfd = open (dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  /* not ours: neither read nor written, the filter is compiled each time */
+  if (dirfd >= 0 && (fstat (dirfd, &st) < 0 || ! trusted (&st, p->uid)))
+    {
+      close (dirfd);
+      dirfd = -1;
+    }
+  if (dirfd >= 0 && read_cached (dirfd, name, key, p->uid, out) == 0)
     return 0;
   if (compile (path, caps, out, err) < 0)
     {

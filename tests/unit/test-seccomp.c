@@ -5,6 +5,7 @@
  * the profile it was compiled from.  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/netlink.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -269,18 +271,31 @@ cached_getppid_errno (const struct galley_paths *p, const char *profile)
   return WEXITSTATUS (status);
 }
 
+/* The number of compiled filters cached in dir/seccomp; *mode (when not
+ * NULL) gets the mode of one of them.  */
 static int
-count_cache_files (const char *dir)
+count_cache_files (const char *dir, mode_t *mode)
 {
-  char cmd[512];
-  FILE *f;
-  int n = -1;
+  char sub[512];
+  DIR *d;
+  struct dirent *de;
+  struct stat st;
+  int n = 0;
 
-  snprintf (cmd, sizeof cmd, "ls %s/seccomp | grep -c '\\.bpf$'", dir);
-  f = popen (cmd, "r");
-  assert_non_null (f);
-  assert_int_equal (fscanf (f, "%d", &n), 1);
-  pclose (f);
+  snprintf (sub, sizeof sub, "%s/seccomp", dir);
+  d = opendir (sub);
+  assert_non_null (d);
+  while ((de = readdir (d)) != NULL)
+    {
+      size_t len = strlen (de->d_name);
+      if (len < 4 || strcmp (de->d_name + len - 4, ".bpf") != 0)
+        continue;
+      n++;
+      assert_int_equal (fstatat (dirfd (d), de->d_name, &st, AT_SYMLINK_NOFOLLOW), 0);
+      if (mode != NULL)
+        *mode = st.st_mode & 07777;
+    }
+  closedir (d);
   return n;
 }
 
@@ -298,14 +313,15 @@ test_cache_follows_the_profile (void **state)
 
   assert_non_null (mkdtemp (dir));
   p.runroot = dir;
+  p.uid = geteuid ();
   snprintf (profile, sizeof profile, "%s/profile.json", dir);
   assert_int_equal (fs_write_atomic (AT_FDCWD, profile, deny5, strlen (deny5), 0600, &err), 0);
 
   /* compiled, cached, then served from the cache */
   assert_int_equal (cached_getppid_errno (&p, profile), 5);
-  assert_int_equal (count_cache_files (dir), 1);
+  assert_int_equal (count_cache_files (dir, NULL), 1);
   assert_int_equal (cached_getppid_errno (&p, profile), 5);
-  assert_int_equal (count_cache_files (dir), 1);
+  assert_int_equal (count_cache_files (dir, NULL), 1);
 
   /* the profile rewritten in place (same inode and size): its mtime makes
    * a new key, so the old program is not served */
@@ -326,6 +342,45 @@ test_cache_follows_the_profile (void **state)
   assert_int_equal (system (name), 0);
 }
 
+/* A program that others could have written is never installed: a cache
+ * file writable by others is compiled again and replaced, and a cache
+ * directory writable by others is neither read nor written.  */
+static void
+test_cache_trusts_only_private_files (void **state)
+{
+  const char *deny5 = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
+                      "{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":5}]}";
+  char dir[] = "/tmp/galley-test-seccomp-XXXXXX", profile[64], sub[64], cmd[512];
+  struct galley_paths p = { 0 };
+  mode_t mode = 0;
+  _cleanup_error_ galley_error_t err = NULL;
+
+  assert_non_null (mkdtemp (dir));
+  p.runroot = dir;
+  p.uid = geteuid ();
+  snprintf (profile, sizeof profile, "%s/profile.json", dir);
+  snprintf (sub, sizeof sub, "%s/seccomp", dir);
+  assert_int_equal (fs_write_atomic (AT_FDCWD, profile, deny5, strlen (deny5), 0600, &err), 0);
+
+  assert_int_equal (cached_getppid_errno (&p, profile), 5);
+  assert_int_equal (count_cache_files (dir, &mode), 1);
+  assert_int_equal (mode, 0600);
+  snprintf (cmd, sizeof cmd, "chmod 0666 %s/*.bpf", sub);
+  assert_int_equal (system (cmd), 0);
+  assert_int_equal (cached_getppid_errno (&p, profile), 5);
+  assert_int_equal (count_cache_files (dir, &mode), 1);
+  assert_int_equal (mode, 0600);
+
+  snprintf (cmd, sizeof cmd, "rm %s/*.bpf", sub);
+  assert_int_equal (system (cmd), 0);
+  assert_int_equal (chmod (sub, 0777), 0);
+  assert_int_equal (cached_getppid_errno (&p, profile), 5);
+  assert_int_equal (count_cache_files (dir, NULL), 0);
+
+  snprintf (cmd, sizeof cmd, "rm -rf %s", dir);
+  assert_int_equal (system (cmd), 0);
+}
+
 int
 main (void)
 {
@@ -337,6 +392,7 @@ main (void)
     cmocka_unit_test (test_bad_profiles),
     cmocka_unit_test (test_missing_file_and_env_override),
     cmocka_unit_test (test_cache_follows_the_profile),
+    cmocka_unit_test (test_cache_trusts_only_private_files),
   };
 
   /* The default profile from the source tree.  */
