@@ -106,7 +106,9 @@ main (int argc, char **argv)
     return ret > 0 ? 0 : report (&err);
 
   ctx.cmd = cmd;
-  if (paths_resolve (&ctx.paths, root, runroot, &err) < 0)
+  /* The runroot is checked once, before anything there is read or written.  */
+  if (paths_resolve (&ctx.paths, root, runroot, &err) < 0
+      || (! (cmd->flags & CMD_NO_RUNROOT) && paths_prepare_runroot (&ctx.paths, &err) < 0))
     {
       paths_release (&ctx.paths);
       return report (&err);

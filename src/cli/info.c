@@ -197,9 +197,6 @@ cli_cmd_info (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
       format = arg;
   if (opt < 0 || cli_positionals (&p, 0, 0, err) < 0)
     return -1;
-  /* The runroot is where everything volatile goes: if it is unsafe, say so now.  */
-  if (paths_ensure_runroot (&ctx->paths, err) < 0)
-    return -1;
   host = host_record (ctx, err);
   if (host == NULL)
     return -1;

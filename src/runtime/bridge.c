@@ -264,8 +264,6 @@ bridge_keeper_ensure (const struct galley_paths *p, const struct idmap *map, str
 
   if (dir == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
-  if (paths_ensure_runroot (p, err) < 0)
-    return -1;
   lock = lock_in_dir (dir, KEEPER_LOCK, &dfd, err);
   if (lock < 0)
     return -1;
@@ -467,14 +465,12 @@ static void
 member_mark (const struct galley_paths *p, const char *id)
 {
   _cleanup_free_ char *file = member_file (p, id), *dir = member_file (p, NULL);
-  int fd;
+  _cleanup_error_ galley_error_t ignored = NULL;
 
   if (file == NULL || dir == NULL)
     return;
   mkdir (dir, 0700);
-  fd = open (file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd >= 0)
-    close (fd);
+  fs_write_text (AT_FDCWD, file, "", 0600, &ignored);
 }
 
 static void

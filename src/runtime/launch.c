@@ -471,8 +471,7 @@ int
 run_prepare_runtime (const struct galley_paths *paths, json_object *config, const struct run_spec *spec,
                      galley_error_t *err)
 {
-  if (paths_ensure_runroot (paths, err) < 0 || write_state_files (spec, cfg_string (config, "Name"), err) < 0
-      || rootfs_copy_ensure (spec, err) < 0)
+  if (write_state_files (spec, cfg_string (config, "Name"), err) < 0 || rootfs_copy_ensure (spec, err) < 0)
     return -1;
   return 0;
 }

@@ -224,8 +224,6 @@ rootfs_method_choose (const struct galley_paths *p, const struct idmap *map, enu
                 conf->path ? conf->path : "galley.conf");
       goto done;
     }
-  if (paths_ensure_runroot (p, err) < 0)
-    return -1;
   runfd = open (p->runroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (runfd >= 0 && fs_read_file (runfd, CACHE_NAME, 4096, &cache, NULL, NULL) == 0)
     {

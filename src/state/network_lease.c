@@ -54,8 +54,6 @@ network_lock (const struct galley_paths *p, const char *name, galley_error_t *er
 
   if (dir == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
-  if (paths_ensure_runroot (p, err) < 0)
-    return -1;
   return lock_in_dir (dir, "lock", NULL, err);
 }
 

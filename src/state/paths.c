@@ -14,6 +14,7 @@
 
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/log.h"
 
 static char *
 xstrdup_or_null (const char *s)
@@ -136,11 +137,43 @@ paths_resolve (struct galley_paths *p, const char *root_opt, const char *runroot
       if (asprintf (&p->runroot, "/tmp/galley-%u", (unsigned)p->uid) < 0)
         p->runroot = NULL;
       p->runroot_source = "fallback: XDG_RUNTIME_DIR is unset or not ours";
+      p->runroot_fallback = true;
     }
 
   if (p->home == NULL || p->config_home == NULL || p->root == NULL || p->runroot == NULL)
     return galley_error_make (err, ENOMEM, "resolving paths");
   return 0;
+}
+
+/* "uid 1006 (alice)", or "uid 1006" for an id without a name.  */
+static void
+describe_uid (uid_t uid, char *buf, size_t size)
+{
+  struct passwd *pw = getpwuid (uid);
+
+  if (pw != NULL)
+    snprintf (buf, size, "uid %u (%s)", (unsigned)uid, pw->pw_name);
+  else
+    snprintf (buf, size, "uid %u", (unsigned)uid);
+}
+
+static int
+check_private_stat (const char *path, const struct stat *st, uid_t uid, galley_error_t *err)
+{
+  char owner[320];
+
+  if (S_ISDIR (st->st_mode) && st->st_uid == uid && (st->st_mode & (S_IWGRP | S_IWOTH)) == 0)
+    return 0;
+  describe_uid (st->st_uid, owner, sizeof owner);
+  if (S_ISLNK (st->st_mode))
+    return galley_error_make (err, 0, "%s is a symbolic link owned by %s, not a directory", path, owner);
+  if (! S_ISDIR (st->st_mode))
+    return galley_error_make (err, 0, "%s is not a directory", path);
+  if (st->st_uid != uid)
+    return galley_error_make (err, 0, "%s is owned by %s, not by the current user (uid %u)", path, owner,
+                              (unsigned)uid);
+  return galley_error_make (err, 0, "%s is writable by other users (mode %04o)", path,
+                            (unsigned)(st->st_mode & 07777));
 }
 
 int
@@ -150,35 +183,67 @@ paths_check_private_dir (const char *path, uid_t uid, galley_error_t *err)
 
   if (lstat (path, &st) < 0)
     return galley_error_make (err, errno, "%s", path);
-  if (! S_ISDIR (st.st_mode))
-    return galley_error_make (err, 0, "%s is not a directory", path);
-  if (st.st_uid != uid)
-    return galley_error_make (err, 0, "%s is owned by uid %u, not by the current user (uid %u)", path,
-                              (unsigned)st.st_uid, (unsigned)uid);
-  if (st.st_mode & (S_IWGRP | S_IWOTH))
-    return galley_error_make (err, 0, "%s is writable by other users (mode %04o)", path,
-                              (unsigned)(st.st_mode & 07777));
+  return check_private_stat (path, &st, uid, err);
+}
+
+/* One lstat(2) when the directory exists, as it nearly always does.  */
+static int
+ensure_private_dir (const char *path, uid_t uid, galley_error_t *err)
+{
+  struct stat st;
+
+  if (lstat (path, &st) == 0)
+    return check_private_stat (path, &st, uid, err);
+  if (errno != ENOENT)
+    return galley_error_make (err, errno, "%s", path);
+  if (fs_mkdir_p (path, 0700, err) < 0)
+    return -1;
+  return paths_check_private_dir (path, uid, err);
+}
+
+/* The fallback runroot in /tmp is someone else's (or open to others): a
+ * private directory under $TMPDIR instead, when there is one.  */
+static int
+runroot_from_tmpdir (struct galley_paths *p, galley_error_t *err)
+{
+  const char *tmpdir = env_nonempty ("TMPDIR");
+  _cleanup_free_ char *why = steal_pointer (&(*err)->msg), *alt = NULL;
+
+  galley_error_release (err);
+  if (tmpdir == NULL || tmpdir[0] != '/')
+    return galley_error_make (err, 0, "unsafe runroot: %s; set XDG_RUNTIME_DIR or TMPDIR, or use --runroot",
+                              why);
+  if (asprintf (&alt, "%s/galley-%u", tmpdir, (unsigned)p->uid) < 0)
+    return galley_error_make (err, errno, "allocating");
+  if (strcmp (alt, p->runroot) == 0)
+    return galley_error_make (err, 0, "unsafe runroot: %s; set XDG_RUNTIME_DIR or use --runroot", why);
+  if (ensure_private_dir (alt, p->uid, err) < 0)
+    return galley_error_wrap (err, "unsafe runroot: %s, and under TMPDIR", why);
+  log_warn ("%s: using %s as the runroot", why, alt);
+  free (p->runroot);
+  p->runroot = steal_pointer (&alt);
+  p->runroot_source = "fallback: TMPDIR, as /tmp/galley-UID is not private";
   return 0;
 }
 
 int
-paths_ensure_runroot (const struct galley_paths *p, galley_error_t *err)
+paths_prepare_runroot (struct galley_paths *p, galley_error_t *err)
 {
-  if (fs_mkdir_p (p->runroot, 0700, err) < 0)
+  if (ensure_private_dir (p->runroot, p->uid, err) == 0)
+    return 0;
+  if (galley_error_errno (err) != 0)
     return galley_error_wrap (err, "runroot");
-  if (paths_check_private_dir (p->runroot, p->uid, err) < 0)
-    return galley_error_wrap (err, "unsafe runroot");
-  return 0;
+  if (p->runroot_fallback)
+    return runroot_from_tmpdir (p, err);
+  return galley_error_wrap (err, "unsafe runroot");
 }
 
 int
 paths_ensure_root (const struct galley_paths *p, galley_error_t *err)
 {
-  if (fs_mkdir_p (p->root, 0700, err) < 0)
-    return galley_error_wrap (err, "storage root");
-  if (paths_check_private_dir (p->root, p->uid, err) < 0)
-    return galley_error_wrap (err, "unsafe storage root");
-  return 0;
+  if (ensure_private_dir (p->root, p->uid, err) == 0)
+    return 0;
+  return galley_error_wrap (err, galley_error_errno (err) != 0 ? "storage root" : "unsafe storage root");
 }
 
 void

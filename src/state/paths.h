@@ -19,6 +19,7 @@ struct galley_paths
   const char *root_source;    /* "--root", "GALLEY_ROOT", "XDG_DATA_HOME", "default" */
   char *runroot;              /* volatile state */
   const char *runroot_source; /* "--runroot", "GALLEY_RUNROOT", "XDG_RUNTIME_DIR", "fallback: ..." */
+  bool runroot_fallback;      /* /tmp/galley-UID: no better place was given */
   char *xdg_runtime_dir;      /* NULL when unset or unusable */
 };
 
@@ -28,8 +29,12 @@ int paths_resolve (struct galley_paths *p, const char *root_opt, const char *run
                    galley_error_t *err);
 
 /* Create the runroot if missing (0700) and check that it is a directory
- * owned by the user and not writable by anyone else.  */
-int paths_ensure_runroot (const struct galley_paths *p, galley_error_t *err);
+ * owned by the user and not writable by anyone else: main() does it once,
+ * before any command reads or writes there.  When the /tmp fallback is
+ * someone else's or open to others, a warning names its owner and
+ * $TMPDIR/galley-UID becomes the runroot if TMPDIR is set; otherwise one
+ * error.  */
+int paths_prepare_runroot (struct galley_paths *p, galley_error_t *err);
 
 /* Create the storage root if missing (0700).  */
 int paths_ensure_root (const struct galley_paths *p, galley_error_t *err);

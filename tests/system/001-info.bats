@@ -69,35 +69,35 @@ load helpers
   assert_output_equals "0 $(id -u) 1"
 }
 
-# needs: info must create/check the runroot (paths_ensure_runroot) (issue 2).
+# needs: the runroot created and checked before the command (paths_prepare_runroot).
 @test "--runroot that does not exist is created private (0700)" {
   run_galley info
   [ -d "$GALLEY_TEST_RUNROOT" ]
   assert_equal "$(stat -c '%u %a' "$GALLEY_TEST_RUNROOT")" "$(id -u) 700" "runroot owner and mode"
 }
 
-# needs: info must create/check the runroot (paths_ensure_runroot) (issue 2).
+# needs: the runroot created and checked before the command (paths_prepare_runroot).
 @test "--runroot owned by root (0755): exit 125 and a clear error" {
   skip_if_root
   run_galley_raw 125 --root "$GALLEY_TEST_ROOT" --runroot / info
   assert_stderr_contains "runroot"
 }
 
-# needs: info must create/check the runroot (paths_ensure_runroot) (issue 2).
+# needs: the runroot created and checked before the command (paths_prepare_runroot).
 @test "--runroot owned by root, world-writable and sticky (/tmp): exit 125" {
   skip_if_root
   run_galley_raw 125 --root "$GALLEY_TEST_ROOT" --runroot /tmp info
   assert_stderr_contains "runroot"
 }
 
-# needs: info must create/check the runroot (paths_ensure_runroot) (issue 2).
+# needs: the runroot created and checked before the command (paths_prepare_runroot).
 @test "GALLEY_RUNROOT owned by someone else: exit 125" {
   skip_if_root
   GALLEY_RUNROOT=/tmp run_galley_raw 125 --root "$GALLEY_TEST_ROOT" info
   assert_stderr_contains "runroot"
 }
 
-# needs: info must create/check the runroot (paths_ensure_runroot) (issue 2).
+# needs: the runroot created and checked before the command (paths_prepare_runroot).
 @test "our own --runroot writable by others: exit 125" {
   mkdir -m 0777 "$BATS_TEST_TMPDIR/open"
   chmod 0777 "$BATS_TEST_TMPDIR/open"
@@ -105,7 +105,7 @@ load helpers
   assert_stderr_contains "runroot"
 }
 
-# needs: info must create/check the runroot (paths_ensure_runroot) (issue 2).
+# needs: the runroot created and checked before the command (paths_prepare_runroot).
 @test "a --runroot that is a file: exit 125" {
   touch "$BATS_TEST_TMPDIR/file"
   run_galley_raw 125 --root "$GALLEY_TEST_ROOT" --runroot "$BATS_TEST_TMPDIR/file" info
@@ -116,7 +116,7 @@ load helpers
   run_galley_raw 125 --root "$GALLEY_TEST_ROOT" --runroot relative/run info
 }
 
-# needs: store.runRoot in info and paths_ensure_runroot (issue 2).
+# needs: store.runRoot in info and paths_prepare_runroot.
 @test "without XDG_RUNTIME_DIR the runroot is /tmp/galley-UID, 0700" {
   skip_if_root
   local fallback=/tmp/galley-$(id -u)
@@ -126,7 +126,7 @@ load helpers
   assert_equal "$(stat -c '%u %a' "$fallback")" "$(id -u) 700" "fallback owner and mode"
 }
 
-# needs: paths_ensure_runroot in info (issue 2).
+# needs: paths_prepare_runroot before info.
 @test "a fallback runroot opened to others is refused, not used" {
   skip_if_root
   local fallback=/tmp/galley-$(id -u)
