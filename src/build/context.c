@@ -26,6 +26,7 @@
 #include "image/error_text.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/path.h"
 
 int
 context_open_beneath (int ctx_fd, const char *rel, int flags)
@@ -46,7 +47,7 @@ context_escape_error (const char *source, galley_error_t *err)
 int
 context_clean_source (const char *source, char **out, galley_error_t *err)
 {
-  _cleanup_free_ char *c = build_path_clean (source);
+  _cleanup_free_ char *c = path_clean (source);
   const char *rel = c;
 
   *out = NULL;

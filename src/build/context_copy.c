@@ -26,6 +26,7 @@
 #include "build/context_internal.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/path.h"
 #include "util/log.h"
 
 /* A source file with more than one name, and where its first copy went:
@@ -85,7 +86,7 @@ mkdir_symlink_target (const struct copier *c, int parent, const char *comp, cons
     joined = NULL;
   if (joined == NULL)
     abort ();
-  cleaned = build_path_clean (joined);
+  cleaned = path_clean (joined);
   fd = dest_mkdir_p_depth (c, cleaned[1] != '\0' ? cleaned + 1 : ".", depth + 1, err);
   if (fd >= 0)
     close (fd);
@@ -568,7 +569,7 @@ build_context_copy (int context_fd, const struct build_ignore *ig, char *const *
   /* Rooted before cleaning: ".." cannot climb above the image root.  */
   if (asprintf (&rooted, "/%s", dest) < 0)
     abort ();
-  cleaned = build_path_clean (rooted);
+  cleaned = path_clean (rooted);
   drel = cleaned;
 
   while (*drel == '/')

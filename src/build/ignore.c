@@ -22,6 +22,7 @@
 #include "image/error_text.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/path.h"
 
 /* Ignore files are short; this only bounds a hostile one.  */
 #define IGNORE_FILE_MAX (16 * 1024 * 1024)
@@ -296,56 +297,6 @@ pattern_matches (const struct pattern *p, const char *path, size_t len)
   return glob_matches (p, path, len);
 }
 
-/* Go's path.Clean.  */
-char *
-build_path_clean (const char *path)
-{
-  size_t n = strlen (path), r = 0, w = 0, dotdot = 0;
-  bool rooted = path[0] == '/';
-  char *out = malloc (n + 2);
-
-  if (out == NULL)
-    abort ();
-  if (rooted)
-    out[w++] = '/', r = dotdot = 1;
-  while (r < n)
-    {
-      if (path[r] == '/')
-        r++;
-      else if (path[r] == '.' && (r + 1 == n || path[r + 1] == '/'))
-        r++;
-      else if (path[r] == '.' && path[r + 1] == '.' && (r + 2 == n || path[r + 2] == '/'))
-        {
-          r += 2;
-          if (w > dotdot)
-            {
-              w--;
-              while (w > dotdot && out[w] != '/')
-                w--;
-            }
-          else if (! rooted)
-            {
-              if (w > 0)
-                out[w++] = '/';
-              out[w++] = '.';
-              out[w++] = '.';
-              dotdot = w;
-            }
-        }
-      else
-        {
-          if ((rooted && w != 1) || (! rooted && w != 0))
-            out[w++] = '/';
-          for (; r < n && path[r] != '/'; r++)
-            out[w++] = path[r];
-        }
-    }
-  if (w == 0)
-    out[w++] = '.';
-  out[w] = '\0';
-  return out;
-}
-
 static bool
 escapes_context (const char *cleaned)
 {
@@ -371,7 +322,7 @@ add_pattern (struct build_ignore *ig, unsigned line, const char *text, size_t le
       if (*s == '\0')
         return error_untrusted (err, "line %u: illegal exclusion pattern: \"!\"", line);
     }
-  cleaned = build_path_clean (s);
+  cleaned = path_clean (s);
   s = cleaned;
   if (s[0] == '/' && s[1] != '\0')
     s++;
@@ -441,7 +392,7 @@ build_ignore_match (const struct build_ignore *ig, const char *relpath)
 
   if (ig == NULL || ig->n_patterns == 0)
     return false;
-  path = build_path_clean (relpath);
+  path = path_clean (relpath);
   if (path[0] == '/')
     memmove (path, path + 1, strlen (path));
   if (strcmp (path, ".") == 0 || path[0] == '\0')

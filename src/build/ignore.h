@@ -29,10 +29,6 @@ void build_ignore_free (struct build_ignore *ig);
  * still hold entries to keep, so walks must look inside it.  */
 bool build_ignore_has_exceptions (const struct build_ignore *ig);
 
-/* Go's path.Clean: "a//b/../c/." -> "a/c", "" -> ".", "/.." -> "/",
- * "../a" stays.  Never NULL (aborts on OOM).  */
-char *build_path_clean (const char *path);
-
 static inline void
 cleanup_build_ignorep (struct build_ignore **ig)
 {

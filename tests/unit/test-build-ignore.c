@@ -18,6 +18,7 @@
 #include "build/ignore.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/path.h"
 
 static struct build_ignore *
 parse_ok (const char *text)
@@ -175,7 +176,7 @@ test_path_clean (void **state)
   (void)state;
   for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
     {
-      _cleanup_free_ char *c = build_path_clean (cases[i][0]);
+      _cleanup_free_ char *c = path_clean (cases[i][0]);
       if (strcmp (c, cases[i][1]) != 0)
         fail_msg ("clean(%s) = %s, expected %s", cases[i][0], c, cases[i][1]);
     }
