@@ -349,14 +349,11 @@ choose_rootfs (const struct galley_paths *paths, json_object *config, const char
   return 0;
 }
 
-int
-run_build_spec (const struct galley_paths *paths, json_object *config, const char *id, struct run_spec *spec,
-                galley_error_t *err)
+/* The spec's identity and its user namespace.  */
+static int
+spec_begin (json_object *config, const char *id, struct run_spec *spec, galley_error_t *err)
 {
-  _cleanup_json_ json_object *image_cfg = NULL;
   const char *v;
-  json_object *env = NULL;
-  size_t i;
 
   memset (spec, 0, sizeof *spec);
   spec->id = strdup (id);
@@ -364,22 +361,19 @@ run_build_spec (const struct galley_paths *paths, json_object *config, const cha
     spec->name = strdup (v);
   if ((v = cfg_string (config, "User")))
     spec->user = strdup (v);
-  if (parse_userns (config, spec, err) < 0)
-    return -1;
-  if (choose_rootfs (paths, config, id, spec, &image_cfg, err) < 0)
-    return -1;
-  if (build_argv (config, image_cfg, spec, err) < 0)
-    return -1;
-  /* What ps and inspect show: the resolved command line and stop signal.  */
-  {
-    json_object *args = json_object_new_array ();
-    for (i = 0; spec->argv[i] != NULL; i++)
-      json_object_array_add (args, json_object_new_string (spec->argv[i]));
-    json_object_object_add (config, "Args", args);
-    if (image_cfg && (v = json_get_string (image_cfg, "StopSignal"))
-        && cfg_string (config, "StopSignal") == NULL)
-      json_object_object_add (config, "StopSignal", json_object_new_string (v));
-  }
+  return parse_userns (config, spec, err);
+}
+
+/* What every process of the container gets, its command's and exec's:
+ * environment, user, working directory, hostname and confinement
+ * (image_cfg NULL: --rootfs).  */
+static int
+spec_process (json_object *config, json_object *image_cfg, struct run_spec *spec, galley_error_t *err)
+{
+  json_object *env = NULL;
+  const char *v;
+  size_t i;
+
   if (image_cfg && json_object_object_get_ex (image_cfg, "Env", &env))
     spec->image_env = json_array_strv (env);
   for (i = 0; i < json_get_array_len (config, "Env"); i++)
@@ -401,7 +395,37 @@ run_build_spec (const struct galley_paths *paths, json_object *config, const cha
       spec->workdir = strdup (v);
     }
   v = cfg_string (config, "Hostname");
-  spec->hostname = v ? strdup (v) : strndup (id, 12);
+  spec->hostname = v ? strdup (v) : strndup (spec->id, 12);
+  return parse_security (config, spec,
+                         passwd_spec_is_root (spec->user) && cfg_string (config, "UserNS") == NULL, err);
+}
+
+int
+run_build_spec (const struct galley_paths *paths, json_object *config, const char *id, struct run_spec *spec,
+                galley_error_t *err)
+{
+  _cleanup_json_ json_object *image_cfg = NULL;
+  const char *v;
+  size_t i;
+
+  if (spec_begin (config, id, spec, err) < 0)
+    return -1;
+  if (choose_rootfs (paths, config, id, spec, &image_cfg, err) < 0)
+    return -1;
+  if (build_argv (config, image_cfg, spec, err) < 0)
+    return -1;
+  /* What ps and inspect show: the resolved command line and stop signal.  */
+  {
+    json_object *args = json_object_new_array ();
+    for (i = 0; spec->argv[i] != NULL; i++)
+      json_object_array_add (args, json_object_new_string (spec->argv[i]));
+    json_object_object_add (config, "Args", args);
+    if (image_cfg && (v = json_get_string (image_cfg, "StopSignal"))
+        && cfg_string (config, "StopSignal") == NULL)
+      json_object_object_add (config, "StopSignal", json_object_new_string (v));
+  }
+  if (spec_process (config, image_cfg, spec, err) < 0)
+    return -1;
   spec->tty = cfg_bool (config, "Tty");
   spec->interactive = cfg_bool (config, "Interactive");
   spec->init = cfg_bool (config, "Init");
@@ -418,10 +442,7 @@ run_build_spec (const struct galley_paths *paths, json_object *config, const cha
     return -1;
   /* All but host: a network namespace of its own or joined (runtime/network.h).  */
   spec->network = spec->net.opts.mode == NET_MODE_HOST ? NETWORK_HOST : NETWORK_NONE;
-  if (parse_limits_and_devices (config, spec, err) < 0
-      || parse_security (config, spec,
-                         passwd_spec_is_root (spec->user) && cfg_string (config, "UserNS") == NULL, err)
-             < 0)
+  if (parse_limits_and_devices (config, spec, err) < 0)
     return -1;
   /* Volumes last: creating them is the one step with effects.  */
   if (volume_mounts_prepare (paths, config, err) < 0)
@@ -437,6 +458,30 @@ run_build_spec (const struct galley_paths *paths, json_object *config, const cha
   spec->state_dir = container_run_dir (paths, id);
   if (spec->state_dir == NULL || asprintf (&spec->mountpoint, "%s/rootfs", spec->state_dir) < 0)
     return galley_error_make (err, errno, "allocating");
+  return 0;
+}
+
+int
+run_build_exec_spec (const struct galley_paths *paths, json_object *config, const char *id,
+                     struct run_spec *spec, galley_error_t *err)
+{
+  _cleanup_json_ json_object *image_cfg = NULL;
+  struct net_options net;
+
+  if (spec_begin (config, id, spec, err) < 0)
+    return -1;
+  if (! cfg_bool (config, "Rootfs") && spec_from_image (paths, config, spec, &image_cfg, err) < 0)
+    return -1;
+  if (spec_process (config, image_cfg, spec, err) < 0)
+    return -1;
+  /* Only whether it has a network namespace to join: what it is connected
+   * to, and whether its ports can be published there, is its start's
+   * business (a container disconnected from its last network keeps its
+   * published ports).  */
+  if (net_options_parse (cfg_string (config, "Network"), &net, err) < 0)
+    return -1;
+  spec->network = net.mode == NET_MODE_HOST ? NETWORK_HOST : NETWORK_NONE;
+  net_options_clear (&net);
   return 0;
 }
 

@@ -22,6 +22,13 @@ int run_resolve_image (const struct galley_paths *paths, json_object *config, ga
 int run_build_spec (const struct galley_paths *paths, json_object *config, const char *id,
                     struct run_spec *spec, galley_error_t *err);
 
+/* What exec needs of container `id`, which runs: its user and id map,
+ * environment, working directory, hostname, confinement and whether it
+ * has a network namespace; nothing is resolved or created (its network,
+ * volumes and mounts are its start's).  */
+int run_build_exec_spec (const struct galley_paths *paths, json_object *config, const char *id,
+                         struct run_spec *spec, galley_error_t *err);
+
 /* Create the record of a new container `id` (container_new_id) from config
  * (name generated when absent).  */
 int run_create_record (const struct galley_paths *paths, json_object *config, const char *id,

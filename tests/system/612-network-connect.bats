@@ -129,6 +129,14 @@ inspect_networks () {
   assert_stderr_contains "Error: container c1 is not connected to network n2"
 }
 
+@test "network disconnect: exec still enters a container with published ports after its last network goes" {
+  run_galley network create n1
+  run_galley run -d --name web --network n1 -p 8080 $RUN_IMAGE sleep 1000
+  run_galley network disconnect n1 web
+  run_galley exec web sh -c 'ls /sys/class/net | tr "\n" " "'
+  assert_output_equals "lo "
+}
+
 @test "network: run --network a,b (or --network a --network b) puts the container on both (as podman)" {
   run_galley network create --subnet 10.91.11.0/24 n1
   run_galley network create --subnet 10.91.12.0/24 n2
