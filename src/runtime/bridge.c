@@ -24,6 +24,7 @@
 
 #include "runtime/bridge.h"
 #include "runtime/bridge_hosts.h"
+#include "runtime/enter.h"
 #include "runtime/helpers.h"
 #include "runtime/slirp.h"
 #include "runtime/userns.h"
@@ -113,10 +114,15 @@ static bool members_live (const struct galley_paths *p);
 static _Noreturn void
 keeper_inner (int go)
 {
+  galley_error_t ignored = NULL;
   char byte;
 
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   prctl (PR_SET_NAME, "galley-netns-ns");
+  /* Containers on named networks share UK with it; every starter opens
+   * its /proc/PID/ns, so it stays dumpable.  */
+  if (enter_prepare (3, &go, 1, ENTER_DUMPABLE, &ignored) < 0)
+    _exit (1);
   if (read (go, &byte, 1) != 1)
     _exit (1);
   close (go);

@@ -19,6 +19,7 @@
 
 #include <linux/openat2.h>
 
+#include "runtime/enter.h"
 #include "runtime/rootfs.h"
 #include "runtime/userns.h"
 #include "util/cleanup.h"
@@ -243,6 +244,8 @@ copy_running (const struct copy_job *j, galley_error_t *err)
       char root[64];
       int rootfd = -1;
       close (ch[0]);
+      if (enter_prepare (3, &ch[1], 1, 0, &cerr) < 0)
+        goto fail;
       if (j->spec->map.source != IDMAP_SOURCE_ROOT)
         {
           _cleanup_close_ int pidfd = container_state_pidfd (j->st, &cerr);

@@ -23,6 +23,7 @@
 #include <linux/openat2.h>
 
 #include "runtime/caps.h"
+#include "runtime/enter.h"
 #include "runtime/mounts.h"
 #include "runtime/passwd.h"
 #include "runtime/seccomp_cache.h"
@@ -104,6 +105,7 @@ struct child_args
   const struct exec_options *o;
   const struct seccomp_program *seccomp;
   int slave;   /* -t: the pty slave, else -1 */
+  int null;    /* the host's /dev/null */
   int channel; /* errors back to the caller */
   sigset_t mask;
 };
@@ -140,12 +142,8 @@ child_steps (const struct child_args *a, galley_error_t *err)
           || dup2 (a->slave, 2) < 0)
         return galley_error_make (err, errno, "setting up the terminal");
     }
-  else if (! a->o->interactive)
-    {
-      int null = open ("/dev/null", O_RDONLY | O_CLOEXEC);
-      if (null < 0 || dup2 (null, 0) < 0)
-        return galley_error_make (err, errno, "opening /dev/null");
-    }
+  else if (! a->o->interactive && dup2 (a->null, 0) < 0)
+    return galley_error_make (err, errno, "redirecting stdin to /dev/null");
   /* the workdir resolved inside the container's root (no escape) */
   wd = mounts_open_in_root (root, workdir, O_PATH | O_DIRECTORY, RESOLVE_NO_MAGICLINKS);
   if (wd < 0 || fchdir (wd) < 0)
@@ -239,7 +237,7 @@ container_exec (const struct galley_paths *p, const struct run_spec *spec, const
   struct seccomp_program prog = { 0 };
   struct terminal term = { .master = -1, .stdin_open = true };
   struct child_args a = { .spec = spec, .o = o, .slave = -1 };
-  _cleanup_close_ int sigfd = -1;
+  _cleanup_close_ int sigfd = -1, null = -1;
   int sv[2], ret = -1;
   sigset_t set;
   pid_t child;
@@ -251,7 +249,14 @@ container_exec (const struct galley_paths *p, const struct run_spec *spec, const
         return -1;
       a.seccomp = &prog;
     }
-  if (join_namespaces (spec, st, err) < 0)
+  null = open ("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null < 0)
+    {
+      galley_error_make (err, errno, "opening /dev/null");
+      goto out;
+    }
+  a.null = null;
+  if (enter_prepare (3, &null, 1, 0, err) < 0 || join_namespaces (spec, st, err) < 0)
     goto out;
   /* Root there when the container has a root: keep-id without subordinate
    * ids maps only the user, who then stays who they are.  */

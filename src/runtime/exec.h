@@ -29,7 +29,9 @@ struct exec_options
  * whose init is st->pid.  Returns the process's exit status (128+N when
  * killed), 0 at once with detach; -1 with *err (125, 126 cannot invoke,
  * 127 not found) when it could not be started.  The calling process is
- * left inside the container's namespaces: call it last.  */
+ * left inside the container's namespaces, prepared to enter them
+ * (runtime/enter.h: non-dumpable, its environment wiped, only fds 0-2
+ * open): call it last.  */
 int container_exec (const struct galley_paths *p, const struct run_spec *spec,
                     const struct container_state *st, const struct exec_options *o, galley_error_t *err);
 

@@ -30,6 +30,7 @@
 
 #include "runtime/caps.h"
 #include "runtime/devices.h"
+#include "runtime/enter.h"
 #include "runtime/envfile.h"
 #include "runtime/masks.h"
 #include "runtime/mounts.h"
@@ -400,6 +401,13 @@ container_init_main (const struct init_args *a)
   ssize_t r;
 
   prctl (PR_SET_PDEATHSIG, SIGKILL);
+  /* Cloned into the container's namespaces with the monitor's environment
+   * and fds: only stdio, the preserved fds and the channel stay.  */
+  if (enter_prepare (3 + a->spec->preserve_fds, &channel, 1, ENTER_DUMPABLE, &err) < 0)
+    {
+      init_channel_send_error (channel, &err);
+      _exit (err->exit_code);
+    }
   do
     r = recv (channel, &go, 1, 0);
   while (r < 0 && errno == EINTR);

@@ -15,6 +15,7 @@
 #include "image/pull.h"
 #include "image/store.h"
 #include "runtime/cgroup.h"
+#include "runtime/helpers.h"
 #include "runtime/passwd.h"
 #include "runtime/monitor.h"
 #include "runtime/process.h"
@@ -337,6 +338,8 @@ choose_rootfs (const struct galley_paths *paths, json_object *config, const char
     return -1;
   if (rootfs_method_choose (paths, &spec->map, &spec->rootfs_method, &why, err) < 0)
     return -1;
+  if (spec->rootfs_method == ROOTFS_METHOD_FUSE)
+    spec->fuse_overlayfs = helper_find ("fuse-overlayfs");
   cdir = container_dir (paths, id);
   if (cdir == NULL || asprintf (&spec->upper_dir, "%s/upper", cdir) < 0
       || asprintf (&spec->work_dir, "%s/work", cdir) < 0

@@ -24,6 +24,7 @@ libgalley_a_SOURCES += src/runtime/devices.c src/runtime/devices.h
 libgalley_a_SOURCES += src/runtime/monitor.c src/runtime/monitor.h
 libgalley_a_SOURCES += src/runtime/log_relay.c src/runtime/log_relay.h src/runtime/attach.c src/runtime/attach.h
 libgalley_a_SOURCES += src/runtime/lifecycle.c src/runtime/lifecycle.h \
+	src/runtime/enter.c src/runtime/enter.h \
 	src/runtime/exec.c src/runtime/exec.h src/runtime/copy.c src/runtime/copy.h \
 	src/runtime/export.c src/runtime/export.h
 libgalley_a_SOURCES += src/runtime/portspec.c src/runtime/portspec.h src/runtime/netconf.c src/runtime/netconf.h \

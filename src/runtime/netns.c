@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "runtime/enter.h"
 #include "runtime/netns.h"
 #include "state/container_state.h"
 #include "util/cleanup.h"
@@ -143,7 +144,9 @@ clone_in (const struct netns_join *j, int flags)
       pid_t child;
 
       close (report[0]);
-      if (netns_enter (j, &ignored) < 0)
+      /* The fds stay for the init, which keeps what it needs; it is
+       * dumpable again until the monitor has written its maps.  */
+      if (enter_prepare (ENTER_KEEP_ALL_FDS, NULL, 0, 0, &ignored) < 0 || netns_enter (j, &ignored) < 0)
         {
           int code = galley_error_errno (&ignored) ? -galley_error_errno (&ignored) : -EPERM;
           if (write (report[1], &code, sizeof code) < 0)
@@ -237,12 +240,13 @@ netns_write_maps (const struct netns_join *j, pid_t pid, const char *uid_map, co
   if (writer == 0)
     {
       galley_error_t ignored = NULL;
+      int keep[] = { report[1], userns_only.userns_fd };
       /* Root of j's user namespace, the parent of pid's: the ids of the
        * maps are its own, no newuidmap needed.  */
-      code = netns_enter (&userns_only, &ignored) < 0  ? galley_error_errno (&ignored)
-             : write_map (pid, "uid_map", uid_map) < 0 ? errno
-             : write_map (pid, "gid_map", gid_map) < 0 ? errno
-                                                       : 0;
+      if (enter_prepare (3, keep, 2, 0, &ignored) < 0 || netns_enter (&userns_only, &ignored) < 0)
+        code = galley_error_errno (&ignored);
+      else if (write_map (pid, "uid_map", uid_map) < 0 || write_map (pid, "gid_map", gid_map) < 0)
+        code = errno;
       (void)! write (report[1], &code, sizeof code);
       _exit (code ? 1 : 0);
     }
@@ -260,6 +264,9 @@ netns_write_maps (const struct netns_join *j, pid_t pid, const char *uid_map, co
 int
 netns_exec_in (const struct netns_join *j, char *const argv[], galley_error_t *err)
 {
+  static char *const clean_env[] = {
+    (char *)"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL
+  };
   int errpipe[2], status;
   char buf[512];
   size_t got = 0;
@@ -278,19 +285,19 @@ netns_exec_in (const struct netns_join *j, char *const argv[], galley_error_t *e
   if (pid == 0)
     {
       galley_error_t e = NULL;
-      int devnull = open ("/dev/null", O_RDWR);
+      int devnull = open ("/dev/null", O_RDWR), keep[] = { j->userns_fd, j->netns_fd };
       sigset_t none;
 
       if (devnull < 0 || dup2 (devnull, 0) < 0 || dup2 (devnull, 1) < 0 || dup2 (errpipe[1], 2) < 0)
         _exit (127);
-      if (netns_enter (j, &e) < 0)
+      if (enter_prepare (3, keep, 2, 0, &e) < 0 || netns_enter (j, &e) < 0)
         {
           dprintf (2, "%s", e->msg);
           _exit (127);
         }
       sigemptyset (&none);
       sigprocmask (SIG_SETMASK, &none, NULL);
-      execv (argv[0], argv);
+      execve (argv[0], argv, clean_env);
       dprintf (2, "cannot run %s: %s", argv[0], strerror (errno));
       _exit (127);
     }

@@ -64,8 +64,9 @@ pid_t netns_clone_nested (const struct netns_join *j, int flags);
 int netns_write_maps (const struct netns_join *j, pid_t pid, const char *uid_map, const char *gid_map,
                       galley_error_t *err);
 
-/* Run argv (argv[0] an absolute path) in j's namespaces, wait for it; its
- * stderr becomes the error's message when it fails.  */
+/* Run argv (argv[0] an absolute path) in j's namespaces, with only PATH in
+ * its environment, wait for it; its stderr becomes the error's message
+ * when it fails.  */
 int netns_exec_in (const struct netns_join *j, char *const argv[], galley_error_t *err);
 
 #endif

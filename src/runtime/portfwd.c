@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -18,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "runtime/enter.h"
 #include "runtime/netns.h"
 #include "runtime/portfwd.h"
 #include "runtime/userns.h"
@@ -182,28 +182,6 @@ open_listener (const struct port_mapping *m, uint16_t k, galley_error_t *err)
   return fd;
 }
 
-/* Close every fd but stdio and keep[0..n-1] (the monitor's pipes must not
- * stay open here: the log relay ends on their EOF).  */
-static void
-close_all_but (const int *keep, size_t n)
-{
-  DIR *d = opendir ("/proc/self/fd");
-  struct dirent *e;
-  size_t i;
-
-  while (d && (e = readdir (d)) != NULL)
-    {
-      int fd = atoi (e->d_name);
-      bool kept = fd < 3 || fd == dirfd (d);
-      for (i = 0; i < n && ! kept; i++)
-        kept = keep[i] == fd;
-      if (e->d_name[0] != '.' && ! kept)
-        close (fd);
-    }
-  if (d)
-    closedir (d);
-}
-
 static _Noreturn void
 forwarder_main (struct listener *l, size_t n, struct netns_join *ns, struct sockaddr_in target, int exit_rd,
                 int report)
@@ -227,7 +205,6 @@ forwarder_main (struct listener *l, size_t n, struct netns_join *ns, struct sock
   keep[n + 1] = report;
   keep[n + 2] = ns->userns_fd;
   keep[n + 3] = ns->netns_fd;
-  close_all_but (keep, n + 4);
   devnull = open ("/dev/null", O_RDWR);
   if (devnull >= 0)
     {
@@ -236,8 +213,10 @@ forwarder_main (struct listener *l, size_t n, struct netns_join *ns, struct sock
       dup2 (devnull, 2);
       close (devnull);
     }
-  /* From here on, new sockets belong to the container's namespace.  */
-  if (netns_enter (ns, &err) < 0)
+  /* None of the monitor's fds (its pipes must not stay open here: the log
+   * relay ends on their EOF).  From here on, new sockets belong to the
+   * container's namespace.  */
+  if (enter_prepare (3, keep, n + 4, 0, &err) < 0 || netns_enter (ns, &err) < 0)
     {
       if (write (report, "E", 1) == 1)
         userns_send_error (report, &err);

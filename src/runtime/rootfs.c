@@ -315,7 +315,8 @@ give_helper_stdio (void)
 static int
 fuse_mount (const struct run_spec *spec, galley_error_t *err)
 {
-  _cleanup_free_ char *bin = helper_find ("fuse-overlayfs");
+  _cleanup_free_ char *bin =
+      spec->fuse_overlayfs ? strdup (spec->fuse_overlayfs) : helper_find ("fuse-overlayfs");
   _cleanup_free_ char *opts = NULL;
   size_t n = 0, i, len;
   pid_t pid;

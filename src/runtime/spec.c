@@ -39,6 +39,7 @@ run_spec_clear (struct run_spec *s)
   free (s->upper_dir);
   free (s->work_dir);
   free (s->mountpoint);
+  free (s->fuse_overlayfs);
   free (s->state_dir);
   strv_free (s->argv);
   strv_free (s->image_env);

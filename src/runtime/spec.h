@@ -64,7 +64,10 @@ struct run_spec
   char **lower_dirs; /* overlay lowers, bottom first, NULL-terminated */
   char *upper_dir, *work_dir;
   char *mountpoint; /* where the init mounts the rootfs (in the runroot) */
-  char *state_dir;  /* per-container volatile dir: hosts, resolv.conf, hostname */
+  /* ROOTFS_METHOD_FUSE: the helper, found before the init forgets the
+   * environment (runtime/enter.h); NULL: looked up when mounting.  */
+  char *fuse_overlayfs;
+  char *state_dir; /* per-container volatile dir: hosts, resolv.conf, hostname */
 
   /* process */
   char **argv;              /* entrypoint + cmd, NULL-terminated, non-empty */

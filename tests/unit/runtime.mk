@@ -54,3 +54,10 @@ tests_unit_test_volume_SOURCES = tests/unit/test-volume.c tests/unit/temp-root.h
 tests_unit_test_volume_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_volume_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-enter
+TESTS += tests/unit/test-enter
+tests_unit_test_enter_SOURCES = tests/unit/test-enter.c
+tests_unit_test_enter_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_enter_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+endif
