@@ -142,6 +142,12 @@ child_steps (const struct child_args *a, galley_error_t *err)
           || dup2 (a->slave, 2) < 0)
         return galley_error_make (err, errno, "setting up the terminal");
     }
+  else if (a->o->detach)
+    {
+      /* nothing of the caller's: it must not wait for the process */
+      if (dup2 (a->null, 0) < 0 || dup2 (a->null, 1) < 0 || dup2 (a->null, 2) < 0)
+        return galley_error_make (err, errno, "redirecting to /dev/null");
+    }
   else if (! a->o->interactive && dup2 (a->null, 0) < 0)
     return galley_error_make (err, errno, "redirecting stdin to /dev/null");
   /* the workdir resolved inside the container's root (no escape) */

@@ -4,7 +4,8 @@
  * pid namespace and gives it the same treatment as the container's
  * command: user and groups from the container's /etc/passwd, the
  * container's capabilities, no_new_privs and seccomp filter, only fds 0-2.
- * With -t it gets a pty from the container's devpts.  */
+ * With -t it gets a pty from the container's devpts; with -d /dev/null for
+ * its stdio, so that nothing of the caller's waits on it.  */
 #ifndef GALLEY_RUNTIME_EXEC_H
 #define GALLEY_RUNTIME_EXEC_H
 

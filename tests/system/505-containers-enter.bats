@@ -50,8 +50,26 @@ spy_hits () {
   for _ in $(seq 40); do
     CALLER_SECRET=$marker-caller galley exec spy true 7< "$BATS_TEST_TMPDIR/$marker-caller-file"
   done
+  for _ in $(seq 5); do
+    CALLER_SECRET=$marker-caller galley exec -d spy true 7< "$BATS_TEST_TMPDIR/$marker-caller-file"
+  done
   run spy_hits spy
   assert_output_equals "$marker-control "
+}
+
+@test "exec -d: returns at once; the detached process holds none of the caller's fds" {
+  run_galley run -d --name box $RUN_IMAGE sleep 1000
+  # $(...) waits for every holder of its pipe: only galley itself may be one
+  local rc=0
+  timeout 20 bash -c 'out=$("$@" exec -d box sh -c "sleep 30; echo late"); echo "[$out]" > "$0"' \
+    "$BATS_TEST_TMPDIR/out" "$GALLEY" --root "$GALLEY_TEST_ROOT" --runroot "$GALLEY_TEST_RUNROOT" \
+    2> "$BATS_TEST_TMPDIR/err" || rc=$?
+  assert_equal "$rc" 0 "exit status (124: timed out)"
+  assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" "[]"
+  run_galley exec box sh -c 'ps -o args | grep -c "^sh -c sleep 30; echo late"'
+  assert_output_equals 1
+  # a failure to start it is still reported
+  run_galley 127 exec -d box /no/such/command
 }
 
 @test "run, start: the container's processes see none of the caller's environment or files" {
