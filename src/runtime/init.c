@@ -322,7 +322,7 @@ prepare_rootfs (const struct init_args *a, int *slave, galley_error_t *err)
   rootfd = rootfs_mount (spec, err);
   if (rootfd < 0)
     return -1;
-  if (mounts_standard (rootfd, spec, err) < 0
+  if (mounts_fill_volumes (rootfd, spec, err) < 0 || mounts_standard (rootfd, spec, err) < 0
       || devices_bind (rootfd, spec->devices, spec->n_devices, err) < 0 || mounts_user (rootfd, spec, err) < 0
       || masks_apply (rootfd, spec->privileged, err) < 0)
     return -1;

@@ -21,6 +21,7 @@
 #include "runtime/process.h"
 #include "runtime/rootfs.h"
 #include "runtime/rootfs_copy.h"
+#include "runtime/mount_args.h"
 #include "runtime/volume_mounts.h"
 #include "state/container.h"
 #include "util/cleanup.h"
@@ -153,42 +154,20 @@ static int
 parse_mounts (const struct galley_paths *paths, json_object *config, struct run_spec *spec,
               galley_error_t *err)
 {
-  static const char *const keys[] = { "Volumes", "Mounts", "Tmpfs" };
-  size_t total = 0, k, i;
+  size_t i;
+  struct stat st;
 
-  for (k = 0; k < 3; k++)
-    total += json_get_array_len (config, keys[k]);
-  spec->mounts = calloc (total + 1, sizeof *spec->mounts);
-  if (spec->mounts == NULL)
-    return galley_error_make (err, errno, "allocating");
-  for (k = 0; k < 3; k++)
-    for (i = 0; i < json_get_array_len (config, keys[k]); i++)
-      {
-        const char *arg = json_get_array_string (config, keys[k], i);
-        struct mount_spec *m = &spec->mounts[spec->n_mounts];
-        _cleanup_free_ char *volume_arg = NULL;
-        struct volume_mount_info vol = { 0 };
-        struct stat st;
-        int r;
-        /* A named volume is the bind mount of its _data.  */
-        if (volume_mount_rewrite (paths, keys[k], arg, &volume_arg, &vol, err) < 0)
-          return -1;
-        if (volume_arg)
-          arg = volume_arg;
-        r = k == 0   ? mount_parse_volume (arg, m, err)
-            : k == 1 ? mount_parse_mount (arg, m, err)
-                     : mount_parse_tmpfs (arg, m, err);
-        m->copy_up = vol.copy_up;
-        if (vol.copy_up)
-          m->volume = steal_pointer (&vol.volume);
-        m->chown_to_user = vol.chown;
-        volume_mount_info_clear (&vol);
-        if (r < 0)
-          return -1;
-        spec->n_mounts++;
-        if (m->kind == MOUNT_KIND_BIND && stat (m->source, &st) < 0)
-          return galley_error_make (err, errno, "statfs %s", m->source);
-      }
+  if (mount_parse_config (config, &spec->mounts, &spec->n_mounts, err) < 0)
+    return -1;
+  for (i = 0; i < spec->n_mounts; i++)
+    {
+      struct mount_spec *m = &spec->mounts[i];
+      /* A named volume is the bind mount of its _data.  */
+      if (volume_mount_resolve (paths, m, err) < 0)
+        return -1;
+      if (m->kind == MOUNT_KIND_BIND && stat (m->source, &st) < 0)
+        return galley_error_make (err, errno, "statfs %s", m->source);
+    }
   return 0;
 }
 

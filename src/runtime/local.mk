@@ -4,6 +4,7 @@ libgalley_a_SOURCES += \
 	src/runtime/idmap.c src/runtime/idmap.h \
 	src/runtime/userns.c src/runtime/userns.h \
 	src/runtime/spec.c src/runtime/spec.h \
+	src/runtime/mount_args.c src/runtime/mount_args.h \
 	src/runtime/mounts.c src/runtime/mounts.h \
 	src/runtime/rootfs.c src/runtime/rootfs.h \
 	src/runtime/rootfs_copy.c src/runtime/rootfs_copy.h \

@@ -24,46 +24,6 @@ mounts_open_in_root (int rootfd, const char *path, int flags, unsigned long long
   return fs_open_in_root (rootfd, path, flags, resolve);
 }
 
-/* Lexically clean an absolute container path into a relative one without
- * ".", ".." or empty components (".." at the top stays at the top, as the
- * kernel does for RESOLVE_IN_ROOT).  */
-static char *
-clean_relative (const char *path)
-{
-  char *out = malloc (strlen (path) + 2);
-  size_t len = 0;
-  const char *p = path;
-
-  if (out == NULL)
-    return NULL;
-  while (*p != '\0')
-    {
-      size_t n;
-      while (*p == '/')
-        p++;
-      n = strcspn (p, "/");
-      if (n == 0 || (n == 1 && p[0] == '.'))
-        ;
-      else if (n == 2 && p[0] == '.' && p[1] == '.')
-        {
-          while (len > 0 && out[len - 1] != '/')
-            len--;
-          if (len > 0)
-            len--;
-        }
-      else
-        {
-          if (len > 0)
-            out[len++] = '/';
-          memcpy (out + len, p, n);
-          len += n;
-        }
-      p += n;
-    }
-  out[len] = '\0';
-  return out;
-}
-
 static int
 resolve_clean (int rootfd, const char *rel, bool dir, int depth, galley_error_t *err)
 {
@@ -101,7 +61,7 @@ resolve_clean (int rootfd, const char *rel, bool dir, int depth, galley_error_t 
           return galley_error_make (err, errno, "reading the symlink /%s in the container", rel);
         target[n] = '\0';
         if (asprintf (&joined, "%s/%s", target[0] == '/' ? "" : parent_path, target) < 0
-            || (next = clean_relative (joined)) == NULL)
+            || (next = fs_clean_relative (joined)) == NULL)
           return galley_error_make (err, errno, "allocating");
         return resolve_clean (rootfd, next, dir, depth + 1, err);
       }
@@ -128,7 +88,7 @@ resolve_clean (int rootfd, const char *rel, bool dir, int depth, galley_error_t 
 int
 mounts_resolve_target (int rootfd, const char *path, bool dir, galley_error_t *err)
 {
-  _cleanup_free_ char *rel = clean_relative (path);
+  _cleanup_free_ char *rel = fs_clean_relative (path);
 
   if (rel == NULL)
     return galley_error_make (err, errno, "allocating");
@@ -332,8 +292,8 @@ user_mounts_over (const struct run_spec *spec, const char *dst)
 
   for (i = 0; i < spec->n_mounts; i++)
     {
-      _cleanup_free_ char *a = clean_relative (spec->mounts[i].destination);
-      _cleanup_free_ char *b = clean_relative (dst);
+      _cleanup_free_ char *a = fs_clean_relative (spec->mounts[i].destination);
+      _cleanup_free_ char *b = fs_clean_relative (dst);
       if (a != NULL && b != NULL && strcmp (a, b) == 0)
         return true;
     }
@@ -363,7 +323,7 @@ bind_state_file (int rootfd, const struct run_spec *spec, const char *name, cons
  * in (when the volume is empty), and :U hands it to the container's user.
  * Runs as root of the container's user namespace, so owners are kept.  */
 static int
-prepare_volume (int rootfd, const struct run_spec *spec, const struct mount_spec *m, galley_error_t *err)
+fill_volume (int rootfd, const struct run_spec *spec, const struct mount_spec *m, galley_error_t *err)
 {
   _cleanup_close_ int vol = open (m->source, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
@@ -402,8 +362,6 @@ user_mount (int rootfd, const struct run_spec *spec, const struct mount_spec *m,
       if (stat (m->source, &st) < 0)
         return galley_error_make (err, errno, "statfs %s", m->source);
       dir = S_ISDIR (st.st_mode);
-      if ((m->copy_up || m->chown_to_user) && prepare_volume (rootfd, spec, m, err) < 0)
-        return -1;
     }
   fd = mounts_resolve_target (rootfd, m->destination, dir, err);
   if (fd < 0)
@@ -416,6 +374,18 @@ user_mount (int rootfd, const struct run_spec *spec, const struct mount_spec *m,
     }
   if (mounts_bind_at (m->source, m->recursive, attrs_of (m), fd, err) < 0)
     return galley_error_wrap (err, "mounting %s on %s", m->source, m->destination);
+  return 0;
+}
+
+int
+mounts_fill_volumes (int rootfd, const struct run_spec *spec, galley_error_t *err)
+{
+  size_t i;
+
+  for (i = 0; i < spec->n_mounts; i++)
+    if ((spec->mounts[i].copy_up || spec->mounts[i].chown_to_user)
+        && fill_volume (rootfd, spec, &spec->mounts[i], err) < 0)
+      return -1;
   return 0;
 }
 

@@ -34,6 +34,11 @@ int mounts_bind_at (const char *source, bool recursive, unsigned attrs, int targ
  * container shares the host network, since sysfs needs an owned netns).  */
 int mounts_standard (int rootfd, const struct run_spec *spec, galley_error_t *err);
 
+/* Before any other mount: fill the volumes that want it from the image
+ * (copy-up, from the rootfs alone: no /proc, /sys or other volume is
+ * mounted yet) and chown those with :U to the container's user.  */
+int mounts_fill_volumes (int rootfd, const struct run_spec *spec, galley_error_t *err);
+
 /* The user's mounts (-v, --mount, --tmpfs) and /etc/{hosts,resolv.conf,hostname}
  * from spec->state_dir, and with --read-only the tmpfs on /run, /tmp, /var/tmp.  */
 int mounts_user (int rootfd, const struct run_spec *spec, galley_error_t *err);

@@ -133,54 +133,6 @@ copy_metadata (int src, int dst, const struct stat *st, galley_error_t *err)
 }
 
 static int
-copy_data (int in, int out, off_t size, galley_error_t *err)
-{
-  char buf[65536];
-  off_t done = 0;
-  ssize_t n;
-
-  while (done < size)
-    {
-      n = copy_file_range (in, NULL, out, NULL, (size_t)(size - done), 0);
-      if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP))
-        break;
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return galley_error_make (err, errno, "copying");
-      if (n == 0)
-        return 0; /* the file shrank meanwhile */
-      done += n;
-    }
-  if (done >= size)
-    return 0;
-  /* copy_file_range refused: plain read/write from where it stopped.  */
-  if (lseek (in, done, SEEK_SET) < 0 || lseek (out, done, SEEK_SET) < 0)
-    return galley_error_make (err, errno, "seeking");
-  for (;;)
-    {
-      char *p = buf;
-      n = read (in, buf, sizeof buf);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return galley_error_make (err, errno, "reading");
-      if (n == 0)
-        return 0;
-      while (n > 0)
-        {
-          ssize_t w = write (out, p, (size_t)n);
-          if (w < 0 && errno == EINTR)
-            continue;
-          if (w < 0)
-            return galley_error_make (err, errno, "writing");
-          p += w;
-          n -= w;
-        }
-    }
-}
-
-static int
 copy_regular (struct copy_state *c, int src_dfd, int dst_dfd, const char *name, const struct stat *st,
               const char *relpath, galley_error_t *err)
 {
@@ -195,7 +147,7 @@ copy_regular (struct copy_state *c, int src_dfd, int dst_dfd, const char *name, 
   out = openat (dst_dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (out < 0)
     return galley_error_make (err, errno, "creating");
-  if (copy_data (in, out, st->st_size, err) < 0 || copy_metadata (in, out, st, err) < 0)
+  if (fs_copy_data (in, out, st->st_size, err) < 0 || copy_metadata (in, out, st, err) < 0)
     return -1;
   if (st->st_nlink > 1 && first == NULL)
     links_add (c, st, relpath);

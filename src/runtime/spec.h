@@ -1,8 +1,8 @@
 /* What a container is started with: the complete, already validated
  * configuration the monitor hands to the container init (rootfs, mounts,
  * process, security).  Filled by the CLI (run/create/start), consumed by
- * runtime/process.c and runtime/init.c.  Also the -v/--mount/--tmpfs option
- * parsers, which are pure and unit-tested.  */
+ * runtime/process.c and runtime/init.c (runtime/mount_args.h parses the
+ * mounts).  */
 #ifndef GALLEY_RUNTIME_SPEC_H
 #define GALLEY_RUNTIME_SPEC_H
 
@@ -35,14 +35,15 @@ enum mount_kind
 struct mount_spec
 {
   enum mount_kind kind;
-  char *source;      /* bind: absolute host path */
-  char *destination; /* absolute container path */
+  char *source;      /* bind: absolute host path (a volume: its _data once resolved) */
+  char *destination; /* absolute, clean container path */
   bool readonly;
   bool recursive;      /* rbind (the default) or bind */
   unsigned long flags; /* MS_NOSUID|MS_NODEV|MS_NOEXEC asked for */
   char *data;          /* tmpfs: "size=...,mode=..." */
+  char *volume;        /* a named volume's name */
+  bool anonymous;      /* a volume without a name yet (-v /dst) */
   bool copy_up;        /* a volume: fill it from the image at destination when empty */
-  char *volume;        /* with copy_up: the named volume's name (its flag is cleared at start) */
   bool chown_to_user;  /* a volume with :U: chown it to the container's user */
 };
 
@@ -94,17 +95,6 @@ struct run_spec
 
 void run_spec_clear (struct run_spec *s);
 void mount_spec_clear (struct mount_spec *m);
-
-/* -v/--volume SRC:DST[:OPTS] (OPTS: ro, rw, z, Z, rbind, bind, nosuid,
- * nodev, noexec, suid, dev, exec, ...).  Only host paths (named volumes come
- * with the volumes issue: an error for now).  A relative SRC is an error as
- * in podman.  */
-int mount_parse_volume (const char *arg, struct mount_spec *out, galley_error_t *err);
-/* --mount type=bind,source=,target=[,ro|readonly[=true|false]][,bind-propagation=..]
- * or type=tmpfs,target=[,tmpfs-size=,tmpfs-mode=].  */
-int mount_parse_mount (const char *arg, struct mount_spec *out, galley_error_t *err);
-/* --tmpfs DST[:OPTS] (podman's defaults: rw,noexec,nosuid,nodev).  */
-int mount_parse_tmpfs (const char *arg, struct mount_spec *out, galley_error_t *err);
 
 /* The container exit status for a waitpid status: the code, or 128+N.  */
 int run_exit_status (int wait_status);

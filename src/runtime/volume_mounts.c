@@ -11,113 +11,19 @@
 #include <unistd.h>
 
 #include "runtime/volume_mounts.h"
+#include "runtime/mount_args.h"
 #include "runtime/spec.h"
 #include "state/volume.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/json.h"
 #include "util/log.h"
 
-void
-volume_mount_info_clear (struct volume_mount_info *i)
-{
-  free (i->volume);
-  memset (i, 0, sizeof *i);
-}
-
-/* -v: "SRC:DST[:OPTS]" with a volume name as SRC, or "/DST" alone
- * (anonymous).  *name NULL and *anonymous false: a bind mount.  */
-static int
-split_volume_arg (const char *arg, char **name, bool *anonymous, const char **rest)
-{
-  const char *colon = strchr (arg, ':');
-
-  *name = NULL;
-  *anonymous = false;
-  *rest = NULL;
-  if (colon == NULL)
-    {
-      *anonymous = arg[0] == '/';
-      return 0;
-    }
-  if (arg[0] == '/' || arg[0] == '.' || colon == arg)
-    return 0;
-  *name = strndup (arg, (size_t)(colon - arg));
-  *rest = colon;
-  return *name ? 0 : -1;
-}
-
-/* --mount: the comma-separated fields.  */
-struct mount_fields
-{
-  char **items;
-  size_t n;
-  bool is_volume;
-  int source; /* index of source=/src=, -1 */
-  int target; /* index of target=/destination=/dst=, -1 */
-};
-
-static void
-mount_fields_clear (struct mount_fields *f)
-{
-  size_t i;
-
-  for (i = 0; i < f->n; i++)
-    free (f->items[i]);
-  free (f->items);
-  memset (f, 0, sizeof *f);
-}
-
-static int
-mount_fields_parse (const char *arg, struct mount_fields *f)
-{
-  const char *p = arg;
-
-  memset (f, 0, sizeof *f);
-  f->source = f->target = -1;
-  while (*p)
-    {
-      const char *end = strchrnul (p, ',');
-      char **grown = realloc (f->items, (f->n + 1) * sizeof *grown);
-      char *item;
-      if (grown == NULL)
-        return -1;
-      f->items = grown;
-      item = f->items[f->n] = strndup (p, (size_t)(end - p));
-      if (item == NULL)
-        return -1;
-      if (strcmp (item, "type=volume") == 0)
-        f->is_volume = true;
-      else if (strncmp (item, "source=", 7) == 0 || strncmp (item, "src=", 4) == 0)
-        f->source = (int)f->n;
-      else if (strncmp (item, "target=", 7) == 0 || strncmp (item, "destination=", 12) == 0
-               || strncmp (item, "dst=", 4) == 0)
-        f->target = (int)f->n;
-      f->n++;
-      p = *end ? end + 1 : end;
-    }
-  return 0;
-}
-
-static const char *
-field_value (const char *item)
-{
-  const char *eq = strchr (item, '=');
-  return eq ? eq + 1 : "";
-}
-
-static int
-invalid_volume_name (galley_error_t *err, const char *name)
-{
-  return galley_error_make (
-      err, 0, "invalid volume name \"%.256s\": names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*", name);
-}
-
 /* Create the volume unless it exists; anonymous: a new random name.  */
 static int
-ensure_volume (const struct galley_paths *p, const char *name, bool anonymous, char **created,
-               galley_error_t *err)
+ensure_volume (const struct galley_paths *p, const char *name, char **created, galley_error_t *err)
 {
-  struct volume_create_options o = { .name = name, .ignore_existing = true, .anonymous = anonymous };
+  struct volume_create_options o = { .name = name, .ignore_existing = true, .anonymous = name == NULL };
 
   return volume_create (p, &o, created, err);
 }
@@ -135,73 +41,41 @@ add_anonymous (json_object *config, const char *name)
   return json_object_array_add (arr, json_object_new_string (name));
 }
 
-/* Validate first, create after: a bad name must leave nothing behind.  */
+/* The volumes of one key ("Volumes" or "Mounts"), created; an anonymous
+ * one is named in its argument ("NAME:/dst", "...,source=NAME").  */
 static int
-prepare_pass (const struct galley_paths *p, json_object *config, bool create, galley_error_t *err)
+create_volumes (const struct galley_paths *p, json_object *config, const char *key, galley_error_t *err)
 {
-  json_object *vols = NULL, *mounts = NULL;
+  json_object *arr = NULL;
   size_t i;
+  bool mounts = strcmp (key, "Mounts") == 0;
 
-  json_object_object_get_ex (config, "Volumes", &vols);
-  json_object_object_get_ex (config, "Mounts", &mounts);
-  for (i = 0; vols && i < json_object_array_length (vols); i++)
+  json_object_object_get_ex (config, key, &arr);
+  for (i = 0; arr && i < json_object_array_length (arr); i++)
     {
-      const char *arg = json_object_get_string (json_object_array_get_idx (vols, i)), *rest;
-      _cleanup_free_ char *name = NULL, *created = NULL, *rewritten = NULL;
-      bool anonymous;
+      const char *arg = json_object_get_string (json_object_array_get_idx (arr, i));
+      _cleanup_free_ char *created = NULL, *named = NULL;
+      struct mount_spec m;
+      int r;
 
-      if (split_volume_arg (arg, &name, &anonymous, &rest) < 0)
-        return galley_error_make (err, ENOMEM, "allocating");
-      if (name && ! volume_valid_name (name))
-        return invalid_volume_name (err, name);
-      if (! create || (name == NULL && ! anonymous))
-        continue;
-      if (ensure_volume (p, name, anonymous, &created, err) < 0)
-        return -1;
-      if (anonymous)
+      r = mounts ? mount_parse_mount (arg, &m, err) : mount_parse_volume (arg, &m, err);
+      if (r == 0 && (m.volume != NULL || m.anonymous))
+        r = ensure_volume (p, m.volume, &created, err);
+      if (r == 0 && m.anonymous)
         {
-          if (asprintf (&rewritten, "%s:%s", created, arg) < 0)
-            return galley_error_make (err, ENOMEM, "allocating");
-          json_object_array_put_idx (vols, i, json_object_new_string (rewritten));
-          add_anonymous (config, created);
-        }
-    }
-  for (i = 0; mounts && i < json_object_array_length (mounts); i++)
-    {
-      const char *arg = json_object_get_string (json_object_array_get_idx (mounts, i));
-      _cleanup_free_ char *created = NULL, *rewritten = NULL;
-      struct mount_fields f;
-      const char *name;
-
-      if (mount_fields_parse (arg, &f) < 0)
-        {
-          mount_fields_clear (&f);
-          return galley_error_make (err, ENOMEM, "allocating");
-        }
-      name = f.source >= 0 ? field_value (f.items[f.source]) : NULL;
-      if (f.is_volume && name && *name && ! volume_valid_name (name))
-        {
-          invalid_volume_name (err, name);
-          mount_fields_clear (&f);
-          return -1;
-        }
-      if (create && f.is_volume)
-        {
-          bool anonymous = name == NULL || *name == '\0';
-          if (ensure_volume (p, anonymous ? NULL : name, anonymous, &created, err) < 0)
+          if ((mounts ? asprintf (&named, "%s,source=%s", arg, created)
+                      : asprintf (&named, "%s:%s", created, arg))
+              < 0)
+            r = galley_error_make (err, ENOMEM, "allocating");
+          else
             {
-              mount_fields_clear (&f);
-              return -1;
-            }
-          if (anonymous)
-            {
-              if (asprintf (&rewritten, "%s,source=%s", arg, created) < 0)
-                created = NULL;
-              json_object_array_put_idx (mounts, i, json_object_new_string (rewritten ? rewritten : arg));
+              json_object_array_put_idx (arr, i, json_object_new_string (named));
               add_anonymous (config, created);
             }
         }
-      mount_fields_clear (&f);
+      mount_spec_clear (&m);
+      if (r < 0)
+        return -1;
     }
   return 0;
 }
@@ -209,176 +83,95 @@ prepare_pass (const struct galley_paths *p, json_object *config, bool create, ga
 int
 volume_mounts_prepare (const struct galley_paths *p, json_object *config, galley_error_t *err)
 {
-  if (prepare_pass (p, config, false, err) < 0 || paths_ensure_root (p, err) < 0)
-    return -1;
-  return prepare_pass (p, config, true, err);
-}
+  struct mount_spec *m = NULL;
+  size_t n = 0, i;
 
-/* Options of a -v volume: drop U/copy/nocopy (telling info), keep the rest.  */
-static int
-filter_volume_options (const char *opts, struct volume_mount_info *info, char **kept)
-{
-  _cleanup_free_ char *copy = strdup (opts);
-  char *save = NULL, *o;
-  size_t len = 0;
-
-  *kept = calloc (1, strlen (opts) + 1);
-  if (copy == NULL || *kept == NULL)
+  mount_config_drop_repeats (config);
+  /* Every argument checked first: a wrong one must leave nothing behind.  */
+  if (mount_parse_config (config, &m, &n, err) < 0)
     return -1;
-  for (o = strtok_r (copy, ",", &save); o; o = strtok_r (NULL, ",", &save))
-    {
-      if (strcmp (o, "U") == 0)
-        info->chown = true;
-      else if (strcmp (o, "nocopy") == 0)
-        info->copy_up = false;
-      else if (strcmp (o, "copy") == 0)
-        ;
-      else
-        {
-          len += (size_t)sprintf (*kept + len, "%s%s", len ? "," : "", o);
-        }
-    }
+  for (i = 0; i < n; i++)
+    mount_spec_clear (&m[i]);
+  free (m);
+  if (paths_ensure_root (p, err) < 0 || create_volumes (p, config, "Volumes", err) < 0
+      || create_volumes (p, config, "Mounts", err) < 0)
+    return -1;
   return 0;
 }
 
-static int
-needs_copy_up (const struct galley_paths *p, const char *name, bool *out, galley_error_t *err)
+int
+volume_mount_resolve (const struct galley_paths *p, struct mount_spec *m, galley_error_t *err)
 {
   _cleanup_json_ json_object *record = NULL;
   json_object *v;
 
-  if (volume_load (p, name, &record, err) < 0)
-    return -1;
-  *out = ! json_object_object_get_ex (record, "NeedsCopyUp", &v) || json_object_get_boolean (v);
-  return 0;
-}
-
-static int
-rewrite_volume_arg (const struct galley_paths *p, const char *arg, char **rewritten,
-                    struct volume_mount_info *info, galley_error_t *err)
-{
-  _cleanup_free_ char *name = NULL, *data = NULL, *kept = NULL, *dst = NULL;
-  const char *rest, *opts;
-  bool anonymous;
-
-  if (split_volume_arg (arg, &name, &anonymous, &rest) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
-  if (anonymous)
-    return galley_error_make (err, 0, "anonymous volume \"%.256s\" was not prepared", arg);
-  if (name == NULL)
+  if (m->anonymous)
+    return galley_error_make (err, 0, "the anonymous volume at %s was not prepared", m->destination);
+  if (m->volume == NULL)
     return 0;
-  if (! volume_valid_name (name))
-    return invalid_volume_name (err, name);
-  if (needs_copy_up (p, name, &info->copy_up, err) < 0)
+  if (volume_load (p, m->volume, &record, err) < 0)
     return -1;
-  opts = strchr (rest + 1, ':');
-  dst = opts ? strndup (rest + 1, (size_t)(opts - rest - 1)) : strdup (rest + 1);
-  data = volume_data_dir (p, name);
-  if (dst == NULL || data == NULL || filter_volume_options (opts ? opts + 1 : "", info, &kept) < 0)
+  if (json_object_object_get_ex (record, "NeedsCopyUp", &v) && ! json_object_get_boolean (v))
+    m->copy_up = false;
+  free (m->source);
+  m->source = volume_data_dir (p, m->volume);
+  if (m->source == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
-  if (asprintf (rewritten, "%s:%s%s%s", data, dst, *kept ? ":" : "", kept) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
-  info->volume = steal_pointer (&name);
   return 0;
 }
 
-static int
-rewrite_mount_arg (const struct galley_paths *p, const char *arg, char **rewritten,
-                   struct volume_mount_info *info, galley_error_t *err)
+/* A stream over a duplicate of dirfd, from its first entry; NULL with
+ * errno set.  */
+static DIR *
+dir_stream (int dirfd)
 {
-  struct mount_fields f;
-  _cleanup_free_ char *data = NULL, *out = NULL;
-  const char *name;
-  size_t i, len = 0;
-  int ret = -1;
+  int fd = dup (dirfd), e;
+  DIR *d = fd >= 0 ? fdopendir (fd) : NULL;
 
-  if (mount_fields_parse (arg, &f) < 0)
+  if (d == NULL)
     {
-      galley_error_make (err, ENOMEM, "allocating");
-      goto done;
+      e = errno;
+      if (fd >= 0)
+        close (fd);
+      errno = e;
+      return NULL;
     }
-  if (! f.is_volume)
-    {
-      ret = 0;
-      goto done;
-    }
-  name = f.source >= 0 ? field_value (f.items[f.source]) : "";
-  if (! volume_valid_name (name))
-    {
-      invalid_volume_name (err, name);
-      goto done;
-    }
-  if (needs_copy_up (p, name, &info->copy_up, err) < 0)
-    goto done;
-  data = volume_data_dir (p, name);
-  out = calloc (1, strlen (arg) + (data ? strlen (data) : 0) + 32);
-  if (data == NULL || out == NULL)
-    {
-      galley_error_make (err, ENOMEM, "allocating");
-      goto done;
-    }
-  len = (size_t)sprintf (out, "type=bind,source=%s", data);
-  for (i = 0; i < f.n; i++)
-    {
-      const char *it = f.items[i];
-      if ((int)i == f.source || strcmp (it, "type=volume") == 0)
-        continue;
-      if (strcmp (it, "volume-nocopy") == 0 || strcmp (it, "volume-nocopy=true") == 0
-          || strcmp (it, "nocopy") == 0)
-        info->copy_up = false;
-      else if (strcmp (it, "U") == 0 || strcmp (it, "U=true") == 0 || strcmp (it, "chown") == 0
-               || strcmp (it, "chown=true") == 0)
-        info->chown = true;
-      else if (strcmp (it, "U=false") == 0 || strcmp (it, "chown=false") == 0
-               || strcmp (it, "volume-nocopy=false") == 0)
-        ;
-      else
-        len += (size_t)sprintf (out + len, ",%s", it);
-    }
-  if ((info->volume = strdup (name)) == NULL)
-    {
-      galley_error_make (err, ENOMEM, "allocating");
-      goto done;
-    }
-  *rewritten = steal_pointer (&out);
-  ret = 0;
-done:
-  mount_fields_clear (&f);
-  return ret;
+  rewinddir (d);
+  return d;
 }
 
-int
-volume_mount_rewrite (const struct galley_paths *p, const char *key, const char *arg, char **rewritten,
-                      struct volume_mount_info *info, galley_error_t *err)
+/* The next entry but "." and "..".  */
+static struct dirent *
+next_entry (DIR *d)
 {
-  *rewritten = NULL;
-  memset (info, 0, sizeof *info);
-  if (strcmp (key, "Volumes") == 0)
-    return rewrite_volume_arg (p, arg, rewritten, info, err);
-  if (strcmp (key, "Mounts") == 0)
-    return rewrite_mount_arg (p, arg, rewritten, info, err);
-  return 0;
+  struct dirent *de;
+
+  while ((de = readdir (d)) != NULL)
+    if (strcmp (de->d_name, ".") != 0 && strcmp (de->d_name, "..") != 0)
+      return de;
+  return NULL;
 }
 
 static bool
 dir_is_empty (int dirfd)
 {
-  int fd = dup (dirfd);
-  DIR *d = fd >= 0 ? fdopendir (fd) : NULL;
-  struct dirent *de;
-  bool empty = true;
+  _cleanup_closedir_ DIR *d = dir_stream (dirfd);
 
-  if (d == NULL)
+  return d != NULL && next_entry (d) == NULL;
+}
+
+/* Remove what a failed copy-up left in the (then empty) volume.  */
+static void
+empty_dir (int dirfd)
+{
+  _cleanup_closedir_ DIR *d = dir_stream (dirfd);
+  struct dirent *de;
+
+  while (d != NULL && (de = next_entry (d)) != NULL)
     {
-      if (fd >= 0)
-        close (fd);
-      return false;
+      _cleanup_error_ galley_error_t ignored = NULL;
+      fs_remove_tree (dirfd, de->d_name, &ignored);
     }
-  rewinddir (d);
-  while (empty && (de = readdir (d)) != NULL)
-    empty = strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0;
-  closedir (d);
-  return empty;
 }
 
 static int copy_tree (int src, int dst, int depth, galley_error_t *err);
@@ -407,15 +200,10 @@ copy_entry (int src, int dst, const char *name, int depth, galley_error_t *err)
     {
       _cleanup_close_ int s = openat (src, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
       _cleanup_close_ int d = openat (dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-      char buf[65536];
-      ssize_t r;
       if (s < 0 || d < 0)
         return galley_error_make (err, errno, "copy-up: open %s", name);
-      while ((r = read (s, buf, sizeof buf)) > 0)
-        if (write (d, buf, (size_t)r) != r)
-          return galley_error_make (err, errno, "copy-up: write %s", name);
-      if (r < 0)
-        return galley_error_make (err, errno, "copy-up: read %s", name);
+      if (fs_copy_data (s, d, st.st_size, err) < 0)
+        return galley_error_wrap (err, "copy-up of %s", name);
     }
   else if (S_ISLNK (st.st_mode))
     {
@@ -442,27 +230,17 @@ copy_entry (int src, int dst, const char *name, int depth, galley_error_t *err)
 static int
 copy_tree (int src, int dst, int depth, galley_error_t *err)
 {
-  int fd;
   _cleanup_closedir_ DIR *d = NULL;
   struct dirent *de;
 
   if (depth > 128)
     return galley_error_make (err, ELOOP, "copy-up: tree too deep");
-  fd = dup (src);
-  d = fd >= 0 ? fdopendir (fd) : NULL;
+  d = dir_stream (src);
   if (d == NULL)
-    {
-      if (fd >= 0)
-        close (fd);
-      return galley_error_make (err, errno, "copy-up: reading a directory");
-    }
-  while ((de = readdir (d)) != NULL)
-    {
-      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
-        continue;
-      if (copy_entry (src, dst, de->d_name, depth, err) < 0)
-        return -1;
-    }
+    return galley_error_make (err, errno, "copy-up: reading a directory");
+  while ((de = next_entry (d)) != NULL)
+    if (copy_entry (src, dst, de->d_name, depth, err) < 0)
+      return -1;
   return 0;
 }
 
@@ -474,7 +252,10 @@ volume_copy_up (int src_dirfd, int dst_dirfd, galley_error_t *err)
   if (! dir_is_empty (dst_dirfd))
     return 0;
   if (copy_tree (src_dirfd, dst_dirfd, 0, err) < 0)
-    return -1;
+    {
+      empty_dir (dst_dirfd);
+      return -1;
+    }
   /* The volume's root takes the owner and mode of the image's directory.  */
   if (fstat (src_dirfd, &st) == 0)
     {
@@ -488,24 +269,16 @@ volume_copy_up (int src_dirfd, int dst_dirfd, galley_error_t *err)
 static int
 chown_tree (int dirfd, uid_t uid, gid_t gid, int depth, galley_error_t *err)
 {
-  int fd;
   _cleanup_closedir_ DIR *d = NULL;
   struct dirent *de;
 
   if (depth > 128)
     return galley_error_make (err, ELOOP, "chown: tree too deep");
-  fd = dup (dirfd);
-  d = fd >= 0 ? fdopendir (fd) : NULL;
+  d = dir_stream (dirfd);
   if (d == NULL)
+    return galley_error_make (err, errno, "chown: reading a directory");
+  while ((de = next_entry (d)) != NULL)
     {
-      if (fd >= 0)
-        close (fd);
-      return galley_error_make (err, errno, "chown: reading a directory");
-    }
-  while ((de = readdir (d)) != NULL)
-    {
-      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
-        continue;
       if (fchownat (dirfd, de->d_name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
         return galley_error_make (err, errno, "chown %s", de->d_name);
       if (de->d_type == DT_DIR)

@@ -1,17 +1,16 @@
 /* Named and anonymous volumes in containers: -v NAME:/dst[:opts],
  * -v /dst (anonymous), --mount type=volume[,source=NAME],target=/dst[,ro].
  *
- *   create: volume_mounts_prepare rewrites the configuration so that every
- *           volume has a name (anonymous ones get a random name, listed in
- *           "AnonymousVolumes"), creating the volumes that do not exist yet
- *           (podman creates on first use);
- *   build:  volume_mount_rewrite turns one such argument into the bind
- *           mount of the volume's _data the runtime understands, and tells
- *           whether the volume wants the image's content copied up (a new,
- *           empty volume; not with nocopy) and a chown to the container's
- *           user (:U);
- *   init:   volume_copy_up / volume_chown_tree do that inside the container's
- *           user namespace, so files keep the image's owners;
+ *   create: volume_mounts_prepare checks every mount argument
+ *           (runtime/mount_args.h), then creates the volumes that do not
+ *           exist yet (podman creates on first use) and gives each
+ *           anonymous one a random name, written back into the
+ *           configuration and listed in "AnonymousVolumes";
+ *   build:  volume_mount_resolve points a parsed volume mount at the
+ *           volume's _data and tells whether it wants the image's content
+ *           copied up (a volume not filled yet; not with nocopy);
+ *   init:   volume_copy_up / volume_chown_tree do that (and :U) inside the
+ *           container's user namespace, so files keep the image's owners;
  *   rm -v:  volume_remove_anonymous.  */
 #ifndef GALLEY_RUNTIME_VOLUME_MOUNTS_H
 #define GALLEY_RUNTIME_VOLUME_MOUNTS_H
@@ -24,29 +23,21 @@
 #include "state/paths.h"
 #include "util/error.h"
 
-/* Create-time pass over "Volumes" and "Mounts" of config (see above).
- * Fails on an invalid volume name, before anything is created.  */
+/* Create-time pass over the mounts of config (see above).  A wrong
+ * argument fails before any volume is created.  */
 int volume_mounts_prepare (const struct galley_paths *p, json_object *config, galley_error_t *err);
 
-struct volume_mount_info
-{
-  char *volume; /* the name, NULL when the argument is not a volume */
-  bool copy_up; /* fill from the image when the volume is empty (podman's NeedsCopyUp) */
-  bool chown;   /* :U / U=true: chown the tree to the container's user */
-};
-
-void volume_mount_info_clear (struct volume_mount_info *i);
-
-/* key "Volumes" (-v) or "Mounts" (--mount).  Not a volume: 0 with
- * *rewritten NULL.  A volume: *rewritten is the equivalent bind argument
- * ("/root/volumes/NAME/_data:/dst:opts" or "type=bind,source=...,...")
- * without the volume-only options (U, copy, nocopy, volume-nocopy).  */
-int volume_mount_rewrite (const struct galley_paths *p, const char *key, const char *arg, char **rewritten,
-                          struct volume_mount_info *info, galley_error_t *err);
+/* A parsed volume mount (m->volume set): m->source becomes the volume's
+ * _data, and m->copy_up stays set only while the volume's NeedsCopyUp is.
+ * Anything else is left alone.  */
+struct mount_spec;
+int volume_mount_resolve (const struct galley_paths *p, struct mount_spec *m, galley_error_t *err);
 
 /* Copy the tree of src_dirfd into dst_dirfd when dst is empty: files,
  * directories, symlinks, owners, modes, times (cp -a, without devices).
- * Returns 1 when it copied, 0 when dst was not empty.  */
+ * Returns 1 when it copied, 0 when dst was not empty.  When the copy fails
+ * half way, what it copied is removed again: the volume stays empty, to
+ * be filled at its next use.  */
 int volume_copy_up (int src_dirfd, int dst_dirfd, galley_error_t *err);
 
 /* Once the container's mounts are made: the volumes it filled from the

@@ -293,3 +293,88 @@ fs_remove_tree (int dirfd, const char *name, galley_error_t *err)
     return galley_error_make (err, errno, "removing %s", name);
   return 0;
 }
+
+char *
+fs_clean_relative (const char *path)
+{
+  char *out = malloc (strlen (path) + 2);
+  size_t len = 0;
+  const char *p = path;
+
+  if (out == NULL)
+    return NULL;
+  while (*p != '\0')
+    {
+      size_t n;
+      while (*p == '/')
+        p++;
+      n = strcspn (p, "/");
+      if (n == 0 || (n == 1 && p[0] == '.'))
+        ;
+      else if (n == 2 && p[0] == '.' && p[1] == '.')
+        {
+          while (len > 0 && out[len - 1] != '/')
+            len--;
+          if (len > 0)
+            len--;
+        }
+      else
+        {
+          if (len > 0)
+            out[len++] = '/';
+          memcpy (out + len, p, n);
+          len += n;
+        }
+      p += n;
+    }
+  out[len] = '\0';
+  return out;
+}
+
+int
+fs_copy_data (int in, int out, off_t size, galley_error_t *err)
+{
+  char buf[65536];
+  off_t done = 0;
+  ssize_t n;
+
+  while (done < size)
+    {
+      n = copy_file_range (in, NULL, out, NULL, (size_t)(size - done), 0);
+      if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP))
+        break;
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return galley_error_make (err, errno, "copying");
+      if (n == 0)
+        return 0; /* the file shrank meanwhile */
+      done += n;
+    }
+  if (done >= size)
+    return 0;
+  /* copy_file_range refused: plain read/write from where it stopped.  */
+  if (lseek (in, done, SEEK_SET) < 0 || lseek (out, done, SEEK_SET) < 0)
+    return galley_error_make (err, errno, "seeking");
+  for (;;)
+    {
+      char *p = buf;
+      n = read (in, buf, sizeof buf);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return galley_error_make (err, errno, "reading");
+      if (n == 0)
+        return 0;
+      while (n > 0)
+        {
+          ssize_t w = write (out, p, (size_t)n);
+          if (w < 0 && errno == EINTR)
+            continue;
+          if (w < 0)
+            return galley_error_make (err, errno, "writing");
+          p += w;
+          n -= w;
+        }
+    }
+}

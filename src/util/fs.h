@@ -55,4 +55,15 @@ int fs_mkdir_p (const char *path, mode_t mode, galley_error_t *err);
  * A missing name is not an error.  */
 int fs_remove_tree (int dirfd, const char *name, galley_error_t *err);
 
+/* Copy size bytes of in (from its offset) to out: copy_file_range where
+ * the filesystems allow it, read/write where not.  A file that shrinks
+ * meanwhile ends the copy early.  */
+int fs_copy_data (int in, int out, off_t size, galley_error_t *err);
+
+/* A path (absolute or not) lexically cleaned into a relative one without
+ * ".", ".." or empty components (".." at the top stays at the top, as the
+ * kernel does for RESOLVE_IN_ROOT): "/a/./b//../c" -> "a/c", "/" -> "".
+ * malloc'ed; NULL when out of memory.  */
+char *fs_clean_relative (const char *path);
+
 #endif

@@ -166,3 +166,84 @@ load helpers-run
   run_galley volume ls -q
   assert_output_equals ""
 }
+
+@test "volumes and binds over /proc, /sys, /dev are refused before anything is created" {
+  run_setup
+  local dst
+  for dst in /proc /sys /dev //proc/ /proc/sys; do
+    run_galley 125 run --rm -v "procvol:$dst" $RUN_IMAGE true
+    assert_single_error_line
+    assert_stderr_contains "cannot be mounted because it is"
+  done
+  run_galley 125 run --rm -v "$BATS_TEST_TMPDIR:/proc" $RUN_IMAGE true
+  assert_stderr_contains '"/proc" cannot be mounted because it is not of type proc'
+  run_galley 125 create --mount type=volume,source=procvol,target=/sys $RUN_IMAGE true
+  assert_stderr_contains '"/sys" cannot be mounted because it is not of type sysfs'
+  run_galley 125 run --rm --tmpfs /proc $RUN_IMAGE true
+  run_galley volume ls -q
+  assert_output_equals ""
+  run_galley ps -a -q
+  assert_output_equals ""
+  # below /dev is fine
+  run_galley run --rm -v shm:/dev/shm $RUN_IMAGE sh -c 'touch /dev/shm/x && ls /dev/shm'
+  assert_output_equals "x"
+}
+
+@test "volume copy-up: from the image alone, and a failed one leaves the volume empty to be filled later" {
+  run_setup
+  # a tree deeper than copy-up goes, beside a file it copies first or later
+  run_galley run --name mk $RUN_IMAGE sh -c \
+    'mkdir -p /data && cd /data && echo top > a-file && i=0 && while [ $i -lt 130 ]; do mkdir d && cd d; i=$((i + 1)); done'
+  run_galley commit -q mk deep
+  run_galley '?' run --rm -v deepvol:/data deep true
+  [ "$status" -ne 0 ]
+  assert_stderr_contains "too deep"
+  run ls -A "$GALLEY_TEST_ROOT/volumes/deepvol/_data"
+  assert_equal "$output" "" "the volume after a failed copy-up"
+  run_galley volume inspect --format '{{.NeedsCopyUp}}' deepvol
+  assert_output_equals "true"
+  # the image's /etc (which has no hosts file), not the container's with
+  # the hosts file galley mounts there
+  run_galley run --rm -v etcvol:/etc $RUN_IMAGE true
+  [ -s "$GALLEY_TEST_ROOT/volumes/etcvol/_data/passwd" ]
+  [ ! -e "$GALLEY_TEST_ROOT/volumes/etcvol/_data/hosts" ]
+}
+
+@test "conflicting mount options are refused as podman does, and create nothing" {
+  run_setup
+  local h=$BATS_TEST_TMPDIR
+  run_galley 125 run --rm -v "$h:/b:ro,rw" $RUN_IMAGE true
+  assert_single_error_line
+  assert_stderr_contains "invalid options \"ro, rw\", can only specify 1 'rw' or 'ro' option"
+  run_galley 125 run --rm -v "newvol:/b:rw,ro" $RUN_IMAGE true
+  assert_stderr_contains "can only specify 1 'rw' or 'ro' option"
+  run_galley 125 run --rm -v "newvol:/b:exec,noexec" $RUN_IMAGE true
+  assert_stderr_contains "can only specify 1 'noexec' or 'exec' option"
+  run_galley 125 run --rm -v "newvol:/b:copy,nocopy" $RUN_IMAGE true
+  assert_stderr_contains "can only specify 1 'copy' or 'nocopy' option"
+  run_galley 125 run --rm -v "newvol:/b:U,U" $RUN_IMAGE true
+  assert_stderr_contains "can only specify 1 'U' option"
+  run_galley 125 run --rm -v "newvol:/b:bogus" $RUN_IMAGE true
+  assert_stderr_contains 'invalid option type "bogus"'
+  run_galley 125 run --rm -v "newvol:relative" $RUN_IMAGE true
+  run_galley 125 create --mount "type=bind,src=$h,dst=/b,ro,rw" $RUN_IMAGE true
+  assert_stderr_contains "cannot pass 'readonly', 'ro', or 'rw' options more than once"
+  run_galley 125 create --mount "type=volume,src=newvol,dst=/b,suid,nosuid" $RUN_IMAGE true
+  assert_stderr_contains "cannot pass 'nosuid' and 'suid' options more than once"
+  run_galley 125 create --mount "type=tmpfs,dst=/b,tmpfs-size=1m,tmpfs-size=2m" $RUN_IMAGE true
+  assert_stderr_contains "only one tmpfs size can be specified"
+  run_galley 125 run --rm --tmpfs "/b:ro,rw" $RUN_IMAGE true
+  assert_stderr_contains "only one of 'rw' and 'ro' can be used"
+  run_galley 125 run --rm --tmpfs "/b:dev,nodev" $RUN_IMAGE true
+  assert_stderr_contains "only one of 'nodev' and 'dev' can be used"
+  run_galley 125 run --rm -v "newvol:/b" -v "$h:/b/" $RUN_IMAGE true
+  assert_stderr_contains "/b: duplicate mount destination"
+  run_galley volume ls -q
+  assert_output_equals ""
+  run_galley ps -a -q
+  assert_output_equals ""
+  # each alone does what it says; the same -v twice is one mount
+  run_galley 1 run --rm -v "$h:/b:rw" -v "$h:/b:rw" --tmpfs /t:ro $RUN_IMAGE sh -c 'touch /b/ok && touch /t/x'
+  assert_stderr_contains "Read-only file system"
+  [ -e "$h/ok" ]
+}

@@ -60,4 +60,9 @@ TESTS += tests/unit/test-enter
 tests_unit_test_enter_SOURCES = tests/unit/test-enter.c
 tests_unit_test_enter_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_enter_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+check_PROGRAMS += tests/unit/test-mount-args
+TESTS += tests/unit/test-mount-args
+tests_unit_test_mount_args_SOURCES = tests/unit/test-mount-args.c
+tests_unit_test_mount_args_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_mount_args_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif

@@ -1,7 +1,8 @@
 /* Unit tests of named volumes: names, records, the create-time pass over
- * -v/--mount, their rewriting into bind mounts, copy-up, rm -v.  */
+ * -v/--mount, their resolution into bind mounts, copy-up, rm -v.  */
 #include "config.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "runtime/mount_args.h"
 #include "runtime/volume_mounts.h"
 #include "state/volume.h"
 #include "util/cleanup.h"
@@ -103,61 +105,82 @@ item (json_object *config, const char *key, size_t i)
   return json_object_get_string (json_object_array_get_idx (a, i));
 }
 
+/* The mount of one configuration argument, resolved as the launcher does.  */
 static void
-test_prepare_and_rewrite (void **state)
+resolve (struct fixture *f, const char *arg, bool mount, struct mount_spec *m)
+{
+  galley_error_t err = NULL;
+
+  assert_int_equal (mount ? mount_parse_mount (arg, m, &err) : mount_parse_volume (arg, m, &err), 0);
+  assert_int_equal (volume_mount_resolve (&f->paths, m, &err), 0);
+}
+
+static void
+test_prepare_and_resolve (void **state)
 {
   struct fixture *f = *state;
   galley_error_t err = NULL;
-  const char *text = "{\"Volumes\": [\"data:/var/lib/data:ro,U\", \"/anon\", \"/host:/x\"],"
-                     " \"Mounts\": [\"type=volume,source=m,target=/m,ro\", \"type=volume,target=/anon2\","
-                     " \"type=tmpfs,target=/t\"]}";
+  const char *text =
+      "{\"Volumes\": [\"data:/var/lib/data:ro,U\", \"/anon\", \"/host:/x\", \"/anon3\", \"/anon3\"],"
+      " \"Mounts\": [\"type=volume,source=m,target=/m,ro\", \"type=volume,target=/anon2\","
+      " \"type=tmpfs,target=/t\"]}";
   _cleanup_json_ json_object *config = NULL;
   _cleanup_strv_ char **used = NULL;
-  struct volume_mount_info info;
-  char *rw = NULL, *expect = NULL;
+  struct mount_spec m;
+  char *expect = NULL;
   json_object *anon;
 
   assert_int_equal (json_parse_strict (text, strlen (text), "c", &config, &err), 0);
   assert_int_equal (volume_mounts_prepare (&f->paths, config, &err), 0);
   assert_true (volume_exists (&f->paths, "data"));
   assert_true (volume_exists (&f->paths, "m"));
+  /* the same -v twice is one mount (and one anonymous volume) */
+  assert_int_equal (json_get_array_len (config, "Volumes"), 4);
   assert_true (json_object_object_get_ex (config, "AnonymousVolumes", &anon));
-  assert_int_equal (json_object_array_length (anon), 2);
+  assert_int_equal (json_object_array_length (anon), 3);
   assert_true (volume_exists (&f->paths, json_object_get_string (json_object_array_get_idx (anon, 0))));
 
   used = volume_names_in_config (config);
   assert_string_equal (used[0], "data");
   assert_non_null (used[1]); /* the anonymous one, by name */
 
-  assert_int_equal (
-      volume_mount_rewrite (&f->paths, "Volumes", item (config, "Volumes", 0), &rw, &info, &err), 0);
-  assert_true (asprintf (&expect, "%s/volumes/data/_data:/var/lib/data:ro", f->paths.root) > 0);
-  assert_string_equal (rw, expect);
-  assert_string_equal (info.volume, "data");
-  assert_true (info.chown);
-  assert_true (info.copy_up);
-  free (rw);
+  resolve (f, item (config, "Volumes", 0), false, &m);
+  assert_true (asprintf (&expect, "%s/volumes/data/_data", f->paths.root) > 0);
+  assert_string_equal (m.source, expect);
+  assert_string_equal (m.destination, "/var/lib/data");
+  assert_string_equal (m.volume, "data");
+  assert_true (m.readonly);
+  assert_true (m.chown_to_user);
+  assert_true (m.copy_up);
   free (expect);
-  volume_mount_info_clear (&info);
+  mount_spec_clear (&m);
 
-  assert_int_equal (volume_mount_rewrite (&f->paths, "Volumes", "/host:/x", &rw, &info, &err), 0);
-  assert_null (rw);
-  assert_null (info.volume);
+  /* filled once: not again */
+  assert_int_equal (volume_set_flag (&f->paths, "data", "NeedsCopyUp", false, &err), 0);
+  resolve (f, item (config, "Volumes", 0), false, &m);
+  assert_false (m.copy_up);
+  mount_spec_clear (&m);
 
-  assert_int_equal (volume_mount_rewrite (&f->paths, "Mounts", item (config, "Mounts", 0), &rw, &info, &err),
-                    0);
-  assert_true (asprintf (&expect, "type=bind,source=%s/volumes/m/_data,target=/m,ro", f->paths.root) > 0);
-  assert_string_equal (rw, expect);
-  free (rw);
+  resolve (f, "/host:/x", false, &m);
+  assert_string_equal (m.source, "/host");
+  assert_null (m.volume);
+  mount_spec_clear (&m);
+
+  resolve (f, item (config, "Mounts", 0), true, &m);
+  assert_true (asprintf (&expect, "%s/volumes/m/_data", f->paths.root) > 0);
+  assert_string_equal (m.source, expect);
+  assert_true (m.readonly);
   free (expect);
-  volume_mount_info_clear (&info);
-  assert_int_equal (volume_mount_rewrite (&f->paths, "Mounts", item (config, "Mounts", 1), &rw, &info, &err),
-                    0);
-  assert_non_null (rw);
-  free (rw);
-  volume_mount_info_clear (&info);
-  assert_int_equal (volume_mount_rewrite (&f->paths, "Mounts", "type=tmpfs,target=/t", &rw, &info, &err), 0);
-  assert_null (rw);
+  mount_spec_clear (&m);
+  resolve (f, item (config, "Mounts", 1), true, &m);
+  assert_string_equal (m.volume, json_object_get_string (json_object_array_get_idx (anon, 2)));
+  mount_spec_clear (&m);
+
+  /* an anonymous volume that was not prepared */
+  assert_int_equal (mount_parse_volume ("/anon", &m, &err), 0);
+  assert_int_equal (volume_mount_resolve (&f->paths, &m, &err), -1);
+  galley_error_release (&err);
+  mount_spec_clear (&m);
 
   /* rm -v: the anonymous volumes go, the named ones stay */
   assert_int_equal (volume_remove_anonymous (&f->paths, config, &err), 0);
@@ -178,6 +201,35 @@ test_prepare_bad_name_creates_nothing (void **state)
   assert_non_null (strstr (err->msg, "b@d"));
   galley_error_release (&err);
   assert_false (volume_exists (&f->paths, "good"));
+}
+
+/* Any wrong argument, named volume or not, -v or --mount: nothing is
+ * created.  */
+static void
+test_prepare_bad_argument_creates_nothing (void **state)
+{
+  static const char *const configs[] = {
+    "{\"Volumes\": [\"good:/a\", \"other:/b:ro,rw\"]}",
+    "{\"Volumes\": [\"good:/a\", \"/anon:/b:bogus\"]}",
+    "{\"Volumes\": [\"good:relative\"]}",
+    "{\"Volumes\": [\"good:/proc\"]}",
+    "{\"Volumes\": [\"good:/a\"], \"Tmpfs\": [\"/a\"]}",
+    "{\"Volumes\": [\"good:/a\"], \"Mounts\": [\"type=volume,source=other,target=/b,exec,noexec\"]}",
+  };
+  struct fixture *f = *state;
+  _cleanup_strv_ char **names = NULL;
+  galley_error_t err = NULL;
+  size_t i;
+
+  for (i = 0; i < sizeof configs / sizeof configs[0]; i++)
+    {
+      _cleanup_json_ json_object *config = NULL;
+      assert_int_equal (json_parse_strict (configs[i], strlen (configs[i]), "c", &config, &err), 0);
+      assert_int_equal (volume_mounts_prepare (&f->paths, config, &err), -1);
+      galley_error_release (&err);
+    }
+  assert_int_equal (volume_list (&f->paths, &names, &err), 0);
+  assert_null (names[0]);
 }
 
 static void
@@ -217,15 +269,59 @@ test_copy_up (void **state)
   assert_int_equal (volume_chown_tree (dfd, getuid (), getgid (), &err), 0);
 }
 
+/* A copy-up that fails half way leaves the volume empty, to be filled at
+ * its next use.  */
+static void
+test_copy_up_failure_leaves_volume_empty (void **state)
+{
+  struct fixture *f = *state;
+  galley_error_t err = NULL;
+  char src[128], dst[128], path[256];
+  _cleanup_close_ int sfd = -1, dfd = -1;
+  _cleanup_closedir_ DIR *d = NULL;
+  struct dirent *de;
+  int entries = 0, i;
+
+  snprintf (src, sizeof src, "%s/src", f->dir);
+  snprintf (dst, sizeof dst, "%s/dst", f->dir);
+  assert_int_equal (mkdir (src, 0755), 0);
+  assert_int_equal (mkdir (dst, 0700), 0);
+  snprintf (path, sizeof path, "%s/file", src);
+  assert_int_equal (fs_write_atomic (AT_FDCWD, path, "x", 1, 0644, &err), 0);
+  /* deeper than copy-up goes */
+  sfd = open (src, O_RDONLY | O_DIRECTORY);
+  for (i = 0; i < 130; i++)
+    {
+      int sub;
+      assert_int_equal (mkdirat (sfd, "d", 0755), 0);
+      sub = openat (sfd, "d", O_RDONLY | O_DIRECTORY);
+      assert_true (sub >= 0);
+      close (sfd);
+      sfd = sub;
+    }
+  close (sfd);
+  sfd = open (src, O_RDONLY | O_DIRECTORY);
+  dfd = open (dst, O_RDONLY | O_DIRECTORY);
+  assert_int_equal (volume_copy_up (sfd, dfd, &err), -1);
+  assert_non_null (strstr (err->msg, "too deep"));
+  galley_error_release (&err);
+  d = opendir (dst);
+  while ((de = readdir (d)) != NULL)
+    entries += de->d_name[0] != '.';
+  assert_int_equal (entries, 0);
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_names),
     cmocka_unit_test_setup_teardown (test_create_load_remove, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_prepare_and_rewrite, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_prepare_and_resolve, setup, teardown),
     cmocka_unit_test_setup_teardown (test_prepare_bad_name_creates_nothing, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_prepare_bad_argument_creates_nothing, setup, teardown),
     cmocka_unit_test_setup_teardown (test_copy_up, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_copy_up_failure_leaves_volume_empty, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
