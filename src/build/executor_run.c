@@ -138,7 +138,6 @@ static json_object *
 run_config (struct build *b, struct stage_state *st, const struct run_step *rs)
 {
   json_object *c = json_object_new_object (), *env = json_object_new_array ();
-  _cleanup_strv_ char **image_env = NULL;
   json_object *cfg = stage_config (st), *e = NULL;
   size_t i, k;
 

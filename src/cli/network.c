@@ -435,7 +435,6 @@ target_open (struct cli_context *ctx, const char *network, const char *container
              struct target *t, galley_error_t *err)
 {
   struct container_entry found;
-  _cleanup_error_ galley_error_t gone = NULL;
 
   memset (d, 0, sizeof *d);
   memset (t, 0, sizeof *t);

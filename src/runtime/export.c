@@ -148,7 +148,6 @@ by_path (const void *a, const void *b)
 int
 container_diff (const struct run_spec *spec, json_object **out, galley_error_t *err)
 {
-  _cleanup_free_ char *text = NULL;
   _cleanup_fclose_ FILE *mem = NULL;
   struct diff_job j = { spec, -1 };
   char tmpl[] = "/tmp/galley-diff-XXXXXX";

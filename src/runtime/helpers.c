@@ -131,7 +131,6 @@ helper_version (const char *path)
 {
   char *const version_argv[] = { (char *)path, (char *)"--version", NULL };
   char *line;
-  _cleanup_free_ char *query = NULL;
 
   /* newuidmap and newgidmap have no --version (they print usage and fail).  */
   line = line_of (version_argv, strrchr (path, '/') ? strrchr (path, '/') + 1 : path);

@@ -8,12 +8,6 @@
 
 #include "util/cleanup.h"
 
-static void
-strv_free (char **v)
-{
-  _cleanup_strv_ char **tmp = v;
-}
-
 void
 mount_spec_clear (struct mount_spec *m)
 {
@@ -32,14 +26,14 @@ run_spec_clear (struct run_spec *s)
   free (s->id);
   free (s->name);
   free (s->rootfs_dir);
-  strv_free (s->lower_dirs);
+  cleanup_strvp (&s->lower_dirs);
   free (s->upper_dir);
   free (s->work_dir);
   free (s->mountpoint);
   free (s->fuse_overlayfs);
   free (s->state_dir);
-  strv_free (s->argv);
-  strv_free (s->image_env);
+  cleanup_strvp (&s->argv);
+  cleanup_strvp (&s->image_env);
   env_list_clear (&s->user_env);
   free (s->user);
   free (s->workdir);

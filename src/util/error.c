@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static char *format_message (int errno_, const char *fmt, va_list ap) __attribute__ ((format (printf, 2, 0)));
+
 static char *
 format_message (int errno_, const char *fmt, va_list ap)
 {

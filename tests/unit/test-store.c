@@ -246,7 +246,7 @@ test_crash_leftovers (void **state)
 
   make_layer (f, LAYER_A, NULL);
   /* A ready layer whose `extracting` file outlived its commit.  */
-  snprintf (path, sizeof path, "%s/layers/%s/extracting", f->paths.root, LAYER_A + 7);
+  snprintf (path, sizeof path, "%s/layers/%s/extracting", f->paths.root, &LAYER_A[7]);
   assert_int_equal (fs_write_atomic (AT_FDCWD, path, "", 0, 0600, &err), 0);
   make_crashed_layer (f, b);
   /* c is being extracted right now by someone else: its lock is held.  */
