@@ -8,7 +8,10 @@
 #  2. a -Werror build (VPATH, in a directory the test users can read),
 #     `make check` (cmocka unit tests) and `make install` into a private prefix
 #  3. a second build with --enable-sanitizers (ASan + UBSan), its
-#     `make check` and `make install` into a second prefix
+#     `make check` and `make install` into a second prefix; then -Werror
+#     builds with gcc -O0, clang -O0 and clang -O2, each with its
+#     `make check` (-O0 calls what -O2 inlines, and clang warns where gcc
+#     does not)
 #  4. valgrind --leak-check=full over every unit test program
 #     (the -Werror build: valgrind and ASan do not mix)
 #  5. the bats system tests as galley-t1 (subordinate ids) and as galley-t2
@@ -21,8 +24,8 @@
 #
 # Environment: GALLEY_BUILD_DIR (default /var/tmp/galley-build),
 # GALLEY_TEST_JOBS (make -j, default the number of CPUs), GALLEY_TEST_SKIP
-# (space-separated stages to leave out: werror sanitizers valgrind system
-# format distcheck), GALLEY_TEST_DISTCHECK=1 to add `make distcheck`.
+# (space-separated stages to leave out: werror sanitizers compilers valgrind
+# system format distcheck), GALLEY_TEST_DISTCHECK=1 to add `make distcheck`.
 set -uo pipefail
 
 SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -212,6 +215,17 @@ main () {
       rm -rf "$BUILD/prefix-san"
       step "make install (ASan+UBSan)" bash -c 'cd "$1" && make install > make-install.out 2>&1 || { tail -n 30 make-install.out; exit 1; }' _ "$BUILD/sanitizers"
     fi
+  fi
+
+  if ! skipped_stage compilers; then
+    local cc_opt cc opt
+    for cc_opt in gcc-O0 clang-O0 clang-O2; do
+      cc=${cc_opt%-*} opt=${cc_opt#*-}
+      say "build with $cc -$opt, make check"
+      if build "$cc -$opt" "$BUILD/$cc_opt" --enable-werror CC="$cc" CFLAGS="-g -$opt"; then
+        make_check "unit tests ($cc -$opt)" "$BUILD/$cc_opt"
+      fi
+    done
   fi
 
   if ! skipped_stage valgrind && [ -d "$BUILD/werror/tests/unit" ]; then

@@ -32,7 +32,7 @@ AUTH_USER=galley
 AUTH_PASSWORD=galley-test-password
 
 PACKAGES=(
-  autoconf automake libtool pkg-config gcc make libc6-dev xz-utils
+  autoconf automake libtool pkg-config gcc clang make libc6-dev xz-utils
   libseccomp-dev libcap-dev libjson-c-dev libarchive-dev libcurl4-openssl-dev
   libssl-dev libsubid-dev libcmocka-dev
   uidmap fuse-overlayfs slirp4netns
