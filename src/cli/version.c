@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "util/format.h"
@@ -22,8 +23,10 @@ cli_version_record (void)
 {
   json_object *client = json_object_new_object ();
   json_object *top = json_object_new_object ();
+  time_t built = GALLEY_SOURCE_DATE_EPOCH;
   struct utsname u;
-  char osarch[128];
+  struct tm tm;
+  char osarch[128], built_text[64] = "";
 
   uname (&u);
   snprintf (osarch, sizeof osarch, "linux/%s",
@@ -32,8 +35,16 @@ cli_version_record (void)
                                                  : u.machine);
   json_object_object_add (client, "APIVersion", json_object_new_string (PACKAGE_VERSION));
   json_object_object_add (client, "Version", json_object_new_string (PACKAGE_VERSION));
+#ifdef __clang__
+  json_object_object_add (client, "Compiler", json_object_new_string ("clang " __clang_version__));
+#else
   json_object_object_add (client, "Compiler", json_object_new_string ("gcc " __VERSION__));
-  json_object_object_add (client, "BuiltTime", json_object_new_string (__DATE__ " " __TIME__));
+#endif
+  /* As podman: the date in Go's time.ANSIC layout, local time.  */
+  if (localtime_r (&built, &tm) != NULL)
+    strftime (built_text, sizeof built_text, "%a %b %e %H:%M:%S %Y", &tm);
+  json_object_object_add (client, "BuiltTime", json_object_new_string (built_text));
+  json_object_object_add (client, "Built", json_object_new_int64 (built));
   json_object_object_add (client, "OsArch", json_object_new_string (osarch));
   json_object_object_add (client, "Os", json_object_new_string ("linux"));
   json_object_object_add (top, "Client", client);

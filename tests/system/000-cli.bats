@@ -66,6 +66,18 @@ load helpers
   assert_output_equals "$v"
 }
 
+# The build date is the sources' (SOURCE_DATE_EPOCH, the last commit), never
+# the compiler's clock: two builds of one tree are the same bytes.
+@test "galley version: Built is the source date in seconds, BuiltTime the same in Go's ANSIC layout" {
+  TZ=UTC run_galley version --format json
+  local built
+  built=$(jq -r .Client.Built <<< "$output")
+  [[ $built =~ ^[0-9]+$ ]] || { echo "FAIL: Client.Built is not a number: $built" >&2; return 1; }
+  assert_equal "$(jq -r .Client.BuiltTime <<< "$output")" "$(TZ=UTC date -d "@$built" '+%a %b %e %H:%M:%S %Y')" "BuiltTime"
+  TZ=UTC run_galley version
+  assert_output_contains "Built:        $(TZ=UTC date -d "@$built" '+%a %b %e %H:%M:%S %Y')"
+}
+
 @test "unknown command: exit 125, one error line naming it" {
   run_galley 125 nosuchcommand
   assert_output_equals ""
