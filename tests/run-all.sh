@@ -18,6 +18,8 @@
 #     (none), against the installed binary, without XDG_RUNTIME_DIR; then
 #     once more as galley-t1 against the ASan+UBSan build
 #  6. clang-format --dry-run over src/ when a .clang-format exists
+#  7. `make distcheck` (the tarball builds, passes `make check` and installs
+#     out of tree), and the tarball holds every file git tracks
 #
 # The last line is the summary "N passed, M failed, K skipped"; the exit
 # status is non-zero when anything failed.
@@ -25,7 +27,7 @@
 # Environment: GALLEY_BUILD_DIR (default /var/tmp/galley-build),
 # GALLEY_TEST_JOBS (make -j, default the number of CPUs), GALLEY_TEST_SKIP
 # (space-separated stages to leave out: werror sanitizers compilers valgrind
-# system format distcheck), GALLEY_TEST_DISTCHECK=1 to add `make distcheck`.
+# system format distcheck).
 set -uo pipefail
 
 SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -176,6 +178,20 @@ check_format () {
   return $bad
 }
 
+# Every file git tracks is in the tarball (.gitignore aside), so that a
+# release holds all that README.md tells a user to run.
+dist_complete () {
+  local tarball tracked missing
+  [ -e "$SRCDIR/.git" ] || return 0
+  tarball=$(ls "$1"/galley-*.tar.xz | head -n 1)
+  tracked=$(git -C "$SRCDIR" ls-files) || return 1
+  missing=$(comm -23 <(grep -vx '.gitignore' <<< "$tracked" | sort) <(tar -tJf "$tarball" | sed 's|^[^/]*/||' | sort))
+  [ -z "$missing" ] && return 0
+  echo "not in $tarball (add them to EXTRA_DIST):"
+  sed 's/^/  /' <<< "$missing"
+  return 1
+}
+
 # Stop the services; quietly, so that the summary stays the last line.
 cleanup () {
   "$SRCDIR/tests/setup-host.sh" --stop > /dev/null 2>&1 || true
@@ -264,10 +280,11 @@ main () {
     step "clang-format" check_format
   fi
 
-  if [ "${GALLEY_TEST_DISTCHECK:-0}" = 1 ] && ! skipped_stage distcheck && [ -f "$BUILD/werror/Makefile" ]; then
+  if ! skipped_stage distcheck && [ -f "$BUILD/werror/Makefile" ]; then
     say "make distcheck"
     step "make distcheck" bash -c 'cd "$1" && make -j"$2" distcheck > distcheck.out 2>&1 || { tail -n 40 distcheck.out; exit 1; }' \
-      _ "$BUILD/werror" "$JOBS"
+      _ "$BUILD/werror" "$JOBS" &&
+      step "tarball complete" dist_complete "$BUILD/werror"
   fi
 
   "$SRCDIR/tests/setup-host.sh" --stop

@@ -1,0 +1,6 @@
+# tests/: what tests/run-all.sh needs beyond the unit tests (tests/unit/*.mk)
+# and the fuzz targets (tests/fuzz/local.mk), so that a tarball runs the
+# whole suite as README.md says.  Directories are copied whole: a file added
+# to one ships without an edit here.
+EXTRA_DIST += tests/run-all.sh tests/setup-host.sh tests/valgrind.skip tests/valgrind.supp \
+	tests/system tests/images tests/registry tests/build-fixtures
