@@ -39,6 +39,22 @@ precheck_options (const struct cli_command *cmd, int argc, char **argv, galley_e
   return opt < 0 ? -1 : 0;
 }
 
+/* What a CMD_SETUP command needs before it runs: its paths, the runroot
+ * (checked once, before anything there is read or written) and galley.conf.
+ * On failure ctx is left empty.  */
+static int
+setup (struct cli_context *ctx, const char *root, const char *runroot, galley_error_t *err)
+{
+  if (paths_resolve (&ctx->paths, root, runroot, err) < 0
+      || (! (ctx->cmd->flags & CMD_NO_RUNROOT) && paths_prepare_runroot (&ctx->paths, err) < 0)
+      || galley_config_load (&ctx->paths, &ctx->config, err) < 0)
+    {
+      paths_release (&ctx->paths);
+      return -1;
+    }
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -106,17 +122,11 @@ main (int argc, char **argv)
     return ret > 0 ? 0 : report (&err);
 
   ctx.cmd = cmd;
-  /* The runroot is checked once, before anything there is read or written.  */
-  if (paths_resolve (&ctx.paths, root, runroot, &err) < 0
-      || (! (cmd->flags & CMD_NO_RUNROOT) && paths_prepare_runroot (&ctx.paths, &err) < 0))
+  if ((cmd->flags & (CMD_SETUP | CMD_SETUP_GENTLY)) && setup (&ctx, root, runroot, &err) < 0)
     {
-      paths_release (&ctx.paths);
-      return report (&err);
-    }
-  if (galley_config_load (&ctx.paths, &ctx.config, &err) < 0)
-    {
-      paths_release (&ctx.paths);
-      return report (&err);
+      if (! (cmd->flags & CMD_SETUP_GENTLY))
+        return report (&err);
+      galley_error_release (&err);
     }
   galley_config_set_current (ctx.config);
   ret = cmd->handler (&ctx, argc, argv, &err);

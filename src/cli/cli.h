@@ -22,8 +22,10 @@ enum cli_command_flags
   CMD_HIDDEN = 1 << 0,
   CMD_STOP_AT_ARG = 1 << 1, /* options end at the first argument (run IMAGE CMD --x) */
   CMD_GROUP = 1 << 2,
-  CMD_RAW_ARGS = 1 << 3,   /* no option parsing at all: the handler gets the words as typed */
-  CMD_NO_RUNROOT = 1 << 4, /* touches no volatile state: the runroot is neither made nor checked */
+  CMD_RAW_ARGS = 1 << 3,     /* no option parsing at all: the handler gets the words as typed */
+  CMD_SETUP = 1 << 4,        /* paths resolved, runroot made, galley.conf loaded before the handler */
+  CMD_SETUP_GENTLY = 1 << 5, /* the same, but on failure the handler runs with empty paths */
+  CMD_NO_RUNROOT = 1 << 6,   /* touches no volatile state: the runroot is neither made nor checked */
 };
 
 #define CMD(id, name, usage, flags, summary) CMD_##id,

@@ -78,6 +78,33 @@ load helpers
   assert_output_contains "Built:        $(TZ=UTC date -d "@$built" '+%a %b %e %H:%M:%S %Y')"
 }
 
+# Only commands that use the store or galley.conf resolve the paths and read
+# the configuration (CMD_SETUP in commands.def): help and version work
+# whatever those are, and the others still refuse them.
+@test "help, version, __man and __complete run with a bad --root or galley.conf; commands that need them fail" {
+  run_galley_raw --root rel help
+  assert_output_contains "Usage:"
+  run_galley_raw --runroot rel version --format '{{.Client.Version}}'
+  assert_output_matches '^[0-9]+\.[0-9]+\.[0-9]+$'
+  GALLEY_ROOT=rel run_galley_raw __man --list
+  assert_output_contains "galley-images"
+  run_galley_raw --root rel __complete ""
+  assert_output_contains "images"
+  run_galley_raw 125 --root rel images
+  assert_stderr_contains '--root must be an absolute path: "rel"'
+  GALLEY_RUNROOT=rel run_galley_raw 125 ps
+  assert_stderr_contains 'GALLEY_RUNROOT must be an absolute path: "rel"'
+
+  mkdir -p "$XDG_CONFIG_HOME/galley"
+  echo 'not toml [' > "$XDG_CONFIG_HOME/galley/galley.conf"
+  run_galley help images
+  assert_output_contains "galley images"
+  run_galley version
+  assert_output_contains "Version:"
+  run_galley 125 images
+  assert_stderr_contains "$XDG_CONFIG_HOME/galley/galley.conf:1:"
+}
+
 @test "unknown command: exit 125, one error line naming it" {
   run_galley 125 nosuchcommand
   assert_output_equals ""

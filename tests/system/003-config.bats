@@ -50,7 +50,7 @@ EOF2
 [engine]
 helper_binaries_dir = 3
 EOF2
-  run_galley 125 version
+  run_galley 125 info
   assert_single_error_line
   assert_stderr_contains "engine.helper_binaries_dir"
 }
