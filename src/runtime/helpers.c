@@ -14,6 +14,7 @@
 
 #include "state/galley_config.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 static bool
 is_executable (const char *path)
@@ -152,5 +153,21 @@ helper_version (const char *path)
         return line_of (ver_argv, NULL);
       }
     }
+  return NULL;
+}
+
+char *
+helper_log_reason (int dirfd, const char *name, const char *noise)
+{
+  _cleanup_free_ char *text = NULL;
+  _cleanup_error_ galley_error_t ignored = NULL;
+  char *line, *save = NULL;
+  size_t len;
+
+  if (fs_read_file (dirfd, name, 1 << 16, &text, &len, &ignored) < 0 || len == 0)
+    return NULL;
+  for (line = strtok_r (text, "\r\n", &save); line; line = strtok_r (NULL, "\r\n", &save))
+    if (strncmp (line, noise, strlen (noise)) != 0 && *line != '\0')
+      return strndup (line, 512);
   return NULL;
 }

@@ -14,4 +14,9 @@ char *helper_find (const char *name);
  * NULL when neither is known.  */
 char *helper_version (const char *path);
 
+/* Why a helper failed: the first line of its log (name in dirfd) that is
+ * not empty and does not start with noise (its warnings); malloc'd, NULL
+ * when there is none.  */
+char *helper_log_reason (int dirfd, const char *name, const char *noise);
+
 #endif

@@ -319,7 +319,7 @@ prepare_rootfs (const struct init_args *a, int *slave, galley_error_t *err)
 
   if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
     return galley_error_make (err, errno, "making / private");
-  rootfd = rootfs_mount (spec, err);
+  rootfd = rootfs_mount_in_init (spec, err);
   if (rootfd < 0)
     return -1;
   if (mounts_fill_volumes (rootfd, spec, err) < 0 || mounts_standard (rootfd, spec, err) < 0

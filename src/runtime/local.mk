@@ -7,6 +7,7 @@ libgalley_a_SOURCES += \
 	src/runtime/mount_args.c src/runtime/mount_args.h \
 	src/runtime/mounts.c src/runtime/mounts.h \
 	src/runtime/rootfs.c src/runtime/rootfs.h \
+	src/runtime/rootfs_fuse.c src/runtime/rootfs_fuse.h \
 	src/runtime/rootfs_copy.c src/runtime/rootfs_copy.h \
 	src/runtime/init.c src/runtime/init.h \
 	src/runtime/reaper.c src/runtime/reaper.h \

@@ -18,6 +18,7 @@
 #include "runtime/cgroup.h"
 #include "runtime/init.h"
 #include "runtime/network.h"
+#include "runtime/rootfs_fuse.h"
 #include "runtime/seccomp_cache.h"
 #include "runtime/terminal.h"
 #include "runtime/userns.h"
@@ -240,6 +241,7 @@ container_run_hooked (const struct galley_paths *paths, const struct run_spec *s
   struct relay r = { .pid = -1, .sigfd = -1, .term = { .master = -1, .stdin_open = true } };
   struct init_args a = { .spec = spec };
   struct network_handle net = NETWORK_HANDLE_INIT;
+  struct fuse_daemon fuse = FUSE_DAEMON_INIT;
   sigset_t saved;
 
   sigprocmask (SIG_SETMASK, NULL, &saved);
@@ -275,6 +277,7 @@ container_run_hooked (const struct galley_paths *paths, const struct run_spec *s
   /* slirp4netns joins the init's namespaces once its maps are written, and
    * the network is up before the init goes on.  */
   if ((! network_joins_userns (&net) && userns_write_maps (r.pid, &spec->map, err) < 0)
+      || (spec->rootfs_method == ROOTFS_METHOD_FUSE && fuse_daemon_start (spec, r.pid, &fuse, err) < 0)
       || network_attach (&spec->net, r.pid, spec->state_dir, &net, err) < 0
       || cgroup_apply (&spec->limits, spec->id, r.pid, err) < 0 || send (sv[0], "G", 1, MSG_NOSIGNAL) != 1)
     {
@@ -339,6 +342,7 @@ out:
     close (sv[0]);
   if (sv[1] >= 0)
     close (sv[1]);
+  fuse_daemon_stop (&fuse);
   network_teardown (&net, hooks != NULL && hooks->caller_exits);
   sigprocmask (SIG_SETMASK, &saved, NULL);
   seccomp_program_clear (&prog);

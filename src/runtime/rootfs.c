@@ -15,11 +15,11 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "runtime/helpers.h"
 #include "runtime/mounts.h"
+#include "runtime/rootfs_fuse.h"
 #include "runtime/userns.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -287,85 +287,33 @@ rootfs_method_explain (const struct galley_paths *p, const struct idmap *map)
   return text;
 }
 
-/* In the child about to execute fuse-overlayfs: stdin /dev/null (the
- * daemon must not read the container's input), and stdout/stderr open.  A
- * descriptor 0-2 that is closed, or close-on-exec (galley's own fds land
- * there when it was started with them closed), would otherwise be taken by
- * fuse-overlayfs for a layer directory or /dev/fuse, which its
- * daemonizing then replaces with /dev/null.  */
-static void
-give_helper_stdio (void)
+/* The daemon stays in the calling process's mount namespace; the
+ * container goes on in a copy.  Otherwise pivot_root would move the
+ * daemon's root and cwd too (it moves those of every process of the
+ * namespace), into its own mount: its next absolute path
+ * (/proc/self/fd/N) would wait on itself, and the container with it.  */
+static int
+leave_fuse_namespace (galley_error_t *err)
 {
-  int null = open ("/dev/null", O_RDWR | O_CLOEXEC), fd;
-
-  if (null >= 0 && null < 3)
-    null = fcntl (null, F_DUPFD_CLOEXEC, 3); /* the process exits or executes: no leak */
-  if (null < 0)
-    return;
-  for (fd = 0; fd < 3; fd++)
-    {
-      int flags = fcntl (fd, F_GETFD);
-      if (fd == 0 || flags < 0 || (flags & FD_CLOEXEC))
-        dup3 (null, fd, 0);
-    }
+  if (unshare (CLONE_NEWNS) < 0)
+    return galley_error_make (err, errno, "leaving the mount namespace of fuse-overlayfs");
+  return 0;
 }
 
-/* fuse-overlayfs forks its daemon once the mount is in place; the first
- * process exits then.  */
 static int
-fuse_mount (const struct run_spec *spec, galley_error_t *err)
+open_mounted (const struct run_spec *spec, galley_error_t *err)
 {
-  _cleanup_free_ char *bin =
-      spec->fuse_overlayfs ? strdup (spec->fuse_overlayfs) : helper_find ("fuse-overlayfs");
-  _cleanup_free_ char *opts = NULL;
-  size_t n = 0, i, len;
-  pid_t pid;
-  int status;
+  int fd = open (spec->mountpoint, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-  if (bin == NULL)
-    return galley_error_make (err, 0, "fuse-overlayfs not found: install the fuse-overlayfs package");
-  while (spec->lower_dirs[n] != NULL)
-    n++;
-  len = 64 + strlen (spec->upper_dir) + strlen (spec->work_dir);
-  for (i = 0; i < n; i++)
-    len += strlen (spec->lower_dirs[i]) + 1;
-  opts = calloc (1, len);
-  if (opts == NULL)
-    return galley_error_make (err, errno, "allocating");
-  strcpy (opts, "lowerdir=");
-  for (i = n; i > 0; i--)
-    {
-      strcat (opts, spec->lower_dirs[i - 1]);
-      if (i > 1)
-        strcat (opts, ":");
-    }
-  strcat (opts, ",upperdir=");
-  strcat (opts, spec->upper_dir);
-  strcat (opts, ",workdir=");
-  strcat (opts, spec->work_dir);
-  pid = fork ();
-  if (pid < 0)
-    return galley_error_make (err, errno, "forking fuse-overlayfs");
-  if (pid == 0)
-    {
-      give_helper_stdio ();
-      execl (bin, "fuse-overlayfs", "-o", opts, spec->mountpoint, (char *)NULL);
-      _exit (127);
-    }
-  while (waitpid (pid, &status, 0) < 0)
-    if (errno != EINTR)
-      return galley_error_make (err, errno, "waiting for fuse-overlayfs");
-  if (! WIFEXITED (status) || WEXITSTATUS (status) != 0)
-    return galley_error_make (err, 0, "fuse-overlayfs failed to mount the rootfs (status %d)",
-                              WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status));
-  return 0;
+  if (fd < 0)
+    return galley_error_make (err, errno, "opening the mounted rootfs");
+  return fd;
 }
 
 int
 rootfs_mount (const struct run_spec *spec, galley_error_t *err)
 {
   _cleanup_close_ int target = -1;
-  int fd;
 
   target = open (spec->mountpoint, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (target < 0)
@@ -377,15 +325,8 @@ rootfs_mount (const struct run_spec *spec, galley_error_t *err)
         return galley_error_wrap (err, "mounting the rootfs");
       break;
     case ROOTFS_METHOD_FUSE:
-      if (fuse_mount (spec, err) < 0)
+      if (rootfs_fuse_mount (spec, err) < 0 || leave_fuse_namespace (err) < 0)
         return -1;
-      /* The daemon stays in this mount namespace; the container goes on in
-       * a copy.  Otherwise pivot_root would move the daemon's root and cwd
-       * too (it moves those of every process of the namespace), into its
-       * own mount: its next absolute path (/proc/self/fd/N) would wait on
-       * itself, and the container with it.  */
-      if (unshare (CLONE_NEWNS) < 0)
-        return galley_error_make (err, errno, "leaving the mount namespace of fuse-overlayfs");
       break;
     case ROOTFS_METHOD_COPY:
     case ROOTFS_METHOD_DIR:
@@ -393,8 +334,15 @@ rootfs_mount (const struct run_spec *spec, galley_error_t *err)
         return galley_error_wrap (err, "mounting the rootfs");
       break;
     }
-  fd = open (spec->mountpoint, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0)
-    return galley_error_make (err, errno, "opening the mounted rootfs");
-  return fd;
+  return open_mounted (spec, err);
+}
+
+int
+rootfs_mount_in_init (const struct run_spec *spec, galley_error_t *err)
+{
+  if (spec->rootfs_method != ROOTFS_METHOD_FUSE)
+    return rootfs_mount (spec, err);
+  if (leave_fuse_namespace (err) < 0)
+    return -1;
+  return open_mounted (spec, err);
 }

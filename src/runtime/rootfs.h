@@ -25,9 +25,14 @@ int rootfs_method_choose (const struct galley_paths *p, const struct idmap *map,
  * Never fails (an explanation of the failure instead).  Static storage.  */
 const char *rootfs_method_explain (const struct galley_paths *p, const struct idmap *map);
 
-/* In the container init (root in the user namespace, own mount namespace):
+/* Root in spec's user namespace, with a mount namespace of its own:
  * assemble the rootfs of spec at spec->mountpoint and return an O_PATH fd
- * of its root.  */
+ * of its root.  With fuse-overlayfs the process goes on in a copy of its
+ * mount namespace, where the daemon stays.  */
 int rootfs_mount (const struct run_spec *spec, galley_error_t *err);
+
+/* rootfs_mount in the container init, whose fuse-overlayfs rootfs the
+ * monitor has already mounted (runtime/rootfs_fuse.h).  */
+int rootfs_mount_in_init (const struct run_spec *spec, galley_error_t *err);
 
 #endif

@@ -141,24 +141,6 @@ exec_slirp (char **argv, const char *state_dir, int log_fd, int ready_fd, int ex
   _exit (127);
 }
 
-/* Why slirp4netns failed: the first line of its log that is not a
- * warning (its later lines only say that the child failed).  */
-static char *
-log_reason (int dirfd)
-{
-  _cleanup_free_ char *text = NULL;
-  _cleanup_error_ galley_error_t ignored = NULL;
-  char *line, *save = NULL;
-  size_t len;
-
-  if (fs_read_file (dirfd, SLIRP_LOG, 1 << 16, &text, &len, &ignored) < 0 || len == 0)
-    return NULL;
-  for (line = strtok_r (text, "\r\n", &save); line; line = strtok_r (NULL, "\r\n", &save))
-    if (strncmp (line, "WARNING", 7) != 0 && *line != '\0')
-      return strndup (line, 512);
-  return NULL;
-}
-
 /* Wait for the ready byte; a closed pipe means slirp4netns died.  */
 static int
 await_ready (struct slirp_process *s, int ready_rd, galley_error_t *err)
@@ -175,7 +157,8 @@ await_ready (struct slirp_process *s, int ready_rd, galley_error_t *err)
   if (r > 0 && read (ready_rd, &byte, 1) == 1)
     return 0;
   {
-    _cleanup_free_ char *tail = log_reason (s->state_dirfd);
+    /* its later lines only say that the child failed */
+    _cleanup_free_ char *tail = helper_log_reason (s->state_dirfd, SLIRP_LOG, "WARNING");
     return galley_error_make (err, 0, "slirp4netns failed to configure the network%s%s", tail ? ": " : "",
                               tail ? tail : "");
   }

@@ -86,13 +86,22 @@ spy_hits () {
   assert_output_equals "[]"
 }
 
-@test "run on fuse-overlayfs: its daemon in the container's pid namespace holds nothing of the caller's" {
+@test "run on fuse-overlayfs: the daemon is out of the container's reach, even with CAP_SYS_PTRACE or --privileged" {
   command -v fuse-overlayfs > /dev/null || skip "fuse-overlayfs is not installed"
-  [ -c /dev/fuse ] || skip "no /dev/fuse"
-  GALLEY_ROOTFS_METHOD=fuse-overlayfs CALLER_SECRET=$marker-caller start_spy spy \
-    7< "$BATS_TEST_TMPDIR/$marker-caller-file"
-  run_galley exec spy sh -c 'ps -o args | grep -c "^fuse-overlayfs"'
-  assert_output_equals 1
+  [ -r /dev/fuse ] && [ -w /dev/fuse ] || skip "/dev/fuse is not usable"
+  export GALLEY_ROOTFS_METHOD=fuse-overlayfs
+  echo on-the-host > "$BATS_TEST_TMPDIR/$marker-host-file"
+  # no process it sees is fuse-overlayfs, none has the host's tree as its root
+  for opt in --cap-add=SYS_PTRACE --privileged; do
+    run_galley run --rm "$opt" $RUN_IMAGE sh -c \
+      'ps -o args | grep -c "^fuse-overlayfs"; cat /proc/[0-9]*/root"$1" 2> /dev/null; true' \
+      sh "$BATS_TEST_TMPDIR/$marker-host-file"
+    assert_output_equals "0"
+  done
+  # nor do the processes it sees hold the caller's variables or files
+  CALLER_SECRET=$marker-caller start_spy spy 7< "$BATS_TEST_TMPDIR/$marker-caller-file"
+  run_galley exec spy sh -c 'awk "\$2 == \"/\" { print \$3 }" /proc/mounts'
+  assert_output_equals "fuse.fuse-overlayfs"
   run spy_hits spy
   assert_output_equals "$marker-control "
 }

@@ -1,0 +1,301 @@
+/* fuse-overlayfs mounts (see rootfs_fuse.h).  */
+#include "config.h"
+#include "runtime/rootfs_fuse.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runtime/enter.h"
+#include "runtime/helpers.h"
+#include "runtime/userns.h"
+#include "state/container_state.h"
+#include "util/cleanup.h"
+
+#define FUSE_LOG "fuse-overlayfs.log"
+#define FUSE_READY_TIMEOUT_MS 10000
+#define FUSE_STOP_TIMEOUT_MS 5000
+
+static char *
+fuse_binary (const struct run_spec *spec)
+{
+  return spec->fuse_overlayfs ? strdup (spec->fuse_overlayfs) : helper_find ("fuse-overlayfs");
+}
+
+/* "lowerdir=TOP:...:BOTTOM,upperdir=...,workdir=...", NULL when out of
+ * memory.  */
+static char *
+fuse_options (const struct run_spec *spec)
+{
+  size_t n = 0, i, len;
+  char *opts;
+
+  while (spec->lower_dirs[n] != NULL)
+    n++;
+  len = 64 + strlen (spec->upper_dir) + strlen (spec->work_dir);
+  for (i = 0; i < n; i++)
+    len += strlen (spec->lower_dirs[i]) + 1;
+  opts = calloc (1, len);
+  if (opts == NULL)
+    return NULL;
+  strcpy (opts, "lowerdir=");
+  for (i = n; i > 0; i--)
+    {
+      strcat (opts, spec->lower_dirs[i - 1]);
+      if (i > 1)
+        strcat (opts, ":");
+    }
+  strcat (opts, ",upperdir=");
+  strcat (opts, spec->upper_dir);
+  strcat (opts, ",workdir=");
+  strcat (opts, spec->work_dir);
+  return opts;
+}
+
+/* In the child about to execute fuse-overlayfs: stdin /dev/null (the
+ * daemon must not read the container's input), and stdout/stderr open.  A
+ * descriptor 0-2 that is closed, or close-on-exec (galley's own fds land
+ * there when it was started with them closed), would otherwise be taken by
+ * fuse-overlayfs for a layer directory or /dev/fuse, which its
+ * daemonizing then replaces with /dev/null.  */
+static void
+give_helper_stdio (void)
+{
+  int null = open ("/dev/null", O_RDWR | O_CLOEXEC), fd;
+
+  if (null >= 0 && null < 3)
+    null = fcntl (null, F_DUPFD_CLOEXEC, 3); /* the process exits or executes: no leak */
+  if (null < 0)
+    return;
+  for (fd = 0; fd < 3; fd++)
+    {
+      int flags = fcntl (fd, F_GETFD);
+      if (fd == 0 || flags < 0 || (flags & FD_CLOEXEC))
+        dup3 (null, fd, 0);
+    }
+}
+
+/* fuse-overlayfs forks its daemon once the mount is in place; the first
+ * process exits then.  */
+int
+rootfs_fuse_mount (const struct run_spec *spec, galley_error_t *err)
+{
+  _cleanup_free_ char *bin = fuse_binary (spec);
+  _cleanup_free_ char *opts = NULL;
+  pid_t pid;
+  int status;
+
+  if (bin == NULL)
+    return galley_error_make (err, 0, "fuse-overlayfs not found: install the fuse-overlayfs package");
+  opts = fuse_options (spec);
+  if (opts == NULL)
+    return galley_error_make (err, errno, "allocating");
+  pid = fork ();
+  if (pid < 0)
+    return galley_error_make (err, errno, "forking fuse-overlayfs");
+  if (pid == 0)
+    {
+      give_helper_stdio ();
+      execl (bin, "fuse-overlayfs", "-o", opts, spec->mountpoint, (char *)NULL);
+      _exit (127);
+    }
+  while (waitpid (pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return galley_error_make (err, errno, "waiting for fuse-overlayfs");
+  if (! WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    return galley_error_make (err, 0, "fuse-overlayfs failed to mount the rootfs (status %d)",
+                              WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status));
+  return 0;
+}
+
+/* The init's user and mount namespaces (not its pid namespace), as root
+ * there.  */
+static int
+join_init (const struct run_spec *spec, int init_pidfd, galley_error_t *err)
+{
+  int flags = CLONE_NEWNS;
+
+  if (spec->map.source != IDMAP_SOURCE_ROOT)
+    flags |= CLONE_NEWUSER;
+  if (enter_prepare (3, &init_pidfd, 1, 0, err) < 0)
+    return -1;
+  if (setns (init_pidfd, flags) < 0)
+    return galley_error_make (err, errno, "joining the container's namespaces");
+  if (userns_become_root (&spec->map, err) < 0)
+    return -1;
+  /* nothing mounted here reaches the host's mount namespace */
+  if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+    return galley_error_make (err, errno, "making / private");
+  return 0;
+}
+
+/* The container's daemon, in the forked child: fuse-overlayfs in the
+ * foreground in the init's namespaces, with an empty environment; its
+ * messages (and ours) go to log.  */
+static _Noreturn void
+daemon_main (const struct run_spec *spec, int init_pidfd, int log, const char *bin, char *opts)
+{
+  static char *const no_env[] = { NULL };
+  char *argv[] = { (char *)"fuse-overlayfs", (char *)"-f", (char *)"-o", opts, spec->mountpoint, NULL };
+  int null = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+  galley_error_t err = NULL;
+  sigset_t none;
+
+  if (null < 0 || dup2 (null, 0) < 0 || dup2 (log, 1) < 0 || dup2 (log, 2) < 0)
+    _exit (127);
+  if (join_init (spec, init_pidfd, &err) < 0)
+    {
+      dprintf (2, "%s\n", err->msg);
+      _exit (127);
+    }
+  close (init_pidfd);
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+  execve (bin, argv, no_env);
+  dprintf (2, "cannot run %s: %s\n", bin, strerror (errno));
+  _exit (127);
+}
+
+/* Does this line of mountinfo mount a fuse file system at target?  Its
+ * fields: ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [TAGS...] - TYPE ...;
+ * the kernel writes space, tab, newline and backslash in MOUNTPOINT as
+ * \ooo.  */
+static bool
+mounts_fuse_at (const char *line, const char *target)
+{
+  const char *p = line;
+  int field;
+
+  for (field = 0; field < 4; field++)
+    if ((p = strchr (p, ' ')) == NULL)
+      return false;
+    else
+      p++;
+  while (*p != ' ' && *p != '\0')
+    {
+      char c = *p++;
+      if (c == '\\' && p[0] >= '0' && p[0] <= '3' && p[1] >= '0' && p[1] <= '7' && p[2] >= '0' && p[2] <= '7')
+        {
+          c = (char)((p[0] - '0') * 64 + (p[1] - '0') * 8 + (p[2] - '0'));
+          p += 3;
+        }
+      if (*target++ != c)
+        return false;
+    }
+  p = *target == '\0' ? strstr (p, " - ") : NULL;
+  return p != NULL && strncmp (p + 3, "fuse", 4) == 0;
+}
+
+static bool
+is_mounted (FILE *mountinfo, const char *target)
+{
+  _cleanup_free_ char *line = NULL;
+  size_t size = 0;
+  bool found = false;
+
+  rewind (mountinfo);
+  while (! found && getline (&line, &size, mountinfo) > 0)
+    found = mounts_fuse_at (line, target);
+  return found;
+}
+
+/* Until spec's rootfs is a fuse mount in mountinfo (the init's: the
+ * kernel marks each change of its mount table), or the daemon exits, or
+ * the time is up.  */
+static int
+await_mount (const struct fuse_daemon *d, const struct run_spec *spec, FILE *mountinfo, int dirfd,
+             galley_error_t *err)
+{
+  _cleanup_close_ int pidfd = (int)syscall (SYS_pidfd_open, d->pid, 0);
+  int64_t deadline = time_monotonic_ms () + FUSE_READY_TIMEOUT_MS;
+
+  if (pidfd < 0)
+    return galley_error_make (err, errno, "watching fuse-overlayfs");
+  for (;;)
+    {
+      struct pollfd p[2] = { { fileno (mountinfo), POLLPRI, 0 }, { pidfd, POLLIN, 0 } };
+      int64_t left = deadline - time_monotonic_ms ();
+
+      if (is_mounted (mountinfo, spec->mountpoint))
+        return 0;
+      if (left <= 0)
+        return galley_error_make (err, ETIMEDOUT, "fuse-overlayfs did not mount the rootfs");
+      if (poll (p, 2, (int)left) < 0 && errno != EINTR)
+        return galley_error_make (err, errno, "waiting for fuse-overlayfs");
+      if (p[1].revents & POLLIN)
+        {
+          _cleanup_free_ char *why = helper_log_reason (dirfd, FUSE_LOG, "unknown argument ignored");
+          return galley_error_make (err, 0, "fuse-overlayfs failed to mount the rootfs%s%s", why ? ": " : "",
+                                    why ? why : "");
+        }
+    }
+}
+
+int
+fuse_daemon_start (const struct run_spec *spec, pid_t init, struct fuse_daemon *d, galley_error_t *err)
+{
+  _cleanup_free_ char *bin = fuse_binary (spec), *opts = fuse_options (spec);
+  _cleanup_close_ int init_pidfd = -1, dirfd = -1, log = -1;
+  _cleanup_fclose_ FILE *mountinfo = NULL;
+  char path[64];
+
+  d->pid = -1;
+  if (bin == NULL)
+    return galley_error_make (err, 0, "fuse-overlayfs not found: install the fuse-overlayfs package");
+  if (opts == NULL)
+    return galley_error_make (err, errno, "allocating");
+  /* opened before the daemon starts: no change of the table goes unseen */
+  snprintf (path, sizeof path, "/proc/%d/mountinfo", (int)init);
+  mountinfo = fopen (path, "re");
+  init_pidfd = (int)syscall (SYS_pidfd_open, init, 0);
+  if (mountinfo == NULL || init_pidfd < 0)
+    return galley_error_make (err, errno, "opening the namespaces of the container init");
+  dirfd = open (spec->state_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dirfd < 0)
+    return galley_error_make (err, errno, "opening %s", spec->state_dir);
+  log = openat (dirfd, FUSE_LOG, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (log < 0)
+    return galley_error_make (err, errno, "creating %s/%s", spec->state_dir, FUSE_LOG);
+  d->pid = fork ();
+  if (d->pid < 0)
+    return galley_error_make (err, errno, "forking fuse-overlayfs");
+  if (d->pid == 0)
+    daemon_main (spec, init_pidfd, log, bin, opts);
+  if (await_mount (d, spec, mountinfo, dirfd, err) < 0)
+    {
+      fuse_daemon_stop (d);
+      return -1;
+    }
+  return 0;
+}
+
+void
+fuse_daemon_stop (struct fuse_daemon *d)
+{
+  _cleanup_close_ int pidfd = -1;
+  struct pollfd p;
+
+  if (d->pid <= 0)
+    return;
+  /* unmounted and gone on SIGTERM; killed if it hangs */
+  pidfd = (int)syscall (SYS_pidfd_open, d->pid, 0);
+  kill (d->pid, SIGTERM);
+  p = (struct pollfd){ pidfd, POLLIN, 0 };
+  if (pidfd < 0 || poll (&p, 1, FUSE_STOP_TIMEOUT_MS) <= 0)
+    kill (d->pid, SIGKILL);
+  while (waitpid (d->pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+  d->pid = -1;
+}
