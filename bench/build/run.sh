@@ -7,7 +7,7 @@
 #
 #   bench/build/run.sh [-n N]      (as an ordinary user; GALLEY=/path/to/galley)
 #
-# Targets (issue 7): uncached galley <= 0.5x podman; cached rebuild <= 100 ms.
+# Targets: uncached galley <= 0.5x podman; cached rebuild <= 100 ms.
 set -euo pipefail
 
 N=5

@@ -6,7 +6,7 @@ libgalley_a_SOURCES += \
 	src/build/ignore.c src/build/ignore.h \
 	src/build/context.c src/build/context.h src/build/context_internal.h \
 	src/build/context_copy.c
-# the build executor and its layer cache (issue 7)
+# the build executor and its layer cache
 libgalley_a_SOURCES += \
 	src/build/executor.c src/build/executor.h src/build/executor_internal.h \
 	src/build/executor_meta.c src/build/executor_run.c src/build/executor_copy.c src/build/executor_squash.c \

@@ -1,6 +1,6 @@
 /* galley start: run a created container.  In the foreground (-a) it shares
- * run's path; detached starts come with the containers issue (a monitor
- * that outlives the command).  */
+ * run's path; otherwise each container starts under a detached monitor, as
+ * run -d.  */
 #include "config.h"
 
 #include <stdbool.h>

@@ -1,4 +1,4 @@
-/* The content store (DESIGN.md, "Storage layout"): blobs, extracted layers,
+/* The content store (docs/design.md, "Storage layout"): blobs, extracted layers,
  * image records and the name index, versioned, crash-safe and shared by
  * concurrent invocations.
  *

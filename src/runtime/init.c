@@ -208,7 +208,7 @@ enter_workdir (const struct run_spec *spec, galley_error_t *err)
 /* With a single-id map only one uid and gid exist in the namespace: an
  * image's USER (or -u) that is not mapped runs as the mapped id instead —
  * still without capabilities, as a non-root user would be — so that every
- * image runs (issue 4), with a warning saying why.  */
+ * image runs, with a warning saying why.  */
 static bool
 fit_single_id_map (const struct run_spec *spec, struct passwd_user *pu)
 {

@@ -1,4 +1,4 @@
-/* Where galley keeps things for the calling user (DESIGN.md, "Where things
+/* Where galley keeps things for the calling user (docs/design.md, "Where things
  * live"): storage root, runtime state, configuration.  */
 #ifndef GALLEY_PATHS_H
 #define GALLEY_PATHS_H

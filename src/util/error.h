@@ -14,7 +14,7 @@
 
 #include <stdarg.h>
 
-/* Exit codes, as podman's (see DESIGN.md).  */
+/* Exit codes, as podman's (docs/design.md, "Exit codes").  */
 enum
 {
   GALLEY_EXIT_FAILURE = 125,       /* galley itself failed */

@@ -58,7 +58,7 @@ load helpers
   assert_output_equals "$v"
 }
 
-# needs: Go templates in `version --format` (issue 2).
+# needs: Go templates in `version --format`.
 @test "galley version --format with a Go template" {
   run_galley_raw --version
   local v=${output#galley version }

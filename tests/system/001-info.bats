@@ -23,13 +23,13 @@ load helpers
   assert_success
 }
 
-# needs: Go templates in `info --format` (issue 2).
+# needs: Go templates in `info --format`.
 @test "info --format with a Go template" {
   run_galley info --format '{{.Host.Kernel}}'
   assert_output_equals "$(uname -r)"
 }
 
-# needs: store.graphRoot and store.runRoot in info (issue 2).
+# needs: store.graphRoot and store.runRoot in info.
 @test "info reports --root and --runroot" {
   run_galley info --format json
   run jq -r '.store.graphRoot, .store.runRoot' <<< "$output"
@@ -38,7 +38,7 @@ load helpers
   assert_equal "${lines[1]}" "$GALLEY_TEST_RUNROOT" "runRoot"
 }
 
-# needs: host.security.rootless in info (issue 2).
+# needs: host.security.rootless in info.
 @test "info says rootless for an ordinary user" {
   skip_if_root
   run_galley info --format json
@@ -46,7 +46,7 @@ load helpers
   assert_output_equals "true"
 }
 
-# needs: host.idMappings in info (issue 2).
+# needs: host.idMappings in info.
 @test "info shows the subordinate id ranges of a user who has them" {
   skip_if_root
   skip_if_no_subids
@@ -59,7 +59,7 @@ load helpers
   assert_equal "${lines[1]}" "1 $start $count" "second uid mapping"
 }
 
-# needs: host.idMappings in info (issue 2).
+# needs: host.idMappings in info.
 @test "info shows a single-id mapping for a user without subordinate ids" {
   skip_if_root
   skip_if_subids
@@ -140,7 +140,7 @@ load helpers
   assert_stderr_contains "$fallback"
 }
 
-# needs: store.runRoot in info (issue 2).
+# needs: store.runRoot in info.
 @test "XDG_RUNTIME_DIR of ours gives the runroot XDG_RUNTIME_DIR/galley" {
   mkdir -m 0700 "$BATS_TEST_TMPDIR/xdg"
   XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR/xdg run_galley_raw --root "$GALLEY_TEST_ROOT" info --format json
@@ -148,7 +148,7 @@ load helpers
   assert_output_equals "$BATS_TEST_TMPDIR/xdg/galley"
 }
 
-# needs: store.runRoot in info (issue 2).
+# needs: store.runRoot in info.
 @test "XDG_RUNTIME_DIR of someone else (after su) falls back to /tmp/galley-UID" {
   skip_if_root
   XDG_RUNTIME_DIR=/ run_galley_raw --root "$GALLEY_TEST_ROOT" info --format json

@@ -118,7 +118,7 @@ check_command_docs () {
   done < <(all_commands)
 }
 
-# needs: -h in the man pages and in `galley __complete CMD -` (issue 2).
+# needs: -h in the man pages and in `galley __complete CMD -`.
 @test "-h is documented and completed like --help" {
   local cmd
   while read -r cmd; do
@@ -145,7 +145,7 @@ check_command_docs () {
 
 # needs: `galley __complete` must take its words as they are, without parsing
 # them as its own options (the bash shim sends `galley --log-level <TAB>`
-# as `__complete --log-level ""`) (issue 2).
+# as `__complete --log-level ""`).
 @test "__complete offers values of --log-level" {
   run_galley __complete --log-level ""
   assert_output_contains "debug"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# galley run: the flags of issue 4.
+# galley run: its flags.
 
 load helpers
 load helpers-run
