@@ -17,7 +17,9 @@
 #  5. the bats system tests as galley-t1 (subordinate ids) and as galley-t2
 #     (none), against the installed binary, without XDG_RUNTIME_DIR; then
 #     once more as galley-t1 against the ASan+UBSan build
-#  6. clang-format --dry-run over src/ when a .clang-format exists
+#  6. clang-format --dry-run over src/ when a .clang-format exists; the
+#     documents' relative links lead to files in the tree, and nothing cites
+#     an issue number
 #  7. `make distcheck` (the tarball builds, passes `make check` and installs
 #     out of tree), and the tarball holds every file git tracks
 #
@@ -178,6 +180,29 @@ check_format () {
   return $bad
 }
 
+# The repository is all a user gets: a relative link in a document must lead
+# to a file of the tree, and no document or source cites an issue number.
+check_references () {
+  local doc target bad=0
+  while read -r doc; do
+    while read -r target; do
+      target=${target%%#*}
+      case $target in '' | *://* | mailto:*) continue ;; esac
+      if ! [ -e "$SRCDIR/$(dirname "$doc")/$target" ] ||
+        [[ $(realpath -m "$SRCDIR/$(dirname "$doc")/$target") != "$SRCDIR"/* ]]; then
+        echo "$doc: the link to $target leads outside the tree"
+        bad=1
+      fi
+    done < <(grep -oE '\]\([^)]+\)' "$SRCDIR/$doc" | sed -E 's/^\]\((.*)\)$/\1/')
+  done < <(cd "$SRCDIR" && find . -name '*.md' -not -path './.git/*' -not -path './build*' | sed 's|^\./||' | sort)
+  if (cd "$SRCDIR" && grep -rnE '\(issue [0-9]+\)|issue #?[0-9]+|\.\./shared/' \
+      src tests/system tests/unit tests/fuzz bench man conf docs README.md); then
+    echo "(cite docs/ or the code, not an issue tracker or a file outside the tree)"
+    bad=1
+  fi
+  return $bad
+}
+
 # Every file git tracks is in the tarball (.gitignore aside), so that a
 # release holds all that README.md tells a user to run.
 dist_complete () {
@@ -278,6 +303,7 @@ main () {
   if ! skipped_stage format && [ -f "$SRCDIR/.clang-format" ]; then
     say "clang-format"
     step "clang-format" check_format
+    step "references in the tree" check_references
   fi
 
   if ! skipped_stage distcheck && [ -f "$BUILD/werror/Makefile" ]; then
