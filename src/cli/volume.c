@@ -416,16 +416,23 @@ cli_cmd_volume_prune (struct cli_context *ctx, int argc, char **argv, galley_err
       }
   if (opt < 0 || cli_positionals (&p, 0, 0, err) < 0)
     return -1;
+  /* Only the volumes no container uses: the prompt lists what goes.  */
+  r = filters_add (&f, "dangling=true", err);
+  filter_items = f.items;
+  if (r < 0)
+    return -1;
   if (! force)
     {
       char answer[16] = "";
-      fprintf (stderr, "WARNING! This will remove all volumes not used by at least one container. "
-                       "The following volumes will be removed:\n");
       if (collect_volumes (ctx, &f, &records, err) < 0)
         return -1;
+      /* on stdout, as podman's */
+      printf ("WARNING! This will remove all volumes not used by at least one container. "
+              "The following volumes will be removed:\n");
       for (i = 0; i < json_object_array_length (records); i++)
-        fprintf (stderr, "%s\n", json_get_string (json_object_array_get_idx (records, i), "Name"));
-      fprintf (stderr, "Are you sure you want to continue? [y/N] ");
+        printf ("%s\n", json_get_string (json_object_array_get_idx (records, i), "Name"));
+      printf ("Are you sure you want to continue? [y/N] ");
+      fflush (stdout);
       if (fgets (answer, sizeof answer, stdin) == NULL || (answer[0] != 'y' && answer[0] != 'Y'))
         return 0;
       json_object_put (records);

@@ -247,3 +247,28 @@ load helpers-run
   assert_stderr_contains "Read-only file system"
   [ -e "$h/ok" ]
 }
+
+@test "volume prune: the prompt lists only the volumes it would remove" {
+  run_setup
+  local v
+  for v in used1 used2 free1; do galley volume create $v > /dev/null; done
+  galley volume create --label mylabel free2 > /dev/null
+  run_galley create --name c1 -v used1:/a -v used2:/b $RUN_IMAGE true
+  run_galley volume prune <<< N
+  assert_equal "${lines[0]}" "WARNING! This will remove all volumes not used by at least one container. The following volumes will be removed:"
+  assert_equal "$(echo $(sort <<< "${lines[*]:1:2}"))" "free1 free2"
+  assert_equal "${lines[3]}" "Are you sure you want to continue? [y/N] "
+  assert_line_count 4
+  run_galley volume prune --filter label=mylabel <<< N
+  assert_equal "${lines[1]}" "free2"
+  assert_line_count 3
+  run_galley volume ls -q
+  assert_output_equals $'free1\nfree2\nused1\nused2'
+  run_galley volume prune <<< y
+  assert_equal "$(echo $(sort <<< "${lines[*]:1:2}"))" "free1 free2"
+  run_galley volume ls -q
+  assert_output_equals $'used1\nused2'
+  run_galley rm c1
+  run_galley volume prune -f
+  assert_output_equals $'used1\nused2'
+}
