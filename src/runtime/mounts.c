@@ -336,6 +336,10 @@ fill_volume (int rootfd, const struct run_spec *spec, const struct mount_spec *m
       if (image_dir >= 0 && volume_copy_up (image_dir, vol, err) < 0)
         return galley_error_wrap (err, "copying %s into its volume", m->destination);
     }
+  if (m->set_owner && fchown (vol, m->owner_uid, m->owner_gid) < 0)
+    return galley_error_make (err, errno, "chown of the volume at %s to its o=uid=%u,gid=%u%s",
+                              m->destination, (unsigned)m->owner_uid, (unsigned)m->owner_gid,
+                              errno == EINVAL ? " (not mapped in the container's user namespace)" : "");
   /* With a single-id map every file already belongs to the one id there is.  */
   if (m->chown_to_user && spec->map.source != IDMAP_SOURCE_SINGLE)
     {
@@ -383,7 +387,7 @@ mounts_fill_volumes (int rootfd, const struct run_spec *spec, galley_error_t *er
   size_t i;
 
   for (i = 0; i < spec->n_mounts; i++)
-    if ((spec->mounts[i].copy_up || spec->mounts[i].chown_to_user)
+    if ((spec->mounts[i].copy_up || spec->mounts[i].chown_to_user || spec->mounts[i].set_owner)
         && fill_volume (rootfd, spec, &spec->mounts[i], err) < 0)
       return -1;
   return 0;

@@ -45,6 +45,9 @@ struct mount_spec
   bool anonymous;      /* a volume without a name yet (-v /dst) */
   bool copy_up;        /* a volume: fill it from the image at destination when empty */
   bool chown_to_user;  /* a volume with :U: chown it to the container's user */
+  bool set_owner;      /* a volume created with o=uid=,gid=: its root belongs to them */
+  uid_t owner_uid;
+  gid_t owner_gid;
 };
 
 enum network_mode

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include "runtime/mount_args.h"
 #include "runtime/spec.h"
 #include "state/volume.h"
+#include "state/volume_options.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -99,11 +101,54 @@ volume_mounts_prepare (const struct galley_paths *p, json_object *config, galley
   return 0;
 }
 
+/* The volume's own options (volume create -o) onto its mount: a tmpfs
+ * instead of _data, a host directory, flags, the owner of its root.  */
+static int
+apply_driver_options (const struct galley_paths *p, const struct volume_options *o, struct mount_spec *m,
+                      galley_error_t *err)
+{
+  m->readonly = m->readonly || o->readonly;
+  free (m->source);
+  m->source = NULL;
+  switch (o->type)
+    {
+    case VOLUME_TYPE_TMPFS:
+      /* as --mount type=tmpfs: nosuid, nodev unless the volume says dev, suid */
+      m->kind = MOUNT_KIND_TMPFS;
+      m->flags |= (MS_NOSUID | MS_NODEV) & ~o->flags_off;
+      m->copy_up = m->chown_to_user = false;
+      if (o->tmpfs_data != NULL && (m->data = strdup (o->tmpfs_data)) == NULL)
+        return galley_error_make (err, ENOMEM, "allocating");
+      break;
+    case VOLUME_TYPE_BIND:
+      {
+        struct stat st;
+        /* filled from the image like any volume, when it is a directory */
+        if (stat (o->device, &st) == 0 && ! S_ISDIR (st.st_mode))
+          m->copy_up = m->chown_to_user = false;
+        m->source = strdup (o->device);
+        break;
+      }
+    case VOLUME_TYPE_DIR:
+      m->source = volume_data_dir (p, m->volume);
+      m->set_owner = o->set_owner;
+      m->owner_uid = o->uid;
+      m->owner_gid = o->gid;
+      break;
+    }
+  m->flags |= o->flags_on;
+  if (m->kind == MOUNT_KIND_BIND && m->source == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  return 0;
+}
+
 int
 volume_mount_resolve (const struct galley_paths *p, struct mount_spec *m, galley_error_t *err)
 {
   _cleanup_json_ json_object *record = NULL;
-  json_object *v;
+  struct volume_options o;
+  json_object *v = NULL;
+  int r;
 
   if (m->anonymous)
     return galley_error_make (err, 0, "the anonymous volume at %s was not prepared", m->destination);
@@ -113,11 +158,13 @@ volume_mount_resolve (const struct galley_paths *p, struct mount_spec *m, galley
     return -1;
   if (json_object_object_get_ex (record, "NeedsCopyUp", &v) && ! json_object_get_boolean (v))
     m->copy_up = false;
-  free (m->source);
-  m->source = volume_data_dir (p, m->volume);
-  if (m->source == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
-  return 0;
+  v = NULL;
+  json_object_object_get_ex (record, "Options", &v);
+  if (volume_options_parse (json_object_is_type (v, json_type_object) ? v : NULL, false, &o, err) < 0)
+    return galley_error_wrap (err, "volume %s", m->volume);
+  r = apply_driver_options (p, &o, m, err);
+  volume_options_clear (&o);
+  return r;
 }
 
 /* A stream over a duplicate of dirfd, from its first entry; NULL with

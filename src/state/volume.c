@@ -17,6 +17,7 @@
 #include "state/container.h"
 #include "state/lock.h"
 #include "state/volume.h"
+#include "state/volume_options.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -132,7 +133,8 @@ string_map_copy (json_object *in)
 }
 
 static json_object *
-new_record (const struct galley_paths *p, const char *name, const struct volume_create_options *o)
+new_record (const struct galley_paths *p, const char *name, const struct volume_create_options *o,
+            const struct volume_options *driver)
 {
   _cleanup_free_ char *data = volume_data_dir (p, name);
   _cleanup_free_ char *created = now_rfc3339nano ();
@@ -150,8 +152,8 @@ new_record (const struct galley_paths *p, const char *name, const struct volume_
   json_object_object_add (r, "Labels", string_map_copy (o->labels));
   json_object_object_add (r, "Scope", json_object_new_string ("local"));
   json_object_object_add (r, "Options", string_map_copy (o->options));
-  json_object_object_add (r, "NeedsCopyUp", json_object_new_boolean (true));
-  json_object_object_add (r, "NeedsChown", json_object_new_boolean (true));
+  json_object_object_add (r, "NeedsCopyUp", json_object_new_boolean (! driver->nocopy));
+  json_object_object_add (r, "NeedsChown", json_object_new_boolean (! driver->set_owner));
   if (o->anonymous)
     json_object_object_add (r, "Anonymous", json_object_new_boolean (true));
   return r;
@@ -161,9 +163,10 @@ new_record (const struct galley_paths *p, const char *name, const struct volume_
  * last, so a directory without it is an interrupted creation).  */
 static int
 create_locked (const struct galley_paths *p, int dirfd, const char *name,
-               const struct volume_create_options *o, galley_error_t *err)
+               const struct volume_create_options *o, const struct volume_options *driver,
+               galley_error_t *err)
 {
-  _cleanup_json_ json_object *record = new_record (p, name, o);
+  _cleanup_json_ json_object *record = new_record (p, name, o, driver);
   _cleanup_close_ int vfd = -1;
 
   if (record == NULL)
@@ -180,23 +183,14 @@ create_locked (const struct galley_paths *p, int dirfd, const char *name,
   return json_write_atomic (vfd, VOLUME_RECORD, record, err);
 }
 
-int
-volume_create (const struct galley_paths *p, const struct volume_create_options *o, char **name_out,
-               galley_error_t *err)
+/* Under the lock, unless the volume exists: create it.  */
+static int
+create_unless_exists (const struct galley_paths *p, const struct volume_create_options *o, const char *name,
+                      const struct volume_options *driver, galley_error_t *err)
 {
   _cleanup_close_ int dirfd = -1, lockfd = -1;
-  char random_name[65];
-  const char *name = o->name;
   struct stat st;
 
-  if (name == NULL)
-    {
-      if (container_new_id (random_name, err) < 0)
-        return -1;
-      name = random_name;
-    }
-  if (! volume_valid_name (name))
-    return invalid_name (err, name);
   dirfd = open_volumes_dir (p, true, err);
   if (dirfd < 0)
     return -1;
@@ -213,12 +207,38 @@ volume_create (const struct galley_paths *p, const struct volume_create_options 
           if (! o->ignore_existing)
             return galley_error_kind (err, EEXIST,
                                       "volume with name %s already exists: volume already exists", name);
-          goto done;
+          return 0;
         }
     }
-  if (create_locked (p, dirfd, name, o, err) < 0)
+  if (create_locked (p, dirfd, name, o, driver, err) < 0)
     return galley_error_wrap (err, "creating volume %s", name);
-done:
+  return 0;
+}
+
+int
+volume_create (const struct galley_paths *p, const struct volume_create_options *o, char **name_out,
+               galley_error_t *err)
+{
+  char random_name[65];
+  const char *name = o->name;
+  struct volume_options driver;
+  int r;
+
+  if (name == NULL)
+    {
+      if (container_new_id (random_name, err) < 0)
+        return -1;
+      name = random_name;
+    }
+  if (! volume_valid_name (name))
+    return invalid_name (err, name);
+  /* The driver's options checked before anything is written.  */
+  if (volume_options_parse (o->options, true, &driver, err) < 0)
+    return -1;
+  r = create_unless_exists (p, o, name, &driver, err);
+  volume_options_clear (&driver);
+  if (r < 0)
+    return -1;
   if (name_out && (*name_out = strdup (name)) == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
   return 0;

@@ -6,7 +6,7 @@ load helpers
 load helpers-run
 
 @test "volume create: prints the name, random 64-hex without one, --ignore" {
-  run_galley volume create --label app=web --opt o=x myvol
+  run_galley volume create --label app=web --opt o=nodev myvol
   assert_output_equals "myvol"
   run_galley volume create
   assert_output_matches '^[0-9a-f]{64}$'
@@ -21,13 +21,13 @@ load helpers-run
 }
 
 @test "volume inspect: podman's fields, --format, -a, unknown names" {
-  galley volume create --label app=web --opt o=x myvol > /dev/null
+  galley volume create --label app=web --opt o=nodev myvol > /dev/null
   run_galley volume inspect myvol
   [ "$(jq -r '.[0].Name' <<< "$output")" = myvol ]
   [ "$(jq -r '.[0].Driver' <<< "$output")" = local ]
   [ "$(jq -r '.[0].Scope' <<< "$output")" = local ]
   [ "$(jq -r '.[0].Labels.app' <<< "$output")" = web ]
-  [ "$(jq -r '.[0].Options.o' <<< "$output")" = x ]
+  [ "$(jq -r '.[0].Options.o' <<< "$output")" = nodev ]
   [ "$(jq -r '.[0].Mountpoint' <<< "$output")" = "$GALLEY_TEST_ROOT/volumes/myvol/_data" ]
   [ "$(jq -r '.[0].MountCount' <<< "$output")" = 0 ]
   [[ "$(jq -r '.[0].CreatedAt' <<< "$output")" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T ]]
@@ -271,4 +271,66 @@ load helpers-run
   run_galley rm c1
   run_galley volume prune -f
   assert_output_equals $'used1\nused2'
+}
+
+@test "volume create -o type=tmpfs: a tmpfs, with the o= options it names" {
+  run_setup
+  run_galley volume create -o type=tmpfs -o device=tmpfs tv
+  assert_output_equals "tv"
+  run_galley run --rm -v tv:/vol $RUN_IMAGE stat -f -c %T /vol
+  assert_output_equals "tmpfs"
+  run_galley volume create -o type=tmpfs -o device=tmpfs -o o=size=2m,mode=0700,noexec tv2
+  run_galley 126 run --rm -v tv2:/vol $RUN_IMAGE sh -c \
+    'stat -c %a /vol; df -k /vol | tail -1 | awk "{print \$2}"; cp /bin/busybox /vol/b && /vol/b true'
+  assert_equal "${lines[0]}" "700"
+  assert_equal "${lines[1]}" "2048"
+  assert_stderr_contains "Permission denied"
+  if has_subids; then
+    run_galley volume create -o type=tmpfs -o o=uid=1000,gid=1000 tv3
+    run_galley run --rm -v tv3:/vol $RUN_IMAGE stat -c %u:%g /vol
+    assert_output_equals "1000:1000"
+  fi
+}
+
+@test "volume create -o: plain and bind volumes do what their options say; wrong options are refused" {
+  run_setup
+  # o= flags on a plain volume
+  run_galley volume create -o o=noexec,nodev,ro pv
+  run_galley '?' run --rm -v pv:/vol $RUN_IMAGE sh -c 'grep " /vol " /proc/mounts; touch /vol/x'
+  [ "$status" -ne 0 ]
+  assert_output_matches ' ro,nodev,noexec'
+  # the owner of its root
+  run_galley volume create -o o=uid=1000,gid=1001 owned
+  run_galley volume inspect --format '{{.NeedsChown}}' owned
+  assert_output_equals "false"
+  if has_subids; then
+    run_galley run --rm -v owned:/vol $RUN_IMAGE stat -c %u:%g /vol
+    assert_output_equals "1000:1001"
+  else
+    run_galley 125 run --rm -v owned:/vol $RUN_IMAGE true
+    assert_stderr_contains "not mapped in the container's user namespace"
+  fi
+  # type=bind (and o=bind): the host directory
+  mkdir "$BATS_TEST_TMPDIR/hostdir"
+  echo from-host > "$BATS_TEST_TMPDIR/hostdir/myfile"
+  run_galley 125 volume create -o type=bind -o device=/bogus bv
+  assert_stderr_contains "invalid volume option device for driver 'local': stat /bogus: No such file or directory"
+  run_galley volume create -o type=bind -o "device=$BATS_TEST_TMPDIR/hostdir" bv
+  run_galley run --rm -v bv:/vol:z $RUN_IMAGE sh -c 'stat -c %u /vol/myfile; cat /vol/myfile; echo back > /vol/new'
+  assert_output_equals $'0\nfrom-host'
+  [ "$(cat "$BATS_TEST_TMPDIR/hostdir/new")" = back ]
+  run_galley volume create -o o=bind,ro -o "device=$BATS_TEST_TMPDIR/hostdir" bv2
+  run_galley 1 run --rm -v bv2:/vol $RUN_IMAGE touch /vol/other
+  assert_stderr_contains "Read-only file system"
+  # what the local driver does not have
+  run_galley 125 volume create -o bogus=1 x1
+  assert_stderr_contains "invalid mount option bogus for driver 'local'"
+  run_galley 125 volume create -o o=size=1m x2
+  assert_stderr_contains "size=, mode= and nr_inodes= need type=tmpfs"
+  run_galley 125 volume create -o type=ext4 -o device=/dev/sda x3
+  run_galley 125 volume create -o o=uid=x x4
+  assert_stderr_contains "cannot convert UID x to integer"
+  run_galley 125 volume create -o o=whatever x5
+  run_galley volume ls -q
+  assert_output_equals $'bv\nbv2\nowned\npv'
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 #include "runtime/mount_args.h"
 #include "runtime/volume_mounts.h"
 #include "state/volume.h"
+#include "state/volume_options.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -311,11 +313,69 @@ test_copy_up_failure_leaves_volume_empty (void **state)
   assert_int_equal (entries, 0);
 }
 
+static int
+parse_options (const char *text, struct volume_options *o, galley_error_t *err)
+{
+  _cleanup_json_ json_object *options = NULL;
+
+  assert_int_equal (json_parse_strict (text, strlen (text), "o", &options, err), 0);
+  return volume_options_parse (options, true, o, err);
+}
+
+static void
+test_driver_options (void **state)
+{
+  static const char *const refused[] = {
+    "{\"bogus\": \"1\"}",
+    "{\"o\": \"size=1m\"}",
+    "{\"type\": \"ext4\"}",
+    "{\"device\": \"/dev/sda\"}",
+    "{\"o\": \"uid=x\"}",
+    "{\"o\": \"whatever\"}",
+    "{\"type\": \"bind\"}",
+    "{\"type\": \"bind\", \"device\": \"/nonexistent\"}",
+    "{\"o\": \"bind,uid=1\", \"device\": \"/\"}",
+  };
+  struct volume_options o;
+  galley_error_t err = NULL;
+  size_t i;
+
+  (void)state;
+  assert_int_equal (
+      parse_options ("{\"type\": \"tmpfs\", \"device\": \"tmpfs\", \"o\": \"size=2m,uid=5,noexec,dev,ro\"}",
+                     &o, &err),
+      0);
+  assert_int_equal (o.type, VOLUME_TYPE_TMPFS);
+  assert_string_equal (o.tmpfs_data, "size=2m,uid=5");
+  assert_int_equal (o.flags_on, MS_NOEXEC);
+  assert_int_equal (o.flags_off, MS_NODEV);
+  assert_true (o.readonly);
+  volume_options_clear (&o);
+  assert_int_equal (parse_options ("{\"o\": \"uid=1000,gid=1001\", \"nocopy\": \"\"}", &o, &err), 0);
+  assert_int_equal (o.type, VOLUME_TYPE_DIR);
+  assert_true (o.set_owner);
+  assert_int_equal (o.uid, 1000);
+  assert_int_equal (o.gid, 1001);
+  assert_true (o.nocopy);
+  volume_options_clear (&o);
+  assert_int_equal (parse_options ("{\"o\": \"bind\", \"device\": \"/\"}", &o, &err), 0);
+  assert_int_equal (o.type, VOLUME_TYPE_BIND);
+  assert_string_equal (o.device, "/");
+  volume_options_clear (&o);
+  for (i = 0; i < sizeof refused / sizeof refused[0]; i++)
+    {
+      if (parse_options (refused[i], &o, &err) == 0)
+        fail_msg ("accepted: %s", refused[i]);
+      galley_error_release (&err);
+    }
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_names),
+    cmocka_unit_test (test_driver_options),
     cmocka_unit_test_setup_teardown (test_create_load_remove, setup, teardown),
     cmocka_unit_test_setup_teardown (test_prepare_and_resolve, setup, teardown),
     cmocka_unit_test_setup_teardown (test_prepare_bad_name_creates_nothing, setup, teardown),
