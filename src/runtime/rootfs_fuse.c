@@ -63,12 +63,12 @@ fuse_options (const struct run_spec *spec)
   return opts;
 }
 
-/* In the child about to execute fuse-overlayfs: stdin /dev/null (the
- * daemon must not read the container's input), and stdout/stderr open.  A
- * descriptor 0-2 that is closed, or close-on-exec (galley's own fds land
- * there when it was started with them closed), would otherwise be taken by
- * fuse-overlayfs for a layer directory or /dev/fuse, which its
- * daemonizing then replaces with /dev/null.  */
+/* In the child about to execute fuse-overlayfs in place: stdin and stdout
+ * /dev/null (the daemon must neither read the caller's input nor write
+ * into its output, export's tar stream), stderr open.  A descriptor 0-2
+ * that is closed, or close-on-exec (galley's own fds land there when it
+ * was started with them closed), would otherwise be taken by
+ * fuse-overlayfs for a layer directory or /dev/fuse.  */
 static void
 give_helper_stdio (void)
 {
@@ -81,91 +81,9 @@ give_helper_stdio (void)
   for (fd = 0; fd < 3; fd++)
     {
       int flags = fcntl (fd, F_GETFD);
-      if (fd == 0 || flags < 0 || (flags & FD_CLOEXEC))
+      if (fd < 2 || flags < 0 || (flags & FD_CLOEXEC))
         dup3 (null, fd, 0);
     }
-}
-
-/* fuse-overlayfs forks its daemon once the mount is in place; the first
- * process exits then.  */
-int
-rootfs_fuse_mount (const struct run_spec *spec, galley_error_t *err)
-{
-  _cleanup_free_ char *bin = fuse_binary (spec);
-  _cleanup_free_ char *opts = NULL;
-  pid_t pid;
-  int status;
-
-  if (bin == NULL)
-    return galley_error_make (err, 0, "fuse-overlayfs not found: install the fuse-overlayfs package");
-  opts = fuse_options (spec);
-  if (opts == NULL)
-    return galley_error_make (err, errno, "allocating");
-  pid = fork ();
-  if (pid < 0)
-    return galley_error_make (err, errno, "forking fuse-overlayfs");
-  if (pid == 0)
-    {
-      give_helper_stdio ();
-      execl (bin, "fuse-overlayfs", "-o", opts, spec->mountpoint, (char *)NULL);
-      _exit (127);
-    }
-  while (waitpid (pid, &status, 0) < 0)
-    if (errno != EINTR)
-      return galley_error_make (err, errno, "waiting for fuse-overlayfs");
-  if (! WIFEXITED (status) || WEXITSTATUS (status) != 0)
-    return galley_error_make (err, 0, "fuse-overlayfs failed to mount the rootfs (status %d)",
-                              WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status));
-  return 0;
-}
-
-/* The init's user and mount namespaces (not its pid namespace), as root
- * there.  */
-static int
-join_init (const struct run_spec *spec, int init_pidfd, galley_error_t *err)
-{
-  int flags = CLONE_NEWNS;
-
-  if (spec->map.source != IDMAP_SOURCE_ROOT)
-    flags |= CLONE_NEWUSER;
-  if (enter_prepare (3, &init_pidfd, 1, 0, err) < 0)
-    return -1;
-  if (setns (init_pidfd, flags) < 0)
-    return galley_error_make (err, errno, "joining the container's namespaces");
-  if (userns_become_root (&spec->map, err) < 0)
-    return -1;
-  /* nothing mounted here reaches the host's mount namespace */
-  if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-    return galley_error_make (err, errno, "making / private");
-  return 0;
-}
-
-/* The container's daemon, in the forked child: fuse-overlayfs in the
- * foreground in the init's namespaces, with an empty environment; its
- * messages (and ours) go to log.  */
-static _Noreturn void
-daemon_main (const struct run_spec *spec, int init_pidfd, int log, const char *bin, char *opts)
-{
-  static char *const no_env[] = { NULL };
-  char *argv[] = { (char *)"fuse-overlayfs", (char *)"-f", (char *)"-o", opts, spec->mountpoint, NULL };
-  int null = open ("/dev/null", O_RDONLY | O_CLOEXEC);
-  galley_error_t err = NULL;
-  sigset_t none;
-
-  if (null < 0 || dup2 (null, 0) < 0 || dup2 (log, 1) < 0 || dup2 (log, 2) < 0)
-    _exit (127);
-  if (join_init (spec, init_pidfd, &err) < 0)
-    {
-      dprintf (2, "%s\n", err->msg);
-      _exit (127);
-    }
-  close (init_pidfd);
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-  sigemptyset (&none);
-  sigprocmask (SIG_SETMASK, &none, NULL);
-  execve (bin, argv, no_env);
-  dprintf (2, "cannot run %s: %s\n", bin, strerror (errno));
-  _exit (127);
 }
 
 /* Does this line of mountinfo mount a fuse file system at target?  Its
@@ -211,8 +129,9 @@ is_mounted (FILE *mountinfo, const char *target)
   return found;
 }
 
-/* Until spec's rootfs is a fuse mount in mountinfo (the init's: the
- * kernel marks each change of its mount table), or the daemon exits, or
+/* Until spec's rootfs is a fuse mount in mountinfo (opened before the
+ * daemon started: the kernel marks each change of its mount table), or
+ * the daemon exits (why: the first line of its log in dirfd, if any), or
  * the time is up.  */
 static int
 await_mount (const struct fuse_daemon *d, const struct run_spec *spec, FILE *mountinfo, int dirfd,
@@ -236,11 +155,112 @@ await_mount (const struct fuse_daemon *d, const struct run_spec *spec, FILE *mou
         return galley_error_make (err, errno, "waiting for fuse-overlayfs");
       if (p[1].revents & POLLIN)
         {
-          _cleanup_free_ char *why = helper_log_reason (dirfd, FUSE_LOG, "unknown argument ignored");
+          _cleanup_free_ char *why =
+              dirfd >= 0 ? helper_log_reason (dirfd, FUSE_LOG, "unknown argument ignored") : NULL;
           return galley_error_make (err, 0, "fuse-overlayfs failed to mount the rootfs%s%s", why ? ": " : "",
                                     why ? why : "");
         }
     }
+}
+
+/* In a daemon's child before it executes fuse-overlayfs: the signals
+ * that stop it are neither blocked nor ignored (the monitor blocks them
+ * for its signalfd).  */
+static void
+reset_signals (void)
+{
+  sigset_t none;
+
+  signal (SIGTERM, SIG_DFL);
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+}
+
+/* In the foreground, a child of the caller that ends with it: the
+ * processes that work on a stopped container's files (cp, export, commit,
+ * build's COPY) exit when done, and the daemon with them, instead of
+ * keeping the mount namespace it alone still uses.  */
+int
+rootfs_fuse_mount (const struct run_spec *spec, galley_error_t *err)
+{
+  _cleanup_free_ char *bin = fuse_binary (spec), *opts = fuse_options (spec);
+  _cleanup_fclose_ FILE *mountinfo = NULL;
+  struct fuse_daemon d = FUSE_DAEMON_INIT;
+  pid_t parent = getpid ();
+
+  if (bin == NULL)
+    return galley_error_make (err, 0, "fuse-overlayfs not found: install the fuse-overlayfs package");
+  if (opts == NULL)
+    return galley_error_make (err, errno, "allocating");
+  mountinfo = fopen ("/proc/self/mountinfo", "re");
+  if (mountinfo == NULL)
+    return galley_error_make (err, errno, "opening /proc/self/mountinfo");
+  d.pid = fork ();
+  if (d.pid < 0)
+    return galley_error_make (err, errno, "forking fuse-overlayfs");
+  if (d.pid == 0)
+    {
+      prctl (PR_SET_PDEATHSIG, SIGTERM);
+      if (getppid () != parent)
+        _exit (127);
+      give_helper_stdio ();
+      reset_signals ();
+      execl (bin, "fuse-overlayfs", "-f", "-o", opts, spec->mountpoint, (char *)NULL);
+      _exit (127);
+    }
+  if (await_mount (&d, spec, mountinfo, -1, err) < 0)
+    {
+      fuse_daemon_stop (&d);
+      return -1;
+    }
+  return 0;
+}
+
+/* The init's user and mount namespaces (not its pid namespace), as root
+ * there.  */
+static int
+join_init (const struct run_spec *spec, int init_pidfd, galley_error_t *err)
+{
+  int flags = CLONE_NEWNS;
+
+  if (spec->map.source != IDMAP_SOURCE_ROOT)
+    flags |= CLONE_NEWUSER;
+  if (enter_prepare (3, &init_pidfd, 1, 0, err) < 0)
+    return -1;
+  if (setns (init_pidfd, flags) < 0)
+    return galley_error_make (err, errno, "joining the container's namespaces");
+  if (userns_become_root (&spec->map, err) < 0)
+    return -1;
+  /* nothing mounted here reaches the host's mount namespace */
+  if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+    return galley_error_make (err, errno, "making / private");
+  return 0;
+}
+
+/* The container's daemon, in the forked child: fuse-overlayfs in the
+ * foreground in the init's namespaces, with an empty environment; its
+ * messages (and ours) go to log.  */
+static _Noreturn void
+daemon_main (const struct run_spec *spec, int init_pidfd, int log, const char *bin, char *opts)
+{
+  static char *const no_env[] = { NULL };
+  char *argv[] = { (char *)"fuse-overlayfs", (char *)"-f", (char *)"-o", opts, spec->mountpoint, NULL };
+  int null = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+  galley_error_t err = NULL;
+
+  if (null < 0 || dup2 (null, 0) < 0 || dup2 (log, 1) < 0 || dup2 (log, 2) < 0)
+    _exit (127);
+  if (join_init (spec, init_pidfd, &err) < 0)
+    {
+      dprintf (2, "%s\n", err->msg);
+      _exit (127);
+    }
+  close (init_pidfd);
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  reset_signals ();
+  execve (bin, argv, no_env);
+  dprintf (2, "cannot run %s: %s\n", bin, strerror (errno));
+  _exit (127);
 }
 
 int

@@ -2,7 +2,8 @@
  * overlay in a user namespace.
  *
  * Mounted in place (rootfs_fuse_mount) by the short-lived processes that
- * work on a stopped container's files (cp, export, commit, build's COPY).
+ * work on a stopped container's files (cp, export, commit, build's COPY);
+ * the daemon, their child, ends with them.
  *
  * A running container's daemon is started by the monitor, from outside
  * the container's pid namespace (fuse_daemon_start), as podman does.
@@ -26,7 +27,8 @@
 #include "util/error.h"
 
 /* Mount spec's rootfs at spec->mountpoint in the calling process's mount
- * namespace (root in spec's user namespace); the daemon stays there.  */
+ * namespace (root in spec's user namespace); the daemon stays there until
+ * the caller exits.  */
 int rootfs_fuse_mount (const struct run_spec *spec, galley_error_t *err);
 
 struct fuse_daemon

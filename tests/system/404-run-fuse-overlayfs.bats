@@ -23,6 +23,10 @@ fuse_daemons () {
   pgrep -u "$(id -u)" -a fuse-overlayfs | grep -F -- "$GALLEY_TEST_ROOT" || true
 }
 
+no_fuse_daemons () {
+  [ -z "$(fuse_daemons)" ]
+}
+
 # fuse mounts below this test's directory visible on the host.
 fuse_mounts () {
   grep -F -- "$BATS_TEST_TMPDIR" /proc/self/mountinfo || true
@@ -79,5 +83,19 @@ assert_nothing_left () {
   [ -z "$(fuse_daemons)" ]
   [ -z "$(fuse_mounts)" ]
   run_galley rm kept
+  assert_nothing_left
+}
+
+@test "fuse-overlayfs: cp into and export of a stopped container leave no daemon running" {
+  run_galley create --name stopped $RUN_IMAGE true
+  echo data > "$BATS_TEST_TMPDIR/f"
+  run_galley cp "$BATS_TEST_TMPDIR/f" stopped:/f
+  # the daemon ends with the process that mounted it, just after galley
+  wait_until no_fuse_daemons
+  galley export stopped > "$BATS_TEST_TMPDIR/out.tar"
+  tar -xOf "$BATS_TEST_TMPDIR/out.tar" f > "$BATS_TEST_TMPDIR/f.out"
+  assert_equal "$(cat "$BATS_TEST_TMPDIR/f.out")" data
+  wait_until no_fuse_daemons
+  run_galley rm stopped
   assert_nothing_left
 }
