@@ -13,6 +13,9 @@ Kinds:
               directory, a hardlink, a symlink, a setuid file and owners 0/1000
   multiarch   busybox as an index of linux/amd64 and linux/arm64/v8 (the arm64
               image has the same files and its own config)
+  owners      busybox plus one layer of the owners a distribution has: a
+              shadow file of group 42, a setuid-root program, a directory of
+              1:1 and one of 65534 (see `mkimage.py expected owners`)
 
 Usage:
   mkimage.py oci KIND DIR [--tag TAG] [--compression gzip|none]
@@ -184,6 +187,21 @@ def multilayer_layers (busybox):
   return [a, b, c]
 
 
+def owners_layer ():
+  """What keep-id must show with the image's own owners."""
+  o = Layer ("owners: shadow, setuid root, daemon and nobody")
+  o.dir ("etc")
+  o.file ("etc/shadow", "root:*:19000:0:99999:7:::\n", 0o640, 0, 42)
+  o.file ("etc/group", GROUP + "shadow:x:42:\ndaemon:x:1:\n")
+  o.dir ("usr")
+  o.dir ("usr/bin")
+  o.file ("usr/bin/suid-root", "#!/bin/sh\nid -u\n", 0o4755)
+  o.dir ("var")
+  o.dir ("var/daemon", 0o755, 1, 1)
+  o.dir ("var/nobody", 0o700, 65534, 65534)
+  return o
+
+
 EXPECTED = {
   "multilayer": """\
 # path type mode uid gid [content|target]   (uids as seen inside the container)
@@ -204,6 +222,14 @@ EXPECTED = {
 /data/suid f 4755 0 0
 /home/user/.profile f 0644 1000 1000 export GREETING=hello
 # absent: /data/remove-me /data/opq/old /data/dir/keep and every .wh.* name
+""",
+  "owners": """\
+# path type mode uid gid   (uids as seen inside the container)
+/etc d 0755 0 0
+/etc/shadow f 0640 0 42
+/usr/bin/suid-root f 4755 0 0
+/var/daemon d 0755 1 1
+/var/nobody d 0700 65534 65534
 """,
 }
 
@@ -294,6 +320,8 @@ def build_layers (kind, busybox):
   base = busybox_layer (busybox)
   if kind == "multilayer":
     return [base] + multilayer_layers (busybox)
+  if kind == "owners":
+    return [base, owners_layer ()]
   return [base]
 
 
@@ -407,7 +435,7 @@ def cmd_push (args):
 def main ():
   ap = argparse.ArgumentParser (description="Build galley's test images offline.")
   sub = ap.add_subparsers (dest="cmd", required=True)
-  kinds = ("busybox", "multilayer", "multiarch")
+  kinds = ("busybox", "multilayer", "multiarch", "owners")
 
   p = sub.add_parser ("oci", help="write or extend an OCI image layout")
   p.add_argument ("kind", choices=kinds)
