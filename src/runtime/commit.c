@@ -153,7 +153,7 @@ add_layer (const struct galley_paths *p, struct container_entry *e, struct image
     ret = add_flattened_layer (p, w, spec, o->message, err);
   else
     {
-      image_writer_set_source_idmap (w, &spec->map);
+      image_writer_set_source_idmap (w, run_spec_upper_map (spec));
       ret = image_writer_add_layer_dir (w, spec->upper_dir, NULL, o->message, err);
     }
   if (lock >= 0)

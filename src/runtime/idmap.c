@@ -321,6 +321,64 @@ idmap_keep_id (const struct idmap *base, uint32_t uid, uint32_t gid, struct idma
   return 0;
 }
 
+int
+idmap_compose (const struct idmap_range *store, size_t n_store, const struct idmap_range *ns, size_t n_ns,
+               struct idmap_range *out, size_t max)
+{
+  size_t i, j, n = 0;
+
+  for (i = 0; i < n_store; i++)
+    for (j = 0; j < n_ns; j++)
+      {
+        uint64_t lo = store[i].host_id > ns[j].host_id ? store[i].host_id : ns[j].host_id;
+        uint64_t s_end = (uint64_t)store[i].host_id + store[i].size,
+                 n_end = (uint64_t)ns[j].host_id + ns[j].size;
+        uint64_t hi = s_end < n_end ? s_end : n_end;
+        struct idmap_range r;
+
+        if (lo >= hi)
+          continue;
+        r.container_id = (uint32_t)(store[i].container_id + (lo - store[i].host_id));
+        r.host_id = (uint32_t)(ns[j].container_id + (lo - ns[j].host_id));
+        r.size = (uint32_t)(hi - lo);
+        if (n > 0 && (uint64_t)out[n - 1].container_id + out[n - 1].size == r.container_id
+            && (uint64_t)out[n - 1].host_id + out[n - 1].size == r.host_id)
+          {
+            out[n - 1].size += r.size;
+            continue;
+          }
+        if (n == max)
+          return -1;
+        out[n++] = r;
+      }
+  return (int)n;
+}
+
+static bool
+is_identity (const struct idmap_range *r, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (r[i].container_id != r[i].host_id)
+      return false;
+  return true;
+}
+
+int
+idmap_view_of (const struct idmap *store, const struct idmap *ns, struct idmap_view *out)
+{
+  int nu = idmap_compose (store->uid, store->n_uid, ns->uid, ns->n_uid, out->uid, IDMAP_VIEW_MAX_RANGES);
+  int ng = idmap_compose (store->gid, store->n_gid, ns->gid, ns->n_gid, out->gid, IDMAP_VIEW_MAX_RANGES);
+
+  /* Cannot happen for maps of at most IDMAP_MAX_RANGES ranges each.  */
+  if (nu < 0 || ng < 0)
+    abort ();
+  out->n_uid = (size_t)nu;
+  out->n_gid = (size_t)ng;
+  return is_identity (out->uid, out->n_uid) && is_identity (out->gid, out->n_gid) ? 0 : 1;
+}
+
 char *
 idmap_format (const struct idmap_range *ranges, size_t n)
 {

@@ -70,6 +70,32 @@ int64_t idmap_to_container (const struct idmap_range *ranges, size_t n, uint32_t
 int idmap_keep_id (const struct idmap *base, uint32_t uid, uint32_t gid, struct idmap *out,
                    galley_error_t *err);
 
+/* How files stored through map `store` (the layers, extracted with the
+ * user's own map) look in a user namespace with map `ns`: for each id i of
+ * store, the id that store's host id for i has in ns, as a range
+ * { .container_id = i, .host_id = the id in ns }.  Ids ns does not map are
+ * left out; adjacent ranges are merged.  Returns the number of ranges, or -1
+ * when there would be more than max.  */
+int idmap_compose (const struct idmap_range *store, size_t n_store, const struct idmap_range *ns, size_t n_ns,
+                   struct idmap_range *out, size_t max);
+
+/* Two ranges overlap in at most n_store + n_ns pieces.  */
+#define IDMAP_VIEW_MAX_RANGES (2 * IDMAP_MAX_RANGES)
+
+/* idmap_compose of the uids and of the gids.  */
+struct idmap_view
+{
+  struct idmap_range uid[IDMAP_VIEW_MAX_RANGES];
+  size_t n_uid;
+  struct idmap_range gid[IDMAP_VIEW_MAX_RANGES];
+  size_t n_gid;
+};
+
+/* The view of store's files from ns.  Returns 1 when ns sees them with other
+ * owners than store's own namespace does (keep-id rearranges the ids), 0
+ * when it sees them as stored (out is then the identity).  */
+int idmap_view_of (const struct idmap *store, const struct idmap *ns, struct idmap_view *out);
+
 /* Render ranges as the kernel's uid_map text ("0 1000 1\n1 100000 65536\n").
  * Returns a malloc'd string.  */
 char *idmap_format (const struct idmap_range *ranges, size_t n);

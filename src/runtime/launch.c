@@ -241,6 +241,7 @@ parse_userns (json_object *config, struct run_spec *spec, galley_error_t *err)
 {
   const char *mode = cfg_string (config, "UserNS");
   unsigned long uid = getuid (), gid = getgid ();
+  struct idmap_view view;
   struct idmap base;
 
   if (idmap_for_current_user (&spec->map, err) < 0)
@@ -267,6 +268,10 @@ parse_userns (json_object *config, struct run_spec *spec, galley_error_t *err)
   base = spec->map;
   if (idmap_keep_id (&base, (uint32_t)uid, (uint32_t)gid, &spec->map, err) < 0)
     return -1;
+  /* With a single-id map the user is every owner of the image, and stays so
+   * as uid U: nothing to show differently.  */
+  if (base.n_uid > 1 && idmap_view_of (&base, &spec->map, &view) > 0)
+    spec->store_map = base;
   if (spec->user == NULL && asprintf (&spec->user, "%lu:%lu", uid, gid) < 0)
     return galley_error_make (err, errno, "allocating");
   return 0;
@@ -317,6 +322,8 @@ choose_rootfs (const struct galley_paths *paths, json_object *config, const char
     return -1;
   if (rootfs_method_choose (paths, &spec->map, &spec->rootfs_method, &why, err) < 0)
     return -1;
+  if (spec->store_map.n_uid > 0)
+    spec->rootfs_method = rootfs_method_remapped (spec->rootfs_method);
   if (spec->rootfs_method == ROOTFS_METHOD_FUSE)
     spec->fuse_overlayfs = helper_find ("fuse-overlayfs");
   cdir = container_dir (paths, id);

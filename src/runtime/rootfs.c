@@ -193,6 +193,16 @@ fuse_usable (char **why)
   return true;
 }
 
+enum rootfs_method
+rootfs_method_remapped (enum rootfs_method m)
+{
+  _cleanup_free_ char *why = NULL;
+
+  if (m != ROOTFS_METHOD_NATIVE)
+    return m;
+  return fuse_usable (&why) ? ROOTFS_METHOD_FUSE : ROOTFS_METHOD_COPY;
+}
+
 static char cached_why[512];
 
 int

@@ -21,6 +21,15 @@ const char *rootfs_method_name (enum rootfs_method m);
 int rootfs_method_choose (const struct galley_paths *p, const struct idmap *map, enum rootfs_method *out,
                           const char **why, galley_error_t *err);
 
+/* The method for a rootfs shown through another map than its layers were
+ * stored with (run_spec.store_map, keep-id): the kernel's overlay cannot
+ * do that for an unprivileged user (an idmapped mount of a layer needs
+ * CAP_SYS_ADMIN over the layer's filesystem, and an overlay mount cannot be
+ * idmapped at all), so native becomes fuse-overlayfs, with its uid and gid
+ * mapping options, where it is usable, else a copy owned as the image says.
+ * Other methods stay.  */
+enum rootfs_method rootfs_method_remapped (enum rootfs_method m);
+
 /* For `galley info`: "native (overlay mounts in a user namespace work on this kernel)"...
  * Never fails (an explanation of the failure instead).  Static storage.  */
 const char *rootfs_method_explain (const struct galley_paths *p, const struct idmap *map);

@@ -34,7 +34,8 @@ struct link_seen
 
 struct copy_state
 {
-  int root_fd; /* the rootfs being built */
+  int root_fd;                   /* the rootfs being built */
+  const struct idmap_view *view; /* owners as seen -> as the image has them; NULL: kept */
   struct link_seen *links;
   size_t n_links, cap_links;
   char path[PATH_MAX]; /* the current entry, relative to root_fd */
@@ -112,6 +113,23 @@ copy_xattrs (int src, int dst)
       if (vlen >= 0)
         (void)fsetxattr (dst, name, value, (size_t)vlen, 0);
     }
+}
+
+/* A layer seen from a namespace with another map than it was stored
+ * through (rootfs_copy.h): the owner the image gives the entry.  */
+static void
+owner_in_image (const struct copy_state *c, struct stat *st)
+{
+  int64_t uid, gid;
+
+  if (c->view == NULL)
+    return;
+  uid = idmap_to_container (c->view->uid, c->view->n_uid, st->st_uid);
+  gid = idmap_to_container (c->view->gid, c->view->n_gid, st->st_gid);
+  if (uid >= 0)
+    st->st_uid = (uid_t)uid;
+  if (gid >= 0)
+    st->st_gid = (gid_t)gid;
 }
 
 /* Owner (chown clears set-id bits and file capabilities, so it goes first),
@@ -290,6 +308,7 @@ apply_entry (struct copy_state *c, int src_fd, int dst_fd, const char *name, gal
     return galley_error_make (err, errno, "%s/%s", c->path, name);
   if (whiteout_is_device (&st))
     return 0;
+  owner_in_image (c, &st);
   if (len + 1 + strlen (name) + 1 > sizeof c->path)
     return galley_error_make (err, ENAMETOOLONG, "%s/%s", c->path, name);
   if (len > 0)
@@ -351,10 +370,10 @@ apply_dir (struct copy_state *c, int src_fd, int dst_fd, galley_error_t *err)
   return 0;
 }
 
-int
-rootfs_copy_layers (char *const *layers, int dst_fd, galley_error_t *err)
+static int
+copy_layers (char *const *layers, int dst_fd, const struct idmap_view *view, galley_error_t *err)
 {
-  struct copy_state c = { .root_fd = dst_fd };
+  struct copy_state c = { .root_fd = dst_fd, .view = view };
   size_t i;
   int ret = 0;
 
@@ -366,11 +385,21 @@ rootfs_copy_layers (char *const *layers, int dst_fd, galley_error_t *err)
       c.path[0] = '\0';
       if (src < 0 || fstat (src, &st) < 0)
         ret = galley_error_make (err, errno, "opening layer %s", layers[i]);
-      else if (apply_dir (&c, src, dst_fd, err) < 0 || copy_metadata (src, dst_fd, &st, err) < 0)
-        ret = galley_error_wrap (err, "copying layer %s", layers[i]);
+      else
+        {
+          owner_in_image (&c, &st);
+          if (apply_dir (&c, src, dst_fd, err) < 0 || copy_metadata (src, dst_fd, &st, err) < 0)
+            ret = galley_error_wrap (err, "copying layer %s", layers[i]);
+        }
       links_clear (&c);
     }
   return ret;
+}
+
+int
+rootfs_copy_layers (char *const *layers, int dst_fd, galley_error_t *err)
+{
+  return copy_layers (layers, dst_fd, NULL, err);
 }
 
 /* In the user namespace: redo an interrupted copy, rename when complete.  */
@@ -380,6 +409,8 @@ copy_in_userns (void *arg, galley_error_t *err)
   const struct run_spec *spec = arg;
   _cleanup_free_ char *tmp = NULL;
   _cleanup_close_ int dst = -1;
+  struct idmap_view view;
+  bool remapped = spec->store_map.n_uid > 0 && idmap_view_of (&spec->store_map, &spec->map, &view) > 0;
 
   if (asprintf (&tmp, "%s.tmp", spec->rootfs_dir) < 0)
     return galley_error_make (err, errno, "allocating");
@@ -390,7 +421,7 @@ copy_in_userns (void *arg, galley_error_t *err)
   dst = open (tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dst < 0)
     return galley_error_make (err, errno, "opening %s", tmp);
-  if (rootfs_copy_layers (spec->lower_dirs, dst, err) < 0)
+  if (copy_layers (spec->lower_dirs, dst, remapped ? &view : NULL, err) < 0)
     return -1;
   if (fsync (dst) < 0 || rename (tmp, spec->rootfs_dir) < 0)
     return galley_error_make (err, errno, "renaming %s", tmp);

@@ -13,7 +13,9 @@
  * not exist yet, build it from spec->lower_dirs (bottom first) inside the
  * user namespace of spec->map; otherwise do nothing.  The copy is made in
  * a sibling "<rootfs_dir>.tmp" and renamed when complete, so an
- * interrupted copy is redone, never used.  */
+ * interrupted copy is redone, never used.  With spec->store_map (keep-id)
+ * the namespace sees the layers with other owners than the image gives
+ * them: the copy is owned as the image says (idmap_view_of).  */
 int rootfs_copy_ensure (const struct run_spec *spec, galley_error_t *err);
 
 /* The flattening itself, in the current namespace: apply the layers

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -33,33 +34,49 @@ fuse_binary (const struct run_spec *spec)
   return spec->fuse_overlayfs ? strdup (spec->fuse_overlayfs) : helper_find ("fuse-overlayfs");
 }
 
-/* "lowerdir=TOP:...:BOTTOM,upperdir=...,workdir=...", NULL when out of
- * memory.  */
+/* fuse-overlayfs' uidmapping=/gidmapping= value: "SEEN:SHOWN:SIZE:..." with
+ * SEEN the owner on disk as fuse-overlayfs sees it (in the container's
+ * namespace) and SHOWN the owner it reports, the image's.  */
+static void
+put_mapping (FILE *f, const char *option, const struct idmap_range *r, size_t n)
+{
+  size_t i;
+
+  fprintf (f, ",%s=", option);
+  for (i = 0; i < n; i++)
+    fprintf (f, "%s%" PRIu32 ":%" PRIu32 ":%" PRIu32, i ? ":" : "", r[i].host_id, r[i].container_id,
+             r[i].size);
+}
+
+/* "lowerdir=TOP:...:BOTTOM,upperdir=...,workdir=..." and, for a remapped
+ * rootfs (run_spec.store_map), the mapping options that show the layers
+ * with the image's owners; NULL when out of memory.  */
 static char *
 fuse_options (const struct run_spec *spec)
 {
-  size_t n = 0, i, len;
-  char *opts;
+  char *opts = NULL;
+  size_t len = 0, n = 0;
+  struct idmap_view view;
+  FILE *f = open_memstream (&opts, &len);
 
+  if (f == NULL)
+    return NULL;
   while (spec->lower_dirs[n] != NULL)
     n++;
-  len = 64 + strlen (spec->upper_dir) + strlen (spec->work_dir);
-  for (i = 0; i < n; i++)
-    len += strlen (spec->lower_dirs[i]) + 1;
-  opts = calloc (1, len);
-  if (opts == NULL)
-    return NULL;
-  strcpy (opts, "lowerdir=");
-  for (i = n; i > 0; i--)
+  fputs ("lowerdir=", f);
+  for (; n > 0; n--)
+    fprintf (f, "%s%s", spec->lower_dirs[n - 1], n > 1 ? ":" : "");
+  fprintf (f, ",upperdir=%s,workdir=%s", spec->upper_dir, spec->work_dir);
+  if (spec->store_map.n_uid > 0 && idmap_view_of (&spec->store_map, &spec->map, &view) > 0)
     {
-      strcat (opts, spec->lower_dirs[i - 1]);
-      if (i > 1)
-        strcat (opts, ":");
+      put_mapping (f, "uidmapping", view.uid, view.n_uid);
+      put_mapping (f, "gidmapping", view.gid, view.n_gid);
     }
-  strcat (opts, ",upperdir=");
-  strcat (opts, spec->upper_dir);
-  strcat (opts, ",workdir=");
-  strcat (opts, spec->work_dir);
+  if (fclose (f) != 0)
+    {
+      free (opts);
+      return NULL;
+    }
   return opts;
 }
 

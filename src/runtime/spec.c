@@ -18,6 +18,12 @@ mount_spec_clear (struct mount_spec *m)
   memset (m, 0, sizeof *m);
 }
 
+const struct idmap *
+run_spec_upper_map (const struct run_spec *s)
+{
+  return s->store_map.n_uid > 0 ? &s->store_map : &s->map;
+}
+
 void
 run_spec_clear (struct run_spec *s)
 {

@@ -61,6 +61,12 @@ struct run_spec
   char *id; /* 64 hex */
   char *name;
   struct idmap map;
+  /* keep-id over subordinate ids: the user's own map, which the image's
+   * layers were stored through and which map rearranges; the rootfs shows
+   * the layers through the difference (idmap_view_of), and its upper
+   * directory is written through this map too.  n_uid == 0 otherwise: the
+   * rootfs is seen as stored.  */
+  struct idmap store_map;
 
   /* rootfs */
   enum rootfs_method rootfs_method;
@@ -97,6 +103,10 @@ struct run_spec
 };
 
 void run_spec_clear (struct run_spec *s);
+
+/* The map the owners of the container's upper directory were written
+ * through: store_map when the rootfs is remapped, else map.  */
+const struct idmap *run_spec_upper_map (const struct run_spec *s);
 void mount_spec_clear (struct mount_spec *m);
 
 /* The container exit status for a waitpid status: the code, or 128+N.  */

@@ -37,10 +37,11 @@ kill_keepers () {
   for pid in $(keepers); do kill -KILL "$pid" 2> /dev/null || true; done
 }
 
-# A detached httpd named $1 serving "hello-from-$1", more run options after.
+# A detached httpd named $1 serving "hello-from-$1", more run options after
+# (from /tmp: a --userns=keep-id container may not write to /).
 start_web () {
   local name=$1
   shift
   run_galley run -d --name "$name" "$@" $RUN_IMAGE \
-    sh -c "mkdir -p /www && echo hello-from-$name > /www/index.html && exec httpd -f -p 8080 -h /www"
+    sh -c "mkdir -p /tmp/www && echo hello-from-$name > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www"
 }

@@ -114,14 +114,17 @@ test_lookups (void **state)
   assert_int_equal (idmap_to_container (r, 2, 5), -1);
 }
 
+/* User 1000 with the subordinate ids 100000-165535.  */
+static const struct idmap subid_user_1000 = { .uid = { { 0, 1000, 1 }, { 1, 100000, 65536 } },
+                                              .n_uid = 2,
+                                              .gid = { { 0, 1000, 1 }, { 1, 100000, 65536 } },
+                                              .n_gid = 2,
+                                              .source = IDMAP_SOURCE_SUBID_FILE };
+
 static void
 test_keep_id (void **state)
 {
-  struct idmap base = { .uid = { { 0, 1000, 1 }, { 1, 100000, 65536 } },
-                        .n_uid = 2,
-                        .gid = { { 0, 1000, 1 }, { 1, 100000, 65536 } },
-                        .n_gid = 2,
-                        .source = IDMAP_SOURCE_SUBID_FILE };
+  struct idmap base = subid_user_1000;
   struct idmap out;
   galley_error_t err = NULL;
 
@@ -154,6 +157,62 @@ test_keep_id (void **state)
 }
 
 static void
+assert_range (const struct idmap_range *r, uint32_t container_id, uint32_t host_id, uint32_t size)
+{
+  assert_int_equal (r->container_id, container_id);
+  assert_int_equal (r->host_id, host_id);
+  assert_int_equal (r->size, size);
+}
+
+static void
+test_view_of_keep_id (void **state)
+{
+  struct idmap base = subid_user_1000;
+  struct idmap kid;
+  struct idmap_view v;
+  galley_error_t err = NULL;
+
+  /* The store seen from its own namespace: as stored.  */
+  assert_int_equal (idmap_view_of (&base, &base, &v), 0);
+  assert_int_equal (v.n_uid, 1);
+  assert_range (&v.uid[0], 0, 0, 65537);
+
+  /* keep-id: image root (stored as the user) is the user's id 1000 in the
+   * namespace, image ids 1..1000 are one below, the rest where they were.  */
+  assert_int_equal (idmap_keep_id (&base, 1000, 1000, &kid, &err), 0);
+  assert_int_equal (idmap_view_of (&base, &kid, &v), 1);
+  assert_int_equal (v.n_uid, 3);
+  assert_range (&v.uid[0], 0, 1000, 1);
+  assert_range (&v.uid[1], 1, 0, 1000);
+  assert_range (&v.uid[2], 1001, 1001, 64536);
+  assert_int_equal (v.n_gid, 3);
+
+  /* Two subordinate ranges, the user beyond them.  */
+  base.uid[1].size = 10;
+  base.uid[2] = (struct idmap_range){ 11, 200000, 10 };
+  base.n_uid = 3;
+  assert_int_equal (idmap_keep_id (&base, 50, 1000, &kid, &err), 0);
+  assert_int_equal (idmap_view_of (&base, &kid, &v), 1);
+  assert_int_equal (v.n_uid, 2);
+  assert_range (&v.uid[0], 0, 50, 1);
+  assert_range (&v.uid[1], 1, 0, 20);
+}
+
+static void
+test_compose_limit (void **state)
+{
+  struct idmap_range store[] = { { 0, 100, 4 } };
+  struct idmap_range ns[] = { { 10, 100, 1 }, { 20, 101, 1 }, { 30, 102, 1 }, { 40, 103, 1 } };
+  struct idmap_range out[4];
+
+  assert_int_equal (idmap_compose (store, 1, ns, 4, out, 4), 4);
+  assert_range (&out[3], 3, 40, 1);
+  assert_int_equal (idmap_compose (store, 1, ns, 4, out, 3), -1);
+  /* An id ns does not map is left out.  */
+  assert_int_equal (idmap_compose (store, 1, ns, 2, out, 4), 2);
+}
+
+static void
 test_format (void **state)
 {
   struct idmap_range r[] = { { 0, 1000, 1 }, { 1, 100000, 65536 } };
@@ -174,6 +233,8 @@ main (void)
     cmocka_unit_test (test_append_overflow),
     cmocka_unit_test (test_lookups),
     cmocka_unit_test (test_keep_id),
+    cmocka_unit_test (test_view_of_keep_id),
+    cmocka_unit_test (test_compose_limit),
     cmocka_unit_test (test_format),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
