@@ -146,6 +146,8 @@ run_config (struct build *b, struct stage_state *st, const struct run_step *rs)
   json_object_object_add (c, "Entrypoint", json_object_new_array ());
   json_object_object_add (c, "Command", json_from_strv (rs->argv));
   json_object_object_add (c, "Pull", json_object_new_string ("never"));
+  /* A numeric USER gets no /etc/passwd entry in the layer (buildah's).  */
+  json_object_object_add (c, "Passwd", json_object_new_boolean (false));
   if (b->o->network && strcmp (b->o->network, "private") != 0)
     json_object_object_add (c, "Network", json_object_new_string (b->o->network));
   /* Build ARGs are in the environment unless an ENV of the same name

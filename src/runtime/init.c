@@ -35,6 +35,7 @@
 #include "runtime/masks.h"
 #include "runtime/mounts.h"
 #include "runtime/passwd.h"
+#include "runtime/passwd_add.h"
 #include "runtime/reaper.h"
 #include "runtime/rootfs.h"
 #include "runtime/seccomp_cache.h"
@@ -324,7 +325,7 @@ prepare_rootfs (const struct init_args *a, int *slave, galley_error_t *err)
     return -1;
   if (mounts_fill_volumes (rootfd, spec, err) < 0 || mounts_standard (rootfd, spec, err) < 0
       || devices_bind (rootfd, spec->devices, spec->n_devices, err) < 0 || mounts_user (rootfd, spec, err) < 0
-      || masks_apply (rootfd, spec->privileged, err) < 0)
+      || masks_apply (rootfd, spec->privileged, err) < 0 || passwd_add_entries (rootfd, spec, err) < 0)
     return -1;
   if (spec->tty && setup_pty (rootfd, a->channel, slave, err) < 0)
     return -1;

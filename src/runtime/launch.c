@@ -250,6 +250,9 @@ parse_userns (json_object *config, struct run_spec *spec, galley_error_t *err)
     return 0;
   if (strncmp (mode, "keep-id", 7) != 0 || (mode[7] != '\0' && mode[7] != ':'))
     return galley_error_make (err, 0, "--userns %s: supported modes are keep-id[:uid=U,gid=G]", mode);
+  /* keep-id's own user gets entries; a chosen uid= only a numeric one.  */
+  if (mode[7] == '\0' && passwd_host_user_current (&spec->keep_user, err) < 0)
+    return -1;
   if (mode[7] == ':')
     {
       _cleanup_free_ char *opts = strdup (mode + 8);
@@ -342,6 +345,7 @@ choose_rootfs (const struct galley_paths *paths, json_object *config, const char
 static int
 spec_begin (json_object *config, const char *id, struct run_spec *spec, galley_error_t *err)
 {
+  json_object *passwd;
   const char *v;
 
   memset (spec, 0, sizeof *spec);
@@ -350,6 +354,8 @@ spec_begin (json_object *config, const char *id, struct run_spec *spec, galley_e
     spec->name = strdup (v);
   if ((v = cfg_string (config, "User")))
     spec->user = strdup (v);
+  spec->no_passwd_entries =
+      json_object_object_get_ex (config, "Passwd", &passwd) && ! json_object_get_boolean (passwd);
   return parse_userns (config, spec, err);
 }
 

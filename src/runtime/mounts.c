@@ -285,8 +285,8 @@ attrs_of (const struct mount_spec *m)
   return a;
 }
 
-static bool
-user_mounts_over (const struct run_spec *spec, const char *dst)
+bool
+mounts_user_mount_at (const struct run_spec *spec, const char *dst)
 {
   size_t i;
 
@@ -307,7 +307,7 @@ bind_state_file (int rootfd, const struct run_spec *spec, const char *name, cons
   _cleanup_free_ char *src = NULL;
   _cleanup_close_ int fd = -1;
 
-  if (spec->state_dir == NULL || user_mounts_over (spec, dst))
+  if (spec->state_dir == NULL || mounts_user_mount_at (spec, dst))
     return 0;
   if (asprintf (&src, "%s/%s", spec->state_dir, name) < 0)
     return galley_error_make (err, errno, "allocating");
@@ -403,7 +403,7 @@ mounts_user (int rootfd, const struct run_spec *spec, galley_error_t *err)
 
   if (spec->read_only)
     for (i = 0; i < sizeof ro_tmpfs / sizeof ro_tmpfs[0]; i++)
-      if (! user_mounts_over (spec, ro_tmpfs[i][0])
+      if (! mounts_user_mount_at (spec, ro_tmpfs[i][0])
           && fs_at_path (rootfd, ro_tmpfs[i][0], "tmpfs", ro_tmpfs[i][1],
                          MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, err)
                  < 0)

@@ -43,6 +43,9 @@ int mounts_fill_volumes (int rootfd, const struct run_spec *spec, galley_error_t
  * from spec->state_dir, and with --read-only the tmpfs on /run, /tmp, /var/tmp.  */
 int mounts_user (int rootfd, const struct run_spec *spec, galley_error_t *err);
 
+/* Does one of the user's mounts (-v, --mount, --tmpfs) have destination dst?  */
+bool mounts_user_mount_at (const struct run_spec *spec, const char *dst);
+
 /* Make the root mount (rootfd's mount) read-only, not its submounts.  */
 int mounts_root_readonly (int rootfd, galley_error_t *err);
 

@@ -10,6 +10,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <linux/openat2.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -37,6 +39,39 @@ passwd_spec_is_root (const char *spec)
 }
 
 void
+passwd_host_user_clear (struct passwd_host_user *u)
+{
+  free (u->name);
+  free (u->gecos);
+  free (u->home);
+  free (u->group);
+  memset (u, 0, sizeof *u);
+}
+
+int
+passwd_host_user_current (struct passwd_host_user *out, galley_error_t *err)
+{
+  struct passwd *pw = getpwuid (getuid ());
+  struct group *gr = pw ? getgrgid (getgid ()) : NULL;
+
+  memset (out, 0, sizeof *out);
+  if (pw == NULL || gr == NULL)
+    return 0;
+  out->uid = pw->pw_uid;
+  out->gid = gr->gr_gid;
+  out->name = strdup (pw->pw_name);
+  out->gecos = strndup (pw->pw_gecos ? pw->pw_gecos : "", strcspn (pw->pw_gecos ? pw->pw_gecos : "", ","));
+  out->home = strdup (pw->pw_dir ? pw->pw_dir : "/");
+  out->group = strdup (gr->gr_name);
+  if (out->name == NULL || out->gecos == NULL || out->home == NULL || out->group == NULL)
+    {
+      passwd_host_user_clear (out);
+      return galley_error_make (err, ENOMEM, "allocating");
+    }
+  return 0;
+}
+
+void
 passwd_user_clear (struct passwd_user *u)
 {
   free (u->name);
@@ -45,9 +80,8 @@ passwd_user_clear (struct passwd_user *u)
   memset (u, 0, sizeof *u);
 }
 
-/* Read rootfs/relpath; a missing file reads as empty (*out NULL).  */
-static int
-read_in_root (int rootfs_fd, const char *relpath, char **out, galley_error_t *err)
+int
+passwd_read_in_root (int rootfs_fd, const char *relpath, char **out, galley_error_t *err)
 {
   _cleanup_close_ int fd =
       fs_open_in_root (rootfs_fd, relpath, O_RDONLY | O_NOCTTY | O_NONBLOCK, RESOLVE_NO_MAGICLINKS);
@@ -121,6 +155,31 @@ parse_id (const char *s, uint32_t *out)
   if (errno != 0 || *end != '\0' || v >= UINT32_MAX)
     return -1;
   *out = (uint32_t)v;
+  return 0;
+}
+
+int
+passwd_lookup (const char *text, const char *spec, uint32_t *id)
+{
+  const char *line = text;
+  uint32_t want, got;
+  bool numeric = parse_id (spec, &want) == 0;
+
+  while (line != NULL && *line != '\0')
+    {
+      const char *end = strchr (line, '\n');
+      _cleanup_free_ char *copy = strndup (line, end ? (size_t)(end - line) : strlen (line));
+      char *f[4];
+
+      line = end ? end + 1 : NULL;
+      if (copy == NULL || copy[0] == '#' || split_fields (copy, f, 4) < 3 || parse_id (f[2], &got) < 0)
+        continue;
+      if (strcmp (f[0], spec) == 0 || (numeric && got == want))
+        {
+          *id = got;
+          return 1;
+        }
+    }
   return 0;
 }
 
@@ -235,7 +294,7 @@ resolve_group (int rootfs_fd, const char *group, struct passwd_user *out, galley
       out->gid = gid;
       return 0;
     }
-  if (read_in_root (rootfs_fd, "etc/group", &text, err) < 0)
+  if (passwd_read_in_root (rootfs_fd, "etc/group", &text, err) < 0)
     return -1;
   if (text == NULL || scan_groups (text, group, NULL, &out->gid, out, err) != 1)
     return galley_error_make (err, 0, "unable to find group %s: no matching entries in group file", group);
@@ -266,7 +325,7 @@ passwd_resolve_user (int rootfs_fd, const char *spec, struct passwd_user *out, g
     }
   /* "" (no --user, or ":group") is uid 0, looked up by id like any number.  */
   by_name = user[0] != '\0' && parse_id (user, &uid) < 0;
-  if (read_in_root (rootfs_fd, "etc/passwd", &passwd_text, err) < 0)
+  if (passwd_read_in_root (rootfs_fd, "etc/passwd", &passwd_text, err) < 0)
     goto fail;
   found = passwd_text != NULL && find_passwd (passwd_text, by_name ? user : NULL, &uid, out);
   if (! found)
@@ -290,7 +349,7 @@ passwd_resolve_user (int rootfs_fd, const char *spec, struct passwd_user *out, g
     {
       _cleanup_free_ char *group_text = NULL;
 
-      if (read_in_root (rootfs_fd, "etc/group", &group_text, err) < 0
+      if (passwd_read_in_root (rootfs_fd, "etc/group", &group_text, err) < 0
           || scan_groups (group_text, NULL, out->name, NULL, out, err) < 0)
         goto fail;
     }

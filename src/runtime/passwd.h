@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "util/error.h"
@@ -28,6 +29,34 @@ struct passwd_user
  * podman's: "unable to find user foo: no matching entries in passwd file".  */
 int passwd_resolve_user (int rootfs_fd, const char *spec, struct passwd_user *out, galley_error_t *err);
 void passwd_user_clear (struct passwd_user *u);
+
+/* Read /relpath of the container's root rootfs_fd (RESOLVE_IN_ROOT, a
+ * regular file, size-capped): *out NUL-terminated, or NULL when the file
+ * does not exist.  */
+int passwd_read_in_root (int rootfs_fd, const char *relpath, char **out, galley_error_t *err);
+
+/* runc's lookup of a user or group by "name or number" in the text of an
+ * /etc/passwd or /etc/group (text may be NULL): the first entry named spec,
+ * or, when spec is a decimal id, with that id.  Returns 1 with the entry's
+ * id in *id, or 0.  */
+int passwd_lookup (const char *text, const char *spec, uint32_t *id);
+
+/* The calling user as the host's passwd and group databases name it: what
+ * --userns=keep-id adds to the container's files (passwd_add.h).  */
+struct passwd_host_user
+{
+  char *name;  /* NULL: not known to the host (nothing is added) */
+  char *gecos; /* up to the first ',' */
+  char *home;
+  char *group; /* the primary group's name */
+  uid_t uid;
+  gid_t gid;
+};
+
+/* Fill *out for getuid()/getgid(); a user or group the host does not know
+ * leaves out->name NULL.  Fails only on allocation.  */
+int passwd_host_user_current (struct passwd_host_user *out, galley_error_t *err);
+void passwd_host_user_clear (struct passwd_host_user *u);
 
 /* true when spec means root (NULL, "", "root", "0", "0:...", "root:...",
  * ":group"), podman's test for the capability rule.

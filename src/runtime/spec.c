@@ -31,6 +31,7 @@ run_spec_clear (struct run_spec *s)
 
   free (s->id);
   free (s->name);
+  passwd_host_user_clear (&s->keep_user);
   free (s->rootfs_dir);
   cleanup_strvp (&s->lower_dirs);
   free (s->upper_dir);

@@ -15,6 +15,7 @@
 #include "runtime/envfile.h"
 #include "runtime/idmap.h"
 #include "runtime/network.h"
+#include "runtime/passwd.h"
 #include "runtime/ulimit.h"
 #include "util/error.h"
 
@@ -67,6 +68,10 @@ struct run_spec
    * directory is written through this map too.  n_uid == 0 otherwise: the
    * rootfs is seen as stored.  */
   struct idmap store_map;
+  /* keep-id without uid=/gid=: the calling user, whom the container's
+   * /etc/passwd and /etc/group name (passwd_add.h); name NULL otherwise.  */
+  struct passwd_host_user keep_user;
+  bool no_passwd_entries; /* add none at all (build's RUN) */
 
   /* rootfs */
   enum rootfs_method rootfs_method;

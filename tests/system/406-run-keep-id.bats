@@ -87,3 +87,82 @@ with_method () {
   run_galley run --rm --network none --userns keep-id localhost/owners sh -c 'touch /etc/x && echo written'
   assert_output_equals "written"
 }
+
+@test "keep-id: the user's passwd and group entries, whoami and HOME (as podman)" {
+  local name gname gecos
+  name=$(id -un)
+  gname=$(id -gn)
+  gecos=$(getent passwd "$name" | cut -d: -f5)
+  run_galley run --rm --network none --userns keep-id $RUN_IMAGE \
+    sh -c 'id -un; whoami; echo "$HOME"; grep "^$(id -un):" /etc/passwd; grep ":$(id -g):" /etc/group'
+  assert_equal "$output" "$name
+$name
+/
+$name:*:$(id -u):$(id -g):$gecos:/:/bin/sh
+$gname:x:$(id -g):$name"
+  # home: the working directory, unless the user's own home is mounted
+  run_galley run --rm --network none --userns keep-id -w /tmp $RUN_IMAGE sh -c 'echo "$HOME"; echo ~'
+  assert_equal "$output" "/tmp
+/tmp"
+  mkdir "$BATS_TEST_TMPDIR/home"
+  run_galley run --rm --network none --userns keep-id -v "$BATS_TEST_TMPDIR/home:$HOME" $RUN_IMAGE \
+    sh -c 'echo "$HOME"; pwd'
+  assert_equal "$output" "$HOME
+/"
+  # -e HOME wins over the entry
+  run_galley run --rm --network none --userns keep-id -e HOME=/elsewhere $RUN_IMAGE sh -c 'echo "$HOME"'
+  assert_equal "$output" "/elsewhere"
+}
+
+@test "keep-id: the entries are added once, seen by exec, and kept out of a read-only rootfs" {
+  local name
+  name=$(id -un)
+  run_galley run --name k --network none --userns keep-id $RUN_IMAGE grep -c "^$name:" /etc/passwd
+  assert_equal "$output" "1"
+  run_galley start -a k
+  assert_equal "$output" "1"
+  galley run -d --name kx --network none --userns keep-id $RUN_IMAGE sleep 1000 > /dev/null
+  run_galley exec kx whoami
+  assert_equal "$output" "$name"
+  run_galley run --name ro --network none --read-only --userns keep-id $RUN_IMAGE \
+    sh -c 'whoami; grep -c "^$(id -un):" /etc/passwd'
+  assert_equal "$output" "$name
+1"
+  run_galley diff ro
+  assert_output_not_contains "/etc/passwd"
+  run_galley rm -f -t 0 kx
+}
+
+@test "keep-id:uid=,gid=: a numeric entry for the chosen ids (as podman)" {
+  run_galley run --rm --network none --userns keep-id:uid=2000,gid=3000 $RUN_IMAGE \
+    sh -c 'id -u; id -g; whoami; grep "^2000:" /etc/passwd; grep "^3000:" /etc/group'
+  assert_equal "$output" "2000
+3000
+2000
+2000:*:2000:3000:container user:/:/bin/sh
+3000:x:3000:2000"
+  # an id the image names already gets no entry
+  run_galley run --rm --network none --userns keep-id:uid=1000,gid=1000 $RUN_IMAGE \
+    sh -c 'whoami; echo "$HOME"; grep -c ":1000:" /etc/passwd'
+  assert_equal "$output" "user
+/home/user
+1"
+}
+
+@test "run --user with a uid the image does not name: a passwd entry (as podman)" {
+  skip_if_no_subids # uid 2000 must be mapped
+  run_galley run --rm --network none --user 2000 $RUN_IMAGE \
+    sh -c 'whoami; grep "^2000:" /etc/passwd; grep "^2000:" /etc/group'
+  assert_equal "$output" "2000
+2000:*:2000:0:container user:/:/bin/sh
+2000:x:2000:2000"
+}
+
+@test "build: a RUN as a numeric USER adds no passwd entry to the image (as buildah)" {
+  mkdir "$BATS_TEST_TMPDIR/ctx"
+  printf 'FROM %s\nUSER 2000\nRUN true\n' "$RUN_IMAGE" > "$BATS_TEST_TMPDIR/ctx/Containerfile"
+  run_galley build -q -t numeric-user "$BATS_TEST_TMPDIR/ctx"
+  run_galley run --rm --network none --user 0 numeric-user sh -c 'grep -c "^2000:" /etc/passwd /etc/group || true'
+  assert_equal "$output" "/etc/passwd:0
+/etc/group:0"
+}

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "runtime/passwd.h"
+#include "runtime/passwd_add.h"
 #include "util/fs.h"
 
 static char rootfs[] = "/tmp/galley-test-passwd-XXXXXX";
@@ -236,13 +237,90 @@ test_spec_is_root (void **state)
   assert_false (passwd_spec_is_root ("rooter"));
 }
 
+static const char image_passwd[] = "root:x:0:0:root:/root:/bin/sh\n"
+                                   "bob:x:1000:1000:Bob:/home/bob:/bin/sh\n";
+static const char image_group[] = "root:x:0:\n"
+                                  "staff:x:50:\n"
+                                  "bob:x:1000:\n";
+
+/* passwd_additions_compute's two texts for user (and keep, if any).  */
+static void
+assert_additions (const char *user, const struct passwd_host_user *keep, const char *passwd_add,
+                  const char *group_add)
+{
+  struct passwd_additions a = { .user = user, .keep = keep, .keep_home = "/home/alice", .workdir = "/w" };
+  char *pw = NULL, *gr = NULL;
+  galley_error_t err = NULL;
+
+  assert_int_equal (passwd_additions_compute (&a, image_passwd, image_group, &pw, &gr, &err), 0);
+  assert_string_equal (pw, passwd_add);
+  assert_string_equal (gr, group_add);
+  free (pw);
+  free (gr);
+}
+
+static void
+test_additions_numeric_user (void **state)
+{
+  assert_additions (NULL, NULL, "", "");
+  assert_additions ("bob", NULL, "", "");
+  assert_additions ("1000", NULL, "", "");
+  assert_additions ("2000", NULL, "2000:*:2000:0:container user:/w:/bin/sh\n", "2000:x:2000:2000\n");
+  assert_additions ("2000:3000", NULL, "2000:*:2000:3000:container user:/w:/bin/sh\n", "3000:x:3000:2000\n");
+  /* a group the image names: its gid, no group entry */
+  assert_additions ("2000:staff", NULL, "2000:*:2000:50:container user:/w:/bin/sh\n", "");
+  assert_additions ("2000:50", NULL, "2000:*:2000:50:container user:/w:/bin/sh\n", "");
+  /* an unknown group name: no entry (resolving the user reports it) */
+  assert_additions ("2000:nosuch", NULL, "", "");
+  assert_additions ("bob:3000", NULL, "", "3000:x:3000:bob\n");
+}
+
+static void
+test_additions_keep_id (void **state)
+{
+  struct passwd_host_user alice = { "alice", "Alice A", "/home/alice", "alices", 1500, 1600 };
+  struct passwd_host_user bob = { "bob", "", "/home/bob", "staff", 1000, 50 };
+  struct passwd_host_user by_id = { "other", "", "/home/other", "others", 1000, 1000 };
+
+  assert_additions ("1500:1600", &alice, "alice:*:1500:1600:Alice A:/home/alice:/bin/sh\n",
+                    "alices:x:1600:alice\n");
+  /* named by the image already, by name or by id */
+  assert_additions ("1000:50", &bob, "", "");
+  assert_additions ("1000:1000", &by_id, "", "");
+  /* --user beside keep-id: its own entry too */
+  assert_additions ("3000", &alice,
+                    "alice:*:1500:1600:Alice A:/home/alice:/bin/sh\n"
+                    "3000:*:3000:0:container user:/w:/bin/sh\n",
+                    "alices:x:1600:alice\n3000:x:3000:3000\n");
+}
+
+static void
+test_lookup (void **state)
+{
+  uint32_t id = 0;
+
+  assert_int_equal (passwd_lookup (image_passwd, "bob", &id), 1);
+  assert_int_equal (id, 1000);
+  assert_int_equal (passwd_lookup (image_passwd, "0", &id), 1);
+  assert_int_equal (id, 0);
+  assert_int_equal (passwd_lookup (image_passwd, "1001", &id), 0);
+  assert_int_equal (passwd_lookup (NULL, "root", &id), 0);
+  assert_int_equal (passwd_lookup ("# bob:x:7:7\nbroken\n", "bob", &id), 0);
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_named_user_with_groups), cmocka_unit_test (test_numeric_and_default),
-    cmocka_unit_test (test_explicit_group),         cmocka_unit_test (test_errors),
-    cmocka_unit_test (test_hostile_rootfs),         cmocka_unit_test (test_spec_is_root),
+    cmocka_unit_test (test_named_user_with_groups),
+    cmocka_unit_test (test_numeric_and_default),
+    cmocka_unit_test (test_explicit_group),
+    cmocka_unit_test (test_errors),
+    cmocka_unit_test (test_hostile_rootfs),
+    cmocka_unit_test (test_spec_is_root),
+    cmocka_unit_test (test_additions_numeric_user),
+    cmocka_unit_test (test_additions_keep_id),
+    cmocka_unit_test (test_lookup),
   };
 
   return cmocka_run_group_tests (tests, setup, teardown);
