@@ -147,8 +147,8 @@ static const struct mount_word
   { "cached", IN_V, G_NONE, A_IGNORE, V_NONE, false, 0, NULL },
   { "delegated", IN_V, G_NONE, A_IGNORE, V_NONE, false, 0, NULL },
   { "consistency", IN_M, G_NONE, A_IGNORE, V_ANY, false, 0, NULL },
-  { "tmpcopyup", IN_TMPFS | IN_M_TMPFS, G_TMPCOPYUP, A_IGNORE, V_NONE, false, 0, NULL },
-  { "notmpcopyup", IN_TMPFS | IN_M_TMPFS, G_TMPCOPYUP, A_IGNORE, V_NONE, false, 0, NULL },
+  { "tmpcopyup", IN_TMPFS | IN_M_TMPFS, G_TMPCOPYUP, A_COPY, V_NONE, true, 0, NULL },
+  { "notmpcopyup", IN_TMPFS | IN_M_TMPFS, G_TMPCOPYUP, A_COPY, V_NONE, false, 0, NULL },
   { "size", IN_TMPFS, G_SIZE, A_TMPFS_DATA, V_REQUIRED, false, 0, "size" },
   { "mode", IN_TMPFS, G_MODE, A_TMPFS_DATA, V_REQUIRED, false, 0, "mode" },
   { "nr_inodes", IN_TMPFS, G_NR_INODES, A_TMPFS_DATA, V_REQUIRED, false, 0, "nr_inodes" },
@@ -466,6 +466,7 @@ mount_parse_tmpfs (const char *arg, struct mount_spec *out, galley_error_t *err)
   memset (out, 0, sizeof *out);
   out->kind = MOUNT_KIND_TMPFS;
   out->flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+  out->copy_up = true; /* tmpcopyup, podman's default */
   if (parse_tmpfs (arg, out, err) < 0)
     {
       mount_spec_clear (out);
@@ -492,7 +493,8 @@ parse_mount_words (char **items, const char *type_item, struct mount_spec *out, 
   out->kind = wp.where == IN_M_TMPFS ? MOUNT_KIND_TMPFS : MOUNT_KIND_BIND;
   if (wp.where == IN_M_TMPFS)
     out->flags = MS_NOSUID | MS_NODEV;
-  out->copy_up = wp.where == IN_M_VOLUME;
+  /* a volume is filled when new, a tmpfs always (tmpcopyup) */
+  out->copy_up = wp.where == IN_M_VOLUME || wp.where == IN_M_TMPFS;
   for (i = 0; items[i] != NULL; i++)
     if (items[i] != type_item && apply_word (&wp, items[i], out, err) < 0)
       return -1;

@@ -354,6 +354,32 @@ fill_volume (int rootfd, const struct run_spec *spec, const struct mount_spec *m
   return 0;
 }
 
+/* tmpcopyup, as runc's: the new tmpfs starts with what the image (or a
+ * `cp` into the container before it started) has at its destination.  */
+static int
+tmpfs_mount (int rootfd, const struct mount_spec *m, int target_fd, galley_error_t *err)
+{
+  _cleanup_close_ int below = -1, tmpfs = -1;
+  struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+  unsigned attrs = attrs_of (m);
+
+  if (m->copy_up)
+    below = openat (target_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  /* a read-only tmpfs is filled first, then made read-only */
+  if (mounts_fs_at ("tmpfs", m->data, below >= 0 ? attrs & ~MOUNT_ATTR_RDONLY : attrs, target_fd, err) < 0)
+    return galley_error_wrap (err, "mounting tmpfs on %s", m->destination);
+  if (below < 0)
+    return 0;
+  tmpfs = mounts_open_in_root (rootfd, m->destination, O_RDONLY | O_DIRECTORY, RESOLVE_NO_MAGICLINKS);
+  if (tmpfs < 0)
+    return galley_error_make (err, errno, "opening the tmpfs on %s", m->destination);
+  if (volume_copy_up (below, tmpfs, err) < 0)
+    return galley_error_wrap (err, "copying %s into its tmpfs", m->destination);
+  if ((attrs & MOUNT_ATTR_RDONLY) && mount_setattr (tmpfs, "", AT_EMPTY_PATH, &ro, sizeof ro) < 0)
+    return galley_error_make (err, errno, "making the tmpfs on %s read-only", m->destination);
+  return 0;
+}
+
 static int
 user_mount (int rootfd, const struct run_spec *spec, const struct mount_spec *m, galley_error_t *err)
 {
@@ -371,11 +397,7 @@ user_mount (int rootfd, const struct run_spec *spec, const struct mount_spec *m,
   if (fd < 0)
     return galley_error_wrap (err, "mounting %s", m->destination);
   if (m->kind == MOUNT_KIND_TMPFS)
-    {
-      if (mounts_fs_at ("tmpfs", m->data, attrs_of (m), fd, err) < 0)
-        return galley_error_wrap (err, "mounting tmpfs on %s", m->destination);
-      return 0;
-    }
+    return tmpfs_mount (rootfd, m, fd, err);
   if (mounts_bind_at (m->source, m->recursive, attrs_of (m), fd, err) < 0)
     return galley_error_wrap (err, "mounting %s on %s", m->source, m->destination);
   return 0;
@@ -387,7 +409,8 @@ mounts_fill_volumes (int rootfd, const struct run_spec *spec, galley_error_t *er
   size_t i;
 
   for (i = 0; i < spec->n_mounts; i++)
-    if ((spec->mounts[i].copy_up || spec->mounts[i].chown_to_user || spec->mounts[i].set_owner)
+    if (spec->mounts[i].kind == MOUNT_KIND_BIND
+        && (spec->mounts[i].copy_up || spec->mounts[i].chown_to_user || spec->mounts[i].set_owner)
         && fill_volume (rootfd, spec, &spec->mounts[i], err) < 0)
       return -1;
   return 0;

@@ -44,7 +44,8 @@ struct mount_spec
   char *data;          /* tmpfs: "size=...,mode=..." */
   char *volume;        /* a named volume's name */
   bool anonymous;      /* a volume without a name yet (-v /dst) */
-  bool copy_up;        /* a volume: fill it from the image at destination when empty */
+  bool copy_up;        /* a volume (when empty) or a tmpfs (tmpcopyup, the default): filled from the
+                        * image's directory at destination */
   bool chown_to_user;  /* a volume with :U: chown it to the container's user */
   bool set_owner;      /* a volume created with o=uid=,gid=: its root belongs to them */
   uid_t owner_uid;
