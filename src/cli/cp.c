@@ -29,9 +29,9 @@ cli_cmd_cp (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
   _cleanup_free_ char *src_ctr = NULL, *dst_ctr = NULL;
   struct container_entry e = { 0 };
   struct run_spec spec = { 0 };
-  const char *src_path = NULL, *dst_path = NULL, *ctr_path;
+  struct copy_request req = { 0 };
+  const char *src_path = NULL, *dst_path = NULL;
   int ret = -1;
-  bool to_container;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   if (cli_parse_no_options (&p, 2, 2, err) < 0)
@@ -45,11 +45,13 @@ cli_cmd_cp (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
                               src_ctr ? "between containers" : "between host paths");
   if (strcmp (argv[p.optind], "-") == 0 || strcmp (argv[p.optind + 1], "-") == 0)
     return galley_error_make (err, 0, "cp: tar streams on stdin/stdout are not supported yet");
-  to_container = dst_ctr != NULL;
-  ctr_path = to_container ? dst_path : src_path;
-  if (ctr_path[0] == '\0')
+  req.to_container = dst_ctr != NULL;
+  req.host_path = req.to_container ? argv[p.optind] : argv[p.optind + 1];
+  req.ctr_name = req.to_container ? dst_ctr : src_ctr;
+  req.ctr_path = req.to_container ? dst_path : src_path;
+  if (req.ctr_path[0] == '\0')
     return galley_error_make (err, 0, "cp: empty container path");
-  if (container_find (&ctx->paths, to_container ? dst_ctr : src_ctr, &e, err) < 0)
+  if (container_find (&ctx->paths, req.ctr_name, &e, err) < 0)
     return -1;
   if (run_build_spec (&ctx->paths, e.config, e.id, &spec, err) == 0)
     {
@@ -57,8 +59,7 @@ cli_cmd_cp (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
       if (e.state.status != CONTAINER_STATUS_RUNNING && e.state.status != CONTAINER_STATUS_PAUSED
           && run_prepare_runtime (&ctx->paths, e.config, &spec, err) < 0)
         goto out;
-      ret = container_copy (&ctx->paths, &spec, &e.state, to_container,
-                            to_container ? argv[p.optind] : argv[p.optind + 1], ctr_path, err);
+      ret = container_copy (&spec, &e.state, &req, err);
     }
 out:
   run_spec_clear (&spec);

@@ -24,30 +24,37 @@
 #include "runtime/userns.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
-
-static int
-open_in_root (int rootfd, const char *path, int flags)
-{
-  return fs_open_in_root (rootfd, path, flags, RESOLVE_NO_MAGICLINKS);
-}
+#include "util/path.h"
 
 static int copy_entry (int sdir, const char *sname, int ddir, const char *dname, galley_error_t *err);
 
 static int
 copy_file (int sdir, const char *sname, int ddir, const char *dname, mode_t mode, galley_error_t *err)
 {
-  _cleanup_close_ int in = openat (sdir, sname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  _cleanup_close_ int in = openat (sdir, sname, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   _cleanup_close_ int out = -1;
+  struct stat st;
   char buf[65536];
   ssize_t n;
 
   if (in < 0)
     return galley_error_make (err, errno, "opening %s", sname);
-  out = openat (ddir, dname, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode & 07777);
+  /* O_NONBLOCK: a FIFO (or device) at the destination is never waited
+   * on nor written to, but replaced, as a tar extraction would */
+  out =
+      openat (ddir, dname, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, mode & 07777);
+  if ((out < 0 && errno == ENXIO) || (out >= 0 && (fstat (out, &st) < 0 || ! S_ISREG (st.st_mode))))
+    {
+      if (out >= 0)
+        close (out);
+      if (unlinkat (ddir, dname, 0) < 0)
+        return galley_error_make (err, errno, "replacing %s", dname);
+      out = openat (ddir, dname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode & 07777);
+    }
   if (out < 0)
     return galley_error_make (err, errno, "creating %s", dname);
   while ((n = read (in, buf, sizeof buf)) > 0)
-    if (write (out, buf, (size_t)n) != n)
+    if (fs_write_all (out, buf, (size_t)n) < 0)
       return galley_error_make (err, errno, "writing %s", dname);
   if (n < 0)
     return galley_error_make (err, errno, "reading %s", sname);
@@ -110,11 +117,10 @@ copy_entry (int sdir, const char *sname, int ddir, const char *dname, galley_err
 
 struct copy_job
 {
-  const struct galley_paths *p;
   const struct run_spec *spec;
   const struct container_state *st;
-  bool to_container;
-  const char *host_path, *ctr_path;
+  const struct copy_request *req;
+  char *ctr_path; /* absolute and clean, with its trailing "/" or "/." */
 };
 
 /* Split "a/b/c" into its parent ("a/b") and base ("c"); "." contents
@@ -131,82 +137,193 @@ split (const char *path, char **parent, char **base)
   *base = strdup (basename (b));
 }
 
-/* Copy src (dir fd + name) to the destination path given as a parent fd
- * opener, following podman's rules for existing directories.  */
-static int
-copy_to (int sdir, const char *sname, bool contents, int dparent, const char *dbase, bool dest_is_dir,
-         galley_error_t *err)
+static bool
+ends_in_dot (const char *path)
 {
-  struct stat st;
-
-  if (fstatat (sdir, sname, &st, 0) < 0)
-    return galley_error_make (err, errno, "%s", sname);
-  if (dest_is_dir)
-    {
-      _cleanup_close_ int d = openat (dparent, dbase, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      if (d < 0)
-        return galley_error_make (err, errno, "opening %s", dbase);
-      if (contents && S_ISDIR (st.st_mode))
-        return copy_dir (sdir, sname, dparent, dbase, st.st_mode, err);
-      return copy_entry (sdir, sname, d, sname, err);
-    }
-  if (S_ISDIR (st.st_mode))
-    return copy_dir (sdir, sname, dparent, dbase, st.st_mode, err);
-  return copy_file (sdir, sname, dparent, dbase, st.st_mode, err);
+  size_t n = strlen (path);
+  return strcmp (path, ".") == 0 || (n >= 2 && strcmp (path + n - 2, "/.") == 0);
 }
 
+/* podman's words for a path that is not there, on either side.  */
 static int
-do_copy (int rootfd, const struct copy_job *j, galley_error_t *err)
+not_found (const struct copy_request *req, bool in_container, galley_error_t *err)
 {
-  _cleanup_free_ char *sp = NULL, *sb = NULL, *dp = NULL, *db = NULL;
-  _cleanup_close_ int sdir = -1, ddir = -1;
-  const char *src = j->to_container ? j->host_path : j->ctr_path;
-  const char *dst = j->to_container ? j->ctr_path : j->host_path;
-  bool contents = strlen (src) >= 2 && strcmp (src + strlen (src) - 2, "/.") == 0;
-  struct stat st;
-  bool dest_dir;
+  if (in_container)
+    return galley_error_kind (err, ENOENT,
+                              "\"%s\" could not be found on container %s: no such file or directory",
+                              req->ctr_path, req->ctr_name);
+  return galley_error_kind (err, ENOENT, "\"%s\" could not be found on the host: no such file or directory",
+                            req->host_path);
+}
 
-  split (contents ? (const char *)"" : src, &sp, &sb);
-  if (contents)
+/* A directory of either side: the host's, or the container's inside
+ * ctr_root; O_RDONLY, as files are created in it.  */
+static int
+open_side_dir (const struct copy_job *j, bool in_container, int ctr_root, const char *path,
+               galley_error_t *err)
+{
+  _cleanup_close_ int fd = in_container
+                               ? fs_open_in_root (ctr_root, path, O_PATH | O_DIRECTORY, RESOLVE_NO_MAGICLINKS)
+                               : open (path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  int rd;
+
+  if (fd < 0)
+    return errno == ENOENT ? not_found (j->req, in_container, err)
+                           : galley_error_make (err, errno, "%s", path);
+  rd = openat (fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (rd < 0)
+    return galley_error_make (err, errno, "opening %s", path);
+  return rd;
+}
+
+/* Copy between the host and ctr_path inside ctr_root, as docker and
+ * podman do: an existing destination directory receives the source under
+ * its own name, "SRC/." copies the contents.  What a failed copy created
+ * is removed.  */
+static int
+do_copy (int ctr_root, const char *ctr_path, const struct copy_job *j, galley_error_t *err)
+{
+  const struct copy_request *req = j->req;
+  _cleanup_free_ char *sp = NULL, *sb = NULL, *dp = NULL, *db = NULL;
+  _cleanup_close_ int sdir = -1, ddir = -1, into = -1;
+  const char *src = req->to_container ? req->host_path : ctr_path;
+  const char *dst = req->to_container ? ctr_path : req->host_path;
+  bool contents = ends_in_dot (src);
+  const char *made;
+  struct stat sst, dst_st;
+  int made_in, ret;
+
+  split (src, &sp, &sb);
+  /* "/" is the root itself, never a name to look up from a directory fd
+   * (an absolute name would leave the container's root) */
+  if (contents || strcmp (sb, "/") == 0)
     {
       free (sp);
       free (sb);
-      sp = strndup (src, strlen (src) - 2);
+      /* "DIR/." is DIR's contents, "/." and "/" the root's */
+      sp = contents && strcmp (src, ".") == 0 ? strdup (".")
+           : contents && strlen (src) > 2     ? strndup (src, strlen (src) - 2)
+                                              : strdup ("/");
       sb = strdup (".");
+      contents = true;
     }
   split (dst, &dp, &db);
-  sdir = j->to_container ? open (sp, O_PATH | O_DIRECTORY | O_CLOEXEC)
-                         : open_in_root (rootfd, sp, O_PATH | O_DIRECTORY);
+  if (sp == NULL || sb == NULL || dp == NULL || db == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  sdir = open_side_dir (j, ! req->to_container, ctr_root, sp, err);
   if (sdir < 0)
-    return galley_error_make (err, errno, "%s", src);
-  ddir = j->to_container ? open_in_root (rootfd, dp, O_PATH | O_DIRECTORY)
-                         : open (dp, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    return -1;
+  if (fstatat (sdir, sb, &sst, AT_SYMLINK_NOFOLLOW) < 0)
+    return errno == ENOENT ? not_found (req, ! req->to_container, err)
+                           : galley_error_make (err, errno, "%s", src);
+  ddir = open_side_dir (j, req->to_container, ctr_root, dp, err);
   if (ddir < 0)
-    return galley_error_make (err, errno, "%s", dst);
-  /* O_PATH fds are not enough to create files in: reopen */
-  {
-    int rd = openat (ddir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int rs = openat (sdir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (rd < 0 || rs < 0)
-      return galley_error_make (err, errno, "opening %s", rd < 0 ? dst : src);
-    close (ddir);
-    close (sdir);
-    ddir = rd;
-    sdir = rs;
-  }
-  dest_dir = fstatat (ddir, db, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR (st.st_mode);
+    return -1;
+
+  /* made_in/made: what this copy creates, removed again when it fails */
+  made_in = ddir;
   if (strcmp (db, "/") == 0 || strcmp (db, ".") == 0)
+    made = contents ? NULL : sb; /* into the destination directory itself */
+  else if (! contents && fstatat (ddir, db, &dst_st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR (dst_st.st_mode))
     {
-      /* the destination is the parent itself */
-      return contents ? copy_dir (sdir, sb, ddir, ".", 0755, err) : copy_entry (sdir, sb, ddir, sb, err);
+      into = openat (ddir, db, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (into < 0)
+        return galley_error_make (err, errno, "opening %s", dst);
+      made_in = into;
+      made = sb;
     }
+  else
+    made = db;
+  if (made != NULL && faccessat (made_in, made, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+    made = NULL; /* replaced or merged into, not created */
+  else if (made == db && dst[strlen (dst) - 1] == '/' && ! contents && ! S_ISDIR (sst.st_mode))
+    return not_found (req, req->to_container, err); /* a file into "DIR/": DIR must exist */
+
   if (contents)
+    ret = copy_dir (sdir, ".", ddir, strcmp (db, "/") == 0 ? "." : db, 0755, err);
+  else if (made_in == into)
+    ret = copy_entry (sdir, sb, into, sb, err);
+  else if (strcmp (db, "/") == 0 || strcmp (db, ".") == 0)
+    ret = copy_entry (sdir, sb, ddir, sb, err);
+  else if (S_ISDIR (sst.st_mode))
+    ret = copy_dir (sdir, sb, ddir, db, sst.st_mode, err);
+  else
+    ret = copy_file (sdir, sb, ddir, db, sst.st_mode, err);
+  if (ret < 0 && made != NULL)
     {
-      if (mkdirat (ddir, db, 0755) < 0 && errno != EEXIST)
-        return galley_error_make (err, errno, "creating %s", dst);
-      return copy_dir (sdir, ".", ddir, db, 0755, err);
+      _cleanup_error_ galley_error_t ignored = NULL;
+      fs_remove_tree (made_in, made, &ignored);
     }
-  return copy_to (sdir, sb, false, ddir, db, dest_dir, err);
+  return ret;
+}
+
+/* A path under a bind mount or volume of a container that is not running
+ * is in that mount's source on the host, as podman resolves it: the
+ * deepest such mount that holds the path.  NULL when none does; *len is
+ * the length of the mount's destination in path.  */
+static const struct mount_spec *
+bind_mount_holding (const struct run_spec *spec, const char *path, size_t *len)
+{
+  const struct mount_spec *best = NULL;
+  size_t i;
+
+  *len = 0;
+  for (i = 0; i < spec->n_mounts; i++)
+    {
+      const struct mount_spec *m = &spec->mounts[i];
+      _cleanup_free_ char *dest = NULL;
+      size_t n;
+
+      if (m->kind != MOUNT_KIND_BIND)
+        continue;
+      dest = path_clean (m->destination);
+      n = strlen (dest);
+      if (n > *len && strncmp (path, dest, n) == 0 && (path[n] == '\0' || path[n] == '/'))
+        {
+          best = m;
+          *len = n;
+        }
+    }
+  return best;
+}
+
+/* The copy in the container's file system as it is while it does not
+ * run: its root file system at rootfd, where no bind mount or volume
+ * holds the path.  A tmpfs holds nothing yet: a path under one is in the
+ * root file system below it, which the tmpfs takes its first content from
+ * (tmpcopyup).  */
+static int
+copy_not_running (int rootfd, const struct copy_job *j, galley_error_t *err)
+{
+  _cleanup_free_ char *file = NULL;
+  _cleanup_close_ int mount_root = -1;
+  const struct mount_spec *m;
+  const char *rest;
+  struct stat st;
+  size_t len;
+
+  m = bind_mount_holding (j->spec, j->ctr_path, &len);
+  if (m == NULL)
+    return do_copy (rootfd, j->ctr_path, j, err);
+  rest = j->ctr_path + len;
+  if (stat (m->source, &st) < 0)
+    return galley_error_make (err, errno, "%s (mounted on %s)", m->source, m->destination);
+  if (S_ISDIR (st.st_mode))
+    mount_root = open (m->source, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  else
+    {
+      /* a file mounted on its own: the copy replaces or reads that file */
+      _cleanup_free_ char *a = strdup (m->source), *b = strdup (m->source);
+      if (rest[0] != '\0')
+        return galley_error_make (err, ENOTDIR, "%s", j->req->ctr_path);
+      if (a == NULL || b == NULL || asprintf (&file, "/%s", basename (b)) < 0)
+        return galley_error_make (err, ENOMEM, "allocating");
+      mount_root = open (dirname (a), O_PATH | O_DIRECTORY | O_CLOEXEC);
+      rest = file;
+    }
+  if (mount_root < 0)
+    return galley_error_make (err, errno, "opening %s (mounted on %s)", m->source, m->destination);
+  return do_copy (mount_root, rest[0] != '\0' ? rest : "/", j, err);
 }
 
 static int
@@ -220,7 +337,7 @@ copy_in_userns_child (void *arg, galley_error_t *err)
   rootfd = rootfs_mount (j->spec, err);
   if (rootfd < 0)
     return -1;
-  return do_copy (rootfd, j, err) < 0 ? -1 : 0;
+  return copy_not_running (rootfd, j, err) < 0 ? -1 : 0;
 }
 
 /* A running container: its init's root, as root of its user namespace.  */
@@ -264,7 +381,7 @@ copy_running (const struct copy_job *j, galley_error_t *err)
           galley_error_make (&cerr, errno, "opening the container's root");
           goto fail;
         }
-      if (do_copy (rootfd, j, &cerr) == 0)
+      if (do_copy (rootfd, j->ctr_path, j, &cerr) == 0)
         _exit (0);
     fail:
       userns_send_error (ch[1], &cerr);
@@ -284,20 +401,48 @@ copy_running (const struct copy_job *j, galley_error_t *err)
   return 0;
 }
 
-int
-container_copy (const struct galley_paths *p, const struct run_spec *spec, const struct container_state *st,
-                bool to_container, const char *host_path, const char *ctr_path, galley_error_t *err)
+/* The container path, absolute (a relative one starts at the container's
+ * working directory, as podman's) and clean, keeping the trailing "/" or
+ * "/." that the copy rules look at.  */
+static char *
+absolute_container_path (const struct run_spec *spec, const char *path)
 {
-  struct copy_job j = { p, spec, st, to_container, host_path, ctr_path };
+  _cleanup_free_ char *joined = NULL, *clean = NULL;
+  const char *suffix = ends_in_dot (path) ? "/." : path[strlen (path) - 1] == '/' ? "/" : "";
+  char *out = NULL;
 
+  if (asprintf (&joined, "%s/%s", path[0] == '/' || spec->workdir == NULL ? "" : spec->workdir, path) < 0)
+    return NULL;
+  clean = path_clean (joined);
+  if (asprintf (&out, "%s%s", strcmp (clean, "/") == 0 ? "" : clean, suffix) < 0)
+    return NULL;
+  if (out[0] == '\0')
+    {
+      free (out);
+      out = strdup ("/");
+    }
+  return out;
+}
+
+int
+container_copy (const struct run_spec *spec, const struct container_state *st, const struct copy_request *req,
+                galley_error_t *err)
+{
+  struct copy_job j = { spec, st, req, absolute_container_path (spec, req->ctr_path) };
+  int ret;
+
+  if (j.ctr_path == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
   if (st->status == CONTAINER_STATUS_RUNNING || st->status == CONTAINER_STATUS_PAUSED)
-    return copy_running (&j, err);
-  if (spec->rootfs_method == ROOTFS_METHOD_DIR)
+    ret = copy_running (&j, err);
+  else if (spec->rootfs_method == ROOTFS_METHOD_DIR)
     {
       _cleanup_close_ int rootfd = open (spec->rootfs_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-      if (rootfd < 0)
-        return galley_error_make (err, errno, "opening %s", spec->rootfs_dir);
-      return do_copy (rootfd, &j, err);
+      ret = rootfd < 0 ? galley_error_make (err, errno, "opening %s", spec->rootfs_dir)
+                       : copy_not_running (rootfd, &j, err);
     }
-  return userns_run (&spec->map, CLONE_NEWNS, copy_in_userns_child, &j, err) < 0 ? -1 : 0;
+  else
+    ret = userns_run (&spec->map, CLONE_NEWNS, copy_in_userns_child, &j, err) < 0 ? -1 : 0;
+  free (j.ctr_path);
+  return ret;
 }

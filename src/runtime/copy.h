@@ -13,14 +13,22 @@
 
 #include "runtime/spec.h"
 #include "state/container_state.h"
-#include "state/paths.h"
 #include "util/error.h"
 
-/* to_container: host_path -> ctr_path; else ctr_path -> host_path.
- * docker/podman semantics: an existing destination directory receives the
- * source under its base name; "SRC/." copies the contents.  */
-int container_copy (const struct galley_paths *p, const struct run_spec *spec,
-                    const struct container_state *st, bool to_container, const char *host_path,
-                    const char *ctr_path, galley_error_t *err);
+struct copy_request
+{
+  bool to_container; /* host_path -> ctr_path; else ctr_path -> host_path */
+  const char *host_path;
+  const char *ctr_name; /* the container as the user named it, for messages */
+  const char *ctr_path; /* a relative one starts at the container's working directory */
+};
+
+/* docker/podman semantics: an existing destination directory receives the
+ * source under its base name; "SRC/." copies the contents.  A container
+ * that is not running is copied to and from as podman does: a path under
+ * a bind mount or volume is in the mount's source.  A failed copy leaves
+ * nothing it created behind.  */
+int container_copy (const struct run_spec *spec, const struct container_state *st,
+                    const struct copy_request *req, galley_error_t *err);
 
 #endif
