@@ -1,7 +1,8 @@
 /* `save`: resolve the images and their tags as podman's libimage does,
- * regenerate each layer's tar from its diff/ inside the user namespace
+ * write each layer's tar again from its diff/ inside the user namespace
  * (into unlinked temporary files in the storage root that this process
- * owns), give the configs the regenerated diff_ids, and hand the result to
+ * owns; the tar it came as, see layer_regen.h), give a config the new
+ * diff_ids of layers that had to be written anew, and hand the result to
  * image_save_archive.c.  */
 #include "config.h"
 #include "image/image_save.h"

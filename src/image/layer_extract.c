@@ -19,6 +19,7 @@
 
 #include "image/digest.h"
 #include "image/layer_fs.h"
+#include "image/layer_split.h"
 #include "image/whiteout.h"
 #include "util/cleanup.h"
 
@@ -34,7 +35,7 @@ struct extract_state
   uint64_t blob_size, tar_size;
   struct archive *decompress; /* raw reader: blob -> tar bytes */
   unsigned char *tar_buf;
-  galley_error_t read_err; /* an I/O error behind a libarchive failure */
+  struct layer_split *split; /* NULL when not recording */
 };
 
 int
@@ -85,6 +86,7 @@ read_tar (struct archive *a, void *opaque, const void **buf)
       return -1;
     }
   digest_update (&st->tar_md, st->tar_buf, (size_t)n, NULL);
+  layer_split_feed (st->split, st->tar_buf, (size_t)n);
   st->tar_size += (uint64_t)n;
   *buf = st->tar_buf;
   return n;
@@ -142,8 +144,8 @@ set_xattrs (struct layer_fs *fs, struct archive_entry *e, int fd, const char *pa
 }
 
 static int
-extract_file (struct layer_fs *fs, struct archive *tar, struct archive_entry *e, const char *path,
-              galley_error_t *err)
+extract_file (struct layer_fs *fs, struct layer_split *split, struct archive *tar, struct archive_entry *e,
+              const char *path, galley_error_t *err)
 {
   _cleanup_close_ int fd = layer_fs_create_file (fs, path, err);
   struct layer_fs_meta m;
@@ -159,6 +161,8 @@ extract_file (struct layer_fs *fs, struct archive *tar, struct archive_entry *e,
       return galley_error_make (err, errno, "writing %s", path);
   if (r != ARCHIVE_EOF)
     return layer_archive_fail (tar, err, path);
+  if (archive_entry_size (e) > 0)
+    layer_split_file (split, path, (uint64_t)archive_entry_size (e));
   meta_from_entry (e, &m);
   if (layer_fs_file_done (fs, fd, path, &m, (uint64_t)archive_entry_size (e), err) < 0)
     return -1;
@@ -167,7 +171,8 @@ extract_file (struct layer_fs *fs, struct archive *tar, struct archive_entry *e,
 }
 
 static int
-extract_entry (struct layer_fs *fs, struct archive *tar, struct archive_entry *e, galley_error_t *err)
+extract_entry (struct layer_fs *fs, struct layer_split *split, struct archive *tar, struct archive_entry *e,
+               galley_error_t *err)
 {
   const char *path = archive_entry_pathname (e);
   const char *hardlink = archive_entry_hardlink (e);
@@ -187,7 +192,7 @@ extract_entry (struct layer_fs *fs, struct archive *tar, struct archive_entry *e
   switch (archive_entry_filetype (e))
     {
     case AE_IFREG:
-      return extract_file (fs, tar, e, path, err);
+      return extract_file (fs, split, tar, e, path, err);
     case AE_IFDIR:
       if (layer_fs_mkdir (fs, path, &m, err) < 0)
         return -1;
@@ -247,7 +252,7 @@ extract_entries (struct extract_state *st, struct layer_fs *fs, galley_error_t *
   if (open_readers (st, &tar, err) < 0)
     return -1;
   while ((r = archive_read_next_header (tar, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN)
-    if (extract_entry (fs, tar, e, err) < 0)
+    if (extract_entry (fs, st->split, tar, e, err) < 0)
       return -1;
   if (r != ARCHIVE_EOF)
     return layer_archive_fail (tar, err, "reading the layer");
@@ -314,9 +319,12 @@ layer_extract_fd (int input_fd, const char *diff_dir, const struct layer_extract
   if (check_algorithm ("blob", o->blob_digest, err) < 0 || check_algorithm ("diff_id", o->diff_id, err) < 0
       || digest_init (&st.blob_md, "sha256", err) < 0 || digest_init (&st.tar_md, "sha256", err) < 0)
     goto out;
+  if (o->split_path != NULL)
+    st.split = layer_split_start (o->split_path);
   if (layer_fs_open (&fs, diff_dir, o->fold_owners, &extract_err) == 0)
     {
-      extract_entries (&st, &fs, &extract_err);
+      if (extract_entries (&st, &fs, &extract_err) == 0)
+        layer_split_finish (st.split);
       res.owners_unmapped = fs.owners_unmapped;
       res.devices_skipped = fs.devices_skipped;
       layer_fs_close (&fs);
@@ -357,6 +365,7 @@ layer_extract_fd (int input_fd, const char *diff_dir, const struct layer_extract
     *r = res;
   ret = 0;
 out:
+  layer_split_free (st.split);
   digest_release (&st.blob_md);
   digest_release (&st.tar_md);
   free (st.input_buf);
@@ -374,7 +383,7 @@ struct layer_stream
   bool started, joined;
   char *diff_dir;
   struct layer_extract_options opts;
-  char *blob_digest, *diff_id;
+  char *blob_digest, *diff_id, *split_path;
   struct layer_extract_result result;
   galley_error_t err;
   int ret;
@@ -406,10 +415,13 @@ layer_stream_start (const char *diff_dir, const struct layer_extract_options *o,
   s->diff_dir = strdup (diff_dir);
   s->blob_digest = o->blob_digest ? strdup (o->blob_digest) : NULL;
   s->diff_id = o->diff_id ? strdup (o->diff_id) : NULL;
-  if (s->diff_dir == NULL || (o->blob_digest && ! s->blob_digest) || (o->diff_id && ! s->diff_id))
+  s->split_path = o->split_path ? strdup (o->split_path) : NULL;
+  if (s->diff_dir == NULL || (o->blob_digest && ! s->blob_digest) || (o->diff_id && ! s->diff_id)
+      || (o->split_path && ! s->split_path))
     return galley_error_make (err, ENOMEM, "allocating");
   s->opts.blob_digest = s->blob_digest;
   s->opts.diff_id = s->diff_id;
+  s->opts.split_path = s->split_path;
   /* A socket pair rather than a pipe: send(MSG_NOSIGNAL) fails with EPIPE
    * instead of raising SIGPIPE when the extractor has stopped.  */
   if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
@@ -490,5 +502,6 @@ layer_stream_free (struct layer_stream *s)
   free (s->diff_dir);
   free (s->blob_digest);
   free (s->diff_id);
+  free (s->split_path);
   free (s);
 }

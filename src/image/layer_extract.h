@@ -11,8 +11,10 @@
  * Two ways in: a file descriptor read to EOF (layer_extract_fd, for `load`),
  * or a push stream for bytes arriving from registry_fetch_blob's sink
  * (layer_stream_*: extraction runs on its own thread behind a socket pair).
- * The caller commits or aborts the layer in the store; on failure the diff
- * directory holds a partial tree that the caller must remove.  */
+ * The tar's framing is recorded as it streams by (layer_split.h), so that
+ * the layer can be written again as it came.  The caller commits or aborts
+ * the layer in the store; on failure the diff directory holds a partial
+ * tree (and a partial tar-split) that the caller must remove.  */
 #ifndef GALLEY_LAYER_EXTRACT_H
 #define GALLEY_LAYER_EXTRACT_H
 
@@ -45,6 +47,7 @@ struct layer_extract_options
   const char *blob_digest; /* expected digest of the blob as stored ("sha256:<hex>"), or NULL */
   const char *diff_id;     /* expected digest of the uncompressed tar, or NULL */
   bool fold_owners;        /* no subordinate ids: every owner becomes the extracting user */
+  const char *split_path;  /* record the tar's tar-split there (layer_split.h), or NULL */
 };
 
 struct layer_extract_result

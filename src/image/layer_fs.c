@@ -147,8 +147,8 @@ layer_fs_use_openat2 (bool use)
 }
 
 /* glibc 2.36 has no openat2 wrapper.  */
-static int
-confined_open (int root_fd, const char *path, int flags)
+int
+layer_fs_open_confined (int root_fd, const char *path, int flags)
 {
   int fd;
 
@@ -269,7 +269,7 @@ open_dir_creating (struct layer_fs *fs, const char *dir, int flags, galley_error
   char *slash;
   int fd;
 
-  fd = confined_open (fs->root_fd, dir, flags | O_DIRECTORY);
+  fd = layer_fs_open_confined (fs->root_fd, dir, flags | O_DIRECTORY);
   if (fd >= 0 || errno != ENOENT)
     {
       if (fd < 0)
@@ -288,14 +288,14 @@ open_dir_creating (struct layer_fs *fs, const char *dir, int flags, galley_error
       slash = strchrnul (slash, '/');
       last = *slash == '\0';
       *slash = '\0';
-      fd = confined_open (fs->root_fd, prefix, O_PATH | O_DIRECTORY);
+      fd = layer_fs_open_confined (fs->root_fd, prefix, O_PATH | O_DIRECTORY);
       if (fd < 0 && errno == ENOENT)
         {
           name = strrchr (prefix, '/');
           if (name != NULL)
             {
               *name = '\0';
-              parent = confined_open (fs->root_fd, prefix, O_PATH | O_DIRECTORY);
+              parent = layer_fs_open_confined (fs->root_fd, prefix, O_PATH | O_DIRECTORY);
               *name++ = '/';
             }
           else
@@ -307,7 +307,7 @@ open_dir_creating (struct layer_fs *fs, const char *dir, int flags, galley_error
             return galley_error_make (err, errno, "opening the parent of %s in the layer", prefix);
           if (mkdirat (parent, name, 0755) < 0 && errno != EEXIST)
             return galley_error_make (err, errno, "creating directory %s in the layer", prefix);
-          fd = confined_open (fs->root_fd, prefix, O_PATH | O_DIRECTORY);
+          fd = layer_fs_open_confined (fs->root_fd, prefix, O_PATH | O_DIRECTORY);
         }
       if (fd < 0)
         return galley_error_make (err, errno, "opening directory %s in the layer", prefix);
@@ -317,7 +317,7 @@ open_dir_creating (struct layer_fs *fs, const char *dir, int flags, galley_error
       *slash = '/';
     }
   close (fd);
-  fd = confined_open (fs->root_fd, dir, flags | O_DIRECTORY);
+  fd = layer_fs_open_confined (fs->root_fd, dir, flags | O_DIRECTORY);
   if (fd < 0)
     return galley_error_make (err, errno, "opening directory %s in the layer", dir);
   return fd;
@@ -551,7 +551,7 @@ layer_fs_hardlink (struct layer_fs *fs, const char *path, const char *target, ga
     return galley_error_make (err, errno, "allocating");
   if (strcmp (clean_target, ".") == 0)
     return galley_error_make (err, 0, "layer entry %s: hardlink to the layer's root", path);
-  target_parent = confined_open (fs->root_fd, target_dir, O_PATH | O_DIRECTORY);
+  target_parent = layer_fs_open_confined (fs->root_fd, target_dir, O_PATH | O_DIRECTORY);
   if (target_parent < 0)
     return galley_error_make (err, errno, "layer entry %s: hardlink target %s", path, target);
   parent = parent_of (fs, clean, &base, err);
@@ -646,7 +646,7 @@ layer_fs_set_xattr (struct layer_fs *fs, int fd, const char *path, const char *n
     {
       if (clean_or_fail (path, &clean, err) < 0)
         return -1;
-      own_fd = confined_open (fs->root_fd, clean, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+      own_fd = layer_fs_open_confined (fs->root_fd, clean, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
       if (own_fd < 0)
         return 0; /* a symlink or a special file: no xattrs for those */
       fd = own_fd;
@@ -669,7 +669,7 @@ layer_fs_finish (struct layer_fs *fs, galley_error_t *err)
       _cleanup_close_ int fd = -1;
 
       /* Replaced later in the archive by something else: nothing to do.  */
-      fd = confined_open (fs->root_fd, d->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+      fd = layer_fs_open_confined (fs->root_fd, d->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
       if (fd < 0)
         continue;
       if (apply_meta (fs, fd, -1, d->path, &d->meta, false, err) < 0)

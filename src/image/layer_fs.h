@@ -70,6 +70,11 @@ int layer_fs_set_xattr (struct layer_fs *fs, int fd, const char *path, const cha
 /* Whether an image xattr may be kept.  */
 bool layer_fs_xattr_allowed (const char *name);
 
+/* Open path (relative, clean) resolved inside root_fd as the creators
+ * resolve it: symlinks and ".." stay inside.  O_NOFOLLOW in flags leaves a
+ * last component that is a symlink unfollowed.  -1 with errno.  */
+int layer_fs_open_confined (int root_fd, const char *path, int flags);
+
 /* Resolve with openat2 (the default; falls back by itself where the kernel
  * lacks it) or walk components by hand (tests of the fallback).  */
 void layer_fs_use_openat2 (bool use);

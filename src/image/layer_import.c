@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "image/digest.h"
+#include "image/layer_split.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -32,7 +33,8 @@ int
 layer_import_fd (struct store *s, int fd, const char *chain_id, const char *parent,
                  const struct layer_extract_options *o, galley_error_t *err)
 {
-  _cleanup_free_ char *diff_dir = NULL;
+  _cleanup_free_ char *diff_dir = NULL, *split_path = NULL;
+  struct layer_extract_options with_split = *o;
   struct layer_extract_result res;
   galley_error_t abort_err = NULL;
   int r;
@@ -40,9 +42,13 @@ layer_import_fd (struct store *s, int fd, const char *chain_id, const char *pare
   r = store_layer_begin (s, chain_id, o->diff_id, parent && parent[0] ? parent : NULL, &diff_dir, err);
   if (r != 0)
     return r < 0 ? -1 : 0;
-  if (layer_extract_fd (fd, diff_dir, o, &res, err) == 0
-      && store_layer_commit (s, chain_id, res.size, err) == 0)
-    return 1;
+  if (store_layer_file (s, chain_id, LAYER_SPLIT_NAME, &split_path, err) == 0)
+    {
+      with_split.split_path = split_path;
+      if (layer_extract_fd (fd, diff_dir, &with_split, &res, err) == 0
+          && store_layer_commit (s, chain_id, res.size, err) == 0)
+        return 1;
+    }
   if (store_layer_abort (s, chain_id, &abort_err) < 0)
     {
       log_warn ("%s", abort_err->msg);

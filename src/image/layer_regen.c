@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "image/layer_import.h"
+#include "image/layer_split.h"
 #include "runtime/idmap.h"
 #include "runtime/userns.h"
 #include "util/cleanup.h"
@@ -27,6 +28,7 @@ layer_regen_add (struct store *s, struct layer_regen **layers, size_t *n, const 
                  galley_error_t *err)
 {
   struct layer_regen *grown;
+  struct store_layer *l = NULL;
   size_t i;
 
   for (i = 0; i < *n; i++)
@@ -43,7 +45,12 @@ layer_regen_add (struct store *s, struct layer_regen **layers, size_t *n, const 
   (*n)++;
   if (grown[i].chain_id == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
-  if (store_layer_diff_dir (s, chain_id, &grown[i].diff_dir, err) < 0)
+  if (store_layer_get (s, chain_id, &l, err) < 0)
+    return -1;
+  grown[i].diff_id = steal_pointer (&l->diff_id);
+  store_layer_free (l);
+  if (store_layer_diff_dir (s, chain_id, &grown[i].diff_dir, err) < 0
+      || store_layer_file (s, chain_id, LAYER_SPLIT_NAME, &grown[i].split_path, err) < 0)
     return -1;
   *index = i;
   return 0;
@@ -57,7 +64,9 @@ layer_regen_free (struct layer_regen *layers, size_t n)
   for (i = 0; i < n; i++)
     {
       free (layers[i].chain_id);
+      free (layers[i].diff_id);
       free (layers[i].diff_dir);
+      free (layers[i].split_path);
       if (layers[i].tmp_fd >= 0)
         close (layers[i].tmp_fd);
     }
@@ -188,18 +197,42 @@ struct regen_job
   pid_t parent_pid;
 };
 
+/* The tar the layer came with, from its tar-split: 1 written, 0 not
+ * (nothing written), -1 error.  */
+static int
+write_from_split (struct regen_job *job, struct layer_regen *l, int dfd, galley_error_t *err)
+{
+  _cleanup_error_ galley_error_t why = NULL;
+  _cleanup_close_ int split_fd = open (l->split_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+  if (split_fd < 0)
+    return 0;
+  if (layer_split_write (split_fd, dfd, l->tmp_fd, job->compression, l->result, &why) == 0
+      && strcmp (l->result->diff_id, l->diff_id) == 0)
+    return 1;
+  log_debug ("layer %s: its tar-split does not give its tar back (%s): writing the layer anew", l->chain_id,
+             why ? why->msg : l->result->diff_id);
+  if (ftruncate (l->tmp_fd, 0) < 0 || lseek (l->tmp_fd, 0, SEEK_SET) < 0)
+    return galley_error_make (err, errno, "truncating the temporary file of layer %s", l->chain_id);
+  return 0;
+}
+
 static int
 regen_layer (void *arg, size_t i, galley_error_t *err)
 {
   struct regen_job *job = arg;
   struct layer_regen *l = &job->layers[i];
   _cleanup_close_ int dfd = -1;
+  int r;
 
   if (l->recalled)
     return 0;
   dfd = open (l->diff_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
     return galley_error_make (err, errno, "opening layer %s", l->chain_id);
+  r = write_from_split (job, l, dfd, err);
+  if (r != 0)
+    return r < 0 ? -1 : 0;
   if (layer_tar_write (dfd, l->tmp_fd, job->compression, l->result, err) < 0)
     return galley_error_wrap (err, "layer %s", l->chain_id);
   return 0;

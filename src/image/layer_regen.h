@@ -1,12 +1,13 @@
 /* Regenerating the layer tars of stored images, for `save` and `push`.
  *
- * The store keeps no layer blobs: each layer's tar is written anew from its
- * diff/ by layer_tar_write, into an unlinked temporary file in the storage
- * root (the same filesystem as the layers, so big enough), all layers in
- * one child inside the user namespace where the layer owners are mapped.
- * The regenerated tar usually differs from the one pulled (other tar
- * writers order and pad differently), so the config that names the layers
- * is rewritten with the new diff_ids (layer_regen_config).
+ * The store keeps no layer blobs: each layer's tar is written again from
+ * its diff/ into an unlinked temporary file in the storage root (the same
+ * filesystem as the layers, so big enough), all layers in one child inside
+ * the user namespace where the layer owners are mapped.  A layer with a
+ * tar-split (layer_split.h) gets the very tar it was pulled or loaded
+ * with, its diff_id unchanged; one without (or whose files no longer give
+ * that tar) is written anew by layer_tar_write, and the config that names
+ * the layers is then rewritten with the new diff_ids (layer_regen_config).
  *
  * A push remembers each layer's blob (diff_id, compressed digest and size,
  * per compression) next to the layer, in layers/<hex>/pushed-<compression>
@@ -26,7 +27,9 @@
 struct layer_regen
 {
   char *chain_id;                  /* owned */
+  char *diff_id;                   /* owned: the diff_id the layer came with */
   char *diff_dir;                  /* owned */
+  char *split_path;                /* owned: its tar-split, which may be missing */
   int tmp_fd;                      /* the regenerated blob (-1 before), positioned at its end */
   struct layer_tar_result *result; /* shared with the child; valid after layer_regen_run */
   bool recalled;                   /* result from an earlier push; no blob here (tmp_fd -1) */
@@ -47,7 +50,7 @@ int layer_regen_recall (struct layer_regen *layers, size_t n, enum layer_compres
 /* Remember the blobs layer_regen_run wrote (best effort).  */
 void layer_regen_remember (struct layer_regen *layers, size_t n, enum layer_compression compression);
 
-/* Regenerate every layer not recalled, compressed as asked.  */
+/* Write every layer not recalled, compressed as asked.  */
 int layer_regen_run (struct store *s, struct layer_regen *layers, size_t n,
                      enum layer_compression compression, galley_error_t *err);
 

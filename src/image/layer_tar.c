@@ -1,7 +1,5 @@
-/* Layer tar regeneration (see layer_tar.h).  Two libarchive writers are
- * chained when compressing: the tar writer's bytes are hashed (diff_id) and
- * fed to a "raw" writer with the gzip or zstd filter, whose bytes are hashed
- * again (blob digest) and written out.  */
+/* Layer tar regeneration (see layer_tar.h): a libarchive tar writer whose
+ * bytes go out through layer_out.h (hashed, compressed, hashed again).  */
 #include "config.h"
 #include "image/layer_tar.h"
 
@@ -11,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,13 +26,11 @@
 struct tar_writer
 {
   struct archive *tar;
-  struct archive *gz; /* the compressor (gzip or zstd); NULL when not compressing */
+  struct layer_out out;
   struct archive_entry_linkresolver *links;
-  EVP_MD_CTX *tar_md, *blob_md;
-  uint64_t tar_size, blob_size;
-  int out_fd;
   unsigned char *data;
   const char *const *skip; /* paths left out when they are empty files, or NULL */
+  galley_error_t out_err;  /* why the last write to out failed */
 };
 
 struct walk_entry
@@ -91,48 +86,15 @@ layer_tar_entry_name (const char *name, const struct stat *st)
   return out;
 }
 
-static int
-write_out (struct tar_writer *w, struct archive *a, const void *buf, size_t len)
-{
-  const char *p = buf;
-  size_t done = 0;
-
-  EVP_DigestUpdate (w->blob_md, buf, len);
-  w->blob_size += len;
-  while (done < len)
-    {
-      ssize_t n = write (w->out_fd, p + done, len - done);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          archive_set_error (a, errno, "writing the layer: %s", strerror (errno));
-          return -1;
-        }
-      done += (size_t)n;
-    }
-  return 0;
-}
-
-static la_ssize_t
-gz_write_cb (struct archive *a, void *opaque, const void *buf, size_t len)
-{
-  return write_out (opaque, a, buf, len) < 0 ? -1 : (la_ssize_t)len;
-}
-
 static la_ssize_t
 tar_write_cb (struct archive *a, void *opaque, const void *buf, size_t len)
 {
   struct tar_writer *w = opaque;
 
-  EVP_DigestUpdate (w->tar_md, buf, len);
-  w->tar_size += len;
-  if (w->gz == NULL)
-    return write_out (w, a, buf, len) < 0 ? -1 : (la_ssize_t)len;
-  if (archive_write_data (w->gz, buf, len) != (la_ssize_t)len)
+  galley_error_release (&w->out_err);
+  if (layer_out_write (&w->out, buf, len, &w->out_err) < 0)
     {
-      archive_set_error (a, archive_errno (w->gz), "compressing: %s",
-                         archive_error_string (w->gz) ? archive_error_string (w->gz) : "failed");
+      archive_set_error (a, galley_error_errno (&w->out_err), "%s", w->out_err->msg);
       return -1;
     }
   return (la_ssize_t)len;
@@ -141,52 +103,14 @@ tar_write_cb (struct archive *a, void *opaque, const void *buf, size_t len)
 static int
 writer_open (struct tar_writer *w, int out_fd, enum layer_compression compression, galley_error_t *err)
 {
-  w->out_fd = out_fd;
-  w->tar_md = EVP_MD_CTX_new ();
-  w->blob_md = EVP_MD_CTX_new ();
   w->data = malloc (DATA_CHUNK);
   w->tar = archive_write_new ();
   w->links = archive_entry_linkresolver_new ();
-  if (w->tar_md == NULL || w->blob_md == NULL || w->data == NULL || w->tar == NULL || w->links == NULL
-      || EVP_DigestInit_ex (w->tar_md, EVP_sha256 (), NULL) != 1
-      || EVP_DigestInit_ex (w->blob_md, EVP_sha256 (), NULL) != 1)
+  if (w->data == NULL || w->tar == NULL || w->links == NULL)
     return galley_error_make (err, ENOMEM, "allocating the layer writer");
+  if (layer_out_open (&w->out, out_fd, compression, err) < 0)
+    return -1;
   archive_entry_linkresolver_set_strategy (w->links, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED);
-  if (compression != LAYER_UNCOMPRESSED)
-    {
-      struct archive_entry *e = archive_entry_new ();
-      int r;
-
-      w->gz = archive_write_new ();
-      if (w->gz == NULL || e == NULL)
-        {
-          archive_entry_free (e);
-          return galley_error_make (err, ENOMEM, "allocating the layer writer");
-        }
-      archive_write_set_format_raw (w->gz);
-      if (compression == LAYER_ZSTD)
-        r = archive_write_add_filter_zstd (w->gz);
-      else
-        {
-          r = archive_write_add_filter_gzip (w->gz);
-          /* No time stamp in the gzip header: the same layer, the same blob.  */
-          archive_write_set_filter_option (w->gz, "gzip", "timestamp", NULL);
-        }
-      if (r != ARCHIVE_OK)
-        {
-          archive_entry_free (e);
-          return layer_archive_fail (w->gz, err, "starting the compressor");
-        }
-      archive_write_set_bytes_in_last_block (w->gz, 1);
-      archive_entry_set_filetype (e, AE_IFREG);
-      archive_entry_set_pathname (e, "layer.tar");
-      r = archive_write_open (w->gz, w, NULL, gz_write_cb, NULL);
-      if (r == ARCHIVE_OK)
-        r = archive_write_header (w->gz, e);
-      archive_entry_free (e);
-      if (r != ARCHIVE_OK)
-        return layer_archive_fail (w->gz, err, "starting the compressor");
-    }
   archive_write_set_format_pax_restricted (w->tar);
   /* Docker and podman read SCHILY.xattr.*; one form is enough.  */
   archive_write_set_format_option (w->tar, "pax", "xattrheader", "SCHILY");
@@ -202,25 +126,11 @@ writer_free (struct tar_writer *w)
 {
   if (w->tar)
     archive_write_free (w->tar);
-  if (w->gz)
-    archive_write_free (w->gz);
   if (w->links)
     archive_entry_linkresolver_free (w->links);
-  EVP_MD_CTX_free (w->tar_md);
-  EVP_MD_CTX_free (w->blob_md);
+  layer_out_free (&w->out);
+  galley_error_release (&w->out_err);
   free (w->data);
-}
-
-static void
-digest_text (EVP_MD_CTX *md, char out[LAYER_DIGEST_LEN])
-{
-  unsigned char raw[EVP_MAX_MD_SIZE];
-  unsigned int n = 0, i;
-
-  EVP_DigestFinal_ex (md, raw, &n);
-  strcpy (out, "sha256:");
-  for (i = 0; i < n; i++)
-    snprintf (out + 7 + 2 * i, 3, "%02x", raw[i]);
 }
 
 static int
@@ -228,16 +138,7 @@ writer_finish (struct tar_writer *w, struct layer_tar_result *r, galley_error_t 
 {
   if (archive_write_close (w->tar) != ARCHIVE_OK)
     return layer_archive_fail (w->tar, err, "finishing the layer tar");
-  if (w->gz && archive_write_close (w->gz) != ARCHIVE_OK)
-    return layer_archive_fail (w->gz, err, "finishing the compressed layer");
-  digest_text (w->tar_md, r->diff_id);
-  if (w->gz)
-    digest_text (w->blob_md, r->blob_digest);
-  else
-    memcpy (r->blob_digest, r->diff_id, sizeof r->blob_digest);
-  r->size = w->tar_size;
-  r->blob_size = w->blob_size;
-  return 0;
+  return layer_out_finish (&w->out, r, err);
 }
 
 /* ---- entries ---- */

@@ -1,16 +1,16 @@
-/* Regenerating a layer tar from an extracted layer directory (for `save`):
- * the reverse of layer_extract.h.
+/* Writing a layer tar from a directory: the reverse of layer_extract.h, for
+ * the layers commit, build and import make, and for `save` and `push` of a
+ * stored layer that has no tar-split (layer_split.h).
  *
- * The store keeps no layer blobs, so the tar is written anew from diff/:
- * a depth-first walk in byte order of the entry names as they appear in
- * the tar, so the same directory always gives the same bytes (and a layer
- * written by galley, loaded and saved again keeps its diff_id).  Entries
- * carry type, permission bits, owner ids, mtime (seconds), link targets
- * and the xattrs that extraction keeps; hardlinks within the layer become
- * hardlink entries.  The extractor's whiteout forms (whiteout.h) go back to
- * the OCI/docker form: a 0/0 character device NAME (or a kept ".wh.NAME"
- * file) becomes an empty ".wh.NAME" file, an opaque directory gets a
- * ".wh..wh..opq" entry right after its own.
+ * The tar is written anew from the directory: a depth-first walk in byte
+ * order of the entry names as they appear in the tar, so the same directory
+ * always gives the same bytes.  Entries carry type, permission bits, owner
+ * ids, mtime (seconds), link targets and the xattrs that extraction keeps;
+ * hardlinks within the layer become hardlink entries.  The extractor's
+ * whiteout forms (whiteout.h) go back to the OCI/docker form: a 0/0
+ * character device NAME (or a kept ".wh.NAME" file) becomes an empty
+ * ".wh.NAME" file, an opaque directory gets a ".wh..wh..opq" entry right
+ * after its own.
  *
  * The walk reads every file, so it runs where the layer's owners are
  * mapped: inside the user namespace (userns_run), where the ids it sees are
@@ -23,16 +23,9 @@
 #include <sys/stat.h>
 
 #include "image/layer_extract.h"
+#include "image/layer_out.h"
 #include "image/manifest.h"
 #include "util/error.h"
-
-struct layer_tar_result
-{
-  char diff_id[LAYER_DIGEST_LEN];     /* sha256 of the tar */
-  char blob_digest[LAYER_DIGEST_LEN]; /* sha256 of what was written (= diff_id when uncompressed) */
-  uint64_t size;                      /* bytes of the tar */
-  uint64_t blob_size;                 /* bytes written to out_fd */
-};
 
 /* Write the layer in the directory diff_dir_fd as a tar to out_fd,
  * compressed as asked (gzip with a fixed header: no time stamp, so the same

@@ -20,7 +20,9 @@ libgalley_a_SOURCES += \
 	src/image/whiteout.c src/image/whiteout.h \
 	src/image/layer_fs.c src/image/layer_fs.h \
 	src/image/layer_extract.c src/image/layer_extract.h \
+	src/image/layer_out.c src/image/layer_out.h \
 	src/image/layer_tar.c src/image/layer_tar.h \
+	src/image/layer_split.c src/image/layer_split.h \
 	src/image/layer_regen.c src/image/layer_regen.h \
 	src/image/layer_import.c src/image/layer_import.h \
 	src/image/image_write.c src/image/image_write.h \

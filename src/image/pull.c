@@ -18,6 +18,7 @@
 
 #include "image/digest.h"
 #include "image/layer_extract.h"
+#include "image/layer_split.h"
 #include "image/manifest.h"
 #include "image/pull_progress.h"
 #include "image/reference.h"
@@ -90,7 +91,7 @@ blob_sink_write (void *ctx, const void *buf, size_t len, galley_error_t *err)
 static int
 pull_one_layer (struct layers_job *job, struct pull_layer *l, galley_error_t *err)
 {
-  _cleanup_free_ char *diff_dir = NULL;
+  _cleanup_free_ char *diff_dir = NULL, *split_path = NULL;
   struct layer_extract_options o = { 0 };
   struct layer_extract_result res;
   struct blob_sink sink = { .job = job, .layer = l };
@@ -108,9 +109,12 @@ pull_one_layer (struct layers_job *job, struct pull_layer *l, galley_error_t *er
   /* One line per download: tests count them to check that concurrent
    * pulls fetch each layer once.  */
   log_debug ("fetching blob %s", l->desc->d.digest);
+  if (store_layer_file (job->store, l->chain_id, LAYER_SPLIT_NAME, &split_path, err) < 0)
+    goto fail;
   o.blob_digest = l->desc->d.digest;
   o.diff_id = l->diff_id;
   o.fold_owners = job->fold_owners;
+  o.split_path = split_path;
   if (layer_stream_start (diff_dir, &o, &sink.stream, err) < 0)
     goto fail;
   if (registry_fetch_blob (job->client, job->ref, l->desc->d.digest, 0, blob_sink_write, &sink, err) < 0)

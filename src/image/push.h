@@ -1,12 +1,13 @@
 /* Pushing an image from the store to a registry (`galley push`), as
- * podman 4.3 does: the layers are regenerated from their diff/ (the store
- * keeps no blobs; see layer_regen.h) and compressed as asked, the config
- * gets the regenerated diff_ids, and blobs, config and an OCI or Docker
- * schema-2 manifest go up through registry/upload.h.  Blobs the
- * destination has are skipped; the others are first mounted from the
- * repositories of the same registry that the image has names in (which
- * works when galley pushed it there: regeneration is deterministic, a
- * pulled image's original blobs usually differ), then uploaded.  */
+ * podman 4.3 does: the layers are written again from their diff/ (the store
+ * keeps no blobs; see layer_regen.h: the tar they came as, so the diff_ids
+ * and the config stay the image's) and compressed as asked, and blobs,
+ * config and an OCI or Docker schema-2 manifest go up through
+ * registry/upload.h.  Blobs the destination has are skipped; the others are
+ * first mounted from the repositories of the same registry that the image
+ * has names in (which works when galley pushed it there: compression is
+ * deterministic, but a pulled image's original blobs were compressed by
+ * another writer), then uploaded.  */
 #ifndef GALLEY_PUSH_H
 #define GALLEY_PUSH_H
 

@@ -6,6 +6,8 @@
  *   storage/blobs/sha256/<hex>       manifests and configs
  *   storage/layers/<hex>/diff/       extracted layer (chain id sha256:<hex>)
  *   storage/layers/<hex>/layer.json  diff_id, parent, size, state
+ *   storage/layers/<hex>/tar-split   the layer tar without its files' data
+ *                                    (layer_split.h)
  *   storage/layers/<hex>/extracting  held (OFD lock) by the extracting process
  *   storage/images/<id>/image.json   one image record
  *   storage/images.json              name -> image id index
@@ -95,6 +97,10 @@ int store_layer_get (struct store *s, const char *chain_id, struct store_layer *
 void store_layer_free (struct store_layer *l);
 /* Absolute path of a ready layer's diff/ (an overlay lower).  */
 int store_layer_diff_dir (struct store *s, const char *chain_id, char **diff_dir, galley_error_t *err);
+/* Absolute path of layers/<hex>/<name>, a file kept beside a layer's diff/
+ * (its tar-split, what pushes made of it); name is a constant.  */
+int store_layer_file (struct store *s, const char *chain_id, const char *name, char **path,
+                      galley_error_t *err);
 
 /* ---- images ----
  * id = hex of the config digest (as podman); names are full references,

@@ -1,4 +1,4 @@
-/* Extracted layers: layers/<hex>/{diff/,layer.json,extracting}.
+/* Extracted layers: layers/<hex>/{diff/,layer.json,extracting,tar-split}.
  *
  * A layer is born incomplete: under the store lock its directory, an
  * `extracting` file (OFD-locked by the extracting process for as long as it
@@ -377,6 +377,18 @@ store_layer_diff_dir (struct store *s, const char *chain_id, char **diff_dir, ga
     return galley_error_kind (err, ENOENT, "layer %s is not ready", chain_id);
   store_valid_digest (chain_id, &hex);
   if (asprintf (diff_dir, "%s/layers/%s/diff", s->root, hex) < 0)
+    return galley_error_make (err, ENOMEM, "allocating");
+  return 0;
+}
+
+int
+store_layer_file (struct store *s, const char *chain_id, const char *name, char **path, galley_error_t *err)
+{
+  const char *hex;
+
+  if (layer_validate (chain_id, &hex, err) < 0)
+    return -1;
+  if (asprintf (path, "%s/layers/%s/%s", s->root, hex, name) < 0)
     return galley_error_make (err, ENOMEM, "allocating");
   return 0;
 }

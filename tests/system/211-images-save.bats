@@ -6,6 +6,7 @@
 load helpers
 
 ARCHIVES=${GALLEY_TEST_STATE:-/var/tmp/galley-test}/images
+BUSYBOX_ID=154708358fce076c347ad2dce51280d22d7fa2d873824e52fac95e67f55f8015
 
 setup () {
   basic_setup
@@ -64,6 +65,38 @@ oci_layer_type () {
   run_galley image save -q -o "$BATS_TEST_TMPDIR/b.tar" busybox
   assert_stderr_empty
   cmp "$BATS_TEST_TMPDIR/a.tar" "$BATS_TEST_TMPDIR/b.tar"
+}
+
+@test "save: the layers exactly as loaded, so the image keeps its id (docker-archive, oci-archive)" {
+  galley load -i "$ARCHIVES/busybox.tar"
+  galley save -q -o "$BATS_TEST_TMPDIR/a.tar" busybox
+  # Byte for byte the layer that was loaded (owners too, also where they
+  # were folded onto the user at extraction).
+  cmp <(tar -xOf "$ARCHIVES/busybox.tar" "$(archive_layers "$ARCHIVES/busybox.tar")") \
+    <(tar -xOf "$BATS_TEST_TMPDIR/a.tar" "$(archive_layers "$BATS_TEST_TMPDIR/a.tar")")
+  [ "$(tar -xOf "$BATS_TEST_TMPDIR/a.tar" manifest.json | jq -r '.[0].Config')" = "$BUSYBOX_ID.json" ]
+  run_galley rmi busybox
+  run_galley load -q -i "$BATS_TEST_TMPDIR/a.tar"
+  run_galley images -q --no-trunc
+  assert_output_equals "sha256:$BUSYBOX_ID"
+
+  # oci-archive: gzip layers of the same tars, the same config.
+  galley save -q --format oci-archive -o "$BATS_TEST_TMPDIR/oci.tar" busybox
+  manifest=$(tar -xOf "$BATS_TEST_TMPDIR/oci.tar" index.json | jq -r '.manifests[0].digest | sub("sha256:"; "")')
+  [ "$(tar -xOf "$BATS_TEST_TMPDIR/oci.tar" "blobs/sha256/$manifest" | jq -r .config.digest)" = "sha256:$BUSYBOX_ID" ]
+
+  # Four layers with whiteouts and an opaque directory, from gzip blobs.
+  run skopeo copy --quiet "oci:$ARCHIVES/oci:multilayer" \
+    "docker-archive:$BATS_TEST_TMPDIR/ml.tar:localhost/multilayer:latest"
+  assert_success
+  galley load -q -i "$BATS_TEST_TMPDIR/ml.tar"
+  id=$(galley image inspect --format '{{.Id}}' multilayer)
+  galley save -q -o "$BATS_TEST_TMPDIR/ml-saved.tar" multilayer
+  [ "$(tar -xOf "$BATS_TEST_TMPDIR/ml-saved.tar" manifest.json | jq -r '.[0].Config')" = "$id.json" ]
+  paste <(archive_layers "$BATS_TEST_TMPDIR/ml.tar") <(archive_layers "$BATS_TEST_TMPDIR/ml-saved.tar") |
+    while read -r loaded saved; do
+      cmp <(tar -xOf "$BATS_TEST_TMPDIR/ml.tar" "$loaded" | gzip -dcf) <(tar -xOf "$BATS_TEST_TMPDIR/ml-saved.tar" "$saved")
+    done
 }
 
 @test "save: to stdout; refuses a terminal" {

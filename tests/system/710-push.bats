@@ -101,6 +101,29 @@ pull_and_run_fresh () {
   pull_and_run_fresh "$scratch_registry/$name"
 }
 
+@test "push sends the layers as they were pulled or loaded: the image keeps its id" {
+  id=$(galley image inspect --format '{{.Id}}' "$IMAGE")
+  run_galley push -q "$IMAGE" "$scratch_registry/$name:pulled"
+  run raw_manifest "$scratch_registry/$name:pulled"
+  assert_equal "$(jq -r .config.digest <<< "$output")" "sha256:$id" "the pushed config"
+
+  # Loaded from a docker-archive (four layers, whiteouts, an opaque
+  # directory), pushed, pulled back into another store: the same image.
+  run skopeo copy --quiet "oci:${GALLEY_TEST_OCI_LAYOUT:-/var/tmp/galley-test/images/oci}:multilayer" \
+    "docker-archive:$BATS_TEST_TMPDIR/ml.tar:localhost/multilayer:latest"
+  assert_success
+  galley load -q -i "$BATS_TEST_TMPDIR/ml.tar"
+  id=$(galley image inspect --format '{{.Id}}' multilayer)
+  layers=$(galley image inspect --format '{{.RootFS.Layers}}' multilayer)
+  run_galley push -q --format oci multilayer "$scratch_registry/$name:loaded"
+  local g=("$GALLEY" --root "$BATS_TEST_TMPDIR/fresh-root" --runroot "$BATS_TEST_TMPDIR/fresh-runroot")
+  run --separate-stderr timeout 120 "${g[@]}" pull -q "$scratch_registry/$name:loaded"
+  assert_success
+  assert_output_equals "$id"
+  run timeout 120 "${g[@]}" image inspect --format '{{.RootFS.Layers}}' "$id"
+  assert_output_equals "$layers"
+}
+
 @test "push to another repository of the same registry mounts the blobs" {
   skip_if_no_registry "$registry"
   run_galley tag "$IMAGE" "$registry/$name-src:latest"

@@ -34,6 +34,13 @@ tests_unit_test_whiteout_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_whiteout_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
 if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-layer-split
+TESTS += tests/unit/test-layer-split
+tests_unit_test_layer_split_SOURCES = tests/unit/test-layer-split.c tests/unit/layer-tar.h
+tests_unit_test_layer_split_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_layer_split_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+endif
+if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-layer-tar
 TESTS += tests/unit/test-layer-tar
 tests_unit_test_layer_tar_SOURCES = tests/unit/test-layer-tar.c tests/unit/layer-tar.h

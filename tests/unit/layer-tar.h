@@ -23,6 +23,7 @@ enum test_entry_type
   T_HARDLINK,
   T_FIFO,
   T_CHR,
+  T_SPARSE, /* data at offset 0, then a 1 MiB hole */
 };
 
 struct test_entry
@@ -40,20 +41,27 @@ struct test_blob
   size_t len;
 };
 
-/* filter: "none", "gzip", "zstd"  */
+/* filter: "none", "gzip", "zstd"; format: a libarchive format name
+ * ("gnutar", "ustar", ...), NULL for restricted pax; last_block: what the
+ * last block is padded to (1: not padded after the end marker; 10240:
+ * tar's 10 KiB records).  */
 static inline struct test_blob
-test_make_layer (const struct test_entry *entries, size_t n, const char *filter)
+test_make_layer_as (const struct test_entry *entries, size_t n, const char *filter, const char *format,
+                    int last_block)
 {
   struct archive *a = archive_write_new ();
   size_t cap = 4 * 1024 * 1024, used = 0, i;
   struct test_blob b = { malloc (cap), 0 };
 
-  archive_write_set_format_pax_restricted (a);
+  if (format == NULL)
+    archive_write_set_format_pax_restricted (a);
+  else if (archive_write_set_format_by_name (a, format) != ARCHIVE_OK)
+    abort ();
   if (strcmp (filter, "gzip") == 0)
     archive_write_add_filter_gzip (a);
   else if (strcmp (filter, "zstd") == 0)
     archive_write_add_filter_zstd (a);
-  archive_write_set_bytes_in_last_block (a, 1);
+  archive_write_set_bytes_in_last_block (a, last_block);
   if (archive_write_open_memory (a, b.data, cap, &used) != ARCHIVE_OK)
     abort ();
   for (i = 0; i < n; i++)
@@ -96,10 +104,16 @@ test_make_layer (const struct test_entry *entries, size_t n, const char *filter)
           archive_entry_set_perm (e, 0600);
           archive_entry_set_rdev (e, 0);
           break;
+        case T_SPARSE:
+          archive_entry_set_filetype (e, AE_IFREG);
+          archive_entry_set_perm (e, 0644);
+          archive_entry_set_size (e, (la_int64_t)strlen (t->data) + (1 << 20));
+          archive_entry_sparse_add_entry (e, 0, (la_int64_t)strlen (t->data));
+          break;
         }
       if (archive_write_header (a, e) != ARCHIVE_OK)
         abort ();
-      if (t->type == T_FILE && t->data)
+      if ((t->type == T_FILE || t->type == T_SPARSE) && t->data)
         archive_write_data (a, t->data, strlen (t->data));
       archive_entry_free (e);
     }
@@ -107,6 +121,12 @@ test_make_layer (const struct test_entry *entries, size_t n, const char *filter)
   archive_write_free (a);
   b.len = used;
   return b;
+}
+
+static inline struct test_blob
+test_make_layer (const struct test_entry *entries, size_t n, const char *filter)
+{
+  return test_make_layer_as (entries, n, filter, NULL, 1);
 }
 
 static inline void
