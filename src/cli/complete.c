@@ -198,9 +198,10 @@ print_values (const struct cli_context *ctx, const char *kind, const char *cur)
   static const struct
   {
     const char *kind;
-    const char *values[8];
+    const char *values[9];
   } vocab[] = {
     { "LEVEL", { "trace", "debug", "info", "warn", "error", NULL } },
+    { "FIELD", { "command", "created", "id", "image", "names", "runningfor", "size", "status", NULL } },
     { "FORMAT", { "json", NULL } },
     { "COMMAND", { NULL } },
   };

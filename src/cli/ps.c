@@ -2,6 +2,7 @@
  * Reads the records and the reconciled state without any lock.  */
 #include "config.h"
 
+#include <errno.h>
 #include <ftw.h>
 #include <regex.h>
 #include <stdint.h>
@@ -27,16 +28,35 @@ struct ps_item
   struct container_brief b;
   struct container_entry entry; /* entry.config is NULL when not needed */
   uint64_t rw_size, image_size;
+  bool sized;   /* rw_size and image_size are known */
+  size_t index; /* in the listing */
 };
 
 static uint64_t tree_bytes; /* nftw's callback has no argument */
+
+/* podman 4.3's --sort keys.  "created" (the default) is the listing's own
+ * order, oldest first; the others order a copy of the rows.  */
+enum ps_sort
+{
+  PS_SORT_COMMAND,
+  PS_SORT_CREATED,
+  PS_SORT_ID,
+  PS_SORT_IMAGE,
+  PS_SORT_NAMES,
+  PS_SORT_RUNNINGFOR,
+  PS_SORT_SIZE,
+  PS_SORT_STATUS,
+};
+static const char *const ps_sort_keys[] = { "command",    "created", "id",     "image", "names",
+                                            "runningfor", "size",    "status", NULL };
 
 struct ps_options
 {
   bool all, latest, no_trunc, noheading, quiet, size;
   bool need_record; /* the output or a filter reads beyond the brief fields */
   long last;
-  const char *format, *sort;
+  const char *format;
+  enum ps_sort sort;
   char **filters;
   size_t n_filters;
 };
@@ -153,6 +173,9 @@ container_sizes (struct cli_context *ctx, struct store *s, struct ps_item *e)
 {
   _cleanup_free_ char *dir = container_dir (&ctx->paths, e->b.id), *upper = NULL;
   const char *image_id = e->b.image_id;
+
+  if (e->sized)
+    return;
   _cleanup_store_image_ struct store_image *img = NULL;
   galley_error_t ignore = NULL;
 
@@ -163,6 +186,7 @@ container_sizes (struct cli_context *ctx, struct store *s, struct ps_item *e)
   e->rw_size = tree_bytes;
   if (s != NULL && image_id[0] != '\0' && store_image_find (s, image_id, &img, &ignore) == 0)
     e->image_size = img->size;
+  e->sized = true;
   galley_error_release (&ignore);
 }
 
@@ -300,6 +324,25 @@ static const struct format_header ps_header_titles[] = {
 };
 
 static int
+parse_sort (const char *arg, enum ps_sort *out, galley_error_t *err)
+{
+  _cleanup_free_ char *choices = NULL;
+  size_t k;
+
+  for (k = 0; ps_sort_keys[k] != NULL; k++)
+    if (strcmp (ps_sort_keys[k], arg) == 0)
+      {
+        *out = (enum ps_sort)k;
+        return 0;
+      }
+  choices = strv_join ((char *const *)ps_sort_keys, ", ");
+  return galley_error_make (err, 0,
+                            "invalid argument \"%s\" for \"--sort\" flag: \"%s\" is not a valid value.  "
+                            "Choose from: \"%s\"",
+                            arg, arg, choices ? choices : "");
+}
+
+static int
 parse_ps (struct cli_context *ctx, int argc, char **argv, struct ps_options *o, galley_error_t *err)
 {
   _cleanup_cli_parser_ struct cli_parser p;
@@ -332,7 +375,8 @@ parse_ps (struct cli_context *ctx, int argc, char **argv, struct ps_options *o, 
         o->format = arg;
         break;
       case OPT_ps_sort:
-        o->sort = arg;
+        if (parse_sort (arg, &o->sort, err) < 0)
+          return -1;
         break;
       case OPT_ps_last:
         {
@@ -357,48 +401,119 @@ parse_ps (struct cli_context *ctx, int argc, char **argv, struct ps_options *o, 
   return cli_positionals (&p, 0, 0, err);
 }
 
-/* The row of container i of the listing, when the options select it.  */
+/* The row of a container of the listing (its brief fields in it), when
+ * the options select it.  */
 static int
-ps_row (struct cli_context *ctx, const struct ps_options *o, struct container_listing *l, size_t i,
+ps_row (struct cli_context *ctx, const struct ps_options *o, struct container_listing *l, struct ps_item *it,
         bool status_filter, struct store *store, struct format_stream *out, galley_error_t *err)
 {
-  struct ps_item it = { 0 };
   json_object *row;
   bool keep = true;
   int ret;
 
-  container_listing_brief (l, i, &it.b);
   if (! o->all && ! o->latest && o->last < 0 && ! status_filter
-      && ! container_status_is_live (it.b.state->status))
+      && ! container_status_is_live (it->b.state->status))
     return 0;
-  if (o->need_record && container_listing_entry (l, i, &it.entry, err) < 0)
+  if (o->need_record && container_listing_entry (l, it->index, &it->entry, err) < 0)
     return -1;
-  if (filters_match (o, &it, &keep, err) < 0)
+  if (filters_match (o, it, &keep, err) < 0)
     {
-      container_entry_clear (&it.entry);
+      container_entry_clear (&it->entry);
       return -1;
     }
   if (! keep || o->quiet)
     {
       if (keep)
-        printf ("%.*s\n", o->no_trunc ? 64 : 12, it.b.id);
-      container_entry_clear (&it.entry);
+        printf ("%.*s\n", o->no_trunc ? 64 : 12, it->b.id);
+      container_entry_clear (&it->entry);
       return 0;
     }
   /* rendered and freed one by one: a long listing never holds all its rows */
   if (o->size)
-    container_sizes (ctx, store, &it);
-  row = ps_record (o, &it, out);
+    container_sizes (ctx, store, it);
+  row = ps_record (o, it, out);
   ret = format_stream_add (out, row, err);
   json_object_put (row);
-  container_entry_clear (&it.entry);
+  container_entry_clear (&it->entry);
   return ret;
+}
+
+static enum ps_sort sort_key; /* qsort's comparator has no argument */
+
+static int
+compare_numbers (int64_t a, int64_t b)
+{
+  return a < b ? -1 : a > b;
+}
+
+/* podman's orders, all ascending; ties keep the listing's order.  */
+static int
+compare_items (const void *x, const void *y)
+{
+  const struct ps_item *a = x, *b = y;
+  int c = 0;
+
+  switch (sort_key)
+    {
+    case PS_SORT_COMMAND:
+      c = strcmp (a->b.command_line, b->b.command_line);
+      break;
+    case PS_SORT_CREATED:
+      c = compare_numbers (a->b.created, b->b.created);
+      break;
+    case PS_SORT_ID:
+      c = strcmp (a->b.id, b->b.id);
+      break;
+    case PS_SORT_IMAGE:
+      c = strcmp (a->b.image, b->b.image);
+      break;
+    case PS_SORT_NAMES:
+      c = strcmp (a->b.name, b->b.name);
+      break;
+    case PS_SORT_RUNNINGFOR:
+      /* by the start (never started: first) */
+      c = compare_numbers (a->b.state->started_at, b->b.state->started_at);
+      break;
+    case PS_SORT_SIZE:
+      /* the size ps -s shows; without -s none is known (podman's) */
+      c = compare_numbers ((int64_t)(a->rw_size + a->image_size), (int64_t)(b->rw_size + b->image_size));
+      break;
+    case PS_SORT_STATUS:
+      c = strcmp (container_status_name (a->b.state->status), container_status_name (b->b.state->status));
+      break;
+    }
+  return c != 0 ? c : compare_numbers ((int64_t)a->index, (int64_t)b->index);
+}
+
+/* The listing's containers first..n-1 in the order of --sort.  */
+static int
+ps_sorted (struct cli_context *ctx, const struct ps_options *o, const struct container_listing *l,
+           size_t first, size_t n, struct store *store, struct ps_item **out, galley_error_t *err)
+{
+  struct ps_item *items = calloc (n - first + 1, sizeof *items);
+  size_t i;
+
+  if (items == NULL)
+    return galley_error_make (err, errno, "allocating");
+  for (i = first; i < n; i++)
+    {
+      struct ps_item *it = &items[i - first];
+      it->index = i;
+      container_listing_brief (l, i, &it->b);
+      if (o->sort == PS_SORT_SIZE && o->size)
+        container_sizes (ctx, store, it);
+    }
+  sort_key = o->sort;
+  qsort (items, n - first, sizeof *items, compare_items);
+  *out = items;
+  return 0;
 }
 
 int
 cli_cmd_ps (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
-  struct ps_options o = { .last = -1 };
+  struct ps_options o = { .last = -1, .sort = PS_SORT_CREATED };
+  _cleanup_free_ struct ps_item *sorted = NULL;
   struct container_listing *l = NULL;
   struct format_stream *out = NULL;
   _cleanup_store_ struct store *store = NULL;
@@ -436,9 +551,22 @@ cli_cmd_ps (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
     o.need_record = o.need_record || strncmp (o.filters[i], "label=", 6) == 0;
   if (o.size && store_open (&ctx->paths, &store, err) < 0)
     goto out;
-  for (i = first; i < n; i++)
-    if (ps_row (ctx, &o, l, i, status_filter, store, out, err) < 0)
-      goto out;
+  if (o.sort != PS_SORT_CREATED)
+    {
+      if (ps_sorted (ctx, &o, l, first, n, store, &sorted, err) < 0)
+        goto out;
+      for (i = 0; i < n - first; i++)
+        if (ps_row (ctx, &o, l, &sorted[i], status_filter, store, out, err) < 0)
+          goto out;
+    }
+  else
+    for (i = first; i < n; i++)
+      {
+        struct ps_item it = { .index = i };
+        container_listing_brief (l, i, &it.b);
+        if (ps_row (ctx, &o, l, &it, status_filter, store, out, err) < 0)
+          goto out;
+      }
   ret = 0;
   if (out != NULL)
     {

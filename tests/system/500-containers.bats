@@ -85,6 +85,43 @@ assert_no_strays () {
   assert_output_equals "new1"
 }
 
+# The names of ps -a in the order of --sort $1 (more options follow).
+sorted_names () {
+  local key=$1
+  shift
+  galley ps -a --sort "$key" "$@" --format '{{.Names}}' | tr '\n' ' '
+}
+
+@test "ps --sort: podman's keys, ties in creation order; an unknown key is refused" {
+  galley tag $RUN_IMAGE localhost/aa:latest
+  galley tag $RUN_IMAGE localhost/zz:latest
+  # created in this order; c1 is started last, e5 never
+  galley create --name c1 $RUN_IMAGE sleep 200 > /dev/null
+  galley run -d --name b2 localhost/zz:latest sh -c \
+    'dd if=/dev/zero of=/big bs=1k count=50 2> /dev/null; touch /done; sleep 100' > /dev/null
+  galley run --name a3 localhost/aa:latest true
+  galley run -d --name d4 localhost/aa:latest sleep 100 > /dev/null
+  galley create --name e5 $RUN_IMAGE echo e5 > /dev/null
+  galley start c1 > /dev/null
+  wait_until galley exec b2 test -e /done
+  assert_equal "$(sorted_names created)" "c1 b2 a3 d4 e5 "
+  assert_equal "$(sorted_names names)" "a3 b2 c1 d4 e5 "
+  assert_equal "$(sorted_names command)" "e5 b2 d4 c1 a3 "
+  assert_equal "$(sorted_names image)" "a3 d4 c1 e5 b2 "
+  assert_equal "$(sorted_names runningfor)" "e5 b2 a3 d4 c1 "
+  assert_equal "$(sorted_names status)" "e5 a3 c1 b2 d4 "
+  assert_equal "$(sorted_names id)" \
+    "$(galley ps -a --no-trunc --format '{{.ID}} {{.Names}}' | sort | cut -d' ' -f2 | tr '\n' ' ')"
+  # the size is known with -s only (as podman's): the largest last
+  assert_equal "$(sorted_names size)" "c1 b2 a3 d4 e5 "
+  [[ "$(sorted_names size -s)" == *" b2 " ]]
+  # without -a, --latest and a filter: the rows they select, in the order
+  assert_equal "$(galley ps --sort names --format '{{.Names}}' | tr '\n' ' ')" "b2 c1 d4 "
+  assert_equal "$(sorted_names names --filter ancestor=localhost/aa:latest)" "a3 d4 "
+  run_galley 125 ps --sort bogus
+  assert_stderr_contains 'invalid argument "bogus" for "--sort" flag: "bogus" is not a valid value.  Choose from: "command, created, id, image, names, runningfor, size, status"'
+}
+
 @test "logs: k8s-file records, stdout and stderr apart, --tail, -t, -f" {
   galley run -d --name talk $RUN_IMAGE sh -c 'echo one; echo two >&2; echo three; sleep 1000' > /dev/null
   sleep 0.5
