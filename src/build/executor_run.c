@@ -148,6 +148,8 @@ run_config (struct build *b, struct stage_state *st, const struct run_step *rs)
   json_object_object_add (c, "Pull", json_object_new_string ("never"));
   /* A numeric USER gets no /etc/passwd entry in the layer (buildah's).  */
   json_object_object_add (c, "Passwd", json_object_new_boolean (false));
+  /* RUN writes to the build's output, not to a container log (buildah's) */
+  json_object_object_add (c, "LogDriver", json_object_new_string ("none"));
   if (b->o->network && strcmp (b->o->network, "private") != 0)
     json_object_object_add (c, "Network", json_object_new_string (b->o->network));
   /* Build ARGs are in the environment unless an ENV of the same name

@@ -132,8 +132,10 @@ setup_pty (int rootfd, int channel, int *slave_out, galley_error_t *err)
 }
 
 static int
-setup_stdio (const struct run_spec *spec, int slave, const struct passwd_user *pu, galley_error_t *err)
+setup_stdio (const struct init_args *a, int slave, const struct passwd_user *pu, galley_error_t *err)
 {
+  const struct run_spec *spec = a->spec;
+
   if (setsid () < 0)
     return galley_error_make (err, errno, "setsid");
   if (slave >= 0)
@@ -154,6 +156,8 @@ setup_stdio (const struct run_spec *spec, int slave, const struct passwd_user *p
         return galley_error_make (err, errno, "opening /dev/null as stdin");
       close (null);
     }
+  if ((a->out_fd >= 0 && dup2 (a->out_fd, 1) < 0) || (a->err_fd >= 0 && dup2 (a->err_fd, 2) < 0))
+    return galley_error_make (err, errno, "dup2 of the output pipes");
   return 0;
 }
 
@@ -364,7 +368,7 @@ init_steps (const struct init_args *a, int *channel, galley_error_t *err)
     goto out;
   close (newroot);
   newroot = -1;
-  if (setup_stdio (spec, slave, &pu, err) < 0 || close_host_fds (spec, channel, err) < 0
+  if (setup_stdio (a, slave, &pu, err) < 0 || close_host_fds (spec, channel, err) < 0
       || enter_workdir (spec, err) < 0 || drop_privileges (a, &pu, noroot, err) < 0)
     goto out;
   if (sigprocmask (SIG_SETMASK, &a->saved_mask, NULL) < 0)
@@ -398,13 +402,15 @@ container_init_main (const struct init_args *a)
 {
   galley_error_t err = NULL;
   int channel = a->channel;
+  const int keep[] = { channel, a->out_fd, a->err_fd };
   char go = 0;
   ssize_t r;
 
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   /* Cloned into the container's namespaces with the monitor's environment
-   * and fds: only stdio, the preserved fds and the channel stay.  */
-  if (enter_prepare (3 + a->spec->preserve_fds, &channel, 1, ENTER_DUMPABLE, &err) < 0)
+   * and fds: only stdio, the preserved fds, the channel and the output
+   * pipes stay.  */
+  if (enter_prepare (3 + a->spec->preserve_fds, keep, 3, ENTER_DUMPABLE, &err) < 0)
     {
       init_channel_send_error (channel, &err);
       _exit (err->exit_code);

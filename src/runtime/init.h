@@ -24,6 +24,8 @@ struct init_args
   int channel;                           /* the init's end of the channel */
   const struct seccomp_program *seccomp; /* NULL: unconfined */
   sigset_t saved_mask;                   /* the signal mask to restore before exec */
+  int out_fd, err_fd;                    /* the command's stdout and stderr (without
+                                          * -t), -1: the init's own 1 and 2 */
 };
 
 _Noreturn void container_init_main (const struct init_args *a);

@@ -24,6 +24,7 @@
 #include "runtime/mount_args.h"
 #include "runtime/volume_mounts.h"
 #include "state/container.h"
+#include "state/container_log.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -534,11 +535,20 @@ int
 run_execute (const struct galley_paths *paths, json_object *config, struct run_spec *spec, bool caller_exits,
              galley_error_t *err)
 {
+  _cleanup_free_ char *dir = container_dir (paths, spec->id), *log_path = NULL;
   galley_error_t local = NULL;
   struct foreground f = { paths, spec->id };
-  struct container_hooks hooks = { .started = foreground_started, .arg = &f, .caller_exits = caller_exits };
+  struct container_log_config log;
+  struct container_hooks hooks = {
+    .started = foreground_started, .arg = &f, .caller_exits = caller_exits, .log = &log
+  };
   int status;
 
+  if (dir == NULL)
+    return galley_error_make (err, errno, "allocating");
+  if (container_log_config (config, dir, &log, err) < 0)
+    return -1;
+  log_path = log.path;
   if (run_prepare_runtime (paths, config, spec, err) < 0)
     return -1;
   status = container_run_hooked (paths, spec, &hooks, err);

@@ -62,7 +62,9 @@ log_relay_init (struct log_relay *r, const struct log_relay_options *o)
       s->fd = i == 0 ? o->out_fd : o->err_fd;
       s->is_stderr = i == 1;
       s->borrowed = false;
+      s->forward_fd = o->forward ? 1 + i : -1;
       s->used = 0;
+      s->buf = r->lines[i];
       if (s->fd >= 0)
         set_nonblocking (s->fd);
     }
@@ -123,7 +125,7 @@ drain_lines (struct log_relay *r, struct log_relay_stream *s, bool flush)
       emit (r, s->is_stderr, false, s->buf + start, len);
       start += len + 1;
     }
-  if ((flush || s->used == sizeof s->buf) && start < s->used)
+  if ((flush || s->used == LOG_RELAY_LINE_MAX) && start < s->used)
     {
       emit (r, s->is_stderr, true, s->buf + start, s->used - start);
       start = s->used;
@@ -246,7 +248,7 @@ close_stream (struct log_relay_stream *s)
 static int
 read_stream (struct log_relay *r, struct log_relay_stream *s)
 {
-  ssize_t n = read (s->fd, s->buf + s->used, sizeof s->buf - s->used);
+  ssize_t n = read (s->fd, s->buf + s->used, LOG_RELAY_LINE_MAX - s->used);
 
   if (n < 0 && (errno == EINTR || errno == EAGAIN))
     return -1;
@@ -257,6 +259,17 @@ read_stream (struct log_relay *r, struct log_relay_stream *s)
       return 0;
     }
   broadcast (r, s->is_stderr, s->buf + s->used, (size_t)n);
+  if (s->forward_fd >= 0 && fs_write_all (s->forward_fd, s->buf + s->used, (size_t)n) < 0)
+    {
+      /* Our side is closed: so is the container's (its writer gets
+       * EPIPE; a terminal hangs up when its caller closes it).  */
+      s->used += (size_t)n;
+      drain_lines (r, s, true);
+      close_stream (s);
+      return 0;
+    }
+  if (r->log_fd < 0)
+    return 1; /* no lines to keep */
   s->used += (size_t)n;
   /* A read that ends mid-line is kept until the line completes;
    * drain_lines emits P only when the buffer is full.  */
@@ -389,7 +402,7 @@ log_relay_trim (struct log_relay *r)
   int i;
 
   for (i = 0; i < 2; i++)
-    trim_buffer (r->streams[i].buf, r->streams[i].used, sizeof r->streams[i].buf);
+    trim_buffer (r->streams[i].buf, r->streams[i].used, LOG_RELAY_LINE_MAX);
   trim_buffer (r->input, r->input_len, sizeof r->input);
 }
 

@@ -6,6 +6,10 @@
  * receive the output as it comes and their input goes to the container's
  * stdin.  It is no process of its own: the monitor polls the descriptors
  * log_relay_poll_fds gives and hands the results to log_relay_dispatch.
+ * In the foreground the command's own loop (runtime/process.c) serves it,
+ * and it also copies the output to the user's stdout and stderr; when one
+ * of those is closed, the stream ends (the container's writer then gets
+ * EPIPE, as if it wrote there itself).
  *
  * Attach protocol (SOCK_SEQPACKET, one message per packet, as conmon's):
  * relay -> client: one byte 1 (stdout) or 2 (stderr), then the data;
@@ -45,15 +49,18 @@ struct log_relay_options
   int stdin_fd;      /* where attached input goes, -1: none */
   int min_fd;        /* clients' fds from this number up (the ones below
                       * are the container's --preserve-fds) */
+  bool forward;      /* also copy stdout to our 1 and stderr to our 2 (a
+                      * run in the foreground) */
 };
 
 struct log_relay_stream
 {
   int fd; /* -1: closed */
   bool is_stderr;
-  bool borrowed; /* the caller closes fd (a pty master) */
+  bool borrowed;  /* the caller closes fd (a pty master) */
+  int forward_fd; /* where the output is copied as it comes, -1: nowhere */
   size_t used;
-  char buf[LOG_RELAY_LINE_MAX];
+  char *buf; /* LOG_RELAY_LINE_MAX bytes of log_relay.lines */
 };
 
 struct log_relay
@@ -72,7 +79,9 @@ struct log_relay
   /* Attached input the container's stdin did not take yet: while some
    * waits, clients are not read (the relay never blocks on a full pipe).  */
   size_t input_len;
+  /* The buffers last: a relay that waits touches only the fields above.  */
   char input[LOG_RELAY_LINE_MAX];
+  char lines[2][LOG_RELAY_LINE_MAX]; /* of the streams */
 };
 
 /* Take over the descriptors of o (closed by log_relay_end, except those

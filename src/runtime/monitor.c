@@ -355,9 +355,9 @@ setup_stdio (struct monitor *m, int null_fd, int keep, galley_error_t *err)
 
   if (m->o->log_path != NULL)
     {
-      ro.log_fd = open (m->o->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+      ro.log_fd = container_log_open (m->o->log_path, err);
       if (ro.log_fd < 0)
-        return galley_error_make (err, errno, "opening the log %s", m->o->log_path);
+        return -1;
       ro.log_fd = fd_above (ro.log_fd, keep);
     }
   if (pipes && (pipe2 (out, O_CLOEXEC) < 0 || pipe2 (errp, O_CLOEXEC) < 0))

@@ -17,12 +17,14 @@
 
 #include "runtime/cgroup.h"
 #include "runtime/init.h"
+#include "runtime/log_relay.h"
 #include "runtime/network.h"
 #include "runtime/rootfs_fuse.h"
 #include "runtime/seccomp_cache.h"
 #include "runtime/terminal.h"
 #include "runtime/userns.h"
 #include "runtime/volume_mounts.h"
+#include "state/container_log.h"
 #include "util/cleanup.h"
 
 static const int relayed_signals[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
@@ -45,7 +47,7 @@ move_above (int fd, int min)
 {
   int n;
 
-  if (fd >= min)
+  if (fd < 0 || fd >= min)
     return fd;
   n = fcntl (fd, F_DUPFD_CLOEXEC, min);
   close (fd);
@@ -112,6 +114,10 @@ struct relay
   bool interactive;
   int status;
   bool exited;
+  /* The container's terminal, or its stdout and stderr pipes when they
+   * are logged (else it writes to our 1 and 2 itself): logged and copied
+   * to our 1 and 2.  */
+  struct log_relay *out;
 };
 
 static void
@@ -133,36 +139,17 @@ handle_signal (struct relay *r)
     }
 }
 
-static void
-drain_master (struct relay *r)
-{
-  int flags = fcntl (r->term.master, F_GETFL);
-
-  fcntl (r->term.master, F_SETFL, flags | O_NONBLOCK);
-  while (terminal_copy (r->term.master, 1) > 0)
-    ;
-}
-
 static int
 relay_loop (struct relay *r, galley_error_t *err)
 {
   while (! r->exited)
     {
-      struct pollfd p[3];
-      nfds_t n = 0;
-      int i_master = -1, i_stdin = -1;
+      struct pollfd p[2 + LOG_RELAY_MAX_FDS];
+      bool input = r->term.master >= 0 && r->interactive && r->term.stdin_open;
+      size_t n = 2 + log_relay_poll_fds (r->out, p + 2);
 
-      p[n++] = (struct pollfd){ r->sigfd, POLLIN, 0 };
-      if (r->term.master >= 0)
-        {
-          i_master = (int)n;
-          p[n++] = (struct pollfd){ r->term.master, POLLIN, 0 };
-          if (r->interactive && r->term.stdin_open)
-            {
-              i_stdin = (int)n;
-              p[n++] = (struct pollfd){ 0, POLLIN, 0 };
-            }
-        }
+      p[0] = (struct pollfd){ r->sigfd, POLLIN, 0 };
+      p[1] = (struct pollfd){ input ? 0 : -1, POLLIN, 0 };
       if (poll (p, n, -1) < 0)
         {
           if (errno == EINTR)
@@ -171,14 +158,14 @@ relay_loop (struct relay *r, galley_error_t *err)
         }
       if (p[0].revents)
         handle_signal (r);
-      if (i_master >= 0 && (p[i_master].revents & (POLLIN | POLLHUP | POLLERR)))
-        if (terminal_copy (r->term.master, 1) <= 0)
-          {
-            /* hangup: the session is gone, the exit follows */
-            close (r->term.master);
-            r->term.master = -1;
-          }
-      if (i_stdin >= 0 && (p[i_stdin].revents & (POLLIN | POLLHUP | POLLERR)))
+      log_relay_dispatch (r->out, p + 2, n - 2);
+      if (r->term.master >= 0 && ! log_relay_streams_open (r->out))
+        {
+          /* hangup: the session is gone, the exit follows */
+          close (r->term.master);
+          r->term.master = -1;
+        }
+      if (r->term.master >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
         if (terminal_copy (0, r->term.master) <= 0)
           {
             /* EOF on stdin: pass ^D as a terminal would.  */
@@ -188,8 +175,65 @@ relay_loop (struct relay *r, galley_error_t *err)
             r->term.stdin_open = false;
           }
     }
-  if (r->term.master >= 0)
-    drain_master (r);
+  /* the container's processes are gone: what they wrote is in the pipes */
+  log_relay_drain (r->out);
+  return 0;
+}
+
+/* The parent's copies of the output pipes' write ends, once the init has
+ * its own.  */
+static void
+close_output_ends (struct init_args *a)
+{
+  if (a->out_fd >= 0)
+    close (a->out_fd);
+  if (a->err_fd >= 0)
+    close (a->err_fd);
+  a->out_fd = a->err_fd = -1;
+}
+
+/* The output of a run in the foreground (struct relay.out): with a log,
+ * and without -t, the command's stdout and stderr are pipes (their write
+ * ends in a->out_fd and a->err_fd, for the init).  */
+static int
+output_init (const struct run_spec *spec, const struct container_log_config *log, int min_fd,
+             struct init_args *a, struct log_relay *out, galley_error_t *err)
+{
+  struct log_relay_options o = { .out_fd = -1,
+                                 .err_fd = -1,
+                                 .log_fd = -1,
+                                 .listen_fd = -1,
+                                 .stdin_fd = -1,
+                                 .min_fd = min_fd,
+                                 .forward = true };
+  _cleanup_close_ int log_fd = -1;
+  int outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
+
+  a->out_fd = a->err_fd = -1;
+  if (log != NULL && log->path != NULL)
+    {
+      log_fd = container_log_open (log->path, err);
+      if (log_fd < 0)
+        return -1;
+      if (! spec->tty && (pipe2 (outp, O_CLOEXEC) < 0 || pipe2 (errp, O_CLOEXEC) < 0))
+        {
+          int e = errno;
+          if (outp[0] >= 0)
+            {
+              close (outp[0]);
+              close (outp[1]);
+            }
+          return galley_error_make (err, e, "creating the output pipes");
+        }
+      o.log_fd = move_above (steal_fd (&log_fd), min_fd);
+      o.log_path = log->path;
+      o.max_size = log->max_size;
+      o.out_fd = move_above (outp[0], min_fd);
+      o.err_fd = move_above (errp[0], min_fd);
+      a->out_fd = move_above (outp[1], min_fd);
+      a->err_fd = move_above (errp[1], min_fd);
+    }
+  log_relay_init (out, &o);
   return 0;
 }
 
@@ -235,18 +279,24 @@ int
 container_run_hooked (const struct galley_paths *paths, const struct run_spec *spec,
                       const struct container_hooks *hooks, galley_error_t *err)
 {
+  /* static: the relay's buffers cost only the pages they use */
+  static struct log_relay out;
   struct seccomp_program prog = { 0 };
   const struct seccomp_program *filter = NULL;
   int sv[2] = { -1, -1 }, min_fd = 3 + spec->preserve_fds, ret = -1;
-  struct relay r = { .pid = -1, .sigfd = -1, .term = { .master = -1, .stdin_open = true } };
+  struct relay r = { .pid = -1, .sigfd = -1, .term = { .master = -1, .stdin_open = true }, .out = &out };
   struct init_args a = { .spec = spec };
   struct network_handle net = NETWORK_HANDLE_INIT;
   struct fuse_daemon fuse = FUSE_DAEMON_INIT;
+  struct sigaction ignore = { .sa_handler = SIG_IGN }, sigpipe;
   sigset_t saved;
 
   sigprocmask (SIG_SETMASK, NULL, &saved);
-  if (load_seccomp (paths, spec, &prog, &filter, err) < 0)
+  sigaction (SIGPIPE, NULL, &sigpipe);
+  if (output_init (spec, hooks != NULL && hooks->wait == NULL ? hooks->log : NULL, min_fd, &a, &out, err) < 0)
     return -1;
+  if (load_seccomp (paths, spec, &prog, &filter, err) < 0)
+    goto out;
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     {
       galley_error_make (err, errno, "socketpair");
@@ -274,6 +324,7 @@ container_run_hooked (const struct galley_paths *paths, const struct run_spec *s
     }
   close (sv[1]);
   sv[1] = -1;
+  close_output_ends (&a);
   /* slirp4netns joins the init's namespaces once its maps are written, and
    * the network is up before the init goes on.  */
   if ((! network_joins_userns (&net) && userns_write_maps (r.pid, &spec->map, err) < 0)
@@ -318,10 +369,15 @@ container_run_hooked (const struct galley_paths *paths, const struct run_spec *s
   r.interactive = spec->interactive;
   if (r.term.master >= 0)
     {
+      log_relay_attach_stream (&out, 0, r.term.master);
       terminal_sync_size (&r.term);
       if (spec->interactive)
         terminal_make_raw (&r.term);
     }
+  /* Writing to a closed stdout of ours ends the relay of that stream
+   * (log_relay.h), not this process (the container's processes have
+   * their own disposition).  */
+  sigaction (SIGPIPE, &ignore, NULL);
   /* The init may have exited before the loop looked.  */
   if (waitpid (r.pid, &r.status, WNOHANG) == r.pid)
     r.exited = true;
@@ -333,6 +389,9 @@ container_run_hooked (const struct galley_paths *paths, const struct run_spec *s
     }
   ret = run_exit_status (r.status);
 out:
+  log_relay_end (&out);
+  close_output_ends (&a);
+  sigaction (SIGPIPE, &sigpipe, NULL);
   terminal_restore (&r.term);
   if (r.term.master >= 0)
     close (r.term.master);

@@ -1,12 +1,14 @@
 /* The monitor side of a container in the foreground: clone the container
  * init into new namespaces, write its id maps, relay signals, the pty and
- * stdio, wait, and map the result to an exit status.  */
+ * the output (logged through runtime/log_relay.h), wait, and map the
+ * result to an exit status.  */
 #ifndef GALLEY_RUNTIME_PROCESS_H
 #define GALLEY_RUNTIME_PROCESS_H
 
 #include <sys/types.h>
 
 #include "runtime/spec.h"
+#include "state/container_log.h"
 #include "state/paths.h"
 #include "util/error.h"
 
@@ -46,6 +48,11 @@ struct container_hooks
    * caller's exit hands it to init, which reaps it.  A caller that lives
    * on (the monitor, build) leaves this false and reaps it.  */
   bool caller_exits;
+  /* Without wait: the log of the container's output (NULL or a NULL
+   * path: none).  The output then comes through this process, which
+   * copies it to its own 1 and 2 (as it does a terminal's); unlogged and
+   * without -t, the container writes to them itself.  */
+  const struct container_log_config *log;
 };
 
 /* container_run_foreground with hooks (may be NULL).  */

@@ -4,11 +4,15 @@
 #include "state/container_log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "state/container_state.h"
+#include "util/cleanup.h"
 #include "util/json.h"
 
 /* max-size=10m (k, m, g; plain bytes; an optional b).  */
@@ -83,6 +87,22 @@ container_log_config (json_object *config, const char *container_dir, struct con
   if (out->path == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
   return 0;
+}
+
+int
+container_log_open (const char *path, galley_error_t *err)
+{
+  /* (O_NONBLOCK: a FIFO there must not block the open; a regular file
+   * ignores the flag) */
+  _cleanup_close_ int fd =
+      open (path, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW, 0600);
+  struct stat st;
+
+  if (fd < 0 || fstat (fd, &st) < 0)
+    return galley_error_make (err, errno, "opening the log %s", path);
+  if (! S_ISREG (st.st_mode) || st.st_uid != geteuid ())
+    return galley_error_make (err, 0, "the log %s is not a regular file of yours", path);
+  return steal_fd (&fd);
 }
 
 size_t

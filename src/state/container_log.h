@@ -29,6 +29,10 @@ struct container_log_config
 int container_log_config (json_object *config, const char *container_dir, struct container_log_config *out,
                           galley_error_t *err);
 
+/* Open (create 0600) the log at path for appending: a regular file of
+ * this user's, never through a symlink.  Returns the fd (O_CLOEXEC).  */
+int container_log_open (const char *path, galley_error_t *err);
+
 /* Format one record into buf (NUL-terminated); returns its length.  */
 size_t log_format_record (char *buf, size_t size, int64_t ns, bool is_stderr, bool partial, const char *msg,
                           size_t len);

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,14 @@ fs_write_all (int fd, const void *buf, size_t len)
       ssize_t n = write (fd, p, len);
       if (n < 0 && errno == EINTR)
         continue;
+      if (n < 0 && errno == EAGAIN)
+        {
+          /* a nonblocking fd (a terminal someone else made so): wait */
+          struct pollfd pf = { fd, POLLOUT, 0 };
+          if (poll (&pf, 1, -1) < 0 && errno != EINTR)
+            return -1;
+          continue;
+        }
       if (n < 0)
         return -1;
       p += n;

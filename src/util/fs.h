@@ -27,7 +27,8 @@ int fs_create_temp (int dirfd, const char *name, int flags, mode_t mode, char **
  * reads while they are written.  */
 int fs_write_text (int dirfd, const char *name, const char *text, mode_t mode, galley_error_t *err);
 
-/* write(2) all of buf, retrying short writes and EINTR.  0, or -1 with errno.  */
+/* write(2) all of buf, retrying short writes and EINTR, and waiting on a
+ * nonblocking fd that is full.  0, or -1 with errno.  */
 int fs_write_all (int fd, const void *buf, size_t len);
 
 /* Read a whole (regular) file, at most max_size bytes (0: no limit).  The

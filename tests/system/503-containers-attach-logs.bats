@@ -123,6 +123,70 @@ teardown () {
   assert_stderr_contains 'invalid --log-opt "max-size=lots"'
 }
 
+@test "logs: what a foreground container wrote (run, start -a, -t), stdout and stderr apart" {
+  run_galley run --name fg $RUN_IMAGE sh -c 'echo out-line; echo err-line >&2'
+  assert_output_equals out-line
+  assert_equal "$stderr" err-line
+  run_galley logs fg
+  assert_output_equals out-line
+  assert_equal "$stderr" err-line
+  run_galley start -a fg
+  assert_output_equals out-line
+  run_galley logs fg
+  assert_equal "$output" $'out-line\nout-line'
+  assert_equal "$stderr" $'err-line\nerr-line'
+  # a terminal's output is logged as it was written (podman's: CR LF)
+  run_galley run --name fgt -t $RUN_IMAGE echo on-a-tty
+  run_galley logs fgt
+  assert_equal "$output" $'on-a-tty\r'
+}
+
+has_line () {
+  grep -qx "$2" "$1" 2> /dev/null
+}
+
+fg_logged () {
+  galley logs "$1" 2> /dev/null | grep -qx "$2"
+}
+
+@test "logs and logs -f of a foreground container while it runs, --rm too" {
+  local tmp=$BATS_TEST_TMPDIR
+  galley run --rm --name live $RUN_IMAGE sh -c \
+    'echo first; until [ -e /go ]; do sleep 0.1; done; echo second' > "$tmp/out" &
+  local run=$!
+  wait_until fg_logged live first
+  galley logs -f live > "$tmp/followed" &
+  local follow=$!
+  wait_until has_line "$tmp/followed" first
+  galley exec live touch /go
+  wait $follow
+  assert_equal "$(cat "$tmp/followed")" $'first\nsecond'
+  wait $run
+  assert_equal "$(cat "$tmp/out")" $'first\nsecond'
+  run_galley 1 container exists live
+}
+
+@test "--log-driver none and --log-opt path= in the foreground" {
+  local log=$BATS_TEST_TMPDIR/fg.log
+  run_galley run --name there --log-opt path="$log" $RUN_IMAGE sh -c 'echo to-the-path; echo err >&2'
+  assert_output_equals to-the-path
+  grep -q ' stdout F to-the-path$' "$log"
+  grep -q ' stderr F err$' "$log"
+  run_galley logs there
+  assert_output_equals to-the-path
+  run_galley run --name quiet --log-driver none $RUN_IMAGE echo unlogged
+  assert_output_equals unlogged
+  local id
+  id=$(galley container inspect quiet --format '{{.Id}}')
+  [ ! -e "$GALLEY_TEST_ROOT/containers/$id/ctr.log" ]
+  run_galley 125 logs quiet
+  assert_stderr_contains "'none' log driver"
+  # a log path that cannot be opened stops the run before it starts
+  run_galley 125 run --rm --log-opt path="$BATS_TEST_TMPDIR/no/such/dir/log" $RUN_IMAGE echo never
+  assert_stderr_contains "opening the log $BATS_TEST_TMPDIR/no/such/dir/log"
+  assert_output_equals ""
+}
+
 @test "run -d --rm: the container's anonymous volumes go with it (as rm -v), named ones stay" {
   galley volume create keep > /dev/null
   galley run -d --rm --name gone -v /anon -v keep:/named $RUN_IMAGE sh -c 'echo x > /anon/f; echo y > /named/f' > /dev/null

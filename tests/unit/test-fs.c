@@ -1,6 +1,7 @@
 /* Unit tests of src/util/fs.c: atomic writes, whole-file reads, tree
- * removal, and lookups confined to a root that survive rename races;
- * temporary names nobody can guess, and FIFOs that never block.  */
+ * removal, lookups confined to a root that survive rename races;
+ * temporary names nobody can guess, FIFOs that never block, and whole
+ * writes to a nonblocking fd.  */
 #include "config.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +177,42 @@ test_open_in_root_retries_rename_races (void **state)
   assert_int_equal (fs_remove_tree (AT_FDCWD, dir, &err), 0);
 }
 
+static void *
+drain_pipe (void *arg)
+{
+  int fd = *(int *)arg;
+  char buf[4096];
+  size_t total = 0;
+  ssize_t n;
+
+  while ((n = read (fd, buf, sizeof buf)) > 0)
+    total += (size_t)n;
+  return (void *)(uintptr_t)total;
+}
+
+/* A nonblocking fd that is full (a terminal or pipe someone else made
+ * nonblocking, as the user's stdout can be) makes fs_write_all wait, not
+ * fail with EAGAIN.  */
+static void
+test_write_all_waits_on_a_full_nonblocking_fd (void **state)
+{
+  static char data[1 << 20];
+  int p[2];
+  pthread_t thread;
+  void *total;
+
+  (void)state;
+  assert_int_equal (pipe2 (p, O_NONBLOCK), 0);
+  /* (only the writer's end stays nonblocking) */
+  assert_int_equal (fcntl (p[0], F_SETFL, 0), 0);
+  assert_int_equal (pthread_create (&thread, NULL, drain_pipe, &p[0]), 0);
+  assert_int_equal (fs_write_all (p[1], data, sizeof data), 0);
+  close (p[1]);
+  pthread_join (thread, &total);
+  assert_int_equal ((uintptr_t)total, sizeof data);
+  close (p[0]);
+}
+
 int
 main (void)
 {
@@ -184,6 +222,7 @@ main (void)
     cmocka_unit_test (test_fifos_never_block),
     cmocka_unit_test (test_open_in_root_confines),
     cmocka_unit_test (test_open_in_root_retries_rename_races),
+    cmocka_unit_test (test_write_all_waits_on_a_full_nonblocking_fd),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -3,14 +3,16 @@
  * feed the container's stdin, input waits (clients unread) while stdin is
  * full, clients resize the container's terminal, a pty master is
  * borrowed per run, the last output is drained
- * without waiting, ending the relay gives every client EOF, and an idle
- * relay gives back its buffers' unused pages.  */
+ * without waiting, ending the relay gives every client EOF, an idle
+ * relay gives back its buffers' unused pages, and in the foreground the
+ * output is copied to our stdout and stderr as well as logged.  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -301,12 +303,12 @@ test_trim (void **state)
   const size_t page = (size_t)sysconf (_SC_PAGESIZE);
   struct log_relay_stream *s = &relay.streams[0];
   uintptr_t first = ((uintptr_t)s->buf + 10 + page - 1) & ~(page - 1);
-  size_t pages = ((uintptr_t)s->buf + sizeof s->buf - first) / page, i;
+  size_t pages = ((uintptr_t)s->buf + LOG_RELAY_LINE_MAX - first) / page, i;
   unsigned char resident[16];
 
   (void)state;
   assert_true (pages >= 2 && pages <= sizeof resident);
-  memset (s->buf, 'x', sizeof s->buf);
+  memset (s->buf, 'x', LOG_RELAY_LINE_MAX);
   s->used = 10;
   log_relay_trim (&relay);
   assert_int_equal (mincore ((void *)first, (pages - 1) * page, resident), 0);
@@ -314,6 +316,67 @@ test_trim (void **state)
     assert_false (resident[i] & 1);
   assert_memory_equal (s->buf, "xxxxxxxxxx", 10);
   s->used = 0;
+}
+
+/* In the foreground the relay also copies the output to our 1 and 2; when
+ * our stdout is closed, the container's stdout pipe ends too (its writer
+ * gets EPIPE) and stderr goes on.  */
+static void
+test_forward (void **state)
+{
+  static struct log_relay fwd;
+  struct fixture *f = *state;
+  int out[2], err[2], user_out[2], user_err[2], saved_out = dup (1), saved_err = dup (2);
+  struct log_relay_options o = { .out_fd = -1, .err_fd = -1, .listen_fd = -1, .stdin_fd = -1, .min_fd = 3 };
+  _cleanup_free_ char *text = NULL;
+  char buf[64];
+
+  signal (SIGPIPE, SIG_IGN);
+  assert_int_equal (pipe2 (out, O_CLOEXEC), 0);
+  assert_int_equal (pipe2 (err, O_CLOEXEC), 0);
+  assert_int_equal (pipe2 (user_out, O_CLOEXEC), 0);
+  assert_int_equal (pipe2 (user_err, O_CLOEXEC), 0);
+  o.out_fd = out[0];
+  o.err_fd = err[0];
+  o.log_fd = open (f->log_path, O_WRONLY | O_APPEND | O_CLOEXEC);
+  o.log_path = f->log_path;
+  o.forward = true;
+  dup2 (user_out[1], 1);
+  dup2 (user_err[1], 2);
+  log_relay_init (&fwd, &o);
+  assert_int_equal (write (out[1], "to stdout\n", 10), 10);
+  assert_int_equal (write (err[1], "to stderr\n", 10), 10);
+  log_relay_drain (&fwd);
+  assert_int_equal (read (user_out[0], buf, sizeof buf), 10);
+  assert_memory_equal (buf, "to stdout\n", 10);
+  assert_int_equal (read (user_err[0], buf, sizeof buf), 10);
+  assert_memory_equal (buf, "to stderr\n", 10);
+  /* our stdout closed */
+  close (user_out[0]);
+  assert_int_equal (write (out[1], "lost?\n", 6), 6);
+  log_relay_drain (&fwd);
+  assert_int_equal (fwd.streams[0].fd, -1);
+  assert_int_equal (write (out[1], "x", 1), -1);
+  assert_int_equal (errno, EPIPE);
+  assert_int_equal (write (err[1], "still\n", 6), 6);
+  log_relay_drain (&fwd);
+  assert_int_equal (read (user_err[0], buf, sizeof buf), 6);
+  log_relay_end (&fwd);
+  dup2 (saved_out, 1);
+  dup2 (saved_err, 2);
+  text = read_log (f);
+  /* all of it logged, what could not be copied too */
+  assert_non_null (strstr (text, "Z stdout F to stdout\n"));
+  assert_non_null (strstr (text, "Z stderr F to stderr\n"));
+  assert_non_null (strstr (text, "Z stdout F lost?\n"));
+  assert_non_null (strstr (text, "Z stderr F still\n"));
+  close (saved_out);
+  close (saved_err);
+  close (user_out[1]);
+  close (user_err[0]);
+  close (user_err[1]);
+  close (out[1]);
+  close (err[1]);
 }
 
 int
@@ -326,6 +389,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_borrowed_stream, setup, teardown),
     cmocka_unit_test_setup_teardown (test_drain_does_not_wait, setup, teardown),
     cmocka_unit_test_setup_teardown (test_trim, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_forward, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
