@@ -414,6 +414,35 @@ free_interface (pid_t pid, char out[16], galley_error_t *err)
   return galley_error_make (err, ENOSPC, "no free interface name in the container");
 }
 
+/* The veth pair named veth (host end, in NK) and ifname (in the network
+ * namespace of pid).  The name stays the container's across its runs, and
+ * the kernel removes the host end of a dead run's pair only once it has
+ * torn down that run's network namespace: a moment after the container is
+ * gone, or later while anything still holds the namespace.  A quick
+ * restart can get there first; an interface of the name is then that
+ * leftover, and goes.  */
+static int
+veth_add (const struct netns_join *keeper, const char *veth, const char *ifname, const char *mac,
+          const char *pid, galley_error_t *err)
+{
+  int tries;
+
+  for (tries = 0;; tries++)
+    {
+      _cleanup_error_ galley_error_t ignored = NULL;
+
+      if (run_ip (keeper, err, "link", "add", veth, "type", "veth", "peer", "name", ifname, "address", mac,
+                  "netns", pid, NULL)
+          == 0)
+        return 0;
+      if (tries > 0 || run_ip (keeper, &ignored, "link", "show", "dev", veth, NULL) < 0)
+        return -1;
+      galley_error_release (err);
+      /* (the kernel may beat us to it) */
+      run_ip (keeper, &ignored, "link", "del", veth, NULL);
+    }
+}
+
 /* A veth pair from d's bridge into the container's namespace, its address,
  * and a default route through d's gateway (metric 100, as netavark: with
  * several networks each brings one, and the others remain when one
@@ -434,9 +463,7 @@ wire_container (const struct netns_join *keeper, const struct network_def *d, co
     return galley_error_make (err, ENOMEM, "allocating");
   if (free_interface (init_pid, ifname, err) < 0)
     return -1;
-  if (run_ip (keeper, err, "link", "add", veth, "type", "veth", "peer", "name", ifname, "address", l->mac,
-              "netns", pid, NULL)
-          < 0
+  if (veth_add (keeper, veth, ifname, l->mac, pid, err) < 0
       || run_ip (keeper, err, "link", "set", veth, "master", d->interface, "up", NULL) < 0)
     return -1;
   snprintf (nsfile, sizeof nsfile, "/proc/%d/ns/net", (int)init_pid);

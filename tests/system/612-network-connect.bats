@@ -234,3 +234,25 @@ inspect_networks () {
   run_galley 1 exec web wget -q -O - http://kid:8080/index.html
   assert_stderr_contains "bad address"
 }
+
+@test "network: a restart wires the container again while its old network namespace lingers" {
+  # The kernel tears down a dead container's network namespace, and with
+  # it the host end of its veth, a moment after the container is gone
+  # (later still on a busy machine).  Holding the old namespace open makes
+  # that moment last: the restart must not trip over the old interface.
+  run_galley network create --subnet 10.91.13.0/24 n1
+  run_galley network create --subnet 10.91.14.0/24 n2
+  start_web db --network n1
+  start_web app --network n1,n2
+  local pid old_netns
+  pid=$(galley inspect --format '{{.State.Pid}}' app)
+  exec {old_netns}< "/proc/$pid/ns/net"
+  run_galley restart -t 0 app
+  exec {old_netns}<&-
+  wait_running app
+  run_galley exec app sh -c 'ip -4 -o addr show | grep -o "eth[0-9] *inet 10\.91\.[0-9]*"'
+  assert_output_contains "eth0    inet 10.91.13"
+  assert_output_contains "eth1    inet 10.91.14"
+  run_galley exec app wget -q -O - http://db:8080/index.html
+  assert_output_equals "hello-from-db"
+}
