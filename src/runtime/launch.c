@@ -29,6 +29,7 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/strv.h"
 
 static const char *
 cfg_string (json_object *c, const char *key)
@@ -339,6 +340,15 @@ choose_rootfs (const struct galley_paths *paths, json_object *config, const char
    * by rootfs_copy_ensure at create or first start.  */
   if (access (spec->rootfs_dir, F_OK) == 0)
     spec->rootfs_method = ROOTFS_METHOD_COPY;
+  if (spec->rootfs_method == ROOTFS_METHOD_NATIVE && strv_len (spec->lower_dirs) > ROOTFS_NATIVE_MAX_LAYERS)
+    return galley_error_make (
+        err, 0,
+        "image %s has %zu layers, more than the %d the kernel's overlay can stack: run it "
+        "with rootfs_method \"fuse-overlayfs\" or \"copy\" (galley.conf [storage], or "
+        "GALLEY_ROOTFS_METHOD), or flatten it first (a Containerfile of \"FROM %s\" and "
+        "galley build --squash)",
+        cfg_string (config, "Image"), strv_len (spec->lower_dirs), ROOTFS_NATIVE_MAX_LAYERS,
+        cfg_string (config, "Image"));
   return 0;
 }
 

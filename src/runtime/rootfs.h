@@ -9,6 +9,10 @@
 #include "state/paths.h"
 #include "util/error.h"
 
+/* The most layers a native overlay mount stacks (the kernel's
+ * OVL_MAX_STACK); fuse-overlayfs and the copy method have no such limit.  */
+#define ROOTFS_NATIVE_MAX_LAYERS 500
+
 /* "native", "fuse-overlayfs", "copy", "rootfs-dir".  */
 const char *rootfs_method_name (enum rootfs_method m);
 

@@ -16,6 +16,8 @@ Kinds:
   owners      busybox plus one layer of the owners a distribution has: a
               shadow file of group 42, a setuid-root program, a directory of
               1:1 and one of 65534 (see `mkimage.py expected owners`)
+  manylayers  busybox plus 600 layers, each adding /layers/N: more than a
+              native overlay mount stacks
 
 Usage:
   mkimage.py oci KIND DIR [--tag TAG] [--compression gzip|none]
@@ -316,12 +318,30 @@ class OciLayout:
     return desc
 
 
+# More layers than a native overlay mount stacks (the kernel's 500).
+MANY_LAYERS = 600
+
+
+def many_layers ():
+  """MANY_LAYERS layers above busybox, layer i adding /layers/i."""
+  out = []
+  for i in range (MANY_LAYERS):
+    layer = Layer ("layer %d" % i)
+    if i == 0:
+      layer.dir ("layers")
+    layer.file ("layers/%d" % i, "%d\n" % i)
+    out.append (layer)
+  return out
+
+
 def build_layers (kind, busybox):
   base = busybox_layer (busybox)
   if kind == "multilayer":
     return [base] + multilayer_layers (busybox)
   if kind == "owners":
     return [base, owners_layer ()]
+  if kind == "manylayers":
+    return [base] + many_layers ()
   return [base]
 
 
@@ -346,7 +366,7 @@ def cmd_oci (args):
 
 def cmd_docker_archive (args):
   if args.kind == "multiarch":
-    sys.exit ("mkimage.py: a docker-archive holds one platform; use busybox or multilayer")
+    sys.exit ("mkimage.py: a docker-archive holds one platform; use a kind other than multiarch")
   image = Image (build_layers (args.kind, args.busybox), "none")
   config = image.config (args.arch)
   cfg_name = sha256 (config)[7:] + ".json"
@@ -435,7 +455,7 @@ def cmd_push (args):
 def main ():
   ap = argparse.ArgumentParser (description="Build galley's test images offline.")
   sub = ap.add_subparsers (dest="cmd", required=True)
-  kinds = ("busybox", "multilayer", "multiarch", "owners")
+  kinds = ("busybox", "multilayer", "multiarch", "owners", "manylayers")
 
   p = sub.add_parser ("oci", help="write or extend an OCI image layout")
   p.add_argument ("kind", choices=kinds)

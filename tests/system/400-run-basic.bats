@@ -99,3 +99,24 @@ teardown () {
   assert_success
   assert_output_contains "/dev/pts/0"
 }
+
+@test "run: an image of more layers than a native overlay stacks names the limit and what to do" {
+  run_setup
+  python3 "$BATS_TEST_DIRNAME/../images/mkimage.py" docker-archive manylayers "$BATS_TEST_TMPDIR/many.tar" \
+    --ref localhost/many:latest --busybox "$(command -v busybox || echo /bin/busybox)" > /dev/null
+  run_galley load -q -i "$BATS_TEST_TMPDIR/many.tar"
+  run_galley info --format '{{.Host.Rootfs.Method}}'
+  if [ "$output" = native ]; then
+    run_galley 125 run --rm localhost/many cat /layers/599
+    assert_single_error_line
+    assert_stderr_contains "image localhost/many has 601 layers, more than the 500 the kernel's overlay can stack"
+    assert_stderr_contains 'rootfs_method "fuse-overlayfs" or "copy"'
+    run_galley ps -a -q
+    assert_output_equals ""
+  fi
+  # what it says to do works
+  export GALLEY_ROOTFS_METHOD=copy
+  run_galley run --rm localhost/many cat /layers/599
+  assert_output_equals "599"
+  unset GALLEY_ROOTFS_METHOD
+}

@@ -116,3 +116,21 @@ teardown () {
   run_galley '?' run --rm --pids-limit 10 $RUN_IMAGE true
   [ "$status" -eq 0 ] || assert_stderr_contains "resource limits cannot be enforced"
 }
+
+@test "run --memory: a size too large for a limit says so, not that it is below the minimum" {
+  run_setup
+  local m
+  for m in 99999999999999999999g 18446744073709551615 8192p; do
+    run_galley 125 create --memory "$m" $RUN_IMAGE true
+    assert_single_error_line
+    assert_stderr_contains "memory limit \"$m\" is too large: the largest is 8 EiB"
+  done
+  run_galley 125 create --memory 1k $RUN_IMAGE true
+  assert_stderr_contains "minimum memory limit allowed is 6MB"
+  for m in inf nan 1e9 0x100000000 10q; do
+    run_galley 125 create --memory "$m" $RUN_IMAGE true
+    assert_stderr_contains "invalid memory size \"$m\""
+  done
+  run_galley ps -a -q
+  assert_output_equals ""
+}
