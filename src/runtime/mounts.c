@@ -354,14 +354,29 @@ fill_volume (int rootfd, const struct run_spec *spec, const struct mount_spec *m
   return 0;
 }
 
+/* Whether the tmpfs options name key ("mode" in "size=1m,mode=700").  */
+static bool
+tmpfs_option_given (const char *data, const char *key)
+{
+  size_t n = strlen (key);
+  const char *p;
+
+  for (p = data; p != NULL && *p != '\0'; p = strchr (p, ','), p = p ? p + 1 : NULL)
+    if (strncmp (p, key, n) == 0 && p[n] == '=')
+      return true;
+  return false;
+}
+
 /* tmpcopyup, as runc's: the new tmpfs starts with what the image (or a
- * `cp` into the container before it started) has at its destination.  */
+ * `cp` into the container before it started) has at its destination, and
+ * the mode and owner of that directory unless its options name them.  */
 static int
 tmpfs_mount (int rootfd, const struct mount_spec *m, int target_fd, galley_error_t *err)
 {
   _cleanup_close_ int below = -1, tmpfs = -1;
   struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
   unsigned attrs = attrs_of (m);
+  struct stat given;
 
   if (m->copy_up)
     below = openat (target_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -371,10 +386,15 @@ tmpfs_mount (int rootfd, const struct mount_spec *m, int target_fd, galley_error
   if (below < 0)
     return 0;
   tmpfs = mounts_open_in_root (rootfd, m->destination, O_RDONLY | O_DIRECTORY, RESOLVE_NO_MAGICLINKS);
-  if (tmpfs < 0)
+  if (tmpfs < 0 || fstat (tmpfs, &given) < 0)
     return galley_error_make (err, errno, "opening the tmpfs on %s", m->destination);
   if (volume_copy_up (below, tmpfs, err) < 0)
     return galley_error_wrap (err, "copying %s into its tmpfs", m->destination);
+  if (tmpfs_option_given (m->data, "mode") && fchmod (tmpfs, given.st_mode & 07777) < 0)
+    return galley_error_make (err, errno, "setting the mode of the tmpfs on %s", m->destination);
+  if ((tmpfs_option_given (m->data, "uid") || tmpfs_option_given (m->data, "gid"))
+      && fchown (tmpfs, given.st_uid, given.st_gid) < 0)
+    return galley_error_make (err, errno, "setting the owner of the tmpfs on %s", m->destination);
   if ((attrs & MOUNT_ATTR_RDONLY) && mount_setattr (tmpfs, "", AT_EMPTY_PATH, &ro, sizeof ro) < 0)
     return galley_error_make (err, errno, "making the tmpfs on %s read-only", m->destination);
   return 0;

@@ -134,3 +134,18 @@ teardown () {
   run_galley ps -a -q
   assert_output_equals ""
 }
+
+@test "run --tmpfs: mode= and uid= win over the directory it is filled from, as runc's tmpcopyup" {
+  run_setup
+  run_galley run --rm --tmpfs /vol:mode=700 $RUN_IMAGE stat -c %a /vol
+  assert_output_equals "700"
+  run_galley run --rm --mount type=tmpfs,dst=/home/user,tmpfs-mode=1777 $RUN_IMAGE stat -c '%a %u' /home/user
+  has_subids && assert_output_equals "1777 1000"
+  assert_output_matches '^1777 '
+
+  # without them, the image's directory gives both
+  run_galley run --rm --tmpfs /home/user $RUN_IMAGE stat -c '%a %u:%g' /home/user
+  has_subids && assert_output_equals "755 1000:1000"
+  run_galley run --rm --tmpfs /etc $RUN_IMAGE cat /etc/os-release
+  assert_output_contains "galley test busybox"
+}
