@@ -102,12 +102,16 @@ volume_mounts_prepare (const struct galley_paths *p, json_object *config, galley
 }
 
 /* The volume's own options (volume create -o) onto its mount: a tmpfs
- * instead of _data, a host directory, flags, the owner of its root.  */
+ * instead of _data, a host directory, flags, the owner of its root.
+ * filled: the volume was filled from an image already (NeedsCopyUp false).  */
 static int
-apply_driver_options (const struct galley_paths *p, const struct volume_options *o, struct mount_spec *m,
-                      galley_error_t *err)
+apply_driver_options (const struct galley_paths *p, const struct volume_options *o, bool filled,
+                      struct mount_spec *m, galley_error_t *err)
 {
   m->readonly = m->readonly || o->readonly;
+  /* a tmpfs is new in each container: filled each time (tmpcopyup) */
+  if (o->nocopy || (filled && o->type != VOLUME_TYPE_TMPFS))
+    m->copy_up = false;
   free (m->source);
   m->source = NULL;
   switch (o->type)
@@ -116,7 +120,7 @@ apply_driver_options (const struct galley_paths *p, const struct volume_options 
       /* as --mount type=tmpfs: nosuid, nodev unless the volume says dev, suid */
       m->kind = MOUNT_KIND_TMPFS;
       m->flags |= (MS_NOSUID | MS_NODEV) & ~o->flags_off;
-      m->copy_up = m->chown_to_user = false;
+      m->chown_to_user = false;
       if (o->tmpfs_data != NULL && (m->data = strdup (o->tmpfs_data)) == NULL)
         return galley_error_make (err, ENOMEM, "allocating");
       break;
@@ -148,6 +152,7 @@ volume_mount_resolve (const struct galley_paths *p, struct mount_spec *m, galley
   _cleanup_json_ json_object *record = NULL;
   struct volume_options o;
   json_object *v = NULL;
+  bool filled;
   int r;
 
   if (m->anonymous)
@@ -156,13 +161,12 @@ volume_mount_resolve (const struct galley_paths *p, struct mount_spec *m, galley
     return 0;
   if (volume_load (p, m->volume, &record, err) < 0)
     return -1;
-  if (json_object_object_get_ex (record, "NeedsCopyUp", &v) && ! json_object_get_boolean (v))
-    m->copy_up = false;
+  filled = json_object_object_get_ex (record, "NeedsCopyUp", &v) && ! json_object_get_boolean (v);
   v = NULL;
   json_object_object_get_ex (record, "Options", &v);
   if (volume_options_parse (json_object_is_type (v, json_type_object) ? v : NULL, false, &o, err) < 0)
     return galley_error_wrap (err, "volume %s", m->volume);
-  r = apply_driver_options (p, &o, m, err);
+  r = apply_driver_options (p, &o, filled, m, err);
   volume_options_clear (&o);
   return r;
 }

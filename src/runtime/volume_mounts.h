@@ -27,8 +27,10 @@
  * argument fails before any volume is created.  */
 int volume_mounts_prepare (const struct galley_paths *p, json_object *config, galley_error_t *err);
 
-/* A parsed volume mount (m->volume set): m->source becomes the volume's
- * _data, and m->copy_up stays set only while the volume's NeedsCopyUp is.
+/* A parsed volume mount (m->volume set) as its volume's options say
+ * (state/volume_options.h): m->source becomes the volume's _data or its
+ * bind device, or the mount a tmpfs; m->copy_up stays set while the
+ * volume's NeedsCopyUp is (a tmpfs volume: always, unless nocopy).
  * Anything else is left alone.  */
 struct mount_spec;
 int volume_mount_resolve (const struct galley_paths *p, struct mount_spec *m, galley_error_t *err);

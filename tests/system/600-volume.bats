@@ -279,6 +279,12 @@ load helpers-run
   assert_output_equals "tv"
   run_galley run --rm -v tv:/vol $RUN_IMAGE stat -f -c %T /vol
   assert_output_equals "tmpfs"
+  # filled from the image in each container, as a tmpfs is
+  run_galley run --rm -v tv:/etc $RUN_IMAGE sh -c 'stat -f -c %T /etc; cat /etc/os-release'
+  assert_equal "${lines[0]}" "tmpfs"
+  assert_output_contains 'NAME="galley test busybox"'
+  run_galley run --rm -v tv:/etc $RUN_IMAGE grep -c busybox /etc/os-release
+  assert_output_equals "2"
   run_galley volume create -o type=tmpfs -o device=tmpfs -o o=size=2m,mode=0700,noexec tv2
   run_galley 126 run --rm -v tv2:/vol $RUN_IMAGE sh -c \
     'stat -c %a /vol; df -k /vol | tail -1 | awk "{print \$2}"; cp /bin/busybox /vol/b && /vol/b true'
