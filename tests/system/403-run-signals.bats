@@ -19,7 +19,7 @@ relay () {
   "$GALLEY" --root "$GALLEY_TEST_ROOT" --runroot "$GALLEY_TEST_RUNROOT" run --rm $RUN_IMAGE \
     sh -c "trap 'exit $code' $sig; echo ready; while :; do sleep 0.1; done" > "$BATS_TEST_TMPDIR/out" &
   pid=$!
-  for _ in $(seq 100); do grep -q ready "$BATS_TEST_TMPDIR/out" 2>/dev/null && break; sleep 0.1; done
+  wait_until grep -q ready "$BATS_TEST_TMPDIR/out"
   kill -$sig $pid
   wait $pid || status=$?
   assert_equal "${status:-0}" "$code" "exit status after SIG$sig"
@@ -35,9 +35,10 @@ relay () {
 }
 
 @test "signals: with --init an untrapped TERM ends the command (143)" {
-  "$GALLEY" --root "$GALLEY_TEST_ROOT" --runroot "$GALLEY_TEST_RUNROOT" run --rm --init $RUN_IMAGE sleep 60 &
+  "$GALLEY" --root "$GALLEY_TEST_ROOT" --runroot "$GALLEY_TEST_RUNROOT" run --rm --init $RUN_IMAGE \
+    sh -c 'echo ready; exec sleep 60' > "$BATS_TEST_TMPDIR/out" &
   local pid=$! status=0
-  sleep 1
+  wait_until grep -q ready "$BATS_TEST_TMPDIR/out"
   kill -TERM $pid
   wait $pid || status=$?
   assert_equal "$status" "143"

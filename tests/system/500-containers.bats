@@ -27,13 +27,14 @@ strays () {
   done
 }
 
+no_strays () {
+  [ -z "$(strays)" ]
+}
+
 assert_no_strays () {
   local left
-  for _ in $(seq 50); do
-    left=$(strays)
-    [ -z "$left" ] && return 0
-    sleep 0.1
-  done
+  wait_until -t 5 no_strays && return 0
+  left=$(strays)
   echo "FAIL: processes left behind: $left" >&2
   ps -o pid,ppid,stat,cmd -p "$(echo $left | tr ' ' ,)" >&2 || true
   return 1
@@ -124,13 +125,13 @@ sorted_names () {
 
 @test "logs: k8s-file records, stdout and stderr apart, --tail, -t, -f" {
   galley run -d --name talk $RUN_IMAGE sh -c 'echo one; echo two >&2; echo three; sleep 1000' > /dev/null
-  sleep 0.5
+  wait_until logged talk two three
   run_galley logs talk
   assert_equal "$output" "one
 three"
   assert_equal "$stderr" "two"
   galley run -d --name counter $RUN_IMAGE sh -c 'seq 5; sleep 1000' > /dev/null
-  sleep 0.5
+  wait_until logged counter 5
   run_galley logs --tail 2 counter
   assert_equal "$output" "4
 5"
@@ -140,17 +141,23 @@ three"
   local id
   id=$(galley container inspect talk --format '{{.Id}}')
   grep -Eq '^[0-9T:.-]+Z stderr F two$' "$GALLEY_TEST_ROOT/containers/$id/ctr.log"
-  # -f ends when the container does
-  galley run -d --name brief $RUN_IMAGE sh -c 'echo a; sleep 1; echo b' > /dev/null
-  run_galley logs -f brief
-  assert_equal "$output" "a
+  # -f follows what comes, and ends when the container does
+  gate_setup
+  galley run -d --name brief "${GATE_VOLUME[@]}" $RUN_IMAGE sh -c "echo a; $GATE_WAIT echo b" > /dev/null
+  galley logs -f brief > "$BATS_TEST_TMPDIR/follow" 3>&- &
+  local follower=$!
+  wait_until grep -q a "$BATS_TEST_TMPDIR/follow"
+  gate_open
+  wait_until process_gone $follower
+  wait $follower
+  assert_equal "$(cat "$BATS_TEST_TMPDIR/follow")" "a
 b"
 }
 
 @test "stop: SIGTERM, then SIGKILL after -t; exit codes recorded" {
-  galley run -d --name trapper $RUN_IMAGE sh -c 'trap "exit 42" TERM; while :; do sleep 0.1; done' > /dev/null
+  galley run -d --name trapper $RUN_IMAGE sh -c 'trap "exit 42" TERM; echo ready; while :; do sleep 0.1; done' > /dev/null
   galley run -d --name stubborn $RUN_IMAGE sleep 1000 > /dev/null
-  sleep 0.3
+  wait_until logged trapper ready
   run_galley stop trapper
   assert_output_equals "trapper"
   run_galley container inspect trapper --format '{{.State.Status}} {{.State.ExitCode}}'
@@ -165,8 +172,8 @@ b"
 }
 
 @test "kill: -s delivers the signal; a stopped container is an error" {
-  galley run -d --name k $RUN_IMAGE sh -c 'trap "exit 10" USR1; while :; do sleep 0.1; done' > /dev/null
-  sleep 0.3
+  galley run -d --name k $RUN_IMAGE sh -c 'trap "exit 10" USR1; echo ready; while :; do sleep 0.1; done' > /dev/null
+  wait_until logged k ready
   run_galley kill -s USR1 k
   run_galley wait k
   assert_output_equals "10"
@@ -193,19 +200,21 @@ b"
 }
 
 @test "wait: exit code; --condition running" {
-  # long enough that `wait` sees it running even on a loaded machine (an
-  # exited container never becomes "running" again: wait would block)
-  galley create --name w $RUN_IMAGE sh -c 'sleep 5; exit 5' > /dev/null
+  # running until the gate opens (an exited container never becomes
+  # "running" again: wait would block)
+  gate_setup
+  galley create --name w "${GATE_VOLUME[@]}" $RUN_IMAGE sh -c "$GATE_WAIT exit 5" > /dev/null
   galley start w
   run_galley wait --condition running w
   assert_output_equals "-1"
+  gate_open
   run_galley wait w
   assert_output_equals "5"
 }
 
 @test "run -d --rm: removed by its monitor after the exit" {
   galley run -d --rm --name gone $RUN_IMAGE sh -c 'sleep 0.3' > /dev/null
-  for _ in $(seq 50); do galley container exists gone || break; sleep 0.1; done
+  wait_until container_gone gone
   run_galley 1 container exists gone
   run_galley ps -aq
   assert_output_equals ""
@@ -213,22 +222,22 @@ b"
   [ -z "$(container_dirs)" ]
 }
 
+restarted_and_running () {
+  [[ $(galley container inspect "$1" --format '{{.State.Status}} {{.RestartCount}}') =~ ^running\ [1-9] ]]
+}
+
 @test "--restart=on-failure:2 restarts twice; always stops with stop" {
   galley run -d --name flaky --restart on-failure:2 $RUN_IMAGE sh -c 'echo try; exit 3' > /dev/null
-  for _ in $(seq 50); do
-    [ "$(galley container inspect flaky --format '{{.State.Status}}')" = exited ] && break
-    sleep 0.1
-  done
+  wait_until inspect_is flaky '{{.State.Status}} {{.RestartCount}}' "exited 2"
   run_galley container inspect flaky --format '{{.State.Status}} {{.State.ExitCode}} {{.RestartCount}} {{.HostConfig.RestartPolicy.Name}}'
   assert_output_equals "exited 3 2 on-failure"
   run_galley logs flaky
   assert_line_count 3
   galley run -d --name forever --restart always $RUN_IMAGE sh -c 'sleep 0.2' > /dev/null
-  sleep 1
-  run_galley container inspect forever --format '{{.State.Status}}'
-  assert_output_equals "running"
+  # restarted after its first exit: running again
+  wait_until restarted_and_running forever
   run_galley stop -t 1 forever
-  sleep 0.5
+  wait_until inspect_is forever '{{.State.Status}}' exited
   run_galley container inspect forever --format '{{.State.Status}}'
   assert_output_equals "exited"
   run_galley 125 run --rm --restart always $RUN_IMAGE true
@@ -256,7 +265,7 @@ b"
   mon=$(galley container inspect orphan --format '{{.State.ConmonPid}}')
   pid=$(galley container inspect orphan --format '{{.State.Pid}}')
   kill -9 "$mon"
-  sleep 0.3
+  wait_until process_gone "$mon"
   run_galley ps -a --format '{{.Names}} {{.State}} {{.ExitCode}}'
   assert_output_equals "orphan exited 137"
   # the container died with its monitor
@@ -292,20 +301,17 @@ b"
 
 @test "pause and unpause: every process stops and continues" {
   galley run -d --name ticker $RUN_IMAGE sh -c 'while :; do echo tick; sleep 0.1; done' > /dev/null
-  sleep 0.5
+  wait_until logged ticker tick
   run_galley pause ticker
   run_galley ps --format '{{.Names}} {{.Status}}'
   assert_output_equals "ticker Paused"
-  local n1 n2
-  sleep 0.3
-  n1=$(galley logs ticker | wc -l)
-  sleep 0.6
-  n2=$(galley logs ticker | wc -l)
-  assert_equal "$n2" "$n1" "no output while paused"
+  # every process stopped (or a zombie its stopped parent cannot reap)
+  wait_until container_procs_in ticker TZ
+  local n
+  n=$(galley logs ticker | wc -l)
   run_galley unpause ticker
-  sleep 0.5
-  n2=$(galley logs ticker | wc -l)
-  [ "$n2" -gt "$n1" ]
+  wait_until container_procs_in ticker RSDZ
+  wait_until logged_lines_above ticker $((n + 2))
   run_galley 125 unpause ticker
 }
 

@@ -18,10 +18,13 @@ teardown () {
 }
 
 @test "attach: the container's stdout and stderr apart, then its exit code" {
-  galley run -d --name talk $RUN_IMAGE sh -c 'sleep 1; echo out; echo err >&2; exit 3' > /dev/null
-  run_galley 3 attach --no-stdin talk
-  assert_equal "$output" "out"
-  assert_equal "$stderr" "err"
+  gate_setup
+  galley run -d --name talk "${GATE_VOLUME[@]}" $RUN_IMAGE sh -c "$GATE_WAIT echo out; echo err >&2; exit 3" > /dev/null
+  attach_start talk --no-stdin
+  gate_open
+  attach_end 3
+  assert_equal "$(cat "$BATS_TEST_TMPDIR/attach.out")" "out"
+  assert_equal "$(cat "$BATS_TEST_TMPDIR/attach.err")" "err"
 }
 
 @test "attach: input goes to a container started with -i" {
@@ -34,12 +37,24 @@ teardown () {
 @test "attach: ctrl-p,ctrl-q detaches and the container runs on" {
   galley run -dit --name shell $RUN_IMAGE sh > /dev/null
   wait_running shell
-  run -0 --separate-stderr bash -c "(printf 'echo hi-there\n'; sleep 1; printf '\020\021') | timeout 20 '$GALLEY' --root '$GALLEY_TEST_ROOT' --runroot '$GALLEY_TEST_RUNROOT' attach shell"
-  assert_output_contains "hi-there"
+  # (the terminal echoes the command line: its output is what differs)
+  attach_start shell
+  attach_send 'echo hi-$((40 + 2))\n'
+  wait_until grep -q hi-42 "$BATS_TEST_TMPDIR/attach.out"
+  attach_send '\020\021'
+  attach_end 0
   run_galley container inspect shell --format '{{.State.Status}}'
   assert_output_equals running
   # other keys, and a sequence that only starts like them passes through
-  run -0 --separate-stderr bash -c "(printf 'echo a\001b\n'; sleep 1; printf '\001'; sleep 0.2; printf 'x') | timeout 20 '$GALLEY' --root '$GALLEY_TEST_ROOT' --runroot '$GALLEY_TEST_RUNROOT' attach --detach-keys ctrl-a,x shell"
+  # (the shell's line editing takes ctrl-a to the start of the line: it runs
+  # "becho a"); the keys detach when they come in two reads too
+  attach_start shell --detach-keys ctrl-a,x
+  attach_send 'echo a\001b\n'
+  wait_until grep -q 'becho: not found' "$BATS_TEST_TMPDIR/attach.out"
+  attach_send '\001'
+  wait_until pipe_empty "$BATS_TEST_TMPDIR/attach.in"
+  attach_send 'x'
+  attach_end 0
   run_galley container inspect shell --format '{{.State.Status}}'
   assert_output_equals running
   run_galley 125 attach --detach-keys ctrl-ab shell
@@ -53,23 +68,21 @@ teardown () {
   wait_running sized
   # script(1) gives attach a terminal; resizing it signals attach (a
   # background job's stdin is /dev/null, hence /dev/tty)
-  run -0 --separate-stderr timeout 30 script -qfec "stty rows 33 cols 77; (sleep 1; stty rows 40 cols 100 < /dev/tty) & '$GALLEY' --root '$GALLEY_TEST_ROOT' --runroot '$GALLEY_TEST_RUNROOT' attach --no-stdin sized" /dev/null
+  # size once the container has seen the first (the typescript shows it)
+  local ts=$BATS_TEST_TMPDIR/typescript
+  run -0 --separate-stderr timeout 30 script -qfec "stty rows 33 cols 77; (until grep -q first '$ts'; do sleep 0.05; done; stty rows 40 cols 100 < /dev/tty) & '$GALLEY' --root '$GALLEY_TEST_ROOT' --runroot '$GALLEY_TEST_RUNROOT' attach --no-stdin sized" "$ts"
   assert_output_contains "first"
   assert_output_contains "second"
 }
 
 @test "attach: signals go to the container; a stopped container is an error" {
-  galley run -d --name trap $RUN_IMAGE sh -c 'trap "echo caught; exit 9" TERM; while :; do sleep 0.1; done' > /dev/null
-  wait_running trap
-  sleep 0.3
-  "$GALLEY" --root "$GALLEY_TEST_ROOT" --runroot "$GALLEY_TEST_RUNROOT" attach --no-stdin trap > "$BATS_TEST_TMPDIR/out" 2>&1 &
-  local pid=$!
-  sleep 1
-  kill -TERM $pid
-  local status=0
-  wait $pid || status=$?
-  assert_equal "$status" 9
-  grep -q caught "$BATS_TEST_TMPDIR/out"
+  galley run -d --name trap $RUN_IMAGE sh -c 'trap "echo caught; exit 9" TERM; echo ready; while :; do sleep 0.1; done' > /dev/null
+  wait_until logged trap ready
+  attach_start trap --no-stdin
+  wait_until handles_signal "$attach_pid" TERM
+  kill -TERM "$attach_pid"
+  attach_end 9
+  grep -q caught "$BATS_TEST_TMPDIR/attach.out"
   galley create --name idle $RUN_IMAGE true > /dev/null
   run_galley 125 attach idle
   assert_stderr_contains "you can only attach to running containers"
@@ -89,12 +102,20 @@ teardown () {
 }
 
 @test "logs -f follows the log across its rotation" {
-  galley run -d --name slow --log-opt max-size=1k $RUN_IMAGE sh -c \
-    'sleep 1; i=0; while [ $i -lt 60 ]; do echo "line $i of the output, padded to be long enough"; i=$((i+1)); [ $((i % 6)) = 0 ] && sleep 0.2; done' > /dev/null
-  run_galley logs -f slow
-  local expected i
+  gate_setup
+  galley run -d --name slow --log-opt max-size=1k "${GATE_VOLUME[@]}" $RUN_IMAGE sh -c \
+    "$GATE_WAIT"' i=0; while [ $i -lt 60 ]; do echo "line $i of the output, padded to be long enough"; i=$((i+1)); [ $((i % 6)) = 0 ] && sleep 0.2; done' > /dev/null
+  local id follower expected i
+  id=$(galley container inspect slow --format '{{.Id}}')
+  "$GALLEY" --root "$GALLEY_TEST_ROOT" --runroot "$GALLEY_TEST_RUNROOT" logs -f slow > "$BATS_TEST_TMPDIR/follow" 3>&- &
+  follower=$!
+  # following before the container writes its first line
+  wait_until holds_open $follower "$GALLEY_TEST_ROOT/containers/$id/ctr.log"
+  gate_open
+  wait_until -t 30 process_gone $follower
+  wait $follower
   expected=$(for i in $(seq 0 59); do echo "line $i of the output, padded to be long enough"; done)
-  assert_equal "$output" "$expected"
+  assert_equal "$(cat "$BATS_TEST_TMPDIR/follow")" "$expected"
 }
 
 @test "--log-opt path= and --log-driver none|k8s-file; others refused" {
@@ -190,11 +211,7 @@ fg_logged () {
 @test "run -d --rm: the container's anonymous volumes go with it (as rm -v), named ones stay" {
   galley volume create keep > /dev/null
   galley run -d --rm --name gone -v /anon -v keep:/named $RUN_IMAGE sh -c 'echo x > /anon/f; echo y > /named/f' > /dev/null
-  local i
-  for i in $(seq 100); do
-    galley container exists gone || break
-    sleep 0.1
-  done
+  wait_until container_gone gone
   run_galley 1 container exists gone
   run_galley volume ls -q
   assert_output_equals keep

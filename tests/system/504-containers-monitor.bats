@@ -26,8 +26,7 @@ session_galleys () {
 
 @test "an idle run -d container is kept by one galley process; logs and attach work through it" {
   galley run -d -i --name kept $RUN_IMAGE sh -c 'echo started; read x; echo "got $x"; echo "err $x" >&2; exit 4' > /dev/null
-  wait_running kept
-  sleep 0.5
+  wait_until logged kept started
   local mon pid
   mon=$(galley container inspect kept --format '{{.State.ConmonPid}}')
   pid=$(galley container inspect kept --format '{{.State.Pid}}')
@@ -56,19 +55,25 @@ got hello"
   mon=$(galley container inspect tty --format '{{.State.ConmonPid}}')
   run session_galleys "$mon"
   assert_equal "$output" "$mon galley-monitor"
-  run -0 --separate-stderr bash -c "(printf 'abc\n'; sleep 1; printf '\020\021') | timeout 20 '$GALLEY' --root '$GALLEY_TEST_ROOT' --runroot '$GALLEY_TEST_RUNROOT' attach tty"
-  assert_output_contains "tty got abc"
+  attach_start tty
+  attach_send 'abc\n'
+  wait_until grep -q "tty got abc" "$BATS_TEST_TMPDIR/attach.out"
+  attach_send '\020\021'
+  attach_end 0
   run_galley logs tty
   assert_output_contains "ready"
   assert_output_contains "tty got abc"
 }
 
 @test "restarts: one log, attached clients stay across them" {
-  galley run -d --name again --restart on-failure:2 $RUN_IMAGE sh -c 'sleep 1; echo "run"; exit 1' > /dev/null
+  gate_setup
+  galley run -d --name again --restart on-failure:2 "${GATE_VOLUME[@]}" $RUN_IMAGE sh -c "$GATE_WAIT echo run; exit 1" > /dev/null
   wait_running again
   # attached before the first exit, it sees every run until the last
-  run -1 --separate-stderr timeout 30 "$GALLEY" --root "$GALLEY_TEST_ROOT" --runroot "$GALLEY_TEST_RUNROOT" attach --no-stdin again
-  assert_equal "$output" "run
+  attach_start again --no-stdin
+  gate_open
+  attach_end 1
+  assert_equal "$(cat "$BATS_TEST_TMPDIR/attach.out")" "run
 run
 run"
   run_galley logs again
@@ -84,13 +89,12 @@ run"
   wait_running deaf
   # more input than the pipe holds: the monitor keeps it back, not blocking
   head -c 1000000 /dev/zero | timeout 30 "$GALLEY" --root "$GALLEY_TEST_ROOT" --runroot "$GALLEY_TEST_RUNROOT" attach --sig-proxy=false deaf > /dev/null 2>&1 &
-  local attach=$!
-  sleep 1
-  local before after
-  before=$(galley logs deaf | wc -l)
-  sleep 1
-  after=$(galley logs deaf | wc -l)
-  [ "$after" -gt "$before" ]
+  local attach=$! pid n
+  pid=$(galley container inspect deaf --format '{{.State.Pid}}')
+  wait_until pipe_full /proc/$pid/fd/0
+  # the container's input is full, and its output is still logged
+  n=$(galley logs deaf | wc -l)
+  wait_until logged_lines_above deaf $((n + 2))
   run_galley stop -t 1 deaf
   run_galley container inspect deaf --format '{{.State.Status}}'
   assert_output_equals exited
@@ -100,13 +104,15 @@ run"
 @test "--preserve-fds: the monitor's fds (attach clients too) never reach a restarted container" {
   # fd 4 is preserved but not open: a client accepted there would be
   # inherited by the next run
-  galley run -d --network none --preserve-fds 2 --restart on-failure:1 --name fds $RUN_IMAGE \
-    sh -c 'ls /proc/self/fd | tr "\n" " "; echo; sleep 2; exit 1' 3< /dev/null > /dev/null
+  gate_setup
+  galley run -d --network none --preserve-fds 2 --restart on-failure:1 --name fds "${GATE_VOLUME[@]}" $RUN_IMAGE \
+    sh -c 'ls /proc/self/fd | tr "\n" " "; echo; '"$GATE_WAIT"' exit 1' 3< /dev/null > /dev/null
   wait_running fds
-  timeout 20 "$GALLEY" --root "$GALLEY_TEST_ROOT" --runroot "$GALLEY_TEST_RUNROOT" attach --no-stdin fds > /dev/null 2>&1 &
-  local attach=$!
+  # a client accepted before the first exit
+  attach_start fds --no-stdin
+  gate_open
   galley wait fds > /dev/null
-  wait $attach || true
+  attach_end
   run_galley logs fds
   assert_line_count 2
   local first=${output%%$'\n'*} second=${output##*$'\n'}

@@ -15,5 +15,93 @@ wait_running () {
 }
 
 container_is_running () {
-  [ "$(galley container inspect "$1" --format '{{.State.Status}}')" = running ]
+  inspect_is "$1" '{{.State.Status}}' running
+}
+
+# Conditions for wait_until about containers.
+
+# inspect_is CONTAINER FORMAT EXPECTED: `container inspect --format FORMAT`
+# prints EXPECTED.
+inspect_is () {
+  [ "$(galley container inspect "$1" --format "$2" 2> /dev/null)" = "$3" ]
+}
+
+# logged CONTAINER TEXT...: the container's log (stdout or stderr) holds
+# every TEXT.
+logged () {
+  local log text
+  log=$(galley logs "$1" 2>&1) || return 1
+  shift
+  for text in "$@"; do
+    [[ $log == *"$text"* ]] || return 1
+  done
+}
+
+# logged_lines_above CONTAINER N: the container logged more than N lines.
+logged_lines_above () {
+  [ "$(galley logs "$1" 2>&1 | wc -l)" -gt "$2" ]
+}
+
+container_gone () {
+  ! galley container exists "$1"
+}
+
+# container_procs_in CONTAINER STATES: every process in the container's pid
+# namespace is in one of STATES, letters of /proc/PID/status (T stopped, Z
+# zombie, S sleeping, R running, ...).
+container_procs_in () {
+  local init proc state n=0
+  init=$(galley container inspect "$1" --format '{{.State.Pid}}') || return 1
+  for proc in /proc/[0-9]*; do
+    [ "$proc/ns/pid" -ef "/proc/$init/ns/pid" ] 2> /dev/null || continue
+    state=$(awk '/^State:/ { print $2 }' "$proc/status" 2> /dev/null)
+    [ -z "$state" ] && continue
+    [[ $2 == *"$state"* ]] || return 1
+    n=$((n + 1))
+  done
+  [ "$n" -gt 0 ]
+}
+
+# A gate a container waits at until the test opens it: run the container
+# with "${GATE_VOLUME[@]}" and make its command begin with "$GATE_WAIT".
+GATE_WAIT='until [ -e /gate/open ]; do sleep 0.05; done;'
+gate_setup () {
+  mkdir -p "$BATS_TEST_TMPDIR/gate"
+  GATE_VOLUME=(-v "$BATS_TEST_TMPDIR/gate:/gate")
+}
+
+gate_open () {
+  touch "$BATS_TEST_TMPDIR/gate/open"
+}
+
+# attach_start CONTAINER [OPTIONS...]: `galley attach` in the background
+# ($attach_pid), once the container's monitor has accepted it.  Its input
+# comes from a fifo that attach_send writes (printf's format), its output
+# goes to $BATS_TEST_TMPDIR/attach.out and attach.err; attach_end [STATUS]
+# ends the input and waits for it to exit (with STATUS).
+attach_start () {
+  local name=$1 monitor before
+  shift
+  monitor=$(galley container inspect "$name" --format '{{.State.ConmonPid}}')
+  before=$(socket_count "$monitor")
+  rm -f "$BATS_TEST_TMPDIR/attach.in"
+  mkfifo "$BATS_TEST_TMPDIR/attach.in"
+  "$GALLEY" --root "$GALLEY_TEST_ROOT" --runroot "$GALLEY_TEST_RUNROOT" attach "$@" "$name" \
+    < "$BATS_TEST_TMPDIR/attach.in" > "$BATS_TEST_TMPDIR/attach.out" 2> "$BATS_TEST_TMPDIR/attach.err" 3>&- &
+  attach_pid=$!
+  exec {attach_fd}> "$BATS_TEST_TMPDIR/attach.in"
+  wait_until sockets_above "$monitor" "$before"
+}
+
+attach_send () {
+  # shellcheck disable=SC2059
+  printf "$1" >&"$attach_fd"
+}
+
+attach_end () {
+  local status=0
+  exec {attach_fd}>&-
+  wait_until -t 30 process_gone "$attach_pid" || kill -KILL "$attach_pid"
+  wait "$attach_pid" || status=$?
+  [ -z "${1:-}" ] || assert_equal "$status" "$1" "attach's exit status"
 }

@@ -19,7 +19,9 @@
 #              assert_line_count, assert_single_error_line,
 #              has_subids, skip_if_no_subids, skip_if_subids, skip_if_root,
 #              skip_if_no_registry, visible_commands, random_string,
-#              wait_until
+#              wait_until and its conditions process_gone, sockets_above,
+#              handles_signal, pipe_empty, pipe_full, holds_open, tcp_listening,
+#              lock_held
 
 bats_require_minimum_version 1.5.0
 
@@ -321,4 +323,76 @@ wait_until () {
     fi
     sleep 0.05
   done
+}
+
+# Conditions for wait_until about processes and files of the host.
+
+# process_gone PID: PID has exited (a zombie not yet reaped counts).
+process_gone () {
+  ! [ -e "/proc/$1" ] || grep -q '^State:.*Z' "/proc/$1/status" 2> /dev/null
+}
+
+# sockets_above PID N: PID holds more than N sockets (a server that
+# accepted a client holds one more).
+sockets_above () {
+  [ "$(socket_count "$1")" -gt "$2" ]
+}
+
+socket_count () {
+  local fd n=0
+  for fd in /proc/"$1"/fd/*; do
+    [[ $(readlink "$fd" 2> /dev/null) == socket:* ]] && n=$((n + 1))
+  done
+  echo "$n"
+}
+
+# handles_signal PID SIG: PID catches SIG or blocks it for a signalfd, so a
+# SIG sent now is seen by its handler rather than killing it.
+handles_signal () {
+  local n blk cgt
+  n=$(kill -l "$2") || return 1
+  blk=$(awk '/^SigBlk:/ { print $2 }' "/proc/$1/status" 2> /dev/null)
+  cgt=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2> /dev/null)
+  [ -n "$blk" ] && [ -n "$cgt" ] && (((16#$blk | 16#$cgt) >> (n - 1) & 1))
+}
+
+# pipe_queued PATH: "BYTES CAPACITY" of the pipe at PATH (a fifo, or
+# /proc/PID/fd/N), without reading from it.
+pipe_queued () {
+  python3 - "$1" << 'PY'
+import array, fcntl, os, sys, termios
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK)
+n = array.array("i", [0])
+fcntl.ioctl(fd, termios.FIONREAD, n)
+print(n[0], fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ))
+PY
+}
+
+pipe_empty () {
+  [[ $(pipe_queued "$1") == "0 "* ]]
+}
+
+pipe_full () {
+  local queued capacity
+  read -r queued capacity < <(pipe_queued "$1") && [ "$queued" -ge "$capacity" ]
+}
+
+# holds_open PID FILE: PID has FILE open.
+holds_open () {
+  local fd
+  for fd in /proc/"$1"/fd/*; do
+    [ "$(readlink "$fd" 2> /dev/null)" = "$2" ] && return 0
+  done
+  return 1
+}
+
+# tcp_listening PORT: something listens on TCP PORT of the host.
+tcp_listening () {
+  ss -Hltn "sport = :$1" | grep -q .
+}
+
+# lock_held FILE: some process holds a lock on FILE (/proc/locks).
+lock_held () {
+  local ino
+  ino=$(stat -c %i "$1" 2> /dev/null) && grep -q ":$ino " /proc/locks
 }
