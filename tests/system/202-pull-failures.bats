@@ -53,6 +53,11 @@ PY
   [ -z "$output" ]
 }
 
+no_pull_left () {
+  ! pgrep -f -- "--root $GALLEY_TEST_ROOT " > /dev/null
+}
+
+# The delays are the points at which the pull is killed, not waits.
 @test "pull: killed with -9 at any point, the next pull succeeds with no leftovers" {
   name=big-$(random_string)
   python3 "$MKHOSTILE" big "$scratch_registry" "$name" 64 > /dev/null
@@ -64,10 +69,7 @@ PY
     kill -9 "$pid" 2> /dev/null || true
     wait "$pid" 2> /dev/null || true
     # The extraction child dies with its parent.
-    for _ in $(seq 50); do
-      pgrep -f -- "--root $GALLEY_TEST_ROOT " > /dev/null || break
-      sleep 0.1
-    done
+    wait_until -t 5 no_pull_left
     run pgrep -f -- "--root $GALLEY_TEST_ROOT "
     assert_equal "$output" "" "processes left after kill -9 (delay $delay)"
     run_galley pull -q "$scratch_registry/$name"

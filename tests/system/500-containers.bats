@@ -16,21 +16,6 @@ teardown () {
   basic_teardown
 }
 
-# Processes still running with this test's storage root on their command
-# line (monitors) or inside one of its containers.
-strays () {
-  local p
-  for p in /proc/[0-9]*; do
-    if tr '\0' ' ' 2> /dev/null < "$p/cmdline" | grep -qF -- "$GALLEY_TEST_ROOT"; then
-      echo "${p#/proc/}"
-    fi
-  done
-}
-
-no_strays () {
-  [ -z "$(strays)" ]
-}
-
 assert_no_strays () {
   local left
   wait_until -t 5 no_strays && return 0

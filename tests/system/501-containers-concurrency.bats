@@ -15,22 +15,9 @@ teardown () {
   basic_teardown
 }
 
-strays () {
-  local p
-  for p in /proc/[0-9]*; do
-    if tr '\0' ' ' 2> /dev/null < "$p/cmdline" | grep -qF -- "$GALLEY_TEST_ROOT"; then
-      echo "${p#/proc/}"
-    fi
-  done
-}
-
 assert_clean () {
   local left=""
-  for _ in $(seq 100); do
-    left=$(strays)
-    [ -z "$left" ] && break
-    sleep 0.1
-  done
+  wait_until no_strays || left=$(strays)
   assert_equal "$left" "" "processes left behind"
   run awk -v d="$BATS_TEST_TMPDIR" 'index ($5, d) == 1 { print $5 }' /proc/self/mountinfo
   assert_equal "$output" "" "mounts left behind"

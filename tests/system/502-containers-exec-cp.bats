@@ -10,7 +10,7 @@ setup () {
   run_setup
   galley run -d --name box $RUN_IMAGE sh -c \
     'mkdir -p /data/sub; echo inside > /data/sub/f; ln -s / /data/rootlink; ln -s /etc /data/etclink; sleep 1000' > /dev/null
-  for _ in $(seq 50); do galley exec box test -e /data/etclink && break; sleep 0.1; done
+  wait_until galley exec box test -e /data/etclink
 }
 
 teardown () {

@@ -80,7 +80,7 @@ spy_hits () {
   # --init: pid 1 stays galley's reaper, unreadable even with CAP_SYS_PTRACE
   run_galley create --name reaped --init --cap-add SYS_PTRACE $RUN_IMAGE sh -c \
     'cat /proc/1/environ; ls /proc/1/fd; echo "[$(grep -h -z -o -s "'"$marker"'-[a-z]*" /proc/[0-9]*/environ)]"'
-  CALLER_SECRET=$marker-caller run_galley ? start -a reaped 7< "$BATS_TEST_TMPDIR/$marker-caller-file"
+  CALLER_SECRET=$marker-caller run_galley start -a reaped 7< "$BATS_TEST_TMPDIR/$marker-caller-file"
   assert_stderr_contains "can't open '/proc/1/environ': Permission denied"
   assert_stderr_contains "can't open '/proc/1/fd': Permission denied"
   assert_output_equals "[]"

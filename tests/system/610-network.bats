@@ -39,11 +39,7 @@ run_background () {
 
 # Wait until `curl URL` answers (10 s).
 wait_for_http () {
-  local i
-  for i in $(seq 1 100); do
-    curl -s --max-time 1 -o /dev/null "$1" && return 0
-    sleep 0.1
-  done
+  wait_until curl -s --max-time 1 -o /dev/null "$1" && return 0
   echo "FAIL: $1 did not answer; container log:" >&2
   cat "$BATS_TEST_TMPDIR/bg.log" >&2
   return 1
@@ -106,11 +102,9 @@ chmod +x /www/cgi-bin/peer && exec httpd -f -p 8080 -h /www'
 
 @test "network: -p CONTAINER_PORT: galley chooses a free host port" {
   run_background --rm --name ranged -p 8080 $RUN_IMAGE sh -c "$HTTPD_SCRIPT"
-  local i hostport=
-  for i in $(seq 1 50); do
-    hostport=$(galley port ranged 8080 2> /dev/null | sed 's/.*://') && [ -n "$hostport" ] && break
-    sleep 0.1
-  done
+  local hostport
+  wait_until inspect_is ranged '{{.State.Status}}' running
+  hostport=$(galley port ranged 8080 | sed 's/.*://')
   [ -n "$hostport" ] && [ "$hostport" -gt 0 ]
   wait_for_http "http://127.0.0.1:$hostport/"
   run curl -s --max-time 5 "http://127.0.0.1:$hostport/"
@@ -190,7 +184,7 @@ EOF
   port=$(free_port)
   python3 -c "import socket,time; s=socket.socket(); s.bind(('0.0.0.0', $port)); s.listen(); time.sleep(60)" 3>&- &
   BG_PIDS+=($!)
-  sleep 0.5
+  wait_until tcp_listening $port
   run_galley 125 run --rm --name busy -p "$port:80" $RUN_IMAGE true
   assert_stderr_contains "$port"
   assert_stderr_contains "already in use"
@@ -219,7 +213,7 @@ EOF
   run_galley create --name later -p "$port:80" $RUN_IMAGE true
   python3 -c "import socket,time; s=socket.socket(); s.bind(('0.0.0.0', $port)); s.listen(); time.sleep(60)" 3>&- &
   BG_PIDS+=($!)
-  sleep 0.5
+  wait_until tcp_listening $port
   run_galley 125 start -a later
   assert_stderr_contains "already in use"
   no_slirp_left
@@ -240,7 +234,9 @@ EOF
   run_background --rm --name lo-only -p "127.0.0.1:$port:8080" $RUN_IMAGE \
     sh -c 'mkdir -p /www && echo secret > /www/index.html && exec httpd -f -p 127.0.0.1:8080 -h /www'
   # the forwarder accepts on the host port, but nothing answers inside
-  sleep 1
+  # once the service runs there
+  wait_until galley exec lo-only wget -q -O /dev/null http://127.0.0.1:8080/
+  wait_until tcp_listening $port
   run curl -s --max-time 3 "http://127.0.0.1:$port/"
   assert_output_not_contains "secret"
 }

@@ -61,11 +61,7 @@ teardown () {
   assert_output_contains "web"
   assert_output_not_contains "client"
   # published on the host too (TCP through galley's forwarder)
-  local i
-  for i in $(seq 1 50); do
-    curl -s --max-time 1 -o /dev/null "http://127.0.0.1:$port/" && break
-    sleep 0.1
-  done
+  wait_until curl -s --max-time 1 -o /dev/null "http://127.0.0.1:$port/"
   run curl -s --max-time 5 "http://127.0.0.1:$port/index.html"
   assert_output_equals "hello-from-web"
   # one keeper for the user, while web runs

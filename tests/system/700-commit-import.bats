@@ -102,7 +102,7 @@ image_count () {
 
 @test "commit: a running container, with and without --pause" {
   galley run -d --name live $RUN_IMAGE sh -c 'echo running > /state; sleep 1000' > /dev/null
-  for _ in $(seq 50); do galley exec live test -e /state && break; sleep 0.1; done
+  wait_until galley exec live test -e /state
   run_galley commit -q live live1
   run_galley commit -q --pause live live2
   run_galley inspect --format '{{.State.Status}}' live
@@ -274,7 +274,7 @@ make_tree () {
   port=$((20000 + RANDOM % 20000))
   (cd "$BATS_TEST_TMPDIR" && exec python3 -m http.server $port --bind 127.0.0.1 > /dev/null 2>&1) &
   SERVER_PID=$!
-  for _ in $(seq 50); do (exec 3<> /dev/tcp/127.0.0.1/$port) 2> /dev/null && break; sleep 0.1; done
+  wait_until tcp_listening $port
   run_galley import -q http://127.0.0.1:$port/tree.tgz fromurl
   assert_equal "${lines[0]}" "Downloading from \"http://127.0.0.1:$port/tree.tgz\""
   assert_output_matches 'sha256:[0-9a-f]{64}$'

@@ -222,17 +222,12 @@ sh-kept"
   run_galley 125 build -t bad "$ctx"
   assert_stderr_contains "escape/outside.txt"
 
-  # An ignore file cannot bring back what is outside the context.
+  # An ignore file cannot bring back what is outside the context: the
+  # pattern is refused, naming its line.
   ctx=$(fixture hostile-ignore)
-  run_galley '?' build -t ign "$ctx"
-  if [ "$status" -eq 0 ]; then
-    run_galley run --rm ign sh -c 'ls -a /ctx; find / -name outside.txt -xdev'
-    assert_output_contains "kept.txt"
-    assert_output_not_contains "secret.txt"
-    assert_output_not_contains "outside.txt"
-  else
-    assert_status 125
-  fi
+  run_galley 125 build -t ign "$ctx"
+  assert_stderr_contains 'line 2: pattern "!../outside.txt" points outside the build context'
+  run_galley 1 image exists ign
   run_galley 1 image exists bad
 }
 
@@ -260,10 +255,7 @@ sh-kept"
   echo served > "$web/file.txt"
   python3 -m http.server --bind 127.0.0.1 --directory "$web" "$port" > /dev/null 2>&1 &
   HTTP_PID=$!
-  for _ in $(seq 50); do
-    curl -sf "http://127.0.0.1:$port/file.txt" > /dev/null && break
-    sleep 0.1
-  done
+  wait_until curl -sf -o /dev/null "http://127.0.0.1:$port/file.txt"
   ctx=$BATS_TEST_TMPDIR/url
   mkdir -p "$ctx"
   printf 'FROM busybox\nADD http://127.0.0.1:%s/file.txt /got/\n' "$port" > "$ctx/Dockerfile"

@@ -23,13 +23,12 @@ keepers () {
   return 0
 }
 
+no_keepers () {
+  [ -z "$(keepers)" ]
+}
+
 wait_keeper_gone () {
-  local i
-  for i in $(seq 1 100); do
-    [ -z "$(keepers)" ] && return 0
-    sleep 0.1
-  done
-  return 1
+  wait_until no_keepers
 }
 
 kill_keepers () {

@@ -20,6 +20,21 @@ container_is_running () {
 
 # Conditions for wait_until about containers.
 
+# Processes still running with this test's storage root on their command
+# line (monitors), one pid per line.
+strays () {
+  local p
+  for p in /proc/[0-9]*; do
+    if tr '\0' ' ' 2> /dev/null < "$p/cmdline" | grep -qF -- "$GALLEY_TEST_ROOT"; then
+      echo "${p#/proc/}"
+    fi
+  done
+}
+
+no_strays () {
+  [ -z "$(strays)" ]
+}
+
 # inspect_is CONTAINER FORMAT EXPECTED: `container inspect --format FORMAT`
 # prints EXPECTED.
 inspect_is () {
