@@ -115,21 +115,21 @@ image_count () {
 
 @test "commit: rm -f of the container waits for a commit reading its files" {
   galley run --name big $RUN_IMAGE sh -c 'mkdir /many && i=0 && while [ $i -lt 3000 ]; do echo $i > /many/f$i; i=$((i+1)); done'
-  galley commit -q big bigimg > "$BATS_TEST_TMPDIR/commit.out" 2> "$BATS_TEST_TMPDIR/commit.err" &
+  local lock
+  lock=$GALLEY_TEST_ROOT/containers/$(galley container inspect big --format '{{.Id}}')/lock
+  galley commit -q big bigimg > "$BATS_TEST_TMPDIR/commit.out" 2> "$BATS_TEST_TMPDIR/commit.err" 3>&- &
   commit=$!
-  sleep 0.05
+  # rm once the commit reads (holds the container's lock), or has read
+  wait_until commit_started "$lock" $commit
   run_galley rm -f big
-  status=0
-  wait $commit || status=$?
-  if [ "$status" = 0 ]; then
-    # the commit read the files before they went: all of them
-    run_galley run --rm bigimg sh -c 'ls /many | wc -l'
-    assert_equal "$output" "3000"
-  else
-    # rm came first: the commit found no container and stored nothing
-    grep -q 'no container with name or ID\|no such container' "$BATS_TEST_TMPDIR/commit.err"
-    run_galley 1 image exists bigimg
-  fi
+  wait $commit
+  # the commit read every file before they went
+  run_galley run --rm bigimg sh -c 'ls /many | wc -l'
+  assert_equal "$output" "3000"
+}
+
+commit_started () {
+  lock_held "$1" || process_gone "$2"
 }
 
 @test "commit: an unchanged container still gets a layer; no name gives a dangling image" {
