@@ -222,6 +222,7 @@ run_container (struct build *b, struct stage_state *st, const struct run_step *r
   struct run_spec spec = { 0 };
   galley_error_t local = NULL;
   bool created = false;
+  int run_lock = -1;
   char id[65];
   int status = -1;
 
@@ -236,10 +237,10 @@ run_container (struct build *b, struct stage_state *st, const struct run_step *r
                          "uses the copy method");
       goto out;
     }
-  if (run_create_record (b->paths, config, id, err) < 0)
+  if (run_create_record (b->paths, config, id, &run_lock, err) < 0)
     goto out;
   created = true;
-  status = run_execute (b->paths, config, &spec, false, err);
+  status = run_execute (b->paths, config, &spec, &run_lock, false, err);
   if (status != 0)
     goto out;
   cdir = container_dir (b->paths, id);
@@ -251,11 +252,13 @@ run_container (struct build *b, struct stage_state *st, const struct run_step *r
   drop_mount_points (upper);
   status = image_writer_add_layer_dir (w, upper, rs->created_by, NULL, err);
 out:
-  if (created && container_remove (b->paths, &spec.map, id, &local) < 0)
+  if (created && container_remove (b->paths, &spec.map, id, &run_lock, &local) < 0)
     {
       log_warn ("removing the build container %s: %s", id, local->msg);
       galley_error_release (&local);
     }
+  if (run_lock >= 0)
+    close (run_lock);
   run_spec_clear (&spec);
   return status;
 }

@@ -22,8 +22,8 @@ cli_cmd_create (struct cli_context *ctx, int argc, char **argv, galley_error_t *
     return -1;
   if (run_check_detached_options (config, err) == 0
       && run_build_spec (&ctx->paths, config, id, &spec, err) == 0
-      && run_create_record (&ctx->paths, config, id, err) == 0 && run_write_cidfile (config, id, err) == 0
-      && rootfs_copy_ensure (&spec, err) == 0)
+      && run_create_record (&ctx->paths, config, id, NULL, err) == 0
+      && run_write_cidfile (config, id, err) == 0 && rootfs_copy_ensure (&spec, err) == 0)
     {
       printf ("%s\n", id);
       ret = 0;

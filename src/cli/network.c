@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "image/error_text.h"
 #include "runtime/bridge.h"
+#include "runtime/lifecycle.h"
 #include "runtime/netconf.h"
 #include "state/container.h"
 #include "state/container_list.h"
@@ -356,12 +357,8 @@ remove_network (struct cli_context *ctx, const char *name_or_id, bool force, gal
         goto out;
       }
   for (i = 0; i < n; i++)
-    {
-      struct idmap map;
-      if (idmap_for_current_user (&map, err) < 0
-          || container_remove (&ctx->paths, &map, users[i].id, err) < 0)
-        goto out;
-    }
+    if (container_rm (&ctx->paths, &users[i], false, err) < 0)
+      goto out;
   if (bridge_remove_interface (&ctx->paths, &d, err) < 0 || network_def_remove (&ctx->paths, d.name, err) < 0)
     goto out;
   printf ("%s\n", d.name);

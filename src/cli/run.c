@@ -6,16 +6,17 @@
 
 #include "cli/cli.h"
 #include "cli/run_options.h"
-#include "runtime/monitor.h"
+#include "runtime/launch.h"
 #include "state/container.h"
+#include "util/cleanup.h"
 #include "util/json.h"
 
 int
 cli_cmd_run (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
   _cleanup_json_ json_object *config = NULL;
+  _cleanup_close_ int run_lock = -1;
   struct run_spec spec = { 0 };
-  galley_error_t ignore = NULL;
   char id[65];
   int status;
 
@@ -24,28 +25,24 @@ cli_cmd_run (struct cli_context *ctx, int argc, char **argv, galley_error_t *err
     return -1;
   /* Validate everything before the record exists.  */
   if (run_check_detached_options (config, err) < 0 || run_build_spec (&ctx->paths, config, id, &spec, err) < 0
-      || run_create_record (&ctx->paths, config, id, err) < 0 || run_write_cidfile (config, id, err) < 0)
+      || run_create_record (&ctx->paths, config, id, &run_lock, err) < 0)
     {
       run_spec_clear (&spec);
       return -1;
     }
-  if (json_object_get_boolean (json_object_object_get (config, "Detach")))
+  if (run_write_cidfile (config, id, err) < 0)
     {
-      status = run_start_detached (&ctx->paths, config, &spec, err);
+      run_finish (&ctx->paths, config, &spec, &run_lock, (*err)->exit_code);
+      status = -1;
+    }
+  else if (json_object_get_boolean (json_object_object_get (config, "Detach")))
+    {
+      status = run_start_detached (&ctx->paths, config, &spec, &run_lock, err);
       if (status == 0)
         printf ("%s\n", id);
     }
   else
-    status = run_execute (&ctx->paths, config, &spec, true, err);
-  if (status < 0)
-    {
-      /* A container that never started is not kept (podman keeps it in
-       * "created"; --rm would remove it anyway).  */
-      json_object *rm = json_object_object_get (config, "Rm");
-      if (rm == NULL || ! json_object_get_boolean (rm))
-        monitor_record_exit (&ctx->paths, id, (*err)->exit_code, &ignore);
-      galley_error_release (&ignore);
-    }
+    status = run_execute (&ctx->paths, config, &spec, &run_lock, true, err);
   run_spec_clear (&spec);
   return status;
 }

@@ -1,6 +1,5 @@
-/* galley start: run a created container.  In the foreground (-a) it shares
- * run's path; otherwise each container starts under a detached monitor, as
- * run -d.  */
+/* galley start: run a created container, detached under a monitor or in
+ * the foreground (-a, run's path).  */
 #include "config.h"
 
 #include <stdbool.h>
@@ -22,15 +21,9 @@ start_detached (struct cli_context *ctx, int n, char **names)
   for (i = 0; i < n; i++)
     {
       galley_error_t err = NULL;
-      struct container_entry e;
-      if (container_find (&ctx->paths, names[i], &e, &err) == 0)
-        {
-          bool live = container_status_is_live (e.state.status);
-          if (live || run_start_existing (&ctx->paths, e.id, &err) == 0)
-            printf ("%s\n", names[i]);
-          container_entry_clear (&e);
-        }
-      if (err != NULL)
+      if (run_start_existing (&ctx->paths, names[i], &err) == 0)
+        printf ("%s\n", names[i]);
+      else
         {
           container_target_report (&err);
           failed = 1;
@@ -43,7 +36,6 @@ int
 cli_cmd_start (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
   _cleanup_cli_parser_ struct cli_parser p;
-  _cleanup_json_ json_object *config = NULL;
   bool attach = false, interactive = false;
   const char *arg;
   int opt;
@@ -65,10 +57,5 @@ cli_cmd_start (struct cli_context *ctx, int argc, char **argv, galley_error_t *e
     return -1;
   if (! attach)
     return start_detached (ctx, argc - p.optind, argv + p.optind);
-  if (container_load (&ctx->paths, argv[p.optind], &config, err) < 0)
-    return -1;
-  /* -i on start keeps stdin attached, as podman's.  */
-  if (interactive)
-    json_object_object_add (config, "Interactive", json_object_new_boolean (true));
-  return run_start_foreground (&ctx->paths, config, err);
+  return run_start_foreground (&ctx->paths, argv[p.optind], interactive, err);
 }

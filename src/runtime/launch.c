@@ -16,6 +16,7 @@
 #include "image/store.h"
 #include "runtime/cgroup.h"
 #include "runtime/helpers.h"
+#include "runtime/lifecycle.h"
 #include "runtime/passwd.h"
 #include "runtime/monitor.h"
 #include "runtime/process.h"
@@ -492,7 +493,8 @@ run_build_exec_spec (const struct galley_paths *paths, json_object *config, cons
 }
 
 int
-run_create_record (const struct galley_paths *paths, json_object *config, const char *id, galley_error_t *err)
+run_create_record (const struct galley_paths *paths, json_object *config, const char *id, int *run_lock,
+                   galley_error_t *err)
 {
   _cleanup_free_ char *name = NULL;
   const char *given = cfg_string (config, "Name");
@@ -501,7 +503,7 @@ run_create_record (const struct galley_paths *paths, json_object *config, const 
   if (paths_ensure_root (paths, err) < 0)
     return -1;
   if (given != NULL)
-    return container_create (paths, id, given, config, err);
+    return container_create (paths, id, given, config, run_lock, err);
   /* A generated name can be taken by a concurrent create between the
    * choice and the creation: choose again.  */
   for (tries = 0;; tries++)
@@ -510,7 +512,7 @@ run_create_record (const struct galley_paths *paths, json_object *config, const 
       name = NULL;
       if (container_generate_name (paths, &name, err) < 0)
         return -1;
-      if (container_create (paths, id, name, config, err) == 0)
+      if (container_create (paths, id, name, config, run_lock, err) == 0)
         return 0;
       if (galley_error_errno (err) != EEXIST || tries == 20)
         return -1;
@@ -541,74 +543,116 @@ foreground_started (void *arg, pid_t pid, galley_error_t *err)
   return monitor_record_running (f->paths, f->id, pid, err);
 }
 
+/* Report a failure of the cleanup after a run; one already removed is
+ * no failure.  */
+static void
+warn_unless_gone (galley_error_t *local)
+{
+  if (galley_error_errno (local) != ENOENT)
+    log_warn ("%s", (*local)->msg);
+  galley_error_release (local);
+}
+
+void
+run_finish (const struct galley_paths *paths, json_object *config, const struct run_spec *spec, int *run_lock,
+            int exit_code)
+{
+  galley_error_t local = NULL;
+
+  /* --rm: removed with its anonymous volumes (as podman's), whether it
+   * ran or not; the exit is recorded only if it stays.  */
+  if (cfg_bool (config, "Rm"))
+    {
+      if (container_remove (paths, &spec->map, spec->id, run_lock, &local) == 0)
+        {
+          if (volume_remove_anonymous (paths, config, &local) < 0)
+            warn_unless_gone (&local);
+          return;
+        }
+      warn_unless_gone (&local);
+    }
+  if (monitor_record_exit (paths, spec->id, exit_code, &local) < 0)
+    warn_unless_gone (&local);
+}
+
 int
-run_execute (const struct galley_paths *paths, json_object *config, struct run_spec *spec, bool caller_exits,
-             galley_error_t *err)
+run_execute (const struct galley_paths *paths, json_object *config, struct run_spec *spec, int *run_lock,
+             bool caller_exits, galley_error_t *err)
 {
   _cleanup_free_ char *dir = container_dir (paths, spec->id), *log_path = NULL;
-  galley_error_t local = NULL;
   struct foreground f = { paths, spec->id };
   struct container_log_config log;
   struct container_hooks hooks = {
     .started = foreground_started, .arg = &f, .caller_exits = caller_exits, .log = &log
   };
-  int status;
+  int status = -1;
 
-  if (dir == NULL)
-    return galley_error_make (err, errno, "allocating");
-  if (container_log_config (config, dir, &log, err) < 0)
-    return -1;
-  log_path = log.path;
-  if (run_prepare_runtime (paths, config, spec, err) < 0)
-    return -1;
-  status = container_run_hooked (paths, spec, &hooks, err);
-  if (cfg_bool (config, "Rm"))
+  /* The run lock stays out of the container's preserved fds.  */
+  *run_lock = fs_fd_above (*run_lock, 3 + spec->preserve_fds);
+  if (dir == NULL || *run_lock < 0)
+    galley_error_make (err, errno, "starting %s", spec->id);
+  else if (container_log_config (config, dir, &log, err) == 0)
     {
-      /* Removed at once: its exit is recorded only if it stays.  --rm
-       * takes the anonymous volumes along, as podman's.  */
-      if (container_remove (paths, &spec->map, spec->id, &local) == 0)
-        {
-          if (volume_remove_anonymous (paths, config, &local) < 0)
-            {
-              log_warn ("%s", local->msg);
-              galley_error_release (&local);
-            }
-          return status;
-        }
-      log_warn ("%s", local->msg);
-      galley_error_release (&local);
+      log_path = log.path;
+      if (run_prepare_runtime (paths, config, spec, err) == 0)
+        status = container_run_hooked (paths, spec, &hooks, err);
     }
-  if (status >= 0 && monitor_record_exit (paths, spec->id, status, &local) < 0)
-    {
-      log_warn ("recording the exit of %s: %s", spec->id, local->msg);
-      galley_error_release (&local);
-    }
+  run_finish (paths, config, spec, run_lock, status >= 0 ? status : (*err)->exit_code);
   return status;
+}
+
+/* Take the run lock of container id for a start: 0 with *run_lock and
+ * *config, 1 when a monitor runs it already.  */
+static int
+claim_for_start (const struct galley_paths *paths, const char *name_or_id, json_object **config,
+                 int *run_lock, galley_error_t *err)
+{
+  struct container_entry e;
+  int r;
+
+  if (container_find (paths, name_or_id, &e, err) < 0)
+    return -1;
+  r = container_claim (paths, &e, run_lock, err);
+  if (r == 0)
+    *config = json_object_get (e.config);
+  container_entry_clear (&e);
+  return r;
 }
 
 int
 run_start_existing (const struct galley_paths *paths, const char *id, galley_error_t *err)
 {
   _cleanup_json_ json_object *config = NULL;
+  _cleanup_close_ int run_lock = -1;
   struct run_spec spec;
   int ret = -1;
 
-  if (container_load (paths, id, &config, err) < 0)
-    return -1;
+  ret = claim_for_start (paths, id, &config, &run_lock, err);
+  if (ret != 0)
+    return ret < 0 ? -1 : 0; /* one running already is left alone, as podman's */
   if (run_build_spec (paths, config, cfg_string (config, "Id"), &spec, err) == 0)
-    ret = run_start_detached (paths, config, &spec, err);
+    ret = run_start_detached (paths, config, &spec, &run_lock, err);
   run_spec_clear (&spec);
   return ret;
 }
 
 int
-run_start_foreground (const struct galley_paths *paths, json_object *config, galley_error_t *err)
+run_start_foreground (const struct galley_paths *paths, const char *name_or_id, bool interactive,
+                      galley_error_t *err)
 {
+  _cleanup_json_ json_object *config = NULL;
+  _cleanup_close_ int run_lock = -1;
   struct run_spec spec;
-  int status = -1;
+  int status = -1, r;
 
+  r = claim_for_start (paths, name_or_id, &config, &run_lock, err);
+  if (r != 0)
+    return r < 0 ? -1 : galley_error_make (err, EBUSY, "container %s is already running", name_or_id);
+  /* -i on start keeps stdin attached, as podman's.  */
+  if (interactive)
+    json_object_object_add (config, "Interactive", json_object_new_boolean (true));
   if (run_build_spec (paths, config, cfg_string (config, "Id"), &spec, err) == 0)
-    status = run_execute (paths, config, &spec, true, err);
+    status = run_execute (paths, config, &spec, &run_lock, true, err);
   run_spec_clear (&spec);
   return status;
 }

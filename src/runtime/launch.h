@@ -30,14 +30,22 @@ int run_build_exec_spec (const struct galley_paths *paths, json_object *config, 
                          struct run_spec *spec, galley_error_t *err);
 
 /* Create the record of a new container `id` (container_new_id) from config
- * (name generated when absent).  */
-int run_create_record (const struct galley_paths *paths, json_object *config, const char *id,
+ * (name generated when absent).  *run_lock (unless NULL) gets its run lock
+ * (state/container_state.h), for the start that follows.  */
+int run_create_record (const struct galley_paths *paths, json_object *config, const char *id, int *run_lock,
                        galley_error_t *err);
 
-/* Run a built spec in the foreground, record the exit, honour "Rm".
- * caller_exits: the caller exits right after (container_hooks).  */
-int run_execute (const struct galley_paths *paths, json_object *config, struct run_spec *spec,
+/* Run a built spec in the foreground holding its run lock (*run_lock, kept
+ * above the preserved fds), then run_finish.  caller_exits: the caller
+ * exits right after (container_hooks).  */
+int run_execute (const struct galley_paths *paths, json_object *config, struct run_spec *spec, int *run_lock,
                  bool caller_exits, galley_error_t *err);
+
+/* After a run, or a start that failed (exit_code its error's): a "Rm"
+ * container is removed (closing *run_lock), any other gets its exit
+ * recorded.  */
+void run_finish (const struct galley_paths *paths, json_object *config, const struct run_spec *spec,
+                 int *run_lock, int exit_code);
 
 /* The runroot part of a container (its run directory with hosts,
  * resolv.conf, hostname): before any start.  */
@@ -45,18 +53,22 @@ int run_prepare_runtime (const struct galley_paths *paths, json_object *config, 
                          galley_error_t *err);
 
 /* launch_detached.c: validate --restart/--log-opt (and --rm with --restart);
- * start a built spec under a detached monitor (returns once it runs);
+ * start a built spec under a detached monitor, which gets the run lock
+ * (returns once the container runs; a start that failed is run_finish'ed);
  * write --cidfile.  */
 int run_check_detached_options (json_object *config, galley_error_t *err);
 int run_start_detached (const struct galley_paths *paths, json_object *config, struct run_spec *spec,
-                        galley_error_t *err);
+                        int *run_lock, galley_error_t *err);
 int run_write_cidfile (json_object *config, const char *id, galley_error_t *err);
 
-/* Start the existing container id detached (start, restart).  */
-int run_start_existing (const struct galley_paths *paths, const char *id, galley_error_t *err);
+/* Start an existing container detached (start, restart), once its run
+ * lock is ours; one that runs already is left alone (0).  */
+int run_start_existing (const struct galley_paths *paths, const char *name_or_id, galley_error_t *err);
 
-/* Run an existing container in the foreground, record its exit and remove
- * it when it was created with --rm.  Returns the container's exit status.  */
-int run_start_foreground (const struct galley_paths *paths, json_object *config, galley_error_t *err);
+/* Run an existing container in the foreground (start -a; -i keeps stdin
+ * attached), record its exit and remove it when it was created with --rm.
+ * Returns the container's exit status.  */
+int run_start_foreground (const struct galley_paths *paths, const char *name_or_id, bool interactive,
+                          galley_error_t *err);
 
 #endif

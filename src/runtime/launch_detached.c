@@ -38,7 +38,7 @@ run_check_detached_options (json_object *config, galley_error_t *err)
 
 int
 run_start_detached (const struct galley_paths *paths, json_object *config, struct run_spec *spec,
-                    galley_error_t *err)
+                    int *run_lock, galley_error_t *err)
 {
   _cleanup_free_ char *dir = container_dir (paths, spec->id);
   _cleanup_free_ char *log_path = NULL;
@@ -55,11 +55,15 @@ run_start_detached (const struct galley_paths *paths, json_object *config, struc
   o.log_max_size = log.max_size;
   o.remove = json_object_object_get_ex (config, "Rm", &rm) && json_object_get_boolean (rm);
   o.config = config;
+  o.run_lock = *run_lock;
   if (restart_policy_parse (json_get_string (config, "Restart"), &o.restart, &o.max_retries, err) < 0)
     return -1;
-  if (run_prepare_runtime (paths, config, spec, err) < 0)
-    return -1;
-  return monitor_start_detached (paths, spec, &o, err);
+  if (run_prepare_runtime (paths, config, spec, err) < 0 || monitor_start_detached (paths, spec, &o, err) < 0)
+    {
+      run_finish (paths, config, spec, run_lock, (*err)->exit_code);
+      return -1;
+    }
+  return 0;
 }
 
 int

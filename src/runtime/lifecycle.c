@@ -233,14 +233,44 @@ end_stray_monitor (const struct container_state *st, bool force, galley_error_t 
 }
 
 int
+container_claim (const struct galley_paths *p, struct container_entry *e, int *run_lock, galley_error_t *err)
+{
+  int delay = 5;
+
+  for (;;)
+    {
+      struct timespec ts = { 0, delay * 1000000L };
+      int r = container_run_lock_try (p, e->id, run_lock, err);
+
+      if (r < 0)
+        return -1;
+      if (container_state_read (p, e->id, &e->state, err) < 0)
+        {
+          if (r == 0)
+            close (steal_fd (run_lock));
+          return -1;
+        }
+      if (r == 0)
+        return 0;
+      if (container_status_is_live (e->state.status))
+        return CONTAINER_LOCK_BUSY;
+      /* a start, an exit or a removal under way: its outcome decides */
+      nanosleep (&ts, NULL);
+      if (delay < 100)
+        delay *= 2;
+    }
+}
+
+int
 container_rm (const struct galley_paths *p, struct container_entry *e, bool force, galley_error_t *err)
 {
-  _cleanup_close_ int lock = -1;
+  _cleanup_close_ int run_lock = -1;
   struct idmap map;
+  int r;
 
-  if (container_state_read (p, e->id, &e->state, err) < 0)
-    return -1;
-  if (container_status_is_live (e->state.status))
+  /* the removal is decided and done under the run lock: no start gets in
+   * between, and no monitor runs what it removes */
+  while ((r = container_claim (p, e, &run_lock, err)) == CONTAINER_LOCK_BUSY)
     {
       if (! force)
         return galley_error_make (err, 0,
@@ -249,33 +279,21 @@ container_rm (const struct galley_paths *p, struct container_entry *e, bool forc
                                   "improper",
                                   e->id, container_status_name (e->state.status));
       if (container_stop (p, e, 0, err) < 0)
-        {
-          if (galley_error_errno (err) != ENOENT)
-            return -1;
-          galley_error_release (err);
-          return 0;
-        }
+        break;
     }
-  lock = container_lock (p, e->id, err);
-  if (lock < 0)
+  if (r < 0 || *err != NULL)
     {
-      /* removed by its monitor (--rm) meanwhile */
-      if (galley_error_errno (err) == ENOENT)
-        {
-          galley_error_release (err);
-          return 0;
-        }
-      return -1;
+      /* removed meanwhile (by its monitor, --rm, or another rm) */
+      if (galley_error_errno (err) != ENOENT)
+        return -1;
+      galley_error_release (err);
+      return 0;
     }
-  if (container_state_read (p, e->id, &e->state, err) < 0)
-    return -1;
-  if (container_status_is_live (e->state.status))
-    return galley_error_make (err, EBUSY, "container %s was started again while being removed", e->id);
   if (end_stray_monitor (&e->state, force, err) < 0)
     return -1;
   if (idmap_for_current_user (&map, err) < 0)
     return -1;
-  return container_remove (p, &map, e->id, err);
+  return container_remove (p, &map, e->id, &run_lock, err);
 }
 
 static bool

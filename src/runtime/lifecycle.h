@@ -34,6 +34,13 @@ int container_stop (const struct galley_paths *p, struct container_entry *e, int
 int container_wait_for (const struct galley_paths *p, const char *id, unsigned mask, int timeout_ms,
                         struct container_state *out, galley_error_t *err);
 
+/* Take the run lock of e (state/container_state.h) for a start or a
+ * removal: 0 with *run_lock and e->state read under it, or
+ * CONTAINER_LOCK_BUSY with e->state live (a monitor runs it).  A start,
+ * exit or removal under way is waited for.  */
+int container_claim (const struct galley_paths *p, struct container_entry *e, int *run_lock,
+                     galley_error_t *err);
+
 /* Remove a container; a running one only with force (killed first).  */
 int container_rm (const struct galley_paths *p, struct container_entry *e, bool force, galley_error_t *err);
 

@@ -27,6 +27,7 @@
 #include "state/container_log.h"
 #include "state/container_state.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/log.h"
 
 int
@@ -164,13 +165,39 @@ struct monitor
   const struct galley_paths *p;
   const struct run_spec *spec;
   const struct monitor_options *o;
-  int sync_fd; /* to the starting command until the container runs */
-  int stdin_w; /* with -i and without -t: the container's stdin pipe */
+  int sync_fd;  /* to the starting command until the container runs */
+  int run_lock; /* the container's, held for the monitor's life */
+  int stdin_w;  /* with -i and without -t: the container's stdin pipe */
   bool first;
   int64_t release_at;     /* CLOCK_MONOTONIC ms, 0: nothing to release */
   bool release_when_idle; /* release_at moves with each event */
   struct log_relay relay;
 };
+
+/* Tell the starting command what came of the start ('R', or 'E' and
+ * err) over the sync pipe, with SIGPIPE held back: the command may have
+ * been killed meanwhile (a batch job), and the monitor must outlive it.
+ * Whether the command got it.  */
+static bool
+tell_starter (int fd, char what, const galley_error_t *err)
+{
+  const struct timespec now = { 0, 0 };
+  sigset_t pipe_set, saved;
+  bool told;
+
+  if (fd < 0)
+    return false;
+  sigemptyset (&pipe_set);
+  sigaddset (&pipe_set, SIGPIPE);
+  sigprocmask (SIG_BLOCK, &pipe_set, &saved);
+  told = write (fd, &what, 1) == 1;
+  if (told && err != NULL)
+    userns_send_error (fd, err);
+  while (sigtimedwait (&pipe_set, NULL, &now) == SIGPIPE)
+    ;
+  sigprocmask (SIG_SETMASK, &saved, NULL);
+  return told;
+}
 
 static int
 on_started (void *arg, pid_t pid, galley_error_t *err)
@@ -183,10 +210,8 @@ on_started (void *arg, pid_t pid, galley_error_t *err)
   m->first = false;
   if (m->sync_fd >= 0)
     {
-      if (write (m->sync_fd, "R", 1) != 1)
-        {
-          /* the command was killed meanwhile: the container runs anyway */
-        }
+      /* (the container runs whether or not the command hears of it) */
+      tell_starter (m->sync_fd, 'R', NULL);
       close (m->sync_fd);
       m->sync_fd = -1;
     }
@@ -301,25 +326,6 @@ monitor_wait (void *arg, struct container_wait *w, galley_error_t *err)
   return ret;
 }
 
-static void
-send_error (int fd, const galley_error_t *err)
-{
-  if (fd >= 0 && write (fd, "E", 1) == 1)
-    userns_send_error (fd, err);
-}
-
-static int
-fd_above (int fd, int min)
-{
-  int n;
-
-  if (fd >= min)
-    return fd;
-  n = fcntl (fd, F_DUPFD_CLOEXEC, min);
-  close (fd);
-  return n;
-}
-
 /* The attach socket in the container's run directory; -1 (attach then
  * fails, the container runs) when it cannot be made.  */
 static int
@@ -358,7 +364,7 @@ setup_stdio (struct monitor *m, int null_fd, int keep, galley_error_t *err)
       ro.log_fd = container_log_open (m->o->log_path, err);
       if (ro.log_fd < 0)
         return -1;
-      ro.log_fd = fd_above (ro.log_fd, keep);
+      ro.log_fd = fs_fd_above (ro.log_fd, keep);
     }
   if (pipes && (pipe2 (out, O_CLOEXEC) < 0 || pipe2 (errp, O_CLOEXEC) < 0))
     return galley_error_make (err, errno, "creating the output pipes");
@@ -371,20 +377,20 @@ setup_stdio (struct monitor *m, int null_fd, int keep, galley_error_t *err)
         return galley_error_make (err, errno, "creating the input pipe");
       dup2 (in[0], 0);
       close (in[0]);
-      m->stdin_w = fd_above (in[1], keep);
+      m->stdin_w = fs_fd_above (in[1], keep);
     }
   else
     dup2 (null_fd, 0);
   if (pipes)
     {
-      ro.out_fd = fd_above (out[0], keep);
-      ro.err_fd = fd_above (errp[0], keep);
+      ro.out_fd = fs_fd_above (out[0], keep);
+      ro.err_fd = fs_fd_above (errp[0], keep);
     }
   ro.log_path = m->o->log_path;
   ro.max_size = m->o->log_max_size;
   ro.listen_fd = attach_listen (m);
   if (ro.listen_fd >= 0)
-    ro.listen_fd = fd_above (ro.listen_fd, keep);
+    ro.listen_fd = fs_fd_above (ro.listen_fd, keep);
   ro.stdin_fd = m->stdin_w;
   log_relay_init (&m->relay, &ro);
   dup2 (pipes ? out[1] : null_fd, 1);
@@ -397,15 +403,15 @@ setup_stdio (struct monitor *m, int null_fd, int keep, galley_error_t *err)
   return 0;
 }
 
-/* --rm: the container and its anonymous volumes, as `rm -v`.  */
+/* --rm: the container and its anonymous volumes, as `rm -v` (the run
+ * lock goes with the record).  */
 static int
-remove_container (const struct galley_paths *p, const struct run_spec *spec, const struct monitor_options *o,
-                  galley_error_t *err)
+remove_container (struct monitor *m, galley_error_t *err)
 {
-  if (container_remove (p, &spec->map, spec->id, err) < 0)
+  if (container_remove (m->p, &m->spec->map, m->spec->id, &m->run_lock, err) < 0)
     return -1;
-  if (o->config != NULL && volume_remove_anonymous (p, o->config, err) < 0)
-    return galley_error_wrap (err, "removing the anonymous volumes of %s", spec->id);
+  if (m->o->config != NULL && volume_remove_anonymous (m->p, m->o->config, err) < 0)
+    return galley_error_wrap (err, "removing the anonymous volumes of %s", m->spec->id);
   return 0;
 }
 
@@ -433,7 +439,8 @@ monitor_loop (struct monitor *m, galley_error_t *err)
           set_exited (&st, &status);
           if (container_state_write (m->p, m->spec->id, &st, err) < 0)
             return -1;
-          if (m->o->remove && remove_container (m->p, m->spec, m->o, err) < 0)
+          close (steal_fd (&lock));
+          if (m->o->remove && remove_container (m, err) < 0)
             return -1;
           return status;
         }
@@ -466,30 +473,34 @@ monitor_main (const struct galley_paths *p, const struct run_spec *spec, const s
   m.o = o;
   m.first = true;
   m.stdin_w = -1;
-  m.sync_fd = fd_above (sync_fd, keep);
+  /* the sync pipe and the run lock side by side above the container's
+   * fds, nothing else of the command's */
+  m.sync_fd = fs_fd_above (sync_fd, keep);
+  m.run_lock = fcntl (o->run_lock, F_DUPFD_CLOEXEC, m.sync_fd + 1);
   syscall (SYS_close_range, (unsigned)keep, (unsigned)m.sync_fd - 1, 0);
-  syscall (SYS_close_range, (unsigned)m.sync_fd + 1, ~0U, 0);
+  syscall (SYS_close_range, (unsigned)m.sync_fd + 1, (unsigned)m.run_lock - 1, 0);
+  syscall (SYS_close_range, (unsigned)m.run_lock + 1, ~0U, 0);
   prctl (PR_SET_NAME, "galley-monitor");
   if (chdir ("/") < 0)
     {
     }
-  null_fd = fd_above (open ("/dev/null", O_RDWR | O_CLOEXEC), keep);
-  if (null_fd < 0 || setup_stdio (&m, null_fd, keep, &err) < 0)
+  null_fd = fs_fd_above (open ("/dev/null", O_RDWR | O_CLOEXEC), keep);
+  if (m.run_lock < 0 || null_fd < 0 || setup_stdio (&m, null_fd, keep, &err) < 0)
     {
       if (err == NULL)
-        galley_error_make (&err, errno, "opening /dev/null");
-      send_error (m.sync_fd, &err);
+        galley_error_make (&err, errno, "starting the monitor");
+      tell_starter (m.sync_fd, 'E', &err);
       _exit (GALLEY_EXIT_FAILURE);
     }
   status = monitor_loop (&m, &err);
-  if (status < 0)
+  /* A start that failed is the starting command's to clean up, when it
+   * is there to hear of it.  */
+  if (status < 0 && ! tell_starter (m.sync_fd, 'E', &err))
     {
       galley_error_t ignore = NULL;
-      int code = err->exit_code;
-      send_error (m.sync_fd, &err);
-      if (monitor_record_exit (p, spec->id, code, &ignore) < 0)
+      if (monitor_record_exit (p, spec->id, err->exit_code, &ignore) < 0)
         galley_error_release (&ignore);
-      if (o->remove && remove_container (p, spec, o, &ignore) < 0)
+      if (o->remove && remove_container (&m, &ignore) < 0)
         galley_error_release (&ignore);
     }
   /* Attached clients see EOF once the last output is logged.  */

@@ -45,6 +45,8 @@ struct monitor_options
   bool remove;         /* --rm: remove the container after its exit */
   json_object *config; /* with remove: the container's record, whose anonymous
                         * volumes go with it (as rm -v) */
+  int run_lock;        /* the container's run lock, which the monitor holds
+                        * (state/container_state.h) */
 };
 
 /* Start spec under a detached monitor.  Returns 0 once the container runs,

@@ -26,6 +26,7 @@
 #include "runtime/volume_mounts.h"
 #include "state/container_log.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 static const int relayed_signals[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
 
@@ -39,19 +40,6 @@ clone_flags (const struct run_spec *spec)
   if (spec->network == NETWORK_NONE)
     flags |= CLONE_NEWNET;
   return flags;
-}
-
-/* Internal fds above the preserved ones, so that neither side clobbers them.  */
-static int
-move_above (int fd, int min)
-{
-  int n;
-
-  if (fd < 0 || fd >= min)
-    return fd;
-  n = fcntl (fd, F_DUPFD_CLOEXEC, min);
-  close (fd);
-  return n;
 }
 
 /* NULL in *out: unconfined.  */
@@ -225,13 +213,13 @@ output_init (const struct run_spec *spec, const struct container_log_config *log
             }
           return galley_error_make (err, e, "creating the output pipes");
         }
-      o.log_fd = move_above (steal_fd (&log_fd), min_fd);
+      o.log_fd = fs_fd_above (steal_fd (&log_fd), min_fd);
       o.log_path = log->path;
       o.max_size = log->max_size;
-      o.out_fd = move_above (outp[0], min_fd);
-      o.err_fd = move_above (errp[0], min_fd);
-      a->out_fd = move_above (outp[1], min_fd);
-      a->err_fd = move_above (errp[1], min_fd);
+      o.out_fd = fs_fd_above (outp[0], min_fd);
+      o.err_fd = fs_fd_above (errp[0], min_fd);
+      a->out_fd = fs_fd_above (outp[1], min_fd);
+      a->err_fd = fs_fd_above (errp[1], min_fd);
     }
   log_relay_init (out, &o);
   return 0;
@@ -302,11 +290,12 @@ container_run_hooked (const struct galley_paths *paths, const struct run_spec *s
       galley_error_make (err, errno, "socketpair");
       goto out;
     }
-  sv[0] = move_above (sv[0], min_fd);
-  sv[1] = move_above (sv[1], min_fd);
+  /* internal fds above the preserved ones, so that neither side clobbers them */
+  sv[0] = fs_fd_above (sv[0], min_fd);
+  sv[1] = fs_fd_above (sv[1], min_fd);
   if (block_signals (&saved, &r.sigfd, err) < 0)
     goto out;
-  r.sigfd = move_above (r.sigfd, min_fd);
+  r.sigfd = fs_fd_above (r.sigfd, min_fd);
   a.channel = sv[1];
   a.seccomp = filter;
   a.saved_mask = saved;

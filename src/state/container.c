@@ -16,6 +16,7 @@
 
 #include "runtime/userns.h"
 #include "state/container_list.h"
+#include "state/container_state.h"
 #include "state/lock.h"
 #include "util/change_counter.h"
 #include "util/cleanup.h"
@@ -226,11 +227,11 @@ now_rfc3339 (void)
 
 int
 container_create (const struct galley_paths *p, const char *id, const char *name, json_object *config,
-                  galley_error_t *err)
+                  int *run_lock, galley_error_t *err)
 {
   _cleanup_free_ char *dir = container_dir (p, id), *containers = NULL, *other = NULL;
   _cleanup_free_ char *created = now_rfc3339 ();
-  _cleanup_close_ int lockfd = -1, dfd = -1;
+  _cleanup_close_ int lockfd = -1, dfd = -1, cfd = -1, record_lock = -1, runfd = -1;
   int found;
 
   if (! valid_name (name))
@@ -264,17 +265,25 @@ container_create (const struct galley_paths *p, const char *id, const char *name
     }
   if (mkdirat (dfd, id, 0700) < 0)
     return galley_error_make (err, errno, "creating %s", dir);
-  {
-    _cleanup_close_ int cfd = openat (dfd, id, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (cfd < 0 || mkdirat (cfd, "upper", 0755) < 0 || mkdirat (cfd, "work", 0700) < 0)
-      return galley_error_make (err, errno, "creating %s", dir);
-    json_object_object_add (config, "Id", json_object_new_string (id));
-    json_object_object_add (config, "Name", json_object_new_string (name));
-    json_object_object_add (config, "Created", json_object_new_string (created ? created : ""));
-    if (json_write_atomic (cfd, "container.json", config, err) < 0)
-      return -1;
-  }
+  cfd = openat (dfd, id, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (cfd < 0 || mkdirat (cfd, "upper", 0755) < 0 || mkdirat (cfd, "work", 0700) < 0)
+    return galley_error_make (err, errno, "creating %s", dir);
+  /* Both locks exist before the record; the run lock is ours before
+   * anyone can see the record, for the start that follows.  */
+  record_lock = lock_open (cfd, CONTAINER_LOCK_FILE, err);
+  if (record_lock < 0)
+    return -1;
+  runfd = lock_open (cfd, CONTAINER_RUN_LOCK_FILE, err);
+  if (runfd < 0 || lock_acquire (runfd, LOCK_EXCLUSIVE, err) < 0)
+    return -1;
+  json_object_object_add (config, "Id", json_object_new_string (id));
+  json_object_object_add (config, "Name", json_object_new_string (name));
+  json_object_object_add (config, "Created", json_object_new_string (created ? created : ""));
+  if (json_write_atomic (cfd, "container.json", config, err) < 0)
+    return -1;
   container_count_change (p);
+  if (run_lock != NULL)
+    *run_lock = steal_fd (&runfd);
   return 0;
 }
 
@@ -335,19 +344,56 @@ container_count_change (const struct galley_paths *p)
 }
 
 int
-container_remove (const struct galley_paths *p, const struct idmap *map, const char *id, galley_error_t *err)
+container_remove (const struct galley_paths *p, const struct idmap *map, const char *id, int *run_lock,
+                  galley_error_t *err)
 {
-  _cleanup_free_ char *dir = container_dir (p, id), *run = container_run_dir (p, id);
-  int ret;
+  int record_lock = container_lock (p, id, err);
 
-  if (dir == NULL || run == NULL)
+  if (record_lock < 0)
+    return -1;
+  return container_remove_locked (p, map, id, run_lock, &record_lock, err);
+}
+
+int
+container_remove_locked (const struct galley_paths *p, const struct idmap *map, const char *id, int *run_lock,
+                         int *record_lock, galley_error_t *err)
+{
+  _cleanup_free_ char *containers = NULL, *removing = NULL, *record = NULL, *run = container_run_dir (p, id);
+  _cleanup_close_ int cfd = -1, record_fd = steal_fd (record_lock);
+  int tries, ret;
+
+  if (run == NULL || asprintf (&containers, "%s/containers", p->root) < 0
+      || asprintf (&removing, "%s.removing", id) < 0 || asprintf (&record, "%s/container.json", id) < 0)
     return galley_error_make (err, errno, "allocating");
-  /* counted even when only a part is gone */
-  ret = userns_remove_tree (map, AT_FDCWD, dir, err);
+  cfd = open (containers, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (cfd < 0)
+    return galley_error_make (err, errno, "opening %s", containers);
+  /* Out of every lookup at once (no valid id names it): the record is
+   * there whole or not at all.  A locker from before the rename that gets
+   * a lock after us finds no record.  */
+  if (unlinkat (cfd, record, 0) < 0 && errno != ENOENT)
+    return galley_error_make (err, errno, "removing container %s", id);
+  if (renameat (cfd, id, cfd, removing) < 0)
+    return galley_error_make (err, errno, "removing container %s", id);
   container_count_change (p);
+  /* The locks are closed before their files go: a file unlinked while
+   * open stays behind on NFS (.nfsXXXX) and FUSE (.fuse_hiddenXXXX), and
+   * its directory with it.  */
+  close (steal_fd (&record_fd));
+  if (run_lock != NULL && *run_lock >= 0)
+    close (steal_fd (run_lock));
+  for (tries = 0;; tries++)
+    {
+      struct timespec ts = { 0, 10 * 1000 * 1000 };
+      ret = userns_remove_tree (map, cfd, removing, err);
+      if (ret == 0 || galley_error_errno (err) != ENOTEMPTY || tries == 100)
+        break;
+      /* a locker from before the rename still holds a lock file: it lets
+       * go as soon as it finds the record gone */
+      galley_error_release (err);
+      nanosleep (&ts, NULL);
+    }
   if (ret < 0)
     return galley_error_wrap (err, "removing container %s", id);
-  if (fs_remove_tree (AT_FDCWD, run, err) < 0)
-    return -1;
-  return 0;
+  return fs_remove_tree (AT_FDCWD, run, err);
 }

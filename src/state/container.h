@@ -25,11 +25,13 @@ int container_new_id (char out[65], galley_error_t *err);
 /* A podman-style "adjective_name" name not used by another container.  */
 int container_generate_name (const struct galley_paths *p, char **out, galley_error_t *err);
 
-/* Create containers/<id>/ with upper/ and work/ and write container.json
- * (config gets "Id", "Name", "Created" added).  Fails when the name is
- * taken: 'the container name "x" is already in use by <id>'.  */
+/* Create containers/<id>/ with upper/, work/ and its lock files, and write
+ * container.json (config gets "Id", "Name", "Created" added).  *run_lock
+ * (unless NULL) gets the container's run lock, taken before the record was
+ * visible (container_state.h).  Fails when the name is taken: 'the
+ * container name "x" is already in use by <id>'.  */
 int container_create (const struct galley_paths *p, const char *id, const char *name, json_object *config,
-                      galley_error_t *err);
+                      int *run_lock, galley_error_t *err);
 
 /* 1 when a container is named name, 0 when none is, -1 on error.  */
 int container_name_lookup (const struct galley_paths *p, const char *name, galley_error_t *err);
@@ -58,9 +60,16 @@ int container_write_record (const struct galley_paths *p, const char *id, json_o
 /* Record the last exit ("State": {"Status": "exited", "ExitCode": n, "FinishedAt"}).  */
 int container_record_exit (const struct galley_paths *p, const char *id, int exit_code, galley_error_t *err);
 
-/* Remove both directories.  The upper layer may hold files owned by
- * subordinate ids: removal runs inside the user namespace of map.  */
-int container_remove (const struct galley_paths *p, const struct idmap *map, const char *id,
+/* Remove both directories of a container whose run lock the caller holds
+ * (*run_lock: closed here, before its file is removed).  The record
+ * vanishes from every lookup at once (its directory renamed), then the
+ * rest goes.  The upper layer may hold files owned by subordinate ids:
+ * removal runs inside the user namespace of map.  */
+int container_remove (const struct galley_paths *p, const struct idmap *map, const char *id, int *run_lock,
                       galley_error_t *err);
+/* container_remove by a caller that holds the record lock as well
+ * (*record_lock, closed here).  */
+int container_remove_locked (const struct galley_paths *p, const struct idmap *map, const char *id,
+                             int *run_lock, int *record_lock, galley_error_t *err);
 
 #endif

@@ -417,25 +417,68 @@ container_state_write (const struct galley_paths *p, const char *id, const struc
   return 0;
 }
 
-int
-container_lock (const struct galley_paths *p, const char *id, galley_error_t *err)
+/* Open the lock file name of the container directory dfd.  It is made
+ * with the record (container_create) and never created here, so that a
+ * locker that arrives while the directory is removed cannot put it back;
+ * only a record older than its lock file gets one.  */
+static int
+open_lock_file (int dfd, const char *name, const char *id, galley_error_t *err)
+{
+  struct stat sb;
+  int fd = openat (dfd, name, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+
+  if (fd >= 0)
+    return fd;
+  if (errno != ENOENT)
+    return galley_error_make (err, errno, "opening lock file %s", name);
+  if (fstatat (dfd, "container.json", &sb, 0) < 0)
+    return no_such_container (err, id);
+  return lock_open (dfd, name, err);
+}
+
+/* Open and take lock file name of container id: waiting, or only trying
+ * (returns CONTAINER_LOCK_BUSY).  */
+static int
+lock_container_file (const struct galley_paths *p, const char *id, const char *name, bool wait, int *out,
+                     galley_error_t *err)
 {
   _cleanup_free_ char *dir = container_dir (p, id);
   _cleanup_close_ int dfd = -1, fd = -1;
   struct stat sb;
+  int r;
 
   if (dir == NULL)
     return galley_error_make (err, errno, "allocating");
   dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
     return errno == ENOENT ? no_such_container (err, id) : galley_error_make (err, errno, "opening %s", dir);
-  fd = lock_open (dfd, "lock", err);
-  if (fd < 0 || lock_acquire (fd, LOCK_EXCLUSIVE, err) < 0)
+  fd = open_lock_file (dfd, name, id, err);
+  if (fd < 0)
     return -1;
-  /* A remover held the lock before us: the directory is gone.  */
+  r = wait ? lock_acquire (fd, LOCK_EXCLUSIVE, err) : lock_try (fd, LOCK_EXCLUSIVE, err);
+  if (r != 0)
+    return r < 0 ? -1 : CONTAINER_LOCK_BUSY;
+  /* A remover held the lock before us: the record is gone.  */
   if (fstatat (dfd, "container.json", &sb, 0) < 0)
     return no_such_container (err, id);
-  return steal_fd (&fd);
+  *out = steal_fd (&fd);
+  return 0;
+}
+
+int
+container_lock (const struct galley_paths *p, const char *id, galley_error_t *err)
+{
+  int fd = -1;
+
+  if (lock_container_file (p, id, CONTAINER_LOCK_FILE, true, &fd, err) < 0)
+    return -1;
+  return fd;
+}
+
+int
+container_run_lock_try (const struct galley_paths *p, const char *id, int *fd, galley_error_t *err)
+{
+  return lock_container_file (p, id, CONTAINER_RUN_LOCK_FILE, false, fd, err);
 }
 
 int

@@ -9,8 +9,8 @@
  * database does; a wiped runroot is detected through the container's run
  * directory instead.
  *
- * Writers hold the container's lock (containers/<id>/lock, an OFD lock:
- * one container never waits on another) and write the file atomically.
+ * Writers hold the container's record lock (below; one container never
+ * waits on another) and write the file atomically.
  * Readers never lock.  Reading reconciles: a container recorded as
  * running whose monitor or init is gone, whose start times differ, whose
  * boot id differs or whose run directory vanished is reported exited (and
@@ -79,9 +79,32 @@ int container_state_load (const struct galley_paths *p, const char *id, struct c
 int container_state_write (const struct galley_paths *p, const char *id, const struct container_state *st,
                            galley_error_t *err);
 
-/* Take the container's lock (exclusive, waiting).  Returns the lock fd
- * (close it to release).  ENOENT when the container was removed meanwhile.  */
+/* The container's two locks (OFD locks on files of its directory, made
+ * with its record).
+ *
+ * The record lock (CONTAINER_LOCK_FILE) guards the short read-modify-write
+ * of state.json and container.json.
+ *
+ * The run lock (CONTAINER_RUN_LOCK_FILE) orders the starts, stops and
+ * removals of the container for their whole duration: creation takes it
+ * before the record is visible; a start takes it before it looks at the
+ * state and hands it to the container's monitor, which holds it while the
+ * container runs (restarts and --rm's removal included) and so while a
+ * record names it; a removal takes it before it decides.  A stop asks the
+ * monitor and waits for the exit it records.  Whoever holds both took the
+ * run lock first.  */
+#define CONTAINER_LOCK_FILE "lock"
+#define CONTAINER_RUN_LOCK_FILE "run.lock"
+#define CONTAINER_LOCK_BUSY 1
+
+/* Take the record lock (exclusive, waiting).  Returns the lock fd (close
+ * it to release).  ENOENT when the container was removed meanwhile.  */
 int container_lock (const struct galley_paths *p, const char *id, galley_error_t *err);
+
+/* Try the run lock without waiting: 0 with *fd (close it to release),
+ * CONTAINER_LOCK_BUSY when another holds it, -1 on error (ENOENT when the
+ * container was removed meanwhile).  */
+int container_run_lock_try (const struct galley_paths *p, const char *id, int *fd, galley_error_t *err);
 
 /* The start time of pid (field 22 of /proc/PID/stat), 0 when it is gone.  */
 uint64_t proc_start_time (pid_t pid);

@@ -280,6 +280,18 @@ remove_children (int dfd, struct stat *parent, galley_error_t *err)
 }
 
 int
+fs_fd_above (int fd, int min)
+{
+  int n;
+
+  if (fd < 0 || fd >= min)
+    return fd;
+  n = fcntl (fd, F_DUPFD_CLOEXEC, min);
+  close (fd);
+  return n;
+}
+
+int
 fs_remove_tree (int dirfd, const char *name, galley_error_t *err)
 {
   _cleanup_close_ int fd = -1;

@@ -52,6 +52,11 @@ int fs_openat2 (int dirfd, const char *path, int flags, unsigned long long resol
 /* mkdir -p with the given mode for each created component.  */
 int fs_mkdir_p (const char *path, mode_t mode, galley_error_t *err);
 
+/* fd itself when it is at least min, else a close-on-exec duplicate at
+ * min or above (fd is closed): keeps an fd out of a range that a child
+ * inherits (a container's preserved fds).  -1 with errno on failure.  */
+int fs_fd_above (int fd, int min);
+
 /* rm -rf of dirfd/name; never follows symlinks, never crosses mount points.
  * A missing name is not an error.  */
 int fs_remove_tree (int dirfd, const char *name, galley_error_t *err);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # Many containers at once: 50 parallel `run --rm`; 20 parallel `run -d`
-# while ps, stop and rm -f loop over them.  Every container is accounted
-# for, none is lost or phantom, and nothing is left running or mounted.
+# while ps, stop and rm -f loop over them; two scripts starting, stopping
+# and removing one name.  Every container is accounted for, none is lost
+# or phantom, and nothing is left running or mounted.
 
 load helpers
 load helpers-run
@@ -91,4 +92,31 @@ assert_clean () {
   run_galley rm -a
   assert_line_count 10
   assert_clean
+}
+
+# One round of what two terminals or two batch jobs do to one container
+# name at once.
+churn () {
+  local i
+  for i in $(seq 20); do
+    galley stop -t 0 churn > /dev/null 2>> "$BATS_TEST_TMPDIR/churn.log" || true
+    galley start churn > /dev/null 2>> "$BATS_TEST_TMPDIR/churn.log" || true
+    galley rm -f churn > /dev/null 2>> "$BATS_TEST_TMPDIR/churn.log" || true
+    galley run -d --name churn $RUN_IMAGE sleep 4242 > /dev/null 2>> "$BATS_TEST_TMPDIR/churn.log" || true
+  done
+}
+
+@test "two scripts stopping, starting, removing and running one name: nothing runs without a record" {
+  churn &
+  local a=$!
+  churn &
+  local b=$!
+  wait $a $b || true
+  run_galley rm -af
+  run_galley ps -aq
+  assert_output_equals ""
+  assert_clean
+  # no container process of ours outlives its record either
+  run pgrep -u "$(id -u)" -f 'sleep 4242'
+  assert_equal "$output" "" "container processes left behind"
 }
