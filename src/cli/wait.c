@@ -11,32 +11,47 @@
 static int
 condition_mask (const char *text, unsigned *mask, galley_error_t *err)
 {
-  enum container_status s;
+  static const struct
+  {
+    const char *name;
+    enum container_status status;
+  } conditions[] = {
+    { "created", CONTAINER_STATUS_CREATED }, { "running", CONTAINER_STATUS_RUNNING },
+    { "paused", CONTAINER_STATUS_PAUSED },   { "stopping", CONTAINER_STATUS_STOPPING },
+    { "stopped", CONTAINER_STATUS_EXITED },  { "exited", CONTAINER_STATUS_EXITED },
+  };
+  size_t i;
 
-  if (strcmp (text, "stopped") == 0 || strcmp (text, "exited") == 0)
-    s = CONTAINER_STATUS_EXITED;
-  else if (container_status_parse (text, &s) < 0)
-    return galley_error_make (err, 0, "invalid container status \"%s\"", text);
-  *mask |= 1u << s;
-  return 0;
+  for (i = 0; i < sizeof conditions / sizeof conditions[0]; i++)
+    if (strcmp (text, conditions[i].name) == 0)
+      {
+        *mask |= 1u << conditions[i].status;
+        return 0;
+      }
+  return galley_error_make (err, 0, "unknown container state: %s: invalid argument", text);
 }
 
 /* Print the exit code of one container once its status is in *data (a
- * mask of statuses).  */
+ * mask of statuses).  Waiting for the exit of a container that never ran
+ * ends at once with 0, as podman's.  */
 static int
 wait_one (struct cli_context *ctx, struct container_target *t, void *data, galley_error_t *err)
 {
   const unsigned *mask = data;
+  const unsigned exited = 1u << CONTAINER_STATUS_EXITED, created = 1u << CONTAINER_STATUS_CREATED;
   struct container_state st;
-  int gone = container_wait_for (&ctx->paths, t->entry.id, *mask, -1, &st, err);
+  int gone =
+      container_wait_for (&ctx->paths, t->entry.id, *mask & exited ? *mask | created : *mask, -1, &st, err);
 
   if (gone < 0)
     return -1;
   if (gone > 0)
     /* removed (--rm) before we looked: podman reports -1 too */
     printf ("-1\n");
+  else if (st.status == CONTAINER_STATUS_EXITED)
+    printf ("%d\n", st.exit_code);
   else
-    printf ("%d\n", st.status == CONTAINER_STATUS_EXITED ? st.exit_code : -1);
+    printf ("%d\n", st.status == CONTAINER_STATUS_CREATED && (*mask & exited) ? 0 : -1);
   return CONTAINER_TARGET_QUIET;
 }
 

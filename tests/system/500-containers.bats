@@ -197,6 +197,22 @@ b"
   assert_output_equals "5"
 }
 
+@test "wait: a container that never ran ends the wait at once (0), as podman's" {
+  galley create --name never $RUN_IMAGE true > /dev/null
+  # (a hang would end at this timeout: 124)
+  GALLEY_TEST_TIMEOUT=10 run_galley wait never
+  assert_output_equals "0"
+  GALLEY_TEST_TIMEOUT=10 run_galley wait --condition stopped --condition exited never
+  assert_output_equals "0"
+  run_galley wait --condition created never
+  assert_output_equals "-1"
+  run_galley 125 wait --condition configured never
+  assert_stderr_contains "unknown container state: configured: invalid argument"
+  # still created: wait did not start it
+  run_galley container inspect never --format '{{.State.Status}}'
+  assert_output_equals "created"
+}
+
 @test "run -d --rm: removed by its monitor after the exit" {
   galley run -d --rm --name gone $RUN_IMAGE sh -c 'sleep 0.3' > /dev/null
   wait_until container_gone gone
