@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -585,8 +586,14 @@ run_execute (const struct galley_paths *paths, json_object *config, struct run_s
   struct container_hooks hooks = {
     .started = foreground_started, .arg = &f, .caller_exits = caller_exits, .log = &log
   };
+  const struct timespec now = { 0, 0 };
+  sigset_t relayed, saved;
   int status = -1;
 
+  /* A SIGTERM (a batch system ending the job) is the container's, relayed
+   * once it runs: none ends this process before it has cleaned up.  */
+  container_relayed_signals (&relayed);
+  sigprocmask (SIG_BLOCK, &relayed, &saved);
   /* The run lock stays out of the container's preserved fds.  */
   *run_lock = fs_fd_above (*run_lock, 3 + spec->preserve_fds);
   if (dir == NULL || *run_lock < 0)
@@ -598,6 +605,10 @@ run_execute (const struct galley_paths *paths, json_object *config, struct run_s
         status = container_run_hooked (paths, spec, &hooks, err);
     }
   run_finish (paths, config, spec, run_lock, status >= 0 ? status : (*err)->exit_code);
+  /* what came after the exit was for the container, which is gone */
+  while (sigtimedwait (&relayed, NULL, &now) > 0)
+    ;
+  sigprocmask (SIG_SETMASK, &saved, NULL);
   return status;
 }
 

@@ -64,6 +64,17 @@ signal_parse (const char *text)
   return -1;
 }
 
+/* A container live on another host sharing the storage is that host's to
+ * change: its pids are not ours to signal.  */
+static int
+refuse_elsewhere (const struct container_entry *e, galley_error_t *err)
+{
+  return galley_error_make (err, EBUSY,
+                            "container %s is %s on host %s: it can only be changed there "
+                            "(rm --force forgets it here)",
+                            e->id, container_status_name (e->state.status), e->state.host);
+}
+
 static int
 send_signal (const struct container_state *st, int sig, galley_error_t *err)
 {
@@ -84,6 +95,8 @@ container_signal (const struct galley_paths *p, struct container_entry *e, int s
 
   if (lock < 0 || container_state_read (p, e->id, &e->state, err) < 0)
     return -1;
+  if (e->state.elsewhere)
+    return refuse_elsewhere (e, err);
   if (! container_status_is_live (e->state.status))
     return galley_error_make (err, 0,
                               "can only kill running containers. %s is in state %s: "
@@ -173,6 +186,8 @@ container_stop (const struct galley_paths *p, struct container_entry *e, int tim
     _cleanup_close_ int lock = container_lock (p, e->id, err);
     if (lock < 0 || container_state_read (p, e->id, &e->state, err) < 0)
       return -1;
+    if (e->state.elsewhere)
+      return refuse_elsewhere (e, err);
     if (! container_status_is_live (e->state.status))
       return 0;
     was_paused = e->state.status == CONTAINER_STATUS_PAUSED;
@@ -250,9 +265,19 @@ container_claim (const struct galley_paths *p, struct container_entry *e, int *r
             close (steal_fd (run_lock));
           return -1;
         }
+      if (e->state.elsewhere)
+        {
+          /* (a lock on storage shared by hosts may not reach that host's) */
+          if (r == 0)
+            close (steal_fd (run_lock));
+          return CONTAINER_LOCK_BUSY;
+        }
       if (r == 0)
         return 0;
-      if (container_status_is_live (e->state.status))
+      /* a monitor runs it, or one lives on past what its record says
+       * (found lost: the record was tampered with) */
+      if (container_status_is_live (e->state.status)
+          || (e->state.monitor_pid > 0 && proc_is (e->state.monitor_pid, e->state.monitor_start)))
         return CONTAINER_LOCK_BUSY;
       /* a start, an exit or a removal under way: its outcome decides */
       nanosleep (&ts, NULL);
@@ -272,13 +297,19 @@ container_rm (const struct galley_paths *p, struct container_entry *e, bool forc
    * between, and no monitor runs what it removes */
   while ((r = container_claim (p, e, &run_lock, err)) == CONTAINER_LOCK_BUSY)
     {
+      if (e->state.elsewhere && ! force)
+        return refuse_elsewhere (e, err);
+      if (e->state.elsewhere)
+        break; /* forgotten here; what runs there is that host's */
       if (! force)
         return galley_error_make (err, 0,
                                   "cannot remove container %s as it is %s - running or paused "
                                   "containers cannot be removed without force: container state "
                                   "improper",
                                   e->id, container_status_name (e->state.status));
-      if (container_stop (p, e, 0, err) < 0)
+      if ((container_status_is_live (e->state.status) ? container_stop (p, e, 0, err)
+                                                      : end_stray_monitor (&e->state, true, err))
+          < 0)
         break;
     }
   if (r < 0 || *err != NULL)
@@ -289,7 +320,7 @@ container_rm (const struct galley_paths *p, struct container_entry *e, bool forc
       galley_error_release (err);
       return 0;
     }
-  if (end_stray_monitor (&e->state, force, err) < 0)
+  if (! e->state.elsewhere && end_stray_monitor (&e->state, force, err) < 0)
     return -1;
   if (idmap_for_current_user (&map, err) < 0)
     return -1;
@@ -361,6 +392,8 @@ container_pause (const struct galley_paths *p, struct container_entry *e, bool p
 
   if (lock < 0 || container_state_read (p, e->id, &e->state, err) < 0)
     return -1;
+  if (e->state.elsewhere)
+    return refuse_elsewhere (e, err);
   if (e->state.status != want)
     return galley_error_make (err, 0, "%s is not %s, can't %s: container state improper", e->id,
                               pause ? "running" : "paused", pause ? "pause" : "unpause");

@@ -36,8 +36,10 @@ int container_wait_for (const struct galley_paths *p, const char *id, unsigned m
 
 /* Take the run lock of e (state/container_state.h) for a start or a
  * removal: 0 with *run_lock and e->state read under it, or
- * CONTAINER_LOCK_BUSY with e->state live (a monitor runs it).  A start,
- * exit or removal under way is waited for.  */
+ * CONTAINER_LOCK_BUSY when a monitor runs it (e->state live, or found lost
+ * while its monitor lives on) or it is live on another host
+ * (e->state.elsewhere).  A start, exit or removal under way is waited
+ * for.  */
 int container_claim (const struct galley_paths *p, struct container_entry *e, int *run_lock,
                      galley_error_t *err);
 

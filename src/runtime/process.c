@@ -257,6 +257,16 @@ wait_init (pid_t pid, int *status)
   return 0;
 }
 
+void
+container_relayed_signals (sigset_t *set)
+{
+  size_t i;
+
+  sigemptyset (set);
+  for (i = 0; i < sizeof relayed_signals / sizeof relayed_signals[0]; i++)
+    sigaddset (set, relayed_signals[i]);
+}
+
 int
 container_run_foreground (const struct galley_paths *paths, const struct run_spec *spec, galley_error_t *err)
 {
@@ -298,7 +308,11 @@ container_run_hooked (const struct galley_paths *paths, const struct run_spec *s
   r.sigfd = fs_fd_above (r.sigfd, min_fd);
   a.channel = sv[1];
   a.seccomp = filter;
+  /* The container gets the relayed signals unblocked, also from a caller
+   * that holds them back until it has cleaned up (run_execute).  */
   a.saved_mask = saved;
+  for (size_t i = 0; i < sizeof relayed_signals / sizeof relayed_signals[0]; i++)
+    sigdelset (&a.saved_mask, relayed_signals[i]);
   fflush (stdout);
   fflush (stderr);
   /* --network container:X and named networks join existing namespaces.  */

@@ -5,6 +5,7 @@
 #ifndef GALLEY_RUNTIME_PROCESS_H
 #define GALLEY_RUNTIME_PROCESS_H
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include "runtime/spec.h"
@@ -54,6 +55,9 @@ struct container_hooks
    * without -t, the container writes to them itself.  */
   const struct container_log_config *log;
 };
+
+/* The signals relayed to the container (SIGTERM, SIGINT, SIGHUP, ...).  */
+void container_relayed_signals (sigset_t *set);
 
 /* container_run_foreground with hooks (may be NULL).  */
 int container_run_hooked (const struct galley_paths *paths, const struct run_spec *spec,

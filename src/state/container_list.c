@@ -205,10 +205,16 @@ container_status_human (const struct container_state *st, char *buf, size_t len)
     case CONTAINER_STATUS_RUNNING:
     case CONTAINER_STATUS_STOPPING:
       human_duration (now - st->started_at, d, sizeof d);
-      snprintf (buf, len, "Up %s", d);
+      if (st->elsewhere)
+        snprintf (buf, len, "Up %s (on %s)", d, st->host);
+      else
+        snprintf (buf, len, "Up %s", d);
       break;
     case CONTAINER_STATUS_PAUSED:
-      snprintf (buf, len, "Paused");
+      if (st->elsewhere)
+        snprintf (buf, len, "Paused (on %s)", st->host);
+      else
+        snprintf (buf, len, "Paused");
       break;
     case CONTAINER_STATUS_EXITED:
       human_duration (now - st->finished_at, d, sizeof d);

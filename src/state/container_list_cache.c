@@ -134,7 +134,9 @@ encode_config (json_object *config, char *f[N_FIELDS])
 
 /* The state as one field: "STATUS PID PID_START MONITOR_PID
  * MONITOR_START BOOT_ID EXIT_CODE STARTED_AT FINISHED_AT RESTART_COUNT
- * STOPPED_BY_USER", - for an empty boot id or no exit code.  */
+ * STOPPED_BY_USER HOST", - for an empty boot id or host, or no exit code
+ * (a node name holds no space).  */
+#define STATE_WORDS 12
 static void
 encode_state (const struct container_state *st, char *f[N_FIELDS])
 {
@@ -142,10 +144,11 @@ encode_state (const struct container_state *st, char *f[N_FIELDS])
 
   if (st->has_exit_code)
     snprintf (exit_code, sizeof exit_code, "%d", st->exit_code);
-  if (asprintf (&f[F_STATE], "%s %d %" PRIu64 " %d %" PRIu64 " %s %s %" PRId64 " %" PRId64 " %d %d",
+  if (asprintf (&f[F_STATE], "%s %d %" PRIu64 " %d %" PRIu64 " %s %s %" PRId64 " %" PRId64 " %d %d %s",
                 container_status_name (st->status), (int)st->pid, st->pid_start, (int)st->monitor_pid,
                 st->monitor_start, st->boot_id[0] ? st->boot_id : "-", exit_code, st->started_at,
-                st->finished_at, st->restart_count, (int)st->stopped_by_user)
+                st->finished_at, st->restart_count, (int)st->stopped_by_user,
+                st->host[0] && ! strchr (st->host, ' ') ? st->host : "-")
       < 0)
     f[F_STATE] = NULL; /* decode rejects the record */
 }
@@ -153,7 +156,7 @@ encode_state (const struct container_state *st, char *f[N_FIELDS])
 static bool
 decode_state (const char *const *f, struct container_state *st)
 {
-  char buf[256], *word[11], *save = NULL;
+  char buf[384], *word[STATE_WORDS], *save = NULL;
   size_t i;
 
   for (i = 0; i < N_FIELDS; i++)
@@ -161,8 +164,9 @@ decode_state (const char *const *f, struct container_state *st)
       return false;
   if (snprintf (buf, sizeof buf, "%s", f[F_STATE]) >= (int)sizeof buf)
     return false;
-  for (i = 0; i < 11; i++)
-    if ((word[i] = strtok_r (i == 0 ? buf : NULL, " ", &save)) == NULL)
+  /* (a cache from before the host was recorded has one word less) */
+  for (i = 0; i < STATE_WORDS; i++)
+    if ((word[i] = strtok_r (i == 0 ? buf : NULL, " ", &save)) == NULL && i < STATE_WORDS - 1)
       return false;
   memset (st, 0, sizeof *st);
   if (strtok_r (NULL, " ", &save) != NULL || container_status_parse (word[0], &st->status) < 0)
@@ -179,6 +183,8 @@ decode_state (const char *const *f, struct container_state *st)
   st->finished_at = strtoll (word[8], NULL, 10);
   st->restart_count = atoi (word[9]);
   st->stopped_by_user = atoi (word[10]) != 0;
+  if (word[11] != NULL && strcmp (word[11], "-") != 0)
+    snprintf (st->host, sizeof st->host, "%s", word[11]);
   return true;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -168,6 +169,16 @@ boot_id (void)
   return id;
 }
 
+const char *
+host_name (void)
+{
+  static struct utsname u;
+
+  if (u.nodename[0] == '\0' && uname (&u) < 0)
+    u.nodename[0] = '\0';
+  return u.nodename;
+}
+
 static int64_t
 get_int64 (json_object *o, const char *key)
 {
@@ -191,6 +202,8 @@ from_json (json_object *o, struct container_state *st)
   st->monitor_start = (uint64_t)get_int64 (o, "MonitorStartTime");
   if ((s = json_get_string (o, "BootID")))
     snprintf (st->boot_id, sizeof st->boot_id, "%s", s);
+  if ((s = json_get_string (o, "Host")))
+    snprintf (st->host, sizeof st->host, "%s", s);
   st->has_exit_code = json_object_object_get_ex (o, "ExitCode", &v);
   st->exit_code = st->has_exit_code ? json_object_get_int (v) : 0;
   st->started_at = time_parse_rfc3339 (json_get_string (o, "StartedAt"));
@@ -215,6 +228,8 @@ to_json (const struct container_state *st)
   json_object_object_add (o, "MonitorPid", json_object_new_int64 (st->monitor_pid));
   json_object_object_add (o, "MonitorStartTime", json_object_new_int64 ((int64_t)st->monitor_start));
   json_object_object_add (o, "BootID", json_object_new_string (st->boot_id));
+  if (st->host[0] != '\0')
+    json_object_object_add (o, "Host", json_object_new_string (st->host));
   if (st->has_exit_code)
     json_object_object_add (o, "ExitCode", json_object_new_int (st->exit_code));
   if (st->started_at > 0)
@@ -265,6 +280,14 @@ state_from_record (const struct galley_paths *p, const char *id, struct containe
   if (json_object_object_get_ex (rec, "State", &state))
     from_json (state, out);
   return 0;
+}
+
+/* Recorded as running on another host: nothing here can tell whether it
+ * still runs (its pids are that host's, its run directory too).  */
+static bool
+on_other_host (const struct container_state *st)
+{
+  return st->host[0] != '\0' && strcmp (st->host, host_name ()) != 0;
 }
 
 /* The recorded process is gone or is not ours any more.  */
@@ -328,6 +351,62 @@ mark_lost (struct container_state *out)
   out->reconciled = true;
 }
 
+static int lock_container_file (const struct galley_paths *p, const char *id, const char *name, bool wait,
+                                int *out, galley_error_t *err);
+
+/* Whether the record of container id asks for --rm.  */
+static bool
+auto_remove (int dfd)
+{
+  _cleanup_free_ char *text = NULL;
+  _cleanup_json_ json_object *rec = NULL;
+  galley_error_t ignore = NULL;
+  json_object *rm;
+  size_t len;
+
+  if (fs_read_file (dfd, "container.json", 4 << 20, &text, &len, &ignore) < 0
+      || json_parse_strict (text, len, "container.json", &rec, &ignore) < 0)
+    {
+      galley_error_release (&ignore);
+      return false;
+    }
+  return json_object_object_get_ex (rec, "Rm", &rm) && json_object_get_boolean (rm);
+}
+
+/* st was found lost: record it so (its finished time once, as podman's
+ * cleanup would), or remove the container when it is one of --rm.  Only
+ * when both locks are free: a holder (a start, a stop or a removal under
+ * way, or the caller itself) sees to it.  Returns 1 when the container
+ * was removed.  */
+static int
+settle_lost (const struct galley_paths *p, const char *id, int dfd, struct container_state *st)
+{
+  _cleanup_close_ int run_lock = -1, record_lock = -1;
+  galley_error_t local = NULL;
+  struct container_state now;
+  bool missing;
+  int ret = 0;
+
+  if (container_run_lock_try (p, id, &run_lock, &local) != 0
+      || lock_container_file (p, id, CONTAINER_LOCK_FILE, false, &record_lock, &local) != 0)
+    goto out;
+  if (auto_remove (dfd))
+    {
+      ret = container_remove_locked (p, NULL, id, &run_lock, &record_lock, &local) == 0;
+      goto out;
+    }
+  /* as written now, under the locks */
+  if (read_file (dfd, &now, &missing, &local) < 0 || missing || ! container_status_is_live (now.status))
+    goto out;
+  now.finished_at = st->finished_at;
+  mark_lost (&now);
+  if (container_state_write (p, id, &now, &local) == 0)
+    *st = now;
+out:
+  galley_error_release (&local);
+  return ret;
+}
+
 static int
 state_read (const struct galley_paths *p, const char *id, struct container_state *out, bool reconcile,
             galley_error_t *err)
@@ -348,11 +427,13 @@ state_read (const struct galley_paths *p, const char *id, struct container_state
         return -1;
       if (missing)
         return state_from_record (p, id, out, err);
-      if (! reconcile)
+      if (! reconcile || ! container_status_is_live (out->status))
         return 0;
-      if (out->status != CONTAINER_STATUS_RUNNING && out->status != CONTAINER_STATUS_PAUSED
-          && out->status != CONTAINER_STATUS_STOPPING)
-        return 0;
+      if (on_other_host (out))
+        {
+          out->elsewhere = true;
+          return 0;
+        }
       if (! lost (p, id, out))
         return 0;
       /* The init is gone but its monitor lives: it is recording the exit
@@ -367,6 +448,8 @@ state_read (const struct galley_paths *p, const char *id, struct container_state
       break;
     }
   mark_lost (out);
+  if (settle_lost (p, id, dfd, out) == 1)
+    return no_such_container (err, id);
   return 0;
 }
 
@@ -374,14 +457,18 @@ int
 container_state_reconcile (const struct galley_paths *p, const char *id, struct container_state *st,
                            galley_error_t *err)
 {
-  if (! container_status_is_live (st->status) || ! lost (p, id, st))
+  if (! container_status_is_live (st->status))
     return 0;
-  /* Its monitor may be recording the exit right now: the careful way.  */
-  if (st->monitor_pid > 0 && proc_is (st->monitor_pid, st->monitor_start)
-      && strcmp (st->boot_id, boot_id ()) == 0)
-    return container_state_read (p, id, st, err);
-  mark_lost (st);
-  return 0;
+  if (on_other_host (st))
+    {
+      st->elsewhere = true;
+      return 0;
+    }
+  if (! lost (p, id, st))
+    return 0;
+  /* the careful way: its monitor may be recording the exit right now,
+   * and a container found dead is settled */
+  return container_state_read (p, id, st, err);
 }
 
 int

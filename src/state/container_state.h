@@ -13,8 +13,12 @@
  * waits on another) and write the file atomically.
  * Readers never lock.  Reading reconciles: a container recorded as
  * running whose monitor or init is gone, whose start times differ, whose
- * boot id differs or whose run directory vanished is reported exited (and
- * the next writer persists that).  */
+ * boot id differs or whose run directory vanished is reported exited.  The
+ * first reader that finds it so (when nothing holds its locks) records
+ * that exit once, with its finished time, or removes a container of --rm,
+ * whose foreground command or monitor was killed.  A container recorded as
+ * running on another host (a home directory shared by a cluster) is
+ * reported live there: it cannot be checked from here.  */
 #ifndef GALLEY_STATE_CONTAINER_STATE_H
 #define GALLEY_STATE_CONTAINER_STATE_H
 
@@ -42,7 +46,10 @@ struct container_state
   pid_t monitor_pid;  /* the process that waits for it */
   uint64_t monitor_start;
   char boot_id[40];
-  int exit_code; /* valid when status is exited and has_exit_code */
+  char host[65];  /* the host it runs on (its node name); "" in older records */
+  bool elsewhere; /* set by reconciliation: live on another host sharing the
+                   * storage, where nothing here can check or change it */
+  int exit_code;  /* valid when status is exited and has_exit_code */
   bool has_exit_code;
   int64_t started_at;  /* ns since the epoch; 0 = never */
   int64_t finished_at; /* ns since the epoch; 0 = never */
@@ -112,6 +119,8 @@ uint64_t proc_start_time (pid_t pid);
 bool proc_is (pid_t pid, uint64_t start);
 /* This boot's id (/proc/sys/kernel/random/boot_id), "" when unknown.  */
 const char *boot_id (void);
+/* This host's node name (uname -n), "" when unknown.  */
+const char *host_name (void);
 
 /* Current time in ns since the epoch.  */
 int64_t time_now_ns (void);

@@ -23,6 +23,8 @@ relay () {
   kill -$sig $pid
   wait $pid || status=$?
   assert_equal "${status:-0}" "$code" "exit status after SIG$sig"
+  # --rm: nothing of it stays
+  [ -z "$(galley ps -aq)" ]
 }
 
 @test "signals: TERM INT HUP QUIT USR1 USR2 are relayed" {
@@ -42,4 +44,23 @@ relay () {
   kill -TERM $pid
   wait $pid || status=$?
   assert_equal "$status" "143"
+}
+
+@test "run --rm killed as a batch system ends a job (TERM, then KILL): nothing of it stays" {
+  local pid
+  "$GALLEY" --root "$GALLEY_TEST_ROOT" --runroot "$GALLEY_TEST_RUNROOT" run --rm --name job $RUN_IMAGE \
+    sh -c "trap '' TERM; echo ready; while :; do sleep 0.1; done" > "$BATS_TEST_TMPDIR/out" &
+  pid=$!
+  wait_until grep -q ready "$BATS_TEST_TMPDIR/out"
+  kill -TERM $pid
+  # relayed and ignored by the container: the grace time runs out
+  kill -0 $pid
+  kill -KILL $pid
+  wait $pid || true
+  # whoever looks next finds it dead and removes it, name and all
+  run_galley ps -a --format '{{.Names}}'
+  assert_output_equals ""
+  run_galley 1 container exists job
+  [ -z "$(container_dirs)" ]
+  run_galley run --rm --name job $RUN_IMAGE true
 }

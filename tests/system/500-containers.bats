@@ -269,6 +269,14 @@ restarted_and_running () {
   wait_until process_gone "$mon"
   run_galley ps -a --format '{{.Names}} {{.State}} {{.ExitCode}}'
   assert_output_equals "orphan exited 137"
+  # its finished time is the one found first, recorded once
+  run_galley container inspect orphan --format '{{.State.FinishedAt}}'
+  local finished=$output
+  run_galley container inspect orphan --format '{{.State.FinishedAt}}'
+  assert_output_equals "$finished"
+  run_galley ps -a --format '{{.Names}} {{.Status}}'
+  assert_output_matches '^orphan Exited \(137\) '
+  [ "$(jq -r .FinishedAt "$GALLEY_TEST_ROOT/containers/$(galley container inspect orphan --format '{{.Id}}')/state.json")" != null ]
   # the container died with its monitor
   ! [ -d /proc/$pid ] || grep -q '^State:.*Z' /proc/$pid/status
   run_galley rm orphan
@@ -284,6 +292,41 @@ restarted_and_running () {
   assert_output_equals "rebooted exited"
   mv "$BATS_TEST_TMPDIR/saved-run" "$GALLEY_TEST_RUNROOT/containers/$id"
   galley rm -f rebooted
+}
+
+@test "a container running on another host (a shared home): shown so, not changed here without --force" {
+  galley create --name remote $RUN_IMAGE sleep 1000 > /dev/null
+  local id
+  id=$(galley container inspect remote --format '{{.Id}}')
+  # what its monitor on node-a wrote (its pids and boot id mean nothing
+  # here), counted as a change the way galley there counts it
+  cat > "$GALLEY_TEST_ROOT/containers/$id/state.json.new" << EOF
+{ "Status": "running", "Pid": 4194000, "PidStartTime": 1, "MonitorPid": 4194001,
+  "MonitorStartTime": 1, "BootID": "00000000-0000-0000-0000-000000000000",
+  "Host": "node-a.cluster", "StartedAt": "2026-01-01T00:00:00.000000000Z",
+  "RestartCount": 0, "StoppedByUser": false }
+EOF
+  mv "$GALLEY_TEST_ROOT/containers/$id/state.json.new" "$GALLEY_TEST_ROOT/containers/$id/state.json"
+  printf x >> "$GALLEY_TEST_ROOT/containers/changes"
+  run_galley ps -a --format '{{.Names}} {{.State}} {{.Status}}'
+  assert_output_matches '^remote running Up .* \(on node-a\.cluster\)$'
+  run_galley container inspect remote --format '{{.State.Status}}'
+  assert_output_equals "running"
+  run_galley 125 stop remote
+  assert_stderr_contains "is running on host node-a.cluster: it can only be changed there"
+  run_galley 125 kill remote
+  assert_stderr_contains "on host node-a.cluster"
+  run_galley 125 pause remote
+  run_galley 125 rm remote
+  assert_stderr_contains "on host node-a.cluster"
+  # start leaves it alone, as one that runs
+  run_galley start remote
+  run_galley container inspect remote --format '{{.State.Status}} {{.State.Pid}}'
+  assert_output_equals "running 4194000"
+  run_galley rm --force remote
+  assert_output_equals "remote"
+  run_galley ps -aq
+  assert_output_equals ""
 }
 
 @test "a recycled pid is not mistaken for the container" {

@@ -379,9 +379,26 @@ test_state_reconciles (void **state)
   assert_int_equal (back.status, CONTAINER_STATUS_EXITED);
   assert_int_equal (back.exit_code, 137);
   assert_true (back.reconciled);
-  /* the raw view is what was written */
-  assert_int_equal (container_state_load (&f->paths, ID, &back, &err), 0);
+  /* found dead with its locks free: recorded so, its finished time once */
+  {
+    struct container_state again;
+    assert_int_equal (container_state_load (&f->paths, ID, &again, &err), 0);
+    assert_int_equal (again.status, CONTAINER_STATUS_EXITED);
+    assert_int_equal (again.exit_code, 137);
+    assert_true (again.finished_at == back.finished_at);
+    assert_int_equal (container_state_read (&f->paths, ID, &again, &err), 0);
+    assert_true (again.finished_at == back.finished_at);
+  }
+  /* live on another host: not ours to check */
+  st = running_as_self ();
+  st.pid = 4194000;
+  snprintf (st.host, sizeof st.host, "node-a.cluster");
+  strcpy (st.boot_id, "00000000-0000-0000-0000-000000000000");
+  assert_int_equal (container_state_write (&f->paths, ID, &st, &err), 0);
+  assert_int_equal (container_state_read (&f->paths, ID, &back, &err), 0);
   assert_int_equal (back.status, CONTAINER_STATUS_RUNNING);
+  assert_true (back.elsewhere);
+  assert_string_equal (back.host, "node-a.cluster");
   /* another boot */
   st = running_as_self ();
   strcpy (st.boot_id, "00000000-0000-0000-0000-000000000000");
@@ -485,11 +502,11 @@ test_listing_sees_every_change (void **state)
   text = listing_text (&f->paths, &current);
   assert_string_equal (text, "renamed:running\n");
   free (text);
-  assert_int_equal (container_create (&f->paths, OTHER, "other", other, &err), 0);
+  assert_int_equal (container_create (&f->paths, OTHER, "other", other, NULL, &err), 0);
   text = listing_text (&f->paths, &current);
   assert_string_equal (text, "renamed:running\nother:created\n");
   free (text);
-  assert_int_equal (container_remove (&f->paths, NULL, ID, &err), 0);
+  assert_int_equal (container_remove (&f->paths, NULL, ID, NULL, &err), 0);
   text = listing_text (&f->paths, &current);
   assert_string_equal (text, "other:created\n");
   free (text);
@@ -509,8 +526,8 @@ test_lookup (void **state)
   json_object *config = NULL;
   char *name = NULL;
 
-  assert_int_equal (container_create (&f->paths, A1, "first", c1, &err), 0);
-  assert_int_equal (container_create (&f->paths, A2, "aaa1", c2, &err), 0);
+  assert_int_equal (container_create (&f->paths, A1, "first", c1, NULL, &err), 0);
+  assert_int_equal (container_create (&f->paths, A2, "aaa1", c2, NULL, &err), 0);
   /* full id, unique prefix, name */
   assert_int_equal (container_load (&f->paths, A1, &config, &err), 0);
   assert_string_equal (json_get_string (config, "Name"), "first");
@@ -537,7 +554,7 @@ test_lookup (void **state)
   assert_int_equal (container_name_lookup (&f->paths, "aaa2", &err), 0);
   assert_int_equal (container_create (&f->paths,
                                       "bbb0000000000000000000000000000000000000000000000000000000000000",
-                                      "first", c3, &err),
+                                      "first", c3, NULL, &err),
                     -1);
   assert_int_equal (galley_error_errno (&err), EEXIST);
   galley_error_release (&err);
