@@ -13,6 +13,7 @@
 #include "cli/image_users.h"
 #include "image/image_info.h"
 #include "image/store.h"
+#include "state/container.h"
 #include "state/container_state.h"
 #include "util/cleanup.h"
 #include "util/json.h"
@@ -107,6 +108,7 @@ cli_cmd_image_prune (struct cli_context *ctx, int argc, char **argv, galley_erro
   struct image_users users = { 0 };
   struct prune_filters filters = { 0 };
   _cleanup_free_ const char **filter_items = NULL;
+  _cleanup_close_ int names_lock = -1;
   bool all = false, force = false;
   const char *arg;
   size_t n = 0, i;
@@ -139,6 +141,14 @@ cli_cmd_image_prune (struct cli_context *ctx, int argc, char **argv, galley_erro
     return 0;
   if (store_open (&ctx->paths, &s, err) < 0 || store_image_list (s, &imgs, &n, err) < 0)
     return -1;
+  /* No container is created on an image while its users are checked and
+   * it goes.  */
+  names_lock = containers_lock (&ctx->paths, err);
+  if (names_lock < 0)
+    {
+      store_image_list_free (imgs, n);
+      return -1;
+    }
   /* Newest first, so that an image goes before the ones it was built on.  */
   for (i = n; i-- > 0;)
     {

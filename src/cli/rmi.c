@@ -17,6 +17,7 @@
 #include "cli/image_users.h"
 #include "image/image_info.h"
 #include "image/store.h"
+#include "state/container.h"
 #include "util/cleanup.h"
 
 struct rmi_report
@@ -78,6 +79,7 @@ remove_one (struct cli_context *ctx, struct store *s, const char *input, bool fo
   _cleanup_error_ galley_error_t err = NULL;
   _cleanup_store_image_ struct store_image *img = NULL;
   _cleanup_free_ char *matched = NULL;
+  _cleanup_close_ int names_lock = -1;
   size_t i;
 
   if (store_image_lookup (s, input, &img, &matched, &err) < 0)
@@ -126,7 +128,12 @@ remove_one (struct cli_context *ctx, struct store *s, const char *input, bool fo
       report_error (r, &err);
       return -1;
     }
-  if (check_users (ctx, img, force, r, &err) < 0 || store_image_remove (s, img->id, &err) < 0)
+  /* No container is created on the image while its users are checked
+   * (listed afresh under the lock) and it goes.  */
+  names_lock = containers_lock (&ctx->paths, &err);
+  image_users_clear (&r->users);
+  if (names_lock < 0 || check_users (ctx, img, force, r, &err) < 0
+      || store_image_remove (s, img->id, &err) < 0)
     {
       report_error (r, &err);
       return -1;

@@ -469,6 +469,27 @@ run_build_spec (const struct galley_paths *paths, json_object *config, const cha
   return 0;
 }
 
+/* Under containers_lock: the image the container was resolved to is
+ * still there (an image removal that got in first took it).  */
+static int
+image_still_there (const struct galley_paths *paths, json_object *config, galley_error_t *err)
+{
+  _cleanup_store_ struct store *s = NULL;
+  _cleanup_store_image_ struct store_image *img = NULL;
+
+  if (cfg_bool (config, "Rootfs"))
+    return 0;
+  if (store_open (paths, &s, err) < 0)
+    return -1;
+  if (store_image_find (s, cfg_string (config, "ImageID"), &img, err) == 0)
+    return 0;
+  if (galley_error_errno (err) != ENOENT)
+    return -1;
+  galley_error_release (err);
+  return galley_error_kind (err, ENOENT, "%s: image not known (it was removed meanwhile)",
+                            cfg_string (config, "Image"));
+}
+
 int
 run_build_exec_spec (const struct galley_paths *paths, json_object *config, const char *id,
                      struct run_spec *spec, galley_error_t *err)
@@ -498,27 +519,17 @@ run_create_record (const struct galley_paths *paths, json_object *config, const 
                    galley_error_t *err)
 {
   _cleanup_free_ char *name = NULL;
+  _cleanup_close_ int names_lock = -1;
   const char *given = cfg_string (config, "Name");
-  int tries;
 
   if (paths_ensure_root (paths, err) < 0)
     return -1;
-  if (given != NULL)
-    return container_create (paths, id, given, config, run_lock, err);
-  /* A generated name can be taken by a concurrent create between the
-   * choice and the creation: choose again.  */
-  for (tries = 0;; tries++)
-    {
-      free (name);
-      name = NULL;
-      if (container_generate_name (paths, &name, err) < 0)
-        return -1;
-      if (container_create (paths, id, name, config, run_lock, err) == 0)
-        return 0;
-      if (galley_error_errno (err) != EEXIST || tries == 20)
-        return -1;
-      galley_error_release (err);
-    }
+  names_lock = containers_lock (paths, err);
+  if (names_lock < 0 || image_still_there (paths, config, err) < 0)
+    return -1;
+  if (given == NULL && container_generate_name (paths, &name, err) < 0)
+    return -1;
+  return container_create (paths, id, given ? given : name, config, run_lock, err);
 }
 
 int

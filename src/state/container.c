@@ -226,12 +226,22 @@ now_rfc3339 (void)
 }
 
 int
+containers_lock (const struct galley_paths *p, galley_error_t *err)
+{
+  _cleanup_free_ char *containers = NULL;
+
+  if (asprintf (&containers, "%s/containers", p->root) < 0)
+    return galley_error_make (err, errno, "allocating");
+  return lock_in_dir (containers, CONTAINERS_LOCK_FILE, NULL, err);
+}
+
+int
 container_create (const struct galley_paths *p, const char *id, const char *name, json_object *config,
                   int *run_lock, galley_error_t *err)
 {
   _cleanup_free_ char *dir = container_dir (p, id), *containers = NULL, *other = NULL;
   _cleanup_free_ char *created = now_rfc3339 ();
-  _cleanup_close_ int lockfd = -1, dfd = -1, cfd = -1, record_lock = -1, runfd = -1;
+  _cleanup_close_ int dfd = -1, cfd = -1, record_lock = -1, runfd = -1;
   int found;
 
   if (! valid_name (name))
@@ -246,10 +256,8 @@ container_create (const struct galley_paths *p, const char *id, const char *name
   dfd = open (containers, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
     return galley_error_make (err, errno, "opening %s", containers);
-  /* The name check and the creation are one critical section.  */
-  lockfd = lock_open (dfd, "containers.lock", err);
-  if (lockfd < 0 || lock_acquire (lockfd, LOCK_EXCLUSIVE, err) < 0)
-    return -1;
+  /* (the name check and the creation are one critical section: the
+   * caller's containers_lock) */
   found = find (p, name, true, &other, err);
   if (found < 0)
     return -1;

@@ -3,7 +3,7 @@
  * upper/ and work/ (the overlay's writable layer); the volatile part
  * (hosts, resolv.conf, the rootfs mount point) lives in
  * runroot/containers/<id>/.  Beside them, storage/containers holds
- * containers.lock (creation and renaming) and "changes", the change
+ * containers.lock (below) and "changes", the change
  * counter ps trusts its listing cache by.  Names are unique; lookups
  * accept a name, a full id or a unique id prefix.  */
 #ifndef GALLEY_STATE_CONTAINER_H
@@ -25,11 +25,19 @@ int container_new_id (char out[65], galley_error_t *err);
 /* A podman-style "adjective_name" name not used by another container.  */
 int container_generate_name (const struct galley_paths *p, char **out, galley_error_t *err);
 
+/* storage/containers/containers.lock (exclusive, waiting; close the fd to
+ * release): held across a name check and the creation or renaming it
+ * decides, and by a removal of images across its check of their users and
+ * the removal, so that no container is created on an image that goes.  */
+#define CONTAINERS_LOCK_FILE "containers.lock"
+int containers_lock (const struct galley_paths *p, galley_error_t *err);
+
 /* Create containers/<id>/ with upper/, work/ and its lock files, and write
- * container.json (config gets "Id", "Name", "Created" added).  *run_lock
- * (unless NULL) gets the container's run lock, taken before the record was
- * visible (container_state.h).  Fails when the name is taken: 'the
- * container name "x" is already in use by <id>'.  */
+ * container.json (config gets "Id", "Name", "Created" added); the caller
+ * holds containers_lock.  *run_lock (unless NULL) gets the container's run
+ * lock, taken before the record was visible (container_state.h).  Fails
+ * when the name is taken: 'the container name "x" is already in use by
+ * <id>'.  */
 int container_create (const struct galley_paths *p, const char *id, const char *name, json_object *config,
                       int *run_lock, galley_error_t *err);
 

@@ -250,7 +250,7 @@ int
 container_rename (const struct galley_paths *p, const char *id, const char *name, galley_error_t *err)
 {
   _cleanup_free_ char *containers = NULL, *dir = container_dir (p, id), *text = NULL;
-  _cleanup_close_ int cfd = -1, names_lock = -1, lock = -1, dfd = -1;
+  _cleanup_close_ int names_lock = -1, lock = -1, dfd = -1;
   _cleanup_json_ json_object *config = NULL;
   size_t len, i;
 
@@ -265,12 +265,9 @@ container_rename (const struct galley_paths *p, const char *id, const char *name
                               name);
   if (dir == NULL || asprintf (&containers, "%s/containers", p->root) < 0)
     return galley_error_make (err, errno, "allocating");
-  cfd = open (containers, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (cfd < 0)
-    return galley_error_make (err, errno, "opening %s", containers);
   /* the same critical section as creation: name check + change */
-  names_lock = lock_open (cfd, "containers.lock", err);
-  if (names_lock < 0 || lock_acquire (names_lock, LOCK_EXCLUSIVE, err) < 0)
+  names_lock = containers_lock (p, err);
+  if (names_lock < 0)
     return -1;
   switch (container_name_lookup (p, name, err))
     {

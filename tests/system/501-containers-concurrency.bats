@@ -120,3 +120,21 @@ churn () {
   run pgrep -u "$(id -u)" -f 'sleep 4242'
   assert_equal "$output" "" "container processes left behind"
 }
+
+@test "rmi -f racing run -d of its image: no container is left on a removed image" {
+  local i id image_ids
+  for i in $(seq 20); do
+    galley run -d $RUN_IMAGE sleep 4343 > /dev/null 2>&1 &
+    galley rmi -f $RUN_IMAGE > /dev/null 2>&1 || true
+    wait $! || true
+    # either the container came first (and went with rmi -f) or the image
+    # went first (and run -d failed): never a container without its image
+    image_ids=$(galley images -q --no-trunc)
+    for id in $(galley ps -a --format '{{.ImageID}}'); do
+      [[ $image_ids == *"$id"* ]] || { echo "round $i: a container on removed image $id" >&2; return 1; }
+    done
+    galley rm -af > /dev/null
+    galley load -q -i "$ARCHIVES/busybox.tar" > /dev/null
+  done
+  assert_clean
+}
