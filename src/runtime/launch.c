@@ -635,6 +635,13 @@ claim_for_start (const struct galley_paths *paths, const char *name_or_id, json_
   if (container_find (paths, name_or_id, &e, err) < 0)
     return -1;
   r = container_claim (paths, &e, run_lock, err);
+  /* (live under a free run lock: a monitor of a galley from before run
+   * locks, which runs it all the same) */
+  if (r == 0 && container_status_is_live (e.state.status))
+    {
+      close (steal_fd (run_lock));
+      r = CONTAINER_LOCK_BUSY;
+    }
   if (r == 0)
     *config = json_object_get (e.config);
   container_entry_clear (&e);
