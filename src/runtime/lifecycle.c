@@ -67,12 +67,15 @@ signal_parse (const char *text)
 /* A container live on another host sharing the storage is that host's to
  * change: its pids are not ours to signal.  */
 static int
-refuse_elsewhere (const struct container_entry *e, galley_error_t *err)
+refuse_elsewhere (const struct galley_paths *p, const struct container_entry *e, galley_error_t *err)
 {
+  char host[256];
+
+  container_state_host (p, e->id, host, sizeof host);
   return galley_error_make (err, EBUSY,
                             "container %s is %s on host %s: it can only be changed there "
                             "(rm --force forgets it here)",
-                            e->id, container_status_name (e->state.status), e->state.host);
+                            e->id, container_status_name (e->state.status), host);
 }
 
 static int
@@ -96,7 +99,7 @@ container_signal (const struct galley_paths *p, struct container_entry *e, int s
   if (lock < 0 || container_state_read (p, e->id, &e->state, err) < 0)
     return -1;
   if (e->state.elsewhere)
-    return refuse_elsewhere (e, err);
+    return refuse_elsewhere (p, e, err);
   if (! container_status_is_live (e->state.status))
     return galley_error_make (err, 0,
                               "can only kill running containers. %s is in state %s: "
@@ -187,7 +190,7 @@ container_stop (const struct galley_paths *p, struct container_entry *e, int tim
     if (lock < 0 || container_state_read (p, e->id, &e->state, err) < 0)
       return -1;
     if (e->state.elsewhere)
-      return refuse_elsewhere (e, err);
+      return refuse_elsewhere (p, e, err);
     if (! container_status_is_live (e->state.status))
       return 0;
     was_paused = e->state.status == CONTAINER_STATUS_PAUSED;
@@ -298,7 +301,7 @@ container_rm (const struct galley_paths *p, struct container_entry *e, bool forc
   while ((r = container_claim (p, e, &run_lock, err)) == CONTAINER_LOCK_BUSY)
     {
       if (e->state.elsewhere && ! force)
-        return refuse_elsewhere (e, err);
+        return refuse_elsewhere (p, e, err);
       if (e->state.elsewhere)
         break; /* forgotten here; what runs there is that host's */
       if (! force)
@@ -393,7 +396,7 @@ container_pause (const struct galley_paths *p, struct container_entry *e, bool p
   if (lock < 0 || container_state_read (p, e->id, &e->state, err) < 0)
     return -1;
   if (e->state.elsewhere)
-    return refuse_elsewhere (e, err);
+    return refuse_elsewhere (p, e, err);
   if (e->state.status != want)
     return galley_error_make (err, 0, "%s is not %s, can't %s: container state improper", e->id,
                               pause ? "running" : "paused", pause ? "pause" : "unpause");

@@ -114,7 +114,7 @@ set_running (struct container_state *st, void *arg)
   st->monitor_pid = getpid ();
   st->monitor_start = proc_start_time (getpid ());
   snprintf (st->boot_id, sizeof st->boot_id, "%s", boot_id ());
-  snprintf (st->host, sizeof st->host, "%s", host_name ());
+  st->host_id = host_id_of (host_name ());
   st->has_exit_code = false;
   st->exit_code = 0;
   st->started_at = time_now_ns ();

@@ -205,16 +205,10 @@ container_status_human (const struct container_state *st, char *buf, size_t len)
     case CONTAINER_STATUS_RUNNING:
     case CONTAINER_STATUS_STOPPING:
       human_duration (now - st->started_at, d, sizeof d);
-      if (st->elsewhere)
-        snprintf (buf, len, "Up %s (on %s)", d, st->host);
-      else
-        snprintf (buf, len, "Up %s", d);
+      snprintf (buf, len, "Up %s%s", d, st->elsewhere ? " (on another host)" : "");
       break;
     case CONTAINER_STATUS_PAUSED:
-      if (st->elsewhere)
-        snprintf (buf, len, "Paused (on %s)", st->host);
-      else
-        snprintf (buf, len, "Paused");
+      snprintf (buf, len, "Paused%s", st->elsewhere ? " (on another host)" : "");
       break;
     case CONTAINER_STATUS_EXITED:
       human_duration (now - st->finished_at, d, sizeof d);

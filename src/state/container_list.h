@@ -71,7 +71,8 @@ void container_list_sort (struct container_entry *list, size_t n);
 const char *container_entry_name (const struct container_entry *e);
 
 /* podman's "Up 3 seconds", "Exited (0) 2 seconds ago", "Created", "Paused";
- * a container live on another host says which: "Up 3 seconds (on node1)".  */
+ * a container live on another host says so: "Up 3 seconds (on another
+ * host)".  */
 void container_status_human (const struct container_state *st, char *buf, size_t len);
 /* Go's units.HumanDuration: "Less than a second", "3 seconds", "About a minute" ...  */
 void human_duration (int64_t ns, char *buf, size_t len);

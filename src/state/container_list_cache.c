@@ -134,8 +134,7 @@ encode_config (json_object *config, char *f[N_FIELDS])
 
 /* The state as one field: "STATUS PID PID_START MONITOR_PID
  * MONITOR_START BOOT_ID EXIT_CODE STARTED_AT FINISHED_AT RESTART_COUNT
- * STOPPED_BY_USER HOST", - for an empty boot id or host, or no exit code
- * (a node name holds no space).  */
+ * STOPPED_BY_USER HOST_ID", - for an empty boot id or no exit code.  */
 #define STATE_WORDS 12
 static void
 encode_state (const struct container_state *st, char *f[N_FIELDS])
@@ -144,11 +143,10 @@ encode_state (const struct container_state *st, char *f[N_FIELDS])
 
   if (st->has_exit_code)
     snprintf (exit_code, sizeof exit_code, "%d", st->exit_code);
-  if (asprintf (&f[F_STATE], "%s %d %" PRIu64 " %d %" PRIu64 " %s %s %" PRId64 " %" PRId64 " %d %d %s",
+  if (asprintf (&f[F_STATE], "%s %d %" PRIu64 " %d %" PRIu64 " %s %s %" PRId64 " %" PRId64 " %d %d %" PRIx64,
                 container_status_name (st->status), (int)st->pid, st->pid_start, (int)st->monitor_pid,
                 st->monitor_start, st->boot_id[0] ? st->boot_id : "-", exit_code, st->started_at,
-                st->finished_at, st->restart_count, (int)st->stopped_by_user,
-                st->host[0] && ! strchr (st->host, ' ') ? st->host : "-")
+                st->finished_at, st->restart_count, (int)st->stopped_by_user, st->host_id)
       < 0)
     f[F_STATE] = NULL; /* decode rejects the record */
 }
@@ -156,7 +154,7 @@ encode_state (const struct container_state *st, char *f[N_FIELDS])
 static bool
 decode_state (const char *const *f, struct container_state *st)
 {
-  char buf[384], *word[STATE_WORDS], *save = NULL;
+  char buf[256], *word[STATE_WORDS], *save = NULL;
   size_t i;
 
   for (i = 0; i < N_FIELDS; i++)
@@ -183,8 +181,8 @@ decode_state (const char *const *f, struct container_state *st)
   st->finished_at = strtoll (word[8], NULL, 10);
   st->restart_count = atoi (word[9]);
   st->stopped_by_user = atoi (word[10]) != 0;
-  if (word[11] != NULL && strcmp (word[11], "-") != 0)
-    snprintf (st->host, sizeof st->host, "%s", word[11]);
+  /* ("0" for most: created, or from before hosts were recorded) */
+  st->host_id = word[11] != NULL && word[11][0] != '0' ? strtoull (word[11], NULL, 16) : 0;
   return true;
 }
 

@@ -179,6 +179,18 @@ host_name (void)
   return u.nodename;
 }
 
+uint64_t
+host_id_of (const char *name)
+{
+  uint64_t h = 14695981039346656037ULL;
+
+  if (name == NULL || *name == '\0')
+    return 0;
+  for (; *name; name++)
+    h = (h ^ (unsigned char)*name) * 1099511628211ULL;
+  return h;
+}
+
 static int64_t
 get_int64 (json_object *o, const char *key)
 {
@@ -202,8 +214,7 @@ from_json (json_object *o, struct container_state *st)
   st->monitor_start = (uint64_t)get_int64 (o, "MonitorStartTime");
   if ((s = json_get_string (o, "BootID")))
     snprintf (st->boot_id, sizeof st->boot_id, "%s", s);
-  if ((s = json_get_string (o, "Host")))
-    snprintf (st->host, sizeof st->host, "%s", s);
+  st->host_id = host_id_of (json_get_string (o, "Host"));
   st->has_exit_code = json_object_object_get_ex (o, "ExitCode", &v);
   st->exit_code = st->has_exit_code ? json_object_get_int (v) : 0;
   st->started_at = time_parse_rfc3339 (json_get_string (o, "StartedAt"));
@@ -228,8 +239,9 @@ to_json (const struct container_state *st)
   json_object_object_add (o, "MonitorPid", json_object_new_int64 (st->monitor_pid));
   json_object_object_add (o, "MonitorStartTime", json_object_new_int64 ((int64_t)st->monitor_start));
   json_object_object_add (o, "BootID", json_object_new_string (st->boot_id));
-  if (st->host[0] != '\0')
-    json_object_object_add (o, "Host", json_object_new_string (st->host));
+  /* (only the state of a container of this host is ever written) */
+  if (st->host_id != 0 && st->host_id == host_id_of (host_name ()))
+    json_object_object_add (o, "Host", json_object_new_string (host_name ()));
   if (st->has_exit_code)
     json_object_object_add (o, "ExitCode", json_object_new_int (st->exit_code));
   if (st->started_at > 0)
@@ -287,7 +299,11 @@ state_from_record (const struct galley_paths *p, const char *id, struct containe
 static bool
 on_other_host (const struct container_state *st)
 {
-  return st->host[0] != '\0' && strcmp (st->host, host_name ()) != 0;
+  static uint64_t here;
+
+  if (here == 0)
+    here = host_id_of (host_name ());
+  return st->host_id != 0 && st->host_id != here;
 }
 
 /* The recorded process is gone or is not ours any more.  */
@@ -566,6 +582,27 @@ int
 container_run_lock_try (const struct galley_paths *p, const char *id, int *fd, galley_error_t *err)
 {
   return lock_container_file (p, id, CONTAINER_RUN_LOCK_FILE, false, fd, err);
+}
+
+void
+container_state_host (const struct galley_paths *p, const char *id, char *buf, size_t len)
+{
+  _cleanup_free_ char *dir = container_dir (p, id), *text = NULL;
+  _cleanup_json_ json_object *o = NULL;
+  _cleanup_close_ int dfd = dir ? open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+  galley_error_t ignore = NULL;
+  const char *host;
+  size_t n;
+
+  buf[0] = '\0';
+  if (dfd < 0 || fs_read_file (dfd, "state.json", 1 << 20, &text, &n, &ignore) < 0
+      || json_parse_strict (text, n, "state.json", &o, &ignore) < 0)
+    {
+      galley_error_release (&ignore);
+      return;
+    }
+  if ((host = json_get_string (o, "Host")) != NULL)
+    snprintf (buf, len, "%s", host);
 }
 
 int

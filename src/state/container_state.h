@@ -44,18 +44,21 @@ struct container_state
   pid_t pid;          /* the container init (host pid), 0 when not running */
   uint64_t pid_start; /* its start time in clock ticks since boot */
   pid_t monitor_pid;  /* the process that waits for it */
+  int exit_code;      /* valid when status is exited and has_exit_code */
   uint64_t monitor_start;
   char boot_id[40];
-  char host[65];  /* the host it runs on (its node name); "" in older records */
-  bool elsewhere; /* set by reconciliation: live on another host sharing the
-                   * storage, where nothing here can check or change it */
-  int exit_code;  /* valid when status is exited and has_exit_code */
-  bool has_exit_code;
+  uint64_t host_id;    /* the host it runs on (host_id_of its "Host"), 0 in
+                        * older records; an id, not the name: ps keeps a
+                        * state per container in memory */
   int64_t started_at;  /* ns since the epoch; 0 = never */
   int64_t finished_at; /* ns since the epoch; 0 = never */
   int restart_count;
+  bool has_exit_code;
   bool stopped_by_user; /* stop/kill asked for the exit: no restart */
   bool reconciled;      /* set by container_state_read when it corrected the file */
+  bool elsewhere;       /* set by reconciliation: live on another host sharing
+                         * the storage, where nothing here can check or
+                         * change it */
 };
 
 /* "created", "running", "paused", "stopping", "exited".  */
@@ -121,6 +124,11 @@ bool proc_is (pid_t pid, uint64_t start);
 const char *boot_id (void);
 /* This host's node name (uname -n), "" when unknown.  */
 const char *host_name (void);
+/* A host's id in a state: a 64-bit FNV-1a hash of its node name, 0 for "".  */
+uint64_t host_id_of (const char *name);
+/* The node name that container id's state names ("Host"), for messages;
+ * "" when none.  */
+void container_state_host (const struct galley_paths *p, const char *id, char *buf, size_t len);
 
 /* Current time in ns since the epoch.  */
 int64_t time_now_ns (void);

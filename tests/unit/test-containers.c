@@ -389,16 +389,22 @@ test_state_reconciles (void **state)
     assert_int_equal (container_state_read (&f->paths, ID, &again, &err), 0);
     assert_true (again.finished_at == back.finished_at);
   }
-  /* live on another host: not ours to check */
-  st = running_as_self ();
-  st.pid = 4194000;
-  snprintf (st.host, sizeof st.host, "node-a.cluster");
-  strcpy (st.boot_id, "00000000-0000-0000-0000-000000000000");
-  assert_int_equal (container_state_write (&f->paths, ID, &st, &err), 0);
+  /* live on another host: not ours to check (written there, where the
+   * host is its own) */
+  {
+    _cleanup_free_ char *dir = container_dir (&f->paths, ID);
+    _cleanup_close_ int dfd = open (dir, O_PATH | O_DIRECTORY);
+    assert_int_equal (fs_write_text (dfd, "state.json",
+                                     "{ \"Status\": \"running\", \"Pid\": 4194000, \"PidStartTime\": 1, "
+                                     "\"BootID\": \"00000000-0000-0000-0000-000000000000\", "
+                                     "\"Host\": \"node-a.cluster\" }",
+                                     0600, &err),
+                      0);
+  }
   assert_int_equal (container_state_read (&f->paths, ID, &back, &err), 0);
   assert_int_equal (back.status, CONTAINER_STATUS_RUNNING);
+  assert_true (back.host_id == host_id_of ("node-a.cluster"));
   assert_true (back.elsewhere);
-  assert_string_equal (back.host, "node-a.cluster");
   /* another boot */
   st = running_as_self ();
   strcpy (st.boot_id, "00000000-0000-0000-0000-000000000000");
