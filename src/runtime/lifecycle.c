@@ -304,15 +304,19 @@ container_rm (const struct galley_paths *p, struct container_entry *e, bool forc
         return refuse_elsewhere (p, e, err);
       if (e->state.elsewhere)
         break; /* forgotten here; what runs there is that host's */
+      if (! container_status_is_live (e->state.status))
+        {
+          if (end_stray_monitor (&e->state, force, err) < 0)
+            break;
+          continue;
+        }
       if (! force)
         return galley_error_make (err, 0,
                                   "cannot remove container %s as it is %s - running or paused "
                                   "containers cannot be removed without force: container state "
                                   "improper",
                                   e->id, container_status_name (e->state.status));
-      if ((container_status_is_live (e->state.status) ? container_stop (p, e, 0, err)
-                                                      : end_stray_monitor (&e->state, true, err))
-          < 0)
+      if (container_stop (p, e, 0, err) < 0)
         break;
     }
   if (r < 0 || *err != NULL)
