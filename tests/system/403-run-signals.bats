@@ -52,6 +52,8 @@ relay () {
     sh -c "trap '' TERM; echo ready; while :; do sleep 0.1; done" > "$BATS_TEST_TMPDIR/out" &
   pid=$!
   wait_until grep -q ready "$BATS_TEST_TMPDIR/out"
+  # (and galley has recorded it running: the job was killed while it ran)
+  wait_running job
   kill -TERM $pid
   # relayed and ignored by the container: the grace time runs out
   kill -0 $pid
