@@ -16,10 +16,11 @@ teardown () {
 # CODE, send SIG to galley, and check galley's exit status.
 relay () {
   local sig=$1 code=$2 pid
+  # (a file of its own: the last round's "ready" is not this one's)
   "$GALLEY" --root "$GALLEY_TEST_ROOT" --runroot "$GALLEY_TEST_RUNROOT" run --rm $RUN_IMAGE \
-    sh -c "trap 'exit $code' $sig; echo ready; while :; do sleep 0.1; done" > "$BATS_TEST_TMPDIR/out" &
+    sh -c "trap 'exit $code' $sig; echo ready; while :; do sleep 0.1; done" > "$BATS_TEST_TMPDIR/out.$sig" &
   pid=$!
-  wait_until grep -q ready "$BATS_TEST_TMPDIR/out"
+  wait_until grep -q ready "$BATS_TEST_TMPDIR/out.$sig"
   kill -$sig $pid
   wait $pid || status=$?
   assert_equal "${status:-0}" "$code" "exit status after SIG$sig"
