@@ -415,6 +415,10 @@ container_init_main (const struct init_args *a)
       init_channel_send_error (channel, &err);
       _exit (err->exit_code);
     }
+  /* Nested in the keeper's user namespace, our maps are written from there
+   * by a process that can open our /proc files only now.  */
+  if (a->spec->net.nested_userns && send (channel, "R", 1, MSG_NOSIGNAL) != 1)
+    _exit (GALLEY_EXIT_FAILURE);
   do
     r = recv (channel, &go, 1, 0);
   while (r < 0 && errno == EINTR);

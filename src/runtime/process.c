@@ -106,6 +106,26 @@ await_start (int channel, int *master, galley_error_t *err)
     }
 }
 
+/* keep-id on a named network: the init's maps are written by a process
+ * in the keeper's user namespace, which can open the init's /proc files
+ * only once the init is dumpable again, having closed what it inherited
+ * (runtime/enter.h): it says 'R' then.  */
+static int
+await_init_dumpable (int channel, galley_error_t *err)
+{
+  char byte = 0;
+  ssize_t r;
+
+  do
+    r = recv (channel, &byte, 1, 0);
+  while (r < 0 && errno == EINTR);
+  if (r == 1 && byte == 'R')
+    return 0;
+  if (r == 1 && byte == 'E' && userns_receive_error (channel, err) == 1)
+    return -1;
+  return galley_error_make (err, r < 0 ? errno : 0, "the container init failed to start");
+}
+
 struct relay
 {
   pid_t pid;
@@ -328,6 +348,8 @@ container_run_hooked (const struct galley_paths *paths, const struct run_spec *s
   /* slirp4netns joins the init's namespaces once its maps are written, and
    * the network is up before the init goes on.  */
   if ((! network_joins_userns (&net) && userns_write_maps (r.pid, &spec->map, err) < 0)
+      || (spec->net.nested_userns
+          && (await_init_dumpable (sv[0], err) < 0 || network_write_nested_maps (&net, r.pid, err) < 0))
       || (spec->rootfs_method == ROOTFS_METHOD_FUSE && fuse_daemon_start (spec, r.pid, &fuse, err) < 0)
       || network_attach (&spec->net, r.pid, spec->state_dir, &net, err) < 0
       || cgroup_apply (&spec->limits, spec->id, r.pid, err) < 0 || send (sv[0], "G", 1, MSG_NOSIGNAL) != 1)
