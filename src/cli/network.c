@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "image/error_text.h"
 #include "runtime/bridge.h"
 #include "runtime/netconf.h"
 #include "state/container.h"
@@ -21,6 +20,7 @@
 #include "state/network.h"
 #include "state/network_members.h"
 #include "util/cleanup.h"
+#include "util/error_text.h"
 #include "util/format.h"
 #include "util/json.h"
 

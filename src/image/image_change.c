@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "image/error_text.h"
 #include "runtime/lifecycle.h"
 #include "util/cleanup.h"
+#include "util/error_text.h"
 #include "util/json.h"
 
 /* value as a JSON array of strings (a new array), or NULL when it is not

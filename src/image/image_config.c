@@ -8,8 +8,8 @@
 
 #include "image/digest.h"
 #include "image/manifest.h"
-#include "image/error_text.h"
 #include "util/cleanup.h"
+#include "util/error_text.h"
 #include "util/log.h"
 
 static int

@@ -2,7 +2,6 @@
 libgalley_a_SOURCES += \
 	src/image/digest.c src/image/digest.h \
 	src/image/duplicate_keys.c \
-	src/image/error_text.c src/image/error_text.h \
 	src/image/image_config.c \
 	src/image/manifest.c src/image/manifest.h \
 	src/image/platform.c src/image/platform.h \

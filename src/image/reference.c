@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "image/error_text.h"
 #include "util/cleanup.h"
+#include "util/error_text.h"
 
 #define DEFAULT_DOMAIN "docker.io"
 #define LEGACY_DEFAULT_DOMAIN "index.docker.io"

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "image/error_text.h"
 #include "util/cleanup.h"
+#include "util/error_text.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/toml.h"

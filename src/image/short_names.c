@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "image/registries_conf.h"
-#include "image/error_text.h"
 #include "util/cleanup.h"
+#include "util/error_text.h"
 
 /* "*.example.com" matches "a.example.com/...", "a.b.example.com:5000/...":
  * the length of the matched host, or -1.  */

@@ -15,12 +15,12 @@
 #include <unistd.h>
 
 #include "runtime/network.h"
-#include "image/error_text.h"
 #include "runtime/bridge.h"
 #include "runtime/userns.h"
 #include "state/container.h"
 #include "state/container_state.h"
 #include "util/cleanup.h"
+#include "util/error_text.h"
 #include "util/fs.h"
 #include "util/json.h"
 

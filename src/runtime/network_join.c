@@ -12,13 +12,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "image/error_text.h"
 #include "runtime/bridge.h"
 #include "runtime/network.h"
 #include "runtime/userns.h"
 #include "state/container.h"
 #include "state/container_state.h"
 #include "util/cleanup.h"
+#include "util/error_text.h"
 #include "util/fs.h"
 #include "util/json.h"
 

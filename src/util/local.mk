@@ -3,6 +3,7 @@ libgalley_a_SOURCES += \
 	src/util/cleanup.h \
 	src/util/sanitizer.h \
 	src/util/error.c src/util/error.h \
+	src/util/error_text.c src/util/error_text.h \
 	src/util/fs.c src/util/fs.h \
 	src/util/json.c src/util/json.h \
 	src/util/log.c src/util/log.h \

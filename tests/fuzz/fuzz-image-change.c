@@ -4,7 +4,7 @@
  * onto an image config.
  *
  *   clang -g -fsanitize=fuzzer,address,undefined -I src -I BUILD \
- *     tests/fuzz/fuzz-image-change.c src/image/image_change.c src/image/error_text.c \
+ *     tests/fuzz/fuzz-image-change.c src/image/image_change.c src/util/error_text.c \
  *     src/runtime/lifecycle.c ... (or link libgalley.a) \
  *     $(pkg-config --cflags --libs json-c) -o fuzz-image-change
  *
