@@ -15,8 +15,8 @@
 
 #include "image/layer_import.h"
 #include "image/layer_split.h"
-#include "runtime/idmap.h"
-#include "runtime/userns.h"
+#include "ns/idmap.h"
+#include "ns/userns.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"

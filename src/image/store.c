@@ -17,8 +17,8 @@
 
 #include "image/digest.h"
 #include "image/store_internal.h"
-#include "runtime/idmap.h"
-#include "runtime/userns.h"
+#include "ns/idmap.h"
+#include "ns/userns.h"
 #include "state/lock.h"
 #include "util/cleanup.h"
 #include "util/fs.h"

@@ -28,6 +28,7 @@
 #include <linux/openat2.h>
 #include <linux/securebits.h>
 
+#include "ns/userns.h"
 #include "runtime/caps.h"
 #include "runtime/devices.h"
 #include "runtime/enter.h"
@@ -40,7 +41,6 @@
 #include "runtime/rootfs.h"
 #include "runtime/seccomp_cache.h"
 #include "runtime/ulimit.h"
-#include "runtime/userns.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "runtime/idmap.h"
+#include "ns/idmap.h"
 #include "state/container.h"
 #include "util/cleanup.h"
 #include "util/json.h"

@@ -1,8 +1,6 @@
 # src/runtime: sources owned by this directory
 libgalley_a_SOURCES += src/runtime/helpers.c src/runtime/helpers.h
 libgalley_a_SOURCES += \
-	src/runtime/idmap.c src/runtime/idmap.h \
-	src/runtime/userns.c src/runtime/userns.h \
 	src/runtime/spec.c src/runtime/spec.h \
 	src/runtime/mount_args.c src/runtime/mount_args.h \
 	src/runtime/mounts.c src/runtime/mounts.h \
@@ -36,8 +34,5 @@ libgalley_a_SOURCES += src/runtime/portspec.c src/runtime/portspec.h src/runtime
 	src/runtime/network_join.c src/runtime/portfwd.c src/runtime/portfwd.h
 libgalley_a_SOURCES += src/runtime/volume_mounts.c src/runtime/volume_mounts.h
 libgalley_a_SOURCES += src/runtime/commit.c src/runtime/commit.h
-if LAZY_SUBID
-libgalley_a_SOURCES += src/runtime/subid_lazy.c
-endif
 libgalley_a_SOURCES += src/runtime/launch.c src/runtime/launch_detached.c src/runtime/launch.h
 libgalley_a_SOURCES += src/runtime/idle_memory.c src/runtime/idle_memory.h

@@ -14,9 +14,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ns/userns.h"
 #include "runtime/network.h"
 #include "runtime/bridge.h"
-#include "runtime/userns.h"
 #include "state/container.h"
 #include "state/container_state.h"
 #include "util/cleanup.h"

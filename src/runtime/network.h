@@ -33,7 +33,7 @@
 
 #include <json-c/json.h>
 
-#include "runtime/idmap.h"
+#include "ns/idmap.h"
 #include "runtime/netconf.h"
 #include "runtime/netns.h"
 #include "runtime/portfwd.h"

@@ -12,9 +12,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ns/userns.h"
 #include "runtime/bridge.h"
 #include "runtime/network.h"
-#include "runtime/userns.h"
 #include "state/container.h"
 #include "state/container_state.h"
 #include "util/cleanup.h"

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ns/userns.h"
 #include "runtime/cgroup.h"
 #include "runtime/init.h"
 #include "runtime/log_relay.h"
@@ -22,7 +23,6 @@
 #include "runtime/rootfs_fuse.h"
 #include "runtime/seccomp_cache.h"
 #include "runtime/terminal.h"
-#include "runtime/userns.h"
 #include "runtime/volume_mounts.h"
 #include "state/container_log.h"
 #include "util/cleanup.h"

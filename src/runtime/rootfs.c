@@ -17,10 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ns/userns.h"
 #include "runtime/helpers.h"
 #include "runtime/mounts.h"
 #include "runtime/rootfs_fuse.h"
-#include "runtime/userns.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 

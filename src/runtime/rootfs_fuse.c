@@ -18,9 +18,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ns/userns.h"
 #include "runtime/enter.h"
 #include "runtime/helpers.h"
-#include "runtime/userns.h"
 #include "state/container_state.h"
 #include "util/cleanup.h"
 

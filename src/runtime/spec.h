@@ -9,11 +9,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ns/idmap.h"
 #include "runtime/caps.h"
 #include "runtime/cgroup.h"
 #include "runtime/devices.h"
 #include "runtime/envfile.h"
-#include "runtime/idmap.h"
 #include "runtime/network.h"
 #include "runtime/passwd.h"
 #include "runtime/ulimit.h"

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "runtime/userns.h"
+#include "ns/userns.h"
 #include "state/container_list.h"
 #include "state/lock.h"
 #include "util/change_counter.h"
