@@ -14,9 +14,9 @@
 
 #include "cli/cli.h"
 #include "runtime/bridge.h"
-#include "runtime/netconf.h"
 #include "state/container.h"
 #include "state/container_list.h"
+#include "state/netconf.h"
 #include "state/network.h"
 #include "state/network_members.h"
 #include "util/cleanup.h"

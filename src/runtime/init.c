@@ -40,7 +40,7 @@
 #include "runtime/reaper.h"
 #include "runtime/rootfs.h"
 #include "runtime/seccomp_cache.h"
-#include "runtime/ulimit.h"
+#include "state/ulimit.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 

@@ -18,7 +18,6 @@ libgalley_a_SOURCES += src/runtime/caps.c src/runtime/caps.h
 libgalley_a_SOURCES += src/runtime/info.c src/runtime/info.h
 libgalley_a_SOURCES += src/runtime/masks.c src/runtime/masks.h
 libgalley_a_SOURCES += src/runtime/passwd.c src/runtime/passwd.h src/runtime/passwd_add.c src/runtime/passwd_add.h
-libgalley_a_SOURCES += src/runtime/ulimit.c src/runtime/ulimit.h
 libgalley_a_SOURCES += src/runtime/envfile.c src/runtime/envfile.h
 libgalley_a_SOURCES += src/runtime/devices.c src/runtime/devices.h
 libgalley_a_SOURCES += src/runtime/monitor.c src/runtime/monitor.h
@@ -27,8 +26,7 @@ libgalley_a_SOURCES += src/runtime/lifecycle.c src/runtime/lifecycle.h \
 	src/runtime/enter.c src/runtime/enter.h \
 	src/runtime/exec.c src/runtime/exec.h src/runtime/copy.c src/runtime/copy.h \
 	src/runtime/export.c src/runtime/export.h
-libgalley_a_SOURCES += src/runtime/portspec.c src/runtime/portspec.h src/runtime/netconf.c src/runtime/netconf.h \
-	src/runtime/slirp.c src/runtime/slirp.h src/runtime/network.c src/runtime/network.h \
+libgalley_a_SOURCES += src/runtime/slirp.c src/runtime/slirp.h src/runtime/network.c src/runtime/network.h \
 	src/runtime/netns.c src/runtime/netns.h src/runtime/bridge.c src/runtime/bridge.h \
 	src/runtime/bridge_hosts.c src/runtime/bridge_hosts.h \
 	src/runtime/network_join.c src/runtime/portfwd.c src/runtime/portfwd.h

@@ -34,14 +34,14 @@
 #include <json-c/json.h>
 
 #include "ns/idmap.h"
-#include "runtime/netconf.h"
 #include "runtime/netns.h"
 #include "runtime/portfwd.h"
-#include "runtime/portspec.h"
 #include "runtime/slirp.h"
+#include "state/netconf.h"
 #include "state/network.h"
 #include "state/network_members.h"
 #include "state/paths.h"
+#include "state/portspec.h"
 #include "util/error.h"
 
 struct network_spec

@@ -16,7 +16,7 @@
 #include "runtime/envfile.h"
 #include "runtime/network.h"
 #include "runtime/passwd.h"
-#include "runtime/ulimit.h"
+#include "state/ulimit.h"
 #include "util/error.h"
 
 enum rootfs_method

@@ -12,3 +12,5 @@ libgalley_a_SOURCES += src/state/container_state.c src/state/container_state.h \
 libgalley_a_SOURCES += src/state/volume.c src/state/volume.h src/state/volume_options.c src/state/volume_options.h
 libgalley_a_SOURCES += src/state/network.c src/state/network.h src/state/network_lease.c \
 	src/state/network_members.c src/state/network_members.h
+libgalley_a_SOURCES += src/state/netconf.c src/state/netconf.h src/state/portspec.c src/state/portspec.h \
+	src/state/ulimit.c src/state/ulimit.h

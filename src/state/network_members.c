@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/netconf.h"
+#include "state/netconf.h"
 #include "state/network.h"
 #include "state/network_members.h"
 #include "util/cleanup.h"

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/netconf.h"
+#include "state/netconf.h"
 #include "util/cleanup.h"
 #include "util/error_text.h"
 

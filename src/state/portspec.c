@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/portspec.h"
+#include "state/portspec.h"
 #include "util/cleanup.h"
 #include "util/error_text.h"
 
