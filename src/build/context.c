@@ -22,8 +22,8 @@
 
 #include "build/context.h"
 #include "build/context_internal.h"
-#include "image/digest.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/error_text.h"
 #include "util/fs.h"
 #include "util/path.h"

@@ -20,7 +20,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "image/digest.h"
 #include "image/layer_extract.h"
 #include "image/layer_import.h"
 #include "image/manifest.h"
@@ -29,6 +28,7 @@
 #include "ns/idmap.h"
 #include "ns/userns.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/log.h"

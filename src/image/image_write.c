@@ -19,7 +19,6 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "image/digest.h"
 #include "image/layer_import.h"
 #include "image/layer_tar.h"
 #include "image/manifest.h"
@@ -28,6 +27,7 @@
 #include "ns/idmap.h"
 #include "ns/userns.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/log.h"

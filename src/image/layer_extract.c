@@ -17,11 +17,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "image/digest.h"
 #include "image/layer_fs.h"
 #include "image/layer_split.h"
 #include "image/whiteout.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 
 #define READ_CHUNK (256 * 1024)
 

@@ -24,7 +24,7 @@
 
 #include <archive.h>
 
-#include "image/digest.h"
+#include "util/digest.h"
 #include "util/error.h"
 
 static inline void

@@ -12,9 +12,9 @@
 
 #include <archive.h>
 
-#include "image/digest.h"
 #include "image/layer_extract.h"
 #include "image/manifest.h"
+#include "util/digest.h"
 #include "util/error.h"
 
 struct layer_tar_result

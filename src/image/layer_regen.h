@@ -18,10 +18,10 @@
 
 #include <stddef.h>
 
-#include "image/digest.h"
 #include "image/layer_tar.h"
 #include "image/manifest.h"
 #include "image/store.h"
+#include "util/digest.h"
 #include "util/error.h"
 
 struct layer_regen

@@ -1,6 +1,5 @@
 # src/image: sources owned by this directory (one entry per line)
 libgalley_a_SOURCES += \
-	src/image/digest.c src/image/digest.h \
 	src/image/duplicate_keys.c \
 	src/image/image_config.c \
 	src/image/manifest.c src/image/manifest.h \
@@ -31,5 +30,5 @@ libgalley_a_SOURCES += \
 	src/image/push.c src/image/push.h \
 	src/image/pull_progress.c src/image/pull_progress.h
 if LAZY_LIBS
-libgalley_a_SOURCES += src/image/archive_lazy.c src/image/crypto_lazy.c
+libgalley_a_SOURCES += src/image/archive_lazy.c
 endif

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "image/digest.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/error_text.h"
 
 static const char *const generic_content_types[] = {

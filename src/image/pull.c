@@ -16,7 +16,6 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "image/digest.h"
 #include "image/layer_extract.h"
 #include "image/layer_split.h"
 #include "image/manifest.h"
@@ -28,6 +27,7 @@
 #include "ns/userns.h"
 #include "registry/client.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/log.h"
 #include "util/strv.h"
 

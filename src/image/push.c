@@ -8,13 +8,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "image/digest.h"
 #include "image/layer_regen.h"
 #include "image/registries_conf.h"
 #include "image/store.h"
 #include "registry/client.h"
 #include "registry/upload.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/json.h"
 #include "util/parallel.h"
 #include "util/strv.h"

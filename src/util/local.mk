@@ -4,6 +4,7 @@ libgalley_a_SOURCES += \
 	src/util/sanitizer.h \
 	src/util/error.c src/util/error.h \
 	src/util/error_text.c src/util/error_text.h \
+	src/util/digest.c src/util/digest.h \
 	src/util/fs.c src/util/fs.h \
 	src/util/json.c src/util/json.h \
 	src/util/log.c src/util/log.h \
@@ -18,3 +19,6 @@ libgalley_a_SOURCES += src/util/change_counter.c src/util/change_counter.h
 libgalley_a_SOURCES += src/util/strv.c src/util/strv.h
 libgalley_a_SOURCES += src/util/path.c src/util/path.h
 libgalley_a_SOURCES += src/util/signal_names.c src/util/signal_names.h
+if LAZY_LIBS
+libgalley_a_SOURCES += src/util/crypto_lazy.c
+endif

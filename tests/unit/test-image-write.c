@@ -18,7 +18,6 @@
 
 #include <cmocka.h>
 
-#include "image/digest.h"
 #include "image/image_change.h"
 #include "image/image_write.h"
 #include "image/layer_import.h"
@@ -26,6 +25,7 @@
 #include "image/reference.h"
 #include "image/store.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/fs.h"
 #include "util/json.h"
 

@@ -18,11 +18,11 @@
 
 #include <cmocka.h>
 
-#include "image/digest.h"
 #include "image/store.h"
 #include "state/lock.h"
 #include "util/change_counter.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/fs.h"
 
 #include "temp-root.h"

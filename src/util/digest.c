@@ -1,6 +1,6 @@
 /* Digests through libcrypto's EVP interface, never hand-written hashing.  */
 #include "config.h"
-#include "image/digest.h"
+#include "util/digest.h"
 #include "util/error_text.h"
 
 #include <errno.h>
