@@ -12,9 +12,6 @@ libgalley_a_SOURCES += \
 	src/image/image_load.c src/image/image_load.h \
 	src/image/image_save.c src/image/image_save.h src/image/image_save_internal.h \
 	src/image/image_save_archive.c \
-	src/image/reference.c src/image/reference.h \
-	src/image/registries_conf.c src/image/registries_conf.h \
-	src/image/short_names.c \
 	src/image/whiteout.c src/image/whiteout.h \
 	src/image/layer_fs.c src/image/layer_fs.h \
 	src/image/layer_extract.c src/image/layer_extract.h \

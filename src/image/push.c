@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include "image/layer_regen.h"
-#include "image/registries_conf.h"
 #include "image/store.h"
 #include "registry/client.h"
+#include "registry/registries_conf.h"
 #include "registry/upload.h"
 #include "util/cleanup.h"
 #include "util/digest.h"

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "image/reference.h"
 #include "registry/endpoints.h"
+#include "registry/reference.h"
 #include "registry/session.h"
 #include "util/cleanup.h"
 #include "util/digest.h"

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "image/reference.h"
+#include "registry/reference.h"
 #include "util/digest.h"
 
 #define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"

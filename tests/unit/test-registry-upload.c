@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "image/reference.h"
+#include "registry/reference.h"
 #include "registry/upload.h"
 #include "util/cleanup.h"
 #include "util/digest.h"

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "image/registries_conf.h"
+#include "registry/registries_conf.h"
 #include "util/cleanup.h"
 #include "util/error_text.h"
 

@@ -1,7 +1,7 @@
 /* Image reference parsing, validation, normalisation and formatting, after
  * docker/distribution's reference package (grammar and ParseNormalizedNamed).  */
 #include "config.h"
-#include "image/reference.h"
+#include "registry/reference.h"
 
 #include <errno.h>
 #include <stdio.h>
