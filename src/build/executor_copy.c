@@ -23,7 +23,7 @@
 
 #include "build/context.h"
 #include "build/executor_internal.h"
-#include "image/layer_extract.h"
+#include "image/layer_archive.h"
 #include "ns/userns.h"
 #include "registry/http.h"
 #include "runtime/passwd.h"

@@ -19,6 +19,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "image/layer_archive.h"
 #include "image/layer_import.h"
 #include "image/layer_tar.h"
 #include "image/manifest.h"

@@ -13,6 +13,7 @@ libgalley_a_SOURCES += \
 	src/image/image_save.c src/image/image_save.h src/image/image_save_internal.h \
 	src/image/image_save_archive.c \
 	src/image/whiteout.c src/image/whiteout.h \
+	src/image/layer_archive.c src/image/layer_archive.h \
 	src/image/layer_fs.c src/image/layer_fs.h \
 	src/image/layer_extract.c src/image/layer_extract.h \
 	src/image/layer_out.c src/image/layer_out.h \
