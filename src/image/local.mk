@@ -26,7 +26,8 @@ libgalley_a_SOURCES += \
 	src/image/image_import.c src/image/image_import.h \
 	src/image/pull.c src/image/pull.h \
 	src/image/push.c src/image/push.h \
-	src/image/pull_progress.c src/image/pull_progress.h
+	src/image/pull_progress.c src/image/pull_progress.h \
+	src/image/squash_config.c src/image/squash_config.h
 if LAZY_LIBS
-libgalley_a_SOURCES += src/image/archive_lazy.c
+libgalley_a_SOURCES += src/image/archive_lazy.c src/image/squash_lazy.c
 endif

@@ -6,6 +6,8 @@ libgalley_a_SOURCES += \
 	src/runtime/mounts.c src/runtime/mounts.h \
 	src/runtime/rootfs.c src/runtime/rootfs.h \
 	src/runtime/rootfs_fuse.c src/runtime/rootfs_fuse.h \
+	src/runtime/rootfs_squash.c src/runtime/rootfs_squash.h \
+	src/runtime/squash_write.c src/runtime/squash_write.h \
 	src/runtime/rootfs_copy.c src/runtime/rootfs_copy.h \
 	src/runtime/init.c src/runtime/init.h \
 	src/runtime/reaper.c src/runtime/reaper.h \

@@ -21,6 +21,7 @@
 #include "runtime/log_relay.h"
 #include "runtime/network.h"
 #include "runtime/rootfs_fuse.h"
+#include "runtime/rootfs_squash.h"
 #include "runtime/seccomp_cache.h"
 #include "runtime/terminal.h"
 #include "runtime/volume_mounts.h"
@@ -307,7 +308,7 @@ container_run_hooked (const struct galley_paths *paths, const struct run_spec *s
   struct relay r = { .pid = -1, .sigfd = -1, .term = { .master = -1, .stdin_open = true }, .out = &out };
   struct init_args a = { .spec = spec };
   struct network_handle net = NETWORK_HANDLE_INIT;
-  struct fuse_daemon fuse = FUSE_DAEMON_INIT;
+  struct fuse_daemon fuse = FUSE_DAEMON_INIT, squash = FUSE_DAEMON_INIT;
   struct sigaction ignore = { .sa_handler = SIG_IGN }, sigpipe;
   sigset_t saved;
 
@@ -350,6 +351,7 @@ container_run_hooked (const struct galley_paths *paths, const struct run_spec *s
   if ((! network_joins_userns (&net) && userns_write_maps (r.pid, &spec->map, err) < 0)
       || (spec->net.nested_userns
           && (await_init_dumpable (sv[0], err) < 0 || network_write_nested_maps (&net, r.pid, err) < 0))
+      || (spec->squash_file != NULL && squash_daemon_start (spec, r.pid, &squash, err) < 0)
       || (spec->rootfs_method == ROOTFS_METHOD_FUSE && fuse_daemon_start (spec, r.pid, &fuse, err) < 0)
       || network_attach (&spec->net, r.pid, spec->state_dir, &net, err) < 0
       || cgroup_apply (&spec->limits, spec->id, r.pid, err) < 0 || send (sv[0], "G", 1, MSG_NOSIGNAL) != 1)
@@ -424,6 +426,7 @@ out:
   if (sv[1] >= 0)
     close (sv[1]);
   fuse_daemon_stop (&fuse);
+  fuse_daemon_stop (&squash);
   network_teardown (&net, hooks != NULL && hooks->caller_exits);
   sigprocmask (SIG_SETMASK, &saved, NULL);
   seccomp_program_clear (&prog);

@@ -83,6 +83,10 @@ struct run_spec
   /* ROOTFS_METHOD_FUSE: the helper, found before the init forgets the
    * environment (runtime/enter.h); NULL: looked up when mounting.  */
   char *fuse_overlayfs;
+  /* A SquashFS image (runtime/rootfs_squash.h): the file, where
+   * squashfuse_ll mounts it (the one lower dir), and squashfuse_ll;
+   * NULL otherwise.  */
+  char *squash_file, *squash_mount, *squashfuse;
   char *state_dir; /* per-container volatile dir: hosts, resolv.conf, hostname */
 
   /* process */
