@@ -33,10 +33,6 @@ sqfs_error_text (int code)
       return "cannot uncompress it";
     case SQFS_ERROR_UNSUPPORTED:
       return "a feature or compressor it uses is not supported";
-    case SQFS_ERROR_SUPER_BLOCK_SIZE:
-    case SQFS_ERROR_SUPER_BLOCK_SIZE + 1: /* no magic, unknown version: spelt SFQS_ in 1.2's header */
-    case SQFS_ERROR_SUPER_BLOCK_SIZE + 2:
-      return "not a SquashFS file";
     default:
       return "corrupted";
     }
@@ -45,7 +41,7 @@ sqfs_error_text (int code)
 static int
 sqfs_fail (const char *file, int code, galley_error_t *err)
 {
-  return galley_error_make (err, code == SQFS_ERROR_ALLOC ? ENOMEM : EINVAL, "%s: %s", file,
+  return galley_error_kind (err, code == SQFS_ERROR_ALLOC ? ENOMEM : EINVAL, "%s: %s", file,
                             sqfs_error_text (code));
 }
 
@@ -84,13 +80,16 @@ squash_config_read (const char *file, json_object **config, galley_error_t *err)
   int r;
 
   *config = NULL;
+  errno = 0;
   f = sqfs_open_file (file, SQFS_FILE_OPEN_READ_ONLY | SQFS_FILE_OPEN_NO_CHARSET_XFRM);
   if (f == NULL)
     return galley_error_make (err, errno ? errno : EIO, "opening %s", file);
-  if ((r = sqfs_super_read (&super, f)) != 0
-      || (r = sqfs_compressor_config_init (&cfg, (SQFS_COMPRESSOR)super.compression_id, super.block_size,
-                                           SQFS_COMP_FLAG_UNCOMPRESS))
-             != 0
+  /* too short, no magic, an unknown version or block size */
+  if (sqfs_super_read (&super, f) != 0)
+    return galley_error_kind (err, EINVAL, "%s: not a SquashFS file", file);
+  if ((r = sqfs_compressor_config_init (&cfg, (SQFS_COMPRESSOR)super.compression_id, super.block_size,
+                                        SQFS_COMP_FLAG_UNCOMPRESS))
+          != 0
       || (r = sqfs_compressor_create (&cfg, &cmp)) != 0)
     return sqfs_fail (file, r, err);
   dir = sqfs_dir_reader_create (&super, cmp, f, 0);
@@ -103,9 +102,9 @@ squash_config_read (const char *file, json_object **config, galley_error_t *err)
   if (r != 0)
     return sqfs_fail (file, r, err);
   if (inode->base.type != SQFS_INODE_FILE && inode->base.type != SQFS_INODE_EXT_FILE)
-    return galley_error_make (err, EINVAL, "%s: %s is not a regular file", file, SQUASH_CONFIG_PATH);
+    return galley_error_kind (err, EINVAL, "%s: %s is not a regular file", file, SQUASH_CONFIG_PATH);
   if (sqfs_inode_get_file_size (inode, &size) != 0 || size > SQUASH_CONFIG_MAX)
-    return galley_error_make (err, EFBIG, "%s: %s is larger than %u bytes", file, SQUASH_CONFIG_PATH,
+    return galley_error_kind (err, EFBIG, "%s: %s is larger than %u bytes", file, SQUASH_CONFIG_PATH,
                               SQUASH_CONFIG_MAX);
   text = malloc (size + 1);
   if (text == NULL)
@@ -124,7 +123,7 @@ squash_config_read (const char *file, json_object **config, galley_error_t *err)
     {
       json_object_put (*config);
       *config = NULL;
-      return galley_error_make (err, EINVAL, "%s: %s is not a JSON object", file, SQUASH_CONFIG_PATH);
+      return galley_error_kind (err, EINVAL, "%s: %s is not a JSON object", file, SQUASH_CONFIG_PATH);
     }
   return 0;
 }
