@@ -77,7 +77,7 @@ squashfuse_count () {
   [ "$(sha256sum < "$SQFS_DIR/cfg.sqfs")" = "$sum" ]
 }
 
-@test "image squash: the file keeps the image's owners; without subordinate ids they are nobody's but root's" {
+@test "image squash: the file keeps the image's owners (folded onto root when stored without subordinate ids)" {
   python3 "$MKIMAGE" docker-archive owners "$BATS_TEST_TMPDIR/owners.tar" --ref localhost/owners:latest > /dev/null
   run_galley load -q -i "$BATS_TEST_TMPDIR/owners.tar"
   run_galley image squash localhost/owners "$SQFS_DIR/owners.sqfs"
@@ -95,6 +95,27 @@ squashfuse_count () {
     assert_single_error_line
     assert_stderr_contains "a SquashFS image with --userns=keep-id needs subordinate ids"
   fi
+}
+
+@test "run FILE.sqfs: a file made elsewhere with other owners; without subordinate ids they are nobody's" {
+  # as an administrator would leave one on shared storage: mksquashfs of a
+  # root filesystem, with directories of other owners
+  mkdir "$BATS_TEST_TMPDIR/plain"
+  cp /bin/busybox "$BATS_TEST_TMPDIR/plain/" 2> /dev/null || skip "no /bin/busybox on the host"
+  mksquashfs "$BATS_TEST_TMPDIR/plain" "$SQFS_DIR/foreign.sqfs" -noappend -quiet -no-progress \
+    -p "/busybox m 755 0 0" -p "/daemon d 750 1 2" -p "/home d 755 1000 1000" > /dev/null
+  run_galley run --rm "$SQFS_DIR/foreign.sqfs" /busybox stat -c '%n %a %u %g' /busybox /daemon /home
+  if has_subids; then
+    assert_output_equals "$(printf '%s\n' '/busybox 755 0 0' '/daemon 750 1 2' '/home 755 1000 1000')"
+    run_galley run --rm "$SQFS_DIR/foreign.sqfs" /busybox sh -c '/busybox ls /daemon && /busybox touch /home/x'
+  else
+    # only root is mapped: the others show as nobody, closed to root inside
+    assert_output_equals "$(printf '%s\n' '/busybox 755 0 0' '/daemon 750 65534 65534' '/home 755 65534 65534')"
+    run_galley 1 run --rm "$SQFS_DIR/foreign.sqfs" /busybox ls /daemon
+    assert_stderr_contains "Permission denied"
+  fi
+  run_galley run --rm "$SQFS_DIR/foreign.sqfs" /busybox sh -c '/busybox mkdir -p /tmp/w && echo ok > /tmp/w/f && /busybox cat /tmp/w/f'
+  assert_output_equals "ok"
 }
 
 @test "image squash: 16 containers start at once from one file, with no copy of it" {
