@@ -74,8 +74,11 @@ run_mksquashfs (const struct squash_job *job, const char *root, galley_error_t *
       if (null < 0 || dup2 (null, 0) < 0 || dup2 (null, 1) < 0 || dup2 (log, 2) < 0
           || dup2 (job->out_fd, 3) < 0)
         _exit (127);
+      /* zstd: each container reads what it runs through squashfuse, and
+       * zstd uncompresses ~3 times as fast as the default gzip, in a
+       * smaller file */
       execl (job->mksquashfs, "mksquashfs", root, "/proc/self/fd/3", "-noappend", "-no-progress", "-quiet",
-             (char *)NULL);
+             "-comp", "zstd", (char *)NULL);
       dprintf (2, "cannot run %s: %s\n", job->mksquashfs, strerror (errno));
       _exit (127);
     }
