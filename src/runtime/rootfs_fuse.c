@@ -228,10 +228,18 @@ fuse_helper_mount_in_place (const struct fuse_helper *h, galley_error_t *err)
   return 0;
 }
 
-/* fuse-overlayfs' command line for spec, in *h; NULL strings when out
- * of memory.  */
 static void
-overlay_helper (const struct run_spec *spec, struct fuse_helper *h, char *argv[6])
+overlay_helper_clear (struct fuse_helper *h, char *argv[6])
+{
+  free (h->path);
+  free (argv[3]);
+  h->path = argv[3] = NULL;
+}
+
+/* fuse-overlayfs' command line for spec, in *h and argv (released with
+ * overlay_helper_clear).  */
+static int
+overlay_helper (const struct run_spec *spec, struct fuse_helper *h, char *argv[6], galley_error_t *err)
 {
   argv[0] = (char *)"fuse-overlayfs";
   argv[1] = (char *)"-f";
@@ -245,6 +253,12 @@ overlay_helper (const struct run_spec *spec, struct fuse_helper *h, char *argv[6
                              .target = spec->mountpoint,
                              .what = "the rootfs",
                              .log = FUSE_LOG };
+  if (h->path != NULL && argv[3] != NULL)
+    return 0;
+  overlay_helper_clear (h, argv);
+  if (h->path == NULL)
+    return galley_error_make (err, 0, "fuse-overlayfs not found: install the fuse-overlayfs package");
+  return galley_error_make (err, ENOMEM, "allocating");
 }
 
 int
@@ -254,15 +268,10 @@ rootfs_fuse_mount (const struct run_spec *spec, galley_error_t *err)
   char *argv[6];
   int ret;
 
-  overlay_helper (spec, &h, argv);
-  if (h.path == NULL)
-    ret = galley_error_make (err, 0, "fuse-overlayfs not found: install the fuse-overlayfs package");
-  else if (argv[3] == NULL)
-    ret = galley_error_make (err, errno, "allocating");
-  else
-    ret = fuse_helper_mount_in_place (&h, err);
-  free (h.path);
-  free (argv[3]);
+  if (overlay_helper (spec, &h, argv, err) < 0)
+    return -1;
+  ret = fuse_helper_mount_in_place (&h, err);
+  overlay_helper_clear (&h, argv);
   return ret;
 }
 
@@ -354,15 +363,10 @@ fuse_daemon_start (const struct run_spec *spec, pid_t init, struct fuse_daemon *
   int ret;
 
   d->pid = -1;
-  overlay_helper (spec, &h, argv);
-  if (h.path == NULL)
-    ret = galley_error_make (err, 0, "fuse-overlayfs not found: install the fuse-overlayfs package");
-  else if (argv[3] == NULL)
-    ret = galley_error_make (err, errno, "allocating");
-  else
-    ret = fuse_helper_start (spec, init, &h, d, err);
-  free (h.path);
-  free (argv[3]);
+  if (overlay_helper (spec, &h, argv, err) < 0)
+    return -1;
+  ret = fuse_helper_start (spec, init, &h, d, err);
+  overlay_helper_clear (&h, argv);
   return ret;
 }
 
