@@ -18,13 +18,17 @@
 
 struct template;
 
-/* Template engine (Go text/template subset):
+/* Template engine (Go text/template, all but {{define}}, {{template}} and
+ * {{block}}, which podman's --format cannot use either):
  *   {{.A.B}}  {{.}}  {{json .X}}  {{range .L}}...{{else}}...{{end}}  {{with .X}}...{{end}}
- *   {{if .X}}...{{else if .Y}}...{{else}}...{{end}}  comments, {{- trimming -}}
- *   literals: "str" `raw` 12 1.5 true false nil; parenthesized pipelines
- *   functions: join LIST SEP, json X, lower S, upper S, title S, truncate S N,
- *     pad S PREFIX SUFFIX (podman's) or pad S WIDTH, split S SEP, printf FMT ARGS...,
- *     print, println, len, index, eq, ne, lt, le, gt, ge, and, or, not
+ *   {{if .X}}...{{else if .Y}}...{{else}}...{{end}}  {{break}} {{continue}}
+ *   variables: {{$x := .A}} {{$x = .B}} {{$x.C}} {{$}} {{range $i, $e := .L}}
+ *   comments, {{- trimming -}}
+ *   literals: "str" `raw` 'c' 12 1.5 true false nil; parenthesized pipelines
+ *   podman's functions: join LIST SEP, json X, lower S, upper S, title S, truncate S N,
+ *     pad S PREFIX SUFFIX (or pad S WIDTH), split S SEP;
+ *   Go's: and, or (short-circuit), not, len, index, slice X I J, print, printf, println,
+ *     html, js, urlquery, call, eq, ne, lt, le, gt, ge
  *   pipelines: {{.Names | join ","}}; escapes \t and \n in the text as podman does.
  * Missing fields print "<no value>" as Go does; values print as Go's %v.
  * Errors: "template: format:LINE:COL: what is wrong".
