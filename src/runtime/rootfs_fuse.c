@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -25,6 +26,9 @@
 #include "util/cleanup.h"
 
 #define FUSE_LOG "fuse-overlayfs.log"
+/* what fuse-overlayfs 1.10 prints on every mount: it hands libfuse a
+ * "lazytime" option of its own that libfuse does not know */
+#define FUSE_NOISE "unknown argument ignored"
 #define FUSE_READY_TIMEOUT_MS 10000
 #define FUSE_STOP_TIMEOUT_MS 5000
 
@@ -82,7 +86,7 @@ fuse_options (const struct run_spec *spec)
 
 /* In the child about to execute fuse-overlayfs in place: stdin and stdout
  * /dev/null (the daemon must neither read the caller's input nor write
- * into its output, export's tar stream), stderr open.  A descriptor 0-2
+ * into its output, export's tar stream), stderr its log.  A descriptor 0-2
  * that is closed, or close-on-exec (galley's own fds land there when it
  * was started with them closed), would otherwise be taken by
  * fuse-overlayfs for a layer directory or /dev/fuse.  */
@@ -148,11 +152,11 @@ is_mounted (FILE *mountinfo, const char *target)
 
 /* Until h's target is a fuse mount in mountinfo (opened before the
  * daemon started: the kernel marks each change of its mount table), or
- * the daemon exits (why: the first line of its log in dirfd, if any), or
- * the time is up.  */
+ * the daemon exits (why: the first line of its log, log in dirfd, if
+ * any), or the time is up.  */
 static int
 await_mount (const struct fuse_daemon *d, const struct fuse_helper *h, FILE *mountinfo, int dirfd,
-             galley_error_t *err)
+             const char *log, galley_error_t *err)
 {
   _cleanup_close_ int pidfd = (int)syscall (SYS_pidfd_open, d->pid, 0);
   int64_t deadline = time_monotonic_ms () + FUSE_READY_TIMEOUT_MS;
@@ -172,8 +176,7 @@ await_mount (const struct fuse_daemon *d, const struct fuse_helper *h, FILE *mou
         return galley_error_make (err, errno, "waiting for %s", h->name);
       if (p[1].revents & POLLIN)
         {
-          _cleanup_free_ char *why =
-              dirfd >= 0 ? helper_log_reason (dirfd, h->log, "unknown argument ignored") : NULL;
+          _cleanup_free_ char *why = helper_log_reason (dirfd, log, FUSE_NOISE);
           return galley_error_make (err, 0, "%s failed to mount %s%s%s", h->name, h->what, why ? ": " : "",
                                     why ? why : "");
         }
@@ -196,31 +199,46 @@ reset_signals (void)
 /* In the foreground, a child of the caller that ends with it: the
  * processes that work on a stopped container's files (cp, export, commit,
  * build's COPY) exit when done, and the daemon with them, instead of
- * keeping the mount namespace it alone still uses.  */
+ * keeping the mount namespace it alone still uses.  Its stderr is an
+ * anonymous file, read only to say why it failed: what it prints on
+ * every mount would otherwise reach the user's terminal, or a batch job's
+ * error file, on each of these commands.  */
 int
 fuse_helper_mount_in_place (const struct fuse_helper *h, galley_error_t *err)
 {
   _cleanup_fclose_ FILE *mountinfo = NULL;
+  _cleanup_close_ int log = -1;
   struct fuse_daemon d = FUSE_DAEMON_INIT;
   pid_t parent = getpid ();
+  char log_path[64];
 
   mountinfo = fopen ("/proc/self/mountinfo", "re");
   if (mountinfo == NULL)
     return galley_error_make (err, errno, "opening /proc/self/mountinfo");
+  log = memfd_create (h->name, MFD_CLOEXEC);
+  if (log >= 0 && log < 3) /* galley was started with stdio closed: keep 0-2 for the daemon's */
+    {
+      int high = fcntl (log, F_DUPFD_CLOEXEC, 3);
+      close (log);
+      log = high;
+    }
+  if (log < 0)
+    return galley_error_make (err, errno, "creating the log of %s", h->name);
+  snprintf (log_path, sizeof log_path, "/proc/self/fd/%d", log);
   d.pid = fork ();
   if (d.pid < 0)
     return galley_error_make (err, errno, "forking %s", h->name);
   if (d.pid == 0)
     {
       prctl (PR_SET_PDEATHSIG, SIGTERM);
-      if (getppid () != parent)
+      if (getppid () != parent || dup2 (log, 2) < 0)
         _exit (127);
       give_helper_stdio ();
       reset_signals ();
       execv (h->path, h->argv);
       _exit (127);
     }
-  if (await_mount (&d, h, mountinfo, -1, err) < 0)
+  if (await_mount (&d, h, mountinfo, AT_FDCWD, log_path, err) < 0)
     {
       fuse_daemon_stop (&d);
       return -1;
@@ -347,7 +365,7 @@ fuse_helper_start (const struct run_spec *spec, pid_t init, const struct fuse_he
     return galley_error_make (err, errno, "forking %s", h->name);
   if (d->pid == 0)
     daemon_main (spec, init_pidfd, log, h);
-  if (await_mount (d, h, mountinfo, dirfd, err) < 0)
+  if (await_mount (d, h, mountinfo, dirfd, h->log, err) < 0)
     {
       fuse_daemon_stop (d);
       return -1;
