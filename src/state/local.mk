@@ -2,7 +2,8 @@
 libgalley_a_SOURCES += \
 	src/state/paths.c src/state/paths.h \
 	src/state/lock.c src/state/lock.h
-libgalley_a_SOURCES += src/state/container.c src/state/container.h
+libgalley_a_SOURCES += src/state/container.c src/state/container.h \
+	src/state/container_config.c src/state/container_config.h
 libgalley_a_SOURCES += src/state/galley_config.c src/state/galley_config.h
 libgalley_a_SOURCES += src/state/container_state.c src/state/container_state.h \
 	src/state/container_log.c src/state/container_log.h \

@@ -14,21 +14,6 @@
 
 #define EXTRA_KEY "ExtraNetworks"
 
-void
-network_members_free (struct network_member *m, size_t n)
-{
-  size_t i;
-
-  for (i = 0; m && i < n; i++)
-    {
-      free (m[i].name);
-      free (m[i].ip);
-      free (m[i].mac);
-      cleanup_strvp (&m[i].aliases);
-    }
-  free (m);
-}
-
 /* The primary network's name (allocated) when "Network" names one.  */
 static char *
 primary_name (json_object *config)
