@@ -15,6 +15,7 @@
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/template-internal.h"
+#include "util/template.h"
 
 /* containers/common report.NewWriterDefault: tabwriter.NewWriter (w, 12, 2, 2, ' ', 0).  */
 #define TABLE_MIN_WIDTH 12

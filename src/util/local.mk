@@ -9,7 +9,7 @@ libgalley_a_SOURCES += \
 	src/util/json.c src/util/json.h \
 	src/util/log.c src/util/log.h \
 	src/util/format.c src/util/format.h \
-	src/util/template.c src/util/template-exec.c src/util/template-funcs.c \
+	src/util/template.c src/util/template.h src/util/template-exec.c src/util/template-funcs.c \
 	src/util/template-internal.h \
 	src/util/toml.c src/util/toml.h \
 	src/util/parallel.c src/util/parallel.h

@@ -14,9 +14,9 @@
 #include <strings.h>
 
 #include "util/cleanup.h"
-#include "util/format.h"
 #include "util/json.h"
 #include "util/template-internal.h"
+#include "util/template.h"
 
 struct tpl_variable
 {

@@ -1,4 +1,4 @@
-/* Parser of the Go text/template subset of util/format.h: text, actions
+/* Parser of the Go text/template subset of util/template.h: text, actions
  * with pipelines, {{if}}/{{else if}}/{{else}}, {{range}} with {{break}} and
  * {{continue}}, {{with}}, variables ($, {{$x := ...}}, {{$x = ...}},
  * {{range $i, $e := ...}}), comments and {{- -}} trimming.  It builds the tree of
@@ -7,6 +7,7 @@
  * podman turns the two-character sequences \t and \n of a --format into tab
  * and newline before parsing; so do we, in the literal text.  */
 #include "config.h"
+#include "util/template.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -15,7 +16,6 @@
 #include <string.h>
 
 #include "util/cleanup.h"
-#include "util/format.h"
 #include "util/template-internal.h"
 #include "util/utf8.h"
 

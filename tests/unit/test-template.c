@@ -12,8 +12,8 @@
 #include <cmocka.h>
 
 #include "util/cleanup.h"
-#include "util/format.h"
 #include "util/json.h"
+#include "util/template.h"
 
 #define DATA                                                                                  \
   "{\"ID\": \"4f2a9c1b7d3e\", \"Names\": [\"web\", \"db\"], \"Empty\": [], \"Zero\": 0,"      \
