@@ -25,6 +25,7 @@
 #include "runtime/mount_args.h"
 #include "runtime/volume_mounts.h"
 #include "state/container.h"
+#include "state/container_list.h"
 #include "state/container_log.h"
 #include "util/cleanup.h"
 #include "util/fs.h"

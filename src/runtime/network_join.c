@@ -16,6 +16,7 @@
 #include "runtime/bridge.h"
 #include "runtime/network.h"
 #include "state/container.h"
+#include "state/container_list.h"
 #include "state/container_state.h"
 #include "util/cleanup.h"
 #include "util/error_text.h"
