@@ -322,7 +322,11 @@ choose_rootfs (const struct galley_paths *paths, json_object *config, const char
       if (realpath (cfg_string (config, "Image"), real) == NULL || stat (real, &st) < 0)
         return galley_error_make (err, errno, "rootfs %s", cfg_string (config, "Image"));
       if (S_ISREG (st.st_mode))
-        return rootfs_squash_spec (paths, id, real, spec, image_cfg, err);
+        {
+          if (rootfs_method_choose (paths, &spec->map, &spec->rootfs_method, NULL, err) < 0)
+            return -1;
+          return rootfs_squash_spec (paths, id, real, spec, image_cfg, err);
+        }
       if (! S_ISDIR (st.st_mode))
         return galley_error_make (err, ENOTDIR, "rootfs %s", real);
       spec->rootfs_method = ROOTFS_METHOD_DIR;

@@ -11,7 +11,6 @@
 
 #include "image/squash_config.h"
 #include "runtime/helpers.h"
-#include "runtime/rootfs.h"
 #include "state/container.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -73,8 +72,6 @@ rootfs_squash_spec (const struct galley_paths *paths, const char *id, const char
 
   if (rootfs_squash_image_config (file, image_cfg, err) < 0)
     return -1;
-  if (rootfs_method_choose (paths, &spec->map, &spec->rootfs_method, NULL, err) < 0)
-    return -1;
   if (spec->rootfs_method == ROOTFS_METHOD_COPY)
     return galley_error_make (err, 0,
                               "%s: a SquashFS image needs overlay mounts in a user namespace or "
@@ -84,8 +81,8 @@ rootfs_squash_spec (const struct galley_paths *paths, const char *id, const char
    * over a single-id map has none (and would show every file as nobody's,
    * where a stored image's are all the user's).  */
   if (spec->map.source != IDMAP_SOURCE_ROOT && idmap_to_host (spec->map.uid, spec->map.n_uid, 0) < 0)
-    return galley_error_make (err, 0,
-                              "%s: a SquashFS image with --userns=keep-id needs subordinate ids", file);
+    return galley_error_make (err, 0, "%s: a SquashFS image with --userns=keep-id needs subordinate ids",
+                              file);
   /* The file holds the image's owners, which squashfuse_ll shows through
    * the container's own map: no layer was stored through another one.  */
   memset (&spec->store_map, 0, sizeof spec->store_map);

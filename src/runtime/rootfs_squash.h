@@ -37,7 +37,9 @@ int rootfs_squash_resolve (json_object *config, galley_error_t *err);
 bool rootfs_squash_is_file (const char *path);
 
 /* The spec's rootfs from the SquashFS file `file` (absolute) of container
- * id: the mount point, the overlay over it, squashfuse_ll found;
+ * id, over spec->rootfs_method as rootfs_method_choose chose it (the
+ * copy method cannot serve): the mount point, the overlay over it,
+ * squashfuse_ll found;
  * *image_cfg: the image config's "config" object, NULL when the file has
  * none.  */
 int rootfs_squash_spec (const struct galley_paths *paths, const char *id, const char *file,
