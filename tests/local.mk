@@ -4,3 +4,7 @@
 # to one ships without an edit here.
 EXTRA_DIST += tests/run-all.sh tests/setup-host.sh tests/valgrind.skip tests/valgrind.supp \
 	tests/system tests/images tests/registry tests/build-fixtures
+
+# The layering of src/: no include goes up the layers or round in a cycle.
+TESTS += tests/check-layering.sh
+EXTRA_DIST += tests/check-layering.sh

@@ -35,7 +35,8 @@ PACKAGES=(
   autoconf automake libtool pkg-config gcc clang make libc6-dev xz-utils
   libseccomp-dev libcap-dev libjson-c-dev libarchive-dev libcurl4-openssl-dev
   libssl-dev libsubid-dev libcmocka-dev
-  uidmap fuse-overlayfs slirp4netns bindfs
+  uidmap fuse-overlayfs slirp4netns bindfs libsquashfs-dev squashfs-tools squashfuse
+  charliecloud-runtime charliecloud-builders
   docker-registry skopeo busybox-static bats jq apache2-utils zstd python3
   openssl curl ca-certificates valgrind clang-format iproute2 procps util-linux
   iptables iperf3

@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "image/digest.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/fs.h"
 
 #define CACHE_DIR "build-cache"

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "build/containerfile_internal.h"
-#include "image/error_text.h"
+#include "util/error_text.h"
 
 /* Deep enough for any real ${a:-${b:-...}}, shallow enough for the stack.  */
 #define EXPAND_MAX_DEPTH 64

@@ -12,7 +12,7 @@
 #include <strings.h>
 
 #include "build/containerfile_internal.h"
-#include "image/error_text.h"
+#include "util/error_text.h"
 #include "util/json.h"
 
 int

@@ -22,9 +22,9 @@
 
 #include "build/context.h"
 #include "build/context_internal.h"
-#include "image/digest.h"
-#include "image/error_text.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
+#include "util/error_text.h"
 #include "util/fs.h"
 #include "util/path.h"
 

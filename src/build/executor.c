@@ -16,7 +16,7 @@
 #include "build/cache.h"
 #include "build/executor_internal.h"
 #include "image/platform.h"
-#include "image/reference.h"
+#include "registry/reference.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"

@@ -23,11 +23,11 @@
 
 #include "build/context.h"
 #include "build/executor_internal.h"
-#include "image/layer_extract.h"
+#include "image/layer_archive.h"
+#include "ns/userns.h"
 #include "registry/http.h"
 #include "runtime/passwd.h"
 #include "runtime/rootfs.h"
-#include "runtime/userns.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"

@@ -14,7 +14,7 @@
 #include "build/ignore.h"
 #include "image/image_write.h"
 #include "image/store.h"
-#include "runtime/idmap.h"
+#include "ns/idmap.h"
 #include "util/strv.h"
 
 struct build

@@ -19,6 +19,7 @@
 #include "image/whiteout.h"
 #include "runtime/monitor.h"
 #include "state/container.h"
+#include "state/container_state.h"
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/log.h"

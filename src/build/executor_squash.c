@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "build/executor_internal.h"
+#include "ns/userns.h"
 #include "runtime/rootfs_copy.h"
-#include "runtime/userns.h"
 #include "util/cleanup.h"
 
 struct squash_job

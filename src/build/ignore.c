@@ -19,8 +19,8 @@
 #include <linux/openat2.h>
 
 #include "build/ignore.h"
-#include "image/error_text.h"
 #include "util/cleanup.h"
+#include "util/error_text.h"
 #include "util/fs.h"
 #include "util/path.h"
 

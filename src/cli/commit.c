@@ -12,7 +12,7 @@
 #include "cli/cli.h"
 #include "runtime/launch.h"
 #include "image/image_change.h"
-#include "image/reference.h"
+#include "registry/reference.h"
 #include "runtime/commit.h"
 #include "state/container_list.h"
 #include "util/cleanup.h"

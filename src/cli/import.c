@@ -10,7 +10,7 @@
 #include "cli/cli.h"
 #include "image/image_change.h"
 #include "image/image_import.h"
-#include "image/reference.h"
+#include "registry/reference.h"
 #include "util/cleanup.h"
 #include "util/json.h"
 

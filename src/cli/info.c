@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "ns/idmap.h"
 #include "runtime/helpers.h"
-#include "runtime/idmap.h"
 #include "runtime/info.h"
 #include "util/cleanup.h"
 #include "util/format.h"

@@ -9,7 +9,7 @@ libgalley_a_SOURCES += src/cli/run.c src/cli/create.c src/cli/start.c \
 	src/cli/run_options.c src/cli/run_options.h src/cli/restart.c
 libgalley_a_SOURCES += src/cli/images.c src/cli/rmi.c src/cli/tag.c src/cli/image_inspect.c \
 	src/cli/image_users.c src/cli/image_users.h \
-	src/cli/image_prune.c src/cli/history.c src/cli/load.c src/cli/save.c src/cli/inspect.c
+	src/cli/image_prune.c src/cli/image_squash.c src/cli/history.c src/cli/load.c src/cli/save.c src/cli/inspect.c
 libgalley_a_SOURCES += src/cli/volume.c src/cli/network.c
 libgalley_a_SOURCES += src/cli/container_targets.c src/cli/container_targets.h \
 	src/cli/ps.c src/cli/stop.c src/cli/rm.c src/cli/wait.c src/cli/pause.c src/cli/logs.c \

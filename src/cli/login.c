@@ -10,10 +10,10 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "image/reference.h"
-#include "image/registries_conf.h"
 #include "registry/authfile.h"
 #include "registry/client.h"
+#include "registry/reference.h"
+#include "registry/registries_conf.h"
 #include "util/cleanup.h"
 
 struct login_options

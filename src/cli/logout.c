@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "image/reference.h"
 #include "registry/authfile.h"
+#include "registry/reference.h"
 #include "util/cleanup.h"
 
 int

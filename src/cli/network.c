@@ -13,15 +13,15 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "image/error_text.h"
 #include "runtime/bridge.h"
 #include "runtime/lifecycle.h"
-#include "runtime/netconf.h"
 #include "state/container.h"
 #include "state/container_list.h"
+#include "state/netconf.h"
 #include "state/network.h"
 #include "state/network_members.h"
 #include "util/cleanup.h"
+#include "util/error_text.h"
 #include "util/format.h"
 #include "util/json.h"
 

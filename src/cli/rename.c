@@ -6,7 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli/container_targets.h"
-#include "runtime/portspec.h"
+#include "state/portspec.h"
 #include "util/cleanup.h"
 
 int

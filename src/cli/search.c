@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "image/reference.h"
-#include "image/registries_conf.h"
 #include "registry/client.h"
+#include "registry/reference.h"
+#include "registry/registries_conf.h"
 #include "util/cleanup.h"
 #include "util/format.h"
 #include "util/json.h"

@@ -9,6 +9,7 @@
 #include "cli/container_targets.h"
 #include "runtime/launch.h"
 #include "state/container.h"
+#include "state/container_list.h"
 #include "util/json.h"
 
 /* Each container under its own monitor; one running already is left

@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "cli/container_targets.h"
 #include "runtime/lifecycle.h"
+#include "util/signal_names.h"
 
 struct stop_action
 {

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "image/reference.h"
 #include "image/store.h"
+#include "registry/reference.h"
 #include "util/cleanup.h"
 
 int

@@ -13,7 +13,7 @@
 
 #include "cli/cli.h"
 #include "cli/container_targets.h"
-#include "runtime/idmap.h"
+#include "ns/idmap.h"
 #include "runtime/lifecycle.h"
 #include "util/cleanup.h"
 #include "util/format.h"

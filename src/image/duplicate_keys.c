@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "image/manifest.h"
-#include "image/error_text.h"
 #include "util/cleanup.h"
+#include "util/error_text.h"
 
 #define MAX_DEPTH 128
 

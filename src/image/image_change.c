@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "image/error_text.h"
-#include "runtime/lifecycle.h"
 #include "util/cleanup.h"
+#include "util/error_text.h"
 #include "util/json.h"
+#include "util/signal_names.h"
 
 /* value as a JSON array of strings (a new array), or NULL when it is not
  * one.  */

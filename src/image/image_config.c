@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "image/digest.h"
 #include "image/manifest.h"
-#include "image/error_text.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
+#include "util/error_text.h"
 #include "util/log.h"
 
 static int

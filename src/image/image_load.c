@@ -20,15 +20,15 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "image/digest.h"
 #include "image/layer_extract.h"
 #include "image/layer_import.h"
 #include "image/manifest.h"
-#include "image/reference.h"
 #include "image/store.h"
-#include "runtime/idmap.h"
-#include "runtime/userns.h"
+#include "ns/idmap.h"
+#include "ns/userns.h"
+#include "registry/reference.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/log.h"

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "image/image_save_internal.h"
-#include "image/reference.h"
+#include "registry/reference.h"
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/strv.h"

@@ -5,10 +5,10 @@
 
 #include <stdio.h>
 
-#include "image/digest.h"
 #include "image/image_save.h"
 #include "image/layer_regen.h"
 #include "image/store.h"
+#include "util/digest.h"
 
 struct save_image
 {

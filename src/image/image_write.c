@@ -19,15 +19,16 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "image/digest.h"
+#include "image/layer_archive.h"
 #include "image/layer_import.h"
 #include "image/layer_tar.h"
 #include "image/manifest.h"
 #include "image/platform.h"
 #include "image/store.h"
-#include "runtime/idmap.h"
-#include "runtime/userns.h"
+#include "ns/idmap.h"
+#include "ns/userns.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/log.h"

@@ -18,7 +18,7 @@
 
 #include <json-c/json.h>
 
-#include "runtime/idmap.h"
+#include "ns/idmap.h"
 #include "state/paths.h"
 #include "util/error.h"
 

@@ -17,11 +17,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "image/digest.h"
+#include "image/layer_archive.h"
 #include "image/layer_fs.h"
 #include "image/layer_split.h"
 #include "image/whiteout.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 
 #define READ_CHUNK (256 * 1024)
 
@@ -37,16 +38,6 @@ struct extract_state
   unsigned char *tar_buf;
   struct layer_split *split; /* NULL when not recording */
 };
-
-int
-layer_archive_fail (struct archive *a, galley_error_t *err, const char *what)
-{
-  const char *msg = archive_error_string (a);
-  int e = archive_errno (a);
-
-  return galley_error_make (err, e > 0 && msg == NULL ? e : 0, "%s: %s", what,
-                            msg ? msg : "unknown libarchive error");
-}
 
 static ssize_t
 read_blob (struct archive *a, void *opaque, const void **buf)

@@ -1,4 +1,4 @@
-/* Layer extraction: the libarchive boundary.
+/* Layer extraction.
  *
  * A layer blob (gzip, zstd or uncompressed tar; detected) is streamed once:
  *   bytes -> sha256 of the blob -> decompress -> sha256 of the tar (diff_id)
@@ -22,22 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <archive.h>
-
-#include "image/digest.h"
+#include "util/digest.h"
 #include "util/error.h"
-
-static inline void
-cleanup_archive_readp (struct archive **a)
-{
-  if (*a != NULL)
-    archive_read_free (*a);
-}
-#define _cleanup_archive_read_ __attribute__ ((cleanup (cleanup_archive_readp)))
-
-/* The libarchive boundary: turn the last ARCHIVE_* failure of a into a
- * galley error "WHAT: libarchive's message".  Returns -1.  */
-int layer_archive_fail (struct archive *a, galley_error_t *err, const char *what);
 
 /* "sha256:" + 64 hex + NUL: layers are hashed with sha256 only */
 #define LAYER_DIGEST_LEN DIGEST_SHA256_BUFSIZE

@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "image/digest.h"
 #include "image/layer_split.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/log.h"
 
 int

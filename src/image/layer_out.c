@@ -10,6 +10,7 @@
 
 #include <archive_entry.h>
 
+#include "image/layer_archive.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -94,15 +95,15 @@ layer_out_write (struct layer_out *o, const void *buf, size_t len, galley_error_
 }
 
 static int
-final_digest (struct digester *md, char out[LAYER_DIGEST_LEN], galley_error_t *err)
+final_digest (struct digester *md, char out[DIGEST_SHA256_BUFSIZE], galley_error_t *err)
 {
   char text[DIGEST_BUFSIZE];
 
   if (digest_final (md, text, err) < 0)
     return -1;
   /* sha256: always fits */
-  memcpy (out, text, LAYER_DIGEST_LEN - 1);
-  out[LAYER_DIGEST_LEN - 1] = '\0';
+  memcpy (out, text, DIGEST_SHA256_BUFSIZE - 1);
+  out[DIGEST_SHA256_BUFSIZE - 1] = '\0';
   return 0;
 }
 

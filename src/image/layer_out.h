@@ -12,17 +12,16 @@
 
 #include <archive.h>
 
-#include "image/digest.h"
-#include "image/layer_extract.h"
 #include "image/manifest.h"
+#include "util/digest.h"
 #include "util/error.h"
 
 struct layer_tar_result
 {
-  char diff_id[LAYER_DIGEST_LEN];     /* sha256 of the tar */
-  char blob_digest[LAYER_DIGEST_LEN]; /* sha256 of what was written (= diff_id when uncompressed) */
-  uint64_t size;                      /* bytes of the tar */
-  uint64_t blob_size;                 /* bytes written to out_fd */
+  char diff_id[DIGEST_SHA256_BUFSIZE];     /* sha256 of the tar */
+  char blob_digest[DIGEST_SHA256_BUFSIZE]; /* sha256 of what was written (= diff_id when uncompressed) */
+  uint64_t size;                           /* bytes of the tar */
+  uint64_t blob_size;                      /* bytes written to out_fd */
 };
 
 struct layer_out

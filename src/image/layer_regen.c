@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,8 +14,8 @@
 
 #include "image/layer_import.h"
 #include "image/layer_split.h"
-#include "runtime/idmap.h"
-#include "runtime/userns.h"
+#include "ns/idmap.h"
+#include "ns/userns.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -98,45 +97,8 @@ compression_name (enum layer_compression c)
   return c == LAYER_GZIP ? "gzip" : c == LAYER_ZSTD ? "zstd" : "none";
 }
 
-/* layers/<hex>/pushed-<compression>.json, beside the layer's diff/.  */
-static char *
-pushed_path (const struct layer_regen *l, enum layer_compression c)
-{
-  _cleanup_free_ char *dir = strdup (l->diff_dir);
-  char *path = NULL;
-
-  if (dir == NULL || asprintf (&path, "%s/pushed-%s.json", dirname (dir), compression_name (c)) < 0)
-    return NULL;
-  return path;
-}
-
-static bool
-read_pushed (const struct layer_regen *l, enum layer_compression c, struct layer_tar_result *out)
-{
-  _cleanup_free_ char *path = pushed_path (l, c), *text = NULL;
-  _cleanup_json_ json_object *doc = NULL;
-  _cleanup_error_ galley_error_t ignored = NULL;
-  const char *diff_id, *digest;
-  json_object *size;
-  size_t len;
-
-  if (path == NULL || fs_read_file (AT_FDCWD, path, 4096, &text, &len, &ignored) < 0
-      || json_parse_strict (text, len, path, &doc, &ignored) < 0)
-    return false;
-  diff_id = json_get_string (doc, "diff_id");
-  digest = json_get_string (doc, "digest");
-  if (diff_id == NULL || digest == NULL || ! digest_is_valid (diff_id) || ! digest_is_valid (digest)
-      || ! json_object_object_get_ex (doc, "size", &size) || json_object_get_int64 (size) <= 0)
-    return false;
-  memset (out, 0, sizeof *out);
-  snprintf (out->diff_id, sizeof out->diff_id, "%s", diff_id);
-  snprintf (out->blob_digest, sizeof out->blob_digest, "%s", digest);
-  out->blob_size = (uint64_t)json_object_get_int64 (size);
-  return true;
-}
-
 int
-layer_regen_recall (struct layer_regen *layers, size_t n, enum layer_compression compression,
+layer_regen_recall (struct store *s, struct layer_regen *layers, size_t n, enum layer_compression compression,
                     int (*present) (void *ctx, const char *digest, galley_error_t *err), void *ctx,
                     galley_error_t *err)
 {
@@ -146,46 +108,45 @@ layer_regen_recall (struct layer_regen *layers, size_t n, enum layer_compression
     return -1;
   for (i = 0; i < n; i++)
     {
-      struct layer_tar_result r;
-      int there;
+      struct store_pushed_blob b;
+      int there = store_layer_pushed_get (s, layers[i].chain_id, compression_name (compression), &b, err);
 
-      if (! read_pushed (&layers[i], compression, &r))
-        continue;
-      there = present (ctx, r.blob_digest, err);
+      if (there > 0)
+        there = present (ctx, b.digest, err);
       if (there < 0)
         return -1;
       if (there == 0)
         continue;
-      *layers[i].result = r;
+      *layers[i].result = (struct layer_tar_result){ .blob_size = b.size };
+      snprintf (layers[i].result->diff_id, sizeof layers[i].result->diff_id, "%s", b.diff_id);
+      snprintf (layers[i].result->blob_digest, sizeof layers[i].result->blob_digest, "%s", b.digest);
       layers[i].recalled = true;
       log_debug ("layer %s: its blob %s was pushed before and is there: not written again",
-                 layers[i].chain_id, r.blob_digest);
+                 layers[i].chain_id, b.digest);
     }
   return 0;
 }
 
 void
-layer_regen_remember (struct layer_regen *layers, size_t n, enum layer_compression compression)
+layer_regen_remember (struct store *s, struct layer_regen *layers, size_t n,
+                      enum layer_compression compression)
 {
   size_t i;
 
   for (i = 0; i < n; i++)
     {
       const struct layer_tar_result *r = layers[i].result;
-      _cleanup_free_ char *path = NULL;
-      _cleanup_json_ json_object *doc = NULL;
+      struct store_pushed_blob b = { .size = 0 };
       _cleanup_error_ galley_error_t ignored = NULL;
 
-      if (layers[i].recalled || r == NULL || r->blob_size == 0
-          || (path = pushed_path (&layers[i], compression)) == NULL
-          || (doc = json_object_new_object ()) == NULL)
+      if (layers[i].recalled || r == NULL || r->blob_size == 0)
         continue;
-      json_object_object_add (doc, "diff_id", json_object_new_string (r->diff_id));
-      json_object_object_add (doc, "digest", json_object_new_string (r->blob_digest));
-      json_object_object_add (doc, "size", json_object_new_int64 ((int64_t)r->blob_size));
+      snprintf (b.diff_id, sizeof b.diff_id, "%s", r->diff_id);
+      snprintf (b.digest, sizeof b.digest, "%s", r->blob_digest);
+      b.size = r->blob_size;
       /* a cache: a layer directory we cannot write to only costs the next
        * push its regeneration */
-      json_write_atomic (AT_FDCWD, path, doc, &ignored);
+      store_layer_pushed_put (s, layers[i].chain_id, compression_name (compression), &b, &ignored);
     }
 }
 

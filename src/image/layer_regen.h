@@ -10,18 +10,18 @@
  * the layers is then rewritten with the new diff_ids (layer_regen_config).
  *
  * A push remembers each layer's blob (diff_id, compressed digest and size,
- * per compression) next to the layer, in layers/<hex>/pushed-<compression>
- * .json: a later push whose destination has that blob already uses it
- * instead of writing and compressing the layer again.  */
+ * per compression) in the store (store_layer_pushed_put): a later push
+ * whose destination has that blob already uses it instead of writing and
+ * compressing the layer again.  */
 #ifndef GALLEY_LAYER_REGEN_H
 #define GALLEY_LAYER_REGEN_H
 
 #include <stddef.h>
 
-#include "image/digest.h"
 #include "image/layer_tar.h"
 #include "image/manifest.h"
 #include "image/store.h"
+#include "util/digest.h"
 #include "util/error.h"
 
 struct layer_regen
@@ -43,12 +43,14 @@ int layer_regen_add (struct store *s, struct layer_regen **layers, size_t *n, co
 /* For each layer whose blob compressed as asked an earlier push remembered
  * and present (ctx, digest) says is at the destination (1; 0 when not, -1
  * on error): mark it recalled, with that result.  */
-int layer_regen_recall (struct layer_regen *layers, size_t n, enum layer_compression compression,
+int layer_regen_recall (struct store *s, struct layer_regen *layers, size_t n,
+                        enum layer_compression compression,
                         int (*present) (void *ctx, const char *digest, galley_error_t *err), void *ctx,
                         galley_error_t *err);
 
 /* Remember the blobs layer_regen_run wrote (best effort).  */
-void layer_regen_remember (struct layer_regen *layers, size_t n, enum layer_compression compression);
+void layer_regen_remember (struct store *s, struct layer_regen *layers, size_t n,
+                           enum layer_compression compression);
 
 /* Write every layer not recalled, compressed as asked.  */
 int layer_regen_run (struct store *s, struct layer_regen *layers, size_t n,

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "image/layer_archive.h"
 #include "image/layer_fs.h"
 #include "util/cleanup.h"
 #include "util/log.h"

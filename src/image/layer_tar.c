@@ -15,7 +15,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "image/layer_extract.h"
+#include "image/layer_archive.h"
 #include "image/layer_fs.h"
 #include "image/whiteout.h"
 #include "util/cleanup.h"

@@ -1,8 +1,6 @@
 # src/image: sources owned by this directory (one entry per line)
 libgalley_a_SOURCES += \
-	src/image/digest.c src/image/digest.h \
 	src/image/duplicate_keys.c \
-	src/image/error_text.c src/image/error_text.h \
 	src/image/image_config.c \
 	src/image/manifest.c src/image/manifest.h \
 	src/image/platform.c src/image/platform.h \
@@ -14,10 +12,8 @@ libgalley_a_SOURCES += \
 	src/image/image_load.c src/image/image_load.h \
 	src/image/image_save.c src/image/image_save.h src/image/image_save_internal.h \
 	src/image/image_save_archive.c \
-	src/image/reference.c src/image/reference.h \
-	src/image/registries_conf.c src/image/registries_conf.h \
-	src/image/short_names.c \
 	src/image/whiteout.c src/image/whiteout.h \
+	src/image/layer_archive.c src/image/layer_archive.h \
 	src/image/layer_fs.c src/image/layer_fs.h \
 	src/image/layer_extract.c src/image/layer_extract.h \
 	src/image/layer_out.c src/image/layer_out.h \
@@ -30,7 +26,8 @@ libgalley_a_SOURCES += \
 	src/image/image_import.c src/image/image_import.h \
 	src/image/pull.c src/image/pull.h \
 	src/image/push.c src/image/push.h \
-	src/image/pull_progress.c src/image/pull_progress.h
+	src/image/pull_progress.c src/image/pull_progress.h \
+	src/image/squash_config.c src/image/squash_config.h
 if LAZY_LIBS
-libgalley_a_SOURCES += src/image/archive_lazy.c src/image/crypto_lazy.c
+libgalley_a_SOURCES += src/image/archive_lazy.c src/image/squash_lazy.c
 endif

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "image/digest.h"
-#include "image/error_text.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
+#include "util/error_text.h"
 
 static const char *const generic_content_types[] = {
   "application/json", "text/plain", "application/octet-stream", "binary/octet-stream", NULL,

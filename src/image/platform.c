@@ -10,8 +10,8 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "image/error_text.h"
 #include "util/cleanup.h"
+#include "util/error_text.h"
 
 /* Variants that run on a given one, most preferred first.  */
 static const char *const arm_variants[] = { "v8", "v7", "v6", "v5", NULL };

@@ -16,18 +16,18 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "image/digest.h"
 #include "image/layer_extract.h"
 #include "image/layer_split.h"
 #include "image/manifest.h"
 #include "image/pull_progress.h"
-#include "image/reference.h"
-#include "image/registries_conf.h"
 #include "image/store.h"
+#include "ns/idmap.h"
+#include "ns/userns.h"
 #include "registry/client.h"
-#include "runtime/idmap.h"
-#include "runtime/userns.h"
+#include "registry/reference.h"
+#include "registry/registries_conf.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/log.h"
 #include "util/strv.h"
 

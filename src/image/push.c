@@ -8,13 +8,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "image/digest.h"
 #include "image/layer_regen.h"
-#include "image/registries_conf.h"
 #include "image/store.h"
 #include "registry/client.h"
+#include "registry/registries_conf.h"
 #include "registry/upload.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/json.h"
 #include "util/parallel.h"
 #include "util/strv.h"
@@ -365,12 +365,12 @@ push_image (const struct galley_paths *paths, const char *source, const char *de
   for (i = 0; img->layers[i] != NULL; i++)
     if (layer_regen_add (j.store, &j.layers, &j.n_layers, img->layers[i], &index, err) < 0)
       goto out;
-  if (layer_regen_recall (j.layers, j.n_layers, o->compression, blob_at_destination, &j, err) < 0
+  if (layer_regen_recall (j.store, j.layers, j.n_layers, o->compression, blob_at_destination, &j, err) < 0
       || layer_regen_run (j.store, j.layers, j.n_layers, o->compression, err) < 0)
     goto out;
   ret = push_documents (&j, img, format, manifest_digest, err);
   if (ret == 0)
-    layer_regen_remember (j.layers, j.n_layers, o->compression);
+    layer_regen_remember (j.store, j.layers, j.n_layers, o->compression);
 out:
   push_job_release (&j);
   return ret;

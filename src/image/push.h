@@ -16,7 +16,7 @@
 #include <stdio.h>
 
 #include "image/manifest.h"
-#include "image/reference.h"
+#include "registry/reference.h"
 #include "state/paths.h"
 #include "util/error.h"
 

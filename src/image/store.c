@@ -15,12 +15,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "image/digest.h"
 #include "image/store_internal.h"
-#include "runtime/idmap.h"
-#include "runtime/userns.h"
+#include "ns/idmap.h"
+#include "ns/userns.h"
 #include "state/lock.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/log.h"

@@ -9,6 +9,8 @@
  *   storage/layers/<hex>/tar-split   the layer tar without its files' data
  *                                    (layer_split.h)
  *   storage/layers/<hex>/extracting  held (OFD lock) by the extracting process
+ *   storage/layers/<hex>/pushed-<c>.json  the blob a push made of the layer
+ *                                    (compression c)
  *   storage/images/<id>/image.json   one image record
  *   storage/images.json              name -> image id index
  *   storage/lock                     the store lock
@@ -27,6 +29,7 @@
 #include <stdint.h>
 
 #include "state/paths.h"
+#include "util/digest.h"
 #include "util/error.h"
 
 #define STORE_VERSION 1
@@ -98,9 +101,28 @@ void store_layer_free (struct store_layer *l);
 /* Absolute path of a ready layer's diff/ (an overlay lower).  */
 int store_layer_diff_dir (struct store *s, const char *chain_id, char **diff_dir, galley_error_t *err);
 /* Absolute path of layers/<hex>/<name>, a file kept beside a layer's diff/
- * (its tar-split, what pushes made of it); name is a constant.  */
+ * (its tar-split); name is a constant.  */
 int store_layer_file (struct store *s, const char *chain_id, const char *name, char **path,
                       galley_error_t *err);
+
+/* The blob a push made of a layer, compressed one way: a later push to a
+ * registry that has that blob already uses it instead of writing and
+ * compressing the layer again.  */
+struct store_pushed_blob
+{
+  char diff_id[DIGEST_SHA256_BUFSIZE]; /* of the layer tar the blob was made from */
+  char digest[DIGEST_SHA256_BUFSIZE];  /* of the blob */
+  uint64_t size;                       /* of the blob */
+};
+/* What the last push recorded for the layer and compression ("gzip",
+ * "zstd", "none"): 1 with *out; 0 when none was recorded, or the record is
+ * unusable (it is a cache); -1 on an invalid layer id or compression.  No
+ * lock.  */
+int store_layer_pushed_get (struct store *s, const char *chain_id, const char *compression,
+                            struct store_pushed_blob *out, galley_error_t *err);
+/* Record it, atomically (no lock: the last push's record wins).  */
+int store_layer_pushed_put (struct store *s, const char *chain_id, const char *compression,
+                            const struct store_pushed_blob *b, galley_error_t *err);
 
 /* ---- images ----
  * id = hex of the config digest (as podman); names are full references,

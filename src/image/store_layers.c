@@ -393,6 +393,67 @@ store_layer_file (struct store *s, const char *chain_id, const char *name, char 
   return 0;
 }
 
+/* layers/<hex>/pushed-<compression>.json, relative to the root.  */
+static int
+pushed_path (const char *chain_id, const char *compression, char **rel, galley_error_t *err)
+{
+  const char *hex;
+
+  if (layer_validate (chain_id, &hex, err) < 0)
+    return -1;
+  if (compression == NULL || compression[0] == '\0'
+      || strspn (compression, "abcdefghijklmnopqrstuvwxyz") != strlen (compression))
+    return galley_error_kind (err, EINVAL, "invalid compression \"%s\"", compression ? compression : "");
+  if (asprintf (rel, "layers/%s/pushed-%s.json", hex, compression) < 0)
+    return galley_error_make (err, ENOMEM, "allocating");
+  return 0;
+}
+
+int
+store_layer_pushed_get (struct store *s, const char *chain_id, const char *compression,
+                        struct store_pushed_blob *out, galley_error_t *err)
+{
+  _cleanup_free_ char *rel = NULL, *text = NULL;
+  _cleanup_json_ json_object *doc = NULL;
+  _cleanup_error_ galley_error_t ignored = NULL;
+  const char *diff_id, *digest;
+  json_object *size;
+  size_t len;
+
+  if (pushed_path (chain_id, compression, &rel, err) < 0)
+    return -1;
+  if (fs_read_file (s->root_fd, rel, STORE_DOC_MAX, &text, &len, &ignored) < 0
+      || json_parse_strict (text, len, rel, &doc, &ignored) < 0)
+    return 0;
+  diff_id = json_get_string (doc, "diff_id");
+  digest = json_get_string (doc, "digest");
+  if (! store_valid_digest (diff_id, NULL) || ! store_valid_digest (digest, NULL)
+      || ! json_object_object_get_ex (doc, "size", &size) || json_object_get_int64 (size) <= 0)
+    return 0;
+  memset (out, 0, sizeof *out);
+  snprintf (out->diff_id, sizeof out->diff_id, "%s", diff_id);
+  snprintf (out->digest, sizeof out->digest, "%s", digest);
+  out->size = (uint64_t)json_object_get_int64 (size);
+  return 1;
+}
+
+int
+store_layer_pushed_put (struct store *s, const char *chain_id, const char *compression,
+                        const struct store_pushed_blob *b, galley_error_t *err)
+{
+  _cleanup_free_ char *rel = NULL;
+  _cleanup_json_ json_object *doc = json_object_new_object ();
+
+  if (pushed_path (chain_id, compression, &rel, err) < 0)
+    return -1;
+  if (doc == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  json_object_object_add (doc, "diff_id", json_object_new_string (b->diff_id));
+  json_object_object_add (doc, "digest", json_object_new_string (b->digest));
+  json_object_object_add (doc, "size", json_object_new_int64 ((int64_t)b->size));
+  return json_write_atomic (s->root_fd, rel, doc, err);
+}
+
 /* Remove incomplete layers nobody extracts and half-removed ones.  */
 int
 store_layers_cleanup_locked (struct store *s, galley_error_t *err)

@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "image/digest.h"
-#include "image/reference.h"
 #include "registry/endpoints.h"
+#include "registry/reference.h"
 #include "registry/session.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/json.h"
 
 #define MANIFEST_ACCEPT                                                                   \

@@ -26,8 +26,8 @@
 #include "state/paths.h"
 #include "util/error.h"
 
-struct image_ref;       /* image/reference.h */
-struct registries_conf; /* image/registries_conf.h */
+struct image_ref;       /* registry/reference.h */
+struct registries_conf; /* registry/registries_conf.h */
 struct registry_client;
 
 /* Manifests and configs larger than this are refused.  */

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "image/reference.h"
-#include "image/registries_conf.h"
+#include "registry/reference.h"
+#include "registry/registries_conf.h"
 
 const char *
 registry_api_host (const char *registry)

@@ -10,9 +10,11 @@
 
 #include "registry/authfile.h"
 #include "registry/challenge.h"
-#include "registry/client.h"
 #include "registry/http.h"
+#include "registry/registries_conf.h"
 #include "registry/tls.h"
+#include "state/paths.h"
+#include "util/error.h"
 
 #define SESSION_IDLE_HANDLES 8
 

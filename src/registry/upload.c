@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "image/digest.h"
-#include "image/reference.h"
 #include "registry/endpoints.h"
+#include "registry/reference.h"
 #include "registry/session.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/log.h"
 
 #define BLOB_CONTENT_TYPE "application/octet-stream"

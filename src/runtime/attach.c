@@ -20,6 +20,7 @@
 #include "runtime/log_relay.h"
 #include "runtime/terminal.h"
 #include "state/container.h"
+#include "state/container_list.h"
 #include "state/container_state.h"
 #include "util/cleanup.h"
 #include "util/fs.h"

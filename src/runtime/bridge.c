@@ -22,12 +22,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ns/userns.h"
 #include "runtime/bridge.h"
 #include "runtime/bridge_hosts.h"
 #include "runtime/enter.h"
 #include "runtime/helpers.h"
 #include "runtime/slirp.h"
-#include "runtime/userns.h"
 #include "state/container_state.h"
 #include "state/lock.h"
 #include "util/cleanup.h"

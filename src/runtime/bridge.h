@@ -58,7 +58,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "runtime/idmap.h"
+#include "ns/idmap.h"
 #include "runtime/netns.h"
 #include "state/network.h"
 #include "state/paths.h"

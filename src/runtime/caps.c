@@ -11,8 +11,8 @@
 #include <string.h>
 #include <sys/prctl.h>
 
-#include "image/error_text.h"
 #include "util/cleanup.h"
+#include "util/error_text.h"
 
 /* The highest capability libcap knows about, bounded by our 64-bit sets.  */
 static int

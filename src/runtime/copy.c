@@ -19,9 +19,9 @@
 
 #include <linux/openat2.h>
 
+#include "ns/userns.h"
 #include "runtime/enter.h"
 #include "runtime/rootfs.h"
-#include "runtime/userns.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/path.h"

@@ -22,13 +22,13 @@
 #include <linux/close_range.h>
 #include <linux/openat2.h>
 
+#include "ns/userns.h"
 #include "runtime/caps.h"
 #include "runtime/enter.h"
 #include "runtime/mounts.h"
 #include "runtime/passwd.h"
 #include "runtime/seccomp_cache.h"
 #include "runtime/terminal.h"
-#include "runtime/userns.h"
 #include "util/cleanup.h"
 #include "util/sanitizer.h"
 

@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "image/layer_tar.h"
+#include "ns/userns.h"
 #include "runtime/rootfs.h"
-#include "runtime/userns.h"
 #include "util/cleanup.h"
 
 struct export_job

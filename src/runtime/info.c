@@ -4,9 +4,9 @@
 
 #include <stdlib.h>
 
+#include "ns/idmap.h"
 #include "runtime/caps.h"
 #include "runtime/cgroup.h"
-#include "runtime/idmap.h"
 #include "runtime/rootfs.h"
 #include "runtime/seccomp.h"
 #include "util/cleanup.h"

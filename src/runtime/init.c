@@ -28,6 +28,7 @@
 #include <linux/openat2.h>
 #include <linux/securebits.h>
 
+#include "ns/userns.h"
 #include "runtime/caps.h"
 #include "runtime/devices.h"
 #include "runtime/enter.h"
@@ -39,8 +40,7 @@
 #include "runtime/reaper.h"
 #include "runtime/rootfs.h"
 #include "runtime/seccomp_cache.h"
-#include "runtime/ulimit.h"
-#include "runtime/userns.h"
+#include "state/ulimit.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -415,6 +415,10 @@ container_init_main (const struct init_args *a)
       init_channel_send_error (channel, &err);
       _exit (err->exit_code);
     }
+  /* Nested in the keeper's user namespace, our maps are written from there
+   * by a process that can open our /proc files only now.  */
+  if (a->spec->net.nested_userns && send (channel, "R", 1, MSG_NOSIGNAL) != 1)
+    _exit (GALLEY_EXIT_FAILURE);
   do
     r = recv (channel, &go, 1, 0);
   while (r < 0 && errno == EINTR);

@@ -7,7 +7,7 @@
  * Talks to the monitor over a SOCK_SEQPACKET channel:
  *   monitor -> init  "G"                 maps written, go
  *   init -> monitor  "T" + SCM_RIGHTS    the pty master (with -t)
- *   init -> monitor  "E", then an error  (runtime/userns.h wire format)
+ *   init -> monitor  "E", then an error  (ns/userns.h wire format)
  *   EOF                                  the command was executed
  */
 #ifndef GALLEY_RUNTIME_INIT_H

@@ -23,9 +23,11 @@
 #include "runtime/process.h"
 #include "runtime/rootfs.h"
 #include "runtime/rootfs_copy.h"
+#include "runtime/rootfs_squash.h"
 #include "runtime/mount_args.h"
 #include "runtime/volume_mounts.h"
 #include "state/container.h"
+#include "state/container_list.h"
 #include "state/container_log.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -57,6 +59,8 @@ run_resolve_image (const struct galley_paths *paths, json_object *config, galley
   struct pull_options po = { .tls_verify = -1, .progress = stderr };
   galley_error_t local = NULL;
 
+  if (rootfs_squash_resolve (config, err) < 0)
+    return -1;
   if (cfg_bool (config, "Rootfs"))
     return 0;
   if (policy == NULL)
@@ -319,6 +323,12 @@ choose_rootfs (const struct galley_paths *paths, json_object *config, const char
       struct stat st;
       if (realpath (cfg_string (config, "Image"), real) == NULL || stat (real, &st) < 0)
         return galley_error_make (err, errno, "rootfs %s", cfg_string (config, "Image"));
+      if (S_ISREG (st.st_mode))
+        {
+          if (rootfs_method_choose (paths, &spec->map, &spec->rootfs_method, NULL, err) < 0)
+            return -1;
+          return rootfs_squash_spec (paths, id, real, spec, image_cfg, err);
+        }
       if (! S_ISDIR (st.st_mode))
         return galley_error_make (err, ENOTDIR, "rootfs %s", real);
       spec->rootfs_method = ROOTFS_METHOD_DIR;
@@ -499,7 +509,10 @@ run_build_exec_spec (const struct galley_paths *paths, json_object *config, cons
 
   if (spec_begin (config, id, spec, err) < 0)
     return -1;
-  if (! cfg_bool (config, "Rootfs") && spec_from_image (paths, config, spec, &image_cfg, err) < 0)
+  if (! cfg_bool (config, "Rootfs")
+          ? spec_from_image (paths, config, spec, &image_cfg, err) < 0
+          : rootfs_squash_is_file (cfg_string (config, "Image"))
+                && rootfs_squash_image_config (cfg_string (config, "Image"), &image_cfg, err) < 0)
     return -1;
   if (spec_process (config, image_cfg, spec, err) < 0)
     return -1;

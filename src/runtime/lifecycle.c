@@ -2,7 +2,6 @@
 #include "config.h"
 #include "runtime/lifecycle.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,53 +15,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "runtime/idmap.h"
+#include "ns/idmap.h"
 #include "state/container.h"
 #include "util/cleanup.h"
 #include "util/json.h"
-
-static const struct
-{
-  const char *name;
-  int number;
-} signal_names[] = {
-  { "HUP", SIGHUP },       { "INT", SIGINT },   { "QUIT", SIGQUIT },     { "ILL", SIGILL },
-  { "TRAP", SIGTRAP },     { "ABRT", SIGABRT }, { "IOT", SIGIOT },       { "BUS", SIGBUS },
-  { "FPE", SIGFPE },       { "KILL", SIGKILL }, { "USR1", SIGUSR1 },     { "SEGV", SIGSEGV },
-  { "USR2", SIGUSR2 },     { "PIPE", SIGPIPE }, { "ALRM", SIGALRM },     { "TERM", SIGTERM },
-  { "STKFLT", SIGSTKFLT }, { "CHLD", SIGCHLD }, { "CONT", SIGCONT },     { "STOP", SIGSTOP },
-  { "TSTP", SIGTSTP },     { "TTIN", SIGTTIN }, { "TTOU", SIGTTOU },     { "URG", SIGURG },
-  { "XCPU", SIGXCPU },     { "XFSZ", SIGXFSZ }, { "VTALRM", SIGVTALRM }, { "PROF", SIGPROF },
-  { "WINCH", SIGWINCH },   { "IO", SIGIO },     { "POLL", SIGPOLL },     { "PWR", SIGPWR },
-  { "SYS", SIGSYS },
-};
-
-int
-signal_parse (const char *text)
-{
-  char upper[32];
-  const char *s;
-  size_t i;
-
-  if (text == NULL || *text == '\0' || strlen (text) >= sizeof upper)
-    return -1;
-  if (isdigit ((unsigned char)text[0]))
-    {
-      char *end = NULL;
-      long n = strtol (text, &end, 10);
-      return *end == '\0' && n > 0 && n <= SIGRTMAX ? (int)n : -1;
-    }
-  for (i = 0; text[i]; i++)
-    upper[i] = (char)toupper ((unsigned char)text[i]);
-  upper[i] = '\0';
-  s = strncmp (upper, "SIG", 3) == 0 ? upper + 3 : upper;
-  for (i = 0; i < sizeof signal_names / sizeof signal_names[0]; i++)
-    if (strcmp (s, signal_names[i].name) == 0)
-      return signal_names[i].number;
-  if (strncmp (s, "RTMIN+", 6) == 0 && isdigit ((unsigned char)s[6]))
-    return SIGRTMIN + atoi (s + 6) <= SIGRTMAX ? SIGRTMIN + atoi (s + 6) : -1;
-  return -1;
-}
+#include "util/signal_names.h"
 
 /* A container live on another host sharing the storage is that host's to
  * change: its pids are not ours to signal.  */

@@ -13,9 +13,6 @@
 #include "state/container_list.h"
 #include "util/error.h"
 
-/* "TERM", "SIGTERM", "15", "sigkill" -> the number; -1 when unknown.  */
-int signal_parse (const char *text);
-
 /* Send sig to the container's init.  mark_stopped: the user asked for the
  * exit (no restart).  Fails unless the container runs:
  * "can only kill running containers. X is in state exited: container state improper".  */

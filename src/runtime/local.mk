@@ -1,13 +1,13 @@
 # src/runtime: sources owned by this directory
 libgalley_a_SOURCES += src/runtime/helpers.c src/runtime/helpers.h
 libgalley_a_SOURCES += \
-	src/runtime/idmap.c src/runtime/idmap.h \
-	src/runtime/userns.c src/runtime/userns.h \
 	src/runtime/spec.c src/runtime/spec.h \
 	src/runtime/mount_args.c src/runtime/mount_args.h \
 	src/runtime/mounts.c src/runtime/mounts.h \
 	src/runtime/rootfs.c src/runtime/rootfs.h \
 	src/runtime/rootfs_fuse.c src/runtime/rootfs_fuse.h \
+	src/runtime/rootfs_squash.c src/runtime/rootfs_squash.h \
+	src/runtime/squash_write.c src/runtime/squash_write.h \
 	src/runtime/rootfs_copy.c src/runtime/rootfs_copy.h \
 	src/runtime/init.c src/runtime/init.h \
 	src/runtime/reaper.c src/runtime/reaper.h \
@@ -20,7 +20,6 @@ libgalley_a_SOURCES += src/runtime/caps.c src/runtime/caps.h
 libgalley_a_SOURCES += src/runtime/info.c src/runtime/info.h
 libgalley_a_SOURCES += src/runtime/masks.c src/runtime/masks.h
 libgalley_a_SOURCES += src/runtime/passwd.c src/runtime/passwd.h src/runtime/passwd_add.c src/runtime/passwd_add.h
-libgalley_a_SOURCES += src/runtime/ulimit.c src/runtime/ulimit.h
 libgalley_a_SOURCES += src/runtime/envfile.c src/runtime/envfile.h
 libgalley_a_SOURCES += src/runtime/devices.c src/runtime/devices.h
 libgalley_a_SOURCES += src/runtime/monitor.c src/runtime/monitor.h
@@ -29,15 +28,11 @@ libgalley_a_SOURCES += src/runtime/lifecycle.c src/runtime/lifecycle.h \
 	src/runtime/enter.c src/runtime/enter.h \
 	src/runtime/exec.c src/runtime/exec.h src/runtime/copy.c src/runtime/copy.h \
 	src/runtime/export.c src/runtime/export.h
-libgalley_a_SOURCES += src/runtime/portspec.c src/runtime/portspec.h src/runtime/netconf.c src/runtime/netconf.h \
-	src/runtime/slirp.c src/runtime/slirp.h src/runtime/network.c src/runtime/network.h \
+libgalley_a_SOURCES += src/runtime/slirp.c src/runtime/slirp.h src/runtime/network.c src/runtime/network.h \
 	src/runtime/netns.c src/runtime/netns.h src/runtime/bridge.c src/runtime/bridge.h \
 	src/runtime/bridge_hosts.c src/runtime/bridge_hosts.h \
 	src/runtime/network_join.c src/runtime/portfwd.c src/runtime/portfwd.h
 libgalley_a_SOURCES += src/runtime/volume_mounts.c src/runtime/volume_mounts.h
 libgalley_a_SOURCES += src/runtime/commit.c src/runtime/commit.h
-if LAZY_SUBID
-libgalley_a_SOURCES += src/runtime/subid_lazy.c
-endif
 libgalley_a_SOURCES += src/runtime/launch.c src/runtime/launch_detached.c src/runtime/launch.h
 libgalley_a_SOURCES += src/runtime/idle_memory.c src/runtime/idle_memory.h

@@ -18,10 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ns/userns.h"
 #include "runtime/idle_memory.h"
 #include "runtime/log_relay.h"
 #include "runtime/process.h"
-#include "runtime/userns.h"
 #include "runtime/volume_mounts.h"
 #include "state/container.h"
 #include "state/container_log.h"

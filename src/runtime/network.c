@@ -14,13 +14,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ns/userns.h"
 #include "runtime/network.h"
-#include "image/error_text.h"
 #include "runtime/bridge.h"
-#include "runtime/userns.h"
 #include "state/container.h"
 #include "state/container_state.h"
 #include "util/cleanup.h"
+#include "util/error_text.h"
 #include "util/fs.h"
 #include "util/json.h"
 

@@ -20,7 +20,8 @@
  *   monitor: pid = network_clone_init (&net, flags, &handle) instead of
  *            userns_clone: --network container:X, ns:PATH and named
  *            networks join existing namespaces (runtime/netns.h); then,
- *            unless network_joins_userns (&handle), the maps are written;
+ *            unless network_joins_userns (&handle), the maps are written
+ *            (network_write_nested_maps for keep-id on a named network);
  *            before the init goes on:
  *            network_attach (&net, init_pid, state_dir, &handle)
  *   exit:    network_teardown (&handle, unwaited)               */
@@ -32,15 +33,15 @@
 
 #include <json-c/json.h>
 
-#include "runtime/idmap.h"
-#include "runtime/netconf.h"
+#include "ns/idmap.h"
 #include "runtime/netns.h"
 #include "runtime/portfwd.h"
-#include "runtime/portspec.h"
 #include "runtime/slirp.h"
+#include "state/netconf.h"
 #include "state/network.h"
 #include "state/network_members.h"
 #include "state/paths.h"
+#include "state/portspec.h"
 #include "util/error.h"
 
 struct network_spec
@@ -116,6 +117,12 @@ int network_resolve (const struct galley_paths *p, json_object *config, const ch
  * with *err.  */
 pid_t network_clone_init (const struct network_spec *n, int flags, struct network_handle *h,
                           galley_error_t *err);
+
+/* keep-id on a named network: write the maps of the init, whose user
+ * namespace is nested in the keeper's, from the keeper's (nothing for
+ * other networks).  The writer can open the init's /proc files only once
+ * the init is dumpable again (runtime/enter.h), which the caller awaits.  */
+int network_write_nested_maps (const struct network_handle *h, pid_t pid, galley_error_t *err);
 
 /* Was the init cloned into an existing user namespace (no maps to write)?  */
 bool network_joins_userns (const struct network_handle *h);

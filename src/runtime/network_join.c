@@ -12,13 +12,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "image/error_text.h"
+#include "ns/userns.h"
 #include "runtime/bridge.h"
 #include "runtime/network.h"
-#include "runtime/userns.h"
 #include "state/container.h"
+#include "state/container_list.h"
 #include "state/container_state.h"
 #include "util/cleanup.h"
+#include "util/error_text.h"
 #include "util/fs.h"
 #include "util/json.h"
 
@@ -235,14 +236,26 @@ open_peer (const struct network_spec *n, struct netns_join *j, galley_error_t *e
 }
 
 /* keep-id on a named network: the init in a user namespace of its own
- * inside UK, its maps written from UK.  */
+ * inside UK (its maps: network_write_nested_maps).  */
 static pid_t
 clone_nested (const struct network_spec *n, int flags, struct network_handle *h, galley_error_t *err)
 {
+  pid_t pid = netns_clone_nested (&h->join, flags);
+
+  if (pid < 0)
+    return galley_error_make (err, errno, "entering the namespaces of --network %s", n->opts.container);
+  return pid;
+}
+
+int
+network_write_nested_maps (const struct network_handle *h, pid_t pid, galley_error_t *err)
+{
+  const struct network_spec *n = h->net;
   struct idmap nested;
   _cleanup_free_ char *uid_map = NULL, *gid_map = NULL;
-  pid_t pid;
 
+  if (! n->nested_userns)
+    return 0;
   if (nest_ranges (n->keeper_map.uid, n->keeper_map.n_uid, n->map->uid, n->map->n_uid, nested.uid,
                    &nested.n_uid)
           < 0
@@ -252,16 +265,7 @@ clone_nested (const struct network_spec *n, int flags, struct network_handle *h,
       || (uid_map = idmap_format (nested.uid, nested.n_uid)) == NULL
       || (gid_map = idmap_format (nested.gid, nested.n_gid)) == NULL)
     return galley_error_make (err, EINVAL, "nesting the container's id maps");
-  pid = netns_clone_nested (&h->join, flags);
-  if (pid < 0)
-    return galley_error_make (err, errno, "entering the namespaces of --network %s", n->opts.container);
-  if (pid > 0 && netns_write_maps (&h->join, pid, uid_map, gid_map, err) < 0)
-    {
-      kill (pid, SIGKILL);
-      waitpid (pid, NULL, 0);
-      return -1;
-    }
-  return pid;
+  return netns_write_maps (&h->join, pid, uid_map, gid_map, err);
 }
 
 pid_t

@@ -17,10 +17,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ns/userns.h"
 #include "runtime/enter.h"
 #include "runtime/netns.h"
 #include "runtime/portfwd.h"
-#include "runtime/userns.h"
 #include "util/cleanup.h"
 
 #define SPLICE_CHUNK (1 << 20)

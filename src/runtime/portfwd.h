@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "runtime/portspec.h"
+#include "state/portspec.h"
 #include "util/error.h"
 
 struct portfwd

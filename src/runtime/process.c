@@ -15,14 +15,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ns/userns.h"
 #include "runtime/cgroup.h"
 #include "runtime/init.h"
 #include "runtime/log_relay.h"
 #include "runtime/network.h"
 #include "runtime/rootfs_fuse.h"
+#include "runtime/rootfs_squash.h"
 #include "runtime/seccomp_cache.h"
 #include "runtime/terminal.h"
-#include "runtime/userns.h"
 #include "runtime/volume_mounts.h"
 #include "state/container_log.h"
 #include "util/cleanup.h"
@@ -92,6 +93,26 @@ await_start (int channel, int *master, galley_error_t *err)
       if (byte == 'T' && c != NULL && c->cmsg_type == SCM_RIGHTS)
         memcpy (master, CMSG_DATA (c), sizeof (int));
     }
+}
+
+/* keep-id on a named network: the init's maps are written by a process
+ * in the keeper's user namespace, which can open the init's /proc files
+ * only once the init is dumpable again, having closed what it inherited
+ * (runtime/enter.h): it says 'R' then.  */
+static int
+await_init_dumpable (int channel, galley_error_t *err)
+{
+  char byte = 0;
+  ssize_t r;
+
+  do
+    r = recv (channel, &byte, 1, 0);
+  while (r < 0 && errno == EINTR);
+  if (r == 1 && byte == 'R')
+    return 0;
+  if (r == 1 && byte == 'E' && userns_receive_error (channel, err) == 1)
+    return -1;
+  return galley_error_make (err, r < 0 ? errno : 0, "the container init failed to start");
 }
 
 struct relay
@@ -285,7 +306,7 @@ container_run_hooked (const struct galley_paths *paths, const struct run_spec *s
   struct relay r = { .pid = -1, .sigfd = -1, .term = { .master = -1, .stdin_open = true }, .out = &out };
   struct init_args a = { .spec = spec };
   struct network_handle net = NETWORK_HANDLE_INIT;
-  struct fuse_daemon fuse = FUSE_DAEMON_INIT;
+  struct fuse_daemon fuse = FUSE_DAEMON_INIT, squash = FUSE_DAEMON_INIT;
   struct sigaction ignore = { .sa_handler = SIG_IGN }, sigpipe;
   sigset_t saved;
 
@@ -331,6 +352,9 @@ container_run_hooked (const struct galley_paths *paths, const struct run_spec *s
   /* slirp4netns joins the init's namespaces once its maps are written, and
    * the network is up before the init goes on.  */
   if ((! network_joins_userns (&net) && userns_write_maps (r.pid, &spec->map, err) < 0)
+      || (spec->net.nested_userns
+          && (await_init_dumpable (sv[0], err) < 0 || network_write_nested_maps (&net, r.pid, err) < 0))
+      || (spec->squash_file != NULL && squash_daemon_start (spec, r.pid, &squash, err) < 0)
       || (spec->rootfs_method == ROOTFS_METHOD_FUSE && fuse_daemon_start (spec, r.pid, &fuse, err) < 0)
       || network_attach (&spec->net, r.pid, spec->state_dir, &net, err) < 0
       || cgroup_apply (&spec->limits, spec->id, r.pid, err) < 0 || send (sv[0], "G", 1, MSG_NOSIGNAL) != 1)
@@ -405,6 +429,7 @@ out:
   if (sv[1] >= 0)
     close (sv[1]);
   fuse_daemon_stop (&fuse);
+  fuse_daemon_stop (&squash);
   network_teardown (&net, hooks != NULL && hooks->caller_exits);
   sigprocmask (SIG_SETMASK, &saved, NULL);
   seccomp_program_clear (&prog);

@@ -17,10 +17,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ns/userns.h"
 #include "runtime/helpers.h"
 #include "runtime/mounts.h"
 #include "runtime/rootfs_fuse.h"
-#include "runtime/userns.h"
+#include "runtime/rootfs_squash.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -320,8 +321,9 @@ open_mounted (const struct run_spec *spec, galley_error_t *err)
   return fd;
 }
 
-int
-rootfs_mount (const struct run_spec *spec, galley_error_t *err)
+/* The rootfs at spec->mountpoint from its lower dirs, already there.  */
+static int
+mount_assembled (const struct run_spec *spec, galley_error_t *err)
 {
   _cleanup_close_ int target = -1;
 
@@ -348,11 +350,22 @@ rootfs_mount (const struct run_spec *spec, galley_error_t *err)
 }
 
 int
+rootfs_mount (const struct run_spec *spec, galley_error_t *err)
+{
+  if (spec->squash_file != NULL && rootfs_squash_mount (spec, err) < 0)
+    return -1;
+  return mount_assembled (spec, err);
+}
+
+int
 rootfs_mount_in_init (const struct run_spec *spec, galley_error_t *err)
 {
-  if (spec->rootfs_method != ROOTFS_METHOD_FUSE)
+  if (spec->rootfs_method != ROOTFS_METHOD_FUSE && spec->squash_file == NULL)
     return rootfs_mount (spec, err);
+  /* the monitor's daemons have mounted the rootfs, or its lower dir */
   if (leave_fuse_namespace (err) < 0)
     return -1;
-  return open_mounted (spec, err);
+  if (spec->rootfs_method == ROOTFS_METHOD_FUSE)
+    return open_mounted (spec, err);
+  return mount_assembled (spec, err);
 }

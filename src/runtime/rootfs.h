@@ -4,7 +4,7 @@
 #ifndef GALLEY_RUNTIME_ROOTFS_H
 #define GALLEY_RUNTIME_ROOTFS_H
 
-#include "runtime/idmap.h"
+#include "ns/idmap.h"
 #include "runtime/spec.h"
 #include "state/paths.h"
 #include "util/error.h"

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "image/whiteout.h"
-#include "runtime/userns.h"
+#include "ns/userns.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 

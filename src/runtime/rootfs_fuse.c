@@ -12,19 +12,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ns/userns.h"
 #include "runtime/enter.h"
 #include "runtime/helpers.h"
-#include "runtime/userns.h"
 #include "state/container_state.h"
 #include "util/cleanup.h"
 
 #define FUSE_LOG "fuse-overlayfs.log"
+/* what fuse-overlayfs 1.10 prints on every mount: it hands libfuse a
+ * "lazytime" option of its own that libfuse does not know */
+#define FUSE_NOISE "unknown argument ignored"
 #define FUSE_READY_TIMEOUT_MS 10000
 #define FUSE_STOP_TIMEOUT_MS 5000
 
@@ -82,7 +86,7 @@ fuse_options (const struct run_spec *spec)
 
 /* In the child about to execute fuse-overlayfs in place: stdin and stdout
  * /dev/null (the daemon must neither read the caller's input nor write
- * into its output, export's tar stream), stderr open.  A descriptor 0-2
+ * into its output, export's tar stream), stderr its log.  A descriptor 0-2
  * that is closed, or close-on-exec (galley's own fds land there when it
  * was started with them closed), would otherwise be taken by
  * fuse-overlayfs for a layer directory or /dev/fuse.  */
@@ -146,35 +150,34 @@ is_mounted (FILE *mountinfo, const char *target)
   return found;
 }
 
-/* Until spec's rootfs is a fuse mount in mountinfo (opened before the
+/* Until h's target is a fuse mount in mountinfo (opened before the
  * daemon started: the kernel marks each change of its mount table), or
- * the daemon exits (why: the first line of its log in dirfd, if any), or
- * the time is up.  */
+ * the daemon exits (why: the first line of its log, log in dirfd, if
+ * any), or the time is up.  */
 static int
-await_mount (const struct fuse_daemon *d, const struct run_spec *spec, FILE *mountinfo, int dirfd,
-             galley_error_t *err)
+await_mount (const struct fuse_daemon *d, const struct fuse_helper *h, FILE *mountinfo, int dirfd,
+             const char *log, galley_error_t *err)
 {
   _cleanup_close_ int pidfd = (int)syscall (SYS_pidfd_open, d->pid, 0);
   int64_t deadline = time_monotonic_ms () + FUSE_READY_TIMEOUT_MS;
 
   if (pidfd < 0)
-    return galley_error_make (err, errno, "watching fuse-overlayfs");
+    return galley_error_make (err, errno, "watching %s", h->name);
   for (;;)
     {
       struct pollfd p[2] = { { fileno (mountinfo), POLLPRI, 0 }, { pidfd, POLLIN, 0 } };
       int64_t left = deadline - time_monotonic_ms ();
 
-      if (is_mounted (mountinfo, spec->mountpoint))
+      if (is_mounted (mountinfo, h->target))
         return 0;
       if (left <= 0)
-        return galley_error_make (err, ETIMEDOUT, "fuse-overlayfs did not mount the rootfs");
+        return galley_error_make (err, ETIMEDOUT, "%s did not mount %s", h->name, h->what);
       if (poll (p, 2, (int)left) < 0 && errno != EINTR)
-        return galley_error_make (err, errno, "waiting for fuse-overlayfs");
+        return galley_error_make (err, errno, "waiting for %s", h->name);
       if (p[1].revents & POLLIN)
         {
-          _cleanup_free_ char *why =
-              dirfd >= 0 ? helper_log_reason (dirfd, FUSE_LOG, "unknown argument ignored") : NULL;
-          return galley_error_make (err, 0, "fuse-overlayfs failed to mount the rootfs%s%s", why ? ": " : "",
+          _cleanup_free_ char *why = helper_log_reason (dirfd, log, FUSE_NOISE);
+          return galley_error_make (err, 0, "%s failed to mount %s%s%s", h->name, h->what, why ? ": " : "",
                                     why ? why : "");
         }
     }
@@ -196,41 +199,98 @@ reset_signals (void)
 /* In the foreground, a child of the caller that ends with it: the
  * processes that work on a stopped container's files (cp, export, commit,
  * build's COPY) exit when done, and the daemon with them, instead of
- * keeping the mount namespace it alone still uses.  */
+ * keeping the mount namespace it alone still uses.  Its stderr is an
+ * anonymous file, read only to say why it failed: what it prints on
+ * every mount would otherwise reach the user's terminal, or a batch job's
+ * error file, on each of these commands.  */
 int
-rootfs_fuse_mount (const struct run_spec *spec, galley_error_t *err)
+fuse_helper_mount_in_place (const struct fuse_helper *h, galley_error_t *err)
 {
-  _cleanup_free_ char *bin = fuse_binary (spec), *opts = fuse_options (spec);
   _cleanup_fclose_ FILE *mountinfo = NULL;
+  _cleanup_close_ int log = -1;
   struct fuse_daemon d = FUSE_DAEMON_INIT;
   pid_t parent = getpid ();
+  char log_path[64];
 
-  if (bin == NULL)
-    return galley_error_make (err, 0, "fuse-overlayfs not found: install the fuse-overlayfs package");
-  if (opts == NULL)
-    return galley_error_make (err, errno, "allocating");
   mountinfo = fopen ("/proc/self/mountinfo", "re");
   if (mountinfo == NULL)
     return galley_error_make (err, errno, "opening /proc/self/mountinfo");
+  log = memfd_create (h->name, MFD_CLOEXEC);
+  if (log >= 0 && log < 3) /* galley was started with stdio closed: keep 0-2 for the daemon's */
+    {
+      int high = fcntl (log, F_DUPFD_CLOEXEC, 3);
+      close (log);
+      log = high;
+    }
+  if (log < 0)
+    return galley_error_make (err, errno, "creating the log of %s", h->name);
+  snprintf (log_path, sizeof log_path, "/proc/self/fd/%d", log);
   d.pid = fork ();
   if (d.pid < 0)
-    return galley_error_make (err, errno, "forking fuse-overlayfs");
+    return galley_error_make (err, errno, "forking %s", h->name);
   if (d.pid == 0)
     {
       prctl (PR_SET_PDEATHSIG, SIGTERM);
-      if (getppid () != parent)
+      if (getppid () != parent || dup2 (log, 2) < 0)
         _exit (127);
       give_helper_stdio ();
       reset_signals ();
-      execl (bin, "fuse-overlayfs", "-f", "-o", opts, spec->mountpoint, (char *)NULL);
+      execv (h->path, h->argv);
       _exit (127);
     }
-  if (await_mount (&d, spec, mountinfo, -1, err) < 0)
+  if (await_mount (&d, h, mountinfo, AT_FDCWD, log_path, err) < 0)
     {
       fuse_daemon_stop (&d);
       return -1;
     }
   return 0;
+}
+
+static void
+overlay_helper_clear (struct fuse_helper *h, char *argv[6])
+{
+  free (h->path);
+  free (argv[3]);
+  h->path = argv[3] = NULL;
+}
+
+/* fuse-overlayfs' command line for spec, in *h and argv (released with
+ * overlay_helper_clear).  */
+static int
+overlay_helper (const struct run_spec *spec, struct fuse_helper *h, char *argv[6], galley_error_t *err)
+{
+  argv[0] = (char *)"fuse-overlayfs";
+  argv[1] = (char *)"-f";
+  argv[2] = (char *)"-o";
+  argv[3] = fuse_options (spec);
+  argv[4] = spec->mountpoint;
+  argv[5] = NULL;
+  *h = (struct fuse_helper){ .name = "fuse-overlayfs",
+                             .path = fuse_binary (spec),
+                             .argv = argv,
+                             .target = spec->mountpoint,
+                             .what = "the rootfs",
+                             .log = FUSE_LOG };
+  if (h->path != NULL && argv[3] != NULL)
+    return 0;
+  overlay_helper_clear (h, argv);
+  if (h->path == NULL)
+    return galley_error_make (err, 0, "fuse-overlayfs not found: install the fuse-overlayfs package");
+  return galley_error_make (err, ENOMEM, "allocating");
+}
+
+int
+rootfs_fuse_mount (const struct run_spec *spec, galley_error_t *err)
+{
+  struct fuse_helper h;
+  char *argv[6];
+  int ret;
+
+  if (overlay_helper (spec, &h, argv, err) < 0)
+    return -1;
+  ret = fuse_helper_mount_in_place (&h, err);
+  overlay_helper_clear (&h, argv);
+  return ret;
 }
 
 /* The init's user and mount namespaces (not its pid namespace), as root
@@ -254,14 +314,13 @@ join_init (const struct run_spec *spec, int init_pidfd, galley_error_t *err)
   return 0;
 }
 
-/* The container's daemon, in the forked child: fuse-overlayfs in the
- * foreground in the init's namespaces, with an empty environment; its
- * messages (and ours) go to log.  */
+/* The container's daemon, in the forked child: h in the foreground in
+ * the init's namespaces, with an empty environment; its messages (and
+ * ours) go to log.  */
 static _Noreturn void
-daemon_main (const struct run_spec *spec, int init_pidfd, int log, const char *bin, char *opts)
+daemon_main (const struct run_spec *spec, int init_pidfd, int log, const struct fuse_helper *h)
 {
   static char *const no_env[] = { NULL };
-  char *argv[] = { (char *)"fuse-overlayfs", (char *)"-f", (char *)"-o", opts, spec->mountpoint, NULL };
   int null = open ("/dev/null", O_RDONLY | O_CLOEXEC);
   galley_error_t err = NULL;
 
@@ -275,24 +334,20 @@ daemon_main (const struct run_spec *spec, int init_pidfd, int log, const char *b
   close (init_pidfd);
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   reset_signals ();
-  execve (bin, argv, no_env);
-  dprintf (2, "cannot run %s: %s\n", bin, strerror (errno));
+  execve (h->path, h->argv, no_env);
+  dprintf (2, "cannot run %s: %s\n", h->path, strerror (errno));
   _exit (127);
 }
 
 int
-fuse_daemon_start (const struct run_spec *spec, pid_t init, struct fuse_daemon *d, galley_error_t *err)
+fuse_helper_start (const struct run_spec *spec, pid_t init, const struct fuse_helper *h,
+                   struct fuse_daemon *d, galley_error_t *err)
 {
-  _cleanup_free_ char *bin = fuse_binary (spec), *opts = fuse_options (spec);
   _cleanup_close_ int init_pidfd = -1, dirfd = -1, log = -1;
   _cleanup_fclose_ FILE *mountinfo = NULL;
   char path[64];
 
   d->pid = -1;
-  if (bin == NULL)
-    return galley_error_make (err, 0, "fuse-overlayfs not found: install the fuse-overlayfs package");
-  if (opts == NULL)
-    return galley_error_make (err, errno, "allocating");
   /* opened before the daemon starts: no change of the table goes unseen */
   snprintf (path, sizeof path, "/proc/%d/mountinfo", (int)init);
   mountinfo = fopen (path, "re");
@@ -302,20 +357,35 @@ fuse_daemon_start (const struct run_spec *spec, pid_t init, struct fuse_daemon *
   dirfd = open (spec->state_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dirfd < 0)
     return galley_error_make (err, errno, "opening %s", spec->state_dir);
-  log = openat (dirfd, FUSE_LOG, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+  log = openat (dirfd, h->log, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (log < 0)
-    return galley_error_make (err, errno, "creating %s/%s", spec->state_dir, FUSE_LOG);
+    return galley_error_make (err, errno, "creating %s/%s", spec->state_dir, h->log);
   d->pid = fork ();
   if (d->pid < 0)
-    return galley_error_make (err, errno, "forking fuse-overlayfs");
+    return galley_error_make (err, errno, "forking %s", h->name);
   if (d->pid == 0)
-    daemon_main (spec, init_pidfd, log, bin, opts);
-  if (await_mount (d, spec, mountinfo, dirfd, err) < 0)
+    daemon_main (spec, init_pidfd, log, h);
+  if (await_mount (d, h, mountinfo, dirfd, h->log, err) < 0)
     {
       fuse_daemon_stop (d);
       return -1;
     }
   return 0;
+}
+
+int
+fuse_daemon_start (const struct run_spec *spec, pid_t init, struct fuse_daemon *d, galley_error_t *err)
+{
+  struct fuse_helper h;
+  char *argv[6];
+  int ret;
+
+  d->pid = -1;
+  if (overlay_helper (spec, &h, argv, err) < 0)
+    return -1;
+  ret = fuse_helper_start (spec, init, &h, d, err);
+  overlay_helper_clear (&h, argv);
+  return ret;
 }
 
 void

@@ -41,6 +41,29 @@ struct fuse_daemon
     .pid = -1            \
   }
 
+/* A FUSE file system's daemon, run in the foreground (it unmounts and
+ * exits on SIGTERM).  */
+struct fuse_helper
+{
+  const char *name;          /* for messages: "fuse-overlayfs" */
+  char *path;                /* the executable */
+  char **argv;               /* its command line, argv[0] its name */
+  const char *target, *what; /* the mount point it makes, and what it is */
+  const char *log;           /* a container's daemon's messages: that file in its state_dir */
+};
+
+/* Run h as a child of the caller that gets SIGTERM when the caller
+ * ends, and return once h->target is mounted (the caller is root in a
+ * user namespace, with a mount namespace of its own).  */
+int fuse_helper_mount_in_place (const struct fuse_helper *h, galley_error_t *err);
+
+/* Run h in the user and mount namespaces of the container init `init`
+ * (cloned, maps written, not yet going on), outside its pid namespace,
+ * and return once h->target is mounted there; its messages go to h->log
+ * in spec->state_dir.  */
+int fuse_helper_start (const struct run_spec *spec, pid_t init, const struct fuse_helper *h,
+                       struct fuse_daemon *d, galley_error_t *err);
+
 /* Mount the rootfs of spec at spec->mountpoint in the mount namespace of
  * the container init `init` (cloned, maps written, not yet going on),
  * and return once it is mounted; the daemon's messages go to

@@ -16,9 +16,9 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "image/error_text.h"
 #include "runtime/caps.h"
 #include "util/cleanup.h"
+#include "util/error_text.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/log.h"

@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "runtime/netconf.h"
-#include "runtime/portspec.h"
+#include "state/netconf.h"
+#include "state/portspec.h"
 #include "util/error.h"
 
 struct slirp_process

@@ -38,6 +38,9 @@ run_spec_clear (struct run_spec *s)
   free (s->work_dir);
   free (s->mountpoint);
   free (s->fuse_overlayfs);
+  free (s->squash_file);
+  free (s->squash_mount);
+  free (s->squashfuse);
   free (s->state_dir);
   cleanup_strvp (&s->argv);
   cleanup_strvp (&s->image_env);

@@ -9,14 +9,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ns/idmap.h"
 #include "runtime/caps.h"
 #include "runtime/cgroup.h"
 #include "runtime/devices.h"
 #include "runtime/envfile.h"
-#include "runtime/idmap.h"
 #include "runtime/network.h"
 #include "runtime/passwd.h"
-#include "runtime/ulimit.h"
+#include "state/ulimit.h"
 #include "util/error.h"
 
 enum rootfs_method
@@ -83,6 +83,10 @@ struct run_spec
   /* ROOTFS_METHOD_FUSE: the helper, found before the init forgets the
    * environment (runtime/enter.h); NULL: looked up when mounting.  */
   char *fuse_overlayfs;
+  /* A SquashFS image (runtime/rootfs_squash.h): the file, where
+   * squashfuse_ll mounts it (the one lower dir), and squashfuse_ll;
+   * NULL otherwise.  */
+  char *squash_file, *squash_mount, *squashfuse;
   char *state_dir; /* per-container volatile dir: hosts, resolv.conf, hostname */
 
   /* process */

@@ -4,8 +4,8 @@
  * (hosts, resolv.conf, the rootfs mount point) lives in
  * runroot/containers/<id>/.  Beside them, storage/containers holds
  * containers.lock (below) and "changes", the change
- * counter ps trusts its listing cache by.  Names are unique; lookups
- * accept a name, a full id or a unique id prefix.  */
+ * counter ps trusts its listing cache by.  Names, lookups and creation
+ * are container_list.h's: they need the listing.  */
 #ifndef GALLEY_STATE_CONTAINER_H
 #define GALLEY_STATE_CONTAINER_H
 
@@ -13,7 +13,7 @@
 
 #include <json-c/json.h>
 
-#include "runtime/idmap.h"
+#include "ns/idmap.h"
 #include "state/paths.h"
 #include "util/error.h"
 
@@ -22,8 +22,6 @@ bool container_id_valid (const char *s);
 
 /* A fresh random 64-hex id.  */
 int container_new_id (char out[65], galley_error_t *err);
-/* A podman-style "adjective_name" name not used by another container.  */
-int container_generate_name (const struct galley_paths *p, char **out, galley_error_t *err);
 
 /* storage/containers/containers.lock (exclusive, waiting; close the fd to
  * release): held across a name check and the creation or renaming it
@@ -31,23 +29,6 @@ int container_generate_name (const struct galley_paths *p, char **out, galley_er
  * the removal, so that no container is created on an image that goes.  */
 #define CONTAINERS_LOCK_FILE "containers.lock"
 int containers_lock (const struct galley_paths *p, galley_error_t *err);
-
-/* Create containers/<id>/ with upper/, work/ and its lock files, and write
- * container.json (config gets "Id", "Name", "Created" added); the caller
- * holds containers_lock.  *run_lock (unless NULL) gets the container's run
- * lock, taken before the record was visible (container_state.h).  Fails
- * when the name is taken: 'the container name "x" is already in use by
- * <id>'.  */
-int container_create (const struct galley_paths *p, const char *id, const char *name, json_object *config,
-                      int *run_lock, galley_error_t *err);
-
-/* 1 when a container is named name, 0 when none is, -1 on error.  */
-int container_name_lookup (const struct galley_paths *p, const char *name, galley_error_t *err);
-
-/* Load by name, id or unique id prefix.  ENOENT: 'no container with name or
- * ID "x" found'.  */
-int container_load (const struct galley_paths *p, const char *name_or_id, json_object **config,
-                    galley_error_t *err);
 
 /* storage/containers/<id> and runroot/containers/<id> (malloc'ed).  */
 char *container_dir (const struct galley_paths *p, const char *id);
@@ -65,18 +46,12 @@ void container_count_change (const struct galley_paths *p);
 int container_write_record (const struct galley_paths *p, const char *id, json_object *config,
                             galley_error_t *err);
 
-/* Record the last exit ("State": {"Status": "exited", "ExitCode": n, "FinishedAt"}).  */
-int container_record_exit (const struct galley_paths *p, const char *id, int exit_code, galley_error_t *err);
-
-/* Remove both directories of a container whose run lock the caller holds
- * (*run_lock: closed here, before its file is removed).  The record
- * vanishes from every lookup at once (its directory renamed), then the
- * rest goes.  The upper layer may hold files owned by subordinate ids:
- * removal runs inside the user namespace of map.  */
-int container_remove (const struct galley_paths *p, const struct idmap *map, const char *id, int *run_lock,
-                      galley_error_t *err);
-/* container_remove by a caller that holds the record lock as well
- * (*record_lock, closed here).  */
+/* Remove both directories of a container whose run lock and record lock
+ * the caller holds (*run_lock and *record_lock: closed here, before their
+ * files are removed).  The record vanishes from every lookup at once (its
+ * directory renamed), then the rest goes.  The upper layer may hold files
+ * owned by subordinate ids: removal runs inside the user namespace of map
+ * (container_remove, container_state.h, takes the record lock itself).  */
 int container_remove_locked (const struct galley_paths *p, const struct idmap *map, const char *id,
                              int *run_lock, int *record_lock, galley_error_t *err);
 

@@ -1,5 +1,8 @@
-/* Finding and listing containers with their reconciled state, for the
- * lifecycle commands (ps, inspect, stop, rm, ...).  Reads without locks.  */
+/* Finding, naming and listing containers: names are unique (creation and
+ * renaming check under storage/containers/containers.lock), lookups accept
+ * a name, a full id or a unique id prefix, and entries carry the
+ * reconciled state, for the lifecycle commands (ps, inspect, stop, rm,
+ * ...).  Lookups read without locks.  */
 #ifndef GALLEY_STATE_CONTAINER_LIST_H
 #define GALLEY_STATE_CONTAINER_LIST_H
 
@@ -20,6 +23,26 @@ struct container_entry
 };
 
 void container_entry_clear (struct container_entry *e);
+
+/* A podman-style "adjective_name" name not used by another container.  */
+int container_generate_name (const struct galley_paths *p, char **out, galley_error_t *err);
+
+/* Create containers/<id>/ with upper/, work/ and its lock files, and write
+ * container.json (config gets "Id", "Name", "Created" added); the caller
+ * holds containers_lock.  *run_lock (unless NULL) gets the container's run
+ * lock, taken before the record was visible (container_state.h).  Fails
+ * when the name is taken: 'the container name "x" is already in use by
+ * <id>'.  */
+int container_create (const struct galley_paths *p, const char *id, const char *name, json_object *config,
+                      int *run_lock, galley_error_t *err);
+
+/* 1 when a container is named name, 0 when none is, -1 on error.  */
+int container_name_lookup (const struct galley_paths *p, const char *name, galley_error_t *err);
+
+/* Load by name, id or unique id prefix.  ENOENT: 'no container with name or
+ * ID "x" found'.  */
+int container_load (const struct galley_paths *p, const char *name_or_id, json_object **config,
+                    galley_error_t *err);
 
 /* Look a container up by name, full id or unique id prefix.  ENOENT:
  * 'no container with name or ID "x" found: no such container'.  */

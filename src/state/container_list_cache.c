@@ -21,9 +21,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "runtime/portspec.h"
 #include "state/container.h"
 #include "state/network_members.h"
+#include "state/portspec.h"
 #include "util/change_counter.h"
 #include "util/cleanup.h"
 #include "util/fs.h"

@@ -606,6 +606,17 @@ container_state_host (const struct galley_paths *p, const char *id, char *buf, s
 }
 
 int
+container_remove (const struct galley_paths *p, const struct idmap *map, const char *id, int *run_lock,
+                  galley_error_t *err)
+{
+  int record_lock = container_lock (p, id, err);
+
+  if (record_lock < 0)
+    return -1;
+  return container_remove_locked (p, map, id, run_lock, &record_lock, err);
+}
+
+int
 container_state_pidfd (const struct container_state *st, galley_error_t *err)
 {
   int fd;

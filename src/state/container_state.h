@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "ns/idmap.h"
 #include "state/paths.h"
 #include "util/error.h"
 
@@ -115,6 +116,12 @@ int container_lock (const struct galley_paths *p, const char *id, galley_error_t
  * CONTAINER_LOCK_BUSY when another holds it, -1 on error (ENOENT when the
  * container was removed meanwhile).  */
 int container_run_lock_try (const struct galley_paths *p, const char *id, int *fd, galley_error_t *err);
+
+/* Remove both directories of a container whose run lock the caller holds
+ * (*run_lock: closed here, before its file is removed), taking its record
+ * lock: container_remove_locked (state/container.h).  */
+int container_remove (const struct galley_paths *p, const struct idmap *map, const char *id, int *run_lock,
+                      galley_error_t *err);
 
 /* The start time of pid (field 22 of /proc/PID/stat), 0 when it is gone.  */
 uint64_t proc_start_time (pid_t pid);

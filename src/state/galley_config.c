@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/ulimit.h"
+#include "state/ulimit.h"
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/log.h"

@@ -2,7 +2,8 @@
 libgalley_a_SOURCES += \
 	src/state/paths.c src/state/paths.h \
 	src/state/lock.c src/state/lock.h
-libgalley_a_SOURCES += src/state/container.c src/state/container.h
+libgalley_a_SOURCES += src/state/container.c src/state/container.h \
+	src/state/container_config.c src/state/container_config.h
 libgalley_a_SOURCES += src/state/galley_config.c src/state/galley_config.h
 libgalley_a_SOURCES += src/state/container_state.c src/state/container_state.h \
 	src/state/container_log.c src/state/container_log.h \
@@ -12,3 +13,5 @@ libgalley_a_SOURCES += src/state/container_state.c src/state/container_state.h \
 libgalley_a_SOURCES += src/state/volume.c src/state/volume.h src/state/volume_options.c src/state/volume_options.h
 libgalley_a_SOURCES += src/state/network.c src/state/network.h src/state/network_lease.c \
 	src/state/network_members.c src/state/network_members.h
+libgalley_a_SOURCES += src/state/netconf.c src/state/netconf.h src/state/portspec.c src/state/portspec.h \
+	src/state/ulimit.c src/state/ulimit.h

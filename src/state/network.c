@@ -11,13 +11,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "image/error_text.h"
-#include "runtime/netconf.h"
 #include "state/container.h"
 #include "state/container_state.h"
 #include "state/lock.h"
+#include "state/netconf.h"
 #include "state/network.h"
 #include "util/cleanup.h"
+#include "util/error_text.h"
 #include "util/fs.h"
 #include "util/json.h"
 

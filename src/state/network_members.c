@@ -6,28 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/netconf.h"
+#include "state/netconf.h"
 #include "state/network.h"
 #include "state/network_members.h"
 #include "util/cleanup.h"
 #include "util/json.h"
 
 #define EXTRA_KEY "ExtraNetworks"
-
-void
-network_members_free (struct network_member *m, size_t n)
-{
-  size_t i;
-
-  for (i = 0; m && i < n; i++)
-    {
-      free (m[i].name);
-      free (m[i].ip);
-      free (m[i].mac);
-      cleanup_strvp (&m[i].aliases);
-    }
-  free (m);
-}
 
 /* The primary network's name (allocated) when "Network" names one.  */
 static char *

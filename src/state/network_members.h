@@ -12,18 +12,9 @@
 
 #include <json-c/json.h>
 
+#include "state/container_config.h"
 #include "state/paths.h"
 #include "util/error.h"
-
-struct network_member
-{
-  char *name;     /* the network's */
-  char **aliases; /* strv, never NULL */
-  char *ip;       /* the address asked for (--ip), NULL: any */
-  char *mac;      /* the MAC address asked for (--mac-address), NULL: any */
-};
-
-void network_members_free (struct network_member *m, size_t n);
 
 /* The named networks of a record, the primary first (none when "Network"
  * is not a named network).  */

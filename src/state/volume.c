@@ -12,8 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "runtime/idmap.h"
-#include "runtime/userns.h"
+#include "ns/idmap.h"
+#include "ns/userns.h"
 #include "state/container.h"
 #include "state/lock.h"
 #include "state/volume.h"

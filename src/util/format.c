@@ -15,6 +15,7 @@
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/template-internal.h"
+#include "util/template.h"
 
 /* containers/common report.NewWriterDefault: tabwriter.NewWriter (w, 12, 2, 2, ' ', 0).  */
 #define TABLE_MIN_WIDTH 12
@@ -307,6 +308,35 @@ with_final_newline (const char *text)
   return r;
 }
 
+/* A template that is not a table, as podman takes it: \t and \n become tab
+ * and newline everywhere, inside actions too, and a newline ends the
+ * record.  Where that breaks the template ({{"\n"}}: a newline inside a
+ * quoted string), podman uses the template as written, so {{"\n"}} ends
+ * the record with one newline, not two.  */
+static int
+parse_record_template (const char *format, char **text, struct template **t, galley_error_t *err)
+{
+  _cleanup_free_ char *escaped = strdup (format);
+  _cleanup_error_ galley_error_t ignored = NULL;
+  size_t o = 0;
+
+  if (escaped == NULL)
+    abort ();
+  for (const char *p = format; *p; p++)
+    if (p[0] == '\\' && (p[1] == 't' || p[1] == 'n'))
+      escaped[o++] = *++p == 't' ? '\t' : '\n';
+    else
+      escaped[o++] = *p;
+  escaped[o] = '\0';
+  *text = with_final_newline (escaped);
+  if (template_parse_flags (*text, 0, t, &ignored) == 0)
+    return 0;
+  free (*text);
+  if ((*text = strdup (format)) == NULL)
+    abort ();
+  return template_parse_flags (*text, TEMPLATE_PARSE_VERBATIM, t, err);
+}
+
 enum stream_mode
 {
   STREAM_JSON,      /* collected, printed as one JSON array at the end */
@@ -377,8 +407,16 @@ format_stream_new (FILE *out, const char *format, const char *default_format, js
       return s;
     }
   s->mode = strncmp (format, "table ", 6) == 0 ? STREAM_TABLE : STREAM_TEMPLATE;
-  s->text = with_final_newline (s->mode == STREAM_TABLE ? format + 6 : format);
-  if (template_parse_flags (s->text, s->mode == STREAM_TABLE ? TEMPLATE_PARSE_TABLE : 0, &s->t, err) < 0)
+  if (s->mode == STREAM_TABLE)
+    {
+      s->text = with_final_newline (format + 6);
+      if (template_parse_flags (s->text, TEMPLATE_PARSE_TABLE, &s->t, err) < 0)
+        {
+          stream_free (s);
+          return NULL;
+        }
+    }
+  else if (parse_record_template (format, &s->text, &s->t, err) < 0)
     {
       stream_free (s);
       return NULL;

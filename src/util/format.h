@@ -16,30 +16,6 @@
 
 #include "util/error.h"
 
-struct template;
-
-/* Template engine (Go text/template subset):
- *   {{.A.B}}  {{.}}  {{json .X}}  {{range .L}}...{{else}}...{{end}}  {{with .X}}...{{end}}
- *   {{if .X}}...{{else if .Y}}...{{else}}...{{end}}  comments, {{- trimming -}}
- *   literals: "str" `raw` 12 1.5 true false nil; parenthesized pipelines
- *   functions: join LIST SEP, json X, lower S, upper S, title S, truncate S N,
- *     pad S PREFIX SUFFIX (podman's) or pad S WIDTH, split S SEP, printf FMT ARGS...,
- *     print, println, len, index, eq, ne, lt, le, gt, ge, and, or, not
- *   pipelines: {{.Names | join ","}}; escapes \t and \n in the text as podman does.
- * Missing fields print "<no value>" as Go does; values print as Go's %v.
- * Errors: "template: format:LINE:COL: what is wrong".
- */
-int template_parse (const char *text, struct template **out, galley_error_t *err);
-int template_render (const struct template *t, json_object *data, FILE *out, galley_error_t *err);
-void template_free (struct template *t);
-
-static inline void
-cleanup_templatep (struct template **t)
-{
-  template_free (*t);
-}
-#define _cleanup_template_ __attribute__ ((cleanup (cleanup_templatep)))
-
 /* A value as JSON and a newline, indented by `indent` spaces per level as
  * Go's json.MarshalIndent; 0 prints it compact on one line.  podman 4.3
  * differs per command: 4 for images and inspect (what format_print uses;

@@ -3,8 +3,10 @@
 #include "util/strv.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 size_t
 strv_len (char *const *v)
@@ -90,4 +92,43 @@ strv_split (const char *s, char sep)
       p = *end ? end + 1 : end;
     }
   return v;
+}
+
+/* The index of key in the map v, or -1.  */
+static ssize_t
+kv_find (char *const *v, const char *key)
+{
+  size_t i, len = strlen (key);
+
+  for (i = 0; v && v[i]; i++)
+    if (strncmp (v[i], key, len) == 0 && v[i][len] == '=')
+      return (ssize_t)i;
+  return -1;
+}
+
+const char *
+strv_kv_get (char *const *v, const char *key)
+{
+  ssize_t i = kv_find (v, key);
+
+  return i < 0 ? NULL : v[i] + strlen (key) + 1;
+}
+
+int
+strv_kv_set (char ***v, const char *key, const char *value)
+{
+  ssize_t i = kv_find (*v, key);
+  char *pair = NULL;
+
+  if (asprintf (&pair, "%s=%s", key, value) < 0)
+    return -1;
+  if (i < 0)
+    {
+      int ret = strv_append (v, pair);
+      free (pair);
+      return ret;
+    }
+  free ((*v)[i]);
+  (*v)[i] = pair;
+  return 0;
 }

@@ -25,4 +25,10 @@ char *strv_join (char *const *v, const char *sep);
  * memory.  */
 char **strv_split (const char *s, char sep);
 
+/* A vector of "KEY=value" used as a map (labels, annotations): the value
+ * of key (NULL when absent), and setting it (in place when key is there,
+ * else appended).  -1 (errno ENOMEM) when out of memory.  */
+const char *strv_kv_get (char *const *v, const char *key);
+int strv_kv_set (char ***v, const char *key, const char *value);
+
 #endif

@@ -1,6 +1,6 @@
 /* Evaluation of parsed templates (template-internal.h) against json-c
  * records: field lookup (exact, then case-insensitive), Go truthiness,
- * {{if}}/{{range}}/{{with}}, table header titles, and printing values the
+ * {{if}}/{{range}}/{{with}}, variables and their scopes, table header titles, and printing values the
  * way Go's fmt %v does so that output matches podman's.  The functions are
  * in template-funcs.c.  */
 #include "config.h"
@@ -14,14 +14,33 @@
 #include <strings.h>
 
 #include "util/cleanup.h"
-#include "util/format.h"
 #include "util/json.h"
 #include "util/template-internal.h"
+#include "util/template.h"
+
+struct tpl_variable
+{
+  const char *name; /* the parse tree's, with its '$' */
+  struct tpl_value value;
+};
 
 struct render_ctx
 {
   const struct template *t;
   galley_error_t *err;
+  /* Variables in scope, innermost last: a variable lives until the {{end}}
+   * of the if, with or range it was declared in, as in Go.  */
+  struct tpl_variable *vars;
+  size_t nvars, vars_size;
+};
+
+/* Results of rendering a list besides failure (-1): {{break}} and
+ * {{continue}} unwind to the innermost {{range}}.  */
+enum
+{
+  RENDER_OK = 0,
+  RENDER_BREAK = 1,
+  RENDER_CONTINUE = 2,
 };
 
 static int render_fail (struct render_ctx *ctx, size_t pos, const char *fmt, ...)
@@ -264,6 +283,37 @@ tpl_print_json (FILE *out, const struct tpl_value *v)
            out);
 }
 
+/* Variables.  */
+
+static void
+variable_push (struct render_ctx *ctx, const char *name, struct tpl_value value)
+{
+  if (ctx->nvars == ctx->vars_size)
+    {
+      ctx->vars_size = ctx->vars_size ? 2 * ctx->vars_size : 8;
+      ctx->vars = realloc (ctx->vars, ctx->vars_size * sizeof *ctx->vars);
+      if (ctx->vars == NULL)
+        abort ();
+    }
+  ctx->vars[ctx->nvars++] = (struct tpl_variable){ .name = name, .value = value };
+}
+
+static void
+variables_pop (struct render_ctx *ctx, size_t mark)
+{
+  while (ctx->nvars > mark)
+    tpl_value_release (&ctx->vars[--ctx->nvars].value);
+}
+
+static struct tpl_variable *
+variable_find (struct render_ctx *ctx, const char *name)
+{
+  for (size_t i = ctx->nvars; i-- > 0;)
+    if (strcmp (ctx->vars[i].name, name) == 0)
+      return &ctx->vars[i];
+  return NULL;
+}
+
 /* Evaluation.  */
 
 static int eval_pipeline (struct render_ctx *ctx, const struct tpl_pipeline *pipe,
@@ -320,6 +370,14 @@ eval_arg (struct render_ctx *ctx, const struct tpl_arg *a, const struct tpl_valu
     case TPL_ARG_NIL:
       *out = tpl_value_take (NULL);
       return 0;
+    case TPL_ARG_VARIABLE:
+      {
+        struct tpl_variable *var = variable_find (ctx, a->str);
+        if (var == NULL)
+          return render_fail (ctx, a->pos, "undefined variable: %s", a->str);
+        return eval_fields (
+            ctx, a, var->value.missing ? tpl_value_missing () : tpl_value_borrow (var->value.obj), out);
+      }
     case TPL_ARG_PIPELINE:
       {
         struct tpl_value v = tpl_value_missing ();
@@ -338,6 +396,41 @@ eval_arg (struct render_ctx *ctx, const struct tpl_arg *a, const struct tpl_valu
     }
 }
 
+static struct tpl_value
+value_copy (const struct tpl_value *v)
+{
+  return v->missing ? tpl_value_missing () : tpl_value_borrow (v->obj);
+}
+
+/* and, or: the first argument whose truth decides, else the last one (the
+ * piped value last); later arguments are not evaluated.  */
+static int
+eval_short_circuit (struct render_ctx *ctx, const struct tpl_command *cmd, const struct tpl_value *dot,
+                    struct tpl_value *piped, struct tpl_value *out)
+{
+  bool stop_on = cmd->args[0].fn->evaluation == TPL_EVAL_UNTIL_TRUE;
+  _cleanup_tpl_value_ struct tpl_value v = tpl_value_missing ();
+
+  for (size_t i = 1; i < cmd->nargs; i++)
+    {
+      tpl_value_release (&v);
+      v = tpl_value_missing ();
+      if (eval_arg (ctx, &cmd->args[i], dot, &v) < 0)
+        return -1;
+      if (tpl_truthy (&v) == stop_on)
+        break;
+    }
+  if (piped && tpl_truthy (&v) != stop_on)
+    {
+      tpl_value_release (&v);
+      v = *piped;
+      *piped = tpl_value_missing ();
+    }
+  *out = v;
+  v = tpl_value_missing ();
+  return 0;
+}
+
 static int
 eval_command (struct render_ctx *ctx, const struct tpl_command *cmd, const struct tpl_value *dot,
               struct tpl_value *piped, struct tpl_value *out)
@@ -351,6 +444,8 @@ eval_command (struct render_ctx *ctx, const struct tpl_command *cmd, const struc
   if (cmd->args[0].kind != TPL_ARG_FUNCTION)
     return eval_arg (ctx, &cmd->args[0], dot, out);
   fn = cmd->args[0].fn;
+  if (fn->evaluation != TPL_EVAL_ALL)
+    return eval_short_circuit (ctx, cmd, dot, piped, out);
   args = calloc (cmd->nargs + 1, sizeof *args);
   if (args == NULL)
     abort ();
@@ -392,6 +487,19 @@ eval_pipeline (struct render_ctx *ctx, const struct tpl_pipeline *pipe, const st
       tpl_value_release (&prev);
       prev = result;
     }
+  for (size_t i = 0; i < pipe->ndecl; i++)
+    {
+      struct tpl_variable *var;
+      if (! pipe->assign)
+        {
+          variable_push (ctx, pipe->decl[i], value_copy (&prev));
+          continue;
+        }
+      if ((var = variable_find (ctx, pipe->decl[i])) == NULL)
+        return render_fail (ctx, pipe->pos, "undefined variable: %s", pipe->decl[i]);
+      tpl_value_release (&var->value);
+      var->value = value_copy (&prev);
+    }
   *out = prev;
   prev = tpl_value_missing ();
   return 0;
@@ -400,15 +508,42 @@ eval_pipeline (struct render_ctx *ctx, const struct tpl_pipeline *pipe, const st
 static int render_list (struct render_ctx *ctx, const struct tpl_list *list, const struct tpl_value *dot,
                         FILE *out);
 
+/* One pass of a range's body: its variables set ($e, or $i and $e),
+ * what the body declares dropped after it.  */
+static int
+render_iteration (struct render_ctx *ctx, const struct tpl_node *n, json_object *key, json_object *elem,
+                  FILE *out)
+{
+  const struct tpl_pipeline *pipe = n->pipe;
+  struct tpl_value dot = { .obj = elem };
+  size_t mark = ctx->nvars;
+  int ret;
+
+  for (size_t i = 0; i < pipe->ndecl; i++)
+    {
+      struct tpl_variable *var = variable_find (ctx, pipe->decl[i]);
+      if (var == NULL)
+        return render_fail (ctx, pipe->pos, "undefined variable: %s", pipe->decl[i]);
+      tpl_value_release (&var->value);
+      var->value = tpl_value_borrow (pipe->ndecl == 2 && i == 0 ? key : elem);
+    }
+  ret = render_list (ctx, &n->body, &dot, out);
+  variables_pop (ctx, mark);
+  return ret;
+}
+
 static int
 render_range (struct render_ctx *ctx, const struct tpl_node *n, const struct tpl_value *v, FILE *out)
 {
+  int ret = RENDER_OK;
+
   if (tpl_is_type (v, json_type_array) && json_object_array_length (v->obj) > 0)
     {
-      for (size_t i = 0; i < json_object_array_length (v->obj); i++)
+      for (size_t i = 0; i < json_object_array_length (v->obj) && ret != RENDER_BREAK; i++)
         {
-          struct tpl_value elem = { .obj = json_object_array_get_idx (v->obj, i) };
-          if (render_list (ctx, &n->body, &elem, out) < 0)
+          _cleanup_json_ json_object *index = json_object_new_int64 ((int64_t)i);
+          ret = render_iteration (ctx, n, index, json_object_array_get_idx (v->obj, i), out);
+          if (ret < 0)
             return -1;
         }
       return 0;
@@ -425,17 +560,19 @@ render_range (struct render_ctx *ctx, const struct tpl_node *n, const struct tpl
         keys[i++] = key;
       }
       qsort (keys, count, sizeof *keys, compare_keys);
-      for (i = 0; i < count; i++)
+      for (i = 0; i < count && ret != RENDER_BREAK; i++)
         {
-          struct tpl_value elem = { 0 };
-          json_object_object_get_ex (v->obj, keys[i], &elem.obj);
-          if (render_list (ctx, &n->body, &elem, out) < 0)
+          _cleanup_json_ json_object *name = json_object_new_string (keys[i]);
+          json_object *elem = NULL;
+          json_object_object_get_ex (v->obj, keys[i], &elem);
+          ret = render_iteration (ctx, n, name, elem, out);
+          if (ret < 0)
             return -1;
         }
       return 0;
     }
   if (! tpl_truthy (v) || tpl_is_type (v, json_type_array) || tpl_is_type (v, json_type_object))
-    return render_list (ctx, &n->else_body, v, out);
+    return render_list (ctx, &n->else_body, v, out) < 0 ? -1 : RENDER_OK;
   return render_fail (ctx, n->pos, "range can't iterate over %s", tpl_type_name (v));
 }
 
@@ -443,38 +580,58 @@ static int
 render_node (struct render_ctx *ctx, const struct tpl_node *n, const struct tpl_value *dot, FILE *out)
 {
   _cleanup_tpl_value_ struct tpl_value v = tpl_value_missing ();
+  size_t mark = ctx->nvars;
+  int ret;
 
-  if (n->kind == TPL_NODE_TEXT)
+  switch (n->kind)
     {
+    case TPL_NODE_TEXT:
       fwrite (n->text, 1, n->text_len, out);
-      return 0;
+      return RENDER_OK;
+    case TPL_NODE_BREAK:
+      return RENDER_BREAK;
+    case TPL_NODE_CONTINUE:
+      return RENDER_CONTINUE;
+    default:
+      break;
     }
   if (eval_pipeline (ctx, n->pipe, dot, &v) < 0)
     return -1;
   switch (n->kind)
     {
     case TPL_NODE_ACTION:
-      tpl_print_value (out, &v);
-      return 0;
+      /* {{$x := ...}} prints nothing; its variable outlives the action.  */
+      if (n->pipe->ndecl == 0)
+        tpl_print_value (out, &v);
+      return RENDER_OK;
     case TPL_NODE_IF:
-      return render_list (ctx, tpl_truthy (&v) ? &n->body : &n->else_body, dot, out);
+      ret = render_list (ctx, tpl_truthy (&v) ? &n->body : &n->else_body, dot, out);
+      break;
     case TPL_NODE_WITH:
-      return tpl_truthy (&v) ? render_list (ctx, &n->body, &v, out)
-                             : render_list (ctx, &n->else_body, dot, out);
+      ret =
+          tpl_truthy (&v) ? render_list (ctx, &n->body, &v, out) : render_list (ctx, &n->else_body, dot, out);
+      break;
     case TPL_NODE_RANGE:
-      return render_range (ctx, n, &v, out);
+      ret = render_range (ctx, n, &v, out);
+      break;
     default:
-      return 0;
+      ret = RENDER_OK;
+      break;
     }
+  variables_pop (ctx, mark);
+  return ret;
 }
 
 static int
 render_list (struct render_ctx *ctx, const struct tpl_list *list, const struct tpl_value *dot, FILE *out)
 {
   for (size_t i = 0; i < list->n; i++)
-    if (render_node (ctx, list->nodes[i], dot, out) < 0)
-      return -1;
-  return 0;
+    {
+      int ret = render_node (ctx, list->nodes[i], dot, out);
+      if (ret != RENDER_OK)
+        return ret;
+    }
+  return RENDER_OK;
 }
 
 int
@@ -482,8 +639,13 @@ template_render (const struct template *t, json_object *data, FILE *out, galley_
 {
   struct render_ctx ctx = { .t = t, .err = err };
   struct tpl_value dot = { .obj = data };
+  int ret;
 
-  return render_list (&ctx, &t->root, &dot, out);
+  variable_push (&ctx, "$", tpl_value_borrow (data));
+  ret = render_list (&ctx, &t->root, &dot, out);
+  variables_pop (&ctx, 0);
+  free (ctx.vars);
+  return ret < 0 ? -1 : 0;
 }
 
 /* Table headers.  */
@@ -559,14 +721,46 @@ print_header_title (FILE *out, const struct tpl_arg *field, json_object *headers
   print_field_title (out, field->fields[field->nfields - 1]);
 }
 
+/* What an action shows in the header row: the title of the first field it
+ * reads, else what it prints when evaluated without a record ({{"LITERAL"}},
+ * or a function of a variable that holds a title); nothing when that fails.  */
+static char *
+header_text (struct render_ctx *ctx, const struct tpl_pipeline *pipe, json_object *headers)
+{
+  const struct tpl_arg *field = first_field (pipe);
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream (&text, &len);
+
+  if (f == NULL)
+    abort ();
+  if (field != NULL)
+    print_header_title (f, field, headers);
+  else
+    {
+      _cleanup_tpl_value_ struct tpl_value v = tpl_value_missing ();
+      _cleanup_error_ galley_error_t ignored = NULL;
+      galley_error_t *err = ctx->err;
+      struct tpl_value nothing = tpl_value_missing ();
+      size_t mark = ctx->nvars;
+
+      ctx->err = &ignored;
+      if (eval_pipeline (ctx, pipe, &nothing, &v) == 0)
+        tpl_print_value (f, &v);
+      variables_pop (ctx, mark);
+      ctx->err = err;
+    }
+  fclose (f);
+  return text;
+}
+
 static int
 render_header_list (struct render_ctx *ctx, const struct tpl_list *list, json_object *headers, FILE *out)
 {
   for (size_t i = 0; i < list->n; i++)
     {
       const struct tpl_node *n = list->nodes[i];
-      const struct tpl_arg *field;
-      struct tpl_value nothing = tpl_value_missing ();
+      _cleanup_free_ char *text = NULL;
 
       switch (n->kind)
         {
@@ -574,23 +768,34 @@ render_header_list (struct render_ctx *ctx, const struct tpl_list *list, json_ob
           fwrite (n->text, 1, n->text_len, out);
           break;
         case TPL_NODE_ACTION:
-        case TPL_NODE_RANGE:
-          field = first_field (n->pipe);
-          if (field != NULL)
-            print_header_title (out, field, headers);
-          else if (n->kind == TPL_NODE_ACTION)
+          text = header_text (ctx, n->pipe, headers);
+          /* {{$x := .Names}}: $x holds the title for the actions that use it.  */
+          for (size_t d = 0; d < n->pipe->ndecl; d++)
             {
-              /* {{"LITERAL"}}: the text it prints is its own header.  */
-              _cleanup_tpl_value_ struct tpl_value v = tpl_value_missing ();
-              if (eval_pipeline (ctx, n->pipe, &nothing, &v) < 0)
-                return -1;
-              tpl_print_value (out, &v);
+              struct tpl_variable *var = n->pipe->assign ? variable_find (ctx, n->pipe->decl[d]) : NULL;
+              struct tpl_value title = tpl_value_take (json_object_new_string (text));
+              if (var == NULL)
+                variable_push (ctx, n->pipe->decl[d], title);
+              else
+                {
+                  tpl_value_release (&var->value);
+                  var->value = title;
+                }
             }
+          if (n->pipe->ndecl == 0)
+            fputs (text, out);
+          break;
+        case TPL_NODE_RANGE:
+          if (first_field (n->pipe) != NULL)
+            print_header_title (out, first_field (n->pipe), headers);
           break;
         case TPL_NODE_IF:
         case TPL_NODE_WITH:
           if (render_header_list (ctx, n->body.n ? &n->body : &n->else_body, headers, out) < 0)
             return -1;
+          break;
+        case TPL_NODE_BREAK:
+        case TPL_NODE_CONTINUE:
           break;
         }
     }
@@ -601,6 +806,11 @@ int
 template_render_header (const struct template *t, json_object *headers, FILE *out, galley_error_t *err)
 {
   struct render_ctx ctx = { .t = t, .err = err };
+  int ret;
 
-  return render_header_list (&ctx, &t->root, headers, out);
+  variable_push (&ctx, "$", tpl_value_missing ());
+  ret = render_header_list (&ctx, &t->root, headers, out);
+  variables_pop (&ctx, 0);
+  free (ctx.vars);
+  return ret;
 }

@@ -1,7 +1,8 @@
-/* The functions templates may call (join, json, lower, upper, title,
- * truncate, pad, printf, and Go's builtins len, index, eq, and, ...), with
- * Go's semantics where podman users rely on them and lenient operand order
- * where podman's documentation uses both orders.  */
+/* The functions templates may call: podman's (join, json, lower, pad,
+ * split, title, truncate, upper) and Go's builtins (and, call, html, index,
+ * js, len, not, or, print, printf, println, slice, urlquery, eq, ne, lt,
+ * le, gt, ge), with Go's semantics where podman users rely on them and
+ * lenient operand order where podman's documentation uses both orders.  */
 #include "config.h"
 
 #include <ctype.h>
@@ -14,6 +15,7 @@
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/template-internal.h"
+#include "util/utf8.h"
 
 static bool
 is_number (const struct tpl_value *v)
@@ -298,6 +300,17 @@ fn_index (struct tpl_value *args, size_t nargs, struct tpl_value *out, char **ms
             return fn_fail (msg, "index out of range: %" PRId64, idx);
           cur.obj = json_object_array_get_idx (cur.obj, (size_t)idx);
         }
+      else if (tpl_is_type (&cur, json_type_string) && i + 1 == nargs)
+        {
+          /* A string's element is a byte (Go's uint8), which prints as a number.  */
+          if (! get_int (&args[i], &idx))
+            return fn_fail (msg, "cannot index slice/array with type %s", tpl_type_name (&args[i]));
+          if (idx < 0 || idx >= json_object_get_string_len (cur.obj))
+            return fn_fail (msg, "index out of range: %" PRId64, idx);
+          *out =
+              tpl_value_take (json_object_new_int64 ((unsigned char)json_object_get_string (cur.obj)[idx]));
+          return 0;
+        }
       else if (tpl_is_type (&cur, json_type_object))
         {
           _cleanup_free_ char *key = value_string (&args[i]);
@@ -314,6 +327,63 @@ fn_index (struct tpl_value *args, size_t nargs, struct tpl_value *out, char **ms
     }
   *out = cur.missing ? tpl_value_missing () : tpl_value_borrow (cur.obj);
   return 0;
+}
+
+/* slice X [I [J [K]]]: X[I:J:K] of a list, X[I:J] of a string (in bytes).  */
+static int
+fn_slice (struct tpl_value *args, size_t nargs, struct tpl_value *out, char **msg)
+{
+  struct tpl_value *item = &args[0];
+  int64_t idx[3] = { 0, 0, 0 }, len, cap;
+  bool is_string = tpl_is_type (item, json_type_string);
+
+  if (item->missing || item->obj == NULL)
+    return fn_fail (msg, "slice of untyped nil");
+  if (nargs > 4)
+    return fn_fail (msg, "too many slice indexes: %zu", nargs - 1);
+  if (is_string)
+    {
+      if (nargs == 4)
+        return fn_fail (msg, "cannot 3-index slice a string");
+      len = json_object_get_string_len (item->obj);
+    }
+  else if (tpl_is_type (item, json_type_array))
+    len = (int64_t)json_object_array_length (item->obj);
+  else
+    return fn_fail (msg, "can't slice item of type %s", tpl_type_name (item));
+  cap = len;
+  idx[1] = len;
+  for (size_t i = 1; i < nargs; i++)
+    {
+      if (args[i].missing || args[i].obj == NULL)
+        return fn_fail (msg, "cannot index slice/array with nil");
+      if (! get_int (&args[i], &idx[i - 1]))
+        return fn_fail (msg, "cannot index slice/array with type %s", tpl_type_name (&args[i]));
+      if (idx[i - 1] < 0 || idx[i - 1] > cap)
+        return fn_fail (msg, "index out of range: %" PRId64, idx[i - 1]);
+    }
+  if (idx[0] > idx[1])
+    return fn_fail (msg, "invalid slice index: %" PRId64 " > %" PRId64, idx[0], idx[1]);
+  if (nargs == 4 && idx[1] > idx[2])
+    return fn_fail (msg, "invalid slice index: %" PRId64 " > %" PRId64, idx[1], idx[2]);
+  if (is_string)
+    {
+      *out = string_value (json_object_get_string (item->obj) + idx[0], (size_t)(idx[1] - idx[0]));
+      return 0;
+    }
+  *out = tpl_value_take (json_object_new_array_ext ((int)(idx[1] - idx[0])));
+  for (int64_t i = idx[0]; i < idx[1]; i++)
+    json_object_array_add (out->obj, json_object_get (json_object_array_get_idx (item->obj, (size_t)i)));
+  return 0;
+}
+
+/* call F ARGS...: no value of a record is a function.  */
+static int
+fn_call (struct tpl_value *args, size_t nargs, struct tpl_value *out, char **msg)
+{
+  if (args[0].missing || args[0].obj == NULL)
+    return fn_fail (msg, "call of nil");
+  return fn_fail (msg, "non-function of type %s", tpl_type_name (&args[0]));
 }
 
 /* -1, 0, 1; or 2 when the values are not comparable.  */
@@ -409,37 +479,13 @@ fn_not (struct tpl_value *args, size_t nargs, struct tpl_value *out, char **msg)
   return 0;
 }
 
-/* and: the first false argument or the last; or: the first true one or the last.  */
-static int
-pick_by_truth (struct tpl_value *args, size_t nargs, struct tpl_value *out, bool stop_on)
-{
-  size_t i = 0;
-
-  while (i + 1 < nargs && tpl_truthy (&args[i]) != stop_on)
-    i++;
-  *out = args[i].missing ? tpl_value_missing () : tpl_value_borrow (args[i].obj);
-  return 0;
-}
-
-static int
-fn_and (struct tpl_value *args, size_t nargs, struct tpl_value *out, char **msg)
-{
-  return pick_by_truth (args, nargs, out, false);
-}
-
-static int
-fn_or (struct tpl_value *args, size_t nargs, struct tpl_value *out, char **msg)
-{
-  return pick_by_truth (args, nargs, out, true);
-}
-
-/* fmt.Sprint / Sprintln: Sprint puts spaces between operands when neither is a string.  */
-static int
-sprint (struct tpl_value *args, size_t nargs, struct tpl_value *out, bool ln)
+/* fmt.Sprint / Sprintln as a new string of *len bytes: Sprint puts spaces
+ * between operands when neither is a string.  */
+static char *
+sprint_string (struct tpl_value *args, size_t nargs, bool ln, size_t *len)
 {
   char *s = NULL;
-  size_t n = 0;
-  FILE *f = open_memstream (&s, &n);
+  FILE *f = open_memstream (&s, len);
 
   if (f == NULL)
     abort ();
@@ -455,9 +501,135 @@ sprint (struct tpl_value *args, size_t nargs, struct tpl_value *out, bool ln)
   if (ln)
     fputc ('\n', f);
   fclose (f);
+  return s;
+}
+
+static int
+sprint (struct tpl_value *args, size_t nargs, struct tpl_value *out, bool ln)
+{
+  size_t n;
+  _cleanup_free_ char *s = sprint_string (args, nargs, ln, &n);
+
   *out = string_value (s, n);
-  free (s);
   return 0;
+}
+
+/* html, js, urlquery: Go's escapers over the arguments printed as print does.  */
+
+typedef void (*escaper) (FILE *f, const char *s, size_t n);
+
+static int
+escape_printed (struct tpl_value *args, size_t nargs, struct tpl_value *out, escaper escape)
+{
+  size_t n, rn = 0;
+  _cleanup_free_ char *s = sprint_string (args, nargs, false, &n);
+  char *r = NULL;
+  FILE *f = open_memstream (&r, &rn);
+
+  if (f == NULL)
+    abort ();
+  escape (f, s, n);
+  fclose (f);
+  *out = string_value (r, rn);
+  free (r);
+  return 0;
+}
+
+static void
+html_escape (FILE *f, const char *s, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    switch (s[i])
+      {
+      case '"':
+        fputs ("&#34;", f);
+        break;
+      case '\'':
+        fputs ("&#39;", f);
+        break;
+      case '&':
+        fputs ("&amp;", f);
+        break;
+      case '<':
+        fputs ("&lt;", f);
+        break;
+      case '>':
+        fputs ("&gt;", f);
+        break;
+      case '\0':
+        fputs ("\xef\xbf\xbd", f); /* U+FFFD */
+        break;
+      default:
+        fputc (s[i], f);
+      }
+}
+
+/* Go's unicode.IsPrint for a code point past ASCII, short of its tables:
+ * the controls, spaces and format characters people meet.  */
+static bool
+rune_is_print (uint32_t cp)
+{
+  return ! (cp < 0xa1 || cp == 0xad || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200f)
+            || (cp >= 0x2028 && cp <= 0x202f) || (cp >= 0x205f && cp <= 0x206f) || cp == 0x3000
+            || cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb));
+}
+
+static void
+js_escape (FILE *f, const char *s, size_t n)
+{
+  const unsigned char *u = (const unsigned char *)s;
+  size_t len;
+
+  for (size_t i = 0; i < n; i += len)
+    {
+      uint32_t cp;
+      len = 1;
+      if (u[i] == '\\' || u[i] == '\'' || u[i] == '"')
+        fprintf (f, "\\%c", u[i]);
+      else if (u[i] == '<' || u[i] == '>' || u[i] == '&' || u[i] == '=' || u[i] < 0x20)
+        fprintf (f, "\\u%04X", u[i]);
+      else if (u[i] < 0x80)
+        fputc (u[i], f);
+      else if (! rune_is_print (cp = utf8_decode (s + i, n - i, &len)))
+        fprintf (f, "\\u%04X", cp);
+      else
+        fwrite (u + i, 1, len, f);
+    }
+}
+
+/* Go's url.QueryEscape.  */
+static void
+query_escape (FILE *f, const char *s, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      unsigned char c = (unsigned char)s[i];
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
+          || c == '.' || c == '~')
+        fputc (c, f);
+      else if (c == ' ')
+        fputc ('+', f);
+      else
+        fprintf (f, "%%%02X", c);
+    }
+}
+
+static int
+fn_html (struct tpl_value *args, size_t nargs, struct tpl_value *out, char **msg)
+{
+  return escape_printed (args, nargs, out, html_escape);
+}
+
+static int
+fn_js (struct tpl_value *args, size_t nargs, struct tpl_value *out, char **msg)
+{
+  return escape_printed (args, nargs, out, js_escape);
+}
+
+static int
+fn_urlquery (struct tpl_value *args, size_t nargs, struct tpl_value *out, char **msg)
+{
+  return escape_printed (args, nargs, out, query_escape);
 }
 
 static int
@@ -516,6 +688,14 @@ printf_one (FILE *f, char *spec, size_t speclen, char verb, const struct tpl_val
           char full[48];
           snprintf (full, sizeof full, "%s%s", spec, verb == 'x' ? PRIx64 : verb == 'X' ? PRIX64 : PRIo64);
           fprintf (f, full, i);
+          return;
+        }
+      break;
+    case 'c':
+      if (get_int (v, &i) && i >= 0 && i <= 0x10ffff)
+        {
+          char rune[4];
+          fwrite (rune, 1, utf8_encode ((uint32_t)i, rune), f);
           return;
         }
       break;
@@ -617,15 +797,35 @@ fn_printf (struct tpl_value *args, size_t nargs, struct tpl_value *out, char **m
   return 0;
 }
 
+/* and and or have no impl: eval_command evaluates them itself, lazily.  */
 static const struct tpl_function functions[] = {
-  { "and", 1, -1, fn_and },     { "eq", 2, -1, fn_eq },         { "ge", 2, 2, fn_ge },
-  { "gt", 2, 2, fn_gt },        { "index", 1, -1, fn_index },   { "join", 2, 2, fn_join },
-  { "json", 1, 1, fn_json },    { "le", 2, 2, fn_le },          { "len", 1, 1, fn_len },
-  { "lower", 1, 1, fn_lower },  { "lt", 2, 2, fn_lt },          { "ne", 2, 2, fn_ne },
-  { "not", 1, 1, fn_not },      { "or", 1, -1, fn_or },         { "pad", 2, 3, fn_pad },
-  { "print", 0, -1, fn_print }, { "printf", 1, -1, fn_printf }, { "println", 0, -1, fn_println },
-  { "split", 2, 2, fn_split },  { "title", 1, 1, fn_title },    { "truncate", 2, 2, fn_truncate },
+  { "and", 1, -1, NULL, TPL_EVAL_UNTIL_FALSE },
+  { "call", 1, -1, fn_call },
+  { "eq", 2, -1, fn_eq },
+  { "ge", 2, 2, fn_ge },
+  { "gt", 2, 2, fn_gt },
+  { "html", 0, -1, fn_html },
+  { "index", 1, -1, fn_index },
+  { "join", 2, 2, fn_join },
+  { "js", 0, -1, fn_js },
+  { "json", 1, 1, fn_json },
+  { "le", 2, 2, fn_le },
+  { "len", 1, 1, fn_len },
+  { "lower", 1, 1, fn_lower },
+  { "lt", 2, 2, fn_lt },
+  { "ne", 2, 2, fn_ne },
+  { "not", 1, 1, fn_not },
+  { "or", 1, -1, NULL, TPL_EVAL_UNTIL_TRUE },
+  { "pad", 2, 3, fn_pad },
+  { "print", 0, -1, fn_print },
+  { "printf", 1, -1, fn_printf },
+  { "println", 0, -1, fn_println },
+  { "slice", 1, -1, fn_slice },
+  { "split", 2, 2, fn_split },
+  { "title", 1, 1, fn_title },
+  { "truncate", 2, 2, fn_truncate },
   { "upper", 1, 1, fn_upper },
+  { "urlquery", 0, -1, fn_urlquery },
 };
 
 const struct tpl_function *

@@ -28,6 +28,7 @@ enum tpl_arg_kind
   TPL_ARG_NIL,
   TPL_ARG_FUNCTION, /* only as the first word of a command */
   TPL_ARG_PIPELINE, /* ( ... ), optionally followed by .Field chains */
+  TPL_ARG_VARIABLE, /* $x.A.B: str is the name with its '$' ("$" alone is the data) */
 };
 
 struct tpl_arg
@@ -57,6 +58,10 @@ struct tpl_pipeline
   struct tpl_command *cmds;
   size_t ncmds;
   size_t pos;
+  /* {{$x := ...}} declares, {{$x = ...}} (assign) sets; {{range $i, $e := ...}} has two.  */
+  char *decl[2];
+  size_t ndecl;
+  bool assign;
 };
 
 enum tpl_node_kind
@@ -66,6 +71,8 @@ enum tpl_node_kind
   TPL_NODE_IF,
   TPL_NODE_RANGE,
   TPL_NODE_WITH,
+  TPL_NODE_BREAK,    /* {{break}}, only inside {{range}} */
+  TPL_NODE_CONTINUE, /* {{continue}}, only inside {{range}} */
 };
 
 struct tpl_node;
@@ -144,12 +151,22 @@ const char *tpl_type_name (const struct tpl_value *v);
 typedef int (*tpl_function_impl) (struct tpl_value *args, size_t nargs, struct tpl_value *out,
                                   char **error_msg);
 
+/* and and or evaluate their arguments only as far as they need (Go 1.18's
+ * short circuit): and stops at the first false one, or at the first true.  */
+enum tpl_evaluation
+{
+  TPL_EVAL_ALL = 0,
+  TPL_EVAL_UNTIL_FALSE,
+  TPL_EVAL_UNTIL_TRUE,
+};
+
 struct tpl_function
 {
   const char *name;
   int min_args;
   int max_args; /* -1: variadic */
   tpl_function_impl impl;
+  enum tpl_evaluation evaluation;
 };
 
 /* Parse flags.  */
@@ -157,6 +174,8 @@ enum
 {
   /* podman's "table" formats: blanks in the literal text separate columns.  */
   TEMPLATE_PARSE_TABLE = 1 << 0,
+  /* The text as written: \t and \n in it stay two characters.  */
+  TEMPLATE_PARSE_VERBATIM = 1 << 1,
 };
 
 int template_parse_flags (const char *text, unsigned flags, struct template **out, galley_error_t *err);

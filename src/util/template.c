@@ -1,11 +1,13 @@
-/* Parser of the Go text/template subset of util/format.h: text, actions
- * with pipelines, {{if}}/{{else if}}/{{else}}, {{range}}, {{with}},
- * comments and {{- -}} trimming.  It builds the tree of
+/* Parser of the Go text/template subset of util/template.h: text, actions
+ * with pipelines, {{if}}/{{else if}}/{{else}}, {{range}} with {{break}} and
+ * {{continue}}, {{with}}, variables ($, {{$x := ...}}, {{$x = ...}},
+ * {{range $i, $e := ...}}), comments and {{- -}} trimming.  It builds the tree of
  * template-internal.h; template-exec.c evaluates it.
  *
  * podman turns the two-character sequences \t and \n of a --format into tab
  * and newline before parsing; so do we, in the literal text.  */
 #include "config.h"
+#include "util/template.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -14,8 +16,8 @@
 #include <string.h>
 
 #include "util/cleanup.h"
-#include "util/format.h"
 #include "util/template-internal.h"
+#include "util/utf8.h"
 
 #define TPL_MAX_DEPTH 100
 
@@ -31,6 +33,8 @@ enum token_type
   TOK_RAW_STRING,
   TOK_NUMBER,
   TOK_IDENT,
+  TOK_VARIABLE, /* $ or $name */
+  TOK_CHAR,     /* 'x', a rune constant */
 };
 
 struct token
@@ -50,6 +54,9 @@ struct parser
   struct token peek;
   size_t action_start; /* the "{{" of the action being lexed */
   int depth;
+  int range_depth; /* {{range}} blocks around the current action */
+  char **vars;     /* variables in scope, "$" first, innermost last */
+  size_t nvars;
   struct template *t;
   galley_error_t *err;
 };
@@ -166,6 +173,8 @@ pipeline_free (struct tpl_pipeline *p)
       free (p->cmds[i].args);
     }
   free (p->cmds);
+  for (size_t i = 0; i < p->ndecl; i++)
+    free (p->decl[i]);
   free (p);
 }
 
@@ -243,15 +252,17 @@ lex_quoted (struct parser *ps, struct token *tok)
     {
       if (ps->src[i] == quote)
         break;
-      if (quote == '"' && ps->src[i] == '\\' && i + 1 < ps->len)
+      if (quote != '`' && ps->src[i] == '\\' && i + 1 < ps->len)
         i++;
-      else if (quote == '"' && ps->src[i] == '\n')
+      else if (quote != '`' && ps->src[i] == '\n')
         i = ps->len;
     }
   if (i >= ps->len)
     return parse_fail (ps, ps->pos,
-                       quote == '"' ? "unterminated quoted string" : "unterminated raw quoted string");
-  tok->type = quote == '"' ? TOK_STRING : TOK_RAW_STRING;
+                       quote == '"'   ? "unterminated quoted string"
+                       : quote == '`' ? "unterminated raw quoted string"
+                                      : "unterminated character constant");
+  tok->type = quote == '"' ? TOK_STRING : quote == '`' ? TOK_RAW_STRING : TOK_CHAR;
   tok->start = ps->pos;
   tok->len = i + 1 - ps->pos;
   ps->pos = i + 1;
@@ -306,6 +317,7 @@ next_token (struct parser *ps, struct token *tok)
       return 0;
     case '"':
     case '`':
+    case '\'':
       return lex_quoted (ps, tok);
     case '.':
       if (ps->pos + 1 < ps->len && is_ident_char (s[ps->pos + 1])
@@ -329,7 +341,15 @@ next_token (struct parser *ps, struct token *tok)
       ps->pos++;
       return 0;
     case '$':
-      return parse_fail (ps, ps->pos, "variables are not supported");
+      {
+        size_t i = ps->pos + 1;
+        while (i < ps->len && is_ident_char (s[i]))
+          i++;
+        tok->type = TOK_VARIABLE;
+        tok->len = i - ps->pos;
+        ps->pos = i;
+        return 0;
+      }
     default:
       break;
     }
@@ -467,16 +487,8 @@ unquote (struct parser *ps, const struct token *tok, char **out, size_t *out_len
         buf[o++] = (char)cp;
       else if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
         return parse_fail (ps, tok->start + 1 + i, "invalid escape sequence in string");
-      else if (cp < 0x80)
-        buf[o++] = (char)cp;
-      else if (cp < 0x800)
-        buf[o++] = (char)(0xc0 | (cp >> 6)), buf[o++] = (char)(0x80 | (cp & 0x3f));
-      else if (cp < 0x10000)
-        buf[o++] = (char)(0xe0 | (cp >> 12)), buf[o++] = (char)(0x80 | ((cp >> 6) & 0x3f)),
-        buf[o++] = (char)(0x80 | (cp & 0x3f));
       else
-        buf[o++] = (char)(0xf0 | (cp >> 18)), buf[o++] = (char)(0x80 | ((cp >> 12) & 0x3f)),
-        buf[o++] = (char)(0x80 | ((cp >> 6) & 0x3f)), buf[o++] = (char)(0x80 | (cp & 0x3f));
+        o += utf8_encode ((uint32_t)cp, buf + o);
     }
   buf[o] = '\0';
   *out_len = o;
@@ -527,6 +539,65 @@ split_fields (struct parser *ps, const struct token *tok, struct tpl_arg *a)
     }
 }
 
+/* .Field.Chain right after a ")" or a variable: (index .Ports 0).HostPort  */
+static int
+parse_field_chain (struct parser *ps, struct tpl_arg *a)
+{
+  struct token field;
+
+  if (ps->pos + 1 >= ps->len || ps->src[ps->pos] != '.' || ! is_ident_char (ps->src[ps->pos + 1]))
+    return 0;
+  if (next_token (ps, &field) < 0)
+    return -1;
+  split_fields (ps, &field, a);
+  return 0;
+}
+
+/* 'x' or '\n': the one rune it holds, as Go's rune constants (an int).  */
+static int
+parse_char (struct parser *ps, const struct token *tok, struct tpl_arg *a)
+{
+  _cleanup_free_ char *text = NULL;
+  size_t n, len = 0;
+  char q[48];
+
+  if (unquote (ps, tok, &text, &n) < 0)
+    return -1;
+  if (n > 0)
+    a->i = utf8_decode (text, n, &len);
+  if (n == 0 || len != n)
+    {
+      quote_snippet (ps->src + tok->start, tok->len < 40 ? tok->len : 40, q, sizeof q);
+      return parse_fail (ps, tok->start, "malformed character constant: %s", q);
+    }
+  a->kind = TPL_ARG_INT;
+  return 0;
+}
+
+static bool
+variable_defined (const struct parser *ps, const char *name, size_t len)
+{
+  for (size_t i = ps->nvars; i-- > 0;)
+    if (strlen (ps->vars[i]) == len && memcmp (ps->vars[i], name, len) == 0)
+      return true;
+  return false;
+}
+
+static void
+variable_push (struct parser *ps, const char *name)
+{
+  ps->vars = xrealloc (ps->vars, (ps->nvars + 1) * sizeof *ps->vars);
+  ps->vars[ps->nvars++] = xstrndup (name, strlen (name));
+}
+
+/* Leave the scope whose variables began at mark.  */
+static void
+variables_pop (struct parser *ps, size_t mark)
+{
+  while (ps->nvars > mark)
+    free (ps->vars[--ps->nvars]);
+}
+
 /* One operand or the function name that starts a command.  */
 static int
 parse_operand (struct parser *ps, const struct token *tok, bool first, struct tpl_arg *a)
@@ -556,15 +627,17 @@ parse_operand (struct parser *ps, const struct token *tok, bool first, struct tp
       if (parse_pipeline (ps, TOK_RPAREN, "parenthesized pipeline", &a->pipe) < 0)
         return -1;
       ps->depth--;
-      /* (index .Ports 0).HostPort  */
-      if (ps->pos + 1 < ps->len && ps->src[ps->pos] == '.' && is_ident_char (ps->src[ps->pos + 1]))
-        {
-          struct token field;
-          if (next_token (ps, &field) < 0)
-            return -1;
-          split_fields (ps, &field, a);
-        }
-      return 0;
+      return parse_field_chain (ps, a);
+    case TOK_VARIABLE:
+      if (! variable_defined (ps, ps->src + tok->start, tok->len))
+        return parse_fail (ps, tok->start, "undefined variable \"%s\"",
+                           token_name (ps, tok, name, sizeof name));
+      a->kind = TPL_ARG_VARIABLE;
+      a->str = xstrndup (ps->src + tok->start, tok->len);
+      a->str_len = tok->len;
+      return parse_field_chain (ps, a);
+    case TOK_CHAR:
+      return parse_char (ps, tok, a);
     case TOK_IDENT:
       if (token_is (ps, tok, "true") || token_is (ps, tok, "false"))
         {
@@ -619,6 +692,62 @@ check_arity (struct parser *ps, const struct tpl_command *cmd, bool piped)
   return 0;
 }
 
+/* $x := / $x = / (in a range) $i, $e := at the start of a pipeline.  */
+static int
+parse_declarations (struct parser *ps, const char *context, struct tpl_pipeline *pipe)
+{
+  for (;;)
+    {
+      struct token tok;
+      size_t after;
+      bool range = strcmp (context, "range") == 0;
+
+      if (next_token (ps, &tok) < 0)
+        return -1;
+      if (tok.type != TOK_VARIABLE)
+        {
+          if (pipe->ndecl > 0)
+            return parse_fail (ps, tok.start, "range can only initialize variables");
+          push_back (ps, &tok);
+          return 0;
+        }
+      after = ps->pos;
+      while (after < ps->len && is_space (ps->src[after]))
+        after++;
+      if (after + 1 < ps->len && ps->src[after] == ':' && ps->src[after + 1] == '=')
+        ps->pos = after + 2;
+      else if (after + 1 < ps->len && ps->src[after] == '=' && ps->src[after + 1] != '=')
+        {
+          pipe->assign = true;
+          ps->pos = after + 1;
+        }
+      else if (after < ps->len && ps->src[after] == ',' && pipe->ndecl == 0)
+        {
+          if (! range)
+            return parse_fail (ps, after, "too many declarations in %s", context);
+          ps->pos = after + 1;
+        }
+      else if (pipe->ndecl > 0)
+        return parse_fail (ps, tok.start, "range can only initialize variables");
+      else
+        {
+          push_back (ps, &tok);
+          return 0;
+        }
+      if (pipe->assign && ! variable_defined (ps, ps->src + tok.start, tok.len))
+        {
+          char name[48];
+          return parse_fail (ps, tok.start, "undefined variable \"%s\"",
+                             token_name (ps, &tok, name, sizeof name));
+        }
+      pipe->decl[pipe->ndecl++] = xstrndup (ps->src + tok.start, tok.len);
+      if (! pipe->assign)
+        variable_push (ps, pipe->decl[pipe->ndecl - 1]);
+      if (ps->src[ps->pos - 1] != ',')
+        return 0;
+    }
+}
+
 /* Commands separated by '|' up to `closing` (}} or ")").  */
 static int
 parse_pipeline (struct parser *ps, enum token_type closing, const char *context, struct tpl_pipeline **out)
@@ -631,6 +760,8 @@ parse_pipeline (struct parser *ps, enum token_type closing, const char *context,
   if (pipe == NULL)
     abort ();
   pipe->pos = ps->pos;
+  if (parse_declarations (ps, context, pipe) < 0)
+    goto fail;
   for (;;)
     {
       if (next_token (ps, &tok) < 0)
@@ -691,7 +822,8 @@ add_text (struct parser *ps, struct tpl_list *list, size_t start, size_t end, bo
   for (size_t i = start; i < end; i++)
     {
       char c = ps->src[i];
-      if (c == '\\' && i + 1 < end && (ps->src[i + 1] == 't' || ps->src[i + 1] == 'n'))
+      if (c == '\\' && i + 1 < end && (ps->src[i + 1] == 't' || ps->src[i + 1] == 'n')
+          && ! (ps->flags & TEMPLATE_PARSE_VERBATIM))
         c = ps->src[++i] == 't' ? '\t' : '\n';
       else if (c == ' ' && (ps->flags & TEMPLATE_PARSE_TABLE))
         c = '\t';
@@ -764,15 +896,18 @@ parse_block (struct parser *ps, enum tpl_node_kind kind, size_t pos, const char 
 {
   struct tpl_node *node = node_new (kind, pos);
   enum terminator term;
-  size_t term_pos;
+  size_t term_pos, vars_mark = ps->nvars;
 
   if (++ps->depth > TPL_MAX_DEPTH)
     {
       node_free (node);
       return parse_fail (ps, pos, "blocks nested too deeply");
     }
-  if (parse_pipeline (ps, TOK_ACTION_END, keyword, &node->pipe) < 0
-      || parse_list (ps, &node->body, &term, &term_pos) < 0)
+  /* {{break}} and {{continue}} are allowed in a range's {{else}} too, as Go 1.19's parser does.  */
+  ps->range_depth += kind == TPL_NODE_RANGE;
+  if (parse_pipeline (ps, TOK_ACTION_END, keyword, &node->pipe) < 0)
+    goto fail;
+  if (parse_list (ps, &node->body, &term, &term_pos) < 0)
     goto fail;
   if (term == TERM_EOF)
     {
@@ -803,10 +938,14 @@ parse_block (struct parser *ps, enum tpl_node_kind kind, size_t pos, const char 
         }
     }
   ps->depth--;
+  ps->range_depth -= kind == TPL_NODE_RANGE;
+  variables_pop (ps, vars_mark);
   *out = node;
   return 0;
 
 fail:
+  ps->range_depth -= kind == TPL_NODE_RANGE;
+  variables_pop (ps, vars_mark);
   node_free (node);
   return -1;
 }
@@ -854,9 +993,17 @@ parse_action (struct parser *ps, struct tpl_list *list, size_t open, enum termin
       list_add (list, node);
       return 0;
     }
-  if (tok.type == TOK_IDENT
-      && (token_is (ps, &tok, "define") || token_is (ps, &tok, "template") || token_is (ps, &tok, "block")
-          || token_is (ps, &tok, "break") || token_is (ps, &tok, "continue")))
+  if (token_is (ps, &tok, "break") || token_is (ps, &tok, "continue"))
+    {
+      bool is_break = token_is (ps, &tok, "break");
+      if (ps->range_depth == 0)
+        return parse_fail (ps, tok.start, "{{%s}} outside {{range}}", is_break ? "break" : "continue");
+      if (expect_action_end (ps, is_break ? "{{break}}" : "{{continue}}") < 0)
+        return -1;
+      list_add (list, node_new (is_break ? TPL_NODE_BREAK : TPL_NODE_CONTINUE, open));
+      return 0;
+    }
+  if (token_is (ps, &tok, "define") || token_is (ps, &tok, "template") || token_is (ps, &tok, "block"))
     return parse_fail (ps, tok.start, "{{%.*s}} is not supported", (int)tok.len, ps->src + tok.start);
   push_back (ps, &tok);
   node = node_new (TPL_NODE_ACTION, open);
@@ -917,6 +1064,7 @@ template_parse_flags (const char *text, unsigned flags, struct template **out, g
 
   if (t == NULL || (t->source = strdup (text)) == NULL)
     abort ();
+  variable_push (&ps, "$");
   if (parse_list (&ps, &t->root, &term, &term_pos) < 0)
     goto fail;
   if (term != TERM_EOF)
@@ -924,10 +1072,14 @@ template_parse_flags (const char *text, unsigned flags, struct template **out, g
       parse_fail (&ps, term_pos, term == TERM_END ? "unexpected {{end}}" : "unexpected {{else}}");
       goto fail;
     }
+  variables_pop (&ps, 0);
+  free (ps.vars);
   *out = t;
   return 0;
 
 fail:
+  variables_pop (&ps, 0);
+  free (ps.vars);
   template_free (t);
   return -1;
 }

@@ -22,6 +22,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/utf8.h"
 
 #define TOML_MAX_DEPTH 64
 #define TOML_MAX_FILE_SIZE (4 * 1024 * 1024)
@@ -246,25 +247,6 @@ is_bare_key_char (char c)
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
-static void
-utf8_encode (struct text_buf *b, uint32_t cp)
-{
-  char out[4];
-  size_t n;
-
-  if (cp < 0x80)
-    out[0] = (char)cp, n = 1;
-  else if (cp < 0x800)
-    out[0] = (char)(0xc0 | (cp >> 6)), out[1] = (char)(0x80 | (cp & 0x3f)), n = 2;
-  else if (cp < 0x10000)
-    out[0] = (char)(0xe0 | (cp >> 12)), out[1] = (char)(0x80 | ((cp >> 6) & 0x3f)),
-    out[2] = (char)(0x80 | (cp & 0x3f)), n = 3;
-  else
-    out[0] = (char)(0xf0 | (cp >> 18)), out[1] = (char)(0x80 | ((cp >> 12) & 0x3f)),
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), out[3] = (char)(0x80 | (cp & 0x3f)), n = 4;
-  buf_add (b, out, n);
-}
-
 /* ps->p is just after the backslash.  */
 static int
 parse_escape (struct toml_parser *ps, struct text_buf *b)
@@ -274,6 +256,7 @@ parse_escape (struct toml_parser *ps, struct text_buf *b)
   const char *hit;
   int digits;
   uint32_t cp = 0;
+  char utf8[4];
 
   if (at_end (ps))
     return parse_fail (ps, ps->line, "unterminated string");
@@ -306,7 +289,7 @@ parse_escape (struct toml_parser *ps, struct text_buf *b)
   if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
     return parse_fail (ps, ps->line, "invalid escape sequence: U+%04" PRIX32 " is not a Unicode scalar value",
                        cp);
-  utf8_encode (b, cp);
+  buf_add (b, utf8, utf8_encode (cp, utf8));
   return 0;
 }
 

@@ -4,7 +4,7 @@
  * The input's last line is also used as a path to match.
  *
  *   clang -g -fsanitize=fuzzer,address,undefined -I src -I BUILD \
- *     tests/fuzz/fuzz-build-ignore.c src/build/ignore.c src/image/error_text.c \
+ *     tests/fuzz/fuzz-build-ignore.c src/build/ignore.c src/util/error_text.c \
  *     src/util/error.c src/util/fs.c -o fuzz-build-ignore
  *
  * Without libFuzzer, `make check` links it with tests/fuzz/replay.c and replays tests/fuzz/seeds/.  */

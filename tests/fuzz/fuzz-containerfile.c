@@ -4,7 +4,7 @@
  * or fail the same way.
  *
  *   clang -g -fsanitize=fuzzer,address,undefined -I src -I BUILD \
- *     tests/fuzz/fuzz-containerfile.c src/build/containerfile*.c src/image/error_text.c \
+ *     tests/fuzz/fuzz-containerfile.c src/build/containerfile*.c src/util/error_text.c \
  *     src/util/error.c src/util/json.c src/util/fs.c \
  *     $(pkg-config --cflags --libs json-c) -o fuzz-containerfile
  *

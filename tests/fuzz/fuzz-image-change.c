@@ -4,8 +4,8 @@
  * onto an image config.
  *
  *   clang -g -fsanitize=fuzzer,address,undefined -I src -I BUILD \
- *     tests/fuzz/fuzz-image-change.c src/image/image_change.c src/image/error_text.c \
- *     src/runtime/lifecycle.c ... (or link libgalley.a) \
+ *     tests/fuzz/fuzz-image-change.c src/image/image_change.c src/util/error_text.c \
+ *     src/util/signal_names.c src/util/error.c src/util/json.c src/util/fs.c src/util/log.c \
  *     $(pkg-config --cflags --libs json-c) -o fuzz-image-change
  *
  * Without libFuzzer, `make check` links it with tests/fuzz/replay.c and replays tests/fuzz/seeds/.  */

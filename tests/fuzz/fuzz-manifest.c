@@ -6,7 +6,7 @@
  *
  *   clang -g -fsanitize=fuzzer,address,undefined -I src -I BUILD \
  *     tests/fuzz/fuzz-manifest.c src/image/manifest.c src/image/image_config.c \
- *     src/image/duplicate_keys.c src/image/platform.c src/image/digest.c src/image/error_text.c \
+ *     src/image/duplicate_keys.c src/image/platform.c src/util/digest.c src/util/error_text.c \
  *     src/util/error.c src/util/json.c src/util/fs.c src/util/log.c \
  *     $(pkg-config --cflags --libs json-c libcrypto) -o fuzz-manifest
  *
@@ -22,8 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "image/digest.h"
 #include "image/manifest.h"
+#include "util/digest.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

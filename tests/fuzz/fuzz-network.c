@@ -3,7 +3,7 @@
  * Anything must parse or fail with one error line, never crash or leak.
  *
  *   clang -g -fsanitize=fuzzer,address,undefined -I src -I BUILD \
- *     tests/fuzz/fuzz-network.c src/runtime/portspec.c src/runtime/netconf.c \
+ *     tests/fuzz/fuzz-network.c src/state/portspec.c src/state/netconf.c \
  *     src/util/error.c src/util/json.c src/util/fs.c \
  *     $(pkg-config --cflags --libs json-c) -o fuzz-network
  *
@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/netconf.h"
-#include "runtime/portspec.h"
+#include "state/netconf.h"
+#include "state/portspec.h"
 #include "util/json.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);

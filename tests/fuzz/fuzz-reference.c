@@ -4,7 +4,7 @@
  * idempotent) and whose digest, if any, is valid.
  *
  *   clang -g -fsanitize=fuzzer,address,undefined -I src -I BUILD \
- *     tests/fuzz/fuzz-reference.c src/image/reference.c src/image/digest.c src/image/error_text.c \
+ *     tests/fuzz/fuzz-reference.c src/registry/reference.c src/util/digest.c src/util/error_text.c \
  *     src/util/error.c $(pkg-config --cflags --libs libcrypto) -o fuzz-reference
  *
  * Seeds: one reference per file (busybox, docker.io/library/busybox:1.36,
@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "image/reference.h"
+#include "registry/reference.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

@@ -7,6 +7,7 @@
 # Files galley writes itself never wait on a FIFO found at their name.
 
 load helpers
+load helpers-run
 
 # Commands that read or write the runroot's listing caches.
 listing_commands=("ps -a" "images" "volume ls" "network ls")
@@ -23,7 +24,7 @@ listing_commands=("ps -a" "images" "volume ls" "network ls")
 
 @test "a runroot open to others, with FIFOs planted at the cache names, is refused at once" {
   local open=$BATS_TEST_TMPDIR/open c f
-  run_galley create --name victim "$IMAGE" true
+  run_galley create --name victim "$RUN_IMAGE" true
   run_galley volume create vol
   mkdir -m 0777 "$open"
   chmod 0777 "$open"
@@ -43,7 +44,7 @@ listing_commands=("ps -a" "images" "volume ls" "network ls")
 }
 
 @test "FIFOs at the names of galley's own files never block a listing" {
-  run_galley create --name c1 "$IMAGE" true
+  run_galley create --name c1 "$RUN_IMAGE" true
   run_galley images
   run_galley ps -a
   rm -f "$GALLEY_TEST_RUNROOT/containers-list.cache" "$GALLEY_TEST_ROOT/images-list.cache"
@@ -52,7 +53,7 @@ listing_commands=("ps -a" "images" "volume ls" "network ls")
   run_galley ps -a --format '{{.Names}}'
   assert_output_equals "c1"
   run_galley images --format '{{.Repository}}'
-  assert_output_equals "${IMAGE%:*}"
+  assert_output_equals "${RUN_IMAGE%:*}"
   # each listing replaced the FIFO with its cache
   [ -f "$GALLEY_TEST_RUNROOT/containers-list.cache" ]
   [ -f "$GALLEY_TEST_ROOT/images-list.cache" ]
@@ -80,6 +81,10 @@ squat_fallback () {
     expected="$fallback is writable by other users (mode 0777)"
   fi
   mkfifo "$fallback/containers-list.cache" 2> /dev/null || true
+}
+
+setup () {
+  run_setup
 }
 
 teardown () {
@@ -110,7 +115,7 @@ teardown () {
   assert_output_equals "$tmp/galley-$(id -u)"
   assert_stderr_contains "$expected"
   assert_equal "$(stat -c '%u %a' "$tmp/galley-$(id -u)")" "$(id -u) 700" "runroot owner and mode"
-  TMPDIR=$tmp run_galley_raw --root "$GALLEY_TEST_ROOT" create --name c1 "$IMAGE" true
+  TMPDIR=$tmp run_galley_raw --root "$GALLEY_TEST_ROOT" create --name c1 "$RUN_IMAGE" true
   TMPDIR=$tmp run_galley_raw --root "$GALLEY_TEST_ROOT" ps -a --format '{{.Names}}'
   assert_output_equals "c1"
   [ -f "$tmp/galley-$(id -u)/containers-list.cache" ]

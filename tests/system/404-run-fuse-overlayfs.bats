@@ -99,3 +99,22 @@ assert_nothing_left () {
   run_galley rm stopped
   assert_nothing_left
 }
+
+# fuse-overlayfs 1.10 prints "unknown argument ignored: lazytime" on every
+# mount; the daemons galley starts in place must not pass it to the user
+# (or to every batch job's error file).
+@test "fuse-overlayfs: cp, export and commit of a stopped container print nothing on stderr" {
+  run_galley create --name quiet $RUN_IMAGE true
+  echo data > "$BATS_TEST_TMPDIR/f"
+  run_galley cp "$BATS_TEST_TMPDIR/f" quiet:/f
+  assert_stderr_empty
+  run_galley export --output "$BATS_TEST_TMPDIR/out.tar" quiet
+  assert_stderr_empty
+  assert_equal "$(tar -xOf "$BATS_TEST_TMPDIR/out.tar" f)" data
+  run_galley commit --quiet quiet quiet-image
+  assert_stderr_empty
+  wait_until no_fuse_daemons
+  run_galley rm quiet
+  run_galley rmi quiet-image
+  assert_nothing_left
+}

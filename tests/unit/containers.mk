@@ -15,3 +15,12 @@ tests_unit_test_log_relay_SOURCES = tests/unit/test-log-relay.c
 tests_unit_test_log_relay_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_log_relay_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
+
+# the typed container configuration and its record (state/container_config)
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-container-config
+TESTS += tests/unit/test-container-config
+tests_unit_test_container_config_SOURCES = tests/unit/test-container-config.c
+tests_unit_test_container_config_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_container_config_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+endif

@@ -1,22 +1,10 @@
 # unit tests of src/image (cmocka; add to check_PROGRAMS and TESTS inside if HAVE_CMOCKA)
 if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test-reference
-TESTS += tests/unit/test-reference
-tests_unit_test_reference_SOURCES = tests/unit/test-reference.c
-tests_unit_test_reference_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_reference_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 check_PROGRAMS += tests/unit/test-manifest
 TESTS += tests/unit/test-manifest
 tests_unit_test_manifest_SOURCES = tests/unit/test-manifest.c
 tests_unit_test_manifest_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_manifest_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
-check_PROGRAMS += tests/unit/test-registries-conf
-TESTS += tests/unit/test-registries-conf
-tests_unit_test_registries_conf_SOURCES = tests/unit/test-registries-conf.c
-tests_unit_test_registries_conf_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_registries_conf_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
-endif
-if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-store
 TESTS += tests/unit/test-store
 tests_unit_test_store_SOURCES = tests/unit/test-store.c tests/unit/temp-root.h

@@ -29,3 +29,15 @@ tests_unit_test_registry_upload_SOURCES = tests/unit/test-registry-upload.c \
 tests_unit_test_registry_upload_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_registry_upload_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-reference
+TESTS += tests/unit/test-reference
+tests_unit_test_reference_SOURCES = tests/unit/test-reference.c
+tests_unit_test_reference_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_reference_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+check_PROGRAMS += tests/unit/test-registries-conf
+TESTS += tests/unit/test-registries-conf
+tests_unit_test_registries_conf_SOURCES = tests/unit/test-registries-conf.c
+tests_unit_test_registries_conf_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_registries_conf_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+endif

@@ -1,12 +1,5 @@
 # unit tests of src/runtime (cmocka; add to check_PROGRAMS and TESTS inside if HAVE_CMOCKA)
 if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test-idmap
-TESTS += tests/unit/test-idmap
-tests_unit_test_idmap_SOURCES = tests/unit/test-idmap.c
-tests_unit_test_idmap_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_idmap_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
-endif
-if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-seccomp tests/unit/test-caps
 TESTS += tests/unit/test-seccomp tests/unit/test-caps
 tests_unit_test_seccomp_SOURCES = tests/unit/test-seccomp.c
@@ -17,14 +10,11 @@ tests_unit_test_caps_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_caps_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
 if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test-passwd tests/unit/test-ulimit tests/unit/test-envfile tests/unit/test-devices tests/unit/test-masks
-TESTS += tests/unit/test-passwd tests/unit/test-ulimit tests/unit/test-envfile tests/unit/test-devices tests/unit/test-masks
+check_PROGRAMS += tests/unit/test-passwd tests/unit/test-envfile tests/unit/test-devices tests/unit/test-masks
+TESTS += tests/unit/test-passwd tests/unit/test-envfile tests/unit/test-devices tests/unit/test-masks
 tests_unit_test_passwd_SOURCES = tests/unit/test-passwd.c
 tests_unit_test_passwd_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_passwd_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
-tests_unit_test_ulimit_SOURCES = tests/unit/test-ulimit.c
-tests_unit_test_ulimit_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_ulimit_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_envfile_SOURCES = tests/unit/test-envfile.c
 tests_unit_test_envfile_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_envfile_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)

@@ -33,6 +33,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/signal_names.h"
 
 #include "temp-root.h"
 

@@ -149,6 +149,14 @@ test_plain_template (void **state)
   check ("{{.Client.Version}}", "{\"Client\": {\"Version\": \"1.0\"}}", "1.0\n");
   check ("{{.Names | join \",\"}}", IMAGES, "a,b\n\n");
   check ("{{.Nope}}", "[{}]", "<no value>\n");
+  /* \t and \n inside actions too, as podman's NormalizeFormat ...  */
+  check ("{{.Tag}}{{\"\\t\"}}", IMAGES, "latest\t\nv1\t\n");
+  check ("{{printf `%s\\t` .Tag}}", IMAGES, "latest\t\nv1\t\n");
+  /* ... unless that breaks the template: then it is taken as written.  */
+  check ("{{.Tag}}{{\"\\n\"}}", IMAGES, "latest\nv1\n");
+  check ("{{\"\\n\"}}", "[{}]", "\n");
+  check ("{{.Tag}}{{\"\\n\"}}\\t", IMAGES, "latest\n\\tv1\n\\t");
+  check ("{{.Tag}}{{\"\\\\t\"}}", IMAGES, "latest\\tv1\\t");
 }
 
 static void

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "runtime/idmap.h"
+#include "ns/idmap.h"
 
 static void
 test_parse_by_name_and_uid (void **state)

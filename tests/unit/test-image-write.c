@@ -18,14 +18,14 @@
 
 #include <cmocka.h>
 
-#include "image/digest.h"
 #include "image/image_change.h"
 #include "image/image_write.h"
 #include "image/layer_import.h"
 #include "image/manifest.h"
-#include "image/reference.h"
 #include "image/store.h"
+#include "registry/reference.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/fs.h"
 #include "util/json.h"
 

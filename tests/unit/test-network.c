@@ -14,11 +14,11 @@
 
 #include <cmocka.h>
 
-#include "runtime/netconf.h"
 #include "runtime/network.h"
 #include "state/network.h"
-#include "runtime/portspec.h"
 #include "runtime/slirp.h"
+#include "state/netconf.h"
+#include "state/portspec.h"
 #include "util/cleanup.h"
 #include "util/json.h"
 

@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "image/digest.h"
-#include "image/reference.h"
+#include "registry/reference.h"
+#include "util/digest.h"
 
 #define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 

@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "image/registries_conf.h"
+#include "registry/registries_conf.h"
 #include "util/fs.h"
 
 #define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"

@@ -23,12 +23,12 @@
 
 #include <cmocka.h>
 
-#include "image/digest.h"
-#include "image/reference.h"
-#include "image/registries_conf.h"
 #include "registry/client.h"
 #include "registry/http.h"
+#include "registry/reference.h"
+#include "registry/registries_conf.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 
 #include "scripted-server.h"
 

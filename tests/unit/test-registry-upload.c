@@ -16,10 +16,10 @@
 
 #include <cmocka.h>
 
-#include "image/digest.h"
-#include "image/reference.h"
+#include "registry/reference.h"
 #include "registry/upload.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 
 #include "scripted-server.h"
 

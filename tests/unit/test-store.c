@@ -18,11 +18,11 @@
 
 #include <cmocka.h>
 
-#include "image/digest.h"
 #include "image/store.h"
 #include "state/lock.h"
 #include "util/change_counter.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/fs.h"
 
 #include "temp-root.h"
@@ -212,6 +212,46 @@ test_layers (void **state)
   assert_int_equal (store_layer_begin (f->store, LAYER_B, "sha256:zz", NULL, &diff, &err), -1);
   galley_error_release (&err);
   assert_int_equal (store_layer_commit (f->store, LAYER_C, 1, &err), -1);
+  galley_error_release (&err);
+}
+
+/* What a push made of a layer: kept beside the layer, read back as
+ * written, absent or unusable records are no record, and names that
+ * would leave the layer's directory are refused.  */
+static void
+test_pushed_blobs (void **state)
+{
+  struct fixture *f = *state;
+  galley_error_t err = NULL;
+  struct store_pushed_blob b = { .size = 1234 }, got;
+  char path[512];
+
+  make_layer (f, LAYER_A, NULL);
+  assert_int_equal (store_layer_pushed_get (f->store, LAYER_A, "gzip", &got, &err), 0);
+  snprintf (b.diff_id, sizeof b.diff_id, "%s", LAYER_B);
+  snprintf (b.digest, sizeof b.digest, "%s", LAYER_C);
+  assert_int_equal (store_layer_pushed_put (f->store, LAYER_A, "gzip", &b, &err), 0);
+  assert_true (
+      exists (f, "layers/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/pushed-gzip.json"));
+  assert_int_equal (store_layer_pushed_get (f->store, LAYER_A, "gzip", &got, &err), 1);
+  assert_string_equal (got.diff_id, LAYER_B);
+  assert_string_equal (got.digest, LAYER_C);
+  assert_int_equal (got.size, 1234);
+  /* one record per compression */
+  assert_int_equal (store_layer_pushed_get (f->store, LAYER_A, "zstd", &got, &err), 0);
+
+  /* a record that is not one is a cache miss, not an error */
+  snprintf (path, sizeof path,
+            "%s/layers/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/pushed-zstd.json",
+            f->paths.root);
+  assert_int_equal (fs_write_atomic (AT_FDCWD, path, "{\"digest\":\"../x\"}", 17, 0600, &err), 0);
+  assert_int_equal (store_layer_pushed_get (f->store, LAYER_A, "zstd", &got, &err), 0);
+
+  assert_int_equal (store_layer_pushed_put (f->store, LAYER_A, "../gzip", &b, &err), -1);
+  assert_int_equal (galley_error_errno (&err), EINVAL);
+  galley_error_release (&err);
+  assert_int_equal (store_layer_pushed_get (f->store, "sha256:..", "gzip", &got, &err), -1);
+  assert_int_equal (galley_error_errno (&err), EINVAL);
   galley_error_release (&err);
 }
 
@@ -632,6 +672,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_layout_and_version, setup, teardown),
     cmocka_unit_test_setup_teardown (test_blobs, setup, teardown),
     cmocka_unit_test_setup_teardown (test_layers, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_pushed_blobs, setup, teardown),
     cmocka_unit_test_setup_teardown (test_crash_leftovers, setup, teardown),
     cmocka_unit_test_setup_teardown (test_concurrent_begin, setup, teardown),
     cmocka_unit_test_setup_teardown (test_images_and_names, setup, teardown),

@@ -1,6 +1,6 @@
 /* String vectors: length, membership, appending copies (unique or not),
- * joining and splitting, and the JSON array helpers that make them
- * (util/json.h).  */
+ * joining and splitting, vectors of "KEY=value" as maps, and the JSON
+ * array helpers that make them (util/json.h).  */
 #include "config.h"
 
 #include <setjmp.h>
@@ -116,13 +116,38 @@ test_join_split (void **state)
   assert_string_equal (one, "de");
 }
 
+static void
+test_kv (void **state)
+{
+  _cleanup_strv_ char **v = NULL;
+
+  assert_null (strv_kv_get (NULL, "a"));
+  assert_int_equal (strv_kv_set (&v, "a", "1"), 0);
+  assert_int_equal (strv_kv_set (&v, "ab", "x=y"), 0);
+  assert_int_equal (strv_kv_set (&v, "c", ""), 0);
+  /* set again: in place */
+  assert_int_equal (strv_kv_set (&v, "a", "2"), 0);
+  assert_int_equal (strv_len (v), 3);
+  assert_string_equal (v[0], "a=2");
+  assert_string_equal (strv_kv_get (v, "a"), "2");
+  assert_string_equal (strv_kv_get (v, "ab"), "x=y");
+  assert_string_equal (strv_kv_get (v, "c"), "");
+  assert_null (strv_kv_get (v, "x"));
+  /* a key is whole: "a" is not a prefix match of "ab" */
+  assert_null (strv_kv_get (v, "b"));
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_empty_is_null), cmocka_unit_test (test_append),
-    cmocka_unit_test (test_append_unique), cmocka_unit_test (test_from_json),
-    cmocka_unit_test (test_to_json),       cmocka_unit_test (test_join_split),
+    cmocka_unit_test (test_empty_is_null),
+    cmocka_unit_test (test_append),
+    cmocka_unit_test (test_append_unique),
+    cmocka_unit_test (test_from_json),
+    cmocka_unit_test (test_to_json),
+    cmocka_unit_test (test_join_split),
+    cmocka_unit_test (test_kv),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -12,8 +12,8 @@
 #include <cmocka.h>
 
 #include "util/cleanup.h"
-#include "util/format.h"
 #include "util/json.h"
+#include "util/template.h"
 
 #define DATA                                                                                  \
   "{\"ID\": \"4f2a9c1b7d3e\", \"Names\": [\"web\", \"db\"], \"Empty\": [], \"Zero\": 0,"      \
@@ -223,7 +223,16 @@ test_parse_errors (void **state)
                "template: format:1:8: wrong number of args for join: want 2 got 3");
   check_error ("{{.A .B}}", NULL, "template: format:1:3: can't give argument to non-function");
   check_error ("{{.A | .B}}", NULL, "template: format:1:8: can't give argument to non-function");
-  check_error ("{{$x := 1}}", NULL, "template: format:1:3: variables are not supported");
+  check_error ("{{$x}}", NULL, "template: format:1:3: undefined variable \"$x\"");
+  check_error ("{{$x = 1}}", NULL, "template: format:1:3: undefined variable \"$x\"");
+  check_error ("{{if $x := 1}}{{end}}{{$x}}", NULL, "template: format:1:24: undefined variable \"$x\"");
+  check_error ("{{with $x, $y := 1}}{{end}}", NULL, "template: format:1:10: too many declarations in with");
+  check_error ("{{range $x, 1}}{{end}}", NULL, "template: format:1:13: range can only initialize variables");
+  check_error ("{{break}}", NULL, "template: format:1:3: {{break}} outside {{range}}");
+  check_error ("{{if 1}}{{continue}}{{end}}", NULL, "template: format:1:11: {{continue}} outside {{range}}");
+  check_error ("{{range .}}{{break 1}}{{end}}", NULL, "template: format:1:20: unexpected \"1\" in {{break}}");
+  check_error ("{{'ab'}}", NULL, "template: format:1:3: malformed character constant: 'ab'");
+  check_error ("{{'a}}", NULL, "template: format:1:3: unterminated character constant");
   check_error ("{{\"abc}}", NULL, "template: format:1:3: unterminated quoted string");
   check_error ("{{\"\\q\"}}", NULL, "template: format:1:4: invalid escape sequence in string");
   check_error ("{{/* open", NULL, "template: format:1:1: unclosed comment");
@@ -249,6 +258,72 @@ test_exec_errors (void **state)
                "template: format:1:3: error calling index: index out of range: 5");
   check_error ("{{if lt .Str 1}}{{end}}", DATA,
                "template: format:1:6: error calling lt: incompatible types for comparison");
+  check_error ("{{slice .ID 2 1}}", DATA,
+               "template: format:1:3: error calling slice: invalid slice index: 2 > 1");
+  check_error ("{{slice .ID 1 2 3}}", DATA,
+               "template: format:1:3: error calling slice: cannot 3-index slice a string");
+  check_error ("{{slice .ID 100}}", DATA,
+               "template: format:1:3: error calling slice: index out of range: 100");
+  check_error ("{{slice .Names -1}}", DATA,
+               "template: format:1:3: error calling slice: index out of range: -1");
+  check_error ("{{slice .Names \"1\"}}", DATA,
+               "template: format:1:3: error calling slice: cannot index slice/array with type string");
+  check_error ("{{slice .Num 1}}", DATA,
+               "template: format:1:3: error calling slice: can't slice item of type int64");
+  check_error ("{{slice .Missing 1}}", DATA,
+               "template: format:1:3: error calling slice: slice of untyped nil");
+  check_error ("{{call .ID}}", DATA, "template: format:1:3: error calling call: non-function of type string");
+  check_error ("{{call .Missing}}", DATA, "template: format:1:3: error calling call: call of nil");
+  check_error ("{{index .Str 99}}", DATA,
+               "template: format:1:3: error calling index: index out of range: 99");
+}
+
+static void
+test_go_builtins (void **state)
+{
+  /* slice, as distrobox reads HOME= out of inspect's .Config.Env.  */
+  check ("{{slice .ID 0 4}} {{slice .ID 8}} {{slice .ID 12}}|{{slice .ID}}", DATA, "4f2a 7d3e |4f2a9c1b7d3e");
+  check ("{{range .Env}}{{if and (ge (len .) 5) (eq (slice . 0 5) \"HOME=\")}}{{slice . 5}}{{end}}{{end}}",
+         "{\"Env\": [\"PATH=/bin\", \"HOME=/root\", \"X\"]}", "/root");
+  check ("{{slice .Names 1}} {{slice .Names 0 1}} {{slice .Names 1 1}} {{slice .Names 0 1 2}}", DATA,
+         "[db] [web] [] [web]");
+  check ("{{slice \"h\u00e9llo\" 1 3}}", DATA, "\xc3\xa9");
+  check ("{{index .Str 1}}", DATA, "101");
+  check ("{{html \"<a href=\\\"x\\\">'&'</a>\"}}", DATA,
+         "&lt;a href=&#34;x&#34;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+  check ("{{html 1 2}} {{js \"a\" 3}} [{{html}}]", DATA, "1 2 a3 []");
+  check ("{{js \"a=b<c>&\\\"'\\\\\\x01\"}}", DATA, "a\\u003Db\\u003Cc\\u003E\\u0026\\\"\\'\\\\\\u0001");
+  check ("{{js \"\u00e9\u00a0\u2028\"}}", DATA, "\xc3\xa9\\u00A0\\u2028");
+  check ("{{urlquery \"a b/c~d_e.f-\u00e9&x=1\"}}", DATA, "a+b%2Fc~d_e.f-%C3%A9%26x%3D1");
+  check ("{{.Str | urlquery}}", DATA, "Hello+World");
+  /* and, or: the deciding value, and no evaluation past it.  */
+  check ("{{and 1 0 (index .Names 9)}}|{{or 1 (index .Names 9)}}|{{or 0 \"\"}}|{{and 1 2}}", DATA, "0|1||2");
+  check ("{{0 | and 1}}|{{\"x\" | or 0}}|{{1 | and 0}}", DATA, "0|x|0");
+  check ("{{'a'}} {{'\\n'}} {{'\u00e9'}} {{printf \"%c%c\" 'x' 233}}", DATA, "97 10 233 x\xc3\xa9");
+}
+
+static void
+test_variables (void **state)
+{
+  check ("{{$x := .Num}}{{$x}} {{$x = .Neg}}{{$x}}", DATA, "42 -7");
+  check ("{{$h := .host}}{{$h.kernel}} {{$.ID}} {{$}}", "{\"host\": {\"kernel\": \"6\"}, \"ID\": \"i\"}",
+         "6 i map[ID:i host:map[kernel:6]]");
+  check ("{{range $i, $e := .Names}}{{$i}}={{$e}};{{end}}", DATA, "0=web;1=db;");
+  check ("{{range $e := .Names}}{{$e}}{{.}};{{end}}", DATA, "webweb;dbdb;");
+  check ("{{range $k, $v := .Labels}}{{$k}}:{{$v}},{{end}}", DATA, "a:1,b:2,");
+  check ("{{range .Names}}{{$.ID}} {{end}}", DATA, "4f2a9c1b7d3e 4f2a9c1b7d3e ");
+  /* A variable lives to the end of the block it was declared in; = sets the outer one.  */
+  check ("{{$x := 1}}{{if .T}}{{$x := 2}}{{$x}}{{end}}{{$x}}", DATA, "21");
+  check ("{{$x := 1}}{{if .T}}{{$x = 2}}{{end}}{{$x}}", DATA, "2");
+  check ("{{$n := 0}}{{range .Names}}{{$n = .}}{{end}}{{$n}}", DATA, "db");
+  check ("{{if $x := .Str}}{{$x}}{{end}} {{with $y := .Missing}}a{{else}}{{$y}}{{end}}", DATA,
+         "Hello World <no value>");
+  check ("{{range $i, $e := .Names}}{{if eq $i 0}}{{continue}}{{end}}{{$e}}{{end}}", DATA, "db");
+  check ("{{range .Ports}}{{if eq .proto \"udp\"}}{{break}}{{end}}{{.host}}{{end}}", DATA, "8080");
+  check ("{{range $k, $v := .Labels}}{{range $.Names}}{{if eq . "
+         "\"db\"}}{{break}}{{end}}{{$k}}{{.}}{{end}}{{end}}",
+         DATA, "awebbweb");
+  check ("{{range .Empty}}{{else}}{{break}}x{{end}}y", DATA, "y");
 }
 
 static void
@@ -275,6 +350,8 @@ main (void)
     cmocka_unit_test (test_range),
     cmocka_unit_test (test_if_with),
     cmocka_unit_test (test_functions),
+    cmocka_unit_test (test_go_builtins),
+    cmocka_unit_test (test_variables),
     cmocka_unit_test (test_literals_and_text),
     cmocka_unit_test (test_parse_errors),
     cmocka_unit_test (test_exec_errors),

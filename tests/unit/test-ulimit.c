@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "runtime/ulimit.h"
+#include "state/ulimit.h"
 
 static void
 test_parse (void **state)

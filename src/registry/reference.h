@@ -12,7 +12,7 @@
 
 #include <stdbool.h>
 
-#include "image/digest.h"
+#include "util/digest.h"
 #include "util/error.h"
 
 #define IMAGE_REF_NAME_MAX 255 /* registry + "/" + repository */

@@ -7,7 +7,7 @@
 
 #include <sys/types.h>
 
-#include "runtime/idmap.h"
+#include "ns/idmap.h"
 #include "util/error.h"
 
 /* Fork a child that is root in a new user namespace (plus

@@ -2,7 +2,7 @@
  * with the validation and merge rules of containers/image's
  * sysregistriesv2 (v2 format; v1 converted for the main file).  */
 #include "config.h"
-#include "image/registries_conf.h"
+#include "registry/registries_conf.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -11,8 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "image/error_text.h"
 #include "util/cleanup.h"
+#include "util/error_text.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/toml.h"

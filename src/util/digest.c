@@ -1,7 +1,7 @@
 /* Digests through libcrypto's EVP interface, never hand-written hashing.  */
 #include "config.h"
-#include "image/digest.h"
-#include "image/error_text.h"
+#include "util/digest.h"
+#include "util/error_text.h"
 
 #include <errno.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* Entering a user namespace with the user's id map (see userns.h).  */
 #include "config.h"
-#include "runtime/userns.h"
+#include "ns/userns.h"
 
 #include <errno.h>
 #include <fcntl.h>

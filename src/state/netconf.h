@@ -2,8 +2,8 @@
  * --network mode (slirp4netns[:options], none, host, container:NAME) and
  * the texts of its /etc/resolv.conf and /etc/hosts.  Pure, unit-tested;
  * runtime/network.h puts them to work.  */
-#ifndef GALLEY_RUNTIME_NETCONF_H
-#define GALLEY_RUNTIME_NETCONF_H
+#ifndef GALLEY_STATE_NETCONF_H
+#define GALLEY_STATE_NETCONF_H
 
 #include <stdbool.h>
 

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "image/reference.h"
+#include "registry/reference.h"
 #include "state/paths.h"
 #include "util/error.h"
 

@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "image/registries_conf.h"
-#include "image/error_text.h"
+#include "registry/registries_conf.h"
 #include "util/cleanup.h"
+#include "util/error_text.h"
 
 /* "*.example.com" matches "a.example.com/...", "a.b.example.com:5000/...":
  * the length of the matched host, or -1.  */

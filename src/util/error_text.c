@@ -1,6 +1,6 @@
 /* One-line, bounded error messages around untrusted text.  */
 #include "config.h"
-#include "image/error_text.h"
+#include "util/error_text.h"
 
 #include <stdarg.h>
 #include <string.h>

@@ -1,15 +1,15 @@
 /* Image reference parsing, validation, normalisation and formatting, after
  * docker/distribution's reference package (grammar and ParseNormalizedNamed).  */
 #include "config.h"
-#include "image/reference.h"
+#include "registry/reference.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "image/error_text.h"
 #include "util/cleanup.h"
+#include "util/error_text.h"
 
 #define DEFAULT_DOMAIN "docker.io"
 #define LEGACY_DEFAULT_DOMAIN "index.docker.io"

@@ -1,7 +1,7 @@
 /* Computing the uid/gid maps of the calling user: subordinate ranges from
  * libsubid or /etc/subuid and /etc/subgid, the single-id fallback, keep-id.  */
 #include "config.h"
-#include "runtime/idmap.h"
+#include "ns/idmap.h"
 
 #include <errno.h>
 #include <fcntl.h>

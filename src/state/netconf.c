@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/netconf.h"
-#include "image/error_text.h"
+#include "state/netconf.h"
 #include "util/cleanup.h"
+#include "util/error_text.h"
 
 void
 net_options_clear (struct net_options *o)

@@ -11,7 +11,7 @@ load helpers
 load helpers-run
 
 setup () {
-  basic_setup
+  run_setup
   mkdir "$BATS_TEST_TMPDIR/src"
   echo "content-$(random_string 12)" > "$BATS_TEST_TMPDIR/src/hostfile"
   content=$(< "$BATS_TEST_TMPDIR/src/hostfile")
@@ -26,13 +26,13 @@ subdir /srv/subdir/hostfile"
 
 # An image whose /srv/subdir exists, as podman's test commits one.
 make_srv_image () {
-  run_galley run --name srvbase --workdir /srv "$IMAGE" mkdir /srv/subdir
+  run_galley run --name srvbase --workdir /srv "$RUN_IMAGE" mkdir /srv/subdir
   run_galley commit -q srvbase srvimage
 }
 
 @test "cp: relative container paths start at the working directory (running container)" {
   local dest full
-  run_galley run -d --name c --workdir /srv "$IMAGE" sh -c "mkdir /srv/subdir; sleep 1000"
+  run_galley run -d --name c --workdir /srv "$RUN_IMAGE" sh -c "mkdir /srv/subdir; sleep 1000"
   wait_until -t 10 galley exec c test -d /srv/subdir
   while read -r dest full; do
     run_galley cp "$BATS_TEST_TMPDIR/src/hostfile" "c:$dest"
@@ -69,7 +69,7 @@ make_srv_image () {
   v2=$output
   # vol2 and the bind mount lie inside vol1: the deepest mount gets the file
   run_galley create --name c -v vol1:/tmp/volume -v vol2:/tmp/volume/sub-volume \
-    -v "$mnt:/tmp/volume/mount" "$IMAGE" true
+    -v "$mnt:/tmp/volume/mount" "$RUN_IMAGE" true
   run_galley cp "$BATS_TEST_TMPDIR/src/hostfile" c:/tmp/volume/sub-volume
   assert_equal "$(< "$v2/hostfile")" "$content"
   run_galley cp "$BATS_TEST_TMPDIR/src/hostfile" c:/tmp/volume/mount/renamed
@@ -84,16 +84,16 @@ make_srv_image () {
 }
 
 @test "cp: into a created container's tmpfs, shown once it runs (tmpcopyup)" {
-  run_galley create --name c --mount type=tmpfs,dst=/tmp "$IMAGE" cat /tmp/hostfile
+  run_galley create --name c --mount type=tmpfs,dst=/tmp "$RUN_IMAGE" cat /tmp/hostfile
   run_galley cp "$BATS_TEST_TMPDIR/src/hostfile" c:/tmp
   run_galley start -a c
   assert_output_equals "$content"
-  run_galley create --name c2 --tmpfs /tmp "$IMAGE" cat /tmp/hostfile
+  run_galley create --name c2 --tmpfs /tmp "$RUN_IMAGE" cat /tmp/hostfile
   run_galley cp "$BATS_TEST_TMPDIR/src/hostfile" c2:/tmp/
   run_galley start -a c2
   assert_output_equals "$content"
   # notmpcopyup: the tmpfs starts empty, as podman's
-  run_galley create --name c3 --mount type=tmpfs,dst=/tmp,notmpcopyup "$IMAGE" ls -A /tmp
+  run_galley create --name c3 --mount type=tmpfs,dst=/tmp,notmpcopyup "$RUN_IMAGE" ls -A /tmp
   run_galley cp "$BATS_TEST_TMPDIR/src/hostfile" c3:/tmp
   run_galley start -a c3
   assert_output_equals ""
@@ -101,7 +101,7 @@ make_srv_image () {
 
 @test "cp: a container's / is its root, never the host's" {
   local marker=marker-$(random_string 8)
-  run_galley run --name c "$IMAGE" touch "/$marker"
+  run_galley run --name c "$RUN_IMAGE" touch "/$marker"
   run_galley cp c:/ "$BATS_TEST_TMPDIR/root-copy"
   [ -f "$BATS_TEST_TMPDIR/root-copy/$marker" ]
   [ -f "$BATS_TEST_TMPDIR/root-copy/bin/busybox" ]
@@ -109,7 +109,7 @@ make_srv_image () {
 }
 
 @test "cp: a copy out of a container that fails leaves nothing behind" {
-  run_galley run -d --name c "$IMAGE" sleep 1000
+  run_galley run -d --name c "$RUN_IMAGE" sleep 1000
   wait_running c
   # /proc/1 holds files that cannot be read (mem at offset 0, for one)
   run_galley 125 cp c:/proc/1 "$BATS_TEST_TMPDIR/out"
@@ -120,7 +120,7 @@ make_srv_image () {
 }
 
 @test "cp: a FIFO at the destination is replaced, never waited on" {
-  run_galley run -d --name c "$IMAGE" sh -c "mkfifo /tmp/fifo; sleep 1000"
+  run_galley run -d --name c "$RUN_IMAGE" sh -c "mkfifo /tmp/fifo; sleep 1000"
   wait_until -t 10 galley exec c test -p /tmp/fifo
   GALLEY_TEST_TIMEOUT=20
   run_galley cp "$BATS_TEST_TMPDIR/src/hostfile" c:/tmp/fifo
@@ -130,7 +130,7 @@ make_srv_image () {
 }
 
 @test "cp: paths that are not there, in podman's words" {
-  run_galley create --name c "$IMAGE" true
+  run_galley create --name c "$RUN_IMAGE" true
   run_galley 125 cp "$BATS_TEST_TMPDIR/src/IdoNotExist" c:/tmp
   assert_stderr_contains "\"$BATS_TEST_TMPDIR/src/IdoNotExist\" could not be found on the host: no such file or directory"
   run_galley 125 cp "$BATS_TEST_TMPDIR/src/hostfile" c:/IdoNotExist/

@@ -2,7 +2,7 @@
  * unlimited, and setrlimit with a clear error where an unprivileged user
  * hits the host's hard limit.  */
 #include "config.h"
-#include "runtime/ulimit.h"
+#include "state/ulimit.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -3,8 +3,8 @@
  *   "8000-8009", ip "[::1]" for IPv6, protocol tcp|udp|"tcp,udp")
  * parsed into port mappings, their podman JSON form ("PortMappings" of
  * container.json) and the `galley port` lines.  Pure, unit-tested.  */
-#ifndef GALLEY_RUNTIME_PORTSPEC_H
-#define GALLEY_RUNTIME_PORTSPEC_H
+#ifndef GALLEY_STATE_PORTSPEC_H
+#define GALLEY_STATE_PORTSPEC_H
 
 #include <stdbool.h>
 #include <stddef.h>

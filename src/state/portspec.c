@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/portspec.h"
-#include "image/error_text.h"
+#include "state/portspec.h"
 #include "util/cleanup.h"
+#include "util/error_text.h"
 
 /* "80" or "8000-8009": *first and *count (>= 1).  allow_zero: a host port
  * may be omitted ("" -> 0).  */

@@ -1,7 +1,7 @@
 /* --ulimit name=soft[:hard] (docker's names; -1 = unlimited): parsing and
  * applying with setrlimit in the container init.  */
-#ifndef GALLEY_RUNTIME_ULIMIT_H
-#define GALLEY_RUNTIME_ULIMIT_H
+#ifndef GALLEY_STATE_ULIMIT_H
+#define GALLEY_STATE_ULIMIT_H
 
 #include <stddef.h>
 #include <sys/resource.h>

@@ -1,0 +1,8 @@
+# unit tests of src/state (cmocka; add to check_PROGRAMS and TESTS inside if HAVE_CMOCKA)
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-ulimit
+TESTS += tests/unit/test-ulimit
+tests_unit_test_ulimit_SOURCES = tests/unit/test-ulimit.c
+tests_unit_test_ulimit_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_ulimit_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+endif
