@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/cleanup.h"
 #include "util/log.h"
 
 static int
@@ -40,15 +41,21 @@ precheck_options (const struct cli_command *cmd, int argc, char **argv, galley_e
 }
 
 /* What a CMD_SETUP command needs before it runs: its paths, the runroot
- * (checked once, before anything there is read or written) and galley.conf.
+ * (checked once, before anything there is read or written), galley.conf
+ * and the storage root it may name.
  * On failure ctx is left empty.  */
 static int
 setup (struct cli_context *ctx, const char *root, const char *runroot, galley_error_t *err)
 {
   if (paths_resolve (&ctx->paths, root, runroot, err) < 0
       || (! (ctx->cmd->flags & CMD_NO_RUNROOT) && paths_prepare_runroot (&ctx->paths, err) < 0)
-      || galley_config_load (&ctx->paths, &ctx->config, err) < 0)
+      || galley_config_load (&ctx->paths, &ctx->config, err) < 0
+      || paths_use_storage_template (&ctx->paths, ctx->config->rootless_storage_path,
+                                     galley_config_origin (ctx->config, &ctx->config->rootless_storage_path),
+                                     err)
+             < 0)
     {
+      galley_config_free (steal_pointer (&ctx->config));
       paths_release (&ctx->paths);
       return -1;
     }
