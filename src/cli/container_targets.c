@@ -24,14 +24,6 @@ container_targets_free (struct container_target *t, size_t n)
   free (t);
 }
 
-void
-container_target_report (galley_error_t *err)
-{
-  fflush (stdout);
-  fprintf (stderr, "Error: %s\n", (*err)->msg);
-  galley_error_release (err);
-}
-
 static int
 add_one (struct cli_context *ctx, const char *key, bool ignore_missing, struct container_target *t, size_t *n,
          galley_error_t *err)
@@ -140,7 +132,7 @@ container_targets_run (struct cli_context *ctx, struct target_request *r, const 
       ret = fn (ctx, &t[i], data, err);
       if (ret < 0)
         {
-          container_target_report (err);
+          cli_error_report (err);
           failed = 1;
         }
       else if (ret != CONTAINER_TARGET_QUIET)

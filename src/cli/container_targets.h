@@ -55,8 +55,4 @@ typedef int (*container_target_fn) (struct cli_context *ctx, struct container_ta
 int container_targets_run (struct cli_context *ctx, struct target_request *r, const struct cli_parser *p,
                            container_target_fn fn, void *data, galley_error_t *err);
 
-/* Report one failure of a command that goes on with the next container
- * (podman prints each, exits 125 at the end).  */
-void container_target_report (galley_error_t *err);
-
 #endif

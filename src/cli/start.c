@@ -33,7 +33,7 @@ start_detached (struct cli_context *ctx, int n, char **names)
         }
       if (err != NULL)
         {
-          container_target_report (&err);
+          cli_error_report (&err);
           failed = 1;
         }
     }
