@@ -8,8 +8,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/launch.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+
+int
+container_target_spec (struct cli_context *ctx, const char *name_or_id, struct run_spec *spec,
+                       galley_error_t *err)
+{
+  struct container_entry e;
+  int ret;
+
+  if (container_find (&ctx->paths, name_or_id, &e, err) < 0)
+    return -1;
+  ret = run_build_spec (&ctx->paths, e.config, e.id, spec, err);
+  if (ret == 0)
+    ret = run_prepare_runtime (&ctx->paths, e.config, spec, err);
+  container_entry_clear (&e);
+  return ret;
+}
 
 void
 container_targets_free (struct container_target *t, size_t n)
