@@ -7,18 +7,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/cleanup.h"
 #include "util/log.h"
-
-static int
-report (galley_error_t *err)
-{
-  int code = (*err)->exit_code;
-
-  fflush (stdout);
-  fprintf (stderr, "Error: %s\n", (*err)->msg);
-  galley_error_release (err);
-  return code;
-}
 
 /* Answer --help before the handler runs, and reject bad options early so that
  * every command fails the same way on them.  Returns 1 if help was printed.  */
@@ -40,15 +30,21 @@ precheck_options (const struct cli_command *cmd, int argc, char **argv, galley_e
 }
 
 /* What a CMD_SETUP command needs before it runs: its paths, the runroot
- * (checked once, before anything there is read or written) and galley.conf.
+ * (checked once, before anything there is read or written), galley.conf
+ * and the storage root it may name.
  * On failure ctx is left empty.  */
 static int
 setup (struct cli_context *ctx, const char *root, const char *runroot, galley_error_t *err)
 {
   if (paths_resolve (&ctx->paths, root, runroot, err) < 0
       || (! (ctx->cmd->flags & CMD_NO_RUNROOT) && paths_prepare_runroot (&ctx->paths, err) < 0)
-      || galley_config_load (&ctx->paths, &ctx->config, err) < 0)
+      || galley_config_load (&ctx->paths, &ctx->config, err) < 0
+      || paths_use_storage_template (&ctx->paths, ctx->config->rootless_storage_path,
+                                     galley_config_origin (ctx->config, &ctx->config->rootless_storage_path),
+                                     err)
+             < 0)
     {
+      galley_config_free (steal_pointer (&ctx->config));
       paths_release (&ctx->paths);
       return -1;
     }
@@ -87,7 +83,7 @@ main (int argc, char **argv)
           if (ret < 0)
             {
               galley_error_make (&err, 0, "invalid log level \"%s\" (trace, debug, info, warn, error)", arg);
-              return report (&err);
+              return cli_error_report (&err);
             }
           log_set_level ((enum log_level)ret);
           break;
@@ -96,7 +92,7 @@ main (int argc, char **argv)
           return 0;
         }
     if (opt < 0)
-      return report (&err);
+      return cli_error_report (&err);
     argc -= p.optind;
     argv += p.optind;
   }
@@ -105,13 +101,13 @@ main (int argc, char **argv)
     {
       cli_print_help (stderr, global);
       galley_error_make (&err, 0, "missing command 'galley COMMAND'");
-      return report (&err);
+      return cli_error_report (&err);
     }
   cmd = cli_command_lookup (argc, argv, &used);
   if (cmd == NULL)
     {
       galley_error_make (&err, 0, "unrecognized command `galley %s` (see 'galley --help')", argv[0]);
-      return report (&err);
+      return cli_error_report (&err);
     }
   /* The handler sees argv[0] = the command name, as getopt expects.  */
   argc -= used - 1;
@@ -119,13 +115,13 @@ main (int argc, char **argv)
 
   ret = (cmd->flags & CMD_RAW_ARGS) ? 0 : precheck_options (cmd, argc, argv, &err);
   if (ret != 0)
-    return ret > 0 ? 0 : report (&err);
+    return ret > 0 ? 0 : cli_error_report (&err);
 
   ctx.cmd = cmd;
   if ((cmd->flags & (CMD_SETUP | CMD_SETUP_GENTLY)) && setup (&ctx, root, runroot, &err) < 0)
     {
       if (! (cmd->flags & CMD_SETUP_GENTLY))
-        return report (&err);
+        return cli_error_report (&err);
       galley_error_release (&err);
     }
   galley_config_set_current (ctx.config);
@@ -136,7 +132,7 @@ main (int argc, char **argv)
   if (fflush (stdout) != 0 && ret >= 0)
     galley_error_make (&err, 0, "writing to standard output failed");
   if (err != NULL)
-    return report (&err);
+    return cli_error_report (&err);
   /* A handler returns 0 for success or a positive exit status of its own
    * (a container's, `image exists`' 1).  */
   return ret;

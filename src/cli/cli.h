@@ -167,4 +167,10 @@ struct json_object *cli_version_record (void);
 
 const struct cli_option *cli_option_by_id (const struct cli_command *cmd, int id);
 
+/* The one place an error becomes "Error: MESSAGE" on stderr, after what
+ * stdout holds: main's, and that of a command that goes on with its next
+ * target after one failed (podman prints each, then exits 125).  Releases
+ * *err; returns its exit code.  */
+int cli_error_report (galley_error_t *err);
+
 #endif

@@ -8,8 +8,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/launch.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+
+int
+container_target_spec (struct cli_context *ctx, const char *name_or_id, struct run_spec *spec,
+                       galley_error_t *err)
+{
+  struct container_entry e;
+  int ret;
+
+  if (container_find (&ctx->paths, name_or_id, &e, err) < 0)
+    return -1;
+  ret = run_build_spec (&ctx->paths, e.config, e.id, spec, err);
+  if (ret == 0)
+    ret = run_prepare_runtime (&ctx->paths, e.config, spec, err);
+  container_entry_clear (&e);
+  return ret;
+}
 
 void
 container_targets_free (struct container_target *t, size_t n)
@@ -22,14 +39,6 @@ container_targets_free (struct container_target *t, size_t n)
       free (t[i].label);
     }
   free (t);
-}
-
-void
-container_target_report (galley_error_t *err)
-{
-  fflush (stdout);
-  fprintf (stderr, "Error: %s\n", (*err)->msg);
-  galley_error_release (err);
 }
 
 static int
@@ -140,7 +149,7 @@ container_targets_run (struct cli_context *ctx, struct target_request *r, const 
       ret = fn (ctx, &t[i], data, err);
       if (ret < 0)
         {
-          container_target_report (err);
+          cli_error_report (err);
           failed = 1;
         }
       else if (ret != CONTAINER_TARGET_QUIET)

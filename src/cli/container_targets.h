@@ -1,12 +1,14 @@
 /* Which containers a lifecycle command acts on: its positional names or
  * ids, --all, --latest, --cidfile; shared by stop, kill, rm, wait,
- * restart, pause, unpause, logs, inspect.  */
+ * restart, pause, unpause, logs, inspect, port; and the spec of one, for
+ * export and diff.  */
 #ifndef GALLEY_CLI_CONTAINER_TARGETS_H
 #define GALLEY_CLI_CONTAINER_TARGETS_H
 
 #include <stdbool.h>
 
 #include "cli/cli.h"
+#include "runtime/spec.h"
 #include "state/container_list.h"
 
 struct container_target
@@ -55,8 +57,9 @@ typedef int (*container_target_fn) (struct cli_context *ctx, struct container_ta
 int container_targets_run (struct cli_context *ctx, struct target_request *r, const struct cli_parser *p,
                            container_target_fn fn, void *data, galley_error_t *err);
 
-/* Report one failure of a command that goes on with the next container
- * (podman prints each, exits 125 at the end).  */
-void container_target_report (galley_error_t *err);
+/* The spec of the container name_or_id, its run directory prepared (the
+ * rootfs mount point): what export and diff work on.  */
+int container_target_spec (struct cli_context *ctx, const char *name_or_id, struct run_spec *spec,
+                           galley_error_t *err);
 
 #endif

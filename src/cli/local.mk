@@ -1,7 +1,7 @@
 # src/cli: one file per command (thin: parse, call the core, print)
 libgalley_a_SOURCES += \
 	src/cli/cli.h src/cli/commands.def \
-	src/cli/table.c src/cli/parse.c src/cli/help.c src/cli/complete.c \
+	src/cli/table.c src/cli/parse.c src/cli/report.c src/cli/help.c src/cli/complete.c \
 	src/cli/version.c src/cli/info.c \
 	src/cli/login.c src/cli/logout.c src/cli/search.c \
 	src/cli/pull.c src/cli/push.c
@@ -13,7 +13,8 @@ libgalley_a_SOURCES += src/cli/images.c src/cli/rmi.c src/cli/tag.c src/cli/imag
 libgalley_a_SOURCES += src/cli/volume.c src/cli/network.c
 libgalley_a_SOURCES += src/cli/container_targets.c src/cli/container_targets.h \
 	src/cli/ps.c src/cli/stop.c src/cli/rm.c src/cli/wait.c src/cli/pause.c src/cli/logs.c \
-	src/cli/container_inspect.c src/cli/rename.c src/cli/top.c src/cli/exec.c src/cli/cp.c src/cli/export.c \
+	src/cli/container_inspect.c src/cli/rename.c src/cli/port.c src/cli/top.c src/cli/exec.c src/cli/cp.c \
+	src/cli/export.c src/cli/diff.c \
 	src/cli/attach.c
 libgalley_a_SOURCES += src/cli/commit.c src/cli/import.c
 libgalley_a_SOURCES += src/cli/build.c

@@ -29,7 +29,7 @@ rm_one (struct cli_context *ctx, struct container_target *t, void *data, galley_
   /* -v: the anonymous volumes go with the container (not named ones).  */
   if (a->volumes && volume_remove_anonymous (&ctx->paths, t->entry.config, err) < 0)
     {
-      container_target_report (err);
+      cli_error_report (err);
       a->volume_failed = true;
     }
   return 0;

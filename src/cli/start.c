@@ -26,7 +26,7 @@ start_detached (struct cli_context *ctx, int n, char **names)
         printf ("%s\n", names[i]);
       else
         {
-          container_target_report (&err);
+          cli_error_report (&err);
           failed = 1;
         }
     }

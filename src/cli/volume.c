@@ -325,6 +325,14 @@ remove_users (struct cli_context *ctx, const char *name, galley_error_t *err)
   return 0;
 }
 
+/* volume rm exits with these when its last failure was one of them (as
+ * podman does); with 125 on any other.  */
+enum
+{
+  VOLUME_RM_NO_SUCH_VOLUME = 1,
+  VOLUME_RM_VOLUME_IN_USE = 2,
+};
+
 int
 cli_cmd_volume_rm (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
@@ -357,7 +365,7 @@ cli_cmd_volume_rm (struct cli_context *ctx, int argc, char **argv, galley_error_
 
       if (force && remove_users (ctx, name, &e) < 0)
         {
-          status = 125;
+          status = GALLEY_EXIT_FAILURE;
           galley_error_release (&last);
           last = steal_pointer (&e);
           continue;
@@ -371,21 +379,22 @@ cli_cmd_volume_rm (struct cli_context *ctx, int argc, char **argv, galley_error_
         continue;
       if (galley_error_errno (&e) == EBUSY && all)
         continue;
-      status = galley_error_errno (&e) == ENOENT ? 1 : galley_error_errno (&e) == EBUSY ? 2 : 125;
+      status = galley_error_errno (&e) == ENOENT  ? VOLUME_RM_NO_SUCH_VOLUME
+               : galley_error_errno (&e) == EBUSY ? VOLUME_RM_VOLUME_IN_USE
+                                                  : GALLEY_EXIT_FAILURE;
       if (last)
-        fprintf (stderr, "Error: %s\n", last->msg);
-      galley_error_release (&last);
+        cli_error_report (&last);
       last = steal_pointer (&e);
     }
   fflush (stdout);
   if (last == NULL)
     return 0;
-  if (status == 125)
+  if (status == GALLEY_EXIT_FAILURE)
     {
       *err = steal_pointer (&last);
       return -1;
     }
-  fprintf (stderr, "Error: %s\n", last->msg);
+  cli_error_report (&last);
   return status;
 }
 

@@ -74,7 +74,9 @@ exec_in_path (char *const *argv, char *const *envp, const char *path, galley_err
   if (strchr (argv[0], '/') != NULL)
     {
       execve (argv[0], argv, envp);
-      galley_error_make_exit (err, errno == ENOENT || errno == ENOTDIR ? 127 : 126, errno, "%s", argv[0]);
+      galley_error_make_exit (
+          err, errno == ENOENT || errno == ENOTDIR ? GALLEY_EXIT_NOT_FOUND : GALLEY_EXIT_CANNOT_INVOKE, errno,
+          "%s", argv[0]);
       return;
     }
   while (path != NULL && *path != '\0')
@@ -91,9 +93,9 @@ exec_in_path (char *const *argv, char *const *envp, const char *path, galley_err
         path++;
     }
   if (saw_eacces)
-    galley_error_make_exit (err, 126, EACCES, "%s", argv[0]);
+    galley_error_make_exit (err, GALLEY_EXIT_CANNOT_INVOKE, EACCES, "%s", argv[0]);
   else
-    galley_error_make_exit (err, 127, 0,
+    galley_error_make_exit (err, GALLEY_EXIT_NOT_FOUND, 0,
                             "%s: executable file not found in $PATH: No such file "
                             "or directory",
                             argv[0]);
@@ -304,7 +306,7 @@ container_exec (const struct galley_paths *p, const struct run_spec *spec, const
       child_steps (&a, &cerr);
       if (write (sv[1], "E", 1) == 1)
         userns_send_error (sv[1], &cerr);
-      _exit (cerr ? cerr->exit_code : 125);
+      _exit (cerr ? cerr->exit_code : GALLEY_EXIT_FAILURE);
     }
   close (sv[1]);
   if (a.slave >= 0)

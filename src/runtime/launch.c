@@ -48,16 +48,38 @@ cfg_bool (json_object *c, const char *key)
   return json_object_object_get_ex (c, key, &v) && json_object_get_boolean (v);
 }
 
+/* The image of name under pull policy: the stored one unless the policy
+ * says otherwise, else pulled.  */
+static int
+find_or_pull (const struct galley_paths *paths, struct store *s, const char *name, const char *policy,
+              const struct pull_options *po, struct store_image **img, galley_error_t *err)
+{
+  _cleanup_free_ char *id = NULL;
+  galley_error_t local = NULL;
+
+  if (strcmp (policy, "always") != 0 && store_image_find (s, name, img, &local) == 0)
+    return 0;
+  if (local != NULL && galley_error_errno (&local) != ENOENT)
+    {
+      *err = local;
+      return -1;
+    }
+  galley_error_release (&local);
+  if (strcmp (policy, "never") == 0)
+    return galley_error_make (err, 0, "%s: image not known", name);
+  if (pull_image (paths, name, po, &id, err) < 0)
+    return -1;
+  return store_image_find (s, id, img, err);
+}
+
 int
 run_resolve_image (const struct galley_paths *paths, json_object *config, galley_error_t *err)
 {
   _cleanup_store_ struct store *s = NULL;
   _cleanup_store_image_ struct store_image *img = NULL;
-  _cleanup_free_ char *id = NULL;
   const char *name = cfg_string (config, "Image");
   const char *policy = cfg_string (config, "Pull");
   struct pull_options po = { .tls_verify = -1, .progress = stderr };
-  galley_error_t local = NULL;
 
   if (rootfs_squash_resolve (config, err) < 0)
     return -1;
@@ -70,27 +92,10 @@ run_resolve_image (const struct galley_paths *paths, json_object *config, galley
     return galley_error_make (err, 0, "invalid pull policy \"%s\" (always, missing, never, newer)", policy);
   if (cfg_bool (config, "Quiet"))
     po.progress = NULL;
-  if (store_open (paths, &s, err) < 0)
+  if (store_open (paths, &s, err) < 0 || find_or_pull (paths, s, name, policy, &po, &img, err) < 0)
     return -1;
-  if (strcmp (policy, "always") != 0 && store_image_find (s, name, &img, &local) == 0)
-    {
-    set_id:
-      json_object_object_add (config, "ImageID", json_object_new_string (img->id));
-      return 0;
-    }
-  if (local != NULL && galley_error_errno (&local) != ENOENT)
-    {
-      *err = local;
-      return -1;
-    }
-  galley_error_release (&local);
-  if (strcmp (policy, "never") == 0)
-    return galley_error_make (err, 0, "%s: image not known", name);
-  if (pull_image (paths, name, &po, &id, err) < 0)
-    return -1;
-  if (store_image_find (s, id, &img, err) < 0)
-    return -1;
-  goto set_id;
+  json_object_object_add (config, "ImageID", json_object_new_string (img->id));
+  return 0;
 }
 
 /* Image defaults: Env, Entrypoint, Cmd, WorkingDir, User; and the lowers.  */

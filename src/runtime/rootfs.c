@@ -228,11 +228,12 @@ rootfs_method_choose (const struct galley_paths *p, const struct idmap *map, enu
     }
   if (conf->rootfs_method != NULL && strcmp (conf->rootfs_method, "auto") != 0)
     {
+      const char *origin = galley_config_origin (conf, &conf->rootfs_method);
       if (method_from_name (conf->rootfs_method, out) < 0)
         return galley_error_make (err, 0, "%s: [storage] rootfs_method: unknown method \"%s\"",
-                                  conf->path ? conf->path : "galley.conf", conf->rootfs_method);
+                                  origin ? origin : "galley.conf", conf->rootfs_method);
       snprintf (cached_why, sizeof cached_why, "set by [storage] rootfs_method in %s",
-                conf->path ? conf->path : "galley.conf");
+                origin ? origin : "galley.conf");
       goto done;
     }
   runfd = open (p->runroot, O_PATH | O_DIRECTORY | O_CLOEXEC);

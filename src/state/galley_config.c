@@ -1,5 +1,6 @@
-/* Loading galley.conf (state/galley_config.h): finding the file, reading it with
- * the TOML reader, and checking each known key against a table of kinds.  */
+/* Loading galley.conf (state/galley_config.h): finding the site's and the
+ * user's files, reading them with the TOML reader, checking each known key
+ * against a table of kinds, and the user's keys against the site's list.  */
 #include "config.h"
 #include "state/galley_config.h"
 
@@ -13,6 +14,7 @@
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/strv.h"
 #include "util/toml.h"
 
 static const char *const rootfs_methods[] = { "auto", "native", "fuse-overlayfs", "copy", NULL };
@@ -20,10 +22,20 @@ static const char *const network_modes[] = { "slirp4netns", "host", "none", NULL
 
 enum key_kind
 {
-  KEY_CHOICE,      /* a string from `choices` */
-  KEY_PATH_LIST,   /* array of non-empty strings */
-  KEY_INT,         /* integer */
-  KEY_ULIMIT_LIST, /* array of "name=soft[:hard]" */
+  KEY_CHOICE,        /* a string from `choices` */
+  KEY_PATH_LIST,     /* array of non-empty strings */
+  KEY_INT,           /* integer */
+  KEY_ULIMIT_LIST,   /* array of "name=soft[:hard]" */
+  KEY_ABS_PATH_LIST, /* array of absolute paths */
+  KEY_KEY_LIST,      /* array of "section.key" of this table */
+  KEY_PATH_TEMPLATE, /* a string, an absolute path once $USER, $UID, $HOME are expanded */
+};
+
+/* Whose file a key comes from.  */
+enum origin
+{
+  ORIGIN_SYSTEM,
+  ORIGIN_USER,
 };
 
 struct key_spec
@@ -35,14 +47,19 @@ struct key_spec
 };
 
 #define FIELD(f) offsetof (struct galley_config, f)
+#define N_KEYS (sizeof keys / sizeof keys[0])
 
 static const struct key_spec keys[] = {
   { "engine", "helper_binaries_dir", KEY_PATH_LIST, NULL, FIELD (helper_binaries_dir) },
+  { "engine", "user_overridable_keys", KEY_KEY_LIST, NULL, FIELD (user_overridable_keys) },
   { "storage", "rootfs_method", KEY_CHOICE, rootfs_methods, FIELD (rootfs_method) },
+  { "storage", "rootless_storage_path", KEY_PATH_TEMPLATE, NULL, FIELD (rootless_storage_path) },
   { "network", "default_network", KEY_CHOICE, network_modes, FIELD (default_network) },
   { "containers", "log_size_max", KEY_INT, NULL, FIELD (log_size_max) },
   { "containers", "default_ulimits", KEY_ULIMIT_LIST, NULL, FIELD (default_ulimits) },
 };
+
+_Static_assert(N_KEYS <= 64, "struct galley_config's from_system and from_user hold a bit per key");
 
 static const char *const sections[] = { "engine", "storage", "network", "containers", NULL };
 
@@ -110,9 +127,12 @@ galley_config_free (struct galley_config *c)
 {
   if (c == NULL)
     return;
-  free (c->path);
+  free (c->system_path);
+  free (c->user_path);
   strv_free (c->helper_binaries_dir);
+  strv_free (c->user_overridable_keys);
   free (c->rootfs_method);
+  free (c->rootless_storage_path);
   free (c->default_network);
   strv_free (c->default_ulimits);
   free (c);
@@ -147,7 +167,59 @@ join_list (const char *const *list)
   return r;
 }
 
-/* An array of strings, each accepted by check (may be NULL).  */
+static const struct key_spec *
+find_key (const char *section, const char *key)
+{
+  for (size_t i = 0; i < N_KEYS; i++)
+    if (strcmp (keys[i].section, section) == 0 && strcmp (keys[i].key, key) == 0)
+      return &keys[i];
+  return NULL;
+}
+
+/* "section.key" of the table.  */
+static const struct key_spec *
+find_dotted_key (const char *name)
+{
+  const char *dot = strchr (name, '.');
+  _cleanup_free_ char *section = NULL;
+
+  if (dot == NULL)
+    return NULL;
+  section = strndup (name, (size_t)(dot - name));
+  if (section == NULL)
+    abort ();
+  return find_key (section, dot + 1);
+}
+
+/* Is e acceptable as an element of a list of kind k?  */
+static int
+check_list_element (const char *file, const struct key_spec *k, const char *e, galley_error_t *err)
+{
+  struct ulimit u;
+
+  switch (k->kind)
+    {
+    case KEY_ULIMIT_LIST:
+      if (ulimit_parse (e, &u, err) < 0)
+        return galley_error_wrap (err, "%s: key %s.%s", file, k->section, k->key);
+      break;
+    case KEY_ABS_PATH_LIST:
+      if (e[0] != '/')
+        return galley_error_make (err, 0, "%s: key %s.%s: \"%s\" is not an absolute path", file, k->section,
+                                  k->key, e);
+      break;
+    case KEY_KEY_LIST:
+      if (find_dotted_key (e) == NULL)
+        return galley_error_make (err, 0, "%s: key %s.%s: \"%s\" is not a key of galley.conf (section.key)",
+                                  file, k->section, k->key, e);
+      break;
+    default:
+      break;
+    }
+  return 0;
+}
+
+/* An array of non-empty strings, each acceptable for k.  */
 static int
 read_string_list (const char *file, const struct key_spec *k, json_object *v, char ***out,
                   galley_error_t *err)
@@ -171,18 +243,26 @@ read_string_list (const char *file, const struct key_spec *k, json_object *v, ch
           return galley_error_make (err, 0, "%s: key %s.%s: expected an array of non-empty strings", file,
                                     k->section, k->key);
         }
-      if (k->kind == KEY_ULIMIT_LIST)
+      if (check_list_element (file, k, json_object_get_string (e), err) < 0)
         {
-          struct ulimit u;
-          if (ulimit_parse (json_object_get_string (e), &u, err) < 0)
-            {
-              strv_free (list);
-              return galley_error_wrap (err, "%s: key %s.%s", file, k->section, k->key);
-            }
+          strv_free (list);
+          return -1;
         }
       list[i] = xstrdup (json_object_get_string (e));
     }
   *out = list;
+  return 0;
+}
+
+/* A template of a path: expanded for a sample user, it must be absolute
+ * and use no variable but those paths_expand_template knows.  */
+static int
+check_template (const char *file, const struct key_spec *k, const char *tmpl, galley_error_t *err)
+{
+  _cleanup_free_ char *sample = NULL;
+
+  if (paths_expand_template (tmpl, "user", 1000, "/home/user", &sample, err) < 0)
+    return galley_error_wrap (err, "%s: key %s.%s", file, k->section, k->key);
   return 0;
 }
 
@@ -195,17 +275,20 @@ apply_key (struct galley_config *c, const char *file, const struct key_spec *k, 
   switch (k->kind)
     {
     case KEY_CHOICE:
+    case KEY_PATH_TEMPLATE:
       {
         const char *s;
         if (! json_object_is_type (v, json_type_string))
           return galley_error_make (err, 0, "%s: key %s.%s: expected a string", file, k->section, k->key);
         s = json_object_get_string (v);
-        if (! in_list (k->choices, s))
+        if (k->kind == KEY_CHOICE && ! in_list (k->choices, s))
           {
             _cleanup_free_ char *choices = join_list (k->choices);
             return galley_error_make (err, 0, "%s: key %s.%s: \"%s\" is not one of %s", file, k->section,
                                       k->key, s, choices);
           }
+        if (k->kind == KEY_PATH_TEMPLATE && check_template (file, k, s, err) < 0)
+          return -1;
         free (*(char **)field);
         *(char **)field = xstrdup (s);
         return 0;
@@ -217,6 +300,8 @@ apply_key (struct galley_config *c, const char *file, const struct key_spec *k, 
       return 0;
     case KEY_PATH_LIST:
     case KEY_ULIMIT_LIST:
+    case KEY_ABS_PATH_LIST:
+    case KEY_KEY_LIST:
       {
         char **list = NULL;
         if (read_string_list (file, k, v, &list, err) < 0)
@@ -229,17 +314,24 @@ apply_key (struct galley_config *c, const char *file, const struct key_spec *k, 
   return 0;
 }
 
-static const struct key_spec *
-find_key (const char *section, const char *key)
+/* May the user's file set k?  The site's list is the answer when it has
+ * one; the list itself is the site's alone.  */
+static bool
+user_may_set (const struct galley_config *c, const struct key_spec *k)
 {
-  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-    if (strcmp (keys[i].section, section) == 0 && strcmp (keys[i].key, key) == 0)
-      return &keys[i];
-  return NULL;
+  char name[128];
+
+  if (k->offset == FIELD (user_overridable_keys))
+    return false;
+  if (c->user_overridable_keys == NULL)
+    return true;
+  snprintf (name, sizeof name, "%s.%s", k->section, k->key);
+  return strv_contains (c->user_overridable_keys, name);
 }
 
 static int
-apply_document (struct galley_config *c, const char *file, json_object *doc, galley_error_t *err)
+apply_document (struct galley_config *c, const char *file, json_object *doc, enum origin origin,
+                galley_error_t *err)
 {
   json_object_object_foreach (doc, section, table)
   {
@@ -254,78 +346,122 @@ apply_document (struct galley_config *c, const char *file, json_object *doc, gal
     json_object_object_foreach (table, key, value)
     {
       const struct key_spec *k = find_key (section, key);
+      uint64_t bit;
       if (k == NULL)
         {
           log_warn ("%s: unknown key %s.%s (ignored)", file, section, key);
           continue;
         }
+      if (origin == ORIGIN_USER && ! user_may_set (c, k))
+        {
+          log_warn ("%s: key %s.%s may only be set by the site%s%s%s (ignored)", file, section, key,
+                    c->system_path ? " (" : "", c->system_path ? c->system_path : "",
+                    c->system_path ? ", [engine] user_overridable_keys)" : "");
+          continue;
+        }
       if (apply_key (c, file, k, value, err) < 0)
         return -1;
+      bit = UINT64_C (1) << (size_t)(k - keys);
+      if (origin == ORIGIN_USER)
+        c->from_user |= bit;
+      else
+        c->from_system |= bit;
     }
   }
   return 0;
 }
 
+const char *
+galley_config_origin (const struct galley_config *c, const void *field)
+{
+  size_t offset = (size_t)((const char *)field - (const char *)c);
+
+  for (size_t i = 0; i < N_KEYS; i++)
+    if (keys[i].offset == offset)
+      {
+        if (c->from_user & (UINT64_C (1) << i))
+          return c->user_path;
+        if (c->from_system & (UINT64_C (1) << i))
+          return c->system_path;
+        return NULL;
+      }
+  return NULL;
+}
+
+/* Apply path onto c.  Returns 1 when it does not exist and may be
+ * missing.  */
+static int
+apply_file (struct galley_config *c, const char *path, enum origin origin, bool must_exist,
+            galley_error_t *err)
+{
+  _cleanup_json_ json_object *doc = NULL;
+
+  if (toml_parse_file (path, &doc, err) < 0)
+    {
+      if (must_exist || (galley_error_errno (err) != ENOENT && galley_error_errno (err) != ENOTDIR))
+        return -1;
+      galley_error_release (err);
+      return 1;
+    }
+  log_debug ("configuration from %s", path);
+  if (origin == ORIGIN_USER)
+    c->user_path = xstrdup (path);
+  else
+    c->system_path = xstrdup (path);
+  return apply_document (c, path, doc, origin, err);
+}
+
 int
 galley_config_load_file (const char *path, struct galley_config **out, galley_error_t *err)
 {
-  _cleanup_json_ json_object *doc = NULL;
-  struct galley_config *c;
+  _cleanup_galley_config_ struct galley_config *c = galley_config_new_defaults ();
 
-  if (toml_parse_file (path, &doc, err) < 0)
+  if (apply_file (c, path, ORIGIN_SYSTEM, true, err) < 0)
     return -1;
-  c = galley_config_new_defaults ();
-  c->path = xstrdup (path);
-  if (apply_document (c, path, doc, err) < 0)
-    {
-      galley_config_free (c);
-      return -1;
-    }
-  *out = c;
+  *out = steal_pointer (&c);
   return 0;
+}
+
+/* The site's file: $GALLEY_SYSTEM_CONFIG, else the first that exists of
+ * sysconfdir's and /etc's.  */
+static int
+apply_system_file (struct galley_config *c, galley_error_t *err)
+{
+  const char *env = getenv ("GALLEY_SYSTEM_CONFIG");
+  int r;
+
+  if (env != NULL && *env != '\0')
+    return apply_file (c, env, ORIGIN_SYSTEM, true, err) < 0 ? galley_error_wrap (err, "GALLEY_SYSTEM_CONFIG")
+                                                             : 0;
+  r = apply_file (c, SYSCONFDIR "/galley/galley.conf", ORIGIN_SYSTEM, false, err);
+  if (r == 1 && strcmp (SYSCONFDIR, "/etc") != 0)
+    r = apply_file (c, "/etc/galley/galley.conf", ORIGIN_SYSTEM, false, err);
+  return r < 0 ? -1 : 0;
+}
+
+/* The user's file: $GALLEY_CONF, else the one in the configuration home.  */
+static int
+apply_user_file (struct galley_config *c, const struct galley_paths *p, galley_error_t *err)
+{
+  const char *env = getenv ("GALLEY_CONF");
+  _cleanup_free_ char *path = NULL;
+
+  if (env != NULL && *env != '\0')
+    return apply_file (c, env, ORIGIN_USER, true, err) < 0 ? galley_error_wrap (err, "GALLEY_CONF") : 0;
+  if (p == NULL || p->config_home == NULL)
+    return 0;
+  if (asprintf (&path, "%s/galley/galley.conf", p->config_home) < 0)
+    abort ();
+  return apply_file (c, path, ORIGIN_USER, false, err) < 0 ? -1 : 0;
 }
 
 int
 galley_config_load (const struct galley_paths *p, struct galley_config **out, galley_error_t *err)
 {
-  const char *env = getenv ("GALLEY_CONF");
-  _cleanup_free_ char *user = NULL;
-  const char *candidates[4];
-  size_t n = 0;
+  _cleanup_galley_config_ struct galley_config *c = galley_config_new_defaults ();
 
-  if (env != NULL && *env != '\0')
-    {
-      if (galley_config_load_file (env, out, err) < 0)
-        return galley_error_wrap (err, "GALLEY_CONF");
-      return 0;
-    }
-  if (p != NULL && p->config_home != NULL)
-    {
-      if (asprintf (&user, "%s/galley/galley.conf", p->config_home) < 0)
-        abort ();
-      candidates[n++] = user;
-    }
-  candidates[n++] = SYSCONFDIR "/galley/galley.conf";
-  if (strcmp (SYSCONFDIR, "/etc") != 0)
-    candidates[n++] = "/etc/galley/galley.conf";
-  for (size_t i = 0; i < n; i++)
-    {
-      galley_error_t local = NULL;
-      if (galley_config_load_file (candidates[i], out, &local) == 0)
-        {
-          log_debug ("configuration from %s", candidates[i]);
-          return 0;
-        }
-      if (galley_error_errno (&local) != ENOENT && galley_error_errno (&local) != ENOTDIR)
-        {
-          if (err != NULL && *err == NULL)
-            *err = local;
-          else
-            galley_error_release (&local);
-          return -1;
-        }
-      galley_error_release (&local);
-    }
-  *out = galley_config_new_defaults ();
+  if (apply_system_file (c, err) < 0 || apply_user_file (c, p, err) < 0)
+    return -1;
+  *out = steal_pointer (&c);
   return 0;
 }

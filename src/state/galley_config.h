@@ -1,15 +1,20 @@
 /* galley's own configuration, galley.conf (named galley_config.h, not
  * config.h, which is autoconf's): a TOML file with the sections of
- * containers.conf ([engine], [storage], [network], [containers]).  The first
- * file found wins:
+ * containers.conf ([engine], [storage], [network], [containers]).  Two
+ * files, each optional, are read in turn, a key of the second replacing
+ * the first's:
  *
- *   $GALLEY_CONF (must exist when set)
- *   $XDG_CONFIG_HOME/galley/galley.conf   (paths->config_home)
- *   $(sysconfdir)/galley/galley.conf, then /etc/galley/galley.conf
+ *   the site's:  $GALLEY_SYSTEM_CONFIG (must exist when set), else the
+ *                first of $(sysconfdir)/galley/galley.conf and
+ *                /etc/galley/galley.conf
+ *   the user's:  $GALLEY_CONF (must exist when set), else
+ *                $XDG_CONFIG_HOME/galley/galley.conf (paths->config_home)
  *
- * Keys not given keep their defaults (documented in conf/galley.conf).
- * Unknown keys are warnings; a key of the wrong type or value is an error
- * naming the file and the key.  */
+ * The site's file may list the keys users may set ([engine]
+ * user_overridable_keys); any other key in the user's file is a warning
+ * and keeps the site's value.  Keys no file gives keep their defaults
+ * (documented in conf/galley.conf).  Unknown keys are warnings; a key of
+ * the wrong type or value is an error naming the file and the key.  */
 #ifndef GALLEY_STATE_GALLEY_CONFIG_H
 #define GALLEY_STATE_GALLEY_CONFIG_H
 
@@ -20,13 +25,17 @@
 
 struct galley_config
 {
-  char *path; /* the file loaded, NULL when none was found (all defaults) */
+  char *system_path;               /* the site's file, NULL when there was none */
+  char *user_path;                 /* the user's file, NULL when there was none */
+  uint64_t from_system, from_user; /* bit i: key i of the table was set by that file */
 
   /* [engine] */
-  char **helper_binaries_dir; /* NULL-terminated; searched before the built-in list */
+  char **helper_binaries_dir;   /* NULL-terminated; searched before the built-in list */
+  char **user_overridable_keys; /* "section.key"; NULL: every key (read from the site's file only) */
 
   /* [storage] */
-  char *rootfs_method; /* "auto" (probe), "native", "fuse-overlayfs" or "copy" */
+  char *rootfs_method;         /* "auto" (probe), "native", "fuse-overlayfs" or "copy" */
+  char *rootless_storage_path; /* a template of the storage root ($USER, $UID, $HOME); NULL: the default */
 
   /* [network] */
   char *default_network; /* "slirp4netns", "host" or "none" */
@@ -39,8 +48,12 @@ struct galley_config
 /* Load the configuration for the user of p (see above for the search).  */
 int galley_config_load (const struct galley_paths *p, struct galley_config **out, galley_error_t *err);
 
-/* Load one file, which must exist.  */
+/* Load one file, which must exist, as the site's (nothing else is read).  */
 int galley_config_load_file (const char *path, struct galley_config **out, galley_error_t *err);
+
+/* The file that set field (the address of a member of c), for messages;
+ * NULL when it has its default.  */
+const char *galley_config_origin (const struct galley_config *c, const void *field);
 
 /* The built-in defaults, as if no file existed.  */
 struct galley_config *galley_config_new_defaults (void);

@@ -84,12 +84,14 @@ paths_resolve (struct galley_paths *p, const char *root_opt, const char *runroot
       if (absolute_dup (root_opt, "--root", &p->root, err) < 0)
         return -1;
       p->root_source = "--root";
+      p->root_explicit = true;
     }
   else if ((v = env_nonempty ("GALLEY_ROOT")) != NULL)
     {
       if (absolute_dup (v, "GALLEY_ROOT", &p->root, err) < 0)
         return -1;
       p->root_source = "GALLEY_ROOT";
+      p->root_explicit = true;
     }
   else if (! p->rootless)
     {
@@ -145,6 +147,74 @@ paths_resolve (struct galley_paths *p, const char *root_opt, const char *runroot
   return 0;
 }
 
+/* A variable of a template at *s ("USER" or "{USER}"); *s moves past it.  */
+static const char *
+template_variable (const char **s, const char *user, const char *uid, const char *home, char *name,
+                   size_t size)
+{
+  const char *p = *s;
+  size_t n = 0;
+  bool braced = *p == '{';
+
+  if (braced)
+    p++;
+  while ((p[n] >= 'A' && p[n] <= 'Z') || (p[n] >= 'a' && p[n] <= 'z') || (p[n] >= '0' && p[n] <= '9')
+         || p[n] == '_')
+    n++;
+  snprintf (name, size, "%.*s", (int)n, p);
+  if (braced && p[n] != '}')
+    return NULL;
+  *s = p + n + braced;
+  if (strcmp (name, "USER") == 0)
+    return user;
+  if (strcmp (name, "UID") == 0)
+    return uid;
+  if (strcmp (name, "HOME") == 0)
+    return home;
+  return NULL;
+}
+
+int
+paths_expand_template (const char *tmpl, const char *user, uid_t uid, const char *home, char **out,
+                       galley_error_t *err)
+{
+  _cleanup_free_ char *text = NULL;
+  size_t len = 0;
+  char uid_text[16], name[64];
+  FILE *f;
+
+  if (user[0] == '\0' || strchr (user, '/') != NULL || strcmp (user, ".") == 0 || strcmp (user, "..") == 0)
+    return galley_error_make (err, 0, "\"%s\": the user name \"%s\" cannot be part of a path", tmpl, user);
+  snprintf (uid_text, sizeof uid_text, "%u", (unsigned)uid);
+  f = open_memstream (&text, &len);
+  if (f == NULL)
+    return galley_error_make (err, errno, "allocating");
+  for (const char *s = tmpl; *s != '\0';)
+    {
+      const char *value;
+      if (*s != '$')
+        {
+          fputc (*s++, f);
+          continue;
+        }
+      s++;
+      value = template_variable (&s, user, uid_text, home, name, sizeof name);
+      if (value == NULL)
+        {
+          fclose (f);
+          return galley_error_make (err, 0, "\"%s\": unknown variable $%s (known: $USER, $UID, $HOME)", tmpl,
+                                    name);
+        }
+      fputs (value, f);
+    }
+  if (fclose (f) != 0)
+    return galley_error_make (err, errno, "allocating");
+  if (text[0] != '/')
+    return galley_error_make (err, 0, "\"%s\" is not an absolute path once expanded (\"%s\")", tmpl, text);
+  *out = steal_pointer (&text);
+  return 0;
+}
+
 /* "uid 1006 (alice)", or "uid 1006" for an id without a name.  */
 static void
 describe_uid (uid_t uid, char *buf, size_t size)
@@ -155,6 +225,71 @@ describe_uid (uid_t uid, char *buf, size_t size)
     snprintf (buf, size, "uid %u (%s)", (unsigned)uid, pw->pw_name);
   else
     snprintf (buf, size, "uid %u", (unsigned)uid);
+}
+
+/* Each directory above path (made 0700 when missing) is root's or uid's
+ * and, unless sticky, writable by no one else: nobody else can move what
+ * galley makes below it.  A symbolic link on the way must be root's or
+ * uid's too.  */
+static int
+ensure_owned_ancestors (const char *path, uid_t uid, galley_error_t *err)
+{
+  _cleanup_free_ char *prefix = strdup (path);
+  char owner[320];
+
+  if (prefix == NULL)
+    return galley_error_make (err, errno, "allocating");
+  for (char *slash = strchr (prefix + 1, '/'); slash != NULL; slash = strchr (slash + 1, '/'))
+    {
+      struct stat lst, st;
+      *slash = '\0';
+      if (lstat (prefix, &lst) < 0 && errno == ENOENT && mkdir (prefix, 0700) < 0 && errno != EEXIST)
+        return galley_error_make (err, errno, "creating %s", prefix);
+      if (lstat (prefix, &lst) < 0 || stat (prefix, &st) < 0)
+        return galley_error_make (err, errno, "%s", prefix);
+      if (! S_ISDIR (st.st_mode))
+        return galley_error_make (err, ENOTDIR, "%s", prefix);
+      if ((lst.st_uid != 0 && lst.st_uid != uid) || (st.st_uid != 0 && st.st_uid != uid))
+        {
+          describe_uid (lst.st_uid != 0 && lst.st_uid != uid ? lst.st_uid : st.st_uid, owner, sizeof owner);
+          return galley_error_make (err, 0, "%s is owned by %s, neither root nor the current user (uid %u)",
+                                    prefix, owner, (unsigned)uid);
+        }
+      if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 && (st.st_mode & S_ISVTX) == 0)
+        return galley_error_make (err, 0, "%s is writable by other users (mode %04o)", prefix,
+                                  (unsigned)(st.st_mode & 07777));
+      *slash = '/';
+    }
+  return 0;
+}
+
+int
+paths_use_storage_template (struct galley_paths *p, const char *tmpl, const char *origin, galley_error_t *err)
+{
+  struct passwd *pw;
+  const char *user;
+  char *root = NULL;
+
+  if (tmpl == NULL || p->root_explicit || ! p->rootless)
+    return 0;
+  pw = getpwuid (p->uid);
+  user = pw != NULL ? pw->pw_name : env_nonempty ("USER");
+  if (user == NULL)
+    return galley_error_make (err, 0,
+                              "[storage] rootless_storage_path in %s names $USER, but uid %u has no name: "
+                              "use --root",
+                              origin, (unsigned)p->uid);
+  if (paths_expand_template (tmpl, user, p->uid, p->home, &root, err) < 0)
+    return galley_error_wrap (err, "[storage] rootless_storage_path in %s", origin);
+  free (p->root);
+  p->root = root;
+  free (p->root_source_text);
+  if (asprintf (&p->root_source_text, "[storage] rootless_storage_path in %s", origin) < 0)
+    return galley_error_make (err, ENOMEM, "allocating");
+  p->root_source = p->root_source_text;
+  if (ensure_owned_ancestors (p->root, p->uid, err) < 0)
+    return galley_error_wrap (err, "unsafe storage root %s (%s)", p->root, p->root_source);
+  return 0;
 }
 
 static int
@@ -252,6 +387,7 @@ paths_release (struct galley_paths *p)
   free (p->home);
   free (p->config_home);
   free (p->root);
+  free (p->root_source_text);
   free (p->runroot);
   free (p->xdg_runtime_dir);
   memset (p, 0, sizeof *p);

@@ -7,13 +7,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "util/error.h"
+
 static _Noreturn void
 lazylib_fail (const char *soname)
 {
   const char *why = dlerror ();
 
   fprintf (stderr, "galley: cannot load %s: %s\n", soname, why != NULL ? why : "unknown error");
-  exit (125);
+  exit (GALLEY_EXIT_FAILURE);
 }
 
 void *

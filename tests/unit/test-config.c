@@ -21,26 +21,6 @@
 
 static char tmpdir[64];
 
-static int
-setup (void **state)
-{
-  strcpy (tmpdir, "/tmp/test-config-XXXXXX");
-  if (mkdtemp (tmpdir) == NULL)
-    return -1;
-  unsetenv ("GALLEY_CONF");
-  return 0;
-}
-
-static int
-teardown (void **state)
-{
-  galley_error_t err = NULL;
-  fs_remove_tree (AT_FDCWD, tmpdir, &err);
-  galley_error_release (&err);
-  unsetenv ("GALLEY_CONF");
-  return 0;
-}
-
 /* Write text to tmpdir/name and return the full path (static buffer).  */
 static const char *
 write_conf (const char *name, const char *text)
@@ -54,6 +34,29 @@ write_conf (const char *name, const char *text)
   fputs (text, f);
   fclose (f);
   return path;
+}
+
+static int
+setup (void **state)
+{
+  strcpy (tmpdir, "/tmp/test-config-XXXXXX");
+  if (mkdtemp (tmpdir) == NULL)
+    return -1;
+  unsetenv ("GALLEY_CONF");
+  /* the host's own site file stays out of it */
+  setenv ("GALLEY_SYSTEM_CONFIG", write_conf ("site-none.conf", ""), 1);
+  return 0;
+}
+
+static int
+teardown (void **state)
+{
+  galley_error_t err = NULL;
+  fs_remove_tree (AT_FDCWD, tmpdir, &err);
+  galley_error_release (&err);
+  unsetenv ("GALLEY_CONF");
+  unsetenv ("GALLEY_SYSTEM_CONFIG");
+  return 0;
 }
 
 static void
@@ -75,8 +78,12 @@ test_defaults (void **state)
 {
   struct galley_config *c = galley_config_new_defaults ();
 
-  assert_null (c->path);
+  assert_null (c->system_path);
+  assert_null (c->user_path);
+  assert_null (galley_config_origin (c, &c->rootfs_method));
   assert_string_equal (c->rootfs_method, "auto");
+  assert_null (c->rootless_storage_path);
+  assert_null (c->user_overridable_keys);
   assert_string_equal (c->default_network, "slirp4netns");
   assert_int_equal (c->log_size_max, -1);
   assert_null (c->helper_binaries_dir[0]);
@@ -103,7 +110,7 @@ test_all_keys (void **state)
                                                 "default_ulimits = [\"nofile=1024:2048\", \"nproc=-1\"]\n");
 
   assert_int_equal (galley_config_load_file (path, &c, &err), 0);
-  assert_string_equal (c->path, path);
+  assert_string_equal (galley_config_origin (c, &c->rootfs_method), path);
   assert_string_equal (c->helper_binaries_dir[0], "/opt/galley/libexec");
   assert_string_equal (c->helper_binaries_dir[1], "/usr/libexec/podman");
   assert_null (c->helper_binaries_dir[2]);
@@ -202,7 +209,7 @@ test_search_order (void **state)
 
   assert_int_equal (galley_config_load (&p, &c, &err), 0);
   snprintf (expected, sizeof expected, "%s/galley/galley.conf", tmpdir);
-  assert_string_equal (c->path, expected);
+  assert_string_equal (c->user_path, expected);
   assert_string_equal (c->default_network, "host");
   galley_config_free (c);
 
@@ -210,7 +217,7 @@ test_search_order (void **state)
   override = write_conf ("override.conf", "[network]\ndefault_network = \"none\"\n");
   setenv ("GALLEY_CONF", override, 1);
   assert_int_equal (galley_config_load (&p, &c, &err), 0);
-  assert_string_equal (c->path, override);
+  assert_string_equal (c->user_path, override);
   assert_string_equal (c->default_network, "none");
   galley_config_free (c);
 
@@ -239,13 +246,120 @@ test_no_user_file (void **state)
   char home[128];
 
   /* config_home without galley/: the system file if installed, else the defaults.  */
+  unsetenv ("GALLEY_SYSTEM_CONFIG");
   snprintf (home, sizeof home, "%s/empty", tmpdir);
   p.config_home = home;
   assert_int_equal (galley_config_load (&p, &c, &err), 0);
-  if (c->path == NULL)
+  assert_null (c->user_path);
+  if (c->system_path == NULL)
     assert_string_equal (c->rootfs_method, "auto");
-  else
-    assert_null (strstr (c->path, tmpdir));
+}
+
+/* The site's file and the user's are merged key by key, the user's last.  */
+static void
+test_site_and_user_merged (void **state)
+{
+  _cleanup_error_ galley_error_t err = NULL;
+  _cleanup_galley_config_ struct galley_config *c = NULL;
+  struct galley_paths p = { 0 };
+  char dir[128];
+  _cleanup_free_ char *site =
+      strdup (write_conf ("site.conf", "[storage]\n"
+                                       "rootfs_method = \"copy\"\n"
+                                       "rootless_storage_path = \"/local/$USER/galley\"\n"
+                                       "[network]\n"
+                                       "default_network = \"host\"\n"));
+
+  snprintf (dir, sizeof dir, "%s/galley", tmpdir);
+  assert_int_equal (mkdir (dir, 0700), 0);
+  write_conf ("galley/galley.conf", "[network]\ndefault_network = \"none\"\n");
+  p.config_home = tmpdir;
+  setenv ("GALLEY_SYSTEM_CONFIG", site, 1);
+  assert_int_equal (galley_config_load (&p, &c, &err), 0);
+  assert_string_equal (c->system_path, site);
+  assert_string_equal (c->rootfs_method, "copy");
+  assert_string_equal (galley_config_origin (c, &c->rootfs_method), site);
+  assert_string_equal (c->rootless_storage_path, "/local/$USER/galley");
+  assert_string_equal (c->default_network, "none");
+  assert_string_equal (galley_config_origin (c, &c->default_network), c->user_path);
+  assert_null (galley_config_origin (c, &c->log_size_max));
+}
+
+/* With user_overridable_keys, the user's file sets only those keys; the
+ * list itself is the site's alone.  */
+static void
+test_user_overridable_keys (void **state)
+{
+  _cleanup_error_ galley_error_t err = NULL;
+  _cleanup_galley_config_ struct galley_config *c = NULL;
+  struct galley_paths p = { 0 };
+  char dir[128];
+
+  setenv ("GALLEY_SYSTEM_CONFIG",
+          write_conf ("site.conf", "[engine]\n"
+                                   "user_overridable_keys = [\"network.default_network\"]\n"
+                                   "[storage]\n"
+                                   "rootless_storage_path = \"/tmp/$UID/galley\"\n"),
+          1);
+  snprintf (dir, sizeof dir, "%s/galley", tmpdir);
+  assert_int_equal (mkdir (dir, 0700), 0);
+  write_conf ("galley/galley.conf", "[engine]\n"
+                                    "user_overridable_keys = [\"storage.rootless_storage_path\"]\n"
+                                    "[storage]\n"
+                                    "rootless_storage_path = \"$HOME/galley\"\n"
+                                    "rootfs_method = \"copy\"\n"
+                                    "[network]\n"
+                                    "default_network = \"none\"\n");
+  p.config_home = tmpdir;
+  assert_int_equal (galley_config_load (&p, &c, &err), 0);
+  assert_string_equal (c->rootless_storage_path, "/tmp/$UID/galley");
+  assert_string_equal (c->rootfs_method, "auto");
+  assert_string_equal (c->default_network, "none");
+  assert_string_equal (c->user_overridable_keys[0], "network.default_network");
+  assert_null (c->user_overridable_keys[1]);
+}
+
+static void
+test_site_errors (void **state)
+{
+  _cleanup_error_ galley_error_t err = NULL;
+  struct galley_config *c = NULL;
+  struct galley_paths p = { 0 };
+
+  expect_error (
+      "[engine]\nuser_overridable_keys = [\"storage.nosuch\"]\n",
+      ": key engine.user_overridable_keys: \"storage.nosuch\" is not a key of galley.conf (section.key)");
+  expect_error ("[storage]\nrootless_storage_path = \"/local/$LOGNAME\"\n",
+                ": key storage.rootless_storage_path: \"/local/$LOGNAME\": unknown variable $LOGNAME (known: "
+                "$USER, $UID, $HOME)");
+  expect_error (
+      "[storage]\nrootless_storage_path = \"local/${USER}\"\n",
+      ": key storage.rootless_storage_path: \"local/${USER}\" is not an absolute path once expanded "
+      "(\"local/user\")");
+
+  /* A site file named by GALLEY_SYSTEM_CONFIG must exist.  */
+  setenv ("GALLEY_SYSTEM_CONFIG", "/nonexistent/galley.conf", 1);
+  p.config_home = tmpdir;
+  assert_int_equal (galley_config_load (&p, &c, &err), -1);
+  assert_null (c);
+  assert_int_equal (galley_error_errno (&err), ENOENT);
+  assert_non_null (strstr (err->msg, "GALLEY_SYSTEM_CONFIG: "));
+}
+
+static void
+test_expand_template (void **state)
+{
+  _cleanup_error_ galley_error_t err = NULL;
+  _cleanup_free_ char *a = NULL, *b = NULL;
+
+  assert_int_equal (paths_expand_template ("/local/$USER/galley", "alice", 1006, "/home/alice", &a, &err), 0);
+  assert_string_equal (a, "/local/alice/galley");
+  assert_int_equal (paths_expand_template ("${HOME}/x/$UID-${USER}", "bob", 7, "/h/bob", &b, &err), 0);
+  assert_string_equal (b, "/h/bob/x/7-bob");
+  assert_int_equal (paths_expand_template ("/local/${USER", "bob", 7, "/h/bob", &b, &err), -1);
+  galley_error_release (&err);
+  assert_int_equal (paths_expand_template ("/local/$USER", "../x", 7, "/h/bob", &b, &err), -1);
+  assert_non_null (strstr (err->msg, "cannot be part of a path"));
 }
 
 int
@@ -260,6 +374,10 @@ main (void)
     cmocka_unit_test_setup_teardown (test_bad_ulimit, setup, teardown),
     cmocka_unit_test_setup_teardown (test_search_order, setup, teardown),
     cmocka_unit_test_setup_teardown (test_no_user_file, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_site_and_user_merged, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_user_overridable_keys, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_site_errors, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_expand_template, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
