@@ -2,9 +2,10 @@
 # The layering of src/ (TAP, run by `make check`).  The directories form
 # layers, lowest first; a file may include the headers of its own directory
 # and of the layers below it, never of a layer above or beside it:
-LAYERS='util ns state registry image runtime build engine cli,api main.c'
+LAYERS='util ns state registry image runtime build engine cli,api main.c,system_service.c'
 # (cli/ and api/, the two front ends, share a layer: neither includes the
-# other; main.c is above them all.)  And no file includes another that
+# other; main.c is above them all, and so is system_service.c, which joins
+# the command line to the API service.)  And no file includes another that
 # leads back to it, however far round: a .c and its .h count as one file,
 # and so does a *_internal.h.
 #

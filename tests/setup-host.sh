@@ -34,12 +34,12 @@ AUTH_PASSWORD=galley-test-password
 PACKAGES=(
   autoconf automake libtool pkg-config gcc clang make libc6-dev xz-utils
   libseccomp-dev libcap-dev libjson-c-dev libarchive-dev libcurl4-openssl-dev
-  libssl-dev libsubid-dev libcmocka-dev
+  libssl-dev libsubid-dev libcmocka-dev libmicrohttpd-dev
   uidmap fuse-overlayfs slirp4netns bindfs libsquashfs-dev squashfs-tools squashfuse
   charliecloud-runtime charliecloud-builders
   docker-registry skopeo busybox-static bats jq apache2-utils zstd python3
   openssl curl ca-certificates valgrind clang-format iproute2 procps util-linux
-  iptables iperf3
+  iptables iperf3 docker.io
 )
 
 # name  config  port  scheme  umask
@@ -61,7 +61,8 @@ install_packages () {
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing ${missing[*]}"
   # Keep apt from starting services on install (the docker-registry package
-  # would start one on :5000): we start our own, with our own configs.
+  # would start one on :5000, docker.io a dockerd): we start our own
+  # registries, with our own configs, and use only docker.io's client.
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
     chmod 0755 /usr/sbin/policy-rc.d

@@ -162,8 +162,6 @@ int cli_group_dispatch (struct cli_context *ctx, int argc, char **argv, galley_e
 /* Help text and man pages, from the table.  */
 void cli_print_help (FILE *out, const struct cli_command *cmd);
 void cli_print_man (FILE *out, const struct cli_command *cmd);
-/* Records shared between commands (version is part of info).  */
-struct json_object *cli_version_record (void);
 
 const struct cli_option *cli_option_by_id (const struct cli_command *cmd, int id);
 

@@ -7,116 +7,12 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/utsname.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
-#include "ns/idmap.h"
-#include "runtime/helpers.h"
 #include "runtime/info.h"
 #include "util/cleanup.h"
 #include "util/format.h"
 #include "util/json.h"
-
-static json_object *
-ranges_record (const struct idmap_range *r, size_t n)
-{
-  json_object *arr = json_object_new_array ();
-  size_t i;
-
-  for (i = 0; i < n; i++)
-    {
-      json_object *o = json_object_new_object ();
-      json_object_object_add (o, "container_id", json_object_new_int64 (r[i].container_id));
-      json_object_object_add (o, "host_id", json_object_new_int64 (r[i].host_id));
-      json_object_object_add (o, "size", json_object_new_int64 (r[i].size));
-      json_object_array_add (arr, o);
-    }
-  return arr;
-}
-
-static json_object *
-idmap_record (galley_error_t *err)
-{
-  json_object *o = json_object_new_object ();
-  struct idmap map;
-
-  if (idmap_for_current_user (&map, err) < 0)
-    {
-      json_object_put (o);
-      return NULL;
-    }
-  json_object_object_add (o, "source", json_object_new_string (idmap_source_name (map.source)));
-  json_object_object_add (o, "uidmap", ranges_record (map.uid, map.n_uid));
-  json_object_object_add (o, "gidmap", ranges_record (map.gid, map.n_gid));
-  if (map.source == IDMAP_SOURCE_SINGLE)
-    json_object_object_add (o, "note",
-                            json_object_new_string ("no subordinate ids: only your own uid/gid exist in "
-                                                    "containers; file owners in images fold onto it"));
-  return o;
-}
-
-static json_object *
-helper_record (const char *name)
-{
-  json_object *o = json_object_new_object ();
-  _cleanup_free_ char *path = helper_find (name);
-  _cleanup_free_ char *version = path ? helper_version (path) : NULL;
-
-  json_object_object_add (o, "path", json_object_new_string (path ? path : ""));
-  json_object_object_add (o, "version", json_object_new_string (version ? version : ""));
-  json_object_object_add (o, "found", json_object_new_boolean (path != NULL));
-  return o;
-}
-
-static json_object *
-host_record (struct cli_context *ctx, galley_error_t *err)
-{
-  json_object *host = json_object_new_object ();
-  json_object *helpers = json_object_new_object ();
-  json_object *ids;
-  struct utsname u;
-
-  uname (&u);
-  json_object_object_add (host, "arch",
-                          json_object_new_string (strcmp (u.machine, "x86_64") == 0 ? "amd64" : u.machine));
-  json_object_object_add (host, "hostname", json_object_new_string (u.nodename));
-  json_object_object_add (host, "kernel", json_object_new_string (u.release));
-  json_object_object_add (host, "os", json_object_new_string ("linux"));
-  json_object_object_add (host, "rootless", json_object_new_boolean (ctx->paths.rootless));
-  ids = idmap_record (err);
-  if (ids == NULL)
-    {
-      json_object_put (host);
-      json_object_put (helpers);
-      return NULL;
-    }
-  json_object_object_add (host, "idMappings", ids);
-  json_object_object_add (helpers, "newuidmap", helper_record ("newuidmap"));
-  json_object_object_add (helpers, "newgidmap", helper_record ("newgidmap"));
-  json_object_object_add (helpers, "fuseOverlayfs", helper_record ("fuse-overlayfs"));
-  json_object_object_add (helpers, "slirp4netns", helper_record ("slirp4netns"));
-  json_object_object_add (host, "helpers", helpers);
-  if (runtime_info_add (host, &ctx->paths, err) < 0)
-    {
-      json_object_put (host);
-      return NULL;
-    }
-  return host;
-}
-
-static json_object *
-store_record (struct cli_context *ctx)
-{
-  json_object *o = json_object_new_object ();
-
-  json_object_object_add (o, "graphRoot", json_object_new_string (ctx->paths.root));
-  json_object_object_add (o, "graphRootSource", json_object_new_string (ctx->paths.root_source));
-  json_object_object_add (o, "runRoot", json_object_new_string (ctx->paths.runroot));
-  json_object_object_add (o, "runRootSource", json_object_new_string (ctx->paths.runroot_source));
-  json_object_object_add (o, "configHome", json_object_new_string (ctx->paths.config_home));
-  return o;
-}
 
 /* YAML as podman prints info: maps indented by two, lists with "- ".  */
 static void print_yaml (FILE *out, json_object *v, int indent, bool in_list);
@@ -186,8 +82,7 @@ int
 cli_cmd_info (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
   _cleanup_cli_parser_ struct cli_parser p;
-  _cleanup_json_ json_object *rec = json_object_new_object ();
-  json_object *host;
+  _cleanup_json_ json_object *rec = NULL;
   const char *format = NULL, *arg;
   int opt;
 
@@ -197,15 +92,9 @@ cli_cmd_info (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
       format = arg;
   if (opt < 0 || cli_positionals (&p, 0, 0, err) < 0)
     return -1;
-  host = host_record (ctx, err);
-  if (host == NULL)
+  rec = runtime_info_record (&ctx->paths, err);
+  if (rec == NULL)
     return -1;
-  json_object_object_add (rec, "host", host);
-  json_object_object_add (rec, "store", store_record (ctx));
-  {
-    _cleanup_json_ json_object *version = cli_version_record ();
-    json_object_object_add (rec, "version", json_object_get (json_object_object_get (version, "Client")));
-  }
   if (format == NULL || format[0] == '\0')
     {
       print_yaml (stdout, rec, 0, false);

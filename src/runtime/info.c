@@ -1,15 +1,19 @@
-/* Collects what the runtime will do on this host, for `galley info`.  */
+/* `galley info`'s record: the host, the id mappings and helpers, what the
+ * runtime will do here and why, where storage lives, the version.  */
 #include "config.h"
 #include "runtime/info.h"
 
 #include <stdlib.h>
+#include <sys/utsname.h>
 
 #include "ns/idmap.h"
 #include "runtime/caps.h"
 #include "runtime/cgroup.h"
+#include "runtime/helpers.h"
 #include "runtime/rootfs.h"
 #include "runtime/seccomp.h"
 #include "util/cleanup.h"
+#include "util/version.h"
 
 static json_object *
 security_record (const struct galley_paths *paths)
@@ -76,4 +80,118 @@ runtime_info_add (json_object *host, const struct galley_paths *paths, galley_er
   json_object_object_add (host, "rootfs", rootfs);
   json_object_object_add (host, "security", security_record (paths));
   return 0;
+}
+
+static json_object *
+ranges_record (const struct idmap_range *r, size_t n)
+{
+  json_object *arr = json_object_new_array ();
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    {
+      json_object *o = json_object_new_object ();
+      json_object_object_add (o, "container_id", json_object_new_int64 (r[i].container_id));
+      json_object_object_add (o, "host_id", json_object_new_int64 (r[i].host_id));
+      json_object_object_add (o, "size", json_object_new_int64 (r[i].size));
+      json_object_array_add (arr, o);
+    }
+  return arr;
+}
+
+static json_object *
+idmap_record (galley_error_t *err)
+{
+  json_object *o = json_object_new_object ();
+  struct idmap map;
+
+  if (idmap_for_current_user (&map, err) < 0)
+    {
+      json_object_put (o);
+      return NULL;
+    }
+  json_object_object_add (o, "source", json_object_new_string (idmap_source_name (map.source)));
+  json_object_object_add (o, "uidmap", ranges_record (map.uid, map.n_uid));
+  json_object_object_add (o, "gidmap", ranges_record (map.gid, map.n_gid));
+  if (map.source == IDMAP_SOURCE_SINGLE)
+    json_object_object_add (o, "note",
+                            json_object_new_string ("no subordinate ids: only your own uid/gid exist in "
+                                                    "containers; file owners in images fold onto it"));
+  return o;
+}
+
+static json_object *
+helper_record (const char *name)
+{
+  json_object *o = json_object_new_object ();
+  _cleanup_free_ char *path = helper_find (name);
+  _cleanup_free_ char *version = path ? helper_version (path) : NULL;
+
+  json_object_object_add (o, "path", json_object_new_string (path ? path : ""));
+  json_object_object_add (o, "version", json_object_new_string (version ? version : ""));
+  json_object_object_add (o, "found", json_object_new_boolean (path != NULL));
+  return o;
+}
+
+static json_object *
+host_record (const struct galley_paths *paths, galley_error_t *err)
+{
+  json_object *host = json_object_new_object ();
+  json_object *helpers = json_object_new_object ();
+  json_object *ids;
+  struct utsname u;
+  char arch[65];
+
+  uname (&u);
+  json_object_object_add (host, "arch", json_object_new_string (galley_go_arch (arch, sizeof arch)));
+  json_object_object_add (host, "hostname", json_object_new_string (u.nodename));
+  json_object_object_add (host, "kernel", json_object_new_string (u.release));
+  json_object_object_add (host, "os", json_object_new_string ("linux"));
+  json_object_object_add (host, "rootless", json_object_new_boolean (paths->rootless));
+  ids = idmap_record (err);
+  if (ids == NULL)
+    {
+      json_object_put (host);
+      json_object_put (helpers);
+      return NULL;
+    }
+  json_object_object_add (host, "idMappings", ids);
+  json_object_object_add (helpers, "newuidmap", helper_record ("newuidmap"));
+  json_object_object_add (helpers, "newgidmap", helper_record ("newgidmap"));
+  json_object_object_add (helpers, "fuseOverlayfs", helper_record ("fuse-overlayfs"));
+  json_object_object_add (helpers, "slirp4netns", helper_record ("slirp4netns"));
+  json_object_object_add (host, "helpers", helpers);
+  if (runtime_info_add (host, paths, err) < 0)
+    {
+      json_object_put (host);
+      return NULL;
+    }
+  return host;
+}
+
+static json_object *
+store_record (const struct galley_paths *paths)
+{
+  json_object *o = json_object_new_object ();
+
+  json_object_object_add (o, "graphRoot", json_object_new_string (paths->root));
+  json_object_object_add (o, "graphRootSource", json_object_new_string (paths->root_source));
+  json_object_object_add (o, "runRoot", json_object_new_string (paths->runroot));
+  json_object_object_add (o, "runRootSource", json_object_new_string (paths->runroot_source));
+  json_object_object_add (o, "configHome", json_object_new_string (paths->config_home));
+  return o;
+}
+
+json_object *
+runtime_info_record (const struct galley_paths *paths, galley_error_t *err)
+{
+  json_object *rec, *host = host_record (paths, err);
+
+  if (host == NULL)
+    return NULL;
+  rec = json_object_new_object ();
+  json_object_object_add (rec, "host", host);
+  json_object_object_add (rec, "store", store_record (paths));
+  json_object_object_add (rec, "version", galley_version_record ());
+  return rec;
 }

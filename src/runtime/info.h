@@ -11,4 +11,8 @@
 /* Add the runtime's fields to the `host` record of info.  */
 int runtime_info_add (json_object *host, const struct galley_paths *paths, galley_error_t *err);
 
+/* The whole record `galley info` prints and the API's /info reads:
+ * {host, store, version}; NULL with err set on failure.  */
+json_object *runtime_info_record (const struct galley_paths *paths, galley_error_t *err);
+
 #endif

@@ -23,3 +23,4 @@ libgalley_a_SOURCES += src/util/signal_names.c src/util/signal_names.h
 if LAZY_LIBS
 libgalley_a_SOURCES += src/util/crypto_lazy.c
 endif
+libgalley_a_SOURCES += src/util/version.c src/util/version.h

@@ -2,7 +2,8 @@
 # (tests/fuzz/replay.c) and run over the shared seeds in tests/fuzz/seeds/.
 FUZZ_TARGETS = tests/fuzz/fuzz-toml tests/fuzz/fuzz-template tests/fuzz/fuzz-reference \
 	tests/fuzz/fuzz-manifest tests/fuzz/fuzz-www-authenticate tests/fuzz/fuzz-seccomp-profile \
-	tests/fuzz/fuzz-network tests/fuzz/fuzz-image-change tests/fuzz/fuzz-containerfile tests/fuzz/fuzz-build-ignore
+	tests/fuzz/fuzz-network tests/fuzz/fuzz-image-change tests/fuzz/fuzz-containerfile tests/fuzz/fuzz-build-ignore \
+	tests/fuzz/fuzz-api-request
 check_PROGRAMS += $(FUZZ_TARGETS)
 TESTS += tests/fuzz/replay-seeds.sh
 EXTRA_DIST += tests/fuzz/replay-seeds.sh tests/fuzz/seeds
@@ -27,3 +28,5 @@ tests_fuzz_fuzz_containerfile_SOURCES = tests/fuzz/fuzz-containerfile.c tests/fu
 tests_fuzz_fuzz_containerfile_LDADD = $(FUZZ_COMMON_LDADD)
 tests_fuzz_fuzz_build_ignore_SOURCES = tests/fuzz/fuzz-build-ignore.c tests/fuzz/replay.c
 tests_fuzz_fuzz_build_ignore_LDADD = $(FUZZ_COMMON_LDADD)
+tests_fuzz_fuzz_api_request_SOURCES = tests/fuzz/fuzz-api-request.c tests/fuzz/replay.c
+tests_fuzz_fuzz_api_request_LDADD = $(FUZZ_COMMON_LDADD)

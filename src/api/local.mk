@@ -1,0 +1,12 @@
+# src/api: the REST service (Docker Engine API) behind `galley system service`
+libgalley_a_SOURCES += \
+	src/api/api.h src/api/endpoints.h \
+	src/api/listen.c src/api/listen.h \
+	src/api/router.c src/api/router.h \
+	src/api/reply.c \
+	src/api/server.c src/api/server.h \
+	src/api/system.c \
+	src/api/routes.c
+if LAZY_LIBS
+libgalley_a_SOURCES += src/api/mhd_lazy.c
+endif

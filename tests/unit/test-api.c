@@ -1,0 +1,229 @@
+/* The API service's parts that need no server: version prefixes and route
+ * matching (api/router.h), listen URIs and sockets (api/listen.h), Docker's
+ * error bodies and statuses (api/api.h).  */
+#include "config.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "api/listen.h"
+#include "api/router.h"
+#include "util/cleanup.h"
+#include "util/json.h"
+
+static int
+dummy (const struct api_request *req, struct api_reply *reply, galley_error_t *err)
+{
+  return 0;
+}
+
+static int
+other (const struct api_request *req, struct api_reply *reply, galley_error_t *err)
+{
+  return 0;
+}
+
+static const struct api_route table[] = {
+  { "GET", "/_ping", dummy },
+  { "GET", "/containers/{id}/json", dummy },
+  { "POST", "/containers/{id}/rename", other },
+  { "GET", "/images/{name*}/json", dummy },
+  { "DELETE", "/images/{name*}", other },
+  { "POST", "/exec/{id}/resize", other },
+};
+#define N (sizeof table / sizeof table[0])
+
+static void
+test_version_prefix (void **state)
+{
+  _cleanup_error_ galley_error_t err = NULL;
+  const char *rest;
+  unsigned minor;
+
+  assert_int_equal (api_route_version ("/v1.41/containers/json", &minor, &rest, &err), 0);
+  assert_int_equal (minor, 41);
+  assert_string_equal (rest, "/containers/json");
+  assert_int_equal (api_route_version ("/v1.24/_ping", &minor, &rest, &err), 0);
+  assert_int_equal (minor, 24);
+  assert_int_equal (api_route_version ("/_ping", &minor, &rest, &err), 0);
+  assert_int_equal (minor, API_VERSION_MAX_MINOR);
+  assert_string_equal (rest, "/_ping");
+  /* not a version: left for the router to refuse */
+  assert_int_equal (api_route_version ("/version", &minor, &rest, &err), 0);
+  assert_string_equal (rest, "/version");
+}
+
+static void
+test_version_refused (void **state)
+{
+  static const char *const bad[] = { "/v1.42/info", "/v2.0/info",   "/v1.23/info",
+                                     "/v1/info",    "/v1.4.1/info", "/v1..2/info" };
+  const char *rest;
+  unsigned minor;
+  size_t i;
+
+  for (i = 0; i < sizeof bad / sizeof *bad; i++)
+    {
+      _cleanup_error_ galley_error_t err = NULL;
+      assert_int_equal (api_route_version (bad[i], &minor, &rest, &err), -1);
+      assert_int_equal (api_error_status (&err), 400);
+    }
+  {
+    _cleanup_error_ galley_error_t err = NULL;
+    api_route_version ("/v1.50/info", &minor, &rest, &err);
+    assert_string_equal (err->msg, "client version 1.50 is too new. Maximum supported API version is 1.41");
+  }
+}
+
+static void
+test_match (void **state)
+{
+  struct api_match m;
+
+  assert_int_equal (api_route_match (table, N, "GET", "/containers/abc/json", &m), API_MATCH_FOUND);
+  assert_ptr_equal (m.route, &table[1]);
+  assert_string_equal (m.param[0], "abc");
+  api_match_release (&m);
+  assert_int_equal (api_route_match (table, N, "POST", "/containers/abc/json", &m), API_MATCH_BAD_METHOD);
+  api_match_release (&m);
+  assert_int_equal (api_route_match (table, N, "GET", "/containers//json", &m), API_MATCH_NOT_FOUND);
+  api_match_release (&m);
+  assert_int_equal (api_route_match (table, N, "GET", "/containers/a/b/json", &m), API_MATCH_NOT_FOUND);
+  api_match_release (&m);
+  assert_int_equal (api_route_match (table, N, "GET", "/nothing", &m), API_MATCH_NOT_FOUND);
+  api_match_release (&m);
+  assert_int_equal (api_route_match (table, N, "GET", "", &m), API_MATCH_NOT_FOUND);
+  api_match_release (&m);
+}
+
+static void
+test_match_greedy (void **state)
+{
+  struct api_match m;
+
+  assert_int_equal (api_route_match (table, N, "GET", "/images/localhost/busybox:latest/json", &m),
+                    API_MATCH_FOUND);
+  assert_string_equal (m.param[0], "localhost/busybox:latest");
+  api_match_release (&m);
+  assert_int_equal (api_route_match (table, N, "DELETE", "/images/a/b/c", &m), API_MATCH_FOUND);
+  assert_ptr_equal (m.route, &table[4]);
+  assert_string_equal (m.param[0], "a/b/c");
+  api_match_release (&m);
+  /* the image named "x/json" is removed, not looked up */
+  assert_int_equal (api_route_match (table, N, "DELETE", "/images/x/json", &m), API_MATCH_FOUND);
+  assert_string_equal (m.param[0], "x/json");
+  api_match_release (&m);
+  assert_int_equal (api_route_match (table, N, "GET", "/images/json", &m), API_MATCH_BAD_METHOD);
+  api_match_release (&m);
+  assert_int_equal (api_route_match (table, N, "GET", "/images/a//b/json", &m), API_MATCH_NOT_FOUND);
+  api_match_release (&m);
+}
+
+static void
+test_parse_uri (void **state)
+{
+  enum api_listen_kind kind;
+  char *address = NULL;
+  _cleanup_error_ galley_error_t err = NULL;
+
+  assert_int_equal (api_listen_parse_uri ("unix:///run/x.sock", &kind, &address, &err), 0);
+  assert_int_equal (kind, API_LISTEN_UNIX);
+  assert_string_equal (address, "/run/x.sock");
+  free (address);
+  assert_int_equal (api_listen_parse_uri ("tcp://127.0.0.1:8080", &kind, &address, &err), 0);
+  assert_int_equal (kind, API_LISTEN_TCP);
+  assert_string_equal (address, "127.0.0.1:8080");
+  free (address);
+  assert_int_equal (api_listen_parse_uri ("tcp:localhost:1", &kind, &address, &err), 0);
+  assert_string_equal (address, "localhost:1");
+  free (address);
+  assert_int_equal (api_listen_parse_uri ("http://x", &kind, &address, &err), -1);
+  assert_non_null (strstr (err->msg, "scheme \"http\" is not supported"));
+  galley_error_release (&err);
+  assert_int_equal (api_listen_parse_uri ("unix://", &kind, &address, &err), -1);
+}
+
+static void
+test_listen_unix (void **state)
+{
+  char dir[] = "/tmp/test-api-XXXXXX";
+  _cleanup_free_ char *path = NULL, *uri = NULL;
+  _cleanup_error_ galley_error_t err = NULL;
+  struct api_listener l, second;
+  struct stat st;
+
+  assert_non_null (mkdtemp (dir));
+  path = api_listen_default_path (dir);
+  assert_int_equal (api_listen_open (NULL, path, getuid (), &l, &err), 0);
+  assert_int_equal (lstat (path, &st), 0);
+  assert_true (S_ISSOCK (st.st_mode));
+  assert_int_equal (st.st_mode & 0777, 0600);
+  /* a live socket is not taken over */
+  assert_int_equal (api_listen_open (NULL, path, getuid (), &second, &err), -1);
+  assert_int_equal (api_error_status (&err), 409);
+  galley_error_release (&err);
+  assert_int_equal (lstat (path, &st), 0);
+  /* a stale one is: close without removing, as a killed service leaves it */
+  close (l.fd);
+  l.fd = -1;
+  free (l.path);
+  l.path = NULL;
+  assert_int_equal (api_listen_open (NULL, path, getuid (), &second, &err), 0);
+  api_listener_close (&second);
+  api_listener_close (&l);
+  assert_int_equal (lstat (path, &st), -1);
+  /* what is not a socket is never removed */
+  assert_int_equal (symlink ("/nonexistent", path), 0);
+  assert_int_equal (asprintf (&uri, "unix://%s", path), (int)strlen (path) + 7);
+  assert_int_equal (api_listen_open (uri, NULL, getuid (), &l, &err), -1);
+  assert_int_equal (lstat (path, &st), 0);
+  assert_true (S_ISLNK (st.st_mode));
+  unlink (path);
+  rmdir (dir);
+}
+
+static void
+test_error_body (void **state)
+{
+  struct api_reply r = { 0 };
+  _cleanup_json_ json_object *o = NULL;
+  _cleanup_error_ galley_error_t err = NULL;
+
+  api_reply_error (&r, 404, "no container with name or ID \"x\" found: no such container");
+  assert_int_equal (r.status, 404);
+  assert_string_equal (r.content_type, "application/json");
+  o = json_tokener_parse (r.body);
+  assert_non_null (o);
+  assert_string_equal (json_get_string (o, "message"),
+                       "no container with name or ID \"x\" found: no such container");
+  assert_string_equal (json_get_string (o, "cause"), "no such container");
+  assert_int_equal (json_object_get_int (json_object_object_get (o, "response")), 404);
+  api_reply_release (&r);
+  galley_error_kind (&err, EEXIST, "x");
+  assert_int_equal (api_error_status (&err), 409);
+  galley_error_release (&err);
+  galley_error_make (&err, EIO, "x");
+  assert_int_equal (api_error_status (&err), 500);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_version_prefix), cmocka_unit_test (test_version_refused),
+    cmocka_unit_test (test_match),          cmocka_unit_test (test_match_greedy),
+    cmocka_unit_test (test_parse_uri),      cmocka_unit_test (test_listen_unix),
+    cmocka_unit_test (test_error_body),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
