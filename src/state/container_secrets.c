@@ -260,11 +260,26 @@ container_secret_copy_path (const struct galley_paths *p, const char *id, const 
 }
 
 int
+container_secrets_dir (const struct galley_paths *p, const char *id, galley_error_t *err)
+{
+  _cleanup_free_ char *cdir = container_dir (p, id);
+  _cleanup_close_ int cfd = -1;
+  int fd;
+
+  if (cdir == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  cfd = open (cdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (cfd < 0 || (mkdirat (cfd, SECRETS_DIR, 0700) < 0 && errno != EEXIST)
+      || (fd = openat (cfd, SECRETS_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+    return galley_error_make (err, errno, "creating the secrets directory of container %s", id);
+  return fd;
+}
+
+int
 container_secrets_copy (const struct galley_paths *p, json_object *config, const char *id,
                         galley_error_t *err)
 {
-  _cleanup_free_ char *cdir = container_dir (p, id);
-  _cleanup_close_ int cfd = -1, sfd = -1;
+  _cleanup_close_ int sfd = -1;
   struct container_secret *list = NULL;
   size_t n = 0;
   int ret = -1;
@@ -276,16 +291,8 @@ container_secrets_copy (const struct galley_paths *p, json_object *config, const
       _cleanup_error_ galley_error_t e = NULL;
       if (list[i].env)
         continue;
-      if (sfd < 0)
-        {
-          cfd = open (cdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-          if (cfd < 0 || (mkdirat (cfd, SECRETS_DIR, 0700) < 0 && errno != EEXIST)
-              || (sfd = openat (cfd, SECRETS_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-            {
-              galley_error_make (err, errno, "creating the secrets directory of container %s", id);
-              goto out;
-            }
-        }
+      if (sfd < 0 && (sfd = container_secrets_dir (p, id, err)) < 0)
+        goto out;
       /* The same secret mounted twice has one copy.  */
       if (secret_copy_data (p, list[i].id, sfd, list[i].name, &e) < 0 && galley_error_errno (&e) != EEXIST)
         {

@@ -52,6 +52,10 @@ void container_secrets_free (struct container_secret *list, size_t n);
 int container_secrets_copy (const struct galley_paths *p, json_object *config, const char *id,
                             galley_error_t *err);
 
+/* storage/containers/<id>/secrets (made, mode 0700), opened: where the
+ * copies are.  */
+int container_secrets_dir (const struct galley_paths *p, const char *id, galley_error_t *err);
+
 /* storage/containers/<id>/secrets/<name>, the copy a mount is made of
  * (malloc'ed).  */
 char *container_secret_copy_path (const struct galley_paths *p, const char *id, const char *name);
