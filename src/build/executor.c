@@ -693,6 +693,7 @@ build_release (struct build *b)
     store_close (b->store);
   cleanup_strvp (&b->build_args);
   cleanup_strvp (&b->created);
+  build_secrets_free (b->secrets, b->n_secrets);
   free (b->cf_name);
 }
 
@@ -745,6 +746,8 @@ build_image (const struct galley_paths *paths, const struct build_options *o, ch
       galley_error_make (err, errno, "context directory %s", context);
       goto out;
     }
+  if (build_secrets_parse (o->secrets, &b.secrets, &b.n_secrets, err) < 0)
+    goto out;
   if (load_containerfile (&b, context, &cf_path, err) < 0 || resolve_build_args (&b, err) < 0
       || build_ignore_load (b.context_fd, cf_path, &b.ig, err) < 0 || paths_ensure_root (paths, err) < 0
       || store_open (paths, &b.store, err) < 0 || idmap_for_current_user (&b.map, err) < 0)

@@ -15,7 +15,17 @@
 #include "image/image_write.h"
 #include "image/store.h"
 #include "ns/idmap.h"
+#include "runtime/spec.h"
 #include "util/strv.h"
+
+/* A --secret of the build: the file (or variable) RUN --mount=type=secret
+ * makes available.  */
+struct build_secret
+{
+  char *id;
+  char *source; /* a path, or with env a variable's name */
+  bool env;
+};
 
 struct build
 {
@@ -34,6 +44,8 @@ struct build
   size_t stage_number; /* 1-based among the built stages */
   FILE *out;           /* NULL when quiet */
   char **created;      /* --layers=false: the intermediate images made, removed at the end */
+  struct build_secret *secrets;
+  size_t n_secrets;
 };
 
 struct stage_state
@@ -99,6 +111,19 @@ int run_prepare (struct build *b, struct stage_state *st, const struct cf_instru
 int run_apply (struct build *b, struct stage_state *st, const struct cf_instruction *in,
                const struct run_step *rs, struct image_writer *w, galley_error_t *err);
 void run_step_clear (struct run_step *rs);
+
+/* run_secrets.c: --secret of the build (checked: a file that exists, a
+ * variable that is set) and RUN --mount=type=secret.  */
+int build_secrets_parse (char *const *specs, struct build_secret **out, size_t *n, galley_error_t *err);
+void build_secrets_free (struct build_secret *list, size_t n);
+/* The RUN's secret mounts are well-formed and the required ones given.  */
+int run_secrets_check (const struct build *b, const struct cf_instruction *in, galley_error_t *err);
+/* Once the RUN's container cid exists: its copies of the secrets, mounted
+ * read-only; *targets gets their paths in the container.  */
+int run_secrets_attach (struct build *b, const struct cf_instruction *in, const char *cid,
+                        struct run_spec *spec, char ***targets, galley_error_t *err);
+/* Remove from the RUN's upper directory the mount points made for them.  */
+void run_secrets_drop_mount_points (const char *upper, char *const *targets);
 
 struct copy_step
 {

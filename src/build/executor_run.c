@@ -88,6 +88,8 @@ run_prepare (struct build *b, struct stage_state *st, const struct cf_instructio
 
   if (in->n_args == 0)
     return galley_error_make (err, EINVAL, "RUN requires a command");
+  if (run_secrets_check (b, in, err) < 0)
+    return -1;
   if (in->exec_form)
     {
       rs->argv = calloc (in->n_args + 1, sizeof (char *));
@@ -131,6 +133,17 @@ run_prepare (struct build *b, struct stage_state *st, const struct cf_instructio
       free (*key_text);
       *key_text = n;
     }
+  /* --mount flags as written (a secret's name, never its data); a RUN
+   * without any keeps the key it had.  */
+  for (i = 0; i < in->n_flags; i++)
+    if (strcmp (in->flags[i].name, "mount") == 0)
+      {
+        char *n = NULL;
+        if (asprintf (&n, "%s\nmount=%s", *key_text, in->flags[i].value) < 0)
+          return galley_error_make (err, errno, "allocating");
+        free (*key_text);
+        *key_text = n;
+      }
   return rs->created_by ? 0 : galley_error_make (err, errno, "allocating");
 }
 
@@ -215,11 +228,12 @@ drop_mount_points (const char *upper)
 }
 
 static int
-run_container (struct build *b, struct stage_state *st, const struct run_step *rs, struct image_writer *w,
-               galley_error_t *err)
+run_container (struct build *b, struct stage_state *st, const struct cf_instruction *in,
+               const struct run_step *rs, struct image_writer *w, galley_error_t *err)
 {
   _cleanup_json_ json_object *config = run_config (b, st, rs);
   _cleanup_free_ char *cdir = NULL, *upper = NULL;
+  _cleanup_strv_ char **secret_targets = NULL;
   struct run_spec spec = { 0 };
   galley_error_t local = NULL;
   bool created = false;
@@ -241,6 +255,8 @@ run_container (struct build *b, struct stage_state *st, const struct run_step *r
   if (run_create_record (b->paths, config, id, &run_lock, err) < 0)
     goto out;
   created = true;
+  if (run_secrets_attach (b, in, id, &spec, &secret_targets, err) < 0)
+    goto out;
   status = run_execute (b->paths, config, &spec, &run_lock, false, err);
   if (status != 0)
     goto out;
@@ -250,6 +266,7 @@ run_container (struct build *b, struct stage_state *st, const struct run_step *r
       status = galley_error_make (err, errno, "allocating");
       goto out;
     }
+  run_secrets_drop_mount_points (upper, secret_targets);
   drop_mount_points (upper);
   status = image_writer_add_layer_dir (w, upper, rs->created_by, NULL, err);
 out:
@@ -268,11 +285,10 @@ int
 run_apply (struct build *b, struct stage_state *st, const struct cf_instruction *in,
            const struct run_step *rs, struct image_writer *w, galley_error_t *err)
 {
-  (void)in;
   if (st->image == NULL)
     return galley_error_make (err, EINVAL, "RUN in a stage FROM scratch: there is nothing to run");
   if (b->out)
     fflush (b->out);
   fflush (stdout);
-  return run_container (b, st, rs, w, err);
+  return run_container (b, st, in, rs, w, err);
 }

@@ -9,5 +9,5 @@ libgalley_a_SOURCES += \
 # the build executor and its layer cache
 libgalley_a_SOURCES += \
 	src/build/executor.c src/build/executor.h src/build/executor_internal.h \
-	src/build/executor_meta.c src/build/executor_run.c src/build/executor_copy.c src/build/executor_squash.c \
+	src/build/executor_meta.c src/build/executor_run.c src/build/executor_copy.c src/build/executor_squash.c src/build/run_secrets.c \
 	src/build/cache.c src/build/cache.h

@@ -64,7 +64,8 @@ pull_policy (const char *arg, const char **out, galley_error_t *err)
 
 static int
 parse_build_options (struct cli_context *ctx, int argc, char **argv, struct build_options *o, size_t *n_tags,
-                     size_t *n_args, size_t *n_labels, int *first_positional, galley_error_t *err)
+                     size_t *n_args, size_t *n_labels, size_t *n_secrets, int *first_positional,
+                     galley_error_t *err)
 {
   _cleanup_cli_parser_ struct cli_parser p;
   const char *arg;
@@ -125,6 +126,10 @@ parse_build_options (struct cli_context *ctx, int argc, char **argv, struct buil
       case OPT_build_quiet:
         o->quiet = true;
         break;
+      case OPT_build_secret:
+        if (push_word (&o->secrets, n_secrets, arg, err) < 0)
+          return -1;
+        break;
       case OPT_build_squash:
         o->squash = true;
         break;
@@ -157,12 +162,12 @@ cli_cmd_build (struct cli_context *ctx, int argc, char **argv, galley_error_t *e
   struct build_options o = { .layers = true, .out = stdout, .pull_opts = { .tls_verify = -1 } };
   _cleanup_free_ char **words = argv_with_pull_value (argc, argv);
   _cleanup_free_ char *id = NULL;
-  size_t n_tags = 0, n_args = 0, n_labels = 0;
+  size_t n_tags = 0, n_args = 0, n_labels = 0, n_secrets = 0;
   int first = argc, ret = -1;
 
   if (words == NULL)
     return galley_error_make (err, errno, "allocating");
-  if (parse_build_options (ctx, argc, words, &o, &n_tags, &n_args, &n_labels, &first, err) < 0)
+  if (parse_build_options (ctx, argc, words, &o, &n_tags, &n_args, &n_labels, &n_secrets, &first, err) < 0)
     goto out;
   if (first < argc)
     o.context_dir = words[first];
@@ -175,5 +180,6 @@ out:
   free (o.tags);
   free (o.build_args);
   free (o.labels);
+  free (o.secrets);
   return ret;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "runtime/envfile.h"
+#include "state/container_secrets.h"
 #include "util/cleanup.h"
 #include "util/json.h"
 
@@ -87,6 +88,7 @@ apply_option (const struct cli_parser *p, const char *name, const char *arg, jso
     { "ulimit", "Ulimits" },   { "volume", "Volumes" },
     { "publish", "PublishPorts" }, { "dns", "Dns" },             { "dns-search", "DnsSearch" },
     { "dns-option", "DnsOption" }, { "add-host", "AddHost" },   { "network-alias", "NetworkAliases" },
+    { "secret", CONTAINER_SECRET_OPTIONS },
   }, strings[] = {
     { "cpus", "Cpus" },         { "hostname", "Hostname" },     { "memory", "Memory" },
     { "cidfile", "CIDFile" },   { "restart", "Restart" },       { "stop-signal", "StopSignal" },

@@ -25,10 +25,12 @@
 #include "runtime/rootfs_copy.h"
 #include "runtime/rootfs_squash.h"
 #include "runtime/mount_args.h"
+#include "runtime/secret_mounts.h"
 #include "runtime/volume_mounts.h"
 #include "state/container.h"
 #include "state/container_list.h"
 #include "state/container_log.h"
+#include "state/container_secrets.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -391,7 +393,8 @@ spec_begin (json_object *config, const char *id, struct run_spec *spec, galley_e
  * environment, user, working directory, hostname and confinement
  * (image_cfg NULL: --rootfs).  */
 static int
-spec_process (json_object *config, json_object *image_cfg, struct run_spec *spec, galley_error_t *err)
+spec_process (const struct galley_paths *paths, json_object *config, json_object *image_cfg,
+              struct run_spec *spec, galley_error_t *err)
 {
   json_object *env = NULL;
   const char *v;
@@ -406,6 +409,8 @@ spec_process (json_object *config, json_object *image_cfg, struct run_spec *spec
       if (name == NULL || env_set (&spec->user_env, name, eq + 1, err) < 0)
         return -1;
     }
+  if (secret_mounts_env (paths, config, &spec->user_env, err) < 0)
+    return -1;
   if (spec->user == NULL && image_cfg && (v = json_get_string (image_cfg, "User")) && *v)
     spec->user = strdup (v);
   v = cfg_string (config, "WorkingDir");
@@ -433,6 +438,9 @@ run_build_spec (const struct galley_paths *paths, json_object *config, const cha
 
   if (spec_begin (config, id, spec, err) < 0)
     return -1;
+  /* At create, --secret names become the record's "Secrets".  */
+  if (container_secrets_resolve (paths, config, err) < 0)
+    return -1;
   if (choose_rootfs (paths, config, id, spec, &image_cfg, err) < 0)
     return -1;
   if (build_argv (config, image_cfg, spec, err) < 0)
@@ -447,7 +455,7 @@ run_build_spec (const struct galley_paths *paths, json_object *config, const cha
         && cfg_string (config, "StopSignal") == NULL)
       json_object_object_add (config, "StopSignal", json_object_new_string (v));
   }
-  if (spec_process (config, image_cfg, spec, err) < 0)
+  if (spec_process (paths, config, image_cfg, spec, err) < 0)
     return -1;
   spec->tty = cfg_bool (config, "Tty");
   spec->interactive = cfg_bool (config, "Interactive");
@@ -470,7 +478,7 @@ run_build_spec (const struct galley_paths *paths, json_object *config, const cha
   /* Volumes last: creating them is the one step with effects.  */
   if (volume_mounts_prepare (paths, config, err) < 0)
     return -1;
-  if (parse_mounts (paths, config, spec, err) < 0)
+  if (parse_mounts (paths, config, spec, err) < 0 || secret_mounts_add (paths, config, spec, err) < 0)
     {
       galley_error_t ignored = NULL;
       if (cfg_string (config, "Id") == NULL)
@@ -519,7 +527,7 @@ run_build_exec_spec (const struct galley_paths *paths, json_object *config, cons
           : rootfs_squash_is_file (cfg_string (config, "Image"))
                 && rootfs_squash_image_config (cfg_string (config, "Image"), &image_cfg, err) < 0)
     return -1;
-  if (spec_process (config, image_cfg, spec, err) < 0)
+  if (spec_process (paths, config, image_cfg, spec, err) < 0)
     return -1;
   /* Only whether it has a network namespace to join: what it is connected
    * to, and whether its ports can be published there, is its start's
@@ -532,9 +540,11 @@ run_build_exec_spec (const struct galley_paths *paths, json_object *config, cons
   return 0;
 }
 
-int
-run_create_record (const struct galley_paths *paths, json_object *config, const char *id, int *run_lock,
-                   galley_error_t *err)
+/* The record of a new container, named as asked or with a generated name,
+ * on an image that is still there; *run_lock gets its run lock.  */
+static int
+create_record (const struct galley_paths *paths, json_object *config, const char *id, int *run_lock,
+               galley_error_t *err)
 {
   _cleanup_free_ char *name = NULL;
   _cleanup_close_ int names_lock = -1;
@@ -548,6 +558,30 @@ run_create_record (const struct galley_paths *paths, json_object *config, const 
   if (given == NULL && container_generate_name (paths, &name, err) < 0)
     return -1;
   return container_create (paths, id, given ? given : name, config, run_lock, err);
+}
+
+int
+run_create_record (const struct galley_paths *paths, json_object *config, const char *id, int *run_lock,
+                   galley_error_t *err)
+{
+  _cleanup_close_ int lock = -1;
+  galley_error_t ignored = NULL;
+  struct idmap map;
+
+  if (create_record (paths, config, id, &lock, err) < 0)
+    return -1;
+  /* Its copies of the secrets it mounts, made now as podman's: a later
+   * `secret rm` leaves it working.  */
+  if (container_secrets_copy (paths, config, id, err) == 0)
+    {
+      if (run_lock != NULL)
+        *run_lock = steal_fd (&lock);
+      return 0;
+    }
+  if (idmap_for_current_user (&map, &ignored) == 0)
+    container_remove (paths, &map, id, &lock, &ignored);
+  galley_error_release (&ignored);
+  return -1;
 }
 
 int

@@ -400,6 +400,28 @@ tmpfs_mount (int rootfd, const struct mount_spec *m, int target_fd, galley_error
   return 0;
 }
 
+/* A secret's copy gets the owner and mode its --secret asks for (under a
+ * single-id map every file is the one id's), as root of the container's
+ * user namespace, before its read-only mount.  */
+static int
+secret_prepare (const struct run_spec *spec, const struct mount_spec *m, galley_error_t *err)
+{
+  _cleanup_close_ int fd = open (m->source, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+  struct stat st;
+
+  if (fd < 0 || fstat (fd, &st) < 0)
+    return galley_error_make (err, errno, "opening the secret for %s", m->destination);
+  if (! S_ISREG (st.st_mode))
+    return galley_error_make (err, EINVAL, "the secret for %s is not a regular file", m->destination);
+  if (spec->map.source != IDMAP_SOURCE_SINGLE && fchown (fd, m->owner_uid, m->owner_gid) < 0)
+    return galley_error_make (err, errno, "chown of the secret at %s to %u:%u%s", m->destination,
+                              (unsigned)m->owner_uid, (unsigned)m->owner_gid,
+                              errno == EINVAL ? " (not mapped in the container's user namespace)" : "");
+  if (fchmod (fd, m->secret_mode) < 0)
+    return galley_error_make (err, errno, "chmod of the secret at %s", m->destination);
+  return 0;
+}
+
 static int
 user_mount (int rootfd, const struct run_spec *spec, const struct mount_spec *m, galley_error_t *err)
 {
@@ -407,6 +429,8 @@ user_mount (int rootfd, const struct run_spec *spec, const struct mount_spec *m,
   struct stat st;
   bool dir = true;
 
+  if (m->secret && secret_prepare (spec, m, err) < 0)
+    return -1;
   if (m->kind == MOUNT_KIND_BIND)
     {
       if (stat (m->source, &st) < 0)

@@ -50,6 +50,9 @@ struct mount_spec
   bool set_owner;      /* a volume created with o=uid=,gid=: its root belongs to them */
   uid_t owner_uid;
   gid_t owner_gid;
+  bool secret; /* a secret's copy (state/container_secrets.h): given owner_uid, owner_gid and
+                * secret_mode before it is mounted, read-only */
+  mode_t secret_mode;
 };
 
 enum network_mode

@@ -17,18 +17,12 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/random.h"
 
 int
 container_new_id (char out[65], galley_error_t *err)
 {
-  unsigned char raw[32];
-  size_t i;
-
-  if (getrandom (raw, sizeof raw, 0) != (ssize_t)sizeof raw)
-    return galley_error_make (err, errno, "getrandom");
-  for (i = 0; i < 32; i++)
-    snprintf (out + 2 * i, 3, "%02x", raw[i]);
-  return 0;
+  return random_hex (out, 64, err);
 }
 
 char *

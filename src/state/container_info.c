@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "state/container.h"
+#include "state/container_secrets.h"
 #include "util/cleanup.h"
 #include "util/json.h"
 
@@ -92,6 +93,7 @@ config_object (const struct container_entry *e, json_object *cmd)
   json_object_object_add (c, "OpenStdin", json_object_new_boolean (flag (config, "Interactive")));
   json_object_object_add (c, "StdinOnce", json_object_new_boolean (false));
   json_object_object_add (c, "Env", copy_or (config, "Env", json_object_new_array ()));
+  json_object_object_add (c, "Secrets", container_secrets_inspect (config));
   json_object_object_add (c, "Cmd", json_object_get (cmd));
   json_object_object_add (c, "Image", string_or_empty (config, "Image"));
   json_object_object_add (c, "Volumes", NULL);

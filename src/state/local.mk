@@ -11,6 +11,7 @@ libgalley_a_SOURCES += src/state/container_state.c src/state/container_state.h \
 	src/state/container_list_cache.c \
 	src/state/container_info.c src/state/container_info.h
 libgalley_a_SOURCES += src/state/volume.c src/state/volume.h src/state/volume_options.c src/state/volume_options.h
+libgalley_a_SOURCES += src/state/secret.c src/state/secret.h src/state/container_secrets.c src/state/container_secrets.h
 libgalley_a_SOURCES += src/state/network.c src/state/network.h src/state/network_lease.c \
 	src/state/network_members.c src/state/network_members.h
 libgalley_a_SOURCES += src/state/netconf.c src/state/netconf.h src/state/portspec.c src/state/portspec.h \

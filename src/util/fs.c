@@ -131,31 +131,21 @@ fs_write_text (int dirfd, const char *name, const char *text, mode_t mode, galle
 }
 
 int
-fs_read_file (int dirfd, const char *name, size_t max_size, char **out, size_t *len_out, galley_error_t *err)
+fs_read_fd (int fd, const char *name, size_t max_size, char **out, size_t *len_out, galley_error_t *err)
 {
-  _cleanup_close_ int fd = -1;
   _cleanup_free_ char *buf = NULL;
   size_t len = 0, cap = 0;
   struct stat st;
 
-  /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused
-   * below like any other non-regular file.  */
-  fd = openat (dirfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0)
-    return galley_error_make (err, errno, "opening %s", name);
   if (fstat (fd, &st) < 0)
     return galley_error_make (err, errno, "stat %s", name);
-  if (! S_ISREG (st.st_mode))
-    return galley_error_make (err, EINVAL, "%s is not a regular file", name);
-  if (max_size && (size_t)st.st_size > max_size)
-    return galley_error_make (err, EFBIG, "%s is larger than %zu bytes", name, max_size);
   for (;;)
     {
       ssize_t n;
       if (cap - len < 4096)
         {
           char *nbuf;
-          cap = cap ? cap * 2 : (size_t)st.st_size + 4096;
+          cap = cap ? cap * 2 : (S_ISREG (st.st_mode) ? (size_t)st.st_size : 0) + 4096;
           nbuf = realloc (buf, cap + 1);
           if (nbuf == NULL)
             return galley_error_make (err, errno, "reading %s", name);
@@ -179,6 +169,26 @@ fs_read_file (int dirfd, const char *name, size_t max_size, char **out, size_t *
     *len_out = len;
   *out = steal_pointer (&buf);
   return 0;
+}
+
+int
+fs_read_file (int dirfd, const char *name, size_t max_size, char **out, size_t *len_out, galley_error_t *err)
+{
+  _cleanup_close_ int fd = -1;
+  struct stat st;
+
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused
+   * below like any other non-regular file.  */
+  fd = openat (dirfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    return galley_error_make (err, errno, "opening %s", name);
+  if (fstat (fd, &st) < 0)
+    return galley_error_make (err, errno, "stat %s", name);
+  if (! S_ISREG (st.st_mode))
+    return galley_error_make (err, EINVAL, "%s is not a regular file", name);
+  if (max_size && (size_t)st.st_size > max_size)
+    return galley_error_make (err, EFBIG, "%s is larger than %zu bytes", name, max_size);
+  return fs_read_fd (fd, name, max_size, out, len_out, err);
 }
 
 int

@@ -37,6 +37,9 @@ int fs_write_all (int fd, const void *buf, size_t len);
 int fs_read_file (int dirfd, const char *name, size_t max_size, char **out, size_t *len_out,
                   galley_error_t *err);
 
+/* The same from an open fd (a pipe too), to its end; name is for messages.  */
+int fs_read_fd (int fd, const char *name, size_t max_size, char **out, size_t *len_out, galley_error_t *err);
+
 /* openat2(2) of path resolved inside rootfd as if rootfd were "/"
  * (RESOLVE_IN_ROOT plus `resolve`, e.g. RESOLVE_NO_MAGICLINKS), O_CLOEXEC
  * added; leading slashes are dropped and "" means rootfd itself.  The

@@ -19,6 +19,7 @@ libgalley_a_SOURCES += src/util/change_counter.c src/util/change_counter.h
 libgalley_a_SOURCES += src/util/strv.c src/util/strv.h
 libgalley_a_SOURCES += src/util/path.c src/util/path.h
 libgalley_a_SOURCES += src/util/utf8.c src/util/utf8.h
+libgalley_a_SOURCES += src/util/random.c src/util/random.h
 libgalley_a_SOURCES += src/util/signal_names.c src/util/signal_names.h
 if LAZY_LIBS
 libgalley_a_SOURCES += src/util/crypto_lazy.c

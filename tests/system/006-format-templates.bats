@@ -59,10 +59,12 @@ teardown () {
   galley create --name fmt "$RUN_IMAGE" true > /dev/null
   galley volume create fmtvol > /dev/null
   galley network create fmtnet > /dev/null
+  galley secret create fmtsecret /etc/hosts > /dev/null
   # what each command needs beside --format
   declare -A extra=(
     [history]=$RUN_IMAGE [image inspect]=$RUN_IMAGE [inspect]=fmt [container inspect]=fmt
     [volume inspect]=fmtvol [network inspect]=fmtnet [ps]=-a [search]=$registry/busybox
+    [secret inspect]=fmtsecret
   )
   local cmd sub tested=()
   for cmd in $(visible_commands); do
@@ -86,7 +88,7 @@ teardown () {
   done
   echo "# tested: ${tested[*]}" >&3
   assert_equal "${!extra[*]}" "" "commands in the table that were not found"
-  [ "${#tested[@]}" -ge 12 ]
+  [ "${#tested[@]}" -ge 14 ]
   # one newline, as podman: a template that \n-escaping everywhere would break is taken as written
   assert_equal "$(galley inspect --format '{{.Name}}{{"\n"}}' fmt | od -An -c | tr -s ' ')" " f m t \n"
 }

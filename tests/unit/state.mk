@@ -6,3 +6,10 @@ tests_unit_test_ulimit_SOURCES = tests/unit/test-ulimit.c
 tests_unit_test_ulimit_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_ulimit_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-secret
+TESTS += tests/unit/test-secret
+tests_unit_test_secret_SOURCES = tests/unit/test-secret.c
+tests_unit_test_secret_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_secret_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+endif
