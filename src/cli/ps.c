@@ -20,6 +20,7 @@
 #include "util/format.h"
 #include "util/json.h"
 #include "util/strv.h"
+#include "util/time.h"
 
 /* A row of ps: the listing's brief fields, the record's others when the
  * output or a filter needs them, and the sizes of ps -s.  */
@@ -228,7 +229,7 @@ ps_record (const struct ps_options *o, const struct ps_item *it, struct format_s
   ADD ("CreatedAt", json_object_new_string (human));
   ADD ("Exited", json_object_new_boolean (exited));
   ADD ("ExitedAt",
-       json_object_new_int64 (b->state->finished_at ? b->state->finished_at / 1000000000 : -62135596800LL));
+       json_object_new_int64 (b->state->finished_at ? b->state->finished_at / NSEC_PER_SEC : -62135596800LL));
   ADD ("ExitCode", json_object_new_int (exited ? b->state->exit_code : 0));
   ADD ("Id", json_object_new_string (b->id));
   ADD ("Image", json_object_new_string (b->image));
@@ -272,10 +273,10 @@ ps_record (const struct ps_options *o, const struct ps_item *it, struct format_s
         json_object_object_add (r, "Size", NULL);
     }
   ADD ("StartedAt",
-       json_object_new_int64 (b->state->started_at ? b->state->started_at / 1000000000 : -62135596800LL));
+       json_object_new_int64 (b->state->started_at ? b->state->started_at / NSEC_PER_SEC : -62135596800LL));
   ADD ("State", json_object_new_string (container_status_name (b->state->status)));
   ADD ("Status", json_object_new_string (status));
-  ADD ("Created", json_object_new_int64 (b->created / 1000000000));
+  ADD ("Created", json_object_new_int64 (b->created / NSEC_PER_SEC));
   if (json)
     return r;
   /* template fields */

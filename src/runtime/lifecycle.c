@@ -20,6 +20,7 @@
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/signal_names.h"
+#include "util/time.h"
 
 static int
 send_signal (const struct container_state *st, int sig, galley_error_t *err)

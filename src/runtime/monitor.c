@@ -28,6 +28,7 @@
 #include "state/container_state.h"
 #include "util/cleanup.h"
 #include "util/log.h"
+#include "util/time.h"
 
 int
 restart_policy_parse (const char *text, enum restart_policy *policy, int *max_retries, galley_error_t *err)

@@ -30,6 +30,7 @@
 #include "util/json.h"
 #include "util/list_cache.h"
 #include "util/strv.h"
+#include "util/time.h"
 
 /* The keys of container.json that ps reads beyond the brief fields (see
  * container_brief): kept as one JSON object, parsed only for an output or
