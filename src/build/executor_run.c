@@ -20,6 +20,7 @@
 #include "runtime/monitor.h"
 #include "state/container.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/json.h"
 #include "util/log.h"
 
@@ -236,7 +237,7 @@ run_container (struct build *b, struct stage_state *st, const struct cf_instruct
   struct run_spec spec = { 0 };
   galley_error_t local = NULL;
   bool created = false;
-  char id[65];
+  char id[HEX_ID_BUFSIZE];
   int status = -1;
 
   if (container_new_id (id, err) < 0)

@@ -17,6 +17,7 @@
 #include "state/container.h"
 #include "state/container_list.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/format.h"
 #include "util/json.h"
 #include "util/strv.h"
@@ -282,7 +283,7 @@ ps_record (const struct ps_options *o, const struct ps_item *it, struct format_s
   /* template fields */
   if (format_stream_uses (out, "ID"))
     {
-      char id[65];
+      char id[HEX_ID_BUFSIZE];
       snprintf (id, sizeof id, "%.*s", o->no_trunc ? 64 : 12, b->id);
       json_object_object_add (r, "ID", json_object_new_string (id));
     }

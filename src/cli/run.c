@@ -8,6 +8,7 @@
 #include "cli/run_options.h"
 #include "runtime/monitor.h"
 #include "state/container.h"
+#include "util/digest.h"
 #include "util/json.h"
 
 int
@@ -16,7 +17,7 @@ cli_cmd_run (struct cli_context *ctx, int argc, char **argv, galley_error_t *err
   _cleanup_json_ json_object *config = NULL;
   struct run_spec spec = { 0 };
   galley_error_t ignore = NULL;
-  char id[65];
+  char id[HEX_ID_BUFSIZE];
   int status;
 
   if (run_parse_options (ctx, argc, argv, &config, err) < 0

@@ -26,6 +26,7 @@
 #include "state/portspec.h"
 #include "util/change_counter.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/list_cache.h"
@@ -185,7 +186,7 @@ decode_state (const char *const *f, struct container_state *st)
 
 struct listing_row
 {
-  char id[65];
+  char id[HEX_ID_BUFSIZE];
   int64_t created;
   struct container_state state;
   const char *const *fields; /* owned by the cache */

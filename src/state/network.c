@@ -344,7 +344,7 @@ network_def_create (const struct galley_paths *p, struct network_def *d, galley_
   _cleanup_json_ json_object *o = NULL;
   struct network_def *defs = NULL;
   size_t n = 0;
-  char id[65];
+  char id[HEX_ID_BUFSIZE];
   int ret = -1;
 
   if (d->name && ! net_name_is_valid (d->name))
