@@ -87,9 +87,15 @@ int api_query_bool (const struct api_request *req, const char *key, bool def, bo
 /* Fill reply with obj serialized (obj is released).  */
 void api_reply_json (struct api_reply *reply, unsigned status, json_object *obj);
 void api_reply_text (struct api_reply *reply, unsigned status, const char *text);
-/* Docker's error body: {"cause": ..., "message": ..., "response": status}.  */
+/* Docker's error body as podman's compat API writes it: {"cause": ...,
+ * "message": ..., "response": status}, the message twice (clients read
+ * "message").  */
 void api_reply_error (struct api_reply *reply, unsigned status, const char *message);
 void api_reply_release (struct api_reply *reply);
+
+/* Classify an error of a lower layer as the client's (EINVAL: 400) or
+ * another errno's status; returns -1.  */
+int api_error_as (galley_error_t *err, int errno_);
 
 /* The HTTP status for an error: ENOENT 404, EEXIST/EBUSY 409, EINVAL 400,
  * EMSGSIZE 413, ENOTSUP 501, anything else 500.  */

@@ -5,7 +5,8 @@ libgalley_a_SOURCES += \
 	src/api/router.c src/api/router.h \
 	src/api/reply.c \
 	src/api/server.c src/api/server.h \
-	src/api/system.c \
+	src/api/filters.c src/api/filters.h \
+	src/api/system.c src/api/images.c \
 	src/api/routes.c
 if LAZY_LIBS
 libgalley_a_SOURCES += src/api/mhd_lazy.c

@@ -82,11 +82,8 @@ void
 api_reply_error (struct api_reply *reply, unsigned status, const char *message)
 {
   json_object *o = json_object_new_object ();
-  const char *colon = strrchr (message, ':');
 
-  /* podman's "cause" is the innermost reason: the message's last part.  */
-  json_object_object_add (o, "cause",
-                          json_object_new_string (colon && colon[1] == ' ' ? colon + 2 : message));
+  json_object_object_add (o, "cause", json_object_new_string (message));
   json_object_object_add (o, "message", json_object_new_string (message));
   json_object_object_add (o, "response", json_object_new_int (status));
   api_reply_json (reply, status, o);
@@ -103,6 +100,14 @@ api_reply_release (struct api_reply *reply)
   reply->stream = NULL;
   reply->stream_data = NULL;
   reply->stream_free = NULL;
+}
+
+int
+api_error_as (galley_error_t *err, int errno_)
+{
+  if (err != NULL && *err != NULL)
+    (*err)->errno_ = errno_;
+  return -1;
 }
 
 unsigned

@@ -15,6 +15,7 @@
 #include "state/container_list.h"
 #include "util/cleanup.h"
 #include "util/json.h"
+#include "util/time.h"
 #include "util/version.h"
 
 int

@@ -21,6 +21,7 @@
 #include "state/container.h"
 #include "state/container_state.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/json.h"
 #include "util/log.h"
 
@@ -238,7 +239,7 @@ run_container (struct build *b, struct stage_state *st, const struct cf_instruct
   galley_error_t local = NULL;
   bool created = false;
   int run_lock = -1;
-  char id[65];
+  char id[HEX_ID_BUFSIZE];
   int status = -1;
 
   if (container_new_id (id, err) < 0)

@@ -7,6 +7,7 @@
 #include "cli/run_options.h"
 #include "runtime/rootfs_copy.h"
 #include "state/container.h"
+#include "util/digest.h"
 #include "util/json.h"
 
 int
@@ -14,7 +15,7 @@ cli_cmd_create (struct cli_context *ctx, int argc, char **argv, galley_error_t *
 {
   _cleanup_json_ json_object *config = NULL;
   struct run_spec spec = { 0 };
-  char id[65];
+  char id[HEX_ID_BUFSIZE];
   int ret = -1;
 
   if (run_parse_options (ctx, argc, argv, &config, err) < 0

@@ -14,9 +14,9 @@
 #include "image/image_info.h"
 #include "image/store.h"
 #include "state/container.h"
-#include "state/container_state.h"
 #include "util/cleanup.h"
 #include "util/json.h"
+#include "util/time.h"
 
 struct prune_filters
 {

@@ -17,6 +17,7 @@
 #include "state/container.h"
 #include "state/container_log.h"
 #include "util/cleanup.h"
+#include "util/time.h"
 
 struct logs_options
 {

@@ -17,9 +17,11 @@
 #include "state/container.h"
 #include "state/container_list.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/format.h"
 #include "util/json.h"
 #include "util/strv.h"
+#include "util/time.h"
 
 /* A row of ps: the listing's brief fields, the record's others when the
  * output or a filter needs them, and the sizes of ps -s.  */
@@ -228,7 +230,7 @@ ps_record (const struct ps_options *o, const struct ps_item *it, struct format_s
   ADD ("CreatedAt", json_object_new_string (human));
   ADD ("Exited", json_object_new_boolean (exited));
   ADD ("ExitedAt",
-       json_object_new_int64 (b->state->finished_at ? b->state->finished_at / 1000000000 : -62135596800LL));
+       json_object_new_int64 (b->state->finished_at ? b->state->finished_at / NSEC_PER_SEC : -62135596800LL));
   ADD ("ExitCode", json_object_new_int (exited ? b->state->exit_code : 0));
   ADD ("Id", json_object_new_string (b->id));
   ADD ("Image", json_object_new_string (b->image));
@@ -272,16 +274,16 @@ ps_record (const struct ps_options *o, const struct ps_item *it, struct format_s
         json_object_object_add (r, "Size", NULL);
     }
   ADD ("StartedAt",
-       json_object_new_int64 (b->state->started_at ? b->state->started_at / 1000000000 : -62135596800LL));
+       json_object_new_int64 (b->state->started_at ? b->state->started_at / NSEC_PER_SEC : -62135596800LL));
   ADD ("State", json_object_new_string (container_status_name (b->state->status)));
   ADD ("Status", json_object_new_string (status));
-  ADD ("Created", json_object_new_int64 (b->created / 1000000000));
+  ADD ("Created", json_object_new_int64 (b->created / NSEC_PER_SEC));
   if (json)
     return r;
   /* template fields */
   if (format_stream_uses (out, "ID"))
     {
-      char id[65];
+      char id[HEX_ID_BUFSIZE];
       snprintf (id, sizeof id, "%.*s", o->no_trunc ? 64 : 12, b->id);
       json_object_object_add (r, "ID", json_object_new_string (id));
     }

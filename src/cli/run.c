@@ -9,6 +9,7 @@
 #include "runtime/launch.h"
 #include "state/container.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/json.h"
 
 int
@@ -17,7 +18,7 @@ cli_cmd_run (struct cli_context *ctx, int argc, char **argv, galley_error_t *err
   _cleanup_json_ json_object *config = NULL;
   _cleanup_close_ int run_lock = -1;
   struct run_spec spec = { 0 };
-  char id[65];
+  char id[HEX_ID_BUFSIZE];
   int status;
 
   if (run_parse_options (ctx, argc, argv, &config, err) < 0

@@ -12,13 +12,13 @@
 
 #include "cli/cli.h"
 #include "state/container_list.h"
-#include "state/container_state.h"
 #include "state/secret.h"
 #include "util/cleanup.h"
 #include "util/format.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/strv.h"
+#include "util/time.h"
 
 /* The secret's bytes: from FILE, stdin ("-") or, with --env, the variable.  */
 static int

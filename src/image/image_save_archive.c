@@ -13,6 +13,7 @@
 #include "image/image_save_internal.h"
 #include "image/manifest.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/json.h"
 
 #define COPY_CHUNK (256 * 1024)
@@ -178,10 +179,10 @@ legacy_layer_config (json_object *config, bool top, const char *parent, const ch
  * layer; *top_id gets the last id (what "repositories" points at).  */
 static int
 write_legacy_layers (struct outer *o, const struct save_plan *plan, const struct save_image *im,
-                     char top_id[65], galley_error_t *err)
+                     char top_id[HEX_ID_BUFSIZE], galley_error_t *err)
 {
   _cleanup_json_ json_object *config = json_tokener_parse (im->config);
-  char chain[DIGEST_SHA256_BUFSIZE] = "", parent[65] = "";
+  char chain[DIGEST_SHA256_BUFSIZE] = "", parent[HEX_ID_BUFSIZE] = "";
   size_t i;
 
   top_id[0] = '\0';
@@ -291,7 +292,7 @@ write_docker (struct outer *o, const struct save_plan *plan, galley_error_t *err
       json_object *item = json_object_new_object (), *tags = json_object_new_array (),
                   *layers = json_object_new_array ();
       _cleanup_free_ char *config_name = NULL;
-      char top_id[65];
+      char top_id[HEX_ID_BUFSIZE];
 
       json_object_array_add (manifest, item);
       for (j = 0; j < im->n_layers; j++)

@@ -317,6 +317,7 @@ layer_extract_fd (int input_fd, const char *diff_dir, const struct layer_extract
       if (extract_entries (&st, &fs, &extract_err) == 0)
         layer_split_finish (st.split);
       res.owners_unmapped = fs.owners_unmapped;
+      res.owners_refused = fs.owners_refused;
       res.devices_skipped = fs.devices_skipped;
       layer_fs_close (&fs);
     }

@@ -42,7 +42,8 @@ struct layer_extract_result
   char diff_id[LAYER_DIGEST_LEN];
   uint64_t blob_size;       /* bytes of the blob */
   uint64_t size;            /* bytes of the uncompressed tar */
-  unsigned owners_unmapped; /* entries whose owner could not be kept */
+  unsigned owners_unmapped; /* entries whose owner is outside the id map */
+  unsigned owners_refused;  /* entries whose owner the filesystem refused */
   unsigned devices_skipped;
 };
 

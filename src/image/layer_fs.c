@@ -393,11 +393,16 @@ apply_meta (struct layer_fs *fs, int fd, int parent_fd, const char *base, const 
                   : fchownat (parent_fd, base, m->uid, m->gid, AT_SYMLINK_NOFOLLOW);
       if (r < 0)
         {
-          /* EINVAL: the id is not mapped in this namespace.  EPERM: not
-           * running in one.  Either way the entry stays the user's.  */
+          /* EINVAL: the id is not mapped in this namespace.  EPERM: the
+           * filesystem refuses (NFS and its like, FUSE mounts), or not
+           * running in a namespace.  Either way the entry stays the
+           * user's.  */
           if (errno != EINVAL && errno != EPERM)
             return galley_error_make (err, errno, "chown %s", base);
-          fs->owners_unmapped++;
+          if (errno == EPERM)
+            fs->owners_refused++;
+          else
+            fs->owners_unmapped++;
         }
     }
   /* chmod after chown: chown clears setuid and setgid.  */

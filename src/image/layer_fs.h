@@ -32,6 +32,7 @@ struct layer_fs
   int root_fd;
   bool fold_owners;         /* do not chown: every owner becomes the extracting user */
   unsigned owners_unmapped; /* chown refused (id outside the namespace): left to the user */
+  unsigned owners_refused;  /* chown refused by the filesystem (EPERM): left to the user */
   unsigned devices_skipped; /* device nodes that could not be created rootless */
   char *cached_parent;      /* last parent path resolved, and its fd */
   int cached_parent_fd;

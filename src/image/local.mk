@@ -9,6 +9,7 @@ libgalley_a_SOURCES += \
 	src/image/store_images.c src/image/store_images_write.c \
 	src/image/store_images_cache.c \
 	src/image/image_info.c src/image/image_info.h \
+	src/image/image_select.c src/image/image_select.h \
 	src/image/image_load.c src/image/image_load.h \
 	src/image/image_save.c src/image/image_save.h src/image/image_save_internal.h \
 	src/image/image_save_archive.c \

@@ -87,6 +87,25 @@ blob_sink_write (void *ctx, const void *buf, size_t len, galley_error_t *err)
   return layer_stream_write (s->stream, buf, len, err);
 }
 
+/* Once per pull: some owners of l's files could not be kept, and why:
+ * the filesystem of the storage refuses to change owners (the store is
+ * on NFS or its like), or they are outside the user's subordinate ids.  */
+static void
+warn_owners_lost (struct layers_job *job, const struct pull_layer *l, const struct layer_extract_result *res)
+{
+  pthread_mutex_lock (&job->lock);
+  if (! job->warned_unmapped && res->owners_refused > 0)
+    log_warn ("the filesystem of the storage %s refuses to change file owners: the owners in layer %s are "
+              "mapped to your user (keep the storage on a local disk: --root, or [storage] "
+              "rootless_storage_path in galley.conf)",
+              store_root (job->store), l->desc->d.digest);
+  else if (! job->warned_unmapped)
+    log_warn ("some file owners in layer %s are outside your subordinate ids: they are mapped to your user",
+              l->desc->d.digest);
+  job->warned_unmapped = true;
+  pthread_mutex_unlock (&job->lock);
+}
+
 /* Fetch and extract one layer (in the child).  */
 static int
 pull_one_layer (struct layers_job *job, struct pull_layer *l, galley_error_t *err)
@@ -122,16 +141,8 @@ pull_one_layer (struct layers_job *job, struct pull_layer *l, galley_error_t *er
   if (layer_stream_finish (sink.stream, &res, err) < 0)
     goto fail;
   layer_stream_free (steal_pointer (&sink.stream));
-  if (res.owners_unmapped > 0)
-    {
-      pthread_mutex_lock (&job->lock);
-      if (! job->warned_unmapped)
-        log_warn (
-            "some file owners in layer %s are outside your subordinate ids: they are mapped to your user",
-            l->desc->d.digest);
-      job->warned_unmapped = true;
-      pthread_mutex_unlock (&job->lock);
-    }
+  if (res.owners_unmapped > 0 || res.owners_refused > 0)
+    warn_owners_lost (job, l, &res);
   if (store_layer_commit (job->store, l->chain_id, res.size, err) < 0)
     goto fail;
   pull_progress_set_state (job->progress, l->progress_row, PULL_BLOB_DONE);

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/time.h"
+
 #define BAR_WIDTH 30
 #define REDRAW_NS (100 * 1000 * 1000)
 
@@ -160,7 +162,7 @@ redraw (struct pull_progress *p, bool force)
     return;
   clock_gettime (CLOCK_MONOTONIC, &now);
   if (! force && p->drawn
-      && (now.tv_sec - p->last_draw.tv_sec) * 1000000000L + (now.tv_nsec - p->last_draw.tv_nsec) < REDRAW_NS)
+      && (now.tv_sec - p->last_draw.tv_sec) * NSEC_PER_SEC + (now.tv_nsec - p->last_draw.tv_nsec) < REDRAW_NS)
     return;
   p->last_draw = now;
   if (p->drawn)

@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "image/store.h"
+#include "util/digest.h"
 
 /* Documents kept in the store (manifests, configs, records) are small.  */
 #define STORE_DOC_MAX (4u << 20)
@@ -18,7 +19,7 @@
 /* A layer this process is extracting: the fd holding its `extracting` lock.  */
 struct store_extraction
 {
-  char hex[65];
+  char hex[HEX_ID_BUFSIZE];
   int fd;
 };
 

@@ -34,6 +34,7 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/time.h"
 
 #define KEEPER_FILE "keeper.json"
 #define KEEPER_LOCK "keeper.lock"
@@ -536,7 +537,7 @@ members_live (const struct galley_paths *p)
 
       if (e->d_name[0] == '.' || fstatat (dirfd (d), e->d_name, &sb, 0) < 0)
         continue;
-      if (now - ((int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec) < LEASE_GRACE_NS
+      if (now - ((int64_t)sb.st_mtim.tv_sec * NSEC_PER_SEC + sb.st_mtim.tv_nsec) < LEASE_GRACE_NS
           || (container_state_read (p, e->d_name, &st, &gone) == 0 && container_status_is_live (st.status)))
         used = true;
       else

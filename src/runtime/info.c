@@ -12,6 +12,7 @@
 #include "runtime/helpers.h"
 #include "runtime/rootfs.h"
 #include "runtime/seccomp.h"
+#include "runtime/storage_probe.h"
 #include "util/cleanup.h"
 #include "util/version.h"
 
@@ -53,19 +54,52 @@ add_cgroup_fields (json_object *host)
                           json_object_new_string ("SIGSTOP/SIGCONT of every container process"));
 }
 
+/* What the storage's filesystem allows (runtime/storage_probe.h).  */
+static json_object *
+storage_fs_record (const struct galley_paths *paths, const struct idmap *map)
+{
+  json_object *o = json_object_new_object ();
+  _cleanup_error_ galley_error_t err = NULL;
+  struct storage_probe sp;
+
+  json_object_object_add (o, "path", json_object_new_string (paths->root));
+  if (storage_probe_run (paths, map, &sp, &err) < 0)
+    {
+      json_object_object_add (o, "error", json_object_new_string (err->msg));
+      return o;
+    }
+  json_object_object_add (o, "type", json_object_new_string (sp.fs_type));
+  json_object_object_add (o, "extendedAttributes", json_object_new_boolean (sp.xattrs));
+  json_object_object_add (o, "fileOwners", json_object_new_boolean (sp.owners));
+  json_object_object_add (o, "nativeOverlay", json_object_new_boolean (sp.native_overlay));
+  return o;
+}
+
+/* The method and why; a probe that finds nothing usable is shown, not
+ * fatal: info is where a user looks when run fails.  */
 static json_object *
 rootfs_record (const struct galley_paths *paths, galley_error_t *err)
 {
+  _cleanup_error_ galley_error_t why_not = NULL;
   json_object *o;
   struct idmap map;
   enum rootfs_method method;
   const char *why = NULL;
 
-  if (idmap_for_current_user (&map, err) < 0 || rootfs_method_choose (paths, &map, &method, &why, err) < 0)
+  if (idmap_for_current_user (&map, err) < 0)
     return NULL;
   o = json_object_new_object ();
-  json_object_object_add (o, "method", json_object_new_string (rootfs_method_name (method)));
-  json_object_object_add (o, "reason", json_object_new_string (why ? why : ""));
+  if (rootfs_method_choose (paths, &map, &method, &why, &why_not) < 0)
+    {
+      json_object_object_add (o, "method", json_object_new_string ("none"));
+      json_object_object_add (o, "reason", json_object_new_string (why_not->msg));
+    }
+  else
+    {
+      json_object_object_add (o, "method", json_object_new_string (rootfs_method_name (method)));
+      json_object_object_add (o, "reason", json_object_new_string (why ? why : ""));
+    }
+  json_object_object_add (o, "storageFilesystem", storage_fs_record (paths, &map));
   return o;
 }
 

@@ -20,6 +20,7 @@
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/signal_names.h"
+#include "util/time.h"
 
 /* A container live on another host sharing the storage is that host's to
  * change: its pids are not ours to signal.  */

@@ -5,6 +5,7 @@ libgalley_a_SOURCES += \
 	src/runtime/mount_args.c src/runtime/mount_args.h \
 	src/runtime/mounts.c src/runtime/mounts.h \
 	src/runtime/rootfs.c src/runtime/rootfs.h \
+	src/runtime/storage_probe.c src/runtime/storage_probe.h \
 	src/runtime/rootfs_fuse.c src/runtime/rootfs_fuse.h \
 	src/runtime/rootfs_squash.c src/runtime/rootfs_squash.h \
 	src/runtime/squash_write.c src/runtime/squash_write.h \

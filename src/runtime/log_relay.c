@@ -17,9 +17,9 @@
 #include <unistd.h>
 
 #include "state/container_log.h"
-#include "state/container_state.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/time.h"
 
 /* The fixed slots of log_relay_poll_fds; clients follow.  */
 enum

@@ -29,6 +29,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/time.h"
 
 int
 restart_policy_parse (const char *text, enum restart_policy *policy, int *max_retries, galley_error_t *err)

@@ -18,7 +18,6 @@
 #include "runtime/network.h"
 #include "runtime/bridge.h"
 #include "state/container.h"
-#include "state/container_state.h"
 #include "util/cleanup.h"
 #include "util/error_text.h"
 #include "util/fs.h"

@@ -21,6 +21,7 @@
 #include "runtime/helpers.h"
 #include "runtime/mounts.h"
 #include "runtime/rootfs_fuse.h"
+#include "runtime/storage_probe.h"
 #include "runtime/rootfs_squash.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -58,9 +59,9 @@ method_from_name (const char *name, enum rootfs_method *out)
   return 0;
 }
 
-/* Mount an overlay of lowers (bottom first) at target_fd.  */
-static int
-overlay_mount (char *const *lowers, const char *upper, const char *work, int target_fd, galley_error_t *err)
+int
+rootfs_overlay_mount (char *const *lowers, const char *upper, const char *work, int target_fd,
+                      galley_error_t *err)
 {
   _cleanup_close_ int fsfd = fsopen ("overlay", FSOPEN_CLOEXEC);
   _cleanup_close_ int mfd = -1;
@@ -113,65 +114,6 @@ overlay_mount (char *const *lowers, const char *upper, const char *work, int tar
   return 0;
 }
 
-struct probe
-{
-  char *dir;
-};
-
-static int
-probe_in_userns (void *arg, galley_error_t *err)
-{
-  struct probe *p = arg;
-  _cleanup_free_ char *l = NULL, *u = NULL, *w = NULL, *m = NULL;
-  _cleanup_close_ int mfd = -1;
-  char *lowers[2] = { NULL, NULL };
-
-  if (asprintf (&l, "%s/l", p->dir) < 0 || asprintf (&u, "%s/u", p->dir) < 0
-      || asprintf (&w, "%s/w", p->dir) < 0 || asprintf (&m, "%s/m", p->dir) < 0)
-    return galley_error_make (err, errno, "allocating");
-  mfd = open (m, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (mfd < 0)
-    return galley_error_make (err, errno, "opening %s", m);
-  lowers[0] = l;
-  if (overlay_mount (lowers, u, w, mfd, err) < 0)
-    return -1;
-  umount2 (m, MNT_DETACH);
-  return 0;
-}
-
-/* Try a native overlay mount in a throwaway user namespace.  */
-static bool
-probe_native (const struct galley_paths *paths, const struct idmap *map, char **why)
-{
-  _cleanup_free_ char *dir = NULL;
-  galley_error_t err = NULL;
-  struct probe p;
-  bool ok;
-  static const char *const subdirs[] = { "l", "u", "w", "m" };
-  size_t i;
-
-  if (asprintf (&dir, "%s/overlay-probe-XXXXXX", paths->runroot) < 0 || mkdtemp (dir) == NULL)
-    {
-      if (asprintf (why, "cannot create a probe directory in %s: %s", paths->runroot, strerror (errno)) < 0)
-        *why = NULL;
-      return false;
-    }
-  for (i = 0; i < 4; i++)
-    {
-      _cleanup_free_ char *sub = NULL;
-      if (asprintf (&sub, "%s/%s", dir, subdirs[i]) >= 0)
-        mkdir (sub, 0700);
-    }
-  p.dir = dir;
-  ok = userns_run (map, CLONE_NEWNS, probe_in_userns, &p, &err) == 0;
-  if (! ok && asprintf (why, "native overlay mount failed: %s", err ? err->msg : "?") < 0)
-    *why = NULL;
-  galley_error_release (&err);
-  fs_remove_tree (AT_FDCWD, dir, &err);
-  galley_error_release (&err);
-  return ok;
-}
-
 static bool
 fuse_usable (char **why)
 {
@@ -204,15 +146,76 @@ rootfs_method_remapped (enum rootfs_method m)
   return fuse_usable (&why) ? ROOTFS_METHOD_FUSE : ROOTFS_METHOD_COPY;
 }
 
-static char cached_why[512];
+static char cached_why[1024];
+
+/* The cache: "METHOD\nWHY\nSTORAGE ROOT\n", valid for that root only.  */
+static bool
+read_cache (char *cache, const char *root, enum rootfs_method *out)
+{
+  char *why = strchr (cache, '\n'), *cached_root;
+
+  if (why == NULL)
+    return false;
+  *why++ = '\0';
+  cached_root = strchr (why, '\n');
+  if (cached_root == NULL)
+    return false;
+  *cached_root++ = '\0';
+  cached_root[strcspn (cached_root, "\n")] = '\0';
+  if (strcmp (cached_root, root) != 0 || method_from_name (cache, out) < 0)
+    return false;
+  snprintf (cached_why, sizeof cached_why, "%s", why);
+  return true;
+}
+
+/* Probe where the storage is: a native overlay mount if it works there,
+ * else fuse-overlayfs, else a copy, which needs file owners that the
+ * filesystem keeps.  */
+static int
+choose_by_probe (const struct galley_paths *p, const struct idmap *map, enum rootfs_method *out,
+                 galley_error_t *err)
+{
+  _cleanup_free_ char *fuse_why = NULL;
+  struct storage_probe sp;
+  const char *lacks;
+  char native_why[700];
+
+  if (storage_probe_run (p, map, &sp, err) < 0)
+    return galley_error_wrap (err, "probing the storage %s", p->root);
+  if (sp.native_overlay)
+    {
+      *out = ROOTFS_METHOD_NATIVE;
+      snprintf (cached_why, sizeof cached_why,
+                "the kernel mounts overlay in a user namespace, with the storage on %s (probed)", sp.fs_type);
+      return 0;
+    }
+  lacks = storage_probe_lacks (&sp);
+  snprintf (native_why, sizeof native_why, "native overlay mount failed with the storage on %s%s%s%s: %s",
+            sp.fs_type, lacks ? " (" : "", lacks ? lacks : "", lacks ? ")" : "", sp.why);
+  if (fuse_usable (&fuse_why))
+    {
+      *out = ROOTFS_METHOD_FUSE;
+      snprintf (cached_why, sizeof cached_why, "%s; fuse-overlayfs and /dev/fuse are usable", native_why);
+      return 0;
+    }
+  if (! sp.owners)
+    return galley_error_make (err, 0,
+                              "the storage %s is on %s, which refuses file owners, and %s; fuse-overlayfs "
+                              "is not usable (%s): install fuse-overlayfs, or keep the storage on a local "
+                              "disk (--root, or [storage] rootless_storage_path in galley.conf)",
+                              p->root, sp.fs_type, native_why, fuse_why ? fuse_why : "?");
+  *out = ROOTFS_METHOD_COPY;
+  snprintf (cached_why, sizeof cached_why, "%s; %s", native_why,
+            fuse_why ? fuse_why : "fuse-overlayfs unusable");
+  return 0;
+}
 
 int
 rootfs_method_choose (const struct galley_paths *p, const struct idmap *map, enum rootfs_method *out,
                       const char **why, galley_error_t *err)
 {
-  _cleanup_free_ char *cache = NULL, *native_why = NULL, *fuse_why = NULL;
+  _cleanup_free_ char *cache = NULL;
   _cleanup_close_ int runfd = -1;
-  char *nl;
 
   const char *env = getenv ("GALLEY_ROOTFS_METHOD");
   const struct galley_config *conf = galley_config_current ();
@@ -237,41 +240,16 @@ rootfs_method_choose (const struct galley_paths *p, const struct idmap *map, enu
       goto done;
     }
   runfd = open (p->runroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (runfd >= 0 && fs_read_file (runfd, CACHE_NAME, 4096, &cache, NULL, NULL) == 0)
-    {
-      nl = strchr (cache, '\n');
-      if (nl != NULL)
-        *nl = '\0';
-      if (method_from_name (cache, out) == 0)
-        {
-          snprintf (cached_why, sizeof cached_why, "%s", nl ? nl + 1 : "cached");
-          cached_why[strcspn (cached_why, "\n")] = '\0';
-          goto done;
-        }
-    }
-  if (probe_native (p, map, &native_why))
-    {
-      *out = ROOTFS_METHOD_NATIVE;
-      snprintf (cached_why, sizeof cached_why, "the kernel mounts overlay in a user namespace (probed)");
-    }
-  else if (fuse_usable (&fuse_why))
-    {
-      *out = ROOTFS_METHOD_FUSE;
-      snprintf (cached_why, sizeof cached_why, "%s; fuse-overlayfs and /dev/fuse are usable",
-                native_why ? native_why : "native overlay unavailable");
-    }
-  else
-    {
-      *out = ROOTFS_METHOD_COPY;
-      snprintf (cached_why, sizeof cached_why, "%s; %s",
-                native_why ? native_why : "native overlay unavailable",
-                fuse_why ? fuse_why : "fuse-overlayfs unusable");
-    }
+  if (runfd >= 0 && fs_read_file (runfd, CACHE_NAME, 4096, &cache, NULL, NULL) == 0
+      && read_cache (cache, p->root, out))
+    goto done;
+  if (choose_by_probe (p, map, out, err) < 0)
+    return -1;
   if (runfd >= 0)
     {
       _cleanup_free_ char *text = NULL;
       galley_error_t ignore = NULL;
-      if (asprintf (&text, "%s\n%s\n", rootfs_method_name (*out), cached_why) >= 0)
+      if (asprintf (&text, "%s\n%s\n%s\n", rootfs_method_name (*out), cached_why, p->root) >= 0)
         fs_write_atomic (runfd, CACHE_NAME, text, strlen (text), 0600, &ignore);
       galley_error_release (&ignore);
     }
@@ -334,7 +312,7 @@ mount_assembled (const struct run_spec *spec, galley_error_t *err)
   switch (spec->rootfs_method)
     {
     case ROOTFS_METHOD_NATIVE:
-      if (overlay_mount (spec->lower_dirs, spec->upper_dir, spec->work_dir, target, err) < 0)
+      if (rootfs_overlay_mount (spec->lower_dirs, spec->upper_dir, spec->work_dir, target, err) < 0)
         return galley_error_wrap (err, "mounting the rootfs");
       break;
     case ROOTFS_METHOD_FUSE:

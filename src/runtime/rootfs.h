@@ -13,15 +13,23 @@
  * OVL_MAX_STACK); fuse-overlayfs and the copy method have no such limit.  */
 #define ROOTFS_NATIVE_MAX_LAYERS 500
 
+/* Mount an overlay of lowers (bottom first) at target_fd, as root in a
+ * user namespace with a mount namespace of its own.  */
+int rootfs_overlay_mount (char *const *lowers, const char *upper, const char *work, int target_fd,
+                          galley_error_t *err);
+
 /* "native", "fuse-overlayfs", "copy", "rootfs-dir".  */
 const char *rootfs_method_name (enum rootfs_method m);
 
 /* The method for image-based containers.  Order: the config override
  * ([storage] rootfs_method in galley.conf, when set), else the cached probe
- * result ($runroot/rootfs-method), else a probe: a native overlay mount in a
- * throwaway user namespace, else fuse-overlayfs when it is installed and
- * /dev/fuse is usable, else copy.  *why (may be NULL) gets a static or
- * cached explanation; valid until the next call.  */
+ * result ($runroot/rootfs-method, for the storage root it was probed in),
+ * else a probe of the storage's filesystem (runtime/storage_probe.h): a
+ * native overlay mount in a throwaway user namespace, else fuse-overlayfs
+ * when it is installed and /dev/fuse is usable, else copy where the
+ * filesystem keeps file owners, else an error naming the fix.  *why (may
+ * be NULL) gets a static or cached explanation; valid until the next
+ * call.  */
 int rootfs_method_choose (const struct galley_paths *p, const struct idmap *map, enum rootfs_method *out,
                           const char **why, galley_error_t *err);
 

@@ -22,8 +22,8 @@
 #include "ns/userns.h"
 #include "runtime/enter.h"
 #include "runtime/helpers.h"
-#include "state/container_state.h"
 #include "util/cleanup.h"
+#include "util/time.h"
 
 #define FUSE_LOG "fuse-overlayfs.log"
 /* what fuse-overlayfs 1.10 prints on every mount: it hands libfuse a

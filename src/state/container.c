@@ -20,7 +20,7 @@
 #include "util/random.h"
 
 int
-container_new_id (char out[65], galley_error_t *err)
+container_new_id (char out[HEX_ID_BUFSIZE], galley_error_t *err)
 {
   return random_hex (out, 64, err);
 }

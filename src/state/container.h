@@ -15,13 +15,14 @@
 
 #include "ns/idmap.h"
 #include "state/paths.h"
+#include "util/digest.h"
 #include "util/error.h"
 
 /* 64 lower-case hex digits: a container id (and a directory name).  */
 bool container_id_valid (const char *s);
 
 /* A fresh random 64-hex id.  */
-int container_new_id (char out[65], galley_error_t *err);
+int container_new_id (char out[HEX_ID_BUFSIZE], galley_error_t *err);
 
 /* storage/containers/containers.lock (exclusive, waiting; close the fd to
  * release): held across a name check and the creation or renaming it

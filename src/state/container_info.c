@@ -12,6 +12,7 @@
 #include "state/container_secrets.h"
 #include "util/cleanup.h"
 #include "util/json.h"
+#include "util/time.h"
 
 static json_object *
 string_or_empty (json_object *config, const char *key)

@@ -17,6 +17,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/time.h"
 
 void
 container_entry_clear (struct container_entry *e)
@@ -409,7 +410,7 @@ container_list_free (struct container_entry *list, size_t n)
 void
 human_duration (int64_t ns, char *buf, size_t len)
 {
-  int64_t s = ns / 1000000000, m = s / 60, h = m / 60;
+  int64_t s = ns / NSEC_PER_SEC, m = s / 60, h = m / 60;
 
   if (s < 1)
     snprintf (buf, len, "Less than a second");

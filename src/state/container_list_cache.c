@@ -26,10 +26,12 @@
 #include "state/portspec.h"
 #include "util/change_counter.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/list_cache.h"
 #include "util/strv.h"
+#include "util/time.h"
 
 /* The keys of container.json that ps reads beyond the brief fields (see
  * container_brief): kept as one JSON object, parsed only for an output or
@@ -188,7 +190,7 @@ decode_state (const char *const *f, struct container_state *st)
 
 struct listing_row
 {
-  char id[65];
+  char id[HEX_ID_BUFSIZE];
   int64_t created;
   struct container_state state;
   const char *const *fields; /* owned by the cache */

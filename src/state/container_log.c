@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "state/container_state.h"
 #include "util/cleanup.h"
 #include "util/json.h"
+#include "util/time.h"
 
 /* max-size=10m (k, m, g; plain bytes; an optional b).  */
 static int
@@ -35,7 +35,7 @@ parse_size (const char *opt, const char *text, uint64_t *out, galley_error_t *er
       end++;
       break;
     case 'g':
-      v *= 1e9;
+      v *= NSEC_PER_SEC;
       end++;
       break;
     default:

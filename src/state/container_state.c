@@ -19,6 +19,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/time.h"
 
 static const char *const status_names[] = { "created", "running", "paused", "stopping", "exited" };
 
@@ -52,62 +53,6 @@ container_status_parse (const char *name, enum container_status *out)
       return 0;
     }
   return -1;
-}
-
-int64_t
-time_now_ns (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_REALTIME, &ts);
-  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-int64_t
-time_monotonic_ms (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-void
-time_format_rfc3339 (int64_t ns, char *buf, size_t len)
-{
-  time_t secs = (time_t)(ns / 1000000000);
-  struct tm tm;
-  char date[32];
-
-  gmtime_r (&secs, &tm);
-  strftime (date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf (buf, len, "%s.%09ldZ", date, (long)(ns % 1000000000));
-}
-
-int64_t
-time_parse_rfc3339 (const char *text)
-{
-  struct tm tm = { 0 };
-  const char *p;
-  int64_t frac = 0, scale = 100000000, offset = 0;
-  time_t secs;
-
-  if (text == NULL || (p = strptime (text, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
-    return -1;
-  if (*p == '.')
-    for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
-      frac += (*p - '0') * scale;
-  if (*p == '+' || *p == '-')
-    {
-      int h = 0, m = 0;
-      if (sscanf (p + 1, "%2d:%2d", &h, &m) != 2)
-        return -1;
-      offset = (h * 3600 + m * 60) * (*p == '-' ? -1 : 1);
-    }
-  else if (*p != 'Z')
-    return -1;
-  secs = timegm (&tm);
-  return ((int64_t)secs - offset) * 1000000000 + frac;
 }
 
 uint64_t
@@ -633,48 +578,4 @@ container_state_pidfd (const struct container_state *st, galley_error_t *err)
       return galley_error_make (err, ESRCH, "the container's process is gone");
     }
   return fd;
-}
-
-int
-time_parse_when (const char *text, int64_t *out, galley_error_t *err)
-{
-  int64_t t = time_parse_rfc3339 (text), total = 0;
-  const char *p = text;
-
-  if (t >= 0)
-    {
-      *out = t;
-      return 0;
-    }
-  {
-    char *end = NULL;
-    double secs = strtod (text, &end);
-    if (end != text && *end == '\0')
-      {
-        *out = (int64_t)(secs * 1e9);
-        return 0;
-      }
-  }
-  while (*p)
-    {
-      char *end = NULL;
-      double v = strtod (p, &end);
-      int64_t unit;
-      if (end == p)
-        return galley_error_make (err, 0, "invalid time \"%s\"", text);
-      if (strncmp (end, "ms", 2) == 0)
-        unit = 1000000, end += 2;
-      else if (*end == 'h')
-        unit = 3600000000000LL, end++;
-      else if (*end == 'm')
-        unit = 60000000000LL, end++;
-      else if (*end == 's')
-        unit = 1000000000LL, end++;
-      else
-        return galley_error_make (err, 0, "invalid time \"%s\"", text);
-      total += (int64_t)(v * (double)unit);
-      p = end;
-    }
-  *out = time_now_ns () - total;
-  return 0;
 }

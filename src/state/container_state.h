@@ -137,18 +137,6 @@ uint64_t host_id_of (const char *name);
  * "" when none.  */
 void container_state_host (const struct galley_paths *p, const char *id, char *buf, size_t len);
 
-/* Current time in ns since the epoch.  */
-int64_t time_now_ns (void);
-/* CLOCK_MONOTONIC in ms, for deadlines.  */
-int64_t time_monotonic_ms (void);
-/* "2006-01-02T15:04:05.000000000Z" (RFC 3339 with nanoseconds, UTC).  */
-void time_format_rfc3339 (int64_t ns, char *buf, size_t len);
-/* RFC 3339 with optional fraction and zone -> ns; -1 when unparsable.  */
-int64_t time_parse_rfc3339 (const char *text);
-/* A point in time as podman's --since/--until/until= take it: RFC 3339, a
- * Unix time, or a Go duration ("10m", "1h30m", "5s") before now.  */
-int time_parse_when (const char *text, int64_t *out, galley_error_t *err);
-
 /* Open a pidfd for the container's init after checking its start time
  * (no signal can then reach a recycled pid).  -1 with ESRCH when it is
  * gone.  */

@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "state/container.h"
-#include "state/container_state.h"
 #include "state/lock.h"
 #include "state/netconf.h"
 #include "state/network.h"
@@ -20,6 +19,7 @@
 #include "util/error_text.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/time.h"
 
 #define DEFAULT_SUBNET "10.88.0.0/16"
 #define DEFAULT_GATEWAY "10.88.0.1"
@@ -344,7 +344,7 @@ network_def_create (const struct galley_paths *p, struct network_def *d, galley_
   _cleanup_json_ json_object *o = NULL;
   struct network_def *defs = NULL;
   size_t n = 0;
-  char id[65];
+  char id[HEX_ID_BUFSIZE];
   int ret = -1;
 
   if (d->name && ! net_name_is_valid (d->name))

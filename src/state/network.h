@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "state/paths.h"
+#include "util/digest.h"
 #include "util/error.h"
 
 struct network_def
@@ -59,8 +60,8 @@ bool network_mac_normalize (const char *text, char out[18]);
 /* One address handed out on a network.  */
 struct network_lease
 {
-  char id[65]; /* the container's */
-  char *name;  /* the container's name */
+  char id[HEX_ID_BUFSIZE]; /* the container's */
+  char *name;              /* the container's name */
   char **aliases;
   char ip[16];
   char mac[18];     /* its interface's address ("" when not chosen yet) */

@@ -13,13 +13,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "state/container_state.h"
 #include "state/lock.h"
 #include "state/network.h"
 #include "util/cleanup.h"
 #include "util/error_text.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/time.h"
 
 void
 network_lease_clear (struct network_lease *l)

@@ -12,13 +12,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "state/container_state.h"
 #include "state/lock.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/random.h"
 #include "util/strv.h"
+#include "util/time.h"
 
 #define SECRET_RECORD "secret.json"
 #define SECRET_DATA "data"

@@ -19,6 +19,7 @@
 #include "state/volume.h"
 #include "state/volume_options.h"
 #include "util/cleanup.h"
+#include "util/digest.h"
 #include "util/fs.h"
 #include "util/json.h"
 
@@ -219,7 +220,7 @@ int
 volume_create (const struct galley_paths *p, const struct volume_create_options *o, char **name_out,
                galley_error_t *err)
 {
-  char random_name[65];
+  char random_name[HEX_ID_BUFSIZE];
   const char *name = o->name;
   struct volume_options driver;
   int r;

@@ -10,6 +10,9 @@
 
 /* "sha256:" + 64 hex + NUL.  */
 #define DIGEST_SHA256_BUFSIZE 72
+/* 64 hex digits + NUL: the hex of a sha256, and every id of that shape
+ * (images, layers, containers, generated volume names).  */
+#define HEX_ID_BUFSIZE 65
 /* Room for any supported digest: "sha512:" + 128 hex + NUL.  */
 #define DIGEST_BUFSIZE 136
 

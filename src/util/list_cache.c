@@ -28,6 +28,7 @@
 
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/time.h"
 
 #define LIST_CACHE_MAGIC "galley-list-cache 3"
 
@@ -206,7 +207,7 @@ list_cache_open (int dirfd, const char *name, size_t n_fields)
   c->n_fields = n_fields;
   /* the clock that stamps ctimes; a second of margin for clock steps */
   clock_gettime (CLOCK_REALTIME_COARSE, &now);
-  c->not_before = ((int64_t)now.tv_sec - 1) * 1000000000 + now.tv_nsec;
+  c->not_before = ((int64_t)now.tv_sec - 1) * NSEC_PER_SEC + now.tv_nsec;
   map_file (c, dirfd, name);
   return c;
 }
@@ -287,7 +288,7 @@ list_cache_put (struct list_cache *c, const char *key, const struct timespec *ct
   r->owned = true;
   /* Racily clean: a write later in the same clock tick would not change
    * the ctime; such a record is read again next time.  */
-  r->used = (int64_t)ctime->tv_sec * 1000000000 + ctime->tv_nsec < c->not_before;
+  r->used = (int64_t)ctime->tv_sec * NSEC_PER_SEC + ctime->tv_nsec < c->not_before;
   r->ctime = *ctime;
   r->key = strdup (key);
   r->fields = calloc (c->n_fields, sizeof *r->fields);

@@ -1,7 +1,8 @@
 /* Fuzz target for the API service's request routing: any method and URL
  * (the first line, "METHOD URL") must come out as a route with its
  * parameters, or one of not found / wrong method / a 400 naming the bad
- * version; never a crash or a leak.
+ * version; the rest (a query's filters argument) parses as Docker's
+ * filters or fails with one 400 error line; never a crash or a leak.
  *
  *   clang -g -fsanitize=fuzzer,address,undefined -I src -I BUILD \
  *     tests/fuzz/fuzz-api-request.c src/api/router.c src/api/routes.c ... \
@@ -16,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/filters.h"
 #include "api/router.h"
+#include "util/cleanup.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -60,6 +63,19 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
               abort ();
         }
       api_match_release (&m);
+    }
+  if (newline != NULL)
+    {
+      char **filters = NULL;
+      if (api_filters_parse (newline + 1, &filters, &err) < 0)
+        {
+          if (filters != NULL || err == NULL || strchr (err->msg, '\n') != NULL
+              || api_error_status (&err) != 400)
+            abort ();
+          galley_error_release (&err);
+        }
+      else
+        cleanup_strvp (&filters);
     }
   free (text);
   return 0;

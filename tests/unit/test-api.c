@@ -16,10 +16,12 @@
 
 #include <cmocka.h>
 
+#include "api/filters.h"
 #include "api/listen.h"
 #include "api/router.h"
 #include "util/cleanup.h"
 #include "util/json.h"
+#include "util/strv.h"
 
 static int
 dummy (const struct api_request *req, struct api_reply *reply, galley_error_t *err)
@@ -206,7 +208,7 @@ test_error_body (void **state)
   assert_non_null (o);
   assert_string_equal (json_get_string (o, "message"),
                        "no container with name or ID \"x\" found: no such container");
-  assert_string_equal (json_get_string (o, "cause"), "no such container");
+  assert_string_equal (json_get_string (o, "cause"), json_get_string (o, "message"));
   assert_int_equal (json_object_get_int (json_object_object_get (o, "response")), 404);
   api_reply_release (&r);
   galley_error_kind (&err, EEXIST, "x");
@@ -216,6 +218,40 @@ test_error_body (void **state)
   assert_int_equal (api_error_status (&err), 500);
 }
 
+static void
+test_filters (void **state)
+{
+  static const char *const bad[] = { "[1]",  "{\"a\":1}",        "{\"a\":[1]}", "{\"a\":{\"x\":1}}",
+                                     "{bad", "{\"a\":[\"x\"]} x" };
+  _cleanup_error_ galley_error_t err = NULL;
+  size_t i;
+
+  {
+    _cleanup_strv_ char **v = NULL;
+    assert_int_equal (
+        api_filters_parse ("{\"label\":[\"a=b\",\"c\"],\"dangling\":{\"true\":true,\"x\":false}}", &v, &err),
+        0);
+    assert_int_equal (strv_len (v), 3);
+    assert_string_equal (v[0], "label=a=b");
+    assert_string_equal (v[1], "label=c");
+    assert_string_equal (v[2], "dangling=true");
+  }
+  {
+    _cleanup_strv_ char **v = NULL;
+    assert_int_equal (api_filters_parse (NULL, &v, &err), 0);
+    assert_non_null (v);
+    assert_null (v[0]);
+  }
+  for (i = 0; i < sizeof bad / sizeof *bad; i++)
+    {
+      char **v = NULL;
+      assert_int_equal (api_filters_parse (bad[i], &v, &err), -1);
+      assert_null (v);
+      assert_int_equal (api_error_status (&err), 400);
+      galley_error_release (&err);
+    }
+}
+
 int
 main (void)
 {
@@ -223,7 +259,7 @@ main (void)
     cmocka_unit_test (test_version_prefix), cmocka_unit_test (test_version_refused),
     cmocka_unit_test (test_match),          cmocka_unit_test (test_match_greedy),
     cmocka_unit_test (test_parse_uri),      cmocka_unit_test (test_listen_unix),
-    cmocka_unit_test (test_error_body),
+    cmocka_unit_test (test_error_body),     cmocka_unit_test (test_filters),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

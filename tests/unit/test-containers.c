@@ -34,6 +34,7 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/signal_names.h"
+#include "util/time.h"
 
 #include "temp-root.h"
 

@@ -372,7 +372,7 @@ test_images_and_names (void **state)
 {
   struct fixture *f = *state;
   galley_error_t err = NULL;
-  char id1[65], id2[65], prefix[8];
+  char id1[HEX_ID_BUFSIZE], id2[HEX_ID_BUFSIZE], prefix[8];
   char *layers1[] = { (char *)LAYER_A, NULL };
   char *layers2[] = { (char *)LAYER_A, (char *)LAYER_B, NULL };
   char *names1[] = { (char *)"docker.io/library/busybox:latest", (char *)"localhost/mine:1", NULL };
@@ -514,7 +514,7 @@ test_listing_sees_every_change (void **state)
 {
   struct fixture *f = *state;
   galley_error_t err = NULL;
-  char id1[65], id2[65];
+  char id1[HEX_ID_BUFSIZE], id2[HEX_ID_BUFSIZE];
   char *layers[] = { (char *)LAYER_A, NULL };
   char *names1[] = { (char *)"localhost/one:1", NULL };
   char *names2[] = { (char *)"localhost/two:1", NULL };
@@ -633,7 +633,7 @@ test_ambiguous_prefix (void **state)
   galley_error_t err = NULL;
   struct store_image *img = NULL;
   static int seen[4096];
-  char digest[DIGEST_SHA256_BUFSIZE], conf[64], id[65], p[4];
+  char digest[DIGEST_SHA256_BUFSIZE], conf[64], id[HEX_ID_BUFSIZE], p[4];
   int i;
 
   /* Two configs whose digests share their first three hex digits.  */
