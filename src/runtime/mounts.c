@@ -153,6 +153,61 @@ mounts_fs_at (const char *fstype, const char *options, unsigned attrs, int targe
 }
 
 int
+mounts_overlay_at (char *const *lowers, const char *upper, const char *work, int target_fd,
+                   galley_error_t *err)
+{
+  _cleanup_close_ int fsfd = fsopen ("overlay", FSOPEN_CLOEXEC);
+  _cleanup_close_ int mfd = -1;
+  size_t n = 0, i;
+  bool plus = true;
+
+  if (fsfd < 0)
+    return galley_error_make (err, errno, "overlay is not available");
+  while (lowers[n] != NULL)
+    n++;
+  /* lowerdir+ (Linux 6.8) takes one layer at a time, top first: no length
+   * limit and no escaping of ':' or ','.  */
+  for (i = n; i > 0 && plus; i--)
+    if (fsconfig (fsfd, FSCONFIG_SET_STRING, "lowerdir+", lowers[i - 1], 0) < 0)
+      {
+        if (i != n)
+          return galley_error_make (err, errno, "overlay: adding the layer %s", lowers[i - 1]);
+        plus = false;
+      }
+  if (! plus)
+    {
+      _cleanup_free_ char *joined = NULL;
+      size_t len = 1;
+      for (i = 0; i < n; i++)
+        len += strlen (lowers[i]) + 1;
+      joined = calloc (1, len);
+      if (joined == NULL)
+        return galley_error_make (err, errno, "allocating");
+      for (i = n; i > 0; i--)
+        {
+          if (strpbrk (lowers[i - 1], ":,") != NULL)
+            return galley_error_make (err, EINVAL, "overlay: unsupported layer path %s", lowers[i - 1]);
+          strcat (joined, lowers[i - 1]);
+          if (i > 1)
+            strcat (joined, ":");
+        }
+      if (fsconfig (fsfd, FSCONFIG_SET_STRING, "lowerdir", joined, 0) < 0)
+        return galley_error_make (err, errno, "overlay: setting lowerdir");
+    }
+  if (fsconfig (fsfd, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0
+      || fsconfig (fsfd, FSCONFIG_SET_STRING, "workdir", work, 0) < 0
+      || fsconfig (fsfd, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0
+      || fsconfig (fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    return galley_error_make (err, errno, "mounting the overlay");
+  mfd = fsmount (fsfd, FSMOUNT_CLOEXEC, 0);
+  if (mfd < 0)
+    return galley_error_make (err, errno, "mounting the overlay");
+  if (move_mount (mfd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return galley_error_make (err, errno, "attaching the overlay");
+  return 0;
+}
+
+int
 mounts_bind_at (const char *source, bool recursive, unsigned attrs, int target_fd, galley_error_t *err)
 {
   _cleanup_close_ int tfd = -1;

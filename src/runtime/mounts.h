@@ -24,6 +24,13 @@ int mounts_resolve_target (int rootfd, const char *path, bool dir, galley_error_
 int mounts_fs_at (const char *fstype, const char *options, unsigned attrs, int target_fd,
                   galley_error_t *err);
 
+/* An overlay of lowers (bottom first) attached at target_fd, as root in a
+ * user namespace with a mount namespace of its own.  Always "userxattr":
+ * the store writes opaque directories as user.overlay.opaque
+ * (image/whiteout.h), and an unprivileged overlay mount requires it.  */
+int mounts_overlay_at (char *const *lowers, const char *upper, const char *work, int target_fd,
+                       galley_error_t *err);
+
 /* Bind the host path source onto target_fd (recursive or not), with attrs
  * (MOUNT_ATTR_RDONLY...) applied to the whole new tree.  */
 int mounts_bind_at (const char *source, bool recursive, unsigned attrs, int target_fd, galley_error_t *err);

@@ -1,8 +1,5 @@
-/* Choosing and mounting the container's root filesystem (see rootfs.h).
- *
- * The store writes opaque directories as user.overlay.opaque (see
- * image/whiteout.h), so the native overlay is always mounted with
- * "userxattr", which is also what an unprivileged overlay mount requires.  */
+/* Choosing and mounting the container's root filesystem (see rootfs.h;
+ * the native overlay is mounts_overlay_at's).  */
 #include "config.h"
 #include "runtime/rootfs.h"
 #include "state/galley_config.h"
@@ -56,61 +53,6 @@ method_from_name (const char *name, enum rootfs_method *out)
     *out = ROOTFS_METHOD_COPY;
   else
     return -1;
-  return 0;
-}
-
-int
-rootfs_overlay_mount (char *const *lowers, const char *upper, const char *work, int target_fd,
-                      galley_error_t *err)
-{
-  _cleanup_close_ int fsfd = fsopen ("overlay", FSOPEN_CLOEXEC);
-  _cleanup_close_ int mfd = -1;
-  size_t n = 0, i;
-  bool plus = true;
-
-  if (fsfd < 0)
-    return galley_error_make (err, errno, "overlay is not available");
-  while (lowers[n] != NULL)
-    n++;
-  /* lowerdir+ (Linux 6.8) takes one layer at a time, top first: no length
-   * limit and no escaping of ':' or ','.  */
-  for (i = n; i > 0 && plus; i--)
-    if (fsconfig (fsfd, FSCONFIG_SET_STRING, "lowerdir+", lowers[i - 1], 0) < 0)
-      {
-        if (i != n)
-          return galley_error_make (err, errno, "overlay: adding the layer %s", lowers[i - 1]);
-        plus = false;
-      }
-  if (! plus)
-    {
-      _cleanup_free_ char *joined = NULL;
-      size_t len = 1;
-      for (i = 0; i < n; i++)
-        len += strlen (lowers[i]) + 1;
-      joined = calloc (1, len);
-      if (joined == NULL)
-        return galley_error_make (err, errno, "allocating");
-      for (i = n; i > 0; i--)
-        {
-          if (strpbrk (lowers[i - 1], ":,") != NULL)
-            return galley_error_make (err, EINVAL, "overlay: unsupported layer path %s", lowers[i - 1]);
-          strcat (joined, lowers[i - 1]);
-          if (i > 1)
-            strcat (joined, ":");
-        }
-      if (fsconfig (fsfd, FSCONFIG_SET_STRING, "lowerdir", joined, 0) < 0)
-        return galley_error_make (err, errno, "overlay: setting lowerdir");
-    }
-  if (fsconfig (fsfd, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0
-      || fsconfig (fsfd, FSCONFIG_SET_STRING, "workdir", work, 0) < 0
-      || fsconfig (fsfd, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0
-      || fsconfig (fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-    return galley_error_make (err, errno, "mounting the overlay");
-  mfd = fsmount (fsfd, FSMOUNT_CLOEXEC, 0);
-  if (mfd < 0)
-    return galley_error_make (err, errno, "mounting the overlay");
-  if (move_mount (mfd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-    return galley_error_make (err, errno, "attaching the overlay");
   return 0;
 }
 
@@ -312,7 +254,7 @@ mount_assembled (const struct run_spec *spec, galley_error_t *err)
   switch (spec->rootfs_method)
     {
     case ROOTFS_METHOD_NATIVE:
-      if (rootfs_overlay_mount (spec->lower_dirs, spec->upper_dir, spec->work_dir, target, err) < 0)
+      if (mounts_overlay_at (spec->lower_dirs, spec->upper_dir, spec->work_dir, target, err) < 0)
         return galley_error_wrap (err, "mounting the rootfs");
       break;
     case ROOTFS_METHOD_FUSE:

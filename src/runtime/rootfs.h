@@ -13,11 +13,6 @@
  * OVL_MAX_STACK); fuse-overlayfs and the copy method have no such limit.  */
 #define ROOTFS_NATIVE_MAX_LAYERS 500
 
-/* Mount an overlay of lowers (bottom first) at target_fd, as root in a
- * user namespace with a mount namespace of its own.  */
-int rootfs_overlay_mount (char *const *lowers, const char *upper, const char *work, int target_fd,
-                          galley_error_t *err);
-
 /* "native", "fuse-overlayfs", "copy", "rootfs-dir".  */
 const char *rootfs_method_name (enum rootfs_method m);
 

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "ns/userns.h"
-#include "runtime/rootfs.h"
+#include "runtime/mounts.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -75,7 +75,7 @@ probe_overlay (const struct probe_job *job, const char *l, const char *u, const 
 
   if (mfd < 0)
     galley_error_make (&err, errno, "opening %s", m);
-  else if (rootfs_overlay_mount (lowers, u, w, mfd, &err) == 0)
+  else if (mounts_overlay_at (lowers, u, w, mfd, &err) == 0)
     {
       job->out->native_overlay = true;
       umount2 (m, MNT_DETACH);
