@@ -6,6 +6,7 @@ libgalley_a_SOURCES += \
 	src/api/reply.c \
 	src/api/server.c src/api/server.h \
 	src/api/filters.c src/api/filters.h \
+	src/api/schema.c src/api/schema.h src/api/create_body.c src/api/create_body.h \
 	src/api/system.c src/api/images.c \
 	src/api/routes.c
 if LAZY_LIBS

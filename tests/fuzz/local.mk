@@ -3,7 +3,7 @@
 FUZZ_TARGETS = tests/fuzz/fuzz-toml tests/fuzz/fuzz-template tests/fuzz/fuzz-reference \
 	tests/fuzz/fuzz-manifest tests/fuzz/fuzz-www-authenticate tests/fuzz/fuzz-seccomp-profile \
 	tests/fuzz/fuzz-network tests/fuzz/fuzz-image-change tests/fuzz/fuzz-containerfile tests/fuzz/fuzz-build-ignore \
-	tests/fuzz/fuzz-api-request
+	tests/fuzz/fuzz-api-request tests/fuzz/fuzz-api-create-body
 check_PROGRAMS += $(FUZZ_TARGETS)
 TESTS += tests/fuzz/replay-seeds.sh
 EXTRA_DIST += tests/fuzz/replay-seeds.sh tests/fuzz/seeds
@@ -30,3 +30,5 @@ tests_fuzz_fuzz_build_ignore_SOURCES = tests/fuzz/fuzz-build-ignore.c tests/fuzz
 tests_fuzz_fuzz_build_ignore_LDADD = $(FUZZ_COMMON_LDADD)
 tests_fuzz_fuzz_api_request_SOURCES = tests/fuzz/fuzz-api-request.c tests/fuzz/replay.c
 tests_fuzz_fuzz_api_request_LDADD = $(FUZZ_COMMON_LDADD)
+tests_fuzz_fuzz_api_create_body_SOURCES = tests/fuzz/fuzz-api-create-body.c tests/fuzz/replay.c
+tests_fuzz_fuzz_api_create_body_LDADD = $(FUZZ_COMMON_LDADD)

@@ -4,8 +4,8 @@
 seeds=${GALLEY_SRCDIR:-$(dirname "$0")/../..}/tests/fuzz/seeds
 n=0
 status=0
-targets="fuzz-toml fuzz-template fuzz-reference fuzz-manifest fuzz-www-authenticate fuzz-seccomp-profile fuzz-network fuzz-image-change fuzz-containerfile fuzz-build-ignore fuzz-api-request"
-echo "1..11"
+targets="fuzz-toml fuzz-template fuzz-reference fuzz-manifest fuzz-www-authenticate fuzz-seccomp-profile fuzz-network fuzz-image-change fuzz-containerfile fuzz-build-ignore fuzz-api-request fuzz-api-create-body"
+echo "1..12"
 for t in $targets; do
   n=$((n + 1))
   if tests/fuzz/$t "$seeds"/* > /dev/null 2>&1; then

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "api/create_body.h"
 #include "api/filters.h"
 #include "api/listen.h"
 #include "api/router.h"
@@ -252,6 +253,55 @@ test_filters (void **state)
     }
 }
 
+/* What Debian's docker 20.10 sends for docker run --rm -p 8080:80 -v
+ * vol:/data -e A=1 busybox true, trimmed of members at their zero value.  */
+static const char docker_run_body[] =
+    "{\"Hostname\":\"\",\"AttachStdout\":true,\"ExposedPorts\":{\"80/tcp\":{}},\"Env\":[\"A=1\"],"
+    "\"Cmd\":[\"true\"],\"Image\":\"busybox\",\"Volumes\":{},\"Entrypoint\":null,\"OnBuild\":null,"
+    "\"Labels\":{},\"HostConfig\":{\"Binds\":[\"vol:/data\"],\"LogConfig\":{\"Type\":\"\",\"Config\":{}},"
+    "\"NetworkMode\":\"default\",\"PortBindings\":{\"80/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"8080\"}]},"
+    "\"RestartPolicy\":{\"Name\":\"no\",\"MaximumRetryCount\":0},\"AutoRemove\":true,\"VolumeDriver\":\"\","
+    "\"ConsoleSize\":[0,0],\"CpuShares\":0,\"BlkioWeightDevice\":[],\"MemorySwappiness\":-1,"
+    "\"OomKillDisable\":false,\"Ulimits\":null},\"NetworkingConfig\":{\"EndpointsConfig\":{}}}";
+
+static void
+test_create_body (void **state)
+{
+  static const char *const bad[][2] = {
+    { "{\"Image\":5}", "Image: must be a string" },
+    { "{\"Imgae\":\"busybox\"}", "Imgae: unknown field" },
+    { "{\"HostConfig\":{\"Bogus\":1}}", "HostConfig.Bogus: unknown field" },
+    { "{\"HostConfig\":{\"CpuShares\":512}}",
+      "HostConfig.CpuShares: galley does not support it (leave it empty)" },
+    { "{\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostPort\":80}]}}}",
+      "HostConfig.PortBindings.HostPort: must be a string" },
+    { "{\"Cmd\":[\"a\",1]}", "Cmd: must be a string or a list of strings" },
+    { "{\"ExposedPorts\":{\"80/tcp\":{\"x\":1}}}", "ExposedPorts: must be an object of empty objects" },
+    { "[]", "body: must be a JSON object" },
+  };
+  _cleanup_error_ galley_error_t err = NULL;
+  json_object *doc = NULL;
+  size_t i;
+
+  assert_int_equal (api_create_body_parse (docker_run_body, strlen (docker_run_body), &doc, &err), 0);
+  assert_string_equal (json_get_string (doc, "Image"), "busybox");
+  json_object_put (doc);
+  doc = NULL;
+  assert_int_equal (api_create_body_parse ("{\"Cmd\":\"true\"}", 14, &doc, &err), 0);
+  json_object_put (doc);
+  doc = NULL;
+  for (i = 0; i < sizeof bad / sizeof *bad; i++)
+    {
+      assert_int_equal (api_create_body_parse (bad[i][0], strlen (bad[i][0]), &doc, &err), -1);
+      assert_null (doc);
+      assert_string_equal (err->msg, bad[i][1]);
+      assert_int_equal (api_error_status (&err), 400);
+      galley_error_release (&err);
+    }
+  assert_int_equal (api_create_body_parse ("{bad", 4, &doc, &err), -1);
+  assert_int_equal (api_error_status (&err), 400);
+}
+
 int
 main (void)
 {
@@ -260,6 +310,7 @@ main (void)
     cmocka_unit_test (test_match),          cmocka_unit_test (test_match_greedy),
     cmocka_unit_test (test_parse_uri),      cmocka_unit_test (test_listen_unix),
     cmocka_unit_test (test_error_body),     cmocka_unit_test (test_filters),
+    cmocka_unit_test (test_create_body),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
