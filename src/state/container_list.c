@@ -186,6 +186,16 @@ valid_name (const char *name)
   return i <= 253;
 }
 
+/* Creation's and renaming's check of a name.  */
+static int
+check_name (const char *name, galley_error_t *err)
+{
+  if (valid_name (name))
+    return 0;
+  return galley_error_make (
+      err, 0, "invalid container name \"%s\": names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*", name);
+}
+
 static char *
 now_rfc3339 (void)
 {
@@ -208,11 +218,8 @@ container_create (const struct galley_paths *p, const char *id, const char *name
   _cleanup_close_ int dfd = -1, cfd = -1, record_lock = -1, runfd = -1;
   int found;
 
-  if (! valid_name (name))
-    return galley_error_make (err, 0,
-                              "invalid container name \"%s\": names must match "
-                              "[a-zA-Z0-9][a-zA-Z0-9_.-]*",
-                              name);
+  if (check_name (name, err) < 0)
+    return -1;
   if (dir == NULL || asprintf (&containers, "%s/containers", p->root) < 0)
     return galley_error_make (err, errno, "allocating");
   if (fs_mkdir_p (containers, 0700, err) < 0)
@@ -490,11 +497,8 @@ container_rename (const struct galley_paths *p, const char *id, const char *name
   _cleanup_json_ json_object *config = NULL;
   size_t len;
 
-  if (! valid_name (name))
-    return galley_error_make (err, 0,
-                              "invalid container name \"%s\": names must match "
-                              "[a-zA-Z0-9][a-zA-Z0-9_.-]*",
-                              name);
+  if (check_name (name, err) < 0)
+    return -1;
   if (dir == NULL || asprintf (&containers, "%s/containers", p->root) < 0)
     return galley_error_make (err, errno, "allocating");
   /* the same critical section as creation: name check + change */
