@@ -155,7 +155,7 @@ cli_cmd_image_prune (struct cli_context *ctx, int argc, char **argv, galley_erro
       const char *user = NULL;
       bool match;
 
-      if (! all && imgs[i]->names[0] != NULL)
+      if (imgs[i]->read_only || (! all && imgs[i]->names[0] != NULL))
         continue;
       if (filters_match (s, &filters, imgs[i], &match, err) < 0
           || (match && image_users_first (ctx, &users, imgs[i]->id, &user, err) < 0))

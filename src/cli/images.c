@@ -111,7 +111,7 @@ template_row (const struct images_options *o, const struct image_entry *e, const
       json_object_object_add (r, "Size", json_object_new_string (buf));
     }
   ADD ("Dangling", json_object_new_boolean (e->img->names[0] == NULL));
-  ADD ("ReadOnly", json_object_new_boolean (0));
+  ADD ("ReadOnly", json_object_new_boolean (e->img->read_only));
   if (e->img->names[0] == NULL)
     ADD ("Names", json_object_new_array ());
   if (format_stream_uses (out, "History"))

@@ -196,7 +196,8 @@ cli_cmd_rmi (struct cli_context *ctx, int argc, char **argv, galley_error_t *err
       if (store_image_list (s, &imgs, &n, err) < 0)
         return -1;
       for (i = n; i-- > 0;)
-        remove_one (ctx, s, imgs[i]->id, force, true, true, &r);
+        if (! imgs[i]->read_only) /* the site's: not the user's to remove */
+          remove_one (ctx, s, imgs[i]->id, force, true, true, &r);
       store_image_list_free (imgs, n);
     }
   else

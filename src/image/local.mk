@@ -7,7 +7,7 @@ libgalley_a_SOURCES += \
 	src/image/store.c src/image/store.h src/image/store_internal.h \
 	src/image/store_layers.c \
 	src/image/store_images.c src/image/store_images_write.c \
-	src/image/store_images_cache.c \
+	src/image/store_images_cache.c src/image/store_readonly.c \
 	src/image/image_info.c src/image/image_info.h \
 	src/image/image_select.c src/image/image_select.h \
 	src/image/image_load.c src/image/image_load.h \

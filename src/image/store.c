@@ -187,6 +187,7 @@ store_open (const struct galley_paths *p, struct store **out, galley_error_t *er
     return -1;
   if (version < STORE_VERSION && store_migrate (s, err) < 0)
     return -1;
+  store_readonly_open_all (s);
   *out = steal_pointer (&s);
   return 0;
 }
@@ -202,6 +203,7 @@ store_close (struct store *s)
     if (s->extractions[i].fd >= 0)
       close (s->extractions[i].fd);
   free (s->extractions);
+  store_readonly_close_all (s);
   if (s->lock_fd >= 0)
     close (s->lock_fd);
   if (s->root_fd >= 0)
@@ -353,18 +355,30 @@ store_blob_put (struct store *s, const char *digest, const void *data, size_t le
   return ret < 0 ? galley_error_wrap (err, "storing blob %s", digest) : 0;
 }
 
+/* The store holding blob rel: s, else the first read-only store that
+ * does; s when none does.  */
+static struct store *
+blob_home (struct store *s, const char *rel)
+{
+  if (s->n_readonly == 0 || faccessat (s->root_fd, rel, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+    return s;
+  for (size_t i = 0; i < s->n_readonly; i++)
+    if (faccessat (s->readonly[i]->root_fd, rel, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+      return s->readonly[i];
+  return s;
+}
+
 int
 store_blob_get (struct store *s, const char *digest, size_t max, char **data, size_t *len,
                 galley_error_t *err)
 {
-  _cleanup_free_ char *rel = NULL;
+  char rel[96];
   const char *hex;
 
   if (! store_valid_digest (digest, &hex))
     return galley_error_kind (err, EINVAL, "invalid blob digest \"%s\"", digest ? digest : "");
-  if (asprintf (&rel, "blobs/sha256/%s", hex) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
-  if (fs_read_file (s->root_fd, rel, max ? max : STORE_DOC_MAX, data, len, err) < 0)
+  snprintf (rel, sizeof rel, "blobs/sha256/%s", hex);
+  if (fs_read_file (blob_home (s, rel)->root_fd, rel, max ? max : STORE_DOC_MAX, data, len, err) < 0)
     return galley_error_wrap (err, "reading blob %s", digest);
   return 0;
 }
@@ -378,7 +392,7 @@ store_blob_exists (struct store *s, const char *digest)
   if (! store_valid_digest (digest, &hex))
     return false;
   snprintf (rel, sizeof rel, "blobs/sha256/%s", hex);
-  return faccessat (s->root_fd, rel, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+  return faccessat (blob_home (s, rel)->root_fd, rel, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 int

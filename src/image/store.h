@@ -20,7 +20,15 @@
  * store_image_find, store_blob_get) never take the lock and never wait.
  * Functions documented "locks" take the lock themselves; do not call them
  * with the lock held.  All functions are safe to call from several threads
- * sharing one struct store.  */
+ * sharing one struct store.
+ *
+ * The read-only image stores that galley.conf names ([storage]
+ * additional_image_stores: other galley stores, filled by a site for all
+ * its users) are opened with the store and searched after it by its
+ * readers: their images are listed and found (read_only set), their
+ * layers and blobs read where they are, never copied; a layer of theirs
+ * may be the parent of the store's own.  Nothing is written to them: a
+ * change to one of their images is refused.  */
 #ifndef GALLEY_STORE_H
 #define GALLEY_STORE_H
 
@@ -142,6 +150,7 @@ struct store_image
   char *created;       /* RFC 3339, from the config */
   char *added;         /* RFC 3339, when the record was written (set by add) */
   uint64_t size;       /* as podman: layer tar sizes + config + 2 x manifest (add computes it when 0) */
+  bool read_only;      /* from an additional image store (galley.conf): it cannot be changed or removed */
 };
 
 /* Add or update an image (locks).  The config blob (and manifest, if
@@ -170,6 +179,11 @@ cleanup_store_imagep (struct store_image **img)
     store_image_free (*img);
 }
 #define _cleanup_store_image_ __attribute__ ((cleanup (cleanup_store_imagep)))
+
+/* Whether any of diff_dirs (store_layer_diff_dir's) is a read-only
+ * store's whose files another user owns: a store made by another user,
+ * whose owners no id of the caller's map shows.  */
+bool store_layers_foreign (struct store *s, char *const *diff_dirs);
 
 /* A digested name ("registry/repository@sha256:<hex>"), not a tag.  */
 bool store_name_is_digested (const char *name);

@@ -181,9 +181,9 @@ compare_added (const void *a, const void *b)
   return c != 0 ? c : strcmp (x->id, y->id);
 }
 
-/* Append img (taken) to *imgs.  */
-static int
-push_image (struct store_image ***imgs, size_t *n, size_t *cap, struct store_image *img, galley_error_t *err)
+int
+store_images_push (struct store_image ***imgs, size_t *n, size_t *cap, struct store_image *img,
+                   galley_error_t *err)
 {
   if (*n == *cap)
     {
@@ -213,9 +213,9 @@ store_image_list_with_index (struct store *s, json_object *index, struct store_i
 
   if (d == NULL)
     return -1;
-  /* sampled before anything is read */
+  /* sampled before anything is read; a read-only store keeps no cache */
   stamped = change_counter_stamp (dirfd (d), STORE_IMAGES_CHANGE_COUNTER, stamp);
-  cache = list_cache_open (s->root_fd, STORE_IMAGES_CACHE, STORE_IMAGE_CACHE_FIELDS);
+  cache = s->read_only ? NULL : list_cache_open (s->root_fd, STORE_IMAGES_CACHE, STORE_IMAGE_CACHE_FIELDS);
   if (cache != NULL && stamped && list_cache_stamp (cache) != NULL
       && strcmp (list_cache_stamp (cache), stamp) == 0)
     {
@@ -223,7 +223,7 @@ store_image_list_with_index (struct store *s, json_object *index, struct store_i
       for (i = 0; i < list_cache_count (cache); i++)
         {
           struct store_image *img = store_image_from_cache (cache, i, index);
-          if (img != NULL && push_image (&imgs, &n, &cap, img, err) < 0)
+          if (img != NULL && store_images_push (&imgs, &n, &cap, img, err) < 0)
             {
               store_image_list_free (imgs, n);
               return -1;
@@ -247,7 +247,7 @@ store_image_list_with_index (struct store *s, json_object *index, struct store_i
               galley_error_release (err);
               continue;
             }
-          if (push_image (&imgs, &n, &cap, img, err) < 0)
+          if (store_images_push (&imgs, &n, &cap, img, err) < 0)
             {
               store_image_list_free (imgs, n);
               return -1;
@@ -265,10 +265,21 @@ int
 store_image_list (struct store *s, struct store_image ***out, size_t *n, galley_error_t *err)
 {
   _cleanup_json_ json_object *index = NULL;
+  size_t cap;
 
-  if (store_index_read (s, &index, err) < 0)
+  if (store_index_read (s, &index, err) < 0 || store_image_list_with_index (s, index, out, n, err) < 0)
     return -1;
-  return store_image_list_with_index (s, index, out, n, err);
+  if (s->n_readonly == 0)
+    return 0;
+  cap = *n;
+  if (store_readonly_list (s, out, n, &cap, err) < 0)
+    {
+      store_image_list_free (*out, *n);
+      return -1;
+    }
+  if (*n > 0)
+    qsort (*out, *n, sizeof **out, compare_added);
+  return 0;
 }
 
 void
@@ -463,9 +474,9 @@ find_in_list (struct store_image **imgs, size_t n, const char *input, ssize_t *f
   return galley_error_kind (err, ENOENT, "%s: image not known", input);
 }
 
-int
-store_image_lookup (struct store *s, const char *name_or_id, struct store_image **out, char **matched_name,
-                    galley_error_t *err)
+static int
+store_image_lookup_own (struct store *s, const char *name_or_id, struct store_image **out,
+                        char **matched_name, galley_error_t *err)
 {
   _cleanup_json_ json_object *index = NULL;
   struct store_image **imgs = NULL;
@@ -505,6 +516,32 @@ store_image_lookup (struct store *s, const char *name_or_id, struct store_image 
   imgs[found] = NULL;
   store_image_list_free (imgs, n);
   return 0;
+}
+
+/* s's own images first, then each read-only store's: a name of the
+ * store's own hides theirs.  */
+int
+store_image_lookup (struct store *s, const char *name_or_id, struct store_image **out, char **matched_name,
+                    galley_error_t *err)
+{
+  if (store_image_lookup_own (s, name_or_id, out, matched_name, err) == 0)
+    return 0;
+  for (size_t i = 0; i < s->n_readonly && galley_error_errno (err) == ENOENT; i++)
+    {
+      _cleanup_error_ galley_error_t theirs = NULL;
+      if (store_image_lookup_own (s->readonly[i], name_or_id, out, matched_name, &theirs) == 0)
+        {
+          (*out)->read_only = true;
+          galley_error_release (err);
+          return 0;
+        }
+      if (galley_error_errno (&theirs) != ENOENT)
+        {
+          galley_error_release (err);
+          *err = steal_pointer (&theirs);
+        }
+    }
+  return -1;
 }
 
 int

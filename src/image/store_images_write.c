@@ -340,6 +340,26 @@ store_image_add (struct store *s, const struct store_image *img, galley_error_t 
   return ret < 0 ? galley_error_wrap (err, "storing image %.12s", img->id ? img->id : "") : 0;
 }
 
+/* store_image_read of an image to change: one of a read-only store is
+ * refused as such, not as unknown.  */
+static int
+own_image_read (struct store *s, const char *id, json_object *index, struct store_image **out,
+                galley_error_t *err)
+{
+  if (store_image_read (s, id, index, out, err) == 0)
+    return 0;
+  if (galley_error_errno (err) == ENOENT)
+    {
+      _cleanup_error_ galley_error_t read_only = NULL;
+      if (store_readonly_refuse (s, id, &read_only) < 0)
+        {
+          galley_error_release (err);
+          *err = steal_pointer (&read_only);
+        }
+    }
+  return -1;
+}
+
 int
 store_image_tag (struct store *s, const char *id, const char *name, galley_error_t *err)
 {
@@ -350,7 +370,7 @@ store_image_tag (struct store *s, const char *id, const char *name, galley_error
 
   if (store_lock (s, err) < 0)
     return -1;
-  if (store_index_read (s, &index, err) == 0 && store_image_read (s, id, index, &img, err) == 0)
+  if (store_index_read (s, &index, err) == 0 && own_image_read (s, id, index, &img, err) == 0)
     ret = attach_names_locked (s, img, index, names, err);
   store_unlock (s);
   return ret;
@@ -366,7 +386,7 @@ store_image_untag (struct store *s, const char *id, const char *name, galley_err
 
   if (store_lock (s, err) < 0)
     return -1;
-  if (store_index_read (s, &index, err) < 0 || store_image_read (s, id, index, &img, err) < 0)
+  if (store_index_read (s, &index, err) < 0 || own_image_read (s, id, index, &img, err) < 0)
     goto out;
   owner = store_index_lookup (index, name);
   if (owner == NULL || strcmp (owner, id) != 0)
@@ -460,7 +480,7 @@ image_remove_locked (struct store *s, const char *id, galley_error_t *err)
   size_t i;
   int ret;
 
-  if (store_index_read (s, &index, err) < 0 || store_image_read (s, id, index, &img, err) < 0)
+  if (store_index_read (s, &index, err) < 0 || own_image_read (s, id, index, &img, err) < 0)
     return -1;
   /* Names first: once the index forgets them, the image is unnamed.  */
   if (img->names[0] != NULL)

@@ -34,7 +34,26 @@ struct store
   pthread_mutex_t state_mutex; /* guards extractions and blob writes */
   struct store_extraction *extractions;
   size_t n_extractions;
+  bool read_only;          /* an additional image store: read, never written or locked */
+  struct store **readonly; /* the additional image stores of galley.conf, searched after this one */
+  size_t n_readonly;
 };
+
+/* Open the read-only stores galley.conf names ([storage]
+ * additional_image_stores) into s->readonly; one that cannot be read is a
+ * warning and left out (store_readonly.c).  */
+void store_readonly_open_all (struct store *s);
+void store_readonly_close_all (struct store *s);
+/* Refuse, naming its store, a change to image id when it is not s's own
+ * but a read-only store's; 0 when it is not there either.  */
+int store_readonly_refuse (struct store *s, const char *id, galley_error_t *err);
+/* Images of the read-only stores whose ids s's listing does not have,
+ * appended to *imgs (*n of them, room for *cap), read_only set.  */
+int store_readonly_list (struct store *s, struct store_image ***imgs, size_t *n, size_t *cap,
+                         galley_error_t *err);
+/* Append img (taken) to *imgs.  */
+int store_images_push (struct store_image ***imgs, size_t *n, size_t *cap, struct store_image *img,
+                       galley_error_t *err);
 
 /* Subdirectory fds (O_DIRECTORY) relative to the root.  */
 int store_open_dir (struct store *s, const char *rel, galley_error_t *err);

@@ -319,8 +319,9 @@ store_layer_abort (struct store *s, const char *chain_id, galley_error_t *err)
   return ret;
 }
 
-int
-store_layer_get (struct store *s, const char *chain_id, struct store_layer **out, galley_error_t *err)
+/* Layer chain_id of s itself.  */
+static int
+layer_get_own (struct store *s, const char *chain_id, struct store_layer **out, galley_error_t *err)
 {
   _cleanup_json_ json_object *rec = NULL;
   struct store_layer *l;
@@ -351,6 +352,49 @@ store_layer_get (struct store *s, const char *chain_id, struct store_layer **out
   return 0;
 }
 
+/* The store that has layer chain_id ready: s, else the first read-only
+ * store that does; else s's own record (not ready) or its ENOENT.  */
+static int
+layer_get_home (struct store *s, const char *chain_id, struct store **home, struct store_layer **out,
+                galley_error_t *err)
+{
+  int r = layer_get_own (s, chain_id, out, err);
+
+  if (r == 0 && ((*out)->ready || s->n_readonly == 0))
+    {
+      *home = s;
+      return 0;
+    }
+  if (r < 0 && (s->n_readonly == 0 || galley_error_errno (err) != ENOENT))
+    return -1;
+  for (size_t i = 0; i < s->n_readonly; i++)
+    {
+      _cleanup_error_ galley_error_t ignored = NULL;
+      struct store_layer *theirs = NULL;
+      if (layer_get_own (s->readonly[i], chain_id, &theirs, &ignored) == 0 && theirs->ready)
+        {
+          store_layer_free (*out);
+          if (r < 0)
+            galley_error_release (err);
+          *out = theirs;
+          *home = s->readonly[i];
+          return 0;
+        }
+      store_layer_free (theirs);
+    }
+  *home = s;
+  return *out != NULL ? 0 : -1;
+}
+
+int
+store_layer_get (struct store *s, const char *chain_id, struct store_layer **out, galley_error_t *err)
+{
+  struct store *home;
+
+  *out = NULL;
+  return layer_get_home (s, chain_id, &home, out, err);
+}
+
 void
 store_layer_free (struct store_layer *l)
 {
@@ -366,17 +410,18 @@ int
 store_layer_diff_dir (struct store *s, const char *chain_id, char **diff_dir, galley_error_t *err)
 {
   struct store_layer *l = NULL;
+  struct store *home;
   const char *hex;
   bool ready;
 
-  if (store_layer_get (s, chain_id, &l, err) < 0)
+  if (layer_get_home (s, chain_id, &home, &l, err) < 0)
     return -1;
   ready = l->ready;
   store_layer_free (l);
   if (! ready)
     return galley_error_kind (err, ENOENT, "layer %s is not ready", chain_id);
   store_valid_digest (chain_id, &hex);
-  if (asprintf (diff_dir, "%s/layers/%s/diff", s->root, hex) < 0)
+  if (asprintf (diff_dir, "%s/layers/%s/diff", home->root, hex) < 0)
     return galley_error_make (err, ENOMEM, "allocating");
   return 0;
 }

@@ -13,7 +13,10 @@
 #include "runtime/rootfs.h"
 #include "runtime/seccomp.h"
 #include "runtime/storage_probe.h"
+#include "state/galley_config.h"
 #include "util/cleanup.h"
+#include "util/json.h"
+#include "util/strv.h"
 #include "util/version.h"
 
 static json_object *
@@ -207,12 +210,14 @@ static json_object *
 store_record (const struct galley_paths *paths)
 {
   json_object *o = json_object_new_object ();
+  char *const *ro = galley_config_current ()->additional_image_stores;
 
   json_object_object_add (o, "graphRoot", json_object_new_string (paths->root));
   json_object_object_add (o, "graphRootSource", json_object_new_string (paths->root_source));
   json_object_object_add (o, "runRoot", json_object_new_string (paths->runroot));
   json_object_object_add (o, "runRootSource", json_object_new_string (paths->runroot_source));
   json_object_object_add (o, "configHome", json_object_new_string (paths->config_home));
+  json_object_object_add (o, "additionalImageStores", json_strings_array (ro, strv_len (ro)));
   return o;
 }
 

@@ -124,6 +124,7 @@ spec_from_image (const struct galley_paths *paths, json_object *config, struct r
       return -1;
   if (n == 0)
     return galley_error_make (err, 0, "image %s has no layers", cfg_string (config, "Image"));
+  spec->foreign_lowers = store_layers_foreign (s, spec->lower_dirs);
   if (json_object_object_get_ex (doc, "config", &inner))
     *image_cfg = json_object_get (inner);
   return 0;
@@ -348,6 +349,12 @@ choose_rootfs (const struct galley_paths *paths, json_object *config, const char
     return -1;
   if (spec->store_map.n_uid > 0)
     spec->rootfs_method = rootfs_method_remapped (spec->rootfs_method);
+  if (spec->foreign_lowers
+      && (spec->rootfs_method = rootfs_method_remapped (ROOTFS_METHOD_NATIVE)) != ROOTFS_METHOD_FUSE)
+    return galley_error_make (err, 0,
+                              "image %s is in a read-only image store made by another user: its "
+                              "containers need fuse-overlayfs, which is not usable here",
+                              cfg_string (config, "Image"));
   if (spec->rootfs_method == ROOTFS_METHOD_FUSE)
     spec->fuse_overlayfs = helper_find ("fuse-overlayfs");
   cdir = container_dir (paths, id);

@@ -76,6 +76,8 @@ fuse_options (const struct run_spec *spec)
       put_mapping (f, "uidmapping", view.uid, view.n_uid);
       put_mapping (f, "gidmapping", view.gid, view.n_gid);
     }
+  if (spec->foreign_lowers)
+    fputs (",squash_to_root", f);
   if (fclose (f) != 0)
     {
       free (opts);

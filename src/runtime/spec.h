@@ -81,6 +81,10 @@ struct run_spec
   enum rootfs_method rootfs_method;
   char *rootfs_dir;  /* ROOTFS_METHOD_DIR / COPY: the directory */
   char **lower_dirs; /* overlay lowers, bottom first, NULL-terminated */
+  /* Some lowers are from a read-only image store that another user made:
+   * their owners are no ids of this user's map, so fuse-overlayfs shows
+   * every file as root's (squash_to_root), which a native overlay cannot.  */
+  bool foreign_lowers;
   char *upper_dir, *work_dir;
   char *mountpoint; /* where the init mounts the rootfs (in the runroot) */
   /* ROOTFS_METHOD_FUSE: the helper, found before the init forgets the

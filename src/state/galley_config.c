@@ -54,6 +54,7 @@ static const struct key_spec keys[] = {
   { "engine", "user_overridable_keys", KEY_KEY_LIST, NULL, FIELD (user_overridable_keys) },
   { "storage", "rootfs_method", KEY_CHOICE, rootfs_methods, FIELD (rootfs_method) },
   { "storage", "rootless_storage_path", KEY_PATH_TEMPLATE, NULL, FIELD (rootless_storage_path) },
+  { "storage", "additional_image_stores", KEY_ABS_PATH_LIST, NULL, FIELD (additional_image_stores) },
   { "network", "default_network", KEY_CHOICE, network_modes, FIELD (default_network) },
   { "containers", "log_size_max", KEY_INT, NULL, FIELD (log_size_max) },
   { "containers", "default_ulimits", KEY_ULIMIT_LIST, NULL, FIELD (default_ulimits) },
@@ -96,6 +97,7 @@ galley_config_new_defaults (void)
     abort ();
   c->helper_binaries_dir = strv_new_empty ();
   c->rootfs_method = xstrdup ("auto");
+  c->additional_image_stores = strv_new_empty ();
   c->default_network = xstrdup ("slirp4netns");
   c->log_size_max = -1;
   c->default_ulimits = strv_new_empty ();
@@ -133,6 +135,7 @@ galley_config_free (struct galley_config *c)
   strv_free (c->user_overridable_keys);
   free (c->rootfs_method);
   free (c->rootless_storage_path);
+  strv_free (c->additional_image_stores);
   free (c->default_network);
   strv_free (c->default_ulimits);
   free (c);

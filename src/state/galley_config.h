@@ -34,8 +34,9 @@ struct galley_config
   char **user_overridable_keys; /* "section.key"; NULL: every key (read from the site's file only) */
 
   /* [storage] */
-  char *rootfs_method;         /* "auto" (probe), "native", "fuse-overlayfs" or "copy" */
-  char *rootless_storage_path; /* a template of the storage root ($USER, $UID, $HOME); NULL: the default */
+  char *rootfs_method;            /* "auto" (probe), "native", "fuse-overlayfs" or "copy" */
+  char *rootless_storage_path;    /* a template of the storage root ($USER, $UID, $HOME); NULL: the default */
+  char **additional_image_stores; /* NULL-terminated storage roots of read-only image stores */
 
   /* [network] */
   char *default_network; /* "slirp4netns", "host" or "none" */

@@ -83,6 +83,7 @@ test_defaults (void **state)
   assert_null (galley_config_origin (c, &c->rootfs_method));
   assert_string_equal (c->rootfs_method, "auto");
   assert_null (c->rootless_storage_path);
+  assert_null (c->additional_image_stores[0]);
   assert_null (c->user_overridable_keys);
   assert_string_equal (c->default_network, "slirp4netns");
   assert_int_equal (c->log_size_max, -1);
@@ -329,6 +330,8 @@ test_site_errors (void **state)
   expect_error (
       "[engine]\nuser_overridable_keys = [\"storage.nosuch\"]\n",
       ": key engine.user_overridable_keys: \"storage.nosuch\" is not a key of galley.conf (section.key)");
+  expect_error ("[storage]\nadditional_image_stores = [\"shared\"]\n",
+                ": key storage.additional_image_stores: \"shared\" is not an absolute path");
   expect_error ("[storage]\nrootless_storage_path = \"/local/$LOGNAME\"\n",
                 ": key storage.rootless_storage_path: \"/local/$LOGNAME\": unknown variable $LOGNAME (known: "
                 "$USER, $UID, $HOME)");
