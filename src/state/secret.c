@@ -261,7 +261,8 @@ list_in (int dirfd, struct secret **out, size_t *n, galley_error_t *err)
       list[count++] = s;
     }
   closedir (d);
-  qsort (list, count, sizeof *list, compare_created);
+  if (count > 1)
+    qsort (list, count, sizeof *list, compare_created);
   *out = list;
   *n = count;
   return 0;
