@@ -529,10 +529,14 @@ run_build_exec_spec (const struct galley_paths *paths, json_object *config, cons
 
   if (spec_begin (config, id, spec, err) < 0)
     return -1;
-  if (! cfg_bool (config, "Rootfs")
-          ? spec_from_image (paths, config, spec, &image_cfg, err) < 0
-          : rootfs_squash_is_file (cfg_string (config, "Image"))
-                && rootfs_squash_image_config (cfg_string (config, "Image"), &image_cfg, err) < 0)
+  if (cfg_bool (config, "Rootfs"))
+    {
+      /* a SquashFS file carries its image's config, a directory none */
+      const char *rootfs = cfg_string (config, "Image");
+      if (rootfs_squash_is_file (rootfs) && rootfs_squash_image_config (rootfs, &image_cfg, err) < 0)
+        return -1;
+    }
+  else if (spec_from_image (paths, config, spec, &image_cfg, err) < 0)
     return -1;
   if (spec_process (paths, config, image_cfg, spec, err) < 0)
     return -1;
