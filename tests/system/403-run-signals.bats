@@ -13,7 +13,10 @@ teardown () {
 }
 
 # Start a container in the background whose shell traps SIG and exits with
-# CODE, send SIG to galley, and check galley's exit status.
+# CODE, send SIG to galley, and check galley's exit status.  Each signal
+# has its own output file: the background job truncates a shared one only
+# once it runs, and the previous container's "ready" would let the signal
+# go before this galley can relay it.
 relay () {
   local sig=$1 code=$2 pid
   # (a file of its own: the last round's "ready" is not this one's)
