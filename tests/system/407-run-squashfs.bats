@@ -118,6 +118,15 @@ squashfuse_count () {
   assert_output_equals "ok"
 }
 
+@test "image squash: the multilayer image's tree as tests/images/mkimage.py expects it (whiteouts, opaque dirs, hard links)" {
+  python3 "$MKIMAGE" docker-archive multilayer "$BATS_TEST_TMPDIR/multilayer.tar" --ref localhost/multilayer:latest > /dev/null
+  run_galley load -q -i "$BATS_TEST_TMPDIR/multilayer.tar"
+  run_galley image squash localhost/multilayer "$SQFS_DIR/multilayer.sqfs"
+  run_galley rmi localhost/multilayer
+  run_galley run --rm "$SQFS_DIR/multilayer.sqfs" sh -c "$MULTILAYER_LISTING"
+  assert_multilayer_listing
+}
+
 @test "image squash: 16 containers start at once from one file, with no copy of it" {
   run_galley image squash $RUN_IMAGE "$SQFS_DIR/bb.sqfs"
   run_galley rmi $RUN_IMAGE

@@ -120,3 +120,45 @@ attach_end () {
   wait "$attach_pid" || status=$?
   [ -z "${1:-}" ] || assert_equal "$status" "$1" "attach's exit status"
 }
+
+# Inside a container of the multilayer test image (tests/images/mkimage.py):
+# "path type mode uid gid [content|target]" of /data and /home/user, as
+# mkimage.py's listing, then the inode and link count of the hard link's
+# two names, any whiteout marker left, and what ls says of the paths the
+# upper layers removed.
+MULTILAYER_LISTING='
+  for p in $(find /data /home/user -print | sort); do
+    case $(stat -c %F "$p") in
+      directory) t=d; x= ;;
+      "regular file") t=f; x=" $(head -n 1 "$p")" ;;
+      "symbolic link") t=l; x=" $(readlink "$p")" ;;
+      *) t=?; x= ;;
+    esac
+    printf "%s %s %04d %s %s%s\n" "$p" $t $(stat -c "%a %u %g" "$p") "$x"
+  done
+  stat -c "%i %h" /data/hard-src /data/hard-link
+  find / -xdev -name ".wh.*"
+  ls /data/remove-me /data/opq/old /data/dir/keep 2>&1 | sort'
+
+# $output of MULTILAYER_LISTING is the image's tree as mkimage.py says.
+assert_multilayer_listing () {
+  local got=$output expected listed inodes
+  expected=$(python3 "$BATS_TEST_DIRNAME/../images/mkimage.py" expected multilayer \
+             | grep -v '^#' | sed 's/ (same inode.*//')
+  # Without subordinate ids every owner in the image is the user: root inside.
+  if ! has_subids; then
+    expected=$(awk '{ $4 = 0; $5 = 0; print }' <<< "$expected")
+  fi
+  # Directories mkimage.py leaves out; the scripts' contents it does too.
+  listed=$(grep -v -e '^/home/user ' -e '^[0-9]' -e '^ls:' <<< "$got" | sed 's| #!/bin/sh$||')
+  assert_equal "$listed" "$expected"
+  # One inode, two links: the hard link survived.
+  inodes=$(grep -E '^[0-9]+ [0-9]+$' <<< "$got")
+  assert_equal "$(sort -u <<< "$inodes" | wc -l)" 1
+  assert_equal "$(head -n 1 <<< "$inodes" | cut -d' ' -f2)" 2
+  # Whited out, hidden by the opaque dir, replaced by a file; no marker.
+  assert_output_contains "/data/remove-me: No such file or directory"
+  assert_output_contains "/data/opq/old: No such file or directory"
+  assert_output_contains "/data/dir/keep: Not a directory"
+  assert_output_not_contains ".wh."
+}
