@@ -15,6 +15,7 @@
 
 #include "build/cache.h"
 #include "build/executor_internal.h"
+#include "image/manifest_list.h"
 #include "image/platform.h"
 #include "registry/reference.h"
 #include "util/cleanup.h"
@@ -729,6 +730,20 @@ build_stages (struct build *b, char **image_id, galley_error_t *err)
   return *image_id ? 0 : galley_error_make (err, errno, "allocating");
 }
 
+/* --manifest: the image joins the list (made when missing), as podman's.  */
+static int
+add_to_manifest_list (struct build *b, const char *id, galley_error_t *err)
+{
+  struct manifest_add_options add = { .registry = { .tls_verify = -1 } };
+  _cleanup_free_ char *list_id = NULL, *image = NULL;
+
+  if (manifest_list_create (b->paths, b->o->manifest, true, &list_id, err) < 0)
+    return -1;
+  if (asprintf (&image, "containers-storage:%s", id) < 0)
+    return galley_error_make (err, ENOMEM, "allocating");
+  return manifest_list_add (b->paths, list_id, image, &add, NULL, err);
+}
+
 int
 build_image (const struct galley_paths *paths, const struct build_options *o, char **image_id,
              galley_error_t *err)
@@ -764,7 +779,7 @@ build_image (const struct galley_paths *paths, const struct build_options *o, ch
       if (b.out)
         fprintf (b.out, "--> %.11s\n", id);
     }
-  if (name_result (&b, id, err) < 0)
+  if (name_result (&b, id, err) < 0 || (o->manifest && add_to_manifest_list (&b, id, err) < 0))
     goto out;
   *image_id = steal_pointer (&id);
   ret = 0;

@@ -24,6 +24,7 @@ struct build_options
   const char *pull;          /* "missing" (NULL), "always", "never", "newer" */
   char **build_args;         /* NULL-terminated "K=V" ("K": from the environment) */
   char **labels;             /* NULL-terminated "K=V" for the final image */
+  const char *manifest;      /* --manifest: the list the image joins (made when missing), or NULL */
   char **secrets;            /* NULL-terminated --secret "id=ID[,src=PATH|env=VAR][,type=file|env]" */
   const char *format;        /* "oci" (NULL) or "docker" */
   const char *network;       /* RUN's network mode (NULL: as `run`'s default) */

@@ -110,6 +110,9 @@ parse_build_options (struct cli_context *ctx, int argc, char **argv, struct buil
           return -1;
         o->layers = b;
         break;
+      case OPT_build_manifest:
+        o->manifest = arg;
+        break;
       case OPT_build_network:
         o->network = arg;
         break;

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "image/image_info.h"
+#include "image/manifest_list.h"
 #include "image/store.h"
 #include "util/cleanup.h"
 #include "util/format.h"
@@ -99,7 +100,8 @@ cli_cmd_history (struct cli_context *ctx, int argc, char **argv, galley_error_t 
       }
   if (opt < 0 || cli_positionals (&p, 1, 1, err) < 0)
     return -1;
-  if (store_open (&ctx->paths, &s, err) < 0 || store_image_find (s, argv[p.optind], &img, err) < 0)
+  if (store_open (&ctx->paths, &s, err) < 0 || store_image_find (s, argv[p.optind], &img, err) < 0
+      || manifest_list_resolve_image (s, &img, err) < 0)
     return -1;
   if (store_image_list (s, &all, &n, err) < 0)
     return -1;

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "image/image_info.h"
+#include "image/manifest_list.h"
 #include "image/store.h"
 #include "util/cleanup.h"
 #include "util/format.h"
@@ -49,7 +50,8 @@ cli_cmd_image_inspect (struct cli_context *ctx, int argc, char **argv, galley_er
           *err = NULL;
           continue;
         }
-      if (image_inspect_record (s, img, &rec, err) < 0)
+      /* a manifest list stands for its image for this platform, as podman's */
+      if (manifest_list_resolve_image (s, &img, err) < 0 || image_inspect_record (s, img, &rec, err) < 0)
         return -1;
       json_object_array_add (records, rec);
     }

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "image/image_info.h"
+#include "image/manifest_list.h"
 #include "image/store.h"
 #include "state/container_info.h"
 #include "util/cleanup.h"
@@ -43,7 +44,9 @@ inspect_image (struct inspect_state *st, const char *name, json_object **rec, ga
       galley_error_release (err);
       return 0;
     }
-  if (image_inspect_record (st->store, img, rec, err) < 0)
+  /* a manifest list stands for its image for this platform, as podman's */
+  if (manifest_list_resolve_image (st->store, &img, err) < 0
+      || image_inspect_record (st->store, img, rec, err) < 0)
     return -1;
   return 1;
 }

@@ -5,7 +5,8 @@
  * "Deleted:" lines; errors are collected and reported at the end (exit 1
  * when every failure was an unknown image, 2 when one is used by a
  * container, as podman).  An image a container uses stays unless -f, which
- * removes those containers first.  */
+ * removes those containers first.  `manifest rm` is rmi of manifest lists
+ * only.  */
 #include "config.h"
 
 #include <errno.h>
@@ -72,20 +73,33 @@ check_users (struct cli_context *ctx, const struct store_image *img, bool force,
                             user);
 }
 
+struct rmi_options
+{
+  bool all, force, ignore;
+  bool lists_only; /* manifest rm */
+};
+
 static int
-remove_one (struct cli_context *ctx, struct store *s, const char *input, bool force, bool ignore, bool all,
+remove_one (struct cli_context *ctx, struct store *s, const char *input, const struct rmi_options *o,
             struct rmi_report *r)
 {
   _cleanup_error_ galley_error_t err = NULL;
   _cleanup_store_image_ struct store_image *img = NULL;
   _cleanup_free_ char *matched = NULL;
   _cleanup_close_ int names_lock = -1;
+  bool all = o->all, force = o->force;
   size_t i;
 
   if (store_image_lookup (s, input, &img, &matched, &err) < 0)
     {
-      if ((force || ignore) && galley_error_errno (&err) == ENOENT)
+      if ((force || o->ignore) && galley_error_errno (&err) == ENOENT)
         return 0;
+      report_error (r, &err);
+      return -1;
+    }
+  if (o->lists_only && ! store_image_is_manifest_list (img))
+    {
+      galley_error_kind (&err, EINVAL, "%s: image is not a manifest list", matched ? matched : input);
       report_error (r, &err);
       return -1;
     }
@@ -154,55 +168,36 @@ free_strings (char **v, size_t n)
   free (v);
 }
 
-int
-cli_cmd_rmi (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+/* Remove the images names[0 .. n) (every image with o->all) and report
+ * as podman does.  */
+static int
+remove_images (struct cli_context *ctx, char **names, size_t n_names, const struct rmi_options *o,
+               galley_error_t *err)
 {
-  _cleanup_cli_parser_ struct cli_parser p;
   _cleanup_store_ struct store *s = NULL;
   struct rmi_report r = { 0 };
-  bool all = false, force = false, ignore = false;
-  const char *arg;
   size_t i;
-  int opt, status, ret = 0;
+  int status, ret = 0;
 
-  cli_parser_init (&p, ctx->cmd, argc, argv);
-  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
-    switch (opt)
-      {
-      case OPT_rmi_all:
-        all = true;
-        break;
-      case OPT_rmi_force:
-        force = true;
-        break;
-      case OPT_rmi_ignore:
-        ignore = true;
-        break;
-      }
-  if (opt < 0)
-    return -1;
-  if (all && p.optind < argc)
-    return galley_error_make (err, 0,
-                              "when using the --all switch, you may not pass any images names or IDs");
-  if (! all && p.optind >= argc)
-    return galley_error_make (err, 0, "image name or ID must be specified");
   if (store_open (&ctx->paths, &s, err) < 0)
     return -1;
-  if (all)
+  if (o->all)
     {
+      struct rmi_options every = *o;
       struct store_image **imgs = NULL;
       size_t n = 0;
 
+      every.ignore = true;
       if (store_image_list (s, &imgs, &n, err) < 0)
         return -1;
       for (i = n; i-- > 0;)
         if (! imgs[i]->read_only) /* the site's: not the user's to remove */
-          remove_one (ctx, s, imgs[i]->id, force, true, true, &r);
+          remove_one (ctx, s, imgs[i]->id, &every, &r);
       store_image_list_free (imgs, n);
     }
   else
-    for (i = (size_t)p.optind; i < (size_t)argc; i++)
-      remove_one (ctx, s, argv[i], force, ignore, false, &r);
+    for (i = 0; i < n_names; i++)
+      remove_one (ctx, s, names[i], o, &r);
   for (i = 0; i < r.n_untagged; i++)
     printf ("Untagged: %s\n", r.untagged[i]);
   for (i = 0; i < r.n_deleted; i++)
@@ -233,4 +228,52 @@ cli_cmd_rmi (struct cli_context *ctx, int argc, char **argv, galley_error_t *err
   free_strings (r.errors, r.n_errors);
   image_users_clear (&r.users);
   return ret;
+}
+
+int
+cli_cmd_rmi (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  _cleanup_cli_parser_ struct cli_parser p;
+  struct rmi_options o = { 0 };
+  const char *arg;
+  int opt;
+
+  cli_parser_init (&p, ctx->cmd, argc, argv);
+  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+    switch (opt)
+      {
+      case OPT_rmi_all:
+        o.all = true;
+        break;
+      case OPT_rmi_force:
+        o.force = true;
+        break;
+      case OPT_rmi_ignore:
+        o.ignore = true;
+        break;
+      }
+  if (opt < 0)
+    return -1;
+  if (o.all && p.optind < argc)
+    return galley_error_make (err, 0,
+                              "when using the --all switch, you may not pass any images names or IDs");
+  if (! o.all && p.optind >= argc)
+    return galley_error_make (err, 0, "image name or ID must be specified");
+  return remove_images (ctx, argv + p.optind, (size_t)(argc - p.optind), &o, err);
+}
+
+int
+cli_cmd_manifest_rm (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  _cleanup_cli_parser_ struct cli_parser p;
+  struct rmi_options o = { .lists_only = true };
+  const char *arg;
+  int opt;
+
+  cli_parser_init (&p, ctx->cmd, argc, argv);
+  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+    ;
+  if (opt < 0 || cli_positionals (&p, 1, -1, err) < 0)
+    return -1;
+  return remove_images (ctx, argv + p.optind, (size_t)(argc - p.optind), &o, err);
 }

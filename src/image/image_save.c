@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "image/image_save_internal.h"
+#include "image/manifest_list.h"
 #include "registry/reference.h"
 #include "util/cleanup.h"
 #include "util/json.h"
@@ -76,7 +77,8 @@ plan_image (struct store *s, struct save_plan *plan, const char *input, char **e
   struct save_image *im = NULL;
   size_t i;
 
-  if (store_image_lookup (s, input, &img, &matched, err) < 0)
+  if (store_image_lookup (s, input, &img, &matched, err) < 0
+      || manifest_list_resolve_image (s, &img, err) < 0)
     return -1;
   for (i = 0; i < plan->n_images; i++)
     if (strcmp (plan->images[i].img->id, img->id) == 0)

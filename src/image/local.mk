@@ -26,7 +26,7 @@ libgalley_a_SOURCES += \
 	src/image/image_change.c src/image/image_change.h \
 	src/image/image_import.c src/image/image_import.h \
 	src/image/pull.c src/image/pull.h \
-	src/image/push.c src/image/push.h \
+	src/image/push.c src/image/push.h src/image/manifest_list.c src/image/manifest_list.h src/image/manifest_list_internal.h src/image/manifest_list_remote.c src/image/manifest_list_push.c \
 	src/image/pull_progress.c src/image/pull_progress.h \
 	src/image/squash_config.c src/image/squash_config.h
 if LAZY_LIBS

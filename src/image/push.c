@@ -293,8 +293,8 @@ blob_at_destination (void *ctx, const char *digest, galley_error_t *err)
 
 /* Everything after the layers are regenerated: blobs, config, manifest.  */
 static int
-push_documents (struct push_job *j, const struct store_image *img, enum push_format format, char **digest_out,
-                galley_error_t *err)
+push_documents (struct push_job *j, const struct store_image *img, enum push_format format,
+                struct push_result *result, galley_error_t *err)
 {
   _cleanup_free_ struct push_blob_ref *refs = calloc (j->n_layers + 1, sizeof *refs);
   _cleanup_free_ const char **diff_ids = calloc (j->n_layers + 1, sizeof *diff_ids);
@@ -323,21 +323,29 @@ push_documents (struct push_job *j, const struct store_image *img, enum push_for
   config_ref = (struct push_blob_ref){ .digest = config_digest, .size = config_len };
   if (push_manifest_compose (format, j->o->compression, &config_ref, refs, j->n_layers, &manifest, err) < 0)
     return -1;
+  digest_sha256_hex (manifest, strlen (manifest), manifest_digest);
+  if (j->o->by_digest && (free (j->dst.digest), j->dst.digest = strdup (manifest_digest)) == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
   progress (j->o, "Writing manifest to image destination");
   if (registry_push_manifest (j->client, &j->dst, manifest, strlen (manifest),
                               push_manifest_media_type (format), err)
       < 0)
     return -1;
   progress (j->o, "Storing signatures");
-  digest_sha256_hex (manifest, strlen (manifest), manifest_digest);
-  if (digest_out != NULL && (*digest_out = strdup (manifest_digest)) == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  if (result != NULL)
+    {
+      *result = (struct push_result){ .digest = strdup (manifest_digest),
+                                      .size = strlen (manifest),
+                                      .media_type = push_manifest_media_type (format) };
+      if (result->digest == NULL)
+        return galley_error_make (err, ENOMEM, "allocating");
+    }
   return 0;
 }
 
 int
 push_image (const struct galley_paths *paths, const char *source, const char *destination,
-            const struct push_options *o, char **manifest_digest, galley_error_t *err)
+            const struct push_options *o, struct push_result *result, galley_error_t *err)
 {
   _cleanup_registries_conf_ struct registries_conf *conf = NULL;
   _cleanup_store_image_ struct store_image *img = NULL;
@@ -368,7 +376,7 @@ push_image (const struct galley_paths *paths, const char *source, const char *de
   if (layer_regen_recall (j.store, j.layers, j.n_layers, o->compression, blob_at_destination, &j, err) < 0
       || layer_regen_run (j.store, j.layers, j.n_layers, o->compression, err) < 0)
     goto out;
-  ret = push_documents (&j, img, format, manifest_digest, err);
+  ret = push_documents (&j, img, format, result, err);
   if (ret == 0)
     layer_regen_remember (j.store, j.layers, j.n_layers, o->compression);
 out:

@@ -44,14 +44,22 @@ struct push_options
   size_t chunk_size; /* 0: the default */
   FILE *progress;    /* podman's lines (stderr), or NULL (-q) */
   bool progress_tty; /* "Copying blob 0123456789ab done" rather than full digests */
+  bool by_digest;    /* the manifest goes under its digest, not a tag (a manifest list's instance) */
+};
+
+/* What was pushed: the manifest's digest (malloc'ed), size and media type.  */
+struct push_result
+{
+  char *digest;
+  size_t size;
+  const char *media_type; /* a constant */
 };
 
 /* Push the image `source` (a name or id in the store) to `destination`
  * ("docker://REF" or a plain reference; NULL: the name the source was
- * found by).  *manifest_digest (optional) gets the pushed manifest's
- * digest.  */
+ * found by).  *result (optional) says what was pushed.  */
 int push_image (const struct galley_paths *paths, const char *source, const char *destination,
-                const struct push_options *o, char **manifest_digest, galley_error_t *err);
+                const struct push_options *o, struct push_result *result, galley_error_t *err);
 
 /* ---- the pure pieces, exposed for the unit tests ---- */
 

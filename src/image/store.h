@@ -199,6 +199,24 @@ int store_image_remove (struct store *s, const char *id, galley_error_t *err);
  * writer added for an image it did not store.  */
 int store_layers_release (struct store *s, char *const *chain_ids, galley_error_t *err);
 
+/* ---- manifest lists ----
+ * A manifest list (`manifest create`) is an image as podman keeps it: a
+ * record with names whose manifest is the list (an OCI index or Docker
+ * list media type), no layers, and a small config of its own that fixes
+ * its id; beside the record, images/<id>/<name> files hold what only the
+ * list needs (where each instance comes from).  */
+bool store_image_is_manifest_list (const struct store_image *img);
+/* Point the image's record at another manifest (locks): the list's after
+ * a change; digests becomes that one digest.  */
+int store_image_set_manifest (struct store *s, const char *id, const char *digest, const char *media_type,
+                              galley_error_t *err);
+/* images/<id>/<name> beside the record (name a constant), replaced
+ * atomically; read with at most 4 MiB.  ENOENT when absent.  */
+int store_image_file_put (struct store *s, const char *id, const char *name, const void *data, size_t len,
+                          galley_error_t *err);
+int store_image_file_get (struct store *s, const char *id, const char *name, char **data, size_t *len,
+                          galley_error_t *err);
+
 /* The image's config (and manifest) documents, parsed; max 4 MiB.  */
 struct json_object;
 int store_image_config (struct store *s, const struct store_image *img, struct json_object **out,

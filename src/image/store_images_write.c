@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "image/manifest.h"
 #include "image/store_internal.h"
 #include "util/change_counter.h"
 #include "util/cleanup.h"
@@ -583,4 +584,76 @@ store_images_cleanup_locked (struct store *s, galley_error_t *err)
   if (index_changed && store_index_write (s, index, err) < 0)
     return -1;
   return 0;
+}
+
+bool
+store_image_is_manifest_list (const struct store_image *img)
+{
+  return img->manifest_media_type != NULL && media_type_is_index (img->manifest_media_type);
+}
+
+int
+store_image_set_manifest (struct store *s, const char *id, const char *digest, const char *media_type,
+                          galley_error_t *err)
+{
+  _cleanup_json_ json_object *index = NULL;
+  _cleanup_store_image_ struct store_image *img = NULL;
+  char **digests = NULL;
+  int ret = -1;
+
+  if (! store_valid_digest (digest, NULL) || ! store_blob_exists (s, digest))
+    return galley_error_kind (err, EINVAL, "manifest %s is not in the store", digest);
+  if (store_lock (s, err) < 0)
+    return -1;
+  if (store_index_read (s, &index, err) < 0 || store_image_read (s, id, index, &img, err) < 0)
+    goto out;
+  free (img->manifest_digest);
+  free (img->manifest_media_type);
+  img->manifest_digest = strdup (digest);
+  img->manifest_media_type = strdup (media_type);
+  if (strv_append (&digests, digest) < 0 || img->manifest_digest == NULL || img->manifest_media_type == NULL)
+    {
+      galley_error_make (err, ENOMEM, "allocating");
+      goto out;
+    }
+  cleanup_strvp (&img->digests);
+  img->digests = steal_pointer (&digests);
+  img->size = sum_layer_sizes (s, img->layers) + documents_size (s, img);
+  ret = image_write_locked (s, img, err);
+out:
+  cleanup_strvp (&digests);
+  store_unlock (s);
+  return ret;
+}
+
+static int
+image_file_path (const char *id, const char *name, char **rel, galley_error_t *err)
+{
+  if (! store_valid_hex_id (id))
+    return galley_error_kind (err, EINVAL, "invalid image id \"%s\"", id ? id : "");
+  if (asprintf (rel, "images/%s/%s", id, name) < 0)
+    return galley_error_make (err, ENOMEM, "allocating");
+  return 0;
+}
+
+int
+store_image_file_put (struct store *s, const char *id, const char *name, const void *data, size_t len,
+                      galley_error_t *err)
+{
+  _cleanup_free_ char *rel = NULL;
+
+  if (image_file_path (id, name, &rel, err) < 0)
+    return -1;
+  return fs_write_atomic (s->root_fd, rel, data, len, 0600, err);
+}
+
+int
+store_image_file_get (struct store *s, const char *id, const char *name, char **data, size_t *len,
+                      galley_error_t *err)
+{
+  _cleanup_free_ char *rel = NULL;
+
+  if (image_file_path (id, name, &rel, err) < 0)
+    return -1;
+  return fs_read_file (s->root_fd, rel, STORE_DOC_MAX, data, len, err);
 }

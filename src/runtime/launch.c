@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "image/manifest_list.h"
 #include "image/pull.h"
 #include "image/store.h"
 #include "runtime/cgroup.h"
@@ -94,7 +95,8 @@ run_resolve_image (const struct galley_paths *paths, json_object *config, galley
     return galley_error_make (err, 0, "invalid pull policy \"%s\" (always, missing, never, newer)", policy);
   if (cfg_bool (config, "Quiet"))
     po.progress = NULL;
-  if (store_open (paths, &s, err) < 0 || find_or_pull (paths, s, name, policy, &po, &img, err) < 0)
+  if (store_open (paths, &s, err) < 0 || find_or_pull (paths, s, name, policy, &po, &img, err) < 0
+      || manifest_list_resolve_image (s, &img, err) < 0)
     return -1;
   json_object_object_add (config, "ImageID", json_object_new_string (img->id));
   return 0;

@@ -49,3 +49,10 @@ tests_unit_test_push_SOURCES = tests/unit/test-push.c
 tests_unit_test_push_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_push_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-manifest-list
+TESTS += tests/unit/test-manifest-list
+tests_unit_test_manifest_list_SOURCES = tests/unit/test-manifest-list.c tests/unit/temp-root.h
+tests_unit_test_manifest_list_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_manifest_list_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+endif
