@@ -28,6 +28,8 @@ struct build_options
   char **secrets;            /* NULL-terminated --secret "id=ID[,src=PATH|env=VAR][,type=file|env]" */
   const char *format;        /* "oci" (NULL) or "docker" */
   const char *network;       /* RUN's network mode (NULL: as `run`'s default) */
+  const char *unmapped_ids;  /* RUN's "fail" or "ignore" (runtime/unmapped_ids.h); NULL: ignore without
+                                subordinate ids */
   bool no_cache;
   bool layers; /* keep the intermediate images and use the cache (the default) */
   bool quiet;  /* no step output; only the id at the end */

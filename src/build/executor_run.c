@@ -167,6 +167,8 @@ run_config (struct build *b, struct stage_state *st, const struct run_step *rs)
   json_object_object_add (c, "LogDriver", json_object_new_string ("none"));
   if (b->o->network && strcmp (b->o->network, "private") != 0)
     json_object_object_add (c, "Network", json_object_new_string (b->o->network));
+  json_object_object_add (c, "UnmappedIds",
+                          json_object_new_string (b->o->unmapped_ids ? b->o->unmapped_ids : "auto"));
   /* Build ARGs are in the environment unless an ENV of the same name
    * wins.  */
   for (i = 0; st->args && st->args[i]; i++)

@@ -116,6 +116,11 @@ parse_build_options (struct cli_context *ctx, int argc, char **argv, struct buil
       case OPT_build_network:
         o->network = arg;
         break;
+      case OPT_build_unmapped_ids:
+        if (cli_unmapped_ids (arg, err) < 0)
+          return -1;
+        o->unmapped_ids = arg;
+        break;
       case OPT_build_no_cache:
         o->no_cache = true;
         break;

@@ -143,6 +143,8 @@ void cli_parser_release (struct cli_parser *p);
 int cli_bool (const struct cli_parser *p, const char *arg, bool *out, galley_error_t *err);
 int cli_uint (const struct cli_parser *p, const char *arg, unsigned long long max, unsigned long long *out,
               galley_error_t *err);
+/* --unmapped-ids: "ignore" or "fail" (runtime/unmapped_ids.h).  */
+int cli_unmapped_ids (const char *arg, galley_error_t *err);
 /* Fail unless the number of positionals is within [min, max] (max < 0: any).  */
 int cli_positionals (const struct cli_parser *p, int min, int max, galley_error_t *err);
 /* Run p (initialised) over a command without options of its own, then

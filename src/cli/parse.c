@@ -204,6 +204,14 @@ cli_uint (const struct cli_parser *p, const char *arg, unsigned long long max, u
 }
 
 int
+cli_unmapped_ids (const char *arg, galley_error_t *err)
+{
+  if (strcmp (arg, "ignore") != 0 && strcmp (arg, "fail") != 0)
+    return galley_error_make (err, 0, "invalid value \"%s\" for --unmapped-ids: ignore or fail", arg);
+  return 0;
+}
+
+int
 cli_positionals (const struct cli_parser *p, int min, int max, galley_error_t *err)
 {
   int n = p->argc - p->optind;

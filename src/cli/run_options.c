@@ -158,6 +158,13 @@ apply_option (const struct cli_parser *p, const char *name, const char *arg, jso
       json_object_object_add (config, name[0] == 'r' ? "Rootfs" : "Quiet", json_object_new_boolean (true));
       return 0;
     }
+  if (strcmp (name, "unmapped-ids") == 0)
+    {
+      if (cli_unmapped_ids (arg, err) < 0)
+        return -1;
+      set_string (config, "UnmappedIds", arg);
+      return 0;
+    }
   if (strcmp (name, "preserve-fds") == 0)
     {
       unsigned long long n;

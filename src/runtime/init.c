@@ -40,15 +40,15 @@
 #include "runtime/reaper.h"
 #include "runtime/rootfs.h"
 #include "runtime/seccomp_cache.h"
+#include "runtime/unmapped_ids.h"
 #include "state/ulimit.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
 int
-init_channel_send_fd (int channel, int fd)
+init_channel_send_fd (int channel, char tag, int fd)
 {
-  char byte = 'T';
-  struct iovec iov = { &byte, 1 };
+  struct iovec iov = { &tag, 1 };
   union
   {
     char buf[CMSG_SPACE (sizeof (int))];
@@ -122,7 +122,7 @@ setup_pty (int rootfd, int channel, int *slave_out, galley_error_t *err)
   slave = ioctl (master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (slave < 0)
     return galley_error_make (err, errno, "opening the pty");
-  if (init_channel_send_fd (channel, master) < 0)
+  if (init_channel_send_fd (channel, 'T', master) < 0)
     {
       close (slave);
       return galley_error_make (err, errno, "sending the pty to the monitor");
@@ -251,8 +251,19 @@ switch_user (const struct run_spec *spec, const struct passwd_user *pu, galley_e
   return 0;
 }
 
+/* The seccomp filters: the one of unmapped id changes when asked for,
+ * then the container's.  */
 static int
-drop_privileges (const struct init_args *a, const struct passwd_user *pu, bool noroot, galley_error_t *err)
+install_filters (const struct init_args *a, int channel, galley_error_t *err)
+{
+  if (a->spec->ignore_unmapped_ids && unmapped_ids_catch (&a->spec->map, channel, err) < 0)
+    return -1;
+  return a->seccomp != NULL ? seccomp_program_install (a->seccomp, err) : 0;
+}
+
+static int
+drop_privileges (const struct init_args *a, int channel, const struct passwd_user *pu, bool noroot,
+                 galley_error_t *err)
 {
   const struct run_spec *spec = a->spec;
 
@@ -263,7 +274,7 @@ drop_privileges (const struct init_args *a, const struct passwd_user *pu, bool n
   if (ulimit_apply (spec->ulimits, spec->n_ulimits, err) < 0
       || caps_apply_before_setuid (&spec->caps, err) < 0)
     return -1;
-  if (a->seccomp != NULL && ! spec->no_new_privs && seccomp_program_install (a->seccomp, err) < 0)
+  if (! spec->no_new_privs && install_filters (a, channel, err) < 0)
     return -1;
   if (switch_user (spec, pu, err) < 0 || caps_apply_after_setuid (&spec->caps, err) < 0)
     return -1;
@@ -272,7 +283,7 @@ drop_privileges (const struct init_args *a, const struct passwd_user *pu, bool n
   prctl (PR_SET_DUMPABLE, 0);
   if (spec->no_new_privs && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return galley_error_make (err, errno, "setting no_new_privs");
-  if (a->seccomp != NULL && spec->no_new_privs && seccomp_program_install (a->seccomp, err) < 0)
+  if (spec->no_new_privs && install_filters (a, channel, err) < 0)
     return -1;
   return 0;
 }
@@ -369,7 +380,7 @@ init_steps (const struct init_args *a, int *channel, galley_error_t *err)
   close (newroot);
   newroot = -1;
   if (setup_stdio (a, slave, &pu, err) < 0 || close_host_fds (spec, channel, err) < 0
-      || enter_workdir (spec, err) < 0 || drop_privileges (a, &pu, noroot, err) < 0)
+      || enter_workdir (spec, err) < 0 || drop_privileges (a, *channel, &pu, noroot, err) < 0)
     goto out;
   if (sigprocmask (SIG_SETMASK, &a->saved_mask, NULL) < 0)
     {

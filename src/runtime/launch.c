@@ -28,6 +28,7 @@
 #include "runtime/mount_args.h"
 #include "runtime/secret_mounts.h"
 #include "runtime/volume_mounts.h"
+#include "runtime/unmapped_ids.h"
 #include "state/container.h"
 #include "state/container_list.h"
 #include "state/container_log.h"
@@ -470,6 +471,7 @@ run_build_spec (const struct galley_paths *paths, json_object *config, const cha
   spec->interactive = cfg_bool (config, "Interactive");
   spec->init = cfg_bool (config, "Init");
   spec->read_only = cfg_bool (config, "ReadOnly");
+  spec->ignore_unmapped_ids = unmapped_ids_ignored (cfg_string (config, "UnmappedIds"), &spec->map);
   {
     json_object *pf;
     if (json_object_object_get_ex (config, "PreserveFDs", &pf))

@@ -6,6 +6,7 @@ libgalley_a_SOURCES += \
 	src/runtime/mounts.c src/runtime/mounts.h \
 	src/runtime/rootfs.c src/runtime/rootfs.h \
 	src/runtime/storage_probe.c src/runtime/storage_probe.h \
+	src/runtime/unmapped_ids.c src/runtime/unmapped_ids.h \
 	src/runtime/rootfs_fuse.c src/runtime/rootfs_fuse.h \
 	src/runtime/rootfs_squash.c src/runtime/rootfs_squash.h \
 	src/runtime/squash_write.c src/runtime/squash_write.h \

@@ -24,6 +24,7 @@
 #include "runtime/rootfs_squash.h"
 #include "runtime/seccomp_cache.h"
 #include "runtime/terminal.h"
+#include "runtime/unmapped_ids.h"
 #include "runtime/volume_mounts.h"
 #include "state/container_log.h"
 #include "util/cleanup.h"
@@ -57,10 +58,12 @@ load_seccomp (const struct galley_paths *paths, const struct run_spec *spec, str
   return 0;
 }
 
-/* Until the init executes the command: its pty master, or its error.
- * Returns 0 when the command runs, -1 with *err otherwise.  */
+/* Until the init executes the command: its pty master, the supervisor
+ * of its unmapped id changes (started at once: the init may wait on it
+ * before it executes), or its error.  Returns 0 when the command runs,
+ * -1 with *err otherwise.  */
 static int
-await_start (int channel, int *master, galley_error_t *err)
+await_start (const struct run_spec *spec, int channel, int *master, pid_t *supervisor, galley_error_t *err)
 {
   for (;;)
     {
@@ -90,8 +93,18 @@ await_start (int channel, int *master, galley_error_t *err)
           return -1;
         }
       c = CMSG_FIRSTHDR (&msg);
-      if (byte == 'T' && c != NULL && c->cmsg_type == SCM_RIGHTS)
+      if (c == NULL || c->cmsg_type != SCM_RIGHTS)
+        continue;
+      if (byte == 'T')
         memcpy (master, CMSG_DATA (c), sizeof (int));
+      if (byte == 'S')
+        {
+          int listener;
+          memcpy (&listener, CMSG_DATA (c), sizeof (int));
+          *supervisor = unmapped_ids_supervise (listener, &spec->map, err);
+          if (*supervisor < 0)
+            return -1;
+        }
     }
 }
 
@@ -309,6 +322,7 @@ container_run_hooked (const struct galley_paths *paths, const struct run_spec *s
   struct fuse_daemon fuse = FUSE_DAEMON_INIT, squash = FUSE_DAEMON_INIT;
   struct sigaction ignore = { .sa_handler = SIG_IGN }, sigpipe;
   sigset_t saved;
+  pid_t supervisor = -1;
 
   sigprocmask (SIG_SETMASK, NULL, &saved);
   sigaction (SIGPIPE, NULL, &sigpipe);
@@ -365,7 +379,7 @@ container_run_hooked (const struct galley_paths *paths, const struct run_spec *s
       wait_init (r.pid, &r.status);
       goto out;
     }
-  if (await_start (sv[0], &r.term.master, err) < 0)
+  if (await_start (spec, sv[0], &r.term.master, &supervisor, err) < 0)
     {
       wait_init (r.pid, &r.status);
       goto out;
@@ -428,6 +442,7 @@ out:
     close (sv[0]);
   if (sv[1] >= 0)
     close (sv[1]);
+  unmapped_ids_stop (supervisor);
   fuse_daemon_stop (&fuse);
   fuse_daemon_stop (&squash);
   network_teardown (&net, hooks != NULL && hooks->caller_exits);

@@ -116,6 +116,8 @@ struct run_spec
   size_t n_devices;
   struct caps_set caps;
   char *seccomp_profile; /* NULL: the default; "unconfined": none */
+  /* Changes to ids the map lacks succeed as no-ops (runtime/unmapped_ids.h).  */
+  bool ignore_unmapped_ids;
   struct cgroup_limits limits;
 };
 
