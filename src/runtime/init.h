@@ -30,9 +30,4 @@ struct init_args
 
 _Noreturn void container_init_main (const struct init_args *a);
 
-/* Send an fd, tagged ('T' a pty master, 'S' a seccomp listener), or an
- * error over the channel.  */
-int init_channel_send_fd (int channel, char tag, int fd);
-void init_channel_send_error (int channel, const galley_error_t *err);
-
 #endif

@@ -12,6 +12,7 @@ libgalley_a_SOURCES += \
 	src/runtime/squash_write.c src/runtime/squash_write.h \
 	src/runtime/rootfs_copy.c src/runtime/rootfs_copy.h \
 	src/runtime/init.c src/runtime/init.h \
+	src/runtime/init_channel.c src/runtime/init_channel.h \
 	src/runtime/reaper.c src/runtime/reaper.h \
 	src/runtime/terminal.c src/runtime/terminal.h \
 	src/runtime/process.c src/runtime/process.h \

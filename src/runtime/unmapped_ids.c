@@ -21,7 +21,7 @@
 
 #include <linux/seccomp.h>
 
-#include "runtime/init.h"
+#include "runtime/init_channel.h"
 #include "runtime/seccomp.h"
 #include "util/cleanup.h"
 
