@@ -598,7 +598,8 @@ store_image_set_manifest (struct store *s, const char *id, const char *digest, c
 {
   _cleanup_json_ json_object *index = NULL;
   _cleanup_store_image_ struct store_image *img = NULL;
-  char **digests = NULL;
+  _cleanup_free_ char *old_manifest = NULL;
+  char **digests = NULL, **old_digests = NULL, *const none[] = { NULL };
   int ret = -1;
 
   if (! store_valid_digest (digest, NULL) || ! store_blob_exists (s, digest))
@@ -607,7 +608,8 @@ store_image_set_manifest (struct store *s, const char *id, const char *digest, c
     return -1;
   if (store_index_read (s, &index, err) < 0 || store_image_read (s, id, index, &img, err) < 0)
     goto out;
-  free (img->manifest_digest);
+  old_manifest = steal_pointer (&img->manifest_digest);
+  old_digests = steal_pointer (&img->digests);
   free (img->manifest_media_type);
   img->manifest_digest = strdup (digest);
   img->manifest_media_type = strdup (media_type);
@@ -616,12 +618,19 @@ store_image_set_manifest (struct store *s, const char *id, const char *digest, c
       galley_error_make (err, ENOMEM, "allocating");
       goto out;
     }
-  cleanup_strvp (&img->digests);
   img->digests = steal_pointer (&digests);
   img->size = sum_layer_sizes (s, img->layers) + documents_size (s, img);
-  ret = image_write_locked (s, img, err);
+  if (image_write_locked (s, img, err) == 0)
+    {
+      /* the manifest it had goes, unless another image has it too */
+      struct store_image gone = { .config_digest = img->config_digest,
+                                  .manifest_digest = old_manifest,
+                                  .digests = old_digests ? old_digests : (char **)none };
+      ret = remove_unused_locked (s, index, none, &gone, err);
+    }
 out:
   cleanup_strvp (&digests);
+  cleanup_strvp (&old_digests);
   store_unlock (s);
   return ret;
 }

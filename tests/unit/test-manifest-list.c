@@ -3,6 +3,7 @@
  * of their own.  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -72,6 +73,24 @@ test_document (void **state)
   manifest_list_clear (&l);
 }
 
+/* Files in the store's blobs/sha256.  */
+static int
+count_blobs (const struct galley_paths *p)
+{
+  _cleanup_free_ char *dir = NULL;
+  struct dirent *e;
+  DIR *d;
+  int n = 0;
+
+  assert_true (asprintf (&dir, "%s/blobs/sha256", p->root) > 0);
+  d = opendir (dir);
+  assert_non_null (d);
+  while ((e = readdir (d)) != NULL)
+    n += e->d_name[0] != '.';
+  closedir (d);
+  return n;
+}
+
 static void
 test_lists_in_a_store (void **state)
 {
@@ -113,7 +132,34 @@ test_lists_in_a_store (void **state)
       json_object_to_json_string_ext (doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
       "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.docker.distribution.manifest.list.v2+json\","
       "\"manifests\":null}");
+  /* a change replaces the list's document: the one before does not stay */
+  {
+    _cleanup_store_ struct store *s = NULL;
+    struct manifest_list l = { 0 };
+    struct list_instance in = { 0 };
+    assert_int_equal (store_open (&p, &s, &err), 0);
+    assert_int_equal (count_blobs (&p), 2); /* the list's config and its document */
+    for (int round = 0; round < 3; round++)
+      {
+        char *list_id = NULL;
+        assert_int_equal (manifest_list_open (s, "mylist", &l, &err), 0);
+        list_id = l.id;
+        l.id = NULL;
+        manifest_list_clear (&l);
+        l.id = list_id;
+        in.digest = strdup (round % 2 ? D1 : D2);
+        in.media_type = strdup ("application/vnd.oci.image.manifest.v1+json");
+        in.size = 10 + round;
+        l.v = calloc (1, sizeof *l.v);
+        l.v[0] = in;
+        l.n = 1;
+        assert_int_equal (manifest_list_save (s, &l, &err), 0);
+        manifest_list_clear (&l);
+        assert_int_equal (count_blobs (&p), 2);
+      }
+  }
   assert_int_equal (manifest_list_delete (&p, "mylist", &err), 0);
+  assert_int_equal (count_blobs (&p), 0);
   assert_int_equal (manifest_list_find (&p, "mylist", &changed, &err), -1);
   galley_error_release (&err);
   temp_root_remove (dir, &p);
