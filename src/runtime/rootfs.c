@@ -14,12 +14,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ns/userns.h"
 #include "runtime/helpers.h"
 #include "runtime/mounts.h"
 #include "runtime/rootfs_fuse.h"
-#include "runtime/storage_probe.h"
 #include "runtime/rootfs_squash.h"
+#include "runtime/storage_probe.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
