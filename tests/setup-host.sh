@@ -22,6 +22,9 @@
 #   127.0.0.1:5002  plain HTTP, scratch: storage writable by the test users,
 #                   for destructive tests       tests/registry/scratch.yml
 #   127.0.0.1:5443  HTTPS, certificate from a test CA    tests/registry/tls.yml
+#
+# A one-node Slurm cluster (munged, slurmctld, slurmd; tests/slurm/slurm.sh),
+# its configuration in $GALLEY_TEST_STATE/slurm/slurm.conf.
 set -euo pipefail
 
 SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -39,7 +42,7 @@ PACKAGES=(
   charliecloud-runtime charliecloud-builders
   docker-registry skopeo busybox-static bats jq apache2-utils zstd python3
   openssl curl ca-certificates valgrind clang-format iproute2 procps util-linux
-  iptables iperf3 docker.io
+  iptables iperf3 docker.io slurm-wlm munge
 )
 
 # name  config  port  scheme  umask
@@ -278,6 +281,7 @@ export GALLEY_TEST_BUSYBOX_OCI_ARCHIVE=$STATE/images/busybox-oci.tar
 export GALLEY_TEST_OCI_LAYOUT=$STATE/images/oci
 export GALLEY_TEST_USER_SUBIDS=$USER_SUBIDS
 export GALLEY_TEST_USER_NOSUBIDS=$USER_NOSUBIDS
+export GALLEY_TEST_SLURM_CONF=$STATE/slurm/slurm.conf
 EOF
   mv "$f.tmp" "$f"
 }
@@ -287,6 +291,7 @@ main () {
   case ${1:-} in
     --stop)
       "$SRCDIR/tests/registry/token/token.sh" stop "$STATE" || true
+      "$SRCDIR/tests/slurm/slurm.sh" stop "$STATE" || true
       stop_registries
       exit 0
       ;;
@@ -316,6 +321,7 @@ main () {
   # The token-auth registry copies its images from the plain one.
   GALLEY_TEST_AUTH_USER=$AUTH_USER GALLEY_TEST_AUTH_PASSWORD=$AUTH_PASSWORD \
     "$SRCDIR/tests/registry/token/token.sh" start "$STATE"
+  "$SRCDIR/tests/slurm/slurm.sh" start "$STATE"
   # Test users read everything here but the private keys.
   chmod -R a+rX "$STATE/images" "$STATE/env" "$STATE/tls/certs.d" "$STATE/tls/ca.crt"
   log "ready; connection details in $STATE/env"
