@@ -106,7 +106,13 @@ main (int argc, char **argv)
   cmd = cli_command_lookup (argc, argv, &used);
   if (cmd == NULL)
     {
-      galley_error_make (&err, 0, "unrecognized command `galley %s` (see 'galley --help')", argv[0]);
+      cli_unknown_command (global, argv[0], &err);
+      return cli_error_report (&err);
+    }
+  /* "container nosuch --help" is an unknown command, not the group's help.  */
+  if ((cmd->flags & CMD_GROUP) && argc > used && argv[used][0] != '-')
+    {
+      cli_unknown_command (cmd, argv[used], &err);
       return cli_error_report (&err);
     }
   /* The handler sees argv[0] = the command name, as getopt expects.  */

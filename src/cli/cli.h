@@ -101,6 +101,16 @@ extern struct cli_command cli_commands[CMD__COUNT];
 const struct cli_command *cli_command_find (const char *name);
 /* The i-th alias ("image ls") and its command; NULL past the last.  */
 const char *cli_alias_at (size_t i, const struct cli_command **target);
+/* The visible commands of group (&cli_commands[CMD_global] for the top
+ * level) and its aliases, named without the group's name ("ls" for "image
+ * ls"), sorted by name: at most max of them, CLI_GROUP_LIST_MAX holds all.  */
+struct cli_listed
+{
+  const char *name;
+  const struct cli_command *cmd;
+};
+#define CLI_GROUP_LIST_MAX (CMD__COUNT + 256)
+size_t cli_group_list (const struct cli_command *group, struct cli_listed *out, size_t max);
 /* Look up "argv[0]" or "argv[0] argv[1]" (subcommands and aliases); *used is 1 or 2.  */
 const struct cli_command *cli_command_lookup (int argc, char **argv, int *used);
 
@@ -125,6 +135,7 @@ struct cli_parser
   int optind;
   void *longopts; /* struct option[], owned */
   char *shortopts;
+  const char *cluster; /* the rest of a cluster of short flags ("-it": "t") */
 };
 
 /* Whether -h means --help for cmd (it does unless cmd uses -h itself, as
@@ -155,6 +166,11 @@ int cli_parse_no_options (struct cli_parser *p, int min, int max, galley_error_t
  * without a valid subcommand; prints the group's help and fails.  Define a
  * group's handler as  CLI_GROUP_HANDLER (image)  in its command file.  */
 int cli_group_dispatch (struct cli_context *ctx, int argc, char **argv, galley_error_t *err);
+
+/* "unrecognized command `galley GROUP WORD`", with podman's "Did you
+ * mean this?" list of the group's commands that WORD may have meant
+ * (group is &cli_commands[CMD_global] for the top level).  Returns -1.  */
+int cli_unknown_command (const struct cli_command *group, const char *word, galley_error_t *err);
 #define CLI_GROUP_HANDLER(id)                                                            \
   int cli_cmd_##id (struct cli_context *ctx, int argc, char **argv, galley_error_t *err) \
   {                                                                                      \

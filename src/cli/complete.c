@@ -1,7 +1,10 @@
-/* `galley __complete WORDS...`: completion candidates for the last word of a
- * command line, from the command table.  The bash, zsh and fish scripts in
- * completions/ are thin shims around it.  An empty answer means "complete
- * file names".  */
+/* `galley __complete WORDS...` and `galley __completeNoDesc WORDS...`: the
+ * candidates for the last word of a command line, from the command table,
+ * in the form of cobra's hidden completion command, which podman's
+ * completion scripts call: one candidate a line (with "\tdescription" for
+ * __complete), then ":DIRECTIVE", and on stderr "Completion ended with
+ * directive: ...".  The bash, zsh and fish scripts in completions/ are thin
+ * shims around it.  */
 #include "config.h"
 
 #include <dirent.h>
@@ -10,9 +13,32 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "state/container_list.h"
+#include "state/network.h"
+#include "state/secret.h"
+#include "state/volume.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/strv.h"
+
+/* cobra's ShellCompDirective bits.  */
+enum
+{
+  DIRECTIVE_DEFAULT = 0, /* the shell may complete file names */
+  DIRECTIVE_ERROR = 1,
+  DIRECTIVE_NO_SPACE = 2,
+  DIRECTIVE_NO_FILE_COMP = 4,
+};
+
+struct completion
+{
+  const struct cli_context *ctx;
+  const char *cur; /* the word being completed */
+  bool descriptions;
+  int directive;
+  char **seen; /* candidates printed, when they may repeat */
+};
 
 static bool
 has_prefix (const char *s, const char *prefix)
@@ -20,15 +46,38 @@ has_prefix (const char *s, const char *prefix)
   return strncmp (s, prefix, strlen (prefix)) == 0;
 }
 
+static void
+candidate (struct completion *c, const char *word, const char *desc)
+{
+  if (c->descriptions && desc != NULL)
+    printf ("%s\t%s\n", word, desc);
+  else
+    printf ("%s\n", word);
+}
+
+/* A candidate that may come more than once (the names of one image
+ * overlap), printed once.  */
+static void
+candidate_once (struct completion *c, const char *word, size_t len)
+{
+  _cleanup_free_ char *w = strndup (word, len);
+
+  if (w == NULL || strv_contains (c->seen, w))
+    return;
+  candidate (c, w, NULL);
+  strv_append (&c->seen, w);
+}
+
 static const struct cli_option *
 find_long (const struct cli_command *cmd, const char *word)
 {
-  size_t i;
+  size_t i, n;
 
   if (! has_prefix (word, "--"))
     return NULL;
+  n = strcspn (word + 2, "=");
   for (i = 0; i < cmd->n_options; i++)
-    if (strcmp (cmd->options[i].name, word + 2) == 0)
+    if (strlen (cmd->options[i].name) == n && strncmp (cmd->options[i].name, word + 2, n) == 0)
       return &cmd->options[i];
   return NULL;
 }
@@ -40,7 +89,7 @@ find_short (const struct cli_command *cmd, const char *word)
   size_t n = strlen (word);
 
   /* The last letter of a cluster ("-it") decides whether a value follows.  */
-  if (n < 2 || word[0] != '-' || word[1] == '-')
+  if (n < 2 || word[0] != '-' || word[1] == '-' || strchr (word, '=') != NULL)
     return NULL;
   for (i = 0; i < cmd->n_options; i++)
     if (cmd->options[i].short_name == word[n - 1])
@@ -48,96 +97,79 @@ find_short (const struct cli_command *cmd, const char *word)
   return NULL;
 }
 
-/* Does `word` (an option of cmd) consume the next word?  */
-static bool
-takes_value (const struct cli_command *cmd, const char *word)
+/* The option whose value the next word is, if word is one.  */
+static const struct cli_option *
+value_option (const struct cli_command *cmd, const char *word)
 {
   const struct cli_option *o;
 
   if (strchr (word, '=') != NULL)
-    return false;
+    return NULL;
   o = find_long (cmd, word);
   if (o == NULL)
     o = find_short (cmd, word);
-  return o != NULL && o->arg == ARG_REQUIRED;
+  return (o != NULL && o->arg == ARG_REQUIRED) ? o : NULL;
 }
 
-static void
-print_options (const struct cli_command *cmd, const char *cur)
+struct flag_candidate
 {
-  size_t i;
+  const char *name;
+  int short_name;
+  const char *help;
+};
 
-  for (i = 0; i < cmd->n_options; i++)
-    {
-      const struct cli_option *o = &cmd->options[i];
-      if (o->help == NULL)
-        continue;
-      if (o->short_name && has_prefix ("-", cur) && cur[1] == '\0')
-        printf ("-%c\n", o->short_name);
-      if (has_prefix (o->name, cur[0] == '-' && cur[1] == '-' ? cur + 2 : "") || strcmp (cur, "-") == 0)
-        printf ("--%s\n", o->name);
-    }
-  if (strcmp (cur, "-") == 0 && cli_help_has_short (cmd))
-    printf ("-h\n");
-  if (has_prefix ("help", cur[0] == '-' && cur[1] == '-' ? cur + 2 : "") || strcmp (cur, "-") == 0)
-    printf ("--help\n");
+static int
+compare_flags (const void *a, const void *b)
+{
+  return strcmp (((const struct flag_candidate *)a)->name, ((const struct flag_candidate *)b)->name);
 }
 
+/* As cobra: the flags sorted by name, each "--name" followed by its "-c"
+ * unless the word already has two dashes, those that start with the word.  */
 static void
-print_commands (const char *group, const char *cur)
+complete_flags (struct completion *c, const struct cli_command *cmd)
 {
-  size_t i, glen = group ? strlen (group) : 0;
+  struct flag_candidate v[128];
+  size_t i, n = 0;
+  char word[128];
 
-  for (i = 0; i < CMD__COUNT; i++)
+  for (i = 0; i < cmd->n_options && n + 1 < sizeof v / sizeof v[0]; i++)
+    if (cmd->options[i].help != NULL)
+      v[n++] =
+          (struct flag_candidate){ cmd->options[i].name, cmd->options[i].short_name, cmd->options[i].help };
+  v[n++] = (struct flag_candidate){ "help", cli_help_has_short (cmd) ? 'h' : 0, "Show this help" };
+  qsort (v, n, sizeof v[0], compare_flags);
+  for (i = 0; i < n; i++)
     {
-      const struct cli_command *c = &cli_commands[i];
-      const char *name = c->name;
-      if (c->flags & CMD_HIDDEN)
-        continue;
-      if (group == NULL)
-        {
-          if (strchr (name, ' ') != NULL)
-            continue;
-        }
-      else
-        {
-          if (strncmp (name, group, glen) != 0 || name[glen] != ' ')
-            continue;
-          name += glen + 1;
-        }
-      if (has_prefix (name, cur))
-        printf ("%s\n", name);
+      snprintf (word, sizeof word, "--%s", v[i].name);
+      if (has_prefix (word, c->cur))
+        candidate (c, word, v[i].help);
+      snprintf (word, sizeof word, "-%c", v[i].short_name);
+      if (v[i].short_name && ! has_prefix (c->cur, "--") && has_prefix (word, c->cur))
+        candidate (c, word, v[i].help);
     }
+  c->directive = DIRECTIVE_NO_FILE_COMP;
 }
 
-/* Print candidate once (the names of one image overlap).  */
+/* The visible commands of group that start with the word.  */
 static void
-print_unique (char ***seen, size_t *n, const char *candidate, size_t len)
+complete_commands (struct completion *c, const struct cli_command *group)
 {
-  char **grown;
-  size_t i;
+  struct cli_listed v[CLI_GROUP_LIST_MAX];
+  size_t n = cli_group_list (group, v, sizeof v / sizeof v[0]), i;
 
-  for (i = 0; i < *n; i++)
-    if (strlen ((*seen)[i]) == len && strncmp ((*seen)[i], candidate, len) == 0)
-      return;
-  printf ("%.*s\n", (int)len, candidate);
-  grown = realloc (*seen, (*n + 1) * sizeof *grown);
-  if (grown == NULL || (grown[*n] = strndup (candidate, len)) == NULL)
-    {
-      if (grown)
-        *seen = grown;
-      return;
-    }
-  *seen = grown;
-  (*n)++;
+  for (i = 0; i < n; i++)
+    if (has_prefix (v[i].name, c->cur))
+      candidate (c, v[i].name, v[i].cmd->summary);
+  c->directive = DIRECTIVE_NO_FILE_COMP;
 }
 
 /* Image names from images.json and short ids from images/, read without
  * opening the store (no lock, nothing created).  As podman: full names
  * for an empty word; otherwise also every shorter name ("httpd:latest",
- * "httpd" for "registry.example.org/f29/httpd:latest").  */
+ * "httpd" for "registry.example.org/f29/httpd:latest"), and ids.  */
 static void
-print_images (const struct cli_context *ctx, const char *cur)
+complete_images (struct completion *c)
 {
   _cleanup_free_ char *text = NULL;
   _cleanup_json_ json_object *doc = NULL;
@@ -145,11 +177,12 @@ print_images (const struct cli_context *ctx, const char *cur)
   _cleanup_close_ int root = -1;
   _cleanup_error_ galley_error_t err = NULL;
   json_object *names;
-  char **seen = NULL;
-  size_t len, n_seen = 0, i, cur_len = strlen (cur);
+  const char *cur = c->cur;
+  size_t len, cur_len = strlen (cur);
   int images;
 
-  if (ctx->paths.root == NULL || (root = open (ctx->paths.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+  if (c->ctx->paths.root == NULL
+      || (root = open (c->ctx->paths.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
     return;
   if (fs_read_file (root, "images.json", 64u << 20, &text, &len, &err) == 0
       && json_parse_strict (text, len, "images.json", &doc, &err) == 0
@@ -161,17 +194,17 @@ print_images (const struct cli_context *ctx, const char *cur)
         (void)id;
         if (cur_len == 0)
           {
-            print_unique (&seen, &n_seen, name, strlen (name));
+            candidate_once (c, name, strlen (name));
             continue;
           }
         for (; p != NULL; p = strchr (p, '/') ? strchr (p, '/') + 1 : NULL)
           {
             const char *colon = strrchr (p, ':');
             if (has_prefix (p, cur))
-              print_unique (&seen, &n_seen, p, strlen (p));
+              candidate_once (c, p, strlen (p));
             if (colon && strchr (colon, '/') == NULL && (size_t)(colon - p) >= cur_len
                 && strncmp (p, cur, cur_len) == 0)
-              print_unique (&seen, &n_seen, p, (size_t)(colon - p));
+              candidate_once (c, p, (size_t)(colon - p));
           }
       }
     }
@@ -181,19 +214,99 @@ print_images (const struct cli_context *ctx, const char *cur)
       struct dirent *de;
       while ((de = readdir (d)) != NULL)
         if (strlen (de->d_name) == 64 && has_prefix (de->d_name, cur))
-          print_unique (&seen, &n_seen, de->d_name, 12);
+          candidate_once (c, de->d_name, 12);
     }
   else if (images >= 0)
     close (images);
-  for (i = 0; i < n_seen; i++)
-    free (seen[i]);
-  free (seen);
 }
 
-/* Values for a METAVAR or positional kind: fixed vocabularies, and the
- * store-backed kinds (IMAGE; CONTAINER joins when containers land).  */
+/* Container names (with suffix: "NAME:" for cp), and short ids once two
+ * characters are typed, as podman.  */
 static void
-print_values (const struct cli_context *ctx, const char *kind, const char *cur)
+complete_containers (struct completion *c, const char *suffix)
+{
+  _cleanup_error_ galley_error_t err = NULL;
+  struct container_entry *list = NULL;
+  size_t n = 0, i;
+  char word[512];
+
+  if (c->ctx->paths.root == NULL || container_list (&c->ctx->paths, &list, &n, &err) < 0)
+    return;
+  for (i = 0; i < n; i++)
+    {
+      const char *name = container_entry_name (&list[i]);
+      snprintf (word, sizeof word, "%s%s", name ? name : "", suffix);
+      if (name != NULL && has_prefix (word, c->cur))
+        candidate (c, word, NULL);
+      snprintf (word, sizeof word, "%.12s%s", list[i].id, suffix);
+      if (strlen (c->cur) >= 2 && has_prefix (word, c->cur))
+        candidate (c, word, NULL);
+    }
+  container_list_free (list, n);
+}
+
+static void
+complete_volumes (struct completion *c)
+{
+  _cleanup_error_ galley_error_t err = NULL;
+  _cleanup_strv_ char **names = NULL;
+  size_t i;
+
+  if (c->ctx->paths.root == NULL || volume_list (&c->ctx->paths, &names, &err) < 0)
+    return;
+  for (i = 0; names != NULL && names[i] != NULL; i++)
+    if (has_prefix (names[i], c->cur))
+      candidate (c, names[i], NULL);
+}
+
+static void
+complete_networks (struct completion *c)
+{
+  _cleanup_error_ galley_error_t err = NULL;
+  struct network_def *defs = NULL;
+  size_t n = 0, i;
+
+  if (c->ctx->paths.root == NULL || network_def_list (&c->ctx->paths, &defs, &n, &err) < 0)
+    return;
+  for (i = 0; i < n; i++)
+    if (has_prefix (defs[i].name, c->cur))
+      candidate (c, defs[i].name, NULL);
+  network_def_list_free (defs, n);
+}
+
+static void
+complete_secrets (struct completion *c)
+{
+  _cleanup_error_ galley_error_t err = NULL;
+  struct secret *list = NULL;
+  size_t n = 0, i;
+
+  if (c->ctx->paths.root == NULL || secret_list (&c->ctx->paths, &list, &n, &err) < 0)
+    return;
+  for (i = 0; i < n; i++)
+    if (has_prefix (list[i].name, c->cur))
+      candidate (c, list[i].name, NULL);
+  secret_list_free (list, n);
+}
+
+/* Whether kind ("[CONTAINER:]SRC_PATH", "FILE|-") holds the word name
+ * between its other letters and underscores.  */
+static bool
+kind_has (const char *kind, const char *name)
+{
+  size_t n = strlen (name);
+  const char *p;
+
+  for (p = strstr (kind, name); p != NULL; p = strstr (p + 1, name))
+    if ((p == kind || ! ((p[-1] >= 'A' && p[-1] <= 'Z'))) && ! (p[n] >= 'A' && p[n] <= 'Z'))
+      return true;
+  return false;
+}
+
+/* Values of what a METAVAR or a word of a usage names: a fixed vocabulary,
+ * the store's objects, or file names (left to the shell).  */
+static void
+complete_kind (struct completion *c, const char *kind)
 {
   static const struct
   {
@@ -203,117 +316,175 @@ print_values (const struct cli_context *ctx, const char *kind, const char *cur)
     { "LEVEL", { "trace", "debug", "info", "warn", "error", NULL } },
     { "FIELD", { "command", "created", "id", "image", "names", "runningfor", "size", "status", NULL } },
     { "FORMAT", { "json", NULL } },
-    { "COMMAND", { NULL } },
   };
+  static const char *const files[] = { "FILE", "PATH", "DIR", "CONTEXT", "COMMAND", "ARG", "URI" };
   size_t i, j;
 
+  c->directive = DIRECTIVE_NO_FILE_COMP;
   if (kind == NULL)
     return;
-  if (strcmp (kind, "COMMAND") == 0)
-    {
-      print_commands (NULL, cur);
-      return;
-    }
-  if (strcmp (kind, "IMAGE") == 0)
-    {
-      print_images (ctx, cur);
-      return;
-    }
   for (i = 0; i < sizeof vocab / sizeof vocab[0]; i++)
     if (strcmp (vocab[i].kind, kind) == 0)
-      for (j = 0; vocab[i].values[j] != NULL; j++)
-        if (has_prefix (vocab[i].values[j], cur))
-          printf ("%s\n", vocab[i].values[j]);
+      {
+        for (j = 0; vocab[i].values[j] != NULL; j++)
+          if (has_prefix (vocab[i].values[j], c->cur))
+            candidate (c, vocab[i].values[j], NULL);
+        return;
+      }
+  if (kind_has (kind, "CONTAINER") && kind_has (kind, "PATH"))
+    {
+      /* "[CONTAINER:]SRC_PATH" (cp): "NAME:", no space after it, or a file.  */
+      complete_containers (c, ":");
+      c->directive = DIRECTIVE_NO_SPACE;
+      return;
+    }
+  if (kind_has (kind, "CONTAINER"))
+    complete_containers (c, "");
+  if (kind_has (kind, "IMAGE"))
+    complete_images (c);
+  if (kind_has (kind, "VOLUME"))
+    complete_volumes (c);
+  if (kind_has (kind, "NETWORK"))
+    complete_networks (c);
+  if (kind_has (kind, "SECRET"))
+    complete_secrets (c);
+  for (i = 0; i < sizeof files / sizeof files[0]; i++)
+    if (kind_has (kind, files[i]))
+      c->directive = DIRECTIVE_DEFAULT;
 }
 
-static const struct cli_option *
-value_option (const struct cli_command *cmd, const char *prev)
+/* The word of cmd's usage that names its n-th positional argument (from
+ * 0), in buf: "IMAGE" for "[options] IMAGE [COMMAND [ARG...]]" and n 0;
+ * a word with "..." stands for all the arguments from it on.  False past
+ * the last.  */
+static bool
+positional_word (const struct cli_command *cmd, int n, char *buf, size_t len)
 {
-  const struct cli_option *o = find_long (cmd, prev);
-  if (o == NULL)
-    o = find_short (cmd, prev);
-  return (o != NULL && o->arg == ARG_REQUIRED) ? o : NULL;
+  _cleanup_strv_ char **words = strv_split (cmd->usage, ' ');
+  int i, k = 0;
+
+  for (i = 0; words != NULL && words[i] != NULL; i++)
+    {
+      if (strcmp (words[i], "[options]") == 0 || words[i][0] == '\0')
+        continue;
+      if (k == n || strstr (words[i], "...") != NULL)
+        {
+          snprintf (buf, len, "%s", words[i]);
+          return true;
+        }
+      k++;
+    }
+  return false;
 }
 
-/* The kind of a command's first positional: the first upper-case word of
- * its usage ("[options] IMAGE [COMMAND]" -> IMAGE).  */
+/* The candidates for the word after words[first..last-1] of cmd's
+ * arguments.  */
 static void
-positional_kind (const struct cli_command *cmd, char *buf, size_t len)
+complete_arguments (struct completion *c, const struct cli_command *cmd, char **words, int first, int last)
 {
-  const char *u = cmd->usage;
-  size_t n = 0;
+  const struct cli_option *o;
+  char kind[128];
+  int i, n = 0;
+  bool options = true;
+
+  for (i = first; i < last; i++)
+    {
+      if (options && strcmp (words[i], "--") == 0)
+        options = false;
+      else if (options && words[i][0] == '-' && words[i][1] != '\0')
+        i += value_option (cmd, words[i]) != NULL;
+      else
+        {
+          n++;
+          if (cmd->flags & CMD_STOP_AT_ARG)
+            options = false;
+        }
+    }
+  if (options && last > first && (o = value_option (cmd, words[last - 1])) != NULL)
+    {
+      complete_kind (c, o->metavar);
+      return;
+    }
+  if (options && c->cur[0] == '-')
+    {
+      if (has_prefix (c->cur, "--") && strchr (c->cur, '=') != NULL)
+        c->directive = DIRECTIVE_NO_FILE_COMP; /* "--flag=value" */
+      else
+        complete_flags (c, cmd);
+      return;
+    }
+  if (((cmd->flags & CMD_GROUP) || cmd->id == CMD_help) && n == 0)
+    {
+      complete_commands (c, cmd->id == CMD_help ? &cli_commands[CMD_global] : cmd);
+      return;
+    }
+  if (! positional_word (cmd, n, kind, sizeof kind))
+    {
+      c->directive = DIRECTIVE_NO_FILE_COMP;
+      return;
+    }
+  complete_kind (c, kind);
+}
+
+static const char *
+directive_names (int directive, char *buf, size_t len)
+{
+  static const char *const names[] = { "ShellCompDirectiveError", "ShellCompDirectiveNoSpace",
+                                       "ShellCompDirectiveNoFileComp" };
+  size_t i, used = 0;
 
   buf[0] = '\0';
-  while (*u && ! (*u >= 'A' && *u <= 'Z'))
-    u++;
-  while (*u && ((*u >= 'A' && *u <= 'Z') || *u == '_') && n + 1 < len)
-    buf[n++] = *u++;
-  buf[n] = '\0';
+  if (directive == DIRECTIVE_DEFAULT)
+    return "ShellCompDirectiveDefault";
+  for (i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (directive & (1 << i))
+      used += (size_t)snprintf (buf + used, len - used, "%s%s", used ? ", " : "", names[i]);
+  return buf;
+}
+
+static int
+complete_words (struct cli_context *ctx, int argc, char **argv, bool descriptions)
+{
+  const struct cli_command *global = &cli_commands[CMD_global];
+  const struct cli_command *cmd;
+  _cleanup_strv_ char **seen = NULL;
+  struct completion c = { .ctx = ctx, .descriptions = descriptions, .directive = DIRECTIVE_NO_FILE_COMP };
+  char names[128];
+  int i = 1, last = argc - 1, used = 0;
+
+  c.cur = argc >= 2 ? argv[last] : "";
+  if (argc < 2)
+    last = 1;
+  /* Global options before the command.  */
+  while (i < last && argv[i][0] == '-')
+    i += value_option (global, argv[i]) != NULL ? 2 : 1;
+  if (i >= last)
+    {
+      const struct cli_option *o = last > 1 ? value_option (global, argv[last - 1]) : NULL;
+      if (o != NULL)
+        complete_kind (&c, o->metavar);
+      else if (c.cur[0] == '-')
+        complete_flags (&c, global);
+      else
+        complete_commands (&c, global);
+    }
+  else if ((cmd = cli_command_lookup (last - i, argv + i, &used)) != NULL)
+    complete_arguments (&c, cmd, argv, i + used, last);
+  printf (":%d\n", c.directive);
+  fprintf (stderr, "Completion ended with directive: %s\n",
+           directive_names (c.directive, names, sizeof names));
+  seen = c.seen;
+  return 0;
 }
 
 int
 cli_cmd_complete (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
-  const struct cli_command *global = &cli_commands[CMD_global];
-  const struct cli_command *cmd = NULL;
-  const char *cur;
-  int i = 1, last, used = 0;
-  char kind[32];
+  return complete_words (ctx, argc, argv, true);
+}
 
-  if (argc < 2)
-    {
-      print_commands (NULL, "");
-      return 0;
-    }
-  last = argc - 1;
-  cur = argv[last];
-
-  /* Global options before the command.  */
-  while (i < last && argv[i][0] == '-')
-    i += takes_value (global, argv[i]) ? 2 : 1;
-  if (i >= last)
-    {
-      const struct cli_option *o = last > 1 ? value_option (global, argv[last - 1]) : NULL;
-      if (o != NULL)
-        print_values (ctx, o->metavar, cur);
-      else if (cur[0] == '-')
-        print_options (global, cur);
-      else
-        print_commands (NULL, cur);
-      return 0;
-    }
-  cmd = cli_command_lookup (last - i, argv + i, &used);
-  if (cmd == NULL)
-    {
-      /* Maybe a group whose subcommand is being typed.  */
-      const struct cli_command *g = cli_command_find (argv[i]);
-      if (g != NULL && (g->flags & CMD_GROUP) && i + 1 == last)
-        print_commands (g->name, cur);
-      return 0;
-    }
-  if ((cmd->flags & CMD_GROUP) && i + used == last)
-    {
-      if (cur[0] == '-')
-        print_options (cmd, cur);
-      else
-        print_commands (cmd->name, cur);
-      return 0;
-    }
-  if (last - 1 >= i + used)
-    {
-      const struct cli_option *o = value_option (cmd, argv[last - 1]);
-      if (o != NULL)
-        {
-          print_values (ctx, o->metavar, cur);
-          return 0;
-        }
-    }
-  if (cur[0] == '-')
-    {
-      print_options (cmd, cur);
-      return 0;
-    }
-  positional_kind (cmd, kind, sizeof kind);
-  print_values (ctx, kind, cur);
-  return 0;
+int
+cli_cmd_complete_nodesc (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  return complete_words (ctx, argc, argv, false);
 }

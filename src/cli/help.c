@@ -33,40 +33,18 @@ is_listed_under (const struct cli_command *parent, const struct cli_command *c)
   return strncmp (c->name, parent->name, n) == 0 && c->name[n] == ' ';
 }
 
-struct listed
-{
-  const char *name; /* without the group's name */
-  const char *summary;
-};
-
-static int
-compare_listed (const void *a, const void *b)
-{
-  return strcmp (((const struct listed *)a)->name, ((const struct listed *)b)->name);
-}
-
-/* A group's subcommands and aliases ("image ls" for images), sorted as
- * podman lists them.  */
+/* The commands of a group, or the top level's, as podman lists them.  */
 static void
 print_group_commands (FILE *out, const struct cli_command *group)
 {
-  struct listed v[CMD__COUNT + 64];
-  const struct cli_command *target;
-  const char *alias;
-  size_t n = 0, i, glen = strlen (group->name);
+  struct cli_listed v[CLI_GROUP_LIST_MAX];
+  size_t n = cli_group_list (group, v, sizeof v / sizeof v[0]), i;
 
-  for (i = 0; i < CMD__COUNT; i++)
-    if (is_listed_under (group, &cli_commands[i]))
-      v[n++] = (struct listed){ cli_commands[i].name + glen + 1, cli_commands[i].summary };
-  for (i = 0; (alias = cli_alias_at (i, &target)) != NULL && n < sizeof v / sizeof v[0]; i++)
-    if (strncmp (alias, group->name, glen) == 0 && alias[glen] == ' ')
-      v[n++] = (struct listed){ alias + glen + 1, target->summary };
   if (n == 0)
     return;
-  qsort (v, n, sizeof v[0], compare_listed);
   fprintf (out, "\nAvailable Commands:\n");
   for (i = 0; i < n; i++)
-    fprintf (out, "  %-12s %s\n", v[i].name, v[i].summary);
+    fprintf (out, "  %-12s %s\n", v[i].name, v[i].cmd->summary);
 }
 
 static const char *
@@ -79,24 +57,11 @@ void
 cli_print_help (FILE *out, const struct cli_command *cmd)
 {
   size_t i;
-  bool any = false;
 
   fprintf (out, "%s\n\nUsage:\n  galley%s%s %s\n", cmd->summary, cmd->id == CMD_global ? "" : " ",
            display_name (cmd), cmd->usage);
-  if (cmd->flags & CMD_GROUP)
+  if ((cmd->flags & CMD_GROUP) || cmd->id == CMD_global)
     print_group_commands (out, cmd);
-  else
-    for (i = 0; i < CMD__COUNT; i++)
-      if (is_listed_under (cmd, &cli_commands[i]))
-        {
-          const char *name = cli_commands[i].name;
-          if (! any)
-            fprintf (out, "\nAvailable Commands:\n");
-          any = true;
-          if (cmd->id != CMD_global)
-            name += strlen (cmd->name) + 1;
-          fprintf (out, "  %-12s %s\n", name, cli_commands[i].summary);
-        }
   fprintf (out, "\nOptions:\n");
   for (i = 0; i < cmd->n_options; i++)
     {
@@ -306,7 +271,7 @@ int
 cli_group_dispatch (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
   if (argc > 1)
-    return galley_error_make (err, 0, "unrecognized command `galley %s %s`", ctx->cmd->name, argv[1]);
+    return cli_unknown_command (ctx->cmd, argv[1], err);
   cli_print_help (stderr, ctx->cmd);
   return galley_error_make (err, 0, "missing command 'galley %s COMMAND'", ctx->cmd->name);
 }

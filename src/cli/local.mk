@@ -1,7 +1,7 @@
 # src/cli: one file per command (thin: parse, call the core, print)
 libgalley_a_SOURCES += \
 	src/cli/cli.h src/cli/commands.def \
-	src/cli/table.c src/cli/parse.c src/cli/report.c src/cli/help.c src/cli/complete.c \
+	src/cli/table.c src/cli/parse.c src/cli/report.c src/cli/help.c src/cli/complete.c src/cli/suggest.c \
 	src/cli/version.c src/cli/info.c src/cli/system.c \
 	src/cli/login.c src/cli/logout.c src/cli/search.c \
 	src/cli/pull.c src/cli/push.c

@@ -1,6 +1,7 @@
 /* The command table, generated from commands.def, and command lookup.  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -118,4 +119,43 @@ cli_option_by_id (const struct cli_command *cmd, int id)
     if (cmd->options[i].id == id)
       return &cmd->options[i];
   return NULL;
+}
+
+/* Add name to the listing when it is a command of group: "ps" for the top
+ * level, "ls" for "image ls".  */
+static void
+list_if_under (const struct cli_command *group, const char *name, const struct cli_command *cmd,
+               struct cli_listed *out, size_t *n, size_t max)
+{
+  size_t glen = strlen (group->name);
+
+  if (*n >= max)
+    return;
+  if (group->id == CMD_global)
+    {
+      if (strchr (name, ' ') == NULL)
+        out[(*n)++] = (struct cli_listed){ name, cmd };
+    }
+  else if (strncmp (name, group->name, glen) == 0 && name[glen] == ' ')
+    out[(*n)++] = (struct cli_listed){ name + glen + 1, cmd };
+}
+
+static int
+compare_listed (const void *a, const void *b)
+{
+  return strcmp (((const struct cli_listed *)a)->name, ((const struct cli_listed *)b)->name);
+}
+
+size_t
+cli_group_list (const struct cli_command *group, struct cli_listed *out, size_t max)
+{
+  size_t i, n = 0;
+
+  for (i = 0; i < CMD__COUNT; i++)
+    if (! (cli_commands[i].flags & CMD_HIDDEN))
+      list_if_under (group, cli_commands[i].name, &cli_commands[i], out, &n, max);
+  for (i = 0; cli_aliases[i].name != NULL; i++)
+    list_if_under (group, cli_aliases[i].name, &cli_commands[cli_aliases[i].target], out, &n, max);
+  qsort (out, n, sizeof out[0], compare_listed);
+  return n;
 }

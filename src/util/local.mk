@@ -26,3 +26,4 @@ if LAZY_LIBS
 libgalley_a_SOURCES += src/util/crypto_lazy.c
 endif
 libgalley_a_SOURCES += src/util/version.c src/util/version.h
+libgalley_a_SOURCES += src/util/edit_distance.c src/util/edit_distance.h

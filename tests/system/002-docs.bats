@@ -42,8 +42,8 @@ check_command_docs () {
   [ -n "$1" ] && read -r -a cmd <<< "$1"
   local page complete_long complete_short short long n=0
   page=$("$GALLEY" __man "${cmd[@]}")
-  complete_long=$("$GALLEY" __complete "${cmd[@]}" --)
-  complete_short=$("$GALLEY" __complete "${cmd[@]}" -)
+  complete_long=$(completions "${cmd[@]}" --)
+  complete_short=$(completions "${cmd[@]}" -)
   while read -r short long; do
     n=$((n + 1))
     if ! man_mentions "$page" "--$long"; then
@@ -126,7 +126,7 @@ check_command_docs () {
     man_mentions "$("$GALLEY" __man $cmd)" -h ||
       { echo "FAIL: 'galley __man $cmd' does not mention -h" >&2; return 1; }
     # shellcheck disable=SC2086
-    "$GALLEY" __complete $cmd - | grep -qxF -- -h ||
+    completions $cmd - | grep -qxF -- -h ||
       { echo "FAIL: 'galley __complete $cmd -' does not offer -h" >&2; return 1; }
   done < <(all_commands)
 }
@@ -139,8 +139,9 @@ check_command_docs () {
   done
   assert_output_not_contains "__complete"
   assert_output_not_contains "__man"
-  run_galley __complete ver
-  assert_output_equals "version"
+  run_galley __completeNoDesc ver
+  assert_output_equals $'version\n:4'
+  assert_equal "$stderr" "Completion ended with directive: ShellCompDirectiveNoFileComp" "stderr"
 }
 
 # needs: `galley __complete` must take its words as they are, without parsing

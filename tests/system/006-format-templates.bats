@@ -62,15 +62,15 @@ teardown () {
   galley secret create fmtsecret /etc/hosts > /dev/null
   # what each command needs beside --format
   declare -A extra=(
-    [history]=$RUN_IMAGE [image inspect]=$RUN_IMAGE [inspect]=fmt [container inspect]=fmt
-    [volume inspect]=fmtvol [network inspect]=fmtnet [ps]=-a [search]=$registry/busybox
+    [history]=$RUN_IMAGE [image history]=$RUN_IMAGE [image inspect]=$RUN_IMAGE [inspect]=fmt [container inspect]=fmt
+    [volume inspect]=fmtvol [network inspect]=fmtnet [ps]=-a [container ps]=-a [container ls]=-a [container list]=-a [search]=$registry/busybox
     [secret inspect]=fmtsecret
   )
   local cmd sub tested=()
   for cmd in $(visible_commands); do
     local subs=("")
     if "$GALLEY" "$cmd" --help | grep -q '^Available Commands:'; then
-      mapfile -t subs < <("$GALLEY" __complete "$cmd" "")
+      mapfile -t subs < <(completions "$cmd" "")
     fi
     for sub in "${subs[@]}"; do
       local name="$cmd${sub:+ $sub}"

@@ -249,19 +249,19 @@ oci_layer_type () {
 }
 
 @test "completion: image names and ids from the store; group help lists aliases" {
-  run_galley __complete save ""
-  assert_output_equals ""
+  run_galley __completeNoDesc save ""
+  assert_output_equals ":4"
   galley load -i "$ARCHIVES/busybox.tar"
-  run_galley __complete save ""
-  assert_output_equals "localhost/busybox:latest"
-  run_galley __complete rmi bus
+  run_galley __completeNoDesc save ""
+  assert_output_equals $'localhost/busybox:latest\n:4'
+  run_galley __completeNoDesc rmi bus
   assert_output_contains "busybox:latest"
   assert_output_contains "busybox"
   assert_output_not_contains "localhost/"
   local id
   id=$(galley images -q)
-  run_galley __complete image inspect "${id:0:4}"
-  assert_output_equals "$id"
+  run_galley __completeNoDesc image inspect "${id:0:4}"
+  assert_output_equals "$id"$'\n:4'
   run_galley image --help
   assert_output_matches $'\n  ls +List images'
   assert_output_matches $'\n  rm +Remove one or more images'

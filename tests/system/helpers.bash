@@ -247,9 +247,15 @@ assert_line_count () {
 
 # stderr ends in one line "Error: ..." and has no other "Error:" line.
 assert_single_error_line () {
-  local n=0 l last=""
+  local n=0 l last="" hints=false
   for l in "${stderr_lines[@]}"; do
-    [[ $l == Error:* ]] && n=$((n + 1))
+    if [[ $l == Error:* ]]; then
+      n=$((n + 1))
+      hints=true
+    elif $hints && [[ -z $l || $l == "See 'galley"*"--help'" || $l == "Try 'galley"*"--help' for more information" ||
+      $l == "Did you mean this?" || $l == $'\t'* ]]; then
+      continue # podman's hints after the error of a command line
+    fi
     [ -n "$l" ] && last=$l
   done
   if [ "$n" -ne 1 ] || [[ $last != "Error: "?* ]]; then
@@ -291,9 +297,15 @@ skip_if_no_registry () {
 
 # ---------------------------------------------------------------- misc
 
+# The candidates `galley __completeNoDesc WORDS...` offers, one per line,
+# without its directive (the last line, ":N").
+completions () {
+  "$GALLEY" __completeNoDesc "$@" 2> /dev/null | sed '$d'
+}
+
 # The visible commands, one per line, as `galley __complete ""` lists them.
 visible_commands () {
-  "$GALLEY" __complete ""
+  completions ""
 }
 
 # The container directories of the store, one per line (its lock and
