@@ -452,7 +452,7 @@ static int
 wire_container (const struct netns_join *keeper, const struct network_def *d, const struct network_lease *l,
                 pid_t init_pid, galley_error_t *err)
 {
-  struct netns_join inside = { .userns_fd = keeper->userns_fd, .netns_fd = -1 };
+  struct netns_join inside = netns_join_userns_only (keeper);
   _cleanup_free_ char *addr = NULL;
   char veth[16], ifname[16], pid[16], nsfile[64];
   const char *slash = strchr (d->subnet, '/');

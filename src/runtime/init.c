@@ -311,6 +311,9 @@ prepare_rootfs (const struct init_args *a, int *slave, galley_error_t *err)
   rootfd = rootfs_mount_in_init (spec, err);
   if (rootfd < 0)
     return -1;
+  /* an infra container's: nothing in it, not even /proc */
+  if (spec->rootfs_method == ROOTFS_METHOD_EMPTY)
+    return pivot_into (rootfd, err);
   if (mounts_fill_volumes (rootfd, spec, err) < 0 || mounts_standard (rootfd, spec, err) < 0
       || devices_bind (rootfd, spec->devices, spec->n_devices, err) < 0 || mounts_user (rootfd, spec, err) < 0
       || masks_apply (rootfd, spec->privileged, err) < 0 || passwd_add_entries (rootfd, spec, err) < 0)
@@ -320,6 +323,21 @@ prepare_rootfs (const struct init_args *a, int *slave, galley_error_t *err)
   if (spec->read_only && mounts_root_readonly (rootfd, err) < 0)
     return -1;
   return pivot_into (rootfd, err);
+}
+
+/* A pod's infra container: root without a command, holding the
+ * namespaces its pod shares until it is stopped.  */
+static int
+pause_steps (const struct init_args *a, int *channel, galley_error_t *err)
+{
+  struct passwd_user root = { 0 };
+
+  if (setsid () < 0)
+    return galley_error_make (err, errno, "setsid");
+  if (close_host_fds (a->spec, channel, err) < 0 || drop_privileges (a, *channel, &root, false, err) < 0)
+    return -1;
+  close (*channel);
+  reaper_pause ();
 }
 
 static int
@@ -335,12 +353,14 @@ init_steps (const struct init_args *a, int *channel, galley_error_t *err)
 
   if (spec->map.source != IDMAP_SOURCE_ROOT && userns_become_root (&spec->map, err) < 0)
     return -1;
-  if (spec->hostname && sethostname (spec->hostname, strlen (spec->hostname)) < 0)
+  if (spec->hostname && ! spec->uts_joined && sethostname (spec->hostname, strlen (spec->hostname)) < 0)
     return galley_error_make (err, errno, "sethostname");
   if (spec->network == NETWORK_NONE && loopback_up (err) < 0)
     return -1;
   if (prepare_rootfs (a, &slave, err) < 0)
     return -1;
+  if (spec->rootfs_method == ROOTFS_METHOD_EMPTY)
+    return pause_steps (a, channel, err);
   newroot = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (newroot < 0)
     return galley_error_make (err, errno, "opening /");

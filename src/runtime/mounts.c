@@ -236,6 +236,22 @@ fs_at_path (int rootfd, const char *path, const char *fstype, const char *option
   return 0;
 }
 
+/* A tmpfs of its own, or its pod's /dev/shm, which the containers of a
+ * pod that shares its IPC namespace share too.  */
+static int
+shm_at (int rootfd, const struct run_spec *spec, galley_error_t *err)
+{
+  const unsigned attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+  _cleanup_close_ int fd = -1;
+
+  if (spec->shm_dir == NULL)
+    return fs_at_path (rootfd, "/dev/shm", "tmpfs", "mode=1777,size=65536k", attrs, err);
+  fd = mounts_resolve_target (rootfd, "/dev/shm", true, err);
+  if (fd < 0 || mounts_bind_at (spec->shm_dir, false, attrs, fd, err) < 0)
+    return galley_error_wrap (err, "mounting /dev/shm");
+  return 0;
+}
+
 static int
 setup_dev (int rootfd, const struct run_spec *spec, galley_error_t *err)
 {
@@ -281,9 +297,7 @@ setup_dev (int rootfd, const struct run_spec *spec, galley_error_t *err)
                   gid5 ? "newinstance,ptmxmode=0666,mode=0620,gid=5" : "newinstance,ptmxmode=0666,mode=0620",
                   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, err)
           < 0
-      || fs_at_path (rootfd, "/dev/shm", "tmpfs", "mode=1777,size=65536k",
-                     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err)
-             < 0
+      || shm_at (rootfd, spec, err) < 0
       || fs_at_path (rootfd, "/dev/mqueue", "mqueue", NULL,
                      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err)
              < 0)

@@ -1,4 +1,4 @@
-/* Joining existing user and network namespaces (see netns.h).  */
+/* Joining existing namespaces (see netns.h).  */
 #include "config.h"
 
 #include <errno.h>
@@ -6,6 +6,7 @@
 #include <linux/nsfs.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,11 +24,24 @@
 void
 netns_join_close (struct netns_join *j)
 {
-  if (j->userns_fd >= 0)
-    close (j->userns_fd);
-  if (j->netns_fd >= 0)
-    close (j->netns_fd);
-  j->userns_fd = j->netns_fd = -1;
+  int *fds[] = { &j->userns_fd, &j->netns_fd, &j->ipcns_fd, &j->utsns_fd, &j->pidns_fd };
+  size_t i;
+
+  for (i = 0; i < sizeof fds / sizeof fds[0]; i++)
+    {
+      if (*fds[i] >= 0)
+        close (*fds[i]);
+      *fds[i] = -1;
+    }
+}
+
+struct netns_join
+netns_join_userns_only (const struct netns_join *j)
+{
+  struct netns_join only = NETNS_JOIN_INIT;
+
+  only.userns_fd = j->userns_fd;
+  return only;
 }
 
 /* -1 for our own user namespace: setns(2) into it fails with EINVAL, and
@@ -71,18 +85,43 @@ netns_join_open_userns (pid_t pid, struct netns_join *out, galley_error_t *err)
 }
 
 int
-netns_join_open_pid (pid_t pid, uint64_t start, struct netns_join *out, galley_error_t *err)
+netns_join_open_shared (pid_t pid, uint64_t start, unsigned share, struct netns_join *out,
+                        galley_error_t *err)
 {
+  const struct
+  {
+    unsigned share;
+    const char *kind;
+    size_t offset;
+  } kinds[] = {
+    { NETNS_SHARE_NET, "net", offsetof (struct netns_join, netns_fd) },
+    { NETNS_SHARE_IPC, "ipc", offsetof (struct netns_join, ipcns_fd) },
+    { NETNS_SHARE_UTS, "uts", offsetof (struct netns_join, utsns_fd) },
+    { NETNS_SHARE_PID, "pid", offsetof (struct netns_join, pidns_fd) },
+  };
+  size_t i;
+
   if (netns_join_open_userns (pid, out, err) < 0)
     return -1;
-  out->netns_fd = open_ns (pid, "net", err);
+  for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+    {
+      int *fd = (int *)((char *)out + kinds[i].offset);
+      if ((share & kinds[i].share) && (*fd = open_ns (pid, kinds[i].kind, err)) < 0)
+        break;
+    }
   /* The pid was checked after the fds were open: no reused pid slips in.  */
-  if (out->netns_fd < 0 || (start != 0 && ! proc_is (pid, start)))
+  if (*err != NULL || (start != 0 && ! proc_is (pid, start)))
     {
       netns_join_close (out);
       return *err ? -1 : galley_error_make (err, ESRCH, "the process %d is gone", (int)pid);
     }
   return 0;
+}
+
+int
+netns_join_open_pid (pid_t pid, uint64_t start, struct netns_join *out, galley_error_t *err)
+{
+  return netns_join_open_shared (pid, start, NETNS_SHARE_NET, out, err);
 }
 
 int
@@ -116,6 +155,12 @@ netns_enter (const struct netns_join *j, galley_error_t *err)
     return galley_error_make (err, errno, "joining the user namespace");
   if (j->netns_fd >= 0 && setns (j->netns_fd, CLONE_NEWNET) < 0)
     return galley_error_make (err, errno, "joining the network namespace");
+  if (j->ipcns_fd >= 0 && setns (j->ipcns_fd, CLONE_NEWIPC) < 0)
+    return galley_error_make (err, errno, "joining the IPC namespace");
+  if (j->utsns_fd >= 0 && setns (j->utsns_fd, CLONE_NEWUTS) < 0)
+    return galley_error_make (err, errno, "joining the UTS namespace");
+  if (j->pidns_fd >= 0 && setns (j->pidns_fd, CLONE_NEWPID) < 0)
+    return galley_error_make (err, errno, "joining the PID namespace");
   return 0;
 }
 
@@ -194,13 +239,19 @@ netns_clone_joined (const struct netns_join *j, int flags)
   flags &= ~CLONE_NEWUSER;
   if (j->netns_fd >= 0)
     flags &= ~CLONE_NEWNET;
+  if (j->ipcns_fd >= 0)
+    flags &= ~CLONE_NEWIPC;
+  if (j->utsns_fd >= 0)
+    flags &= ~CLONE_NEWUTS;
+  if (j->pidns_fd >= 0)
+    flags &= ~CLONE_NEWPID;
   return clone_in (j, flags);
 }
 
 pid_t
 netns_clone_nested (const struct netns_join *j, int flags)
 {
-  struct netns_join userns_only = { .userns_fd = j->userns_fd, .netns_fd = -1 };
+  struct netns_join userns_only = netns_join_userns_only (j);
 
   return clone_in (&userns_only, flags | CLONE_NEWUSER);
 }
@@ -224,7 +275,7 @@ int
 netns_write_maps (const struct netns_join *j, pid_t pid, const char *uid_map, const char *gid_map,
                   galley_error_t *err)
 {
-  struct netns_join userns_only = { .userns_fd = j->userns_fd, .netns_fd = -1 };
+  struct netns_join userns_only = netns_join_userns_only (j);
   int report[2], status, code = 0;
   pid_t writer;
 
@@ -285,12 +336,13 @@ netns_exec_in (const struct netns_join *j, char *const argv[], galley_error_t *e
   if (pid == 0)
     {
       galley_error_t e = NULL;
-      int devnull = open ("/dev/null", O_RDWR), keep[] = { j->userns_fd, j->netns_fd };
+      int devnull = open ("/dev/null", O_RDWR),
+          keep[] = { j->userns_fd, j->netns_fd, j->ipcns_fd, j->utsns_fd, j->pidns_fd };
       sigset_t none;
 
       if (devnull < 0 || dup2 (devnull, 0) < 0 || dup2 (devnull, 1) < 0 || dup2 (errpipe[1], 2) < 0)
         _exit (127);
-      if (enter_prepare (3, keep, 2, 0, &e) < 0 || netns_enter (j, &e) < 0)
+      if (enter_prepare (3, keep, sizeof keep / sizeof keep[0], 0, &e) < 0 || netns_enter (j, &e) < 0)
         {
           dprintf (2, "%s", e->msg);
           _exit (127);

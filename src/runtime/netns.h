@@ -1,6 +1,8 @@
 /* Joining namespaces that already exist: the user and network namespaces
  * of another container (--network container:X), of a path (--network
- * ns:PATH), or of the network keeper (named networks, runtime/bridge.h).
+ * ns:PATH), or of the network keeper (named networks, runtime/bridge.h);
+ * and the IPC, UTS and PID namespaces a pod's containers share with its
+ * infra container.
  *
  * Why the user namespace too: setns(2) into a network namespace needs
  * CAP_SYS_ADMIN in the user namespace that owns it, and a container's own
@@ -24,12 +26,17 @@ struct netns_join
 {
   int userns_fd; /* -1: keep the caller's (real root, no user namespace) */
   int netns_fd;  /* -1: a new network namespace (CLONE_NEWNET stays in the flags) */
+  /* -1: new ones (their CLONE_NEW* flags stay), else joined */
+  int ipcns_fd, utsns_fd, pidns_fd;
 };
 
-#define NETNS_JOIN_INIT             \
-  {                                 \
-    .userns_fd = -1, .netns_fd = -1 \
+#define NETNS_JOIN_INIT                                                             \
+  {                                                                                 \
+    .userns_fd = -1, .netns_fd = -1, .ipcns_fd = -1, .utsns_fd = -1, .pidns_fd = -1 \
   }
+
+/* Only j's user namespace (the others new).  */
+struct netns_join netns_join_userns_only (const struct netns_join *j);
 
 /* The user and network namespaces of the live process pid (started at
  * `start`, in clock ticks since boot; 0: not checked).  */
@@ -43,15 +50,32 @@ int netns_join_open_path (const char *path, struct netns_join *out, galley_error
  * namespace owned by it).  */
 int netns_join_open_userns (pid_t pid, struct netns_join *out, galley_error_t *err);
 
+/* Which of pid's namespaces netns_join_open_shared opens beside its user
+ * namespace.  */
+enum
+{
+  NETNS_SHARE_NET = 1 << 0,
+  NETNS_SHARE_IPC = 1 << 1,
+  NETNS_SHARE_UTS = 1 << 2,
+  NETNS_SHARE_PID = 1 << 3,
+};
+
+/* The user namespace of the live process pid (started at start, 0: not
+ * checked) and those of its namespaces that share (NETNS_SHARE_*) names.  */
+int netns_join_open_shared (pid_t pid, uint64_t start, unsigned share, struct netns_join *out,
+                            galley_error_t *err);
+
 void netns_join_close (struct netns_join *j);
 
-/* Enter j's namespaces in the calling process (user namespace first).
- * For children about to do privileged work there; irreversible.  */
+/* Enter j's namespaces in the calling process (user namespace first; a
+ * PID namespace is the one of the children it forks).  For children about
+ * to do privileged work there; irreversible.  */
 int netns_enter (const struct netns_join *j, galley_error_t *err);
 
-/* Like userns_clone (flags without CLONE_NEWUSER, and without CLONE_NEWNET
- * when j has a network namespace), but in j's namespaces: returns 0 in the
- * child, its pid (a child of the caller) in the caller, -1 with errno.  */
+/* Like userns_clone (flags without CLONE_NEWUSER, and without the
+ * CLONE_NEW* flag of each namespace j has), but in j's namespaces: returns
+ * 0 in the child, its pid (a child of the caller) in the caller, -1 with
+ * errno.  */
 pid_t netns_clone_joined (const struct netns_join *j, int flags);
 
 /* Clone the init with a user namespace of its own (and the other flags'

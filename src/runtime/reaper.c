@@ -1,4 +1,4 @@
-/* The --init reaper (see reaper.h).  It runs after the privilege drop and
+/* The --init reaper and the infra container's pause (see reaper.h).  It runs after the privilege drop and
  * the seccomp filter, with the container user's credentials, and stays
  * non-dumpable: processes of the container cannot reach its memory or
  * /proc/1/exe (the host's galley binary).  */
@@ -33,5 +33,23 @@ reaper_run (pid_t child)
       sig = sigwaitinfo (&all, NULL);
       if (sig > 0 && sig != SIGCHLD)
         kill (child, sig);
+    }
+}
+
+_Noreturn void
+reaper_pause (void)
+{
+  sigset_t all;
+  int sig;
+
+  sigfillset (&all);
+  sigprocmask (SIG_BLOCK, &all, NULL);
+  for (;;)
+    {
+      while (waitpid (-1, NULL, WNOHANG) > 0)
+        ;
+      sig = sigwaitinfo (&all, NULL);
+      if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP)
+        _exit (0);
     }
 }

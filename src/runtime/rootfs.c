@@ -37,6 +37,8 @@ rootfs_method_name (enum rootfs_method m)
       return "copy";
     case ROOTFS_METHOD_DIR:
       return "rootfs-dir";
+    case ROOTFS_METHOD_EMPTY:
+      return "empty";
     }
   return "unknown";
 }
@@ -263,6 +265,12 @@ mount_assembled (const struct run_spec *spec, galley_error_t *err)
     case ROOTFS_METHOD_COPY:
     case ROOTFS_METHOD_DIR:
       if (mounts_bind_at (spec->rootfs_dir, true, 0, target, err) < 0)
+        return galley_error_wrap (err, "mounting the rootfs");
+      break;
+    case ROOTFS_METHOD_EMPTY:
+      if (mounts_fs_at ("tmpfs", "mode=0555,size=4k",
+                        MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, target, err)
+          < 0)
         return galley_error_wrap (err, "mounting the rootfs");
       break;
     }

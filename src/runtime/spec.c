@@ -48,6 +48,7 @@ run_spec_clear (struct run_spec *s)
   free (s->user);
   free (s->workdir);
   free (s->hostname);
+  free (s->shm_dir);
   for (i = 0; i < s->n_mounts; i++)
     mount_spec_clear (&s->mounts[i]);
   free (s->mounts);

@@ -25,6 +25,8 @@ enum rootfs_method
   ROOTFS_METHOD_FUSE,   /* fuse-overlayfs */
   ROOTFS_METHOD_COPY,   /* the layers copied into the container's dir */
   ROOTFS_METHOD_DIR,    /* --rootfs DIR: an exploded rootfs used as is */
+  ROOTFS_METHOD_EMPTY,  /* a read-only empty tmpfs, no command: a pod's infra container, whose
+                         * init only holds the namespaces the pod shares (reaper_pause) */
 };
 
 enum mount_kind
@@ -106,6 +108,9 @@ struct run_spec
   bool tty, interactive, init, read_only, privileged, no_new_privs;
   int preserve_fds;
   enum network_mode network; /* NETWORK_NONE: a private netns (slirp4netns or none, see net) */
+  bool uts_joined;           /* its pod's UTS namespace: the hostname is the pod's, set already */
+  char *shm_dir;             /* its pod's /dev/shm (the pod shares its IPC namespace), bind
+                              * mounted; NULL: a tmpfs of its own */
   struct network_spec net;
 
   struct mount_spec *mounts;
