@@ -45,4 +45,9 @@ TESTS += tests/unit/test-strv
 tests_unit_test_strv_SOURCES = tests/unit/test-strv.c
 tests_unit_test_strv_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_strv_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+check_PROGRAMS += tests/unit/test-xmalloc
+TESTS += tests/unit/test-xmalloc
+tests_unit_test_xmalloc_SOURCES = tests/unit/test-xmalloc.c
+tests_unit_test_xmalloc_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_xmalloc_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
