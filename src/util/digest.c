@@ -2,6 +2,7 @@
 #include "config.h"
 #include "util/digest.h"
 #include "util/error_text.h"
+#include "util/xmalloc.h"
 
 #include <errno.h>
 #include <string.h>
@@ -96,9 +97,7 @@ digest_init (struct digester *d, const char *algorithm, galley_error_t *err)
     md = EVP_sha512 (), d->algorithm = "sha512";
   else
     return error_untrusted (err, "unsupported digest algorithm \"%s\"", algorithm);
-  ctx = EVP_MD_CTX_new ();
-  if (ctx == NULL)
-    return galley_error_make (err, ENOMEM, "allocating a %s context", algorithm);
+  ctx = xalloc_check (EVP_MD_CTX_new ());
   if (EVP_DigestInit_ex (ctx, md, NULL) != 1)
     {
       EVP_MD_CTX_free (ctx);

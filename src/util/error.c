@@ -7,19 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/xmalloc.h"
+
 static char *format_message (int errno_, const char *fmt, va_list ap) __attribute__ ((format (printf, 2, 0)));
 
 static char *
 format_message (int errno_, const char *fmt, va_list ap)
 {
-  char *msg = NULL, *full = NULL;
+  char *msg = xvasprintf (fmt, ap), *full;
 
-  if (vasprintf (&msg, fmt, ap) < 0)
-    return NULL;
   if (errno_ == 0)
     return msg;
-  if (asprintf (&full, "%s: %s", msg, strerror (errno_)) < 0)
-    full = NULL;
+  full = xasprintf ("%s: %s", msg, strerror (errno_));
   free (msg);
   return full;
 }
@@ -34,14 +33,10 @@ galley_error_makev (galley_error_t *err, int errno_, const char *fmt, va_list ap
   /* A second error over an unreported first one: keep the first, it is the cause.  */
   if (*err != NULL)
     return -1;
-  e = calloc (1, sizeof *e);
-  if (e == NULL)
-    abort ();
+  e = xcalloc (1, sizeof *e);
   e->errno_ = errno_;
   e->exit_code = GALLEY_EXIT_FAILURE;
   e->msg = format_message (errno_, fmt, ap);
-  if (e->msg == NULL)
-    abort ();
   *err = e;
   return -1;
 }
@@ -89,16 +84,14 @@ int
 galley_error_wrap (galley_error_t *err, const char *fmt, ...)
 {
   va_list ap;
-  char *ctx = NULL, *full = NULL;
+  char *ctx, *full;
 
   if (err == NULL || *err == NULL)
     return -1;
   va_start (ap, fmt);
-  if (vasprintf (&ctx, fmt, ap) < 0)
-    abort ();
+  ctx = xvasprintf (fmt, ap);
   va_end (ap);
-  if (asprintf (&full, "%s: %s", ctx, (*err)->msg) < 0)
-    abort ();
+  full = xasprintf ("%s: %s", ctx, (*err)->msg);
   free (ctx);
   free ((*err)->msg);
   (*err)->msg = full;

@@ -16,6 +16,7 @@
 #include "util/json.h"
 #include "util/template-internal.h"
 #include "util/template.h"
+#include "util/xmalloc.h"
 
 /* containers/common report.NewWriterDefault: tabwriter.NewWriter (w, 12, 2, 2, ' ', 0).  */
 #define TABLE_MIN_WIDTH 12
@@ -156,10 +157,7 @@ tw_grow (void *array, size_t n, size_t *allocated, size_t size)
   if (n < *allocated)
     return array;
   *allocated = *allocated ? 2 * *allocated : 64;
-  array = realloc (array, *allocated * size);
-  if (array == NULL)
-    abort ();
-  return array;
+  return xreallocarray (array, *allocated, size);
 }
 
 static void
@@ -285,9 +283,7 @@ tabwriter_print (FILE *out, const char *buf, size_t len)
   for (size_t i = 0; i < tw.nlines; i++)
     if (tw.lines[i].n > max_cells)
       max_cells = tw.lines[i].n;
-  tw.widths = calloc (max_cells + 1, sizeof *tw.widths);
-  if (tw.widths == NULL)
-    abort ();
+  tw.widths = xcalloc (max_cells + 1, sizeof *tw.widths);
   tw_format (&tw, 0, tw.nlines);
   tw_flush (&tw);
   free (tw.cells);
@@ -301,11 +297,8 @@ with_final_newline (const char *text)
 {
   size_t n = strlen (text);
   bool has = (n >= 1 && text[n - 1] == '\n') || (n >= 2 && text[n - 2] == '\\' && text[n - 1] == 'n');
-  char *r;
 
-  if (asprintf (&r, "%s%s", text, has ? "" : "\n") < 0)
-    abort ();
-  return r;
+  return xasprintf ("%s%s", text, has ? "" : "\n");
 }
 
 /* A template that is not a table, as podman takes it: \t and \n become tab
@@ -316,12 +309,10 @@ with_final_newline (const char *text)
 static int
 parse_record_template (const char *format, char **text, struct template **t, galley_error_t *err)
 {
-  _cleanup_free_ char *escaped = strdup (format);
+  _cleanup_free_ char *escaped = xstrdup (format);
   _cleanup_error_ galley_error_t ignored = NULL;
   size_t o = 0;
 
-  if (escaped == NULL)
-    abort ();
   for (const char *p = format; *p; p++)
     if (p[0] == '\\' && (p[1] == 't' || p[1] == 'n'))
       escaped[o++] = *++p == 't' ? '\t' : '\n';
@@ -332,8 +323,7 @@ parse_record_template (const char *format, char **text, struct template **t, gal
   if (template_parse_flags (*text, 0, t, &ignored) == 0)
     return 0;
   free (*text);
-  if ((*text = strdup (format)) == NULL)
-    abort ();
+  *text = xstrdup (format);
   return template_parse_flags (*text, TEMPLATE_PARSE_VERBATIM, t, err);
 }
 
@@ -382,10 +372,8 @@ format_stream_new (FILE *out, const char *format, const char *default_format, js
                    bool noheading, galley_error_t *err)
 {
   _cleanup_free_ char *table_default = NULL;
-  struct format_stream *s = calloc (1, sizeof *s);
+  struct format_stream *s = xcalloc (1, sizeof *s);
 
-  if (s == NULL)
-    return galley_error_make (err, ENOMEM, "allocating"), NULL;
   s->out = out;
   if (format == NULL || *format == '\0')
     format = default_format;
@@ -396,8 +384,8 @@ format_stream_new (FILE *out, const char *format, const char *default_format, js
     {
       if (strncmp (default_format, "table ", 6) == 0)
         format = default_format;
-      else if (asprintf (&table_default, "table %s", default_format) >= 0)
-        format = table_default;
+      else
+        format = table_default = xasprintf ("table %s", default_format);
     }
   if (format_is_json (format))
     {
@@ -423,12 +411,7 @@ format_stream_new (FILE *out, const char *format, const char *default_format, js
     }
   if (s->mode == STREAM_TABLE)
     {
-      s->mem = open_memstream (&s->buf, &s->len);
-      if (s->mem == NULL)
-        {
-          stream_free (s);
-          return galley_error_make (err, errno, "allocating output buffer"), NULL;
-        }
+      s->mem = xalloc_check (open_memstream (&s->buf, &s->len));
       if (! noheading && template_render_header (s->t, headers, s->mem, err) < 0)
         {
           stream_free (s);

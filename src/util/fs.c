@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 
 #include "util/cleanup.h"
+#include "util/xmalloc.h"
 
 int
 fs_write_all (int fd, const void *buf, size_t len)
@@ -57,11 +58,7 @@ fs_create_temp (int dirfd, const char *name, int flags, mode_t mode, char **tmp_
       if (getrandom (&r, sizeof r, 0) != (ssize_t)sizeof r)
         return galley_error_make (err, errno, "getrandom");
       free (*tmp_out);
-      if (asprintf (tmp_out, "%s.tmp-%d-%016llx", name, (int)getpid (), r) < 0)
-        {
-          *tmp_out = NULL;
-          return galley_error_make (err, errno, "allocating");
-        }
+      *tmp_out = xasprintf ("%s.tmp-%d-%016llx", name, (int)getpid (), r);
       fd = openat (dirfd, *tmp_out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | flags, mode);
       if (fd >= 0)
         return fd;
@@ -101,9 +98,7 @@ fs_write_atomic (int dirfd, const char *name, const void *data, size_t len, mode
   /* Make the rename itself durable.  */
   if (slash != NULL)
     {
-      dir = strndup (name, (size_t)(slash - name));
-      if (dir == NULL)
-        return galley_error_make (err, errno, "allocating");
+      dir = xstrndup (name, (size_t)(slash - name));
       dfd = openat (dirfd, dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     }
   else
@@ -144,12 +139,13 @@ fs_read_fd (int fd, const char *name, size_t max_size, char **out, size_t *len_o
       ssize_t n;
       if (cap - len < 4096)
         {
-          char *nbuf;
-          cap = cap ? cap * 2 : (S_ISREG (st.st_mode) ? (size_t)st.st_size : 0) + 4096;
-          nbuf = realloc (buf, cap + 1);
-          if (nbuf == NULL)
-            return galley_error_make (err, errno, "reading %s", name);
-          buf = nbuf;
+          size_t expected = S_ISREG (st.st_mode) ? (size_t)st.st_size : 0;
+
+          /* a file larger than max_size is refused below, once max_size bytes are read */
+          if (max_size && expected > max_size)
+            expected = max_size;
+          cap = cap ? cap * 2 : expected + 4096;
+          buf = xrealloc (buf, cap + 1);
         }
       n = read (fd, buf + len, cap - len);
       if (n < 0)
@@ -219,11 +215,9 @@ fs_open_in_root (int rootfd, const char *path, int flags, unsigned long long res
 int
 fs_mkdir_p (const char *path, mode_t mode, galley_error_t *err)
 {
-  _cleanup_free_ char *copy = strdup (path);
+  _cleanup_free_ char *copy = xstrdup (path);
   char *p;
 
-  if (copy == NULL)
-    return galley_error_make (err, errno, "allocating");
   for (p = copy + 1; *p; p++)
     {
       if (*p != '/')
@@ -328,12 +322,10 @@ fs_remove_tree (int dirfd, const char *name, galley_error_t *err)
 char *
 fs_clean_relative (const char *path)
 {
-  char *out = malloc (strlen (path) + 2);
+  char *out = xmalloc (strlen (path) + 2);
   size_t len = 0;
   const char *p = path;
 
-  if (out == NULL)
-    return NULL;
   while (*p != '\0')
     {
       size_t n;

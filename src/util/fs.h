@@ -72,7 +72,7 @@ int fs_copy_data (int in, int out, off_t size, galley_error_t *err);
 /* A path (absolute or not) lexically cleaned into a relative one without
  * ".", ".." or empty components (".." at the top stays at the top, as the
  * kernel does for RESOLVE_IN_ROOT): "/a/./b//../c" -> "a/c", "/" -> "".
- * malloc'ed; NULL when out of memory.  */
+ * malloc'ed.  */
 char *fs_clean_relative (const char *path);
 
 #endif

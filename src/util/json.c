@@ -8,6 +8,7 @@
 
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/xmalloc.h"
 
 int
 json_parse_strict (const char *data, size_t len, const char *what, json_object **out, galley_error_t *err)
@@ -19,9 +20,7 @@ json_parse_strict (const char *data, size_t len, const char *what, json_object *
 
   if (len > (size_t)0x7fffffff)
     return galley_error_make (err, EFBIG, "%s: document too large", what);
-  tok = json_tokener_new ();
-  if (tok == NULL)
-    return galley_error_make (err, ENOMEM, "%s: allocating parser", what);
+  tok = xalloc_check (json_tokener_new ());
   json_tokener_set_flags (tok, JSON_TOKENER_STRICT);
   obj = json_tokener_parse_ex (tok, data, (int)len);
   jerr = json_tokener_get_error (tok);
@@ -83,15 +82,13 @@ char **
 json_array_strv (json_object *arr)
 {
   size_t n = json_object_is_type (arr, json_type_array) ? json_object_array_length (arr) : 0, i, k = 0;
-  char **v = calloc (n + 1, sizeof *v);
+  char **v = xcalloc (n + 1, sizeof *v);
 
-  for (i = 0; v != NULL && i < n; i++)
+  for (i = 0; i < n; i++)
     {
       json_object *e = json_object_array_get_idx (arr, i);
-      if (! json_object_is_type (e, json_type_string))
-        continue;
-      if ((v[k++] = strdup (json_object_get_string (e))) == NULL)
-        cleanup_strvp (&v);
+      if (json_object_is_type (e, json_type_string))
+        v[k++] = xstrdup (json_object_get_string (e));
     }
   return v;
 }
@@ -99,7 +96,7 @@ json_array_strv (json_object *arr)
 json_object *
 json_strings_array (char *const *v, size_t n)
 {
-  json_object *arr = json_object_new_array ();
+  json_object *arr = xalloc_check (json_object_new_array ());
   size_t i;
 
   for (i = 0; i < n; i++)
@@ -124,7 +121,7 @@ json_get_or_add (json_object *obj, const char *key, json_type type)
 
   if (json_object_object_get_ex (obj, key, &v) && json_object_is_type (v, type))
     return v;
-  v = type == json_type_array ? json_object_new_array () : json_object_new_object ();
+  v = xalloc_check (type == json_type_array ? json_object_new_array () : json_object_new_object ());
   json_object_object_add (obj, key, v);
   return v;
 }
@@ -133,9 +130,8 @@ int
 json_write_atomic (int dirfd, const char *name, json_object *obj, galley_error_t *err)
 {
   size_t len;
-  const char *s = json_object_to_json_string_length (obj, JSON_C_TO_STRING_PLAIN, &len);
+  const char *s =
+      xalloc_check ((void *)json_object_to_json_string_length (obj, JSON_C_TO_STRING_PLAIN, &len));
 
-  if (s == NULL)
-    return galley_error_make (err, ENOMEM, "serializing %s", name);
   return fs_write_atomic (dirfd, name, s, len, 0600, err);
 }

@@ -28,8 +28,8 @@ size_t json_get_array_len (json_object *obj, const char *key);
 const char *json_get_array_string (json_object *obj, const char *key, size_t i);
 
 /* The strings of the array arr (other elements skipped) as a
- * NULL-terminated vector of copies: empty when arr is not an array, NULL
- * only when out of memory.  json_get_strv: of obj's member `key`.  */
+ * NULL-terminated vector of copies, empty when arr is not an array.
+ * json_get_strv: of obj's member `key`.  */
 char **json_array_strv (json_object *arr);
 char **json_get_strv (json_object *obj, const char *key);
 

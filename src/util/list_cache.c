@@ -29,6 +29,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/time.h"
+#include "util/xmalloc.h"
 
 #define LIST_CACHE_MAGIC "galley-list-cache 3"
 
@@ -131,8 +132,7 @@ parse_file (struct list_cache *c)
 
   /* "galley-list-cache 3 N COUNT STAMP" */
   snprintf (prefix, sizeof prefix, "%s %zu ", LIST_CACHE_MAGIC, c->n_fields);
-  if (nl == NULL || (line = strndup (p, (size_t)(nl - p))) == NULL
-      || strncmp (line, prefix, strlen (prefix)) != 0)
+  if (nl == NULL || strncmp ((line = xstrndup (p, (size_t)(nl - p))), prefix, strlen (prefix)) != 0)
     return;
   errno = 0;
   count = strtoull (line + strlen (prefix), &rest, 10);
@@ -141,6 +141,8 @@ parse_file (struct list_cache *c)
       || strchr (stamp, ' ') != NULL)
     return;
   p = nl + 1;
+  /* plain calloc: a damaged file's count may ask for more than there is,
+   * and that is no cache, not an abort */
   c->loaded = calloc (count, sizeof *c->loaded);
   fields = calloc (count * c->n_fields + 1, sizeof *fields);
   if (c->loaded == NULL || fields == NULL)
@@ -161,7 +163,7 @@ parse_file (struct list_cache *c)
     }
   c->n_loaded = count;
   if (strcmp (stamp, "-") != 0)
-    c->loaded_stamp = strdup (stamp);
+    c->loaded_stamp = xstrdup (stamp);
   /* written sorted, but a bsearch must not trust a file */
   for (i = 1; i < c->n_loaded; i++)
     if (compare_records (&c->loaded[i - 1], &c->loaded[i]) >= 0)
@@ -194,14 +196,10 @@ map_file (struct list_cache *c, int dirfd, const char *name)
 struct list_cache *
 list_cache_open (int dirfd, const char *name, size_t n_fields)
 {
-  struct list_cache *c = calloc (1, sizeof *c);
+  struct list_cache *c = xcalloc (1, sizeof *c);
   struct timespec now;
 
-  if (c == NULL || (c->name = strdup (name)) == NULL)
-    {
-      free (c);
-      return NULL;
-    }
+  c->name = xstrdup (name);
   /* its own fd: the caller's may be gone by list_cache_close  */
   c->dirfd = dirfd >= 0 ? fcntl (dirfd, F_DUPFD_CLOEXEC, 3) : -1;
   c->n_fields = n_fields;
@@ -236,8 +234,7 @@ void
 list_cache_set_stamp (struct list_cache *c, const char *stamp)
 {
   free (c->stamp);
-  /* out of memory: no stamp, which is always safe */
-  c->stamp = stamp ? strdup (stamp) : NULL;
+  c->stamp = stamp ? xstrdup (stamp) : NULL;
 }
 
 size_t
@@ -276,12 +273,8 @@ list_cache_put (struct list_cache *c, const char *key, const struct timespec *ct
 
   if (c->n_added == c->cap_added)
     {
-      size_t cap = c->cap_added ? 2 * c->cap_added : 64;
-      struct cache_record *bigger = realloc (c->added, cap * sizeof *bigger);
-      if (bigger == NULL)
-        return galley_error_make (err, ENOMEM, "allocating"), NULL;
-      c->added = bigger;
-      c->cap_added = cap;
+      c->cap_added = c->cap_added ? 2 * c->cap_added : 64;
+      c->added = xreallocarray (c->added, c->cap_added, sizeof *c->added);
     }
   r = &c->added[c->n_added];
   memset (r, 0, sizeof *r);
@@ -290,16 +283,11 @@ list_cache_put (struct list_cache *c, const char *key, const struct timespec *ct
    * the ctime; such a record is read again next time.  */
   r->used = (int64_t)ctime->tv_sec * NSEC_PER_SEC + ctime->tv_nsec < c->not_before;
   r->ctime = *ctime;
-  r->key = strdup (key);
-  r->fields = calloc (c->n_fields, sizeof *r->fields);
-  for (i = 0; r->fields != NULL && i < c->n_fields; i++)
-    if (fields[i] != NULL && (r->fields[i] = strdup (fields[i])) == NULL)
-      break;
-  if (r->key == NULL || r->fields == NULL || i < c->n_fields)
-    {
-      record_free (r, c->n_fields);
-      return galley_error_make (err, ENOMEM, "allocating"), NULL;
-    }
+  r->key = xstrdup (key);
+  r->fields = xcalloc (c->n_fields, sizeof *r->fields);
+  for (i = 0; i < c->n_fields; i++)
+    if (fields[i] != NULL)
+      r->fields[i] = xstrdup (fields[i]);
   c->n_added++;
   c->dirty = true;
   return (const char *const *)r->fields;
@@ -344,9 +332,7 @@ save (struct list_cache *c)
   bool complete = true;
   FILE *f;
 
-  all = calloc (c->n_loaded + c->n_added + 1, sizeof *all);
-  if (all == NULL)
-    return;
+  all = xcalloc (c->n_loaded + c->n_added + 1, sizeof *all);
   for (i = 0; i < c->n_loaded; i++)
     if (c->loaded[i].used)
       all[n++] = &c->loaded[i];
@@ -356,9 +342,7 @@ save (struct list_cache *c)
     else
       complete = false;
   qsort (all, n, sizeof *all, compare_record_ptrs);
-  f = open_memstream (&buf, &len);
-  if (f == NULL)
-    return;
+  f = xalloc_check (open_memstream (&buf, &len));
   /* a racily clean record left out: the file is not all of the directory */
   fprintf (f, "%s %zu %zu %s\n", LIST_CACHE_MAGIC, c->n_fields, n, complete && c->stamp ? c->stamp : "-");
   for (i = 0; i < n; i++)

@@ -30,8 +30,7 @@ struct list_cache;
 
 /* Load the cache at dirfd/name for records of n_fields fields (a missing,
  * corrupt or differently shaped file gives an empty cache).  The cache
- * keeps a duplicate of dirfd until list_cache_close.  Never fails
- * but for memory: returns NULL then.  */
+ * keeps a duplicate of dirfd until list_cache_close.  Never fails.  */
 struct list_cache *list_cache_open (int dirfd, const char *name, size_t n_fields);
 
 /* The fields of record key when its directory's ctime is still ctime; NULL

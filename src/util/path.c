@@ -6,15 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/xmalloc.h"
+
 char *
 path_clean (const char *path)
 {
   size_t n = strlen (path), r = 0, w = 0, dotdot = 0;
   bool rooted = path[0] == '/';
-  char *out = malloc (n + 2);
+  char *out = xmalloc (n + 2);
 
-  if (out == NULL)
-    abort ();
   if (rooted)
     out[w++] = '/', r = dotdot = 1;
   while (r < n)

@@ -17,6 +17,7 @@
 #include "util/json.h"
 #include "util/template-internal.h"
 #include "util/template.h"
+#include "util/xmalloc.h"
 
 struct tpl_variable
 {
@@ -238,9 +239,7 @@ print_json_value (FILE *out, json_object *o, bool nested)
       {
         /* Go prints maps with sorted keys.  */
         size_t n = (size_t)json_object_object_length (o), i = 0;
-        _cleanup_free_ const char **keys = calloc (n ? n : 1, sizeof *keys);
-        if (keys == NULL)
-          abort ();
+        _cleanup_free_ const char **keys = xcalloc (n ? n : 1, sizeof *keys);
         json_object_object_foreach (o, key, val)
         {
           (void)val;
@@ -291,9 +290,7 @@ variable_push (struct render_ctx *ctx, const char *name, struct tpl_value value)
   if (ctx->nvars == ctx->vars_size)
     {
       ctx->vars_size = ctx->vars_size ? 2 * ctx->vars_size : 8;
-      ctx->vars = realloc (ctx->vars, ctx->vars_size * sizeof *ctx->vars);
-      if (ctx->vars == NULL)
-        abort ();
+      ctx->vars = xrealloc (ctx->vars, ctx->vars_size * sizeof *ctx->vars);
     }
   ctx->vars[ctx->nvars++] = (struct tpl_variable){ .name = name, .value = value };
 }
@@ -446,9 +443,7 @@ eval_command (struct render_ctx *ctx, const struct tpl_command *cmd, const struc
   fn = cmd->args[0].fn;
   if (fn->evaluation != TPL_EVAL_ALL)
     return eval_short_circuit (ctx, cmd, dot, piped, out);
-  args = calloc (cmd->nargs + 1, sizeof *args);
-  if (args == NULL)
-    abort ();
+  args = xcalloc (cmd->nargs + 1, sizeof *args);
   for (size_t i = 1; i < cmd->nargs; i++)
     {
       if (eval_arg (ctx, &cmd->args[i], dot, &args[nargs]) < 0)
@@ -551,9 +546,7 @@ render_range (struct render_ctx *ctx, const struct tpl_node *n, const struct tpl
   if (tpl_is_type (v, json_type_object) && json_object_object_length (v->obj) > 0)
     {
       size_t count = (size_t)json_object_object_length (v->obj), i = 0;
-      _cleanup_free_ const char **keys = calloc (count, sizeof *keys);
-      if (keys == NULL)
-        abort ();
+      _cleanup_free_ const char **keys = xcalloc (count, sizeof *keys);
       json_object_object_foreach (v->obj, key, val)
       {
         (void)val;
@@ -701,9 +694,7 @@ print_header_title (FILE *out, const struct tpl_arg *field, json_object *headers
 
   if (field->nfields == 0)
     return;
-  f = open_memstream (&path, &len);
-  if (f == NULL)
-    abort ();
+  f = xalloc_check (open_memstream (&path, &len));
   for (size_t i = 0; i < field->nfields; i++)
     fprintf (f, "%s%s", i ? "." : "", field->fields[i]);
   fclose (f);
@@ -730,10 +721,7 @@ header_text (struct render_ctx *ctx, const struct tpl_pipeline *pipe, json_objec
   const struct tpl_arg *field = first_field (pipe);
   char *text = NULL;
   size_t len = 0;
-  FILE *f = open_memstream (&text, &len);
-
-  if (f == NULL)
-    abort ();
+  FILE *f = xalloc_check (open_memstream (&text, &len));
   if (field != NULL)
     print_header_title (f, field, headers);
   else

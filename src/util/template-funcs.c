@@ -16,6 +16,7 @@
 #include "util/json.h"
 #include "util/template-internal.h"
 #include "util/utf8.h"
+#include "util/xmalloc.h"
 
 static bool
 is_number (const struct tpl_value *v)
@@ -29,10 +30,7 @@ value_string (const struct tpl_value *v)
 {
   char *s = NULL;
   size_t n = 0;
-  FILE *f = open_memstream (&s, &n);
-
-  if (f == NULL)
-    abort ();
+  FILE *f = xalloc_check (open_memstream (&s, &n));
   if (v->missing)
     ; /* functions see a missing value as empty, not as "<no value>" */
   else if (tpl_is_type (v, json_type_string))
@@ -57,8 +55,7 @@ fn_fail (char **msg, const char *fmt, ...)
   va_list ap;
 
   va_start (ap, fmt);
-  if (vasprintf (msg, fmt, ap) < 0)
-    *msg = NULL;
+  *msg = xvasprintf (fmt, ap);
   va_end (ap);
   return -1;
 }
@@ -112,9 +109,7 @@ fn_join (struct tpl_value *args, size_t nargs, struct tpl_value *out, char **msg
       return fn_fail (msg, "expected a list, got %s", tpl_type_name (list));
     }
   sep_s = value_string (sep);
-  f = open_memstream (&s, &n);
-  if (f == NULL)
-    abort ();
+  f = xalloc_check (open_memstream (&s, &n));
   for (size_t i = 0; i < json_object_array_length (list->obj); i++)
     {
       struct tpl_value e = { .obj = json_object_array_get_idx (list->obj, i) };
@@ -133,10 +128,7 @@ fn_json (struct tpl_value *args, size_t nargs, struct tpl_value *out, char **msg
 {
   char *s = NULL;
   size_t n = 0;
-  FILE *f = open_memstream (&s, &n);
-
-  if (f == NULL)
-    abort ();
+  FILE *f = xalloc_check (open_memstream (&s, &n));
   tpl_print_json (f, &args[0]);
   fclose (f);
   *out = string_value (s, n);
@@ -224,9 +216,7 @@ fn_pad (struct tpl_value *args, size_t nargs, struct tpl_value *out, char **msg)
       }
   s = value_string (src);
   len = strlen (s);
-  f = open_memstream (&r, &rn);
-  if (f == NULL)
-    abort ();
+  f = xalloc_check (open_memstream (&r, &rn));
   if (nnums == 2 && len > 0)
     fprintf (f, "%*s%s%*s", (int)nums[0], "", s, (int)nums[1], "");
   else if (nnums == 1)
@@ -485,10 +475,7 @@ static char *
 sprint_string (struct tpl_value *args, size_t nargs, bool ln, size_t *len)
 {
   char *s = NULL;
-  FILE *f = open_memstream (&s, len);
-
-  if (f == NULL)
-    abort ();
+  FILE *f = xalloc_check (open_memstream (&s, len));
   for (size_t i = 0; i < nargs; i++)
     {
       if (i > 0
@@ -524,10 +511,7 @@ escape_printed (struct tpl_value *args, size_t nargs, struct tpl_value *out, esc
   size_t n, rn = 0;
   _cleanup_free_ char *s = sprint_string (args, nargs, false, &n);
   char *r = NULL;
-  FILE *f = open_memstream (&r, &rn);
-
-  if (f == NULL)
-    abort ();
+  FILE *f = xalloc_check (open_memstream (&r, &rn));
   escape (f, s, n);
   fclose (f);
   *out = string_value (r, rn);
@@ -714,11 +698,11 @@ printf_one (FILE *f, char *spec, size_t speclen, char verb, const struct tpl_val
         _cleanup_free_ char *s = NULL;
         char full[48];
         if (v->missing)
-          s = strdup ("<no value>");
+          s = xstrdup ("<no value>");
         else
           s = value_string (v);
         snprintf (full, sizeof full, "%ss", spec);
-        fprintf (f, full, s ? s : "");
+        fprintf (f, full, s);
         return;
       }
     default:
@@ -739,10 +723,7 @@ fn_printf (struct tpl_value *args, size_t nargs, struct tpl_value *out, char **m
   _cleanup_free_ char *fmt = value_string (&args[0]);
   char *s = NULL;
   size_t n = 0, next = 1;
-  FILE *f = open_memstream (&s, &n);
-
-  if (f == NULL)
-    abort ();
+  FILE *f = xalloc_check (open_memstream (&s, &n));
   for (const char *p = fmt; *p; p++)
     {
       char spec[32];

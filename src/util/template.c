@@ -18,6 +18,7 @@
 #include "util/cleanup.h"
 #include "util/template-internal.h"
 #include "util/utf8.h"
+#include "util/xmalloc.h"
 
 #define TPL_MAX_DEPTH 100
 
@@ -91,13 +92,11 @@ position (const struct template *t, size_t pos, int *line, int *col)
 int
 tpl_failv (const struct template *t, size_t pos, galley_error_t *err, const char *fmt, va_list ap)
 {
-  _cleanup_free_ char *msg = NULL;
+  _cleanup_free_ char *msg = xvasprintf (fmt, ap);
   int line, col;
 
-  if (vasprintf (&msg, fmt, ap) < 0)
-    msg = NULL;
   position (t, pos, &line, &col);
-  return galley_error_make (err, 0, "template: format:%d:%d: %s", line, col, msg ? msg : "out of memory");
+  return galley_error_make (err, 0, "template: format:%d:%d: %s", line, col, msg);
 }
 
 static int
@@ -126,24 +125,6 @@ quote_snippet (const char *s, size_t n, char *buf, size_t size)
         buf[o++] = (char)c;
     }
   buf[o] = '\0';
-}
-
-static void *
-xrealloc (void *p, size_t n)
-{
-  p = realloc (p, n ? n : 1);
-  if (p == NULL)
-    abort ();
-  return p;
-}
-
-static char *
-xstrndup (const char *s, size_t n)
-{
-  char *r = strndup (s, n);
-  if (r == NULL)
-    abort ();
-  return r;
 }
 
 /* Freeing.  */
@@ -220,9 +201,7 @@ list_add (struct tpl_list *l, struct tpl_node *n)
 static struct tpl_node *
 node_new (enum tpl_node_kind kind, size_t pos)
 {
-  struct tpl_node *n = calloc (1, sizeof *n);
-  if (n == NULL)
-    abort ();
+  struct tpl_node *n = xcalloc (1, sizeof *n);
   n->kind = kind;
   n->pos = pos;
   return n;
@@ -413,11 +392,9 @@ unquote (struct parser *ps, const struct token *tok, char **out, size_t *out_len
 {
   const char *s = ps->src + tok->start + 1;
   size_t n = tok->len - 2;
-  _cleanup_free_ char *buf = malloc (n * 4 + 1);
+  _cleanup_free_ char *buf = xmalloc (n * 4 + 1);
   size_t o = 0;
 
-  if (buf == NULL)
-    abort ();
   for (size_t i = 0; i < n; i++)
     {
       unsigned long cp;
@@ -752,13 +729,11 @@ parse_declarations (struct parser *ps, const char *context, struct tpl_pipeline 
 static int
 parse_pipeline (struct parser *ps, enum token_type closing, const char *context, struct tpl_pipeline **out)
 {
-  struct tpl_pipeline *pipe = calloc (1, sizeof *pipe);
+  struct tpl_pipeline *pipe = xcalloc (1, sizeof *pipe);
   struct tpl_command *cmd = NULL;
   struct token tok;
   char name[48];
 
-  if (pipe == NULL)
-    abort ();
   pipe->pos = ps->pos;
   if (parse_declarations (ps, context, pipe) < 0)
     goto fail;
@@ -813,12 +788,10 @@ fail:
 static void
 add_text (struct parser *ps, struct tpl_list *list, size_t start, size_t end, bool trim_left, bool trim_right)
 {
-  _cleanup_free_ char *buf = malloc (end - start + 1);
+  _cleanup_free_ char *buf = xmalloc (end - start + 1);
   size_t n = 0, b = 0;
   struct tpl_node *node;
 
-  if (buf == NULL)
-    abort ();
   for (size_t i = start; i < end; i++)
     {
       char c = ps->src[i];
@@ -1057,13 +1030,12 @@ parse_list (struct parser *ps, struct tpl_list *list, enum terminator *term, siz
 int
 template_parse_flags (const char *text, unsigned flags, struct template **out, galley_error_t *err)
 {
-  struct template *t = calloc (1, sizeof *t);
+  struct template *t = xcalloc (1, sizeof *t);
   struct parser ps = { .src = text, .len = strlen (text), .flags = flags, .t = t, .err = err };
   enum terminator term;
   size_t term_pos;
 
-  if (t == NULL || (t->source = strdup (text)) == NULL)
-    abort ();
+  t->source = xstrdup (text);
   variable_push (&ps, "$");
   if (parse_list (&ps, &t->root, &term, &term_pos) < 0)
     goto fail;

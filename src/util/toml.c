@@ -23,6 +23,7 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/utf8.h"
+#include "util/xmalloc.h"
 
 #define TOML_MAX_DEPTH 64
 #define TOML_MAX_FILE_SIZE (4 * 1024 * 1024)
@@ -79,10 +80,9 @@ parse_fail (struct toml_parser *ps, int line, const char *fmt, ...)
   va_list ap;
 
   va_start (ap, fmt);
-  if (vasprintf (&msg, fmt, ap) < 0)
-    msg = NULL;
+  msg = xvasprintf (fmt, ap);
   va_end (ap);
-  return galley_error_make (ps->err, 0, "%s:%d: %s", ps->filename, line, msg ? msg : "out of memory");
+  return galley_error_make (ps->err, 0, "%s:%d: %s", ps->filename, line, msg);
 }
 
 static void
@@ -104,9 +104,7 @@ key_path_join (const struct key_path *k, size_t upto)
   struct text_buf b = { 0 };
   FILE *f;
 
-  f = open_memstream (&b.data, &b.len);
-  if (f == NULL)
-    return NULL;
+  f = xalloc_check (open_memstream (&b.data, &b.len));
   for (size_t i = 0; i <= upto && i < k->n; i++)
     {
       if (i)
@@ -136,9 +134,7 @@ buf_add (struct text_buf *b, const char *s, size_t n)
       size_t cap = b->cap ? b->cap : 64;
       while (cap < b->len + n + 1)
         cap *= 2;
-      b->data = realloc (b->data, cap);
-      if (b->data == NULL)
-        abort ();
+      b->data = xrealloc (b->data, cap);
       b->cap = cap;
     }
   memcpy (b->data + b->len, s, n);
@@ -413,7 +409,6 @@ parse_key (struct toml_parser *ps, struct key_path *k)
   for (;;)
     {
       _cleanup_buf_ struct text_buf b = { 0 };
-      char **parts;
 
       skip_blanks (ps);
       if (at_end (ps) || at_newline (ps))
@@ -440,10 +435,7 @@ parse_key (struct toml_parser *ps, struct key_path *k)
             }
           buf_add (&b, start, (size_t)(ps->p - start));
         }
-      parts = realloc (k->parts, (k->n + 1) * sizeof *parts);
-      if (parts == NULL)
-        abort ();
-      k->parts = parts;
+      k->parts = xreallocarray (k->parts, k->n + 1, sizeof *k->parts);
       k->parts[k->n++] = steal_pointer (&b.data);
       skip_blanks (ps);
       if (at_end (ps) || *ps->p != '.')
@@ -455,9 +447,8 @@ parse_key (struct toml_parser *ps, struct key_path *k)
 static json_object *
 new_table (unsigned flags)
 {
-  json_object *t = json_object_new_object ();
-  if (t == NULL)
-    abort ();
+  json_object *t = xalloc_check (json_object_new_object ());
+
   set_flags (t, flags);
   return t;
 }
@@ -499,8 +490,7 @@ dotted_key_parent (struct toml_parser *ps, json_object *table, const struct key_
         {
           _cleanup_free_ char *name = key_path_join (k, i);
           _cleanup_free_ char *full = key_path_join (k, k->n);
-          return parse_fail (ps, ps->line, "cannot add key \"%s\": \"%s\" is already defined",
-                             full ? full : "?", name ? name : "?");
+          return parse_fail (ps, ps->line, "cannot add key \"%s\": \"%s\" is already defined", full, name);
         }
       table = child;
     }
@@ -520,7 +510,7 @@ parse_key_value (struct toml_parser *ps, json_object *table)
   if (at_end (ps) || *ps->p != '=')
     {
       _cleanup_free_ char *name = key_path_join (&k, k.n);
-      return parse_fail (ps, ps->line, "missing '=' after key \"%s\"", name ? name : "?");
+      return parse_fail (ps, ps->line, "missing '=' after key \"%s\"", name);
     }
   ps->p++;
   if (dotted_key_parent (ps, table, &k, &parent) < 0)
@@ -528,7 +518,7 @@ parse_key_value (struct toml_parser *ps, json_object *table)
   if (json_object_object_get_ex (parent, k.parts[k.n - 1], NULL))
     {
       _cleanup_free_ char *name = key_path_join (&k, k.n);
-      return parse_fail (ps, key_line, "duplicate key \"%s\"", name ? name : "?");
+      return parse_fail (ps, key_line, "duplicate key \"%s\"", name);
     }
   skip_blanks (ps);
   if (parse_value (ps, &value) < 0)
@@ -645,10 +635,8 @@ valid_digits (const char *s, size_t n, int base)
 static char *
 strip_underscores (const char *s, size_t n)
 {
-  char *out = malloc (n + 1), *o = out;
+  char *out = xmalloc (n + 1), *o = out;
 
-  if (out == NULL)
-    abort ();
   for (size_t i = 0; i < n; i++)
     if (s[i] != '_')
       *o++ = s[i];
@@ -852,8 +840,7 @@ header_parent (struct toml_parser *ps, json_object *root, const struct key_path 
       else if (! json_object_is_type (child, json_type_object) || (flags_of (child) & TABLE_FROZEN))
         {
           _cleanup_free_ char *name = key_path_join (k, i);
-          return parse_fail (ps, ps->line, "cannot define table under \"%s\": it is not a table",
-                             name ? name : "?");
+          return parse_fail (ps, ps->line, "cannot define table under \"%s\": it is not a table", name);
         }
       table = child;
     }
@@ -890,8 +877,7 @@ parse_header (struct toml_parser *ps, json_object *root, json_object **current)
           json_object_object_add (parent, k.parts[k.n - 1], existing);
         }
       else if (! json_object_is_type (existing, json_type_array) || ! (flags_of (existing) & ARRAY_OF_TABLES))
-        return parse_fail (ps, ps->line, "cannot define array of tables [[%s]]: key already defined",
-                           name ? name : "?");
+        return parse_fail (ps, ps->line, "cannot define array of tables [[%s]]: key already defined", name);
       table = new_table (TABLE_DEFINED);
       json_object_array_add (existing, table);
     }
@@ -907,9 +893,9 @@ parse_header (struct toml_parser *ps, json_object *root, json_object **current)
     }
   else if (json_object_is_type (existing, json_type_object)
            || (json_object_is_type (existing, json_type_array) && (flags_of (existing) & ARRAY_OF_TABLES)))
-    return parse_fail (ps, ps->line, "redefinition of table [%s]", name ? name : "?");
+    return parse_fail (ps, ps->line, "redefinition of table [%s]", name);
   else
-    return parse_fail (ps, ps->line, "cannot define table [%s]: key already has a value", name ? name : "?");
+    return parse_fail (ps, ps->line, "cannot define table [%s]: key already has a value", name);
   *current = table;
   return expect_line_end (ps, "table header");
 }
