@@ -7,6 +7,7 @@
 #include <sys/utsname.h>
 
 #include "ns/idmap.h"
+#include "runtime/batch_job.h"
 #include "runtime/caps.h"
 #include "runtime/cgroup.h"
 #include "runtime/helpers.h"
@@ -33,6 +34,22 @@ security_record (const struct galley_paths *paths)
   return o;
 }
 
+/* The batch job whose cgroup galley runs in (runtime/batch_job.h):
+ * empty strings outside one.  */
+static json_object *
+batch_job_record (void)
+{
+  json_object *o = json_object_new_object ();
+  struct batch_job job;
+
+  batch_job_detect (&job);
+  json_object_object_add (o, "scheduler", json_object_new_string (job.scheduler ? job.scheduler : ""));
+  json_object_object_add (o, "jobID", json_object_new_string (job.job_id ? job.job_id : ""));
+  json_object_object_add (o, "cgroup", json_object_new_string (job.cgroup ? job.cgroup : ""));
+  batch_job_release (&job);
+  return o;
+}
+
 /* cgroups: the layout, and whether --memory/--cpus/--pids-limit can be
  * enforced for this user, with the reason when they cannot.  */
 static void
@@ -51,6 +68,7 @@ add_cgroup_fields (json_object *host)
                           json_object_new_string (dir ? "delegated cgroup v2 subtree is writable"
                                                       : (why ? why : "no delegated cgroup v2 subtree")));
   json_object_object_add (host, "resourceLimits", limits);
+  json_object_object_add (host, "batchJob", batch_job_record ());
   /* pause/unpause stop and continue every process of the container's pid
    * namespace: it works without any cgroup delegation.  */
   json_object_object_add (host, "pauseMethod",

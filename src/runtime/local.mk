@@ -17,6 +17,7 @@ libgalley_a_SOURCES += \
 	src/runtime/terminal.c src/runtime/terminal.h \
 	src/runtime/process.c src/runtime/process.h \
 	src/runtime/cgroup.c src/runtime/cgroup.h \
+	src/runtime/batch_job.c src/runtime/batch_job.h \
 	src/runtime/seccomp_cache.c src/runtime/seccomp_cache.h
 libgalley_a_SOURCES += src/runtime/seccomp.c src/runtime/seccomp.h
 libgalley_a_SOURCES += src/runtime/caps.c src/runtime/caps.h

@@ -95,3 +95,12 @@ EOF
   run_galley ps --all --quiet
   assert_output_equals ""
 }
+
+@test "slurm: info names the job whose cgroup galley runs in" {
+  run_galley info --format '{{.Host.BatchJob.Scheduler}}|{{.Host.BatchJob.JobID}}|{{.Host.BatchJob.Cgroup}}'
+  assert_output_equals "||"
+  run srun --time 5 sh -c '"$GALLEY" info --format "{{.Host.BatchJob.Scheduler}}|{{.Host.BatchJob.JobID}}|{{.Host.BatchJob.Cgroup}}"; echo "job $SLURM_JOB_ID"'
+  assert_success
+  job=${lines[1]#job }
+  assert_output_matches "^slurm\|$job\|/slurm[^|]*/job_$job/step_0"
+}

@@ -56,3 +56,10 @@ tests_unit_test_mount_args_SOURCES = tests/unit/test-mount-args.c
 tests_unit_test_mount_args_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_mount_args_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-batch-job
+TESTS += tests/unit/test-batch-job
+tests_unit_test_batch_job_SOURCES = tests/unit/test-batch-job.c
+tests_unit_test_batch_job_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_batch_job_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+endif
