@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "util/xmalloc.h"
+
 size_t
 strv_len (char *const *v)
 {
@@ -31,16 +33,11 @@ int
 strv_append (char ***v, const char *s)
 {
   size_t n = strv_len (*v);
-  char **grown = realloc (*v, (n + 2) * sizeof *grown);
-  char *copy;
+  char **grown = xreallocarray (*v, n + 2, sizeof *grown);
 
-  if (grown == NULL)
-    return -1;
-  *v = grown;
-  if ((copy = strdup (s)) == NULL)
-    return -1;
-  grown[n] = copy;
+  grown[n] = xstrdup (s);
   grown[n + 1] = NULL;
+  *v = grown;
   return 0;
 }
 
@@ -58,9 +55,7 @@ strv_join (char *const *v, const char *sep)
 
   for (i = 0; v && v[i]; i++)
     len += strlen (v[i]) + seplen;
-  s = p = malloc (len);
-  if (s == NULL)
-    return NULL;
+  s = p = xmalloc (len);
   *p = '\0';
   for (i = 0; v && v[i]; i++)
     p = stpcpy (i > 0 ? stpcpy (p, sep) : p, v[i]);
@@ -76,19 +71,11 @@ strv_split (const char *s, char sep)
 
   for (p = s; *p; p++)
     n += *p == sep;
-  v = calloc (n + 1, sizeof *v);
-  if (v == NULL)
-    return NULL;
+  v = xcalloc (n + 1, sizeof *v);
   for (p = s; *p;)
     {
       const char *end = strchrnul (p, sep);
-      if ((v[i++] = strndup (p, (size_t)(end - p))) == NULL)
-        {
-          for (i = 0; v[i]; i++)
-            free (v[i]);
-          free (v);
-          return NULL;
-        }
+      v[i++] = xstrndup (p, (size_t)(end - p));
       p = *end ? end + 1 : end;
     }
   return v;
@@ -118,10 +105,8 @@ int
 strv_kv_set (char ***v, const char *key, const char *value)
 {
   ssize_t i = kv_find (*v, key);
-  char *pair = NULL;
+  char *pair = xasprintf ("%s=%s", key, value);
 
-  if (asprintf (&pair, "%s=%s", key, value) < 0)
-    return -1;
   if (i < 0)
     {
       int ret = strv_append (v, pair);

@@ -1,5 +1,6 @@
 /* NULL-terminated vectors of malloc'ed strings (freed with cleanup_strvp,
- * util/cleanup.h).  A NULL vector is the empty one.  */
+ * util/cleanup.h).  A NULL vector is the empty one.  Allocation aborts when
+ * memory runs out (util/xmalloc.h): the int functions return 0.  */
 #ifndef GALLEY_UTIL_STRV_H
 #define GALLEY_UTIL_STRV_H
 
@@ -9,25 +10,22 @@
 size_t strv_len (char *const *v);
 bool strv_contains (char *const *v, const char *s);
 
-/* Append a copy of s.  -1 (errno ENOMEM) when out of memory; *v is then
- * unchanged but for its allocation.  */
+/* Append a copy of s.  */
 int strv_append (char ***v, const char *s);
 
 /* strv_append unless v already holds s.  */
 int strv_append_unique (char ***v, const char *s);
 
-/* The elements joined by sep ("" for none), malloc'ed; NULL when out of
- * memory.  */
+/* The elements joined by sep ("" for none), malloc'ed.  */
 char *strv_join (char *const *v, const char *sep);
 
 /* s cut at each sep, a new vector (strv_join's inverse for elements that
- * neither are empty nor hold sep: "" gives none); NULL when out of
- * memory.  */
+ * neither are empty nor hold sep: "" gives none).  */
 char **strv_split (const char *s, char sep);
 
 /* A vector of "KEY=value" used as a map (labels, annotations): the value
  * of key (NULL when absent), and setting it (in place when key is there,
- * else appended).  -1 (errno ENOMEM) when out of memory.  */
+ * else appended).  */
 const char *strv_kv_get (char *const *v, const char *key);
 int strv_kv_set (char ***v, const char *key, const char *value);
 
