@@ -18,6 +18,7 @@ libgalley_a_SOURCES += src/util/list_cache.c src/util/list_cache.h
 libgalley_a_SOURCES += src/util/change_counter.c src/util/change_counter.h
 libgalley_a_SOURCES += src/util/strv.c src/util/strv.h
 libgalley_a_SOURCES += src/util/xmalloc.c src/util/xmalloc.h
+libgalley_a_SOURCES += src/util/filter.c src/util/filter.h
 libgalley_a_SOURCES += src/util/path.c src/util/path.h
 libgalley_a_SOURCES += src/util/utf8.c src/util/utf8.h
 libgalley_a_SOURCES += src/util/random.c src/util/random.h

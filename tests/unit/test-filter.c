@@ -45,8 +45,10 @@ static const struct filter_syntax strict = {
   .strict_regex = true,
 };
 
+/* item's error is message, or (whole false) begins with it: the rest is
+ * libc's.  */
 static void
-expect_error (const struct filter_syntax *syntax, const char *item, const char *message)
+expect_error_text (const struct filter_syntax *syntax, const char *item, const char *message, bool whole)
 {
   char *items[] = { (char *)"name=ok", (char *)item, NULL };
   struct filter_set *set = NULL;
@@ -55,8 +57,17 @@ expect_error (const struct filter_syntax *syntax, const char *item, const char *
   assert_int_equal (filter_set_parse (syntax, items, &set, &err), -1);
   assert_null (set);
   assert_non_null (err);
-  assert_string_equal (err->msg, message);
+  if (whole)
+    assert_string_equal (err->msg, message);
+  else
+    assert_int_equal (strncmp (err->msg, message, strlen (message)), 0);
   assert_int_equal (galley_error_errno (&err), EINVAL);
+}
+
+static void
+expect_error (const struct filter_syntax *syntax, const char *item, const char *message)
+{
+  expect_error_text (syntax, item, message, true);
 }
 
 static void
@@ -69,7 +80,7 @@ test_errors_in_the_commands_words (void **state)
   expect_error (&strict, "name", "filter input must be in the form of filter=value: name is invalid");
   expect_error (&strict, "foo=bar", "\"foo\" is an invalid volume filter");
   expect_error (&strict, "foo!=bar", "\"foo\" is an invalid volume filter");
-  expect_error (&strict, "name=[", "invalid regular expression \"[\": Unmatched [, [^, [:, [., or [=");
+  expect_error_text (&strict, "name=[", "invalid regular expression \"[\": ", false);
 }
 
 static void

@@ -50,4 +50,9 @@ TESTS += tests/unit/test-xmalloc
 tests_unit_test_xmalloc_SOURCES = tests/unit/test-xmalloc.c
 tests_unit_test_xmalloc_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_xmalloc_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+check_PROGRAMS += tests/unit/test-filter
+TESTS += tests/unit/test-filter
+tests_unit_test_filter_SOURCES = tests/unit/test-filter.c
+tests_unit_test_filter_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_filter_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
