@@ -70,17 +70,17 @@ api_images_list (const struct api_request *req, struct api_reply *reply, galley_
 {
   _cleanup_store_ struct store *s = NULL;
   _cleanup_strv_ char **filters = NULL;
+  _cleanup_filter_set_ struct filter_set *f = NULL;
   struct image_select sel = { .want_config = true };
   struct image_entry *e = NULL;
   json_object *list;
   size_t n = 0, i;
 
   if (api_query_bool (req, "all", false, &sel.all, err) < 0
-      || api_filters_parse (api_query (req, "filters"), &filters, err) < 0)
+      || api_filters_parse (api_query (req, "filters"), &filters, err) < 0
+      || filter_set_parse (&image_filter_syntax, filters, &f, err) < 0)
     return -1;
-  sel.filters = filters;
-  while (sel.filters[sel.n_filters] != NULL)
-    sel.n_filters++;
+  sel.filters = f;
   if (store_open (req->ctx->paths, &s, err) < 0 || image_select_list (s, &sel, &e, &n, err) < 0)
     return -1;
   list = json_object_new_array_ext ((int)n);

@@ -1,7 +1,7 @@
 /* galley image prune: remove dangling images (-a: every image), never one
  * a container uses, asking first unless -f, printing each removed id.
- * --filter as podman's: until=, label=KEY[=VALUE], label!=KEY[=VALUE],
- * dangling=true|false (several filters must all match).  */
+ * --filter as podman's (image_prune_filter_syntax): until=, label=KEY[=VALUE],
+ * dangling=BOOL, each negated by "!=" (several filters must all match).  */
 #include "config.h"
 
 #include <errno.h>
@@ -12,76 +12,52 @@
 #include "cli/cli.h"
 #include "cli/image_users.h"
 #include "image/image_info.h"
+#include "image/image_select.h"
 #include "image/store.h"
 #include "state/container.h"
 #include "util/cleanup.h"
+#include "util/filter.h"
 #include "util/json.h"
+#include "util/strv.h"
 #include "util/time.h"
 
-struct prune_filters
-{
-  const char **items;
-  size_t n;
-};
-
-/* Check the filters' syntax before anything is removed.  */
+/* Every filter must hold.  */
 static int
-filters_check (const struct prune_filters *f, galley_error_t *err)
-{
-  size_t i;
-  int64_t t;
-
-  for (i = 0; i < f->n; i++)
-    {
-      const char *item = f->items[i];
-
-      if (strncmp (item, "until=", 6) == 0)
-        {
-          if (time_parse_when (item + 6, &t, err) < 0)
-            return galley_error_wrap (err, "invalid filter \"%s\"", item);
-        }
-      else if (strcmp (item, "dangling=true") != 0 && strcmp (item, "dangling=false") != 0
-               && strncmp (item, "label=", 6) != 0 && strncmp (item, "label!=", 7) != 0)
-        return galley_error_make (
-            err, EINVAL, "invalid filter \"%s\": supported are until, label, label! and dangling", item);
-    }
-  return 0;
-}
-
-static int
-filters_match (struct store *s, const struct prune_filters *f, const struct store_image *img, bool *out,
+filters_match (struct store *s, const struct filter_set *f, const struct store_image *img, bool *out,
                galley_error_t *err)
 {
   _cleanup_json_ json_object *config = NULL;
-  size_t i;
+  size_t k, i;
 
   *out = false;
-  for (i = 0; i < f->n; i++)
-    {
-      const char *item = f->items[i];
-      int64_t until;
+  for (k = 0; k < f->n; k++)
+    for (i = 0; i < f->groups[k].n; i++)
+      {
+        const char *key = f->groups[k].key->name, *v = f->groups[k].values[i].text;
+        bool hit;
+        int64_t until;
 
-      if (strncmp (item, "until=", 6) == 0)
-        {
-          if (time_parse_when (item + 6, &until, err) < 0)
-            return -1;
-          if (img->created == NULL || time_parse_rfc3339 (img->created) >= until)
-            return 0;
-        }
-      else if (strncmp (item, "dangling=", 9) == 0)
-        {
-          if ((strcmp (item + 9, "true") == 0) != (img->names[0] == NULL))
-            return 0;
-        }
-      else
-        {
-          bool negate = item[5] == '!';
-          if (config == NULL && store_image_config (s, img, &config, err) < 0)
-            return -1;
-          if (image_config_label_matches (config, item + (negate ? 7 : 6)) == negate)
-            return 0;
-        }
-    }
+        if (strcmp (key, "until") == 0)
+          {
+            if (time_parse_when (v, &until, err) < 0)
+              return -1;
+            hit = img->created != NULL && time_parse_rfc3339 (img->created) < until;
+          }
+        else if (strcmp (key, "dangling") == 0)
+          {
+            bool want = false;
+            filter_parse_bool (v, &want);
+            hit = want == (img->names[0] == NULL);
+          }
+        else
+          {
+            if (config == NULL && store_image_config (s, img, &config, err) < 0)
+              return -1;
+            hit = image_config_label_matches (config, v);
+          }
+        if (hit == f->groups[k].values[i].negated)
+          return 0;
+      }
   *out = true;
   return 0;
 }
@@ -106,8 +82,8 @@ cli_cmd_image_prune (struct cli_context *ctx, int argc, char **argv, galley_erro
   _cleanup_store_ struct store *s = NULL;
   struct store_image **imgs = NULL;
   struct image_users users = { 0 };
-  struct prune_filters filters = { 0 };
-  _cleanup_free_ const char **filter_items = NULL;
+  _cleanup_strv_ char **filter_items = NULL;
+  _cleanup_filter_set_ struct filter_set *filters = NULL;
   _cleanup_close_ int names_lock = -1;
   bool all = false, force = false;
   const char *arg;
@@ -125,17 +101,11 @@ cli_cmd_image_prune (struct cli_context *ctx, int argc, char **argv, galley_erro
         force = true;
         break;
       case OPT_image_prune_filter:
-        {
-          const char **grown = realloc (filter_items, (filters.n + 1) * sizeof *grown);
-          if (grown == NULL)
-            return galley_error_make (err, ENOMEM, "allocating");
-          filter_items = grown;
-          filter_items[filters.n++] = arg;
-          filters.items = filter_items;
-        }
+        strv_append (&filter_items, arg);
         break;
       }
-  if (opt < 0 || cli_positionals (&p, 0, 0, err) < 0 || filters_check (&filters, err) < 0)
+  if (opt < 0 || cli_positionals (&p, 0, 0, err) < 0
+      || filter_set_parse (&image_prune_filter_syntax, filter_items, &filters, err) < 0)
     return -1;
   if (! force && ! confirm (all))
     return 0;
@@ -157,7 +127,7 @@ cli_cmd_image_prune (struct cli_context *ctx, int argc, char **argv, galley_erro
 
       if (imgs[i]->read_only || (! all && imgs[i]->names[0] != NULL))
         continue;
-      if (filters_match (s, &filters, imgs[i], &match, err) < 0
+      if (filters_match (s, filters, imgs[i], &match, err) < 0
           || (match && image_users_first (ctx, &users, imgs[i]->id, &user, err) < 0))
         {
           ret = -1;

@@ -22,8 +22,7 @@ struct images_options
   bool want_config; /* labels are filtered or shown */
   const char *format;
   const char *reference; /* positional */
-  char *const *filters;  /* key=value */
-  size_t n_filters;
+  const struct filter_set *filters;
 };
 
 /* Add field key of record r unless the template out does not show it
@@ -212,11 +211,9 @@ static int
 list_images (struct cli_context *ctx, const struct images_options *o, galley_error_t *err)
 {
   _cleanup_store_ struct store *s = NULL;
-  struct image_select sel = { .all = o->all,
-                              .want_config = o->want_config,
-                              .reference = o->reference,
-                              .filters = o->filters,
-                              .n_filters = o->n_filters };
+  struct image_select sel = {
+    .all = o->all, .want_config = o->want_config, .reference = o->reference, .filters = o->filters
+  };
   struct image_entry *e = NULL;
   size_t n = 0;
   int ret;
@@ -233,11 +230,11 @@ cli_cmd_images (struct cli_context *ctx, int argc, char **argv, galley_error_t *
 {
   _cleanup_cli_parser_ struct cli_parser p;
   struct images_options o = { 0 };
-  char *filters[64];
+  _cleanup_strv_ char **filters = NULL;
+  _cleanup_filter_set_ struct filter_set *f = NULL;
   const char *arg;
   int opt;
 
-  o.filters = filters;
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
     switch (opt)
@@ -249,9 +246,7 @@ cli_cmd_images (struct cli_context *ctx, int argc, char **argv, galley_error_t *
         o.digests = true;
         break;
       case OPT_images_filter:
-        if (o.n_filters == sizeof filters / sizeof *filters)
-          return galley_error_make (err, 0, "too many filters");
-        filters[o.n_filters++] = (char *)arg;
+        strv_append (&filters, arg);
         break;
       case OPT_images_format:
         o.format = arg;
@@ -270,12 +265,13 @@ cli_cmd_images (struct cli_context *ctx, int argc, char **argv, galley_error_t *
           return galley_error_make (err, 0, "unsupported sort \"%s\": only \"created\" is supported", arg);
         break;
       }
-  if (opt < 0 || cli_positionals (&p, 0, 1, err) < 0)
+  if (opt < 0 || cli_positionals (&p, 0, 1, err) < 0
+      || filter_set_parse (&image_filter_syntax, filters, &f, err) < 0)
     return -1;
   if (p.optind < argc)
     o.reference = argv[p.optind];
-  o.want_config = o.format != NULL && (format_is_json (o.format) || strstr (o.format, "Labels") != NULL);
-  for (size_t i = 0; i < o.n_filters; i++)
-    o.want_config = o.want_config || strncmp (o.filters[i], "label", 5) == 0;
+  o.filters = f;
+  o.want_config = (o.format != NULL && (format_is_json (o.format) || strstr (o.format, "Labels") != NULL))
+                  || filter_set_group (f, "label") != NULL;
   return list_images (ctx, &o, err);
 }

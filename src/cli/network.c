@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +21,10 @@
 #include "state/network_members.h"
 #include "util/cleanup.h"
 #include "util/error_text.h"
+#include "util/filter.h"
 #include "util/format.h"
 #include "util/json.h"
+#include "util/strv.h"
 
 static int
 add_label (json_object *labels, const char *arg)
@@ -158,75 +159,59 @@ template_record (const struct network_def *d)
   return r;
 }
 
+static const struct filter_key network_filter_keys[] = {
+  { "name", FILTER_REGEX, NULL }, { "id", FILTER_TEXT, NULL }, { "driver", FILTER_TEXT, NULL },
+  { "label", FILTER_TEXT, NULL }, { NULL, 0, NULL },
+};
+
+static const struct filter_key network_prune_filter_keys[] = {
+  { "label", FILTER_TEXT, NULL },
+  { NULL, 0, NULL },
+};
+
+/* podman's network filters: a name that is not a regular expression
+ * matches nothing.  */
+static const struct filter_syntax network_filter_syntax = {
+  .keys = network_filter_keys,
+  .malformed = "filter input must be in the form of filter=value: %s is invalid",
+  .unknown = "invalid filter \"%s\"",
+};
+
+static const struct filter_syntax network_prune_filter_syntax = {
+  .keys = network_prune_filter_keys,
+  .malformed = "filter input must be in the form of filter=value: %s is invalid",
+  .unknown = "invalid filter \"%s\"",
+};
+
 static bool
-label_matches (const struct network_def *d, const char *want)
+value_matches (const struct network_def *d, const struct filter_group *g, const struct filter_value *v)
 {
-  const char *eq = strchr (want, '=');
-  _cleanup_free_ char *key = eq ? strndup (want, (size_t)(eq - want)) : strdup (want);
-  json_object *v;
+  const char *key = g->key->name;
 
-  if (key == NULL || ! json_object_object_get_ex (d->labels, key, &v))
-    return false;
-  return eq == NULL || strcmp (json_object_get_string (v), eq + 1) == 0;
+  if (strcmp (key, "name") == 0)
+    return filter_value_matches (g, v, d->name);
+  if (strcmp (key, "id") == 0)
+    return strncmp (d->id, v->text, strlen (v->text)) == 0;
+  if (strcmp (key, "driver") == 0)
+    return strcmp (v->text, "bridge") == 0;
+  return filter_label_matches_json (d->labels, v->text);
 }
 
-/* One --filter KEY=VALUE: filters of one key are OR-ed, keys AND-ed (the
- * caller checks each key group).  */
-static int
-filter_matches (const struct network_def *d, const char *filter, bool *hit, galley_error_t *err)
+/* Filters of one key are OR-ed, keys AND-ed.  */
+static bool
+selected (const struct network_def *d, const struct filter_set *f)
 {
-  const char *eq = strchr (filter, '=');
-  const char *v = eq ? eq + 1 : "";
-
-  if (eq == NULL)
-    return galley_error_make (err, 0, "invalid filter %s: must be KEY=VALUE", filter);
-  if (strncmp (filter, "name=", 5) == 0)
-    {
-      regex_t re;
-      if (regcomp (&re, v, REG_EXTENDED | REG_NOSUB) != 0)
-        return galley_error_make (err, 0, "invalid name filter %s: not a regular expression", v);
-      *hit = regexec (&re, d->name, 0, NULL, 0) == 0;
-      regfree (&re);
-    }
-  else if (strncmp (filter, "id=", 3) == 0)
-    *hit = strncmp (d->id, v, strlen (v)) == 0;
-  else if (strncmp (filter, "driver=", 7) == 0)
-    *hit = strcmp (v, "bridge") == 0;
-  else if (strncmp (filter, "label=", 6) == 0)
-    *hit = label_matches (d, v);
-  else
-    return galley_error_make (err, 0, "invalid filter \"%.*s\"", (int)(eq - filter), filter);
-  return 0;
-}
-
-static int
-selected (const struct network_def *d, char **filters, size_t n, bool *out, galley_error_t *err)
-{
-  static const char *const keys[] = { "name=", "id=", "driver=", "label=" };
   size_t k, i;
 
-  *out = true;
-  for (i = 0; i < n; i++)
+  for (k = 0; k < f->n; k++)
     {
-      bool hit;
-      if (filter_matches (d, filters[i], &hit, err) < 0)
-        return -1;
+      bool hit = false;
+      for (i = 0; i < f->groups[k].n && ! hit; i++)
+        hit = value_matches (d, &f->groups[k], &f->groups[k].values[i]);
+      if (! hit)
+        return false;
     }
-  for (k = 0; k < sizeof keys / sizeof keys[0]; k++)
-    {
-      bool any = false, hit = false;
-      for (i = 0; i < n; i++)
-        if (strncmp (filters[i], keys[k], strlen (keys[k])) == 0)
-          {
-            bool h = false;
-            any = true;
-            filter_matches (d, filters[i], &h, err);
-            hit = hit || h;
-          }
-      if (any && ! hit)
-        *out = false;
-    }
-  return 0;
+  return true;
 }
 
 int
@@ -235,11 +220,12 @@ cli_cmd_network_ls (struct cli_context *ctx, int argc, char **argv, galley_error
   _cleanup_cli_parser_ struct cli_parser p;
   _cleanup_json_ json_object *records = json_object_new_array ();
   _cleanup_json_ json_object *headers = json_object_new_object ();
-  _cleanup_free_ char **filters = NULL;
+  _cleanup_strv_ char **filters = NULL;
+  _cleanup_filter_set_ struct filter_set *f = NULL;
   struct network_def *defs = NULL;
   const char *format = NULL, *arg;
   bool quiet = false, noheading = false;
-  size_t n = 0, nf = 0, i;
+  size_t n = 0, i;
   int opt, ret = -1;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
@@ -247,8 +233,7 @@ cli_cmd_network_ls (struct cli_context *ctx, int argc, char **argv, galley_error
     switch (opt)
       {
       case OPT_network_ls_filter:
-        if (push_value (&filters, &nf, arg, err) < 0)
-          return -1;
+        strv_append (&filters, arg);
         break;
       case OPT_network_ls_format:
         format = arg;
@@ -260,26 +245,20 @@ cli_cmd_network_ls (struct cli_context *ctx, int argc, char **argv, galley_error
         quiet = true;
         break;
       }
-  if (opt < 0 || cli_positionals (&p, 0, 0, err) < 0)
-    return -1;
-  if (network_def_list (&ctx->paths, &defs, &n, err) < 0)
+  if (opt < 0 || cli_positionals (&p, 0, 0, err) < 0
+      || filter_set_parse (&network_filter_syntax, filters, &f, err) < 0
+      || network_def_list (&ctx->paths, &defs, &n, err) < 0)
     return -1;
   for (i = 0; i < n; i++)
-    {
-      bool keep;
-      if (selected (&defs[i], filters, nf, &keep, err) < 0)
-        goto out;
-      if (keep)
-        json_object_array_add (records, format && format_is_json (format) ? network_def_to_json (&defs[i])
-                                                                          : template_record (&defs[i]));
-    }
+    if (selected (&defs[i], f))
+      json_object_array_add (records, format && format_is_json (format) ? network_def_to_json (&defs[i])
+                                                                        : template_record (&defs[i]));
   if (quiet && format == NULL)
     format = "{{.Name}}";
   json_object_object_add (headers, "ID", json_object_new_string ("NETWORK ID"));
   /* podman's network ls indents its JSON by two */
   ret = format_print_indented (stdout, format, "table {{.ID}}\t{{.Name}}\t{{.Driver}}", records, headers,
                                noheading, 2, err);
-out:
   network_def_list_free (defs, n);
   return ret;
 }
@@ -605,11 +584,12 @@ int
 cli_cmd_network_prune (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
   _cleanup_cli_parser_ struct cli_parser p;
-  _cleanup_free_ char **filters = NULL;
+  _cleanup_strv_ char **filters = NULL;
+  _cleanup_filter_set_ struct filter_set *f = NULL;
   struct network_def *defs = NULL;
   const char *arg;
   bool force = false;
-  size_t n = 0, nf = 0, i;
+  size_t n = 0, i;
   int opt, ret = -1;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
@@ -617,13 +597,9 @@ cli_cmd_network_prune (struct cli_context *ctx, int argc, char **argv, galley_er
     if (opt == OPT_network_prune_force)
       force = true;
     else if (opt == OPT_network_prune_filter)
-      {
-        if (strncmp (arg, "label=", 6) != 0)
-          return galley_error_make (err, 0, "invalid filter %s for network prune (label=KEY[=VALUE])", arg);
-        if (push_value (&filters, &nf, arg, err) < 0)
-          return -1;
-      }
-  if (opt < 0 || cli_positionals (&p, 0, 0, err) < 0)
+      strv_append (&filters, arg);
+  if (opt < 0 || cli_positionals (&p, 0, 0, err) < 0
+      || filter_set_parse (&network_prune_filter_syntax, filters, &f, err) < 0)
     return -1;
   if (! force)
     {
@@ -639,13 +615,13 @@ cli_cmd_network_prune (struct cli_context *ctx, int argc, char **argv, galley_er
     {
       struct container_entry *users = NULL;
       size_t nu = 0;
-      bool keep;
 
-      if (selected (&defs[i], filters, nf, &keep, err) < 0
-          || network_users (&ctx->paths, defs[i].name, &users, &nu, err) < 0)
+      if (! selected (&defs[i], f))
+        continue;
+      if (network_users (&ctx->paths, defs[i].name, &users, &nu, err) < 0)
         goto out;
       container_list_free (users, nu);
-      if (! keep || nu > 0)
+      if (nu > 0)
         continue;
       if (bridge_remove_interface (&ctx->paths, &defs[i], err) < 0
           || network_def_remove (&ctx->paths, defs[i].name, err) < 0)

@@ -135,6 +135,7 @@ cli_cmd_secret_ls (struct cli_context *ctx, int argc, char **argv, galley_error_
                                                  { NULL, NULL } };
   _cleanup_cli_parser_ struct cli_parser p;
   _cleanup_strv_ char **filters = NULL;
+  _cleanup_filter_set_ struct filter_set *f = NULL;
   _cleanup_json_ json_object *rows = json_object_new_array ();
   _cleanup_json_ json_object *headers = format_headers (titles);
   struct secret *list = NULL;
@@ -161,21 +162,17 @@ cli_cmd_secret_ls (struct cli_context *ctx, int argc, char **argv, galley_error_
         quiet = true;
         break;
       }
-  if (opt < 0 || cli_positionals (&p, 0, 0, err) < 0 || secret_list (&ctx->paths, &list, &n, err) < 0)
+  if (opt < 0 || cli_positionals (&p, 0, 0, err) < 0
+      || filter_set_parse (&secret_filter_syntax, filters, &f, err) < 0
+      || secret_list (&ctx->paths, &list, &n, err) < 0)
     return -1;
   for (size_t i = 0; i < n; i++)
-    {
-      bool match;
-      if (secret_matches_filters (&list[i], (const char *const *)filters, &match, err) < 0)
-        goto out;
-      if (match)
-        json_object_array_add (rows, list_row (&list[i]));
-    }
+    if (secret_matches_filters (&list[i], f))
+      json_object_array_add (rows, list_row (&list[i]));
   if (quiet && format == NULL)
     format = "{{.ID}}";
   ret = format_print (stdout, format, "table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.CreatedAt}}\t{{.UpdatedAt}}",
                       rows, headers, noheading, err);
-out:
   secret_list_free (list, n);
   return ret;
 }

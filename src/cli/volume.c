@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +12,10 @@
 #include "state/container_list.h"
 #include "state/volume.h"
 #include "util/cleanup.h"
+#include "util/filter.h"
 #include "util/format.h"
 #include "util/json.h"
+#include "util/strv.h"
 
 /* --label/--opt KEY=VALUE (a bare KEY means an empty value, as podman).  */
 static int
@@ -69,104 +70,81 @@ cli_cmd_volume_create (struct cli_context *ctx, int argc, char **argv, galley_er
   return 0;
 }
 
-struct volume_filters
-{
-  char **items; /* KEY=VALUE */
-  size_t n;
-};
-
 static int
-filters_add (struct volume_filters *f, const char *arg, galley_error_t *err)
+check_dangling (const char *value, galley_error_t *err)
 {
-  char **grown;
+  bool b;
 
-  if (strchr (arg, '=') == NULL)
-    return galley_error_make (err, 0, "invalid volume filter %s: must be KEY=VALUE", arg);
-  grown = realloc (f->items, (f->n + 1) * sizeof *grown);
-  if (grown == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
-  f->items = grown;
-  f->items[f->n++] = (char *)arg;
+  if (! filter_parse_bool (value, &b))
+    return galley_error_kind (
+        err, EINVAL, "\"%s\" is not a valid value for the \"dangling\" filter - must be true or false",
+        value);
   return 0;
 }
 
-static bool
-label_matches (json_object *record, const char *want)
-{
-  const char *eq = strchr (want, '=');
-  _cleanup_free_ char *key = eq ? strndup (want, (size_t)(eq - want)) : strdup (want);
-  json_object *labels, *v;
+static const struct filter_key volume_filter_keys[] = {
+  { "name", FILTER_REGEX, NULL },
+  { "label", FILTER_TEXT, NULL },
+  { "dangling", FILTER_TEXT, check_dangling },
+  { "driver", FILTER_TEXT, NULL },
+  { "scope", FILTER_TEXT, NULL },
+  { NULL, 0, NULL },
+};
 
-  if (key == NULL || ! json_object_object_get_ex (record, "Labels", &labels)
-      || ! json_object_object_get_ex (labels, key, &v))
-    return false;
-  return eq == NULL || strcmp (json_object_get_string (v), eq + 1) == 0;
-}
+/* podman's volume filters: a name that is not a regular expression is an
+ * error.  */
+static const struct filter_syntax volume_filter_syntax = {
+  .keys = volume_filter_keys,
+  .malformed = "filter input must be in the form of filter=value: %s is invalid",
+  .unknown = "\"%s\" is an invalid volume filter",
+  .strict_regex = true,
+};
 
+/* Does one value of g match the volume?  */
 static int
-parse_bool_filter (const char *v, bool *out, galley_error_t *err)
+value_matches (const struct cli_context *ctx, json_object *record, const struct filter_group *g,
+               const struct filter_value *v, bool *hit, galley_error_t *err)
 {
-  if (strcmp (v, "true") == 0 || strcmp (v, "1") == 0)
-    *out = true;
-  else if (strcmp (v, "false") == 0 || strcmp (v, "0") == 0)
-    *out = false;
+  const char *key = g->key->name, *name = json_get_string (record, "Name");
+  json_object *labels = NULL;
+
+  if (strcmp (key, "name") == 0)
+    *hit = filter_value_matches (g, v, name);
+  else if (strcmp (key, "label") == 0)
+    *hit =
+        json_object_object_get_ex (record, "Labels", &labels) && filter_label_matches_json (labels, v->text);
+  else if (strcmp (key, "dangling") == 0)
+    {
+      _cleanup_strv_ char **users = NULL;
+      bool want = false;
+
+      filter_parse_bool (v->text, &want);
+      if (volume_users (&ctx->paths, name, &users, err) < 0)
+        return -1;
+      *hit = want == (users[0] == NULL);
+    }
   else
-    return galley_error_make (
-        err, 0, "%s is not a valid value for the \"dangling\" filter - must be true or false", v);
+    *hit = strcmp (v->text, "local") == 0;
   return 0;
 }
 
 /* Does the volume pass every filter?  Filters of one key are OR-ed, keys
  * AND-ed, as podman's.  */
 static int
-volume_selected (const struct cli_context *ctx, json_object *record, const struct volume_filters *f,
+volume_selected (const struct cli_context *ctx, json_object *record, const struct filter_set *f,
                  bool *selected, galley_error_t *err)
 {
-  static const char *const keys[] = { "name", "label", "dangling", "driver", "scope" };
-  const char *name = json_get_string (record, "Name");
   size_t k, i;
 
   *selected = true;
-  for (i = 0; i < f->n; i++)
+  for (k = 0; f != NULL && k < f->n; k++)
     {
-      size_t klen = (size_t)(strchr (f->items[i], '=') - f->items[i]);
-      for (k = 0; k < sizeof keys / sizeof keys[0]; k++)
-        if (strlen (keys[k]) == klen && strncmp (f->items[i], keys[k], klen) == 0)
-          break;
-      if (k == sizeof keys / sizeof keys[0])
-        return galley_error_make (err, 0, "%.*s is an invalid volume filter", (int)klen, f->items[i]);
-    }
-  for (k = 0; k < sizeof keys / sizeof keys[0]; k++)
-    {
-      bool any = false, hit = false;
-      for (i = 0; i < f->n; i++)
-        {
-          const char *v = strchr (f->items[i], '=') + 1;
-          if (strncmp (f->items[i], keys[k], strlen (keys[k])) != 0 || f->items[i][strlen (keys[k])] != '=')
-            continue;
-          any = true;
-          if (k == 0)
-            {
-              regex_t re;
-              if (regcomp (&re, v, REG_EXTENDED | REG_NOSUB) != 0)
-                return galley_error_make (err, 0, "invalid name filter %s: not a regular expression", v);
-              hit = hit || regexec (&re, name, 0, NULL, 0) == 0;
-              regfree (&re);
-            }
-          else if (k == 1)
-            hit = hit || label_matches (record, v);
-          else if (k == 2)
-            {
-              _cleanup_strv_ char **users = NULL;
-              bool want = false;
-              if (parse_bool_filter (v, &want, err) < 0 || volume_users (&ctx->paths, name, &users, err) < 0)
-                return -1;
-              hit = hit || want == (users[0] == NULL);
-            }
-          else
-            hit = hit || strcmp (v, "local") == 0;
-        }
-      if (any && ! hit)
+      bool hit = false;
+
+      for (i = 0; i < f->groups[k].n && ! hit; i++)
+        if (value_matches (ctx, record, &f->groups[k], &f->groups[k].values[i], &hit, err) < 0)
+          return -1;
+      if (! hit)
         {
           *selected = false;
           return 0;
@@ -175,10 +153,11 @@ volume_selected (const struct cli_context *ctx, json_object *record, const struc
   return 0;
 }
 
-/* The inspect records of the volumes that pass the filters.  */
+/* The inspect records of the volumes that pass the filters (f NULL: all),
+ * only those no container uses when unused_only.  */
 static int
-collect_volumes (const struct cli_context *ctx, const struct volume_filters *f, json_object **out,
-                 galley_error_t *err)
+collect_volumes (const struct cli_context *ctx, const struct filter_set *f, bool unused_only,
+                 json_object **out, galley_error_t *err)
 {
   _cleanup_json_ json_object *records = json_object_new_array ();
   _cleanup_strv_ char **names = NULL;
@@ -196,6 +175,13 @@ collect_volumes (const struct cli_context *ctx, const struct volume_filters *f, 
         continue; /* removed meanwhile */
       if (volume_selected (ctx, record, f, &selected, err) < 0)
         return -1;
+      if (selected && unused_only)
+        {
+          _cleanup_strv_ char **users = NULL;
+          if (volume_users (&ctx->paths, names[i], &users, err) < 0)
+            return -1;
+          selected = users[0] == NULL;
+        }
       if (selected)
         json_object_array_add (records, volume_inspect_record (record));
     }
@@ -209,21 +195,18 @@ cli_cmd_volume_ls (struct cli_context *ctx, int argc, char **argv, galley_error_
   _cleanup_cli_parser_ struct cli_parser p;
   _cleanup_json_ json_object *records = NULL;
   _cleanup_json_ json_object *headers = json_object_new_object ();
-  _cleanup_free_ char **filter_items = NULL;
-  struct volume_filters f = { 0 };
+  _cleanup_strv_ char **filters = NULL;
+  _cleanup_filter_set_ struct filter_set *f = NULL;
   const char *format = NULL, *arg;
   bool quiet = false, noheading = false;
-  int opt, r;
+  int opt;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
     switch (opt)
       {
       case OPT_volume_ls_filter:
-        r = filters_add (&f, arg, err);
-        filter_items = f.items;
-        if (r < 0)
-          return -1;
+        strv_append (&filters, arg);
         break;
       case OPT_volume_ls_format:
         format = arg;
@@ -235,9 +218,9 @@ cli_cmd_volume_ls (struct cli_context *ctx, int argc, char **argv, galley_error_
         quiet = true;
         break;
       }
-  if (opt < 0 || cli_positionals (&p, 0, 0, err) < 0)
-    return -1;
-  if (collect_volumes (ctx, &f, &records, err) < 0)
+  if (opt < 0 || cli_positionals (&p, 0, 0, err) < 0
+      || filter_set_parse (&volume_filter_syntax, filters, &f, err) < 0
+      || collect_volumes (ctx, f, false, &records, err) < 0)
     return -1;
   if (quiet && format == NULL)
     format = "{{.Name}}";
@@ -253,7 +236,6 @@ cli_cmd_volume_inspect (struct cli_context *ctx, int argc, char **argv, galley_e
   _cleanup_cli_parser_ struct cli_parser p;
   _cleanup_json_ json_object *records = NULL;
   _cleanup_error_ galley_error_t missing = NULL;
-  struct volume_filters none = { 0 };
   const char *format = NULL, *arg;
   bool all = false;
   int opt, i;
@@ -268,7 +250,7 @@ cli_cmd_volume_inspect (struct cli_context *ctx, int argc, char **argv, galley_e
     return -1;
   if (all)
     {
-      if (collect_volumes (ctx, &none, &records, err) < 0)
+      if (collect_volumes (ctx, NULL, false, &records, err) < 0)
         return -1;
     }
   else
@@ -403,11 +385,11 @@ cli_cmd_volume_prune (struct cli_context *ctx, int argc, char **argv, galley_err
 {
   _cleanup_cli_parser_ struct cli_parser p;
   _cleanup_json_ json_object *records = NULL;
-  _cleanup_free_ char **filter_items = NULL;
-  struct volume_filters f = { 0 };
+  _cleanup_strv_ char **filters = NULL;
+  _cleanup_filter_set_ struct filter_set *f = NULL;
   const char *arg;
   bool force = false;
-  int opt, r;
+  int opt;
   size_t i;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
@@ -415,25 +397,15 @@ cli_cmd_volume_prune (struct cli_context *ctx, int argc, char **argv, galley_err
     if (opt == OPT_volume_prune_force)
       force = true;
     else if (opt == OPT_volume_prune_filter)
-      {
-        if (strncmp (arg, "label=", 6) != 0)
-          return galley_error_make (err, 0, "%s is an invalid volume prune filter (label=KEY[=VALUE])", arg);
-        r = filters_add (&f, arg, err);
-        filter_items = f.items;
-        if (r < 0)
-          return -1;
-      }
-  if (opt < 0 || cli_positionals (&p, 0, 0, err) < 0)
+      strv_append (&filters, arg);
+  if (opt < 0 || cli_positionals (&p, 0, 0, err) < 0
+      || filter_set_parse (&volume_filter_syntax, filters, &f, err) < 0)
     return -1;
   /* Only the volumes no container uses: the prompt lists what goes.  */
-  r = filters_add (&f, "dangling=true", err);
-  filter_items = f.items;
-  if (r < 0)
-    return -1;
   if (! force)
     {
       char answer[16] = "";
-      if (collect_volumes (ctx, &f, &records, err) < 0)
+      if (collect_volumes (ctx, f, true, &records, err) < 0)
         return -1;
       /* on stdout, as podman's */
       printf ("WARNING! This will remove all volumes not used by at least one container. "
@@ -447,7 +419,7 @@ cli_cmd_volume_prune (struct cli_context *ctx, int argc, char **argv, galley_err
       json_object_put (records);
       records = NULL;
     }
-  if (collect_volumes (ctx, &f, &records, err) < 0)
+  if (collect_volumes (ctx, f, true, &records, err) < 0)
     return -1;
   for (i = 0; i < json_object_array_length (records); i++)
     {

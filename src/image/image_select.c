@@ -9,6 +9,8 @@
 
 #include "image/image_info.h"
 #include "util/cleanup.h"
+#include "util/time.h"
+#include "util/xmalloc.h"
 
 static bool
 reference_matches (const struct store_image *img, const char *pattern)
@@ -51,11 +53,85 @@ reference_time (struct store *s, const char *ref, time_t *out, galley_error_t *e
 }
 
 static int
+check_bool (const char *value, galley_error_t *err)
+{
+  bool b;
+
+  if (! filter_parse_bool (value, &b))
+    return galley_error_kind (
+        err, EINVAL,
+        "non-boolean value \"dangling\" for %s filter: strconv.ParseBool: parsing \"%s\": "
+        "invalid syntax",
+        value, value);
+  return 0;
+}
+
+static const struct filter_key image_filter_keys[] = {
+  { "reference", FILTER_TEXT, NULL }, { "dangling", FILTER_TEXT, check_bool }, { "label", FILTER_TEXT, NULL },
+  { "before", FILTER_TEXT, NULL },    { "since", FILTER_TEXT, NULL },          { NULL, 0, NULL },
+};
+
+const struct filter_syntax image_filter_syntax = {
+  .keys = image_filter_keys,
+  .malformed = "invalid image filter \"%s\": must be in the format \"filter=value or filter!=value\"",
+  .unknown = "unsupported image filter \"%s\"",
+  .negation = true,
+};
+
+static int
+check_until (const char *value, galley_error_t *err)
+{
+  int64_t t;
+
+  return time_parse_when (value, &t, err);
+}
+
+static const struct filter_key image_prune_filter_keys[] = {
+  { "until", FILTER_TEXT, check_until },
+  { "label", FILTER_TEXT, NULL },
+  { "dangling", FILTER_TEXT, check_bool },
+  { NULL, 0, NULL },
+};
+
+const struct filter_syntax image_prune_filter_syntax = {
+  .keys = image_prune_filter_keys,
+  .malformed = "filter input must be in the form of filter=value: %s is invalid",
+  .unknown = "unsupported image filter \"%s\"",
+  .negation = true,
+};
+
+/* Does the image match one filter value (before its negation)?  */
+static int
+value_matches (struct store *s, const struct image_entry *e, const char *key, const char *v, bool *hit,
+               galley_error_t *err)
+{
+  time_t t;
+
+  if (strcmp (key, "reference") == 0)
+    *hit = reference_matches (e->img, v);
+  else if (strcmp (key, "dangling") == 0)
+    {
+      bool want = false;
+      filter_parse_bool (v, &want);
+      *hit = want == (e->img->names[0] == NULL);
+    }
+  else if (strcmp (key, "label") == 0)
+    *hit = image_config_label_matches (e->config, v);
+  else
+    {
+      if (reference_time (s, v, &t, err) < 0)
+        return -1;
+      *hit = strcmp (key, "before") == 0 ? e->created < t : e->created > t;
+    }
+  return 0;
+}
+
+/* References are alternatives; every other filter must hold.  */
+static int
 entry_selected (struct store *s, const struct image_select *o, const struct image_entry *e, bool *selected,
                 galley_error_t *err)
 {
-  bool any_reference = false, reference_hit = false;
-  size_t i;
+  size_t k, i;
 
   *selected = false;
   if (o->reference && ! reference_matches (e->img, o->reference))
@@ -65,45 +141,30 @@ entry_selected (struct store *s, const struct image_select *o, const struct imag
       if (store_image_find (s, o->reference, &found, &ignored) < 0 || strcmp (found->id, e->img->id) != 0)
         return 0;
     }
-  for (i = 0; i < o->n_filters; i++)
+  for (k = 0; o->filters != NULL && k < o->filters->n; k++)
     {
-      const char *f = o->filters[i], *v = strchr (f, '=');
-      size_t klen = v ? (size_t)(v - f) : strlen (f);
-      time_t t;
+      const struct filter_group *g = &o->filters->groups[k];
+      bool any_reference = false, reference_hit = false;
 
-      if (v == NULL)
-        return galley_error_kind (err, EINVAL, "invalid image filter %s: must be KEY=VALUE", f);
-      v++;
-      if (klen == 9 && strncmp (f, "reference", 9) == 0)
+      for (i = 0; i < g->n; i++)
         {
-          any_reference = true;
-          reference_hit = reference_hit || reference_matches (e->img, v);
-        }
-      else if (klen == 8 && strncmp (f, "dangling", 8) == 0)
-        {
-          bool want = strcmp (v, "true") == 0 || strcmp (v, "1") == 0;
-          if (! want && strcmp (v, "false") != 0 && strcmp (v, "0") != 0)
-            return galley_error_kind (err, EINVAL, "invalid filter dangling=%s: must be true or false", v);
-          if (want != (e->img->names[0] == NULL))
-            return 0;
-        }
-      else if (klen == 5 && strncmp (f, "label", 5) == 0)
-        {
-          if (! image_config_label_matches (e->config, v))
-            return 0;
-        }
-      else if ((klen == 6 && strncmp (f, "before", 6) == 0) || (klen == 5 && strncmp (f, "since", 5) == 0))
-        {
-          if (reference_time (s, v, &t, err) < 0)
+          bool hit;
+
+          if (value_matches (s, e, g->key->name, g->values[i].text, &hit, err) < 0)
             return -1;
-          if (klen == 6 ? ! (e->created < t) : ! (e->created > t))
-            return 0;
+          hit = hit != g->values[i].negated;
+          if (strcmp (g->key->name, "reference") != 0)
+            {
+              if (! hit)
+                return 0;
+              continue;
+            }
+          any_reference = true;
+          reference_hit = reference_hit || hit;
         }
-      else
-        return galley_error_kind (err, EINVAL, "invalid image filter \"%.*s\"", (int)klen, f);
+      if (any_reference && ! reference_hit)
+        return 0;
     }
-  if (any_reference && ! reference_hit)
-    return 0;
   *selected = true;
   return 0;
 }
@@ -155,12 +216,7 @@ image_select_list (struct store *s, const struct image_select *o, struct image_e
 
   if (store_image_list (s, &imgs, &n, err) < 0)
     return -1;
-  e = calloc (n + 1, sizeof *e);
-  if (e == NULL)
-    {
-      galley_error_make (err, ENOMEM, "allocating");
-      goto out;
-    }
+  e = xcalloc (n + 1, sizeof *e);
   for (i = 0; i < n; i++)
     {
       struct image_entry cand = { .img = imgs[i] };

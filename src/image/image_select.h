@@ -14,15 +14,22 @@
 
 #include "image/store.h"
 #include "util/error.h"
+#include "util/filter.h"
 
 struct image_select
 {
-  bool all;              /* intermediate images too */
-  bool want_config;      /* load each image's config (labels shown) */
-  const char *reference; /* a name pattern, or NULL */
-  char *const *filters;  /* "key=value" */
-  size_t n_filters;
+  bool all;                         /* intermediate images too */
+  bool want_config;                 /* load each image's config (labels shown) */
+  const char *reference;            /* a name pattern, or NULL */
+  const struct filter_set *filters; /* parsed by image_filter_syntax; NULL: none */
 };
+
+/* podman's image filters: reference=PATTERN, dangling=BOOL, label=KEY[=VALUE],
+ * before=IMAGE, since=IMAGE, each negated by "!=".  */
+extern const struct filter_syntax image_filter_syntax;
+/* image prune's: until=TIME, label=KEY[=VALUE], dangling=BOOL, each
+ * negated by "!=".  */
+extern const struct filter_syntax image_prune_filter_syntax;
 
 struct image_entry
 {
@@ -31,8 +38,9 @@ struct image_entry
   time_t created;
 };
 
-/* The images of s that o selects, newest first.  A bad filter is an EINVAL
- * error in podman's words.  Free with image_entries_free.  */
+/* The images of s that o selects, newest first.  An image before= or
+ * since= names that is not there is an error.  Free with
+ * image_entries_free.  */
 int image_select_list (struct store *s, const struct image_select *o, struct image_entry **out, size_t *n,
                        galley_error_t *err);
 void image_entries_free (struct image_entry *e, size_t n);

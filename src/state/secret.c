@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -596,47 +595,26 @@ secret_remove (const struct galley_paths *p, const char *name_or_id, char **id_o
   return ret;
 }
 
-static int
-regex_matches (const char *pattern, const char *value, bool *match, galley_error_t *err)
+static const struct filter_key secret_filter_keys[] = {
+  { "name", FILTER_REGEX, NULL },
+  { "id", FILTER_REGEX, NULL },
+  { NULL, 0, NULL },
+};
+
+const struct filter_syntax secret_filter_syntax = {
+  .keys = secret_filter_keys,
+  .malformed = "filter input must be in the form of filter=value: %s is invalid",
+  .unknown = "invalid filter \"%s\"",
+};
+
+bool
+secret_matches_filters (const struct secret *s, const struct filter_set *f)
 {
-  regex_t re;
+  size_t k;
 
-  if (regcomp (&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
-    return galley_error_make (err, 0, "invalid filter value %s: not a regular expression", pattern);
-  *match = regexec (&re, value, 0, NULL, 0) == 0;
-  regfree (&re);
-  return 0;
-}
-
-int
-secret_matches_filters (const struct secret *s, const char *const *filters, bool *match, galley_error_t *err)
-{
-  static const char *const keys[] = { "name", "id" };
-
-  for (size_t i = 0; filters && filters[i]; i++)
-    {
-      size_t klen = strcspn (filters[i], "=");
-      if (filters[i][klen] != '='
-          || ! ((klen == 4 && strncmp (filters[i], "name", 4) == 0)
-                || (klen == 2 && strncmp (filters[i], "id", 2) == 0)))
-        return galley_error_make (err, 0, "invalid filter \"%.*s\"", (int)klen, filters[i]);
-    }
-  *match = true;
-  for (size_t k = 0; k < sizeof keys / sizeof keys[0] && *match; k++)
-    {
-      size_t klen = strlen (keys[k]);
-      bool any = false, hit = false;
-      for (size_t i = 0; filters && filters[i]; i++)
-        {
-          bool m = false;
-          if (strncmp (filters[i], keys[k], klen) != 0 || filters[i][klen] != '=')
-            continue;
-          any = true;
-          if (regex_matches (filters[i] + klen + 1, k == 0 ? s->name : s->id, &m, err) < 0)
-            return -1;
-          hit = hit || m;
-        }
-      *match = ! any || hit;
-    }
-  return 0;
+  for (k = 0; f != NULL && k < f->n; k++)
+    if (! filter_group_matches_any (&f->groups[k],
+                                    strcmp (f->groups[k].key->name, "name") == 0 ? s->name : s->id))
+      return false;
+  return true;
 }

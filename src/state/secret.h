@@ -17,6 +17,7 @@
 
 #include "state/paths.h"
 #include "util/error.h"
+#include "util/filter.h"
 
 /* podman's limit: a secret holds 1 to 511999 bytes.  */
 #define SECRET_DATA_MAX 512000
@@ -79,11 +80,13 @@ int secret_copy_data (const struct galley_paths *p, const char *id, int dirfd, c
  * ENOENT as secret_lookup.  */
 int secret_remove (const struct galley_paths *p, const char *name_or_id, char **id_out, galley_error_t *err);
 
-/* Whether the secret passes the filters ("name=REGEX", "id=REGEX":
- * values of one key OR-ed, keys AND-ed, as podman's).  An unknown key
- * fails with 'invalid filter "KEY"'.  */
-int secret_matches_filters (const struct secret *s, const char *const *filters, bool *match,
-                            galley_error_t *err);
+/* podman's secret ls filters: name=REGEX, id=REGEX (a pattern that does
+ * not compile matches nothing).  */
+extern const struct filter_syntax secret_filter_syntax;
+
+/* Whether the secret passes the filters (values of one key OR-ed, keys
+ * AND-ed, as podman's; f NULL: none).  */
+bool secret_matches_filters (const struct secret *s, const struct filter_set *f);
 
 /* podman's `secret inspect` object: ID, CreatedAt, UpdatedAt, Spec {Name,
  * Driver {Name, Options}, Labels}; never the data.  */

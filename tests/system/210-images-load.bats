@@ -164,11 +164,31 @@ teardown () {
   assert_output_equals ""
 }
 
+@test "images --filter: podman's errors, negation with !=, Go's booleans" {
+  galley load -i "$ARCHIVES/busybox.tar"
+  run_galley 125 images --filter bogus=1
+  assert_single_error_line
+  assert_stderr_contains 'unsupported image filter "bogus"'
+  run_galley 125 images --filter label
+  assert_single_error_line
+  assert_stderr_contains 'invalid image filter "label": must be in the format "filter=value or filter!=value"'
+  run_galley 125 images --filter dangling=maybe
+  assert_single_error_line
+  assert_stderr_contains 'non-boolean value "dangling" for maybe filter'
+  run_galley images -q --filter label!=x --filter dangling=F
+  assert_output_equals "${BUSYBOX_ID:0:12}"
+  run_galley images -q --filter reference!=busybox
+  assert_output_equals ""
+}
+
 @test "image prune --filter: until, label, dangling; bad filters change nothing" {
   galley load -i "$ARCHIVES/busybox.tar"
   run_galley 125 image prune -a -f --filter nosuch=1
   assert_single_error_line
-  assert_stderr_contains 'invalid filter "nosuch=1"'
+  assert_stderr_contains 'unsupported image filter "nosuch"'
+  run_galley 125 image prune -a -f --filter label
+  assert_single_error_line
+  assert_stderr_contains "filter input must be in the form of filter=value: label is invalid"
   run_galley 125 image prune -a -f --filter until=yesterday
   assert_single_error_line
   # the image was created long before 1h ago, and has no label "x"

@@ -68,6 +68,30 @@ load helpers-run
   assert_output_equals $'db\nweb'
 }
 
+@test "volume ls, prune --filter: podman's errors, checked before any volume is read or removed" {
+  # with no volume at all, too
+  run_galley 125 volume ls --filter bogus=1
+  assert_single_error_line
+  assert_stderr_contains '"bogus" is an invalid volume filter'
+  run_galley 125 volume ls --filter 'name=['
+  assert_single_error_line
+  assert_stderr_contains 'invalid regular expression "["'
+  run_galley 125 volume ls --filter dangling=maybe
+  assert_stderr_contains '"maybe" is not a valid value for the "dangling" filter - must be true or false'
+  run_galley 125 volume ls --filter name
+  assert_stderr_contains "filter input must be in the form of filter=value: name is invalid"
+  galley volume create keep > /dev/null
+  galley volume create gone > /dev/null
+  run_galley 125 volume prune -f --filter label!=x
+  assert_single_error_line
+  assert_stderr_contains '"label!" is an invalid volume filter'
+  # prune takes ls's filters, as podman's
+  run_galley volume prune -f --filter name=^g --filter dangling=1
+  assert_output_equals "gone"
+  run_galley volume ls -q
+  assert_output_equals "keep"
+}
+
 @test "volume rm, exists, prune: podman's exit codes" {
   galley volume create a > /dev/null
   galley volume create b > /dev/null

@@ -83,6 +83,17 @@ teardown () {
   assert_output_equals "n1"
   run_galley network ls --filter name=^n2 --format '{{.Name}}'
   assert_output_equals "n2"
+  # podman's: a name that is no regular expression matches nothing
+  run_galley network ls --filter 'name=[' --filter 'name=^n1$' --format '{{.Name}}'
+  assert_output_equals "n1"
+  run_galley 125 network ls --filter bogus=1
+  assert_single_error_line
+  assert_stderr_contains 'invalid filter "bogus"'
+  run_galley 125 network ls --filter name
+  assert_stderr_contains "filter input must be in the form of filter=value: name is invalid"
+  run_galley 125 network prune -f --filter name=n2
+  assert_single_error_line
+  assert_stderr_contains 'invalid filter "name"'
   run_galley network inspect n1
   [ "$(echo "$output" | jq -r '.[0].name')" = n1 ]
   [ "$(echo "$output" | jq -r '.[0].driver')" = bridge ]

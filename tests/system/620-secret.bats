@@ -111,6 +111,12 @@ assert_store_clean () {
   assert_output_equals ""
   run_galley 125 secret ls --filter foo=bar
   assert_stderr_contains 'invalid filter "foo"'
+  run_galley 125 secret ls --filter name
+  assert_single_error_line
+  assert_stderr_contains "filter input must be in the form of filter=value: name is invalid"
+  # podman's: a name that is no regular expression matches nothing
+  run_galley secret ls --filter 'name=[' --filter name=eta -q
+  assert_output_equals "$b"
   run_galley secret ls --format '{{.Name}}/{{.Driver}}'
   assert_output_equals $'alpha/file\nbeta/file'
   run_galley secret ls --format json

@@ -32,7 +32,7 @@ teardown () {
   assert_equal "$(jq -r '.[0].Id' <<< "${lines[0]}")" "sha256:$(galley images --no-trunc --format '{{.ID}}' | sed 's/^sha256://')"
   run api_curl -w '\n%{http_code}' 'http://d/v1.41/images/json?filters=%7B%22nosuch%22%3A%5B%22x%22%5D%7D'
   assert_equal "${lines[1]}" 400
-  assert_equal "$(jq -r .message <<< "${lines[0]}")" 'invalid image filter "nosuch"'
+  assert_equal "$(jq -r .message <<< "${lines[0]}")" 'unsupported image filter "nosuch"'
   run api_curl -w '\n%{http_code}' 'http://d/v1.41/images/json?filters=%5B1'
   assert_equal "${lines[1]}" 400
   run api_curl -w '\n%{http_code}' 'http://d/v1.41/images/json?all=maybe'

@@ -154,18 +154,26 @@ test_store (void **state)
   assert_string_equal (list[0].name, "db");
   assert_string_equal (list[1].name, "api");
   {
-    const char *by_name[] = { "name=^d", NULL }, *by_id[] = { "id=nomatch", "id=.", NULL };
-    const char *both[] = { "name=db", "id=nomatch", NULL }, *bad[] = { "label=x", NULL };
-    bool m;
-    assert_int_equal (secret_matches_filters (&list[0], by_name, &m, &err), 0);
-    assert_true (m);
-    assert_int_equal (secret_matches_filters (&list[1], by_name, &m, &err), 0);
-    assert_false (m);
-    assert_int_equal (secret_matches_filters (&list[1], by_id, &m, &err), 0);
-    assert_true (m);
-    assert_int_equal (secret_matches_filters (&list[0], both, &m, &err), 0);
-    assert_false (m);
-    assert_int_equal (secret_matches_filters (&list[0], bad, &m, &err), -1);
+    char *by_name[] = { (char *)"name=^d", NULL }, *by_id[] = { (char *)"id=nomatch", (char *)"id=.", NULL };
+    char *both[] = { (char *)"name=db", (char *)"id=nomatch", NULL }, *bad[] = { (char *)"label=x", NULL };
+    char *bad_regex[] = { (char *)"name=[", NULL };
+    struct filter_set *f = NULL;
+
+    assert_int_equal (filter_set_parse (&secret_filter_syntax, by_name, &f, &err), 0);
+    assert_true (secret_matches_filters (&list[0], f));
+    assert_false (secret_matches_filters (&list[1], f));
+    filter_set_free (f);
+    assert_int_equal (filter_set_parse (&secret_filter_syntax, by_id, &f, &err), 0);
+    assert_true (secret_matches_filters (&list[1], f));
+    filter_set_free (f);
+    assert_int_equal (filter_set_parse (&secret_filter_syntax, both, &f, &err), 0);
+    assert_false (secret_matches_filters (&list[0], f));
+    filter_set_free (f);
+    /* podman's: a name that is not a regular expression matches nothing */
+    assert_int_equal (filter_set_parse (&secret_filter_syntax, bad_regex, &f, &err), 0);
+    assert_false (secret_matches_filters (&list[0], f));
+    filter_set_free (f);
+    assert_int_equal (filter_set_parse (&secret_filter_syntax, bad, &f, &err), -1);
     assert_string_equal (err->msg, "invalid filter \"label\"");
     galley_error_release (&err);
   }
