@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "runtime/cgroup.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -86,6 +87,10 @@ main (int argc, char **argv)
               return cli_error_report (&err);
             }
           log_set_level ((enum log_level)ret);
+          break;
+        case OPT_global_cgroup_manager:
+          if (cgroup_check_manager (arg, &err) < 0)
+            return cli_error_report (&err);
           break;
         case OPT_global_version:
           printf ("galley version %s\n", PACKAGE_VERSION);

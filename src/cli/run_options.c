@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/cgroup.h"
 #include "runtime/envfile.h"
 #include "state/container_secrets.h"
 #include "util/cleanup.h"
@@ -95,7 +96,7 @@ apply_option (const struct cli_parser *p, const char *name, const char *arg, jso
     { "name", "Name" },         { "network", "Network" },       { "pids-limit", "PidsLimit" },
     { "pull", "Pull" },         { "user", "User" },             { "userns", "UserNS" },
     { "workdir", "WorkingDir" }, { "ip", "IP" },
-    { "log-driver", "LogDriver" },
+    { "log-driver", "LogDriver" }, { "cgroups", "Cgroups" },   { "cgroup-parent", "CgroupParent" },
   }, bools[] = {
     { "init", "Init" },         { "interactive", "Interactive" }, { "privileged", "Privileged" },
     { "detach", "Detach" },
@@ -196,6 +197,15 @@ run_parse_options (struct cli_context *ctx, int argc, char **argv, json_object *
         }
     }
   if (opt < 0 || cli_positionals (&p, 1, -1, err) < 0)
+    {
+      env_list_clear (&env);
+      return -1;
+    }
+  if (cgroup_check_mode (json_get_string (c, "Cgroups"), json_get_string (c, "CgroupParent"),
+                         json_get_string (c, "Memory") || json_get_string (c, "Cpus")
+                             || json_get_string (c, "PidsLimit"),
+                         err)
+      < 0)
     {
       env_list_clear (&env);
       return -1;

@@ -9,6 +9,7 @@
 
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/xmalloc.h"
 
 /* A scheduler's cgroup path; the first group of the pattern is the job.  */
 static const struct
@@ -40,13 +41,8 @@ match_path (const char *path, struct batch_job *out)
       if (! found)
         continue;
       out->scheduler = job_cgroups[i].scheduler;
-      out->job_id = strndup (path + m[1].rm_so, (size_t)(m[1].rm_eo - m[1].rm_so));
-      out->cgroup = strdup (path);
-      if (out->job_id == NULL || out->cgroup == NULL)
-        {
-          batch_job_release (out);
-          return false;
-        }
+      out->job_id = xstrndup (path + m[1].rm_so, (size_t)(m[1].rm_eo - m[1].rm_so));
+      out->cgroup = xstrdup (path);
       return true;
     }
   return false;
@@ -67,8 +63,8 @@ batch_job_parse (const char *cgroups, struct batch_job *out)
 
       if (c2 != NULL)
         {
-          _cleanup_free_ char *path = strndup (c2 + 1, (size_t)(end - c2 - 1));
-          if (path != NULL && match_path (path, out))
+          _cleanup_free_ char *path = xstrndup (c2 + 1, (size_t)(end - c2 - 1));
+          if (match_path (path, out))
             return true;
         }
       line = *end == '\n' ? end + 1 : NULL;

@@ -15,6 +15,8 @@
 
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/log.h"
+#include "util/strv.h"
 
 enum cgroup_mode
 cgroup_detect (void)
@@ -141,6 +143,36 @@ cgroup_parse_cpus (const char *s, int64_t *quota_out, galley_error_t *err)
   if (errno != 0 || end == s || *end != '\0' || v <= 0 || v > 4096)
     return galley_error_make (err, 0, "invalid --cpus value \"%s\"", s);
   *quota_out = (int64_t)(v * 100000);
+  return 0;
+}
+
+int
+cgroup_check_mode (const char *mode, const char *parent, bool limits, galley_error_t *err)
+{
+  static char *const modes[] = { "enabled", "disabled", "no-conmon", "split", NULL };
+
+  if (mode == NULL)
+    return 0;
+  if (! strv_contains (modes, mode))
+    return galley_error_make (err, 0, "invalid cgroup mode \"%s\"", mode);
+  if (strcmp (mode, "disabled") != 0)
+    return 0;
+  if (parent != NULL)
+    return galley_error_make (err, 0, "cannot set cgroup parent if not creating cgroups");
+  if (limits)
+    return galley_error_make (err, 0,
+                              "resource limits (--memory, --cpus, --pids-limit) need a cgroup: "
+                              "they cannot go with --cgroups=disabled");
+  return 0;
+}
+
+int
+cgroup_check_manager (const char *manager, galley_error_t *err)
+{
+  if (strcmp (manager, "systemd") == 0)
+    log_warn ("galley has no systemd cgroup manager: falling back to --cgroup-manager=cgroupfs");
+  else if (strcmp (manager, "cgroupfs") != 0)
+    return galley_error_make (err, 0, "cgroup manager must be one of cgroupfs and systemd");
   return 0;
 }
 

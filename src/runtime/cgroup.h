@@ -38,6 +38,18 @@ char *cgroup_delegated_dir (const char **why);
 int cgroup_parse_memory (const char *s, int64_t *out, galley_error_t *err);
 int cgroup_parse_cpus (const char *s, int64_t *quota_out, galley_error_t *err);
 
+/* run's and create's --cgroups MODE (podman's: enabled, disabled,
+ * no-conmon, split; NULL is enabled) and --cgroup-parent PATH (NULL for
+ * none), with or without resource limits: one clear error for what cannot
+ * go together.  galley creates a cgroup only for resource limits, below the
+ * caller's (with a delegated cgroup v2 subtree), so enabled, no-conmon and
+ * split are the same, and a parent changes nothing.  */
+int cgroup_check_mode (const char *mode, const char *parent, bool limits, galley_error_t *err);
+
+/* The global --cgroup-manager: cgroupfs, or systemd (a warning: galley
+ * has no systemd scopes).  */
+int cgroup_check_manager (const char *manager, galley_error_t *err);
+
 /* Fail with one clear error when limits are asked for and cannot be
  * enforced here.  */
 int cgroup_check_limits (const struct cgroup_limits *l, galley_error_t *err);

@@ -154,3 +154,33 @@ teardown () {
   run_galley run --rm --tmpfs /etc $RUN_IMAGE cat /etc/os-release
   assert_output_contains "galley test busybox"
 }
+
+@test "run --cgroups, --cgroup-parent, --cgroup-manager: podman's batch scripts' flags are accepted, their conflicts refused" {
+  run_setup
+  for mode in enabled disabled no-conmon split; do
+    run_galley run --rm --cgroups "$mode" $RUN_IMAGE echo "$mode"
+    assert_output_equals "$mode"
+  done
+  run_galley run --rm --cgroup-parent /batch/job $RUN_IMAGE true
+  run_galley --cgroup-manager cgroupfs run --rm $RUN_IMAGE echo fs
+  assert_output_equals "fs"
+  assert_stderr_empty
+  run_galley --cgroup-manager systemd run --rm $RUN_IMAGE echo fs
+  assert_output_equals "fs"
+  assert_stderr_contains "falling back to --cgroup-manager=cgroupfs"
+
+  run_galley 125 create --cgroups foo $RUN_IMAGE true
+  assert_single_error_line
+  assert_stderr_contains 'invalid cgroup mode "foo"'
+  run_galley 125 create --cgroups disabled --cgroup-parent /batch $RUN_IMAGE true
+  assert_single_error_line
+  assert_stderr_contains "cannot set cgroup parent if not creating cgroups"
+  run_galley 125 run --rm --cgroups disabled --pids-limit 10 $RUN_IMAGE true
+  assert_single_error_line
+  assert_stderr_contains "need a cgroup: they cannot go with --cgroups=disabled"
+  run_galley 125 --cgroup-manager upstart ps
+  assert_single_error_line
+  assert_stderr_contains "cgroup manager must be one of cgroupfs and systemd"
+  run_galley ps -a -q
+  assert_output_equals ""
+}

@@ -104,3 +104,10 @@ EOF
   job=${lines[1]#job }
   assert_output_matches "^slurm\|$job\|/slurm[^|]*/job_$job/step_0"
 }
+
+@test "slurm: a container stays in its job's cgroup, with podman's cgroup flags too" {
+  run srun --time 5 sh -c '"$GALLEY" --cgroup-manager cgroupfs run --rm --cgroups disabled busybox cat /proc/self/cgroup; echo "job $SLURM_JOB_ID"'
+  assert_success
+  job=${lines[-1]#job }
+  assert_output_matches "/slurm[^/]*/uid_[0-9]+/job_$job/step_0"
+}
