@@ -6,6 +6,7 @@
 #   g ARGS...              galley with a private --root/--runroot under $TMP
 #   time_once CMD...       seconds (float) of one run, output discarded
 #   measure CMD...         "median min max" of N runs after one warm-up
+#   burst TASKS CMD...     TASKS copies of CMD at once, all waited for
 #   ratio A B              A / B with three decimals
 
 bench_usage_extra=${bench_usage_extra:-}
@@ -52,6 +53,16 @@ measure () {
     { v[NR] = $1 }
     END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
           printf "%.4f %.4f %.4f\n", m, v[1], v[NR] }'
+}
+
+burst () {
+  local tasks=$1 i pids=()
+  shift
+  for ((i = 0; i < tasks; i++)); do
+    "$@" > /dev/null 2>&1 &
+    pids+=($!)
+  done
+  for i in "${pids[@]}"; do wait "$i" || return 1; done
 }
 
 ratio () { echo "scale=3; $1 / $2" | bc; }
