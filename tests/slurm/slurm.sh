@@ -10,7 +10,7 @@
 #
 # Clients find the cluster through SLURM_CONF=STATE/slurm/slurm.conf.  The
 # node claims 32 CPUs whatever the machine has, so that a 32-task array runs
-# at once; jobs are tracked in cgroup v1 (proctrack/cgroup), so that their
+# at once; jobs are tracked in cgroups (proctrack/cgroup), so that their
 # end, and scancel, reaches every process they started; task-epilog.sh
 # removes a job's containers when it ends.
 set -euo pipefail
@@ -54,9 +54,11 @@ TaskEpilog=$DIR/task-epilog.sh
 NodeName=$NODE NodeAddr=127.0.0.1 CPUs=32 State=UNKNOWN
 PartitionName=test Nodes=$NODE Default=YES MaxTime=INFINITE State=UP
 CONF
+  local plugin=cgroup/v1
+  [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] && plugin=cgroup/v2
   cat > "$DIR/cgroup.conf.tmp" << CONF
 # Written by tests/slurm/slurm.sh
-CgroupPlugin=cgroup/v1
+CgroupPlugin=$plugin
 CgroupMountpoint=/sys/fs/cgroup
 CONF
   install -m 0755 "$HERE/task-epilog.sh" "$DIR/task-epilog.sh"
