@@ -12,6 +12,7 @@
 #include "util/cleanup.h"
 #include "util/digest.h"
 #include "util/fs.h"
+#include "util/xmalloc.h"
 
 #define CACHE_DIR "build-cache"
 
@@ -91,9 +92,7 @@ build_cache_lookup (struct store *s, const char *key, char **image_id, galley_er
       unlinkat (dfd, key, 0);
       return 0;
     }
-  *image_id = strdup (img->id);
-  if (*image_id == NULL)
-    return galley_error_make (err, errno, "allocating");
+  *image_id = xstrdup (img->id);
   return 1;
 }
 
@@ -108,7 +107,6 @@ build_cache_record (struct store *s, const char *key, const char *image_id, gall
   dfd = open_cache_dir (s, true, err);
   if (dfd < 0)
     return -1;
-  if (asprintf (&text, "%s\n", image_id) < 0)
-    return galley_error_make (err, errno, "allocating");
+  text = xasprintf ("%s\n", image_id);
   return fs_write_atomic (dfd, key, text, strlen (text), 0600, err);
 }

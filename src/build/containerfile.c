@@ -240,18 +240,18 @@ add_stage (struct containerfile *cf, const char *file, struct cf_instruction *fr
   struct cf_stage *st;
   size_t i;
 
-  cf->stages = cf_xrealloc (cf->stages, (cf->n_stages + 1) * sizeof *cf->stages);
+  cf->stages = xrealloc (cf->stages, (cf->n_stages + 1) * sizeof *cf->stages);
   st = &cf->stages[cf->n_stages++];
   memset (st, 0, sizeof *st);
   st->index = cf->n_stages - 1;
   st->line = from->line;
-  st->base = cf_xstrdup (from->args[0]);
+  st->base = xstrdup (from->args[0]);
   for (i = 0; i < from->n_flags; i++)
     if (strcmp (from->flags[i].name, "platform") == 0)
-      st->platform = cf_xstrdup (from->flags[i].value);
+      st->platform = xstrdup (from->flags[i].value);
   if (from->n_args < 3)
     return 0;
-  st->name = cf_xstrdup (from->args[2]);
+  st->name = xstrdup (from->args[2]);
   for (char *p = st->name; *p; p++)
     *p = (char)tolower ((unsigned char)*p);
   if (! valid_stage_name (st->name))
@@ -268,7 +268,7 @@ add_stage (struct containerfile *cf, const char *file, struct cf_instruction *fr
 static void
 push_instruction (struct cf_instruction **v, size_t *n, struct cf_instruction *in)
 {
-  *v = cf_xrealloc (*v, (*n + 1) * sizeof **v);
+  *v = xrealloc (*v, (*n + 1) * sizeof **v);
   (*v)[(*n)++] = *in;
   memset (in, 0, sizeof *in);
 }

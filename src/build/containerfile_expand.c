@@ -125,7 +125,7 @@ trim_pattern (const char *value, const char *pattern, bool suffix, bool greedy, 
   for (i = 0; i <= len; i++)
     {
       size_t cut = greedy ? len - i : i;
-      _cleanup_free_ char *part = suffix ? cf_xstrdup (value + len - cut) : cf_xstrndup (value, cut);
+      _cleanup_free_ char *part = suffix ? xstrdup (value + len - cut) : xstrndup (value, cut);
 
       if (fnmatch (pattern, part, 0) == 0)
         {

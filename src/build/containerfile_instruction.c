@@ -147,7 +147,7 @@ extract_flag_words (const char *line, char ***words, size_t *n)
         }
       if (word.s != NULL && strcmp (word.s, "--") == 0)
         return p;
-      *words = cf_xrealloc (*words, (*n + 1) * sizeof **words);
+      *words = xrealloc (*words, (*n + 1) * sizeof **words);
       (*words)[(*n)++] = cf_buf_steal (&word);
     }
 }
@@ -178,9 +178,9 @@ add_flag (const struct cf_line_ctx *ctx, struct cf_instruction *in, const char *
     return cf_fail (ctx, err, "flag --%.*s expects true or false, not \"%s\"", (int)name_len, name, eq + 1);
   if (spec[0] != '!' && eq == NULL)
     return cf_fail (ctx, err, "flag --%s needs a value (--%s=...)", name, name);
-  in->flags = cf_xrealloc (in->flags, (in->n_flags + 1) * sizeof *in->flags);
-  in->flags[in->n_flags].name = cf_xstrndup (name, name_len);
-  in->flags[in->n_flags].value = cf_xstrdup (eq != NULL ? eq + 1 : "true");
+  in->flags = xrealloc (in->flags, (in->n_flags + 1) * sizeof *in->flags);
+  in->flags[in->n_flags].name = xstrndup (name, name_len);
+  in->flags[in->n_flags].value = xstrdup (eq != NULL ? eq + 1 : "true");
   if (spec[0] == '!')
     for (char *v = in->flags[in->n_flags].value; *v; v++)
       *v = (char)tolower ((unsigned char)*v);
@@ -191,7 +191,7 @@ add_flag (const struct cf_line_ctx *ctx, struct cf_instruction *in, const char *
 static void
 push_arg (struct cf_instruction *in, char *arg)
 {
-  in->args = cf_xrealloc (in->args, (in->n_args + 2) * sizeof *in->args);
+  in->args = xrealloc (in->args, (in->n_args + 2) * sizeof *in->args);
   in->args[in->n_args++] = arg;
   in->args[in->n_args] = NULL;
 }
@@ -220,7 +220,7 @@ parse_json_args (const struct cf_line_ctx *ctx, struct cf_instruction *in, const
     if (! json_object_is_type (json_object_array_get_idx (arr, i), json_type_string))
       goto not_json;
   for (i = 0; i < n; i++)
-    push_arg (in, cf_xstrdup (json_object_get_string (json_object_array_get_idx (arr, i))));
+    push_arg (in, xstrdup (json_object_get_string (json_object_array_get_idx (arr, i))));
   in->exec_form = true;
   return 1;
 
@@ -247,7 +247,7 @@ parse_command (const struct cf_line_ctx *ctx, struct cf_instruction *in, const c
     return 0;
   if (*rest == '\0')
     return cf_fail (ctx, err, "%s requires at least one argument", cf_kind_name (in->kind));
-  push_arg (in, cf_xstrdup (rest));
+  push_arg (in, xstrdup (rest));
   return 0;
 }
 
@@ -266,7 +266,7 @@ split_whitespace (struct cf_instruction *in, const char *rest)
       while (*p != '\0' && ! cf_is_space (*p))
         p++;
       if (p > start)
-        push_arg (in, cf_xstrndup (start, (size_t)(p - start)));
+        push_arg (in, xstrndup (start, (size_t)(p - start)));
     }
 }
 
@@ -297,8 +297,8 @@ parse_name_values (const struct cf_line_ctx *ctx, struct cf_instruction *in, con
                      kind);
       else
         {
-          push_arg (in, cf_xstrndup (rest, (size_t)(key_end - rest)));
-          push_arg (in, cf_xstrdup (p));
+          push_arg (in, xstrndup (rest, (size_t)(key_end - rest)));
+          push_arg (in, xstrdup (p));
         }
     }
   else
@@ -313,8 +313,8 @@ parse_name_values (const struct cf_line_ctx *ctx, struct cf_instruction *in, con
           r = cf_fail (ctx, err, "%s names can not be blank", kind);
         else
           {
-            push_arg (in, cf_xstrndup (words[i], (size_t)(eq - words[i])));
-            push_arg (in, cf_xstrdup (eq + 1));
+            push_arg (in, xstrndup (words[i], (size_t)(eq - words[i])));
+            push_arg (in, xstrdup (eq + 1));
           }
       }
   cf_strv_free (words, n);
@@ -415,7 +415,7 @@ parse_string (const struct cf_line_ctx *ctx, struct cf_instruction *in, const ch
 {
   if (*rest == '\0')
     return cf_fail (ctx, err, "%s requires exactly one argument", cf_kind_name (in->kind));
-  push_arg (in, cf_xstrdup (rest));
+  push_arg (in, xstrdup (rest));
   return 0;
 }
 
@@ -584,7 +584,7 @@ find_heredocs (const struct cf_line_ctx *ctx, struct cf_instruction *in, const c
 
       if (heredoc_from_word (words[i], &h) == 0)
         continue;
-      in->heredocs = cf_xrealloc (in->heredocs, (in->n_heredocs + 1) * sizeof *in->heredocs);
+      in->heredocs = xrealloc (in->heredocs, (in->n_heredocs + 1) * sizeof *in->heredocs);
       in->heredocs[in->n_heredocs++] = h;
     }
   cf_strv_free (words, n);
@@ -607,7 +607,7 @@ cf_instruction_parse (const struct cf_line_ctx *ctx, const char *line, struct cf
   len = strlen (kw);
   while (len > 0 && cf_is_space (kw[len - 1]))
     len--;
-  in->text = cf_xstrndup (kw, len);
+  in->text = xstrndup (kw, len);
   in->line = ctx->line;
   kind = kind_lookup (kw, kw_len);
   if (kind < 0)
@@ -624,7 +624,7 @@ cf_instruction_parse (const struct cf_line_ctx *ctx, const char *line, struct cf
     return -1;
   while (cf_is_space (*after))
     after++;
-  rest = cf_xstrdup (after);
+  rest = xstrdup (after);
   if (parse_by_kind (ctx, in, rest, err) < 0)
     return -1;
   find_heredocs (ctx, in, in->text);

@@ -9,10 +9,7 @@
 
 #include "build/containerfile.h"
 #include "util/cleanup.h"
-
-void *cf_xrealloc (void *p, size_t n);
-char *cf_xstrndup (const char *s, size_t n);
-char *cf_xstrdup (const char *s);
+#include "util/xmalloc.h"
 
 struct cf_buf
 {

@@ -1,36 +1,12 @@
-/* Small building blocks of the Containerfile parser: allocation, a growable
- * string, Docker's parseWords.  */
+/* Small building blocks of the Containerfile parser: a growable string,
+ * Docker's parseWords.  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "build/containerfile_internal.h"
-
-void *
-cf_xrealloc (void *p, size_t n)
-{
-  p = realloc (p, n ? n : 1);
-  if (p == NULL)
-    abort ();
-  return p;
-}
-
-char *
-cf_xstrndup (const char *s, size_t n)
-{
-  char *r = strndup (s, n);
-
-  if (r == NULL)
-    abort ();
-  return r;
-}
-
-char *
-cf_xstrdup (const char *s)
-{
-  return cf_xstrndup (s, strlen (s));
-}
+#include "util/xmalloc.h"
 
 void
 cf_buf_put (struct cf_buf *b, const char *s, size_t n)
@@ -38,7 +14,7 @@ cf_buf_put (struct cf_buf *b, const char *s, size_t n)
   if (b->len + n + 1 > b->cap)
     {
       b->cap = (b->len + n + 1) * 2;
-      b->s = cf_xrealloc (b->s, b->cap);
+      b->s = xrealloc (b->s, b->cap);
     }
   memcpy (b->s + b->len, s, n);
   b->len += n;
@@ -60,7 +36,7 @@ cf_buf_puts (struct cf_buf *b, const char *s)
 char *
 cf_buf_steal (struct cf_buf *b)
 {
-  char *s = b->s != NULL ? b->s : cf_xstrdup ("");
+  char *s = b->s != NULL ? b->s : xstrdup ("");
 
   b->s = NULL;
   b->len = b->cap = 0;
@@ -90,7 +66,7 @@ cf_strv_free (char **v, size_t n)
 static void
 words_push (char ***v, size_t *n, struct cf_buf *word)
 {
-  *v = cf_xrealloc (*v, (*n + 2) * sizeof **v);
+  *v = xrealloc (*v, (*n + 2) * sizeof **v);
   (*v)[(*n)++] = cf_buf_steal (word);
   (*v)[*n] = NULL;
 }
@@ -102,7 +78,7 @@ char **
 cf_split_words (const char *s, char escape, size_t *n)
 {
   _cleanup_cf_buf_ struct cf_buf word = { 0 };
-  char **v = cf_xrealloc (NULL, sizeof *v);
+  char **v = xrealloc (NULL, sizeof *v);
   bool in_word = false, blank_ok = false;
   char quote = 0;
   size_t i;

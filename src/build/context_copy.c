@@ -28,6 +28,7 @@
 #include "util/fs.h"
 #include "util/path.h"
 #include "util/log.h"
+#include "util/xmalloc.h"
 
 /* A source file with more than one name, and where its first copy went:
  * its other names become hard links of that copy.  */
@@ -259,19 +260,13 @@ remember_copy (const struct copier *c, const struct stat *st, int out, const cha
     return galley_error_make (err, errno, "/%s", dst_rel);
   if (ci == NULL)
     {
-      ci = calloc (1, sizeof *ci);
-      if (ci == NULL || tsearch (ci, c->copied, compare_inodes) == NULL)
-        {
-          free (ci);
-          return galley_error_make (err, ENOMEM, "allocating");
-        }
+      ci = xcalloc (1, sizeof *ci);
+      xalloc_check (tsearch (ci, c->copied, compare_inodes));
       ci->dev = st->st_dev;
       ci->ino = st->st_ino;
     }
   free (ci->dst_rel);
-  ci->dst_rel = strdup (dst_rel);
-  if (ci->dst_rel == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  ci->dst_rel = xstrdup (dst_rel);
   ci->dst_dev = dst.st_dev;
   ci->dst_ino = dst.st_ino;
   return 0;
@@ -285,13 +280,11 @@ link_copy (const struct copier *c, const struct copied_inode *ci, int dir_fd, co
 {
   const char *slash = strrchr (ci->dst_rel, '/');
   _cleanup_free_ char *parent =
-      slash != NULL ? strndup (ci->dst_rel, (size_t)(slash - ci->dst_rel)) : strdup (".");
+      slash != NULL ? xstrndup (ci->dst_rel, (size_t)(slash - ci->dst_rel)) : xstrdup (".");
   const char *base = slash != NULL ? slash + 1 : ci->dst_rel;
   _cleanup_close_ int pfd = -1;
   struct stat st;
 
-  if (parent == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   pfd = open_dest_dir (c, parent);
   if (pfd < 0 || fstatat (pfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_dev != ci->dst_dev
       || st.st_ino != ci->dst_ino)

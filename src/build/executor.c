@@ -22,48 +22,9 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/xmalloc.h"
 
 /* ---- the Containerfile ---- */
-
-static int
-read_all_fd (int fd, char **out, size_t *len, galley_error_t *err)
-{
-  size_t cap = 8192, n = 0;
-  char *buf = malloc (cap);
-
-  if (buf == NULL)
-    return galley_error_make (err, errno, "allocating");
-  for (;;)
-    {
-      ssize_t r;
-      if (n + 1 >= cap)
-        {
-          char *nb = cap > (64u << 20) ? NULL : realloc (buf, cap * 2);
-          if (nb == NULL)
-            {
-              free (buf);
-              return galley_error_make (err, EFBIG, "reading the Containerfile: too large");
-            }
-          buf = nb;
-          cap *= 2;
-        }
-      r = read (fd, buf + n, cap - n - 1);
-      if (r < 0 && errno == EINTR)
-        continue;
-      if (r < 0)
-        {
-          free (buf);
-          return galley_error_make (err, errno, "reading the Containerfile");
-        }
-      if (r == 0)
-        break;
-      n += (size_t)r;
-    }
-  buf[n] = '\0';
-  *out = buf;
-  *len = n;
-  return 0;
-}
 
 /* -f as podman: a path (relative to the working directory, else to the
  * context), "-" for stdin; none: Containerfile, then Dockerfile in the
@@ -78,9 +39,9 @@ load_containerfile (struct build *b, const char *context, char **path_out, galle
 
   if (given != NULL && strcmp (given, "-") == 0)
     {
-      if (read_all_fd (STDIN_FILENO, &text, &len, err) < 0)
+      if (fs_read_fd (STDIN_FILENO, "the Containerfile", 64u << 20, &text, &len, err) < 0)
         return -1;
-      b->cf_name = strdup ("-");
+      b->cf_name = xstrdup ("-");
     }
   else
     {
@@ -90,9 +51,7 @@ load_containerfile (struct build *b, const char *context, char **path_out, galle
           size_t i;
           for (i = 0; i < 2 && path == NULL; i++)
             {
-              _cleanup_free_ char *p = NULL;
-              if (asprintf (&p, "%s/%s", context, names[i]) < 0)
-                return galley_error_make (err, errno, "allocating");
+              _cleanup_free_ char *p = xasprintf ("%s/%s", context, names[i]);
               if (access (p, F_OK) == 0)
                 path = steal_pointer (&p);
             }
@@ -106,16 +65,14 @@ load_containerfile (struct build *b, const char *context, char **path_out, galle
             }
         }
       else if (access (given, F_OK) == 0 || given[0] == '/')
-        path = strdup (given);
-      else if (asprintf (&path, "%s/%s", context, given) < 0)
-        return galley_error_make (err, errno, "allocating");
+        path = xstrdup (given);
+      else
+        path = xasprintf ("%s/%s", context, given);
       if (fs_read_file (AT_FDCWD, path, 64u << 20, &text, &len, err) < 0)
         return galley_error_wrap (err, "reading the Containerfile");
-      b->cf_name = strdup (given ? given : strrchr (path, '/') + 1);
+      b->cf_name = xstrdup (given ? given : strrchr (path, '/') + 1);
       *path_out = steal_pointer (&path);
     }
-  if (b->cf_name == NULL)
-    return galley_error_make (err, errno, "allocating");
   if (containerfile_parse (b->cf_name, text, len, &b->cf, err) < 0)
     return -1;
   if (b->cf->n_stages == 0)
@@ -124,8 +81,8 @@ load_containerfile (struct build *b, const char *context, char **path_out, galle
 }
 
 /* --build-arg K=V, or K taken from the environment (skipped when unset).  */
-static int
-resolve_build_args (struct build *b, galley_error_t *err)
+static void
+resolve_build_args (struct build *b)
 {
   size_t i;
 
@@ -134,14 +91,12 @@ resolve_build_args (struct build *b, galley_error_t *err)
       const char *a = b->o->build_args[i], *eq = strchr (a, '=');
       if (eq != NULL)
         {
-          _cleanup_free_ char *k = strndup (a, (size_t)(eq - a));
-          if (k == NULL || strv_set_env (&b->build_args, k, eq + 1, err) < 0)
-            return -1;
+          _cleanup_free_ char *k = xstrndup (a, (size_t)(eq - a));
+          strv_set_env (&b->build_args, k, eq + 1);
         }
-      else if (getenv (a) != NULL && strv_set_env (&b->build_args, a, getenv (a), err) < 0)
-        return -1;
+      else if (getenv (a) != NULL)
+        strv_set_env (&b->build_args, a, getenv (a));
     }
-  return 0;
 }
 
 /* ---- which stages ---- */
@@ -306,7 +261,10 @@ step_prepare (struct build *b, struct stage_state *st, const struct step *sp, st
   int r;
 
   if (in == NULL)
-    r = (*key_text = strdup ("COMMIT")) ? 0 : galley_error_make (err, errno, "allocating");
+    {
+      *key_text = xstrdup ("COMMIT");
+      r = 0;
+    }
   else if (in->kind == CF_RUN)
     r = run_prepare (b, st, in, rs, key_text, err);
   else if (in->kind == CF_COPY || in->kind == CF_ADD)
@@ -318,8 +276,7 @@ step_prepare (struct build *b, struct stage_state *st, const struct step *sp, st
   if (! sp->clear_onbuild && ! sp->final_labels)
     return 0;
   base = steal_pointer (key_text);
-  if (asprintf (key_text, "%s%s", base, sp->clear_onbuild ? "\n#clear-onbuild" : "") < 0)
-    return galley_error_make (err, errno, "allocating");
+  *key_text = xasprintf ("%s%s", base, sp->clear_onbuild ? "\n#clear-onbuild" : "");
   if (sp->final_labels)
     {
       size_t i;
@@ -327,8 +284,7 @@ step_prepare (struct build *b, struct stage_state *st, const struct step *sp, st
         {
           free (base);
           base = steal_pointer (key_text);
-          if (asprintf (key_text, "%s\n#label %s", base, b->o->labels[i]) < 0)
-            return galley_error_make (err, errno, "allocating");
+          *key_text = xasprintf ("%s\n#label %s", base, b->o->labels[i]);
         }
     }
   return 0;
@@ -368,8 +324,9 @@ step_run (struct build *b, struct stage_state *st, const struct step *sp, galley
       r = -1;
       if (image_writer_commit (w, NULL, &id, err) < 0)
         goto out;
-      if (b->o->layers ? build_cache_record (b->store, key, id, err) < 0
-                       : strv_push (&b->created, id, err) < 0)
+      if (! b->o->layers)
+        strv_append (&b->created, id);
+      else if (build_cache_record (b->store, key, id, err) < 0)
         goto out;
     }
   print_result (b, id, cached, sp->commit_name);
@@ -426,8 +383,8 @@ build_resolve_image (struct build *b, const char *name, char **id, galley_error_
     {
       log_warn ("pulling %s: %s; using the local image", name, (*err)->msg);
       galley_error_release (err);
-      *id = strdup (img->id);
-      return *id ? 0 : galley_error_make (err, errno, "allocating");
+      *id = xstrdup (img->id);
+      return 0;
     }
   return -1;
 }
@@ -487,8 +444,8 @@ run_onbuild_triggers (struct build *b, struct stage_state *st, galley_error_t *e
   for (i = 0; i < json_object_array_length (ob); i++)
     {
       const char *t = json_object_get_string (json_object_array_get_idx (ob, i));
-      if (t && strv_push (&triggers, t, err) < 0)
-        return -1;
+      if (t)
+        strv_append (&triggers, t);
     }
   for (i = 0; triggers && triggers[i]; i++)
     {
@@ -711,10 +668,8 @@ build_stages (struct build *b, char **image_id, galley_error_t *err)
       if (target < 0)
         return galley_error_make (err, ENOENT, "target stage \"%s\" not found", b->o->target);
     }
-  needed = calloc (b->cf->n_stages, sizeof *needed);
-  b->stage_images = calloc (b->cf->n_stages, sizeof *b->stage_images);
-  if (needed == NULL || b->stage_images == NULL)
-    return galley_error_make (err, errno, "allocating");
+  needed = xcalloc (b->cf->n_stages, sizeof *needed);
+  b->stage_images = xcalloc (b->cf->n_stages, sizeof *b->stage_images);
   if (mark_needed_stages (b, (size_t)target, needed, err) < 0)
     return -1;
   for (i = 0; i < b->cf->n_stages; i++)
@@ -726,8 +681,8 @@ build_stages (struct build *b, char **image_id, galley_error_t *err)
         if (build_stage (b, i, i == (size_t)target, err) < 0)
           return -1;
       }
-  *image_id = strdup (b->stage_images[target]);
-  return *image_id ? 0 : galley_error_make (err, errno, "allocating");
+  *image_id = xstrdup (b->stage_images[target]);
+  return 0;
 }
 
 /* --manifest: the image joins the list (made when missing), as podman's.  */
@@ -735,12 +690,10 @@ static int
 add_to_manifest_list (struct build *b, const char *id, galley_error_t *err)
 {
   struct manifest_add_options add = { .registry = { .tls_verify = -1 } };
-  _cleanup_free_ char *list_id = NULL, *image = NULL;
+  _cleanup_free_ char *list_id = NULL, *image = xasprintf ("containers-storage:%s", id);
 
   if (manifest_list_create (b->paths, b->o->manifest, true, &list_id, err) < 0)
     return -1;
-  if (asprintf (&image, "containers-storage:%s", id) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
   return manifest_list_add (b->paths, list_id, image, &add, NULL, err);
 }
 
@@ -763,8 +716,10 @@ build_image (const struct galley_paths *paths, const struct build_options *o, ch
     }
   if (build_secrets_parse (o->secrets, &b.secrets, &b.n_secrets, err) < 0)
     goto out;
-  if (load_containerfile (&b, context, &cf_path, err) < 0 || resolve_build_args (&b, err) < 0
-      || build_ignore_load (b.context_fd, cf_path, &b.ig, err) < 0 || paths_ensure_root (paths, err) < 0
+  if (load_containerfile (&b, context, &cf_path, err) < 0)
+    goto out;
+  resolve_build_args (&b);
+  if (build_ignore_load (b.context_fd, cf_path, &b.ig, err) < 0 || paths_ensure_root (paths, err) < 0
       || store_open (paths, &b.store, err) < 0 || idmap_for_current_user (&b.map, err) < 0)
     goto out;
   if (build_stages (&b, &id, err) < 0)

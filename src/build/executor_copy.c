@@ -31,6 +31,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/xmalloc.h"
 
 void
 copy_step_clear (struct copy_step *cs)
@@ -57,17 +58,11 @@ copy_step_clear (struct copy_step *cs)
   cs->mode = -1;
 }
 
-static int
-add_source (struct copy_step *cs, const char *path, galley_error_t *err)
+static void
+add_source (struct copy_step *cs, const char *path)
 {
-  char **n = realloc (cs->sources, (cs->n_sources + 2) * sizeof *n);
-  if (n == NULL)
-    return galley_error_make (err, errno, "allocating");
-  cs->sources = n;
-  if ((n[cs->n_sources] = strdup (path)) == NULL)
-    return galley_error_make (err, errno, "allocating");
-  n[++cs->n_sources] = NULL;
-  return 0;
+  strv_append (&cs->sources, path);
+  cs->n_sources++;
 }
 
 static bool
@@ -105,7 +100,8 @@ write_source_file (struct copy_step *cs, const char *name, const char *data, siz
   fd = openat (cs->src_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
   if (fd < 0 || (len > 0 && write (fd, data, len) != (ssize_t)len))
     return galley_error_make (err, errno, "writing %s", name);
-  return add_source (cs, name, err);
+  add_source (cs, name);
+  return 0;
 }
 
 /* ---- URLs (ADD) ---- */
@@ -138,14 +134,12 @@ download (struct copy_step *cs, const char *url, galley_error_t *err)
   http_global_init ();
   for (hops = 0; hops < 10; hops++)
     {
-      _cleanup_curl_ CURL *h = http_handle_new ();
+      _cleanup_curl_ CURL *h = xalloc_check (http_handle_new ());
       _cleanup_http_response_ struct http_response rs = { 0 };
       struct http_tls tls = { .verify = true };
       struct http_request rq = { .url = current, .tls = &tls, .sink = file_sink };
       enum http_failure failure;
 
-      if (h == NULL)
-        return galley_error_make (err, ENOMEM, "allocating");
       if (fd >= 0)
         close (fd);
       unlinkat (cs->src_fd, name, 0);
@@ -158,48 +152,42 @@ download (struct copy_step *cs, const char *url, galley_error_t *err)
       if (rs.status >= 300 && rs.status < 400 && rs.location)
         {
           free (current);
-          current = strdup (rs.location);
-          if (current == NULL)
-            return galley_error_make (err, errno, "allocating");
+          current = xstrdup (rs.location);
           continue;
         }
       if (rs.status != 200)
         return galley_error_make (err, EIO, "ADD %s: HTTP status %ld", url, rs.status);
-      return add_source (cs, name, err);
+      add_source (cs, name);
+      return 0;
     }
   return galley_error_make (err, ELOOP, "ADD %s: too many redirects", url);
 }
 
 /* ---- prepare: sources, destination, cache key ---- */
 
-static int
-resolve_dest (struct stage_state *st, const char *raw, char **dest, galley_error_t *err)
+/* The destination raw names, absolute, malloc'ed.  */
+static char *
+resolve_dest (struct stage_state *st, const char *raw)
 {
   json_object *cfg = stage_config (st), *wd = NULL;
   const char *cwd = "/";
+  char *dest;
 
   if (raw[0] == '/')
-    *dest = strdup (raw);
-  else
+    return xstrdup (raw);
+  if (cfg && json_object_object_get_ex (cfg, "WorkingDir", &wd) && json_object_get_string (wd)
+      && *json_object_get_string (wd))
+    cwd = json_object_get_string (wd);
+  dest =
+      xasprintf ("%s%s%s", cwd, cwd[strlen (cwd) - 1] == '/' ? "" : "/", strcmp (raw, ".") == 0 ? "" : raw);
+  /* "COPY x ." means the working directory itself.  */
+  if (strcmp (raw, ".") == 0 || strcmp (raw, "./") == 0)
     {
-      if (cfg && json_object_object_get_ex (cfg, "WorkingDir", &wd) && json_object_get_string (wd)
-          && *json_object_get_string (wd))
-        cwd = json_object_get_string (wd);
-      if (asprintf (dest, "%s%s%s", cwd, cwd[strlen (cwd) - 1] == '/' ? "" : "/",
-                    strcmp (raw, ".") == 0 ? "" : raw)
-          < 0)
-        *dest = NULL;
-      /* "COPY x ." means the working directory itself.  */
-      if (*dest && (strcmp (raw, ".") == 0 || strcmp (raw, "./") == 0))
-        {
-          char *d = NULL;
-          if (asprintf (&d, "%s/", *dest) < 0)
-            d = NULL;
-          free (*dest);
-          *dest = d;
-        }
+      char *d = xasprintf ("%s/", dest);
+      free (dest);
+      dest = d;
     }
-  return *dest ? 0 : galley_error_make (err, errno, "allocating");
+  return dest;
 }
 
 static int
@@ -216,9 +204,13 @@ collect_sources (struct build *b, struct stage_state *st, const struct cf_instru
         {
           _cleanup_free_ char *content = NULL;
           kinds |= 2;
-          if (hd->expand ? stage_expand (st, hd->content, &content, err) < 0
-                         : (content = strdup (hd->content)) == NULL)
-            return content ? -1 : galley_error_make (err, errno, "allocating");
+          if (hd->expand)
+            {
+              if (stage_expand (st, hd->content, &content, err) < 0)
+                return -1;
+            }
+          else
+            content = xstrdup (hd->content);
           if (scratch_source_dir (cs, err) < 0
               || write_source_file (cs, hd->name, content, strlen (content), 0644, err) < 0)
             return -1;
@@ -232,8 +224,7 @@ collect_sources (struct build *b, struct stage_state *st, const struct cf_instru
       else if (cs->src_image != NULL)
         {
           kinds |= 1;
-          if (add_source (cs, srcs[i], err) < 0)
-            return -1;
+          add_source (cs, srcs[i]);
         }
       else
         {
@@ -243,8 +234,7 @@ collect_sources (struct build *b, struct stage_state *st, const struct cf_instru
           if (build_context_glob (b->context_fd, b->ig, srcs[i], &paths, &np, err) < 0)
             return -1;
           for (k = 0; k < np; k++)
-            if (add_source (cs, paths[k], err) < 0)
-              return -1;
+            add_source (cs, paths[k]);
         }
     }
   if (kinds == 3)
@@ -267,27 +257,19 @@ copy_key (struct build *b, const struct cf_instruction *in, struct copy_step *cs
                                cs->sources, cs->n_sources, &digest, err)
              < 0)
     return -1;
-  if (asprintf (&text, "%s\nfrom=%s\ncontent=%s\nchown=%s\nchmod=%o\ndest=%s", cf_kind_name (in->kind),
-                cs->src_image ? cs->src_image : "", digest ? digest : "", cs->chown ? cs->chown : "",
-                (unsigned)cs->mode, cs->dest)
-      < 0)
-    return galley_error_make (err, errno, "allocating");
+  text = xasprintf ("%s\nfrom=%s\ncontent=%s\nchown=%s\nchmod=%o\ndest=%s", cf_kind_name (in->kind),
+                    cs->src_image ? cs->src_image : "", digest ? digest : "", cs->chown ? cs->chown : "",
+                    (unsigned)cs->mode, cs->dest);
   for (i = 0; i < cs->n_sources; i++)
     {
-      char *n = NULL;
-      if (asprintf (&n, "%s\n%zu:%s", text, strlen (cs->sources[i]), cs->sources[i]) < 0)
-        {
-          free (text);
-          return galley_error_make (err, errno, "allocating");
-        }
+      char *n = xasprintf ("%s\n%zu:%s", text, strlen (cs->sources[i]), cs->sources[i]);
       free (text);
       text = n;
     }
   *key_text = text;
-  if (asprintf (&cs->created_by, "/bin/sh -c #(nop) %s %s%s in %s ", cf_kind_name (in->kind),
-                digest ? "file:" : "", digest ? digest + 7 : (cs->src_image ? cs->src_image : ""), cs->dest)
-      < 0)
-    return galley_error_make (err, errno, "allocating");
+  cs->created_by =
+      xasprintf ("/bin/sh -c #(nop) %s %s%s in %s ", cf_kind_name (in->kind), digest ? "file:" : "",
+                 digest ? digest + 7 : (cs->src_image ? cs->src_image : ""), cs->dest);
   return 0;
 }
 
@@ -305,8 +287,8 @@ copy_from (struct build *b, struct stage_state *st, const char *from, struct cop
     {
       if (b->stage_images[idx] == NULL)
         return galley_error_make (err, EINVAL, "--from=%s: that stage has not been built", name);
-      cs->src_image = strdup (b->stage_images[idx]);
-      return cs->src_image ? 0 : galley_error_make (err, errno, "allocating");
+      cs->src_image = xstrdup (b->stage_images[idx]);
+      return 0;
     }
   return build_resolve_image (b, name, &cs->src_image, err);
 }
@@ -321,13 +303,12 @@ copy_prepare (struct build *b, struct stage_state *st, const struct cf_instructi
 
   if (in->n_args < 2)
     return galley_error_make (err, EINVAL, "%s requires at least two arguments", cf_kind_name (in->kind));
-  words = calloc (in->n_args + 1, sizeof *words);
-  if (words == NULL)
-    return galley_error_make (err, errno, "allocating");
+  words = xcalloc (in->n_args + 1, sizeof *words);
   for (i = 0; i < in->n_args; i++)
-    if (strncmp (in->args[i], "<<", 2) == 0 ? (words[i] = strdup (in->args[i])) == NULL
-                                            : stage_expand (st, in->args[i], &words[i], err) < 0)
-      return *err ? -1 : galley_error_make (err, errno, "allocating");
+    if (strncmp (in->args[i], "<<", 2) == 0)
+      words[i] = xstrdup (in->args[i]);
+    else if (stage_expand (st, in->args[i], &words[i], err) < 0)
+      return -1;
   n = in->n_args - 1;
   if ((v = cf_flag_value (in, "from")) && copy_from (b, st, v, cs, err) < 0)
     return -1;
@@ -342,7 +323,8 @@ copy_prepare (struct build *b, struct stage_state *st, const struct cf_instructi
       cs->mode = (int)m;
     }
   cs->extract_tars = in->kind == CF_ADD;
-  if (resolve_dest (st, words[n], &cs->dest, err) < 0 || collect_sources (b, st, in, cs, words, n, err) < 0)
+  cs->dest = resolve_dest (st, words[n]);
+  if (collect_sources (b, st, in, cs, words, n, err) < 0)
     return -1;
   if (cs->n_sources > 1 && cs->dest[strlen (cs->dest) - 1] != '/')
     return galley_error_make (err, EINVAL,
@@ -372,9 +354,9 @@ mount_image (struct copy_job *job, char **lowers, const char *name, bool *mounte
   struct run_spec spec = { 0 };
   int fd;
 
-  if (asprintf (&mnt, "%s/%s-mnt", job->tmp, name) < 0 || asprintf (&upper, "%s/%s-upper", job->tmp, name) < 0
-      || asprintf (&work, "%s/%s-work", job->tmp, name) < 0)
-    return galley_error_make (err, errno, "allocating");
+  mnt = xasprintf ("%s/%s-mnt", job->tmp, name);
+  upper = xasprintf ("%s/%s-upper", job->tmp, name);
+  work = xasprintf ("%s/%s-work", job->tmp, name);
   if ((mkdir (mnt, 0755) < 0 && errno != EEXIST) || (mkdir (upper, 0755) < 0 && errno != EEXIST)
       || (mkdir (work, 0700) < 0 && errno != EEXIST))
     return galley_error_make (err, errno, "creating %s", mnt);
@@ -508,13 +490,11 @@ copy_or_extract (struct copy_job *job, int src_fd, const struct build_ignore *ig
                  gid_t gid, galley_error_t *err)
 {
   const struct copy_step *cs = job->cs;
-  _cleanup_free_ char **plain = calloc (cs->n_sources + 1, sizeof (char *));
-  _cleanup_free_ int *tars = calloc (cs->n_sources + 1, sizeof (int));
+  _cleanup_free_ char **plain = xcalloc (cs->n_sources + 1, sizeof (char *));
+  _cleanup_free_ int *tars = xcalloc (cs->n_sources + 1, sizeof (int));
   size_t i, np = 0, nt = 0;
   int ret = -1;
 
-  if (plain == NULL || tars == NULL)
-    return galley_error_make (err, errno, "allocating");
   for (i = 0; i < cs->n_sources; i++)
     {
       int fd = cs->extract_tars ? fs_open_in_root (src_fd, cs->sources[i], O_RDONLY | O_NOFOLLOW, 0) : -1;
@@ -584,8 +564,7 @@ copy_child (void *arg, galley_error_t *err)
           if (build_context_glob (src_fd, NULL, cs->sources[i], &paths, &np, err) < 0)
             goto out;
           for (k = 0; k < np; k++)
-            if (strv_push (&all, paths[k], err) < 0)
-              goto out;
+            strv_append (&all, paths[k]);
         }
       expanded.sources = all;
       expanded.n_sources = strv_len (all);
@@ -631,11 +610,7 @@ copy_apply (struct build *b, struct stage_state *st, const struct copy_step *cs,
   if (build_tmp_dir (b, &tmp, err) < 0)
     goto out;
   job.tmp = tmp;
-  if (asprintf (&upper, "%s/dest-upper", tmp) < 0)
-    {
-      galley_error_make (err, errno, "allocating");
-      goto out;
-    }
+  upper = xasprintf ("%s/dest-upper", tmp);
   if (userns_run (&b->map, CLONE_NEWNS, copy_child, &job, err) < 0)
     goto out;
   ret = image_writer_add_layer_dir (w, upper, cs->created_by, NULL, err);
@@ -652,11 +627,9 @@ out:
 int
 build_tmp_dir (struct build *b, char **out, galley_error_t *err)
 {
-  _cleanup_free_ char *parent = NULL, *dir = NULL;
+  _cleanup_free_ char *parent = xasprintf ("%s/build-tmp", store_root (b->store));
+  _cleanup_free_ char *dir = xasprintf ("%s/XXXXXX", parent);
 
-  if (asprintf (&parent, "%s/build-tmp", store_root (b->store)) < 0
-      || asprintf (&dir, "%s/XXXXXX", parent) < 0)
-    return galley_error_make (err, errno, "allocating");
   if (mkdir (parent, 0700) < 0 && errno != EEXIST)
     return galley_error_make (err, errno, "creating %s", parent);
   if (mkdtemp (dir) == NULL)
@@ -696,9 +669,7 @@ build_image_lowers (struct build *b, const char *image_id, char ***lowers, galle
     return -1;
   while (img->layers && img->layers[n])
     n++;
-  v = calloc (n + 1, sizeof *v);
-  if (v == NULL)
-    return galley_error_make (err, errno, "allocating");
+  v = xcalloc (n + 1, sizeof *v);
   for (i = 0; i < n; i++)
     if (store_layer_diff_dir (b->store, img->layers[i], &v[i], err) < 0)
       return -1;

@@ -78,11 +78,9 @@ int stage_predefined_args (struct stage_state *st, galley_error_t *err);
 const char *cf_flag_value (const struct cf_instruction *in, const char *name);
 
 /* NULL-terminated string vectors.  */
-int strv_push (char ***v, const char *s, galley_error_t *err);
 /* Set K=V in v, replacing an existing K.  */
-int strv_set_env (char ***v, const char *key, const char *value, galley_error_t *err);
+void strv_set_env (char ***v, const char *key, const char *value);
 const char *strv_env_get (char *const *v, const char *key);
-char **strv_copy (char *const *v);
 json_object *json_from_strv (char *const *v);
 
 /* ---- one step: fill *key_text (what the cache key covers besides the

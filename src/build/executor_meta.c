@@ -15,14 +15,9 @@
 #include "image/platform.h"
 #include "util/cleanup.h"
 #include "util/json.h"
+#include "util/xmalloc.h"
 
 /* ---- string vectors ---- */
-
-int
-strv_push (char ***v, const char *s, galley_error_t *err)
-{
-  return strv_append (v, s) < 0 ? galley_error_make (err, ENOMEM, "allocating") : 0;
-}
 
 static bool
 env_key_is (const char *entry, const char *key)
@@ -31,22 +26,20 @@ env_key_is (const char *entry, const char *key)
   return strncmp (entry, key, k) == 0 && (entry[k] == '=' || entry[k] == '\0');
 }
 
-int
-strv_set_env (char ***v, const char *key, const char *value, galley_error_t *err)
+void
+strv_set_env (char ***v, const char *key, const char *value)
 {
-  _cleanup_free_ char *kv = NULL;
+  _cleanup_free_ char *kv = xasprintf ("%s=%s", key, value ? value : "");
   size_t i;
 
-  if (asprintf (&kv, "%s=%s", key, value ? value : "") < 0)
-    return galley_error_make (err, errno, "allocating");
   for (i = 0; *v && (*v)[i]; i++)
     if (env_key_is ((*v)[i], key))
       {
         free ((*v)[i]);
         (*v)[i] = steal_pointer (&kv);
-        return 0;
+        return;
       }
-  return strv_push (v, kv, err);
+  strv_append (v, kv);
 }
 
 const char *
@@ -57,20 +50,6 @@ strv_env_get (char *const *v, const char *key)
     if (env_key_is (v[i], key))
       return v[i][strlen (key)] == '=' ? v[i] + strlen (key) + 1 : "";
   return NULL;
-}
-
-char **
-strv_copy (char *const *v)
-{
-  size_t n = strv_len (v), i;
-  char **c = calloc (n + 1, sizeof *c);
-
-  if (c == NULL)
-    abort ();
-  for (i = 0; i < n; i++)
-    if ((c[i] = strdup (v[i])) == NULL)
-      abort ();
-  return c;
 }
 
 json_object *
@@ -136,10 +115,7 @@ stage_expand_env (const struct stage_state *st)
   for (i = 0; env && env[i]; i++)
     {
       size_t len = strv_len (all);
-      char **n = realloc (all, (len + 2) * sizeof *n);
-      if (n == NULL)
-        abort ();
-      all = n;
+      all = xreallocarray (all, len + 2, sizeof *all);
       all[len] = steal_pointer (&env[i]);
       all[len + 1] = NULL;
     }
@@ -191,11 +167,9 @@ static int
 expanded_args (const struct stage_state *st, const struct cf_instruction *in, char ***out,
                galley_error_t *err)
 {
-  _cleanup_strv_ char **v = calloc (in->n_args + 1, sizeof (char *));
+  _cleanup_strv_ char **v = xcalloc (in->n_args + 1, sizeof (char *));
   size_t i;
 
-  if (v == NULL)
-    return galley_error_make (err, errno, "allocating");
   for (i = 0; i < in->n_args; i++)
     {
       if (kind_expands (in->kind))
@@ -203,8 +177,8 @@ expanded_args (const struct stage_state *st, const struct cf_instruction *in, ch
           if (stage_expand (st, in->args[i], &v[i], err) < 0)
             return -1;
         }
-      else if ((v[i] = strdup (in->args[i])) == NULL)
-        return galley_error_make (err, errno, "allocating");
+      else
+        v[i] = xstrdup (in->args[i]);
     }
   *out = steal_pointer (&v);
   return 0;
@@ -222,11 +196,9 @@ stage_declare_args (struct build *b, struct stage_state *st, const struct cf_ins
   for (k = 0; k < in->n_args; k++)
     {
       const char *a = in->args[k], *eq = strchr (a, '=');
-      _cleanup_free_ char *key = eq ? strndup (a, (size_t)(eq - a)) : strdup (a), *val = NULL;
+      _cleanup_free_ char *key = eq ? xstrndup (a, (size_t)(eq - a)) : xstrdup (a), *val = NULL;
       const char *given;
 
-      if (key == NULL)
-        return galley_error_make (err, errno, "allocating");
       given = strv_env_get (b->build_args, key);
       if (given == NULL && eq != NULL && stage_expand (st, eq + 1, &val, err) < 0)
         return -1;
@@ -234,9 +206,9 @@ stage_declare_args (struct build *b, struct stage_state *st, const struct cf_ins
         given = strv_env_get (st->global, key);
       if (given == NULL && val == NULL)
         continue;
-      if (strv_set_env (&st->args, key, given ? given : val, err) < 0
-          || (global && strv_set_env (&st->global, key, given ? given : val, err) < 0))
-        return -1;
+      strv_set_env (&st->args, key, given ? given : val);
+      if (global)
+        strv_set_env (&st->global, key, given ? given : val);
     }
   return 0;
 }
@@ -254,24 +226,18 @@ stage_predefined_args (struct stage_state *st, galley_error_t *err)
   if (platform_host (&host, err) < 0)
     return -1;
   platform_normalize (&host);
-  text = platform_format (&host);
-  if (text == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  text = xalloc_check (platform_format (&host));
   for (i = 0; i < 2; i++)
     {
       char k[32];
       snprintf (k, sizeof k, "%sPLATFORM", prefixes[i]);
-      if (strv_set_env (&st->global, k, text, err) < 0)
-        return -1;
+      strv_set_env (&st->global, k, text);
       snprintf (k, sizeof k, "%sOS", prefixes[i]);
-      if (strv_set_env (&st->global, k, host.os, err) < 0)
-        return -1;
+      strv_set_env (&st->global, k, host.os);
       snprintf (k, sizeof k, "%sARCH", prefixes[i]);
-      if (strv_set_env (&st->global, k, host.architecture, err) < 0)
-        return -1;
+      strv_set_env (&st->global, k, host.architecture);
       snprintf (k, sizeof k, "%sVARIANT", prefixes[i]);
-      if (strv_set_env (&st->global, k, host.variant ? host.variant : "", err) < 0)
-        return -1;
+      strv_set_env (&st->global, k, host.variant ? host.variant : "");
     }
   return 0;
 }
@@ -288,29 +254,22 @@ meta_prepare (struct build *b, struct stage_state *st, const struct cf_instructi
     return -1;
   if (expanded_args (st, in, &v, err) < 0)
     return -1;
-  if (asprintf (&text, "%s%s", cf_kind_name (in->kind), in->exec_form ? " [exec]" : "") < 0)
-    return galley_error_make (err, errno, "allocating");
+  text = xasprintf ("%s%s", cf_kind_name (in->kind), in->exec_form ? " [exec]" : "");
   for (i = 0; v[i]; i++)
     {
-      char *n = NULL;
-      if (asprintf (&n, "%s\n%s", text, v[i]) < 0)
-        return galley_error_make (err, errno, "allocating");
+      char *n = xasprintf ("%s\n%s", text, v[i]);
       free (text);
       text = n;
     }
   for (i = 0; i < in->n_flags; i++)
     {
-      char *n = NULL;
-      if (asprintf (&n, "%s\n--%s=%s", text, in->flags[i].name, in->flags[i].value) < 0)
-        return galley_error_make (err, errno, "allocating");
+      char *n = xasprintf ("%s\n--%s=%s", text, in->flags[i].name, in->flags[i].value);
       free (text);
       text = n;
     }
   if (in->kind == CF_ONBUILD && in->onbuild)
     {
-      char *n = NULL;
-      if (asprintf (&n, "%s\n%s", text, in->onbuild->text) < 0)
-        return galley_error_make (err, errno, "allocating");
+      char *n = xasprintf ("%s\n%s", text, in->onbuild->text);
       free (text);
       text = n;
     }
@@ -472,12 +431,7 @@ apply_config (struct stage_state *st, const struct cf_instruction *in, char *con
         _cleanup_free_ char *wd = NULL;
         if (v[0] == NULL)
           return galley_error_make (err, EINVAL, "WORKDIR requires exactly one argument");
-        if (v[0][0] == '/')
-          wd = strdup (v[0]);
-        else if (asprintf (&wd, "%s/%s", cur && *cur ? cur : "", v[0]) < 0)
-          wd = NULL;
-        if (wd == NULL)
-          return galley_error_make (err, errno, "allocating");
+        wd = v[0][0] == '/' ? xstrdup (v[0]) : xasprintf ("%s/%s", cur && *cur ? cur : "", v[0]);
         json_object_object_add (cfg, "WorkingDir", json_object_new_string (wd));
         return 0;
       }

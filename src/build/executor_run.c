@@ -24,6 +24,7 @@
 #include "util/digest.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/xmalloc.h"
 
 void
 run_step_clear (struct run_step *rs)
@@ -60,12 +61,10 @@ static char *
 shebang_script (const struct cf_heredoc *hd)
 {
   const char *p = hd->content + 2, *end = strchr (p, '\n');
-  _cleanup_free_ char *first = strndup (p, end ? (size_t)(end - p) : strlen (p));
-  char *interp, *arg, *script = NULL;
+  _cleanup_free_ char *first = xstrndup (p, end ? (size_t)(end - p) : strlen (p));
+  char *interp, *arg;
   const char *file = "/dev/shm/.galley-heredoc";
 
-  if (first == NULL)
-    return NULL;
   interp = first + strspn (first, " \t");
   arg = interp + strcspn (interp, " \t");
   if (*arg != '\0')
@@ -73,19 +72,16 @@ shebang_script (const struct cf_heredoc *hd)
       *arg++ = '\0';
       arg += strspn (arg, " \t");
     }
-  if (asprintf (&script, "cat > %s <<'%s'\n%s%s\nexec '%s' %s%s%s %s", file, hd->name, hd->content, hd->name,
-                interp, *arg ? "'" : "", arg, *arg ? "'" : "", file)
-      < 0)
-    return NULL;
-  return script;
+  return xasprintf ("cat > %s <<'%s'\n%s%s\nexec '%s' %s%s%s %s", file, hd->name, hd->content, hd->name,
+                    interp, *arg ? "'" : "", arg, *arg ? "'" : "", file);
 }
 
 int
 run_prepare (struct build *b, struct stage_state *st, const struct cf_instruction *in, struct run_step *rs,
              char **key_text, galley_error_t *err)
 {
-  _cleanup_free_ char *line = NULL, *joined = NULL;
-  size_t i, len = 0;
+  _cleanup_free_ char *line = NULL;
+  size_t i;
 
   if (in->n_args == 0)
     return galley_error_make (err, EINVAL, "RUN requires a command");
@@ -93,44 +89,24 @@ run_prepare (struct build *b, struct stage_state *st, const struct cf_instructio
     return -1;
   if (in->exec_form)
     {
-      rs->argv = calloc (in->n_args + 1, sizeof (char *));
-      if (rs->argv == NULL)
-        return galley_error_make (err, errno, "allocating");
+      rs->argv = xcalloc (in->n_args + 1, sizeof (char *));
       for (i = 0; i < in->n_args; i++)
-        rs->argv[i] = strdup (in->args[i]);
+        rs->argv[i] = xstrdup (in->args[i]);
     }
   else
     {
       line = ! heredoc_is_script (in)                          ? cf_run_heredoc_script (in)
              : strncmp (in->heredocs[0].content, "#!", 2) == 0 ? shebang_script (&in->heredocs[0])
-                                                               : strdup (in->heredocs[0].content);
-      if (line == NULL)
-        return galley_error_make (err, errno, "allocating");
+                                                               : xstrdup (in->heredocs[0].content);
       rs->argv = stage_shell (st);
-      if (strv_push (&rs->argv, line, err) < 0)
-        return -1;
+      strv_append (&rs->argv, line);
     }
-  for (i = 0; rs->argv[i]; i++)
-    len += strlen (rs->argv[i]) + 1;
-  joined = calloc (1, len + 1);
-  if (joined == NULL)
-    return galley_error_make (err, errno, "allocating");
-  for (i = 0; rs->argv[i]; i++)
-    {
-      if (i > 0)
-        strcat (joined, " ");
-      strcat (joined, rs->argv[i]);
-    }
-  rs->created_by = strdup (joined);
+  rs->created_by = strv_join (rs->argv, " ");
   /* argv elements are NUL-separated in the key: no two argvs collide.  */
-  if (asprintf (key_text, "RUN\nnetwork=%s\n%zu", b->o->network ? b->o->network : "", strv_len (rs->argv))
-      < 0)
-    return galley_error_make (err, errno, "allocating");
+  *key_text = xasprintf ("RUN\nnetwork=%s\n%zu", b->o->network ? b->o->network : "", strv_len (rs->argv));
   for (i = 0; rs->argv[i]; i++)
     {
-      char *n = NULL;
-      if (asprintf (&n, "%s\n%zu:%s", *key_text, strlen (rs->argv[i]), rs->argv[i]) < 0)
-        return galley_error_make (err, errno, "allocating");
+      char *n = xasprintf ("%s\n%zu:%s", *key_text, strlen (rs->argv[i]), rs->argv[i]);
       free (*key_text);
       *key_text = n;
     }
@@ -139,13 +115,11 @@ run_prepare (struct build *b, struct stage_state *st, const struct cf_instructio
   for (i = 0; i < in->n_flags; i++)
     if (strcmp (in->flags[i].name, "mount") == 0)
       {
-        char *n = NULL;
-        if (asprintf (&n, "%s\nmount=%s", *key_text, in->flags[i].value) < 0)
-          return galley_error_make (err, errno, "allocating");
+        char *n = xasprintf ("%s\nmount=%s", *key_text, in->flags[i].value);
         free (*key_text);
         *key_text = n;
       }
-  return rs->created_by ? 0 : galley_error_make (err, errno, "allocating");
+  return 0;
 }
 
 /* The container's configuration, as `run` would have stored it.  */

@@ -16,6 +16,7 @@
 #include "ns/userns.h"
 #include "runtime/rootfs_copy.h"
 #include "util/cleanup.h"
+#include "util/xmalloc.h"
 
 struct squash_job
 {
@@ -47,11 +48,7 @@ build_squash (struct build *b, const char *id, char **out, galley_error_t *err)
 
   if (build_image_lowers (b, id, &job.lowers, err) < 0 || build_tmp_dir (b, &tmp, err) < 0)
     goto out;
-  if (asprintf (&flat, "%s/flat", tmp) < 0)
-    {
-      galley_error_make (err, errno, "allocating");
-      goto out;
-    }
+  flat = xasprintf ("%s/flat", tmp);
   job.dir = flat;
   if (userns_run (&b->map, 0, squash_child, &job, err) < 0 || image_writer_new (b->paths, id, &w, err) < 0)
     goto out;

@@ -21,6 +21,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/strv.h"
+#include "util/xmalloc.h"
 
 #define SECRET_SYNTAX \
   "incorrect secret flag format: should be --secret id=foo,src=bar[,env=ENV,type=file|env]"
@@ -65,13 +66,15 @@ parse_one (const char *spec, struct build_secret *out, galley_error_t *err)
       if (slot == NULL)
         continue; /* buildah ignores what it does not know */
       free (*slot);
-      if ((*slot = strdup (v)) == NULL)
-        return galley_error_make (err, ENOMEM, "allocating");
+      *slot = xstrdup (v);
     }
   if (id == NULL || *id == '\0')
     return galley_error_kind (err, EINVAL, SECRET_SYNTAX);
-  if ((src == NULL || *src == '\0') && ((free (src), src = strdup (id)) == NULL))
-    return galley_error_make (err, ENOMEM, "allocating");
+  if (src == NULL || *src == '\0')
+    {
+      free (src);
+      src = xstrdup (id);
+    }
   if (env && getenv (src) == NULL)
     return galley_error_kind (err, EINVAL, "could not parse secrets: cannot find env var %s", src);
   if (! env && stat (src, &st) < 0)
@@ -89,9 +92,7 @@ build_secrets_parse (char *const *specs, struct build_secret **out, size_t *n, g
   *n = 0;
   if (count == 0)
     return 0;
-  *out = calloc (count, sizeof **out);
-  if (*out == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  *out = xcalloc (count, sizeof **out);
   for (size_t i = 0; i < count; i++, (*n)++)
     if (parse_one (specs[i], &(*out)[i], err) < 0)
       {
@@ -150,12 +151,11 @@ key_is (const char *part, size_t klen, const char *key)
   return strlen (key) == klen && strncmp (part, key, klen) == 0;
 }
 
-static int
-replace_string (char **slot, const char *value, galley_error_t *err)
+static void
+replace_string (char **slot, const char *value)
 {
   free (*slot);
-  *slot = strdup (value);
-  return *slot ? 0 : galley_error_make (err, ENOMEM, "allocating");
+  *slot = xstrdup (value);
 }
 
 /* One KEY[=VALUE] of a secret mount.  */
@@ -175,10 +175,16 @@ parse_mount_option (const char *value, const char *part, struct secret_mount *m,
       return 0;
     }
   if (v != NULL && key_is (part, klen, "id"))
-    return replace_string (&m->id, v, err);
+    {
+      replace_string (&m->id, v);
+      return 0;
+    }
   if (v != NULL
       && (key_is (part, klen, "target") || key_is (part, klen, "dst") || key_is (part, klen, "destination")))
-    return replace_string (target, v, err);
+    {
+      replace_string (target, v);
+      return 0;
+    }
   if (key_is (part, klen, "mode"))
     {
       if (parse_number (value, v, 8, 07777, &n, err) < 0)
@@ -284,25 +290,20 @@ write_copy (const struct build_secret *s, int dirfd, const char *name, galley_er
   return fs_copy_data (in, out, st.st_size, err);
 }
 
-static int
+static void
 add_mount (struct run_spec *spec, char *source, const struct secret_mount *m)
 {
-  struct mount_spec *grown = realloc (spec->mounts, (spec->n_mounts + 1) * sizeof *spec->mounts);
-
-  if (grown == NULL)
-    return -1;
-  spec->mounts = grown;
+  spec->mounts = xreallocarray (spec->mounts, spec->n_mounts + 1, sizeof *spec->mounts);
   spec->mounts[spec->n_mounts++] = (struct mount_spec){
     .kind = MOUNT_KIND_BIND,
     .source = source,
-    .destination = strdup (m->target),
+    .destination = xstrdup (m->target),
     .readonly = true,
     .secret = true,
     .owner_uid = m->uid,
     .owner_gid = m->gid,
     .secret_mode = m->mode,
   };
-  return spec->mounts[spec->n_mounts - 1].destination ? 0 : -1;
 }
 
 int
@@ -336,10 +337,11 @@ run_secrets_attach (struct build *b, const struct cf_instruction *in, const char
           if (dirfd < 0)
             dirfd = container_secrets_dir (b->paths, cid, err);
           r = dirfd < 0 ? -1 : write_copy (s, dirfd, name, err);
-          if (r == 0
-              && (add_mount (spec, container_secret_copy_path (b->paths, cid, name), &m) < 0
-                  || strv_append (targets, m.target) < 0))
-            r = galley_error_make (err, ENOMEM, "allocating");
+          if (r == 0)
+            {
+              add_mount (spec, container_secret_copy_path (b->paths, cid, name), &m);
+              strv_append (targets, m.target);
+            }
         }
       secret_mount_clear (&m);
       if (r < 0)

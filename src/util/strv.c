@@ -29,6 +29,17 @@ strv_contains (char *const *v, const char *s)
   return false;
 }
 
+char **
+strv_copy (char *const *v)
+{
+  size_t n = strv_len (v), i;
+  char **c = xcalloc (n + 1, sizeof *c);
+
+  for (i = 0; i < n; i++)
+    c[i] = xstrdup (v[i]);
+  return c;
+}
+
 int
 strv_append (char ***v, const char *s)
 {

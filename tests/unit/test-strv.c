@@ -22,6 +22,21 @@ test_empty_is_null (void **state)
 }
 
 static void
+test_copy (void **state)
+{
+  char *orig[] = { (char *)"a", (char *)"b", NULL };
+  _cleanup_strv_ char **c = strv_copy (orig), **empty = strv_copy (NULL);
+
+  assert_int_equal (strv_len (c), 2);
+  assert_ptr_not_equal (c[0], orig[0]);
+  assert_string_equal (c[0], "a");
+  assert_string_equal (c[1], "b");
+  assert_null (c[2]);
+  assert_non_null (empty);
+  assert_null (empty[0]);
+}
+
+static void
 test_append (void **state)
 {
   _cleanup_strv_ char **v = NULL;
@@ -141,13 +156,9 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_empty_is_null),
-    cmocka_unit_test (test_append),
-    cmocka_unit_test (test_append_unique),
-    cmocka_unit_test (test_from_json),
-    cmocka_unit_test (test_to_json),
-    cmocka_unit_test (test_join_split),
-    cmocka_unit_test (test_kv),
+    cmocka_unit_test (test_empty_is_null), cmocka_unit_test (test_append),    cmocka_unit_test (test_copy),
+    cmocka_unit_test (test_append_unique), cmocka_unit_test (test_from_json), cmocka_unit_test (test_to_json),
+    cmocka_unit_test (test_join_split),    cmocka_unit_test (test_kv),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
