@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "runtime/launch.h"
+#include "state/container_filter.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/json.h"
 
 int
 container_target_spec (struct cli_context *ctx, const char *name_or_id, struct run_spec *spec,
@@ -28,16 +30,20 @@ container_target_spec (struct cli_context *ctx, const char *name_or_id, struct r
   return ret;
 }
 
+static void
+container_targets_free_one (struct container_target *t)
+{
+  container_entry_clear (&t->entry);
+  free (t->label);
+}
+
 void
 container_targets_free (struct container_target *t, size_t n)
 {
   size_t i;
 
   for (i = 0; i < n; i++)
-    {
-      container_entry_clear (&t[i].entry);
-      free (t[i].label);
-    }
+    container_targets_free_one (&t[i]);
   free (t);
 }
 
@@ -59,18 +65,21 @@ add_one (struct cli_context *ctx, const char *key, bool ignore_missing, struct c
   return 0;
 }
 
-int
-container_targets_collect (struct cli_context *ctx, const struct target_request *r,
-                           struct container_target **out, size_t *n, galley_error_t *err)
+/* The targets before the filters: the names, --all, --latest, --cidfile;
+ * every container when only filters are given.  */
+static int
+collect_unfiltered (struct cli_context *ctx, const struct target_request *r, struct container_target **out,
+                    size_t *n, galley_error_t *err)
 {
   struct container_target *t = NULL;
   size_t count = 0, i;
+  bool every = r->all || (r->n_filters > 0 && r->n_names == 0 && r->cidfile == NULL);
 
   *out = NULL;
   *n = 0;
   if ((r->all || r->latest) && r->n_names > 0)
     return galley_error_make (err, 0, "--all, --latest and containers cannot be used together");
-  if (r->all || r->latest)
+  if (every || r->latest)
     {
       struct container_entry *list = NULL;
       size_t nl = 0;
@@ -125,6 +134,58 @@ container_targets_collect (struct cli_context *ctx, const struct target_request 
   return 0;
 }
 
+/* Keep the targets that pass the request's filters.  */
+static int
+filter_targets (const struct target_request *r, struct container_target *t, size_t *n, galley_error_t *err)
+{
+  size_t i, kept = 0;
+
+  for (i = 0; i < *n; i++)
+    {
+      const struct container_entry *e = &t[i].entry;
+      const char *name = container_entry_name (e);
+      struct container_filter_subject subject = {
+        .id = e->id,
+        .name = name ? name : "",
+        .image = json_get_string (e->config, "Image"),
+        .image_id = json_get_string (e->config, "ImageID"),
+        .state = &e->state,
+      };
+      bool match;
+      if (subject.image == NULL)
+        subject.image = "";
+      if (subject.image_id == NULL)
+        subject.image_id = "";
+      json_object_object_get_ex (e->config, "Labels", &subject.labels);
+      if (container_filters_match (r->filters, r->n_filters, &subject, &match, err) < 0)
+        return -1;
+      if (match)
+        t[kept++] = t[i];
+      else
+        container_targets_free_one (&t[i]);
+    }
+  *n = kept;
+  return 0;
+}
+
+int
+container_targets_collect (struct cli_context *ctx, const struct target_request *r,
+                           struct container_target **out, size_t *n, galley_error_t *err)
+{
+  if (r->n_filters > TARGET_MAX_FILTERS)
+    return galley_error_make (err, 0, "too many --filter options (at most %d)", TARGET_MAX_FILTERS);
+  if (collect_unfiltered (ctx, r, out, n, err) < 0)
+    return -1;
+  if (r->n_filters > 0 && filter_targets (r, *out, n, err) < 0)
+    {
+      container_targets_free (*out, *n);
+      *out = NULL;
+      *n = 0;
+      return -1;
+    }
+  return 0;
+}
+
 int
 container_targets_collect_args (struct cli_context *ctx, struct target_request *r, const struct cli_parser *p,
                                 struct container_target **out, size_t *n, galley_error_t *err)
@@ -174,7 +235,32 @@ target_request_option (const struct cli_command *cmd, int opt, const char *arg, 
     r->cidfile = arg;
   else if (strcmp (o->name, "ignore") == 0)
     r->ignore_missing = true;
+  else if (strcmp (o->name, "filter") == 0)
+    {
+      if (r->n_filters < TARGET_MAX_FILTERS)
+        r->filters[r->n_filters] = (char *)arg;
+      r->n_filters++;
+    }
   else
     return false;
   return true;
+}
+
+int
+container_target_name (struct cli_context *ctx, struct target_request *r, const struct cli_parser *p,
+                       char **name, galley_error_t *err)
+{
+  struct container_target *t = NULL;
+  size_t n = 0;
+
+  if (container_targets_collect_args (ctx, r, p, &t, &n, err) < 0)
+    return -1;
+  if (n == 0)
+    {
+      container_targets_free (t, n);
+      return galley_error_make (err, 0, "no containers to act on");
+    }
+  *name = strdup (t[0].entry.id);
+  container_targets_free (t, n);
+  return *name == NULL ? galley_error_make (err, errno, "allocating") : 0;
 }

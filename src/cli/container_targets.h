@@ -17,17 +17,22 @@ struct container_target
   char *label; /* what the command prints for it: the argument as given, or the full id */
 };
 
+#define TARGET_MAX_FILTERS 32
+
 struct target_request
 {
   bool all, latest, ignore_missing;
   const char *cidfile;
   char **names; /* positionals */
   int n_names;
+  char *filters[TARGET_MAX_FILTERS]; /* --filter KEY=VALUE (state/container_filter.h) */
+  size_t n_filters;                  /* may exceed TARGET_MAX_FILTERS: an error */
 };
 
 /* Take option opt (with its argument) into r when it is one of the
- * target options --all, --latest, --cidfile, --ignore; returns whether it
- * was.  */
+ * target options --all, --latest, --cidfile, --ignore, --filter; returns
+ * whether it was.  With filters and no names, all containers are
+ * considered; the filters keep those that pass.  */
 bool target_request_option (const struct cli_command *cmd, int opt, const char *arg,
                             struct target_request *r);
 
@@ -56,6 +61,11 @@ typedef int (*container_target_fn) (struct cli_context *ctx, struct container_ta
  * resolved.  */
 int container_targets_run (struct cli_context *ctx, struct target_request *r, const struct cli_parser *p,
                            container_target_fn fn, void *data, galley_error_t *err);
+
+/* The one container a command that takes one acts on: its argument, or
+ * with --latest the latest container's id.  */
+int container_target_name (struct cli_context *ctx, struct target_request *r, const struct cli_parser *p,
+                           char **name, galley_error_t *err);
 
 /* The spec of the container name_or_id, its run directory prepared (the
  * rootfs mount point): what export and diff work on.  */

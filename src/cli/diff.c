@@ -16,6 +16,8 @@ cli_cmd_diff (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
 {
   _cleanup_cli_parser_ struct cli_parser p;
   _cleanup_json_ json_object *changes = NULL;
+  _cleanup_free_ char *name = NULL;
+  struct target_request r = { 0 };
   struct run_spec spec = { 0 };
   const char *arg, *format = NULL;
   int opt, ret = -1;
@@ -23,12 +25,12 @@ cli_cmd_diff (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
-    if (opt == OPT_diff_format)
+    if (! target_request_option (ctx->cmd, opt, arg, &r) && opt == OPT_diff_format)
       format = arg;
-  if (opt < 0 || cli_positionals (&p, 1, 1, err) < 0)
+  if (opt < 0 || cli_positionals (&p, r.latest ? 0 : 1, 1, err) < 0
+      || container_target_name (ctx, &r, &p, &name, err) < 0)
     return -1;
-  if (container_target_spec (ctx, argv[p.optind], &spec, err) == 0
-      && container_diff (&spec, &changes, err) == 0)
+  if (container_target_spec (ctx, name, &spec, err) == 0 && container_diff (&spec, &changes, err) == 0)
     {
       ret = 0;
       if (format != NULL && format_is_json (format))

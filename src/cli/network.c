@@ -304,10 +304,12 @@ cli_cmd_network_inspect (struct cli_context *ctx, int argc, char **argv, galley_
 }
 
 /* Remove one network: refused while containers are configured on it,
- * unless force (then the stopped ones are removed with it).  */
+ * unless force (timeout >= 0): then they are removed with it, the running
+ * ones stopped first (killed after timeout seconds), as podman's.  */
 static int
-remove_network (struct cli_context *ctx, const char *name_or_id, bool force, galley_error_t *err)
+remove_network (struct cli_context *ctx, const char *name_or_id, int timeout, galley_error_t *err)
 {
+  bool force = timeout >= 0;
   struct network_def d;
   struct container_entry *users = NULL;
   size_t n = 0, i;
@@ -322,21 +324,17 @@ remove_network (struct cli_context *ctx, const char *name_or_id, bool force, gal
     }
   if (network_users (&ctx->paths, d.name, &users, &n, err) < 0)
     goto out;
+  if (n > 0 && ! force)
+    {
+      galley_error_make (err, 0,
+                         "\"%s\" has associated containers with it. Use -f to forcibly delete "
+                         "containers and pods: network is being used",
+                         d.name);
+      goto out;
+    }
   for (i = 0; i < n; i++)
-    if (! force || container_status_is_live (users[i].state.status))
-      {
-        if (force)
-          galley_error_make (err, 0, "network %s is being used by running container %.12s: stop it first",
-                             d.name, users[i].id);
-        else
-          galley_error_make (err, 0,
-                             "\"%s\" has associated containers with it. Use -f to forcibly delete "
-                             "containers and pods: network is being used",
-                             d.name);
-        goto out;
-      }
-  for (i = 0; i < n; i++)
-    if (container_rm (&ctx->paths, &users[i], false, err) < 0)
+    if (container_stop (&ctx->paths, &users[i], timeout, err) < 0
+        || container_rm (&ctx->paths, &users[i], true, err) < 0)
       goto out;
   if (bridge_remove_interface (&ctx->paths, &d, err) < 0 || network_def_remove (&ctx->paths, d.name, err) < 0)
     goto out;
@@ -352,18 +350,27 @@ int
 cli_cmd_network_rm (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
   _cleanup_cli_parser_ struct cli_parser p;
+  unsigned long long timeout = 10;
   const char *arg;
-  bool force = false;
+  bool force = false, time_given = false;
   int opt, i;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
     if (opt == OPT_network_rm_force)
       force = true;
+    else if (opt == OPT_network_rm_time)
+      {
+        if (cli_uint (&p, arg, 1u << 30, &timeout, err) < 0)
+          return -1;
+        time_given = true;
+      }
   if (opt < 0 || cli_positionals (&p, 1, -1, err) < 0)
     return -1;
+  if (time_given && ! force)
+    return galley_error_make (err, 0, "--force option must be specified to use the --time option");
   for (i = p.optind; i < argc; i++)
-    if (remove_network (ctx, argv[i], force, err) < 0)
+    if (remove_network (ctx, argv[i], force ? (int)timeout : -1, err) < 0)
       return -1;
   return 0;
 }

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <ftw.h>
-#include <regex.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include "image/image_info.h"
 #include "image/store.h"
 #include "state/container.h"
+#include "state/container_filter.h"
 #include "state/container_list.h"
 #include "util/cleanup.h"
 #include "util/digest.h"
@@ -63,101 +63,21 @@ struct ps_options
   size_t n_filters;
 };
 
-static bool
-label_matches (json_object *labels, const char *want)
-{
-  const char *eq = strchr (want, '=');
-  _cleanup_free_ char *key = eq ? strndup (want, (size_t)(eq - want)) : strdup (want);
-  json_object *v;
-
-  if (labels == NULL || ! json_object_object_get_ex (labels, key, &v))
-    return false;
-  return eq == NULL || strcmp (json_object_get_string (v), eq + 1) == 0;
-}
-
-static bool
-name_matches (const char *name, const char *pattern)
-{
-  regex_t re;
-  bool ok;
-
-  if (regcomp (&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
-    return strcmp (name, pattern) == 0;
-  ok = regexec (&re, name, 0, NULL, 0) == 0;
-  regfree (&re);
-  return ok;
-}
-
-/* One filter; filters with the same key are ORed, different keys ANDed
- * (podman's rule).  */
-static int
-filter_one (const struct ps_item *it, const char *key, const char *value, bool *out, galley_error_t *err)
-{
-  const struct container_brief *b = &it->b;
-  json_object *labels = NULL;
-
-  if (strcmp (key, "status") == 0)
-    {
-      enum container_status s;
-      if (container_status_parse (value, &s) < 0)
-        return galley_error_make (err, 0, "%s is not a valid status", value);
-      *out = b->state->status == s;
-    }
-  else if (strcmp (key, "name") == 0)
-    *out = name_matches (b->name, value);
-  else if (strcmp (key, "id") == 0)
-    *out = strncmp (b->id, value, strlen (value)) == 0;
-  else if (strcmp (key, "ancestor") == 0)
-    *out = strcmp (b->image, value) == 0 || name_matches (b->image, value)
-           || (b->image_id[0] != '\0' && strncmp (b->image_id, value, strlen (value)) == 0);
-  else if (strcmp (key, "label") == 0)
-    {
-      json_object_object_get_ex (it->entry.config, "Labels", &labels);
-      *out = label_matches (labels, value);
-    }
-  else if (strcmp (key, "exited") == 0)
-    *out = b->state->status == CONTAINER_STATUS_EXITED && b->state->exit_code == atoi (value);
-  else
-    return galley_error_make (err, 0, "invalid filter \"%s\"", key);
-  return 0;
-}
-
 static int
 filters_match (const struct ps_options *o, const struct ps_item *it, bool *out, galley_error_t *err)
 {
-  size_t i, j;
+  const struct container_brief *b = &it->b;
+  struct container_filter_subject subject = {
+    .id = b->id,
+    .name = b->name,
+    .image = b->image,
+    .image_id = b->image_id,
+    .state = b->state,
+  };
 
-  *out = true;
-  for (i = 0; i < o->n_filters; i++)
-    {
-      const char *f = o->filters[i], *eq = strchr (f, '=');
-      size_t klen = eq ? (size_t)(eq - f) : 0;
-      bool any = false, seen = false;
-
-      if (eq == NULL)
-        return galley_error_make (err, 0, "invalid filter \"%s\": expected KEY=VALUE", f);
-      /* evaluate each key once, at its first occurrence */
-      for (j = 0; j < i; j++)
-        if (strncmp (o->filters[j], f, klen + 1) == 0)
-          seen = true;
-      if (seen)
-        continue;
-      for (j = i; j < o->n_filters; j++)
-        if (strncmp (o->filters[j], f, klen + 1) == 0)
-          {
-            bool m = false;
-            _cleanup_free_ char *key = strndup (f, klen);
-            if (filter_one (it, key, o->filters[j] + klen + 1, &m, err) < 0)
-              return -1;
-            any = any || m;
-          }
-      if (! any)
-        {
-          *out = false;
-          return 0;
-        }
-    }
-  return 0;
+  if (it->entry.config != NULL)
+    json_object_object_get_ex (it->entry.config, "Labels", &subject.labels);
+  return container_filters_match (o->filters, o->n_filters, &subject, out, err);
 }
 
 static int
@@ -549,8 +469,7 @@ cli_cmd_ps (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
       format_stream_set_json_indent (out, 2); /* podman's ps */
     }
   o.need_record = out != NULL && format_stream_uses (out, "Labels");
-  for (i = 0; i < o.n_filters; i++)
-    o.need_record = o.need_record || strncmp (o.filters[i], "label=", 6) == 0;
+  o.need_record = o.need_record || container_filters_need_labels (o.filters, o.n_filters);
   if (o.size && store_open (&ctx->paths, &store, err) < 0)
     goto out;
   if (o.sort != PS_SORT_CREATED)

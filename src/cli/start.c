@@ -8,55 +8,49 @@
 #include "cli/cli.h"
 #include "cli/container_targets.h"
 #include "runtime/launch.h"
-#include "state/container.h"
-#include "state/container_list.h"
-#include "util/json.h"
 
 /* Each container under its own monitor; one running already is left
- * alone, as podman's.  Errors are reported one by one.  */
+ * alone, as podman's, and --all starts only those that are not.  */
 static int
-start_detached (struct cli_context *ctx, int n, char **names)
+start_one (struct cli_context *ctx, struct container_target *t, void *data, galley_error_t *err)
 {
-  int i, failed = 0;
+  const struct target_request *r = data;
 
-  for (i = 0; i < n; i++)
-    {
-      galley_error_t err = NULL;
-      if (run_start_existing (&ctx->paths, names[i], &err) == 0)
-        printf ("%s\n", names[i]);
-      else
-        {
-          cli_error_report (&err);
-          failed = 1;
-        }
-    }
-  return failed ? GALLEY_EXIT_FAILURE : 0;
+  if (r->all && container_status_is_live (t->entry.state.status))
+    return CONTAINER_TARGET_QUIET;
+  return run_start_existing (&ctx->paths, t->entry.id, err);
 }
 
 int
 cli_cmd_start (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
   _cleanup_cli_parser_ struct cli_parser p;
+  struct target_request r = { 0 };
   bool attach = false, interactive = false;
   const char *arg;
   int opt;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
-    switch (opt)
-      {
-      case OPT_start_attach:
-        if (cli_bool (&p, arg, &attach, err) < 0)
-          return -1;
-        break;
-      case OPT_start_interactive:
-        if (cli_bool (&p, arg, &interactive, err) < 0)
-          return -1;
-        break;
-      }
-  if (opt < 0 || cli_positionals (&p, 1, attach ? 1 : -1, err) < 0)
+    if (! target_request_option (ctx->cmd, opt, arg, &r))
+      switch (opt)
+        {
+        case OPT_start_attach:
+          if (cli_bool (&p, arg, &attach, err) < 0)
+            return -1;
+          break;
+        case OPT_start_interactive:
+          if (cli_bool (&p, arg, &interactive, err) < 0)
+            return -1;
+          break;
+        }
+  if (opt < 0)
     return -1;
   if (! attach)
-    return start_detached (ctx, argc - p.optind, argv + p.optind);
+    return container_targets_run (ctx, &r, &p, start_one, &r, err);
+  if (r.all || r.latest || r.n_filters > 0)
+    return galley_error_make (err, 0, "--attach cannot be used with --all, --latest or --filter");
+  if (cli_positionals (&p, 1, 1, err) < 0)
+    return -1;
   return run_start_foreground (&ctx->paths, argv[p.optind], interactive, err);
 }

@@ -53,6 +53,7 @@ cli_cmd_stop (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
       switch (opt)
         {
         case OPT_stop_time:
+        case OPT_stop_timeout:
           if (cli_uint (&p, arg, 1u << 30, &timeout, err) < 0)
             return -1;
           break;

@@ -16,3 +16,4 @@ libgalley_a_SOURCES += src/state/network.c src/state/network.h src/state/network
 	src/state/network_members.c src/state/network_members.h
 libgalley_a_SOURCES += src/state/netconf.c src/state/netconf.h src/state/portspec.c src/state/portspec.h \
 	src/state/ulimit.c src/state/ulimit.h
+libgalley_a_SOURCES += src/state/container_filter.c src/state/container_filter.h
