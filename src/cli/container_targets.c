@@ -13,6 +13,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/xmalloc.h"
 
 int
 container_target_spec (struct cli_context *ctx, const char *name_or_id, struct run_spec *spec,
@@ -260,7 +261,7 @@ container_target_name (struct cli_context *ctx, struct target_request *r, const 
       container_targets_free (t, n);
       return galley_error_make (err, 0, "no containers to act on");
     }
-  *name = strdup (t[0].entry.id);
+  *name = xstrdup (t[0].entry.id);
   container_targets_free (t, n);
-  return *name == NULL ? galley_error_make (err, errno, "allocating") : 0;
+  return 0;
 }

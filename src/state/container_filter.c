@@ -7,15 +7,16 @@
 
 #include "state/container_filter.h"
 #include "util/cleanup.h"
+#include "util/xmalloc.h"
 
 static bool
 label_matches (json_object *labels, const char *want)
 {
   const char *eq = strchr (want, '=');
-  _cleanup_free_ char *key = eq ? strndup (want, (size_t)(eq - want)) : strdup (want);
+  _cleanup_free_ char *key = eq ? xstrndup (want, (size_t)(eq - want)) : xstrdup (want);
   json_object *v;
 
-  if (labels == NULL || key == NULL || ! json_object_object_get_ex (labels, key, &v))
+  if (labels == NULL || ! json_object_object_get_ex (labels, key, &v))
     return false;
   return eq == NULL || strcmp (json_object_get_string (v), eq + 1) == 0;
 }
@@ -84,10 +85,10 @@ container_filters_match (char *const *filters, size_t n, const struct container_
       for (j = i; j < n; j++)
         if (strncmp (filters[j], f, klen + 1) == 0)
           {
-            _cleanup_free_ char *key = strndup (f, klen);
+            _cleanup_free_ char *key = xstrndup (f, klen);
             bool m = false;
-            if (key == NULL || filter_one (s, key, filters[j] + klen + 1, &m, err) < 0)
-              return key == NULL ? galley_error_make (err, 0, "out of memory") : -1;
+            if (filter_one (s, key, filters[j] + klen + 1, &m, err) < 0)
+              return -1;
             any = any || m;
           }
       if (! any)
