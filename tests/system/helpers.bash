@@ -319,10 +319,10 @@ random_string () {
 }
 
 # wait_until [-t SECONDS] COMMAND...: poll COMMAND (every 50 ms) until it
-# succeeds; fail after SECONDS (default 10).  Tests wait on a condition, never
+# succeeds; fail after SECONDS (default 30: a loaded machine starts a python server slowly).  Tests wait on a condition, never
 # on a fixed sleep.
 wait_until () {
-  local timeout=10 deadline
+  local timeout=30 deadline
   if [ "$1" = -t ]; then
     timeout=$2
     shift 2
