@@ -319,8 +319,8 @@ random_string () {
 }
 
 # wait_until [-t SECONDS] COMMAND...: poll COMMAND (every 50 ms) until it
-# succeeds; fail after SECONDS (default 30: a loaded machine starts a python server slowly).  Tests wait on a condition, never
-# on a fixed sleep.
+# succeeds; fail after SECONDS (default 30: a loaded machine is slow to
+# start a server).  Tests wait on a condition, never on a fixed sleep.
 wait_until () {
   local timeout=30 deadline
   if [ "$1" = -t ]; then
