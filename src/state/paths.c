@@ -15,6 +15,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/xmalloc.h"
 
 static char *
 xstrdup_or_null (const char *s)
@@ -34,9 +35,7 @@ absolute_dup (const char *value, const char *what, char **out, galley_error_t *e
 {
   if (value[0] != '/')
     return galley_error_make (err, 0, "%s must be an absolute path: \"%s\"", what, value);
-  *out = strdup (value);
-  if (*out == NULL)
-    return galley_error_make (err, errno, "allocating");
+  *out = xstrdup (value);
   /* Drop trailing slashes, keep "/" itself.  */
   for (size_t n = strlen (*out); n > 1 && (*out)[n - 1] == '/'; n--)
     (*out)[n - 1] = '\0';
@@ -186,9 +185,7 @@ paths_expand_template (const char *tmpl, const char *user, uid_t uid, const char
   if (user[0] == '\0' || strchr (user, '/') != NULL || strcmp (user, ".") == 0 || strcmp (user, "..") == 0)
     return galley_error_make (err, 0, "\"%s\": the user name \"%s\" cannot be part of a path", tmpl, user);
   snprintf (uid_text, sizeof uid_text, "%u", (unsigned)uid);
-  f = open_memstream (&text, &len);
-  if (f == NULL)
-    return galley_error_make (err, errno, "allocating");
+  f = xalloc_check (open_memstream (&text, &len));
   for (const char *s = tmpl; *s != '\0';)
     {
       const char *value;
@@ -208,7 +205,7 @@ paths_expand_template (const char *tmpl, const char *user, uid_t uid, const char
       fputs (value, f);
     }
   if (fclose (f) != 0)
-    return galley_error_make (err, errno, "allocating");
+    xalloc_die (); /* a memory stream fails only for want of memory */
   if (text[0] != '/')
     return galley_error_make (err, 0, "\"%s\" is not an absolute path once expanded (\"%s\")", tmpl, text);
   *out = steal_pointer (&text);
@@ -234,11 +231,9 @@ describe_uid (uid_t uid, char *buf, size_t size)
 static int
 ensure_owned_ancestors (const char *path, uid_t uid, galley_error_t *err)
 {
-  _cleanup_free_ char *prefix = strdup (path);
+  _cleanup_free_ char *prefix = xstrdup (path);
   char owner[320];
 
-  if (prefix == NULL)
-    return galley_error_make (err, errno, "allocating");
   for (char *slash = strchr (prefix + 1, '/'); slash != NULL; slash = strchr (slash + 1, '/'))
     {
       struct stat lst, st;
@@ -284,8 +279,7 @@ paths_use_storage_template (struct galley_paths *p, const char *tmpl, const char
   free (p->root);
   p->root = root;
   free (p->root_source_text);
-  if (asprintf (&p->root_source_text, "[storage] rootless_storage_path in %s", origin) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  p->root_source_text = xasprintf ("[storage] rootless_storage_path in %s", origin);
   p->root_source = p->root_source_text;
   if (ensure_owned_ancestors (p->root, p->uid, err) < 0)
     return galley_error_wrap (err, "unsafe storage root %s (%s)", p->root, p->root_source);
@@ -348,8 +342,7 @@ runroot_from_tmpdir (struct galley_paths *p, galley_error_t *err)
   if (tmpdir == NULL || tmpdir[0] != '/')
     return galley_error_make (err, 0, "unsafe runroot: %s; set XDG_RUNTIME_DIR or TMPDIR, or use --runroot",
                               why);
-  if (asprintf (&alt, "%s/galley-%u", tmpdir, (unsigned)p->uid) < 0)
-    return galley_error_make (err, errno, "allocating");
+  alt = xasprintf ("%s/galley-%u", tmpdir, (unsigned)p->uid);
   if (strcmp (alt, p->runroot) == 0)
     return galley_error_make (err, 0, "unsafe runroot: %s; set XDG_RUNTIME_DIR or use --runroot", why);
   if (ensure_private_dir (alt, p->uid, err) < 0)

@@ -22,6 +22,8 @@
 #include "util/digest.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/strv.h"
+#include "util/xmalloc.h"
 
 #define VOLUME_RECORD "volume.json"
 #define VOLUME_RECORD_MAX (1u << 20)
@@ -46,15 +48,13 @@ volume_valid_name (const char *name)
 static char *
 volumes_dir (const struct galley_paths *p)
 {
-  char *s = NULL;
-  return asprintf (&s, "%s/volumes", p->root) < 0 ? NULL : s;
+  return xasprintf ("%s/volumes", p->root);
 }
 
 char *
 volume_data_dir (const struct galley_paths *p, const char *name)
 {
-  char *s = NULL;
-  return asprintf (&s, "%s/volumes/%s/_data", p->root, name) < 0 ? NULL : s;
+  return xasprintf ("%s/volumes/%s/_data", p->root, name);
 }
 
 static int
@@ -73,8 +73,6 @@ open_volumes_dir (const struct galley_paths *p, bool create, galley_error_t *err
   _cleanup_free_ char *dir = volumes_dir (p);
   int fd;
 
-  if (dir == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   if (create && fs_mkdir_p (dir, 0700, err) < 0)
     return -1;
   fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -101,7 +99,6 @@ now_rfc3339nano (void)
   struct timespec ts;
   struct tm tm;
   char date[64], frac[16], zone[48];
-  char *out = NULL;
   long off;
   size_t n;
 
@@ -118,15 +115,15 @@ now_rfc3339nano (void)
     strcpy (zone, "Z");
   else
     snprintf (zone, sizeof zone, "%c%02ld:%02ld", off < 0 ? '-' : '+', labs (off) / 60, labs (off) % 60);
-  return asprintf (&out, "%s%s%s", date, frac, zone) < 0 ? NULL : out;
+  return xasprintf ("%s%s%s", date, frac, zone);
 }
 
 static json_object *
 string_map_copy (json_object *in)
 {
-  json_object *out = json_object_new_object ();
+  json_object *out = xalloc_check (json_object_new_object ());
 
-  if (in == NULL || out == NULL)
+  if (in == NULL)
     return out;
   json_object_object_foreach (in, k, v)
       json_object_object_add (out, k, json_object_new_string (json_object_get_string (v)));
@@ -141,11 +138,6 @@ new_record (const struct galley_paths *p, const char *name, const struct volume_
   _cleanup_free_ char *created = now_rfc3339nano ();
   json_object *r = json_object_new_object ();
 
-  if (data == NULL || created == NULL || r == NULL)
-    {
-      json_object_put (r);
-      return NULL;
-    }
   json_object_object_add (r, "Name", json_object_new_string (name));
   json_object_object_add (r, "Driver", json_object_new_string ("local"));
   json_object_object_add (r, "Mountpoint", json_object_new_string (data));
@@ -170,8 +162,6 @@ create_locked (const struct galley_paths *p, int dirfd, const char *name,
   _cleanup_json_ json_object *record = new_record (p, name, o, driver);
   _cleanup_close_ int vfd = -1;
 
-  if (record == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   if (mkdirat (dirfd, name, 0700) < 0 && errno != EEXIST)
     return galley_error_make (err, errno, "creating volume directory %s", name);
   vfd = openat (dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -200,9 +190,7 @@ create_unless_exists (const struct galley_paths *p, const struct volume_create_o
     return -1;
   if (fstatat (dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
     {
-      _cleanup_free_ char *path = NULL;
-      if (asprintf (&path, "%s/%s", name, VOLUME_RECORD) < 0)
-        return galley_error_make (err, ENOMEM, "allocating");
+      _cleanup_free_ char *path = xasprintf ("%s/%s", name, VOLUME_RECORD);
       if (faccessat (dirfd, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
         {
           if (! o->ignore_existing)
@@ -240,8 +228,8 @@ volume_create (const struct galley_paths *p, const struct volume_create_options 
   volume_options_clear (&driver);
   if (r < 0)
     return -1;
-  if (name_out && (*name_out = strdup (name)) == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  if (name_out)
+    *name_out = xstrdup (name);
   return 0;
 }
 
@@ -260,8 +248,7 @@ volume_load (const struct galley_paths *p, const char *name, json_object **out, 
 
   if (! volume_valid_name (name))
     return no_such_volume (err, name ? name : "");
-  if (asprintf (&path, "%s/volumes/%s/" VOLUME_RECORD, p->root, name) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  path = xasprintf ("%s/volumes/%s/" VOLUME_RECORD, p->root, name);
   if (fs_read_file (AT_FDCWD, path, VOLUME_RECORD_MAX, &text, &len, &read_err) < 0)
     {
       if (galley_error_errno (&read_err) == ENOENT || galley_error_errno (&read_err) == ENOTDIR)
@@ -287,32 +274,14 @@ compare_names (const void *a, const void *b)
   return strcmp (*(char *const *)a, *(char *const *)b);
 }
 
-/* Append to a NULL-terminated strv.  */
-static int
-strv_push (char ***v, size_t *n, const char *s)
-{
-  char **grown = realloc (*v, (*n + 2) * sizeof **v);
-
-  if (grown == NULL)
-    return -1;
-  *v = grown;
-  if ((grown[*n] = strdup (s)) == NULL)
-    return -1;
-  grown[++*n] = NULL;
-  return 0;
-}
-
 int
 volume_list (const struct galley_paths *p, char ***names, galley_error_t *err)
 {
   _cleanup_free_ char *dir = volumes_dir (p);
   _cleanup_closedir_ DIR *d = NULL;
-  _cleanup_strv_ char **v = calloc (1, sizeof *v);
+  _cleanup_strv_ char **v = xcalloc (1, sizeof *v);
   struct dirent *de;
-  size_t n = 0;
 
-  if (dir == NULL || v == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   d = opendir (dir);
   if (d == NULL && errno != ENOENT)
     return galley_error_make (err, errno, "opening %s", dir);
@@ -321,14 +290,12 @@ volume_list (const struct galley_paths *p, char ***names, galley_error_t *err)
       _cleanup_free_ char *rec = NULL;
       if (! volume_valid_name (de->d_name))
         continue;
-      if (asprintf (&rec, "%s/" VOLUME_RECORD, de->d_name) < 0)
-        return galley_error_make (err, ENOMEM, "allocating");
+      rec = xasprintf ("%s/" VOLUME_RECORD, de->d_name);
       if (faccessat (dirfd (d), rec, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
         continue; /* an interrupted creation */
-      if (strv_push (&v, &n, de->d_name) < 0)
-        return galley_error_make (err, ENOMEM, "allocating");
+      strv_append (&v, de->d_name);
     }
-  qsort (v, n, sizeof *v, compare_names);
+  qsort (v, strv_len (v), sizeof *v, compare_names);
   *names = steal_pointer (&v);
   return 0;
 }
@@ -341,19 +308,19 @@ volume_arg_name (const char *arg)
 
   if (colon == NULL || arg[0] == '/' || arg[0] == '.' || colon == arg)
     return NULL;
-  return strndup (arg, (size_t)(colon - arg));
+  return xstrndup (arg, (size_t)(colon - arg));
 }
 
 /* The source of a --mount type=volume,source=NAME argument.  */
 static char *
 mount_arg_name (const char *arg)
 {
-  _cleanup_free_ char *copy = strdup (arg);
+  _cleanup_free_ char *copy = xstrdup (arg);
   char *save = NULL, *tok;
   const char *source = NULL;
   bool is_volume = false;
 
-  for (tok = copy ? strtok_r (copy, ",", &save) : NULL; tok; tok = strtok_r (NULL, ",", &save))
+  for (tok = strtok_r (copy, ",", &save); tok; tok = strtok_r (NULL, ",", &save))
     {
       if (strcmp (tok, "type=volume") == 0)
         is_volume = true;
@@ -362,18 +329,18 @@ mount_arg_name (const char *arg)
       else if (strncmp (tok, "src=", 4) == 0)
         source = tok + 4;
     }
-  return is_volume && source && source[0] ? strdup (source) : NULL;
+  return is_volume && source && source[0] ? xstrdup (source) : NULL;
 }
 
 char **
 volume_names_in_config (json_object *config)
 {
   static const char *const keys[] = { "Volumes", "Mounts", "AnonymousVolumes" };
-  char **v = calloc (1, sizeof *v);
-  size_t n = 0, k, i;
+  char **v = xcalloc (1, sizeof *v);
+  size_t k, i;
   json_object *arr;
 
-  for (k = 0; v && k < 3; k++)
+  for (k = 0; k < 3; k++)
     {
       if (! json_object_object_get_ex (config, keys[k], &arr) || ! json_object_is_type (arr, json_type_array))
         continue;
@@ -383,12 +350,9 @@ volume_names_in_config (json_object *config)
           _cleanup_free_ char *name = NULL;
           if (arg == NULL)
             continue;
-          name = k == 0 ? volume_arg_name (arg) : k == 1 ? mount_arg_name (arg) : strdup (arg);
-          if (name && volume_valid_name (name) && strv_push (&v, &n, name) < 0)
-            {
-              cleanup_strvp (&v);
-              return NULL;
-            }
+          name = k == 0 ? volume_arg_name (arg) : k == 1 ? mount_arg_name (arg) : xstrdup (arg);
+          if (name && volume_valid_name (name))
+            strv_append (&v, name);
         }
     }
   return v;
@@ -397,14 +361,11 @@ volume_names_in_config (json_object *config)
 int
 volume_users (const struct galley_paths *p, const char *name, char ***ids, galley_error_t *err)
 {
-  _cleanup_free_ char *dir = NULL;
+  _cleanup_free_ char *dir = xasprintf ("%s/containers", p->root);
   _cleanup_closedir_ DIR *d = NULL;
-  _cleanup_strv_ char **v = calloc (1, sizeof *v);
+  _cleanup_strv_ char **v = xcalloc (1, sizeof *v);
   struct dirent *de;
-  size_t n = 0;
 
-  if (v == NULL || asprintf (&dir, "%s/containers", p->root) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
   d = opendir (dir);
   if (d == NULL && errno != ENOENT)
     return galley_error_make (err, errno, "opening %s", dir);
@@ -416,8 +377,9 @@ volume_users (const struct galley_paths *p, const char *name, char ***ids, galle
       _cleanup_strv_ char **used = NULL;
       size_t len, i;
 
-      if (de->d_name[0] == '.' || asprintf (&path, "%s/container.json", de->d_name) < 0)
+      if (de->d_name[0] == '.')
         continue;
+      path = xasprintf ("%s/container.json", de->d_name);
       if (fs_read_file (dirfd (d), path, VOLUME_RECORD_MAX * 4, &text, &len, &ignored) < 0
           || json_parse_strict (text, len, path, &config, &ignored) < 0)
         continue;
@@ -425,8 +387,7 @@ volume_users (const struct galley_paths *p, const char *name, char ***ids, galle
       for (i = 0; used && used[i]; i++)
         if (strcmp (used[i], name) == 0)
           {
-            if (strv_push (&v, &n, de->d_name) < 0)
-              return galley_error_make (err, ENOMEM, "allocating");
+            strv_append (&v, de->d_name);
             break;
           }
     }
@@ -461,8 +422,7 @@ volume_remove (const struct galley_paths *p, const char *name, bool force, galle
     }
   /* Renamed first: a crash in the middle leaves no half volume behind,
    * and the leftover is removed by the next removal.  */
-  if (asprintf (&removing, ".removing-%s", name) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  removing = xasprintf (".removing-%s", name);
   if (renameat (dirfd, name, dirfd, removing) < 0)
     {
       if (errno == ENOENT)
@@ -499,11 +459,9 @@ volume_inspect_record (json_object *record)
 {
   static const char *const order[] = { "Name",   "Driver", "Mountpoint", "CreatedAt",
                                        "Labels", "Scope",  "Options" };
-  json_object *out = json_object_new_object (), *v;
+  json_object *out = xalloc_check (json_object_new_object ()), *v;
   size_t i;
 
-  if (out == NULL)
-    return NULL;
   for (i = 0; i < sizeof order / sizeof order[0]; i++)
     if (json_object_object_get_ex (record, order[i], &v))
       json_object_object_add (out, order[i], json_object_get (v));

@@ -12,6 +12,7 @@
 
 #include "util/cleanup.h"
 #include "util/strv.h"
+#include "util/xmalloc.h"
 
 void
 volume_options_clear (struct volume_options *o)
@@ -21,18 +22,14 @@ volume_options_clear (struct volume_options *o)
   memset (o, 0, sizeof *o);
 }
 
-static int
-add_tmpfs_data (struct volume_options *o, const char *key, const char *value, galley_error_t *err)
+static void
+add_tmpfs_data (struct volume_options *o, const char *key, const char *value)
 {
-  char *joined = NULL;
+  char *joined =
+      xasprintf ("%s%s%s=%s", o->tmpfs_data ? o->tmpfs_data : "", o->tmpfs_data ? "," : "", key, value);
 
-  if (asprintf (&joined, "%s%s%s=%s", o->tmpfs_data ? o->tmpfs_data : "", o->tmpfs_data ? "," : "", key,
-                value)
-      < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
   free (o->tmpfs_data);
   o->tmpfs_data = joined;
-  return 0;
 }
 
 /* uid=N / gid=N: kept for the tmpfs, or the owner of a plain volume's root.  */
@@ -52,7 +49,8 @@ set_id (struct volume_options *o, const char *key, const char *value, galley_err
     o->uid = (uid_t)n;
   else
     o->gid = (gid_t)n;
-  return add_tmpfs_data (o, strcasecmp (key, "uid") == 0 ? "uid" : "gid", value, err);
+  add_tmpfs_data (o, strcasecmp (key, "uid") == 0 ? "uid" : "gid", value);
+  return 0;
 }
 
 /* One word of o=: a mount flag, bind, or KEY=VALUE.  */
@@ -71,11 +69,9 @@ apply_o_word (struct volume_options *o, const char *word, galley_error_t *err)
   };
   static const char *const tmpfs_keys[] = { "size", "mode", "nr_inodes" };
   const char *eq = strchr (word, '=');
-  _cleanup_free_ char *key = strndup (word, eq ? (size_t)(eq - word) : strlen (word));
+  _cleanup_free_ char *key = xstrndup (word, eq ? (size_t)(eq - word) : strlen (word));
   size_t i;
 
-  if (key == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   for (i = 0; eq == NULL && i < sizeof flags / sizeof flags[0]; i++)
     if (strcmp (word, flags[i].name) == 0)
       {
@@ -96,7 +92,10 @@ apply_o_word (struct volume_options *o, const char *word, galley_error_t *err)
     return set_id (o, key, eq + 1, err);
   for (i = 0; eq != NULL && eq[1] != '\0' && i < sizeof tmpfs_keys / sizeof tmpfs_keys[0]; i++)
     if (strcmp (key, tmpfs_keys[i]) == 0)
-      return add_tmpfs_data (o, key, eq + 1, err);
+      {
+        add_tmpfs_data (o, key, eq + 1);
+        return 0;
+      }
   return galley_error_make (
       err, 0, "invalid volume option o=%s for driver 'local': unknown mount option \"%s\"", word, word);
 }
@@ -124,14 +123,12 @@ apply_key (struct volume_options *o, const char *key, const char *value, bool *t
   if (strcasecmp (key, "device") == 0)
     {
       free (o->device);
-      o->device = strdup (value);
-      return o->device ? 0 : galley_error_make (err, ENOMEM, "allocating");
+      o->device = xstrdup (value);
+      return 0;
     }
   if (strcasecmp (key, "o") == 0)
     {
       words = strv_split (value, ',');
-      if (words == NULL)
-        return galley_error_make (err, ENOMEM, "allocating");
       for (i = 0; words[i] != NULL; i++)
         {
           if (strncmp (words[i], "size=", 5) == 0 || strncmp (words[i], "nr_inodes=", 10) == 0
@@ -147,7 +144,8 @@ apply_key (struct volume_options *o, const char *key, const char *value, bool *t
   if (strcasecmp (key, "size") == 0 || strcasecmp (key, "inodes") == 0)
     {
       *tmpfs_only = true;
-      return add_tmpfs_data (o, strcasecmp (key, "size") == 0 ? "size" : "nr_inodes", value, err);
+      add_tmpfs_data (o, strcasecmp (key, "size") == 0 ? "size" : "nr_inodes", value);
+      return 0;
     }
   if (strcasecmp (key, "nocopy") == 0)
     {
