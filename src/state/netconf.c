@@ -11,6 +11,7 @@
 #include "state/netconf.h"
 #include "util/cleanup.h"
 #include "util/error_text.h"
+#include "util/xmalloc.h"
 
 void
 net_options_clear (struct net_options *o)
@@ -60,7 +61,8 @@ parse_slirp_option (struct net_options *o, const char *opt, galley_error_t *err)
       if (net_slirp_addresses (v, gw, dns, guest, err) < 0)
         return -1;
       free (o->cidr);
-      return (o->cidr = strdup (v)) ? 0 : galley_error_make (err, ENOMEM, "allocating");
+      o->cidr = xstrdup (v);
+      return 0;
     }
   if (KEY ("outbound_addr"))
     {
@@ -68,7 +70,8 @@ parse_slirp_option (struct net_options *o, const char *opt, galley_error_t *err)
       if (inet_pton (AF_INET, v, a) != 1)
         return error_untrusted (err, "invalid outbound_addr \"%.64s\": an IPv4 address is expected", v);
       free (o->outbound_addr);
-      return (o->outbound_addr = strdup (v)) ? 0 : galley_error_make (err, ENOMEM, "allocating");
+      o->outbound_addr = xstrdup (v);
+      return 0;
     }
   if (KEY ("port_handler"))
     {
@@ -110,17 +113,14 @@ net_options_parse (const char *value, struct net_options *out, galley_error_t *e
       if (value[10] == '\0')
         return error_untrusted (err, "--network container: needs a container name or id");
       out->mode = NET_MODE_CONTAINER;
-      if ((out->container = strdup (value + 10)) == NULL)
-        return galley_error_make (err, ENOMEM, "allocating");
+      out->container = xstrdup (value + 10);
     }
   else if (strncmp (value, "slirp4netns:", 12) == 0)
     {
-      _cleanup_free_ char *opts = strdup (value + 12);
+      _cleanup_free_ char *opts = xstrdup (value + 12);
       char *save = NULL, *tok;
 
       out->mode = NET_MODE_SLIRP;
-      if (opts == NULL)
-        return galley_error_make (err, ENOMEM, "allocating");
       for (tok = strtok_r (opts, ",", &save); tok; tok = strtok_r (NULL, ",", &save))
         if (parse_slirp_option (out, tok, err) < 0)
           {
@@ -133,16 +133,14 @@ net_options_parse (const char *value, struct net_options *out, galley_error_t *e
       if (value[3] != '/')
         return error_untrusted (err, "--network ns: needs an absolute path");
       out->mode = NET_MODE_NS;
-      if ((out->container = strdup (value + 3)) == NULL)
-        return galley_error_make (err, ENOMEM, "allocating");
+      out->container = xstrdup (value + 3);
     }
   else if (strcmp (value, "pasta") == 0)
     return error_untrusted (err, "--network %.64s is not supported yet", value);
   else if (net_name_is_valid (value) || strcmp (value, "bridge") == 0)
     {
       out->mode = NET_MODE_BRIDGE;
-      if ((out->container = strdup (strcmp (value, "bridge") == 0 ? NET_DEFAULT_NAME : value)) == NULL)
-        return galley_error_make (err, ENOMEM, "allocating");
+      out->container = xstrdup (strcmp (value, "bridge") == 0 ? NET_DEFAULT_NAME : value);
     }
   else
     return error_untrusted (err, "unable to find network with name or ID %.128s: network not found", value);
@@ -200,25 +198,15 @@ struct text
 {
   char *s;
   size_t len;
-  bool oom;
 };
 
 static void
 text_add (struct text *t, const char *s)
 {
   size_t l = strlen (s);
-  char *grown;
 
-  if (t->oom)
-    return;
-  grown = realloc (t->s, t->len + l + 1);
-  if (grown == NULL)
-    {
-      t->oom = true;
-      return;
-    }
-  memcpy (grown + t->len, s, l + 1);
-  t->s = grown;
+  t->s = xrealloc (t->s, t->len + l + 1);
+  memcpy (t->s + t->len, s, l + 1);
   t->len += l;
 }
 
@@ -239,14 +227,7 @@ text_add_line (struct text *t, const char *keyword, char *const *words)
 static char *
 text_finish (struct text *t)
 {
-  if (t->oom)
-    {
-      free (t->s);
-      return NULL;
-    }
-  if (t->s == NULL)
-    return strdup ("");
-  return t->s;
+  return t->s != NULL ? t->s : xstrdup ("");
 }
 
 /* The words after `keyword` on the host's last such line.  */
@@ -319,12 +300,10 @@ net_resolv_conf (const char *host_text, const struct dns_options *o, const char 
       while (*p)
         {
           const char *eol = strchrnul (p, '\n');
-          _cleanup_free_ char *line = strndup (p, (size_t)(eol - p));
+          _cleanup_free_ char *line = xstrndup (p, (size_t)(eol - p));
           char *save = NULL, *kw, *addr;
 
           p = *eol ? eol + 1 : eol;
-          if (line == NULL)
-            continue;
           kw = strtok_r (line, " \t", &save);
           addr = kw ? strtok_r (NULL, " \t", &save) : NULL;
           if (kw == NULL || strcmp (kw, "nameserver") != 0 || addr == NULL || net_is_loopback_address (addr))
@@ -364,10 +343,8 @@ split_add_host (const char *arg, char **name, char **ip, galley_error_t *err)
     return error_untrusted (err, "bad format for add-host: \"%.128s\"", arg);
   if (name == NULL)
     return 0;
-  *name = strndup (arg, (size_t)(sep - arg));
-  *ip = strdup (sep + 1);
-  if (*name == NULL || *ip == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  *name = xstrndup (arg, (size_t)(sep - arg));
+  *ip = xstrdup (sep + 1);
   return 0;
 }
 
@@ -424,7 +401,5 @@ net_hosts_file (const char *host_text, char *const *add_hosts, const char *self_
       text_add (&t, "\n");
     }
   *out = text_finish (&t);
-  if (*out == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   return 0;
 }

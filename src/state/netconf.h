@@ -65,7 +65,7 @@ struct dns_options
  * ::1: unreachable from the container), with slirp_dns (may be NULL) first
  * as podman does for slirp4netns.  When nothing is left: slirp_dns, else
  * none.  --dns-search/--dns-option replace the host's search/options.
- * Returns a malloc'ed text (NULL only on ENOMEM).  */
+ * Returns a malloc'ed text.  */
 char *net_resolv_conf (const char *host_text, const struct dns_options *o, const char *slirp_dns);
 
 /* Is this nameserver on the loopback network?  */

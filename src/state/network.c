@@ -20,6 +20,7 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/time.h"
+#include "util/xmalloc.h"
 
 #define DEFAULT_SUBNET "10.88.0.0/16"
 #define DEFAULT_GATEWAY "10.88.0.1"
@@ -86,22 +87,20 @@ format_ip (uint32_t host_order, char out[16])
 static char *
 networks_dir (const struct galley_paths *p)
 {
-  char *d = NULL;
-  return asprintf (&d, "%s/networks", p->root) < 0 ? NULL : d;
+  return xasprintf ("%s/networks", p->root);
 }
 
-static int
+static void
 default_def (struct network_def *d)
 {
   memset (d, 0, sizeof *d);
-  d->name = strdup (NET_DEFAULT_NAME);
+  d->name = xstrdup (NET_DEFAULT_NAME);
   /* podman's id of its default network */
-  d->id = strdup ("2f259bab93aaaaa2542ba43ef33eb990d0999ee1b9924b557b7be53c0b7a1bb9");
-  d->interface = strdup (DEFAULT_INTERFACE);
-  d->subnet = strdup (DEFAULT_SUBNET);
-  d->gateway = strdup (DEFAULT_GATEWAY);
-  d->labels = json_object_new_object ();
-  return d->name && d->id && d->interface && d->subnet && d->gateway && d->labels ? 0 : -1;
+  d->id = xstrdup ("2f259bab93aaaaa2542ba43ef33eb990d0999ee1b9924b557b7be53c0b7a1bb9");
+  d->interface = xstrdup (DEFAULT_INTERFACE);
+  d->subnet = xstrdup (DEFAULT_SUBNET);
+  d->gateway = xstrdup (DEFAULT_GATEWAY);
+  d->labels = xalloc_check (json_object_new_object ());
 }
 
 static int
@@ -180,31 +179,21 @@ int
 network_def_list (const struct galley_paths *p, struct network_def **out, size_t *n, galley_error_t *err)
 {
   _cleanup_free_ char *dir = networks_dir (p);
-  struct network_def *defs = calloc (1, sizeof *defs);
+  struct network_def *defs = xcalloc (1, sizeof *defs);
   size_t count = 1;
   DIR *d;
   struct dirent *e;
 
-  *out = NULL;
-  *n = 0;
-  if (dir == NULL || defs == NULL || default_def (&defs[0]) < 0)
-    {
-      network_def_list_free (defs, 1);
-      return galley_error_make (err, ENOMEM, "allocating");
-    }
+  default_def (&defs[0]);
   d = opendir (dir);
   while (d && (e = readdir (d)) != NULL)
     {
       size_t len = strlen (e->d_name);
-      struct network_def *grown;
       _cleanup_error_ galley_error_t bad = NULL;
 
       if (e->d_name[0] == '.' || len < 6 || strcmp (e->d_name + len - 5, ".json") != 0)
         continue;
-      grown = realloc (defs, (count + 1) * sizeof *defs);
-      if (grown == NULL)
-        break;
-      defs = grown;
+      defs = xreallocarray (defs, count + 1, sizeof *defs);
       if (read_def (dirfd (d), e->d_name, &defs[count], &bad) == 0)
         count++;
     }
@@ -326,13 +315,13 @@ choose_name_and_interface (struct network_def *d, const struct network_def *defs
         taken = strcmp (defs[i].interface, name) == 0 || strcmp (defs[i].name, name) == 0;
       if (! taken)
         {
-          d->interface = strdup (name);
+          d->interface = xstrdup (name);
           if (d->name == NULL)
-            d->name = strdup (name);
+            d->name = xstrdup (name);
         }
     }
-  if (d->interface == NULL || d->name == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  if (d->interface == NULL)
+    return galley_error_make (err, ENOSPC, "no free interface name podman1 to podman9999");
   return 0;
 }
 
@@ -350,8 +339,6 @@ network_def_create (const struct galley_paths *p, struct network_def *d, galley_
   if (d->name && ! net_name_is_valid (d->name))
     return error_untrusted (err, "invalid network name %.64s: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*",
                             d->name);
-  if (dir == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   if (paths_ensure_root (p, err) < 0)
     return -1;
   lock = lock_in_dir (dir, ".lock", &dirfd, err);
@@ -362,16 +349,12 @@ network_def_create (const struct galley_paths *p, struct network_def *d, galley_
   if (choose_name_and_interface (d, defs, n, err) < 0 || choose_subnet (d, defs, n, err) < 0
       || container_new_id (id, err) < 0)
     goto out;
-  d->id = strdup (id);
+  d->id = xstrdup (id);
   d->created = time_now_ns ();
   if (d->labels == NULL)
     d->labels = json_object_new_object ();
   o = network_def_to_json (d);
-  if (asprintf (&file, "%s.json", d->name) < 0)
-    {
-      galley_error_make (err, ENOMEM, "allocating");
-      goto out;
-    }
+  file = xasprintf ("%s.json", d->name);
   ret = json_write_atomic (dirfd, file, o, err);
 out:
   network_def_list_free (defs, n);
@@ -381,13 +364,13 @@ out:
 int
 network_def_remove (const struct galley_paths *p, const char *name, galley_error_t *err)
 {
-  _cleanup_free_ char *dir = networks_dir (p), *file = NULL, *runs = NULL;
+  _cleanup_free_ char *dir = NULL, *file = NULL, *runs = NULL;
 
   if (strcmp (name, NET_DEFAULT_NAME) == 0)
     return galley_error_make (err, 0, "default network %s cannot be removed", name);
-  if (dir == NULL || asprintf (&file, "%s/%s.json", dir, name) < 0
-      || asprintf (&runs, "%s/networks/leases", p->runroot) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  dir = networks_dir (p);
+  file = xasprintf ("%s/%s.json", dir, name);
+  runs = xasprintf ("%s/networks/leases", p->runroot);
   if (unlink (file) < 0 && errno != ENOENT)
     return galley_error_make (err, errno, "removing %s", file);
   {

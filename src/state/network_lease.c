@@ -20,6 +20,7 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/time.h"
+#include "util/xmalloc.h"
 
 void
 network_lease_clear (struct network_lease *l)
@@ -43,8 +44,7 @@ network_lease_list_free (struct network_lease *l, size_t n)
 static char *
 lease_dir (const struct galley_paths *p, const char *name)
 {
-  char *d = NULL;
-  return asprintf (&d, "%s/networks/leases/%s", p->runroot, name) < 0 ? NULL : d;
+  return xasprintf ("%s/networks/leases/%s", p->runroot, name);
 }
 
 int
@@ -52,8 +52,6 @@ network_lock (const struct galley_paths *p, const char *name, galley_error_t *er
 {
   _cleanup_free_ char *dir = lease_dir (p, name);
 
-  if (dir == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   return lock_in_dir (dir, "lock", NULL, err);
 }
 
@@ -95,8 +93,6 @@ network_lease_list (const struct galley_paths *p, const char *name, struct netwo
 
   *out = NULL;
   *n = 0;
-  if (dir == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   d = opendir (dir);
   if (d == NULL)
     return errno == ENOENT ? 0 : galley_error_make (err, errno, "opening %s", dir);
@@ -242,10 +238,8 @@ out:
 int
 network_lease_drop (const struct galley_paths *p, const char *name, const char *id, galley_error_t *err)
 {
-  _cleanup_free_ char *dir = lease_dir (p, name), *file = NULL;
+  _cleanup_free_ char *dir = lease_dir (p, name), *file = xasprintf ("%s/%s", dir, id);
 
-  if (dir == NULL || asprintf (&file, "%s/%s", dir, id) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
   if (unlink (file) < 0 && errno != ENOENT)
     return galley_error_make (err, errno, "removing %s", file);
   return 0;

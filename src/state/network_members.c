@@ -11,6 +11,7 @@
 #include "state/network_members.h"
 #include "util/cleanup.h"
 #include "util/json.h"
+#include "util/xmalloc.h"
 
 #define EXTRA_KEY "ExtraNetworks"
 
@@ -25,7 +26,7 @@ primary_name (json_object *config)
   if (net_options_parse (json_get_string (config, "Network"), &o, &ignored) < 0)
     return NULL;
   if (o.mode == NET_MODE_BRIDGE)
-    name = strdup (o.container);
+    name = xstrdup (o.container);
   net_options_clear (&o);
   return name;
 }
@@ -40,21 +41,18 @@ extras (json_object *config)
              : NULL;
 }
 
-static int
+static void
 push_member (struct network_member **m, size_t *n, const char *name, json_object *aliases, const char *ip,
              const char *mac)
 {
-  struct network_member *grown = realloc (*m, (*n + 1) * sizeof *grown);
-
-  if (grown == NULL)
-    return -1;
-  *m = grown;
-  grown[*n].name = strdup (name);
-  grown[*n].aliases = json_array_strv (aliases);
-  grown[*n].ip = ip && *ip ? strdup (ip) : NULL;
-  grown[*n].mac = mac && *mac ? strdup (mac) : NULL;
+  *m = xreallocarray (*m, *n + 1, sizeof **m);
+  (*m)[*n] = (struct network_member){
+    .name = xstrdup (name),
+    .aliases = json_array_strv (aliases),
+    .ip = ip && *ip ? xstrdup (ip) : NULL,
+    .mac = mac && *mac ? xstrdup (mac) : NULL,
+  };
   (*n)++;
-  return grown[*n - 1].name && grown[*n - 1].aliases ? 0 : -1;
 }
 
 int
@@ -68,29 +66,20 @@ network_members_of (json_object *config, struct network_member **out, size_t *n,
   if (primary)
     {
       json_object_object_get_ex (config, "NetworkAliases", &aliases);
-      if (push_member (out, n, primary, aliases, json_get_string (config, "IP"),
-                       json_get_string (config, "MacAddress"))
-          < 0)
-        goto nomem;
+      push_member (out, n, primary, aliases, json_get_string (config, "IP"),
+                   json_get_string (config, "MacAddress"));
       if (x == NULL)
         return 0;
       json_object_object_foreach (x, name, member)
       {
         aliases = NULL;
         json_object_object_get_ex (member, "Aliases", &aliases);
-        if (strcmp (name, primary) != 0
-            && push_member (out, n, name, aliases, json_get_string (member, "IP"),
-                            json_get_string (member, "MacAddress"))
-                   < 0)
-          goto nomem;
+        if (strcmp (name, primary) != 0)
+          push_member (out, n, name, aliases, json_get_string (member, "IP"),
+                       json_get_string (member, "MacAddress"));
       }
     }
   return 0;
-nomem:
-  network_members_free (*out, *n);
-  *out = NULL;
-  *n = 0;
-  return galley_error_make (err, ENOMEM, "allocating");
 }
 
 bool
@@ -184,7 +173,7 @@ network_members_split (json_object *config, galley_error_t *err)
   const char *ip = json_get_string (config, "IP");
   /* a copy: "Network" is replaced below, which frees the record's string */
   _cleanup_free_ char *value =
-      json_get_string (config, "Network") ? strdup (json_get_string (config, "Network")) : NULL;
+      json_get_string (config, "Network") ? xstrdup (json_get_string (config, "Network")) : NULL;
   _cleanup_free_ char *copy = NULL;
   _cleanup_strv_ char **aliases = NULL;
   json_object *given = NULL;
@@ -196,11 +185,9 @@ network_members_split (json_object *config, galley_error_t *err)
     return 0;
   if (ip && *ip)
     return galley_error_make (err, 0, "--ip can only be set for a single network: invalid argument");
-  copy = strdup (value);
+  copy = xstrdup (value);
   json_object_object_get_ex (config, "NetworkAliases", &given);
   aliases = json_array_strv (given);
-  if (copy == NULL || aliases == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   for (n_aliases = 0; aliases[n_aliases]; n_aliases++)
     ;
   json_object_object_add (config, "Network", json_object_new_string ("none"));

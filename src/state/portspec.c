@@ -10,6 +10,7 @@
 #include "state/portspec.h"
 #include "util/cleanup.h"
 #include "util/error_text.h"
+#include "util/xmalloc.h"
 
 /* "80" or "8000-8009": *first and *count (>= 1).  allow_zero: a host port
  * may be omitted ("" -> 0).  */
@@ -101,30 +102,23 @@ split_publish (const char *spec, const char *arg, char ip[46], const char **host
   return 0;
 }
 
-static int
-push_mapping (struct port_mapping **ports, size_t *n, const struct port_mapping *m, galley_error_t *err)
+static void
+push_mapping (struct port_mapping **ports, size_t *n, const struct port_mapping *m)
 {
-  struct port_mapping *grown = realloc (*ports, (*n + 1) * sizeof *grown);
-
-  if (grown == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
-  grown[(*n)++] = *m;
-  *ports = grown;
-  return 0;
+  *ports = xreallocarray (*ports, *n + 1, sizeof **ports);
+  (*ports)[(*n)++] = *m;
 }
 
 int
 port_parse_publish (const char *arg, struct port_mapping **ports, size_t *n, galley_error_t *err)
 {
-  _cleanup_free_ char *spec = strdup (arg ? arg : "");
+  _cleanup_free_ char *spec = xstrdup (arg ? arg : "");
   const char *host, *ctr, *protos = "tcp";
   char *slash, *save = NULL, *proto;
   size_t host_len;
   struct port_mapping m = { 0 };
   uint16_t host_count, ctr_count;
 
-  if (spec == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   if ((slash = strchr (spec, '/')) != NULL)
     {
       *slash = '\0';
@@ -146,9 +140,7 @@ port_parse_publish (const char *arg, struct port_mapping **ports, size_t *n, gal
   if (*protos == '\0')
     return error_untrusted (err, "missing protocol after \"/\" in \"%.128s\"", arg);
   {
-    _cleanup_free_ char *plist = strdup (protos);
-    if (plist == NULL)
-      return galley_error_make (err, ENOMEM, "allocating");
+    _cleanup_free_ char *plist = xstrdup (protos);
     for (proto = strtok_r (plist, ",", &save); proto; proto = strtok_r (NULL, ",", &save))
       {
         if (strcmp (proto, "tcp") != 0 && strcmp (proto, "udp") != 0)
@@ -157,8 +149,7 @@ port_parse_publish (const char *arg, struct port_mapping **ports, size_t *n, gal
                                   "can be published",
                                   proto, arg);
         strcpy (m.protocol, proto);
-        if (push_mapping (ports, n, &m, err) < 0)
-          return -1;
+        push_mapping (ports, n, &m);
       }
   }
   return 0;
@@ -282,8 +273,7 @@ port_mappings_from_json (json_object *arr, struct port_mapping **ports, size_t *
         }
       strcpy (m.protocol, proto);
       strcpy (m.host_ip, ip ? ip : "");
-      if (push_mapping (ports, n, &m, err) < 0)
-        return -1;
+      push_mapping (ports, n, &m);
     }
   return 0;
 }

@@ -18,6 +18,7 @@
 #include "util/random.h"
 #include "util/strv.h"
 #include "util/time.h"
+#include "util/xmalloc.h"
 
 #define SECRET_RECORD "secret.json"
 #define SECRET_DATA "data"
@@ -205,12 +206,10 @@ parse_record (json_object *o, struct secret *out, galley_error_t *err)
 static int
 load_record (int dirfd, const char *id, struct secret *out, galley_error_t *err)
 {
-  _cleanup_free_ char *path = NULL, *text = NULL;
+  _cleanup_free_ char *path = xasprintf ("%s/%s", id, SECRET_RECORD), *text = NULL;
   _cleanup_json_ json_object *o = NULL;
   size_t len;
 
-  if (asprintf (&path, "%s/%s", id, SECRET_RECORD) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
   if (fs_read_file (dirfd, path, SECRET_RECORD_MAX, &text, &len, err) < 0
       || json_parse_strict (text, len, path, &o, err) < 0 || parse_record (o, out, err) < 0)
     return galley_error_wrap (err, "secret %s", id);
