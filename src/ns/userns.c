@@ -187,7 +187,7 @@ userns_remove_tree (const struct idmap *map, int dirfd, const char *name, galley
 }
 
 int
-userns_become_root (const struct idmap *map, galley_error_t *err)
+userns_become_root (const struct idmap *map, bool keep_groups, galley_error_t *err)
 {
   /* keep-id over a single-id map leaves 0 unmapped: the process keeps the
    * mapped ids, and its full capabilities in the new namespace.  */
@@ -198,7 +198,7 @@ userns_become_root (const struct idmap *map, galley_error_t *err)
     return galley_error_make (err, errno, "setresgid(0) in the user namespace");
   /* With the single-id map setgroups is denied: the process keeps no
    * supplementary groups of its own in the namespace anyway.  */
-  if (map->n_gid > 1 || map->source == IDMAP_SOURCE_ROOT)
+  if (! keep_groups && (map->n_gid > 1 || map->source == IDMAP_SOURCE_ROOT))
     if (setgroups (0, NULL) < 0)
       return galley_error_make (err, errno, "setgroups in the user namespace");
   if (setresuid (0, 0, 0) < 0)
@@ -293,7 +293,7 @@ child_main (const struct idmap *map, int go_fd, int err_fd, int (*fn) (void *arg
   if (r != 1)
     _exit (GALLEY_EXIT_FAILURE); /* the parent failed and reported it */
   close (go_fd);
-  if (map->source != IDMAP_SOURCE_ROOT && userns_become_root (map, &cerr) < 0)
+  if (map->source != IDMAP_SOURCE_ROOT && userns_become_root (map, false, &cerr) < 0)
     ret = -1;
   else
     ret = fn (arg, &cerr);

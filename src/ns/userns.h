@@ -5,6 +5,7 @@
 #ifndef GALLEY_USERNS_H
 #define GALLEY_USERNS_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "ns/idmap.h"
@@ -41,10 +42,11 @@ pid_t userns_clone (int flags);
 int userns_write_maps (pid_t pid, const struct idmap *map, galley_error_t *err);
 
 /* After the maps are written, in the child: become uid 0 / gid 0 (and clear
- * supplementary groups where setgroups is allowed).  When 0 is not mapped
- * (keep-id over a single-id map) nothing changes: the child keeps its
- * mapped ids and its capabilities in the namespace.  */
-int userns_become_root (const struct idmap *map, galley_error_t *err);
+ * supplementary groups where setgroups is allowed, unless keep_groups:
+ * the caller's groups then stay as the kernel has them).  When 0 is not
+ * mapped (keep-id over a single-id map) nothing changes: the child keeps
+ * its mapped ids and its capabilities in the namespace.  */
+int userns_become_root (const struct idmap *map, bool keep_groups, galley_error_t *err);
 
 /* Send *err (exit code, errno, message) over fd in one write; never fails
  * loudly (the child is about to exit anyway).  */

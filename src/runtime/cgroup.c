@@ -2,7 +2,6 @@
 #include "config.h"
 #include "runtime/cgroup.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -16,6 +15,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/size.h"
 #include "util/strv.h"
 
 enum cgroup_mode
@@ -92,41 +92,13 @@ cgroup_delegated_dir (const char **why)
   return dir;
 }
 
-/* podman's sizes: a decimal number with an optional fraction, then
- * optionally b, or k, m, g, t, p (powers of 1024) with an optional i and
- * an optional b.  */
 int
 cgroup_parse_memory (const char *s, int64_t *out, galley_error_t *err)
 {
-  static const char units[] = "kmgtp";
-  size_t digits = strspn (s, "0123456789"), len = digits;
-  const char *unit;
-  double v, mult = 1;
-
-  if (digits > 0 && s[len] == '.' && isdigit ((unsigned char)s[len + 1]))
-    len += 1 + strspn (s + len + 1, "0123456789");
-  unit = s + len;
-  if (*unit != '\0' && (unit[0] == 'b' || unit[0] == 'B') && unit[1] == '\0')
-    unit++;
-  else if (*unit != '\0' && strchr (units, tolower ((unsigned char)*unit)) != NULL)
-    {
-      const char *u;
-      for (u = units; *u != tolower ((unsigned char)*unit); u++)
-        mult *= 1024;
-      mult *= 1024;
-      unit++;
-      if (*unit == 'i' || *unit == 'I')
-        unit++;
-      if (*unit == 'b' || *unit == 'B')
-        unit++;
-    }
-  if (digits == 0 || *unit != '\0')
-    return galley_error_make (err, 0, "invalid memory size \"%s\"", s);
-  v = strtod (s, NULL) * mult;
-  /* 2^63 bytes and more do not fit the limit (and are no limit at all) */
-  if (v >= 9223372036854775808.0)
-    return galley_error_make (err, 0, "memory limit \"%s\" is too large: the largest is 8 EiB (8191p)", s);
-  *out = (int64_t)v;
+  if (size_parse (s, out) < 0)
+    return errno == ERANGE ? galley_error_make (
+               err, 0, "memory limit \"%s\" is too large: the largest is 8 EiB (8191p)", s)
+                           : galley_error_make (err, 0, "invalid memory size \"%s\"", s);
   if (*out < 6 * 1024 * 1024)
     return galley_error_make (err, 0, "minimum memory limit allowed is 6MB");
   return 0;

@@ -36,7 +36,7 @@ static int
 join_namespaces (const struct run_spec *spec, const struct container_state *st, galley_error_t *err)
 {
   _cleanup_close_ int pidfd = container_state_pidfd (st, err);
-  int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
+  int flags = CLONE_NEWNS | ns_clone_flags (&spec->ns);
 
   if (pidfd < 0)
     return -1;
@@ -54,9 +54,7 @@ join_namespaces (const struct run_spec *spec, const struct container_state *st, 
 static int
 switch_user (const struct run_spec *spec, const struct passwd_user *pu, galley_error_t *err)
 {
-  bool may_setgroups = spec->map.source == IDMAP_SOURCE_ROOT || spec->map.n_gid > 1;
-
-  if (may_setgroups && setgroups (pu->n_groups, pu->groups) < 0)
+  if (ns_may_setgroups (&spec->ns, &spec->map) && setgroups (pu->n_groups, pu->groups) < 0)
     return galley_error_make (err, errno, "setgroups");
   if (setresgid (pu->gid, pu->gid, pu->gid) < 0)
     return galley_error_make (err, errno, "setgid %u", (unsigned)pu->gid);
@@ -126,6 +124,7 @@ child_steps (const struct child_args *a, galley_error_t *err)
   if (root < 0)
     return galley_error_make (err, errno, "opening /");
   if (passwd_resolve_user (root, user, &pu, err) < 0
+      || passwd_add_groups (root, spec->ns.group_add, &pu, err) < 0
       || env_build ((const char *const *)spec->image_env, &spec->user_env, spec->hostname, pu.home, &env, err)
              < 0)
     return -1;

@@ -211,9 +211,7 @@ fit_single_id_map (const struct run_spec *spec, struct passwd_user *pu)
 static int
 switch_user (const struct run_spec *spec, const struct passwd_user *pu, galley_error_t *err)
 {
-  bool may_setgroups = spec->map.source == IDMAP_SOURCE_ROOT || spec->map.n_gid > 1;
-
-  if (may_setgroups && setgroups (pu->n_groups, pu->groups) < 0)
+  if (ns_may_setgroups (&spec->ns, &spec->map) && setgroups (pu->n_groups, pu->groups) < 0)
     return galley_error_make (err, errno, "setgroups");
   if (setresgid (pu->gid, pu->gid, pu->gid) < 0)
     return galley_error_make (err, errno, "setgid %u (is the gid mapped in the user namespace?)",
@@ -351,9 +349,10 @@ init_steps (const struct init_args *a, int *channel, galley_error_t *err)
   bool noroot;
   pid_t child;
 
-  if (spec->map.source != IDMAP_SOURCE_ROOT && userns_become_root (&spec->map, err) < 0)
+  if (spec->map.source != IDMAP_SOURCE_ROOT && userns_become_root (&spec->map, spec->ns.keep_groups, err) < 0)
     return -1;
-  if (spec->hostname && ! spec->uts_joined && sethostname (spec->hostname, strlen (spec->hostname)) < 0)
+  if (spec->hostname && ! spec->uts_joined && ! spec->ns.host_uts
+      && sethostname (spec->hostname, strlen (spec->hostname)) < 0)
     return galley_error_make (err, errno, "sethostname");
   if (spec->network == NETWORK_NONE && loopback_up (err) < 0)
     return -1;
@@ -364,7 +363,8 @@ init_steps (const struct init_args *a, int *channel, galley_error_t *err)
   newroot = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (newroot < 0)
     return galley_error_make (err, errno, "opening /");
-  if (passwd_resolve_user (newroot, spec->user, &pu, err) < 0)
+  if (passwd_resolve_user (newroot, spec->user, &pu, err) < 0
+      || passwd_add_groups (newroot, spec->ns.group_add, &pu, err) < 0)
     goto out;
   noroot = fit_single_id_map (spec, &pu);
   if (env_build ((const char *const *)spec->image_env, &spec->user_env, spec->hostname, pu.home, &env, err)
@@ -382,6 +382,13 @@ init_steps (const struct init_args *a, int *channel, galley_error_t *err)
     }
   if (spec->init)
     {
+      /* Without a pid namespace of its own it is not pid 1: orphans come
+       * to it only as a subreaper.  */
+      if (spec->ns.host_pid && prctl (PR_SET_CHILD_SUBREAPER, 1) < 0)
+        {
+          galley_error_make (err, errno, "becoming a subreaper");
+          goto out;
+        }
       child = fork ();
       if (child < 0)
         {

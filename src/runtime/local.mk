@@ -37,6 +37,7 @@ libgalley_a_SOURCES += src/runtime/slirp.c src/runtime/slirp.h src/runtime/netwo
 	src/runtime/bridge_hosts.c src/runtime/bridge_hosts.h \
 	src/runtime/network_join.c src/runtime/portfwd.c src/runtime/portfwd.h
 libgalley_a_SOURCES += src/runtime/volume_mounts.c src/runtime/volume_mounts.h
+libgalley_a_SOURCES += src/runtime/namespaces.c src/runtime/namespaces.h
 libgalley_a_SOURCES += src/runtime/commit.c src/runtime/commit.h
 libgalley_a_SOURCES += src/runtime/launch.c src/runtime/launch_detached.c src/runtime/launch.h
 libgalley_a_SOURCES += src/runtime/idle_memory.c src/runtime/idle_memory.h

@@ -236,19 +236,64 @@ fs_at_path (int rootfd, const char *path, const char *fstype, const char *option
   return 0;
 }
 
-/* A tmpfs of its own, or its pod's /dev/shm, which the containers of a
- * pod that shares its IPC namespace share too.  */
+/* A private IPC namespace's /dev/shm: a tmpfs of its own, of the size
+ * asked for, or its pod's, which the containers of a pod that shares its
+ * IPC namespace share too; none with --ipc none.  */
 static int
-shm_at (int rootfd, const struct run_spec *spec, galley_error_t *err)
+shm_at (int rootfd, const struct run_spec *spec, unsigned attrs, galley_error_t *err)
 {
-  const unsigned attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+  const struct ns_options *ns = &spec->ns;
   _cleanup_close_ int fd = -1;
+  char options[64];
 
+  if (ns->no_shm)
+    return 0;
   if (spec->shm_dir == NULL)
-    return fs_at_path (rootfd, "/dev/shm", "tmpfs", "mode=1777,size=65536k", attrs, err);
+    {
+      snprintf (options, sizeof options, "mode=1777,size=%lld",
+                ns->shm_unlimited  ? 0LL
+                : ns->shm_size > 0 ? (long long)ns->shm_size
+                                   : (long long)NS_SHM_SIZE_DEFAULT);
+      return fs_at_path (rootfd, "/dev/shm", "tmpfs", options, attrs, err);
+    }
   fd = mounts_resolve_target (rootfd, "/dev/shm", true, err);
   if (fd < 0 || mounts_bind_at (spec->shm_dir, false, attrs, fd, err) < 0)
     return galley_error_wrap (err, "mounting /dev/shm");
+  return 0;
+}
+
+/* A private IPC namespace: its /dev/shm and its own message queues.  */
+static int
+setup_private_ipc (int rootfd, const struct run_spec *spec, galley_error_t *err)
+{
+  const unsigned attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+
+  if (shm_at (rootfd, spec, attrs, err) < 0)
+    return -1;
+  return fs_at_path (rootfd, "/dev/mqueue", "mqueue", NULL, attrs, err);
+}
+
+/* The host's IPC namespace, which only its owner can mount for: the
+ * host's /dev/shm and /dev/mqueue (where the host has them).  */
+static int
+setup_host_ipc (int rootfd, galley_error_t *err)
+{
+  static const char *const dirs[] = { "/dev/shm", "/dev/mqueue" };
+  size_t i;
+
+  for (i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+    {
+      _cleanup_close_ int fd = -1;
+      struct stat st;
+
+      if (stat (dirs[i], &st) < 0 || ! S_ISDIR (st.st_mode))
+        continue;
+      fd = mounts_resolve_target (rootfd, dirs[i], true, err);
+      if (fd < 0
+          || mounts_bind_at (dirs[i], true, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, fd, err)
+                 < 0)
+        return galley_error_wrap (err, "mounting %s", dirs[i]);
+    }
   return 0;
 }
 
@@ -290,19 +335,15 @@ setup_dev (int rootfd, const struct run_spec *spec, galley_error_t *err)
   for (i = 0; i < sizeof links / sizeof links[0]; i++)
     if (symlinkat (links[i][1], devfd, links[i][0]) < 0)
       return galley_error_make (err, errno, "creating /dev/%s", links[i][0]);
-  if (mkdirat (devfd, "pts", 0755) < 0 || mkdirat (devfd, "shm", 01777) < 0
+  if (mkdirat (devfd, "pts", 0755) < 0 || (! spec->ns.no_shm && mkdirat (devfd, "shm", 01777) < 0)
       || mkdirat (devfd, "mqueue", 0755) < 0)
     return galley_error_make (err, errno, "creating directories in /dev");
   if (fs_at_path (rootfd, "/dev/pts", "devpts",
                   gid5 ? "newinstance,ptmxmode=0666,mode=0620,gid=5" : "newinstance,ptmxmode=0666,mode=0620",
                   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, err)
-          < 0
-      || shm_at (rootfd, spec, err) < 0
-      || fs_at_path (rootfd, "/dev/mqueue", "mqueue", NULL,
-                     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err)
-             < 0)
+      < 0)
     return -1;
-  return 0;
+  return spec->ns.host_ipc ? setup_host_ipc (rootfd, err) : setup_private_ipc (rootfd, spec, err);
 }
 
 static int
@@ -327,13 +368,27 @@ setup_sys (int rootfd, const struct run_spec *spec, galley_error_t *err)
   return 0;
 }
 
+/* procfs can be mounted only by the owner of the pid namespace; with the
+ * host's, the host's /proc (the masks hide what they hide as on procfs).  */
+static int
+setup_proc (int rootfd, const struct run_spec *spec, galley_error_t *err)
+{
+  const unsigned attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+  _cleanup_close_ int fd = -1;
+
+  if (! spec->ns.host_pid)
+    return fs_at_path (rootfd, "/proc", "proc", NULL, attrs, err);
+  fd = mounts_resolve_target (rootfd, "/proc", true, err);
+  if (fd < 0 || mounts_bind_at ("/proc", true, attrs, fd, err) < 0)
+    return galley_error_wrap (err, "mounting /proc");
+  return 0;
+}
+
 int
 mounts_standard (int rootfd, const struct run_spec *spec, galley_error_t *err)
 {
-  if (fs_at_path (rootfd, "/proc", "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-                  err)
-          < 0
-      || setup_dev (rootfd, spec, err) < 0 || setup_sys (rootfd, spec, err) < 0)
+  if (setup_proc (rootfd, spec, err) < 0 || setup_dev (rootfd, spec, err) < 0
+      || setup_sys (rootfd, spec, err) < 0)
     return -1;
   return 0;
 }

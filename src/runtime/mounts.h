@@ -36,8 +36,10 @@ int mounts_overlay_at (char *const *lowers, const char *upper, const char *work,
 int mounts_bind_at (const char *source, bool recursive, unsigned attrs, int target_fd, galley_error_t *err);
 
 /* The standard filesystems under rootfd (the mounted rootfs):
- * /proc, /dev (tmpfs + the 6 nodes + symlinks), /dev/pts, /dev/shm,
- * /dev/mqueue, /sys (read-only; a read-only rbind of the host's when the
+ * /proc (an rbind of the host's with the host's pid namespace), /dev
+ * (tmpfs + the 6 nodes + symlinks), /dev/pts, /dev/shm and /dev/mqueue
+ * (rbinds of the host's with its IPC namespace, no /dev/shm with --ipc
+ * none), /sys (read-only; a read-only rbind of the host's when the
  * container shares the host network, since sysfs needs an owned netns).  */
 int mounts_standard (int rootfd, const struct run_spec *spec, galley_error_t *err);
 

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/xmalloc.h"
 #include "util/fs.h"
 
 /* Far above any real passwd file; bounds what an image can make us read.  */
@@ -298,6 +299,30 @@ resolve_group (int rootfs_fd, const char *group, struct passwd_user *out, galley
     return -1;
   if (text == NULL || scan_groups (text, group, NULL, &out->gid, out, err) != 1)
     return galley_error_make (err, 0, "unable to find group %s: no matching entries in group file", group);
+  return 0;
+}
+
+int
+passwd_add_groups (int rootfs_fd, char *const *groups, struct passwd_user *u, galley_error_t *err)
+{
+  size_t i;
+
+  for (i = 0; groups != NULL && groups[i] != NULL; i++)
+    {
+      struct passwd_user g = { 0 };
+      int r = resolve_group (rootfs_fd, groups[i], &g, err);
+      gid_t gid = g.gid;
+
+      passwd_user_clear (&g);
+      if (r < 0)
+        return galley_error_wrap (err, "--group-add");
+      if (u->groups == NULL)
+        u->groups = xcalloc (PASSWD_MAX_GROUPS, sizeof (gid_t));
+      if (u->n_groups >= PASSWD_MAX_GROUPS)
+        return galley_error_make (err, 0, "--group-add: more than %d supplementary groups",
+                                  PASSWD_MAX_GROUPS);
+      u->groups[u->n_groups++] = gid;
+    }
   return 0;
 }
 

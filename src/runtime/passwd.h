@@ -30,6 +30,10 @@ struct passwd_user
 int passwd_resolve_user (int rootfs_fd, const char *spec, struct passwd_user *out, galley_error_t *err);
 void passwd_user_clear (struct passwd_user *u);
 
+/* Add the groups (names or ids, as --group-add gives them) to u's
+ * supplementary groups, names looked up in the container's /etc/group.  */
+int passwd_add_groups (int rootfs_fd, char *const *groups, struct passwd_user *u, galley_error_t *err);
+
 /* Read /relpath of the container's root rootfs_fd (RESOLVE_IN_ROOT, a
  * regular file, size-capped): *out NUL-terminated, or NULL when the file
  * does not exist.  */

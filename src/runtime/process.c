@@ -35,7 +35,7 @@ static const int relayed_signals[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1
 static int
 clone_flags (const struct run_spec *spec)
 {
-  int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
+  int flags = CLONE_NEWNS | ns_clone_flags (&spec->ns);
 
   if (spec->map.source != IDMAP_SOURCE_ROOT)
     flags |= CLONE_NEWUSER;

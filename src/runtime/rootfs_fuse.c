@@ -308,7 +308,7 @@ join_init (const struct run_spec *spec, int init_pidfd, galley_error_t *err)
     return -1;
   if (setns (init_pidfd, flags) < 0)
     return galley_error_make (err, errno, "joining the container's namespaces");
-  if (userns_become_root (&spec->map, err) < 0)
+  if (userns_become_root (&spec->map, false, err) < 0)
     return -1;
   /* nothing mounted here reaches the host's mount namespace */
   if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)

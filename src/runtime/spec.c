@@ -58,6 +58,7 @@ run_spec_clear (struct run_spec *s)
   free (s->devices);
   free (s->seccomp_profile);
   network_spec_clear (&s->net);
+  ns_options_clear (&s->ns);
   memset (s, 0, sizeof *s);
 }
 

@@ -14,6 +14,7 @@
 #include "runtime/cgroup.h"
 #include "runtime/devices.h"
 #include "runtime/envfile.h"
+#include "runtime/namespaces.h"
 #include "runtime/network.h"
 #include "runtime/passwd.h"
 #include "state/ulimit.h"
@@ -112,6 +113,7 @@ struct run_spec
   char *shm_dir;             /* its pod's /dev/shm (the pod shares its IPC namespace), bind
                               * mounted; NULL: a tmpfs of its own */
   struct network_spec net;
+  struct ns_options ns; /* the host's pid, ipc, uts namespaces; /dev/shm; groups */
 
   struct mount_spec *mounts;
   size_t n_mounts;

@@ -24,6 +24,7 @@ libgalley_a_SOURCES += src/util/utf8.c src/util/utf8.h
 libgalley_a_SOURCES += src/util/random.c src/util/random.h
 libgalley_a_SOURCES += src/util/signal_names.c src/util/signal_names.h
 libgalley_a_SOURCES += src/util/time.c src/util/time.h
+libgalley_a_SOURCES += src/util/size.c src/util/size.h
 if LAZY_LIBS
 libgalley_a_SOURCES += src/util/crypto_lazy.c
 endif
