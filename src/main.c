@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "runtime/cgroup.h"
+#include "state/events.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -78,6 +79,10 @@ main (int argc, char **argv)
           break;
         case OPT_global_runroot:
           runroot = arg;
+          break;
+        case OPT_global_events_backend:
+          if (events_set_backend (arg, &err) < 0)
+            return cli_error_report (&err);
           break;
         case OPT_global_log_level:
           ret = log_level_parse (arg);

@@ -33,6 +33,7 @@
 #include "state/container_list.h"
 #include "state/container_log.h"
 #include "state/container_secrets.h"
+#include "state/events.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -612,6 +613,7 @@ struct foreground
 {
   const struct galley_paths *paths;
   const char *id;
+  json_object *config;
 };
 
 /* In the foreground this process is the container's monitor.  */
@@ -619,7 +621,13 @@ static int
 foreground_started (void *arg, pid_t pid, galley_error_t *err)
 {
   const struct foreground *f = arg;
-  return monitor_record_running (f->paths, f->id, pid, err);
+
+  if (monitor_record_running (f->paths, f->id, pid, err) < 0)
+    return -1;
+  event_write_container (f->paths, "init", f->id, f->config, 0);
+  event_write_container (f->paths, "start", f->id, f->config, 0);
+  event_write_container (f->paths, "attach", f->id, f->config, 0);
+  return 0;
 }
 
 /* Report a failure of the cleanup after a run; one already removed is
@@ -638,12 +646,14 @@ run_finish (const struct galley_paths *paths, json_object *config, const struct 
 {
   galley_error_t local = NULL;
 
+  event_write_container (paths, "cleanup", spec->id, config, 0);
   /* --rm: removed with its anonymous volumes (as podman's), whether it
    * ran or not; the exit is recorded only if it stays.  */
   if (cfg_bool (config, "Rm"))
     {
       if (container_remove (paths, &spec->map, spec->id, run_lock, &local) == 0)
         {
+          event_write_container (paths, "remove", spec->id, config, 0);
           if (volume_remove_anonymous (paths, config, &local) < 0)
             warn_unless_gone (&local);
           return;
@@ -659,7 +669,7 @@ run_execute (const struct galley_paths *paths, json_object *config, struct run_s
              bool caller_exits, galley_error_t *err)
 {
   _cleanup_free_ char *dir = container_dir (paths, spec->id), *log_path = NULL;
-  struct foreground f = { paths, spec->id };
+  struct foreground f = { paths, spec->id, config };
   struct container_log_config log;
   struct container_hooks hooks = {
     .started = foreground_started, .arg = &f, .caller_exits = caller_exits, .log = &log
@@ -681,6 +691,8 @@ run_execute (const struct galley_paths *paths, json_object *config, struct run_s
       log_path = log.path;
       if (run_prepare_runtime (paths, config, spec, err) == 0)
         status = container_run_hooked (paths, spec, &hooks, err);
+      if (status >= 0)
+        event_write_container (paths, "died", spec->id, config, status);
     }
   run_finish (paths, config, spec, run_lock, status >= 0 ? status : (*err)->exit_code);
   /* what came after the exit was for the container, which is gone */

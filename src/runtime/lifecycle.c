@@ -17,6 +17,7 @@
 
 #include "ns/idmap.h"
 #include "state/container.h"
+#include "state/events.h"
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/signal_names.h"
@@ -71,6 +72,7 @@ container_signal (const struct galley_paths *p, struct container_entry *e, int s
     }
   if (send_signal (&e->state, sig, err) < 0)
     return -1;
+  event_write_container (p, "kill", e->id, e->config, 0);
   /* A paused container would never see it.  */
   if (e->state.status == CONTAINER_STATUS_PAUSED && sig != SIGKILL && sig != SIGSTOP)
     {
@@ -182,6 +184,7 @@ container_stop (const struct galley_paths *p, struct container_entry *e, int tim
   if (r < 0)
     return -1;
   e->state = st;
+  event_write_container (p, "stop", e->id, e->config, 0);
   return 0;
 }
 
@@ -287,9 +290,10 @@ container_rm (const struct galley_paths *p, struct container_entry *e, bool forc
     }
   if (! e->state.elsewhere && end_stray_monitor (&e->state, force, err) < 0)
     return -1;
-  if (idmap_for_current_user (&map, err) < 0)
+  if (idmap_for_current_user (&map, err) < 0 || container_remove (p, &map, e->id, &run_lock, err) < 0)
     return -1;
-  return container_remove (p, &map, e->id, &run_lock, err);
+  event_write_container (p, "remove", e->id, e->config, 0);
+  return 0;
 }
 
 static bool
@@ -376,5 +380,8 @@ container_pause (const struct galley_paths *p, struct container_entry *e, bool p
       galley_error_release (err);
     }
   e->state.status = pause ? CONTAINER_STATUS_PAUSED : CONTAINER_STATUS_RUNNING;
-  return container_state_write (p, e->id, &e->state, err);
+  if (container_state_write (p, e->id, &e->state, err) < 0)
+    return -1;
+  event_write_container (p, pause ? "pause" : "unpause", e->id, e->config, 0);
+  return 0;
 }

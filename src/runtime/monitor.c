@@ -24,10 +24,13 @@
 #include "runtime/process.h"
 #include "runtime/volume_mounts.h"
 #include "state/container.h"
+#include "state/container_list.h"
 #include "state/container_log.h"
 #include "state/container_state.h"
+#include "state/events.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/time.h"
 
@@ -209,6 +212,8 @@ on_started (void *arg, pid_t pid, galley_error_t *err)
 
   if (update_state (m->p, m->spec->id, set_running, &c, err) < 0)
     return -1;
+  event_write_container (m->p, "init", m->spec->id, m->o->config, 0);
+  event_write_container (m->p, "start", m->spec->id, m->o->config, 0);
   m->first = false;
   if (m->sync_fd >= 0)
     {
@@ -405,6 +410,26 @@ setup_stdio (struct monitor *m, int null_fd, int keep, galley_error_t *err)
   return 0;
 }
 
+/* The events after an exit carry the name the container has now (it may
+ * have been renamed while it ran): taken from its record into ours.  */
+static void
+refresh_name (struct monitor *m)
+{
+  _cleanup_json_ json_object *now = NULL;
+  galley_error_t ignored = NULL;
+  json_object *name;
+
+  if (m->o->config == NULL || ! events_enabled ())
+    return;
+  if (container_load (m->p, m->spec->id, &now, &ignored) < 0)
+    {
+      galley_error_release (&ignored);
+      return;
+    }
+  if (json_object_object_get_ex (now, "Name", &name))
+    json_object_object_add (m->o->config, "Name", json_object_get (name));
+}
+
 /* --rm: the container and its anonymous volumes, as `rm -v` (the run
  * lock goes with the record).  */
 static int
@@ -412,6 +437,7 @@ remove_container (struct monitor *m, galley_error_t *err)
 {
   if (container_remove (m->p, &m->spec->map, m->spec->id, &m->run_lock, err) < 0)
     return -1;
+  event_write_container (m->p, "remove", m->spec->id, m->o->config, 0);
   if (m->o->config != NULL && volume_remove_anonymous (m->p, m->o->config, err) < 0)
     return galley_error_wrap (err, "removing the anonymous volumes of %s", m->spec->id);
   return 0;
@@ -432,6 +458,8 @@ monitor_loop (struct monitor *m, galley_error_t *err)
 
       if (status < 0)
         return -1;
+      refresh_name (m);
+      event_write_container (m->p, "died", m->spec->id, m->o->config, status);
       lock = container_lock (m->p, m->spec->id, err);
       if (lock < 0 || container_state_load (m->p, m->spec->id, &st, err) < 0)
         return -1;
@@ -442,6 +470,7 @@ monitor_loop (struct monitor *m, galley_error_t *err)
           if (container_state_write (m->p, m->spec->id, &st, err) < 0)
             return -1;
           close (steal_fd (&lock));
+          event_write_container (m->p, "cleanup", m->spec->id, m->o->config, 0);
           if (m->o->remove && remove_container (m, err) < 0)
             return -1;
           return status;

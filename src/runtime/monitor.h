@@ -43,7 +43,8 @@ struct monitor_options
   enum restart_policy restart;
   int max_retries;     /* on-failure:N, 0 = unlimited */
   bool remove;         /* --rm: remove the container after its exit */
-  json_object *config; /* with remove: the container's record, whose anonymous
+  json_object *config; /* the container's record: its name, image and labels
+                        * for the event log; with remove, its anonymous
                         * volumes go with it (as rm -v) */
   int run_lock;        /* the container's run lock, which the monitor holds
                         * (state/container_state.h) */

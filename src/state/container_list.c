@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "state/container.h"
+#include "state/events.h"
 #include "state/lock.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -261,6 +262,7 @@ container_create (const struct galley_paths *p, const char *id, const char *name
   if (json_write_atomic (cfd, "container.json", config, err) < 0)
     return -1;
   container_count_change (p);
+  event_write_container (p, "create", id, config, 0);
   if (run_lock != NULL)
     *run_lock = steal_fd (&runfd);
   return 0;
@@ -522,5 +524,8 @@ container_rename (const struct galley_paths *p, const char *id, const char *name
       || json_parse_strict (text, len, "container.json", &config, err) < 0)
     return -1;
   json_object_object_add (config, "Name", json_object_new_string (name));
-  return container_write_record (p, id, config, err);
+  if (container_write_record (p, id, config, err) < 0)
+    return -1;
+  event_write_container (p, "rename", id, config, 0);
+  return 0;
 }

@@ -19,6 +19,7 @@
 
 static const char *const rootfs_methods[] = { "auto", "native", "fuse-overlayfs", "copy", NULL };
 static const char *const network_modes[] = { "slirp4netns", "host", "none", NULL };
+static const char *const events_loggers[] = { "file", "none", NULL };
 
 enum key_kind
 {
@@ -52,6 +53,9 @@ struct key_spec
 static const struct key_spec keys[] = {
   { "engine", "helper_binaries_dir", KEY_PATH_LIST, NULL, FIELD (helper_binaries_dir) },
   { "engine", "user_overridable_keys", KEY_KEY_LIST, NULL, FIELD (user_overridable_keys) },
+  { "engine", "events_logger", KEY_CHOICE, events_loggers, FIELD (events_logger) },
+  { "engine", "events_logfile_path", KEY_PATH_TEMPLATE, NULL, FIELD (events_logfile_path) },
+  { "engine", "events_logfile_max_size", KEY_INT, NULL, FIELD (events_logfile_max_size) },
   { "storage", "rootfs_method", KEY_CHOICE, rootfs_methods, FIELD (rootfs_method) },
   { "storage", "rootless_storage_path", KEY_PATH_TEMPLATE, NULL, FIELD (rootless_storage_path) },
   { "storage", "additional_image_stores", KEY_ABS_PATH_LIST, NULL, FIELD (additional_image_stores) },
@@ -96,6 +100,8 @@ galley_config_new_defaults (void)
   if (c == NULL)
     abort ();
   c->helper_binaries_dir = strv_new_empty ();
+  c->events_logger = xstrdup ("file");
+  c->events_logfile_max_size = 1 << 20;
   c->rootfs_method = xstrdup ("auto");
   c->additional_image_stores = strv_new_empty ();
   c->default_network = xstrdup ("slirp4netns");
@@ -133,6 +139,8 @@ galley_config_free (struct galley_config *c)
   free (c->user_path);
   strv_free (c->helper_binaries_dir);
   strv_free (c->user_overridable_keys);
+  free (c->events_logger);
+  free (c->events_logfile_path);
   free (c->rootfs_method);
   free (c->rootless_storage_path);
   strv_free (c->additional_image_stores);

@@ -30,8 +30,11 @@ struct galley_config
   uint64_t from_system, from_user; /* bit i: key i of the table was set by that file */
 
   /* [engine] */
-  char **helper_binaries_dir;   /* NULL-terminated; searched before the built-in list */
-  char **user_overridable_keys; /* "section.key"; NULL: every key (read from the site's file only) */
+  char **helper_binaries_dir;      /* NULL-terminated; searched before the built-in list */
+  char **user_overridable_keys;    /* "section.key"; NULL: every key (read from the site's file only) */
+  char *events_logger;             /* "file" or "none" */
+  char *events_logfile_path;       /* a template ($USER, $UID, $HOME); NULL: RUNROOT/events/events.log */
+  int64_t events_logfile_max_size; /* bytes; 0 or less: unlimited */
 
   /* [storage] */
   char *rootfs_method;            /* "auto" (probe), "native", "fuse-overlayfs" or "copy" */

@@ -17,3 +17,4 @@ libgalley_a_SOURCES += src/state/network.c src/state/network.h src/state/network
 libgalley_a_SOURCES += src/state/netconf.c src/state/netconf.h src/state/portspec.c src/state/portspec.h \
 	src/state/ulimit.c src/state/ulimit.h
 libgalley_a_SOURCES += src/state/container_filter.c src/state/container_filter.h
+libgalley_a_SOURCES += src/state/events.c src/state/events.h src/state/events_read.c

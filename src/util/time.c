@@ -37,6 +37,26 @@ time_format_rfc3339 (int64_t ns, char *buf, size_t len)
   snprintf (buf, len, "%s.%09ldZ", date, (long)(ns % NSEC_PER_SEC));
 }
 
+void
+time_format_go (int64_t ns, char *buf, size_t len)
+{
+  time_t secs = (time_t)(ns / NSEC_PER_SEC);
+  char date[32], zone[32], frac[16] = "";
+  struct tm tm;
+  int i;
+
+  localtime_r (&secs, &tm);
+  strftime (date, sizeof date, "%Y-%m-%d %H:%M:%S", &tm);
+  strftime (zone, sizeof zone, "%z %Z", &tm);
+  if (ns % NSEC_PER_SEC != 0)
+    {
+      snprintf (frac, sizeof frac, ".%09ld", (long)(ns % NSEC_PER_SEC));
+      for (i = (int)strlen (frac) - 1; frac[i] == '0'; i--)
+        frac[i] = '\0';
+    }
+  snprintf (buf, len, "%s%s %s", date, frac, zone);
+}
+
 int64_t
 time_parse_rfc3339 (const char *text)
 {

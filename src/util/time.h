@@ -16,6 +16,10 @@ int64_t time_now_ns (void);
 int64_t time_monotonic_ms (void);
 /* "2006-01-02T15:04:05.000000000Z" (RFC 3339 with nanoseconds, UTC).  */
 void time_format_rfc3339 (int64_t ns, char *buf, size_t len);
+/* Go's time.Time String() in the local zone, as podman prints event
+ * times: "2006-01-02 15:04:05.999999999 -0700 MST" (trailing zeros of
+ * the fraction dropped).  */
+void time_format_go (int64_t ns, char *buf, size_t len);
 /* RFC 3339 with optional fraction and zone -> ns; -1 when unparsable.  */
 int64_t time_parse_rfc3339 (const char *text);
 /* A point in time as podman's --since/--until/until= take it: RFC 3339, a
