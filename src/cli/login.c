@@ -254,8 +254,6 @@ cli_cmd_login (struct cli_context *ctx, int argc, char **argv, galley_error_t *e
   if (registry_check_login (c, host, o.username ? o.username : user, o.password ? o.password : pass, err) < 0)
     return galley_error_wrap (err, "logging into \"%s\"", key);
   path = authfile_write_path (&ctx->paths, o.authfile);
-  if (path == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   if (authfile_store (path, key, o.username ? o.username : user, o.password ? o.password : pass, err) < 0)
     return galley_error_wrap (err, "storing the credentials for %s", key);
   if (o.verbose)

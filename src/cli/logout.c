@@ -36,8 +36,6 @@ cli_cmd_logout (struct cli_context *ctx, int argc, char **argv, galley_error_t *
   if (opt < 0 || cli_positionals (&p, 0, 1, err) < 0)
     return -1;
   path = authfile_write_path (&ctx->paths, authfile);
-  if (path == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   if (all)
     {
       if (p.optind < argc)

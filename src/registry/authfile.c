@@ -14,6 +14,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/xmalloc.h"
 
 #define AUTHFILE_MAX_SIZE (1024u * 1024)
 
@@ -31,16 +32,11 @@ auth_credentials_release (struct auth_credentials *c)
 char *
 authfile_encode (const char *username, const char *password)
 {
-  _cleanup_free_ char *plain = NULL;
-  char *out;
-  int n;
+  _cleanup_free_ char *plain = xasprintf ("%s:%s", username, password);
+  int n = (int)strlen (plain);
+  char *out = xmalloc ((size_t)(4 * ((n + 2) / 3) + 1));
 
-  n = asprintf (&plain, "%s:%s", username, password);
-  if (n < 0)
-    return NULL;
-  out = malloc ((size_t)(4 * ((n + 2) / 3) + 1));
-  if (out != NULL)
-    EVP_EncodeBlock ((unsigned char *)out, (unsigned char *)plain, n);
+  EVP_EncodeBlock ((unsigned char *)out, (unsigned char *)plain, n);
   explicit_bzero (plain, (size_t)n);
   return out;
 }
@@ -55,9 +51,7 @@ authfile_decode (const char *b64, struct auth_credentials *out, galley_error_t *
 
   if (len == 0 || len % 4 != 0 || len > AUTHFILE_MAX_SIZE)
     return galley_error_make (err, EINVAL, "invalid base64 in \"auth\"");
-  plain = malloc (len / 4 * 3 + 1);
-  if (plain == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  plain = xmalloc (len / 4 * 3 + 1);
   n = EVP_DecodeBlock ((unsigned char *)plain, (const unsigned char *)b64, (int)len);
   if (n < 0)
     return galley_error_make (err, EINVAL, "invalid base64 in \"auth\"");
@@ -69,11 +63,9 @@ authfile_decode (const char *b64, struct auth_credentials *out, galley_error_t *
   if (memchr (plain, '\0', (size_t)n) != NULL || (colon = strchr (plain, ':')) == NULL)
     return galley_error_make (err, EINVAL, "invalid \"auth\": expected base64 of USER:PASSWORD");
   *colon = '\0';
-  out->username = strdup (plain);
-  out->password = strdup (colon + 1);
+  out->username = xstrdup (plain);
+  out->password = xstrdup (colon + 1);
   explicit_bzero (plain, (size_t)n);
-  if (out->username == NULL || out->password == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   return 0;
 }
 
@@ -159,9 +151,7 @@ entry_credentials (json_object *entry, const char *path, const char *key, struct
     return galley_error_wrap (err, "%s: credentials for %s", path, key);
   if (identity != NULL && *identity != '\0')
     {
-      out->identity_token = strdup (identity);
-      if (out->identity_token == NULL)
-        return galley_error_make (err, ENOMEM, "allocating");
+      out->identity_token = xstrdup (identity);
     }
   return out->username != NULL || out->identity_token != NULL ? 1 : 0;
 }
@@ -179,8 +169,7 @@ lookup_in_file (const char *path, const char *registry, const char *repository, 
     return -1;
   if (doc == NULL)
     return 0;
-  if (asprintf (&key, "%s%s%s", registry, repository ? "/" : "", repository ? repository : "") < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  key = xasprintf ("%s%s%s", registry, repository ? "/" : "", repository ? repository : "");
   for (;;)
     {
       json_object *entry = find_entry (doc, key);
@@ -208,12 +197,12 @@ authfile_lookup (const struct galley_paths *p, const char *authfile, const char 
     authfile = env;
   if (authfile != NULL)
     return lookup_in_file (authfile, registry, repository, out, err);
-  if (p->xdg_runtime_dir != NULL && asprintf (&runtime, "%s/containers/auth.json", p->xdg_runtime_dir) > 0)
-    files[n++] = runtime;
-  if (p->config_home != NULL && asprintf (&config, "%s/containers/auth.json", p->config_home) > 0)
-    files[n++] = config;
-  if (p->home != NULL && asprintf (&docker, "%s/.docker/config.json", p->home) > 0)
-    files[n++] = docker;
+  if (p->xdg_runtime_dir != NULL)
+    files[n++] = runtime = xasprintf ("%s/containers/auth.json", p->xdg_runtime_dir);
+  if (p->config_home != NULL)
+    files[n++] = config = xasprintf ("%s/containers/auth.json", p->config_home);
+  if (p->home != NULL)
+    files[n++] = docker = xasprintf ("%s/.docker/config.json", p->home);
   for (i = 0; i < n; i++)
     if ((r = lookup_in_file (files[i], registry, repository, out, err)) != 0)
       return r;
@@ -224,27 +213,23 @@ char *
 authfile_write_path (const struct galley_paths *p, const char *authfile)
 {
   const char *env = getenv ("REGISTRY_AUTH_FILE");
-  char *path = NULL;
 
   if (authfile != NULL)
-    return strdup (authfile);
+    return xstrdup (authfile);
   if (env != NULL && *env != '\0')
-    return strdup (env);
-  if (p->xdg_runtime_dir != NULL)
-    return asprintf (&path, "%s/containers/auth.json", p->xdg_runtime_dir) < 0 ? NULL : path;
-  return asprintf (&path, "%s/containers/auth.json", p->config_home) < 0 ? NULL : path;
+    return xstrdup (env);
+  return xasprintf ("%s/containers/auth.json",
+                    p->xdg_runtime_dir != NULL ? p->xdg_runtime_dir : p->config_home);
 }
 
 static int
 write_authfile (const char *path, json_object *doc, galley_error_t *err)
 {
-  _cleanup_free_ char *dir = strdup (path);
-  char *slash = dir ? strrchr (dir, '/') : NULL;
+  _cleanup_free_ char *dir = xstrdup (path);
+  char *slash = strrchr (dir, '/');
   const char *s;
   size_t len;
 
-  if (dir == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   if (slash != NULL && slash != dir)
     {
       *slash = '\0';
@@ -258,9 +243,7 @@ write_authfile (const char *path, json_object *doc, galley_error_t *err)
   if (s == NULL)
     return galley_error_make (err, ENOMEM, "serializing %s", path);
   {
-    _cleanup_free_ char *text = NULL;
-    if (asprintf (&text, "%s\n", s) < 0)
-      return galley_error_make (err, ENOMEM, "allocating");
+    _cleanup_free_ char *text = xasprintf ("%s\n", s);
     return fs_write_atomic (AT_FDCWD, path, text, len + 1, 0600, err);
   }
 }
@@ -286,8 +269,6 @@ authfile_store (const char *path, const char *key, const char *username, const c
   _cleanup_free_ char *b64 = authfile_encode (username, password);
   json_object *entry;
 
-  if (b64 == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   if (read_authfile (path, &doc, err) < 0)
     return -1;
   if (doc == NULL)

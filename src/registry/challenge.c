@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/cleanup.h"
+#include "util/xmalloc.h"
 
 #define MAX_CHALLENGES 16
 
@@ -35,10 +36,10 @@ skip_ws (const char *p)
 static char *
 dup_lower (const char *s, size_t n)
 {
-  char *d = strndup (s, n);
+  char *d = xstrndup (s, n);
   size_t i;
 
-  for (i = 0; d != NULL && i < n; i++)
+  for (i = 0; i < n; i++)
     d[i] = (char)tolower ((unsigned char)d[i]);
   return d;
 }
@@ -58,11 +59,9 @@ static char *
 parse_quoted (const char **pp)
 {
   const char *p = *pp + 1;
-  _cleanup_free_ char *out = malloc (strlen (p) + 1);
+  _cleanup_free_ char *out = xmalloc (strlen (p) + 1);
   size_t n = 0;
 
-  if (out == NULL)
-    return NULL;
   for (; *p != '"'; p++)
     {
       if (*p == '\0')
@@ -119,8 +118,6 @@ parse_param (const char **pp, struct auth_challenge *c, const char *header, gall
   _cleanup_free_ char *name = dup_lower (p, n);
   char *value;
 
-  if (name == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   p = skip_ws (skip_ws (p + n) + 1); /* at_param checked the '=' */
   if (*p == '"')
     value = parse_quoted (&p);
@@ -130,7 +127,7 @@ parse_param (const char **pp, struct auth_challenge *c, const char *header, gall
       if (n == 0)
         return galley_error_make (err, EINVAL, "invalid WWW-Authenticate header \"%s\": bad value of %s",
                                   header, name);
-      value = strndup (p, n);
+      value = xstrndup (p, n);
       p += n;
     }
   if (value == NULL)
@@ -160,8 +157,6 @@ parse_challenge (const char **pp, struct auth_challenge *c, const char *header, 
     return galley_error_make (err, EINVAL, "invalid WWW-Authenticate header \"%s\": expected a scheme",
                               header);
   c->scheme = dup_lower (p, n);
-  if (c->scheme == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   p = skip_ws (p + n);
   if (*p == '\0' || *p == ',')
     {
@@ -242,12 +237,7 @@ auth_challenges_parse (const char *header, struct auth_challenges *out, galley_e
       galley_error_make (err, EINVAL, "invalid WWW-Authenticate header \"%s\": no challenge", header);
       goto fail;
     }
-  items = realloc (out->items, (out->n + n) * sizeof *items);
-  if (items == NULL)
-    {
-      galley_error_make (err, ENOMEM, "allocating");
-      goto fail;
-    }
+  items = xreallocarray (out->items, out->n + n, sizeof *items);
   memcpy (items + out->n, parsed, n * sizeof *items);
   out->items = items;
   out->n += n;

@@ -14,6 +14,8 @@
 #include "util/cleanup.h"
 #include "util/digest.h"
 #include "util/json.h"
+#include "util/strv.h"
+#include "util/xmalloc.h"
 
 #define MANIFEST_ACCEPT                                                                   \
   "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, " \
@@ -26,23 +28,18 @@ int
 registry_client_new (const struct galley_paths *p, const struct registry_options *o,
                      struct registry_client **out, galley_error_t *err)
 {
-  struct registry_client *c = calloc (1, sizeof *c);
+  struct registry_client *c = xcalloc (1, sizeof *c);
 
-  if (c == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   http_global_init ();
   pthread_mutex_init (&c->lock, NULL);
   pthread_mutex_init (&c->handles_lock, NULL);
   c->paths = p;
   c->tls_verify = o ? o->tls_verify : -1;
   c->conf = o ? o->conf : NULL;
-  if (o != NULL
-      && ((o->authfile && (c->authfile = strdup (o->authfile)) == NULL)
-          || (o->certs_dir && (c->certs_dir = strdup (o->certs_dir)) == NULL)))
-    {
-      registry_client_free (c);
-      return galley_error_make (err, ENOMEM, "allocating");
-    }
+  if (o != NULL && o->authfile)
+    c->authfile = xstrdup (o->authfile);
+  if (o != NULL && o->certs_dir)
+    c->certs_dir = xstrdup (o->certs_dir);
   if (o != NULL && o->creds != NULL)
     {
       const char *colon = strchr (o->creds, ':');
@@ -51,8 +48,8 @@ registry_client_new (const struct galley_paths *p, const struct registry_options
           registry_client_free (c);
           return galley_error_make (err, EINVAL, "invalid --creds: expected USERNAME:PASSWORD");
         }
-      c->creds.username = strndup (o->creds, (size_t)(colon - o->creds));
-      c->creds.password = strdup (colon + 1);
+      c->creds.username = xstrndup (o->creds, (size_t)(colon - o->creds));
+      c->creds.password = xstrdup (colon + 1);
       c->have_creds = true;
     }
   *out = c;
@@ -122,11 +119,10 @@ call_sources (struct registry_client *c, const struct image_ref *ref, const char
     return -1;
   for (i = 0; i < sources.n; i++)
     {
-      _cleanup_free_ char *path = NULL, *scope = NULL;
       const struct registry_source *src = &sources.items[i];
-      if (asprintf (&path, "%s/%s", src->repository, what) < 0
-          || asprintf (&scope, "repository:%s:pull", src->repository) < 0)
-        return galley_error_make (err, ENOMEM, "allocating");
+      _cleanup_free_ char *path = xasprintf ("%s/%s", src->repository, what);
+      _cleanup_free_ char *scope = xasprintf ("repository:%s:pull", src->repository);
+
       call->repository = src->repository;
       call->path = path;
       call->scope = scope;
@@ -150,12 +146,12 @@ bare_media_type (const char *content_type, const char *body, size_t len)
 
   if (content_type != NULL && *content_type != '\0' && strncmp (content_type, "application/json", 16) != 0
       && strncmp (content_type, "text/plain", 10) != 0)
-    return strndup (content_type, strcspn (content_type, "; \t"));
+    return xstrndup (content_type, strcspn (content_type, "; \t"));
   /* Registries that serve manifests as JSON: the document says what it is.  */
   if (json_parse_strict (body, len, "manifest", &doc, &ignored) == 0
       && (mt = json_get_string (doc, "mediaType")))
-    return strdup (mt);
-  return strdup ("");
+    return xstrdup (mt);
+  return xstrdup ("");
 }
 
 int
@@ -170,12 +166,11 @@ registry_fetch_manifest (struct registry_client *c, const struct image_ref *ref,
   if (check_ref (ref, err) < 0)
     return -1;
   shown = ref_display (ref);
-  if (shown == NULL || asprintf (&what, "manifests/%s", ref->digest ? ref->digest : ref->tag) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  what = xasprintf ("manifests/%s", ref->digest ? ref->digest : ref->tag);
   if (call_sources (c, ref, what, &call, &rs, NULL, err) < 0)
     return galley_error_wrap (err, "pulling manifest %s", shown);
-  if (rs.body == NULL && (rs.body = strdup ("")) == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  if (rs.body == NULL)
+    rs.body = xstrdup ("");
   if (digest_sha256_hex (rs.body, rs.body_len, computed) < 0)
     return galley_error_make (err, EIO, "pulling manifest %s: hashing failed", shown);
   if (ref->digest != NULL)
@@ -192,14 +187,10 @@ registry_fetch_manifest (struct registry_client *c, const struct image_ref *ref,
           return galley_error_wrap (err, "pulling manifest %s", shown);
         }
     }
-  if (media_type != NULL && (*media_type = bare_media_type (rs.content_type, rs.body, rs.body_len)) == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
-  if (digest != NULL && (*digest = strdup (computed)) == NULL)
-    {
-      if (media_type)
-        free (steal_pointer (media_type));
-      return galley_error_make (err, ENOMEM, "allocating");
-    }
+  if (media_type != NULL)
+    *media_type = bare_media_type (rs.content_type, rs.body, rs.body_len);
+  if (digest != NULL)
+    *digest = xstrdup (computed);
   *len = rs.body_len;
   *body = steal_pointer (&rs.body);
   return 0;
@@ -236,8 +227,8 @@ registry_fetch_blob (struct registry_client *c, const struct image_ref *ref, con
   by_digest.digest = (char *)digest;
   if (check_ref (&by_digest, err) < 0)
     return -1;
-  if (asprintf (&what, "blobs/%s", digest) < 0 || (name = image_ref_name (ref)) == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  what = xasprintf ("blobs/%s", digest);
+  name = image_ref_name (ref);
   if (call_sources (c, &by_digest, what, &call, &rs, &cs, err) < 0)
     return galley_error_wrap (err, "pulling blob %s of %s", digest, name);
   return 0;
@@ -262,9 +253,7 @@ buffer_sink_write (void *ctx, const void *buf, size_t len, galley_error_t *err)
       (*err)->errno_ = EPROTO;
       return -1;
     }
-  d = realloc (b->data, b->len + len + 1);
-  if (d == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  d = xrealloc (b->data, b->len + len + 1);
   memcpy (d + b->len, buf, len);
   b->data = d;
   b->len += len;
@@ -283,8 +272,8 @@ registry_fetch_blob_buffer (struct registry_client *c, const struct image_ref *r
       free (b.data);
       return -1;
     }
-  if (b.data == NULL && (b.data = strdup ("")) == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  if (b.data == NULL)
+    b.data = xstrdup ("");
   *data = b.data;
   *len = b.len;
   return 0;
@@ -305,18 +294,10 @@ append_strings (json_object *doc, const char *member, char ***v, size_t *n, size
   for (i = 0; i < count && (limit == 0 || *n < limit) && *n < LIST_MAX_ENTRIES; i++)
     {
       json_object *s = json_object_array_get_idx (arr, i);
-      char **nv;
       if (! json_object_is_type (s, json_type_string))
         continue;
-      nv = realloc (*v, (*n + 2) * sizeof *nv);
-      if (nv == NULL || (nv[*n] = strdup (json_object_get_string (s))) == NULL)
-        {
-          if (nv)
-            *v = nv;
-          return galley_error_make (err, ENOMEM, "allocating");
-        }
-      nv[++*n] = NULL;
-      *v = nv;
+      strv_append (v, json_object_get_string (s));
+      ++*n;
     }
   return 0;
 }
@@ -326,15 +307,13 @@ static int
 list_paginated (struct registry_client *c, const char *registry, struct registry_call *call,
                 const char *member, size_t limit, char ***out, galley_error_t *err)
 {
-  _cleanup_strv_ char **v = calloc (1, sizeof *v);
+  _cleanup_strv_ char **v = xcalloc (1, sizeof *v);
   _cleanup_free_ char *next = NULL;
   struct endpoint *ep = registry_location (c, registry, err);
   size_t n = 0;
 
   if (ep == NULL)
     return -1;
-  if (v == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   call->max_body = REGISTRY_MAX_MANIFEST_SIZE;
   call->accept = "application/json";
   for (;;)
@@ -353,9 +332,8 @@ list_paginated (struct registry_client *c, const char *registry, struct registry
       if ((limit > 0 && n >= limit) || n >= LIST_MAX_ENTRIES || rs.link == NULL)
         break;
       {
-        _cleanup_free_ char *base = NULL;
-        if (call->url == NULL && asprintf (&base, "%s://%s/v2/%s", ep->scheme, ep->host, call->path) < 0)
-          return galley_error_make (err, ENOMEM, "allocating");
+        _cleanup_free_ char *base =
+            call->url == NULL ? xasprintf ("%s://%s/v2/%s", ep->scheme, ep->host, call->path) : NULL;
         free (next);
         next = http_link_next (rs.link, call->url ? call->url : base);
       }
@@ -390,9 +368,8 @@ registry_list_tags (struct registry_client *c, const char *registry, const char 
 
   if (! image_ref_path_is_valid (repository))
     return galley_error_make (err, EINVAL, "invalid repository name \"%s\"", repository);
-  if (asprintf (&path, "%s/tags/list", repository) < 0
-      || asprintf (&scope, "repository:%s:pull", repository) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  path = xasprintf ("%s/tags/list", repository);
+  scope = xasprintf ("repository:%s:pull", repository);
   call.path = path;
   call.scope = scope;
   if (list_paginated (c, registry, &call, "tags", limit, tags, err) < 0)

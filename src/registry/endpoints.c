@@ -8,6 +8,7 @@
 
 #include "registry/reference.h"
 #include "registry/registries_conf.h"
+#include "util/xmalloc.h"
 
 const char *
 registry_api_host (const char *registry)
@@ -37,9 +38,7 @@ add_source (struct registry_client *c, struct registry_sources *s, const char *r
   src->ep = session_endpoint (c, registry_api_host (registry), registry, insecure_for (c, insecure), err);
   if (src->ep == NULL)
     return -1;
-  src->repository = strdup (repository);
-  if (src->repository == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  src->repository = xstrdup (repository);
   src->is_mirror = is_mirror;
   s->n++;
   return 0;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/xmalloc.h"
 
 #define ERROR_BODY_MAX (64u * 1024)
 
@@ -454,8 +455,8 @@ http_same_origin (const char *a, const char *b)
 char *
 http_escape (const char *s)
 {
-  char *e = curl_easy_escape (NULL, s, 0);
-  char *copy = e ? strdup (e) : NULL;
+  char *e = xalloc_check (curl_easy_escape (NULL, s, 0));
+  char *copy = xstrdup (e);
 
   curl_free (e);
   return copy;

@@ -10,6 +10,7 @@
 
 #include "util/cleanup.h"
 #include "util/error_text.h"
+#include "util/xmalloc.h"
 
 #define DEFAULT_DOMAIN "docker.io"
 #define LEGACY_DEFAULT_DOMAIN "index.docker.io"
@@ -311,28 +312,18 @@ image_ref_parse (const char *s, struct image_ref *out, galley_error_t *err)
 char *
 image_ref_name (const struct image_ref *r)
 {
-  char *s = NULL;
-
   if (r->registry == NULL)
-    return strdup (r->repository);
-  if (asprintf (&s, "%s/%s", r->registry, r->repository) < 0)
-    return NULL;
-  return s;
+    return xstrdup (r->repository);
+  return xasprintf ("%s/%s", r->registry, r->repository);
 }
 
 char *
 image_ref_format (const struct image_ref *r)
 {
   _cleanup_free_ char *name = image_ref_name (r);
-  char *s = NULL;
 
-  if (name == NULL)
-    return NULL;
-  if (asprintf (&s, "%s%s%s%s%s", name, r->tag ? ":" : "", r->tag ? r->tag : "", r->digest ? "@" : "",
-                r->digest ? r->digest : "")
-      < 0)
-    return NULL;
-  return s;
+  return xasprintf ("%s%s%s%s%s", name, r->tag ? ":" : "", r->tag ? r->tag : "", r->digest ? "@" : "",
+                    r->digest ? r->digest : "");
 }
 
 static int
@@ -384,10 +375,8 @@ image_ref_normalize_name (const char *input, char **out, galley_error_t *err)
     return galley_error_wrap (err, "normalizing name \"%s\"", input);
   if (ref.digest)
     return galley_error_make (err, 0, "normalizing name \"%s\": tagging by digest is not supported", input);
-  if (asprintf (out, "%s/%s:%s", ref.registry ? ref.registry : "localhost", ref.repository,
-                ref.tag ? ref.tag : "latest")
-      < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  *out = xasprintf ("%s/%s:%s", ref.registry ? ref.registry : "localhost", ref.repository,
+                    ref.tag ? ref.tag : "latest");
   return 0;
 }
 

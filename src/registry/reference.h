@@ -35,7 +35,7 @@ struct image_ref
 int image_ref_parse (const char *s, struct image_ref *out, galley_error_t *err);
 
 /* "registry/repository[:tag][@digest]" (without "registry/" for a short
- * name).  NULL only when out of memory.  */
+ * name).  */
 char *image_ref_format (const struct image_ref *r);
 
 /* "registry/repository" (or the repository of a short name).  */

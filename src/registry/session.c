@@ -14,6 +14,7 @@
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/xmalloc.h"
 
 #define MAX_REDIRECTS 10
 #define MAX_ATTEMPTS 3
@@ -30,7 +31,7 @@ handle_get (struct registry_client *c)
   if (c->n_idle > 0)
     h = c->idle[--c->n_idle];
   pthread_mutex_unlock (&c->handles_lock);
-  return h ? h : http_handle_new ();
+  return h ? h : xalloc_check (http_handle_new ());
 }
 
 static void
@@ -63,16 +64,9 @@ session_endpoint (struct registry_client *c, const char *host, const char *auth_
       break;
   if (ep == NULL)
     {
-      ep = calloc (1, sizeof *ep);
-      if (ep == NULL || (ep->host = strdup (host)) == NULL || (ep->auth_key = strdup (auth_key)) == NULL)
-        {
-          if (ep)
-            free (ep->host);
-          free (ep);
-          pthread_mutex_unlock (&c->lock);
-          galley_error_make (err, ENOMEM, "allocating");
-          return NULL;
-        }
+      ep = xcalloc (1, sizeof *ep);
+      ep->host = xstrdup (host);
+      ep->auth_key = xstrdup (auth_key);
       ep->insecure = insecure;
       if (registry_tls_load (c->paths, c->certs_dir, host, ! insecure, &ep->tls, err) < 0)
         {
@@ -119,13 +113,7 @@ ping_scheme (struct registry_client *c, struct endpoint *ep, const char *scheme,
   struct http_request rq = { 0 };
   int r;
 
-  if (h == NULL)
-    return galley_error_make (err, ENOMEM, "allocating a curl handle");
-  if (asprintf (&url, "%s://%s/v2/", scheme, ep->host) < 0)
-    {
-      handle_put (c, h);
-      return galley_error_make (err, ENOMEM, "allocating");
-    }
+  url = xasprintf ("%s://%s/v2/", scheme, ep->host);
   rq.url = url;
   rq.tls = &ep->tls.http;
   r = http_perform (h, &rq, &rs, failure, err);
@@ -271,12 +259,10 @@ static int
 perform_following (CURL *h, const char *origin, struct http_request *rq, struct http_response *rs,
                    enum http_failure *failure, galley_error_t *err)
 {
-  _cleanup_free_ char *url = strdup (rq->url);
+  _cleanup_free_ char *url = xstrdup (rq->url);
   const char *authorization = rq->authorization;
   int hops;
 
-  if (url == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   for (hops = 0; hops <= MAX_REDIRECTS; hops++)
     {
       rq->url = url;
@@ -328,18 +314,13 @@ token_forget (struct registry_client *c, const char *key)
     }
 }
 
-static int
+static void
 token_store (struct registry_client *c, const char *key, const char *value, long expires_in)
 {
-  struct cached_token *t = calloc (1, sizeof *t);
+  struct cached_token *t = xcalloc (1, sizeof *t);
 
-  if (t == NULL || (t->key = strdup (key)) == NULL || (t->value = strdup (value)) == NULL)
-    {
-      if (t)
-        free (t->key);
-      free (t);
-      return -1;
-    }
+  t->key = xstrdup (key);
+  t->value = xstrdup (value);
   /* The distribution spec: at least 60 s; renew a little early.  */
   if (expires_in < 60)
     expires_in = 60;
@@ -347,18 +328,14 @@ token_store (struct registry_client *c, const char *key, const char *value, long
   token_forget (c, key);
   t->next = c->tokens;
   c->tokens = t;
-  return 0;
 }
 
 static char *
 basic_header (const struct auth_credentials *cr)
 {
   _cleanup_free_ char *b64 = authfile_encode (cr->username, cr->password);
-  char *h = NULL;
 
-  if (b64 == NULL || asprintf (&h, "Basic %s", b64) < 0)
-    return NULL;
-  return h;
+  return xasprintf ("Basic %s", b64);
 }
 
 static char *
@@ -367,14 +344,10 @@ token_url (const char *realm, const char *service, const char *scope, const stru
   _cleanup_free_ char *s = service ? http_escape (service) : NULL;
   _cleanup_free_ char *sc = scope ? http_escape (scope) : NULL;
   _cleanup_free_ char *acc = cr && cr->username ? http_escape (cr->username) : NULL;
-  char *url = NULL;
 
-  if (asprintf (&url, "%s%c%s%s%s%s%s%s", realm, strchr (realm, '?') ? '&' : '?', s ? "service=" : "",
-                s ? s : "", sc ? (s ? "&scope=" : "scope=") : "", sc ? sc : "",
-                acc ? (s || sc ? "&account=" : "account=") : "", acc ? acc : "")
-      < 0)
-    return NULL;
-  return url;
+  return xasprintf ("%s%c%s%s%s%s%s%s", realm, strchr (realm, '?') ? '&' : '?', s ? "service=" : "",
+                    s ? s : "", sc ? (s ? "&scope=" : "scope=") : "", sc ? sc : "",
+                    acc ? (s || sc ? "&account=" : "account=") : "", acc ? acc : "");
 }
 
 static int
@@ -396,8 +369,8 @@ parse_token (const struct http_response *rs, const char *realm, char **token, lo
       goto bad;
     }
   *expires_in = json_object_object_get_ex (doc, "expires_in", &v) ? (long)json_object_get_int64 (v) : 0;
-  *token = strdup (t);
-  return *token ? 0 : galley_error_make (err, ENOMEM, "allocating");
+  *token = xstrdup (t);
+  return 0;
 bad:
   (*err)->errno_ = EPROTO;
   return galley_error_wrap (err, "getting a token from %s", realm);
@@ -433,13 +406,9 @@ fetch_token (struct registry_client *c, struct endpoint *ep, const struct auth_c
       esc_refresh = http_escape (cr->identity_token);
       esc_service = http_escape (service ? service : "");
       esc_scope = http_escape (scope ? scope : "");
-      if (esc_refresh == NULL || esc_service == NULL || esc_scope == NULL
-          || asprintf (&form,
-                       "grant_type=refresh_token&client_id=galley&refresh_token=%s&service=%s&scope=%s",
-                       esc_refresh, esc_service, esc_scope)
-                 < 0)
-        return galley_error_make (err, ENOMEM, "allocating");
-      url = strdup (realm);
+      form = xasprintf ("grant_type=refresh_token&client_id=galley&refresh_token=%s&service=%s&scope=%s",
+                        esc_refresh, esc_service, esc_scope);
+      url = xstrdup (realm);
       rq.method = "POST";
       rq.body = form;
       rq.body_len = strlen (form);
@@ -448,15 +417,12 @@ fetch_token (struct registry_client *c, struct endpoint *ep, const struct auth_c
   else
     {
       url = token_url (realm, service, scope, cr);
-      if (cr != NULL && cr->username != NULL && (basic = basic_header (cr)) == NULL)
-        return galley_error_make (err, ENOMEM, "allocating");
+      if (cr != NULL && cr->username != NULL)
+        basic = basic_header (cr);
       rq.authorization = basic;
     }
-  if (url == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   rq.url = url;
-  if ((h = handle_get (c)) == NULL)
-    return galley_error_make (err, ENOMEM, "allocating a curl handle");
+  h = handle_get (c);
   r = perform_following (h, realm, &rq, &rs, &failure, err);
   handle_put (c, h);
   if (r < 0)
@@ -514,16 +480,11 @@ authorization_for (struct registry_client *c, struct endpoint *ep, const struct 
   *had_credentials = have > 0;
   if (bearer == NULL)
     {
-      if (have > 0 && cr.username != NULL && (*header = basic_header (&cr)) == NULL)
-        r = galley_error_make (err, ENOMEM, "allocating");
+      if (have > 0 && cr.username != NULL)
+        *header = basic_header (&cr);
       goto out;
     }
-  if (asprintf (&key, "%s %s %s", ep->host, call->scope ? call->scope : "", cr.username ? cr.username : "")
-      < 0)
-    {
-      r = galley_error_make (err, ENOMEM, "allocating");
-      goto out;
-    }
+  key = xasprintf ("%s %s %s", ep->host, call->scope ? call->scope : "", cr.username ? cr.username : "");
   if (renew)
     token_forget (c, key);
   cached = token_lookup (c, key);
@@ -538,8 +499,7 @@ authorization_for (struct registry_client *c, struct endpoint *ep, const struct 
       token_store (c, key, token, expires_in);
       cached = token;
     }
-  if (asprintf (header, "Bearer %s", cached) < 0)
-    r = galley_error_make (err, ENOMEM, "allocating");
+  *header = xasprintf ("Bearer %s", cached);
 out:
   pthread_mutex_unlock (&c->lock);
   return r;
@@ -575,14 +535,8 @@ session_call (struct registry_client *c, struct endpoint *ep, const struct regis
 
   if (session_ping (c, ep, err) < 0)
     return -1;
-  if (asprintf (&origin, "%s://%s/v2/", ep->scheme, ep->host) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
-  if (call->url != NULL)
-    url = strdup (call->url);
-  else if (asprintf (&url, "%s%s", origin, call->path) < 0)
-    url = NULL;
-  if (url == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  origin = xasprintf ("%s://%s/v2/", ep->scheme, ep->host);
+  url = call->url != NULL ? xstrdup (call->url) : xasprintf ("%s%s", origin, call->path);
 
   for (;;)
     {
@@ -606,8 +560,7 @@ session_call (struct registry_client *c, struct endpoint *ep, const struct regis
       if (authorization_for (c, ep, call, renewed, &authorization, &had_credentials, err) < 0)
         return -1;
       rq.authorization = authorization;
-      if ((h = handle_get (c)) == NULL)
-        return galley_error_make (err, ENOMEM, "allocating a curl handle");
+      h = handle_get (c);
       r = perform_following (h, origin, &rq, rs, &failure, err);
       handle_put (c, h);
       delivered += rs->delivered;

@@ -12,6 +12,7 @@
 
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/xmalloc.h"
 
 #define CERT_FILE_MAX (4u * 1024 * 1024)
 
@@ -61,9 +62,7 @@ append_file (char **blob, size_t *len, const char *path, galley_error_t *err)
 
   if (fs_read_file (AT_FDCWD, path, CERT_FILE_MAX, &data, &n, err) < 0)
     return -1;
-  b = realloc (*blob, *len + n + 2);
-  if (b == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  b = xrealloc (*blob, *len + n + 2);
   memcpy (b + *len, data, n);
   *len += n;
   b[(*len)++] = '\n';
@@ -89,8 +88,7 @@ scan_dir (struct registry_tls *t, galley_error_t *err)
       _cleanup_free_ char *path = NULL;
       if (de->d_name[0] == '.')
         continue;
-      if (asprintf (&path, "%s/%s", t->dir, de->d_name) < 0)
-        return galley_error_make (err, ENOMEM, "allocating");
+      path = xasprintf ("%s/%s", t->dir, de->d_name);
       if (has_suffix (de->d_name, ".crt"))
         {
           if (! any_ca && append_file (&blob, &len, SYSTEM_CA_BUNDLE, err) < 0)
@@ -104,9 +102,7 @@ scan_dir (struct registry_tls *t, galley_error_t *err)
         }
       else if (has_suffix (de->d_name, ".cert") && t->client_cert == NULL)
         {
-          _cleanup_free_ char *key = NULL;
-          if (asprintf (&key, "%.*s.key", (int)(strlen (path) - 5), path) < 0)
-            return galley_error_make (err, ENOMEM, "allocating");
+          _cleanup_free_ char *key = xasprintf ("%.*s.key", (int)(strlen (path) - 5), path);
           if (access (key, R_OK) != 0)
             return galley_error_make (err, 0, "missing key %s for client certificate %s", key, path);
           t->client_cert = steal_pointer (&path);
@@ -114,9 +110,7 @@ scan_dir (struct registry_tls *t, galley_error_t *err)
         }
       else if (has_suffix (de->d_name, ".key") && t->client_key == NULL)
         {
-          _cleanup_free_ char *cert = NULL;
-          if (asprintf (&cert, "%.*s.cert", (int)(strlen (path) - 4), path) < 0)
-            return galley_error_make (err, ENOMEM, "allocating");
+          _cleanup_free_ char *cert = xasprintf ("%.*s.cert", (int)(strlen (path) - 4), path);
           if (access (cert, R_OK) != 0)
             return galley_error_make (err, 0, "missing client certificate %s for key %s", cert, path);
         }

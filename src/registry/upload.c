@@ -13,6 +13,7 @@
 #include "util/cleanup.h"
 #include "util/digest.h"
 #include "util/log.h"
+#include "util/xmalloc.h"
 
 #define BLOB_CONTENT_TYPE "application/octet-stream"
 /* Times a chunked upload asks where it stands and goes on.  */
@@ -27,10 +28,7 @@ upload_url_add_query (const char *url, const char *key, const char *value)
   const char *hash = strchr (url, '#');
   size_t len = hash ? (size_t)(hash - url) : strlen (url);
   const char *sep;
-  char *out = NULL;
 
-  if (escaped == NULL)
-    return NULL;
   /* After an existing query (registries put the upload state there).  */
   if (memchr (url, '?', len) == NULL)
     sep = "?";
@@ -38,20 +36,14 @@ upload_url_add_query (const char *url, const char *key, const char *value)
     sep = "";
   else
     sep = "&";
-  if (asprintf (&out, "%.*s%s%s=%s", (int)len, url, sep, key, escaped) < 0)
-    return NULL;
-  return out;
+  return xasprintf ("%.*s%s%s=%s", (int)len, url, sep, key, escaped);
 }
 
 char *
 upload_scope (const char *name, const char *from)
 {
-  char *s = NULL;
-
-  int r = from != NULL ? asprintf (&s, "repository:%s:pull,push repository:%s:pull", name, from)
-                       : asprintf (&s, "repository:%s:pull,push", name);
-
-  return r < 0 ? NULL : s;
+  return from != NULL ? xasprintf ("repository:%s:pull,push repository:%s:pull", name, from)
+                      : xasprintf ("repository:%s:pull,push", name);
 }
 
 /* ---- requests ---- */
@@ -65,8 +57,6 @@ push_call (struct registry_client *c, const struct image_ref *dst, struct regist
   _cleanup_free_ char *scope = upload_scope (dst->repository, from);
   struct endpoint *ep;
 
-  if (scope == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   if ((ep = registry_location (c, dst->registry, err)) == NULL)
     return -1;
   call->repository = dst->repository;
@@ -98,8 +88,7 @@ registry_blob_exists (struct registry_client *c, const struct image_ref *dst, co
 
   if (! digest_is_valid (digest))
     return galley_error_make (err, EINVAL, "invalid blob digest \"%s\"", digest);
-  if (asprintf (&path, "%s/blobs/%s", dst->repository, digest) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  path = xasprintf ("%s/blobs/%s", dst->repository, digest);
   call.path = path;
   if (push_call (c, dst, &call, NULL, &rs, err) == 0)
     return 1;
@@ -119,13 +108,14 @@ start_upload (struct registry_client *c, const struct image_ref *dst, const char
   _cleanup_free_ char *path = NULL, *esc_digest = NULL, *esc_from = NULL, *base = NULL;
   struct registry_call call = { .method = "POST", .body = "", .body_len = 0 };
 
-  if (from != NULL
-      && ((esc_digest = http_escape (digest)) == NULL || (esc_from = http_escape (from)) == NULL
-          || asprintf (&path, "%s/blobs/uploads/?mount=%s&from=%s", dst->repository, esc_digest, esc_from)
-                 < 0))
-    return galley_error_make (err, ENOMEM, "allocating");
-  if (from == NULL && asprintf (&path, "%s/blobs/uploads/", dst->repository) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  if (from != NULL)
+    {
+      esc_digest = http_escape (digest);
+      esc_from = http_escape (from);
+      path = xasprintf ("%s/blobs/uploads/?mount=%s&from=%s", dst->repository, esc_digest, esc_from);
+    }
+  else
+    path = xasprintf ("%s/blobs/uploads/", dst->repository);
   call.path = path;
   if (push_call (c, dst, &call, from, &rs, err) < 0)
     return -1;
@@ -159,9 +149,7 @@ send_part (struct registry_client *c, const struct image_ref *dst, const struct 
   struct http_upload up = { .fd = b->fd, .offset = offset, .len = len };
   struct registry_call call = { .method = finish ? "PUT" : "PATCH", .content_type = BLOB_CONTENT_TYPE };
 
-  url = finish ? upload_url_add_query (*session, "digest", b->digest) : strdup (*session);
-  if (url == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  url = finish ? upload_url_add_query (*session, "digest", b->digest) : xstrdup (*session);
   call.url = url;
   if (b->fd < 0)
     {
@@ -174,9 +162,7 @@ send_part (struct registry_client *c, const struct image_ref *dst, const struct 
     call.body = "";
   if (! finish)
     {
-      if (asprintf (&range, "%llu-%llu", (unsigned long long)offset, (unsigned long long)(offset + len - 1))
-          < 0)
-        return galley_error_make (err, ENOMEM, "allocating");
+      range = xasprintf ("%llu-%llu", (unsigned long long)offset, (unsigned long long)(offset + len - 1));
       call.content_range = range;
     }
   if (push_call (c, dst, &call, NULL, &rs, err) < 0)
@@ -296,8 +282,6 @@ registry_push_blob (struct registry_client *c, const struct image_ref *dst, cons
   size_t i;
   int r;
 
-  if (name == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   r = registry_blob_exists (c, dst, b->digest, err);
   if (r < 0)
     return galley_error_wrap (err, "checking whether blob %s exists in %s", b->digest, name);
@@ -349,9 +333,7 @@ registry_push_manifest (struct registry_client *c, const struct image_ref *dst, 
   _cleanup_free_ char *path = NULL, *shown = image_ref_format (dst);
   struct registry_call call = { .method = "PUT", .body = body, .body_len = len, .content_type = media_type };
 
-  if (shown == NULL
-      || asprintf (&path, "%s/manifests/%s", dst->repository, dst->digest ? dst->digest : dst->tag) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  path = xasprintf ("%s/manifests/%s", dst->repository, dst->digest ? dst->digest : dst->tag);
   call.path = path;
   if (push_call (c, dst, &call, NULL, &rs, err) < 0)
     return galley_error_wrap (err, "writing manifest to %s", shown);
