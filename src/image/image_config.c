@@ -11,6 +11,7 @@
 #include "util/digest.h"
 #include "util/error_text.h"
 #include "util/log.h"
+#include "util/strv.h"
 
 static int
 dup_string_member (json_object *obj, const char *key, const char *what, char **out, galley_error_t *err)
@@ -258,16 +259,6 @@ image_config_check (const struct image_config *c, const struct manifest *m, cons
         }
     }
   return 0;
-}
-
-static void
-strv_free (char **v)
-{
-  if (v == NULL)
-    return;
-  for (char **p = v; *p; p++)
-    free (*p);
-  free (v);
 }
 
 void

@@ -16,6 +16,7 @@
 #include "util/log.h"
 #include "util/strv.h"
 #include "util/toml.h"
+#include "util/xmalloc.h"
 
 static const char *const rootfs_methods[] = { "auto", "native", "fuse-overlayfs", "copy", NULL };
 static const char *const network_modes[] = { "slirp4netns", "host", "none", NULL };
@@ -68,37 +69,17 @@ _Static_assert(N_KEYS <= 64, "struct galley_config's from_system and from_user h
 
 static const char *const sections[] = { "engine", "storage", "network", "containers", NULL };
 
-static char *
-xstrdup (const char *s)
-{
-  char *r = strdup (s);
-  if (r == NULL)
-    abort ();
-  return r;
-}
-
-static void
-strv_free (char **v)
-{
-  cleanup_strvp (&v);
-}
-
 static char **
 strv_new_empty (void)
 {
-  char **v = calloc (1, sizeof *v);
-  if (v == NULL)
-    abort ();
-  return v;
+  return xcalloc (1, sizeof (char *));
 }
 
 struct galley_config *
 galley_config_new_defaults (void)
 {
-  struct galley_config *c = calloc (1, sizeof *c);
+  struct galley_config *c = xcalloc (1, sizeof *c);
 
-  if (c == NULL)
-    abort ();
   c->helper_binaries_dir = strv_new_empty ();
   c->events_logger = xstrdup ("file");
   c->events_logfile_max_size = 1 << 20;
@@ -158,26 +139,6 @@ in_list (const char *const *list, const char *s)
   return false;
 }
 
-static char *
-join_list (const char *const *list)
-{
-  size_t n = 1;
-  char *r;
-
-  for (const char *const *p = list; *p; p++)
-    n += strlen (*p) + 2;
-  r = calloc (1, n);
-  if (r == NULL)
-    abort ();
-  for (const char *const *p = list; *p; p++)
-    {
-      if (p != list)
-        strcat (r, ", ");
-      strcat (r, *p);
-    }
-  return r;
-}
-
 static const struct key_spec *
 find_key (const char *section, const char *key)
 {
@@ -196,9 +157,7 @@ find_dotted_key (const char *name)
 
   if (dot == NULL)
     return NULL;
-  section = strndup (name, (size_t)(dot - name));
-  if (section == NULL)
-    abort ();
+  section = xstrndup (name, (size_t)(dot - name));
   return find_key (section, dot + 1);
 }
 
@@ -242,9 +201,7 @@ read_string_list (const char *file, const struct key_spec *k, json_object *v, ch
     return galley_error_make (err, 0, "%s: key %s.%s: expected an array of strings", file, k->section,
                               k->key);
   n = json_object_array_length (v);
-  list = calloc (n + 1, sizeof *list);
-  if (list == NULL)
-    abort ();
+  list = xcalloc (n + 1, sizeof *list);
   for (size_t i = 0; i < n; i++)
     {
       json_object *e = json_object_array_get_idx (v, i);
@@ -294,7 +251,7 @@ apply_key (struct galley_config *c, const char *file, const struct key_spec *k, 
         s = json_object_get_string (v);
         if (k->kind == KEY_CHOICE && ! in_list (k->choices, s))
           {
-            _cleanup_free_ char *choices = join_list (k->choices);
+            _cleanup_free_ char *choices = strv_join ((char *const *)k->choices, ", ");
             return galley_error_make (err, 0, "%s: key %s.%s: \"%s\" is not one of %s", file, k->section,
                                       k->key, s, choices);
           }
@@ -461,8 +418,7 @@ apply_user_file (struct galley_config *c, const struct galley_paths *p, galley_e
     return apply_file (c, env, ORIGIN_USER, true, err) < 0 ? galley_error_wrap (err, "GALLEY_CONF") : 0;
   if (p == NULL || p->config_home == NULL)
     return 0;
-  if (asprintf (&path, "%s/galley/galley.conf", p->config_home) < 0)
-    abort ();
+  path = xasprintf ("%s/galley/galley.conf", p->config_home);
   return apply_file (c, path, ORIGIN_USER, false, err) < 0 ? -1 : 0;
 }
 

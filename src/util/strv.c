@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "util/cleanup.h"
 #include "util/xmalloc.h"
 
 size_t
@@ -27,6 +28,12 @@ strv_contains (char *const *v, const char *s)
     if (strcmp (*v, s) == 0)
       return true;
   return false;
+}
+
+void
+strv_free (char **v)
+{
+  cleanup_strvp (&v);
 }
 
 char **

@@ -10,6 +10,9 @@
 size_t strv_len (char *const *v);
 bool strv_contains (char *const *v, const char *s);
 
+/* Free v and its strings (NULL: nothing).  */
+void strv_free (char **v);
+
 /* A copy of v (a new empty vector for NULL).  */
 char **strv_copy (char *const *v);
 
