@@ -14,29 +14,17 @@
 #include "cli/cli.h"
 #include "util/cleanup.h"
 #include "util/log.h"
-
-static int
-push_word (char ***v, size_t *n, const char *s, galley_error_t *err)
-{
-  char **nv = realloc (*v, (*n + 2) * sizeof *nv);
-  if (nv == NULL)
-    return galley_error_make (err, errno, "allocating");
-  nv[(*n)++] = (char *)s;
-  nv[*n] = NULL;
-  *v = nv;
-  return 0;
-}
+#include "util/strv.h"
+#include "util/xmalloc.h"
 
 /* podman's --pull takes an optional value: a bare --pull means "true".  */
 static char **
 argv_with_pull_value (int argc, char **argv)
 {
-  char **v = calloc ((size_t)argc + 1, sizeof *v);
+  char **v = xcalloc ((size_t)argc + 1, sizeof *v);
   int i;
   bool done = false;
 
-  if (v == NULL)
-    return NULL;
   for (i = 0; i < argc; i++)
     {
       if (! done && strcmp (argv[i], "--") == 0)
@@ -63,9 +51,8 @@ pull_policy (const char *arg, const char **out, galley_error_t *err)
 }
 
 static int
-parse_build_options (struct cli_context *ctx, int argc, char **argv, struct build_options *o, size_t *n_tags,
-                     size_t *n_args, size_t *n_labels, size_t *n_secrets, int *first_positional,
-                     galley_error_t *err)
+parse_build_options (struct cli_context *ctx, int argc, char **argv, struct build_options *o,
+                     int *first_positional, galley_error_t *err)
 {
   _cleanup_cli_parser_ struct cli_parser p;
   const char *arg;
@@ -80,8 +67,7 @@ parse_build_options (struct cli_context *ctx, int argc, char **argv, struct buil
         o->pull_opts.authfile = arg;
         break;
       case OPT_build_build_arg:
-        if (push_word (&o->build_args, n_args, arg, err) < 0)
-          return -1;
+        strv_append (&o->build_args, arg);
         break;
       case OPT_build_cert_dir:
         o->pull_opts.cert_dir = arg;
@@ -102,8 +88,7 @@ parse_build_options (struct cli_context *ctx, int argc, char **argv, struct buil
         o->format = arg;
         break;
       case OPT_build_label:
-        if (push_word (&o->labels, n_labels, arg, err) < 0)
-          return -1;
+        strv_append (&o->labels, arg);
         break;
       case OPT_build_layers:
         if (cli_bool (&p, arg, &b, err) < 0)
@@ -135,15 +120,13 @@ parse_build_options (struct cli_context *ctx, int argc, char **argv, struct buil
         o->quiet = true;
         break;
       case OPT_build_secret:
-        if (push_word (&o->secrets, n_secrets, arg, err) < 0)
-          return -1;
+        strv_append (&o->secrets, arg);
         break;
       case OPT_build_squash:
         o->squash = true;
         break;
       case OPT_build_tag:
-        if (push_word (&o->tags, n_tags, arg, err) < 0)
-          return -1;
+        strv_append (&o->tags, arg);
         break;
       case OPT_build_target:
         o->target = arg;
@@ -170,12 +153,9 @@ cli_cmd_build (struct cli_context *ctx, int argc, char **argv, galley_error_t *e
   struct build_options o = { .layers = true, .out = stdout, .pull_opts = { .tls_verify = -1 } };
   _cleanup_free_ char **words = argv_with_pull_value (argc, argv);
   _cleanup_free_ char *id = NULL;
-  size_t n_tags = 0, n_args = 0, n_labels = 0, n_secrets = 0;
   int first = argc, ret = -1;
 
-  if (words == NULL)
-    return galley_error_make (err, errno, "allocating");
-  if (parse_build_options (ctx, argc, words, &o, &n_tags, &n_args, &n_labels, &n_secrets, &first, err) < 0)
+  if (parse_build_options (ctx, argc, words, &o, &first, err) < 0)
     goto out;
   if (first < argc)
     o.context_dir = words[first];
@@ -185,9 +165,9 @@ cli_cmd_build (struct cli_context *ctx, int argc, char **argv, galley_error_t *e
   printf ("%s\n", id);
   ret = 0;
 out:
-  free (o.tags);
-  free (o.build_args);
-  free (o.labels);
-  free (o.secrets);
+  strv_free (o.tags);
+  strv_free (o.build_args);
+  strv_free (o.labels);
+  strv_free (o.secrets);
   return ret;
 }

@@ -38,19 +38,6 @@ add_label (json_object *labels, const char *arg)
   return 0;
 }
 
-/* Collect a repeated option's values (pointers into argv).  */
-static int
-push_value (char ***values, size_t *n, const char *arg, galley_error_t *err)
-{
-  char **grown = realloc (*values, (*n + 1) * sizeof *grown);
-
-  if (grown == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
-  grown[(*n)++] = (char *)arg;
-  *values = grown;
-  return 0;
-}
-
 int
 cli_cmd_network_create (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
@@ -506,7 +493,7 @@ int
 cli_cmd_network_connect (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
   _cleanup_cli_parser_ struct cli_parser p;
-  _cleanup_free_ char **aliases = NULL;
+  _cleanup_strv_ char **aliases = NULL;
   struct network_def d;
   struct target t;
   const char *arg, *ip = NULL;
@@ -524,8 +511,11 @@ cli_cmd_network_connect (struct cli_context *ctx, int argc, char **argv, galley_
           return galley_error_make (err, 0, "address %.64s: invalid MAC address", arg);
         mac = mac_buf;
       }
-    else if (opt == OPT_network_connect_alias && push_value (&aliases, &n, arg, err) < 0)
-      return -1;
+    else if (opt == OPT_network_connect_alias)
+      {
+        strv_append (&aliases, arg);
+        n++;
+      }
   if (opt < 0 || cli_positionals (&p, 2, 2, err) < 0)
     return -1;
   if (target_open (ctx, argv[p.optind], argv[p.optind + 1], &d, &t, err) < 0)

@@ -20,28 +20,14 @@
 #include "image/store.h"
 #include "state/container.h"
 #include "util/cleanup.h"
+#include "util/strv.h"
 
 struct rmi_report
 {
-  char **untagged, **deleted, **errors;
-  size_t n_untagged, n_deleted, n_errors;
+  char **untagged, **deleted, **errors; /* strv */
   bool in_use, other_error;
   struct image_users users;
 };
-
-static void
-push (char ***v, size_t *n, char *s)
-{
-  char **grown = realloc (*v, (*n + 1) * sizeof **v);
-
-  if (grown == NULL || s == NULL)
-    {
-      free (s);
-      return;
-    }
-  *v = grown;
-  grown[(*n)++] = s;
-}
 
 static void
 report_error (struct rmi_report *r, galley_error_t *err)
@@ -50,7 +36,7 @@ report_error (struct rmi_report *r, galley_error_t *err)
     r->in_use = true;
   else if (galley_error_errno (err) != ENOENT)
     r->other_error = true;
-  push (&r->errors, &r->n_errors, strdup ((*err)->msg));
+  strv_append (&r->errors, (*err)->msg);
   galley_error_release (err);
 }
 
@@ -119,7 +105,7 @@ remove_one (struct cli_context *ctx, struct store *s, const char *input, const s
           report_error (r, &err);
           return -1;
         }
-      push (&r->untagged, &r->n_untagged, strdup (matched));
+      strv_append (&r->untagged, matched);
       return 0;
     }
   if (! all && ! force && ! matched && img->names[0] && img->names[1])
@@ -153,19 +139,9 @@ remove_one (struct cli_context *ctx, struct store *s, const char *input, const s
       return -1;
     }
   for (i = 0; img->names[i]; i++)
-    push (&r->untagged, &r->n_untagged, strdup (img->names[i]));
-  push (&r->deleted, &r->n_deleted, strdup (img->id));
+    strv_append (&r->untagged, img->names[i]);
+  strv_append (&r->deleted, img->id);
   return 0;
-}
-
-static void
-free_strings (char **v, size_t n)
-{
-  size_t i;
-
-  for (i = 0; i < n; i++)
-    free (v[i]);
-  free (v);
 }
 
 /* Remove the images names[0 .. n) (every image with o->all) and report
@@ -198,34 +174,22 @@ remove_images (struct cli_context *ctx, char **names, size_t n_names, const stru
   else
     for (i = 0; i < n_names; i++)
       remove_one (ctx, s, names[i], o, &r);
-  for (i = 0; i < r.n_untagged; i++)
+  for (i = 0; r.untagged && r.untagged[i]; i++)
     printf ("Untagged: %s\n", r.untagged[i]);
-  for (i = 0; i < r.n_deleted; i++)
+  for (i = 0; r.deleted && r.deleted[i]; i++)
     printf ("Deleted: %s\n", r.deleted[i]);
   status = r.other_error ? GALLEY_EXIT_FAILURE : r.in_use ? 2 : 1;
-  if (r.n_errors == 1)
+  if (strv_len (r.errors) == 1)
     ret = galley_error_make_exit (err, status, 0, "%s", r.errors[0]);
-  else if (r.n_errors > 1)
+  else if (strv_len (r.errors) > 1)
     {
-      size_t len = 64;
-      _cleanup_free_ char *msg = NULL;
-      for (i = 0; i < r.n_errors; i++)
-        len += strlen (r.errors[i]) + 4;
-      msg = malloc (len);
-      if (msg)
-        {
-          snprintf (msg, len, "%zu errors occurred:", r.n_errors);
-          for (i = 0; i < r.n_errors; i++)
-            {
-              strcat (msg, "\n\t* ");
-              strcat (msg, r.errors[i]);
-            }
-        }
-      ret = galley_error_make_exit (err, status, 0, "%s", msg ? msg : "errors occurred");
+      _cleanup_free_ char *list = strv_join (r.errors, "\n\t* ");
+      ret =
+          galley_error_make_exit (err, status, 0, "%zu errors occurred:\n\t* %s", strv_len (r.errors), list);
     }
-  free_strings (r.untagged, r.n_untagged);
-  free_strings (r.deleted, r.n_deleted);
-  free_strings (r.errors, r.n_errors);
+  strv_free (r.untagged);
+  strv_free (r.deleted);
+  strv_free (r.errors);
   image_users_clear (&r.users);
   return ret;
 }
