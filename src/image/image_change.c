@@ -13,6 +13,7 @@
 #include "util/error_text.h"
 #include "util/json.h"
 #include "util/signal_names.h"
+#include "util/xmalloc.h"
 
 /* value as a JSON array of strings (a new array), or NULL when it is not
  * one.  */
@@ -194,8 +195,7 @@ parse_pair (json_object *delta, const char *instr, const char *change, const cha
       _cleanup_free_ char *entry = NULL;
       if (key[0] == '\0')
         return bad (err, change, "ENV must have at least one argument");
-      if (asprintf (&entry, "%s=%s", key, val) < 0)
-        return galley_error_make (err, ENOMEM, "allocating");
+      entry = xasprintf ("%s=%s", key, val);
       json_object_array_add (json_get_or_add (delta, "Env", json_type_array), json_object_new_string (entry));
       return 0;
     }

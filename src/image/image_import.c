@@ -19,6 +19,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/xmalloc.h"
 
 #define IMPORT_MAX_REDIRECTS 5
 
@@ -72,8 +73,7 @@ download (const struct galley_paths *p, const char *url, int *out_fd, galley_err
       if (rs.status < 300 || rs.status >= 400 || rs.location == NULL)
         return galley_error_make (err, 0, "downloading %s: HTTP status %ld", url, rs.status);
       free (current);
-      if ((current = strdup (rs.location)) == NULL)
-        return galley_error_make (err, ENOMEM, "allocating");
+      current = xstrdup (rs.location);
     }
   return galley_error_make (err, 0, "downloading %s: too many redirects", url);
 }

@@ -33,6 +33,7 @@
 #include "util/json.h"
 #include "util/log.h"
 #include "util/strv.h"
+#include "util/xmalloc.h"
 
 #define LOAD_DOC_MAX (4u << 20)
 
@@ -91,9 +92,7 @@ read_in (int dirfd, const char *path, char **out, size_t *len, galley_error_t *e
 
   if (fd < 0)
     return -1;
-  buf = malloc (LOAD_DOC_MAX + 1);
-  if (buf == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  buf = xmalloc (LOAD_DOC_MAX + 1);
   while ((n = read (fd, buf + have, LOAD_DOC_MAX + 1 - have)) > 0)
     {
       have += (size_t)n;
@@ -337,9 +336,7 @@ find_docker_images (struct load_job *job, galley_error_t *err)
   if (! json_object_is_type (doc, json_type_array))
     return galley_error_make (err, 0, "manifest.json: not an array");
   n = json_object_array_length (doc);
-  job->images = calloc (n + 1, sizeof *job->images);
-  if (job->images == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  job->images = xcalloc (n + 1, sizeof *job->images);
   for (i = 0; i < n; i++)
     {
       json_object *m = json_object_array_get_idx (doc, i), *layers, *tags;
@@ -352,9 +349,7 @@ find_docker_images (struct load_job *job, galley_error_t *err)
           || ! json_object_is_type (layers, json_type_array))
         return galley_error_make (err, 0, "manifest.json: entry %zu lacks Config or Layers", i);
       im->n_layers = json_object_array_length (layers);
-      im->layers = calloc (im->n_layers + 1, sizeof *im->layers);
-      if (im->layers == NULL)
-        return galley_error_make (err, ENOMEM, "allocating");
+      im->layers = xcalloc (im->n_layers + 1, sizeof *im->layers);
       for (j = 0; j < im->n_layers; j++)
         {
           const char *p = json_object_get_string (json_object_array_get_idx (layers, j));
@@ -413,9 +408,7 @@ find_oci_images (struct load_job *job, galley_error_t *err)
       || ! json_object_is_type (manifests, json_type_array))
     return galley_error_make (err, 0, "index.json: no manifests");
   n = json_object_array_length (manifests);
-  job->images = calloc (n + 1, sizeof *job->images);
-  if (job->images == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  job->images = xcalloc (n + 1, sizeof *job->images);
   for (i = 0; i < n; i++)
     {
       json_object *desc = json_object_array_get_idx (manifests, i), *ann;
@@ -434,9 +427,7 @@ find_oci_images (struct load_job *job, galley_error_t *err)
       snprintf (im->manifest_digest, sizeof im->manifest_digest, "%s", digest);
       im->manifest_media_type = m.media_type;
       im->n_layers = m.n_layers;
-      im->layers = calloc (m.n_layers + 1, sizeof *im->layers);
-      if (im->layers == NULL)
-        return galley_error_make (err, ENOMEM, "allocating");
+      im->layers = xcalloc (m.n_layers + 1, sizeof *im->layers);
       for (j = 0; j < m.n_layers; j++)
         {
           im->layers[j].path = blob_path (m.layers[j].d.digest);
@@ -510,9 +501,7 @@ record_images (struct load_job *job, struct store *s, char ***loaded, galley_err
         n++;
       total += n ? n : 1;
     }
-  out = calloc (total + 1, sizeof *out);
-  if (out == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  out = xcalloc (total + 1, sizeof *out);
   *loaded = out;
   for (i = 0; i < job->n_images; i++)
     {

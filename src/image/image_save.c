@@ -17,6 +17,7 @@
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/strv.h"
+#include "util/xmalloc.h"
 
 int
 image_save_format_parse (const char *name, enum image_save_format *out)
@@ -44,8 +45,7 @@ normalize_tag (const char *input, char **out, galley_error_t *err)
   if (ref.tag == NULL)
     return galley_error_make (err, 0, "invalid additional tag \"%s\": normalized to untagged \"%s/%s@%s\"",
                               input, ref.registry ? ref.registry : "localhost", ref.repository, ref.digest);
-  if (asprintf (out, "%s/%s:%s", ref.registry ? ref.registry : "localhost", ref.repository, ref.tag) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  *out = xasprintf ("%s/%s:%s", ref.registry ? ref.registry : "localhost", ref.repository, ref.tag);
   return 0;
 }
 
@@ -95,9 +95,7 @@ plan_image (struct store *s, struct save_plan *plan, const char *input, char **e
       memset (im, 0, sizeof *im);
       while (img->layers[n])
         n++;
-      im->layers = calloc (n + 1, sizeof *im->layers);
-      if (im->layers == NULL)
-        return galley_error_make (err, ENOMEM, "allocating");
+      im->layers = xcalloc (n + 1, sizeof *im->layers);
       for (i = 0; i < n; i++)
         {
           if (layer_regen_add (s, &plan->layers, &plan->n_layers, img->layers[i], &im->layers[i], err) < 0)

@@ -15,6 +15,7 @@
 #include "util/cleanup.h"
 #include "util/digest.h"
 #include "util/json.h"
+#include "util/xmalloc.h"
 
 #define COPY_CHUNK (256 * 1024)
 #define JSON_COMPACT (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
@@ -99,9 +100,7 @@ put_fd (struct outer *o, const char *name, int fd, uint64_t size, galley_error_t
 
   if (! first_time (o, name))
     return 0;
-  buf = malloc (COPY_CHUNK);
-  if (buf == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  buf = xmalloc (COPY_CHUNK);
   if (put_header (o, name, AE_IFREG, (la_int64_t)size, NULL, err) < 0)
     return -1;
   while (done < size)
@@ -198,8 +197,7 @@ write_legacy_layers (struct outer *o, const struct save_plan *plan, const struct
         snprintf (chain, sizeof chain, "%s", diff_id);
       else
         {
-          if (asprintf (&text, "%s %s", chain, diff_id) < 0)
-            return galley_error_make (err, ENOMEM, "allocating");
+          text = xasprintf ("%s %s", chain, diff_id);
           digest_sha256_hex (text, strlen (text), chain);
           free (steal_pointer (&text));
         }
@@ -207,9 +205,10 @@ write_legacy_layers (struct outer *o, const struct save_plan *plan, const struct
       const char *id_text = json_object_to_json_string_ext (for_id, JSON_COMPACT);
       digest_sha256_hex (id_text, strlen (id_text), id);
       final = legacy_layer_config (config, top, parent, NULL, id + 7);
-      if (asprintf (&version, "%s/VERSION", id + 7) < 0 || asprintf (&link, "%s/layer.tar", id + 7) < 0
-          || asprintf (&json, "%s/json", id + 7) < 0 || asprintf (&target, "../%s.tar", diff_id + 7) < 0)
-        return galley_error_make (err, ENOMEM, "allocating");
+      version = xasprintf ("%s/VERSION", id + 7);
+      link = xasprintf ("%s/layer.tar", id + 7);
+      json = xasprintf ("%s/json", id + 7);
+      target = xasprintf ("../%s.tar", diff_id + 7);
       if (first_time (o, id + 7)
           && (put_bytes (o, version, "1.0", 3, err) < 0 || put_header (o, link, AE_IFLNK, 0, target, err) < 0
               || put_json (o, json, final, err) < 0))
@@ -300,15 +299,13 @@ write_docker (struct outer *o, const struct save_plan *plan, galley_error_t *err
           const struct layer_tar_result *r = layer_result (plan, im, j);
           _cleanup_free_ char *name = NULL;
 
-          if (asprintf (&name, "%s.tar", r->diff_id + 7) < 0)
-            return galley_error_make (err, ENOMEM, "allocating");
+          name = xasprintf ("%s.tar", r->diff_id + 7);
           progress (o, "blob", r->diff_id);
           if (put_fd (o, name, plan->layers[im->layers[j]].tmp_fd, r->size, err) < 0)
             return -1;
           json_object_array_add (layers, json_object_new_string (name));
         }
-      if (asprintf (&config_name, "%s.json", im->config_digest + 7) < 0)
-        return galley_error_make (err, ENOMEM, "allocating");
+      config_name = xasprintf ("%s.json", im->config_digest + 7);
       progress (o, "config", im->config_digest);
       if (put_bytes (o, config_name, im->config, im->config_len, err) < 0
           || write_legacy_layers (o, plan, im, top_id, err) < 0)
@@ -382,8 +379,7 @@ write_oci (struct outer *o, const struct save_plan *plan, galley_error_t *err)
     return galley_error_make (err, errno, "allocating");
   digest_sha256_hex (manifest, len, manifest_digest);
   progress (o, "config", im->config_digest);
-  if (asprintf (&name, "blobs/sha256/%s", im->config_digest + 7) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  name = xasprintf ("blobs/sha256/%s", im->config_digest + 7);
   if (put_bytes (o, name, im->config, im->config_len, err) < 0)
     return -1;
   progress (o, "Writing manifest to image destination", NULL);

@@ -33,6 +33,7 @@
 #include "util/json.h"
 #include "util/log.h"
 #include "util/strv.h"
+#include "util/xmalloc.h"
 
 struct image_writer
 {
@@ -514,8 +515,7 @@ manifest_text (struct image_writer *w, const char *config_digest, size_t config_
       store_layer_free (l);
     }
   json_object_object_add (m, "layers", layers);
-  if ((*out = strdup (plain_json (m))) == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  *out = xstrdup (plain_json (m));
   return 0;
 }
 
@@ -531,8 +531,7 @@ image_writer_commit (struct image_writer *w, const char *const *names, char **id
   if (created == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
   json_object_object_add (w->doc, "created", json_object_new_string (created));
-  if ((config = strdup (plain_json (w->doc))) == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  config = xstrdup (plain_json (w->doc));
   digest_sha256_hex (config, strlen (config), config_digest);
   if (manifest_text (w, config_digest, strlen (config), &manifest, err) < 0)
     return -1;
@@ -551,8 +550,7 @@ image_writer_commit (struct image_writer *w, const char *const *names, char **id
   img.created = created;
   if (store_image_add (w->s, &img, err) < 0)
     return -1;
-  if ((*id = strdup (config_digest + 7)) == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  *id = xstrdup (config_digest + 7);
   return 0;
 }
 

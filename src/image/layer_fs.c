@@ -19,6 +19,7 @@
 #include "image/whiteout.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/xmalloc.h"
 
 struct layer_fs_pending_dir
 {
@@ -276,9 +277,7 @@ open_dir_creating (struct layer_fs *fs, const char *dir, int flags, galley_error
         galley_error_make (err, errno, "opening directory %s in the layer", dir);
       return fd;
     }
-  prefix = strdup (dir);
-  if (prefix == NULL)
-    return galley_error_make (err, errno, "allocating");
+  prefix = xstrdup (dir);
   for (slash = prefix;; slash++)
     {
       _cleanup_close_ int parent = -1;

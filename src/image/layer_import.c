@@ -13,6 +13,7 @@
 #include "util/cleanup.h"
 #include "util/digest.h"
 #include "util/log.h"
+#include "util/xmalloc.h"
 
 int
 layer_chain_id (const char *parent, const char *diff_id, char out[LAYER_DIGEST_LEN])
@@ -68,8 +69,7 @@ layer_import_tmpfile (struct store *s, galley_error_t *err)
   if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
     return galley_error_make (err, errno, "creating a temporary file in %s", store_root (s));
   /* The pid in the name lets the next writer remove it if we crash.  */
-  if (asprintf (&path, "%s/tmp-layer-%d-XXXXXX", store_root (s), (int)getpid ()) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  path = xasprintf ("%s/tmp-layer-%d-XXXXXX", store_root (s), (int)getpid ());
   fd = mkostemp (path, O_CLOEXEC);
   if (fd < 0)
     return galley_error_make (err, errno, "creating a temporary file in %s", store_root (s));

@@ -26,6 +26,7 @@
 #include "image/layer_fs.h"
 #include "util/cleanup.h"
 #include "util/log.h"
+#include "util/xmalloc.h"
 
 #define SPLIT_MAGIC "galley-tar-split 1\n"
 #define BLOCK 512
@@ -623,9 +624,7 @@ write_file (struct layer_out *out, struct archive *a, int diff_dir_fd, unsigned 
 
   if (! read_le (a, 8, &size) || ! read_le (a, 4, &len) || len == 0 || len > PATH_MAX)
     return split_corrupt (err, "a bad file record");
-  path = malloc (len + 1);
-  if (path == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  path = xmalloc (len + 1);
   if (! read_exact (a, path, len) || memchr (path, '\0', len) != NULL)
     return split_corrupt (err, "a bad file record");
   path[len] = '\0';

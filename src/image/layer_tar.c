@@ -19,6 +19,7 @@
 #include "image/layer_fs.h"
 #include "image/whiteout.h"
 #include "util/cleanup.h"
+#include "util/xmalloc.h"
 
 #define DATA_CHUNK (256 * 1024)
 #define XATTR_LIST_MAX_BYTES 65536
@@ -448,8 +449,7 @@ walk_dir (struct tar_writer *w, int dirfd, const char *prefix, unsigned depth, g
   if (whiteout_dir_is_opaque (dirfd))
     {
       _cleanup_free_ char *marker = NULL;
-      if (asprintf (&marker, "%s%s", prefix, WHITEOUT_OPAQUE_NAME) < 0)
-        return galley_error_make (err, ENOMEM, "allocating");
+      marker = xasprintf ("%s%s", prefix, WHITEOUT_OPAQUE_NAME);
       if (write_marker (w, marker, err) < 0)
         return -1;
     }

@@ -20,6 +20,7 @@
 #include "util/random.h"
 #include "util/strv.h"
 #include "util/time.h"
+#include "util/xmalloc.h"
 
 #define LIST_SOURCES "instances.json"
 #define LISTS_LOCK "manifest-lists.lock"
@@ -307,8 +308,7 @@ manifest_list_create (const struct galley_paths *p, const char *name, bool amend
   img.names = names;
   if (store_image_add (s, &img, err) < 0)
     return galley_error_wrap (err, "creating manifest list %s", full);
-  if ((empty.id = strdup (img.id)) == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  empty.id = xstrdup (img.id);
   if (manifest_list_save (s, &empty, err) < 0)
     {
       manifest_list_clear (&empty);
@@ -461,8 +461,7 @@ apply_instance_options (struct list_instance *in, const struct manifest_instance
       _cleanup_free_ char *key = NULL;
       if (eq == NULL)
         return galley_error_kind (err, EINVAL, "no value given for annotation \"%s\"", a);
-      if ((key = strndup (a, (size_t)(eq - a))) == NULL)
-        return galley_error_make (err, ENOMEM, "allocating");
+      key = xstrndup (a, (size_t)(eq - a));
       if (in->annotations == NULL)
         in->annotations = json_object_new_object ();
       json_object_object_add (in->annotations, key, json_object_new_string (eq + 1));

@@ -30,6 +30,7 @@
 #include "util/digest.h"
 #include "util/log.h"
 #include "util/strv.h"
+#include "util/xmalloc.h"
 
 /* Two cores here: three downloads keep both busy with decompression and
  * file creation while a third waits on the network.  */
@@ -260,8 +261,7 @@ compute_chain_ids (struct pull_layer *layers, size_t n, galley_error_t *err)
           snprintf (layers[i].chain_id, sizeof layers[i].chain_id, "%s", layers[i].diff_id);
           continue;
         }
-      if (asprintf (&text, "%s %s", layers[i - 1].chain_id, layers[i].diff_id) < 0)
-        return galley_error_make (err, ENOMEM, "allocating");
+      text = xasprintf ("%s %s", layers[i - 1].chain_id, layers[i].diff_id);
       if (digest_sha256_hex (text, strlen (text), layers[i].chain_id) < 0)
         return galley_error_make (err, 0, "computing a chain id");
       layers[i].parent = layers[i - 1].chain_id;
@@ -335,9 +335,7 @@ fetch_image_manifest (struct registry_client *c, const struct image_ref *ref, co
   if (image_ref_copy (ref, &inst) < 0)
     return galley_error_make (err, ENOMEM, "allocating");
   free (inst.digest);
-  inst.digest = strdup (e->d.digest);
-  if (inst.digest == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  inst.digest = xstrdup (e->d.digest);
   *list_digest = steal_pointer (digest);
   manifest_release (m);
   free (*body);

@@ -18,6 +18,7 @@
 #include "util/json.h"
 #include "util/parallel.h"
 #include "util/strv.h"
+#include "util/xmalloc.h"
 
 int
 push_format_parse (const char *s, enum push_format *out)
@@ -71,8 +72,7 @@ push_destination_parse (const char *destination, struct image_ref *out, galley_e
       /* podman parses the destination as docker://NAME: short names are docker.io's.  */
       _cleanup_free_ char *qualified = NULL;
       image_ref_release (out);
-      if (asprintf (&qualified, "docker.io/%s", ref) < 0)
-        return galley_error_make (err, ENOMEM, "allocating");
+      qualified = xasprintf ("docker.io/%s", ref);
       if (image_ref_parse (qualified, out, err) < 0)
         return galley_error_wrap (err, "invalid destination \"%s\"", destination);
     }

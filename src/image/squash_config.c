@@ -17,6 +17,7 @@
 
 #include "util/cleanup.h"
 #include "util/json.h"
+#include "util/xmalloc.h"
 
 #define SQUASH_CONFIG_MAX (4u << 20)
 
@@ -106,9 +107,7 @@ squash_config_read (const char *file, json_object **config, galley_error_t *err)
   if (sqfs_inode_get_file_size (inode, &size) != 0 || size > SQUASH_CONFIG_MAX)
     return galley_error_kind (err, EFBIG, "%s: %s is larger than %u bytes", file, SQUASH_CONFIG_PATH,
                               SQUASH_CONFIG_MAX);
-  text = malloc (size + 1);
-  if (text == NULL)
-    return galley_error_make (err, errno, "allocating");
+  text = xmalloc (size + 1);
   if ((r = sqfs_data_reader_load_fragment_table (data, &super)) != 0)
     return sqfs_fail (file, r, err);
   got = size > 0 ? sqfs_data_reader_read (data, inode, 0, text, (sqfs_u32)size) : 0;

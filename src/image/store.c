@@ -24,6 +24,7 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/xmalloc.h"
 
 static const char *const store_subdirs[] = {
   "blobs", "blobs/sha256", "layers", "images", "containers", "volumes", NULL,
@@ -164,9 +165,7 @@ store_open (const struct galley_paths *p, struct store **out, galley_error_t *er
   s->root_fd = s->lock_fd = -1;
   pthread_mutex_init (&s->lock_mutex, NULL);
   pthread_mutex_init (&s->state_mutex, NULL);
-  s->root = strdup (p->root);
-  if (s->root == NULL)
-    return galley_error_make (err, errno, "allocating");
+  s->root = xstrdup (p->root);
   if (paths_ensure_root (p, err) < 0)
     return -1;
   s->root_fd = open (s->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -422,5 +421,5 @@ store_now_rfc3339 (void)
   gmtime_r (&ts.tv_sec, &tm);
   snprintf (buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
-  return strdup (buf);
+  return xstrdup (buf);
 }

@@ -24,6 +24,7 @@
 #include "util/list_cache.h"
 #include "util/log.h"
 #include "util/strv.h"
+#include "util/xmalloc.h"
 
 int
 store_index_read (struct store *s, json_object **out, galley_error_t *err)
@@ -155,8 +156,7 @@ store_image_read (struct store *s, const char *id, json_object *index, struct st
 
   if (! store_valid_hex_id (id))
     return galley_error_kind (err, EINVAL, "invalid image id \"%s\"", id);
-  if (asprintf (&rel, "images/%s/image.json", id) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  rel = xasprintf ("images/%s/image.json", id);
   if (fs_read_file (s->root_fd, rel, STORE_DOC_MAX, &text, &len, err) < 0)
     return -1;
   if (json_parse_strict (text, len, rel, &rec, err) < 0)

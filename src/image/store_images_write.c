@@ -21,34 +21,24 @@
 #include "util/json.h"
 #include "util/log.h"
 #include "util/strv.h"
+#include "util/xmalloc.h"
 
 /* Move s to the front (newest first), adding it if missing.  */
-static int
+static void
 strv_push_front_unique (char ***v, const char *s)
 {
   size_t n = strv_len (*v), i, k = 0;
-  char **grown;
-  char *copy = strdup (s);
+  char *copy = xstrdup (s);
 
-  if (copy == NULL)
-    return -1;
   for (i = 0; i < n; i++)
     if (strcmp ((*v)[i], s) == 0)
       free ((*v)[i]);
     else
       (*v)[k++] = (*v)[i];
-  grown = realloc (*v, (k + 2) * sizeof **v);
-  if (grown == NULL)
-    {
-      free (copy);
-      (*v)[k] = NULL;
-      return -1;
-    }
-  memmove (grown + 1, grown, k * sizeof *grown);
-  grown[0] = copy;
-  grown[k + 1] = NULL;
-  *v = grown;
-  return 0;
+  *v = xreallocarray (*v, k + 2, sizeof **v);
+  memmove (*v + 1, *v, k * sizeof **v);
+  (*v)[0] = copy;
+  (*v)[k + 1] = NULL;
 }
 
 static void
@@ -71,8 +61,8 @@ image_write_locked (struct store *s, const struct store_image *img, galley_error
   _cleanup_json_ json_object *rec = store_image_to_json (img);
   _cleanup_free_ char *dir = NULL, *rel = NULL;
 
-  if (asprintf (&dir, "images/%s", img->id) < 0 || asprintf (&rel, "images/%s/image.json", img->id) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  dir = xasprintf ("images/%s", img->id);
+  rel = xasprintf ("images/%s/image.json", img->id);
   if (mkdirat (s->root_fd, dir, 0700) < 0 && errno != EEXIST)
     return galley_error_make (err, errno, "creating %s", dir);
   if (json_write_atomic (s->root_fd, rel, rec, err) < 0)
@@ -123,24 +113,20 @@ static int
 attach_names_locked (struct store *s, struct store_image *img, json_object *index, char *const *names,
                      galley_error_t *err)
 {
-  _cleanup_strv_ char **previous = calloc (1, sizeof (char *));
+  _cleanup_strv_ char **previous = xcalloc (1, sizeof (char *));
   size_t i;
 
-  if (previous == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   for (i = 0; names && names[i]; i++)
     {
       const char *owner = store_index_lookup (index, names[i]);
 
       if (validate_name (names[i], err) < 0)
         return -1;
-      if (! strv_contains (img->names, names[i]) && strv_append (&img->names, names[i]) < 0)
-        return galley_error_make (err, ENOMEM, "allocating");
-      if (strv_push_front_unique (&img->names_history, names[i]) < 0)
-        return galley_error_make (err, ENOMEM, "allocating");
-      if (owner && strcmp (owner, img->id) != 0 && ! strv_contains (previous, owner)
-          && strv_append (&previous, owner) < 0)
-        return galley_error_make (err, ENOMEM, "allocating");
+      if (! strv_contains (img->names, names[i]))
+        strv_append (&img->names, names[i]);
+      strv_push_front_unique (&img->names_history, names[i]);
+      if (owner && strcmp (owner, img->id) != 0 && ! strv_contains (previous, owner))
+        strv_append (&previous, owner);
     }
   if (image_write_locked (s, img, err) < 0)
     return -1;
@@ -180,12 +166,10 @@ complete_record_locked (struct store *s, struct store_image *img, galley_error_t
       if (store_image_config (s, img, &config, err) < 0)
         return -1;
       created = json_get_string (config, "created");
-      img->created = strdup (created ? created : "1970-01-01T00:00:00Z");
+      img->created = xstrdup (created ? created : "1970-01-01T00:00:00Z");
     }
   if (img->added == NULL)
     img->added = store_now_rfc3339 ();
-  if (img->created == NULL || img->added == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   for (i = 0; img->layers[i]; i++)
     {
       struct store_layer *l = NULL;
@@ -245,48 +229,29 @@ static int
 merge_record (const struct store_image *in, struct store_image *old, struct store_image **out,
               galley_error_t *err)
 {
-  struct store_image *m = calloc (1, sizeof *m);
-  char *const empty[] = { NULL };
+  struct store_image *m = xcalloc (1, sizeof *m);
   size_t i;
-  bool oom = m == NULL;
 
-  if (oom)
-    return galley_error_make (err, ENOMEM, "allocating");
-  m->id = strdup (in->id);
-  m->config_digest = strdup (in->config_digest);
-  m->manifest_digest = in->manifest_digest           ? strdup (in->manifest_digest)
-                       : old && old->manifest_digest ? strdup (old->manifest_digest)
+  m->id = xstrdup (in->id);
+  m->config_digest = xstrdup (in->config_digest);
+  m->manifest_digest = in->manifest_digest           ? xstrdup (in->manifest_digest)
+                       : old && old->manifest_digest ? xstrdup (old->manifest_digest)
                                                      : NULL;
-  m->manifest_media_type = in->manifest_media_type           ? strdup (in->manifest_media_type)
-                           : old && old->manifest_media_type ? strdup (old->manifest_media_type)
+  m->manifest_media_type = in->manifest_media_type           ? xstrdup (in->manifest_media_type)
+                           : old && old->manifest_media_type ? xstrdup (old->manifest_media_type)
                                                              : NULL;
-  m->created = in->created ? strdup (in->created) : NULL;
-  m->added = old && old->added ? strdup (old->added) : NULL;
+  m->created = in->created ? xstrdup (in->created) : NULL;
+  m->added = old && old->added ? xstrdup (old->added) : NULL;
   m->size = in->size;
-  m->names = calloc (1, sizeof (char *));
-  m->names_history = calloc (1, sizeof (char *));
-  m->digests = calloc (1, sizeof (char *));
-  m->layers = calloc (1, sizeof (char *));
-  oom = m->id == NULL || m->config_digest == NULL || m->names == NULL || m->names_history == NULL
-        || m->digests == NULL || m->layers == NULL;
-  for (i = 0; ! oom && old && old->names[i]; i++)
-    oom = strv_append (&m->names, old->names[i]) < 0;
-  for (i = 0; ! oom && old && old->names_history[i]; i++)
-    oom = strv_append (&m->names_history, old->names_history[i]) < 0;
-  for (i = 0; ! oom && in->digests && in->digests[i]; i++)
-    oom = strv_append (&m->digests, in->digests[i]) < 0;
-  if (! oom && in->manifest_digest && ! strv_contains (m->digests, in->manifest_digest))
-    oom = strv_append (&m->digests, in->manifest_digest) < 0;
-  for (i = 0; ! oom && old && old->digests[i]; i++)
+  m->names = old ? strv_copy (old->names) : xcalloc (1, sizeof (char *));
+  m->names_history = old ? strv_copy (old->names_history) : xcalloc (1, sizeof (char *));
+  m->digests = strv_copy (in->digests);
+  if (in->manifest_digest && ! strv_contains (m->digests, in->manifest_digest))
+    strv_append (&m->digests, in->manifest_digest);
+  for (i = 0; old && old->digests[i]; i++)
     if (! strv_contains (m->digests, old->digests[i]))
-      oom = strv_append (&m->digests, old->digests[i]) < 0;
-  for (i = 0; ! oom && (in->layers ? in->layers : empty)[i]; i++)
-    oom = strv_append (&m->layers, in->layers[i]) < 0;
-  if (oom)
-    {
-      store_image_free (m);
-      return galley_error_make (err, ENOMEM, "allocating");
-    }
+      strv_append (&m->digests, old->digests[i]);
+  m->layers = strv_copy (in->layers);
   *out = m;
   return 0;
 }
@@ -557,10 +522,8 @@ store_images_cleanup_locked (struct store *s, galley_error_t *err)
   {
     struct json_object_iterator it = json_object_iter_begin (index);
     struct json_object_iterator end = json_object_iter_end (index);
-    _cleanup_strv_ char **stale = calloc (1, sizeof (char *));
+    _cleanup_strv_ char **stale = xcalloc (1, sizeof (char *));
 
-    if (stale == NULL)
-      return galley_error_make (err, ENOMEM, "allocating");
     for (; ! json_object_iter_equal (&it, &end); json_object_iter_next (&it))
       {
         const char *id = json_object_get_string (json_object_iter_peek_value (&it));
@@ -572,8 +535,7 @@ store_images_cleanup_locked (struct store *s, galley_error_t *err)
             if (faccessat (s->root_fd, rel, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
               continue;
           }
-        if (strv_append (&stale, json_object_iter_peek_name (&it)) < 0)
-          return galley_error_make (err, ENOMEM, "allocating");
+        strv_append (&stale, json_object_iter_peek_name (&it));
       }
     for (size_t i = 0; stale[i]; i++)
       {
@@ -611,13 +573,9 @@ store_image_set_manifest (struct store *s, const char *id, const char *digest, c
   old_manifest = steal_pointer (&img->manifest_digest);
   old_digests = steal_pointer (&img->digests);
   free (img->manifest_media_type);
-  img->manifest_digest = strdup (digest);
-  img->manifest_media_type = strdup (media_type);
-  if (strv_append (&digests, digest) < 0 || img->manifest_digest == NULL || img->manifest_media_type == NULL)
-    {
-      galley_error_make (err, ENOMEM, "allocating");
-      goto out;
-    }
+  img->manifest_digest = xstrdup (digest);
+  img->manifest_media_type = xstrdup (media_type);
+  strv_append (&digests, digest);
   img->digests = steal_pointer (&digests);
   img->size = sum_layer_sizes (s, img->layers) + documents_size (s, img);
   if (image_write_locked (s, img, err) == 0)
@@ -640,8 +598,7 @@ image_file_path (const char *id, const char *name, char **rel, galley_error_t *e
 {
   if (! store_valid_hex_id (id))
     return galley_error_kind (err, EINVAL, "invalid image id \"%s\"", id ? id : "");
-  if (asprintf (rel, "images/%s/%s", id, name) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  *rel = xasprintf ("images/%s/%s", id, name);
   return 0;
 }
 

@@ -26,6 +26,7 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/xmalloc.h"
 
 static int
 layer_validate (const char *chain_id, const char **hex, galley_error_t *err)
@@ -42,8 +43,7 @@ layer_read_json (struct store *s, const char *hex, json_object **out, galley_err
   _cleanup_free_ char *rel = NULL, *text = NULL;
   size_t len;
 
-  if (asprintf (&rel, "layers/%s/layer.json", hex) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  rel = xasprintf ("layers/%s/layer.json", hex);
   if (fs_read_file (s->root_fd, rel, STORE_DOC_MAX, &text, &len, err) < 0)
     return -1;
   return json_parse_strict (text, len, rel, out, err);
@@ -54,8 +54,7 @@ layer_write_json (struct store *s, const char *hex, json_object *obj, galley_err
 {
   _cleanup_free_ char *rel = NULL;
 
-  if (asprintf (&rel, "layers/%s/layer.json", hex) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  rel = xasprintf ("layers/%s/layer.json", hex);
   return json_write_atomic (s->root_fd, rel, obj, err);
 }
 
@@ -76,8 +75,7 @@ layer_abandoned (struct store *s, const char *hex, int *busy_fd, galley_error_t 
   _cleanup_close_ int fd = -1;
   int r;
 
-  if (asprintf (&rel, "layers/%s/extracting", hex) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  rel = xasprintf ("layers/%s/extracting", hex);
   fd = openat (s->root_fd, rel, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0)
     return errno == ENOENT ? 1 : galley_error_make (err, errno, "opening %s", rel);
@@ -156,8 +154,8 @@ layer_create_locked (struct store *s, const char *hex, const char *chain_id, con
   _cleanup_free_ char *dir = NULL, *diff = NULL;
   _cleanup_close_ int fd = -1;
 
-  if (asprintf (&dir, "layers/%s", hex) < 0 || asprintf (&diff, "layers/%s/diff", hex) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  dir = xasprintf ("layers/%s", hex);
+  diff = xasprintf ("layers/%s/diff", hex);
   if (mkdirat (s->root_fd, dir, 0700) < 0)
     return galley_error_make (err, errno, "creating %s", dir);
   {
@@ -273,8 +271,7 @@ store_layer_commit (struct store *s, const char *chain_id, uint64_t size, galley
   fd = extraction_take (s, hex);
   if (fd < 0)
     return galley_error_kind (err, EINVAL, "layer %s was not begun by this process", chain_id);
-  if (asprintf (&rel, "layers/%s/extracting", hex) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  rel = xasprintf ("layers/%s/extracting", hex);
   if (store_lock (s, err) < 0)
     return -1;
   if (layer_read_json (s, hex, &rec, err) < 0)
@@ -332,9 +329,7 @@ layer_get_own (struct store *s, const char *chain_id, struct store_layer **out, 
     return -1;
   if (layer_read_json (s, hex, &rec, err) < 0)
     return galley_error_wrap (err, "layer %s", chain_id);
-  l = calloc (1, sizeof *l);
-  if (l == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  l = xcalloc (1, sizeof *l);
   l->chain_id = strdup (chain_id);
   v = json_get_string (rec, "diff_id");
   l->diff_id = strdup (v ? v : "");
@@ -421,8 +416,7 @@ store_layer_diff_dir (struct store *s, const char *chain_id, char **diff_dir, ga
   if (! ready)
     return galley_error_kind (err, ENOENT, "layer %s is not ready", chain_id);
   store_valid_digest (chain_id, &hex);
-  if (asprintf (diff_dir, "%s/layers/%s/diff", home->root, hex) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  *diff_dir = xasprintf ("%s/layers/%s/diff", home->root, hex);
   return 0;
 }
 
@@ -433,8 +427,7 @@ store_layer_file (struct store *s, const char *chain_id, const char *name, char 
 
   if (layer_validate (chain_id, &hex, err) < 0)
     return -1;
-  if (asprintf (path, "%s/layers/%s/%s", s->root, hex, name) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  *path = xasprintf ("%s/layers/%s/%s", s->root, hex, name);
   return 0;
 }
 
@@ -449,8 +442,7 @@ pushed_path (const char *chain_id, const char *compression, char **rel, galley_e
   if (compression == NULL || compression[0] == '\0'
       || strspn (compression, "abcdefghijklmnopqrstuvwxyz") != strlen (compression))
     return galley_error_kind (err, EINVAL, "invalid compression \"%s\"", compression ? compression : "");
-  if (asprintf (rel, "layers/%s/pushed-%s.json", hex, compression) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  *rel = xasprintf ("layers/%s/pushed-%s.json", hex, compression);
   return 0;
 }
 

@@ -17,6 +17,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/xmalloc.h"
 
 /* A store opened to be read: its version is one this galley reads, and
  * nothing is made, migrated or locked there.  */
@@ -33,9 +34,7 @@ open_read_only (const char *root, struct store **out, galley_error_t *err)
   s->read_only = true;
   pthread_mutex_init (&s->lock_mutex, NULL);
   pthread_mutex_init (&s->state_mutex, NULL);
-  s->root = strdup (root);
-  if (s->root == NULL)
-    return galley_error_make (err, errno, "allocating");
+  s->root = xstrdup (root);
   s->root_fd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (s->root_fd < 0)
     return galley_error_make (err, errno, "%s", root);
