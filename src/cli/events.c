@@ -78,7 +78,12 @@ print_event (const struct event_record *r, void *arg, galley_error_t *err)
         return galley_error_make (err, 0, "out of memory");
       time_format_go (r->time_ns, when, sizeof when);
       json_object_object_add (item, "Time", json_object_new_string (when));
-      /* podman's Event has it as an int: 0 when the line leaves it out */
+      /* podman's Event has every field: "" or 0 where the line leaves it out */
+      static const char *const strings[] = { "ID", "Image", "Name", "Network", NULL };
+      size_t i;
+      for (i = 0; strings[i] != NULL; i++)
+        if (! json_object_object_get_ex (item, strings[i], NULL))
+          json_object_object_add (item, strings[i], json_object_new_string (""));
       if (! json_object_object_get_ex (item, "ContainerExitCode", NULL))
         json_object_object_add (item, "ContainerExitCode", json_object_new_int (0));
       if (format_print (stdout, o->format, NULL, item, NULL, false, err) < 0)

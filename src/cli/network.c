@@ -16,6 +16,7 @@
 #include "runtime/lifecycle.h"
 #include "state/container.h"
 #include "state/container_list.h"
+#include "state/events.h"
 #include "state/netconf.h"
 #include "state/network.h"
 #include "state/network_members.h"
@@ -541,6 +542,8 @@ cli_cmd_network_connect (struct cli_context *ctx, int argc, char **argv, galley_
           _cleanup_error_ galley_error_t ignored = NULL;
           bridge_disconnect_running (&ctx->paths, &d, t.e.id, &ignored);
         }
+      if (ret == 0)
+        event_write_network_member (&ctx->paths, "connect", t.e.id, container_entry_name (&t.e), d.name);
     }
   target_clear (&t);
   network_def_clear (&d);
@@ -570,8 +573,9 @@ cli_cmd_network_disconnect (struct cli_context *ctx, int argc, char **argv, gall
     galley_error_make (err, 0, "container %s is not connected to network %s", argv[p.optind + 1],
                        argv[p.optind]);
   /* Its last network gone, only lo is left (as podman).  */
-  else if (! t.live || bridge_disconnect_running (&ctx->paths, &d, t.e.id, err) == 0)
-    ret = target_save (ctx, &t, err);
+  else if ((! t.live || bridge_disconnect_running (&ctx->paths, &d, t.e.id, err) == 0)
+           && (ret = target_save (ctx, &t, err)) == 0)
+    event_write_network_member (&ctx->paths, "disconnect", t.e.id, container_entry_name (&t.e), d.name);
   target_clear (&t);
   network_def_clear (&d);
   return ret;

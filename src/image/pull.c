@@ -26,6 +26,7 @@
 #include "registry/client.h"
 #include "registry/reference.h"
 #include "registry/registries_conf.h"
+#include "state/events.h"
 #include "util/cleanup.h"
 #include "util/digest.h"
 #include "util/log.h"
@@ -563,6 +564,7 @@ pull_image (const struct galley_paths *paths, const char *name, const struct pul
       pull_progress_message (progress, "Trying to pull %s...", text ? text : name);
       if (pull_from (paths, &ropts, &cands.refs[i], o, progress, image_id, err) == 0)
         {
+          event_write_object (paths, EVENT_IMAGE, "pull", image_id ? *image_id : NULL, name);
           ret = 0;
           break;
         }

@@ -259,3 +259,23 @@ event_write_container (const struct galley_paths *p, const char *status, const c
     }
   event_write (p, &e);
 }
+
+void
+event_write_object (const struct galley_paths *p, enum event_type type, const char *status, const char *id,
+                    const char *name)
+{
+  const struct event e = { .type = type, .status = status, .id = id, .name = name };
+
+  event_write (p, &e);
+}
+
+void
+event_write_network_member (const struct galley_paths *p, const char *status, const char *container_id,
+                            const char *container_name, const char *network)
+{
+  const struct event e = {
+    .type = EVENT_NETWORK, .status = status, .id = container_id, .name = container_name, .network = network
+  };
+
+  event_write (p, &e);
+}

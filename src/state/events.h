@@ -65,6 +65,16 @@ void event_write (const struct galley_paths *p, const struct event *e);
 void event_write_container (const struct galley_paths *p, const char *status, const char *id,
                             json_object *config, int exit_code);
 
+/* An event of an image, volume or network (the object's id and name;
+ * either may be NULL).  */
+void event_write_object (const struct galley_paths *p, enum event_type type, const char *status,
+                         const char *id, const char *name);
+
+/* A container's connect or disconnect event of network `network`: podman
+ * writes them as network events naming the container.  */
+void event_write_network_member (const struct galley_paths *p, const char *status, const char *container_id,
+                                 const char *container_name, const char *network);
+
 /* One event read back: the parsed line, and its time.  */
 struct event_record
 {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "state/container.h"
+#include "state/events.h"
 #include "state/lock.h"
 #include "state/netconf.h"
 #include "state/network.h"
@@ -356,6 +357,8 @@ network_def_create (const struct galley_paths *p, struct network_def *d, galley_
   o = network_def_to_json (d);
   file = xasprintf ("%s.json", d->name);
   ret = json_write_atomic (dirfd, file, o, err);
+  if (ret == 0)
+    event_write_object (p, EVENT_NETWORK, "create", d->id, d->name);
 out:
   network_def_list_free (defs, n);
   return ret;
@@ -378,5 +381,6 @@ network_def_remove (const struct galley_paths *p, const char *name, galley_error
     if (rfd >= 0 && fs_remove_tree (rfd, name, err) < 0)
       return -1;
   }
+  event_write_object (p, EVENT_NETWORK, "remove", NULL, name);
   return 0;
 }

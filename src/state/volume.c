@@ -15,6 +15,7 @@
 #include "ns/idmap.h"
 #include "ns/userns.h"
 #include "state/container.h"
+#include "state/events.h"
 #include "state/lock.h"
 #include "state/volume.h"
 #include "state/volume_options.h"
@@ -228,6 +229,7 @@ volume_create (const struct galley_paths *p, const struct volume_create_options 
   volume_options_clear (&driver);
   if (r < 0)
     return -1;
+  event_write_object (p, EVENT_VOLUME, "create", NULL, name);
   if (name_out)
     *name_out = xstrdup (name);
   return 0;
@@ -431,6 +433,7 @@ volume_remove (const struct galley_paths *p, const char *name, bool force, galle
     }
   if (userns_remove_tree (NULL, dirfd, removing, err) < 0)
     return galley_error_wrap (err, "removing volume %s", name);
+  event_write_object (p, EVENT_VOLUME, "remove", NULL, name);
   return 0;
 }
 

@@ -129,3 +129,31 @@ evf2"
   galley run --rm $RUN_IMAGE true
   [ ! -e "$GALLEY_TEST_RUNROOT/events/events.log" ]
 }
+
+@test "volume create/remove, network create/remove/connect/disconnect and pull write their events" {
+  local id
+  galley volume create evvol > /dev/null
+  galley volume rm evvol > /dev/null
+  galley network create evnet > /dev/null
+  id=$(galley create --name evc $RUN_IMAGE true)
+  galley network connect evnet evc
+  galley network disconnect evnet evc
+  galley network rm evnet > /dev/null
+  run_galley events --stream=false --filter type=volume --format '{{.Type}} {{.Status}} {{.Name}}'
+  assert_output_equals "volume create evvol
+volume remove evvol"
+  run_galley events --stream=false --filter type=network --format '{{.Status}} {{.Name}}/{{.Network}}'
+  assert_output_equals "create evnet/
+connect evc/evnet
+disconnect evc/evnet
+remove evnet/"
+  run_galley events --stream=false --filter network=evnet --filter event=connect --format '{{.ID}}'
+  assert_output_equals "$id"
+}
+
+@test "pull writes an image event" {
+  skip_if_no_registry
+  galley pull -q $IMAGE > /dev/null
+  run_galley events --stream=false --filter type=image --format '{{.Status}} {{.Name}}'
+  assert_output_equals "pull $IMAGE"
+}
