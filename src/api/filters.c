@@ -11,14 +11,14 @@
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/strv.h"
+#include "util/xmalloc.h"
 
 static int
 add (char ***v, const char *key, const char *value, galley_error_t *err)
 {
-  _cleanup_free_ char *kv = NULL;
+  _cleanup_free_ char *kv = xasprintf ("%s=%s", key, value);
 
-  if (asprintf (&kv, "%s=%s", key, value) < 0 || strv_append (v, kv) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  strv_append (v, kv);
   return 0;
 }
 
@@ -26,10 +26,8 @@ int
 api_filters_parse (const char *text, char ***out, galley_error_t *err)
 {
   _cleanup_json_ json_object *o = NULL;
-  _cleanup_strv_ char **v = calloc (1, sizeof *v);
+  _cleanup_strv_ char **v = xcalloc (1, sizeof *v);
 
-  if (v == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   if (text != NULL && *text != '\0')
     {
       if (json_parse_strict (text, strlen (text), "filters", &o, err) < 0)

@@ -16,6 +16,7 @@
 #include "registry/reference.h"
 #include "util/cleanup.h"
 #include "util/json.h"
+#include "util/xmalloc.h"
 
 /* Docker names images by their config digest.  */
 static json_object *
@@ -192,8 +193,7 @@ api_images_tag (const struct api_request *req, struct api_reply *reply, galley_e
 
   if (repo == NULL || *repo == '\0')
     return galley_error_kind (err, EINVAL, "repo is required");
-  if (asprintf (&target, "%s:%s", repo, tag != NULL && *tag != '\0' ? tag : "latest") < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  target = xasprintf ("%s:%s", repo, tag != NULL && *tag != '\0' ? tag : "latest");
   if (image_ref_normalize_name (target, &name, err) < 0)
     return api_error_as (err, EINVAL);
   if (find_image (req, &s, &img, err) < 0 || store_image_tag (s, img->id, name, err) < 0)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/xmalloc.h"
 
 /* systemd's first passed descriptor (sd_listen_fds(3)).  */
 #define LISTEN_FDS_START 3
@@ -22,11 +23,7 @@
 char *
 api_listen_default_path (const char *runroot)
 {
-  char *path = NULL;
-
-  if (asprintf (&path, "%s/galley.sock", runroot) < 0)
-    return NULL;
-  return path;
+  return xasprintf ("%s/galley.sock", runroot);
 }
 
 int
@@ -59,9 +56,7 @@ api_listen_parse_uri (const char *uri, enum api_listen_kind *kind, char **addres
     }
   if (*rest == '\0')
     return galley_error_kind (err, EINVAL, "API Service endpoint \"%s\" names no address", uri);
-  *address = strdup (rest);
-  if (*address == NULL)
-    return galley_error_make (err, errno, "allocating");
+  *address = xstrdup (rest);
   return 0;
 }
 
@@ -88,11 +83,9 @@ api_listen_inherit (struct api_listener *l, galley_error_t *err)
   l->kind = sa.ss_family == AF_UNIX ? API_LISTEN_UNIX : API_LISTEN_TCP;
   if (l->kind == API_LISTEN_UNIX)
     l->address =
-        strndup (((struct sockaddr_un *)&sa)->sun_path, sizeof ((struct sockaddr_un *)&sa)->sun_path);
+        xstrndup (((struct sockaddr_un *)&sa)->sun_path, sizeof ((struct sockaddr_un *)&sa)->sun_path);
   else
-    l->address = strdup ("(socket from systemd)");
-  if (l->address == NULL)
-    return galley_error_make (err, errno, "allocating");
+    l->address = xstrdup ("(socket from systemd)");
   return 1;
 }
 
@@ -144,13 +137,8 @@ listen_unix (const char *path, uid_t uid, struct api_listener *l, galley_error_t
   umask (old_umask);
   if (ret < 0)
     return galley_error_make (err, errno, "binding %s", path);
-  l->path = strdup (path);
-  l->address = strdup (path);
-  if (l->path == NULL || l->address == NULL)
-    {
-      unlink (path);
-      return galley_error_make (err, errno, "allocating");
-    }
+  l->path = xstrdup (path);
+  l->address = xstrdup (path);
   if (listen (fd, BACKLOG) < 0)
     return galley_error_make (err, errno, "listening on %s", path);
   l->fd = steal_fd (&fd);
@@ -160,14 +148,12 @@ listen_unix (const char *path, uid_t uid, struct api_listener *l, galley_error_t
 static int
 listen_tcp (const char *address, struct api_listener *l, galley_error_t *err)
 {
-  _cleanup_free_ char *host = strdup (address);
+  _cleanup_free_ char *host = xstrdup (address);
   struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE };
   struct addrinfo *res = NULL, *ai;
   char *port;
   int rc, saved = 0, one = 1;
 
-  if (host == NULL)
-    return galley_error_make (err, errno, "allocating");
   port = strrchr (host, ':');
   if (port == NULL || port[1] == '\0')
     return galley_error_kind (err, EINVAL, "tcp address \"%s\" names no port (tcp://HOST:PORT)", address);
@@ -197,9 +183,7 @@ listen_tcp (const char *address, struct api_listener *l, galley_error_t *err)
   freeaddrinfo (res);
   if (ai == NULL)
     return galley_error_make (err, saved, "listening on %s", address);
-  l->address = strdup (address);
-  if (l->address == NULL)
-    return galley_error_make (err, errno, "allocating");
+  l->address = xstrdup (address);
   return 0;
 }
 

@@ -336,8 +336,6 @@ api_serve (const struct api_service_options *o, galley_error_t *err)
   if (inherited == 0)
     {
       default_path = api_listen_default_path (o->paths->runroot);
-      if (default_path == NULL)
-        return galley_error_make (err, errno, "allocating");
       if (api_listen_open (o->uri, default_path, o->paths->uid, &l, err) < 0)
         return -1;
     }

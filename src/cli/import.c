@@ -13,6 +13,7 @@
 #include "registry/reference.h"
 #include "util/cleanup.h"
 #include "util/json.h"
+#include "util/xmalloc.h"
 
 int
 cli_cmd_import (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
@@ -27,9 +28,7 @@ cli_cmd_import (struct cli_context *ctx, int argc, char **argv, galley_error_t *
   int opt;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
-  change_args = calloc ((size_t)argc + 1, sizeof *change_args);
-  if (change_args == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  change_args = xcalloc ((size_t)argc + 1, sizeof *change_args);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
     switch (opt)
       {

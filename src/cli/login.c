@@ -15,6 +15,7 @@
 #include "registry/reference.h"
 #include "registry/registries_conf.h"
 #include "util/cleanup.h"
+#include "util/xmalloc.h"
 
 struct login_options
 {
@@ -80,10 +81,7 @@ read_password_stdin (char **out, galley_error_t *err)
       size_t n;
       if (cap - len < 1024)
         {
-          char *b = realloc (buf, cap + 4096);
-          if (b == NULL)
-            return galley_error_make (err, ENOMEM, "allocating");
-          buf = b;
+          buf = xrealloc (buf, cap + 4096);
           cap += 4096;
         }
       n = fread (buf + len, 1, cap - len - 1, stdin);
@@ -161,8 +159,7 @@ login_target (const struct registries_conf *conf, const char *registry, char **k
   if (registry == NULL)
     return galley_error_make (err, 0, "no registries found in registries.conf, a registry must be provided");
   *key = authfile_normalize_key (registry);
-  if (*key == NULL || (*host = strndup (*key, strcspn (*key, "/"))) == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  *host = xstrndup (*key, strcspn (*key, "/"));
   if (**host == '\0' || ! image_ref_domain_is_valid (*host))
     return galley_error_make (err, 0, "invalid registry \"%s\"", registry);
   if (strchr (*key, '/') != NULL && ! image_ref_path_is_valid (strchr (*key, '/') + 1))

@@ -11,6 +11,7 @@
 #include "registry/authfile.h"
 #include "registry/reference.h"
 #include "util/cleanup.h"
+#include "util/xmalloc.h"
 
 int
 cli_cmd_logout (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
@@ -48,8 +49,7 @@ cli_cmd_logout (struct cli_context *ctx, int argc, char **argv, galley_error_t *
   if (p.optind >= argc)
     return galley_error_make (err, 0, "please provide a registry to log out of");
   key = authfile_normalize_key (argv[p.optind]);
-  if (key == NULL || (host = strndup (key, strcspn (key, "/"))) == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  host = xstrndup (key, strcspn (key, "/"));
   if (*host == '\0' || ! image_ref_domain_is_valid (host))
     return galley_error_make (err, 0, "invalid registry \"%s\"", argv[p.optind]);
   r = authfile_remove (path, key, err);

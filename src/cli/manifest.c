@@ -41,8 +41,7 @@ append_split (char ***v, const char *arg, galley_error_t *err)
   _cleanup_strv_ char **parts = strv_split (arg, ',');
 
   for (size_t i = 0; parts && parts[i]; i++)
-    if (strv_append (v, parts[i]) < 0)
-      return galley_error_make (err, ENOMEM, "allocating");
+    strv_append (v, parts[i]);
   return 0;
 }
 
@@ -60,7 +59,10 @@ static int
 instance_flag (struct instance_flags *f, const char *name, const char *arg, galley_error_t *err)
 {
   if (strcmp (name, "annotation") == 0)
-    return strv_append (&f->annotations, arg) < 0 ? galley_error_make (err, ENOMEM, "allocating") : 1;
+    {
+      strv_append (&f->annotations, arg);
+      return 1;
+    }
   if (strcmp (name, "features") == 0 || strcmp (name, "os-features") == 0)
     return append_split (name[0] == 'f' ? &f->features : &f->os_features, arg, err) < 0 ? -1 : 1;
   if (strcmp (name, "arch") == 0)

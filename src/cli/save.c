@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "image/image_save.h"
 #include "util/cleanup.h"
+#include "util/xmalloc.h"
 
 /* The output file: a temporary name beside it, or the path itself when it
  * is not a regular file (/dev/null, a fifo).  */
@@ -32,9 +33,8 @@ open_output (const char *path, char **tmp_out, galley_error_t *err)
       fd = open (path, O_WRONLY | O_CLOEXEC);
       return fd >= 0 ? fd : galley_error_make (err, errno, "opening %s", path);
     }
-  if (slash == NULL ? asprintf (&tmp, ".%s.galley-XXXXXX", path) < 0
-                    : asprintf (&tmp, "%.*s/.%s.galley-XXXXXX", (int)(slash - path), path, slash + 1) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  tmp = slash == NULL ? xasprintf (".%s.galley-XXXXXX", path)
+                      : xasprintf ("%.*s/.%s.galley-XXXXXX", (int)(slash - path), path, slash + 1);
   fd = mkostemp (tmp, O_CLOEXEC);
   if (fd < 0)
     return galley_error_make (err, errno, "creating %s", path);

@@ -15,6 +15,7 @@
 #include "util/format.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/xmalloc.h"
 
 #define SEARCH_DEFAULT_LIMIT 25
 
@@ -99,9 +100,7 @@ split_term (const char *term, char **registry, const char **rest, galley_error_t
       || (memchr (term, '.', n) == NULL && memchr (term, ':', n) == NULL
           && ! (n == 9 && strncmp (term, "localhost", 9) == 0)))
     return 0;
-  *registry = strndup (term, n);
-  if (*registry == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  *registry = xstrndup (term, n);
   if (! image_ref_domain_is_valid (*registry))
     return galley_error_make (err, 0, "invalid registry \"%s\" in search term \"%s\"", *registry, term);
   *rest = slash + 1;
@@ -155,13 +154,10 @@ search_one (struct registry_client *c, const char *registry, const char *term, c
                               term);
   if (strcmp (registry, "docker.io") == 0 && strchr (rest, '/') == NULL)
     {
-      if (asprintf (&repository, "library/%s", rest) < 0)
-        repository = NULL;
+      repository = xasprintf ("library/%s", rest);
     }
   else
-    repository = strdup (rest);
-  if (repository == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+    repository = xstrdup (rest);
   return search_tags (c, registry, repository, o, results, err);
 }
 
@@ -220,14 +216,12 @@ cli_cmd_search (struct cli_context *ctx, int argc, char **argv, galley_error_t *
   _cleanup_cli_parser_ struct cli_parser p;
   _cleanup_json_ json_object *results = json_object_new_array ();
   _cleanup_json_ json_object *headers = json_object_new_object ();
-  _cleanup_free_ const char **filters = calloc ((size_t)argc + 1, sizeof *filters);
+  _cleanup_free_ const char **filters = xcalloc ((size_t)argc + 1, sizeof *filters);
   struct search_options o = { .tls_verify = -1, .limit = SEARCH_DEFAULT_LIMIT, .filters = filters };
   const char *arg;
   bool b;
   int opt;
 
-  if (filters == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
     switch (opt)

@@ -19,6 +19,7 @@
 #include "util/json.h"
 #include "util/strv.h"
 #include "util/time.h"
+#include "util/xmalloc.h"
 
 /* The secret's bytes: from FILE, stdin ("-") or, with --env, the variable.  */
 static int
@@ -33,9 +34,9 @@ read_secret_data (const char *source, bool from_env, char **data, size_t *len, g
       if (v == NULL)
         return galley_error_make (
             err, 0, "cannot create store secret data: environment variable %s is not set", source);
-      *data = strdup (v);
+      *data = xstrdup (v);
       *len = strlen (v);
-      return *data ? 0 : galley_error_make (err, ENOMEM, "allocating");
+      return 0;
     }
   if (strcmp (source, "-") == 0)
     r = fs_read_fd (STDIN_FILENO, "stdin", SECRET_DATA_MAX, data, len, &local);
@@ -77,16 +78,14 @@ cli_cmd_secret_create (struct cli_context *ctx, int argc, char **argv, galley_er
           /* podman's KEY=VALUE[,KEY=VALUE...] */
           _cleanup_strv_ char **pairs = strv_split (arg, ',');
           for (size_t i = 0; pairs && pairs[i]; i++)
-            if (strv_append (&options, pairs[i]) < 0)
-              return galley_error_make (err, ENOMEM, "allocating");
+            strv_append (&options, pairs[i]);
           break;
         }
       case OPT_secret_create_env:
         from_env = true;
         break;
       case OPT_secret_create_label:
-        if (strv_append (&labels, arg) < 0)
-          return galley_error_make (err, ENOMEM, "allocating");
+        strv_append (&labels, arg);
         break;
       }
   if (opt < 0 || cli_positionals (&p, 2, 2, err) < 0)
@@ -149,8 +148,7 @@ cli_cmd_secret_ls (struct cli_context *ctx, int argc, char **argv, galley_error_
     switch (opt)
       {
       case OPT_secret_ls_filter:
-        if (strv_append (&filters, arg) < 0)
-          return galley_error_make (err, ENOMEM, "allocating");
+        strv_append (&filters, arg);
         break;
       case OPT_secret_ls_format:
         format = arg;
@@ -236,9 +234,7 @@ cli_cmd_secret_inspect (struct cli_context *ctx, int argc, char **argv, galley_e
       pretty = true;
   if (opt < 0 || cli_positionals (&p, 1, -1, err) < 0)
     return -1;
-  found = calloc ((size_t)(argc - p.optind), sizeof *found);
-  if (found == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  found = xcalloc ((size_t)(argc - p.optind), sizeof *found);
   for (int i = p.optind; i < argc; i++)
     {
       _cleanup_error_ galley_error_t e = NULL;

@@ -89,8 +89,8 @@ authfile_normalize_key (const char *input)
     n--;
   if ((n == 15 && strncmp (p, "index.docker.io", 15) == 0)
       || (n == 20 && strncmp (p, "registry-1.docker.io", 20) == 0))
-    return strdup ("docker.io");
-  key = strndup (p, n);
+    return xstrdup ("docker.io");
+  key = xstrndup (p, n);
   return key;
 }
 
