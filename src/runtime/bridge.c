@@ -35,6 +35,7 @@
 #include "util/json.h"
 #include "util/log.h"
 #include "util/time.h"
+#include "util/xmalloc.h"
 
 #define KEEPER_FILE "keeper.json"
 #define KEEPER_LOCK "keeper.lock"
@@ -315,8 +316,7 @@ write_sysctl (const struct netns_join *j, const char *path, const char *value, g
   char *argv[] = { (char *)"/bin/sh", (char *)"-c", NULL, NULL };
   _cleanup_free_ char *cmd = NULL;
 
-  if (asprintf (&cmd, "echo %s > %s", value, path) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  cmd = xasprintf ("echo %s > %s", value, path);
   argv[2] = cmd;
   return netns_exec_in (j, argv, err);
 }
@@ -359,8 +359,7 @@ ensure_bridge (const struct netns_join *keeper, const struct network_def *d, gal
 
   if (run_ip (keeper, &missing, "link", "show", "dev", d->interface, NULL) == 0)
     return 0;
-  if (asprintf (&gw, "%s%s", d->gateway, slash ? slash : "/24") < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  gw = xasprintf ("%s%s", d->gateway, slash ? slash : "/24");
   if (run_ip (keeper, err, "link", "add", d->interface, "type", "bridge", NULL) < 0
       || run_ip (keeper, err, "addr", "add", gw, "dev", d->interface, NULL) < 0
       || run_ip (keeper, err, "link", "set", d->interface, "up", NULL) < 0
@@ -460,8 +459,7 @@ wire_container (const struct netns_join *keeper, const struct network_def *d, co
 
   veth_name (l->id, d->name, veth);
   snprintf (pid, sizeof pid, "%d", (int)init_pid);
-  if (asprintf (&addr, "%s%s", l->ip, slash ? slash : "/24") < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  addr = xasprintf ("%s%s", l->ip, slash ? slash : "/24");
   if (free_interface (init_pid, ifname, err) < 0)
     return -1;
   if (veth_add (keeper, veth, ifname, l->mac, pid, err) < 0

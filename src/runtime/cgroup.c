@@ -17,6 +17,7 @@
 #include "util/log.h"
 #include "util/size.h"
 #include "util/strv.h"
+#include "util/xmalloc.h"
 
 enum cgroup_mode
 cgroup_detect (void)
@@ -173,8 +174,7 @@ write_value (const char *dir, const char *name, const char *value, galley_error_
   _cleanup_free_ char *path = NULL;
   _cleanup_close_ int fd = -1;
 
-  if (asprintf (&path, "%s/%s", dir, name) < 0)
-    return galley_error_make (err, errno, "allocating");
+  path = xasprintf ("%s/%s", dir, name);
   fd = open (path, O_WRONLY | O_CLOEXEC);
   if (fd < 0 || write (fd, value, strlen (value)) < 0)
     return galley_error_make (err, errno, "writing %s to %s", value, path);
@@ -198,8 +198,7 @@ cgroup_apply (const struct cgroup_limits *l, const char *id, pid_t pid, galley_e
       for (i = 0; i < 3; i++)
         {
           _cleanup_free_ char *d = NULL;
-          if (asprintf (&d, "/sys/fs/cgroup/%s/galley-%.12s", ctl[i], id) < 0)
-            return galley_error_make (err, errno, "allocating");
+          d = xasprintf ("/sys/fs/cgroup/%s/galley-%.12s", ctl[i], id);
           if (mkdir (d, 0755) < 0 && errno != EEXIST)
             return galley_error_make (err, errno, "creating %s", d);
           if (i == 0 && l->memory > 0)
@@ -230,8 +229,7 @@ cgroup_apply (const struct cgroup_limits *l, const char *id, pid_t pid, galley_e
   base = getuid () == 0 ? strdup ("/sys/fs/cgroup") : cgroup_delegated_dir (&why);
   if (base == NULL)
     return galley_error_make (err, 0, "resource limits cannot be enforced: %s", why ? why : "?");
-  if (asprintf (&dir, "%s/galley-%.12s", base, id) < 0)
-    return galley_error_make (err, errno, "allocating");
+  dir = xasprintf ("%s/galley-%.12s", base, id);
   if (mkdir (dir, 0755) < 0 && errno != EEXIST)
     return galley_error_make (err, errno, "creating %s", dir);
   if (l->memory > 0)

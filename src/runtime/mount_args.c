@@ -13,6 +13,7 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/strv.h"
+#include "util/xmalloc.h"
 
 /* Where an option word stands.  */
 enum
@@ -229,9 +230,7 @@ static int
 set_string (char **dst, const char *value, galley_error_t *err)
 {
   free (*dst);
-  *dst = strdup (value);
-  if (*dst == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  *dst = xstrdup (value);
   return 0;
 }
 
@@ -240,8 +239,7 @@ tmpfs_add_data (struct mount_spec *m, const char *key, const char *value, galley
 {
   char *joined = NULL;
 
-  if (asprintf (&joined, "%s%s%s=%s", m->data ? m->data : "", m->data ? "," : "", key, value) < 0)
-    return galley_error_make (err, ENOMEM, "allocating");
+  joined = xasprintf ("%s%s%s=%s", m->data ? m->data : "", m->data ? "," : "", key, value);
   free (m->data);
   m->data = joined;
   return 0;
@@ -452,9 +450,7 @@ parse_tmpfs (const char *arg, struct mount_spec *out, galley_error_t *err)
   const char *colon = strchr (arg, ':');
   struct word_parser wp = { .where = IN_TMPFS };
 
-  out->destination = strndup (arg, colon ? (size_t)(colon - arg) : strlen (arg));
-  if (out->destination == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  out->destination = xstrndup (arg, colon ? (size_t)(colon - arg) : strlen (arg));
   if (check_destination (out, err) < 0)
     return -1;
   return colon != NULL ? apply_words (&wp, colon + 1, out, err) : 0;
@@ -581,9 +577,7 @@ mount_parse_config (json_object *config, struct mount_spec **out, size_t *n_out,
 
   for (k = 0; k < 3; k++)
     total += json_get_array_len (config, kinds[k].key);
-  m = calloc (total + 1, sizeof *m);
-  if (m == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  m = xcalloc (total + 1, sizeof *m);
   for (k = 0; k < 3; k++)
     for (i = 0; i < json_get_array_len (config, kinds[k].key); i++)
       {

@@ -17,6 +17,7 @@
 #include "runtime/volume_mounts.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/xmalloc.h"
 
 int
 mounts_open_in_root (int rootfd, const char *path, int flags, unsigned long long resolve)
@@ -43,9 +44,7 @@ resolve_clean (int rootfd, const char *rel, bool dir, int depth, galley_error_t 
     return galley_error_make (err, ELOOP, "resolving /%s in the container", rel);
   slash = strrchr (rel, '/');
   base = slash ? slash + 1 : rel;
-  parent_path = strndup (rel, slash ? (size_t)(slash - rel) : 0);
-  if (parent_path == NULL)
-    return galley_error_make (err, errno, "allocating");
+  parent_path = xstrndup (rel, slash ? (size_t)(slash - rel) : 0);
   parent = resolve_clean (rootfd, parent_path, true, depth + 1, err);
   if (parent < 0)
     return -1;
@@ -180,9 +179,7 @@ mounts_overlay_at (char *const *lowers, const char *upper, const char *work, int
       size_t len = 1;
       for (i = 0; i < n; i++)
         len += strlen (lowers[i]) + 1;
-      joined = calloc (1, len);
-      if (joined == NULL)
-        return galley_error_make (err, errno, "allocating");
+      joined = xcalloc (1, len);
       for (i = n; i > 0; i--)
         {
           if (strpbrk (lowers[i - 1], ":,") != NULL)
@@ -433,8 +430,7 @@ bind_state_file (int rootfd, const struct run_spec *spec, const char *name, cons
 
   if (spec->state_dir == NULL || mounts_user_mount_at (spec, dst))
     return 0;
-  if (asprintf (&src, "%s/%s", spec->state_dir, name) < 0)
-    return galley_error_make (err, errno, "allocating");
+  src = xasprintf ("%s/%s", spec->state_dir, name);
   if (access (src, F_OK) < 0)
     return 0;
   fd = mounts_resolve_target (rootfd, dst, false, err);

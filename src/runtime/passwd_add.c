@@ -19,6 +19,7 @@
 #include "runtime/mounts.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/xmalloc.h"
 
 /* podman's "user[:group]" split; *group NULL without a colon.  */
 static char *
@@ -182,9 +183,8 @@ bind_extended_copy (int rootfd, const struct run_spec *spec, const char *name, c
   char rel[32];
 
   snprintf (rel, sizeof rel, "/etc/%s", name);
-  if (asprintf (&all, "%s%s", orig ? orig : "", text) < 0
-      || asprintf (&src, "%s/%s", spec->state_dir, name) < 0)
-    return galley_error_make (err, errno, "allocating");
+  all = xasprintf ("%s%s", orig ? orig : "", text);
+  src = xasprintf ("%s/%s", spec->state_dir, name);
   dfd = open (spec->state_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
     return galley_error_make (err, errno, "opening %s", spec->state_dir);

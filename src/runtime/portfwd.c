@@ -22,6 +22,7 @@
 #include "runtime/netns.h"
 #include "runtime/portfwd.h"
 #include "util/cleanup.h"
+#include "util/xmalloc.h"
 
 #define SPLICE_CHUNK (1 << 20)
 
@@ -297,9 +298,7 @@ portfwd_start (const struct port_mapping *ports, size_t n, pid_t init_pid, const
     return 0;
   if (inet_pton (AF_INET, target_ip, &target.sin_addr) != 1)
     return galley_error_make (err, EINVAL, "forwarding to %s", target_ip);
-  l = calloc (count, sizeof *l);
-  if (l == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  l = xcalloc (count, sizeof *l);
   count = 0;
   for (i = 0; i < n; i++)
     for (k = 0; strcmp (ports[i].protocol, "tcp") == 0 && k < ports[i].range; k++)

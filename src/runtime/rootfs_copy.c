@@ -22,6 +22,7 @@
 #include "ns/userns.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/xmalloc.h"
 
 /* Hard links of one layer: the first name copied for an inode, relative
  * to the rootfs, so that the other names can be linked to it.  */
@@ -412,8 +413,7 @@ copy_in_userns (void *arg, galley_error_t *err)
   struct idmap_view view;
   bool remapped = spec->store_map.n_uid > 0 && idmap_view_of (&spec->store_map, &spec->map, &view) > 0;
 
-  if (asprintf (&tmp, "%s.tmp", spec->rootfs_dir) < 0)
-    return galley_error_make (err, errno, "allocating");
+  tmp = xasprintf ("%s.tmp", spec->rootfs_dir);
   if (fs_remove_tree (AT_FDCWD, tmp, err) < 0)
     return -1;
   if (mkdir (tmp, 0700) < 0)

@@ -18,6 +18,7 @@
 #include "runtime/seccomp.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/xmalloc.h"
 
 #define CACHE_MAGIC 0x67736332u /* "gsc2" */
 
@@ -54,16 +55,12 @@ cache_key (const char *profile_path, uint64_t caps, char **key, char **name, gal
   if (stat (profile_path, &st) < 0)
     return galley_error_make (err, errno, "loading the seccomp profile %s", profile_path);
   uname (&u);
-  if (asprintf (key, "%s\n%llx:%llx:%lld:%lld.%09ld\n%016llx\n%u.%u.%u\n%s\n", profile_path,
-                (unsigned long long)st.st_dev, (unsigned long long)st.st_ino, (long long)st.st_size,
-                (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (unsigned long long)caps, v ? v->major : 0,
-                v ? v->minor : 0, v ? v->micro : 0, u.machine)
-      < 0)
-    return galley_error_make (err, errno, "allocating");
-  if (asprintf (name, "%llx-%llx-%016llx.bpf", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
-                (unsigned long long)caps)
-      < 0)
-    return galley_error_make (err, errno, "allocating");
+  *key = xasprintf ("%s\n%llx:%llx:%lld:%lld.%09ld\n%016llx\n%u.%u.%u\n%s\n", profile_path,
+                    (unsigned long long)st.st_dev, (unsigned long long)st.st_ino, (long long)st.st_size,
+                    (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (unsigned long long)caps,
+                    v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0, u.machine);
+  *name = xasprintf ("%llx-%llx-%016llx.bpf", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+                     (unsigned long long)caps);
   return 0;
 }
 
@@ -173,8 +170,7 @@ seccomp_program_get (const struct galley_paths *p, const char *profile_path, uin
     return galley_error_make (err, errno, "allocating");
   if (cache_key (path, caps, &key, &name, err) < 0)
     return -1;
-  if (asprintf (&dir, "%s/seccomp", p->runroot) < 0)
-    return galley_error_make (err, errno, "allocating");
+  dir = xasprintf ("%s/seccomp", p->runroot);
   if (mkdir (dir, 0700) == 0 || errno == EEXIST)
     dirfd = open (dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   /* not ours: neither read nor written, the filter is compiled each time */

@@ -21,6 +21,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/xmalloc.h"
 
 #define SQUASH_TOOL_LOG "mksquashfs.log"
 
@@ -100,8 +101,7 @@ squash_in_userns (void *arg, galley_error_t *err)
   _cleanup_free_ char *root = NULL;
   _cleanup_close_ int root_fd = -1;
 
-  if (asprintf (&root, "%s/root", job->scratch) < 0)
-    return galley_error_make (err, errno, "allocating");
+  root = xasprintf ("%s/root", job->scratch);
   if (mkdir (root, 0755) < 0)
     return galley_error_make (err, errno, "creating %s", root);
   root_fd = open (root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -128,14 +128,12 @@ load_image (const struct galley_paths *paths, const char *image, struct squash_j
     return galley_error_wrap (err, "image %s", image);
   while (img->layers != NULL && img->layers[n] != NULL)
     n++;
-  job->lowers = calloc (n + 1, sizeof (char *));
-  if (job->lowers == NULL)
-    return galley_error_make (err, errno, "allocating");
+  job->lowers = xcalloc (n + 1, sizeof (char *));
   for (i = 0; i < n; i++)
     if (store_layer_diff_dir (s, img->layers[i], &job->lowers[i], err) < 0)
       return -1;
-  if (asprintf (&parent, "%s/squash-tmp", store_root (s)) < 0 || asprintf (scratch, "%s/XXXXXX", parent) < 0)
-    return galley_error_make (err, errno, "allocating");
+  parent = xasprintf ("%s/squash-tmp", store_root (s));
+  *scratch = xasprintf ("%s/XXXXXX", parent);
   if (mkdir (parent, 0700) < 0 && errno != EEXIST)
     return galley_error_make (err, errno, "creating %s", parent);
   if (mkdtemp (*scratch) == NULL)

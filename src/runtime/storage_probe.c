@@ -19,6 +19,7 @@
 #include "runtime/mounts.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/xmalloc.h"
 
 struct probe_job
 {
@@ -91,9 +92,10 @@ probe_in_userns (void *arg, galley_error_t *err)
   struct probe_job *job = arg;
   _cleanup_free_ char *l = NULL, *u = NULL, *w = NULL, *m = NULL;
 
-  if (asprintf (&l, "%s/l", job->dir) < 0 || asprintf (&u, "%s/u", job->dir) < 0
-      || asprintf (&w, "%s/w", job->dir) < 0 || asprintf (&m, "%s/m", job->dir) < 0)
-    return galley_error_make (err, errno, "allocating");
+  l = xasprintf ("%s/l", job->dir);
+  u = xasprintf ("%s/u", job->dir);
+  w = xasprintf ("%s/w", job->dir);
+  m = xasprintf ("%s/m", job->dir);
   if (mkdir (l, 0700) < 0 || mkdir (u, 0700) < 0 || mkdir (w, 0700) < 0 || mkdir (m, 0700) < 0)
     return galley_error_make (err, errno, "creating the probe directories in %s", job->dir);
   probe_owners (job);
@@ -117,8 +119,7 @@ storage_probe_run (const struct galley_paths *p, const struct idmap *map, struct
     return -1;
   if (stat (p->root, &st) < 0)
     return galley_error_make (err, errno, "%s", p->root);
-  if (asprintf (&dir, "%s/overlay-probe-XXXXXX", p->root) < 0)
-    return galley_error_make (err, errno, "allocating");
+  dir = xasprintf ("%s/overlay-probe-XXXXXX", p->root);
   if (mkdtemp (dir) == NULL)
     return galley_error_make (err, errno, "creating a probe directory in %s", p->root);
   shared = mmap (NULL, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
