@@ -37,7 +37,7 @@ AUTH_PASSWORD=galley-test-password
 PACKAGES=(
   autoconf automake libtool pkg-config gcc clang make libc6-dev xz-utils
   libseccomp-dev libcap-dev libjson-c-dev libarchive-dev libcurl4-openssl-dev
-  libssl-dev libsubid-dev libcmocka-dev libmicrohttpd-dev
+  libssl-dev libsubid-dev libyaml-dev libcmocka-dev libmicrohttpd-dev
   uidmap fuse-overlayfs slirp4netns bindfs libsquashfs-dev squashfs-tools squashfuse
   charliecloud-runtime charliecloud-builders
   docker-registry skopeo busybox-static bats jq apache2-utils zstd python3

@@ -30,3 +30,8 @@ libgalley_a_SOURCES += src/util/crypto_lazy.c
 endif
 libgalley_a_SOURCES += src/util/version.c src/util/version.h
 libgalley_a_SOURCES += src/util/edit_distance.c src/util/edit_distance.h
+libgalley_a_SOURCES += src/util/yaml.c src/util/yaml.h
+if LAZY_LIBS
+libgalley_a_SOURCES += src/util/yaml_lazy.c
+endif
+libgalley_a_SOURCES += src/util/fs_trust.c src/util/fs_trust.h

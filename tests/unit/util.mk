@@ -55,4 +55,12 @@ TESTS += tests/unit/test-filter
 tests_unit_test_filter_SOURCES = tests/unit/test-filter.c
 tests_unit_test_filter_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_filter_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+check_PROGRAMS += tests/unit/test-yaml tests/unit/test-fs-trust
+TESTS += tests/unit/test-yaml tests/unit/test-fs-trust
+tests_unit_test_yaml_SOURCES = tests/unit/test-yaml.c
+tests_unit_test_yaml_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_yaml_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_fs_trust_SOURCES = tests/unit/test-fs-trust.c
+tests_unit_test_fs_trust_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_fs_trust_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
