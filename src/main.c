@@ -2,6 +2,7 @@
  * becomes a message on stderr and an exit code.  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "state/events.h"
 #include "util/cleanup.h"
 #include "util/log.h"
+#include "util/strv.h"
 
 /* Answer --help before the handler runs, and reject bad options early so that
  * every command fails the same way on them.  Returns 1 if help was printed.  */
@@ -60,6 +62,7 @@ main (int argc, char **argv)
   const struct cli_command *global = &cli_commands[CMD_global];
   const struct cli_command *cmd;
   const char *root = NULL, *runroot = NULL, *arg;
+  _cleanup_strv_ char **hooks_dirs = NULL;
   struct cli_context ctx = { 0 };
   int opt, used = 0, ret;
 
@@ -83,6 +86,9 @@ main (int argc, char **argv)
         case OPT_global_events_backend:
           if (events_set_backend (arg, &err) < 0)
             return cli_error_report (&err);
+          break;
+        case OPT_global_hooks_dir:
+          strv_append (&hooks_dirs, arg);
           break;
         case OPT_global_log_level:
           ret = log_level_parse (arg);
@@ -139,6 +145,13 @@ main (int argc, char **argv)
       if (! (cmd->flags & CMD_SETUP_GENTLY))
         return cli_error_report (&err);
       galley_error_release (&err);
+    }
+  /* --hooks-dir replaces galley.conf's list, as podman's replaces
+   * containers.conf's.  */
+  if (hooks_dirs != NULL && ctx.config != NULL)
+    {
+      cleanup_strvp (&ctx.config->hooks_dir);
+      ctx.config->hooks_dir = steal_pointer (&hooks_dirs);
     }
   galley_config_set_current (ctx.config);
   ret = cmd->handler (&ctx, argc, argv, &err);

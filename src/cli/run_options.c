@@ -13,6 +13,7 @@
 #include "state/container_secrets.h"
 #include "util/cleanup.h"
 #include "util/json.h"
+#include "util/strv.h"
 
 static void
 append (json_object *config, const char *key, const char *value)
@@ -135,17 +136,28 @@ apply_option (const struct cli_parser *p, const char *name, const char *arg, jso
   for (i = 0; i < sizeof bools / sizeof bools[0]; i++)
     if (strcmp (name, bools[i].option) == 0)
       return set_bool (p, config, bools[i].key, arg, err);
-  if (strcmp (name, "label") == 0)
+  if (strcmp (name, "label") == 0 || strcmp (name, "annotation") == 0)
     {
-      json_object *labels = NULL;
       const char *eq = strchr (arg, '=');
       _cleanup_free_ char *key = eq ? strndup (arg, (size_t)(eq - arg)) : strdup (arg);
-      if (! json_object_object_get_ex (config, "Labels", &labels))
+      if (name[0] == 'a' && eq == NULL)
+        return galley_error_make (err, 0, "annotations must be formatted KEY=VALUE");
+      json_object_object_add (
+          json_get_or_add (config, name[0] == 'l' ? "Labels" : "Annotations", json_type_object), key,
+          json_object_new_string (eq ? eq + 1 : ""));
+      return 0;
+    }
+  /* --gpus N[,M...]: the CDI devices nvidia.com/gpu=N, as podman's.  */
+  if (strcmp (name, "gpus") == 0)
+    {
+      _cleanup_strv_ char **gpus = strv_split (arg, ',');
+      for (i = 0; gpus != NULL && gpus[i] != NULL; i++)
         {
-          labels = json_object_new_object ();
-          json_object_object_add (config, "Labels", labels);
+          _cleanup_free_ char *device = NULL;
+          if (asprintf (&device, "nvidia.com/gpu=%s", gpus[i]) < 0)
+            return galley_error_make (err, ENOMEM, "--gpus");
+          append (config, "Devices", device);
         }
-      json_object_object_add (labels, key, json_object_new_string (eq ? eq + 1 : ""));
       return 0;
     }
   if (strcmp (name, "env") == 0)

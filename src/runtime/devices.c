@@ -28,6 +28,20 @@ device_spec_clear (struct device_spec *d)
   memset (d, 0, sizeof *d);
 }
 
+int
+device_spec_copy (const struct device_spec *src, struct device_spec *dst, galley_error_t *err)
+{
+  *dst = *src;
+  dst->host_path = strdup (src->host_path);
+  dst->container_path = strdup (src->container_path);
+  if (dst->host_path == NULL || dst->container_path == NULL)
+    {
+      device_spec_clear (dst);
+      return galley_error_make (err, ENOMEM, "device");
+    }
+  return 0;
+}
+
 /* 1 to 3 of 'r', 'w', 'm', none twice (podman's IsValidDeviceMode).  */
 static bool
 valid_mode (const char *s, size_t len)

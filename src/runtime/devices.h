@@ -17,6 +17,7 @@ struct device_spec
 
 int device_parse (const char *spec, struct device_spec *out, galley_error_t *err);
 void device_spec_clear (struct device_spec *d);
+int device_spec_copy (const struct device_spec *src, struct device_spec *dst, galley_error_t *err);
 
 /* In the container's mount namespace, after /dev is mounted and before
  * pivot_root (it needs the host's device paths and /proc/self/fd): create

@@ -34,6 +34,7 @@
 #include "runtime/enter.h"
 #include "runtime/init_channel.h"
 #include "runtime/envfile.h"
+#include "runtime/hooks.h"
 #include "runtime/masks.h"
 #include "runtime/mounts.h"
 #include "runtime/passwd.h"
@@ -208,6 +209,35 @@ fit_single_id_map (const struct run_spec *spec, struct passwd_user *pu)
   return as_root;
 }
 
+/* The groups CDI devices ask for, besides the user's own; not with a
+ * single-id map, where no other group exists.  */
+static int
+add_extra_groups (const struct run_spec *spec, struct passwd_user *pu, galley_error_t *err)
+{
+  gid_t *groups;
+  size_t i, j;
+
+  if (spec->n_extra_gids == 0)
+    return 0;
+  if (spec->map.source != IDMAP_SOURCE_ROOT && spec->map.n_gid <= 1)
+    {
+      log_warn ("the user has no subordinate ids (/etc/subgid): the groups of the CDI devices are left out");
+      return 0;
+    }
+  groups = realloc (pu->groups, (pu->n_groups + spec->n_extra_gids) * sizeof *groups);
+  if (groups == NULL)
+    return galley_error_make (err, ENOMEM, "supplementary groups");
+  pu->groups = groups;
+  for (i = 0; i < spec->n_extra_gids; i++)
+    {
+      for (j = 0; j < pu->n_groups && groups[j] != spec->extra_gids[i]; j++)
+        ;
+      if (j == pu->n_groups)
+        groups[pu->n_groups++] = spec->extra_gids[i];
+    }
+  return 0;
+}
+
 static int
 switch_user (const struct run_spec *spec, const struct passwd_user *pu, galley_error_t *err)
 {
@@ -298,6 +328,31 @@ exec_command (char *const *argv, char *const *envp, const char *path, galley_err
                                  cmd);
 }
 
+/* Once the mounts are made, before the pivot: the hooks of the runtime
+ * namespace, which the monitor runs while the init waits, then those of
+ * createContainer, here, with the host's root still in view (their paths
+ * are the host's).  */
+static int
+run_create_hooks (const struct init_args *a, galley_error_t *err)
+{
+  const struct run_spec *spec = a->spec;
+  char go = 0;
+  ssize_t r;
+
+  if (spec->hooks.n[HOOK_PRESTART] + spec->hooks.n[HOOK_CREATE_RUNTIME] > 0)
+    {
+      if (send (a->channel, "H", 1, MSG_NOSIGNAL) != 1)
+        return galley_error_make (err, errno, "asking the monitor to run the hooks");
+      do
+        r = recv (a->channel, &go, 1, 0);
+      while (r < 0 && errno == EINTR);
+      /* A hook failed: the monitor reports it and ends the init.  */
+      if (r != 1 || go != 'G')
+        _exit (GALLEY_EXIT_FAILURE);
+    }
+  return hooks_run (spec, HOOK_CREATE_CONTAINER, getpid (), err);
+}
+
 static int
 prepare_rootfs (const struct init_args *a, int *slave, galley_error_t *err)
 {
@@ -317,6 +372,8 @@ prepare_rootfs (const struct init_args *a, int *slave, galley_error_t *err)
       || masks_apply (rootfd, spec->privileged, err) < 0 || passwd_add_entries (rootfd, spec, err) < 0)
     return -1;
   if (spec->tty && setup_pty (rootfd, a->channel, slave, err) < 0)
+    return -1;
+  if (run_create_hooks (a, err) < 0)
     return -1;
   if (spec->read_only && mounts_root_readonly (rootfd, err) < 0)
     return -1;
@@ -367,6 +424,8 @@ init_steps (const struct init_args *a, int *channel, galley_error_t *err)
       || passwd_add_groups (newroot, spec->ns.group_add, &pu, err) < 0)
     goto out;
   noroot = fit_single_id_map (spec, &pu);
+  if (add_extra_groups (spec, &pu, err) < 0)
+    goto out;
   if (env_build ((const char *const *)spec->image_env, &spec->user_env, spec->hostname, pu.home, &env, err)
       < 0)
     goto out;
@@ -380,6 +439,8 @@ init_steps (const struct init_args *a, int *channel, galley_error_t *err)
       galley_error_make (err, errno, "restoring the signal mask");
       goto out;
     }
+  if (hooks_run (spec, HOOK_START_CONTAINER, getpid (), err) < 0)
+    goto out;
   if (spec->init)
     {
       /* Without a pid namespace of its own it is not pid 1: orphans come

@@ -6,6 +6,8 @@
  *
  * Talks to the monitor over a SOCK_SEQPACKET channel:
  *   monitor -> init  "G"                 maps written, go
+ *   init -> monitor  "H"                 mounts made: run the prestart and
+ *                                        createRuntime hooks, then "G" again
  *   init -> monitor  "T" + SCM_RIGHTS    the pty master (with -t)
  *   init -> monitor  "E", then an error  (ns/userns.h wire format)
  *   EOF                                  the command was executed

@@ -16,6 +16,7 @@
 #include "image/manifest_list.h"
 #include "image/pull.h"
 #include "image/store.h"
+#include "runtime/cdi.h"
 #include "runtime/cgroup.h"
 #include "runtime/helpers.h"
 #include "runtime/lifecycle.h"
@@ -204,9 +205,13 @@ parse_limits_and_devices (json_object *config, struct run_spec *spec, galley_err
       return -1;
   n = json_get_array_len (config, "Devices");
   spec->devices = calloc (n + 1, sizeof *spec->devices);
-  for (i = 0; i < n; i++, spec->n_devices++)
-    if (device_parse (json_get_array_string (config, "Devices", i), &spec->devices[i], err) < 0)
-      return -1;
+  for (i = 0; i < n; i++)
+    {
+      const char *d = json_get_array_string (config, "Devices", i);
+      /* CDI devices are resolved apart (runtime/cdi.h).  */
+      if (! cdi_is_device_name (d) && device_parse (d, &spec->devices[spec->n_devices++], err) < 0)
+        return -1;
+    }
   if ((v = cfg_string (config, "Memory")) && cgroup_parse_memory (v, &spec->limits.memory, err) < 0)
     return -1;
   if ((v = cfg_string (config, "Cpus")) && cgroup_parse_cpus (v, &spec->limits.cpu_quota, err) < 0)
@@ -444,6 +449,7 @@ run_build_spec (const struct galley_paths *paths, json_object *config, const cha
                 galley_error_t *err)
 {
   _cleanup_json_ json_object *image_cfg = NULL;
+  _cleanup_cdi_edits_ struct cdi_edits cdi = { 0 };
   const char *v;
   size_t i;
 
@@ -485,12 +491,13 @@ run_build_spec (const struct galley_paths *paths, json_object *config, const cha
     return -1;
   /* All but host: a network namespace of its own or joined (runtime/network.h).  */
   spec->network = spec->net.opts.mode == NET_MODE_HOST ? NETWORK_HOST : NETWORK_NONE;
-  if (parse_limits_and_devices (config, spec, err) < 0)
+  if (parse_limits_and_devices (config, spec, err) < 0 || cdi_resolve (config, &cdi, err) < 0)
     return -1;
   /* Volumes last: creating them is the one step with effects.  */
   if (volume_mounts_prepare (paths, config, err) < 0)
     return -1;
-  if (parse_mounts (paths, config, spec, err) < 0 || secret_mounts_add (paths, config, spec, err) < 0)
+  if (parse_mounts (paths, config, spec, err) < 0 || hooks_for_spec (config, spec, err) < 0
+      || secret_mounts_add (paths, config, spec, err) < 0 || cdi_apply (&cdi, spec, err) < 0)
     {
       galley_error_t ignored = NULL;
       if (cfg_string (config, "Id") == NULL)

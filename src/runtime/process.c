@@ -17,6 +17,7 @@
 
 #include "ns/userns.h"
 #include "runtime/cgroup.h"
+#include "runtime/hooks.h"
 #include "runtime/init.h"
 #include "runtime/log_relay.h"
 #include "runtime/network.h"
@@ -60,10 +61,12 @@ load_seccomp (const struct galley_paths *paths, const struct run_spec *spec, str
 
 /* Until the init executes the command: its pty master, the supervisor
  * of its unmapped id changes (started at once: the init may wait on it
- * before it executes), or its error.  Returns 0 when the command runs,
- * -1 with *err otherwise.  */
+ * before it executes), its call for the hooks of the runtime namespace
+ * (runtime/hooks.h) once its mounts are made, or its error.  Returns 0
+ * when the command runs, -1 with *err otherwise.  */
 static int
-await_start (const struct run_spec *spec, int channel, int *master, pid_t *supervisor, galley_error_t *err)
+await_start (const struct run_spec *spec, int channel, pid_t pid, int *master, pid_t *supervisor,
+             galley_error_t *err)
 {
   for (;;)
     {
@@ -91,6 +94,15 @@ await_start (const struct run_spec *spec, int channel, int *master, pid_t *super
           if (userns_receive_error (channel, err) == 0)
             galley_error_make (err, 0, "the container init failed");
           return -1;
+        }
+      if (byte == 'H')
+        {
+          if (hooks_run (spec, HOOK_PRESTART, pid, err) < 0
+              || hooks_run (spec, HOOK_CREATE_RUNTIME, pid, err) < 0)
+            return -1;
+          if (send (channel, "G", 1, MSG_NOSIGNAL) != 1)
+            return galley_error_make (err, errno, "resuming the container init");
+          continue;
         }
       c = CMSG_FIRSTHDR (&msg);
       if (c == NULL || c->cmsg_type != SCM_RIGHTS)
@@ -328,7 +340,7 @@ container_run_hooked (const struct galley_paths *paths, const struct run_spec *s
   sigaction (SIGPIPE, NULL, &sigpipe);
   if (output_init (spec, hooks != NULL && hooks->wait == NULL ? hooks->log : NULL, min_fd, &a, &out, err) < 0)
     return -1;
-  if (load_seccomp (paths, spec, &prog, &filter, err) < 0)
+  if (load_seccomp (paths, spec, &prog, &filter, err) < 0 || hooks_write_bundle_config (spec, err) < 0)
     goto out;
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     {
@@ -379,13 +391,16 @@ container_run_hooked (const struct galley_paths *paths, const struct run_spec *s
       wait_init (r.pid, &r.status);
       goto out;
     }
-  if (await_start (spec, sv[0], &r.term.master, &supervisor, err) < 0)
+  if (await_start (spec, sv[0], r.pid, &r.term.master, &supervisor, err) < 0)
     {
+      /* It failed (and exits), or waits on hooks that failed.  */
+      kill (r.pid, SIGKILL);
       wait_init (r.pid, &r.status);
       goto out;
     }
   close (sv[0]);
   sv[0] = -1;
+  hooks_run_warn (spec, HOOK_POSTSTART, r.pid);
   volume_mounts_copied_up (paths, spec);
   if (hooks != NULL && hooks->started != NULL && hooks->started (hooks->arg, r.pid, err) < 0)
     {
@@ -448,5 +463,8 @@ out:
   network_teardown (&net, hooks != NULL && hooks->caller_exits);
   sigprocmask (SIG_SETMASK, &saved, NULL);
   seccomp_program_clear (&prog);
+  /* The container is gone (its init was reaped on every path here).  */
+  if (r.pid > 0)
+    hooks_run_warn (spec, HOOK_POSTSTOP, 0);
   return ret;
 }

@@ -1,7 +1,8 @@
-/* The container configuration: release, and the exit status.  */
+/* The container configuration: copy, release, and the exit status.  */
 #include "config.h"
 #include "runtime/spec.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -16,6 +17,23 @@ mount_spec_clear (struct mount_spec *m)
   free (m->data);
   free (m->volume);
   memset (m, 0, sizeof *m);
+}
+
+int
+mount_spec_copy (const struct mount_spec *src, struct mount_spec *dst, galley_error_t *err)
+{
+  *dst = *src;
+  dst->source = src->source ? strdup (src->source) : NULL;
+  dst->destination = src->destination ? strdup (src->destination) : NULL;
+  dst->data = src->data ? strdup (src->data) : NULL;
+  dst->volume = src->volume ? strdup (src->volume) : NULL;
+  if ((src->source && ! dst->source) || (src->destination && ! dst->destination) || (src->data && ! dst->data)
+      || (src->volume && ! dst->volume))
+    {
+      mount_spec_clear (dst);
+      return galley_error_make (err, ENOMEM, "mount");
+    }
+  return 0;
 }
 
 const struct idmap *
@@ -56,6 +74,8 @@ run_spec_clear (struct run_spec *s)
   for (i = 0; i < s->n_devices; i++)
     device_spec_clear (&s->devices[i]);
   free (s->devices);
+  free (s->extra_gids);
+  hook_set_clear (&s->hooks);
   free (s->seccomp_profile);
   network_spec_clear (&s->net);
   ns_options_clear (&s->ns);

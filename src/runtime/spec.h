@@ -14,6 +14,7 @@
 #include "runtime/cgroup.h"
 #include "runtime/devices.h"
 #include "runtime/envfile.h"
+#include "runtime/hooks.h"
 #include "runtime/namespaces.h"
 #include "runtime/network.h"
 #include "runtime/passwd.h"
@@ -121,6 +122,9 @@ struct run_spec
   size_t n_ulimits;
   struct device_spec *devices;
   size_t n_devices;
+  gid_t *extra_gids; /* supplementary groups the process gets besides its user's (CDI) */
+  size_t n_extra_gids;
+  struct hook_set hooks; /* OCI hooks (runtime/hooks.h) */
   struct caps_set caps;
   char *seccomp_profile; /* NULL: the default; "unconfined": none */
   /* Changes to ids the map lacks succeed as no-ops (runtime/unmapped_ids.h).  */
@@ -134,6 +138,7 @@ void run_spec_clear (struct run_spec *s);
  * through: store_map when the rootfs is remapped, else map.  */
 const struct idmap *run_spec_upper_map (const struct run_spec *s);
 void mount_spec_clear (struct mount_spec *m);
+int mount_spec_copy (const struct mount_spec *src, struct mount_spec *dst, galley_error_t *err);
 
 /* The container exit status for a waitpid status: the code, or 128+N.  */
 int run_exit_status (int wait_status);

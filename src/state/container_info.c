@@ -105,7 +105,7 @@ config_object (const struct container_entry *e, json_object *cmd)
   json_object_object_add (c, "Entrypoint", copy_or (config, "Entrypoint", json_object_new_string ("")));
   json_object_object_add (c, "OnBuild", NULL);
   json_object_object_add (c, "Labels", copy_or (config, "Labels", NULL));
-  json_object_object_add (c, "Annotations", json_object_new_object ());
+  json_object_object_add (c, "Annotations", copy_or (config, "Annotations", json_object_new_object ()));
   json_object_object_add (c, "StopSignal", json_object_new_int (15));
   json_object_object_add (c, "CreateCommand", copy_or (config, "CreateCommand", json_object_new_array ()));
   json_object_object_add (c, "Umask", json_object_new_string ("0022"));

@@ -21,6 +21,10 @@
 static const char *const rootfs_methods[] = { "auto", "native", "fuse-overlayfs", "copy", NULL };
 static const char *const network_modes[] = { "slirp4netns", "host", "none", NULL };
 static const char *const events_loggers[] = { "file", "none", NULL };
+/* podman's: the packages' hooks, then the administrator's, which mask them.  */
+static const char *const default_hooks_dirs[] = { "/usr/share/containers/oci/hooks.d",
+                                                  "/etc/containers/oci/hooks.d", NULL };
+static const char *const default_cdi_spec_dirs[] = { "/etc/cdi", "/var/run/cdi", NULL };
 
 enum key_kind
 {
@@ -57,6 +61,8 @@ static const struct key_spec keys[] = {
   { "engine", "events_logger", KEY_CHOICE, events_loggers, FIELD (events_logger) },
   { "engine", "events_logfile_path", KEY_PATH_TEMPLATE, NULL, FIELD (events_logfile_path) },
   { "engine", "events_logfile_max_size", KEY_INT, NULL, FIELD (events_logfile_max_size) },
+  { "engine", "hooks_dir", KEY_PATH_LIST, NULL, FIELD (hooks_dir) },
+  { "engine", "cdi_spec_dirs", KEY_PATH_LIST, NULL, FIELD (cdi_spec_dirs) },
   { "storage", "rootfs_method", KEY_CHOICE, rootfs_methods, FIELD (rootfs_method) },
   { "storage", "rootless_storage_path", KEY_PATH_TEMPLATE, NULL, FIELD (rootless_storage_path) },
   { "storage", "additional_image_stores", KEY_ABS_PATH_LIST, NULL, FIELD (additional_image_stores) },
@@ -83,6 +89,8 @@ galley_config_new_defaults (void)
   c->helper_binaries_dir = strv_new_empty ();
   c->events_logger = xstrdup ("file");
   c->events_logfile_max_size = 1 << 20;
+  c->hooks_dir = strv_copy ((char *const *)default_hooks_dirs);
+  c->cdi_spec_dirs = strv_copy ((char *const *)default_cdi_spec_dirs);
   c->rootfs_method = xstrdup ("auto");
   c->additional_image_stores = strv_new_empty ();
   c->default_network = xstrdup ("slirp4netns");
@@ -122,6 +130,8 @@ galley_config_free (struct galley_config *c)
   strv_free (c->user_overridable_keys);
   free (c->events_logger);
   free (c->events_logfile_path);
+  strv_free (c->hooks_dir);
+  strv_free (c->cdi_spec_dirs);
   free (c->rootfs_method);
   free (c->rootless_storage_path);
   strv_free (c->additional_image_stores);

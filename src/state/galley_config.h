@@ -35,6 +35,8 @@ struct galley_config
   char *events_logger;             /* "file" or "none" */
   char *events_logfile_path;       /* a template ($USER, $UID, $HOME); NULL: RUNROOT/events/events.log */
   int64_t events_logfile_max_size; /* bytes; 0 or less: unlimited */
+  char **hooks_dir;                /* OCI hooks directories; later ones mask files of earlier ones */
+  char **cdi_spec_dirs;            /* CDI spec directories, in increasing priority */
 
   /* [storage] */
   char *rootfs_method;            /* "auto" (probe), "native", "fuse-overlayfs" or "copy" */

@@ -62,4 +62,12 @@ TESTS += tests/unit/test-batch-job
 tests_unit_test_batch_job_SOURCES = tests/unit/test-batch-job.c
 tests_unit_test_batch_job_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_batch_job_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+check_PROGRAMS += tests/unit/test-hooks tests/unit/test-cdi
+TESTS += tests/unit/test-hooks tests/unit/test-cdi
+tests_unit_test_hooks_SOURCES = tests/unit/test-hooks.c
+tests_unit_test_hooks_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_hooks_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_cdi_SOURCES = tests/unit/test-cdi.c
+tests_unit_test_cdi_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_cdi_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif

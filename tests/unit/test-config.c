@@ -88,6 +88,12 @@ test_defaults (void **state)
   assert_string_equal (c->default_network, "slirp4netns");
   assert_int_equal (c->log_size_max, -1);
   assert_null (c->helper_binaries_dir[0]);
+  assert_string_equal (c->hooks_dir[0], "/usr/share/containers/oci/hooks.d");
+  assert_string_equal (c->hooks_dir[1], "/etc/containers/oci/hooks.d");
+  assert_null (c->hooks_dir[2]);
+  assert_string_equal (c->cdi_spec_dirs[0], "/etc/cdi");
+  assert_string_equal (c->cdi_spec_dirs[1], "/var/run/cdi");
+  assert_null (c->cdi_spec_dirs[2]);
   assert_null (c->default_ulimits[0]);
   galley_config_free (c);
 }
@@ -102,6 +108,8 @@ test_all_keys (void **state)
                                                 "  \"/opt/galley/libexec\",\n"
                                                 "  \"/usr/libexec/podman\",\n"
                                                 "]\n"
+                                                "hooks_dir = [\"/opt/hooks.d\"]\n"
+                                                "cdi_spec_dirs = [\"/opt/cdi\", \"/run/cdi\"]\n"
                                                 "[storage]\n"
                                                 "rootfs_method = \"fuse-overlayfs\"\n"
                                                 "[network]\n"
@@ -115,6 +123,11 @@ test_all_keys (void **state)
   assert_string_equal (c->helper_binaries_dir[0], "/opt/galley/libexec");
   assert_string_equal (c->helper_binaries_dir[1], "/usr/libexec/podman");
   assert_null (c->helper_binaries_dir[2]);
+  assert_string_equal (c->hooks_dir[0], "/opt/hooks.d");
+  assert_null (c->hooks_dir[1]);
+  assert_string_equal (c->cdi_spec_dirs[0], "/opt/cdi");
+  assert_string_equal (c->cdi_spec_dirs[1], "/run/cdi");
+  assert_null (c->cdi_spec_dirs[2]);
   assert_string_equal (c->rootfs_method, "fuse-overlayfs");
   assert_string_equal (c->default_network, "none");
   assert_int_equal (c->log_size_max, 1048576);

@@ -1,0 +1,336 @@
+/* Running OCI hooks (see hooks.h): a child per hook with the state on
+ * stdin, the hook's own arguments and environment, and no other fd; its
+ * output is kept for the error when it fails.  Also the container's hooks
+ * gathered from its configuration, and the bundle's config.json.  */
+#include "config.h"
+#include "runtime/hooks.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime/spec.h"
+#include "state/galley_config.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "util/strv.h"
+
+/* What of a failed hook's output its error quotes.  */
+#define HOOK_OUTPUT_MAX 2048
+
+static const char *
+stage_status (enum hook_stage stage)
+{
+  switch (stage)
+    {
+    case HOOK_START_CONTAINER:
+      return "created";
+    case HOOK_POSTSTART:
+      return "running";
+    case HOOK_POSTSTOP:
+      return "stopped";
+    default:
+      return "creating";
+    }
+}
+
+/* The OCI runtime state of the container.  */
+static char *
+state_json (const struct run_spec *spec, enum hook_stage stage, pid_t pid)
+{
+  _cleanup_json_ json_object *o = json_object_new_object ();
+  json_object *annotations = NULL;
+
+  if (spec->hooks.annotations != NULL)
+    annotations = json_tokener_parse (spec->hooks.annotations);
+  json_object_object_add (o, "ociVersion", json_object_new_string ("1.0.2"));
+  json_object_object_add (o, "id", json_object_new_string (spec->id));
+  json_object_object_add (o, "status", json_object_new_string (stage_status (stage)));
+  if (pid > 0)
+    json_object_object_add (o, "pid", json_object_new_int (pid));
+  json_object_object_add (o, "bundle", json_object_new_string (spec->state_dir ? spec->state_dir : ""));
+  json_object_object_add (o, "annotations", annotations ? annotations : json_object_new_object ());
+  return strdup (json_object_to_json_string_ext (o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+_Noreturn static void
+exec_hook (const struct oci_hook *h, const char *cwd, int in, int out)
+{
+  char *const empty[] = { NULL };
+  char *const path_only[] = { h->path, NULL };
+  sigset_t none;
+  int sig;
+
+  /* Nothing of galley's signal handling: the monitor blocks and relays
+   * signals, and blocked or ignored ones would survive the exec.  */
+  for (sig = 1; sig < NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP)
+      signal (sig, SIG_DFL);
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (dup2 (in, 0) < 0 || dup2 (out, 1) < 0 || dup2 (out, 2) < 0)
+    _exit (127);
+  syscall (SYS_close_range, 3U, ~0U, 0U);
+  if (cwd != NULL && chdir (cwd) < 0 && chdir ("/") < 0)
+    {
+      dprintf (2, "entering %s: %s", cwd, strerror (errno));
+      _exit (127);
+    }
+  execve (h->path, h->args && h->args[0] ? h->args : path_only, h->env ? h->env : empty);
+  dprintf (2, "executing %s: %s", h->path, strerror (errno));
+  _exit (127);
+}
+
+static long long
+now_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Keep the first HOOK_OUTPUT_MAX bytes of the hook's output; read the rest
+ * away.  Returns what read(2) does: 0 at end of file, -1 with EAGAIN when
+ * nothing is there yet.  */
+static ssize_t
+read_output (int fd, char *buf, size_t *got)
+{
+  char discard[4096];
+  ssize_t n;
+
+  do
+    {
+      if (*got < HOOK_OUTPUT_MAX)
+        n = read (fd, buf + *got, HOOK_OUTPUT_MAX - *got);
+      else
+        n = read (fd, discard, sizeof discard);
+    }
+  while (n < 0 && errno == EINTR);
+  if (n > 0 && *got < HOOK_OUTPUT_MAX)
+    *got += (size_t)n;
+  return n;
+}
+
+/* The output on one line: ": first line; second line".  */
+static void
+format_output (char *buf, size_t got, char *out, size_t size)
+{
+  char *line, *save = NULL;
+  size_t used = 0;
+
+  buf[got] = '\0';
+  out[0] = '\0';
+  for (line = strtok_r (buf, "\r\n", &save); line != NULL && used < size;
+       line = strtok_r (NULL, "\r\n", &save))
+    used += (size_t)snprintf (out + used, size - used, "%s%s", used ? "; " : ": ", line);
+}
+
+/* Wait for the hook, reading its output, until it exits or its time is up
+ * (then it is killed).  Returns 1 when it timed out.  */
+static int
+wait_hook (pid_t pid, int pidfd, int out, int timeout, char *buf, size_t *got, int *status)
+{
+  long long deadline = timeout > 0 ? now_ms () + (long long)timeout * 1000 : -1;
+  int timed_out = 0;
+
+  for (;;)
+    {
+      struct pollfd p[2] = { { pidfd, POLLIN, 0 }, { out, POLLIN, 0 } };
+      long long left = deadline < 0 ? -1 : deadline - now_ms ();
+      int r;
+
+      if (deadline >= 0 && left <= 0)
+        {
+          syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+          timed_out = 1;
+          break;
+        }
+      r = poll (p, out >= 0 ? 2 : 1, left < 0 ? -1 : (int)(left > 60000 ? 60000 : left));
+      if (r < 0 && errno != EINTR)
+        break;
+      if (r > 0 && p[0].revents)
+        break;
+      if (r > 0 && out >= 0 && p[1].revents)
+        {
+          ssize_t n = read_output (out, buf, got);
+          if (n == 0 || (n < 0 && errno != EAGAIN))
+            out = -1;
+        }
+    }
+  /* What it wrote before exiting, without waiting for a child it left
+   * holding the pipe.  */
+  while (out >= 0 && ! timed_out && read_output (out, buf, got) > 0)
+    ;
+  while (waitpid (pid, status, 0) < 0 && errno == EINTR)
+    ;
+  return timed_out;
+}
+
+/* Where a stage's hooks run: in the bundle, as runc's; createContainer's
+ * in the rootfs, startContainer's in the container's working directory.  */
+static const char *
+stage_cwd (const struct run_spec *spec, enum hook_stage stage)
+{
+  if (stage == HOOK_CREATE_CONTAINER)
+    return spec->mountpoint;
+  if (stage == HOOK_START_CONTAINER)
+    return NULL;
+  return spec->state_dir;
+}
+
+static int
+run_one (const struct oci_hook *h, enum hook_stage stage, const char *cwd, const char *state,
+         galley_error_t *err)
+{
+  _cleanup_close_ int in_r = -1, in_w = -1, out_r = -1, out_w = -1, pidfd = -1;
+  char buf[HOOK_OUTPUT_MAX + 1], output[HOOK_OUTPUT_MAX + 64];
+  size_t len = strlen (state), got = 0;
+  int p[2], status = 0;
+  pid_t pid;
+
+  if (pipe2 (p, O_CLOEXEC) < 0)
+    return galley_error_make (err, errno, "%s hook %s: pipe", hook_stage_name (stage), h->path);
+  in_r = p[0];
+  in_w = p[1];
+  if (pipe2 (p, O_CLOEXEC) < 0)
+    return galley_error_make (err, errno, "%s hook %s: pipe", hook_stage_name (stage), h->path);
+  out_r = p[0];
+  out_w = p[1];
+  /* The whole state fits in the pipe before the hook runs, so that
+   * writing it never waits on the hook (nor dies of SIGPIPE).  */
+  if ((len > 65536 && fcntl (in_w, F_SETPIPE_SZ, (int)len) < 0) || fs_write_all (in_w, state, len) < 0)
+    return galley_error_make (err, errno, "%s hook %s: writing the state", hook_stage_name (stage), h->path);
+  close (in_w);
+  in_w = -1;
+  pid = fork ();
+  if (pid < 0)
+    return galley_error_make (err, errno, "%s hook %s: fork", hook_stage_name (stage), h->path);
+  if (pid == 0)
+    exec_hook (h, cwd, in_r, out_w);
+  close (out_w);
+  out_w = -1;
+  pidfd = (int)syscall (SYS_pidfd_open, pid, 0);
+  if (pidfd < 0)
+    {
+      kill (pid, SIGKILL);
+      waitpid (pid, NULL, 0);
+      return galley_error_make (err, errno, "%s hook %s: pidfd_open", hook_stage_name (stage), h->path);
+    }
+  fcntl (out_r, F_SETFL, O_NONBLOCK);
+  if (wait_hook (pid, pidfd, out_r, h->timeout, buf, &got, &status))
+    return galley_error_make_exit (err, GALLEY_EXIT_CANNOT_INVOKE, 0, "%s hook %s: timed out after %d s",
+                                   hook_stage_name (stage), h->path, h->timeout);
+  if (WIFEXITED (status) && WEXITSTATUS (status) == 0)
+    return 0;
+  format_output (buf, got, output, sizeof output);
+  /* As podman's runtime errors: the command could not be invoked.  */
+  if (WIFSIGNALED (status))
+    return galley_error_make_exit (err, GALLEY_EXIT_CANNOT_INVOKE, 0, "%s hook %s: killed by signal %d%s",
+                                   hook_stage_name (stage), h->path, WTERMSIG (status), output);
+  return galley_error_make_exit (err, GALLEY_EXIT_CANNOT_INVOKE, 0, "%s hook %s: exit status %d%s",
+                                 hook_stage_name (stage), h->path, WEXITSTATUS (status), output);
+}
+
+int
+hooks_run (const struct run_spec *spec, enum hook_stage stage, pid_t pid, galley_error_t *err)
+{
+  _cleanup_free_ char *state = NULL;
+  size_t i;
+
+  if (spec->hooks.n[stage] == 0)
+    return 0;
+  state = state_json (spec, stage, pid);
+  if (state == NULL)
+    return galley_error_make (err, ENOMEM, "%s hooks", hook_stage_name (stage));
+  for (i = 0; i < spec->hooks.n[stage]; i++)
+    if (run_one (&spec->hooks.hooks[stage][i], stage, stage_cwd (spec, stage), state, err) < 0)
+      return -1;
+  return 0;
+}
+
+void
+hooks_run_warn (const struct run_spec *spec, enum hook_stage stage, pid_t pid)
+{
+  _cleanup_free_ char *state = NULL;
+  size_t i;
+
+  if (spec->hooks.n[stage] == 0)
+    return;
+  state = state_json (spec, stage, pid);
+  for (i = 0; state != NULL && i < spec->hooks.n[stage]; i++)
+    {
+      galley_error_t err = NULL;
+      if (run_one (&spec->hooks.hooks[stage][i], stage, stage_cwd (spec, stage), state, &err) < 0)
+        {
+          log_warn ("%s", err->msg);
+          galley_error_release (&err);
+        }
+    }
+}
+
+int
+hooks_for_spec (json_object *config, struct run_spec *spec, galley_error_t *err)
+{
+  const struct galley_config *c = galley_config_current ();
+  struct hook_match m = { spec->argv != NULL ? spec->argv[0] : NULL, NULL, false };
+  size_t i;
+
+  for (i = 0; i < spec->n_mounts; i++)
+    if (spec->mounts[i].kind == MOUNT_KIND_BIND)
+      m.has_bind_mounts = true;
+  if (json_object_object_get_ex (config, "Annotations", &m.annotations)
+      && json_object_is_type (m.annotations, json_type_object))
+    {
+      spec->hooks.annotations =
+          strdup (json_object_to_json_string_ext (m.annotations, JSON_C_TO_STRING_PLAIN));
+      if (spec->hooks.annotations == NULL)
+        return galley_error_make (err, ENOMEM, "annotations");
+    }
+  else
+    m.annotations = NULL;
+  return hooks_read_dirs (c->hooks_dir, &m, &spec->hooks, err);
+}
+
+int
+hooks_write_bundle_config (const struct run_spec *spec, galley_error_t *err)
+{
+  _cleanup_json_ json_object *o = NULL;
+  _cleanup_close_ int dfd = -1;
+  json_object *root, *process;
+
+  if (hook_set_empty (&spec->hooks))
+    return 0;
+  o = json_object_new_object ();
+  root = json_object_new_object ();
+  process = json_object_new_object ();
+  json_object_object_add (o, "ociVersion", json_object_new_string ("1.0.2"));
+  json_object_object_add (root, "path", json_object_new_string (spec->mountpoint));
+  json_object_object_add (root, "readonly", json_object_new_boolean (spec->read_only));
+  json_object_object_add (o, "root", root);
+  json_object_object_add (process, "args", json_strings_array (spec->argv, strv_len (spec->argv)));
+  json_object_object_add (process, "cwd", json_object_new_string (spec->workdir ? spec->workdir : "/"));
+  json_object_object_add (o, "process", process);
+  json_object_object_add (o, "hostname", json_object_new_string (spec->hostname ? spec->hostname : ""));
+  json_object_object_add (o, "annotations",
+                          spec->hooks.annotations ? json_tokener_parse (spec->hooks.annotations)
+                                                  : json_object_new_object ());
+  dfd = open (spec->state_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return galley_error_make (err, errno, "opening %s", spec->state_dir);
+  return fs_write_text (
+      dfd, "config.json",
+      json_object_to_json_string_ext (o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE), 0600, err);
+}
