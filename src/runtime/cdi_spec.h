@@ -53,7 +53,17 @@ int cdi_spec_parse (json_object *doc, const char *what, struct cdi_spec **out, g
 void cdi_spec_free (struct cdi_spec *s);
 
 void cdi_edits_clear (struct cdi_edits *e);
-#define _cleanup_cdi_edits_ __attribute__ ((cleanup (cdi_edits_clear)))
+
+/* Most containers have no CDI device: then nothing to free, and this
+ * file's code stays off the way of every start.  */
+static inline void
+cleanup_cdi_editsp (struct cdi_edits *e)
+{
+  if (e->env != NULL || e->nodes != NULL || e->mounts != NULL || e->gids != NULL
+      || ! hook_set_empty (&e->hooks))
+    cdi_edits_clear (e);
+}
+#define _cleanup_cdi_edits_ __attribute__ ((cleanup (cleanup_cdi_editsp)))
 
 /* Append copies of src's edits to dst's.  */
 int cdi_edits_append (struct cdi_edits *dst, const struct cdi_edits *src, galley_error_t *err);

@@ -1,6 +1,6 @@
 /* OCI hooks (see hooks.h): hook entries, hook sets, and the hooks.d
- * directories of oci-hooks(5) with their `when` conditions.  Running them
- * is hooks_run.c's.  */
+ * directories of oci-hooks(5) with their `when` conditions, matched
+ * against a container.  Running them is hooks_run.c's.  */
 #include "config.h"
 #include "runtime/hooks.h"
 
@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "runtime/spec.h"
+#include "state/galley_config.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/fs_trust.h"
@@ -171,17 +173,6 @@ hook_set_add (struct hook_set *set, enum hook_stage stage, const struct oci_hook
     return -1;
   set->n[stage]++;
   return 0;
-}
-
-bool
-hook_set_empty (const struct hook_set *set)
-{
-  int i;
-
-  for (i = 0; i < HOOK_STAGE_COUNT; i++)
-    if (set->n[i] > 0)
-      return false;
-  return true;
 }
 
 void
@@ -515,16 +506,14 @@ list_dir (const char *dir, struct hook_entry **entries, size_t *n, galley_error_
   _cleanup_closedir_ DIR *d = NULL;
   struct dirent *de;
 
-  if (fs_path_trusted (dir, err) < 0)
-    {
-      if (galley_error_errno (err) != ENOENT)
-        return galley_error_wrap (err, "hooks directory %s", dir);
-      galley_error_release (err);
-      return 0;
-    }
+  /* Most hosts have none of the directories: one failed open each.  */
   d = opendir (dir);
+  if (d == NULL && errno == ENOENT)
+    return 0;
   if (d == NULL)
     return galley_error_make (err, errno, "hooks directory %s", dir);
+  if (fs_path_trusted (dir, err) < 0)
+    return galley_error_wrap (err, "hooks directory %s", dir);
   while ((de = readdir (d)) != NULL)
     {
       size_t len = strlen (de->d_name), i;
@@ -613,4 +602,27 @@ hooks_read_dirs (char *const *dirs, const struct hook_match *m, struct hook_set 
     ret = add_hook_file (entries[i].path, m, set, err);
   entries_clear (entries, n);
   return ret;
+}
+
+int
+hooks_for_spec (json_object *config, struct run_spec *spec, galley_error_t *err)
+{
+  const struct galley_config *c = galley_config_current ();
+  struct hook_match m = { spec->argv != NULL ? spec->argv[0] : NULL, NULL, false };
+  size_t i;
+
+  for (i = 0; i < spec->n_mounts; i++)
+    if (spec->mounts[i].kind == MOUNT_KIND_BIND)
+      m.has_bind_mounts = true;
+  if (json_object_object_get_ex (config, "Annotations", &m.annotations)
+      && json_object_is_type (m.annotations, json_type_object))
+    {
+      spec->hooks.annotations =
+          strdup (json_object_to_json_string_ext (m.annotations, JSON_C_TO_STRING_PLAIN));
+      if (spec->hooks.annotations == NULL)
+        return galley_error_make (err, ENOMEM, "annotations");
+    }
+  else
+    m.annotations = NULL;
+  return hooks_read_dirs (c->hooks_dir, &m, &spec->hooks, err);
 }

@@ -71,7 +71,17 @@ int oci_hook_copy (const struct oci_hook *src, struct oci_hook *dst, galley_erro
 
 /* Append a copy of h to the stage.  */
 int hook_set_add (struct hook_set *set, enum hook_stage stage, const struct oci_hook *h, galley_error_t *err);
-bool hook_set_empty (const struct hook_set *set);
+static inline bool
+hook_set_empty (const struct hook_set *set)
+{
+  int i;
+
+  for (i = 0; i < HOOK_STAGE_COUNT; i++)
+    if (set->n[i] > 0)
+      return false;
+  return true;
+}
+
 void hook_set_clear (struct hook_set *set);
 
 /* What the hooks.d files are matched against.  */
@@ -101,7 +111,9 @@ int hooks_for_spec (json_object *config, struct run_spec *spec, galley_error_t *
 /* Run the hooks of one stage in order, each with the state on stdin (pid
  * is the container's, as the hook sees it: the host's for the stages the
  * monitor runs, the container's own for createContainer and
- * startContainer); the first failure stops them.  */
+ * startContainer); the first failure stops them.  Callers on the way of
+ * every container check spec->hooks.n[stage] first, which keeps the
+ * common case (no hooks) off this code's pages.  */
 int hooks_run (const struct run_spec *spec, enum hook_stage stage, pid_t pid, galley_error_t *err);
 
 /* hooks_run for the stages whose failure is only a warning (poststart,
@@ -111,7 +123,7 @@ void hooks_run_warn (const struct run_spec *spec, enum hook_stage stage, pid_t p
 /* The bundle's config.json (state_dir): what hooks that read the runtime
  * configuration look for, the rootfs path above all (root.path is the
  * mount point, under /proc/PID/root for a hook outside the container's
- * mount namespace).  Written only when the container has hooks.  */
+ * mount namespace).  For containers that have hooks.  */
 int hooks_write_bundle_config (const struct run_spec *spec, galley_error_t *err);
 
 #endif

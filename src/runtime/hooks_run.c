@@ -1,7 +1,7 @@
 /* Running OCI hooks (see hooks.h): a child per hook with the state on
  * stdin, the hook's own arguments and environment, and no other fd; its
- * output is kept for the error when it fails.  Also the container's hooks
- * gathered from its configuration, and the bundle's config.json.  */
+ * output is kept for the error when it fails.  Also the bundle's
+ * config.json.  */
 #include "config.h"
 #include "runtime/hooks.h"
 
@@ -19,7 +19,6 @@
 #include <unistd.h>
 
 #include "runtime/spec.h"
-#include "state/galley_config.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -282,37 +281,12 @@ hooks_run_warn (const struct run_spec *spec, enum hook_stage stage, pid_t pid)
 }
 
 int
-hooks_for_spec (json_object *config, struct run_spec *spec, galley_error_t *err)
-{
-  const struct galley_config *c = galley_config_current ();
-  struct hook_match m = { spec->argv != NULL ? spec->argv[0] : NULL, NULL, false };
-  size_t i;
-
-  for (i = 0; i < spec->n_mounts; i++)
-    if (spec->mounts[i].kind == MOUNT_KIND_BIND)
-      m.has_bind_mounts = true;
-  if (json_object_object_get_ex (config, "Annotations", &m.annotations)
-      && json_object_is_type (m.annotations, json_type_object))
-    {
-      spec->hooks.annotations =
-          strdup (json_object_to_json_string_ext (m.annotations, JSON_C_TO_STRING_PLAIN));
-      if (spec->hooks.annotations == NULL)
-        return galley_error_make (err, ENOMEM, "annotations");
-    }
-  else
-    m.annotations = NULL;
-  return hooks_read_dirs (c->hooks_dir, &m, &spec->hooks, err);
-}
-
-int
 hooks_write_bundle_config (const struct run_spec *spec, galley_error_t *err)
 {
   _cleanup_json_ json_object *o = NULL;
   _cleanup_close_ int dfd = -1;
   json_object *root, *process;
 
-  if (hook_set_empty (&spec->hooks))
-    return 0;
   o = json_object_new_object ();
   root = json_object_new_object ();
   process = json_object_new_object ();

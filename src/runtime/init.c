@@ -350,7 +350,9 @@ run_create_hooks (const struct init_args *a, galley_error_t *err)
       if (r != 1 || go != 'G')
         _exit (GALLEY_EXIT_FAILURE);
     }
-  return hooks_run (spec, HOOK_CREATE_CONTAINER, getpid (), err);
+  if (spec->hooks.n[HOOK_CREATE_CONTAINER] > 0)
+    return hooks_run (spec, HOOK_CREATE_CONTAINER, getpid (), err);
+  return 0;
 }
 
 static int
@@ -439,7 +441,7 @@ init_steps (const struct init_args *a, int *channel, galley_error_t *err)
       galley_error_make (err, errno, "restoring the signal mask");
       goto out;
     }
-  if (hooks_run (spec, HOOK_START_CONTAINER, getpid (), err) < 0)
+  if (spec->hooks.n[HOOK_START_CONTAINER] > 0 && hooks_run (spec, HOOK_START_CONTAINER, getpid (), err) < 0)
     goto out;
   if (spec->init)
     {

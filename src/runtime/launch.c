@@ -450,6 +450,7 @@ run_build_spec (const struct galley_paths *paths, json_object *config, const cha
 {
   _cleanup_json_ json_object *image_cfg = NULL;
   _cleanup_cdi_edits_ struct cdi_edits cdi = { 0 };
+  bool devices = json_get_array_len (config, "Devices") > 0;
   const char *v;
   size_t i;
 
@@ -491,13 +492,13 @@ run_build_spec (const struct galley_paths *paths, json_object *config, const cha
     return -1;
   /* All but host: a network namespace of its own or joined (runtime/network.h).  */
   spec->network = spec->net.opts.mode == NET_MODE_HOST ? NETWORK_HOST : NETWORK_NONE;
-  if (parse_limits_and_devices (config, spec, err) < 0 || cdi_resolve (config, &cdi, err) < 0)
+  if (parse_limits_and_devices (config, spec, err) < 0 || (devices && cdi_resolve (config, &cdi, err) < 0))
     return -1;
   /* Volumes last: creating them is the one step with effects.  */
   if (volume_mounts_prepare (paths, config, err) < 0)
     return -1;
   if (parse_mounts (paths, config, spec, err) < 0 || hooks_for_spec (config, spec, err) < 0
-      || secret_mounts_add (paths, config, spec, err) < 0 || cdi_apply (&cdi, spec, err) < 0)
+      || secret_mounts_add (paths, config, spec, err) < 0 || (devices && cdi_apply (&cdi, spec, err) < 0))
     {
       galley_error_t ignored = NULL;
       if (cfg_string (config, "Id") == NULL)

@@ -340,7 +340,8 @@ container_run_hooked (const struct galley_paths *paths, const struct run_spec *s
   sigaction (SIGPIPE, NULL, &sigpipe);
   if (output_init (spec, hooks != NULL && hooks->wait == NULL ? hooks->log : NULL, min_fd, &a, &out, err) < 0)
     return -1;
-  if (load_seccomp (paths, spec, &prog, &filter, err) < 0 || hooks_write_bundle_config (spec, err) < 0)
+  if (load_seccomp (paths, spec, &prog, &filter, err) < 0
+      || (! hook_set_empty (&spec->hooks) && hooks_write_bundle_config (spec, err) < 0))
     goto out;
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     {
@@ -400,7 +401,8 @@ container_run_hooked (const struct galley_paths *paths, const struct run_spec *s
     }
   close (sv[0]);
   sv[0] = -1;
-  hooks_run_warn (spec, HOOK_POSTSTART, r.pid);
+  if (spec->hooks.n[HOOK_POSTSTART] > 0)
+    hooks_run_warn (spec, HOOK_POSTSTART, r.pid);
   volume_mounts_copied_up (paths, spec);
   if (hooks != NULL && hooks->started != NULL && hooks->started (hooks->arg, r.pid, err) < 0)
     {
@@ -464,7 +466,7 @@ out:
   sigprocmask (SIG_SETMASK, &saved, NULL);
   seccomp_program_clear (&prog);
   /* The container is gone (its init was reaped on every path here).  */
-  if (r.pid > 0)
+  if (r.pid > 0 && spec->hooks.n[HOOK_POSTSTOP] > 0)
     hooks_run_warn (spec, HOOK_POSTSTOP, 0);
   return ret;
 }

@@ -75,7 +75,8 @@ run_spec_clear (struct run_spec *s)
     device_spec_clear (&s->devices[i]);
   free (s->devices);
   free (s->extra_gids);
-  hook_set_clear (&s->hooks);
+  if (! hook_set_empty (&s->hooks) || s->hooks.annotations != NULL)
+    hook_set_clear (&s->hooks);
   free (s->seccomp_profile);
   network_spec_clear (&s->net);
   ns_options_clear (&s->ns);
