@@ -34,7 +34,7 @@
 #include "runtime/enter.h"
 #include "runtime/init_channel.h"
 #include "runtime/envfile.h"
-#include "runtime/hooks.h"
+#include "runtime/hooks_spec.h"
 #include "runtime/masks.h"
 #include "runtime/mounts.h"
 #include "runtime/passwd.h"

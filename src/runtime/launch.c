@@ -19,6 +19,7 @@
 #include "runtime/cdi.h"
 #include "runtime/cgroup.h"
 #include "runtime/helpers.h"
+#include "runtime/hooks.h"
 #include "runtime/lifecycle.h"
 #include "runtime/passwd.h"
 #include "runtime/monitor.h"

@@ -41,5 +41,7 @@ libgalley_a_SOURCES += src/runtime/namespaces.c src/runtime/namespaces.h
 libgalley_a_SOURCES += src/runtime/commit.c src/runtime/commit.h
 libgalley_a_SOURCES += src/runtime/launch.c src/runtime/launch_detached.c src/runtime/launch.h
 libgalley_a_SOURCES += src/runtime/idle_memory.c src/runtime/idle_memory.h
-libgalley_a_SOURCES += src/runtime/hooks.c src/runtime/hooks_run.c src/runtime/hooks.h
+libgalley_a_SOURCES += src/runtime/hook_set.c src/runtime/hook_set.h src/runtime/hooks.c src/runtime/hooks.h \
+	src/runtime/hooks_exec.c src/runtime/hooks_exec.h \
+	src/runtime/hooks_spec.c src/runtime/hooks_spec.h
 libgalley_a_SOURCES += src/runtime/cdi.c src/runtime/cdi.h src/runtime/cdi_spec.c src/runtime/cdi_spec.h

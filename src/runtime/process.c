@@ -17,7 +17,7 @@
 
 #include "ns/userns.h"
 #include "runtime/cgroup.h"
-#include "runtime/hooks.h"
+#include "runtime/hooks_spec.h"
 #include "runtime/init.h"
 #include "runtime/log_relay.h"
 #include "runtime/network.h"

@@ -14,7 +14,7 @@
 #include "runtime/cgroup.h"
 #include "runtime/devices.h"
 #include "runtime/envfile.h"
-#include "runtime/hooks.h"
+#include "runtime/hook_set.h"
 #include "runtime/namespaces.h"
 #include "runtime/network.h"
 #include "runtime/passwd.h"
