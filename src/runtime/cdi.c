@@ -395,6 +395,8 @@ apply_env_and_groups (const struct cdi_edits *e, struct run_spec *spec, galley_e
       if (name == NULL || env_set (&spec->user_env, name, e->env[i] + strlen (name) + 1, err) < 0)
         return name == NULL ? galley_error_make (err, ENOMEM, "CDI environment") : -1;
     }
+  if (e->n_gids == 0)
+    return 0;
   /* Repeats are dropped where the groups are set (runtime/init.c).  */
   gids = realloc (spec->extra_gids, (spec->n_extra_gids + e->n_gids + 1) * sizeof *gids);
   if (gids == NULL)
