@@ -377,8 +377,7 @@ apply_hooks (const struct cdi_edits *e, struct run_spec *spec, galley_error_t *e
         /* startContainer runs the container's own program.  */
         if (s != HOOK_START_CONTAINER && fs_path_trusted (h->path, err) < 0)
           return galley_error_wrap (err, "CDI %s hook", hook_stage_name ((enum hook_stage)s));
-        if (hook_set_add (&spec->hooks, (enum hook_stage)s, h, err) < 0)
-          return -1;
+        hook_set_add (&spec->hooks, (enum hook_stage)s, h);
       }
   return 0;
 }

@@ -352,7 +352,7 @@ parse_hook (struct reader *r, json_object *o, struct hook_set *hooks, galley_err
   static const char *const keys[] = { "hookName", "path", "args", "env", "timeout", NULL };
   struct oci_hook h;
   const char *name;
-  int stage, ret;
+  int stage;
 
   if (check_keys (o, keys, r->what, "hooks", err) < 0
       || get_string (o, "hookName", true, r->what, "hooks", &name, err) < 0)
@@ -362,9 +362,9 @@ parse_hook (struct reader *r, json_object *o, struct hook_set *hooks, galley_err
     return galley_error_make (err, 0, "%s: invalid hook name \"%s\"", r->what, name);
   if (oci_hook_parse (o, r->what, &h, err) < 0)
     return -1;
-  ret = hook_set_add (hooks, (enum hook_stage)stage, &h, err);
+  hook_set_add (hooks, (enum hook_stage)stage, &h);
   oci_hook_clear (&h);
-  return ret;
+  return 0;
 }
 
 static int
@@ -651,8 +651,7 @@ cdi_edits_append (struct cdi_edits *dst, const struct cdi_edits *src, galley_err
       return -1;
   for (i = 0; i < HOOK_STAGE_COUNT; i++)
     for (j = 0; j < src->hooks.n[i]; j++)
-      if (hook_set_add (&dst->hooks, (enum hook_stage)i, &src->hooks.hooks[i][j], err) < 0)
-        return -1;
+      hook_set_add (&dst->hooks, (enum hook_stage)i, &src->hooks.hooks[i][j]);
   for (i = 0; i < src->n_gids; i++)
     dst->gids[dst->n_gids++] = src->gids[i];
   dst->intel_rdt |= src->intel_rdt;

@@ -9,6 +9,7 @@
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/strv.h"
+#include "util/xmalloc.h"
 
 static const char *const stage_names[HOOK_STAGE_COUNT] = {
   [HOOK_PRESTART] = "prestart",
@@ -61,8 +62,6 @@ hook_json_strings (json_object *obj, const char *key, const char *what, char ***
     if (! json_object_is_type (json_object_array_get_idx (arr, i), json_type_string))
       return galley_error_make (err, 0, "%s: \"%s\" must be an array of strings", what, key);
   *out = json_array_strv (arr);
-  if (*out == NULL)
-    return galley_error_make (err, ENOMEM, "%s", what);
   return 0;
 }
 
@@ -101,61 +100,32 @@ oci_hook_parse (json_object *obj, const char *what, struct oci_hook *out, galley
         }
       out->timeout = (int)json_object_get_int64 (v);
     }
-  out->path = strdup (path);
-  if (out->path == NULL)
-    {
-      oci_hook_clear (out);
-      return galley_error_make (err, ENOMEM, "%s", what);
-    }
+  out->path = xstrdup (path);
   return 0;
 }
 
+/* A copy of v, NULL for NULL.  */
 static char **
-strv_copy (char *const *v)
+strv_copy_or_null (char *const *v)
 {
-  char **copy = NULL;
-  size_t i;
-
-  if (v == NULL)
-    return NULL;
-  copy = calloc (strv_len (v) + 1, sizeof *copy);
-  for (i = 0; copy != NULL && v[i] != NULL; i++)
-    if ((copy[i] = strdup (v[i])) == NULL)
-      {
-        cleanup_strvp (&copy);
-        return NULL;
-      }
-  return copy;
+  return v != NULL ? strv_copy (v) : NULL;
 }
 
-int
-oci_hook_copy (const struct oci_hook *src, struct oci_hook *dst, galley_error_t *err)
+void
+oci_hook_copy (const struct oci_hook *src, struct oci_hook *dst)
 {
-  memset (dst, 0, sizeof *dst);
-  dst->path = strdup (src->path);
-  dst->args = strv_copy (src->args);
-  dst->env = strv_copy (src->env);
+  dst->path = xstrdup (src->path);
+  dst->args = strv_copy_or_null (src->args);
+  dst->env = strv_copy_or_null (src->env);
   dst->timeout = src->timeout;
-  if (dst->path == NULL || (src->args != NULL && dst->args == NULL) || (src->env != NULL && dst->env == NULL))
-    {
-      oci_hook_clear (dst);
-      return galley_error_make (err, ENOMEM, "hook %s", src->path);
-    }
-  return 0;
 }
 
-int
-hook_set_add (struct hook_set *set, enum hook_stage stage, const struct oci_hook *h, galley_error_t *err)
+void
+hook_set_add (struct hook_set *set, enum hook_stage stage, const struct oci_hook *h)
 {
-  struct oci_hook *list = realloc (set->hooks[stage], (set->n[stage] + 1) * sizeof *list);
-
-  if (list == NULL)
-    return galley_error_make (err, ENOMEM, "hook %s", h->path);
-  set->hooks[stage] = list;
-  if (oci_hook_copy (h, &list[set->n[stage]], err) < 0)
-    return -1;
+  set->hooks[stage] = xreallocarray (set->hooks[stage], set->n[stage] + 1, sizeof *set->hooks[stage]);
+  oci_hook_copy (h, &set->hooks[stage][set->n[stage]]);
   set->n[stage]++;
-  return 0;
 }
 
 void

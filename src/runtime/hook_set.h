@@ -48,10 +48,10 @@ int hook_stage_from_name (const char *name);
  * names it in errors.  */
 int oci_hook_parse (json_object *obj, const char *what, struct oci_hook *out, galley_error_t *err);
 void oci_hook_clear (struct oci_hook *h);
-int oci_hook_copy (const struct oci_hook *src, struct oci_hook *dst, galley_error_t *err);
+void oci_hook_copy (const struct oci_hook *src, struct oci_hook *dst);
 
 /* Append a copy of h to the stage.  */
-int hook_set_add (struct hook_set *set, enum hook_stage stage, const struct oci_hook *h, galley_error_t *err);
+void hook_set_add (struct hook_set *set, enum hook_stage stage, const struct oci_hook *h);
 static inline bool
 hook_set_empty (const struct hook_set *set)
 {

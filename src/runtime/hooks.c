@@ -411,8 +411,8 @@ add_hook_file (const char *path, const struct hook_match *m, struct hook_set *se
       goto out;
     }
   for (s = 0; s < HOOK_STAGE_COUNT; s++)
-    if ((f.stages & (1u << s)) && hook_set_add (set, (enum hook_stage)s, &f.hook, err) < 0)
-      goto out;
+    if (f.stages & (1u << s))
+      hook_set_add (set, (enum hook_stage)s, &f.hook);
   log_debug ("hook %s added", path);
   ret = 0;
 out:
