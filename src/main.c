@@ -2,7 +2,6 @@
  * becomes a message on stderr and an exit code.  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
