@@ -81,12 +81,14 @@ EOF
   dirs=$(container_dirs)
   [ "$(echo "$dirs" | wc -l)" = 2 ]
   running_with "sleep $marker"
+  # (a monitor's command line is the galley run it was forked from)
+  running_with "slurm.job=$job"
 
   scancel "$job"
   wait_until -t 60 no_jobs
   # the job's end is its processes' end, its TaskEpilog has run
   ! running_with "sleep $marker"
-  ! running_with "$GALLEY_TEST_ROOT"
+  ! running_with "slurm.job=$job"
   for d in $dirs; do
     [ ! -e "$d" ] || { echo "left: $d" >&2; false; }
   done
