@@ -2,7 +2,7 @@
 libgalley_a_SOURCES += \
 	src/cli/cli.h src/cli/commands.def \
 	src/cli/table.c src/cli/parse.c src/cli/report.c src/cli/help.c src/cli/complete.c src/cli/suggest.c \
-	src/cli/version.c src/cli/info.c src/cli/system.c src/cli/events.c \
+	src/cli/version.c src/cli/info.c src/cli/system.c src/cli/events.c src/cli/container_prune.c \
 	src/cli/login.c src/cli/logout.c src/cli/search.c \
 	src/cli/pull.c src/cli/push.c
 libgalley_a_SOURCES += src/cli/run.c src/cli/create.c src/cli/start.c \
