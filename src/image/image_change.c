@@ -75,13 +75,11 @@ bad (galley_error_t *err, const char *change, const char *why)
 static int
 parse_expose (json_object *delta, const char *change, const char *value, galley_error_t *err)
 {
-  _cleanup_free_ char *copy = strdup (value);
-  char *slash = copy ? strchr (copy, '/') : NULL, *end, key[32];
+  _cleanup_free_ char *copy = xstrdup (value);
+  char *slash = strchr (copy, '/'), *end, key[32];
   const char *proto = "tcp";
   long port;
 
-  if (copy == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   if (slash)
     {
       *slash = '\0';
@@ -115,11 +113,9 @@ parse_volume (json_object *delta, const char *change, const char *value, galley_
 
   if (paths == NULL)
     {
-      _cleanup_free_ char *copy = strdup (value);
+      _cleanup_free_ char *copy = xstrdup (value);
       char *p = copy, *sp;
 
-      if (copy == NULL)
-        return galley_error_make (err, ENOMEM, "allocating");
       paths = json_object_new_array ();
       /* strings.Split on " ": an empty word is an empty path (an error).  */
       while ((sp = strchr (p, ' ')) != NULL)
@@ -172,12 +168,7 @@ parse_workdir (json_object *delta, const char *change, const char *value, galley
   if (value[0] == '\0')
     return bad (err, change, "must provide a non-empty WORKDIR");
   /* Each WORKDIR is relative to the previous one (filepath.Join).  */
-  if (prev == NULL || value[0] == '/')
-    joined = strdup (value);
-  else if (asprintf (&joined, "%s/%s", prev, value) < 0)
-    joined = NULL;
-  if (joined == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  joined = prev == NULL || value[0] == '/' ? xstrdup (value) : xasprintf ("%s/%s", prev, value);
   json_object_object_add (delta, "WorkingDir", json_object_new_string (joined));
   return 0;
 }

@@ -386,10 +386,10 @@ pulled_names (const struct image_ref *ref, char **names, galley_error_t *err)
 
   tagged.digest = NULL;
   digested.tag = NULL;
-  if (ref->tag != NULL && (names[n++] = image_ref_format (&tagged)) == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
-  if (ref->digest != NULL && (names[n++] = image_ref_format (&digested)) == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  if (ref->tag != NULL)
+    names[n++] = image_ref_format (&tagged);
+  if (ref->digest != NULL)
+    names[n++] = image_ref_format (&digested);
   return 0;
 }
 
@@ -397,13 +397,11 @@ static int
 record_image (struct store *s, const struct image_ref *ref, struct pulled *p, galley_error_t *err)
 {
   struct store_image img = { 0 };
-  _cleanup_strv_ char **names = calloc (3, sizeof (char *));
-  _cleanup_free_ char **layers = calloc (p->m.n_layers + 1, sizeof (char *));
+  _cleanup_strv_ char **names = xcalloc (3, sizeof (char *));
+  _cleanup_free_ char **layers = xcalloc (p->m.n_layers + 1, sizeof (char *));
   char *digests[3] = { NULL, NULL, NULL };
   size_t i, nd = 0;
 
-  if (names == NULL || layers == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   for (i = 0; i < p->m.n_layers; i++)
     layers[i] = p->layers[i].chain_id;
   if (pulled_names (ref, names, err) < 0)
@@ -460,12 +458,7 @@ pull_from (const struct galley_paths *paths, const struct registry_options *ropt
     goto out;
   if (store_open (paths, &s, err) < 0)
     goto out;
-  p.layers = calloc (p.m.n_layers + 1, sizeof *p.layers);
-  if (p.layers == NULL)
-    {
-      galley_error_make (err, ENOMEM, "allocating");
-      goto out;
-    }
+  p.layers = xcalloc (p.m.n_layers + 1, sizeof *p.layers);
   for (i = 0; i < p.m.n_layers; i++)
     {
       p.layers[i].desc = &p.m.layers[i];
@@ -497,12 +490,7 @@ pull_from (const struct galley_paths *paths, const struct registry_options *ropt
   if (store_blob_put (s, p.digest, p.body, p.len, err) < 0 || record_image (s, ref, &p, err) < 0)
     goto out;
   pull_progress_message (progress, "Storing signatures");
-  *image_id = strdup (digest_hex (p.m.config.digest));
-  if (*image_id == NULL)
-    {
-      galley_error_make (err, ENOMEM, "allocating");
-      goto out;
-    }
+  *image_id = xstrdup (digest_hex (p.m.config.digest));
   ret = 0;
 out:
   pulled_release (&p);
@@ -611,19 +599,9 @@ pull_list_tags (const struct galley_paths *paths, const char *name, const struct
     goto out;
   while (tags[n] != NULL)
     n++;
-  out = calloc (n + 1, sizeof *out);
-  if (out == NULL)
-    {
-      galley_error_make (err, ENOMEM, "allocating");
-      goto out;
-    }
+  out = xcalloc (n + 1, sizeof *out);
   for (i = 0; i < n; i++)
-    if (asprintf (&out[i], "%s/%s:%s", cands.refs[0].registry, cands.refs[0].repository, tags[i]) < 0)
-      {
-        out[i] = NULL;
-        galley_error_make (err, ENOMEM, "allocating");
-        goto out;
-      }
+    out[i] = xasprintf ("%s/%s:%s", cands.refs[0].registry, cands.refs[0].repository, tags[i]);
   *names = steal_pointer (&out);
   ret = 0;
 out:

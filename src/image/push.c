@@ -126,23 +126,15 @@ push_manifest_compose (enum push_format format, enum layer_compression compressi
                        const struct push_blob_ref *config, const struct push_blob_ref *layers, size_t n,
                        char **out, galley_error_t *err)
 {
-  _cleanup_json_ json_object *doc = json_object_new_object ();
-  json_object *arr = json_object_new_array ();
+  _cleanup_json_ json_object *doc = xalloc_check (json_object_new_object ());
+  json_object *arr;
   const bool oci = format != PUSH_FORMAT_V2S2;
-  const char *layer_type;
-  const char *text;
+  const char *layer_type, *text;
   size_t i;
 
-  if (doc == NULL || arr == NULL)
-    {
-      json_object_put (arr);
-      return galley_error_make (err, ENOMEM, "allocating");
-    }
   if (! oci && compression != LAYER_GZIP)
-    {
-      json_object_put (arr);
-      return galley_error_make (err, 0, "the v2s2 (docker) manifest format needs gzip layers");
-    }
+    return galley_error_make (err, 0, "the v2s2 (docker) manifest format needs gzip layers");
+  arr = xalloc_check (json_object_new_array ());
   layer_type = ! oci                       ? MEDIA_TYPE_DOCKER_LAYER_GZIP
                : compression == LAYER_ZSTD ? MEDIA_TYPE_OCI_LAYER_ZSTD
                : compression == LAYER_GZIP ? MEDIA_TYPE_OCI_LAYER_GZIP
@@ -155,8 +147,9 @@ push_manifest_compose (enum push_format format, enum layer_compression compressi
     json_object_array_add (arr, descriptor_json (layer_type, &layers[i]));
   json_object_object_add (doc, "layers", arr);
   text = json_object_to_json_string_ext (doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-  if (text == NULL || (*out = strdup (text)) == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  if (text == NULL)
+    xalloc_die ();
+  *out = xstrdup (text);
   return 0;
 }
 
@@ -231,8 +224,7 @@ collect_mount_sources (struct push_job *j, const struct store_image *img, galley
         if (image_ref_parse (lists[k][i], &r, &ignored) < 0 || r.registry == NULL
             || strcmp (r.registry, j->dst.registry) != 0 || strcmp (r.repository, j->dst.repository) == 0)
           continue;
-        if (strv_append_unique (&j->mount_from, r.repository) < 0)
-          return galley_error_make (err, ENOMEM, "allocating");
+        strv_append_unique (&j->mount_from, r.repository);
       }
   return 0;
 }
@@ -296,15 +288,13 @@ static int
 push_documents (struct push_job *j, const struct store_image *img, enum push_format format,
                 struct push_result *result, galley_error_t *err)
 {
-  _cleanup_free_ struct push_blob_ref *refs = calloc (j->n_layers + 1, sizeof *refs);
-  _cleanup_free_ const char **diff_ids = calloc (j->n_layers + 1, sizeof *diff_ids);
+  _cleanup_free_ struct push_blob_ref *refs = xcalloc (j->n_layers + 1, sizeof *refs);
+  _cleanup_free_ const char **diff_ids = xcalloc (j->n_layers + 1, sizeof *diff_ids);
   _cleanup_free_ char *config = NULL, *manifest = NULL;
   char config_digest[DIGEST_SHA256_BUFSIZE], manifest_digest[DIGEST_SHA256_BUFSIZE];
   struct push_blob_ref config_ref;
   size_t config_len, i;
 
-  if (refs == NULL || diff_ids == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
   for (i = 0; i < j->n_layers; i++)
     {
       const struct layer_tar_result *r = j->layers[i].result;
@@ -324,8 +314,11 @@ push_documents (struct push_job *j, const struct store_image *img, enum push_for
   if (push_manifest_compose (format, j->o->compression, &config_ref, refs, j->n_layers, &manifest, err) < 0)
     return -1;
   digest_sha256_hex (manifest, strlen (manifest), manifest_digest);
-  if (j->o->by_digest && (free (j->dst.digest), j->dst.digest = strdup (manifest_digest)) == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  if (j->o->by_digest)
+    {
+      free (j->dst.digest);
+      j->dst.digest = xstrdup (manifest_digest);
+    }
   progress (j->o, "Writing manifest to image destination");
   if (registry_push_manifest (j->client, &j->dst, manifest, strlen (manifest),
                               push_manifest_media_type (format), err)
@@ -334,11 +327,9 @@ push_documents (struct push_job *j, const struct store_image *img, enum push_for
   progress (j->o, "Storing signatures");
   if (result != NULL)
     {
-      *result = (struct push_result){ .digest = strdup (manifest_digest),
+      *result = (struct push_result){ .digest = xstrdup (manifest_digest),
                                       .size = strlen (manifest),
                                       .media_type = push_manifest_media_type (format) };
-      if (result->digest == NULL)
-        return galley_error_make (err, ENOMEM, "allocating");
     }
   return 0;
 }
