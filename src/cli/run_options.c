@@ -14,6 +14,7 @@
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/strv.h"
+#include "util/xmalloc.h"
 
 static void
 append (json_object *config, const char *key, const char *value)
@@ -139,7 +140,7 @@ apply_option (const struct cli_parser *p, const char *name, const char *arg, jso
   if (strcmp (name, "label") == 0 || strcmp (name, "annotation") == 0)
     {
       const char *eq = strchr (arg, '=');
-      _cleanup_free_ char *key = eq ? strndup (arg, (size_t)(eq - arg)) : strdup (arg);
+      _cleanup_free_ char *key = eq ? xstrndup (arg, (size_t)(eq - arg)) : xstrdup (arg);
       if (name[0] == 'a' && eq == NULL)
         return galley_error_make (err, 0, "annotations must be formatted KEY=VALUE");
       json_object_object_add (
@@ -153,9 +154,7 @@ apply_option (const struct cli_parser *p, const char *name, const char *arg, jso
       _cleanup_strv_ char **gpus = strv_split (arg, ',');
       for (i = 0; gpus != NULL && gpus[i] != NULL; i++)
         {
-          _cleanup_free_ char *device = NULL;
-          if (asprintf (&device, "nvidia.com/gpu=%s", gpus[i]) < 0)
-            return galley_error_make (err, ENOMEM, "--gpus");
+          _cleanup_free_ char *device = xasprintf ("nvidia.com/gpu=%s", gpus[i]);
           append (config, "Devices", device);
         }
       return 0;

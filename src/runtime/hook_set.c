@@ -2,7 +2,6 @@
 #include "config.h"
 #include "runtime/hook_set.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -20,6 +20,7 @@
 #include "util/json.h"
 #include "util/log.h"
 #include "util/strv.h"
+#include "util/xmalloc.h"
 
 /* A hook file larger than this is not a hook file.  */
 #define HOOK_FILE_MAX (1024 * 1024)
@@ -139,9 +140,8 @@ parse_v1 (json_object *doc, const char *what, struct hook_file *f, galley_error_
       {
         if (! json_object_is_type (value, json_type_string))
           return galley_error_make (err, 0, "%s: \"annotations\" must be an object of strings", what);
-        if (strv_append (&f->annotation_keys, key) < 0
-            || strv_append (&f->annotation_values, json_object_get_string (value)) < 0)
-          return galley_error_make (err, ENOMEM, "%s", what);
+        strv_append (&f->annotation_keys, key);
+        strv_append (&f->annotation_values, json_object_get_string (value));
       }
     }
   return 0;
@@ -182,19 +182,17 @@ parse_v0 (json_object *doc, const char *what, struct hook_file *f, galley_error_
       || optional_bool (doc, "hasbindmounts", what, &f->has_bind_mounts, err) < 0)
     return -1;
   f->always = -1;
-  f->hook.path = strdup (path);
-  if (f->hook.path == NULL || (arguments != NULL && strv_append (&f->hook.args, path) < 0))
-    return galley_error_make (err, ENOMEM, "%s", what);
+  f->hook.path = xstrdup (path);
+  if (arguments != NULL)
+    strv_append (&f->hook.args, path);
   for (size_t i = 0; arguments != NULL && arguments[i] != NULL; i++)
-    if (strv_append (&f->hook.args, arguments[i]) < 0)
-      return galley_error_make (err, ENOMEM, "%s", what);
+    strv_append (&f->hook.args, arguments[i]);
   if (annotations != NULL)
     {
       /* Any annotation whose value matches one of them.  */
       any = strv_join (annotations, "|");
-      if (any == NULL || strv_append (&f->annotation_keys, ".*") < 0
-          || strv_append (&f->annotation_values, any) < 0)
-        return galley_error_make (err, ENOMEM, "%s", what);
+      strv_append (&f->annotation_keys, ".*");
+      strv_append (&f->annotation_values, any);
     }
   return 0;
 }
@@ -350,13 +348,11 @@ list_dir (const char *dir, struct hook_entry **entries, size_t *n, galley_error_
   while ((de = readdir (d)) != NULL)
     {
       size_t len = strlen (de->d_name), i;
-      struct hook_entry *grown;
-      char *path = NULL;
+      char *path;
 
       if (len <= 5 || strcmp (de->d_name + len - 5, ".json") != 0)
         continue;
-      if (asprintf (&path, "%s/%s", dir, de->d_name) < 0)
-        return galley_error_make (err, ENOMEM, "hooks directory %s", dir);
+      path = xasprintf ("%s/%s", dir, de->d_name);
       for (i = 0; i < *n && strcmp ((*entries)[i].name, de->d_name) != 0; i++)
         ;
       if (i < *n)
@@ -365,16 +361,9 @@ list_dir (const char *dir, struct hook_entry **entries, size_t *n, galley_error_
           (*entries)[i].path = path;
           continue;
         }
-      grown = realloc (*entries, (*n + 1) * sizeof *grown);
-      if (grown == NULL || (grown[*n].name = strdup (de->d_name)) == NULL)
-        {
-          free (path);
-          if (grown != NULL)
-            *entries = grown;
-          return galley_error_make (err, ENOMEM, "hooks directory %s", dir);
-        }
-      grown[*n].path = path;
-      *entries = grown;
+      *entries = xreallocarray (*entries, *n + 1, sizeof **entries);
+      (*entries)[*n].name = xstrdup (de->d_name);
+      (*entries)[*n].path = path;
       (*n)++;
     }
   return 0;
@@ -451,9 +440,7 @@ hooks_for_spec (json_object *config, struct run_spec *spec, galley_error_t *err)
       && json_object_is_type (m.annotations, json_type_object))
     {
       spec->hooks.annotations =
-          strdup (json_object_to_json_string_ext (m.annotations, JSON_C_TO_STRING_PLAIN));
-      if (spec->hooks.annotations == NULL)
-        return galley_error_make (err, ENOMEM, "annotations");
+          xstrdup (json_object_to_json_string_ext (m.annotations, JSON_C_TO_STRING_PLAIN));
     }
   else
     m.annotations = NULL;

@@ -15,6 +15,7 @@
 #include "util/json.h"
 #include "util/log.h"
 #include "util/strv.h"
+#include "util/xmalloc.h"
 
 static const char *
 stage_status (enum hook_stage stage)
@@ -48,7 +49,8 @@ state_json (const struct run_spec *spec, enum hook_stage stage, pid_t pid)
     json_object_object_add (o, "pid", json_object_new_int (pid));
   json_object_object_add (o, "bundle", json_object_new_string (spec->state_dir ? spec->state_dir : ""));
   json_object_object_add (o, "annotations", annotations ? annotations : json_object_new_object ());
-  return strdup (json_object_to_json_string_ext (o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+  return xstrdup (
+      json_object_to_json_string_ext (o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
 /* Where a stage's hooks run: in the bundle, as runc's; createContainer's
@@ -72,8 +74,6 @@ hooks_run (const struct run_spec *spec, enum hook_stage stage, pid_t pid, galley
   if (spec->hooks.n[stage] == 0)
     return 0;
   state = state_json (spec, stage, pid);
-  if (state == NULL)
-    return galley_error_make (err, ENOMEM, "%s hooks", hook_stage_name (stage));
   for (i = 0; i < spec->hooks.n[stage]; i++)
     if (hook_exec (&spec->hooks.hooks[stage][i], stage, stage_cwd (spec, stage), state, err) < 0)
       return -1;
@@ -89,7 +89,7 @@ hooks_run_warn (const struct run_spec *spec, enum hook_stage stage, pid_t pid)
   if (spec->hooks.n[stage] == 0)
     return;
   state = state_json (spec, stage, pid);
-  for (i = 0; state != NULL && i < spec->hooks.n[stage]; i++)
+  for (i = 0; i < spec->hooks.n[stage]; i++)
     {
       galley_error_t err = NULL;
       if (hook_exec (&spec->hooks.hooks[stage][i], stage, stage_cwd (spec, stage), state, &err) < 0)
