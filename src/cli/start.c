@@ -46,6 +46,9 @@ cli_cmd_start (struct cli_context *ctx, int argc, char **argv, galley_error_t *e
         }
   if (opt < 0)
     return -1;
+  if (r.all && p.optind < argc)
+    return galley_error_make (err, 0,
+                              "either start all containers or the container(s) provided in the arguments");
   if (! attach)
     return container_targets_run (ctx, &r, &p, start_one, &r, err);
   if (r.all || r.latest || r.n_filters > 0)

@@ -155,3 +155,12 @@ load helpers
   run jq -r .store.runRoot <<< "$output"
   assert_output_equals "/tmp/galley-$(id -u)"
 }
+
+@test "system info is info, as podman's" {
+  run_galley info --format '{{.Store.GraphRoot}}'
+  local want=$output
+  run_galley system info --format '{{.Store.GraphRoot}}'
+  assert_output_equals "$want"
+  run_galley system --help
+  assert_output_contains "info"
+}

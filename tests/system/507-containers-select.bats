@@ -31,7 +31,7 @@ $c2"
 sel2
 sel3"
   run_galley 125 start --all sel1
-  assert_stderr_contains "Error: --all, --latest and containers cannot be used together"
+  assert_single_error_line "Error: either start all containers or the container(s) provided in the arguments"
 }
 
 @test "start --filter starts the containers that pass it; with names, those of them that pass" {
