@@ -504,7 +504,7 @@ global_args (struct build *b, struct stage_state *st, galley_error_t *err)
   /* FROM sees them all, the predefined ones too.  */
   cleanup_strvp (&st->args);
   st->args = strv_copy (st->global);
-  return 0;
+  return st->args ? 0 : galley_error_make (err, ENOMEM, "allocating");
 }
 
 static int

@@ -112,6 +112,8 @@ stage_expand_env (const struct stage_state *st)
   char **all = strv_copy (st->args);
   size_t i;
 
+  if (all == NULL)
+    abort ();
   for (i = 0; env && env[i]; i++)
     {
       size_t len = strv_len (all);

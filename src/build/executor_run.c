@@ -123,41 +123,42 @@ run_prepare (struct build *b, struct stage_state *st, const struct cf_instructio
 }
 
 /* The container's configuration, as `run` would have stored it.  */
-static json_object *
-run_config (struct build *b, struct stage_state *st, const struct run_step *rs)
+static int
+run_config (struct build *b, struct stage_state *st, const struct run_step *rs, struct container_config *c,
+            galley_error_t *err)
 {
-  json_object *c = json_object_new_object (), *env = json_object_new_array ();
-  json_object *cfg = stage_config (st), *e = NULL;
+  _cleanup_strv_ char **image_env = json_get_strv (stage_config (st), "Env");
   size_t i, k;
 
-  json_object_object_add (c, "Image", json_object_new_string (st->image));
-  json_object_object_add (c, "ImageID", json_object_new_string (st->image));
-  json_object_object_add (c, "Entrypoint", json_object_new_array ());
-  json_object_object_add (c, "Command", json_from_strv (rs->argv));
-  json_object_object_add (c, "Pull", json_object_new_string ("never"));
+  c->image = strdup (st->image);
+  c->image_id = strdup (st->image);
+  c->entrypoint = strv_copy (NULL);
+  c->command = strv_copy (rs->argv);
+  c->pull = strdup ("never");
   /* A numeric USER gets no /etc/passwd entry in the layer (buildah's).  */
-  json_object_object_add (c, "Passwd", json_object_new_boolean (false));
+  c->no_passwd = true;
   /* RUN writes to the build's output, not to a container log (buildah's) */
-  json_object_object_add (c, "LogDriver", json_object_new_string ("none"));
-  if (b->o->network && strcmp (b->o->network, "private") != 0)
-    json_object_object_add (c, "Network", json_object_new_string (b->o->network));
-  json_object_object_add (c, "UnmappedIds",
-                          json_object_new_string (b->o->unmapped_ids ? b->o->unmapped_ids : "auto"));
+  c->log_driver = strdup ("none");
+  if (b->o->network && strcmp (b->o->network, "private") != 0
+      && (c->network = strdup (b->o->network)) == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  if (container_config_set_string (&c->unmapped_ids, b->o->unmapped_ids ? b->o->unmapped_ids : "auto", err) < 0)
+    return -1;
+  c->env = strv_copy (NULL);
+  if (image_env == NULL || c->image == NULL || c->image_id == NULL || c->entrypoint == NULL
+      || c->command == NULL || c->pull == NULL || c->log_driver == NULL || c->env == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
   /* Build ARGs are in the environment unless an ENV of the same name
    * wins.  */
   for (i = 0; st->args && st->args[i]; i++)
     {
       bool shadowed = false;
       size_t klen = strcspn (st->args[i], "=");
-      if (cfg && json_object_object_get_ex (cfg, "Env", &e) && json_object_is_type (e, json_type_array))
-        for (k = 0; k < json_object_array_length (e); k++)
-          {
-            const char *v = json_object_get_string (json_object_array_get_idx (e, k));
-            if (v && strncmp (v, st->args[i], klen) == 0 && v[klen] == '=')
-              shadowed = true;
-          }
-      if (! shadowed)
-        json_object_array_add (env, json_object_new_string (st->args[i]));
+      for (k = 0; image_env[k] != NULL; k++)
+        if (strncmp (image_env[k], st->args[i], klen) == 0 && image_env[k][klen] == '=')
+          shadowed = true;
+      if (! shadowed && strv_push (&c->env, st->args[i], err) < 0)
+        return -1;
     }
   /* The proxy ARGs reach RUN without being declared (Docker's predefined
    * ARGs); the config never records them.  */
@@ -168,11 +169,11 @@ run_config (struct build *b, struct stage_state *st, const struct run_step *rs)
       size_t klen = strcspn (b->build_args[i], "=");
       _cleanup_free_ char *key = strndup (b->build_args[i], klen);
       for (k = 0; key && k < sizeof proxies / sizeof proxies[0]; k++)
-        if (strcasecmp (key, proxies[k]) == 0 && strv_env_get (st->args, key) == NULL)
-          json_object_array_add (env, json_object_new_string (b->build_args[i]));
+        if (strcasecmp (key, proxies[k]) == 0 && strv_env_get (st->args, key) == NULL
+            && strv_push (&c->env, b->build_args[i], err) < 0)
+          return -1;
     }
-  json_object_object_add (c, "Env", env);
-  return c;
+  return 0;
 }
 
 /* The runtime creates mount points for /etc/hosts, /etc/resolv.conf,
@@ -208,7 +209,7 @@ static int
 run_container (struct build *b, struct stage_state *st, const struct cf_instruction *in,
                const struct run_step *rs, struct image_writer *w, galley_error_t *err)
 {
-  _cleanup_json_ json_object *config = run_config (b, st, rs);
+  _cleanup_container_config_ struct container_config config = { 0 };
   _cleanup_free_ char *cdir = NULL, *upper = NULL;
   _cleanup_strv_ char **secret_targets = NULL;
   struct run_spec spec = { 0 };
@@ -218,9 +219,9 @@ run_container (struct build *b, struct stage_state *st, const struct cf_instruct
   char id[HEX_ID_BUFSIZE];
   int status = -1;
 
-  if (container_new_id (id, err) < 0)
+  if (run_config (b, st, rs, &config, err) < 0 || container_new_id (id, err) < 0)
     return -1;
-  if (run_build_spec (b->paths, config, id, &spec, err) < 0)
+  if (run_build_spec (b->paths, &config, id, &spec, err) < 0)
     goto out;
   if (spec.rootfs_method != ROOTFS_METHOD_NATIVE && spec.rootfs_method != ROOTFS_METHOD_FUSE)
     {
@@ -229,12 +230,12 @@ run_container (struct build *b, struct stage_state *st, const struct cf_instruct
                          "uses the copy method");
       goto out;
     }
-  if (run_create_record (b->paths, config, id, &run_lock, err) < 0)
+  if (run_create_record (b->paths, &config, id, &run_lock, err) < 0)
     goto out;
   created = true;
   if (run_secrets_attach (b, in, id, &spec, &secret_targets, err) < 0)
     goto out;
-  status = run_execute (b->paths, config, &spec, &run_lock, false, err);
+  status = run_execute (b->paths, &config, &spec, &run_lock, false, err);
   if (status != 0)
     goto out;
   cdir = container_dir (b->paths, id);

@@ -100,7 +100,7 @@ cli_cmd_commit (struct cli_context *ctx, int argc, char **argv, galley_error_t *
     o.progress = NULL;
   if (container_find (&ctx->paths, argv[p.optind], &e, err) < 0)
     return -1;
-  if (run_build_spec (&ctx->paths, e.config, e.id, &spec, err) == 0)
+  if (run_build_spec (&ctx->paths, &e.config, e.id, &spec, err) == 0)
     {
       if (o.progress)
         fprintf (o.progress, "Getting image source signatures\n");

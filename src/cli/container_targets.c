@@ -24,9 +24,9 @@ container_target_spec (struct cli_context *ctx, const char *name_or_id, struct r
 
   if (container_find (&ctx->paths, name_or_id, &e, err) < 0)
     return -1;
-  ret = run_build_spec (&ctx->paths, e.config, e.id, spec, err);
+  ret = run_build_spec (&ctx->paths, &e.config, e.id, spec, err);
   if (ret == 0)
-    ret = run_prepare_runtime (&ctx->paths, e.config, spec, err);
+    ret = run_prepare_runtime (&ctx->paths, &e.config, spec, err);
   container_entry_clear (&e);
   return ret;
 }
@@ -148,16 +148,16 @@ filter_targets (const struct target_request *r, struct container_target *t, size
       struct container_filter_subject subject = {
         .id = e->id,
         .name = name ? name : "",
-        .image = json_get_string (e->config, "Image"),
-        .image_id = json_get_string (e->config, "ImageID"),
+        .image = e->config.image,
+        .image_id = e->config.image_id,
         .state = &e->state,
+        .labels = e->config.labels,
       };
       bool match;
       if (subject.image == NULL)
         subject.image = "";
       if (subject.image_id == NULL)
         subject.image_id = "";
-      json_object_object_get_ex (e->config, "Labels", &subject.labels);
       if (container_filters_match (r->filters, r->n_filters, &subject, &match, err) < 0)
         return -1;
       if (match)

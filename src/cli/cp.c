@@ -53,11 +53,11 @@ cli_cmd_cp (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
     return galley_error_make (err, 0, "cp: empty container path");
   if (container_find (&ctx->paths, req.ctr_name, &e, err) < 0)
     return -1;
-  if (run_build_spec (&ctx->paths, e.config, e.id, &spec, err) == 0)
+  if (run_build_spec (&ctx->paths, &e.config, e.id, &spec, err) == 0)
     {
       /* a stopped container's rootfs is mounted at its usual place */
       if (e.state.status != CONTAINER_STATUS_RUNNING && e.state.status != CONTAINER_STATUS_PAUSED
-          && run_prepare_runtime (&ctx->paths, e.config, &spec, err) < 0)
+          && run_prepare_runtime (&ctx->paths, &e.config, &spec, err) < 0)
         goto out;
       ret = container_copy (&spec, &e.state, &req, err);
     }

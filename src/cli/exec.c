@@ -67,7 +67,7 @@ cli_cmd_exec (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
                          "state improper");
       goto out;
     }
-  if (run_build_exec_spec (&ctx->paths, e.config, e.id, &spec, err) < 0)
+  if (run_build_exec_spec (&ctx->paths, &e.config, e.id, &spec, err) < 0)
     goto out;
   o.argv = argv + p.optind + 1;
   o.env = &env;

@@ -118,7 +118,7 @@ show_log (struct cli_context *ctx, const struct logs_options *o, const struct co
 
   if (dir == NULL)
     return galley_error_make (err, errno, "allocating");
-  if (container_log_config (e->config, dir, &log, err) < 0)
+  if (container_log_config (&e->config, dir, &log, err) < 0)
     return -1;
   path = log.path;
   if (path == NULL)

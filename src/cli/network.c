@@ -114,7 +114,7 @@ network_users (const struct galley_paths *paths, const char *name, struct contai
     return -1;
   for (i = 0; i < count; i++)
     {
-      if (network_member_has (all[i].config, name))
+      if (network_member_has (&all[i].config, name))
         all[(*n)++] = all[i];
       else
         container_entry_clear (&all[i]);
@@ -421,7 +421,7 @@ target_open (struct cli_context *ctx, const char *network, const char *container
       goto fail;
     }
   container_entry_clear (&found);
-  if (net_options_parse (json_get_string (t->e.config, "Network"), &t->mode, err) < 0)
+  if (net_options_parse (t->e.config.network, &t->mode, err) < 0)
     goto fail;
   t->live = container_status_is_live (t->e.state.status) && t->e.state.pid > 0;
   return 0;
@@ -443,7 +443,7 @@ unsupported_mode (const struct target *t, galley_error_t *err)
 static int
 target_save (struct cli_context *ctx, struct target *t, galley_error_t *err)
 {
-  return container_write_record (&ctx->paths, t->e.id, t->e.config, err);
+  return container_write_record (&ctx->paths, t->e.id, &t->e.config, err);
 }
 
 /* Connect the running container t to d: an interface on d's bridge.  */
@@ -454,7 +454,7 @@ connect_running (struct cli_context *ctx, struct target *t, const struct network
   _cleanup_free_ char *run_dir = container_run_dir (&ctx->paths, t->e.id), *hostname = NULL;
   _cleanup_free_ char **all = calloc (n_aliases + 2, sizeof *all);
   struct network_lease lease = { 0 };
-  const char *name = container_entry_name (&t->e), *given = json_get_string (t->e.config, "Hostname");
+  const char *name = container_entry_name (&t->e), *given = t->e.config.hostname;
   struct idmap map;
   size_t k = 0, i;
   int ret;
@@ -521,7 +521,7 @@ cli_cmd_network_connect (struct cli_context *ctx, int argc, char **argv, galley_
     return -1;
   if (target_open (ctx, argv[p.optind], argv[p.optind + 1], &d, &t, err) < 0)
     return -1;
-  if (network_member_has (t.e.config, d.name))
+  if (network_member_has (&t.e.config, d.name))
     galley_error_make (err, 0,
                        "container %s is already connected to network \"%s\": network is already connected",
                        t.e.id, d.name);
@@ -533,9 +533,8 @@ cli_cmd_network_connect (struct cli_context *ctx, int argc, char **argv, galley_
     unsupported_mode (&t, err);
   else if (t.live && connect_running (ctx, &t, &d, aliases, n, ip, mac, err) < 0)
     ;
-  else
+  else if (network_member_add (&t.e.config, d.name, aliases, n, ip, mac, err) == 0)
     {
-      network_member_add (t.e.config, d.name, aliases, n, ip, mac);
       ret = target_save (ctx, &t, err);
       if (ret < 0 && t.live)
         {
@@ -557,7 +556,7 @@ cli_cmd_network_disconnect (struct cli_context *ctx, int argc, char **argv, gall
   struct network_def d;
   struct target t;
   const char *arg;
-  int opt, ret = -1;
+  int opt, ret = -1, removed;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
@@ -569,9 +568,12 @@ cli_cmd_network_disconnect (struct cli_context *ctx, int argc, char **argv, gall
   if (t.mode.mode == NET_MODE_SLIRP || t.mode.mode == NET_MODE_HOST || t.mode.mode == NET_MODE_CONTAINER
       || t.mode.mode == NET_MODE_NS)
     unsupported_mode (&t, err);
-  else if (! network_member_remove (t.e.config, d.name))
-    galley_error_make (err, 0, "container %s is not connected to network %s", argv[p.optind + 1],
-                       argv[p.optind]);
+  else if ((removed = network_member_remove (&t.e.config, d.name, err)) <= 0)
+    {
+      if (removed == 0)
+        galley_error_make (err, 0, "container %s is not connected to network %s", argv[p.optind + 1],
+                           argv[p.optind]);
+    }
   /* Its last network gone, only lo is left (as podman).  */
   else if ((! t.live || bridge_disconnect_running (&ctx->paths, &d, t.e.id, err) == 0)
            && (ret = target_save (ctx, &t, err)) == 0)

@@ -44,14 +44,12 @@ cli_cmd_port (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
     {
       _cleanup_free_ struct port_mapping *ports = NULL;
       _cleanup_free_ char *lines = NULL;
-      json_object *mappings = NULL;
       size_t n_ports = 0;
       const char *filter = ! r.all && ! r.latest && argc - p.optind > 1 ? argv[p.optind + 1]
                            : (r.all || r.latest) && argc - p.optind > 0 ? argv[p.optind]
                                                                         : NULL;
 
-      json_object_object_get_ex (t[i].entry.config, "PortMappings", &mappings);
-      if (port_mappings_from_json (mappings, &ports, &n_ports, err) < 0)
+      if (port_mappings_from_json (t[i].entry.config.port_mappings, &ports, &n_ports, err) < 0)
         break;
       if (port_format_lines (ports, n_ports, filter, &lines) == 0 && filter && ! r.all)
         {

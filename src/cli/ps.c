@@ -28,7 +28,7 @@
 struct ps_item
 {
   struct container_brief b;
-  struct container_entry entry; /* entry.config is NULL when not needed */
+  struct container_entry entry; /* empty when not needed */
   uint64_t rw_size, image_size;
   bool sized;   /* rw_size and image_size are known */
   size_t index; /* in the listing */
@@ -75,8 +75,7 @@ filters_match (const struct ps_options *o, const struct ps_item *it, bool *out, 
     .state = b->state,
   };
 
-  if (it->entry.config != NULL)
-    json_object_object_get_ex (it->entry.config, "Labels", &subject.labels);
+  subject.labels = it->entry.config.labels;
   return container_filters_match (o->filters, o->n_filters, &subject, out, err);
 }
 
@@ -131,7 +130,7 @@ ps_record (const struct ps_options *o, const struct ps_item *it, struct format_s
   const struct container_brief *b = &it->b;
   const struct container_entry *e = &it->entry;
   const bool json = format_is_json (o->format ? o->format : "");
-  json_object *r = json_object_new_object (), *labels = NULL;
+  json_object *r = json_object_new_object ();
   char status[128], since[64], human[80];
   bool exited = b->state->status == CONTAINER_STATUS_EXITED;
 
@@ -146,7 +145,10 @@ ps_record (const struct ps_options *o, const struct ps_item *it, struct format_s
   snprintf (human, sizeof human, "%s ago", since);
   ADD ("AutoRemove", json_object_new_boolean (b->auto_remove));
   if (json)
-    json_object_object_add (r, "Command", container_command (e));
+    {
+      _cleanup_strv_ char **command = container_command (&e->config);
+      json_object_object_add (r, "Command", json_strings_array (command, strv_len (command)));
+    }
   ADD ("CreatedAt", json_object_new_string (human));
   ADD ("Exited", json_object_new_boolean (exited));
   ADD ("ExitedAt",
@@ -156,7 +158,7 @@ ps_record (const struct ps_options *o, const struct ps_item *it, struct format_s
   ADD ("Image", json_object_new_string (b->image));
   ADD ("ImageID", json_object_new_string (b->image_id));
   ADD ("IsInfra", json_object_new_boolean (false));
-  ADD ("Labels", json_object_object_get_ex (e->config, "Labels", &labels) ? json_object_get (labels) : NULL);
+  ADD ("Labels", e->config.labels ? json_kv_object (e->config.labels) : NULL);
   if (json)
     {
       json_object *names = json_object_new_array ();
@@ -175,8 +177,7 @@ ps_record (const struct ps_options *o, const struct ps_item *it, struct format_s
   ADD ("PodName", json_object_new_string (""));
   if (json)
     {
-      json_object *mappings = NULL;
-      json_object_object_get_ex (e->config, "PortMappings", &mappings);
+      json_object *mappings = e->config.port_mappings;
       json_object_object_add (r, "Ports",
                               json_object_is_type (mappings, json_type_array)
                                       && json_object_array_length (mappings) > 0

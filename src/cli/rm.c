@@ -27,7 +27,7 @@ rm_one (struct cli_context *ctx, struct container_target *t, void *data, galley_
       galley_error_release (err);
     }
   /* -v: the anonymous volumes go with the container (not named ones).  */
-  if (a->volumes && volume_remove_anonymous (&ctx->paths, t->entry.config, err) < 0)
+  if (a->volumes && volume_remove_anonymous (&ctx->paths, &t->entry.config, err) < 0)
     {
       cli_error_report (err);
       a->volume_failed = true;

@@ -24,7 +24,6 @@
 #include "state/container_state.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
-#include "util/json.h"
 
 int
 attach_parse_detach_keys (const char *spec, unsigned char keys[16], size_t *n, galley_error_t *err)
@@ -218,13 +217,6 @@ await_exit (const struct galley_paths *p, const char *id, galley_error_t *err)
     }
 }
 
-static bool
-config_flag (json_object *config, const char *key)
-{
-  json_object *v;
-  return json_object_object_get_ex (config, key, &v) && json_object_get_boolean (v);
-}
-
 /* A signalfd for the signals the session handles: SIGWINCH with a
  * terminal, those --sig-proxy forwards without.  */
 static int
@@ -252,7 +244,7 @@ container_attach (const struct galley_paths *p, const char *id, const struct att
 {
   _cleanup_free_ char *run = container_run_dir (p, id);
   _cleanup_close_ int dfd = -1, pidfd = -1, sigfd = -1;
-  _cleanup_json_ json_object *config = NULL;
+  _cleanup_container_config_ struct container_config config = { 0 };
   struct terminal term = { .master = -1 };
   struct session s = { .o = o, .sock = -1 };
   struct container_state st;
@@ -266,8 +258,8 @@ container_attach (const struct galley_paths *p, const char *id, const struct att
     return -1;
   if (! container_status_is_live (st.status))
     return galley_error_make (err, 0, "you can only attach to running containers");
-  tty = config_flag (config, "Tty");
-  with_stdin = ! o->no_stdin && config_flag (config, "Interactive");
+  tty = config.tty;
+  with_stdin = ! o->no_stdin && config.interactive;
   dfd = open (run, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
     return galley_error_make (err, errno, "opening %s", run);

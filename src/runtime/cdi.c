@@ -190,19 +190,16 @@ lookup (const struct registry *r, const char *name, const struct cdi_device **de
   return best;
 }
 
-/* The CDI devices of config's "Devices", each once.  */
+/* The CDI devices among config's devices, each once.  */
 static char **
-requested_devices (json_object *config)
+requested_devices (const struct container_config *config)
 {
-  char **names = calloc (1, sizeof *names);
+  char **names = strv_copy (NULL);
   size_t i;
 
-  for (i = 0; names != NULL && i < json_get_array_len (config, "Devices"); i++)
-    {
-      const char *d = json_get_array_string (config, "Devices", i);
-      if (d != NULL && cdi_is_device_name (d) && strv_append_unique (&names, d) < 0)
-        cleanup_strvp (&names);
-    }
+  for (i = 0; config->devices != NULL && config->devices[i] != NULL; i++)
+    if (cdi_is_device_name (config->devices[i]))
+      strv_append_unique (&names, config->devices[i]);
   return names;
 }
 
@@ -257,7 +254,7 @@ resolve_in (const struct registry *r, char *const *names, struct cdi_edits *edit
 }
 
 int
-cdi_resolve (json_object *config, struct cdi_edits *edits, galley_error_t *err)
+cdi_resolve (const struct container_config *config, struct cdi_edits *edits, galley_error_t *err)
 {
   _cleanup_strv_ char **names = requested_devices (config);
   char *const *dirs = galley_config_current ()->cdi_spec_dirs;

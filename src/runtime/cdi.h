@@ -18,15 +18,16 @@
 
 #include "runtime/cdi_spec.h"
 #include "runtime/spec.h"
+#include "state/container_config.h"
 #include "util/error.h"
 
 /* Whether a --device argument names a CDI device rather than a host path.  */
 bool cdi_is_device_name (const char *arg);
 
-/* The edits of the CDI devices among config's "Devices": those of each
+/* The edits of the CDI devices among config's devices: those of each
  * device's spec (once per spec), then the device's own, in the order the
  * devices were given.  Reads nothing when no device is a CDI one.  */
-int cdi_resolve (json_object *config, struct cdi_edits *edits, galley_error_t *err);
+int cdi_resolve (const struct container_config *config, struct cdi_edits *edits, galley_error_t *err);
 
 /* Make the edits to spec: device nodes (over a --device of the same
  * container path), mounts (after the user's, over one of the same

@@ -18,93 +18,75 @@
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/log.h"
-
-static json_object *
-copy_strings (json_object *arr)
-{
-  json_object *out = json_object_new_array ();
-  size_t i;
-
-  for (i = 0; i < json_object_array_length (arr); i++)
-    json_object_array_add (out, json_object_get (json_object_array_get_idx (arr, i)));
-  return out;
-}
+#include "util/strv.h"
 
 /* What podman's commit takes from the container: the command line as the
  * container resolved it, its environment, working directory, user and
  * labels.  */
 static void
-config_from_container (json_object *config, json_object *container, bool include_volumes)
+config_from_container (json_object *config, const struct container_config *container, bool include_volumes)
 {
-  json_object *v;
-  const char *s;
   size_t i;
 
-  if (json_object_object_get_ex (container, "Entrypoint", &v) && json_object_is_type (v, json_type_array))
+  if (container->entrypoint != NULL)
     {
-      json_object_object_add (config, "Entrypoint", copy_strings (v));
+      json_object_object_add (config, "Entrypoint",
+                              json_strings_array (container->entrypoint, strv_len (container->entrypoint)));
       /* An entrypoint given at run drops the image's command (podman).  */
       json_object_object_del (config, "Cmd");
     }
-  if (json_object_object_get_ex (container, "Command", &v) && json_object_is_type (v, json_type_array)
-      && json_object_array_length (v) > 0)
-    json_object_object_add (config, "Cmd", copy_strings (v));
-  if (json_object_object_get_ex (container, "Env", &v) && json_object_is_type (v, json_type_array))
-    for (i = 0; i < json_object_array_length (v); i++)
-      {
-        const char *e = json_object_get_string (json_object_array_get_idx (v, i));
-        const char *eq = e ? strchr (e, '=') : NULL;
-        _cleanup_free_ char *name = eq ? strndup (e, (size_t)(eq - e)) : NULL;
-        if (name)
-          image_config_set_env (config, name, eq + 1);
-      }
-  if ((s = json_get_string (container, "WorkingDir")) && *s)
-    json_object_object_add (config, "WorkingDir", json_object_new_string (s));
-  if ((s = json_get_string (container, "User")) && *s)
-    json_object_object_add (config, "User", json_object_new_string (s));
-  /* Published ports become exposed ports, as podman's commit does.  */
-  if (json_object_object_get_ex (container, "PublishPorts", &v) && json_object_is_type (v, json_type_array))
-    for (i = 0; i < json_object_array_length (v); i++)
-      {
-        _cleanup_free_ struct port_mapping *ports = NULL;
-        _cleanup_error_ galley_error_t ignored = NULL;
-        size_t n = 0, k, r;
-
-        if (port_parse_publish (json_object_get_string (json_object_array_get_idx (v, i)), &ports, &n,
-                                &ignored)
-            < 0)
-          continue;
-        for (k = 0; k < n; k++)
-          for (r = 0; r < (ports[k].range ? ports[k].range : 1u); r++)
-            {
-              char key[32];
-              snprintf (key, sizeof key, "%u/%s", (unsigned)(ports[k].container_port + r), ports[k].protocol);
-              json_object_object_add (json_get_or_add (config, "ExposedPorts", json_type_object), key,
-                                      json_object_new_object ());
-            }
-      }
-  /* Anonymous volumes ("-v /data") always; the others when asked.  */
-  if (json_object_object_get_ex (container, "Volumes", &v) && json_object_is_type (v, json_type_array))
-    for (i = 0; i < json_object_array_length (v); i++)
-      {
-        const char *spec = json_object_get_string (json_object_array_get_idx (v, i));
-        const char *colon = spec ? strchr (spec, ':') : NULL;
-        _cleanup_free_ char *dest = NULL;
-
-        if (spec == NULL || (colon && ! include_volumes))
-          continue;
-        dest = colon ? strndup (colon + 1, strcspn (colon + 1, ":")) : strdup (spec);
-        if (dest && dest[0] == '/')
-          json_object_object_add (json_get_or_add (config, "Volumes", json_type_object), dest,
-                                  json_object_new_object ());
-      }
-  if (json_object_object_get_ex (container, "Labels", &v) && json_object_is_type (v, json_type_object))
+  if (strv_len (container->command) > 0)
+    json_object_object_add (config, "Cmd",
+                            json_strings_array (container->command, strv_len (container->command)));
+  for (i = 0; container->env != NULL && container->env[i] != NULL; i++)
     {
-      json_object *labels = json_get_or_add (config, "Labels", json_type_object);
-      json_object_object_foreach (v, key, val)
-      {
-        json_object_object_add (labels, key, json_object_get (val));
-      }
+      const char *e = container->env[i], *eq = strchr (e, '=');
+      _cleanup_free_ char *name = eq ? strndup (e, (size_t)(eq - e)) : NULL;
+      if (name)
+        image_config_set_env (config, name, eq + 1);
+    }
+  if (container->workdir && *container->workdir)
+    json_object_object_add (config, "WorkingDir", json_object_new_string (container->workdir));
+  if (container->user && *container->user)
+    json_object_object_add (config, "User", json_object_new_string (container->user));
+  /* Published ports become exposed ports, as podman's commit does.  */
+  for (i = 0; container->publish != NULL && container->publish[i] != NULL; i++)
+    {
+      _cleanup_free_ struct port_mapping *ports = NULL;
+      _cleanup_error_ galley_error_t ignored = NULL;
+      size_t n = 0, k, r;
+
+      if (port_parse_publish (container->publish[i], &ports, &n, &ignored) < 0)
+        continue;
+      for (k = 0; k < n; k++)
+        for (r = 0; r < (ports[k].range ? ports[k].range : 1u); r++)
+          {
+            char key[32];
+            snprintf (key, sizeof key, "%u/%s", (unsigned)(ports[k].container_port + r), ports[k].protocol);
+            json_object_object_add (json_get_or_add (config, "ExposedPorts", json_type_object), key,
+                                    json_object_new_object ());
+          }
+    }
+  /* Anonymous volumes ("-v /data") always; the others when asked.  */
+  for (i = 0; container->volumes != NULL && container->volumes[i] != NULL; i++)
+    {
+      const char *spec = container->volumes[i], *colon = strchr (spec, ':');
+      _cleanup_free_ char *dest = NULL;
+
+      if (colon && ! include_volumes)
+        continue;
+      dest = colon ? strndup (colon + 1, strcspn (colon + 1, ":")) : strdup (spec);
+      if (dest && dest[0] == '/')
+        json_object_object_add (json_get_or_add (config, "Volumes", json_type_object), dest,
+                                json_object_new_object ());
+    }
+  for (i = 0; container->labels != NULL && container->labels[i] != NULL; i++)
+    {
+      const char *kv = container->labels[i], *eq = strchr (kv, '=');
+      _cleanup_free_ char *key = strndup (kv, eq ? (size_t)(eq - kv) : strlen (kv));
+      if (key)
+        json_object_object_add (json_get_or_add (config, "Labels", json_type_object), key,
+                                json_object_new_string (eq ? eq + 1 : ""));
     }
 }
 
@@ -171,7 +153,7 @@ container_commit (const struct galley_paths *p, struct container_entry *e, const
                   const struct commit_options *o, char **id, galley_error_t *err)
 {
   _cleanup_image_writer_ struct image_writer *w = NULL;
-  const char *base = json_get_string (e->config, "ImageID");
+  const char *base = e->config.image_id;
   json_object *doc;
   size_t reused;
 
@@ -184,7 +166,7 @@ container_commit (const struct galley_paths *p, struct container_entry *e, const
   /* Only the docker format has a place for the message besides history.  */
   if (o->format == IMAGE_WRITER_DOCKER && o->message && *o->message)
     json_object_object_add (doc, "comment", json_object_new_string (o->message));
-  config_from_container (image_writer_config (w), e->config, o->include_volumes);
+  config_from_container (image_writer_config (w), &e->config, o->include_volumes);
   if (o->changes)
     image_changes_apply (image_writer_config (w), o->changes);
   if (add_layer (p, e, w, spec, o, err) < 0)

@@ -140,8 +140,9 @@ parse_v1 (json_object *doc, const char *what, struct hook_file *f, galley_error_
       {
         if (! json_object_is_type (value, json_type_string))
           return galley_error_make (err, 0, "%s: \"annotations\" must be an object of strings", what);
-        strv_append (&f->annotation_keys, key);
-        strv_append (&f->annotation_values, json_object_get_string (value));
+        if (strv_append (&f->annotation_keys, key) < 0
+            || strv_append (&f->annotation_values, json_object_get_string (value)) < 0)
+          return galley_error_make (err, ENOMEM, "%s", what);
       }
     }
   return 0;
@@ -182,17 +183,19 @@ parse_v0 (json_object *doc, const char *what, struct hook_file *f, galley_error_
       || optional_bool (doc, "hasbindmounts", what, &f->has_bind_mounts, err) < 0)
     return -1;
   f->always = -1;
-  f->hook.path = xstrdup (path);
-  if (arguments != NULL)
-    strv_append (&f->hook.args, path);
+  f->hook.path = strdup (path);
+  if (f->hook.path == NULL || (arguments != NULL && strv_append (&f->hook.args, path) < 0))
+    return galley_error_make (err, ENOMEM, "%s", what);
   for (size_t i = 0; arguments != NULL && arguments[i] != NULL; i++)
-    strv_append (&f->hook.args, arguments[i]);
+    if (strv_append (&f->hook.args, arguments[i]) < 0)
+      return galley_error_make (err, ENOMEM, "%s", what);
   if (annotations != NULL)
     {
       /* Any annotation whose value matches one of them.  */
       any = strv_join (annotations, "|");
-      strv_append (&f->annotation_keys, ".*");
-      strv_append (&f->annotation_values, any);
+      if (any == NULL || strv_append (&f->annotation_keys, ".*") < 0
+          || strv_append (&f->annotation_values, any) < 0)
+        return galley_error_make (err, ENOMEM, "%s", what);
     }
   return 0;
 }
@@ -348,11 +351,13 @@ list_dir (const char *dir, struct hook_entry **entries, size_t *n, galley_error_
   while ((de = readdir (d)) != NULL)
     {
       size_t len = strlen (de->d_name), i;
-      char *path;
+      struct hook_entry *grown;
+      char *path = NULL;
 
       if (len <= 5 || strcmp (de->d_name + len - 5, ".json") != 0)
         continue;
-      path = xasprintf ("%s/%s", dir, de->d_name);
+      if (asprintf (&path, "%s/%s", dir, de->d_name) < 0)
+        return galley_error_make (err, ENOMEM, "hooks directory %s", dir);
       for (i = 0; i < *n && strcmp ((*entries)[i].name, de->d_name) != 0; i++)
         ;
       if (i < *n)
@@ -361,9 +366,16 @@ list_dir (const char *dir, struct hook_entry **entries, size_t *n, galley_error_
           (*entries)[i].path = path;
           continue;
         }
-      *entries = xreallocarray (*entries, *n + 1, sizeof **entries);
-      (*entries)[*n].name = xstrdup (de->d_name);
-      (*entries)[*n].path = path;
+      grown = realloc (*entries, (*n + 1) * sizeof *grown);
+      if (grown == NULL || (grown[*n].name = strdup (de->d_name)) == NULL)
+        {
+          free (path);
+          if (grown != NULL)
+            *entries = grown;
+          return galley_error_make (err, ENOMEM, "hooks directory %s", dir);
+        }
+      grown[*n].path = path;
+      *entries = grown;
       (*n)++;
     }
   return 0;
@@ -427,22 +439,20 @@ hooks_read_dirs (char *const *dirs, const struct hook_match *m, struct hook_set 
 }
 
 int
-hooks_for_spec (json_object *config, struct run_spec *spec, galley_error_t *err)
+hooks_for_spec (const struct container_config *config, struct run_spec *spec, galley_error_t *err)
 {
   const struct galley_config *c = galley_config_current ();
+  _cleanup_json_ json_object *annotations = NULL;
   struct hook_match m = { spec->argv != NULL ? spec->argv[0] : NULL, NULL, false };
   size_t i;
 
   for (i = 0; i < spec->n_mounts; i++)
     if (spec->mounts[i].kind == MOUNT_KIND_BIND)
       m.has_bind_mounts = true;
-  if (json_object_object_get_ex (config, "Annotations", &m.annotations)
-      && json_object_is_type (m.annotations, json_type_object))
+  if (config->annotations != NULL)
     {
-      spec->hooks.annotations =
-          xstrdup (json_object_to_json_string_ext (m.annotations, JSON_C_TO_STRING_PLAIN));
+      m.annotations = annotations = xalloc_check (json_kv_object (config->annotations));
+      spec->hooks.annotations = xstrdup (json_object_to_json_string_ext (annotations, JSON_C_TO_STRING_PLAIN));
     }
-  else
-    m.annotations = NULL;
   return hooks_read_dirs (c->hooks_dir, &m, &spec->hooks, err);
 }

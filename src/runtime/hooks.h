@@ -29,6 +29,7 @@
 
 #include "runtime/hook_set.h"
 #include "runtime/spec.h"
+#include "state/container_config.h"
 #include "util/error.h"
 
 /* What the hooks.d files are matched against.  */
@@ -48,9 +49,9 @@ int hooks_read_dirs (char *const *dirs, const struct hook_match *m, struct hook_
 
 /* The hooks of a container about to start, into spec->hooks: those of the
  * hooks.d directories (galley.conf's hooks_dir, or --hooks-dir) that match
- * its command, annotations (config's "Annotations") and mounts; and the
+ * its command, annotations (config's) and mounts; and the
  * annotations the state shows.  Call once spec's mounts and command are
  * known.  */
-int hooks_for_spec (json_object *config, struct run_spec *spec, galley_error_t *err);
+int hooks_for_spec (const struct container_config *config, struct run_spec *spec, galley_error_t *err);
 
 #endif

@@ -42,19 +42,6 @@
 #include "util/log.h"
 #include "util/strv.h"
 
-static const char *
-cfg_string (json_object *c, const char *key)
-{
-  return json_get_string (c, key);
-}
-
-static bool
-cfg_bool (json_object *c, const char *key)
-{
-  json_object *v;
-  return json_object_object_get_ex (c, key, &v) && json_object_get_boolean (v);
-}
-
 /* The image of name under pull policy: the stored one unless the policy
  * says otherwise, else pulled.  */
 static int
@@ -80,36 +67,35 @@ find_or_pull (const struct galley_paths *paths, struct store *s, const char *nam
 }
 
 int
-run_resolve_image (const struct galley_paths *paths, json_object *config, galley_error_t *err)
+run_resolve_image (const struct galley_paths *paths, struct container_config *config, galley_error_t *err)
 {
   _cleanup_store_ struct store *s = NULL;
   _cleanup_store_image_ struct store_image *img = NULL;
-  const char *name = cfg_string (config, "Image");
-  const char *policy = cfg_string (config, "Pull");
+  const char *name = config->image;
+  const char *policy = config->pull;
   struct pull_options po = { .tls_verify = -1, .progress = stderr };
 
   if (rootfs_squash_resolve (config, err) < 0)
     return -1;
-  if (cfg_bool (config, "Rootfs"))
+  if (config->rootfs)
     return 0;
   if (policy == NULL)
     policy = "missing";
   if (strcmp (policy, "missing") != 0 && strcmp (policy, "always") != 0 && strcmp (policy, "never") != 0
       && strcmp (policy, "newer") != 0)
     return galley_error_make (err, 0, "invalid pull policy \"%s\" (always, missing, never, newer)", policy);
-  if (cfg_bool (config, "Quiet"))
+  if (config->quiet)
     po.progress = NULL;
   if (store_open (paths, &s, err) < 0 || find_or_pull (paths, s, name, policy, &po, &img, err) < 0
       || manifest_list_resolve_image (s, &img, err) < 0)
     return -1;
-  json_object_object_add (config, "ImageID", json_object_new_string (img->id));
-  return 0;
+  return container_config_set_string (&config->image_id, img->id, err);
 }
 
 /* Image defaults: Env, Entrypoint, Cmd, WorkingDir, User; and the lowers.  */
 static int
-spec_from_image (const struct galley_paths *paths, json_object *config, struct run_spec *spec,
-                 json_object **image_cfg, galley_error_t *err)
+spec_from_image (const struct galley_paths *paths, const struct container_config *config,
+                 struct run_spec *spec, json_object **image_cfg, galley_error_t *err)
 {
   _cleanup_store_ struct store *s = NULL;
   _cleanup_store_image_ struct store_image *img = NULL;
@@ -117,9 +103,9 @@ spec_from_image (const struct galley_paths *paths, json_object *config, struct r
   json_object *inner = NULL;
   size_t n = 0, i;
 
-  if (store_open (paths, &s, err) < 0 || store_image_find (s, cfg_string (config, "ImageID"), &img, err) < 0
+  if (store_open (paths, &s, err) < 0 || store_image_find (s, config->image_id, &img, err) < 0
       || store_image_config (s, img, &doc, err) < 0)
-    return galley_error_wrap (err, "image %s", cfg_string (config, "Image"));
+    return galley_error_wrap (err, "image %s", config->image);
   while (img->layers != NULL && img->layers[n] != NULL)
     n++;
   spec->lower_dirs = calloc (n + 1, sizeof (char *));
@@ -129,7 +115,7 @@ spec_from_image (const struct galley_paths *paths, json_object *config, struct r
     if (store_layer_diff_dir (s, img->layers[i], &spec->lower_dirs[i], err) < 0)
       return -1;
   if (n == 0)
-    return galley_error_make (err, 0, "image %s has no layers", cfg_string (config, "Image"));
+    return galley_error_make (err, 0, "image %s has no layers", config->image);
   spec->foreign_lowers = store_layers_foreign (s, spec->lower_dirs);
   if (json_object_object_get_ex (doc, "config", &inner))
     *image_cfg = json_object_get (inner);
@@ -137,27 +123,21 @@ spec_from_image (const struct galley_paths *paths, json_object *config, struct r
 }
 
 static int
-build_argv (json_object *config, json_object *image_cfg, struct run_spec *spec, galley_error_t *err)
+build_argv (const struct container_config *config, json_object *image_cfg, struct run_spec *spec,
+            galley_error_t *err)
 {
-  json_object *ep = NULL, *cmd = NULL, *v;
   _cleanup_strv_ char **a = NULL, **b = NULL;
-  size_t na = 0, nb = 0, i;
+  size_t na, nb, i;
 
-  if (json_object_object_get_ex (config, "Entrypoint", &v))
-    ep = v;
-  else if (image_cfg && json_object_object_get_ex (image_cfg, "Entrypoint", &v))
-    ep = v;
-  if (json_get_array_len (config, "Command") > 0)
-    json_object_object_get_ex (config, "Command", &cmd);
-  else if (! json_object_object_get_ex (config, "Entrypoint", &v) && image_cfg
-           && json_object_object_get_ex (image_cfg, "Cmd", &v))
-    cmd = v;
-  a = json_array_strv (ep);
-  b = json_array_strv (cmd);
-  while (a && a[na])
-    na++;
-  while (b && b[nb])
-    nb++;
+  /* an entrypoint given drops the image's command as well */
+  a = config->entrypoint ? strv_copy (config->entrypoint) : json_get_strv (image_cfg, "Entrypoint");
+  b = strv_len (config->command) > 0 ? strv_copy (config->command)
+      : config->entrypoint == NULL   ? json_get_strv (image_cfg, "Cmd")
+                                     : strv_copy (NULL);
+  if (a == NULL || b == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  na = strv_len (a);
+  nb = strv_len (b);
   if (na + nb == 0)
     return galley_error_make (err, 0,
                               "no command or entrypoint provided, and no CMD or "
@@ -173,7 +153,7 @@ build_argv (json_object *config, json_object *image_cfg, struct run_spec *spec, 
 }
 
 static int
-parse_mounts (const struct galley_paths *paths, json_object *config, struct run_spec *spec,
+parse_mounts (const struct galley_paths *paths, const struct container_config *config, struct run_spec *spec,
               galley_error_t *err)
 {
   size_t i;
@@ -194,30 +174,30 @@ parse_mounts (const struct galley_paths *paths, json_object *config, struct run_
 }
 
 static int
-parse_limits_and_devices (json_object *config, struct run_spec *spec, galley_error_t *err)
+parse_limits_and_devices (const struct container_config *config, struct run_spec *spec, galley_error_t *err)
 {
   size_t i, n;
   const char *v;
 
-  n = json_get_array_len (config, "Ulimits");
+  n = strv_len (config->ulimits);
   spec->ulimits = calloc (n + 1, sizeof *spec->ulimits);
   for (i = 0; i < n; i++, spec->n_ulimits++)
-    if (ulimit_parse (json_get_array_string (config, "Ulimits", i), &spec->ulimits[i], err) < 0)
+    if (ulimit_parse (config->ulimits[i], &spec->ulimits[i], err) < 0)
       return -1;
-  n = json_get_array_len (config, "Devices");
+  n = strv_len (config->devices);
   spec->devices = calloc (n + 1, sizeof *spec->devices);
   for (i = 0; i < n; i++)
     {
-      const char *d = json_get_array_string (config, "Devices", i);
+      const char *d = config->devices[i];
       /* CDI devices are resolved apart (runtime/cdi.h).  */
       if (! cdi_is_device_name (d) && device_parse (d, &spec->devices[spec->n_devices++], err) < 0)
         return -1;
     }
-  if ((v = cfg_string (config, "Memory")) && cgroup_parse_memory (v, &spec->limits.memory, err) < 0)
+  if ((v = config->memory) && cgroup_parse_memory (v, &spec->limits.memory, err) < 0)
     return -1;
-  if ((v = cfg_string (config, "Cpus")) && cgroup_parse_cpus (v, &spec->limits.cpu_quota, err) < 0)
+  if ((v = config->cpus) && cgroup_parse_cpus (v, &spec->limits.cpu_quota, err) < 0)
     return -1;
-  if ((v = cfg_string (config, "PidsLimit")))
+  if ((v = config->pids_limit))
     {
       char *end = NULL;
       long long p = strtoll (v, &end, 10);
@@ -229,16 +209,15 @@ parse_limits_and_devices (json_object *config, struct run_spec *spec, galley_err
 }
 
 static int
-parse_security (json_object *config, struct run_spec *spec, bool user_is_root, galley_error_t *err)
+parse_security (const struct container_config *config, struct run_spec *spec, bool user_is_root,
+                galley_error_t *err)
 {
-  _cleanup_strv_ char **add = NULL, **drop = NULL;
-  json_object *v = NULL;
   size_t i;
 
-  spec->privileged = cfg_bool (config, "Privileged");
-  for (i = 0; i < json_get_array_len (config, "SecurityOpt"); i++)
+  spec->privileged = config->privileged;
+  for (i = 0; config->security_opt != NULL && config->security_opt[i] != NULL; i++)
     {
-      const char *o = json_get_array_string (config, "SecurityOpt", i);
+      const char *o = config->security_opt[i];
       if (strncmp (o, "seccomp=", 8) == 0 || strncmp (o, "seccomp:", 8) == 0)
         {
           free (spec->seccomp_profile);
@@ -254,18 +233,14 @@ parse_security (json_object *config, struct run_spec *spec, bool user_is_root, g
       else
         return galley_error_make (err, 0, "invalid --security-opt \"%s\"", o);
     }
-  if (json_object_object_get_ex (config, "CapAdd", &v))
-    add = json_array_strv (v);
-  if (json_object_object_get_ex (config, "CapDrop", &v))
-    drop = json_array_strv (v);
-  return caps_compute ((const char *const *)add, (const char *const *)drop, spec->privileged, user_is_root,
-                       &spec->caps, err);
+  return caps_compute ((const char *const *)config->cap_add, (const char *const *)config->cap_drop,
+                       spec->privileged, user_is_root, &spec->caps, err);
 }
 
 static int
-parse_userns (json_object *config, struct run_spec *spec, galley_error_t *err)
+parse_userns (const struct container_config *config, struct run_spec *spec, galley_error_t *err)
 {
-  const char *mode = cfg_string (config, "UserNS");
+  const char *mode = config->userns;
   unsigned long uid = getuid (), gid = getgid ();
   struct idmap_view view;
   struct idmap base;
@@ -329,18 +304,18 @@ write_state_files (const struct run_spec *spec, const char *name, galley_error_t
 }
 
 static int
-choose_rootfs (const struct galley_paths *paths, json_object *config, const char *id, struct run_spec *spec,
-               json_object **image_cfg, galley_error_t *err)
+choose_rootfs (const struct galley_paths *paths, const struct container_config *config, const char *id,
+               struct run_spec *spec, json_object **image_cfg, galley_error_t *err)
 {
   _cleanup_free_ char *cdir = NULL;
   const char *why = NULL;
 
-  if (cfg_bool (config, "Rootfs"))
+  if (config->rootfs)
     {
       char real[PATH_MAX];
       struct stat st;
-      if (realpath (cfg_string (config, "Image"), real) == NULL || stat (real, &st) < 0)
-        return galley_error_make (err, errno, "rootfs %s", cfg_string (config, "Image"));
+      if (realpath (config->image, real) == NULL || stat (real, &st) < 0)
+        return galley_error_make (err, errno, "rootfs %s", config->image);
       if (S_ISREG (st.st_mode))
         {
           if (rootfs_method_choose (paths, &spec->map, &spec->rootfs_method, NULL, err) < 0)
@@ -364,7 +339,7 @@ choose_rootfs (const struct galley_paths *paths, json_object *config, const char
     return galley_error_make (err, 0,
                               "image %s is in a read-only image store made by another user: its "
                               "containers need fuse-overlayfs, which is not usable here",
-                              cfg_string (config, "Image"));
+                              config->image);
   if (spec->rootfs_method == ROOTFS_METHOD_FUSE)
     spec->fuse_overlayfs = helper_find ("fuse-overlayfs");
   cdir = container_dir (paths, id);
@@ -383,26 +358,21 @@ choose_rootfs (const struct galley_paths *paths, json_object *config, const char
         "with rootfs_method \"fuse-overlayfs\" or \"copy\" (galley.conf [storage], or "
         "GALLEY_ROOTFS_METHOD), or flatten it first (a Containerfile of \"FROM %s\" and "
         "galley build --squash)",
-        cfg_string (config, "Image"), strv_len (spec->lower_dirs), ROOTFS_NATIVE_MAX_LAYERS,
-        cfg_string (config, "Image"));
+        config->image, strv_len (spec->lower_dirs), ROOTFS_NATIVE_MAX_LAYERS, config->image);
   return 0;
 }
 
 /* The spec's identity and its user namespace.  */
 static int
-spec_begin (json_object *config, const char *id, struct run_spec *spec, galley_error_t *err)
+spec_begin (const struct container_config *config, const char *id, struct run_spec *spec, galley_error_t *err)
 {
-  json_object *passwd;
-  const char *v;
-
   memset (spec, 0, sizeof *spec);
   spec->id = strdup (id);
-  if ((v = cfg_string (config, "Name")))
-    spec->name = strdup (v);
-  if ((v = cfg_string (config, "User")))
-    spec->user = strdup (v);
-  spec->no_passwd_entries =
-      json_object_object_get_ex (config, "Passwd", &passwd) && ! json_object_get_boolean (passwd);
+  if (config->name)
+    spec->name = strdup (config->name);
+  if (config->user)
+    spec->user = strdup (config->user);
+  spec->no_passwd_entries = config->no_passwd;
   return parse_userns (config, spec, err);
 }
 
@@ -410,7 +380,7 @@ spec_begin (json_object *config, const char *id, struct run_spec *spec, galley_e
  * environment, user, working directory, hostname and confinement
  * (image_cfg NULL: --rootfs).  */
 static int
-spec_process (const struct galley_paths *paths, json_object *config, json_object *image_cfg,
+spec_process (const struct galley_paths *paths, const struct container_config *config, json_object *image_cfg,
               struct run_spec *spec, galley_error_t *err)
 {
   json_object *env = NULL;
@@ -419,9 +389,9 @@ spec_process (const struct galley_paths *paths, json_object *config, json_object
 
   if (image_cfg && json_object_object_get_ex (image_cfg, "Env", &env))
     spec->image_env = json_array_strv (env);
-  for (i = 0; i < json_get_array_len (config, "Env"); i++)
+  for (i = 0; config->env != NULL && config->env[i] != NULL; i++)
     {
-      const char *e = json_get_array_string (config, "Env", i), *eq = strchr (e, '=');
+      const char *e = config->env[i], *eq = strchr (e, '=');
       _cleanup_free_ char *name = eq ? strndup (e, (size_t)(eq - e)) : NULL;
       if (name == NULL || env_set (&spec->user_env, name, eq + 1, err) < 0)
         return -1;
@@ -430,7 +400,7 @@ spec_process (const struct galley_paths *paths, json_object *config, json_object
     return -1;
   if (spec->user == NULL && image_cfg && (v = json_get_string (image_cfg, "User")) && *v)
     spec->user = strdup (v);
-  v = cfg_string (config, "WorkingDir");
+  v = config->workdir;
   if (v == NULL && image_cfg)
     v = json_get_string (image_cfg, "WorkingDir");
   if (v != NULL && *v != '\0')
@@ -439,25 +409,22 @@ spec_process (const struct galley_paths *paths, json_object *config, json_object
         return galley_error_make (err, 0, "workdir \"%s\" must be an absolute path", v);
       spec->workdir = strdup (v);
     }
-  v = cfg_string (config, "Hostname");
-  spec->hostname = v ? strdup (v) : strndup (spec->id, 12);
-  return parse_security (config, spec,
-                         passwd_spec_is_root (spec->user) && cfg_string (config, "UserNS") == NULL, err);
+  spec->hostname = config->hostname ? strdup (config->hostname) : strndup (spec->id, 12);
+  return parse_security (config, spec, passwd_spec_is_root (spec->user) && config->userns == NULL, err);
 }
 
 int
-run_build_spec (const struct galley_paths *paths, json_object *config, const char *id, struct run_spec *spec,
-                galley_error_t *err)
+run_build_spec (const struct galley_paths *paths, struct container_config *config, const char *id,
+                struct run_spec *spec, galley_error_t *err)
 {
   _cleanup_json_ json_object *image_cfg = NULL;
   _cleanup_cdi_edits_ struct cdi_edits cdi = { 0 };
-  bool devices = json_get_array_len (config, "Devices") > 0;
+  bool devices = config->devices != NULL && config->devices[0] != NULL;
   const char *v;
-  size_t i;
 
   if (spec_begin (config, id, spec, err) < 0)
     return -1;
-  /* At create, --secret names become the record's "Secrets".  */
+  /* At create, --secret names become the record's secrets.  */
   if (container_secrets_resolve (paths, config, err) < 0)
     return -1;
   if (choose_rootfs (paths, config, id, spec, &image_cfg, err) < 0)
@@ -465,27 +432,20 @@ run_build_spec (const struct galley_paths *paths, json_object *config, const cha
   if (build_argv (config, image_cfg, spec, err) < 0)
     return -1;
   /* What ps and inspect show: the resolved command line and stop signal.  */
-  {
-    json_object *args = json_object_new_array ();
-    for (i = 0; spec->argv[i] != NULL; i++)
-      json_object_array_add (args, json_object_new_string (spec->argv[i]));
-    json_object_object_add (config, "Args", args);
-    if (image_cfg && (v = json_get_string (image_cfg, "StopSignal"))
-        && cfg_string (config, "StopSignal") == NULL)
-      json_object_object_add (config, "StopSignal", json_object_new_string (v));
-  }
+  cleanup_strvp (&config->args);
+  if ((config->args = strv_copy (spec->argv)) == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  if (config->stop_signal == NULL && (v = json_get_string (image_cfg, "StopSignal")) != NULL
+      && container_config_set_string (&config->stop_signal, v, err) < 0)
+    return -1;
   if (spec_process (paths, config, image_cfg, spec, err) < 0)
     return -1;
-  spec->tty = cfg_bool (config, "Tty");
-  spec->interactive = cfg_bool (config, "Interactive");
-  spec->init = cfg_bool (config, "Init");
-  spec->read_only = cfg_bool (config, "ReadOnly");
-  spec->ignore_unmapped_ids = unmapped_ids_ignored (cfg_string (config, "UnmappedIds"), &spec->map);
-  {
-    json_object *pf;
-    if (json_object_object_get_ex (config, "PreserveFDs", &pf))
-      spec->preserve_fds = json_object_get_int (pf);
-  }
+  spec->tty = config->tty;
+  spec->interactive = config->interactive;
+  spec->init = config->init;
+  spec->read_only = config->read_only;
+  spec->preserve_fds = config->preserve_fds;
+  spec->ignore_unmapped_ids = unmapped_ids_ignored (config->unmapped_ids, &spec->map);
   if (network_resolve_ports (config, image_cfg, err) < 0
       || network_spec_from_config (config, &spec->net, err) < 0)
     return -1;
@@ -502,7 +462,7 @@ run_build_spec (const struct galley_paths *paths, json_object *config, const cha
       || secret_mounts_add (paths, config, spec, err) < 0 || (devices && cdi_apply (&cdi, spec, err) < 0))
     {
       galley_error_t ignored = NULL;
-      if (cfg_string (config, "Id") == NULL)
+      if (config->id == NULL)
         volume_remove_anonymous (paths, config, &ignored);
       galley_error_release (&ignored);
       return -1;
@@ -516,26 +476,26 @@ run_build_spec (const struct galley_paths *paths, json_object *config, const cha
 /* Under containers_lock: the image the container was resolved to is
  * still there (an image removal that got in first took it).  */
 static int
-image_still_there (const struct galley_paths *paths, json_object *config, galley_error_t *err)
+image_still_there (const struct galley_paths *paths, const struct container_config *config,
+                   galley_error_t *err)
 {
   _cleanup_store_ struct store *s = NULL;
   _cleanup_store_image_ struct store_image *img = NULL;
 
-  if (cfg_bool (config, "Rootfs"))
+  if (config->rootfs)
     return 0;
   if (store_open (paths, &s, err) < 0)
     return -1;
-  if (store_image_find (s, cfg_string (config, "ImageID"), &img, err) == 0)
+  if (store_image_find (s, config->image_id, &img, err) == 0)
     return 0;
   if (galley_error_errno (err) != ENOENT)
     return -1;
   galley_error_release (err);
-  return galley_error_kind (err, ENOENT, "%s: image not known (it was removed meanwhile)",
-                            cfg_string (config, "Image"));
+  return galley_error_kind (err, ENOENT, "%s: image not known (it was removed meanwhile)", config->image);
 }
 
 int
-run_build_exec_spec (const struct galley_paths *paths, json_object *config, const char *id,
+run_build_exec_spec (const struct galley_paths *paths, const struct container_config *config, const char *id,
                      struct run_spec *spec, galley_error_t *err)
 {
   _cleanup_json_ json_object *image_cfg = NULL;
@@ -543,14 +503,9 @@ run_build_exec_spec (const struct galley_paths *paths, json_object *config, cons
 
   if (spec_begin (config, id, spec, err) < 0)
     return -1;
-  if (cfg_bool (config, "Rootfs"))
-    {
-      /* a SquashFS file carries its image's config, a directory none */
-      const char *rootfs = cfg_string (config, "Image");
-      if (rootfs_squash_is_file (rootfs) && rootfs_squash_image_config (rootfs, &image_cfg, err) < 0)
-        return -1;
-    }
-  else if (spec_from_image (paths, config, spec, &image_cfg, err) < 0)
+  if (! config->rootfs ? spec_from_image (paths, config, spec, &image_cfg, err) < 0
+                       : rootfs_squash_is_file (config->image)
+                             && rootfs_squash_image_config (config->image, &image_cfg, err) < 0)
     return -1;
   if (spec_process (paths, config, image_cfg, spec, err) < 0)
     return -1;
@@ -558,7 +513,7 @@ run_build_exec_spec (const struct galley_paths *paths, json_object *config, cons
    * to, and whether its ports can be published there, is its start's
    * business (a container disconnected from its last network keeps its
    * published ports).  */
-  if (net_options_parse (cfg_string (config, "Network"), &net, err) < 0)
+  if (net_options_parse (config->network, &net, err) < 0)
     return -1;
   spec->network = net.mode == NET_MODE_HOST ? NETWORK_HOST : NETWORK_NONE;
   net_options_clear (&net);
@@ -568,26 +523,27 @@ run_build_exec_spec (const struct galley_paths *paths, json_object *config, cons
 /* The record of a new container, named as asked or with a generated name,
  * on an image that is still there; *run_lock gets its run lock.  */
 static int
-create_record (const struct galley_paths *paths, json_object *config, const char *id, int *run_lock,
-               galley_error_t *err)
+create_record (const struct galley_paths *paths, struct container_config *config, const char *id,
+               int *run_lock, galley_error_t *err)
 {
-  _cleanup_free_ char *name = NULL;
+  _cleanup_free_ char *name = config->name ? strdup (config->name) : NULL;
   _cleanup_close_ int names_lock = -1;
-  const char *given = cfg_string (config, "Name");
 
   if (paths_ensure_root (paths, err) < 0)
     return -1;
   names_lock = containers_lock (paths, err);
   if (names_lock < 0 || image_still_there (paths, config, err) < 0)
     return -1;
-  if (given == NULL && container_generate_name (paths, &name, err) < 0)
+  if (config->name != NULL && name == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  if (name == NULL && container_generate_name (paths, &name, err) < 0)
     return -1;
-  return container_create (paths, id, given ? given : name, config, run_lock, err);
+  return container_create (paths, id, name, config, run_lock, err);
 }
 
 int
-run_create_record (const struct galley_paths *paths, json_object *config, const char *id, int *run_lock,
-                   galley_error_t *err)
+run_create_record (const struct galley_paths *paths, struct container_config *config, const char *id,
+                   int *run_lock, galley_error_t *err)
 {
   _cleanup_close_ int lock = -1;
   galley_error_t ignored = NULL;
@@ -610,10 +566,10 @@ run_create_record (const struct galley_paths *paths, json_object *config, const 
 }
 
 int
-run_prepare_runtime (const struct galley_paths *paths, json_object *config, const struct run_spec *spec,
-                     galley_error_t *err)
+run_prepare_runtime (const struct galley_paths *paths, const struct container_config *config,
+                     const struct run_spec *spec, galley_error_t *err)
 {
-  if (write_state_files (spec, cfg_string (config, "Name"), err) < 0 || rootfs_copy_ensure (spec, err) < 0)
+  if (write_state_files (spec, config->name, err) < 0 || rootfs_copy_ensure (spec, err) < 0)
     return -1;
   return 0;
 }
@@ -622,7 +578,7 @@ struct foreground
 {
   const struct galley_paths *paths;
   const char *id;
-  json_object *config;
+  const struct container_config *config;
 };
 
 /* In the foreground this process is the container's monitor.  */
@@ -650,15 +606,15 @@ warn_unless_gone (galley_error_t *local)
 }
 
 void
-run_finish (const struct galley_paths *paths, json_object *config, const struct run_spec *spec, int *run_lock,
-            int exit_code)
+run_finish (const struct galley_paths *paths, const struct container_config *config,
+            const struct run_spec *spec, int *run_lock, int exit_code)
 {
   galley_error_t local = NULL;
 
   event_write_container (paths, "cleanup", spec->id, config, 0);
   /* --rm: removed with its anonymous volumes (as podman's), whether it
    * ran or not; the exit is recorded only if it stays.  */
-  if (cfg_bool (config, "Rm"))
+  if (config->rm)
     {
       if (container_remove (paths, &spec->map, spec->id, run_lock, &local) == 0)
         {
@@ -674,8 +630,8 @@ run_finish (const struct galley_paths *paths, json_object *config, const struct 
 }
 
 int
-run_execute (const struct galley_paths *paths, json_object *config, struct run_spec *spec, int *run_lock,
-             bool caller_exits, galley_error_t *err)
+run_execute (const struct galley_paths *paths, const struct container_config *config, struct run_spec *spec,
+             int *run_lock, bool caller_exits, galley_error_t *err)
 {
   _cleanup_free_ char *dir = container_dir (paths, spec->id), *log_path = NULL;
   struct foreground f = { paths, spec->id, config };
@@ -712,9 +668,9 @@ run_execute (const struct galley_paths *paths, json_object *config, struct run_s
 }
 
 /* Take the run lock of container id for a start: 0 with *run_lock and
- * *config, 1 when a monitor runs it already.  */
+ * *config (empty before), 1 when a monitor runs it already.  */
 static int
-claim_for_start (const struct galley_paths *paths, const char *name_or_id, json_object **config,
+claim_for_start (const struct galley_paths *paths, const char *name_or_id, struct container_config *config,
                  int *run_lock, galley_error_t *err)
 {
   struct container_entry e;
@@ -731,7 +687,7 @@ claim_for_start (const struct galley_paths *paths, const char *name_or_id, json_
       r = CONTAINER_LOCK_BUSY;
     }
   if (r == 0)
-    *config = json_object_get (e.config);
+    container_config_move (config, &e.config);
   container_entry_clear (&e);
   return r;
 }
@@ -739,7 +695,7 @@ claim_for_start (const struct galley_paths *paths, const char *name_or_id, json_
 int
 run_start_existing (const struct galley_paths *paths, const char *id, galley_error_t *err)
 {
-  _cleanup_json_ json_object *config = NULL;
+  _cleanup_container_config_ struct container_config config = { 0 };
   _cleanup_close_ int run_lock = -1;
   struct run_spec spec;
   int ret = -1;
@@ -747,8 +703,8 @@ run_start_existing (const struct galley_paths *paths, const char *id, galley_err
   ret = claim_for_start (paths, id, &config, &run_lock, err);
   if (ret != 0)
     return ret < 0 ? -1 : 0; /* one running already is left alone, as podman's */
-  if (run_build_spec (paths, config, cfg_string (config, "Id"), &spec, err) == 0)
-    ret = run_start_detached (paths, config, &spec, &run_lock, err);
+  if (run_build_spec (paths, &config, config.id, &spec, err) == 0)
+    ret = run_start_detached (paths, &config, &spec, &run_lock, err);
   run_spec_clear (&spec);
   return ret;
 }
@@ -757,7 +713,7 @@ int
 run_start_foreground (const struct galley_paths *paths, const char *name_or_id, bool interactive,
                       galley_error_t *err)
 {
-  _cleanup_json_ json_object *config = NULL;
+  _cleanup_container_config_ struct container_config config = { 0 };
   _cleanup_close_ int run_lock = -1;
   struct run_spec spec;
   int status = -1, r;
@@ -767,9 +723,9 @@ run_start_foreground (const struct galley_paths *paths, const char *name_or_id, 
     return r < 0 ? -1 : galley_error_make (err, EBUSY, "container %s is already running", name_or_id);
   /* -i on start keeps stdin attached, as podman's.  */
   if (interactive)
-    json_object_object_add (config, "Interactive", json_object_new_boolean (true));
-  if (run_build_spec (paths, config, cfg_string (config, "Id"), &spec, err) == 0)
-    status = run_execute (paths, config, &spec, &run_lock, true, err);
+    config.interactive = true;
+  if (run_build_spec (paths, &config, config.id, &spec, err) == 0)
+    status = run_execute (paths, &config, &spec, &run_lock, true, err);
   run_spec_clear (&spec);
   return status;
 }

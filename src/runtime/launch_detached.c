@@ -15,21 +15,19 @@
 #include "state/container_log.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
-#include "util/json.h"
 
 int
-run_check_detached_options (json_object *config, galley_error_t *err)
+run_check_detached_options (const struct container_config *config, galley_error_t *err)
 {
   struct container_log_config log = { 0 };
   enum restart_policy policy;
-  json_object *rm;
   int retries, ret;
 
   ret = container_log_config (config, "", &log, err);
   free (log.path);
-  if (ret < 0 || restart_policy_parse (json_get_string (config, "Restart"), &policy, &retries, err) < 0)
+  if (ret < 0 || restart_policy_parse (config->restart, &policy, &retries, err) < 0)
     return -1;
-  if (policy != RESTART_NO && json_object_object_get_ex (config, "Rm", &rm) && json_object_get_boolean (rm))
+  if (policy != RESTART_NO && config->rm)
     return galley_error_make (err, 0,
                               "the --rm option conflicts with --restart, when the "
                               "restartPolicy is not \"no\": invalid argument");
@@ -37,14 +35,13 @@ run_check_detached_options (json_object *config, galley_error_t *err)
 }
 
 int
-run_start_detached (const struct galley_paths *paths, json_object *config, struct run_spec *spec,
-                    int *run_lock, galley_error_t *err)
+run_start_detached (const struct galley_paths *paths, const struct container_config *config,
+                    struct run_spec *spec, int *run_lock, galley_error_t *err)
 {
   _cleanup_free_ char *dir = container_dir (paths, spec->id);
   _cleanup_free_ char *log_path = NULL;
   struct container_log_config log;
   struct monitor_options o = { 0 };
-  json_object *rm;
 
   if (dir == NULL)
     return galley_error_make (err, errno, "allocating");
@@ -53,10 +50,10 @@ run_start_detached (const struct galley_paths *paths, json_object *config, struc
   log_path = log.path;
   o.log_path = log.path;
   o.log_max_size = log.max_size;
-  o.remove = json_object_object_get_ex (config, "Rm", &rm) && json_object_get_boolean (rm);
+  o.remove = config->rm;
   o.config = config;
   o.run_lock = *run_lock;
-  if (restart_policy_parse (json_get_string (config, "Restart"), &o.restart, &o.max_retries, err) < 0)
+  if (restart_policy_parse (config->restart, &o.restart, &o.max_retries, err) < 0)
     return -1;
   if (run_prepare_runtime (paths, config, spec, err) < 0 || monitor_start_detached (paths, spec, &o, err) < 0)
     {
@@ -67,9 +64,9 @@ run_start_detached (const struct galley_paths *paths, json_object *config, struc
 }
 
 int
-run_write_cidfile (json_object *config, const char *id, galley_error_t *err)
+run_write_cidfile (const struct container_config *config, const char *id, galley_error_t *err)
 {
-  const char *path = json_get_string (config, "CIDFile");
+  const char *path = config->cidfile;
   _cleanup_close_ int fd = -1;
   size_t len = strlen (id);
 

@@ -19,7 +19,6 @@
 #include "state/container.h"
 #include "state/events.h"
 #include "util/cleanup.h"
-#include "util/json.h"
 #include "util/signal_names.h"
 #include "util/time.h"
 
@@ -72,7 +71,7 @@ container_signal (const struct galley_paths *p, struct container_entry *e, int s
     }
   if (send_signal (&e->state, sig, err) < 0)
     return -1;
-  event_write_container (p, "kill", e->id, e->config, 0);
+  event_write_container (p, "kill", e->id, &e->config, 0);
   /* A paused container would never see it.  */
   if (e->state.status == CONTAINER_STATUS_PAUSED && sig != SIGKILL && sig != SIGSTOP)
     {
@@ -132,8 +131,7 @@ await_exit (int pidfd, int timeout_ms)
 static int
 stop_signal (const struct container_entry *e)
 {
-  const char *s = json_get_string (e->config, "StopSignal");
-  int sig = signal_parse (s);
+  int sig = signal_parse (e->config.stop_signal);
   return sig > 0 ? sig : SIGTERM;
 }
 
@@ -184,7 +182,7 @@ container_stop (const struct galley_paths *p, struct container_entry *e, int tim
   if (r < 0)
     return -1;
   e->state = st;
-  event_write_container (p, "stop", e->id, e->config, 0);
+  event_write_container (p, "stop", e->id, &e->config, 0);
   return 0;
 }
 
@@ -292,7 +290,7 @@ container_rm (const struct galley_paths *p, struct container_entry *e, bool forc
     return -1;
   if (idmap_for_current_user (&map, err) < 0 || container_remove (p, &map, e->id, &run_lock, err) < 0)
     return -1;
-  event_write_container (p, "remove", e->id, e->config, 0);
+  event_write_container (p, "remove", e->id, &e->config, 0);
   return 0;
 }
 
@@ -382,6 +380,6 @@ container_pause (const struct galley_paths *p, struct container_entry *e, bool p
   e->state.status = pause ? CONTAINER_STATUS_PAUSED : CONTAINER_STATUS_RUNNING;
   if (container_state_write (p, e->id, &e->state, err) < 0)
     return -1;
-  event_write_container (p, pause ? "pause" : "unpause", e->id, e->config, 0);
+  event_write_container (p, pause ? "pause" : "unpause", e->id, &e->config, 0);
   return 0;
 }

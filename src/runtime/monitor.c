@@ -177,7 +177,10 @@ struct monitor
   int64_t release_at;     /* CLOCK_MONOTONIC ms, 0: nothing to release */
   bool release_when_idle; /* release_at moves with each event */
   struct log_relay relay;
+  char *name; /* the container's name now (refresh_name); NULL: its configuration's */
 };
+
+static void monitor_event (struct monitor *m, const char *status, int exit_code);
 
 /* Tell the starting command what came of the start ('R', or 'E' and
  * err) over the sync pipe, with SIGPIPE held back: the command may have
@@ -212,8 +215,8 @@ on_started (void *arg, pid_t pid, galley_error_t *err)
 
   if (update_state (m->p, m->spec->id, set_running, &c, err) < 0)
     return -1;
-  event_write_container (m->p, "init", m->spec->id, m->o->config, 0);
-  event_write_container (m->p, "start", m->spec->id, m->o->config, 0);
+  monitor_event (m, "init", 0);
+  monitor_event (m, "start", 0);
   m->first = false;
   if (m->sync_fd >= 0)
     {
@@ -411,13 +414,12 @@ setup_stdio (struct monitor *m, int null_fd, int keep, galley_error_t *err)
 }
 
 /* The events after an exit carry the name the container has now (it may
- * have been renamed while it ran): taken from its record into ours.  */
+ * have been renamed while it ran): taken from its record.  */
 static void
 refresh_name (struct monitor *m)
 {
-  _cleanup_json_ json_object *now = NULL;
+  _cleanup_container_config_ struct container_config now = { 0 };
   galley_error_t ignored = NULL;
-  json_object *name;
 
   if (m->o->config == NULL || ! events_enabled ())
     return;
@@ -426,8 +428,25 @@ refresh_name (struct monitor *m)
       galley_error_release (&ignored);
       return;
     }
-  if (json_object_object_get_ex (now, "Name", &name))
-    json_object_object_add (m->o->config, "Name", json_object_get (name));
+  free (m->name);
+  m->name = steal_pointer (&now.name);
+}
+
+/* An event of the container, under the name it has now.  */
+static void
+monitor_event (struct monitor *m, const char *status, int exit_code)
+{
+  struct container_config shown;
+
+  if (m->o->config == NULL || m->name == NULL)
+    {
+      event_write_container (m->p, status, m->spec->id, m->o->config, exit_code);
+      return;
+    }
+  /* a shallow copy, only read: the name differs */
+  shown = *m->o->config;
+  shown.name = m->name;
+  event_write_container (m->p, status, m->spec->id, &shown, exit_code);
 }
 
 /* --rm: the container and its anonymous volumes, as `rm -v` (the run
@@ -437,7 +456,7 @@ remove_container (struct monitor *m, galley_error_t *err)
 {
   if (container_remove (m->p, &m->spec->map, m->spec->id, &m->run_lock, err) < 0)
     return -1;
-  event_write_container (m->p, "remove", m->spec->id, m->o->config, 0);
+  monitor_event (m, "remove", 0);
   if (m->o->config != NULL && volume_remove_anonymous (m->p, m->o->config, err) < 0)
     return galley_error_wrap (err, "removing the anonymous volumes of %s", m->spec->id);
   return 0;
@@ -459,7 +478,7 @@ monitor_loop (struct monitor *m, galley_error_t *err)
       if (status < 0)
         return -1;
       refresh_name (m);
-      event_write_container (m->p, "died", m->spec->id, m->o->config, status);
+      monitor_event (m, "died", status);
       lock = container_lock (m->p, m->spec->id, err);
       if (lock < 0 || container_state_load (m->p, m->spec->id, &st, err) < 0)
         return -1;
@@ -470,7 +489,7 @@ monitor_loop (struct monitor *m, galley_error_t *err)
           if (container_state_write (m->p, m->spec->id, &st, err) < 0)
             return -1;
           close (steal_fd (&lock));
-          event_write_container (m->p, "cleanup", m->spec->id, m->o->config, 0);
+          monitor_event (m, "cleanup", 0);
           if (m->o->remove && remove_container (m, err) < 0)
             return -1;
           return status;

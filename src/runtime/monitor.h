@@ -15,9 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <json-c/json.h>
-
 #include "runtime/spec.h"
+#include "state/container_config.h"
 #include "state/paths.h"
 #include "util/error.h"
 
@@ -41,13 +40,13 @@ struct monitor_options
   const char *log_path;  /* k8s-file log (created 0600) */
   uint64_t log_max_size; /* 0: unlimited */
   enum restart_policy restart;
-  int max_retries;     /* on-failure:N, 0 = unlimited */
-  bool remove;         /* --rm: remove the container after its exit */
-  json_object *config; /* the container's record: its name, image and labels
-                        * for the event log; with remove, its anonymous
-                        * volumes go with it (as rm -v) */
-  int run_lock;        /* the container's run lock, which the monitor holds
-                        * (state/container_state.h) */
+  int max_retries; /* on-failure:N, 0 = unlimited */
+  bool remove;     /* --rm: remove the container after its exit */
+  /* the container's configuration: its name, image and labels for the
+   * event log; with remove, its anonymous volumes go with it (as rm -v) */
+  const struct container_config *config;
+  int run_lock; /* the container's run lock, which the monitor holds
+                 * (state/container_state.h) */
 };
 
 /* Start spec under a detached monitor.  Returns 0 once the container runs,

@@ -11,7 +11,6 @@
 #include "state/volume.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
-#include "util/json.h"
 #include "util/strv.h"
 #include "util/xmalloc.h"
 
@@ -540,51 +539,52 @@ mount_parse_mount (const char *arg, struct mount_spec *out, galley_error_t *err)
   return 0;
 }
 
-void
-mount_config_drop_repeats (json_object *config)
+/* Drop the repeats of v, keeping the first of each.  */
+static void
+drop_repeats (char **v)
 {
-  static const char *const keys[] = { "Volumes", "Tmpfs" };
-  json_object *arr;
-  size_t k, i, j;
+  size_t i, j, n = strv_len (v);
 
-  for (k = 0; k < 2; k++)
-    {
-      if (! json_object_object_get_ex (config, keys[k], &arr) || ! json_object_is_type (arr, json_type_array))
-        continue;
-      for (i = 1; i < json_object_array_length (arr); i++)
-        for (j = 0; j < i; j++)
-          if (strcmp (json_get_array_string (config, keys[k], i), json_get_array_string (config, keys[k], j))
-              == 0)
-            {
-              json_object_array_del_idx (arr, i--, 1);
-              break;
-            }
-    }
+  for (i = 1; i < n; i++)
+    for (j = 0; j < i; j++)
+      if (strcmp (v[i], v[j]) == 0)
+        {
+          free (v[i]);
+          memmove (&v[i], &v[i + 1], (n - i) * sizeof *v); /* the NULL too */
+          n--;
+          i--;
+          break;
+        }
+}
+
+void
+mount_config_drop_repeats (struct container_config *config)
+{
+  drop_repeats (config->volumes);
+  drop_repeats (config->tmpfs);
 }
 
 int
-mount_parse_config (json_object *config, struct mount_spec **out, size_t *n_out, galley_error_t *err)
+mount_parse_config (const struct container_config *config, struct mount_spec **out, size_t *n_out,
+                    galley_error_t *err)
 {
-  static const struct
+  const struct
   {
-    const char *key;
+    char *const *args;
     int (*parse) (const char *arg, struct mount_spec *out, galley_error_t *err);
-  } kinds[] = { { "Volumes", mount_parse_volume },
-                { "Mounts", mount_parse_mount },
-                { "Tmpfs", mount_parse_tmpfs } };
+  } kinds[] = { { config->volumes, mount_parse_volume },
+                { config->mounts, mount_parse_mount },
+                { config->tmpfs, mount_parse_tmpfs } };
   struct mount_spec *m;
   size_t total = 0, n = 0, k, i, j;
 
   for (k = 0; k < 3; k++)
-    total += json_get_array_len (config, kinds[k].key);
+    total += strv_len (kinds[k].args);
   m = xcalloc (total + 1, sizeof *m);
   for (k = 0; k < 3; k++)
-    for (i = 0; i < json_get_array_len (config, kinds[k].key); i++)
+    for (i = 0; kinds[k].args != NULL && kinds[k].args[i] != NULL; i++)
       {
-        const char *arg = json_get_array_string (config, kinds[k].key, i);
-        if (arg == NULL)
-          continue;
-        if (kinds[k].parse (arg, &m[n], err) < 0)
+        if (kinds[k].parse (kinds[k].args[i], &m[n], err) < 0)
           goto fail;
         for (j = 0; j < n; j++)
           if (strcmp (m[j].destination, m[n].destination) == 0)

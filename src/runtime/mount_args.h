@@ -13,9 +13,8 @@
 
 #include <stddef.h>
 
-#include <json-c/json.h>
-
 #include "runtime/spec.h"
+#include "state/container_config.h"
 #include "util/error.h"
 
 /* -v SRC:DST[:OPTS] (SRC a host path or a volume name) or -v DST (an
@@ -30,13 +29,14 @@ int mount_parse_mount (const char *arg, struct mount_spec *out, galley_error_t *
 int mount_parse_tmpfs (const char *arg, struct mount_spec *out, galley_error_t *err);
 
 /* The same -v or --tmpfs argument given twice is one mount, as in podman:
- * drop the repeats from the configuration's "Volumes" and "Tmpfs".  */
-void mount_config_drop_repeats (json_object *config);
+ * drop the repeats from the configuration's volumes and tmpfs.  */
+void mount_config_drop_repeats (struct container_config *config);
 
-/* All mounts of a container configuration, in order: "Volumes" (-v),
- * "Mounts" (--mount), "Tmpfs".  Two on one destination are refused ("/b:
+/* All mounts of a container configuration, in order: its volumes (-v),
+ * mounts (--mount) and tmpfs.  Two on one destination are refused ("/b:
  * duplicate mount destination").  *out has *n_out entries (mount_spec_clear
  * each, free the array).  */
-int mount_parse_config (json_object *config, struct mount_spec **out, size_t *n_out, galley_error_t *err);
+int mount_parse_config (const struct container_config *config, struct mount_spec **out, size_t *n_out,
+                        galley_error_t *err);
 
 #endif

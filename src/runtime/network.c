@@ -22,6 +22,7 @@
 #include "util/error_text.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/strv.h"
 
 /* Try to bind host_ip:port; 0 when free.  */
 static int
@@ -160,47 +161,44 @@ check_ports_allowed (const struct port_mapping *ports, size_t n, enum net_mode m
 }
 
 int
-network_resolve_ports (json_object *config, json_object *image_config, galley_error_t *err)
+network_resolve_ports (struct container_config *config, json_object *image_config, galley_error_t *err)
 {
   struct net_options opts;
   _cleanup_free_ struct port_mapping *ports = NULL;
   size_t n = 0, i;
-  json_object *all;
   uint16_t k;
 
   enum net_mode mode;
 
-  if (network_members_split (config, err) < 0
-      || net_options_parse (json_get_string (config, "Network"), &opts, err) < 0)
+  if (network_members_split (config, err) < 0 || net_options_parse (config->network, &opts, err) < 0)
     return -1;
   mode = opts.mode;
   net_options_clear (&opts);
-  for (i = 0; i < json_get_array_len (config, "AddHost"); i++)
-    if (net_check_add_host (json_get_array_string (config, "AddHost", i), err) < 0)
+  for (i = 0; config->add_host != NULL && config->add_host[i] != NULL; i++)
+    if (net_check_add_host (config->add_host[i], err) < 0)
       return -1;
-  for (i = 0; i < json_get_array_len (config, "Dns"); i++)
+  for (i = 0; config->dns != NULL && config->dns[i] != NULL; i++)
     {
       unsigned char a[16];
-      const char *d = json_get_array_string (config, "Dns", i);
+      const char *d = config->dns[i];
       if (inet_pton (AF_INET, d, a) != 1 && inet_pton (AF_INET6, d, a) != 1 && strcmp (d, "none") != 0)
         return error_untrusted (err, "%.64s is not an ip address", d);
     }
-  if (json_object_object_get_ex (config, "PortMappings", &all))
+  if (config->port_mappings != NULL)
     {
       /* Resolved when the container was created (start, exec): whether the
        * ports are free is checked when the container starts
        * (network_attach).  */
-      if (port_mappings_from_json (all, &ports, &n, err) < 0)
+      if (port_mappings_from_json (config->port_mappings, &ports, &n, err) < 0)
         return -1;
-      return check_ports_allowed (ports, n, mode, json_get_string (config, "Network"), err);
+      return check_ports_allowed (ports, n, mode, config->network, err);
     }
-  for (i = 0; i < json_get_array_len (config, "PublishPorts"); i++)
-    if (port_parse_publish (json_get_array_string (config, "PublishPorts", i), &ports, &n, err) < 0)
+  for (i = 0; config->publish != NULL && config->publish[i] != NULL; i++)
+    if (port_parse_publish (config->publish[i], &ports, &n, err) < 0)
       return -1;
-  if (json_object_object_get_ex (config, "PublishAll", &all) && json_object_get_boolean (all)
-      && add_exposed_ports (image_config, &ports, &n, err) < 0)
+  if (config->publish_all && add_exposed_ports (image_config, &ports, &n, err) < 0)
     return -1;
-  if (check_ports_allowed (ports, n, mode, json_get_string (config, "Network"), err) < 0)
+  if (check_ports_allowed (ports, n, mode, config->network, err) < 0)
     return -1;
   if (port_check_conflicts (ports, n, err) < 0)
     return -1;
@@ -217,8 +215,8 @@ network_resolve_ports (json_object *config, json_object *image_config, galley_er
             < 0)
           return -1;
     }
-  json_object_object_add (config, "PortMappings", port_mappings_to_json (ports, n));
-  return 0;
+  config->port_mappings = port_mappings_to_json (ports, n);
+  return config->port_mappings ? 0 : galley_error_make (err, ENOMEM, "allocating");
 }
 
 void
@@ -246,20 +244,18 @@ network_spec_clear (struct network_spec *n)
 }
 
 int
-network_spec_from_config (json_object *config, struct network_spec *out, galley_error_t *err)
+network_spec_from_config (const struct container_config *config, struct network_spec *out,
+                          galley_error_t *err)
 {
-  json_object *mappings = NULL;
-
   memset (out, 0, sizeof *out);
-  if (net_options_parse (json_get_string (config, "Network"), &out->opts, err) < 0)
+  if (net_options_parse (config->network, &out->opts, err) < 0)
     return -1;
-  json_object_object_get_ex (config, "PortMappings", &mappings);
-  if (port_mappings_from_json (mappings, &out->ports, &out->n_ports, err) < 0)
+  if (port_mappings_from_json (config->port_mappings, &out->ports, &out->n_ports, err) < 0)
     goto fail;
-  out->dns.servers = json_get_strv (config, "Dns");
-  out->dns.search = json_get_strv (config, "DnsSearch");
-  out->dns.options = json_get_strv (config, "DnsOption");
-  out->add_hosts = json_get_strv (config, "AddHost");
+  out->dns.servers = strv_copy (config->dns);
+  out->dns.search = strv_copy (config->dns_search);
+  out->dns.options = strv_copy (config->dns_option);
+  out->add_hosts = strv_copy (config->add_host);
   if (out->dns.servers == NULL || out->dns.search == NULL || out->dns.options == NULL
       || out->add_hosts == NULL)
     {

@@ -1,12 +1,13 @@
 /* A container's network, from its configuration to a running slirp4netns:
  * the seam between the run path and the network code.
  *
- * Configuration keys (container.json, written by run/create):
- *   "Network"      --network value (absent: slirp4netns, the rootless default)
- *   "PublishPorts" -p arguments, "PublishAll" -P, "Dns", "DnsSearch",
- *   "DnsOption", "AddHost" (arrays of strings as given)
- *   "PortMappings" the resolved mappings (podman's form; written by
- *                  network_resolve_ports at create time, read by `port`)
+ * Fields of the configuration (state/container_config.h, written by
+ * run/create):
+ *   network       --network value (NULL: slirp4netns, the rootless default)
+ *   publish       -p arguments, publish_all -P, dns, dns_search,
+ *   dns_option, add_host (strings as given)
+ *   port_mappings the resolved mappings (podman's form; set by
+ *                 network_resolve_ports at create time, read by `port`)
  *
  * The run path calls, in order:
  *   create:  network_resolve_ports (config, image_config)   -- validates, picks
@@ -37,6 +38,7 @@
 #include "runtime/netns.h"
 #include "runtime/portfwd.h"
 #include "runtime/slirp.h"
+#include "state/container_config.h"
 #include "state/netconf.h"
 #include "state/network.h"
 #include "state/network_members.h"
@@ -92,14 +94,16 @@ struct network_handle
     .keeper = NETNS_JOIN_INIT, .keeper_lock = -1, .joined_userns = false, .attached = false, .net = NULL \
   }
 
-/* Validate the network options of config and record "PortMappings" with
- * every host port chosen (-P: the image's ExposedPorts, image_config may be
- * NULL).  Fails when a host port is in use or not allowed, naming it.  */
-int network_resolve_ports (json_object *config, json_object *image_config, galley_error_t *err);
+/* Validate the network options of config and record its port_mappings
+ * with every host port chosen (-P: the image's ExposedPorts, image_config
+ * may be NULL).  Fails when a host port is in use or not allowed, naming
+ * it.  */
+int network_resolve_ports (struct container_config *config, json_object *image_config, galley_error_t *err);
 
 /* The network part of the runtime spec, from a configuration that went
  * through network_resolve_ports.  */
-int network_spec_from_config (json_object *config, struct network_spec *out, galley_error_t *err);
+int network_spec_from_config (const struct container_config *config, struct network_spec *out,
+                              galley_error_t *err);
 void network_spec_clear (struct network_spec *n);
 
 /* Resolve what the network joins: container:X (its id and files; whether
@@ -109,7 +113,7 @@ void network_spec_clear (struct network_spec *n);
  * later).  container:X shares X's user namespace, so the map must be X's;
  * on a named network another map than the user's default one (keep-id)
  * gets a user namespace nested in the networks' one.  */
-int network_resolve (const struct galley_paths *p, json_object *config, const char *id,
+int network_resolve (const struct galley_paths *p, const struct container_config *config, const char *id,
                      const struct idmap *map, struct network_spec *n, galley_error_t *err);
 
 /* Clone the container init (like userns_clone (flags)), joining the

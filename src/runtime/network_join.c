@@ -21,7 +21,7 @@
 #include "util/cleanup.h"
 #include "util/error_text.h"
 #include "util/fs.h"
-#include "util/json.h"
+#include "util/strv.h"
 
 static bool
 same_ranges (const struct idmap_range *a, size_t na, const struct idmap_range *b, size_t nb)
@@ -100,7 +100,8 @@ check_map (const struct idmap *map, struct network_spec *n, galley_error_t *err)
 
 /* The networks after the first one.  */
 static int
-resolve_more (const struct galley_paths *p, json_object *config, struct network_spec *n, galley_error_t *err)
+resolve_more (const struct galley_paths *p, const struct container_config *config, struct network_spec *n,
+              galley_error_t *err)
 {
   struct network_member *all = NULL;
   size_t count = 0, i;
@@ -130,19 +131,18 @@ resolve_more (const struct galley_paths *p, json_object *config, struct network_
 }
 
 int
-network_resolve (const struct galley_paths *p, json_object *config, const char *id, const struct idmap *map,
-                 struct network_spec *n, galley_error_t *err)
+network_resolve (const struct galley_paths *p, const struct container_config *config, const char *id,
+                 const struct idmap *map, struct network_spec *n, galley_error_t *err)
 {
   _cleanup_free_ char *run_dir = container_run_dir (p, id);
-  const char *name = json_get_string (config, "Name"), *ip = json_get_string (config, "IP");
 
   n->paths = p;
   n->map = map;
   n->id = strdup (id);
-  n->name = strdup (name ? name : "");
-  n->aliases = json_get_strv (config, "NetworkAliases");
-  n->ip = ip ? strdup (ip) : NULL;
-  network_mac_normalize (json_get_string (config, "MacAddress"), n->mac);
+  n->name = strdup (config->name ? config->name : "");
+  n->aliases = strv_copy (config->network_aliases);
+  n->ip = config->ip ? strdup (config->ip) : NULL;
+  network_mac_normalize (config->mac_address, n->mac);
   if (run_dir == NULL || n->id == NULL || n->name == NULL || n->aliases == NULL
       || asprintf (&n->hosts_path, "%s/hosts", run_dir) < 0)
     return galley_error_make (err, ENOMEM, "allocating");
@@ -150,12 +150,12 @@ network_resolve (const struct galley_paths *p, json_object *config, const char *
     return error_untrusted (err, "--network-alias and --ip need a named network (--network NAME)");
   if (n->opts.mode == NET_MODE_CONTAINER)
     {
-      _cleanup_json_ json_object *peer = NULL;
+      _cleanup_container_config_ struct container_config peer = { 0 };
       const char *peer_id;
 
       if (container_load (p, n->opts.container, &peer, err) < 0)
         return galley_error_wrap (err, "--network container:%.64s", n->opts.container);
-      peer_id = json_get_string (peer, "Id");
+      peer_id = peer.id;
       if (peer_id == NULL || strcmp (peer_id, id) == 0)
         return error_untrusted (err, "--network container:%.64s: a container cannot join itself",
                                 n->opts.container);
@@ -369,7 +369,7 @@ attach_one (const struct network_spec *n, const struct network_def *d, char *con
 int
 network_attach_bridge (const struct network_spec *n, pid_t pid, struct network_handle *h, galley_error_t *err)
 {
-  _cleanup_json_ json_object *config = NULL;
+  _cleanup_container_config_ struct container_config config = { 0 };
   _cleanup_error_ galley_error_t no_record = NULL;
   _cleanup_free_ char *hostname = NULL;
   const char *name = n->name;
@@ -380,10 +380,9 @@ network_attach_bridge (const struct network_spec *n, pid_t pid, struct network_h
    * spec is built) and the hostname.  */
   if (container_load (n->paths, n->id, &config, &no_record) == 0)
     {
-      const char *given = json_get_string (config, "Hostname");
-      if (json_get_string (config, "Name"))
-        name = json_get_string (config, "Name");
-      hostname = given ? strdup (given) : strndup (n->id, 12);
+      if (config.name != NULL)
+        name = config.name;
+      hostname = config.hostname ? strdup (config.hostname) : strndup (n->id, 12);
     }
   /* The first network is eth0, the others follow in order.  */
   ret = attach_one (n, &n->def, n->aliases, n->ip, n->mac, name, hostname, pid, h, h->ip, err);

@@ -27,26 +27,24 @@ rootfs_squash_is_file (const char *path)
 }
 
 int
-rootfs_squash_resolve (json_object *config, galley_error_t *err)
+rootfs_squash_resolve (struct container_config *config, galley_error_t *err)
 {
-  const char *image = json_get_string (config, "Image");
-  json_object *rootfs = NULL;
+  const char *image = config->image;
   size_t len = image ? strlen (image) : 0;
   char real[PATH_MAX];
 
   if (image == NULL)
     return 0;
-  if (! json_object_object_get_ex (config, "Rootfs", &rootfs) || ! json_object_get_boolean (rootfs))
+  if (! config->rootfs)
     {
       if (len <= strlen (SQUASH_SUFFIX) || strcmp (image + len - strlen (SQUASH_SUFFIX), SQUASH_SUFFIX) != 0
           || ! rootfs_squash_is_file (image))
         return 0;
-      json_object_object_add (config, "Rootfs", json_object_new_boolean (true));
+      config->rootfs = true;
     }
   if (realpath (image, real) == NULL)
     return galley_error_make (err, errno, "rootfs %s", image);
-  json_object_object_add (config, "Image", json_object_new_string (real));
-  return 0;
+  return container_config_set_string (&config->image, real, err);
 }
 
 int

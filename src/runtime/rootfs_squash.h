@@ -22,15 +22,16 @@
 
 #include "runtime/rootfs_fuse.h"
 #include "runtime/spec.h"
+#include "state/container_config.h"
 #include "state/paths.h"
 #include "util/error.h"
 
-/* run/create: an image argument (config's "Image") that ends in ".sqfs"
+/* run/create: an image argument (config's image) that ends in ".sqfs"
  * and names an existing file, relative to the current directory or
  * absolute, is that SquashFS file, as with --rootfs.  The path of a
  * --rootfs (a SquashFS file or a directory) is made absolute, so that
  * the container starts from anywhere later.  */
-int rootfs_squash_resolve (json_object *config, galley_error_t *err);
+int rootfs_squash_resolve (struct container_config *config, galley_error_t *err);
 
 /* Is path (a --rootfs) a file, hence a SquashFS image, not a
  * directory?  */

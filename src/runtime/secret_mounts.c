@@ -11,7 +11,7 @@
 #include "util/cleanup.h"
 
 int
-secret_mounts_add (const struct galley_paths *p, json_object *config, struct run_spec *spec,
+secret_mounts_add (const struct galley_paths *p, const struct container_config *config, struct run_spec *spec,
                    galley_error_t *err)
 {
   struct container_secret *list = NULL;
@@ -47,7 +47,7 @@ secret_mounts_add (const struct galley_paths *p, json_object *config, struct run
 }
 
 int
-secret_mounts_env (const struct galley_paths *p, json_object *config, struct env_list *env,
+secret_mounts_env (const struct galley_paths *p, const struct container_config *config, struct env_list *env,
                    galley_error_t *err)
 {
   struct container_secret *list = NULL;

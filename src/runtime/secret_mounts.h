@@ -4,20 +4,19 @@
 #ifndef GALLEY_RUNTIME_SECRET_MOUNTS_H
 #define GALLEY_RUNTIME_SECRET_MOUNTS_H
 
-#include <json-c/json.h>
-
 #include "runtime/envfile.h"
 #include "runtime/spec.h"
+#include "state/container_config.h"
 #include "state/paths.h"
 #include "util/error.h"
 
 /* Append the mounts of the record's mounted secrets to spec->mounts.  */
-int secret_mounts_add (const struct galley_paths *p, json_object *config, struct run_spec *spec,
-                       galley_error_t *err);
+int secret_mounts_add (const struct galley_paths *p, const struct container_config *config,
+                       struct run_spec *spec, galley_error_t *err);
 
 /* Set the variables of the record's env secrets in env (they win over -e,
  * as podman's).  ENOENT when a secret was removed since create.  */
-int secret_mounts_env (const struct galley_paths *p, json_object *config, struct env_list *env,
-                       galley_error_t *err);
+int secret_mounts_env (const struct galley_paths *p, const struct container_config *config,
+                       struct env_list *env, galley_error_t *err);
 
 #endif

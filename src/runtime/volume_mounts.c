@@ -20,6 +20,7 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/strv.h"
 
 /* Create the volume unless it exists; anonymous: a new random name.  */
 static int
@@ -30,49 +31,35 @@ ensure_volume (const struct galley_paths *p, const char *name, char **created, g
   return volume_create (p, &o, created, err);
 }
 
+/* The volumes of -v (mounts false) or --mount (true), created; an
+ * anonymous one is named in its argument ("NAME:/dst", "...,source=NAME")
+ * and listed among the container's anonymous volumes.  */
 static int
-add_anonymous (json_object *config, const char *name)
+create_volumes (const struct galley_paths *p, char **args, bool mounts, char ***anonymous,
+                galley_error_t *err)
 {
-  json_object *arr;
-
-  if (! json_object_object_get_ex (config, "AnonymousVolumes", &arr))
-    {
-      arr = json_object_new_array ();
-      json_object_object_add (config, "AnonymousVolumes", arr);
-    }
-  return json_object_array_add (arr, json_object_new_string (name));
-}
-
-/* The volumes of one key ("Volumes" or "Mounts"), created; an anonymous
- * one is named in its argument ("NAME:/dst", "...,source=NAME").  */
-static int
-create_volumes (const struct galley_paths *p, json_object *config, const char *key, galley_error_t *err)
-{
-  json_object *arr = NULL;
   size_t i;
-  bool mounts = strcmp (key, "Mounts") == 0;
 
-  json_object_object_get_ex (config, key, &arr);
-  for (i = 0; arr && i < json_object_array_length (arr); i++)
+  for (i = 0; args != NULL && args[i] != NULL; i++)
     {
-      const char *arg = json_object_get_string (json_object_array_get_idx (arr, i));
       _cleanup_free_ char *created = NULL, *named = NULL;
       struct mount_spec m;
       int r;
 
-      r = mounts ? mount_parse_mount (arg, &m, err) : mount_parse_volume (arg, &m, err);
+      r = mounts ? mount_parse_mount (args[i], &m, err) : mount_parse_volume (args[i], &m, err);
       if (r == 0 && (m.volume != NULL || m.anonymous))
         r = ensure_volume (p, m.volume, &created, err);
       if (r == 0 && m.anonymous)
         {
-          if ((mounts ? asprintf (&named, "%s,source=%s", arg, created)
-                      : asprintf (&named, "%s:%s", created, arg))
-              < 0)
+          if ((mounts ? asprintf (&named, "%s,source=%s", args[i], created)
+                      : asprintf (&named, "%s:%s", created, args[i]))
+                  < 0
+              || strv_append (anonymous, created) < 0)
             r = galley_error_make (err, ENOMEM, "allocating");
           else
             {
-              json_object_array_put_idx (arr, i, json_object_new_string (named));
-              add_anonymous (config, created);
+              free (args[i]);
+              args[i] = steal_pointer (&named);
             }
         }
       mount_spec_clear (&m);
@@ -83,7 +70,7 @@ create_volumes (const struct galley_paths *p, json_object *config, const char *k
 }
 
 int
-volume_mounts_prepare (const struct galley_paths *p, json_object *config, galley_error_t *err)
+volume_mounts_prepare (const struct galley_paths *p, struct container_config *config, galley_error_t *err)
 {
   struct mount_spec *m = NULL;
   size_t n = 0, i;
@@ -95,8 +82,9 @@ volume_mounts_prepare (const struct galley_paths *p, json_object *config, galley
   for (i = 0; i < n; i++)
     mount_spec_clear (&m[i]);
   free (m);
-  if (paths_ensure_root (p, err) < 0 || create_volumes (p, config, "Volumes", err) < 0
-      || create_volumes (p, config, "Mounts", err) < 0)
+  if (paths_ensure_root (p, err) < 0
+      || create_volumes (p, config->volumes, false, &config->anonymous_volumes, err) < 0
+      || create_volumes (p, config->mounts, true, &config->anonymous_volumes, err) < 0)
     return -1;
   return 0;
 }
@@ -367,18 +355,16 @@ volume_mounts_copied_up (const struct galley_paths *p, const struct run_spec *sp
 }
 
 int
-volume_remove_anonymous (const struct galley_paths *p, json_object *config, galley_error_t *err)
+volume_remove_anonymous (const struct galley_paths *p, const struct container_config *config,
+                         galley_error_t *err)
 {
-  json_object *arr;
   size_t i;
 
-  if (! json_object_object_get_ex (config, "AnonymousVolumes", &arr))
-    return 0;
-  for (i = 0; i < json_object_array_length (arr); i++)
+  for (i = 0; config->anonymous_volumes != NULL && config->anonymous_volumes[i] != NULL; i++)
     {
-      const char *name = json_object_get_string (json_object_array_get_idx (arr, i));
+      const char *name = config->anonymous_volumes[i];
       _cleanup_error_ galley_error_t e = NULL;
-      if (name == NULL || volume_remove (p, name, false, &e) == 0)
+      if (volume_remove (p, name, false, &e) == 0)
         continue;
       if (galley_error_errno (&e) == ENOENT || galley_error_errno (&e) == EBUSY)
         continue;

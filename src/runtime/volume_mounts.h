@@ -5,7 +5,7 @@
  *           (runtime/mount_args.h), then creates the volumes that do not
  *           exist yet (podman creates on first use) and gives each
  *           anonymous one a random name, written back into the
- *           configuration and listed in "AnonymousVolumes";
+ *           configuration and listed in its anonymous_volumes;
  *   build:  volume_mount_resolve points a parsed volume mount at the
  *           volume's _data and tells whether it wants the image's content
  *           copied up (a volume not filled yet; not with nocopy);
@@ -18,14 +18,14 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include <json-c/json.h>
-
+#include "state/container_config.h"
 #include "state/paths.h"
 #include "util/error.h"
 
 /* Create-time pass over the mounts of config (see above).  A wrong
  * argument fails before any volume is created.  */
-int volume_mounts_prepare (const struct galley_paths *p, json_object *config, galley_error_t *err);
+int volume_mounts_prepare (const struct galley_paths *p, struct container_config *config,
+                           galley_error_t *err);
 
 /* A parsed volume mount (m->volume set) as its volume's options say
  * (state/volume_options.h): m->source becomes the volume's _data or its
@@ -52,8 +52,9 @@ void volume_mounts_copied_up (const struct galley_paths *p, const struct run_spe
 /* chown -R of the tree (symlinks themselves, not their targets).  */
 int volume_chown_tree (int dirfd, uid_t uid, gid_t gid, galley_error_t *err);
 
-/* rm -v: remove the container's anonymous volumes ("AnonymousVolumes").
- * Volumes still used by another container stay; missing ones are fine.  */
-int volume_remove_anonymous (const struct galley_paths *p, json_object *config, galley_error_t *err);
+/* rm -v: remove the container's anonymous volumes.  Volumes still used
+ * by another container stay; missing ones are fine.  */
+int volume_remove_anonymous (const struct galley_paths *p, const struct container_config *config,
+                             galley_error_t *err);
 
 #endif

@@ -16,7 +16,6 @@
 #include "util/change_counter.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
-#include "util/json.h"
 #include "util/random.h"
 
 int
@@ -61,7 +60,22 @@ containers_lock (const struct galley_paths *p, galley_error_t *err)
 }
 
 int
-container_write_record (const struct galley_paths *p, const char *id, json_object *config,
+container_read_record (const struct galley_paths *p, const char *id, struct container_config *config,
+                       galley_error_t *err)
+{
+  _cleanup_free_ char *path = NULL, *text = NULL;
+  size_t len;
+
+  if (asprintf (&path, "%s/containers/%s/container.json", p->root, id) < 0)
+    return galley_error_make (err, errno, "allocating");
+  if (fs_read_file (AT_FDCWD, path, 4 << 20, &text, &len, err) < 0)
+    return -1;
+  container_config_clear (config);
+  return container_config_parse (text, len, path, config, err);
+}
+
+int
+container_write_record (const struct galley_paths *p, const char *id, const struct container_config *config,
                         galley_error_t *err)
 {
   _cleanup_free_ char *dir = container_dir (p, id);
@@ -69,7 +83,7 @@ container_write_record (const struct galley_paths *p, const char *id, json_objec
 
   if (cfd < 0)
     return galley_error_make (err, errno, "opening %s", dir ? dir : id);
-  if (json_write_atomic (cfd, "container.json", config, err) < 0)
+  if (container_config_write (cfd, "container.json", config, err) < 0)
     return -1;
   container_count_change (p);
   return 0;

@@ -11,9 +11,8 @@
 
 #include <stdbool.h>
 
-#include <json-c/json.h>
-
 #include "ns/idmap.h"
+#include "state/container_config.h"
 #include "state/paths.h"
 #include "util/digest.h"
 #include "util/error.h"
@@ -42,10 +41,15 @@ char *container_run_dir (const struct galley_paths *p, const char *id);
 #define CONTAINERS_CHANGE_COUNTER "changes"
 void container_count_change (const struct galley_paths *p);
 
+/* Read the record of container id (a full id) into *config (zeroed or
+ * cleared).  */
+int container_read_record (const struct galley_paths *p, const char *id, struct container_config *config,
+                           galley_error_t *err);
+
 /* Replace the record of container id with config (the caller holds the
  * container's lock).  */
-int container_write_record (const struct galley_paths *p, const char *id, json_object *config,
-                            galley_error_t *err);
+int container_write_record (const struct galley_paths *p, const char *id,
+                            const struct container_config *config, galley_error_t *err);
 
 /* Remove both directories of a container whose run lock and record lock
  * the caller holds (*run_lock and *record_lock: closed here, before their

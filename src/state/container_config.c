@@ -62,15 +62,19 @@ static const struct field fields[] = {
   FIELD ("PreserveFDs", INT, preserve_fds),
   FIELD ("StopSignal", STRING, stop_signal),
   FIELD ("Labels", MAP, labels),
+  FIELD ("Annotations", MAP, annotations),
   FIELD ("Privileged", BOOL, privileged),
   FIELD ("ReadOnly", BOOL, read_only),
   FIELD ("CapAdd", STRV, cap_add),
   FIELD ("CapDrop", STRV, cap_drop),
   FIELD ("SecurityOpt", STRV, security_opt),
   FIELD ("UserNS", STRING, userns),
+  FIELD ("UnmappedIds", STRING, unmapped_ids),
   FIELD ("Memory", STRING, memory),
   FIELD ("Cpus", STRING, cpus),
   FIELD ("PidsLimit", STRING, pids_limit),
+  FIELD ("Cgroups", STRING, cgroups),
+  FIELD ("CgroupParent", STRING, cgroup_parent),
   FIELD ("Ulimits", STRV, ulimits),
   FIELD ("Devices", STRV, devices),
   FIELD ("Volumes", STRV, volumes),
@@ -89,6 +93,8 @@ static const struct field fields[] = {
   FIELD ("DnsSearch", STRV, dns_search),
   FIELD ("DnsOption", STRV, dns_option),
   FIELD ("AddHost", STRV, add_host),
+  FIELD ("SecretOptions", STRV, secret_options),
+  FIELD ("Secrets", JSON, secrets),
   FIELD ("Rm", BOOL, rm),
   FIELD ("Restart", STRING, restart),
   FIELD ("CIDFile", STRING, cidfile),
@@ -105,17 +111,22 @@ static const struct field fields[] = {
 #define AT(c, f, type) ((type *)((char *)(c) + (f)->offset))
 
 void
+network_member_clear (struct network_member *m)
+{
+  free (m->name);
+  free (m->ip);
+  free (m->mac);
+  cleanup_strvp (&m->aliases);
+  memset (m, 0, sizeof *m);
+}
+
+void
 network_members_free (struct network_member *m, size_t n)
 {
   size_t i;
 
   for (i = 0; m && i < n; i++)
-    {
-      free (m[i].name);
-      free (m[i].ip);
-      free (m[i].mac);
-      cleanup_strvp (&m[i].aliases);
-    }
+    network_member_clear (&m[i]);
   free (m);
 }
 
@@ -345,22 +356,6 @@ container_config_from_json (json_object *record, struct container_config *out, g
 }
 
 static json_object *
-map_object (char *const *map)
-{
-  json_object *o = json_object_new_object ();
-  size_t i;
-
-  for (i = 0; o && map[i]; i++)
-    {
-      const char *eq = strchr (map[i], '=');
-      _cleanup_free_ char *key = eq ? strndup (map[i], (size_t)(eq - map[i])) : strdup (map[i]);
-      if (key != NULL)
-        json_object_object_add (o, key, json_object_new_string (eq ? eq + 1 : ""));
-    }
-  return o;
-}
-
-static json_object *
 networks_object (const struct network_member *m, size_t n)
 {
   json_object *o = json_object_new_object ();
@@ -400,7 +395,7 @@ write_field (const struct field *f, const struct container_config *c)
                  ? json_strings_array (*AT (c, f, char **const), strv_len (*AT (c, f, char **const)))
                  : NULL;
     case FIELD_MAP:
-      return *AT (c, f, char **const) ? map_object (*AT (c, f, char **const)) : NULL;
+      return *AT (c, f, char **const) ? json_kv_object (*AT (c, f, char **const)) : NULL;
     case FIELD_JSON:
       return json_object_get (*AT (c, f, json_object *const));
     case FIELD_NETWORKS:

@@ -57,14 +57,17 @@ struct container_config
   int preserve_fds;
   char *stop_signal; /* given, else the image's (run_build_spec) */
   char **labels;     /* map */
+  char **annotations; /* map, --annotation (OCI hooks match them: runtime/hooks.h) */
 
   /* confinement */
   bool privileged, read_only;
   char **cap_add, **cap_drop, **security_opt;
   char *userns;
+  char *unmapped_ids; /* --unmapped-ids: "fail", "ignore", build's "auto" (runtime/unmapped_ids.h) */
 
   /* resources */
   char *memory, *cpus, *pids_limit; /* as given, checked at create */
+  char *cgroups, *cgroup_parent;    /* --cgroups, --cgroup-parent (runtime/cgroup.h) */
   char **ulimits, **devices;
 
   /* storage */
@@ -82,6 +85,11 @@ struct container_config
   bool publish_all;
   json_object *port_mappings; /* resolved, podman's PortMappings (runtime/portspec.h) */
   char **dns, **dns_search, **dns_option, **add_host;
+
+  /* secrets (state/container_secrets.h): the --secret options as given,
+   * resolved at create into podman's Secrets entries */
+  char **secret_options;
+  json_object *secrets;
 
   /* lifecycle */
   bool rm;
@@ -120,6 +128,8 @@ void container_config_move (struct container_config *to, struct container_config
 /* Replace the string *field with a copy of value (NULL clears it).  */
 int container_config_set_string (char **field, const char *value, galley_error_t *err);
 
+/* Free what m holds (network_member_clear) or an array of n of them.  */
+void network_member_clear (struct network_member *m);
 void network_members_free (struct network_member *m, size_t n);
 
 #endif

@@ -7,18 +7,17 @@
 
 #include "state/container_filter.h"
 #include "util/cleanup.h"
+#include "util/strv.h"
 #include "util/xmalloc.h"
 
 static bool
-label_matches (json_object *labels, const char *want)
+label_matches (char *const *labels, const char *want)
 {
   const char *eq = strchr (want, '=');
   _cleanup_free_ char *key = eq ? xstrndup (want, (size_t)(eq - want)) : xstrdup (want);
-  json_object *v;
+  const char *v = strv_kv_get (labels, key);
 
-  if (labels == NULL || ! json_object_object_get_ex (labels, key, &v))
-    return false;
-  return eq == NULL || strcmp (json_object_get_string (v), eq + 1) == 0;
+  return v != NULL && (eq == NULL || strcmp (v, eq + 1) == 0);
 }
 
 static bool

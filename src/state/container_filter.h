@@ -8,8 +8,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <json-c/json.h>
-
 #include "state/container_state.h"
 #include "util/error.h"
 
@@ -18,7 +16,7 @@ struct container_filter_subject
 {
   const char *id, *name, *image, *image_id;
   const struct container_state *state;
-  json_object *labels; /* the record's "Labels"; NULL when it has none */
+  char *const *labels; /* the configuration's (a "KEY=value" map); NULL when it has none */
 };
 
 /* Whether s passes all n filters.  A filter that is not KEY=VALUE, an

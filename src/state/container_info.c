@@ -12,32 +12,23 @@
 #include "state/container_secrets.h"
 #include "util/cleanup.h"
 #include "util/json.h"
+#include "util/strv.h"
 #include "util/time.h"
 
 static json_object *
-string_or_empty (json_object *config, const char *key)
+string_or (const char *s, const char *fallback)
 {
-  const char *s = json_get_string (config, key);
-  return json_object_new_string (s ? s : "");
+  return json_object_new_string (s ? s : fallback);
 }
 
+/* The vector as an array, or fallback when it is not set.  */
 static json_object *
-copy_or (json_object *config, const char *key, json_object *fallback)
+strings_or (char *const *v, json_object *fallback)
 {
-  json_object *v;
-  if (json_object_object_get_ex (config, key, &v) && v != NULL)
-    {
-      json_object_put (fallback);
-      return json_object_get (v);
-    }
-  return fallback;
-}
-
-static bool
-flag (json_object *config, const char *key)
-{
-  json_object *v;
-  return json_object_object_get_ex (config, key, &v) && json_object_get_boolean (v);
+  if (v == NULL)
+    return fallback;
+  json_object_put (fallback);
+  return json_strings_array (v, strv_len (v));
 }
 
 static json_object *
@@ -79,35 +70,32 @@ state_object (const struct container_entry *e)
 static json_object *
 config_object (const struct container_entry *e, json_object *cmd)
 {
-  json_object *c = json_object_new_object (), *config = e->config;
-  const char *hostname = json_get_string (config, "Hostname");
+  const struct container_config *config = &e->config;
+  json_object *c = json_object_new_object ();
   char short_id[13];
 
   snprintf (short_id, sizeof short_id, "%.12s", e->id);
-  json_object_object_add (c, "Hostname", json_object_new_string (hostname ? hostname : short_id));
+  json_object_object_add (c, "Hostname", string_or (config->hostname, short_id));
   json_object_object_add (c, "Domainname", json_object_new_string (""));
-  json_object_object_add (c, "User", string_or_empty (config, "User"));
-  json_object_object_add (c, "AttachStdin", json_object_new_boolean (flag (config, "Interactive")));
-  json_object_object_add (c, "AttachStdout", json_object_new_boolean (! flag (config, "Detach")));
-  json_object_object_add (c, "AttachStderr", json_object_new_boolean (! flag (config, "Detach")));
-  json_object_object_add (c, "Tty", json_object_new_boolean (flag (config, "Tty")));
-  json_object_object_add (c, "OpenStdin", json_object_new_boolean (flag (config, "Interactive")));
+  json_object_object_add (c, "User", string_or (config->user, ""));
+  json_object_object_add (c, "AttachStdin", json_object_new_boolean (config->interactive));
+  json_object_object_add (c, "AttachStdout", json_object_new_boolean (! config->detach));
+  json_object_object_add (c, "AttachStderr", json_object_new_boolean (! config->detach));
+  json_object_object_add (c, "Tty", json_object_new_boolean (config->tty));
+  json_object_object_add (c, "OpenStdin", json_object_new_boolean (config->interactive));
   json_object_object_add (c, "StdinOnce", json_object_new_boolean (false));
-  json_object_object_add (c, "Env", copy_or (config, "Env", json_object_new_array ()));
+  json_object_object_add (c, "Env", strings_or (config->env, json_object_new_array ()));
   json_object_object_add (c, "Secrets", container_secrets_inspect (config));
   json_object_object_add (c, "Cmd", json_object_get (cmd));
-  json_object_object_add (c, "Image", string_or_empty (config, "Image"));
+  json_object_object_add (c, "Image", string_or (config->image, ""));
   json_object_object_add (c, "Volumes", NULL);
-  json_object_object_add (c, "WorkingDir",
-                          json_object_new_string (json_get_string (config, "WorkingDir")
-                                                      ? json_get_string (config, "WorkingDir")
-                                                      : "/"));
-  json_object_object_add (c, "Entrypoint", copy_or (config, "Entrypoint", json_object_new_string ("")));
+  json_object_object_add (c, "WorkingDir", string_or (config->workdir, "/"));
+  json_object_object_add (c, "Entrypoint", strings_or (config->entrypoint, json_object_new_string ("")));
   json_object_object_add (c, "OnBuild", NULL);
-  json_object_object_add (c, "Labels", copy_or (config, "Labels", NULL));
-  json_object_object_add (c, "Annotations", copy_or (config, "Annotations", json_object_new_object ()));
+  json_object_object_add (c, "Labels", config->labels ? json_kv_object (config->labels) : NULL);
+  json_object_object_add (c, "Annotations", json_kv_object (config->annotations));
   json_object_object_add (c, "StopSignal", json_object_new_int (15));
-  json_object_object_add (c, "CreateCommand", copy_or (config, "CreateCommand", json_object_new_array ()));
+  json_object_object_add (c, "CreateCommand", strings_or (config->create_command, json_object_new_array ()));
   json_object_object_add (c, "Umask", json_object_new_string ("0022"));
   json_object_object_add (c, "Timeout", json_object_new_int (0));
   json_object_object_add (c, "StopTimeout", json_object_new_int (10));
@@ -117,11 +105,11 @@ config_object (const struct container_entry *e, json_object *cmd)
 static json_object *
 host_config_object (const struct galley_paths *p, const struct container_entry *e)
 {
-  json_object *h = json_object_new_object (), *config = e->config, *log = json_object_new_object ();
+  const struct container_config *config = &e->config;
+  json_object *h = json_object_new_object (), *log = json_object_new_object ();
   json_object *restart = json_object_new_object ();
-  const char *policy = json_get_string (config, "Restart");
+  const char *policy = config->restart;
   _cleanup_free_ char *dir = container_dir (p, e->id), *log_path = NULL;
-  json_object *v;
   int retries = 0;
 
   {
@@ -131,53 +119,46 @@ host_config_object (const struct galley_paths *p, const struct container_entry *
       galley_error_release (&ignore);
     log_path = log_config.path;
   }
-  json_object_object_add (h, "Binds", copy_or (config, "Volumes", json_object_new_array ()));
+  json_object_object_add (h, "Binds", strings_or (config->volumes, json_object_new_array ()));
   json_object_object_add (h, "CgroupManager", json_object_new_string ("cgroupfs"));
   json_object_object_add (h, "CgroupMode", json_object_new_string ("private"));
-  json_object_object_add (h, "ContainerIDFile", string_or_empty (config, "CIDFile"));
-  json_object_object_add (log, "Type",
-                          json_object_new_string (json_get_string (config, "LogDriver")
-                                                      ? json_get_string (config, "LogDriver")
-                                                      : "k8s-file"));
+  json_object_object_add (h, "ContainerIDFile", string_or (config->cidfile, ""));
+  json_object_object_add (log, "Type", string_or (config->log_driver, "k8s-file"));
   json_object_object_add (log, "Config", NULL);
-  json_object_object_add (log, "Path", json_object_new_string (log_path ? log_path : ""));
+  json_object_object_add (log, "Path", string_or (log_path, ""));
   json_object_object_add (log, "Tag", json_object_new_string (""));
   json_object_object_add (log, "Size", json_object_new_string ("0B"));
   json_object_object_add (h, "LogConfig", log);
-  json_object_object_add (h, "NetworkMode",
-                          json_object_new_string (json_get_string (config, "Network")
-                                                      ? json_get_string (config, "Network")
-                                                      : "slirp4netns"));
+  json_object_object_add (h, "NetworkMode", string_or (config->network, "slirp4netns"));
   json_object_object_add (h, "PortBindings", json_object_new_object ());
   if (policy != NULL && strncmp (policy, "on-failure:", 11) == 0)
     retries = atoi (policy + 11);
   {
     _cleanup_free_ char *name = strndup (policy ? policy : "", policy ? strcspn (policy, ":") : 0);
-    json_object_object_add (restart, "Name", json_object_new_string (name ? name : ""));
+    json_object_object_add (restart, "Name", string_or (name, ""));
   }
   json_object_object_add (restart, "MaximumRetryCount", json_object_new_int (retries));
   json_object_object_add (h, "RestartPolicy", restart);
-  json_object_object_add (h, "AutoRemove", json_object_new_boolean (flag (config, "Rm")));
-  json_object_object_add (h, "CapAdd", copy_or (config, "CapAdd", json_object_new_array ()));
-  json_object_object_add (h, "CapDrop", copy_or (config, "CapDrop", json_object_new_array ()));
-  json_object_object_add (h, "Privileged", json_object_new_boolean (flag (config, "Privileged")));
-  json_object_object_add (h, "ReadonlyRootfs", json_object_new_boolean (flag (config, "ReadOnly")));
-  json_object_object_add (h, "SecurityOpt", copy_or (config, "SecurityOpt", json_object_new_array ()));
+  json_object_object_add (h, "AutoRemove", json_object_new_boolean (config->rm));
+  json_object_object_add (h, "CapAdd", strings_or (config->cap_add, json_object_new_array ()));
+  json_object_object_add (h, "CapDrop", strings_or (config->cap_drop, json_object_new_array ()));
+  json_object_object_add (h, "Privileged", json_object_new_boolean (config->privileged));
+  json_object_object_add (h, "ReadonlyRootfs", json_object_new_boolean (config->read_only));
+  json_object_object_add (h, "SecurityOpt", strings_or (config->security_opt, json_object_new_array ()));
   json_object_object_add (h, "Tmpfs", json_object_new_object ());
   json_object_object_add (h, "UTSMode", json_object_new_string ("private"));
-  json_object_object_add (h, "UsernsMode", string_or_empty (config, "UserNS"));
+  json_object_object_add (h, "UsernsMode", string_or (config->userns, ""));
   json_object_object_add (h, "ShmSize", json_object_new_int64 (65536000));
   json_object_object_add (h, "Runtime", json_object_new_string ("oci"));
-  json_object_object_add (h, "Init", json_object_new_boolean (flag (config, "Init")));
-  v = NULL;
-  (void)v;
+  json_object_object_add (h, "Init", json_object_new_boolean (config->init));
   return h;
 }
 
 json_object *
 container_inspect_record (const struct galley_paths *p, const struct container_entry *e)
 {
-  json_object *r = json_object_new_object (), *cmd = container_command (e);
+  _cleanup_strv_ char **words = container_command (&e->config);
+  json_object *r = json_object_new_object (), *cmd = json_strings_array (words, strv_len (words));
   _cleanup_free_ char *run = container_run_dir (p, e->id), *dir = container_dir (p, e->id);
   char path[4096];
   size_t n = json_object_array_length (cmd), i;
@@ -186,17 +167,15 @@ container_inspect_record (const struct galley_paths *p, const struct container_e
   for (i = 1; i < n; i++)
     json_object_array_add (args, json_object_get (json_object_array_get_idx (cmd, i)));
   json_object_object_add (r, "Id", json_object_new_string (e->id));
-  json_object_object_add (r, "Created", string_or_empty (e->config, "Created"));
+  json_object_object_add (r, "Created", string_or (e->config.created, ""));
   json_object_object_add (
       r, "Path",
       json_object_new_string (n > 0 ? json_object_get_string (json_object_array_get_idx (cmd, 0)) : ""));
   json_object_object_add (r, "Args", args);
   json_object_object_add (r, "State", state_object (e));
-  json_object_object_add (r, "Image", string_or_empty (e->config, "ImageID"));
-  json_object_object_add (r, "ImageName", string_or_empty (e->config, "Image"));
-  json_object_object_add (
-      r, "Rootfs",
-      json_object_new_string (flag (e->config, "Rootfs") ? json_get_string (e->config, "Image") : ""));
+  json_object_object_add (r, "Image", string_or (e->config.image_id, ""));
+  json_object_object_add (r, "ImageName", string_or (e->config.image, ""));
+  json_object_object_add (r, "Rootfs", string_or (e->config.rootfs ? e->config.image : NULL, ""));
   json_object_object_add (r, "Pod", json_object_new_string (""));
   snprintf (path, sizeof path, "%s/resolv.conf", run ? run : "");
   json_object_object_add (r, "ResolvConfPath", json_object_new_string (path));
@@ -206,7 +185,7 @@ container_inspect_record (const struct galley_paths *p, const struct container_e
   json_object_object_add (r, "HostsPath", json_object_new_string (path));
   json_object_object_add (r, "StaticDir", json_object_new_string (dir ? dir : ""));
   json_object_object_add (r, "OCIRuntime", json_object_new_string ("galley"));
-  json_object_object_add (r, "Name", string_or_empty (e->config, "Name"));
+  json_object_object_add (r, "Name", string_or (e->config.name, ""));
   json_object_object_add (r, "RestartCount", json_object_new_int (e->state.restart_count));
   json_object_object_add (r, "Driver", json_object_new_string ("overlay"));
   json_object_object_add (r, "MountLabel", json_object_new_string (""));
@@ -227,7 +206,7 @@ container_inspect_record (const struct galley_paths *p, const struct container_e
   json_object_object_add (r, "Dependencies", json_object_new_array ());
   {
     json_object *settings = json_object_new_object ();
-    json_object *networks = network_settings_networks (p, e->id, e->config);
+    json_object *networks = network_settings_networks (p, e->id, &e->config);
     if (networks)
       json_object_object_add (settings, "Networks", networks);
     json_object_object_add (r, "NetworkSettings", settings);

@@ -17,36 +17,21 @@
 #include "state/lock.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
-#include "util/json.h"
+#include "util/strv.h"
 #include "util/time.h"
 
 void
 container_entry_clear (struct container_entry *e)
 {
   free (e->id);
-  if (e->config != NULL)
-    json_object_put (e->config);
+  container_config_clear (&e->config);
   memset (e, 0, sizeof *e);
 }
 
 const char *
 container_entry_name (const struct container_entry *e)
 {
-  const char *n = json_get_string (e->config, "Name");
-  return n ? n : "";
-}
-
-static int
-load_record (const char *root, const char *id, json_object **out, galley_error_t *err)
-{
-  _cleanup_free_ char *path = NULL, *text = NULL;
-  size_t len;
-
-  if (asprintf (&path, "%s/containers/%s/container.json", root, id) < 0)
-    return galley_error_make (err, errno, "allocating");
-  if (fs_read_file (AT_FDCWD, path, 4 << 20, &text, &len, err) < 0)
-    return -1;
-  return json_parse_strict (text, len, path, out, err);
+  return e->config.name ? e->config.name : "";
 }
 
 /* Find a container of listing l by exact name, exact id or unique id
@@ -211,8 +196,8 @@ now_rfc3339 (void)
 }
 
 int
-container_create (const struct galley_paths *p, const char *id, const char *name, json_object *config,
-                  int *run_lock, galley_error_t *err)
+container_create (const struct galley_paths *p, const char *id, const char *name,
+                  struct container_config *config, int *run_lock, galley_error_t *err)
 {
   _cleanup_free_ char *dir = container_dir (p, id), *containers = NULL, *other = NULL;
   _cleanup_free_ char *created = now_rfc3339 ();
@@ -256,10 +241,10 @@ container_create (const struct galley_paths *p, const char *id, const char *name
   runfd = lock_open (cfd, CONTAINER_RUN_LOCK_FILE, err);
   if (runfd < 0 || lock_acquire (runfd, LOCK_EXCLUSIVE, err) < 0)
     return -1;
-  json_object_object_add (config, "Id", json_object_new_string (id));
-  json_object_object_add (config, "Name", json_object_new_string (name));
-  json_object_object_add (config, "Created", json_object_new_string (created ? created : ""));
-  if (json_write_atomic (cfd, "container.json", config, err) < 0)
+  if (container_config_set_string (&config->id, id, err) < 0
+      || container_config_set_string (&config->name, name, err) < 0
+      || container_config_set_string (&config->created, created ? created : "", err) < 0
+      || container_config_write (cfd, "container.json", config, err) < 0)
     return -1;
   container_count_change (p);
   event_write_container (p, "create", id, config, 0);
@@ -269,7 +254,7 @@ container_create (const struct galley_paths *p, const char *id, const char *name
 }
 
 int
-container_load (const struct galley_paths *p, const char *name_or_id, json_object **config,
+container_load (const struct galley_paths *p, const char *name_or_id, struct container_config *config,
                 galley_error_t *err)
 {
   _cleanup_free_ char *id = NULL;
@@ -279,26 +264,24 @@ container_load (const struct galley_paths *p, const char *name_or_id, json_objec
     return -1;
   if (found == 0)
     return galley_error_make (err, ENOENT, "no container with name or ID \"%s\" found", name_or_id);
-  return load_record (p->root, id, config, err);
+  return container_read_record (p, id, config, err);
 }
 
+/* The entry of a record read into out->config.  */
 static int
-fill_entry (const struct galley_paths *p, json_object *config, struct container_entry *out,
-            galley_error_t *err)
+fill_entry (const struct galley_paths *p, struct container_entry *out, galley_error_t *err)
 {
-  const char *id = json_get_string (config, "Id");
-
-  memset (out, 0, sizeof *out);
-  if (id == NULL)
+  if (out->config.id == NULL)
     {
-      json_object_put (config);
+      container_entry_clear (out);
       return galley_error_make (err, EINVAL, "container record without an Id");
     }
-  out->config = config;
-  out->id = strdup (id);
-  out->created = time_parse_rfc3339 (json_get_string (config, "Created"));
-  if (container_state_read (p, id, &out->state, err) < 0)
+  out->id = strdup (out->config.id);
+  out->created = time_parse_rfc3339 (out->config.created);
+  if (out->id == NULL || container_state_read (p, out->id, &out->state, err) < 0)
     {
+      if (out->id == NULL)
+        galley_error_make (err, ENOMEM, "allocating");
       container_entry_clear (out);
       return -1;
     }
@@ -309,24 +292,20 @@ int
 container_find (const struct galley_paths *p, const char *name_or_id, struct container_entry *out,
                 galley_error_t *err)
 {
-  json_object *config = NULL;
-
   memset (out, 0, sizeof *out);
-  if (container_load (p, name_or_id, &config, err) < 0)
+  if (container_load (p, name_or_id, &out->config, err) == 0)
+    return fill_entry (p, out, err);
+  container_entry_clear (out);
+  if (galley_error_errno (err) == ENOENT)
     {
-      if (galley_error_errno (err) == ENOENT)
-        {
-          galley_error_release (err);
-          galley_error_make (err, 0,
-                             "no container with name or ID \"%s\" found: "
-                             "no such container",
-                             name_or_id);
-          (*err)->errno_ = ENOENT; /* the kind, without strerror's words */
-          return -1;
-        }
-      return -1;
+      galley_error_release (err);
+      galley_error_make (err, 0,
+                         "no container with name or ID \"%s\" found: "
+                         "no such container",
+                         name_or_id);
+      (*err)->errno_ = ENOENT; /* the kind, without strerror's words */
     }
-  return fill_entry (p, config, out, err);
+  return -1;
 }
 
 static int
@@ -363,7 +342,6 @@ container_list (const struct galley_paths *p, struct container_entry **out, size
     {
       _cleanup_free_ char *text = NULL, *path = NULL;
       galley_error_t skip = NULL;
-      json_object *config = NULL;
       size_t len;
 
       if (! container_id_valid (e->d_name))
@@ -373,13 +351,6 @@ container_list (const struct galley_paths *p, struct container_entry **out, size
           container_list_free (list, count);
           return galley_error_make (err, errno, "allocating");
         }
-      /* A container removed or half-created meanwhile is not listed.  */
-      if (fs_read_file (AT_FDCWD, path, 4 << 20, &text, &len, &skip) < 0
-          || json_parse_strict (text, len, path, &config, &skip) < 0)
-        {
-          galley_error_release (&skip);
-          continue;
-        }
       if (count == cap)
         {
           struct container_entry *bigger;
@@ -387,14 +358,18 @@ container_list (const struct galley_paths *p, struct container_entry **out, size
           bigger = realloc (list, cap * sizeof *list);
           if (bigger == NULL)
             {
-              json_object_put (config);
               container_list_free (list, count);
               return galley_error_make (err, errno, "allocating");
             }
           list = bigger;
         }
-      if (fill_entry (p, config, &list[count], &skip) < 0)
+      memset (&list[count], 0, sizeof list[count]);
+      /* A container removed or half-created meanwhile is not listed.  */
+      if (fs_read_file (AT_FDCWD, path, 4 << 20, &text, &len, &skip) < 0
+          || container_config_parse (text, len, path, &list[count].config, &skip) < 0
+          || fill_entry (p, &list[count], &skip) < 0)
         {
+          container_entry_clear (&list[count]);
           galley_error_release (&skip);
           continue;
         }
@@ -470,39 +445,36 @@ container_status_human (const struct container_state *st, char *buf, size_t len)
     }
 }
 
-json_object *
-container_command (const struct container_entry *e)
+char **
+container_command (const struct container_config *c)
 {
-  json_object *arr = json_object_new_array (), *v;
-  static const char *const keys[] = { "Entrypoint", "Command" };
-  size_t k, i;
+  _cleanup_strv_ char **v = calloc (1, sizeof (char *));
+  size_t i;
 
-  /* The resolved command line when the record has it (image defaults
-   * included), else what was given.  */
-  if (json_object_object_get_ex (e->config, "Args", &v) && json_object_is_type (v, json_type_array))
-    {
-      json_object_put (arr);
-      return json_object_get (v);
-    }
-  for (k = 0; k < 2; k++)
-    if (json_object_object_get_ex (e->config, keys[k], &v) && json_object_is_type (v, json_type_array))
-      for (i = 0; i < json_object_array_length (v); i++)
-        json_object_array_add (arr, json_object_get (json_object_array_get_idx (v, i)));
-  return arr;
+  if (v == NULL)
+    return NULL;
+  for (i = 0; c->args != NULL && c->args[i] != NULL; i++)
+    if (strv_append (&v, c->args[i]) < 0)
+      return NULL;
+  if (c->args != NULL)
+    return steal_pointer (&v);
+  for (i = 0; c->entrypoint != NULL && c->entrypoint[i] != NULL; i++)
+    if (strv_append (&v, c->entrypoint[i]) < 0)
+      return NULL;
+  for (i = 0; c->command != NULL && c->command[i] != NULL; i++)
+    if (strv_append (&v, c->command[i]) < 0)
+      return NULL;
+  return steal_pointer (&v);
 }
 
 int
 container_rename (const struct galley_paths *p, const char *id, const char *name, galley_error_t *err)
 {
-  _cleanup_free_ char *containers = NULL, *dir = container_dir (p, id), *text = NULL;
-  _cleanup_close_ int names_lock = -1, lock = -1, dfd = -1;
-  _cleanup_json_ json_object *config = NULL;
-  size_t len;
+  _cleanup_container_config_ struct container_config config = { 0 };
+  _cleanup_close_ int names_lock = -1, lock = -1;
 
   if (check_name (name, err) < 0)
     return -1;
-  if (dir == NULL || asprintf (&containers, "%s/containers", p->root) < 0)
-    return galley_error_make (err, errno, "allocating");
   /* the same critical section as creation: name check + change */
   names_lock = containers_lock (p, err);
   if (names_lock < 0)
@@ -517,15 +489,11 @@ container_rename (const struct galley_paths *p, const char *id, const char *name
   lock = container_lock (p, id, err);
   if (lock < 0)
     return -1;
-  dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0)
-    return galley_error_make (err, errno, "opening %s", dir);
-  if (fs_read_file (dfd, "container.json", 4 << 20, &text, &len, err) < 0
-      || json_parse_strict (text, len, "container.json", &config, err) < 0)
+  if (container_read_record (p, id, &config, err) < 0
+      || container_config_set_string (&config.name, name, err) < 0)
     return -1;
-  json_object_object_add (config, "Name", json_object_new_string (name));
-  if (container_write_record (p, id, config, err) < 0)
+  if (container_write_record (p, id, &config, err) < 0)
     return -1;
-  event_write_container (p, "rename", id, config, 0);
+  event_write_container (p, "rename", id, &config, 0);
   return 0;
 }

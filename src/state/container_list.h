@@ -10,6 +10,7 @@
 
 #include <json-c/json.h>
 
+#include "state/container_config.h"
 #include "state/container_state.h"
 #include "state/paths.h"
 #include "util/error.h"
@@ -17,31 +18,32 @@
 struct container_entry
 {
   char *id;
-  json_object *config;          /* container.json */
-  struct container_state state; /* reconciled */
-  int64_t created;              /* ns since the epoch */
+  struct container_config config; /* container.json */
+  struct container_state state;   /* reconciled */
+  int64_t created;                /* ns since the epoch */
 };
 
 void container_entry_clear (struct container_entry *e);
+#define _cleanup_container_entry_ __attribute__ ((cleanup (container_entry_clear)))
 
 /* A podman-style "adjective_name" name not used by another container.  */
 int container_generate_name (const struct galley_paths *p, char **out, galley_error_t *err);
 
 /* Create containers/<id>/ with upper/, work/ and its lock files, and write
- * container.json (config gets "Id", "Name", "Created" added); the caller
+ * container.json (config gets its id, name and creation time); the caller
  * holds containers_lock.  *run_lock (unless NULL) gets the container's run
  * lock, taken before the record was visible (container_state.h).  Fails
  * when the name is taken: 'the container name "x" is already in use by
  * <id>'.  */
-int container_create (const struct galley_paths *p, const char *id, const char *name, json_object *config,
-                      int *run_lock, galley_error_t *err);
+int container_create (const struct galley_paths *p, const char *id, const char *name,
+                      struct container_config *config, int *run_lock, galley_error_t *err);
 
 /* 1 when a container is named name, 0 when none is, -1 on error.  */
 int container_name_lookup (const struct galley_paths *p, const char *name, galley_error_t *err);
 
-/* Load by name, id or unique id prefix.  ENOENT: 'no container with name or
- * ID "x" found'.  */
-int container_load (const struct galley_paths *p, const char *name_or_id, json_object **config,
+/* Load by name, id or unique id prefix into *config (zeroed or cleared).
+ * ENOENT: 'no container with name or ID "x" found'.  */
+int container_load (const struct galley_paths *p, const char *name_or_id, struct container_config *config,
                     galley_error_t *err);
 
 /* Look a container up by name, full id or unique id prefix.  ENOENT:
@@ -81,16 +83,16 @@ struct container_brief
 };
 void container_listing_brief (const struct container_listing *l, size_t i, struct container_brief *out);
 /* Container i as an entry (the caller clears it), for the fields beyond
- * the brief: its record's Id, Name, Image, ImageID, Rm, Created, Args,
- * Entrypoint, Command, Labels and PortMappings.  */
+ * the brief: of its configuration, the id, name, image, image_id, rm,
+ * created, args, entrypoint, command, labels and port_mappings.  */
 int container_listing_entry (struct container_listing *l, size_t i, struct container_entry *out,
                              galley_error_t *err);
 void container_listing_close (struct container_listing *l);
 
-/* Oldest first (by "Created").  */
+/* Oldest first (by their creation).  */
 void container_list_sort (struct container_entry *list, size_t n);
 
-/* The container's name ("Name" of its record).  */
+/* The container's name ("" when its record has none).  */
 const char *container_entry_name (const struct container_entry *e);
 
 /* podman's "Up 3 seconds", "Exited (0) 2 seconds ago", "Created", "Paused";
@@ -100,8 +102,10 @@ void container_status_human (const struct container_state *st, char *buf, size_t
 /* Go's units.HumanDuration: "Less than a second", "3 seconds", "About a minute" ...  */
 void human_duration (int64_t ns, char *buf, size_t len);
 
-/* The container's command line (entrypoint + command) as a JSON array.  */
-json_object *container_command (const struct container_entry *e);
+/* The container's command line: the resolved one (image defaults
+ * included) when the record has it, else its entrypoint and command.
+ * NULL only when out of memory.  */
+char **container_command (const struct container_config *c);
 
 /* Give a container a new name (unique, as at creation).  */
 int container_rename (const struct galley_paths *p, const char *id, const char *name, galley_error_t *err);

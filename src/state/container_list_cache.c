@@ -33,16 +33,10 @@
 #include "util/strv.h"
 #include "util/time.h"
 
-/* The keys of container.json that ps reads beyond the brief fields (see
- * container_brief): kept as one JSON object, parsed only for an output or
- * a filter that needs them.  */
-static const char *const config_keys[] = { "Created", "Args",   "Entrypoint",
-                                           "Command", "Labels", "PortMappings" };
-#define N_KEYS (sizeof config_keys / sizeof config_keys[0])
 enum
 {
-  F_CONFIG,  /* those keys as one JSON object */
-  F_CREATED, /* "Created" in ns since the epoch, for sorting */
+  F_CONFIG,  /* the record's other fields ps reads (see config_subset) as JSON */
+  F_CREATED, /* the creation time in ns since the epoch, for sorting */
   F_NAME,
   F_IMAGE,
   F_IMAGE_ID,
@@ -54,28 +48,38 @@ enum
   N_FIELDS
 };
 
-/* The command line of a record (container_command's), words joined by
- * spaces.  */
-static char *
-command_line (json_object *config)
+/* The fields of a configuration that ps reads beyond the brief ones (see
+ * container_brief): kept as one record, parsed only for an output or a
+ * filter that needs them.  The subset shares c's strings.  */
+static struct container_config
+config_subset (const struct container_config *c)
 {
-  const struct container_entry e = { .config = config };
-  _cleanup_json_ json_object *words = container_command (&e);
-  _cleanup_strv_ char **v = json_array_strv (words);
+  return (struct container_config){
+    .created = c->created,
+    .args = c->args,
+    .entrypoint = c->entrypoint,
+    .command = c->command,
+    .labels = c->labels,
+    .port_mappings = c->port_mappings,
+  };
+}
+
+static char *
+command_line (const struct container_config *c)
+{
+  _cleanup_strv_ char **v = container_command (c);
 
   return v ? strv_join (v, " ") : NULL;
 }
 
 static char *
-ports_text (json_object *config)
+ports_text (const struct container_config *c)
 {
   _cleanup_free_ struct port_mapping *ports = NULL;
   galley_error_t ignore = NULL;
-  json_object *mappings;
   size_t n = 0;
 
-  if (! json_object_object_get_ex (config, "PortMappings", &mappings)
-      || port_mappings_from_json (mappings, &ports, &n, &ignore) < 0)
+  if (c->port_mappings == NULL || port_mappings_from_json (c->port_mappings, &ports, &n, &ignore) < 0)
     {
       galley_error_release (&ignore);
       return strdup ("");
@@ -84,14 +88,14 @@ ports_text (json_object *config)
 }
 
 static char *
-networks_text (json_object *config)
+networks_text (const struct container_config *c)
 {
   struct network_member *m = NULL;
   galley_error_t ignore = NULL;
   _cleanup_strv_ char **names = NULL;
   size_t n = 0, i;
 
-  if (network_members_of (config, &m, &n, &ignore) < 0)
+  if (network_members_of (c, &m, &n, &ignore) < 0)
     {
       galley_error_release (&ignore);
       return strdup ("");
@@ -103,35 +107,26 @@ networks_text (json_object *config)
   return i == n ? strv_join (names, ",") : NULL;
 }
 
-static char *
-string_field (json_object *config, const char *key)
-{
-  const char *v = json_get_string (config, key);
-  return strdup (v ? v : "");
-}
-
 static void
-encode_config (json_object *config, char *f[N_FIELDS])
+encode_config (const struct container_config *c, char *f[N_FIELDS])
 {
-  _cleanup_json_ json_object *rest = json_object_new_object ();
-  json_object *v;
-  size_t k;
+  const struct container_config subset = config_subset (c);
+  _cleanup_json_ json_object *rest = NULL;
+  galley_error_t ignore = NULL;
 
-  if (rest == NULL)
-    return; /* a NULL field: decode rejects the record */
-  for (k = 0; k < N_KEYS; k++)
-    if (json_object_object_get_ex (config, config_keys[k], &v))
-      json_object_object_add (rest, config_keys[k], json_object_get (v));
-  f[F_CONFIG] = strdup (json_object_to_json_string_ext (rest, JSON_C_TO_STRING_PLAIN));
-  if (asprintf (&f[F_CREATED], "%" PRId64, time_parse_rfc3339 (json_get_string (config, "Created"))) < 0)
+  /* a NULL field: decode rejects the record */
+  if (container_config_to_json (&subset, &rest, &ignore) == 0)
+    f[F_CONFIG] = strdup (json_object_to_json_string_ext (rest, JSON_C_TO_STRING_PLAIN));
+  galley_error_release (&ignore);
+  if (asprintf (&f[F_CREATED], "%" PRId64, time_parse_rfc3339 (c->created)) < 0)
     f[F_CREATED] = NULL;
-  f[F_NAME] = string_field (config, "Name");
-  f[F_IMAGE] = string_field (config, "Image");
-  f[F_IMAGE_ID] = string_field (config, "ImageID");
-  f[F_RM] = strdup (json_object_object_get_ex (config, "Rm", &v) && json_object_get_boolean (v) ? "1" : "0");
-  f[F_COMMAND_LINE] = command_line (config);
-  f[F_PORTS] = ports_text (config);
-  f[F_NETWORKS] = networks_text (config);
+  f[F_NAME] = strdup (c->name ? c->name : "");
+  f[F_IMAGE] = strdup (c->image ? c->image : "");
+  f[F_IMAGE_ID] = strdup (c->image_id ? c->image_id : "");
+  f[F_RM] = strdup (c->rm ? "1" : "0");
+  f[F_COMMAND_LINE] = command_line (c);
+  f[F_PORTS] = ports_text (c);
+  f[F_NETWORKS] = networks_text (c);
 }
 
 /* The state as one field: "STATUS PID PID_START MONITOR_PID
@@ -207,25 +202,29 @@ struct container_listing
 /* The row's record (the fields ps reads), parsed with the listing's one
  * tokener (json_tokener_parse would allocate a fresh one per call).  */
 static int
-config_from_fields (json_tokener *tok, const char *id, const char *const *f, json_object **out)
+config_from_fields (json_tokener *tok, const char *id, const char *const *f, struct container_config *out)
 {
   size_t len = strlen (f[F_CONFIG]);
-  json_object *config;
+  _cleanup_json_ json_object *subset = NULL;
+  galley_error_t ignore = NULL;
 
   json_tokener_reset (tok);
-  config = json_tokener_parse_ex (tok, f[F_CONFIG], (int)len);
+  subset = json_tokener_parse_ex (tok, f[F_CONFIG], (int)len);
   if (json_tokener_get_error (tok) != json_tokener_success || json_tokener_get_parse_end (tok) != len
-      || ! json_object_is_type (config, json_type_object))
+      || container_config_from_json (subset, out, &ignore) < 0)
     {
-      json_object_put (config);
+      galley_error_release (&ignore);
       return -1;
     }
-  json_object_object_add (config, "Id", json_object_new_string (id));
-  json_object_object_add (config, "Name", json_object_new_string (f[F_NAME]));
-  json_object_object_add (config, "Image", json_object_new_string (f[F_IMAGE]));
-  json_object_object_add (config, "ImageID", json_object_new_string (f[F_IMAGE_ID]));
-  json_object_object_add (config, "Rm", json_object_new_boolean (strcmp (f[F_RM], "1") == 0));
-  *out = config;
+  out->rm = strcmp (f[F_RM], "1") == 0;
+  if (container_config_set_string (&out->id, id, &ignore) < 0
+      || container_config_set_string (&out->name, f[F_NAME], &ignore) < 0
+      || container_config_set_string (&out->image, f[F_IMAGE], &ignore) < 0
+      || container_config_set_string (&out->image_id, f[F_IMAGE_ID], &ignore) < 0)
+    {
+      galley_error_release (&ignore);
+      return -1;
+    }
   return 0;
 }
 
@@ -235,7 +234,7 @@ read_and_cache (const struct galley_paths *p, int containers_fd, struct list_cac
                 const struct timespec *ctime, galley_error_t *err)
 {
   _cleanup_free_ char *rel = NULL, *text = NULL;
-  _cleanup_json_ json_object *config = NULL;
+  _cleanup_container_config_ struct container_config config = { 0 };
   char *f[N_FIELDS] = { NULL };
   const char *const *stored;
   struct container_state st;
@@ -244,9 +243,10 @@ read_and_cache (const struct galley_paths *p, int containers_fd, struct list_cac
   if (asprintf (&rel, "%s/container.json", id) < 0)
     return galley_error_make (err, errno, "allocating"), NULL;
   if (fs_read_file (containers_fd, rel, 4 << 20, &text, &len, err) < 0
-      || json_parse_strict (text, len, rel, &config, err) < 0 || container_state_load (p, id, &st, err) < 0)
+      || container_config_parse (text, len, rel, &config, err) < 0
+      || container_state_load (p, id, &st, err) < 0)
     return NULL;
-  encode_config (config, f);
+  encode_config (&config, f);
   encode_state (&st, f);
   stored = list_cache_put (cache, id, ctime, (const char *const *)f, err);
   for (k = 0; k < N_FIELDS; k++)
@@ -450,7 +450,10 @@ container_listing_entry (struct container_listing *l, size_t i, struct container
   if (l->tok == NULL && (l->tok = json_tokener_new ()) == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
   if (config_from_fields (l->tok, r->id, r->fields, &out->config) < 0)
-    return galley_error_make (err, EINVAL, "container %s: unusable cached record", r->id);
+    {
+      container_entry_clear (out);
+      return galley_error_make (err, EINVAL, "container %s: unusable cached record", r->id);
+    }
   out->id = strdup (r->id);
   if (out->id == NULL)
     {

@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
-#include "util/json.h"
 #include "util/time.h"
 
 /* max-size=10m (k, m, g; plain bytes; an optional b).  */
@@ -50,34 +49,32 @@ parse_size (const char *opt, const char *text, uint64_t *out, galley_error_t *er
 }
 
 int
-container_log_config (json_object *config, const char *container_dir, struct container_log_config *out,
-                      galley_error_t *err)
+container_log_config (const struct container_config *config, const char *container_dir,
+                      struct container_log_config *out, galley_error_t *err)
 {
-  const char *driver = json_get_string (config, "LogDriver");
+  const char *driver = config->log_driver;
   const char *path = NULL;
-  json_object *opts;
   size_t i;
 
   memset (out, 0, sizeof *out);
   if (driver != NULL && *driver != '\0' && strcmp (driver, "k8s-file") != 0 && strcmp (driver, "none") != 0)
     return galley_error_make (err, 0, "unsupported log driver \"%s\": galley logs with k8s-file or none",
                               driver);
-  if (json_object_object_get_ex (config, "LogOpt", &opts) && json_object_is_type (opts, json_type_array))
-    for (i = 0; i < json_object_array_length (opts); i++)
-      {
-        const char *o = json_object_get_string (json_object_array_get_idx (opts, i));
-        if (strncmp (o, "max-size=", 9) == 0)
-          {
-            if (parse_size (o, o + 9, &out->max_size, err) < 0)
-              return -1;
-          }
-        else if (strncmp (o, "path=", 5) == 0 && o[5] == '/')
-          path = o + 5;
-        else if (strncmp (o, "tag=", 4) == 0)
-          return galley_error_make (err, 0, "--log-opt %s is not supported yet", o);
-        else
-          return galley_error_make (err, 0, "invalid --log-opt \"%s\"", o);
-      }
+  for (i = 0; config->log_opt != NULL && config->log_opt[i] != NULL; i++)
+    {
+      const char *o = config->log_opt[i];
+      if (strncmp (o, "max-size=", 9) == 0)
+        {
+          if (parse_size (o, o + 9, &out->max_size, err) < 0)
+            return -1;
+        }
+      else if (strncmp (o, "path=", 5) == 0 && o[5] == '/')
+        path = o + 5;
+      else if (strncmp (o, "tag=", 4) == 0)
+        return galley_error_make (err, 0, "--log-opt %s is not supported yet", o);
+      else
+        return galley_error_make (err, 0, "invalid --log-opt \"%s\"", o);
+    }
   if (driver != NULL && strcmp (driver, "none") == 0)
     return 0;
   if (path != NULL)

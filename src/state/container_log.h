@@ -13,12 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <json-c/json.h>
-
+#include "state/container_config.h"
 #include "util/error.h"
 
-/* How a container logs, from its --log-driver and --log-opt (config
- * "LogDriver", "LogOpt"): path is NULL for the "none" driver, else
+/* How a container logs, from its --log-driver and --log-opt: path is NULL for the "none" driver, else
  * --log-opt path= or containers_dir/ctr.log (malloc'ed); max_size is
  * max-size= in bytes (0: unlimited).  Errors name the bad option.  */
 struct container_log_config
@@ -26,8 +24,8 @@ struct container_log_config
   char *path;
   uint64_t max_size;
 };
-int container_log_config (json_object *config, const char *container_dir, struct container_log_config *out,
-                          galley_error_t *err);
+int container_log_config (const struct container_config *config, const char *container_dir,
+                          struct container_log_config *out, galley_error_t *err);
 
 /* Open (create 0600) the log at path for appending: a regular file of
  * this user's, never through a symlink.  Returns the fd (O_CLOEXEC).  */

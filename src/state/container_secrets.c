@@ -171,10 +171,10 @@ secret_json (const struct container_secret *s)
 }
 
 int
-container_secrets_resolve (const struct galley_paths *p, json_object *config, galley_error_t *err)
+container_secrets_resolve (const struct galley_paths *p, struct container_config *config, galley_error_t *err)
 {
   _cleanup_json_ json_object *resolved = json_object_new_array ();
-  size_t n = json_get_array_len (config, CONTAINER_SECRET_OPTIONS);
+  size_t n = strv_len (config->secret_options);
 
   if (n == 0)
     return 0;
@@ -182,7 +182,7 @@ container_secrets_resolve (const struct galley_paths *p, json_object *config, ga
     {
       struct container_secret cs;
       struct secret s = { 0 };
-      if (container_secret_parse (json_get_array_string (config, CONTAINER_SECRET_OPTIONS, i), &cs, err) < 0)
+      if (container_secret_parse (config->secret_options[i], &cs, err) < 0)
         return -1;
       if (secret_lookup (p, cs.name, &s, err) < 0)
         {
@@ -200,8 +200,10 @@ container_secrets_resolve (const struct galley_paths *p, json_object *config, ga
       json_object_array_add (resolved, secret_json (&cs));
       container_secret_clear (&cs);
     }
-  json_object_object_del (config, CONTAINER_SECRET_OPTIONS);
-  json_object_object_add (config, "Secrets", steal_pointer (&resolved));
+  cleanup_strvp (&config->secret_options);
+  if (config->secrets != NULL)
+    json_object_put (config->secrets);
+  config->secrets = steal_pointer (&resolved);
   return 0;
 }
 
@@ -227,15 +229,15 @@ entry_of (json_object *o, struct container_secret *s, galley_error_t *err)
 }
 
 int
-container_secrets_of (json_object *config, struct container_secret **out, size_t *n, galley_error_t *err)
+container_secrets_of (const struct container_config *config, struct container_secret **out, size_t *n,
+                      galley_error_t *err)
 {
-  json_object *arr = NULL;
+  json_object *arr = config->secrets;
   size_t count = 0;
 
   *out = NULL;
   *n = 0;
-  if (! json_object_object_get_ex (config, "Secrets", &arr) || ! json_object_is_type (arr, json_type_array)
-      || json_object_array_length (arr) == 0)
+  if (! json_object_is_type (arr, json_type_array) || json_object_array_length (arr) == 0)
     return 0;
   count = json_object_array_length (arr);
   *out = calloc (count, sizeof **out);
@@ -276,7 +278,7 @@ container_secrets_dir (const struct galley_paths *p, const char *id, galley_erro
 }
 
 int
-container_secrets_copy (const struct galley_paths *p, json_object *config, const char *id,
+container_secrets_copy (const struct galley_paths *p, const struct container_config *config, const char *id,
                         galley_error_t *err)
 {
   _cleanup_close_ int sfd = -1;
@@ -308,7 +310,7 @@ out:
 }
 
 json_object *
-container_secrets_inspect (json_object *config)
+container_secrets_inspect (const struct container_config *config)
 {
   _cleanup_error_ galley_error_t ignored = NULL;
   struct container_secret *list = NULL;

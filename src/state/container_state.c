@@ -204,8 +204,6 @@ to_json (const struct container_state *st)
   return o;
 }
 
-/* No state file: what the create-time record says (a foreground run
- * records its exit there).  */
 /* ENOENT as the kind of the error, without strerror's words.  */
 static int
 no_such_container (galley_error_t *err, const char *id)
@@ -215,27 +213,25 @@ no_such_container (galley_error_t *err, const char *id)
   return -1;
 }
 
+/* A container without state.json: created, or what a record of a galley
+ * from before state.json says of its last exit.  */
 static int
 state_from_record (const struct galley_paths *p, const char *id, struct container_state *out,
                    galley_error_t *err)
 {
-  _cleanup_free_ char *dir = container_dir (p, id), *text = NULL;
-  _cleanup_json_ json_object *rec = NULL;
-  _cleanup_close_ int dfd = -1;
-  json_object *state;
-  size_t len;
+  _cleanup_container_config_ struct container_config rec = { 0 };
+  _cleanup_free_ char *dir = container_dir (p, id);
+  struct stat sb;
 
   memset (out, 0, sizeof *out);
   if (dir == NULL)
     return galley_error_make (err, errno, "allocating");
-  dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0)
+  if (stat (dir, &sb) < 0)
     return errno == ENOENT ? no_such_container (err, id) : galley_error_make (err, errno, "opening %s", dir);
-  if (fs_read_file (dfd, "container.json", 4 << 20, &text, &len, err) < 0
-      || json_parse_strict (text, len, "container.json", &rec, err) < 0)
+  if (container_read_record (p, id, &rec, err) < 0)
     return -1;
-  if (json_object_object_get_ex (rec, "State", &state))
-    from_json (state, out);
+  if (rec.state != NULL)
+    from_json (rec.state, out);
   return 0;
 }
 

@@ -234,10 +234,10 @@ fail:
 }
 
 void
-event_write_container (const struct galley_paths *p, const char *status, const char *id, json_object *config,
-                       int exit_code)
+event_write_container (const struct galley_paths *p, const char *status, const char *id,
+                       const struct container_config *config, int exit_code)
 {
-  json_object *labels = NULL, *v;
+  _cleanup_json_ json_object *labels = NULL;
   struct event e = {
     .type = EVENT_CONTAINER,
     .status = status,
@@ -250,12 +250,10 @@ event_write_container (const struct galley_paths *p, const char *status, const c
     return;
   if (config != NULL)
     {
-      if (json_object_object_get_ex (config, "Name", &v))
-        e.name = json_object_get_string (v);
-      if (json_object_object_get_ex (config, "Image", &v))
-        e.image = json_object_get_string (v);
-      if (json_object_object_get_ex (config, "Labels", &labels) && json_object_object_length (labels) > 0)
-        e.attributes = labels;
+      e.name = config->name;
+      e.image = config->image;
+      if (config->labels != NULL && config->labels[0] != NULL)
+        e.attributes = labels = xalloc_check (json_kv_object (config->labels));
     }
   event_write (p, &e);
 }

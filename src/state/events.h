@@ -19,6 +19,7 @@
 
 #include <json-c/json.h>
 
+#include "state/container_config.h"
 #include "state/paths.h"
 #include "util/error.h"
 
@@ -60,10 +61,10 @@ char *events_log_path (const struct galley_paths *p);
 /* Append e, stamped now, to the log.  */
 void event_write (const struct galley_paths *p, const struct event *e);
 
-/* An event of the container whose record is config ("Name", "Image",
- * "Labels"); status "died" or "exec_died" take exit_code (else ignored).  */
+/* An event of the container of configuration config (its name, image and
+ * labels); status "died" or "exec_died" take exit_code (else ignored).  */
 void event_write_container (const struct galley_paths *p, const char *status, const char *id,
-                            json_object *config, int exit_code);
+                            const struct container_config *config, int exit_code);
 
 /* An event of an image, volume or network (the object's id and name;
  * either may be NULL).  */

@@ -1,10 +1,11 @@
-/* A container record's named networks (see network_members.h).  */
+/* A container's named networks (see network_members.h).  */
 #include "config.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "state/netconf.h"
 #include "state/network.h"
@@ -12,18 +13,17 @@
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/xmalloc.h"
+#include "util/strv.h"
 
-#define EXTRA_KEY "ExtraNetworks"
-
-/* The primary network's name (allocated) when "Network" names one.  */
+/* The primary network's name (allocated) when the network names one.  */
 static char *
-primary_name (json_object *config)
+primary_name (const struct container_config *config)
 {
   struct net_options o;
   _cleanup_error_ galley_error_t ignored = NULL;
   char *name = NULL;
 
-  if (net_options_parse (json_get_string (config, "Network"), &o, &ignored) < 0)
+  if (net_options_parse (config->network, &o, &ignored) < 0)
     return NULL;
   if (o.mode == NET_MODE_BRIDGE)
     name = xstrdup (o.container);
@@ -31,175 +31,213 @@ primary_name (json_object *config)
   return name;
 }
 
-static json_object *
-extras (json_object *config)
+/* A copy of a member's settings into m; false when out of memory.  */
+static bool
+member_copy (struct network_member *m, const char *name, char *const *aliases, size_t n_aliases,
+             const char *ip, const char *mac)
 {
-  json_object *x;
+  size_t i;
 
-  return json_object_object_get_ex (config, EXTRA_KEY, &x) && json_object_is_type (x, json_type_object)
-             ? x
-             : NULL;
+  memset (m, 0, sizeof *m);
+  m->name = strdup (name);
+  m->aliases = calloc (n_aliases + 1, sizeof (char *));
+  for (i = 0; m->aliases != NULL && i < n_aliases; i++)
+    if ((m->aliases[i] = strdup (aliases[i])) == NULL)
+      return false;
+  if (ip != NULL && *ip != '\0')
+    m->ip = strdup (ip);
+  if (mac != NULL && *mac != '\0')
+    m->mac = strdup (mac);
+  return m->name != NULL && m->aliases != NULL && (m->ip != NULL) == (ip != NULL && *ip != '\0')
+         && (m->mac != NULL) == (mac != NULL && *mac != '\0');
 }
 
-static void
-push_member (struct network_member **m, size_t *n, const char *name, json_object *aliases, const char *ip,
+static int
+push_member (struct network_member **m, size_t *n, const char *name, char *const *aliases, const char *ip,
              const char *mac)
 {
-  *m = xreallocarray (*m, *n + 1, sizeof **m);
-  (*m)[*n] = (struct network_member){
-    .name = xstrdup (name),
-    .aliases = json_array_strv (aliases),
-    .ip = ip && *ip ? xstrdup (ip) : NULL,
-    .mac = mac && *mac ? xstrdup (mac) : NULL,
-  };
+  struct network_member *grown = realloc (*m, (*n + 1) * sizeof *grown);
+
+  if (grown == NULL)
+    return -1;
+  *m = grown;
   (*n)++;
+  return member_copy (&grown[*n - 1], name, aliases, strv_len (aliases), ip, mac) ? 0 : -1;
 }
 
 int
-network_members_of (json_object *config, struct network_member **out, size_t *n, galley_error_t *err)
+network_members_of (const struct container_config *config, struct network_member **out, size_t *n,
+                    galley_error_t *err)
 {
   _cleanup_free_ char *primary = primary_name (config);
-  json_object *x = extras (config), *aliases = NULL;
+  size_t i;
 
   *out = NULL;
   *n = 0;
-  if (primary)
+  if (primary == NULL)
+    return 0;
+  if (push_member (out, n, primary, config->network_aliases, config->ip, config->mac_address) < 0)
+    goto nomem;
+  for (i = 0; i < config->n_extra_networks; i++)
     {
-      json_object_object_get_ex (config, "NetworkAliases", &aliases);
-      push_member (out, n, primary, aliases, json_get_string (config, "IP"),
-                   json_get_string (config, "MacAddress"));
-      if (x == NULL)
-        return 0;
-      json_object_object_foreach (x, name, member)
-      {
-        aliases = NULL;
-        json_object_object_get_ex (member, "Aliases", &aliases);
-        if (strcmp (name, primary) != 0)
-          push_member (out, n, name, aliases, json_get_string (member, "IP"),
-                       json_get_string (member, "MacAddress"));
-      }
+      const struct network_member *x = &config->extra_networks[i];
+      if (strcmp (x->name, primary) != 0 && push_member (out, n, x->name, x->aliases, x->ip, x->mac) < 0)
+        goto nomem;
     }
   return 0;
 }
 
+/* The index of network name among the extra networks, or -1.  */
+static ssize_t
+extra_index (const struct container_config *config, const char *name)
+{
+  size_t i;
+
+  for (i = 0; i < config->n_extra_networks; i++)
+    if (strcmp (config->extra_networks[i].name, name) == 0)
+      return (ssize_t)i;
+  return -1;
+}
+
 bool
-network_member_has (json_object *config, const char *name)
+network_member_has (const struct container_config *config, const char *name)
 {
   _cleanup_free_ char *primary = primary_name (config);
-  json_object *x = extras (config);
 
-  return (primary && strcmp (primary, name) == 0)
-         || (primary && x && json_object_object_get_ex (x, name, NULL));
+  return primary && (strcmp (primary, name) == 0 || extra_index (config, name) >= 0);
+}
+
+/* The primary network becomes m (taken).  */
+static void
+set_primary (struct container_config *config, struct network_member *m)
+{
+  free (config->network);
+  config->network = steal_pointer (&m->name);
+  cleanup_strvp (&config->network_aliases);
+  config->network_aliases = steal_pointer (&m->aliases);
+  free (config->ip);
+  config->ip = steal_pointer (&m->ip);
+  free (config->mac_address);
+  config->mac_address = steal_pointer (&m->mac);
 }
 
 static void
-set_primary (json_object *config, const char *name, json_object *aliases, const char *ip, const char *mac)
+drop_extra (struct container_config *config, size_t i)
 {
-  json_object_object_add (config, "Network", json_object_new_string (name));
-  json_object_object_add (config, "NetworkAliases", aliases);
-  json_object_object_del (config, "IP");
-  json_object_object_del (config, "MacAddress");
-  if (ip && *ip)
-    json_object_object_add (config, "IP", json_object_new_string (ip));
-  if (mac && *mac)
-    json_object_object_add (config, "MacAddress", json_object_new_string (mac));
-}
-
-void
-network_member_add (json_object *config, const char *name, char *const *aliases, size_t n_aliases,
-                    const char *ip, const char *mac)
-{
-  _cleanup_free_ char *primary = primary_name (config);
-  json_object *member;
-
-  if (primary == NULL)
-    {
-      json_object_object_del (config, EXTRA_KEY);
-      set_primary (config, name, json_strings_array (aliases, n_aliases), ip, mac);
-      return;
-    }
-  member = json_object_new_object ();
-  json_object_object_add (member, "Aliases", json_strings_array (aliases, n_aliases));
-  if (ip && *ip)
-    json_object_object_add (member, "IP", json_object_new_string (ip));
-  if (mac && *mac)
-    json_object_object_add (member, "MacAddress", json_object_new_string (mac));
-  json_object_object_add (json_get_or_add (config, EXTRA_KEY, json_type_object), name, member);
-}
-
-bool
-network_member_remove (json_object *config, const char *name)
-{
-  _cleanup_free_ char *primary = primary_name (config);
-  json_object *x = extras (config);
-
-  if (primary == NULL)
-    return false;
-  if (strcmp (primary, name) != 0)
-    {
-      if (x == NULL || ! json_object_object_get_ex (x, name, NULL))
-        return false;
-      json_object_object_del (x, name);
-      if (json_object_object_length (x) == 0)
-        json_object_object_del (config, EXTRA_KEY);
-      return true;
-    }
-  /* The next one becomes the primary network.  */
-  if (x && json_object_object_length (x) > 0)
-    {
-      struct lh_entry *first = json_object_get_object (x)->head;
-      _cleanup_free_ char *next = strdup ((const char *)lh_entry_k (first));
-      json_object *member = (json_object *)lh_entry_v (first), *aliases = NULL;
-
-      if (next)
-        {
-          json_object_object_get_ex (member, "Aliases", &aliases);
-          set_primary (config, next, aliases ? json_object_get (aliases) : json_object_new_array (),
-                       json_get_string (member, "IP"), json_get_string (member, "MacAddress"));
-          json_object_object_del (x, next);
-          if (json_object_object_length (x) == 0)
-            json_object_object_del (config, EXTRA_KEY);
-          return true;
-        }
-    }
-  json_object_object_del (config, EXTRA_KEY);
-  set_primary (config, "none", json_object_new_array (), NULL, NULL);
-  return true;
+  network_member_clear (&config->extra_networks[i]);
+  memmove (&config->extra_networks[i], &config->extra_networks[i + 1],
+           (config->n_extra_networks - i - 1) * sizeof *config->extra_networks);
+  config->n_extra_networks--;
 }
 
 int
-network_members_split (json_object *config, galley_error_t *err)
+network_member_add (struct container_config *config, const char *name, char *const *aliases, size_t n_aliases,
+                    const char *ip, const char *mac, galley_error_t *err)
 {
-  const char *ip = json_get_string (config, "IP");
-  /* a copy: "Network" is replaced below, which frees the record's string */
-  _cleanup_free_ char *value =
-      json_get_string (config, "Network") ? xstrdup (json_get_string (config, "Network")) : NULL;
+  _cleanup_free_ char *primary = primary_name (config);
+  struct network_member m, *grown;
+  ssize_t i = extra_index (config, name);
+
+  if (! member_copy (&m, name, aliases, n_aliases, ip, mac))
+    {
+      network_member_clear (&m);
+      return galley_error_make (err, ENOMEM, "allocating");
+    }
+  if (primary == NULL)
+    {
+      network_members_free (config->extra_networks, config->n_extra_networks);
+      config->extra_networks = NULL;
+      config->n_extra_networks = 0;
+      set_primary (config, &m);
+      return 0;
+    }
+  /* on it already: its settings are replaced in place */
+  if (i >= 0)
+    {
+      network_member_clear (&config->extra_networks[i]);
+      config->extra_networks[i] = m;
+      return 0;
+    }
+  grown = realloc (config->extra_networks, (config->n_extra_networks + 1) * sizeof *grown);
+  if (grown == NULL)
+    {
+      network_member_clear (&m);
+      return galley_error_make (err, ENOMEM, "allocating");
+    }
+  config->extra_networks = grown;
+  grown[config->n_extra_networks++] = m;
+  return 0;
+}
+
+int
+network_member_remove (struct container_config *config, const char *name, galley_error_t *err)
+{
+  _cleanup_free_ char *primary = primary_name (config);
+  struct network_member none = { 0 };
+  ssize_t i = extra_index (config, name);
+
+  if (primary == NULL)
+    return 0;
+  if (strcmp (primary, name) != 0)
+    {
+      if (i < 0)
+        return 0;
+      drop_extra (config, (size_t)i);
+      return 1;
+    }
+  /* The next one becomes the primary network.  */
+  if (config->n_extra_networks > 0)
+    {
+      set_primary (config, &config->extra_networks[0]);
+      drop_extra (config, 0);
+      return 1;
+    }
+  if (! member_copy (&none, "none", NULL, 0, NULL, NULL))
+    {
+      network_member_clear (&none);
+      return galley_error_make (err, ENOMEM, "allocating");
+    }
+  set_primary (config, &none);
+  return 1;
+}
+
+int
+network_members_split (struct container_config *config, galley_error_t *err)
+{
+  /* a copy: the network is replaced below */
+  _cleanup_free_ char *value = config->network ? strdup (config->network) : NULL;
   _cleanup_free_ char *copy = NULL;
   _cleanup_strv_ char **aliases = NULL;
-  json_object *given = NULL;
   char *name, *save = NULL;
   size_t n_aliases;
 
   /* slirp4netns:a=b,c=d has options, not networks.  */
   if (value == NULL || strchr (value, ',') == NULL || strchr (value, ':') != NULL)
     return 0;
-  if (ip && *ip)
+  if (config->ip && *config->ip)
     return galley_error_make (err, 0, "--ip can only be set for a single network: invalid argument");
-  copy = xstrdup (value);
-  json_object_object_get_ex (config, "NetworkAliases", &given);
-  aliases = json_array_strv (given);
-  for (n_aliases = 0; aliases[n_aliases]; n_aliases++)
-    ;
-  json_object_object_add (config, "Network", json_object_new_string ("none"));
-  json_object_object_del (config, EXTRA_KEY);
+  copy = strdup (value);
+  aliases = config->network_aliases;
+  config->network_aliases = NULL;
+  if (aliases == NULL)
+    aliases = calloc (1, sizeof (char *));
+  if (copy == NULL || aliases == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  if (container_config_set_string (&config->network, "none", err) < 0)
+    return -1;
+  n_aliases = strv_len (aliases);
+  network_members_free (config->extra_networks, config->n_extra_networks);
+  config->extra_networks = NULL;
+  config->n_extra_networks = 0;
   for (name = strtok_r (copy, ",", &save); name; name = strtok_r (NULL, ",", &save))
     {
       if (! net_name_is_valid (name) && strcmp (name, "bridge") != 0)
         return galley_error_make (err, EINVAL, "invalid network name %.64s in --network %.256s", name, value);
       if (strcmp (name, "bridge") == 0)
         name = (char *)NET_DEFAULT_NAME;
-      if (! network_member_has (config, name))
-        network_member_add (config, name, aliases, n_aliases, NULL, NULL);
+      if (! network_member_has (config, name)
+          && network_member_add (config, name, aliases, n_aliases, NULL, NULL, err) < 0)
+        return -1;
     }
   return 0;
 }
@@ -250,7 +288,8 @@ network_entry (const struct galley_paths *p, const char *id, const struct networ
 }
 
 json_object *
-network_settings_networks (const struct galley_paths *p, const char *id, json_object *config)
+network_settings_networks (const struct galley_paths *p, const char *id,
+                           const struct container_config *config)
 {
   struct network_member *m = NULL;
   _cleanup_error_ galley_error_t ignored = NULL;

@@ -335,28 +335,22 @@ mount_arg_name (const char *arg)
 }
 
 char **
-volume_names_in_config (json_object *config)
+volume_names_in_config (const struct container_config *config)
 {
-  static const char *const keys[] = { "Volumes", "Mounts", "AnonymousVolumes" };
+  char *const *const args[] = { config->volumes, config->mounts, config->anonymous_volumes };
   char **v = xcalloc (1, sizeof *v);
   size_t k, i;
-  json_object *arr;
 
   for (k = 0; k < 3; k++)
-    {
-      if (! json_object_object_get_ex (config, keys[k], &arr) || ! json_object_is_type (arr, json_type_array))
-        continue;
-      for (i = 0; i < json_object_array_length (arr); i++)
-        {
-          const char *arg = json_object_get_string (json_object_array_get_idx (arr, i));
-          _cleanup_free_ char *name = NULL;
-          if (arg == NULL)
-            continue;
-          name = k == 0 ? volume_arg_name (arg) : k == 1 ? mount_arg_name (arg) : xstrdup (arg);
-          if (name && volume_valid_name (name))
-            strv_append (&v, name);
-        }
-    }
+    for (i = 0; args[k] != NULL && args[k][i] != NULL; i++)
+      {
+        const char *arg = args[k][i];
+        _cleanup_free_ char *name = k == 0   ? volume_arg_name (arg)
+                                    : k == 1 ? mount_arg_name (arg)
+                                             : xstrdup (arg);
+        if (name && volume_valid_name (name))
+          strv_append (&v, name);
+      }
   return v;
 }
 
@@ -374,7 +368,7 @@ volume_users (const struct galley_paths *p, const char *name, char ***ids, galle
   while (d && (de = readdir (d)) != NULL)
     {
       _cleanup_free_ char *path = NULL, *text = NULL;
-      _cleanup_json_ json_object *config = NULL;
+      _cleanup_container_config_ struct container_config config = { 0 };
       _cleanup_error_ galley_error_t ignored = NULL;
       _cleanup_strv_ char **used = NULL;
       size_t len, i;
@@ -383,9 +377,9 @@ volume_users (const struct galley_paths *p, const char *name, char ***ids, galle
         continue;
       path = xasprintf ("%s/container.json", de->d_name);
       if (fs_read_file (dirfd (d), path, VOLUME_RECORD_MAX * 4, &text, &len, &ignored) < 0
-          || json_parse_strict (text, len, path, &config, &ignored) < 0)
+          || container_config_parse (text, len, path, &config, &ignored) < 0)
         continue;
-      used = volume_names_in_config (config);
+      used = volume_names_in_config (&config);
       for (i = 0; used && used[i]; i++)
         if (strcmp (used[i], name) == 0)
           {

@@ -11,6 +11,7 @@
 
 #include <json-c/json.h>
 
+#include "state/container_config.h"
 #include "state/paths.h"
 #include "util/error.h"
 
@@ -48,8 +49,9 @@ char *volume_data_dir (const struct galley_paths *p, const char *name);
 int volume_users (const struct galley_paths *p, const char *name, char ***ids, galley_error_t *err);
 
 /* Named volumes a container configuration refers to (-v NAME:/dst,
- * --mount type=volume,source=NAME and "AnonymousVolumes"): a strv.  Pure.  */
-char **volume_names_in_config (json_object *config);
+ * --mount type=volume,source=NAME and its anonymous volumes): a strv.
+ * Pure.  */
+char **volume_names_in_config (const struct container_config *config);
 
 /* Remove the volume.  Unless force, a volume used by a container fails
  * with EBUSY: 'volume x is being used by the following container(s): id:

@@ -57,6 +57,7 @@ cleanup_strvp (char ***v)
   for (p = *v; *p != NULL; p++)
     free (*p);
   free (*v);
+  *v = NULL;
 }
 
 #define _cleanup_free_ __attribute__ ((cleanup (cleanup_freep)))

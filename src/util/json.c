@@ -104,6 +104,22 @@ json_strings_array (char *const *v, size_t n)
   return arr;
 }
 
+json_object *
+json_kv_object (char *const *v)
+{
+  json_object *o = json_object_new_object ();
+  size_t i;
+
+  for (i = 0; o != NULL && v != NULL && v[i] != NULL; i++)
+    {
+      const char *eq = strchr (v[i], '=');
+      _cleanup_free_ char *key = eq ? strndup (v[i], (size_t)(eq - v[i])) : strdup (v[i]);
+      if (key != NULL)
+        json_object_object_add (o, key, json_object_new_string (eq ? eq + 1 : ""));
+    }
+  return o;
+}
+
 char **
 json_get_strv (json_object *obj, const char *key)
 {

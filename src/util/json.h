@@ -37,6 +37,9 @@ char **json_get_strv (json_object *obj, const char *key);
  * inverse: pass strv_len (v) for all of a NULL-terminated vector).  */
 json_object *json_strings_array (char *const *v, size_t n);
 
+/* A new JSON object of a vector of "KEY=value" (util/strv.h's maps).  */
+json_object *json_kv_object (char *const *v);
+
 /* obj[key] when it has the type json_type_object or json_type_array;
  * otherwise a new empty one of that type, stored there.  */
 json_object *json_get_or_add (json_object *obj, const char *key, json_type type);

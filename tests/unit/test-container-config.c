@@ -39,7 +39,8 @@ static const char full_record[] =
     "\"PortMappings\":[{\"host_ip\":\"\",\"container_port\":80,\"host_port\":8080,\"range\":1,"
     "\"protocol\":\"tcp\"}],"
     "\"Dns\":[\"1.1.1.1\"],\"DnsSearch\":[\"example.com\"],\"DnsOption\":[\"ndots:2\"],"
-    "\"AddHost\":[\"h:1.2.3.4\"],\"Rm\":true,\"Restart\":\"always\",\"CIDFile\":\"\\/tmp\\/cid\","
+    "\"AddHost\":[\"h:1.2.3.4\"],\"SecretOptions\":[\"db\"],\"Secrets\":[{\"Name\":\"db\"}],"
+    "\"Rm\":true,\"Restart\":\"always\",\"CIDFile\":\"\\/tmp\\/cid\","
     "\"LogDriver\":\"k8s-file\",\"LogOpt\":[\"max-size=1k\"],"
     "\"State\":{\"Status\":\"exited\",\"ExitCode\":3}}";
 

@@ -484,7 +484,7 @@ test_listing_sees_every_change (void **state)
   static const char *const OTHER = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
   struct fixture *f = *state;
   struct container_state st = running_as_self ();
-  _cleanup_json_ json_object *config = NULL, *other = json_object_new_object ();
+  _cleanup_container_config_ struct container_config config = { 0 }, other = { 0 };
   galley_error_t err = NULL;
   bool current;
   char *text;
@@ -505,12 +505,12 @@ test_listing_sees_every_change (void **state)
   assert_string_equal (text, "c:running\n");
   free (text);
   assert_int_equal (container_load (&f->paths, ID, &config, &err), 0);
-  json_object_object_add (config, "Name", json_object_new_string ("renamed"));
-  assert_int_equal (container_write_record (&f->paths, ID, config, &err), 0);
+  assert_int_equal (container_config_set_string (&config.name, "renamed", &err), 0);
+  assert_int_equal (container_write_record (&f->paths, ID, &config, &err), 0);
   text = listing_text (&f->paths, &current);
   assert_string_equal (text, "renamed:running\n");
   free (text);
-  assert_int_equal (container_create (&f->paths, OTHER, "other", other, NULL, &err), 0);
+  assert_int_equal (container_create (&f->paths, OTHER, "other", &other, NULL, &err), 0);
   text = listing_text (&f->paths, &current);
   assert_string_equal (text, "renamed:running\nother:created\n");
   free (text);
@@ -529,27 +529,21 @@ test_lookup (void **state)
   static const char *const A2 = "aaa2000000000000000000000000000000000000000000000000000000000000";
   struct fixture *f = *state;
   galley_error_t err = NULL;
-  _cleanup_json_ json_object *c1 = json_object_new_object (), *c2 = json_object_new_object (),
-                             *c3 = json_object_new_object ();
-  json_object *config = NULL;
+  _cleanup_container_config_ struct container_config c1 = { 0 }, c2 = { 0 }, c3 = { 0 }, config = { 0 };
   char *name = NULL;
 
-  assert_int_equal (container_create (&f->paths, A1, "first", c1, NULL, &err), 0);
-  assert_int_equal (container_create (&f->paths, A2, "aaa1", c2, NULL, &err), 0);
+  assert_int_equal (container_create (&f->paths, A1, "first", &c1, NULL, &err), 0);
+  assert_int_equal (container_create (&f->paths, A2, "aaa1", &c2, NULL, &err), 0);
   /* full id, unique prefix, name */
   assert_int_equal (container_load (&f->paths, A1, &config, &err), 0);
-  assert_string_equal (json_get_string (config, "Name"), "first");
-  json_object_put (config);
+  assert_string_equal (config.name, "first");
   assert_int_equal (container_load (&f->paths, "aaa2", &config, &err), 0);
-  assert_string_equal (json_get_string (config, "Name"), "aaa1");
-  json_object_put (config);
+  assert_string_equal (config.name, "aaa1");
   /* a name wins over the id prefix it looks like */
   assert_int_equal (container_load (&f->paths, "aaa1", &config, &err), 0);
-  assert_string_equal (json_get_string (config, "Id"), A2);
-  json_object_put (config);
+  assert_string_equal (config.id, A2);
   assert_int_equal (container_load (&f->paths, "c", &config, &err), 0);
-  assert_string_equal (json_get_string (config, "Id"), ID);
-  json_object_put (config);
+  assert_string_equal (config.id, ID);
   /* ambiguous, too short, unknown */
   assert_int_equal (container_load (&f->paths, "aaa", &config, &err), -1);
   assert_non_null (strstr (err->msg, "more than one result for container \"aaa\""));
@@ -562,7 +556,7 @@ test_lookup (void **state)
   assert_int_equal (container_name_lookup (&f->paths, "aaa2", &err), 0);
   assert_int_equal (container_create (&f->paths,
                                       "bbb0000000000000000000000000000000000000000000000000000000000000",
-                                      "first", c3, NULL, &err),
+                                      "first", &c3, NULL, &err),
                     -1);
   assert_int_equal (galley_error_errno (&err), EEXIST);
   galley_error_release (&err);

@@ -222,7 +222,7 @@ test_config (void **state)
     "{\"Volumes\": [\"v:/b\"], \"Mounts\": [\"type=bind,src=/h,target=/b\"]}",
   };
   const char *text = "{\"Volumes\": [\"/h:/b\", \"/h:/b\", \"v:/c\"], \"Tmpfs\": [\"/t\", \"/t\"]}";
-  _cleanup_json_ json_object *config = NULL;
+  _cleanup_container_config_ struct container_config config = { 0 };
   galley_error_t err = NULL;
   struct mount_spec *m = NULL;
   size_t n = 0, i;
@@ -230,16 +230,16 @@ test_config (void **state)
   (void)state;
   for (i = 0; i < sizeof duplicates / sizeof duplicates[0]; i++)
     {
-      _cleanup_json_ json_object *c = NULL;
-      assert_int_equal (json_parse_strict (duplicates[i], strlen (duplicates[i]), "c", &c, &err), 0);
-      assert_int_equal (mount_parse_config (c, &m, &n, &err), -1);
+      _cleanup_container_config_ struct container_config c = { 0 };
+      assert_int_equal (container_config_parse (duplicates[i], strlen (duplicates[i]), "c", &c, &err), 0);
+      assert_int_equal (mount_parse_config (&c, &m, &n, &err), -1);
       assert_non_null (strstr (err->msg, "/b: duplicate mount destination"));
       galley_error_release (&err);
     }
   /* the same -v or --tmpfs twice is one mount */
-  assert_int_equal (json_parse_strict (text, strlen (text), "c", &config, &err), 0);
-  mount_config_drop_repeats (config);
-  assert_int_equal (mount_parse_config (config, &m, &n, &err), 0);
+  assert_int_equal (container_config_parse (text, strlen (text), "c", &config, &err), 0);
+  mount_config_drop_repeats (&config);
+  assert_int_equal (mount_parse_config (&config, &m, &n, &err), 0);
   assert_int_equal (n, 3);
   assert_string_equal (m[0].destination, "/b");
   assert_string_equal (m[1].volume, "v");

@@ -16,22 +16,36 @@
 #include <cmocka.h>
 
 #include "runtime/bridge_hosts.h"
+#include "state/container_config.h"
 #include "state/network_members.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
 
-static json_object *
+/* A configuration read from the record text.  */
+static struct container_config *
 record (const char *text)
 {
-  json_object *o = json_tokener_parse (text);
-  assert_non_null (o);
-  return o;
+  struct container_config *c = calloc (1, sizeof *c);
+  galley_error_t err = NULL;
+
+  assert_non_null (c);
+  assert_int_equal (container_config_parse (text, strlen (text), "container.json", c, &err), 0);
+  return c;
 }
+
+static void
+cleanup_recordp (struct container_config **c)
+{
+  if (*c != NULL)
+    container_config_clear (*c);
+  free (*c);
+}
+#define _cleanup_record_ __attribute__ ((cleanup (cleanup_recordp)))
 
 /* "name[alias,alias](ip) ..." of the record's networks.  */
 static char *
-describe (json_object *config)
+describe (const struct container_config *config)
 {
   struct network_member *m = NULL;
   galley_error_t err = NULL;
@@ -62,7 +76,7 @@ describe (json_object *config)
 }
 
 static void
-assert_members (json_object *config, const char *want)
+assert_members (const struct container_config *config, const char *want)
 {
   _cleanup_free_ char *got = describe (config);
   assert_string_equal (got, want);
@@ -71,10 +85,11 @@ assert_members (json_object *config, const char *want)
 static void
 test_members_of (void **state)
 {
-  _cleanup_json_ json_object *slirp = record ("{}");
-  _cleanup_json_ json_object *none = record ("{\"Network\":\"none\",\"ExtraNetworks\":{\"x\":{}}}");
-  _cleanup_json_ json_object *bridge = record ("{\"Network\":\"bridge\"}");
-  _cleanup_json_ json_object *two =
+  _cleanup_record_ struct container_config *slirp = record ("{}");
+  _cleanup_record_ struct container_config *none =
+      record ("{\"Network\":\"none\",\"ExtraNetworks\":{\"x\":{}}}");
+  _cleanup_record_ struct container_config *bridge = record ("{\"Network\":\"bridge\"}");
+  _cleanup_record_ struct container_config *two =
       record ("{\"Network\":\"a\",\"NetworkAliases\":[\"w\"],\"IP\":\"10.1.0.5\","
               "\"ExtraNetworks\":{\"b\":{\"Aliases\":[\"x\",\"y\"]},"
               "\"c\":{\"IP\":\"10.2.0.9\"}}}");
@@ -93,52 +108,53 @@ test_members_of (void **state)
 static void
 test_add_remove (void **state)
 {
-  _cleanup_json_ json_object *c = record ("{\"Network\":\"slirp4netns\"}");
+  _cleanup_record_ struct container_config *c = record ("{\"Network\":\"slirp4netns\"}");
   char *aliases[] = { (char *)"web", (char *)"www" };
-  json_object *x;
+  galley_error_t err = NULL;
 
   (void)state;
   /* the first one replaces slirp4netns */
-  network_member_add (c, "a", aliases, 2, "10.1.0.7", "02:00:00:00:00:01");
+  assert_int_equal (network_member_add (c, "a", aliases, 2, "10.1.0.7", "02:00:00:00:00:01", &err), 0);
   assert_members (c, "a[web,www](10.1.0.7)");
-  network_member_add (c, "b", NULL, 0, NULL, NULL);
-  network_member_add (c, "c", aliases, 1, "", "02:00:00:00:00:03");
+  assert_int_equal (network_member_add (c, "b", NULL, 0, NULL, NULL, &err), 0);
+  assert_int_equal (network_member_add (c, "c", aliases, 1, "", "02:00:00:00:00:03", &err), 0);
   assert_members (c, "a[web,www](10.1.0.7) b[] c[web]");
-  assert_false (network_member_remove (c, "zzz"));
-  assert_true (network_member_remove (c, "b"));
+  assert_int_equal (network_member_remove (c, "zzz", &err), 0);
+  assert_int_equal (network_member_remove (c, "b", &err), 1);
   assert_members (c, "a[web,www](10.1.0.7) c[web]");
   /* the primary goes: the next one takes its place, its --ip with it */
-  assert_true (network_member_remove (c, "a"));
+  assert_int_equal (network_member_remove (c, "a", &err), 1);
   assert_members (c, "c[web]");
-  assert_string_equal (json_get_string (c, "Network"), "c");
-  assert_null (json_get_string (c, "IP"));
-  assert_string_equal (json_get_string (c, "MacAddress"), "02:00:00:00:00:03");
-  assert_false (json_object_object_get_ex (c, "ExtraNetworks", &x));
+  assert_string_equal (c->network, "c");
+  assert_null (c->ip);
+  assert_string_equal (c->mac_address, "02:00:00:00:00:03");
+  assert_int_equal (c->n_extra_networks, 0);
   /* the last one: only lo is left */
-  assert_true (network_member_remove (c, "c"));
+  assert_int_equal (network_member_remove (c, "c", &err), 1);
   assert_members (c, "");
-  assert_string_equal (json_get_string (c, "Network"), "none");
-  assert_false (network_member_remove (c, "c"));
+  assert_string_equal (c->network, "none");
+  assert_int_equal (network_member_remove (c, "c", &err), 0);
   /* and a stopped container on none gets a primary network again */
-  network_member_add (c, "d", NULL, 0, "10.3.0.3", NULL);
-  assert_null (json_get_string (c, "MacAddress"));
+  assert_int_equal (network_member_add (c, "d", NULL, 0, "10.3.0.3", NULL, &err), 0);
+  assert_null (c->mac_address);
   assert_members (c, "d[](10.3.0.3)");
 }
 
 static void
 test_split (void **state)
 {
-  _cleanup_json_ json_object *one = record ("{\"Network\":\"a\",\"IP\":\"10.1.0.2\"}");
-  _cleanup_json_ json_object *many =
+  _cleanup_record_ struct container_config *one = record ("{\"Network\":\"a\",\"IP\":\"10.1.0.2\"}");
+  _cleanup_record_ struct container_config *many =
       record ("{\"Network\":\"a,bridge,b,a\",\"NetworkAliases\":[\"w\"],\"ExtraNetworks\":{\"old\":{}}}");
-  _cleanup_json_ json_object *ip = record ("{\"Network\":\"a,b\",\"IP\":\"10.1.0.2\"}");
-  _cleanup_json_ json_object *bad = record ("{\"Network\":\"a,,b/c\"}");
-  _cleanup_json_ json_object *slirp = record ("{\"Network\":\"slirp4netns:mtu=1500,cidr=10.9.0.0/24\"}");
+  _cleanup_record_ struct container_config *ip = record ("{\"Network\":\"a,b\",\"IP\":\"10.1.0.2\"}");
+  _cleanup_record_ struct container_config *bad = record ("{\"Network\":\"a,,b/c\"}");
+  _cleanup_record_ struct container_config *slirp =
+      record ("{\"Network\":\"slirp4netns:mtu=1500,cidr=10.9.0.0/24\"}");
   galley_error_t err = NULL;
 
   (void)state;
   assert_int_equal (network_members_split (slirp, &err), 0);
-  assert_string_equal (json_get_string (slirp, "Network"), "slirp4netns:mtu=1500,cidr=10.9.0.0/24");
+  assert_string_equal (slirp->network, "slirp4netns:mtu=1500,cidr=10.9.0.0/24");
   assert_int_equal (network_members_split (one, &err), 0);
   assert_members (one, "a[](10.1.0.2)");
   assert_int_equal (network_members_split (many, &err), 0);

@@ -384,17 +384,18 @@ test_named_network_input (void **state)
 static void
 test_resolve_ports (void **state)
 {
-  _cleanup_json_ json_object *config = NULL, *image = NULL;
+  _cleanup_container_config_ struct container_config config = { 0 };
+  _cleanup_json_ json_object *image = NULL;
   galley_error_t err = NULL;
   struct network_spec spec;
   const char *cfg_text =
       "{\"PublishPorts\": [\"127.0.0.1::80\"], \"PublishAll\": true, \"Dns\": [\"1.1.1.1\"]}";
   const char *img_text = "{\"ExposedPorts\": {\"80/tcp\": {}, \"53/udp\": {}}}";
 
-  assert_int_equal (json_parse_strict (cfg_text, strlen (cfg_text), "c", &config, &err), 0);
+  assert_int_equal (container_config_parse (cfg_text, strlen (cfg_text), "c", &config, &err), 0);
   assert_int_equal (json_parse_strict (img_text, strlen (img_text), "i", &image, &err), 0);
-  assert_int_equal (network_resolve_ports (config, image, &err), 0);
-  assert_int_equal (network_spec_from_config (config, &spec, &err), 0);
+  assert_int_equal (network_resolve_ports (&config, image, &err), 0);
+  assert_int_equal (network_spec_from_config (&config, &spec, &err), 0);
   /* 80/tcp from -p, 53/udp from -P; both with host ports chosen */
   assert_int_equal (spec.n_ports, 2);
   assert_int_not_equal (spec.ports[0].host_port, 0);
@@ -403,8 +404,8 @@ test_resolve_ports (void **state)
   assert_string_equal (spec.dns.servers[0], "1.1.1.1");
   network_spec_clear (&spec);
 
-  json_object_object_add (config, "Network", json_object_new_string ("none"));
-  assert_int_equal (network_resolve_ports (config, image, &err), -1);
+  assert_int_equal (container_config_set_string (&config.network, "none", &err), 0);
+  assert_int_equal (network_resolve_ports (&config, image, &err), -1);
   galley_error_release (&err);
 }
 

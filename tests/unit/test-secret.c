@@ -17,6 +17,7 @@
 #include "temp-root.h"
 #include "util/cleanup.h"
 #include "util/json.h"
+#include "util/strv.h"
 
 static void
 test_names (void **state)
@@ -196,20 +197,19 @@ test_container_record (void **state)
   struct galley_paths p = { 0 };
   _cleanup_error_ galley_error_t err = NULL;
   _cleanup_free_ char *id = NULL;
-  _cleanup_json_ json_object *config = json_object_new_object (), *inspect = NULL;
-  json_object *opts = json_object_new_array ();
+  _cleanup_container_config_ struct container_config config = { 0 };
+  _cleanup_json_ json_object *record = NULL, *inspect = NULL;
   struct container_secret *list = NULL;
   size_t n = 0;
   char dir[64];
 
   temp_root_make (dir, "csecret", &p, "root", NULL);
   assert_int_equal (create (&p, "db", "hunter2", &id, &err), 0);
-  json_object_array_add (opts, json_object_new_string ("db"));
-  json_object_array_add (opts, json_object_new_string ("db,type=env,target=PW"));
-  json_object_object_add (config, CONTAINER_SECRET_OPTIONS, opts);
-  assert_int_equal (container_secrets_resolve (&p, config, &err), 0);
-  assert_false (json_object_object_get_ex (config, CONTAINER_SECRET_OPTIONS, NULL));
-  assert_int_equal (container_secrets_of (config, &list, &n, &err), 0);
+  assert_int_equal (strv_append (&config.secret_options, "db"), 0);
+  assert_int_equal (strv_append (&config.secret_options, "db,type=env,target=PW"), 0);
+  assert_int_equal (container_secrets_resolve (&p, &config, &err), 0);
+  assert_null (config.secret_options);
+  assert_int_equal (container_secrets_of (&config, &list, &n, &err), 0);
   assert_int_equal (n, 2);
   assert_string_equal (list[0].id, id);
   assert_string_equal (list[0].target, "/run/secrets/db");
@@ -217,16 +217,14 @@ test_container_record (void **state)
   assert_string_equal (list[1].target, "PW");
   container_secrets_free (list, n);
   /* the record holds no data; inspect shows the mounted one */
-  assert_null (strstr (json_object_to_json_string (config), "hunter2"));
-  inspect = container_secrets_inspect (config);
+  assert_int_equal (container_config_to_json (&config, &record, &err), 0);
+  assert_null (strstr (json_object_to_json_string (record), "hunter2"));
+  inspect = container_secrets_inspect (&config);
   assert_int_equal (json_object_array_length (inspect), 1);
 
-  json_object_put (config);
-  config = json_object_new_object ();
-  opts = json_object_new_array ();
-  json_object_array_add (opts, json_object_new_string ("nosuch"));
-  json_object_object_add (config, CONTAINER_SECRET_OPTIONS, opts);
-  assert_int_equal (container_secrets_resolve (&p, config, &err), -1);
+  container_config_clear (&config);
+  assert_int_equal (strv_append (&config.secret_options, "nosuch"), 0);
+  assert_int_equal (container_secrets_resolve (&p, &config, &err), -1);
   assert_int_equal (galley_error_errno (&err), ENOENT);
   temp_root_remove (dir, &p);
 }

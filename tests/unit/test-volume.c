@@ -24,6 +24,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/strv.h"
 
 #include "temp-root.h"
 
@@ -98,15 +99,6 @@ test_create_load_remove (void **state)
   galley_error_release (&err);
 }
 
-static const char *
-item (json_object *config, const char *key, size_t i)
-{
-  json_object *a;
-
-  assert_true (json_object_object_get_ex (config, key, &a));
-  return json_object_get_string (json_object_array_get_idx (a, i));
-}
-
 /* The mount of one configuration argument, resolved as the launcher does.  */
 static void
 resolve (struct fixture *f, const char *arg, bool mount, struct mount_spec *m)
@@ -126,27 +118,27 @@ test_prepare_and_resolve (void **state)
       "{\"Volumes\": [\"data:/var/lib/data:ro,U\", \"/anon\", \"/host:/x\", \"/anon3\", \"/anon3\"],"
       " \"Mounts\": [\"type=volume,source=m,target=/m,ro\", \"type=volume,target=/anon2\","
       " \"type=tmpfs,target=/t\"]}";
-  _cleanup_json_ json_object *config = NULL;
+  _cleanup_container_config_ struct container_config config = { 0 };
   _cleanup_strv_ char **used = NULL;
   struct mount_spec m;
   char *expect = NULL;
-  json_object *anon;
+  char **anon;
 
-  assert_int_equal (json_parse_strict (text, strlen (text), "c", &config, &err), 0);
-  assert_int_equal (volume_mounts_prepare (&f->paths, config, &err), 0);
+  assert_int_equal (container_config_parse (text, strlen (text), "c", &config, &err), 0);
+  assert_int_equal (volume_mounts_prepare (&f->paths, &config, &err), 0);
   assert_true (volume_exists (&f->paths, "data"));
   assert_true (volume_exists (&f->paths, "m"));
   /* the same -v twice is one mount (and one anonymous volume) */
-  assert_int_equal (json_get_array_len (config, "Volumes"), 4);
-  assert_true (json_object_object_get_ex (config, "AnonymousVolumes", &anon));
-  assert_int_equal (json_object_array_length (anon), 3);
-  assert_true (volume_exists (&f->paths, json_object_get_string (json_object_array_get_idx (anon, 0))));
+  assert_int_equal (strv_len (config.volumes), 4);
+  anon = config.anonymous_volumes;
+  assert_int_equal (strv_len (anon), 3);
+  assert_true (volume_exists (&f->paths, anon[0]));
 
-  used = volume_names_in_config (config);
+  used = volume_names_in_config (&config);
   assert_string_equal (used[0], "data");
   assert_non_null (used[1]); /* the anonymous one, by name */
 
-  resolve (f, item (config, "Volumes", 0), false, &m);
+  resolve (f, config.volumes[0], false, &m);
   assert_true (asprintf (&expect, "%s/volumes/data/_data", f->paths.root) > 0);
   assert_string_equal (m.source, expect);
   assert_string_equal (m.destination, "/var/lib/data");
@@ -159,7 +151,7 @@ test_prepare_and_resolve (void **state)
 
   /* filled once: not again */
   assert_int_equal (volume_set_flag (&f->paths, "data", "NeedsCopyUp", false, &err), 0);
-  resolve (f, item (config, "Volumes", 0), false, &m);
+  resolve (f, config.volumes[0], false, &m);
   assert_false (m.copy_up);
   mount_spec_clear (&m);
 
@@ -168,14 +160,14 @@ test_prepare_and_resolve (void **state)
   assert_null (m.volume);
   mount_spec_clear (&m);
 
-  resolve (f, item (config, "Mounts", 0), true, &m);
+  resolve (f, config.mounts[0], true, &m);
   assert_true (asprintf (&expect, "%s/volumes/m/_data", f->paths.root) > 0);
   assert_string_equal (m.source, expect);
   assert_true (m.readonly);
   free (expect);
   mount_spec_clear (&m);
-  resolve (f, item (config, "Mounts", 1), true, &m);
-  assert_string_equal (m.volume, json_object_get_string (json_object_array_get_idx (anon, 2)));
+  resolve (f, config.mounts[1], true, &m);
+  assert_string_equal (m.volume, anon[2]);
   mount_spec_clear (&m);
 
   /* an anonymous volume that was not prepared */
@@ -185,8 +177,8 @@ test_prepare_and_resolve (void **state)
   mount_spec_clear (&m);
 
   /* rm -v: the anonymous volumes go, the named ones stay */
-  assert_int_equal (volume_remove_anonymous (&f->paths, config, &err), 0);
-  assert_false (volume_exists (&f->paths, json_object_get_string (json_object_array_get_idx (anon, 0))));
+  assert_int_equal (volume_remove_anonymous (&f->paths, &config, &err), 0);
+  assert_false (volume_exists (&f->paths, anon[0]));
   assert_true (volume_exists (&f->paths, "data"));
 }
 
@@ -196,10 +188,10 @@ test_prepare_bad_name_creates_nothing (void **state)
   struct fixture *f = *state;
   galley_error_t err = NULL;
   const char *text = "{\"Volumes\": [\"good:/a\", \"b@d:/b\"]}";
-  _cleanup_json_ json_object *config = NULL;
+  _cleanup_container_config_ struct container_config config = { 0 };
 
-  assert_int_equal (json_parse_strict (text, strlen (text), "c", &config, &err), 0);
-  assert_int_equal (volume_mounts_prepare (&f->paths, config, &err), -1);
+  assert_int_equal (container_config_parse (text, strlen (text), "c", &config, &err), 0);
+  assert_int_equal (volume_mounts_prepare (&f->paths, &config, &err), -1);
   assert_non_null (strstr (err->msg, "b@d"));
   galley_error_release (&err);
   assert_false (volume_exists (&f->paths, "good"));
@@ -225,9 +217,9 @@ test_prepare_bad_argument_creates_nothing (void **state)
 
   for (i = 0; i < sizeof configs / sizeof configs[0]; i++)
     {
-      _cleanup_json_ json_object *config = NULL;
-      assert_int_equal (json_parse_strict (configs[i], strlen (configs[i]), "c", &config, &err), 0);
-      assert_int_equal (volume_mounts_prepare (&f->paths, config, &err), -1);
+      _cleanup_container_config_ struct container_config config = { 0 };
+      assert_int_equal (container_config_parse (configs[i], strlen (configs[i]), "c", &config, &err), 0);
+      assert_int_equal (volume_mounts_prepare (&f->paths, &config, &err), -1);
       galley_error_release (&err);
     }
   assert_int_equal (volume_list (&f->paths, &names, &err), 0);
