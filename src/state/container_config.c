@@ -120,6 +120,28 @@ network_member_clear (struct network_member *m)
   memset (m, 0, sizeof *m);
 }
 
+int
+network_member_set (struct network_member *m, const char *name, char *const *aliases, size_t n_aliases,
+                    const char *ip, const char *mac)
+{
+  size_t i;
+
+  memset (m, 0, sizeof *m);
+  m->name = strdup (name);
+  m->aliases = calloc (n_aliases + 1, sizeof (char *));
+  for (i = 0; m->aliases != NULL && i < n_aliases; i++)
+    if ((m->aliases[i] = strdup (aliases[i])) == NULL)
+      return -1;
+  if (ip != NULL && *ip != '\0')
+    m->ip = strdup (ip);
+  if (mac != NULL && *mac != '\0')
+    m->mac = strdup (mac);
+  return m->name != NULL && m->aliases != NULL && (m->ip != NULL) == (ip != NULL && *ip != '\0')
+                 && (m->mac != NULL) == (mac != NULL && *mac != '\0')
+             ? 0
+             : -1;
+}
+
 void
 network_members_free (struct network_member *m, size_t n)
 {
@@ -238,6 +260,7 @@ read_map (json_object *v, char ***out)
 static bool
 read_member (const char *name, json_object *v, struct network_member *m)
 {
+  _cleanup_strv_ char **aliases = NULL;
   const char *ip = NULL, *mac = NULL;
 
   memset (m, 0, sizeof *m);
@@ -248,7 +271,7 @@ read_member (const char *name, json_object *v, struct network_member *m)
     bool is_string = json_object_is_type (value, json_type_string);
     if (strcmp (key, MEMBER_ALIASES) == 0)
       {
-        if (! read_strv (value, &m->aliases))
+        if (! read_strv (value, &aliases) || aliases == NULL)
           return false;
       }
     else if (strcmp (key, MEMBER_IP) == 0 && is_string)
@@ -258,15 +281,7 @@ read_member (const char *name, json_object *v, struct network_member *m)
     else
       return false;
   }
-  if (m->aliases == NULL)
-    m->aliases = calloc (1, sizeof (char *));
-  m->name = strdup (name);
-  if (ip != NULL && *ip != '\0')
-    m->ip = strdup (ip);
-  if (mac != NULL && *mac != '\0')
-    m->mac = strdup (mac);
-  return m->aliases != NULL && m->name != NULL && (m->ip != NULL) == (ip != NULL && *ip != '\0')
-         && (m->mac != NULL) == (mac != NULL && *mac != '\0');
+  return network_member_set (m, name, aliases, strv_len (aliases), ip, mac) == 0;
 }
 
 static bool

@@ -128,6 +128,12 @@ void container_config_move (struct container_config *to, struct container_config
 /* Replace the string *field with a copy of value (NULL clears it).  */
 int container_config_set_string (char **field, const char *value, galley_error_t *err);
 
+/* Fill m with copies of a member's settings (the first n_aliases of
+ * aliases; ip and mac may be NULL or "": none).  -1 when out of memory (m
+ * holds what was copied: clear it).  */
+int network_member_set (struct network_member *m, const char *name, char *const *aliases, size_t n_aliases,
+                        const char *ip, const char *mac);
+
 /* Free what m holds (network_member_clear) or an array of n of them.  */
 void network_member_clear (struct network_member *m);
 void network_members_free (struct network_member *m, size_t n);

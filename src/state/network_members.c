@@ -31,27 +31,6 @@ primary_name (const struct container_config *config)
   return name;
 }
 
-/* A copy of a member's settings into m; false when out of memory.  */
-static bool
-member_copy (struct network_member *m, const char *name, char *const *aliases, size_t n_aliases,
-             const char *ip, const char *mac)
-{
-  size_t i;
-
-  memset (m, 0, sizeof *m);
-  m->name = strdup (name);
-  m->aliases = calloc (n_aliases + 1, sizeof (char *));
-  for (i = 0; m->aliases != NULL && i < n_aliases; i++)
-    if ((m->aliases[i] = strdup (aliases[i])) == NULL)
-      return false;
-  if (ip != NULL && *ip != '\0')
-    m->ip = strdup (ip);
-  if (mac != NULL && *mac != '\0')
-    m->mac = strdup (mac);
-  return m->name != NULL && m->aliases != NULL && (m->ip != NULL) == (ip != NULL && *ip != '\0')
-         && (m->mac != NULL) == (mac != NULL && *mac != '\0');
-}
-
 static int
 push_member (struct network_member **m, size_t *n, const char *name, char *const *aliases, const char *ip,
              const char *mac)
@@ -62,7 +41,7 @@ push_member (struct network_member **m, size_t *n, const char *name, char *const
     return -1;
   *m = grown;
   (*n)++;
-  return member_copy (&grown[*n - 1], name, aliases, strv_len (aliases), ip, mac) ? 0 : -1;
+  return network_member_set (&grown[*n - 1], name, aliases, strv_len (aliases), ip, mac);
 }
 
 int
@@ -138,7 +117,7 @@ network_member_add (struct container_config *config, const char *name, char *con
   struct network_member m, *grown;
   ssize_t i = extra_index (config, name);
 
-  if (! member_copy (&m, name, aliases, n_aliases, ip, mac))
+  if (network_member_set (&m, name, aliases, n_aliases, ip, mac) < 0)
     {
       network_member_clear (&m);
       return galley_error_make (err, ENOMEM, "allocating");
@@ -192,7 +171,7 @@ network_member_remove (struct container_config *config, const char *name, galley
       drop_extra (config, 0);
       return 1;
     }
-  if (! member_copy (&none, "none", NULL, 0, NULL, NULL))
+  if (network_member_set (&none, "none", NULL, 0, NULL, NULL) < 0)
     {
       network_member_clear (&none);
       return galley_error_make (err, ENOMEM, "allocating");
