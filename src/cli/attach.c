@@ -7,12 +7,13 @@
 
 #include "cli/cli.h"
 #include "cli/container_targets.h"
-#include "runtime/attach.h"
+#include "engine/container.h"
 
 int
 cli_cmd_attach (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
   _cleanup_cli_parser_ struct cli_parser p;
+  const struct engine e = cli_engine (ctx);
   struct attach_options o = { .sig_proxy = true };
   struct target_request r = { 0 };
   struct container_target *t = NULL;
@@ -42,7 +43,7 @@ cli_cmd_attach (struct cli_context *ctx, int argc, char **argv, galley_error_t *
     return -1;
   if (container_targets_collect_args (ctx, &r, &p, &t, &n, err) < 0)
     return -1;
-  ret = container_attach (&ctx->paths, t[0].entry.id, &o, err);
+  ret = engine_container_attach (&e, &t[0].entry, &o, err);
   container_targets_free (t, n);
   if (ret == ATTACH_DETACHED)
     return 0;

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "engine/engine.h"
 #include "state/galley_config.h"
 #include "state/paths.h"
 #include "util/error.h"
@@ -86,6 +87,13 @@ struct cli_context
   struct galley_paths paths;    /* resolved from --root/--runroot and the environment */
   struct galley_config *config; /* galley.conf (defaults when there is none) */
 };
+
+/* The engine as the command line uses it: progress on stderr.  */
+static inline struct engine
+cli_engine (const struct cli_context *ctx)
+{
+  return (struct engine){ .paths = &ctx->paths, .config = ctx->config, .progress = stderr };
+}
 
 #define CMD(id, name, usage, flags, summary) \
   int cli_cmd_##id (struct cli_context *ctx, int argc, char **argv, galley_error_t *err);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/container.h"
 #include "runtime/launch.h"
 #include "state/container_filter.h"
 #include "util/cleanup.h"
@@ -19,10 +20,11 @@ int
 container_target_spec (struct cli_context *ctx, const char *name_or_id, struct run_spec *spec,
                        galley_error_t *err)
 {
+  const struct engine engine = cli_engine (ctx);
   struct container_entry e;
   int ret;
 
-  if (container_find (&ctx->paths, name_or_id, &e, err) < 0)
+  if (engine_container_find (&engine, name_or_id, &e, err) < 0)
     return -1;
   ret = run_build_spec (&ctx->paths, &e.config, e.id, spec, err);
   if (ret == 0)
@@ -52,7 +54,9 @@ static int
 add_one (struct cli_context *ctx, const char *key, bool ignore_missing, struct container_target *t, size_t *n,
          galley_error_t *err)
 {
-  if (container_find (&ctx->paths, key, &t[*n].entry, err) < 0)
+  const struct engine e = cli_engine (ctx);
+
+  if (engine_container_find (&e, key, &t[*n].entry, err) < 0)
     {
       if (ignore_missing && galley_error_errno (err) == ENOENT)
         {
@@ -82,9 +86,10 @@ collect_unfiltered (struct cli_context *ctx, const struct target_request *r, str
     return galley_error_make (err, 0, "--all, --latest and containers cannot be used together");
   if (every || r->latest)
     {
+      const struct engine e = cli_engine (ctx);
       struct container_entry *list = NULL;
       size_t nl = 0;
-      if (container_list (&ctx->paths, &list, &nl, err) < 0)
+      if (engine_container_entries (&e, &list, &nl, err) < 0)
         return -1;
       t = calloc (nl + 1, sizeof *t);
       if (t == NULL)

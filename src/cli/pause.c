@@ -6,7 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli/container_targets.h"
-#include "runtime/lifecycle.h"
+#include "engine/container.h"
 
 struct pause_action
 {
@@ -20,9 +20,11 @@ pause_one (struct cli_context *ctx, struct container_target *t, void *data, gall
   const struct pause_action *a = data;
   enum container_status want = a->pause ? CONTAINER_STATUS_RUNNING : CONTAINER_STATUS_PAUSED;
 
+  const struct engine e = cli_engine (ctx);
+
   if (a->all && t->entry.state.status != want)
     return CONTAINER_TARGET_QUIET;
-  return container_pause (&ctx->paths, &t->entry, a->pause, err);
+  return engine_container_pause (&e, &t->entry, a->pause, err);
 }
 
 static int

@@ -14,6 +14,7 @@
 #include "image/image_info.h"
 #include "image/store.h"
 #include "state/container.h"
+#include "engine/container.h"
 #include "state/container_filter.h"
 #include "state/container_list.h"
 #include "util/cleanup.h"
@@ -435,6 +436,7 @@ ps_sorted (struct cli_context *ctx, const struct ps_options *o, const struct con
 int
 cli_cmd_ps (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
+  const struct engine e = cli_engine (ctx);
   struct ps_options o = { .last = -1, .sort = PS_SORT_CREATED };
   _cleanup_free_ struct ps_item *sorted = NULL;
   struct container_listing *l = NULL;
@@ -447,7 +449,7 @@ cli_cmd_ps (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 
   if (parse_ps (ctx, argc, argv, &o, err) < 0)
     goto out;
-  if (container_listing_open (&ctx->paths, &l, err) < 0)
+  if (engine_container_list (&e, &l, err) < 0)
     goto out;
   n = container_listing_count (l);
   if (o.latest)

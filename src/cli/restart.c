@@ -5,8 +5,7 @@
 
 #include "cli/cli.h"
 #include "cli/container_targets.h"
-#include "runtime/launch.h"
-#include "runtime/lifecycle.h"
+#include "engine/container.h"
 
 struct restart_action
 {
@@ -18,12 +17,11 @@ static int
 restart_one (struct cli_context *ctx, struct container_target *t, void *data, galley_error_t *err)
 {
   const struct restart_action *a = data;
-  bool live = container_status_is_live (t->entry.state.status);
+  const struct engine e = cli_engine (ctx);
 
-  if (a->running_only && ! live)
+  if (a->running_only && ! container_status_is_live (t->entry.state.status))
     return CONTAINER_TARGET_QUIET;
-  if ((live && container_stop (&ctx->paths, &t->entry, a->timeout, err) < 0)
-      || run_start_existing (&ctx->paths, t->entry.id, err) < 0)
+  if (engine_container_restart (&e, &t->entry, a->timeout, err) < 0)
     return -1;
   /* the full id, whatever name was given */
   printf ("%s\n", t->entry.id);

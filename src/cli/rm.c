@@ -6,12 +6,11 @@
 
 #include "cli/cli.h"
 #include "cli/container_targets.h"
-#include "runtime/lifecycle.h"
-#include "runtime/volume_mounts.h"
+#include "engine/container.h"
 
 struct rm_action
 {
-  bool force, volumes, ignore_missing;
+  struct engine_rm_options o;
   bool volume_failed; /* some -v removal failed (reported; the container is gone) */
 };
 
@@ -19,17 +18,14 @@ static int
 rm_one (struct cli_context *ctx, struct container_target *t, void *data, galley_error_t *err)
 {
   struct rm_action *a = data;
+  const struct engine e = cli_engine (ctx);
+  galley_error_t volumes_err = NULL;
 
-  if (container_rm (&ctx->paths, &t->entry, a->force, err) < 0)
+  if (engine_container_rm (&e, &t->entry, &a->o, &volumes_err, err) < 0)
+    return -1;
+  if (volumes_err != NULL)
     {
-      if (galley_error_errno (err) != ENOENT || ! a->ignore_missing)
-        return -1;
-      galley_error_release (err);
-    }
-  /* -v: the anonymous volumes go with the container (not named ones).  */
-  if (a->volumes && volume_remove_anonymous (&ctx->paths, &t->entry.config, err) < 0)
-    {
-      cli_error_report (err);
+      cli_error_report (&volumes_err);
       a->volume_failed = true;
     }
   return 0;
@@ -51,21 +47,21 @@ cli_cmd_rm (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
       switch (opt)
         {
         case OPT_rm_force:
-          a.force = true;
+          a.o.force = true;
           break;
         case OPT_rm_time:
           if (cli_uint (&p, arg, 1u << 30, &timeout, err) < 0)
             return -1;
           break;
         case OPT_rm_volumes:
-          a.volumes = true;
+          a.o.volumes = true;
           break;
         }
   if (opt < 0)
     return -1;
   /* podman rm -f ignores missing containers */
-  r.ignore_missing = r.ignore_missing || a.force;
-  a.ignore_missing = r.ignore_missing;
+  r.ignore_missing = r.ignore_missing || a.o.force;
+  a.o.ignore_missing = r.ignore_missing;
   ret = container_targets_run (ctx, &r, &p, rm_one, &a, err);
   return ret == 0 && a.volume_failed ? GALLEY_EXIT_FAILURE : ret;
 }

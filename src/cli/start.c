@@ -7,18 +7,20 @@
 
 #include "cli/cli.h"
 #include "cli/container_targets.h"
-#include "runtime/launch.h"
+#include "engine/container.h"
 
 /* Each container under its own monitor; one running already is left
  * alone, as podman's, and --all starts only those that are not.  */
 static int
 start_one (struct cli_context *ctx, struct container_target *t, void *data, galley_error_t *err)
 {
+  const struct engine e = cli_engine (ctx);
+  const struct engine_start_options o = { .attach = false };
   const struct target_request *r = data;
 
   if (r->all && container_status_is_live (t->entry.state.status))
     return CONTAINER_TARGET_QUIET;
-  return run_start_existing (&ctx->paths, t->entry.id, err);
+  return engine_container_start (&e, t->entry.id, &o, err);
 }
 
 int
@@ -55,5 +57,9 @@ cli_cmd_start (struct cli_context *ctx, int argc, char **argv, galley_error_t *e
     return galley_error_make (err, 0, "--attach cannot be used with --all, --latest or --filter");
   if (cli_positionals (&p, 1, 1, err) < 0)
     return -1;
-  return run_start_foreground (&ctx->paths, argv[p.optind], interactive, err);
+  {
+    const struct engine e = cli_engine (ctx);
+    const struct engine_start_options o = { .attach = true, .interactive = interactive };
+    return engine_container_start (&e, argv[p.optind], &o, err);
+  }
 }

@@ -7,7 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/container_targets.h"
-#include "runtime/lifecycle.h"
+#include "engine/container.h"
 #include "util/signal_names.h"
 
 struct stop_action
@@ -21,20 +21,22 @@ static int
 stop_one (struct cli_context *ctx, struct container_target *t, void *data, galley_error_t *err)
 {
   const struct stop_action *a = data;
+  const struct engine e = cli_engine (ctx);
 
   if (a->all && ! container_status_is_live (t->entry.state.status))
     return CONTAINER_TARGET_QUIET;
-  return container_stop (&ctx->paths, &t->entry, a->timeout, err);
+  return engine_container_stop (&e, &t->entry, a->timeout, err);
 }
 
 static int
 kill_one (struct cli_context *ctx, struct container_target *t, void *data, galley_error_t *err)
 {
   const struct stop_action *a = data;
+  const struct engine e = cli_engine (ctx);
 
   if (a->all && ! container_status_is_live (t->entry.state.status))
     return CONTAINER_TARGET_QUIET;
-  return container_signal (&ctx->paths, &t->entry, a->signal, true, err);
+  return engine_container_kill (&e, &t->entry, a->signal, err);
 }
 
 int

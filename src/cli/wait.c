@@ -6,7 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli/container_targets.h"
-#include "runtime/lifecycle.h"
+#include "engine/container.h"
 
 static int
 condition_mask (const char *text, unsigned *mask, galley_error_t *err)
@@ -32,26 +32,17 @@ condition_mask (const char *text, unsigned *mask, galley_error_t *err)
 }
 
 /* Print the exit code of one container once its status is in *data (a
- * mask of statuses).  Waiting for the exit of a container that never ran
- * ends at once with 0, as podman's.  */
+ * mask of statuses).  */
 static int
 wait_one (struct cli_context *ctx, struct container_target *t, void *data, galley_error_t *err)
 {
   const unsigned *mask = data;
-  const unsigned exited = 1u << CONTAINER_STATUS_EXITED, created = 1u << CONTAINER_STATUS_CREATED;
-  struct container_state st;
-  int gone =
-      container_wait_for (&ctx->paths, t->entry.id, *mask & exited ? *mask | created : *mask, -1, &st, err);
+  const struct engine e = cli_engine (ctx);
+  int code;
 
-  if (gone < 0)
+  if (engine_container_wait (&e, &t->entry, *mask, &code, err) < 0)
     return -1;
-  if (gone > 0)
-    /* removed (--rm) before we looked: podman reports -1 too */
-    printf ("-1\n");
-  else if (st.status == CONTAINER_STATUS_EXITED)
-    printf ("%d\n", st.exit_code);
-  else
-    printf ("%d\n", st.status == CONTAINER_STATUS_CREATED && (*mask & exited) ? 0 : -1);
+  printf ("%d\n", code);
   return CONTAINER_TARGET_QUIET;
 }
 

@@ -67,13 +67,14 @@ find_or_pull (const struct galley_paths *paths, struct store *s, const char *nam
 }
 
 int
-run_resolve_image (const struct galley_paths *paths, struct container_config *config, galley_error_t *err)
+run_resolve_image (const struct galley_paths *paths, struct container_config *config, FILE *progress,
+                   galley_error_t *err)
 {
   _cleanup_store_ struct store *s = NULL;
   _cleanup_store_image_ struct store_image *img = NULL;
   const char *name = config->image;
   const char *policy = config->pull;
-  struct pull_options po = { .tls_verify = -1, .progress = stderr };
+  struct pull_options po = { .tls_verify = -1, .progress = progress };
 
   if (rootfs_squash_resolve (config, err) < 0)
     return -1;
@@ -84,8 +85,6 @@ run_resolve_image (const struct galley_paths *paths, struct container_config *co
   if (strcmp (policy, "missing") != 0 && strcmp (policy, "always") != 0 && strcmp (policy, "never") != 0
       && strcmp (policy, "newer") != 0)
     return galley_error_make (err, 0, "invalid pull policy \"%s\" (always, missing, never, newer)", policy);
-  if (config->quiet)
-    po.progress = NULL;
   if (store_open (paths, &s, err) < 0 || find_or_pull (paths, s, name, policy, &po, &img, err) < 0
       || manifest_list_resolve_image (s, &img, err) < 0)
     return -1;

@@ -6,15 +6,16 @@
 #define GALLEY_RUNTIME_LAUNCH_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "runtime/spec.h"
 #include "state/container_config.h"
 #include "state/paths.h"
 #include "util/error.h"
 
-/* Look the image up (pulling per its pull policy) and record its id;
- * nothing to do with --rootfs.  */
-int run_resolve_image (const struct galley_paths *paths, struct container_config *config,
+/* Look the image up (pulling per its pull policy, progress to progress
+ * unless NULL) and record its id; nothing to do with --rootfs.  */
+int run_resolve_image (const struct galley_paths *paths, struct container_config *config, FILE *progress,
                        galley_error_t *err);
 
 /* Build the runtime spec of container `id` from its configuration; every
