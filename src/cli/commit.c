@@ -10,11 +10,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "runtime/launch.h"
+#include "engine/container.h"
 #include "image/image_change.h"
 #include "registry/reference.h"
-#include "runtime/commit.h"
-#include "state/container_list.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -39,12 +37,12 @@ cli_cmd_commit (struct cli_context *ctx, int argc, char **argv, galley_error_t *
   _cleanup_free_ char **change_args = NULL;
   _cleanup_free_ char *name = NULL, *id = NULL;
   struct commit_options o = { .format = IMAGE_WRITER_OCI, .progress = stderr };
-  struct container_entry e = { 0 };
-  struct run_spec spec = { 0 };
+  _cleanup_container_entry_ struct container_entry c = { 0 };
+  const struct engine e = cli_engine (ctx);
   const char *arg, *iidfile = NULL, *names[2] = { NULL, NULL };
   size_t n_changes = 0;
   bool quiet = false;
-  int opt, ret = -1;
+  int opt;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   change_args = calloc ((size_t)argc + 1, sizeof *change_args);
@@ -98,17 +96,8 @@ cli_cmd_commit (struct cli_context *ctx, int argc, char **argv, galley_error_t *
     }
   if (quiet)
     o.progress = NULL;
-  if (container_find (&ctx->paths, argv[p.optind], &e, err) < 0)
-    return -1;
-  if (run_build_spec (&ctx->paths, &e.config, e.id, &spec, err) == 0)
-    {
-      if (o.progress)
-        fprintf (o.progress, "Getting image source signatures\n");
-      ret = container_commit (&ctx->paths, &e, &spec, &o, &id, err);
-    }
-  run_spec_clear (&spec);
-  container_entry_clear (&e);
-  if (ret < 0)
+  if (engine_container_find (&e, argv[p.optind], &c, err) < 0
+      || engine_container_commit (&e, &c, &o, &id, err) < 0)
     return -1;
   if (iidfile && fs_write_atomic (AT_FDCWD, iidfile, id, strlen (id), 0644, err) < 0)
     return -1;

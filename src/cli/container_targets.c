@@ -9,29 +9,11 @@
 #include <string.h>
 
 #include "engine/container.h"
-#include "runtime/launch.h"
 #include "state/container_filter.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/xmalloc.h"
-
-int
-container_target_spec (struct cli_context *ctx, const char *name_or_id, struct run_spec *spec,
-                       galley_error_t *err)
-{
-  const struct engine engine = cli_engine (ctx);
-  struct container_entry e;
-  int ret;
-
-  if (engine_container_find (&engine, name_or_id, &e, err) < 0)
-    return -1;
-  ret = run_build_spec (&ctx->paths, &e.config, e.id, spec, err);
-  if (ret == 0)
-    ret = run_prepare_runtime (&ctx->paths, &e.config, spec, err);
-  container_entry_clear (&e);
-  return ret;
-}
 
 static void
 container_targets_free_one (struct container_target *t)

@@ -8,7 +8,6 @@
 #include <stdbool.h>
 
 #include "cli/cli.h"
-#include "runtime/spec.h"
 #include "state/container_list.h"
 
 struct container_target
@@ -66,10 +65,5 @@ int container_targets_run (struct cli_context *ctx, struct target_request *r, co
  * with --latest the latest container's id.  */
 int container_target_name (struct cli_context *ctx, struct target_request *r, const struct cli_parser *p,
                            char **name, galley_error_t *err);
-
-/* The spec of the container name_or_id, its run directory prepared (the
- * rootfs mount point): what export and diff work on.  */
-int container_target_spec (struct cli_context *ctx, const char *name_or_id, struct run_spec *spec,
-                           galley_error_t *err);
 
 #endif

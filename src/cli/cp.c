@@ -5,9 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "runtime/launch.h"
-#include "runtime/copy.h"
-#include "state/container_list.h"
+#include "engine/container.h"
 #include "util/cleanup.h"
 
 /* "CONTAINER:PATH" -> container and path; NULL for a host path.  */
@@ -27,11 +25,10 @@ cli_cmd_cp (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
   _cleanup_cli_parser_ struct cli_parser p;
   _cleanup_free_ char *src_ctr = NULL, *dst_ctr = NULL;
-  struct container_entry e = { 0 };
-  struct run_spec spec = { 0 };
+  _cleanup_container_entry_ struct container_entry c = { 0 };
+  const struct engine e = cli_engine (ctx);
   struct copy_request req = { 0 };
   const char *src_path = NULL, *dst_path = NULL;
-  int ret = -1;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   if (cli_parse_no_options (&p, 2, 2, err) < 0)
@@ -51,18 +48,7 @@ cli_cmd_cp (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
   req.ctr_path = req.to_container ? dst_path : src_path;
   if (req.ctr_path[0] == '\0')
     return galley_error_make (err, 0, "cp: empty container path");
-  if (container_find (&ctx->paths, req.ctr_name, &e, err) < 0)
+  if (engine_container_find (&e, req.ctr_name, &c, err) < 0)
     return -1;
-  if (run_build_spec (&ctx->paths, &e.config, e.id, &spec, err) == 0)
-    {
-      /* a stopped container's rootfs is mounted at its usual place */
-      if (e.state.status != CONTAINER_STATUS_RUNNING && e.state.status != CONTAINER_STATUS_PAUSED
-          && run_prepare_runtime (&ctx->paths, &e.config, &spec, err) < 0)
-        goto out;
-      ret = container_copy (&spec, &e.state, &req, err);
-    }
-out:
-  run_spec_clear (&spec);
-  container_entry_clear (&e);
-  return ret;
+  return engine_container_copy (&e, &c, &req, err);
 }

@@ -1,12 +1,12 @@
 /* galley diff: what changed in a container's filesystem
- * (runtime/export.h).  */
+ * (engine/container.h).  */
 #include "config.h"
 
 #include <stdio.h>
 
 #include "cli/cli.h"
 #include "cli/container_targets.h"
-#include "runtime/export.h"
+#include "engine/container.h"
 #include "util/cleanup.h"
 #include "util/format.h"
 #include "util/json.h"
@@ -17,8 +17,9 @@ cli_cmd_diff (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
   _cleanup_cli_parser_ struct cli_parser p;
   _cleanup_json_ json_object *changes = NULL;
   _cleanup_free_ char *name = NULL;
+  _cleanup_container_entry_ struct container_entry ctr = { 0 };
+  const struct engine e = cli_engine (ctx);
   struct target_request r = { 0 };
-  struct run_spec spec = { 0 };
   const char *arg, *format = NULL;
   int opt, ret = -1;
   size_t i;
@@ -30,7 +31,7 @@ cli_cmd_diff (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
   if (opt < 0 || cli_positionals (&p, r.latest ? 0 : 1, 1, err) < 0
       || container_target_name (ctx, &r, &p, &name, err) < 0)
     return -1;
-  if (container_target_spec (ctx, name, &spec, err) == 0 && container_diff (&spec, &changes, err) == 0)
+  if (engine_container_find (&e, name, &ctr, err) == 0 && engine_container_diff (&e, &ctr, &changes, err) == 0)
     {
       ret = 0;
       if (format != NULL && format_is_json (format))
@@ -65,6 +66,5 @@ cli_cmd_diff (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
                     json_object_get_string (json_object_object_get (c, "Path")));
           }
     }
-  run_spec_clear (&spec);
   return ret;
 }

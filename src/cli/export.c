@@ -1,4 +1,4 @@
-/* galley export: a container's filesystem as a tar (runtime/export.h).  */
+/* galley export: a container's filesystem as a tar (engine/container.h).  */
 #include "config.h"
 
 #include <errno.h>
@@ -7,8 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/container_targets.h"
-#include "runtime/export.h"
+#include "engine/container.h"
 #include "util/cleanup.h"
 
 int
@@ -16,9 +15,10 @@ cli_cmd_export (struct cli_context *ctx, int argc, char **argv, galley_error_t *
 {
   _cleanup_cli_parser_ struct cli_parser p;
   _cleanup_close_ int out = -1;
-  struct run_spec spec = { 0 };
+  _cleanup_container_entry_ struct container_entry c = { 0 };
+  const struct engine e = cli_engine (ctx);
   const char *arg, *output = NULL;
-  int opt, ret = -1;
+  int opt;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
@@ -34,11 +34,8 @@ cli_cmd_export (struct cli_context *ctx, int argc, char **argv, galley_error_t *
       if (out < 0)
         return galley_error_make (err, errno, "creating %s", output);
     }
-  if (container_target_spec (ctx, argv[p.optind], &spec, err) == 0)
-    {
-      fflush (stdout);
-      ret = container_export (&spec, out >= 0 ? out : 1, err);
-    }
-  run_spec_clear (&spec);
-  return ret;
+  if (engine_container_find (&e, argv[p.optind], &c, err) < 0)
+    return -1;
+  fflush (stdout);
+  return engine_container_export (&e, &c, out >= 0 ? out : 1, err);
 }

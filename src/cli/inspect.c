@@ -11,7 +11,7 @@
 #include "image/image_info.h"
 #include "image/manifest_list.h"
 #include "image/store.h"
-#include "state/container_info.h"
+#include "engine/container.h"
 #include "util/cleanup.h"
 #include "util/format.h"
 #include "util/json.h"
@@ -55,18 +55,17 @@ inspect_image (struct inspect_state *st, const char *name, json_object **rec, ga
 static int
 inspect_container (struct inspect_state *st, const char *name, json_object **rec, galley_error_t *err)
 {
-  struct container_entry e;
+  _cleanup_container_entry_ struct container_entry c = { 0 };
+  const struct engine e = cli_engine (st->ctx);
 
-  if (container_find (&st->ctx->paths, name, &e, err) < 0)
+  if (engine_container_find (&e, name, &c, err) < 0)
     {
       if (galley_error_errno (err) != ENOENT)
         return -1;
       galley_error_release (err);
       return 0;
     }
-  *rec = container_inspect_record (&st->ctx->paths, &e);
-  container_entry_clear (&e);
-  return 1;
+  return engine_container_inspect (&e, &c, rec, err) < 0 ? -1 : 1;
 }
 
 /* 1 and *rec when name is something --type allows, 0 when it is not.  */

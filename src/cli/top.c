@@ -14,7 +14,7 @@
 #include "cli/cli.h"
 #include "cli/container_targets.h"
 #include "ns/idmap.h"
-#include "runtime/lifecycle.h"
+#include "engine/container.h"
 #include "util/cleanup.h"
 #include "util/format.h"
 #include "util/fs.h"
@@ -148,13 +148,14 @@ cli_cmd_top (struct cli_context *ctx, int argc, char **argv, galley_error_t *err
   _cleanup_cli_parser_ struct cli_parser p;
   _cleanup_json_ json_object *rows = json_object_new_array ();
   _cleanup_free_ pid_t *pids = NULL;
-  struct container_entry e;
+  _cleanup_container_entry_ struct container_entry c = { 0 };
+  const struct engine e = cli_engine (ctx);
   struct idmap map;
   double uptime = 0;
   long hz = sysconf (_SC_CLK_TCK);
   size_t n = 0, i;
   const char *arg;
-  int opt, ret;
+  int opt;
   bool latest = false;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
@@ -169,17 +170,8 @@ cli_cmd_top (struct cli_context *ctx, int argc, char **argv, galley_error_t *err
     return -1;
   if (argc - p.optind > 1)
     return galley_error_make (err, 0, "top: format descriptors are not supported yet");
-  if (container_find (&ctx->paths, argv[p.optind], &e, err) < 0)
-    return -1;
-  if (e.state.status != CONTAINER_STATUS_RUNNING && e.state.status != CONTAINER_STATUS_PAUSED)
-    {
-      galley_error_make (err, 0, "top can only be used on running containers");
-      container_entry_clear (&e);
-      return -1;
-    }
-  ret = container_pids (e.state.pid, &pids, &n, err);
-  container_entry_clear (&e);
-  if (ret < 0 || idmap_for_current_user (&map, err) < 0)
+  if (engine_container_find (&e, argv[p.optind], &c, err) < 0
+      || engine_container_pids (&e, &c, &pids, &n, err) < 0 || idmap_for_current_user (&map, err) < 0)
     return -1;
   {
     _cleanup_free_ char *up = NULL;
@@ -224,9 +216,9 @@ cli_cmd_top (struct cli_context *ctx, int argc, char **argv, galley_error_t *err
   {
     _cleanup_json_ json_object *hdr = json_object_new_object ();
     static const char *const cols[] = { "USER", "PID", "PPID", "%CPU", "ELAPSED", "TTY", "TIME", "COMMAND" };
-    size_t c;
-    for (c = 0; c < 8; c++)
-      json_object_object_add (hdr, c == 3 ? "CPU" : cols[c], json_object_new_string (cols[c]));
+    size_t k;
+    for (k = 0; k < 8; k++)
+      json_object_object_add (hdr, k == 3 ? "CPU" : cols[k], json_object_new_string (cols[k]));
     return format_print (stdout,
                          "table {{.USER}}\t{{.PID}}\t{{.PPID}}\t{{.CPU}}\t{{.ELAPSED}}\t"
                          "{{.TTY}}\t{{.TIME}}\t{{.COMMAND}}",

@@ -7,18 +7,25 @@
  *   start ... wait  container_lifecycle.c
  *   exec, attach,   container_io.c
  *   logs
+ *   commit, cp,     container_files.c
+ *   export, diff,
+ *   top
  *   inspect, list   container_query.c  */
 #ifndef GALLEY_ENGINE_CONTAINER_H
 #define GALLEY_ENGINE_CONTAINER_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <json-c/json.h>
 
 #include "engine/engine.h"
 #include "runtime/attach.h"
+#include "runtime/commit.h"
+#include "runtime/copy.h"
 #include "runtime/exec.h"
+#include "runtime/export.h"
 #include "state/container_config.h"
 #include "state/container_list.h"
 #include "state/container_log.h"
@@ -49,12 +56,13 @@ struct engine_start_options
 {
   bool attach, interactive;
 };
-int engine_container_start (const struct engine *e, const char *name_or_id, const struct engine_start_options *o,
-                            galley_error_t *err);
+int engine_container_start (const struct engine *e, const char *name_or_id,
+                            const struct engine_start_options *o, galley_error_t *err);
 
 /* Its stop signal, SIGKILL after timeout seconds; one not running is left
  * alone.  */
-int engine_container_stop (const struct engine *e, struct container_entry *c, int timeout, galley_error_t *err);
+int engine_container_stop (const struct engine *e, struct container_entry *c, int timeout,
+                           galley_error_t *err);
 
 /* Send sig to it (it must run); the user asked for its exit: no restart.  */
 int engine_container_kill (const struct engine *e, struct container_entry *c, int sig, galley_error_t *err);
@@ -64,7 +72,8 @@ int engine_container_restart (const struct engine *e, struct container_entry *c,
                               galley_error_t *err);
 
 /* Pause (every process stopped) or unpause it.  */
-int engine_container_pause (const struct engine *e, struct container_entry *c, bool pause, galley_error_t *err);
+int engine_container_pause (const struct engine *e, struct container_entry *c, bool pause,
+                            galley_error_t *err);
 
 /* Remove it (a running one only with force, killed first); with volumes
  * its anonymous volumes go too.  ignore_missing: one removed meanwhile is
@@ -112,7 +121,29 @@ struct engine_logs_options
 };
 typedef void (*engine_log_fn) (void *arg, const struct log_record *r);
 int engine_container_logs (const struct engine *e, const struct container_entry *c,
-                           const struct engine_logs_options *o, engine_log_fn fn, void *arg, galley_error_t *err);
+                           const struct engine_logs_options *o, engine_log_fn fn, void *arg,
+                           galley_error_t *err);
+
+/* ---- its files and processes (container_files.c) ---- */
+
+/* Commit c into a new image (runtime/commit.h); *image_id gets its id.  */
+int engine_container_commit (const struct engine *e, struct container_entry *c,
+                             const struct commit_options *o, char **image_id, galley_error_t *err);
+
+/* Copy between the host and c (runtime/copy.h), running or not.  */
+int engine_container_copy (const struct engine *e, struct container_entry *c, const struct copy_request *req,
+                           galley_error_t *err);
+
+/* Its filesystem as a tar to out_fd; what changed in it (podman's diff
+ * records, runtime/export.h).  */
+int engine_container_export (const struct engine *e, struct container_entry *c, int out_fd,
+                             galley_error_t *err);
+int engine_container_diff (const struct engine *e, struct container_entry *c, json_object **changes,
+                           galley_error_t *err);
+
+/* The host pids of the processes of running c, its init first.  */
+int engine_container_pids (const struct engine *e, const struct container_entry *c, pid_t **pids, size_t *n,
+                           galley_error_t *err);
 
 /* ---- what there is (container_query.c) ---- */
 

@@ -6,7 +6,8 @@
  * service can call them as well as a command that ends after one.
  *
  *   engine/container.h  create, run, start, stop, kill, restart, pause,
- *                       rm, wait, rename, exec, attach, logs, inspect, list  */
+ *                       rm, wait, rename, exec, attach, logs, commit, cp,
+ *                       export, diff, top, inspect, list  */
 #ifndef GALLEY_ENGINE_H
 #define GALLEY_ENGINE_H
 
