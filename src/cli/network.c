@@ -43,10 +43,10 @@ int
 cli_cmd_network_create (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
   _cleanup_cli_parser_ struct cli_parser p;
-  struct network_def d = { 0 };
+  _cleanup_network_def_ struct network_def d = { 0 };
   const char *arg;
   bool ignore = false;
-  int opt, ret = -1;
+  int opt;
 
   d.labels = json_object_new_object ();
   cli_parser_init (&p, ctx->cmd, argc, argv);
@@ -55,10 +55,7 @@ cli_cmd_network_create (struct cli_context *ctx, int argc, char **argv, galley_e
       {
       case OPT_network_create_driver:
         if (strcmp (arg, "bridge") != 0)
-          {
-            galley_error_make (err, 0, "unsupported driver %s: only bridge", arg);
-            goto out;
-          }
+          return galley_error_make (err, 0, "unsupported driver %s: only bridge", arg);
         break;
       case OPT_network_create_gateway:
         free (d.gateway);
@@ -79,25 +76,19 @@ cli_cmd_network_create (struct cli_context *ctx, int argc, char **argv, galley_e
         break;
       }
   if (opt < 0 || cli_positionals (&p, 0, 1, err) < 0)
-    goto out;
+    return -1;
   if (d.gateway && ! d.subnet)
-    {
-      galley_error_make (err, 0, "cannot set gateway or range without subnet");
-      goto out;
-    }
+    return galley_error_make (err, 0, "cannot set gateway or range without subnet");
   if (p.optind < argc)
     d.name = strdup (argv[p.optind]);
   if (network_def_create (&ctx->paths, &d, err) < 0)
     {
       if (! (ignore && galley_error_errno (err) == EEXIST))
-        goto out;
+        return -1;
       galley_error_release (err);
     }
   printf ("%s\n", d.name);
-  ret = 0;
-out:
-  network_def_clear (&d);
-  return ret;
+  return 0;
 }
 
 /* The containers configured on network name.  */
@@ -270,7 +261,7 @@ cli_cmd_network_inspect (struct cli_context *ctx, int argc, char **argv, galley_
   json = format == NULL || *format == '\0' || format_is_json (format);
   for (i = p.optind; i < argc; i++)
     {
-      struct network_def d;
+      _cleanup_network_def_ struct network_def d = { 0 };
       _cleanup_error_ galley_error_t e = NULL;
       if (network_def_load (&ctx->paths, argv[i], &d, &e) < 0)
         {
@@ -279,7 +270,6 @@ cli_cmd_network_inspect (struct cli_context *ctx, int argc, char **argv, galley_
           continue;
         }
       json_object_array_add (records, json ? network_def_to_json (&d) : template_record (&d));
-      network_def_clear (&d);
     }
   if (format_print (stdout, json ? "json" : format, NULL, records, NULL, true, err) < 0)
     return -1;
@@ -368,15 +358,12 @@ cli_cmd_network_exists (struct cli_context *ctx, int argc, char **argv, galley_e
 {
   _cleanup_cli_parser_ struct cli_parser p;
   _cleanup_error_ galley_error_t missing = NULL;
-  struct network_def d;
+  _cleanup_network_def_ struct network_def d = { 0 };
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   if (cli_parse_no_options (&p, 1, 1, err) < 0)
     return -1;
-  if (network_def_load (&ctx->paths, argv[p.optind], &d, &missing) < 0)
-    return 1;
-  network_def_clear (&d);
-  return 0;
+  return network_def_load (&ctx->paths, argv[p.optind], &d, &missing) < 0 ? 1 : 0;
 }
 
 /* A container being connected or disconnected, its lock held.  */

@@ -25,34 +25,30 @@ prepare (const struct engine *e, struct container_config *config, char id[HEX_ID
 int
 engine_container_create (const struct engine *e, struct container_config *config, galley_error_t *err)
 {
-  struct run_spec spec = { 0 };
+  _cleanup_run_spec_ struct run_spec spec = { 0 };
   char id[HEX_ID_BUFSIZE];
-  int ret = -1;
 
-  if (prepare (e, config, id, &spec, err) == 0 && run_create_record (e->paths, config, id, NULL, err) == 0
-      && run_write_cidfile (config, id, err) == 0 && rootfs_copy_ensure (&spec, err) == 0)
-    ret = 0;
-  run_spec_clear (&spec);
-  return ret;
+  if (prepare (e, config, id, &spec, err) < 0 || run_create_record (e->paths, config, id, NULL, err) < 0
+      || run_write_cidfile (config, id, err) < 0 || rootfs_copy_ensure (&spec, err) < 0)
+    return -1;
+  return 0;
 }
 
 int
 engine_container_run (const struct engine *e, struct container_config *config, galley_error_t *err)
 {
   _cleanup_close_ int run_lock = -1;
-  struct run_spec spec = { 0 };
+  _cleanup_run_spec_ struct run_spec spec = { 0 };
   char id[HEX_ID_BUFSIZE];
-  int status = -1;
 
-  if (prepare (e, config, id, &spec, err) == 0 && run_create_record (e->paths, config, id, &run_lock, err) == 0)
+  if (prepare (e, config, id, &spec, err) < 0 || run_create_record (e->paths, config, id, &run_lock, err) < 0)
+    return -1;
+  if (run_write_cidfile (config, id, err) < 0)
     {
-      if (run_write_cidfile (config, id, err) < 0)
-        run_finish (e->paths, config, &spec, &run_lock, (*err)->exit_code);
-      else if (config->detach)
-        status = run_start_detached (e->paths, config, &spec, &run_lock, err);
-      else
-        status = run_execute (e->paths, config, &spec, &run_lock, true, err);
+      run_finish (e->paths, config, &spec, &run_lock, (*err)->exit_code);
+      return -1;
     }
-  run_spec_clear (&spec);
-  return status;
+  if (config->detach)
+    return run_start_detached (e->paths, config, &spec, &run_lock, err);
+  return run_execute (e->paths, config, &spec, &run_lock, true, err);
 }

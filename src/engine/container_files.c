@@ -22,60 +22,49 @@ int
 engine_container_commit (const struct engine *e, struct container_entry *c, const struct commit_options *o,
                          char **image_id, galley_error_t *err)
 {
-  struct run_spec spec = { 0 };
-  int ret = -1;
+  _cleanup_run_spec_ struct run_spec spec = { 0 };
 
-  if (run_build_spec (e->paths, &c->config, c->id, &spec, err) == 0)
-    {
-      if (o->progress)
-        fprintf (o->progress, "Getting image source signatures\n");
-      ret = container_commit (e->paths, c, &spec, o, image_id, err);
-    }
-  run_spec_clear (&spec);
-  return ret;
+  if (run_build_spec (e->paths, &c->config, c->id, &spec, err) < 0)
+    return -1;
+  if (o->progress)
+    fprintf (o->progress, "Getting image source signatures\n");
+  return container_commit (e->paths, c, &spec, o, image_id, err);
 }
 
 int
 engine_container_copy (const struct engine *e, struct container_entry *c, const struct copy_request *req,
                        galley_error_t *err)
 {
-  struct run_spec spec = { 0 };
-  int ret = -1;
+  _cleanup_run_spec_ struct run_spec spec = { 0 };
 
-  if (run_build_spec (e->paths, &c->config, c->id, &spec, err) == 0)
-    {
-      /* a stopped container's rootfs is mounted at its usual place */
-      bool live = c->state.status == CONTAINER_STATUS_RUNNING || c->state.status == CONTAINER_STATUS_PAUSED;
-      if (live || run_prepare_runtime (e->paths, &c->config, &spec, err) == 0)
-        ret = container_copy (&spec, &c->state, req, err);
-    }
-  run_spec_clear (&spec);
-  return ret;
+  bool live = c->state.status == CONTAINER_STATUS_RUNNING || c->state.status == CONTAINER_STATUS_PAUSED;
+
+  /* a stopped container's rootfs is mounted at its usual place */
+  if (run_build_spec (e->paths, &c->config, c->id, &spec, err) < 0
+      || (! live && run_prepare_runtime (e->paths, &c->config, &spec, err) < 0))
+    return -1;
+  return container_copy (&spec, &c->state, req, err);
 }
 
 int
 engine_container_export (const struct engine *e, struct container_entry *c, int out_fd, galley_error_t *err)
 {
-  struct run_spec spec = { 0 };
-  int ret = -1;
+  _cleanup_run_spec_ struct run_spec spec = { 0 };
 
-  if (mounted_spec (e, c, &spec, err) == 0)
-    ret = container_export (&spec, out_fd, err);
-  run_spec_clear (&spec);
-  return ret;
+  if (mounted_spec (e, c, &spec, err) < 0)
+    return -1;
+  return container_export (&spec, out_fd, err);
 }
 
 int
 engine_container_diff (const struct engine *e, struct container_entry *c, json_object **changes,
                        galley_error_t *err)
 {
-  struct run_spec spec = { 0 };
-  int ret = -1;
+  _cleanup_run_spec_ struct run_spec spec = { 0 };
 
-  if (mounted_spec (e, c, &spec, err) == 0)
-    ret = container_diff (&spec, changes, err);
-  run_spec_clear (&spec);
-  return ret;
+  if (mounted_spec (e, c, &spec, err) < 0)
+    return -1;
+  return container_diff (&spec, changes, err);
 }
 
 int

@@ -20,8 +20,7 @@ engine_container_exec (const struct engine *e, const char *name_or_id, const str
                        galley_error_t *err)
 {
   _cleanup_container_entry_ struct container_entry c = { 0 };
-  struct run_spec spec = { 0 };
-  int ret = -1;
+  _cleanup_run_spec_ struct run_spec spec = { 0 };
 
   if (engine_container_find (e, name_or_id, &c, err) < 0)
     return -1;
@@ -29,10 +28,9 @@ engine_container_exec (const struct engine *e, const char *name_or_id, const str
     return galley_error_make (err, 0,
                               "can only create exec sessions on running containers: container "
                               "state improper");
-  if (run_build_exec_spec (e->paths, &c.config, c.id, &spec, err) == 0)
-    ret = container_exec (e->paths, &spec, &c.state, o, err);
-  run_spec_clear (&spec);
-  return ret;
+  if (run_build_exec_spec (e->paths, &c.config, c.id, &spec, err) < 0)
+    return -1;
+  return container_exec (e->paths, &spec, &c.state, o, err);
 }
 
 int

@@ -672,7 +672,7 @@ static int
 claim_for_start (const struct galley_paths *paths, const char *name_or_id, struct container_config *config,
                  int *run_lock, galley_error_t *err)
 {
-  struct container_entry e;
+  _cleanup_container_entry_ struct container_entry e = { 0 };
   int r;
 
   if (container_find (paths, name_or_id, &e, err) < 0)
@@ -687,7 +687,6 @@ claim_for_start (const struct galley_paths *paths, const char *name_or_id, struc
     }
   if (r == 0)
     container_config_move (config, &e.config);
-  container_entry_clear (&e);
   return r;
 }
 
@@ -696,16 +695,15 @@ run_start_existing (const struct galley_paths *paths, const char *id, galley_err
 {
   _cleanup_container_config_ struct container_config config = { 0 };
   _cleanup_close_ int run_lock = -1;
-  struct run_spec spec;
-  int ret = -1;
+  _cleanup_run_spec_ struct run_spec spec = { 0 };
+  int r;
 
-  ret = claim_for_start (paths, id, &config, &run_lock, err);
-  if (ret != 0)
-    return ret < 0 ? -1 : 0; /* one running already is left alone, as podman's */
-  if (run_build_spec (paths, &config, config.id, &spec, err) == 0)
-    ret = run_start_detached (paths, &config, &spec, &run_lock, err);
-  run_spec_clear (&spec);
-  return ret;
+  r = claim_for_start (paths, id, &config, &run_lock, err);
+  if (r != 0)
+    return r < 0 ? -1 : 0; /* one running already is left alone, as podman's */
+  if (run_build_spec (paths, &config, config.id, &spec, err) < 0)
+    return -1;
+  return run_start_detached (paths, &config, &spec, &run_lock, err);
 }
 
 int
@@ -714,8 +712,8 @@ run_start_foreground (const struct galley_paths *paths, const char *name_or_id, 
 {
   _cleanup_container_config_ struct container_config config = { 0 };
   _cleanup_close_ int run_lock = -1;
-  struct run_spec spec;
-  int status = -1, r;
+  _cleanup_run_spec_ struct run_spec spec = { 0 };
+  int r;
 
   r = claim_for_start (paths, name_or_id, &config, &run_lock, err);
   if (r != 0)
@@ -723,8 +721,7 @@ run_start_foreground (const struct galley_paths *paths, const char *name_or_id, 
   /* -i on start keeps stdin attached, as podman's.  */
   if (interactive)
     config.interactive = true;
-  if (run_build_spec (paths, &config, config.id, &spec, err) == 0)
-    status = run_execute (paths, &config, &spec, &run_lock, true, err);
-  run_spec_clear (&spec);
-  return status;
+  if (run_build_spec (paths, &config, config.id, &spec, err) < 0)
+    return -1;
+  return run_execute (paths, &config, &spec, &run_lock, true, err);
 }

@@ -133,6 +133,7 @@ struct run_spec
 };
 
 void run_spec_clear (struct run_spec *s);
+#define _cleanup_run_spec_ __attribute__ ((cleanup (run_spec_clear)))
 
 /* The map the owners of the container's upper directory were written
  * through: store_map when the rootfs is remapped, else map.  */

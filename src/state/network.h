@@ -28,6 +28,7 @@ struct network_def
 };
 
 void network_def_clear (struct network_def *d);
+#define _cleanup_network_def_ __attribute__ ((cleanup (network_def_clear)))
 
 /* "A.B.C.D/N" (N from 8 to 30) with no host bits set.  */
 int network_parse_subnet (const char *text, uint32_t *addr, unsigned *prefix, galley_error_t *err);
