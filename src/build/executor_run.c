@@ -142,7 +142,8 @@ run_config (struct build *b, struct stage_state *st, const struct run_step *rs, 
   if (b->o->network && strcmp (b->o->network, "private") != 0
       && (c->network = strdup (b->o->network)) == NULL)
     return galley_error_make (err, ENOMEM, "allocating");
-  if (container_config_set_string (&c->unmapped_ids, b->o->unmapped_ids ? b->o->unmapped_ids : "auto", err) < 0)
+  if (container_config_set_string (&c->unmapped_ids, b->o->unmapped_ids ? b->o->unmapped_ids : "auto", err)
+      < 0)
     return -1;
   c->env = strv_copy (NULL);
   if (image_env == NULL || c->image == NULL || c->image_id == NULL || c->entrypoint == NULL

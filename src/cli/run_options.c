@@ -201,7 +201,8 @@ apply_option (const struct cli_parser *p, const char *name, const char *arg, str
   if (strcmp (name, "entrypoint") == 0)
     return set_entrypoint (config, arg, err);
   if (strcmp (name, "unmapped-ids") == 0)
-    return cli_unmapped_ids (arg, err) < 0 ? -1 : container_config_set_string (&config->unmapped_ids, arg, err);
+    return cli_unmapped_ids (arg, err) < 0 ? -1
+                                           : container_config_set_string (&config->unmapped_ids, arg, err);
   if (strcmp (name, "preserve-fds") == 0)
     {
       unsigned long long n;

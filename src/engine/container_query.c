@@ -20,7 +20,8 @@ engine_container_list (const struct engine *e, struct container_listing **out, g
 }
 
 int
-engine_container_entries (const struct engine *e, struct container_entry **out, size_t *n, galley_error_t *err)
+engine_container_entries (const struct engine *e, struct container_entry **out, size_t *n,
+                          galley_error_t *err)
 {
   return container_list (e->paths, out, n, err);
 }
