@@ -158,8 +158,8 @@ run_config (struct build *b, struct stage_state *st, const struct run_step *rs, 
       for (k = 0; image_env[k] != NULL; k++)
         if (strncmp (image_env[k], st->args[i], klen) == 0 && image_env[k][klen] == '=')
           shadowed = true;
-      if (! shadowed && strv_push (&c->env, st->args[i], err) < 0)
-        return -1;
+      if (! shadowed)
+        strv_append (&c->env, st->args[i]);
     }
   /* The proxy ARGs reach RUN without being declared (Docker's predefined
    * ARGs); the config never records them.  */
@@ -170,9 +170,8 @@ run_config (struct build *b, struct stage_state *st, const struct run_step *rs, 
       size_t klen = strcspn (b->build_args[i], "=");
       _cleanup_free_ char *key = strndup (b->build_args[i], klen);
       for (k = 0; key && k < sizeof proxies / sizeof proxies[0]; k++)
-        if (strcasecmp (key, proxies[k]) == 0 && strv_env_get (st->args, key) == NULL
-            && strv_push (&c->env, b->build_args[i], err) < 0)
-          return -1;
+        if (strcasecmp (key, proxies[k]) == 0 && strv_env_get (st->args, key) == NULL)
+          strv_append (&c->env, b->build_args[i]);
     }
   return 0;
 }

@@ -31,7 +31,8 @@ cli_cmd_diff (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
   if (opt < 0 || cli_positionals (&p, r.latest ? 0 : 1, 1, err) < 0
       || container_target_name (ctx, &r, &p, &name, err) < 0)
     return -1;
-  if (engine_container_find (&e, name, &ctr, err) == 0 && engine_container_diff (&e, &ctr, &changes, err) == 0)
+  if (engine_container_find (&e, name, &ctr, err) == 0
+      && engine_container_diff (&e, &ctr, &changes, err) == 0)
     {
       ret = 0;
       if (format != NULL && format_is_json (format))

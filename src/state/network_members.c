@@ -64,6 +64,11 @@ network_members_of (const struct container_config *config, struct network_member
         goto nomem;
     }
   return 0;
+nomem:
+  network_members_free (*out, *n);
+  *out = NULL;
+  *n = 0;
+  return galley_error_make (err, ENOMEM, "allocating");
 }
 
 /* The index of network name among the extra networks, or -1.  */

@@ -65,17 +65,6 @@ strv_append_unique (char ***v, const char *s)
   return strv_contains (*v, s) ? 0 : strv_append (v, s);
 }
 
-char **
-strv_copy (char *const *v)
-{
-  size_t n = strv_len (v), i;
-  char **c = xcalloc (n + 1, sizeof *c);
-
-  for (i = 0; i < n; i++)
-    c[i] = xstrdup (v[i]);
-  return c;
-}
-
 char *
 strv_join (char *const *v, const char *sep)
 {

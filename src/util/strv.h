@@ -22,9 +22,6 @@ int strv_append (char ***v, const char *s);
 /* strv_append unless v already holds s.  */
 int strv_append_unique (char ***v, const char *s);
 
-/* A copy of v (empty, not NULL, when v is NULL).  */
-char **strv_copy (char *const *v);
-
 /* The elements joined by sep ("" for none), malloc'ed.  */
 char *strv_join (char *const *v, const char *sep);
 
