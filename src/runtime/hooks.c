@@ -452,7 +452,8 @@ hooks_for_spec (const struct container_config *config, struct run_spec *spec, ga
   if (config->annotations != NULL)
     {
       m.annotations = annotations = xalloc_check (json_kv_object (config->annotations));
-      spec->hooks.annotations = xstrdup (json_object_to_json_string_ext (annotations, JSON_C_TO_STRING_PLAIN));
+      spec->hooks.annotations =
+          xstrdup (json_object_to_json_string_ext (annotations, JSON_C_TO_STRING_PLAIN));
     }
   return hooks_read_dirs (c->hooks_dir, &m, &spec->hooks, err);
 }

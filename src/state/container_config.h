@@ -55,8 +55,8 @@ struct container_config
   bool no_passwd; /* no /etc/passwd entry is added for the user (build's RUN) */
   bool tty, interactive, detach, init;
   int preserve_fds;
-  char *stop_signal; /* given, else the image's (run_build_spec) */
-  char **labels;     /* map */
+  char *stop_signal;  /* given, else the image's (run_build_spec) */
+  char **labels;      /* map */
   char **annotations; /* map, --annotation (OCI hooks match them: runtime/hooks.h) */
 
   /* confinement */

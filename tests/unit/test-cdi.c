@@ -230,6 +230,17 @@ config_with_devices (const char *first, const char *second)
   return c;
 }
 
+/* cdi_resolve of the configuration a record holds.  */
+static int
+resolve_record (json_object *record, struct cdi_edits *e, galley_error_t *err)
+{
+  _cleanup_container_config_ struct container_config c = { 0 };
+
+  if (container_config_from_json (record, &c, err) < 0)
+    return -1;
+  return cdi_resolve (&c, e, err);
+}
+
 static void
 test_resolve (void **state)
 {
@@ -250,7 +261,7 @@ test_resolve (void **state)
   /* A later directory wins; a spec's own edits come once, before its
    * devices'.  */
   c = config_with_devices ("example.com/x=one", "example.com/x=two");
-  assert_int_equal (cdi_resolve (c, &e, &err), 0);
+  assert_int_equal (resolve_record (c, &e, &err), 0);
   assert_int_equal (strv_len (e.env), 3);
   assert_string_equal (e.env[0], "SPEC=etc");
   assert_string_equal (e.env[1], "ONE=etc");
@@ -259,7 +270,7 @@ test_resolve (void **state)
   json_object_put (c);
 
   c = config_with_devices ("example.com/x=three", NULL);
-  assert_int_equal (cdi_resolve (c, &e, &err), -1);
+  assert_int_equal (resolve_record (c, &e, &err), -1);
   assert_non_null (strstr (err->msg, "setting up CDI devices: unresolvable CDI devices example.com/x=three"));
   /* Why a file was left out, for whoever wonders where the device went.  */
   assert_non_null (strstr (err->msg, "broken.json: invalid JSON"));
@@ -272,14 +283,14 @@ test_resolve (void **state)
               "{\"cdiVersion\": \"0.3.0\", \"kind\": \"example.com/x\", \"devices\": [{\"name\": \"two\", "
               "\"containerEdits\": {\"env\": [\"TWO=c\"]}}]}");
   c = config_with_devices ("example.com/x=two", NULL);
-  assert_int_equal (cdi_resolve (c, &e, &err), -1);
+  assert_int_equal (resolve_record (c, &e, &err), -1);
   assert_non_null (strstr (err->msg, "conflicting device example.com/x=two"));
   galley_error_release (&err);
   json_object_put (c);
 
   /* No CDI device: nothing read at all.  */
   c = json_object_new_object ();
-  assert_int_equal (cdi_resolve (c, &e, &err), 0);
+  assert_int_equal (resolve_record (c, &e, &err), 0);
   assert_null (e.env);
 }
 
@@ -293,7 +304,7 @@ test_untrusted_dir (void **state)
 
   snprintf (path, sizeof path, "%s/etc", base);
   assert_int_equal (chmod (path, 0777), 0);
-  assert_int_equal (cdi_resolve (c, &e, &err), -1);
+  assert_int_equal (resolve_record (c, &e, &err), -1);
   assert_non_null (strstr (err->msg, "is writable by other users"));
   assert_int_equal (chmod (path, 0755), 0);
 }
