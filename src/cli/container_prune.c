@@ -38,12 +38,10 @@ static bool
 selected (const struct container_entry *e, const struct filter_set *f)
 {
   const struct filter_group *labels = filter_set_group (f, "label"), *until = filter_set_group (f, "until");
-  json_object *l = NULL;
   size_t i;
 
-  json_object_object_get_ex (e->config, "Labels", &l);
   for (i = 0; labels != NULL && i < labels->n; i++)
-    if (! filter_label_matches_json (l, labels->values[i].text))
+    if (! filter_label_matches_kv (e->config.labels, labels->values[i].text))
       return false;
   for (i = 0; until != NULL && i < until->n; i++)
     {
