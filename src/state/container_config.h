@@ -91,6 +91,12 @@ struct container_config
   char **secret_options;
   json_object *secrets;
 
+  /* its pod (state/pod.h): the pod's id (given as a name or id, "new:NAME"
+   * at create); is_infra: the pod's infra container, which holds the
+   * namespaces its containers share */
+  char *pod;
+  bool is_infra;
+
   /* lifecycle */
   bool rm;
   char *restart, *cidfile;

@@ -18,3 +18,4 @@ libgalley_a_SOURCES += src/state/netconf.c src/state/netconf.h src/state/portspe
 	src/state/ulimit.c src/state/ulimit.h
 libgalley_a_SOURCES += src/state/container_filter.c src/state/container_filter.h
 libgalley_a_SOURCES += src/state/events.c src/state/events.h src/state/events_read.c
+libgalley_a_SOURCES += src/state/pod.c src/state/pod.h

@@ -151,3 +151,17 @@ json_write_atomic (int dirfd, const char *name, json_object *obj, galley_error_t
 
   return fs_write_atomic (dirfd, name, s, len, 0600, err);
 }
+
+bool
+json_is_strings (json_object *v)
+{
+  size_t i, n;
+
+  if (! json_object_is_type (v, json_type_array))
+    return false;
+  n = json_object_array_length (v);
+  for (i = 0; i < n; i++)
+    if (! json_object_is_type (json_object_array_get_idx (v, i), json_type_string))
+      return false;
+  return true;
+}

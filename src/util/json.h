@@ -2,6 +2,8 @@
 #ifndef GALLEY_JSON_H
 #define GALLEY_JSON_H
 
+#include <stdbool.h>
+
 #include <json-c/json.h>
 
 #include "util/error.h"
@@ -31,6 +33,9 @@ const char *json_get_array_string (json_object *obj, const char *key, size_t i);
  * NULL-terminated vector of copies, empty when arr is not an array.
  * json_get_strv: of obj's member `key`.  */
 char **json_array_strv (json_object *arr);
+
+/* Whether v is an array whose elements are all strings.  */
+bool json_is_strings (json_object *v);
 char **json_get_strv (json_object *obj, const char *key);
 
 /* A new JSON array of the first n strings of v (json_array_strv's

@@ -35,3 +35,4 @@ if LAZY_LIBS
 libgalley_a_SOURCES += src/util/yaml_lazy.c
 endif
 libgalley_a_SOURCES += src/util/fs_trust.c src/util/fs_trust.h
+libgalley_a_SOURCES += src/util/json_fields.c src/util/json_fields.h

@@ -13,3 +13,10 @@ tests_unit_test_secret_SOURCES = tests/unit/test-secret.c
 tests_unit_test_secret_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_secret_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
 endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-pod
+TESTS += tests/unit/test-pod
+tests_unit_test_pod_SOURCES = tests/unit/test-pod.c
+tests_unit_test_pod_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_pod_LDADD = $(GALLEY_LIBS) $(CMOCKA_LIBS)
+endif
