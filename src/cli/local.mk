@@ -10,7 +10,7 @@ libgalley_a_SOURCES += src/cli/run.c src/cli/create.c src/cli/start.c \
 libgalley_a_SOURCES += src/cli/images.c src/cli/rmi.c src/cli/tag.c src/cli/image_inspect.c \
 	src/cli/image_users.c src/cli/image_users.h \
 	src/cli/image_prune.c src/cli/image_squash.c src/cli/history.c src/cli/load.c src/cli/save.c src/cli/inspect.c
-libgalley_a_SOURCES += src/cli/volume.c src/cli/network.c src/cli/secret.c src/cli/manifest.c
+libgalley_a_SOURCES += src/cli/volume.c src/cli/network.c src/cli/pod.c src/cli/secret.c src/cli/manifest.c
 libgalley_a_SOURCES += src/cli/container_targets.c src/cli/container_targets.h \
 	src/cli/ps.c src/cli/stop.c src/cli/rm.c src/cli/wait.c src/cli/pause.c src/cli/logs.c \
 	src/cli/container_inspect.c src/cli/rename.c src/cli/port.c src/cli/top.c src/cli/exec.c src/cli/cp.c \

@@ -17,6 +17,7 @@
 #include "engine/container.h"
 #include "state/container_filter.h"
 #include "state/container_list.h"
+#include "state/pod.h"
 #include "util/cleanup.h"
 #include "util/digest.h"
 #include "util/format.h"
@@ -55,14 +56,28 @@ static const char *const ps_sort_keys[] = { "command",    "created", "id",     "
 
 struct ps_options
 {
-  bool all, latest, no_trunc, noheading, quiet, size;
+  bool all, latest, no_trunc, noheading, quiet, size, pod;
   bool need_record; /* the output or a filter reads beyond the brief fields */
   long last;
   const char *format;
   enum ps_sort sort;
   char **filters;
   size_t n_filters;
+  struct pod_config *pods; /* for PodName, when the output shows it */
+  size_t n_pods;
 };
+
+/* The name of the pod id (pod_list's).  */
+static const char *
+pod_name_of (const struct ps_options *o, const char *id)
+{
+  size_t i;
+
+  for (i = 0; id != NULL && i < o->n_pods; i++)
+    if (strcmp (o->pods[i].id, id) == 0)
+      return o->pods[i].name;
+  return "";
+}
 
 static int
 filters_match (const struct ps_options *o, const struct ps_item *it, bool *out, galley_error_t *err)
@@ -158,7 +173,7 @@ ps_record (const struct ps_options *o, const struct ps_item *it, struct format_s
   ADD ("Id", json_object_new_string (b->id));
   ADD ("Image", json_object_new_string (b->image));
   ADD ("ImageID", json_object_new_string (b->image_id));
-  ADD ("IsInfra", json_object_new_boolean (false));
+  ADD ("IsInfra", json_object_new_boolean (e->config.is_infra));
   ADD ("Labels", e->config.labels ? json_kv_object (e->config.labels) : NULL);
   if (json)
     {
@@ -174,8 +189,11 @@ ps_record (const struct ps_options *o, const struct ps_item *it, struct format_s
                                            || b->state->status == CONTAINER_STATUS_PAUSED
                                        ? b->state->pid
                                        : 0));
-  ADD ("Pod", json_object_new_string (""));
-  ADD ("PodName", json_object_new_string (""));
+  ADD ("Pod", json_object_new_string_len (e->config.pod ? e->config.pod : "",
+                                          e->config.pod && ! json && ! o->no_trunc
+                                              ? 12
+                                              : (int)strlen (e->config.pod ? e->config.pod : "")));
+  ADD ("PodName", json_object_new_string (pod_name_of (o, e->config.pod)));
   if (json)
     {
       json_object *mappings = e->config.port_mappings;
@@ -244,6 +262,8 @@ static const struct format_header ps_header_titles[] = {
   { "CreatedHuman", "CREATED" },
   { "CreatedAt", "CREATED" },
   { "RunningFor", "CREATED" },
+  { "Pod", "POD ID" },
+  { "PodName", "PODNAME" },
   { NULL, NULL },
 };
 
@@ -291,6 +311,9 @@ parse_ps (struct cli_context *ctx, int argc, char **argv, struct ps_options *o, 
         break;
       case OPT_ps_quiet:
         o->quiet = true;
+        break;
+      case OPT_ps_pod:
+        o->pod = true;
         break;
       case OPT_ps_size:
         o->size = true;
@@ -433,6 +456,18 @@ ps_sorted (struct cli_context *ctx, const struct ps_options *o, const struct con
   return 0;
 }
 
+/* podman's columns: the size with -s, the pod with --pod.  */
+#define PS_COLUMNS \
+  "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"
+#define PS_POD_COLUMNS "\t{{.Pod}}\t{{.PodName}}"
+static const char *
+ps_default_format (const struct ps_options *o)
+{
+  if (o->size)
+    return o->pod ? PS_COLUMNS "\t{{.Size}}" PS_POD_COLUMNS : PS_COLUMNS "\t{{.Size}}";
+  return o->pod ? PS_COLUMNS PS_POD_COLUMNS : PS_COLUMNS;
+}
+
 int
 cli_cmd_ps (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
@@ -461,18 +496,18 @@ cli_cmd_ps (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
                     || strncmp (o.filters[i], "exited=", 7) == 0;
   if (! o.quiet)
     {
-      out = format_stream_new (stdout, o.format,
-                               o.size ? "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t"
-                                        "{{.Status}}\t{{.Ports}}\t{{.Names}}\t{{.Size}}"
-                                      : "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t"
-                                        "{{.Status}}\t{{.Ports}}\t{{.Names}}",
-                               hdr, o.noheading, err);
+      out = format_stream_new (stdout, o.format, ps_default_format (&o), hdr, o.noheading, err);
       if (out == NULL)
         goto out;
       format_stream_set_json_indent (out, 2); /* podman's ps */
     }
-  o.need_record = out != NULL && format_stream_uses (out, "Labels");
+  o.need_record = out != NULL
+                  && (format_stream_uses (out, "Labels") || format_stream_uses (out, "Pod")
+                      || format_stream_uses (out, "PodName") || format_stream_uses (out, "IsInfra"));
   o.need_record = o.need_record || container_filters_need_labels (o.filters, o.n_filters);
+  if (out != NULL && format_stream_uses (out, "PodName")
+      && pod_list (&ctx->paths, &o.pods, &o.n_pods, err) < 0)
+    goto out;
   if (o.size && store_open (&ctx->paths, &store, err) < 0)
     goto out;
   if (o.sort != PS_SORT_CREATED)
@@ -500,6 +535,7 @@ cli_cmd_ps (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 out:
   format_stream_abort (out);
   container_listing_close (l);
+  pod_list_free (o.pods, o.n_pods);
   free (o.filters);
   return ret;
 }

@@ -53,6 +53,7 @@ static const struct option_field
     FIELD ("stop-signal", stop_signal),
     FIELD ("name", name),
     FIELD ("network", network),
+    FIELD ("pod", pod),
     FIELD ("pids-limit", pids_limit),
     FIELD ("pull", pull),
     FIELD ("user", user),

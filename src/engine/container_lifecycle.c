@@ -47,6 +47,11 @@ int
 engine_container_rm (const struct engine *e, struct container_entry *c, const struct engine_rm_options *o,
                      galley_error_t *volumes_err, galley_error_t *err)
 {
+  if (c->config.is_infra)
+    return galley_error_make (err, 0,
+                              "container %s is the infra container of pod %s and cannot be removed without "
+                              "removing the pod",
+                              c->id, c->config.pod ? c->config.pod : "");
   if (container_rm (e->paths, c, o->force, err) < 0)
     {
       if (galley_error_errno (err) != ENOENT || ! o->ignore_missing)

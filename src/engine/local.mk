@@ -1,4 +1,5 @@
 # src/engine: the operations both front ends call (engine.h)
 libgalley_a_SOURCES += src/engine/engine.h src/engine/container.h \
 	src/engine/container_create.c src/engine/container_lifecycle.c src/engine/container_io.c \
-	src/engine/container_query.c src/engine/container_files.c
+	src/engine/container_query.c src/engine/container_files.c \
+	src/engine/pod.h src/engine/pod.c

@@ -393,6 +393,12 @@ pause_steps (const struct init_args *a, int *channel, galley_error_t *err)
     return galley_error_make (err, errno, "setsid");
   if (close_host_fds (a->spec, channel, err) < 0 || drop_privileges (a, *channel, &root, false, err) < 0)
     return -1;
+  /* The pod's containers join its namespaces through /proc/PID/ns, which
+   * only a dumpable process opens to its user: an init that runs a command
+   * is dumpable again after its execve, this one never calls it.  It holds
+   * no host fd, and its pid namespace is its own unless the pod shares it.  */
+  if (prctl (PR_SET_DUMPABLE, 1) < 0)
+    return galley_error_make (err, errno, "setting the infra process dumpable");
   close (*channel);
   reaper_pause ();
 }

@@ -36,6 +36,7 @@
 #include "state/container_log.h"
 #include "state/container_secrets.h"
 #include "state/events.h"
+#include "state/pod.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -78,7 +79,7 @@ run_resolve_image (const struct galley_paths *paths, struct container_config *co
 
   if (rootfs_squash_resolve (config, err) < 0)
     return -1;
-  if (config->rootfs)
+  if (config->rootfs || config->is_infra)
     return 0;
   if (policy == NULL)
     policy = "missing";
@@ -128,6 +129,12 @@ build_argv (const struct container_config *config, json_object *image_cfg, struc
   _cleanup_strv_ char **a = NULL, **b = NULL;
   size_t na, nb, i;
 
+  /* an infra container runs no command (runtime/reaper.h) */
+  if (config->is_infra)
+    {
+      spec->argv = calloc (1, sizeof (char *));
+      return spec->argv ? 0 : galley_error_make (err, errno, "allocating");
+    }
   /* an entrypoint given drops the image's command as well */
   a = config->entrypoint ? strv_copy (config->entrypoint) : json_get_strv (image_cfg, "Entrypoint");
   b = strv_len (config->command) > 0 ? strv_copy (config->command)
@@ -309,6 +316,11 @@ choose_rootfs (const struct galley_paths *paths, const struct container_config *
   _cleanup_free_ char *cdir = NULL;
   const char *why = NULL;
 
+  if (config->is_infra)
+    {
+      spec->rootfs_method = ROOTFS_METHOD_EMPTY;
+      return 0;
+    }
   if (config->rootfs)
     {
       char real[PATH_MAX];
@@ -412,6 +424,42 @@ spec_process (const struct galley_paths *paths, const struct container_config *c
   return parse_security (config, spec, passwd_spec_is_root (spec->user) && config->userns == NULL, err);
 }
 
+/* A container of a pod (not its infra container): the namespaces the
+ * pod shares are its infra container's, joined as --network container:X
+ * joins X's (its network is "container:INFRA", given at create when the
+ * pod shares its network), its hostname the pod's, its /dev/shm the
+ * pod's with its IPC namespace.  */
+static int
+pod_member_spec (const struct galley_paths *paths, const struct container_config *config,
+                 struct run_spec *spec, galley_error_t *err)
+{
+  _cleanup_pod_config_ struct pod_config pod = { 0 };
+  unsigned share;
+
+  if (pod_find (paths, config->pod, &pod, err) < 0)
+    return -1;
+  share = pod_config_share (&pod);
+  if (spec->net.opts.mode != NET_MODE_CONTAINER || ! (share & POD_SHARE_NET))
+    return 0;
+  if (share & POD_SHARE_IPC)
+    {
+      spec->net.peer_share |= NETNS_SHARE_IPC;
+      if (pod_shm_dir (paths, pod.id, &spec->shm_dir, err) < 0)
+        return -1;
+    }
+  if (share & POD_SHARE_UTS)
+    {
+      spec->net.peer_share |= NETNS_SHARE_UTS;
+      spec->uts_joined = true;
+      free (spec->hostname);
+      if ((spec->hostname = strdup (pod.hostname ? pod.hostname : pod.name)) == NULL)
+        return galley_error_make (err, ENOMEM, "allocating");
+    }
+  if (share & POD_SHARE_PID)
+    spec->net.peer_share |= NETNS_SHARE_PID;
+  return 0;
+}
+
 int
 run_build_spec (const struct galley_paths *paths, struct container_config *config, const char *id,
                 struct run_spec *spec, galley_error_t *err)
@@ -448,7 +496,8 @@ run_build_spec (const struct galley_paths *paths, struct container_config *confi
   if (network_resolve_ports (config, image_cfg, err) < 0
       || network_spec_from_config (config, &spec->net, err) < 0)
     return -1;
-  if (network_resolve (paths, config, id, &spec->map, &spec->net, err) < 0)
+  if ((config->pod != NULL && ! config->is_infra && pod_member_spec (paths, config, spec, err) < 0)
+      || network_resolve (paths, config, id, &spec->map, &spec->net, err) < 0)
     return -1;
   /* All but host: a network namespace of its own or joined (runtime/network.h).  */
   spec->network = spec->net.opts.mode == NET_MODE_HOST ? NETWORK_HOST : NETWORK_NONE;
@@ -481,7 +530,7 @@ image_still_there (const struct galley_paths *paths, const struct container_conf
   _cleanup_store_ struct store *s = NULL;
   _cleanup_store_image_ struct store_image *img = NULL;
 
-  if (config->rootfs)
+  if (config->rootfs || config->is_infra)
     return 0;
   if (store_open (paths, &s, err) < 0)
     return -1;
@@ -691,6 +740,19 @@ claim_for_start (const struct galley_paths *paths, const char *name_or_id, struc
 }
 
 int
+run_pod_infra_start (const struct galley_paths *paths, const struct container_config *config,
+                     galley_error_t *err)
+{
+  _cleanup_pod_config_ struct pod_config pod = { 0 };
+
+  if (config->pod == NULL || config->is_infra)
+    return 0;
+  if (pod_find (paths, config->pod, &pod, err) < 0)
+    return -1;
+  return pod.infra_id != NULL ? run_start_existing (paths, pod.infra_id, err) : 0;
+}
+
+int
 run_start_existing (const struct galley_paths *paths, const char *id, galley_error_t *err)
 {
   _cleanup_container_config_ struct container_config config = { 0 };
@@ -701,7 +763,8 @@ run_start_existing (const struct galley_paths *paths, const char *id, galley_err
   r = claim_for_start (paths, id, &config, &run_lock, err);
   if (r != 0)
     return r < 0 ? -1 : 0; /* one running already is left alone, as podman's */
-  if (run_build_spec (paths, &config, config.id, &spec, err) < 0)
+  if (run_pod_infra_start (paths, &config, err) < 0
+      || run_build_spec (paths, &config, config.id, &spec, err) < 0)
     return -1;
   return run_start_detached (paths, &config, &spec, &run_lock, err);
 }
@@ -721,7 +784,8 @@ run_start_foreground (const struct galley_paths *paths, const char *name_or_id, 
   /* -i on start keeps stdin attached, as podman's.  */
   if (interactive)
     config.interactive = true;
-  if (run_build_spec (paths, &config, config.id, &spec, err) < 0)
+  if (run_pod_infra_start (paths, &config, err) < 0
+      || run_build_spec (paths, &config, config.id, &spec, err) < 0)
     return -1;
   return run_execute (paths, &config, &spec, &run_lock, true, err);
 }

@@ -64,6 +64,11 @@ int run_start_detached (const struct galley_paths *paths, const struct container
                         struct run_spec *spec, int *run_lock, galley_error_t *err);
 int run_write_cidfile (const struct container_config *config, const char *id, galley_error_t *err);
 
+/* The infra container of config's pod started, when config is of a pod
+ * that has one and is not it: a pod's containers join its namespaces.  */
+int run_pod_infra_start (const struct galley_paths *paths, const struct container_config *config,
+                         galley_error_t *err);
+
 /* Start an existing container detached (start, restart), once its run
  * lock is ours; one that runs already is left alone (0).  */
 int run_start_existing (const struct galley_paths *paths, const char *name_or_id, galley_error_t *err);

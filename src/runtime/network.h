@@ -61,6 +61,7 @@ struct network_spec
   char *hosts_path;       /* its /etc/hosts on the host */
   char *peer_id;          /* container:X: X's id */
   char *peer_state_dir;   /* and its runroot dir (hosts, resolv.conf) */
+  unsigned peer_share;    /* X's namespaces joined beside its network (NETNS_SHARE_*: a pod's) */
   struct network_def def; /* a named network */
   char **aliases;         /* --network-alias (strv) */
   char *ip;               /* --ip, NULL: any */

@@ -232,7 +232,7 @@ open_peer (const struct network_spec *n, struct netns_join *j, galley_error_t *e
                             n->opts.container);
   if (check_peer_map (n, st.pid, err) < 0)
     return -1;
-  return netns_join_open_pid (st.pid, st.pid_start, j, err);
+  return netns_join_open_shared (st.pid, st.pid_start, NETNS_SHARE_NET | n->peer_share, j, err);
 }
 
 /* keep-id on a named network: the init in a user namespace of its own

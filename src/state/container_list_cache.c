@@ -61,6 +61,8 @@ config_subset (const struct container_config *c)
     .command = c->command,
     .labels = c->labels,
     .port_mappings = c->port_mappings,
+    .pod = c->pod,
+    .is_infra = c->is_infra,
   };
 }
 

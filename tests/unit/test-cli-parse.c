@@ -116,7 +116,7 @@ test_unknown_command_suggestions (void **state)
   (void)state;
   assert_int_equal (cli_unknown_command (&cli_commands[CMD_global], "psx", &err), -1);
   assert_string_equal (err->msg,
-                       "unrecognized command `galley psx`\n\nDid you mean this?\n\tps\n\tpush\n\nTry "
+                       "unrecognized command `galley psx`\n\nDid you mean this?\n\tpod\n\tps\n\tpush\n\nTry "
                        "'galley --help' for more information");
   galley_error_release (&err);
   assert_int_equal (cli_unknown_command (&cli_commands[CMD_volume], "zzz", &err), -1);
