@@ -113,6 +113,14 @@ free_port () {
   assert_output_equals ""
   run_galley ps -a -q
   assert_output_equals ""
+  # rm --all takes a pod along with its infra container, as podman's
+  run_galley pod create --name p7
+  run_galley run -d --pod p7 $RUN_IMAGE sleep 1000
+  run_galley run -d $RUN_IMAGE sleep 1000
+  run_galley rm -a -f -t 0
+  run_galley 1 pod exists p7
+  run_galley ps -a -q
+  assert_output_equals ""
 }
 
 @test "pod: bad input gets one error line and leaves nothing behind" {
