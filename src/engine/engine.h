@@ -7,7 +7,9 @@
  *
  *   engine/container.h  create, run, start, stop, kill, restart, pause,
  *                       rm, wait, rename, exec, attach, logs, commit, cp,
- *                       export, diff, top, inspect, list  */
+ *                       export, diff, top, inspect, list
+ *   engine/pod.h        pods: create, start, stop, kill, rm, inspect,
+ *                       their containers; a container's --pod  */
 #ifndef GALLEY_ENGINE_H
 #define GALLEY_ENGINE_H
 
