@@ -1,5 +1,5 @@
-/* galley pod create, start, stop, restart, kill, rm, ps, inspect and
- * exists: the command line of engine/pod.h.  */
+/* galley pod create, start, stop, restart, kill, pause, unpause, prune,
+ * rm, ps, inspect and exists: the command line of engine/pod.h.  */
 #include "config.h"
 
 #include <errno.h>
@@ -200,6 +200,12 @@ kill_pod (const struct engine *e, const struct pod_config *pod, int sig, galley_
 }
 
 static int
+pause_pod (const struct engine *e, const struct pod_config *pod, int pause, galley_error_t *err)
+{
+  return engine_pod_pause (e, pod, pause, err);
+}
+
+static int
 rm_pod (const struct engine *e, const struct pod_config *pod, int timeout, galley_error_t *err)
 {
   return engine_pod_rm (e, pod, timeout >= 0, timeout >= 0 ? timeout : 10, err);
@@ -260,6 +266,9 @@ run_action (struct cli_context *ctx, int argc, char **argv, pod_action fn, int w
     case 's':
       arg = f.signal;
       break;
+    case 'p':
+      arg = 1;
+      break;
     case 'f':
       arg = f.force ? f.timeout : -1;
       break;
@@ -289,6 +298,56 @@ int
 cli_cmd_pod_kill (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
   return run_action (ctx, argc, argv, kill_pod, 's', err);
+}
+
+int
+cli_cmd_pod_pause (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  return run_action (ctx, argc, argv, pause_pod, 'p', err);
+}
+
+int
+cli_cmd_pod_unpause (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  return run_action (ctx, argc, argv, pause_pod, 0, err);
+}
+
+int
+cli_cmd_pod_prune (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
+{
+  _cleanup_cli_parser_ struct cli_parser p;
+  const struct engine e = cli_engine (ctx);
+  struct pod_config *pods = NULL;
+  const char *arg;
+  bool force = false;
+  size_t n = 0, i;
+  int opt, ret = 0;
+
+  cli_parser_init (&p, ctx->cmd, argc, argv);
+  while ((opt = cli_parser_next (&p, &arg, err)) > 0)
+    if (opt == OPT_pod_prune_force)
+      force = true;
+  if (opt < 0 || cli_positionals (&p, 0, 0, err) < 0)
+    return -1;
+  if (! force)
+    {
+      char answer[16] = "";
+      fprintf (stderr, "WARNING! This will remove all stopped/exited pods..\n"
+                       "Are you sure you want to continue? [y/N] ");
+      if (fgets (answer, sizeof answer, stdin) == NULL || (answer[0] != 'y' && answer[0] != 'Y'))
+        return 0;
+    }
+  if (pod_list (&ctx->paths, &pods, &n, err) < 0)
+    return -1;
+  for (i = 0; i < n && ret == 0; i++)
+    {
+      bool stopped;
+      ret = engine_pod_is_stopped (&e, &pods[i], &stopped, err);
+      if (ret == 0 && stopped && (ret = engine_pod_rm (&e, &pods[i], false, 0, err)) == 0)
+        printf ("%s\n", pods[i].id);
+    }
+  pod_list_free (pods, n);
+  return ret;
 }
 
 int

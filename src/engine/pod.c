@@ -235,6 +235,35 @@ rm_one (const struct engine *e, struct container_entry *c, int force, galley_err
   return -1;
 }
 
+static int
+pause_one (const struct engine *e, struct container_entry *c, int pause, galley_error_t *err)
+{
+  if (c->state.status != (pause ? CONTAINER_STATUS_RUNNING : CONTAINER_STATUS_PAUSED))
+    return 0;
+  return container_pause (e->paths, c, pause, err);
+}
+
+int
+engine_pod_pause (const struct engine *e, const struct pod_config *pod, bool pause, galley_error_t *err)
+{
+  return each_container (e, pod, pause_one, pause, err);
+}
+
+int
+engine_pod_is_stopped (const struct engine *e, const struct pod_config *pod, bool *out, galley_error_t *err)
+{
+  struct container_entry *list = NULL;
+  size_t n = 0, i;
+
+  if (engine_pod_containers (e, pod->id, &list, &n, err) < 0)
+    return -1;
+  *out = true;
+  for (i = 0; i < n; i++)
+    *out = *out && ! container_status_is_live (list[i].state.status);
+  container_list_free (list, n);
+  return 0;
+}
+
 int
 engine_pod_stop (const struct engine *e, const struct pod_config *pod, int timeout, galley_error_t *err)
 {

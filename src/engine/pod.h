@@ -54,6 +54,14 @@ int engine_pod_stop (const struct engine *e, const struct pod_config *pod, int t
 /* Send sig to every running container of the pod.  */
 int engine_pod_kill (const struct engine *e, const struct pod_config *pod, int sig, galley_error_t *err);
 
+/* Pause (every process stopped) or unpause every container of the pod
+ * that runs (or is paused).  */
+int engine_pod_pause (const struct engine *e, const struct pod_config *pod, bool pause, galley_error_t *err);
+
+/* Whether no container of the pod runs or is paused (pod prune's).  */
+int engine_pod_is_stopped (const struct engine *e, const struct pod_config *pod, bool *out,
+                           galley_error_t *err);
+
 /* Remove the pod and its containers: running ones only with force
  * (stopped first, SIGKILL after timeout seconds).  */
 int engine_pod_rm (const struct engine *e, const struct pod_config *pod, bool force, int timeout,

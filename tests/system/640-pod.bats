@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
-# Pods, as an unprivileged user: pod create/start/stop/restart/kill/rm/ps/
-# inspect/exists, run and create --pod NAME and --pod new:NAME; the
-# containers of a pod share its network (127.0.0.1), hostname and /dev/shm
-# through its infra container, which also holds its published ports.
+# Pods, as an unprivileged user: pod create/start/stop/restart/kill/pause/
+# unpause/prune/rm/ps/inspect/exists, run and create --pod NAME and --pod
+# new:NAME; the containers of a pod share its network (127.0.0.1), hostname
+# and /dev/shm through its infra container, which also holds its published
+# ports.
 
 load helpers
 load helpers-run
@@ -83,6 +84,19 @@ free_port () {
   assert_output_equals "Exited"
   run_galley pod start p2
   wait_running idle
+  run_galley pod pause p2
+  inspect_is idle '{{.State.Status}}' paused
+  run_galley pod ps --format '{{.Status}}'
+  assert_output_equals "Paused"
+  run_galley pod unpause p2
+  inspect_is idle '{{.State.Status}}' running
+  # prune takes stopped pods only
+  run_galley pod create --name stopped
+  local stopped_id=$output
+  run_galley pod prune -f
+  assert_output_equals "$stopped_id"
+  run_galley 1 pod exists stopped
+  run_galley pod exists p2
   # running containers: only with --force
   run_galley 125 pod rm p2
   assert_single_error_line
