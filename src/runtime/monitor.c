@@ -24,6 +24,7 @@
 #include "runtime/process.h"
 #include "runtime/volume_mounts.h"
 #include "state/container.h"
+#include "state/container_exit.h"
 #include "state/container_list.h"
 #include "state/container_log.h"
 #include "state/container_state.h"
@@ -490,8 +491,17 @@ monitor_loop (struct monitor *m, galley_error_t *err)
             return -1;
           close (steal_fd (&lock));
           monitor_event (m, "cleanup", 0);
-          if (m->o->remove && remove_container (m, err) < 0)
-            return -1;
+          if (m->o->remove)
+            {
+              galley_error_t unrecorded = NULL;
+              if (container_exit_record (m->p, m->spec->id, status, &unrecorded) < 0)
+                {
+                  log_warn ("%s", unrecorded->msg);
+                  galley_error_release (&unrecorded);
+                }
+              if (remove_container (m, err) < 0)
+                return -1;
+            }
           return status;
         }
       st.restart_count++;

@@ -86,13 +86,12 @@ container_log_config (const struct container_config *config, const char *contain
   return 0;
 }
 
-int
-container_log_open (const char *path, galley_error_t *err)
+static int
+log_open (const char *path, int flags, galley_error_t *err)
 {
   /* (O_NONBLOCK: a FIFO there must not block the open; a regular file
    * ignores the flag) */
-  _cleanup_close_ int fd =
-      open (path, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW, 0600);
+  _cleanup_close_ int fd = open (path, flags | O_CREAT | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW, 0600);
   struct stat st;
 
   if (fd < 0 || fstat (fd, &st) < 0)
@@ -100,6 +99,18 @@ container_log_open (const char *path, galley_error_t *err)
   if (! S_ISREG (st.st_mode) || st.st_uid != geteuid ())
     return galley_error_make (err, 0, "the log %s is not a regular file of yours", path);
   return steal_fd (&fd);
+}
+
+int
+container_log_open (const char *path, galley_error_t *err)
+{
+  return log_open (path, O_WRONLY | O_APPEND, err);
+}
+
+int
+container_log_open_read (const char *path, galley_error_t *err)
+{
+  return log_open (path, O_RDONLY, err);
 }
 
 size_t

@@ -31,6 +31,11 @@ int container_log_config (const struct container_config *config, const char *con
  * this user's, never through a symlink.  Returns the fd (O_CLOEXEC).  */
 int container_log_open (const char *path, galley_error_t *err);
 
+/* The same for reading, before the container's first start as well: a
+ * reader that must not miss its first line (the REST service's attach)
+ * makes the file the relay will append to.  */
+int container_log_open_read (const char *path, galley_error_t *err);
+
 /* Format one record into buf (NUL-terminated); returns its length.  */
 size_t log_format_record (char *buf, size_t size, int64_t ns, bool is_stderr, bool partial, const char *msg,
                           size_t len);

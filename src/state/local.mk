@@ -7,6 +7,7 @@ libgalley_a_SOURCES += src/state/container.c src/state/container.h \
 libgalley_a_SOURCES += src/state/galley_config.c src/state/galley_config.h
 libgalley_a_SOURCES += src/state/container_state.c src/state/container_state.h \
 	src/state/container_log.c src/state/container_log.h \
+	src/state/container_exit.c src/state/container_exit.h \
 	src/state/container_list.c src/state/container_list.h \
 	src/state/container_list_cache.c \
 	src/state/container_info.c src/state/container_info.h
