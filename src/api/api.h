@@ -58,6 +58,13 @@ struct api_request
  * fine: each connection has its own thread).  */
 typedef int (*api_stream_fn) (void *data, char *buf, size_t max, size_t *n);
 
+/* A hijacked connection (attach, exec start): after a 101 reply with
+ * Upgrade: tcp, called with the connection's socket (extra: what the
+ * client sent after its request, already read); it runs for as long as
+ * it likes in the connection's own thread, and the socket is closed when
+ * it returns.  */
+typedef void (*api_upgrade_fn) (void *data, int fd, const char *extra, size_t extra_len);
+
 #define API_MAX_REPLY_HEADERS 4
 
 struct api_reply
@@ -69,8 +76,9 @@ struct api_reply
   const char *header[2 * API_MAX_REPLY_HEADERS];
   char *body; /* owned */
   size_t len;
-  api_stream_fn stream; /* instead of body when set */
-  void *stream_data;
+  api_stream_fn stream;   /* instead of body when set */
+  api_upgrade_fn upgrade; /* or this, with status 101 */
+  void *stream_data;      /* of stream or upgrade */
   void (*stream_free) (void *data);
 };
 

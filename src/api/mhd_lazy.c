@@ -29,8 +29,21 @@ LAZY_FN (mhd, enum MHD_Result, MHD_add_response_header,
 LAZY_FN (mhd, enum MHD_Result, MHD_queue_response,
          (struct MHD_Connection * c, unsigned int status_code, struct MHD_Response *r), (c, status_code, r))
 LAZY_VOID_FN (mhd, MHD_destroy_response, (struct MHD_Response * r), (r))
+LAZY_FN (mhd, struct MHD_Response *, MHD_create_response_for_upgrade,
+         (MHD_UpgradeHandler upgrade_handler, void *upgrade_handler_cls),
+         (upgrade_handler, upgrade_handler_cls))
 
-/* The variadic entry point forwards to its va_list twin.  */
+/* The variadic entry points: MHD_start_daemon forwards to its va_list
+ * twin; MHD_upgrade_action has none, and the service takes none of its
+ * actions that have an argument.  */
+enum MHD_Result
+MHD_upgrade_action (struct MHD_UpgradeResponseHandle *urh, enum MHD_UpgradeAction action, ...)
+{
+  LAZY_REAL (mhd, enum MHD_Result, MHD_upgrade_action,
+             (struct MHD_UpgradeResponseHandle * urh, enum MHD_UpgradeAction action, ...))
+  return real (urh, action);
+}
+
 struct MHD_Daemon *
 MHD_start_daemon (unsigned int flags, uint16_t port, MHD_AcceptPolicyCallback apc, void *apc_cls,
                   MHD_AccessHandlerCallback dh, void *dh_cls, ...)

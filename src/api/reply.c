@@ -98,6 +98,7 @@ api_reply_release (struct api_reply *reply)
   if (reply->stream_free != NULL && reply->stream_data != NULL)
     reply->stream_free (reply->stream_data);
   reply->stream = NULL;
+  reply->upgrade = NULL;
   reply->stream_data = NULL;
   reply->stream_free = NULL;
 }

@@ -163,14 +163,65 @@ stream_free (void *cls)
   free (st);
 }
 
+/* A hijacked connection: its upgrade function, and the server whose
+ * idle timer it holds off while it runs.  */
+struct hijack
+{
+  struct server *s;
+  api_upgrade_fn fn;
+  void *data;
+  void (*free) (void *data);
+};
+
+static void
+on_upgraded (void *cls, struct MHD_Connection *c, void *con_cls, const char *extra, size_t extra_len,
+             MHD_socket sock, struct MHD_UpgradeResponseHandle *urh)
+{
+  struct hijack *h = cls;
+
+  activity (h->s, +1);
+  h->fn (h->data, sock, extra, extra_len);
+  MHD_upgrade_action (urh, MHD_UPGRADE_ACTION_CLOSE);
+  if (h->free != NULL)
+    h->free (h->data);
+  activity (h->s, -1);
+  free (h);
+}
+
+static struct MHD_Response *
+upgrade_response (struct server *s, struct api_reply *reply)
+{
+  struct MHD_Response *r;
+  struct hijack *h = calloc (1, sizeof *h);
+
+  if (h == NULL)
+    return NULL;
+  *h = (struct hijack){ s, reply->upgrade, steal_pointer (&reply->stream_data), reply->stream_free };
+  reply->stream_free = NULL;
+  r = MHD_create_response_for_upgrade (on_upgraded, h);
+  if (r == NULL)
+    {
+      if (h->free != NULL)
+        h->free (h->data);
+      free (h);
+      return NULL;
+    }
+  /* h is freed once its connection is done with it (on_upgraded) */
+  MHD_add_response_header (r, "Upgrade", "tcp");
+  MHD_add_response_header (r, "Connection", "Upgrade");
+  return r;
+}
+
 static enum MHD_Result
-send_reply (struct MHD_Connection *c, struct api_reply *reply)
+send_reply (struct server *s, struct MHD_Connection *c, struct api_reply *reply)
 {
   struct MHD_Response *r;
   enum MHD_Result ret;
   size_t i;
 
-  if (reply->stream != NULL)
+  if (reply->upgrade != NULL)
+    r = upgrade_response (s, reply);
+  else if (reply->stream != NULL)
     {
       struct stream *st = calloc (1, sizeof *st);
       if (st == NULL)
@@ -248,7 +299,7 @@ on_request (void *cls, struct MHD_Connection *c, const char *url, const char *me
     }
   dispatch (s, c, url, method, p, &reply);
   log_debug ("%s %s: %u", method, url, reply.status);
-  return send_reply (c, &reply);
+  return send_reply (s, c, &reply);
 }
 
 static void
@@ -328,7 +379,8 @@ api_serve (const struct api_service_options *o, galley_error_t *err)
   struct api_listener l = { .fd = -1 };
   _cleanup_free_ char *default_path = NULL;
   struct MHD_Daemon *d;
-  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
+  unsigned flags =
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL | MHD_ALLOW_UPGRADE;
   int inherited = o->uri == NULL ? api_listen_inherit (&l, err) : 0, ret = 0;
 
   if (inherited < 0)

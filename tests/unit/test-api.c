@@ -302,6 +302,72 @@ test_create_body (void **state)
   assert_int_equal (api_error_status (&err), 400);
 }
 
+/* The body docker run sends, mapped onto the fields the matching galley
+ * create options fill, in their syntax.  */
+static void
+test_create_config (void **state)
+{
+  static const char body[] =
+      "{\"Image\":\"busybox\",\"Cmd\":[\"sh\",\"-c\",\"true\"],\"Entrypoint\":[\"\"],\"Env\":[\"A=1\"],"
+      "\"Tty\":true,\"OpenStdin\":true,\"User\":\"1:2\",\"Labels\":{\"k\":\"v\"},\"Volumes\":{\"/anon\":{}},"
+      "\"HostConfig\":{\"Binds\":[\"vol:/data\"],\"AutoRemove\":true,\"NetworkMode\":\"default\","
+      "\"PortBindings\":{\"80/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"8080\"}],\"53/"
+      "udp\":[{\"HostPort\":\"\"}]},"
+      "\"RestartPolicy\":{\"Name\":\"on-failure\",\"MaximumRetryCount\":3},\"Memory\":1048576,"
+      "\"NanoCpus\":1500000000,\"Mounts\":[{\"Type\":\"tmpfs\",\"Target\":\"/"
+      "t\",\"TmpfsOptions\":{\"SizeBytes\":4096}}],"
+      "\"Ulimits\":[{\"Name\":\"nofile\",\"Soft\":10,\"Hard\":20}],\"LogConfig\":{\"Type\":\"json-file\"}}}";
+  static const char *const refused[][2] = {
+    { "{\"Cmd\":[\"true\"]}", "Image: a container needs an image" },
+    { "{\"Image\":\"b\",\"HostConfig\":{\"PidMode\":\"host\"}}",
+      "HostConfig.PidMode: galley does not support it (leave it empty)" },
+    { "{\"Image\":\"b\",\"HostConfig\":{\"Sysctls\":{\"a\":\"1\"}}}",
+      "HostConfig.Sysctls: galley does not support it (leave it empty)" },
+    { "{\"Image\":\"b\",\"HostConfig\":{\"Mounts\":[{\"Type\":\"bind\"}]}}",
+      "HostConfig.Mounts: a mount needs a Target" },
+    { "{\"Image\":\"b\",\"AttachStdin\":true}", "AttachStdin: galley does not support it (leave it empty)" },
+  };
+  _cleanup_error_ galley_error_t err = NULL;
+  _cleanup_container_config_ struct container_config c = { 0 };
+  json_object *doc = NULL;
+  size_t i;
+
+  assert_int_equal (api_create_body_parse (body, strlen (body), &doc, &err), 0);
+  assert_int_equal (api_create_body_config (doc, "web", &c, &err), 0);
+  json_object_put (doc);
+  assert_string_equal (c.name, "web");
+  assert_string_equal (c.image, "busybox");
+  assert_int_equal (strv_len (c.command), 3);
+  assert_non_null (c.entrypoint);
+  assert_null (c.entrypoint[0]);
+  assert_string_equal (c.env[0], "A=1");
+  assert_true (c.tty && c.interactive && c.rm);
+  assert_string_equal (c.user, "1:2");
+  assert_string_equal (strv_kv_get (c.labels, "k"), "v");
+  assert_string_equal (c.volumes[0], "/anon");
+  assert_string_equal (c.volumes[1], "vol:/data");
+  assert_null (c.network);
+  assert_true (strv_contains (c.publish, "127.0.0.1:8080:80/tcp"));
+  assert_true (strv_contains (c.publish, "53/udp"));
+  assert_string_equal (c.restart, "on-failure:3");
+  assert_string_equal (c.memory, "1048576");
+  assert_string_equal (c.cpus, "1.500000000");
+  assert_string_equal (c.mounts[0], "type=tmpfs,target=/t,tmpfs-size=4096");
+  assert_string_equal (c.ulimits[0], "nofile=10:20");
+  assert_null (c.log_driver);
+  for (i = 0; i < sizeof refused / sizeof *refused; i++)
+    {
+      _cleanup_container_config_ struct container_config r = { 0 };
+      assert_int_equal (api_create_body_parse (refused[i][0], strlen (refused[i][0]), &doc, &err), 0);
+      assert_int_equal (api_create_body_config (doc, NULL, &r, &err), -1);
+      json_object_put (doc);
+      assert_string_equal (err->msg, refused[i][1]);
+      assert_int_equal (api_error_status (&err), 400);
+      assert_null (r.image);
+      galley_error_release (&err);
+    }
+}
+
 int
 main (void)
 {
@@ -310,7 +376,7 @@ main (void)
     cmocka_unit_test (test_match),          cmocka_unit_test (test_match_greedy),
     cmocka_unit_test (test_parse_uri),      cmocka_unit_test (test_listen_unix),
     cmocka_unit_test (test_error_body),     cmocka_unit_test (test_filters),
-    cmocka_unit_test (test_create_body),
+    cmocka_unit_test (test_create_body),    cmocka_unit_test (test_create_config),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
