@@ -33,4 +33,9 @@ int api_containers_wait (const struct api_request *req, struct api_reply *reply,
 int api_containers_logs (const struct api_request *req, struct api_reply *reply, galley_error_t *err);
 int api_containers_attach (const struct api_request *req, struct api_reply *reply, galley_error_t *err);
 
+/* exec.c */
+int api_exec_create (const struct api_request *req, struct api_reply *reply, galley_error_t *err);
+int api_exec_start (const struct api_request *req, struct api_reply *reply, galley_error_t *err);
+int api_exec_inspect (const struct api_request *req, struct api_reply *reply, galley_error_t *err);
+
 #endif

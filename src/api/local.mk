@@ -9,7 +9,7 @@ libgalley_a_SOURCES += \
 	src/api/schema.c src/api/schema.h src/api/create_body.c src/api/create_body.h \
 	src/api/create_config.c \
 	src/api/system.c src/api/images.c \
-	src/api/containers.c src/api/containers.h src/api/container_streams.c \
+	src/api/containers.c src/api/containers.h src/api/container_streams.c src/api/exec.c \
 	src/api/routes.c
 if LAZY_LIBS
 libgalley_a_SOURCES += src/api/mhd_lazy.c

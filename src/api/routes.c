@@ -27,6 +27,9 @@ const struct api_route api_routes[] = {
   { "GET", "/containers/{name}/logs", api_containers_logs },
   { "POST", "/containers/{name}/attach", api_containers_attach },
   { "DELETE", "/containers/{name}", api_containers_delete },
+  { "POST", "/containers/{name}/exec", api_exec_create },
+  { "POST", "/exec/{id}/start", api_exec_start },
+  { "GET", "/exec/{id}/json", api_exec_inspect },
 };
 
 const size_t api_n_routes = sizeof api_routes / sizeof api_routes[0];

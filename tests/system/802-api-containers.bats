@@ -149,3 +149,40 @@ docker_logs_have () {
   run docker run busybox sh -c 'exit 5'
   assert_status 5
 }
+
+@test "api containers: docker exec, with and without a terminal, input, detached" {
+  skip_if_no_docker_client
+  run docker run -d --name ex busybox sleep 300
+  assert_success
+  run docker exec ex echo hello
+  assert_success
+  assert_output_equals hello
+  run --separate-stderr docker exec ex sh -c 'echo o; echo e >&2; exit 4'
+  assert_status 4
+  assert_equal "$output" o
+  assert_equal "$stderr" e
+  run bash -c "echo piped | $(printf %q "$DOCKER_CLIENT") exec -i ex cat"
+  assert_success
+  assert_output_equals piped
+  # (a user other than root needs subordinate ids)
+  local uid=0
+  if has_subids; then uid=1000; fi
+  run docker exec -e FOO=bar -w /tmp -u "$uid" ex sh -c 'echo $FOO $(pwd) $(id -u)'
+  assert_output_equals "bar /tmp $uid"
+  run -127 docker exec ex nosuchcmd
+  assert_output_contains "executable file not found"
+  run docker exec -d ex touch /tmp/detached
+  assert_success
+  wait_until -t 5 docker exec ex test -e /tmp/detached
+  # -it through a terminal of its own: the shell reads what is typed
+  run script -qec "$DOCKER_CLIENT exec -it ex sh" /dev/null <<< $'echo in-shell $((6*7))\nexit 3'
+  assert_status 3
+  assert_output_contains "in-shell 42"
+  run api_curl -w '\n%{http_code}' http://d/v1.41/exec/nosuch/json
+  assert_equal "${lines[-1]}" 404
+  run api_curl -w '\n%{http_code}' -X POST -d '{"Cmd":[]}' http://d/v1.41/containers/ex/exec
+  assert_equal "${lines[-1]}" 400
+  run docker stop -t 0 ex
+  run api_curl -w '\n%{http_code}' -X POST -d '{"Cmd":["true"]}' http://d/v1.41/containers/ex/exec
+  assert_equal "${lines[-1]}" 409
+}
