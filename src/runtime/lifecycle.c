@@ -110,7 +110,7 @@ container_wait_for (const struct galley_paths *p, const char *id, unsigned mask,
         struct timespec ts = { 0, delay * 1000000L };
         nanosleep (&ts, NULL);
       }
-      if (delay < 100)
+      if (delay < 20)
         delay *= 2;
     }
 }
