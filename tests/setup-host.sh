@@ -32,6 +32,11 @@ STATE=${GALLEY_TEST_STATE:-/var/tmp/galley-test}
 USER_SUBIDS=galley-t1
 USER_NOSUBIDS=galley-t2
 AUTH_USER=galley
+# A project group, as HPC sites have them: both test users are members;
+# $STATE/project (root:PROJECT_GROUP 2770) is readable through it alone
+# (--group-add keep-groups).
+PROJECT_GROUP=galley-test-project
+PROJECT_GID=4242
 AUTH_PASSWORD=galley-test-password
 
 PACKAGES=(
@@ -155,6 +160,18 @@ setup_users () {
 
   # useradd adds ranges for every new user: the second user must have none.
   remove_subids "$USER_NOSUBIDS" "$(id -u "$USER_NOSUBIDS")"
+}
+
+setup_project_group () {
+  local u
+  getent group "$PROJECT_GROUP" > /dev/null || groupadd -g "$PROJECT_GID" "$PROJECT_GROUP"
+  for u in "$USER_SUBIDS" "$USER_NOSUBIDS"; do
+    id -nG "$u" | tr ' ' '\n' | grep -qx "$PROJECT_GROUP" || usermod -aG "$PROJECT_GROUP" "$u"
+  done
+  install -d -o root -g "$PROJECT_GROUP" -m 2770 "$STATE/project"
+  echo "project data" > "$STATE/project/data"
+  chown "root:$PROJECT_GROUP" "$STATE/project/data"
+  chmod 0640 "$STATE/project/data"
 }
 
 setup_tls () {
@@ -282,6 +299,7 @@ export GALLEY_TEST_OCI_LAYOUT=$STATE/images/oci
 export GALLEY_TEST_USER_SUBIDS=$USER_SUBIDS
 export GALLEY_TEST_USER_NOSUBIDS=$USER_NOSUBIDS
 export GALLEY_TEST_SLURM_CONF=$STATE/slurm/slurm.conf
+export GALLEY_TEST_PROJECT_DIR=$STATE/project
 EOF
   mv "$f.tmp" "$f"
 }
@@ -309,6 +327,7 @@ main () {
   setup_users
   mkdir -p "$STATE"
   chmod 0755 "$STATE"
+  setup_project_group
   setup_tls
   setup_htpasswd
   local entry

@@ -43,6 +43,7 @@ static const struct option_field
   FIELD ("add-host", add_host),
   FIELD ("network-alias", network_aliases),
   FIELD ("secret", secret_options),
+  FIELD ("group-add", group_add),
 },
   strings[] = {
     FIELD ("cpus", cpus),
@@ -63,6 +64,10 @@ static const struct option_field
     FIELD ("log-driver", log_driver),
     FIELD ("cgroups", cgroups),
     FIELD ("cgroup-parent", cgroup_parent),
+    FIELD ("pid", pid),
+    FIELD ("ipc", ipc),
+    FIELD ("uts", uts),
+    FIELD ("shm-size", shm_size),
   },
   bools[] = {
     FIELD ("init", init),
@@ -215,6 +220,36 @@ apply_option (const struct cli_parser *p, const char *name, const char *arg, str
   return galley_error_make (err, 0, "%s: option --%s is not handled", p->cmd->name, name);
 }
 
+/* --env-host: the environment galley runs in, under what -e and
+ * --env-file set (podman's order: image, host, then the options).  */
+static int
+under_host_env (struct env_list *env, galley_error_t *err)
+{
+  struct env_list all = { 0 };
+  size_t i;
+
+  if (env_parse_option (&all, "*", NULL, err) < 0)
+    goto fail;
+  for (i = 0; i < env->n; i++)
+    {
+      const char *eq = strchr (env->entries[i], '=');
+      _cleanup_free_ char *name = strndup (env->entries[i], (size_t)(eq - env->entries[i]));
+      if (name == NULL)
+        {
+          galley_error_make (err, ENOMEM, "allocating");
+          goto fail;
+        }
+      if (env_set (&all, name, eq + 1, err) < 0)
+        goto fail;
+    }
+  env_list_clear (env);
+  *env = all;
+  return 0;
+fail:
+  env_list_clear (&all);
+  return -1;
+}
+
 int
 run_parse_options (struct cli_context *ctx, int argc, char **argv, struct container_config *config,
                    galley_error_t *err)
@@ -223,17 +258,24 @@ run_parse_options (struct cli_context *ctx, int argc, char **argv, struct contai
   _cleanup_container_config_ struct container_config c = { 0 };
   struct env_list env = { 0 };
   const char *arg;
+  bool env_host = false;
   int opt, i, ret = -1;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
     {
       const struct cli_option *o = cli_option_by_id (ctx->cmd, opt);
-      if (o == NULL || apply_option (&p, o->name, arg, &c, &env, err) < 0)
+      if (o != NULL && strcmp (o->name, "env-host") == 0)
+        {
+          if (cli_bool (&p, arg, &env_host, err) < 0)
+            goto out;
+        }
+      else if (o == NULL || apply_option (&p, o->name, arg, &c, &env, err) < 0)
         goto out;
     }
   if (opt < 0 || cli_positionals (&p, 1, -1, err) < 0
-      || cgroup_check_mode (c.cgroups, c.cgroup_parent, c.memory || c.cpus || c.pids_limit, err) < 0)
+      || cgroup_check_mode (c.cgroups, c.cgroup_parent, c.memory || c.cpus || c.pids_limit, err) < 0
+      || (env_host && under_host_env (&env, err) < 0))
     goto out;
   if (env.n > 0)
     c.env = strv_copy (env.entries);

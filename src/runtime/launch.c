@@ -384,7 +384,16 @@ spec_begin (const struct container_config *config, const char *id, struct run_sp
   if (config->user)
     spec->user = strdup (config->user);
   spec->no_passwd_entries = config->no_passwd;
-  return parse_userns (config, spec, err);
+  if (parse_userns (config, spec, err) < 0
+      || ns_options_parse (config->pid, config->ipc, config->uts, config->shm_size, config->hostname,
+                           config->group_add, &spec->ns, err)
+             < 0)
+    return -1;
+  if (spec->ns.group_add != NULL && ! ns_may_setgroups (&spec->ns, &spec->map))
+    return galley_error_make (err, 0,
+                              "--group-add: supplementary groups need subordinate group ids (/etc/subgid), "
+                              "which the user has none of");
+  return 0;
 }
 
 /* What every process of the container gets, its command's and exec's:
@@ -420,7 +429,15 @@ spec_process (const struct galley_paths *paths, const struct container_config *c
         return galley_error_make (err, 0, "workdir \"%s\" must be an absolute path", v);
       spec->workdir = strdup (v);
     }
-  spec->hostname = config->hostname ? strdup (config->hostname) : strndup (spec->id, 12);
+  /* podman's: the host's name in the host's UTS or network namespace */
+  if (config->hostname != NULL)
+    spec->hostname = strdup (config->hostname);
+  else if (spec->ns.host_uts || (config->network != NULL && strcmp (config->network, "host") == 0))
+    spec->hostname = ns_host_hostname ();
+  else
+    spec->hostname = strndup (spec->id, 12);
+  if (spec->hostname == NULL)
+    return galley_error_make (err, errno, "the container's hostname");
   return parse_security (config, spec, passwd_spec_is_root (spec->user) && config->userns == NULL, err);
 }
 

@@ -63,7 +63,10 @@ struct container_config
   bool privileged, read_only;
   char **cap_add, **cap_drop, **security_opt;
   char *userns;
-  char *unmapped_ids; /* --unmapped-ids: "fail", "ignore", build's "auto" (runtime/unmapped_ids.h) */
+  char *unmapped_ids;    /* --unmapped-ids: "fail", "ignore", build's "auto" (runtime/unmapped_ids.h) */
+  char *pid, *ipc, *uts; /* --pid, --ipc, --uts as given ("host", ...; runtime/namespaces.h) */
+  char *shm_size;        /* --shm-size as given */
+  char **group_add;      /* --group-add: group names, ids, or keep-groups */
 
   /* resources */
   char *memory, *cpus, *pids_limit; /* as given, checked at create */

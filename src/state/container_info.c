@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "state/container.h"
 #include "state/container_secrets.h"
 #include "util/cleanup.h"
 #include "util/json.h"
+#include "util/size.h"
 #include "util/strv.h"
 #include "util/time.h"
 
@@ -73,9 +75,14 @@ config_object (const struct container_entry *e, json_object *cmd)
   const struct container_config *config = &e->config;
   json_object *c = json_object_new_object ();
   char short_id[13];
+  struct utsname u;
+  bool host_name = (config->uts != NULL && strcmp (config->uts, "host") == 0)
+                   || (config->network != NULL && strcmp (config->network, "host") == 0);
 
   snprintf (short_id, sizeof short_id, "%.12s", e->id);
-  json_object_object_add (c, "Hostname", string_or (config->hostname, short_id));
+  /* the host's in the host's UTS or network namespace, as the container sees it */
+  json_object_object_add (c, "Hostname",
+                          string_or (config->hostname, host_name && uname (&u) == 0 ? u.nodename : short_id));
   json_object_object_add (c, "Domainname", json_object_new_string (""));
   json_object_object_add (c, "User", string_or (config->user, ""));
   json_object_object_add (c, "AttachStdin", json_object_new_boolean (config->interactive));
@@ -146,9 +153,17 @@ host_config_object (const struct galley_paths *p, const struct container_entry *
   json_object_object_add (h, "ReadonlyRootfs", json_object_new_boolean (config->read_only));
   json_object_object_add (h, "SecurityOpt", strings_or (config->security_opt, json_object_new_array ()));
   json_object_object_add (h, "Tmpfs", json_object_new_object ());
-  json_object_object_add (h, "UTSMode", json_object_new_string ("private"));
+  json_object_object_add (h, "PidMode", string_or (config->pid, "private"));
+  json_object_object_add (h, "IpcMode", string_or (config->ipc, "shareable"));
+  json_object_object_add (h, "UTSMode", string_or (config->uts, "private"));
   json_object_object_add (h, "UsernsMode", string_or (config->userns, ""));
-  json_object_object_add (h, "ShmSize", json_object_new_int64 (65536000));
+  {
+    int64_t shm = 65536000;
+    if (config->shm_size != NULL && size_parse (config->shm_size, &shm) < 0)
+      shm = 0;
+    json_object_object_add (h, "ShmSize", json_object_new_int64 (shm));
+  }
+  json_object_object_add (h, "GroupAdd", strings_or (config->group_add, json_object_new_array ()));
   json_object_object_add (h, "Runtime", json_object_new_string ("oci"));
   json_object_object_add (h, "Init", json_object_new_boolean (config->init));
   return h;
