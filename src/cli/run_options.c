@@ -250,6 +250,38 @@ fail:
   return -1;
 }
 
+/* galley.conf's defaults (state/galley_config.h: [containers] and its
+ * profile, [network] default_network) of the options not given.  */
+static int
+conf_defaults (const struct galley_config *conf, char *const *given, struct container_config *c,
+               galley_error_t *err)
+{
+  const struct
+  {
+    const char *option, *value, *builtin;
+    char **field;
+  } defaults[] = {
+    { "pid", conf->pidns, "private", &c->pid },
+    { "ipc", conf->ipcns, "shareable", &c->ipc },
+    { "uts", conf->utsns, "private", &c->uts },
+    { "userns", conf->userns, "host", &c->userns },
+    { "network", conf->default_network, "slirp4netns", &c->network },
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
+    if (defaults[i].value != NULL && strcmp (defaults[i].value, defaults[i].builtin) != 0
+        && ! strv_contains (given, defaults[i].option)
+        && container_config_set_string (defaults[i].field, defaults[i].value, err) < 0)
+      return -1;
+  if (! strv_contains (given, "init"))
+    c->init = conf->init;
+  if (! strv_contains (given, "group-add") && strv_len (conf->group_add) > 0
+      && (c->group_add = strv_copy (conf->group_add)) == NULL)
+    return galley_error_make (err, ENOMEM, "allocating");
+  return 0;
+}
+
 int
 run_parse_options (struct cli_context *ctx, int argc, char **argv, struct container_config *config,
                    galley_error_t *err)
@@ -258,6 +290,7 @@ run_parse_options (struct cli_context *ctx, int argc, char **argv, struct contai
   _cleanup_container_config_ struct container_config c = { 0 };
   struct env_list env = { 0 };
   const char *arg;
+  _cleanup_strv_ char **given = NULL;
   bool env_host = false;
   int opt, i, ret = -1;
 
@@ -265,6 +298,11 @@ run_parse_options (struct cli_context *ctx, int argc, char **argv, struct contai
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
     {
       const struct cli_option *o = cli_option_by_id (ctx->cmd, opt);
+      if (o != NULL && strv_append_unique (&given, strcmp (o->name, "net") == 0 ? "network" : o->name) < 0)
+        {
+          galley_error_make (err, ENOMEM, "allocating");
+          goto out;
+        }
       if (o != NULL && strcmp (o->name, "env-host") == 0)
         {
           if (cli_bool (&p, arg, &env_host, err) < 0)
@@ -275,7 +313,7 @@ run_parse_options (struct cli_context *ctx, int argc, char **argv, struct contai
     }
   if (opt < 0 || cli_positionals (&p, 1, -1, err) < 0
       || cgroup_check_mode (c.cgroups, c.cgroup_parent, c.memory || c.cpus || c.pids_limit, err) < 0
-      || (env_host && under_host_env (&env, err) < 0))
+      || (env_host && under_host_env (&env, err) < 0) || conf_defaults (ctx->config, given, &c, err) < 0)
     goto out;
   if (env.n > 0)
     c.env = strv_copy (env.entries);

@@ -25,6 +25,10 @@ static const char *const events_loggers[] = { "file", "none", NULL };
 static const char *const default_hooks_dirs[] = { "/usr/share/containers/oci/hooks.d",
                                                   "/etc/containers/oci/hooks.d", NULL };
 static const char *const default_cdi_spec_dirs[] = { "/etc/cdi", "/var/run/cdi", NULL };
+static const char *const profiles[] = { "default", "hpc", NULL };
+static const char *const ns_modes[] = { "private", "host", NULL };
+static const char *const ipc_modes[] = { "private", "shareable", "host", "none", NULL };
+static const char *const userns_modes[] = { "host", "keep-id", NULL };
 
 enum key_kind
 {
@@ -35,6 +39,7 @@ enum key_kind
   KEY_ABS_PATH_LIST, /* array of absolute paths */
   KEY_KEY_LIST,      /* array of "section.key" of this table */
   KEY_PATH_TEMPLATE, /* a string, an absolute path once $USER, $UID, $HOME are expanded */
+  KEY_BOOL,          /* true or false */
 };
 
 /* Whose file a key comes from.  */
@@ -69,6 +74,25 @@ static const struct key_spec keys[] = {
   { "network", "default_network", KEY_CHOICE, network_modes, FIELD (default_network) },
   { "containers", "log_size_max", KEY_INT, NULL, FIELD (log_size_max) },
   { "containers", "default_ulimits", KEY_ULIMIT_LIST, NULL, FIELD (default_ulimits) },
+  { "containers", "profile", KEY_CHOICE, profiles, FIELD (profile) },
+  { "containers", "pidns", KEY_CHOICE, ns_modes, FIELD (pidns) },
+  { "containers", "ipcns", KEY_CHOICE, ipc_modes, FIELD (ipcns) },
+  { "containers", "utsns", KEY_CHOICE, ns_modes, FIELD (utsns) },
+  { "containers", "userns", KEY_CHOICE, userns_modes, FIELD (userns) },
+  { "containers", "group_add", KEY_PATH_LIST, NULL, FIELD (group_add) },
+  { "containers", "init", KEY_BOOL, NULL, FIELD (init) },
+};
+
+/* What [containers] profile = "hpc" sets, unless a file sets it.  */
+static const struct
+{
+  const char *key; /* "section.key" */
+  const char *value;
+} hpc_profile[] = {
+  { "containers.pidns", "host" },     { "containers.ipcns", "host" },
+  { "containers.utsns", "host" },     { "network.default_network", "host" },
+  { "containers.userns", "keep-id" }, { "containers.group_add", "keep-groups" },
+  { "containers.init", NULL },
 };
 
 _Static_assert(N_KEYS <= 64, "struct galley_config's from_system and from_user hold a bit per key");
@@ -96,6 +120,12 @@ galley_config_new_defaults (void)
   c->default_network = xstrdup ("slirp4netns");
   c->log_size_max = -1;
   c->default_ulimits = strv_new_empty ();
+  c->profile = xstrdup ("default");
+  c->pidns = xstrdup ("private");
+  c->ipcns = xstrdup ("shareable");
+  c->utsns = xstrdup ("private");
+  c->userns = xstrdup ("host");
+  c->group_add = strv_new_empty ();
   return c;
 }
 
@@ -137,6 +167,12 @@ galley_config_free (struct galley_config *c)
   strv_free (c->additional_image_stores);
   free (c->default_network);
   strv_free (c->default_ulimits);
+  free (c->profile);
+  free (c->pidns);
+  free (c->ipcns);
+  free (c->utsns);
+  free (c->userns);
+  strv_free (c->group_add);
   free (c);
 }
 
@@ -271,6 +307,11 @@ apply_key (struct galley_config *c, const char *file, const struct key_spec *k, 
         *(char **)field = xstrdup (s);
         return 0;
       }
+    case KEY_BOOL:
+      if (! json_object_is_type (v, json_type_boolean))
+        return galley_error_make (err, 0, "%s: key %s.%s: expected true or false", file, k->section, k->key);
+      *(bool *)field = json_object_get_boolean (v);
+      return 0;
     case KEY_INT:
       if (! json_object_is_type (v, json_type_int))
         return galley_error_make (err, 0, "%s: key %s.%s: expected an integer", file, k->section, k->key);
@@ -389,6 +430,37 @@ apply_file (struct galley_config *c, const char *path, enum origin origin, bool 
   return apply_document (c, path, doc, origin, err);
 }
 
+/* The profile's values of the keys no file set.  */
+static void
+apply_profile (struct galley_config *c)
+{
+  size_t i;
+
+  if (strcmp (c->profile, "hpc") != 0)
+    return;
+  for (i = 0; i < sizeof hpc_profile / sizeof hpc_profile[0]; i++)
+    {
+      const struct key_spec *k = find_dotted_key (hpc_profile[i].key);
+      void *field = (char *)c + k->offset;
+
+      if ((c->from_system | c->from_user) & (UINT64_C (1) << (size_t)(k - keys)))
+        continue;
+      if (k->kind == KEY_BOOL)
+        *(bool *)field = true;
+      else if (k->kind == KEY_CHOICE)
+        {
+          free (*(char **)field);
+          *(char **)field = xstrdup (hpc_profile[i].value);
+        }
+      else
+        {
+          strv_free (*(char ***)field);
+          *(char ***)field = NULL;
+          strv_append ((char ***)field, hpc_profile[i].value);
+        }
+    }
+}
+
 int
 galley_config_load_file (const char *path, struct galley_config **out, galley_error_t *err)
 {
@@ -396,6 +468,7 @@ galley_config_load_file (const char *path, struct galley_config **out, galley_er
 
   if (apply_file (c, path, ORIGIN_SYSTEM, true, err) < 0)
     return -1;
+  apply_profile (c);
   *out = steal_pointer (&c);
   return 0;
 }
@@ -439,6 +512,7 @@ galley_config_load (const struct galley_paths *p, struct galley_config **out, ga
 
   if (apply_system_file (c, err) < 0 || apply_user_file (c, p, err) < 0)
     return -1;
+  apply_profile (c);
   *out = steal_pointer (&c);
   return 0;
 }

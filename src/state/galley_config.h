@@ -18,6 +18,7 @@
 #ifndef GALLEY_STATE_GALLEY_CONFIG_H
 #define GALLEY_STATE_GALLEY_CONFIG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "state/paths.h"
@@ -49,6 +50,16 @@ struct galley_config
   /* [containers] */
   int64_t log_size_max;   /* bytes; -1 = unlimited */
   char **default_ulimits; /* NULL-terminated "name=soft[:hard]" */
+  /* The defaults of run and create's options (podman's containers.conf
+   * keys), which a profile sets together: "hpc" is the host's pid, IPC,
+   * UTS and network namespaces, keep-id, keep-groups and --init, for what
+   * no file sets itself.  */
+  char *profile;       /* "default" or "hpc" */
+  char *pidns, *ipcns; /* --pid, --ipc: "private", "host" (ipcns: also "shareable", "none") */
+  char *utsns;         /* --uts: "private" or "host" */
+  char *userns;        /* --userns: "host" (the default) or "keep-id" */
+  char **group_add;    /* --group-add: NULL-terminated */
+  bool init;           /* --init */
 };
 
 /* Load the configuration for the user of p (see above for the search).  */

@@ -155,3 +155,26 @@ PROJECT_DIR=${GALLEY_TEST_PROJECT_DIR:-${GALLEY_TEST_STATE:-/var/tmp/galley-test
   GALLEY_TEST_FROM_HOST=yes run_galley run --rm $RUN_IMAGE sh -c 'echo "[$GALLEY_TEST_FROM_HOST]"'
   assert_output_equals "[]"
 }
+
+@test "galley.conf's hpc profile: the host's namespaces, keep-id, keep-groups and --init by default; options override it" {
+  printf '[containers]\nprofile = "hpc"\n' > "$BATS_TEST_TMPDIR/site.conf"
+  export GALLEY_SYSTEM_CONFIG=$BATS_TEST_TMPDIR/site.conf
+  run_galley run --rm $RUN_IMAGE sh -c "echo \$(id -u) \$(hostname); test -d /proc/$$ && echo host-pid"
+  assert_equal "$output" "$(id -u) $(uname -n)"$'\n'"host-pid"
+  run_galley create --name hpc $RUN_IMAGE true
+  run_galley container inspect hpc --format \
+    '{{.HostConfig.PidMode}} {{.HostConfig.IpcMode}} {{.HostConfig.UTSMode}} {{.HostConfig.NetworkMode}} {{.HostConfig.UsernsMode}} {{.HostConfig.GroupAdd}} {{.HostConfig.Init}}'
+  assert_output_equals "host host host host keep-id [keep-groups] true"
+  # each option given replaces the profile's (other groups need subordinate ids)
+  local groups=()
+  has_subids && groups=(--group-add 0)
+  run_galley run --rm --pid private --uts private --userns host --network none --init=false "${groups[@]}" \
+    $RUN_IMAGE sh -c 'echo $$ $(id -u) $(hostname)'
+  [ "${lines[0]%% *}" = 1 ]
+  [ "$(echo "$output" | cut -d' ' -f2)" = 0 ]
+  [ "${output##* }" != "$(uname -n)" ]
+  # and the default profile changes nothing
+  printf '[containers]\nprofile = "default"\n' > "$BATS_TEST_TMPDIR/site.conf"
+  run_galley run --rm $RUN_IMAGE sh -c 'echo $$ $(id -u)'
+  assert_output_equals "1 0"
+}

@@ -299,6 +299,49 @@ test_site_and_user_merged (void **state)
   assert_null (galley_config_origin (c, &c->log_size_max));
 }
 
+/* The hpc profile sets the host's namespaces, keep-id, keep-groups and
+ * init, but for the keys a file sets (the user's too); the default profile
+ * leaves run's defaults as they are.  */
+static void
+test_hpc_profile (void **state)
+{
+  _cleanup_error_ galley_error_t err = NULL;
+  _cleanup_galley_config_ struct galley_config *c = NULL, *d = NULL;
+  struct galley_paths p = { 0 };
+  char dir[128];
+  _cleanup_free_ char *site = strdup (write_conf ("site.conf", "[containers]\n"
+                                                               "profile = \"hpc\"\n"
+                                                               "ipcns = \"private\"\n"));
+
+  snprintf (dir, sizeof dir, "%s/galley", tmpdir);
+  assert_int_equal (mkdir (dir, 0700), 0);
+  write_conf ("galley/galley.conf", "[network]\ndefault_network = \"slirp4netns\"\n"
+                                    "[containers]\ninit = false\n");
+  p.config_home = tmpdir;
+  setenv ("GALLEY_SYSTEM_CONFIG", site, 1);
+  assert_int_equal (galley_config_load (&p, &c, &err), 0);
+  assert_string_equal (c->pidns, "host");
+  assert_string_equal (c->utsns, "host");
+  assert_string_equal (c->ipcns, "private");
+  assert_string_equal (c->userns, "keep-id");
+  assert_string_equal (c->group_add[0], "keep-groups");
+  assert_null (c->group_add[1]);
+  assert_string_equal (c->default_network, "slirp4netns");
+  assert_false (c->init);
+  assert_null (galley_config_origin (c, &c->pidns));
+
+  d = galley_config_new_defaults ();
+  assert_string_equal (d->profile, "default");
+  assert_string_equal (d->pidns, "private");
+  assert_string_equal (d->ipcns, "shareable");
+  assert_string_equal (d->userns, "host");
+  assert_null (d->group_add[0]);
+  assert_false (d->init);
+  expect_error ("[containers]\nprofile = \"fast\"\n",
+                ": key containers.profile: \"fast\" is not one of default, hpc");
+  expect_error ("[containers]\ninit = 1\n", ": key containers.init: expected true or false");
+}
+
 /* With user_overridable_keys, the user's file sets only those keys; the
  * list itself is the site's alone.  */
 static void
@@ -392,6 +435,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_no_user_file, setup, teardown),
     cmocka_unit_test_setup_teardown (test_site_and_user_merged, setup, teardown),
     cmocka_unit_test_setup_teardown (test_user_overridable_keys, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_hpc_profile, setup, teardown),
     cmocka_unit_test_setup_teardown (test_site_errors, setup, teardown),
     cmocka_unit_test_setup_teardown (test_expand_template, setup, teardown),
   };
