@@ -47,7 +47,7 @@ PACKAGES=(
   charliecloud-runtime charliecloud-builders
   docker-registry skopeo busybox-static bats jq apache2-utils zstd python3
   openssl curl ca-certificates valgrind clang-format iproute2 procps util-linux
-  iptables iperf3 docker.io slurm-wlm munge
+  iptables iperf3 docker.io slurm-wlm munge openmpi-bin libopenmpi-dev
 )
 
 # name  config  port  scheme  umask
