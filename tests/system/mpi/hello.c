@@ -1,4 +1,4 @@
-/* The MPI hello world of 410-run-mpi.bats: each rank says where it runs
+/* The MPI hello world of 412-run-mpi.bats: each rank says where it runs
  * (the container it is in, from $container), and rank 0 the sum of the
  * ranks, which MPI_Reduce brings it from the others.  */
 #include <mpi.h>
