@@ -9,7 +9,10 @@
  *                       rm, wait, rename, exec, attach, logs, commit, cp,
  *                       export, diff, top, inspect, list
  *   engine/pod.h        pods: create, start, stop, kill, rm, inspect,
- *                       their containers; a container's --pod  */
+ *                       their containers; a container's --pod
+ *   engine/volume.h     create, list, inspect, exists, rm, prune
+ *   engine/network.h    create, list, find, rm, prune, connect,
+ *                       disconnect  */
 #ifndef GALLEY_ENGINE_H
 #define GALLEY_ENGINE_H
 
