@@ -6,9 +6,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "engine/image.h"
 #include "image/image_info.h"
-#include "image/manifest_list.h"
-#include "image/store.h"
 #include "util/cleanup.h"
 #include "util/format.h"
 #include "util/json.h"
@@ -69,16 +68,14 @@ static const struct format_header history_headers[] = {
 int
 cli_cmd_history (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
+  const struct engine e = cli_engine (ctx);
   _cleanup_cli_parser_ struct cli_parser p;
-  _cleanup_store_ struct store *s = NULL;
-  _cleanup_store_image_ struct store_image *img = NULL;
   _cleanup_json_ json_object *rows = NULL;
   _cleanup_json_ json_object *hdr = format_headers (history_headers);
   struct history_options o = { .human = true };
-  struct store_image **all = NULL;
   const char *arg;
-  size_t n = 0, i;
-  int opt, ret;
+  size_t i;
+  int opt;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
@@ -100,14 +97,7 @@ cli_cmd_history (struct cli_context *ctx, int argc, char **argv, galley_error_t 
       }
   if (opt < 0 || cli_positionals (&p, 1, 1, err) < 0)
     return -1;
-  if (store_open (&ctx->paths, &s, err) < 0 || store_image_find (s, argv[p.optind], &img, err) < 0
-      || manifest_list_resolve_image (s, &img, err) < 0)
-    return -1;
-  if (store_image_list (s, &all, &n, err) < 0)
-    return -1;
-  ret = image_history_rows (s, img, all, n, &rows, err);
-  store_image_list_free (all, n);
-  if (ret < 0)
+  if (engine_image_history (&e, argv[p.optind], &rows, err) < 0)
     return -1;
   if (o.format && strcmp (o.format, "json") == 0)
     return format_print (stdout, "json", NULL, rows, NULL, false, err);

@@ -6,9 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "image/image_info.h"
-#include "image/manifest_list.h"
-#include "image/store.h"
+#include "engine/image.h"
 #include "util/cleanup.h"
 #include "util/format.h"
 #include "util/json.h"
@@ -16,8 +14,8 @@
 int
 cli_cmd_image_inspect (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
+  const struct engine e = cli_engine (ctx);
   _cleanup_cli_parser_ struct cli_parser p;
-  _cleanup_store_ struct store *s = NULL;
   _cleanup_json_ json_object *records = json_object_new_array ();
   _cleanup_error_ galley_error_t missing = NULL;
   const char *format = NULL, *arg;
@@ -29,14 +27,11 @@ cli_cmd_image_inspect (struct cli_context *ctx, int argc, char **argv, galley_er
       format = arg;
   if (opt < 0 || cli_positionals (&p, 1, -1, err) < 0)
     return -1;
-  if (store_open (&ctx->paths, &s, err) < 0)
-    return -1;
   for (i = p.optind; i < argc; i++)
     {
-      _cleanup_store_image_ struct store_image *img = NULL;
       json_object *rec = NULL;
 
-      if (store_image_find (s, argv[i], &img, err) < 0)
+      if (engine_image_inspect (&e, argv[i], &rec, err) < 0)
         {
           if (galley_error_errno (err) != ENOENT || missing != NULL)
             {
@@ -50,9 +45,6 @@ cli_cmd_image_inspect (struct cli_context *ctx, int argc, char **argv, galley_er
           *err = NULL;
           continue;
         }
-      /* a manifest list stands for its image for this platform, as podman's */
-      if (manifest_list_resolve_image (s, &img, err) < 0 || image_inspect_record (s, img, &rec, err) < 0)
-        return -1;
       json_object_array_add (records, rec);
     }
   if (format == NULL || strcmp (format, "json") == 0)
@@ -73,21 +65,14 @@ cli_cmd_image_inspect (struct cli_context *ctx, int argc, char **argv, galley_er
 int
 cli_cmd_image_exists (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
+  const struct engine e = cli_engine (ctx);
   _cleanup_cli_parser_ struct cli_parser p;
-  _cleanup_store_ struct store *s = NULL;
-  _cleanup_store_image_ struct store_image *img = NULL;
+  bool exists;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
-  if (cli_parse_no_options (&p, 1, 1, err) < 0)
+  if (cli_parse_no_options (&p, 1, 1, err) < 0 || engine_image_exists (&e, argv[p.optind], &exists, err) < 0)
     return -1;
-  if (store_open (&ctx->paths, &s, err) < 0)
-    return -1;
-  if (store_image_find (s, argv[p.optind], &img, err) == 0)
-    return 0;
-  if (galley_error_errno (err) != ENOENT)
-    return -1;
-  galley_error_release (err);
-  return 1;
+  return exists ? 0 : 1;
 }
 
 CLI_GROUP_HANDLER (image)

@@ -7,12 +7,14 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "image/pull.h"
+#include "engine/image.h"
 #include "util/cleanup.h"
+#include "util/strv.h"
 
 int
 cli_cmd_pull (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
+  struct engine e = cli_engine (ctx);
   _cleanup_cli_parser_ struct cli_parser p;
   struct pull_options o = { .tls_verify = -1 };
   bool quiet = false, b;
@@ -58,28 +60,20 @@ cli_cmd_pull (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
       }
   if (opt < 0 || cli_positionals (&p, 1, -1, err) < 0)
     return -1;
-  if (! quiet)
-    {
-      o.progress = stderr;
-      o.progress_bars = isatty (STDERR_FILENO);
-    }
+  if (quiet)
+    e.progress = NULL;
+  o.progress_bars = ! quiet && isatty (STDERR_FILENO);
   for (i = p.optind; i < argc; i++)
     {
-      _cleanup_strv_ char **names = NULL;
-      char *one[2] = { argv[i], NULL };
-      char **name;
+      _cleanup_strv_ char **ids = NULL;
+      int ret = engine_image_pull (&e, argv[i], &o, &ids, err);
+      char **id;
 
-      if (o.all_tags && pull_list_tags (&ctx->paths, argv[i], &o, &names, err) < 0)
+      for (id = ids; id != NULL && *id != NULL; id++)
+        printf ("%s\n", *id);
+      fflush (stdout);
+      if (ret < 0)
         return -1;
-      for (name = names ? names : one; *name != NULL; name++)
-        {
-          _cleanup_free_ char *id = NULL;
-
-          if (pull_image (&ctx->paths, *name, &o, &id, err) < 0)
-            return -1;
-          printf ("%s\n", id);
-          fflush (stdout);
-        }
     }
   return 0;
 }
