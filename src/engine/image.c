@@ -22,8 +22,7 @@ engine_image_pull (const struct engine *e, const char *name, const struct pull_o
   char **each;
 
   po.progress = e->progress;
-  if ((*ids = strv_copy (NULL)) == NULL)
-    return galley_error_make (err, ENOMEM, "allocating");
+  *ids = strv_copy (NULL);
   if (po.all_tags && pull_list_tags (e->paths, name, &po, &names, err) < 0)
     return -1;
   for (each = names ? names : one; *each != NULL; each++)
@@ -32,8 +31,7 @@ engine_image_pull (const struct engine *e, const char *name, const struct pull_o
 
       if (pull_image (e->paths, *each, &po, &id, err) < 0)
         return -1;
-      if (strv_append (ids, id) < 0)
-        return galley_error_make (err, ENOMEM, "allocating");
+      strv_append (ids, id);
     }
   return 0;
 }
