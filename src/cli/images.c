@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "engine/image.h"
 #include "image/image_info.h"
 #include "image/image_select.h"
 #include "image/store.h"
@@ -210,7 +211,7 @@ print_entries (const struct images_options *o, struct image_entry *e, size_t n, 
 static int
 list_images (struct cli_context *ctx, const struct images_options *o, galley_error_t *err)
 {
-  _cleanup_store_ struct store *s = NULL;
+  const struct engine eng = cli_engine (ctx);
   struct image_select sel = {
     .all = o->all, .want_config = o->want_config, .reference = o->reference, .filters = o->filters
   };
@@ -218,7 +219,7 @@ list_images (struct cli_context *ctx, const struct images_options *o, galley_err
   size_t n = 0;
   int ret;
 
-  if (store_open (&ctx->paths, &s, err) < 0 || image_select_list (s, &sel, &e, &n, err) < 0)
+  if (engine_image_list (&eng, &sel, &e, &n, err) < 0)
     return -1;
   ret = print_entries (o, e, n, err);
   image_entries_free (e, n);

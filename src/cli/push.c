@@ -10,29 +10,20 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "image/manifest_list.h"
-#include "image/push.h"
+#include "engine/image.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
-
-static bool
-is_manifest_list (struct cli_context *ctx, const char *name)
-{
-  _cleanup_error_ galley_error_t none = NULL;
-  _cleanup_free_ char *id = NULL;
-
-  return manifest_list_find (&ctx->paths, name, &id, &none) == 0;
-}
 
 int
 cli_cmd_push (struct cli_context *ctx, int argc, char **argv, galley_error_t *err)
 {
+  struct engine e = cli_engine (ctx);
   _cleanup_cli_parser_ struct cli_parser p;
-  struct push_result result = { 0 };
+  _cleanup_free_ char *digest = NULL;
   struct push_options o = { .tls_verify = -1, .compression = LAYER_GZIP };
   const char *digestfile = NULL, *arg, *source, *destination;
   bool quiet = false, all = false, b;
-  int opt, ret;
+  int opt;
 
   cli_parser_init (&p, ctx->cmd, argc, argv);
   while ((opt = cli_parser_next (&p, &arg, err)) > 0)
@@ -85,36 +76,14 @@ cli_cmd_push (struct cli_context *ctx, int argc, char **argv, galley_error_t *er
   /* A test hook: small chunks exercise the chunked upload with small images.  */
   if (getenv ("GALLEY_PUSH_CHUNK_SIZE") != NULL)
     o.chunk_size = (size_t)strtoull (getenv ("GALLEY_PUSH_CHUNK_SIZE"), NULL, 10);
-  if (! quiet)
-    {
-      o.progress = stderr;
-      o.progress_tty = isatty (STDERR_FILENO);
-    }
+  if (quiet)
+    e.progress = NULL;
+  o.progress_tty = ! quiet && isatty (STDERR_FILENO);
   source = argv[p.optind];
   destination = p.optind + 1 < argc ? argv[p.optind + 1] : NULL;
-  if (all && is_manifest_list (ctx, source))
-    {
-      struct manifest_push_options mo = { .all = true, .format = o.format, .push = o };
-      if (mo.format == PUSH_FORMAT_DEFAULT)
-        mo.format = PUSH_FORMAT_OCI;
-      if (manifest_list_push (&ctx->paths, source, destination ? destination : source, &mo, &result.digest,
-                              err)
-          < 0)
-        return -1;
-    }
-  else
-    {
-      /* a manifest list pushes as its image for this platform, as podman 4.3's push */
-      _cleanup_free_ char *instance = NULL;
-      if (manifest_list_image_for_platform (&ctx->paths, source, &instance, err) < 0
-          || push_image (&ctx->paths, instance ? instance : source,
-                         destination || ! instance ? destination : source, &o, &result, err)
-                 < 0)
-        return -1;
-    }
-  ret = digestfile == NULL
-            ? 0
-            : fs_write_atomic (AT_FDCWD, digestfile, result.digest, strlen (result.digest), 0644, err);
-  free (result.digest);
-  return ret < 0 ? galley_error_wrap (err, "writing the digest file") : 0;
+  if (engine_image_push (&e, source, destination, &o, all, &digest, err) < 0)
+    return -1;
+  if (digestfile != NULL && fs_write_atomic (AT_FDCWD, digestfile, digest, strlen (digest), 0644, err) < 0)
+    return galley_error_wrap (err, "writing the digest file");
+  return 0;
 }

@@ -10,8 +10,8 @@
  *                       export, diff, top, inspect, list
  *   engine/pod.h        pods: create, start, stop, kill, rm, inspect,
  *                       their containers; a container's --pod
- *   engine/image.h      pull, tag, untag, inspect, exists, history
- *   engine/volume.h     create, list, inspect, exists, rm, prune
+ *   engine/image.h      list, pull, push, tag, untag, inspect, exists,
+ *                       history
  *   engine/volume.h     create, list, inspect, exists, rm, prune
  *   engine/network.h    create, list, find, rm, prune, connect,
  *                       disconnect  */

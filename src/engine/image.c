@@ -37,6 +37,43 @@ engine_image_pull (const struct engine *e, const char *name, const struct pull_o
 }
 
 int
+engine_image_list (const struct engine *e, const struct image_select *sel, struct image_entry **out,
+                   size_t *n, galley_error_t *err)
+{
+  _cleanup_store_ struct store *s = NULL;
+
+  return store_open (e->paths, &s, err) < 0 ? -1 : image_select_list (s, sel, out, n, err);
+}
+
+int
+engine_image_push (const struct engine *e, const char *source, const char *destination,
+                   const struct push_options *o, bool all, char **digest, galley_error_t *err)
+{
+  _cleanup_error_ galley_error_t none = NULL;
+  _cleanup_free_ char *list_id = NULL, *instance = NULL;
+  struct push_options po = *o;
+  struct push_result result = { 0 };
+
+  po.progress = e->progress;
+  *digest = NULL;
+  if (all && manifest_list_find (e->paths, source, &list_id, &none) == 0)
+    {
+      struct manifest_push_options mo = { .all = true, .format = po.format, .push = po };
+      if (mo.format == PUSH_FORMAT_DEFAULT)
+        mo.format = PUSH_FORMAT_OCI;
+      return manifest_list_push (e->paths, source, destination ? destination : source, &mo, digest, err);
+    }
+  /* a manifest list pushes as its image for this platform, as podman 4.3's push */
+  if (manifest_list_image_for_platform (e->paths, source, &instance, err) < 0
+      || push_image (e->paths, instance ? instance : source, destination || ! instance ? destination : source,
+                     &po, &result, err)
+             < 0)
+    return -1;
+  *digest = result.digest;
+  return 0;
+}
+
+int
 engine_image_tag (const struct engine *e, const char *image, char *const *names, galley_error_t *err)
 {
   _cleanup_store_ struct store *s = NULL;
