@@ -316,18 +316,12 @@ static bool
 auto_remove (int dfd)
 {
   _cleanup_free_ char *text = NULL;
-  _cleanup_json_ json_object *rec = NULL;
-  galley_error_t ignore = NULL;
-  json_object *rm;
+  _cleanup_container_config_ struct container_config c = { 0 };
+  _cleanup_error_ galley_error_t ignore = NULL;
   size_t len;
 
-  if (fs_read_file (dfd, "container.json", 4 << 20, &text, &len, &ignore) < 0
-      || json_parse_strict (text, len, "container.json", &rec, &ignore) < 0)
-    {
-      galley_error_release (&ignore);
-      return false;
-    }
-  return json_object_object_get_ex (rec, "Rm", &rm) && json_object_get_boolean (rm);
+  return fs_read_file (dfd, "container.json", 4 << 20, &text, &len, &ignore) == 0
+         && container_config_parse (text, len, "container.json", &c, &ignore) == 0 && c.rm;
 }
 
 /* st was found lost: record it so (its finished time once, as podman's
