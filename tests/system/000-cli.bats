@@ -244,15 +244,15 @@ See 'galley info --help'" "stderr"
   assert_stderr_contains "Error: unknown flag: --lab"
 }
 
-@test "run: --priv, --rea, --pid are not --privileged, --read-only, --pids-limit" {
+@test "run: --priv, --rea, --pids are not --privileged, --read-only, --pids-limit" {
   run_galley load -q -i "$GALLEY_TEST_BUSYBOX_ARCHIVE"
   run_galley 125 run --rm --priv localhost/busybox true
   assert_single_error_line
   assert_stderr_contains "Error: unknown flag: --priv"
   run_galley 125 run --rm --rea=true localhost/busybox true
   assert_stderr_contains "Error: unknown flag: --rea"
-  run_galley 125 run --rm --pid host localhost/busybox true
-  assert_stderr_contains "Error: unknown flag: --pid"
+  run_galley 125 run --rm --pids host localhost/busybox true
+  assert_stderr_contains "Error: unknown flag: --pids"
   run_galley 125 create --mem
   assert_stderr_contains "Error: unknown flag: --mem"
   run_galley ps -a --format '{{.ID}}'

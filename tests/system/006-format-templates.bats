@@ -64,7 +64,7 @@ teardown () {
   declare -A extra=(
     [history]=$RUN_IMAGE [image history]=$RUN_IMAGE [image inspect]=$RUN_IMAGE [inspect]=fmt [container inspect]=fmt
     [volume inspect]=fmtvol [network inspect]=fmtnet [ps]=-a [container ps]=-a [container ls]=-a [container list]=-a [search]=$registry/busybox
-    [secret inspect]=fmtsecret
+    [secret inspect]=fmtsecret [events]=--stream=false
   )
   local cmd sub tested=()
   for cmd in $(visible_commands); do

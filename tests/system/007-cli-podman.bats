@@ -21,6 +21,7 @@ teardown () {
   assert_equal "$stderr" "Error: unrecognized command \`galley psx\`
 
 Did you mean this?
+	pod
 	ps
 	push
 

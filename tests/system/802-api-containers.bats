@@ -137,9 +137,12 @@ docker_logs_have () {
   # not-running: a container that never ran is not running
   run api_curl -X POST http://d/v1.41/containers/w1/wait
   assert_equal "$(jq -r .StatusCode <<< "$output")" 0
-  api_curl -X POST 'http://d/v1.41/containers/w1/wait?condition=removed' > "$BATS_TEST_TMPDIR/wait.out" &
+  api_curl -D "$BATS_TEST_TMPDIR/wait.headers" -X POST 'http://d/v1.41/containers/w1/wait?condition=removed' \
+    > "$BATS_TEST_TMPDIR/wait.out" &
   local waiter=$!
-  # its status line came before the start: docker run waits for it
+  # its status line comes before the start, as docker run waits for it:
+  # start only once the waiter has it, or the container may be gone first
+  wait_until grep -q '^HTTP/' "$BATS_TEST_TMPDIR/wait.headers"
   api_curl -X POST http://d/v1.41/containers/w1/start
   wait "$waiter"
   assert_equal "$(jq -r .StatusCode "$BATS_TEST_TMPDIR/wait.out")" 7
