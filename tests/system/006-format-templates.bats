@@ -60,11 +60,12 @@ teardown () {
   galley volume create fmtvol > /dev/null
   galley network create fmtnet > /dev/null
   galley secret create fmtsecret /etc/hosts > /dev/null
+  galley pod create --name fmtpod > /dev/null
   # what each command needs beside --format
   declare -A extra=(
     [history]=$RUN_IMAGE [image history]=$RUN_IMAGE [image inspect]=$RUN_IMAGE [inspect]=fmt [container inspect]=fmt
     [volume inspect]=fmtvol [network inspect]=fmtnet [ps]=-a [container ps]=-a [container ls]=-a [container list]=-a [search]=$registry/busybox
-    [secret inspect]=fmtsecret [events]=--stream=false
+    [secret inspect]=fmtsecret [events]=--stream=false [pod inspect]=fmtpod
   )
   local cmd sub tested=()
   for cmd in $(visible_commands); do
